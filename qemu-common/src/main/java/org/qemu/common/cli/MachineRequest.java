@@ -1,0 +1,21 @@
+package org.qemu.common.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** What a system launcher hands to the machine builder: QEMU's options, validated. */
+public record MachineRequest(
+        long ramBytes,
+        int cpus,
+        Path kernel,
+        Path initrd,
+        String append,
+        List<SystemLauncher.DriveSpec> drives,
+        boolean nographic,
+        String serial,
+        boolean noReboot,
+        String cpuModel,
+        List<String> accelerators,
+        String machineType,
+        String bios) {
+}

@@ -1,0 +1,186 @@
+package org.qemu.common.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/**
+ * The common command line of the system emulators ({@code qemu-system-*}, {@code qemu-kvm}):
+ * QEMU's option names, parsed into a {@link MachineRequest}.
+ */
+public abstract class SystemLauncher extends Launcher {
+    private final String machineDescription;
+
+    protected SystemLauncher(String program, String machineDescription) {
+        super(program, true);
+        this.machineDescription = machineDescription;
+    }
+
+    @Override
+    protected void addOptions(Options options) {
+        options.addOption(Option.builder("m").hasArg().argName("size").desc("configure guest RAM (default 128M; suffixes M, G)").get());
+        options.addOption(Option.builder("smp").hasArg().argName("n").desc("set the number of CPUs to 'n'").get());
+        options.addOption(Option.builder("kernel").hasArg().argName("bzImage").desc("use 'bzImage' as kernel image (Linux bzImage or multiboot ELF)").get());
+        options.addOption(Option.builder("initrd").hasArg().argName("file").desc("use 'file' as initial ram disk").get());
+        options.addOption(Option.builder("append").hasArg().argName("cmdline").desc("use 'cmdline' as kernel command line").get());
+        options.addOption(Option.builder("drive").hasArg().argName("file=IMG,format=raw,if=virtio").desc("define a new drive").get());
+        options.addOption(Option.builder("nographic").desc("disable graphical output; serial port on stdio").get());
+        options.addOption(Option.builder("serial").hasArg().argName("dev").desc("redirect the serial port to char device 'dev' (stdio, null, file:PATH)").get());
+        options.addOption(Option.builder("no-reboot").desc("exit instead of rebooting").get());
+        options.addOption(Option.builder("cpu").hasArg().argName("model").desc("select CPU model (host, max, ...)").get());
+        options.addOption(Option.builder("accel").hasArg().argName("kvm|tcg|kvm:tcg").desc("select accelerator(s), tried in order").get());
+        options.addOption(Option.builder("enable-kvm").desc("enable KVM full virtualization support").get());
+        options.addOption(Option.builder("machine").hasArg().argName("type").desc("select emulated machine").get());
+        options.addOption(Option.builder("M").hasArg().argName("type").desc("select emulated machine").get());
+        options.addOption(Option.builder("bios").hasArg().argName("file").desc("set the filename for the BIOS").get());
+        options.addOption(Option.builder("display").hasArg().argName("type").desc("select display backend (none)").get());
+        options.addOption(Option.builder("monitor").hasArg().argName("dev").desc("redirect the monitor to char device 'dev'").get());
+    }
+
+    @Override
+    protected String synopsis() {
+        return program() + " [options] [disk_image]";
+    }
+
+    @Override
+    protected String description() {
+        return machineDescription + "\n\nOptions:";
+    }
+
+    @Override
+    protected final int run(CommandLine line) throws LauncherException {
+        return runMachine(request(line));
+    }
+
+    /** Builds and runs the machine; returns the process exit status. */
+    protected abstract int runMachine(MachineRequest request) throws LauncherException;
+
+    /** The accelerators this launcher tries, in order, when none is named. */
+    protected List<String> defaultAccelerators() {
+        return List.of("tcg");
+    }
+
+    private MachineRequest request(CommandLine line) throws LauncherException {
+        long ram = line.hasOption("m") ? parseRam(line.getOptionValue("m")) : 128L << 20;
+        int cpus = 1;
+        if (line.hasOption("smp")) {
+            String s = line.getOptionValue("smp");
+            String first = s.split(",")[0].replace("cpus=", "");
+            try {
+                cpus = Integer.parseInt(first);
+            } catch (NumberFormatException e) {
+                throw new LauncherException("Invalid SMP CPUs " + s);
+            }
+            if (cpus < 1 || cpus > 255) {
+                throw new LauncherException("Invalid SMP CPUs " + cpus);
+            }
+        }
+        List<String> accel = new ArrayList<>();
+        if (line.hasOption("enable-kvm")) {
+            accel.add("kvm");
+        }
+        if (line.hasOption("accel")) {
+            for (String a : line.getOptionValue("accel").split(",")[0].split(":")) {
+                if (!a.equals("kvm") && !a.equals("tcg")) {
+                    throw new LauncherException("invalid accelerator " + a);
+                }
+                accel.add(a);
+            }
+        }
+        if (accel.isEmpty()) {
+            accel.addAll(defaultAccelerators());
+        }
+        Path kernel = existingFile(line.getOptionValue("kernel"), "kernel");
+        Path initrd = existingFile(line.getOptionValue("initrd"), "initrd");
+        List<DriveSpec> drives = new ArrayList<>();
+        if (line.getOptionValues("drive") != null) {
+            for (String d : line.getOptionValues("drive")) {
+                drives.add(DriveSpec.parse(d));
+            }
+        }
+        for (String disk : operands(line)) {
+            drives.add(DriveSpec.parse("file=" + disk));
+        }
+        String serial = line.getOptionValue("serial", line.hasOption("nographic") ? "stdio" : "stdio");
+        return new MachineRequest(ram, cpus, kernel, initrd, line.getOptionValue("append", ""),
+                List.copyOf(drives), line.hasOption("nographic"), serial, line.hasOption("no-reboot"),
+                line.getOptionValue("cpu"), List.copyOf(accel),
+                line.getOptionValue("machine", line.getOptionValue("M")), line.getOptionValue("bios"));
+    }
+
+    private static Path existingFile(String name, String what) throws LauncherException {
+        if (name == null) {
+            return null;
+        }
+        Path p = Path.of(name);
+        if (!Files.isRegularFile(p)) {
+            throw new LauncherException("could not open " + what + " file '" + name + "': No such file or directory");
+        }
+        if (!Files.isReadable(p)) {
+            throw new LauncherException("could not open " + what + " file '" + name + "': Permission denied");
+        }
+        return p;
+    }
+
+    static long parseRam(String text) throws LauncherException {
+        String t = text.trim();
+        if (t.startsWith("size=")) {
+            t = t.substring(5);
+        }
+        t = t.split(",")[0];
+        long unit = 1L << 20; // QEMU reads a bare number as MiB
+        char last = Character.toUpperCase(t.isEmpty() ? ' ' : t.charAt(t.length() - 1));
+        switch (last) {
+            case 'K' -> { unit = 1L << 10; t = t.substring(0, t.length() - 1); }
+            case 'M' -> { unit = 1L << 20; t = t.substring(0, t.length() - 1); }
+            case 'G' -> { unit = 1L << 30; t = t.substring(0, t.length() - 1); }
+            case 'T' -> { unit = 1L << 40; t = t.substring(0, t.length() - 1); }
+            default -> { }
+        }
+        try {
+            long v = Long.parseLong(t);
+            if (v <= 0 || v > (1L << 50) / unit) {
+                throw new NumberFormatException();
+            }
+            return v * unit;
+        } catch (NumberFormatException e) {
+            throw new LauncherException("Invalid RAM size " + text);
+        }
+    }
+
+    /** One {@code -drive} specification, e.g. {@code file=disk.img,format=raw,if=virtio}. */
+    public record DriveSpec(Path file, String format, String iface, boolean readOnly) {
+        static DriveSpec parse(String spec) throws LauncherException {
+            Map<String, String> kv = new LinkedHashMap<>();
+            for (String part : spec.split(",")) {
+                int eq = part.indexOf('=');
+                if (eq < 0) {
+                    kv.put(part, "on");
+                } else {
+                    kv.put(part.substring(0, eq), part.substring(eq + 1));
+                }
+            }
+            String file = kv.get("file");
+            if (file == null) {
+                throw new LauncherException("-drive " + spec + ": missing file=");
+            }
+            Path p = Path.of(file);
+            if (!Files.isRegularFile(p)) {
+                throw new LauncherException("-drive " + spec + ": Could not open '" + file + "': No such file or directory");
+            }
+            String format = kv.getOrDefault("format", "raw");
+            if (!format.equals("raw")) {
+                throw new LauncherException("-drive " + spec + ": format '" + format + "' is not supported (raw only)");
+            }
+            boolean ro = "on".equals(kv.get("readonly"));
+            return new DriveSpec(p, format, kv.getOrDefault("if", "virtio"), ro);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package org.qemu.common.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/**
+ * The common command line of the Linux user-mode emulators:
+ * {@code qemu-ARCH [-L path] [-E var=val] [-U var] [-cpu model] [-strace] program [args...]},
+ * with QEMU's environment-variable twins ({@code QEMU_LD_PREFIX}, {@code QEMU_STRACE}, ...).
+ */
+public abstract class UserModeLauncher extends Launcher {
+    private final String architecture;
+
+    protected UserModeLauncher(String program, String architecture) {
+        super(program, false);
+        this.architecture = architecture;
+    }
+
+    @Override
+    protected void addOptions(Options options) {
+        options.addOption(Option.builder("L").hasArg().argName("path").desc("set the elf interpreter prefix to 'path' (QEMU_LD_PREFIX)").get());
+        options.addOption(Option.builder("E").hasArg().argName("var=value").desc("sets targets environment variable (QEMU_SET_ENV)").get());
+        options.addOption(Option.builder("U").hasArg().argName("var").desc("unsets targets environment variable (QEMU_UNSET_ENV)").get());
+        options.addOption(Option.builder("cpu").hasArg().argName("model").desc("select CPU (-cpu help for list) (QEMU_CPU)").get());
+        options.addOption(Option.builder("strace").desc("log system calls (QEMU_STRACE)").get());
+        options.addOption(Option.builder("0").hasArg().argName("argv0").desc("forces target process argv[0] to be 'argv0' (QEMU_ARGV0)").get());
+        options.addOption(Option.builder("s").hasArg().argName("size").desc("set the stack size to 'size' bytes (QEMU_STACK_SIZE)").get());
+        options.addOption(Option.builder("r").hasArg().argName("uname").desc("set qemu uname release string to 'uname' (QEMU_UNAME)").get());
+        options.addOption(Option.builder("d").hasArg().argName("item[,...]").desc("enable logging of specified items (QEMU_LOG)").get());
+        options.addOption(Option.builder("D").hasArg().argName("logfile").desc("write logs to 'logfile' (default stderr) (QEMU_LOG_FILENAME)").get());
+    }
+
+    @Override
+    protected String synopsis() {
+        return program() + " [options] program [arguments...]";
+    }
+
+    @Override
+    protected String description() {
+        return "Linux CPU emulator (compiled for " + architecture + " emulation)\n\nOptions:";
+    }
+
+    @Override
+    protected final int run(CommandLine line) throws LauncherException {
+        List<String> operands = operands(line);
+        if (operands.isEmpty()) {
+            throw new LauncherException("no user program specified");
+        }
+        if (operands.get(0).startsWith("-") && operands.get(0).length() > 1) {
+            // Parsing stops at the first operand; an unknown option lands here.
+            throw new LauncherException("unknown option '" + operands.get(0).replaceFirst("^-+", "") + "'");
+        }
+        UserModeRequest request = request(line, operands);
+        Path program = request.program();
+        if (!Files.exists(program)) {
+            throw new LauncherException("could not open '" + program + "': No such file or directory");
+        }
+        if (Files.isDirectory(program)) {
+            throw new LauncherException("could not open '" + program + "': Is a directory");
+        }
+        if (!Files.isReadable(program)) {
+            throw new LauncherException("could not open '" + program + "': Permission denied");
+        }
+        return runGuest(request);
+    }
+
+    /** Runs the guest program; returns its exit status (128+N for a guest killed by signal N). */
+    protected abstract int runGuest(UserModeRequest request) throws LauncherException;
+
+    private static UserModeRequest request(CommandLine line, List<String> operands) throws LauncherException {
+        String ldPrefix = line.getOptionValue("L", System.getenv("QEMU_LD_PREFIX"));
+        String cpu = line.getOptionValue("cpu", System.getenv("QEMU_CPU"));
+        boolean strace = line.hasOption("strace") || System.getenv("QEMU_STRACE") != null;
+        Map<String, String> env = new LinkedHashMap<>(System.getenv());
+        List<String> sets = new ArrayList<>();
+        if (System.getenv("QEMU_SET_ENV") != null) {
+            sets.addAll(List.of(System.getenv("QEMU_SET_ENV").split(",")));
+        }
+        for (String e : line.getOptionValues("E") == null ? new String[0] : line.getOptionValues("E")) {
+            sets.addAll(List.of(e.split(",")));
+        }
+        for (String set : sets) {
+            int eq = set.indexOf('=');
+            if (eq <= 0) {
+                throw new LauncherException("-E " + set + ": expected var=value");
+            }
+            env.put(set.substring(0, eq), set.substring(eq + 1));
+        }
+        List<String> unsets = new ArrayList<>();
+        if (System.getenv("QEMU_UNSET_ENV") != null) {
+            unsets.addAll(List.of(System.getenv("QEMU_UNSET_ENV").split(",")));
+        }
+        for (String u : line.getOptionValues("U") == null ? new String[0] : line.getOptionValues("U")) {
+            unsets.addAll(List.of(u.split(",")));
+        }
+        unsets.forEach(env::remove);
+        // The emulator's own variables describe the emulator, not the guest.
+        env.keySet().removeIf(k -> k.startsWith("QEMU_") || k.equals("JAVA_TOOL_OPTIONS"));
+        List<String> argv = new ArrayList<>(operands);
+        String argv0 = line.getOptionValue("0", System.getenv("QEMU_ARGV0"));
+        if (argv0 != null) {
+            argv.set(0, argv0);
+        }
+        long stackSize = parseSize(line.getOptionValue("s", System.getenv("QEMU_STACK_SIZE")), 8L << 20);
+        return new UserModeRequest(Path.of(operands.get(0)), List.copyOf(argv), Map.copyOf(env),
+                ldPrefix == null ? null : Path.of(ldPrefix), cpu, strace, stackSize,
+                line.getOptionValue("r", System.getenv("QEMU_UNAME")));
+    }
+
+    private static long parseSize(String text, long fallback) throws LauncherException {
+        if (text == null) {
+            return fallback;
+        }
+        String t = text.trim().toUpperCase();
+        long unit = 1;
+        if (t.endsWith("K")) { unit = 1L << 10; t = t.substring(0, t.length() - 1); }
+        else if (t.endsWith("M")) { unit = 1L << 20; t = t.substring(0, t.length() - 1); }
+        else if (t.endsWith("G")) { unit = 1L << 30; t = t.substring(0, t.length() - 1); }
+        try {
+            long v = Long.parseLong(t) * unit;
+            if (v <= 0) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new LauncherException("invalid size '" + text + "'");
+        }
+    }
+}
