@@ -1,0 +1,378 @@
+package org.qemu.common.memory;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A user-mode guest's address space: one lazily committed host reservation covering every
+ * guest address (QEMU's guest_base idea: host address = base + guest address), plus a
+ * protection byte per 4 KiB guest page checked in software on every access, so that a bad
+ * guest pointer becomes a {@link GuestMemoryFault} (later SIGSEGV) and never a JVM crash.
+ *
+ * <p>Accessors come in little-endian ({@code read32}) and big-endian ({@code read32be})
+ * flavours; a translator calls the one its target needs, so no per-access byte-order test.
+ *
+ * <p>Pages holding translated code carry {@link #CODE}: the first write to such a page takes
+ * the slow path and tells the {@link CodeWriteListener} to drop the page's translations.
+ */
+public final class GuestMemory implements AutoCloseable {
+    public static final int PAGE_SHIFT = 12;
+    public static final long PAGE_SIZE = 1L << PAGE_SHIFT;
+    public static final long PAGE_MASK = PAGE_SIZE - 1;
+
+    public static final byte READ = 1;
+    public static final byte WRITE = 2;
+    public static final byte EXEC = 4;
+    /** Translated code lives on this page. */
+    public static final byte CODE = 8;
+    /** The page is mapped (possibly with no access at all: PROT_NONE). */
+    private static final byte MAPPED = 16;
+
+    private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt BE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfLong BE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+    /** Accesses may run up to this far past the last guest page (a 16-byte access at the top). */
+    private static final long SLACK = 64;
+
+    private final int addressBits;
+    private final long size;
+    private final MemorySegment space;
+    private final byte[] protection;
+    private volatile CodeWriteListener codeWriteListener = page -> { };
+
+    /** Reserves a guest address space of {@code 2^addressBits} bytes, nothing mapped yet. */
+    public GuestMemory(int addressBits) {
+        if (addressBits < 16 || addressBits > 40) {
+            throw new IllegalArgumentException("guest address width " + addressBits + " bits is out of range 16..40");
+        }
+        this.addressBits = addressBits;
+        this.size = 1L << addressBits;
+        this.space = HostMemory.reserve(size + SLACK);
+        this.protection = new byte[(int) (size >>> PAGE_SHIFT) + 1];
+    }
+
+    public int addressBits() {
+        return addressBits;
+    }
+
+    /** Bytes of guest address space: every valid guest address is below this. */
+    public long size() {
+        return size;
+    }
+
+    /** The host view of the whole guest address space, for host calls that read or write guest buffers directly. */
+    public MemorySegment segment() {
+        return space;
+    }
+
+    public void setCodeWriteListener(CodeWriteListener listener) {
+        this.codeWriteListener = listener;
+    }
+
+    // ---- page table ----------------------------------------------------------------
+
+    /** Maps {@code [address, address+length)} zero-filled with the given protection (page-rounded). */
+    public void map(long address, long length, int prot) {
+        long first = pageOf(address);
+        long end = pageEnd(address, length);
+        HostMemory.discard(space.asSlice(first << PAGE_SHIFT, (end - first) << PAGE_SHIFT));
+        for (long p = first; p < end; p++) {
+            protection[(int) p] = (byte) ((prot & (READ | WRITE | EXEC)) | MAPPED);
+        }
+    }
+
+    /** Changes protection of already mapped pages; returns false (changing nothing) if a page is unmapped. */
+    public boolean protect(long address, long length, int prot) {
+        long first = pageOf(address);
+        long end = pageEnd(address, length);
+        for (long p = first; p < end; p++) {
+            if (!isMappedPage(p)) {
+                return false;
+            }
+        }
+        for (long p = first; p < end; p++) {
+            int code = protection[(int) p] & CODE;
+            protection[(int) p] = (byte) ((prot & (READ | WRITE | EXEC)) | code | MAPPED);
+        }
+        return true;
+    }
+
+    /** Unmaps pages; their contents are dropped and read as zero if mapped again. */
+    public void unmap(long address, long length) {
+        long first = pageOf(address);
+        long end = pageEnd(address, length);
+        for (long p = first; p < end; p++) {
+            if ((protection[(int) p] & CODE) != 0) {
+                codeWriteListener.codeWritten(p);
+            }
+            protection[(int) p] = 0;
+        }
+        HostMemory.discard(space.asSlice(first << PAGE_SHIFT, (end - first) << PAGE_SHIFT));
+    }
+
+    private boolean isMappedPage(long page) {
+        return (protection[(int) page] & MAPPED) != 0;
+    }
+
+    /** True if every page of the range is mapped (with any protection). */
+    public boolean isMapped(long address, long length) {
+        if (address < 0 || address + length > size) {
+            return false;
+        }
+        for (long p = pageOf(address), end = pageEnd(address, length); p < end; p++) {
+            if (!isMappedPage(p)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True if no page of the range is mapped. */
+    public boolean isFree(long address, long length) {
+        if (address < 0 || address + length > size) {
+            return false;
+        }
+        for (long p = pageOf(address), end = pageEnd(address, length); p < end; p++) {
+            if (isMappedPage(p)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The protection bits (READ/WRITE/EXEC, plus CODE) of the page holding {@code address}; 0 when unmapped. */
+    public int protectionAt(long address) {
+        if (address < 0 || address >= size) {
+            return 0;
+        }
+        return protection[(int) (address >>> PAGE_SHIFT)] & (READ | WRITE | EXEC | CODE);
+    }
+
+    /** Marks a page as holding translated code, so writes to it are reported. */
+    public void markCode(long page) {
+        protection[(int) page] |= CODE;
+    }
+
+    private static long pageOf(long address) {
+        return address >>> PAGE_SHIFT;
+    }
+
+    private long pageEnd(long address, long length) {
+        long end = (address + length + PAGE_MASK) >>> PAGE_SHIFT;
+        if (address < 0 || length < 0 || end > (size >>> PAGE_SHIFT)) {
+            throw new IllegalArgumentException("range 0x" + Long.toHexString(address) + "+" + length + " outside guest address space");
+        }
+        return end;
+    }
+
+    // ---- checks ----------------------------------------------------------------------
+
+    private void checkRead(long address, int bytes) {
+        if (address < 0 || address > size - bytes) {
+            throw new GuestMemoryFault(address, GuestMemoryFault.Access.READ, false);
+        }
+        int p1 = protection[(int) (address >>> PAGE_SHIFT)];
+        int p2 = protection[(int) ((address + bytes - 1) >>> PAGE_SHIFT)];
+        if ((p1 & p2 & READ) == 0) {
+            readFault(address, bytes);
+        }
+    }
+
+    private void readFault(long address, int bytes) {
+        long bad = (protection[(int) (address >>> PAGE_SHIFT)] & READ) == 0 ? address
+                : (address + bytes - 1) & ~PAGE_MASK;
+        throw new GuestMemoryFault(bad, GuestMemoryFault.Access.READ, isMappedPage(bad >>> PAGE_SHIFT));
+    }
+
+    private void checkWrite(long address, int bytes) {
+        if (address < 0 || address > size - bytes) {
+            throw new GuestMemoryFault(address, GuestMemoryFault.Access.WRITE, false);
+        }
+        int p1 = protection[(int) (address >>> PAGE_SHIFT)];
+        int p2 = protection[(int) ((address + bytes - 1) >>> PAGE_SHIFT)];
+        if (((p1 | p2) & CODE) != 0 || (p1 & p2 & WRITE) == 0) {
+            writeSlowPath(address, bytes);
+        }
+    }
+
+    private void writeSlowPath(long address, int bytes) {
+        long firstPage = address >>> PAGE_SHIFT;
+        long lastPage = (address + bytes - 1) >>> PAGE_SHIFT;
+        for (long p = firstPage; p <= lastPage; p++) {
+            int prot = protection[(int) p];
+            if ((prot & WRITE) == 0) {
+                long bad = Math.max(address, p << PAGE_SHIFT);
+                throw new GuestMemoryFault(bad, GuestMemoryFault.Access.WRITE, (prot & MAPPED) != 0);
+            }
+        }
+        for (long p = firstPage; p <= lastPage; p++) {
+            if ((protection[(int) p] & CODE) != 0) {
+                protection[(int) p] &= ~CODE;
+                codeWriteListener.codeWritten(p);
+            }
+        }
+    }
+
+    /** Checks that guest code may be fetched from {@code address} (EXEC permission). */
+    public void checkExecute(long address) {
+        if (address < 0 || address >= size || (protection[(int) (address >>> PAGE_SHIFT)] & EXEC) == 0) {
+            boolean mapped = address >= 0 && address < size && isMappedPage(address >>> PAGE_SHIFT);
+            throw new GuestMemoryFault(address, GuestMemoryFault.Access.EXECUTE, mapped);
+        }
+    }
+
+    /** Checks a whole buffer for a host call (e.g. read(2) into guest memory). */
+    public void checkRange(long address, long length, boolean write) {
+        if (length == 0) {
+            return;
+        }
+        if (address < 0 || length < 0 || address > size - length) {
+            throw new GuestMemoryFault(address, write ? GuestMemoryFault.Access.WRITE : GuestMemoryFault.Access.READ, false);
+        }
+        for (long p = address >>> PAGE_SHIFT, end = (address + length - 1) >>> PAGE_SHIFT; p <= end; p++) {
+            long a = Math.max(address, p << PAGE_SHIFT);
+            if (write) {
+                checkWrite(a, 1);
+            } else {
+                checkRead(a, 1);
+            }
+        }
+    }
+
+    // ---- little-endian accessors ---------------------------------------------------
+
+    public int read8(long address) {
+        checkRead(address, 1);
+        return space.get(ValueLayout.JAVA_BYTE, address) & 0xff;
+    }
+
+    public int read16(long address) {
+        checkRead(address, 2);
+        return space.get(LE16, address) & 0xffff;
+    }
+
+    public int read32(long address) {
+        checkRead(address, 4);
+        return space.get(LE32, address);
+    }
+
+    public long read64(long address) {
+        checkRead(address, 8);
+        return space.get(LE64, address);
+    }
+
+    public void write8(long address, int value) {
+        checkWrite(address, 1);
+        space.set(ValueLayout.JAVA_BYTE, address, (byte) value);
+    }
+
+    public void write16(long address, int value) {
+        checkWrite(address, 2);
+        space.set(LE16, address, (short) value);
+    }
+
+    public void write32(long address, int value) {
+        checkWrite(address, 4);
+        space.set(LE32, address, value);
+    }
+
+    public void write64(long address, long value) {
+        checkWrite(address, 8);
+        space.set(LE64, address, value);
+    }
+
+    // ---- big-endian accessors --------------------------------------------------------
+
+    public int read16be(long address) {
+        checkRead(address, 2);
+        return space.get(BE16, address) & 0xffff;
+    }
+
+    public int read32be(long address) {
+        checkRead(address, 4);
+        return space.get(BE32, address);
+    }
+
+    public long read64be(long address) {
+        checkRead(address, 8);
+        return space.get(BE64, address);
+    }
+
+    public void write16be(long address, int value) {
+        checkWrite(address, 2);
+        space.set(BE16, address, (short) value);
+    }
+
+    public void write32be(long address, int value) {
+        checkWrite(address, 4);
+        space.set(BE32, address, value);
+    }
+
+    public void write64be(long address, long value) {
+        checkWrite(address, 8);
+        space.set(BE64, address, value);
+    }
+
+    // ---- code fetch: checks EXEC, not READ -------------------------------------------
+
+    public int fetch8(long address) {
+        checkExecute(address);
+        return space.get(ValueLayout.JAVA_BYTE, address) & 0xff;
+    }
+
+    // ---- bulk ------------------------------------------------------------------------
+
+    /** Copies guest bytes out, checking READ on every page. */
+    public void read(long address, byte[] dst, int offset, int length) {
+        checkRange(address, length, false);
+        MemorySegment.copy(space, ValueLayout.JAVA_BYTE, address, dst, offset, length);
+    }
+
+    /** Copies bytes into the guest, checking WRITE on every page (and dropping stale translations). */
+    public void write(long address, byte[] src, int offset, int length) {
+        checkRange(address, length, true);
+        MemorySegment.copy(src, offset, space, ValueLayout.JAVA_BYTE, address, length);
+    }
+
+    /** Loader access: writes regardless of guest protection (ELF segments into read-only pages). */
+    public void load(long address, byte[] src, int offset, int length) {
+        if (!isMapped(address, length)) {
+            throw new GuestMemoryFault(address, GuestMemoryFault.Access.WRITE, false);
+        }
+        MemorySegment.copy(src, offset, space, ValueLayout.JAVA_BYTE, address, length);
+    }
+
+    /** Reads a NUL-terminated string of at most {@code max} bytes (UTF-8, as Linux passes bytes through). */
+    public String readCString(long address, int max) {
+        byte[] bytes = readCStringBytes(address, max);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** The bytes of a NUL-terminated string, without the NUL. */
+    public byte[] readCStringBytes(long address, int max) {
+        int n = 0;
+        while (n < max && read8(address + n) != 0) {
+            n++;
+        }
+        byte[] out = new byte[n];
+        MemorySegment.copy(space, ValueLayout.JAVA_BYTE, address, out, 0, n);
+        return out;
+    }
+
+    @Override
+    public void close() {
+        HostMemory.release(space);
+    }
+
+    /** Told when a guest write lands on a page holding translated code. */
+    @FunctionalInterface
+    public interface CodeWriteListener {
+        void codeWritten(long page);
+    }
+}
