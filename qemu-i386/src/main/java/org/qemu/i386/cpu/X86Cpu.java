@@ -41,6 +41,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
         final TranslationCache<X86Block> cache;
         final X86Translator translator;
         final SequenceCompiler<X86Cpu> compiler = new SequenceCompiler<>(X86Op.class, X86Cpu.class);
+        volatile int compileThreshold = Integer.getInteger("qemu.tcg.compile-threshold", X86Block.DEFAULT_COMPILE_THRESHOLD);
 
         Shared(GuestMemory memory) {
             cache = new TranslationCache<>(memory);
@@ -108,7 +109,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
                 }
             }
             try {
-                block.execute(this, shared.compiler);
+                block.execute(this, shared.compiler, shared.compileThreshold);
             } catch (GuestMemoryFault f) {
                 s.eip = block.instructionAddress(faultingOp);
                 lastTrap = memoryTrap(f);
@@ -174,6 +175,14 @@ public final class X86Cpu implements GuestCpu, OpContext {
     public String translationStatistics() {
         return shared.cache.translations() + " blocks translated, " + shared.cache.invalidations() + " invalidated, "
                 + shared.compiler.statistics() + ", translate " + shared.translator.statistics();
+    }
+
+    /**
+     * Runs a block gets before it is compiled to its own class, for this address space
+     * (1: compile everything at once, 0: never compile; tests use both to cover each tier).
+     */
+    public void setCompileThreshold(int runs) {
+        shared.compileThreshold = runs;
     }
 
     /** Drops all translations of this address space (after execve replaced the code). */
