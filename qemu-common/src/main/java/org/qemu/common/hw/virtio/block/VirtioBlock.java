@@ -21,7 +21,7 @@ import org.qemu.common.hw.virtio.VirtioException;
  */
 public final class VirtioBlock implements VirtioDevice {
     public static final int DEVICE_TYPE = 2;
-    public static final int PCI_CLASS = 0x018000; // mass storage, other
+    public static final int PCI_CLASS = 0x010000; // the class QEMU gives virtio-blk (SCSI storage)
     public static final int S_OK = 0;
     public static final int S_IOERR = 1;
     public static final int S_UNSUPP = 2;
