@@ -1,0 +1,27 @@
+package org.qemu.common.tcg;
+
+/**
+ * The cheap first tier: runs a block's ops through one shared loop. Costs nothing to create,
+ * so cold code (run once or a few times) never pays for class generation.
+ */
+public final class InterpretedSequence<C extends OpContext> implements OpSequence<C> {
+    private final GuestOp<C>[] ops;
+
+    public InterpretedSequence(GuestOp<C>[] ops) {
+        this.ops = ops;
+    }
+
+    @Override
+    public void run(C context) {
+        GuestOp<C>[] o = ops;
+        int i = 0;
+        try {
+            for (; i < o.length; i++) {
+                o[i].exec(context);
+            }
+        } catch (RuntimeException | Error e) {
+            context.recordFaultingOp(i);
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package org.qemu.common.tcg;
+
+/**
+ * A straight run of guest code translated as a unit: it starts at {@link #pc}, ends at a branch,
+ * a page end or an instruction count limit, and is looked up by (pc, mode flags).
+ *
+ * <p>Chaining: each block remembers the blocks that followed it last time (one slot per exit
+ * kind), so a hot loop goes from block to block without a cache lookup. A block that dies
+ * (its code was overwritten or unmapped) is marked invalid; a link is only followed after
+ * checking the target is still valid, so dead blocks are never entered through old links.
+ */
+public abstract class TranslationBlock {
+    public final long pc;
+    public final int flags;
+    /** First and last guest page the block's instruction bytes touch. */
+    public final long firstPage;
+    public final long lastPage;
+    private volatile boolean valid = true;
+    /** Plain int: a lost update between threads only delays compilation a little. */
+    private int executions;
+
+    /** Successor links, by exit slot (e.g. 0 = branch taken or only exit, 1 = fall through). */
+    private final TranslationBlock[] successors = new TranslationBlock[2];
+
+    protected TranslationBlock(long pc, int flags, long firstPage, long lastPage) {
+        this.pc = pc;
+        this.flags = flags;
+        this.firstPage = firstPage;
+        this.lastPage = lastPage;
+    }
+
+    public boolean isValid() {
+        return valid;
+    }
+
+    /** Marks the block dead; links to it are dropped lazily when next followed. */
+    public void invalidate() {
+        valid = false;
+        successors[0] = null;
+        successors[1] = null;
+    }
+
+    /** Counts an execution; returns the new count (used to decide when to compile a block). */
+    public int countExecution() {
+        return ++executions;
+    }
+
+    /** The remembered successor starting at {@code nextPc}, or null. */
+    public TranslationBlock successor(long nextPc, int nextFlags) {
+        for (int i = 0; i < successors.length; i++) {
+            TranslationBlock s = successors[i];
+            if (s != null && s.pc == nextPc && s.flags == nextFlags) {
+                if (s.isValid()) {
+                    return s;
+                }
+                successors[i] = null;
+            }
+        }
+        return null;
+    }
+
+    /** Remembers {@code next} as a successor, replacing the older link when both slots are used. */
+    public void link(TranslationBlock next) {
+        if (!valid) {
+            return;
+        }
+        if (successors[0] == null) {
+            successors[0] = next;
+        } else if (successors[1] == null) {
+            successors[1] = next;
+        } else {
+            successors[1] = successors[0];
+            successors[0] = next;
+        }
+    }
+}

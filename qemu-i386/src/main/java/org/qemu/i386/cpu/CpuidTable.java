@@ -1,0 +1,57 @@
+package org.qemu.i386.cpu;
+
+/**
+ * What CPUID tells the guest. glibc picks its string and math routines from these bits, so
+ * only features that are really implemented are claimed: this one table is the list.
+ */
+public final class CpuidTable {
+    public static final int EDX_FPU = 1;
+    public static final int EDX_TSC = 1 << 4;
+    public static final int EDX_CX8 = 1 << 8;
+    public static final int EDX_CMOV = 1 << 15;
+    public static final int EDX_MMX = 1 << 23;
+    public static final int EDX_FXSR = 1 << 24;
+    public static final int EDX_SSE = 1 << 25;
+    public static final int EDX_SSE2 = 1 << 26;
+
+    /**
+     * Leaf 1 EDX: the features implemented today. The floating-point translator adds MMX, FXSR,
+     * SSE and SSE2 here once it executes them.
+     */
+    public static final int LEAF1_EDX = EDX_FPU | EDX_TSC | EDX_CX8 | EDX_CMOV;
+    /** Leaf 1 ECX: no SSE3 or later. */
+    public static final int LEAF1_ECX = 0;
+    /** Family 6, model 15, stepping 1: a plain i686-class processor. */
+    public static final int LEAF1_EAX = (6 << 8) | (15 << 4) | 1;
+
+    private static final int MAX_BASIC_LEAF = 1;
+    private static final int MAX_EXTENDED_LEAF = 0x80000000;
+    /** "GenuineIntel" as the three registers hold it: EBX, EDX, ECX. */
+    private static final int VENDOR_EBX = 0x756e6547, VENDOR_EDX = 0x49656e69, VENDOR_ECX = 0x6c65746e;
+
+    private CpuidTable() {
+    }
+
+    /** Fills EAX, EBX, ECX, EDX for leaf {@code eax} (sub-leaf {@code ecx}). */
+    public static void query(X86CpuState s) {
+        int leaf = s.regs[X86CpuState.EAX];
+        int a = 0, b = 0, c = 0, d = 0;
+        if (leaf == 0) {
+            a = MAX_BASIC_LEAF;
+            b = VENDOR_EBX;
+            c = VENDOR_ECX;
+            d = VENDOR_EDX;
+        } else if (leaf == 1) {
+            a = LEAF1_EAX;
+            b = 0;
+            c = LEAF1_ECX;
+            d = LEAF1_EDX;
+        } else if (leaf == 0x80000000) {
+            a = MAX_EXTENDED_LEAF;
+        }
+        s.regs[X86CpuState.EAX] = a;
+        s.regs[X86CpuState.EBX] = b;
+        s.regs[X86CpuState.ECX] = c;
+        s.regs[X86CpuState.EDX] = d;
+    }
+}

@@ -1,0 +1,233 @@
+package org.qemu.i386.cpu;
+
+import static org.qemu.i386.cpu.X86CpuState.AF;
+import static org.qemu.i386.cpu.X86CpuState.CF;
+import static org.qemu.i386.cpu.X86CpuState.OF;
+import static org.qemu.i386.cpu.X86CpuState.PF;
+import static org.qemu.i386.cpu.X86CpuState.SF;
+import static org.qemu.i386.cpu.X86CpuState.ZF;
+
+/**
+ * Lazily evaluated arithmetic flags. An instruction that sets flags only records what it did
+ * ({@code ccOp} = kind * 4 + operand size index) and its operands; most of those records are
+ * overwritten before anything reads a flag, so the work of computing six flags is skipped.
+ */
+public final class LazyFlags {
+    /** ccA holds the six flags themselves. */
+    public static final int EFLAGS = 0;
+    /** res = a + b + c (c = carry in, 0 or 1). */
+    public static final int ADD = 1 << 2;
+    /** res = a - b - c (c = borrow in). */
+    public static final int SUB = 2 << 2;
+    /** Logic result: CF = OF = AF = 0. */
+    public static final int LOGIC = 3 << 2;
+    /** res = a + 1; c = CF before (inc keeps CF). */
+    public static final int INC = 4 << 2;
+    /** res = a - 1; c = CF before. */
+    public static final int DEC = 5 << 2;
+    /** SF ZF PF from res, CF = b, OF = c, AF = 0: shifts and multiplies compute CF/OF eagerly. */
+    public static final int RESULT_CO = 6 << 2;
+
+    /** Operand size index for the low two bits of ccOp: 8, 16, 32 (and 64 for x86_64) bits. */
+    public static int sizeIndex(int bits) {
+        return switch (bits) {
+            case 8 -> 0;
+            case 16 -> 1;
+            case 32 -> 2;
+            default -> 3;
+        };
+    }
+
+    private static final int[] BITS = {8, 16, 32, 64};
+
+    private LazyFlags() {
+    }
+
+    public static void setAdd(X86CpuState s, int bits, int a, int b, int carry, int res) {
+        s.ccOp = ADD | sizeIndex(bits);
+        s.ccA = a;
+        s.ccB = b;
+        s.ccC = carry;
+        s.ccRes = res;
+    }
+
+    public static void setSub(X86CpuState s, int bits, int a, int b, int borrow, int res) {
+        s.ccOp = SUB | sizeIndex(bits);
+        s.ccA = a;
+        s.ccB = b;
+        s.ccC = borrow;
+        s.ccRes = res;
+    }
+
+    public static void setLogic(X86CpuState s, int bits, int res) {
+        s.ccOp = LOGIC | sizeIndex(bits);
+        s.ccRes = res;
+    }
+
+    public static void setResultCarryOverflow(X86CpuState s, int bits, int res, boolean carry, boolean overflow) {
+        s.ccOp = RESULT_CO | sizeIndex(bits);
+        s.ccRes = res;
+        s.ccB = carry ? 1 : 0;
+        s.ccC = overflow ? 1 : 0;
+    }
+
+    public static void setIncDec(X86CpuState s, int bits, boolean inc, int a, int res) {
+        int cf = carry(s);
+        s.ccOp = (inc ? INC : DEC) | sizeIndex(bits);
+        s.ccA = a;
+        s.ccC = cf;
+        s.ccRes = res;
+    }
+
+    /** Replaces the six flags with {@code flags} (only those bits are kept). */
+    public static void setFlags(X86CpuState s, int flags) {
+        s.ccOp = EFLAGS;
+        s.ccA = flags & X86CpuState.ARITH_FLAGS;
+    }
+
+    /** Changes some of the six flags, keeping the rest. */
+    public static void modify(X86CpuState s, int mask, int values) {
+        int f = arithmetic(s);
+        setFlags(s, (f & ~mask) | (values & mask));
+    }
+
+    private static long mask(int sizeIdx) {
+        return sizeIdx == 3 ? -1L : (1L << BITS[sizeIdx]) - 1;
+    }
+
+    private static int szp(int res, int sizeIdx) {
+        long m = mask(sizeIdx);
+        long r = res & m;
+        int f = 0;
+        if (r == 0) {
+            f |= ZF;
+        }
+        if ((r >>> (BITS[sizeIdx] - 1) & 1) != 0) {
+            f |= SF;
+        }
+        if ((Integer.bitCount(res & 0xff) & 1) == 0) {
+            f |= PF;
+        }
+        return f;
+    }
+
+    /** The six arithmetic flags as EFLAGS bits. */
+    public static int arithmetic(X86CpuState s) {
+        int op = s.ccOp;
+        int sz = op & 3;
+        int kind = op & ~3;
+        switch (kind) {
+            case EFLAGS:
+                return s.ccA;
+            case ADD: {
+                long m = mask(sz);
+                int a = s.ccA, b = s.ccB, res = s.ccRes;
+                int f = szp(res, sz);
+                if ((a & m) + (b & m) + s.ccC > m) {
+                    f |= CF;
+                }
+                if ((((a ^ res) & (b ^ res)) >>> (BITS[sz] - 1) & 1) != 0) {
+                    f |= OF;
+                }
+                return f | ((a ^ b ^ res) & AF);
+            }
+            case SUB: {
+                long m = mask(sz);
+                int a = s.ccA, b = s.ccB, res = s.ccRes;
+                int f = szp(res, sz);
+                if ((a & m) < (b & m) + s.ccC) {
+                    f |= CF;
+                }
+                if ((((a ^ b) & (a ^ res)) >>> (BITS[sz] - 1) & 1) != 0) {
+                    f |= OF;
+                }
+                return f | ((a ^ b ^ res) & AF);
+            }
+            case LOGIC:
+                return szp(s.ccRes, sz);
+            case INC: {
+                int a = s.ccA, res = s.ccRes;
+                int f = szp(res, sz) | (s.ccC & CF) | ((a ^ 1 ^ res) & AF);
+                if ((((~a) & res) >>> (BITS[sz] - 1) & 1) != 0) {
+                    f |= OF;
+                }
+                return f;
+            }
+            case DEC: {
+                int a = s.ccA, res = s.ccRes;
+                int f = szp(res, sz) | (s.ccC & CF) | ((a ^ 1 ^ res) & AF);
+                if (((a & ~res) >>> (BITS[sz] - 1) & 1) != 0) {
+                    f |= OF;
+                }
+                return f;
+            }
+            case RESULT_CO:
+                return szp(s.ccRes, sz) | (s.ccB != 0 ? CF : 0) | (s.ccC != 0 ? OF : 0);
+            default:
+                throw new IllegalStateException("bad lazy flag op " + op);
+        }
+    }
+
+    /** CF alone (0 or 1), cheaper than all six for adc/sbb/rcl/rcr. */
+    public static int carry(X86CpuState s) {
+        int op = s.ccOp;
+        int sz = op & 3;
+        switch (op & ~3) {
+            case ADD: {
+                long m = mask(sz);
+                return (s.ccA & m) + (s.ccB & m) + s.ccC > m ? 1 : 0;
+            }
+            case SUB: {
+                long m = mask(sz);
+                return (s.ccA & m) < (s.ccB & m) + s.ccC ? 1 : 0;
+            }
+            case LOGIC:
+                return 0;
+            default:
+                return arithmetic(s) & CF;
+        }
+    }
+
+    /** Evaluates condition code {@code cc} (the low nibble of Jcc/SETcc/CMOVcc). */
+    public static boolean condition(X86CpuState s, int cc) {
+        int op = s.ccOp;
+        // Fast paths for the overwhelmingly common compare-and-branch on a 32-bit sub/cmp.
+        if (op == (SUB | 2) && s.ccC == 0) {
+            int a = s.ccA, b = s.ccB;
+            switch (cc) {
+                case 2: return Integer.compareUnsigned(a, b) < 0;
+                case 3: return Integer.compareUnsigned(a, b) >= 0;
+                case 4: return a == b;
+                case 5: return a != b;
+                case 6: return Integer.compareUnsigned(a, b) <= 0;
+                case 7: return Integer.compareUnsigned(a, b) > 0;
+                case 12: return a < b;
+                case 13: return a >= b;
+                case 14: return a <= b;
+                case 15: return a > b;
+                default: break;
+            }
+        } else if (op == (LOGIC | 2)) {
+            int r = s.ccRes;
+            switch (cc) {
+                case 4: return r == 0;
+                case 5: return r != 0;
+                case 8: return r < 0;
+                case 9: return r >= 0;
+                default: break;
+            }
+        }
+        int f = arithmetic(s);
+        boolean result = switch (cc >> 1) {
+            case 0 -> (f & OF) != 0;
+            case 1 -> (f & CF) != 0;
+            case 2 -> (f & ZF) != 0;
+            case 3 -> (f & (CF | ZF)) != 0;
+            case 4 -> (f & SF) != 0;
+            case 5 -> (f & PF) != 0;
+            case 6 -> ((f & SF) != 0) != ((f & OF) != 0);
+            default -> (f & ZF) != 0 || (((f & SF) != 0) != ((f & OF) != 0));
+        };
+        return (cc & 1) != 0 ? !result : result;
+    }
+}

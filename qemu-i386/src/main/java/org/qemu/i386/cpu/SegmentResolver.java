@@ -1,0 +1,17 @@
+package org.qemu.i386.cpu;
+
+/**
+ * Maps a selector loaded into a segment register to its base address. The Linux runtime
+ * supplies one backed by the GDT entries that set_thread_area filled (glibc's TLS: %gs).
+ */
+@FunctionalInterface
+public interface SegmentResolver {
+    /** The base of {@code selector}, or -1 when the selector is not valid (the load raises #GP). */
+    long baseOf(int selector);
+
+    /** Without a runtime: the null selector and the flat user code/data selectors have base 0. */
+    SegmentResolver FLAT = selector -> switch (selector & ~3) {
+        case 0, 0x20, 0x28 -> 0;
+        default -> -1;
+    };
+}

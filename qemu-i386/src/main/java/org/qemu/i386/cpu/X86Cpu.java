@@ -1,0 +1,183 @@
+package org.qemu.i386.cpu;
+
+import java.util.Map;
+import java.util.WeakHashMap;
+
+import org.qemu.common.exec.CpuExit;
+import org.qemu.common.exec.GuestCpu;
+import org.qemu.common.exec.GuestTrap;
+import org.qemu.common.memory.GuestMemory;
+import org.qemu.common.memory.GuestMemoryFault;
+import org.qemu.common.tcg.OpContext;
+import org.qemu.common.tcg.SequenceCompiler;
+import org.qemu.common.tcg.TranslationCache;
+import org.qemu.i386.translate.X86Block;
+import org.qemu.i386.translate.X86Translator;
+
+/**
+ * An x86 CPU in 32-bit protected user mode: finds or translates the block at eip, runs it,
+ * follows block links, and turns faults into {@link GuestTrap}s with eip at the faulting
+ * instruction. All CPUs over one {@link GuestMemory} (threads of one process) share one
+ * translation cache; a fork child gets a new memory and so a new cache.
+ */
+public final class X86Cpu implements GuestCpu, OpContext {
+    /** Code segment default size: the mode flag that changes decoding. */
+    public static final int MODE_32 = 0;
+
+    private static final Map<GuestMemory, Shared> SHARED = new WeakHashMap<>();
+
+    public final X86CpuState state;
+    public final GuestMemory memory;
+    private final Shared shared;
+    private volatile boolean exitRequested;
+    private SegmentResolver segmentResolver = SegmentResolver.FLAT;
+    private CpuExit pendingExit;
+    private GuestTrap lastTrap;
+    private int faultingOp;
+    private X86Block previous;
+
+    /** The cache and compiler one address space's CPUs share. */
+    private static final class Shared {
+        final TranslationCache<X86Block> cache;
+        final X86Translator translator;
+        final SequenceCompiler<X86Cpu> compiler = new SequenceCompiler<>(X86Op.class, X86Cpu.class);
+
+        Shared(GuestMemory memory) {
+            cache = new TranslationCache<>(memory);
+            translator = new X86Translator(memory);
+        }
+    }
+
+    public X86Cpu(GuestMemory memory, X86CpuState state) {
+        this.memory = memory;
+        this.state = state;
+        synchronized (SHARED) {
+            this.shared = SHARED.computeIfAbsent(memory, Shared::new);
+        }
+    }
+
+    /** A new CPU for a clone()d thread or fork()ed child: a copy of this state over {@code memory}. */
+    public X86Cpu copyFor(GuestMemory memory) {
+        X86Cpu c = new X86Cpu(memory, state.copy());
+        c.segmentResolver = segmentResolver;
+        return c;
+    }
+
+    public void setSegmentResolver(SegmentResolver resolver) {
+        this.segmentResolver = resolver;
+    }
+
+    /** mov to a segment register: resolves the selector to a base, or raises #GP. */
+    public void loadSegment(int segment, int selector) {
+        selector &= 0xffff;
+        if (segment == X86CpuState.CS) {
+            throw X86Trap.invalidOpcode(state.eip);
+        }
+        long base = segmentResolver.baseOf(selector);
+        if (base < 0) {
+            throw X86Trap.generalProtection(selector & ~3);
+        }
+        state.segSelector[segment] = selector;
+        state.segBase[segment] = base;
+    }
+
+    @Override
+    public CpuExit run() {
+        X86CpuState s = state;
+        X86Block prev = null;
+        while (true) {
+            if (exitRequested) {
+                exitRequested = false;
+                return CpuExit.EXIT_REQUEST;
+            }
+            long pc = s.eip & 0xffffffffL;
+            X86Block block = prev == null ? null : (X86Block) prev.successor(pc, MODE_32);
+            if (block == null) {
+                block = shared.cache.lookup(pc, MODE_32);
+                if (block == null) {
+                    try {
+                        block = shared.translator.translate(pc, MODE_32);
+                    } catch (GuestMemoryFault f) {
+                        lastTrap = memoryTrap(f);
+                        return CpuExit.TRAP;
+                    }
+                    shared.cache.insert(block);
+                }
+                if (prev != null) {
+                    prev.link(block);
+                }
+            }
+            try {
+                block.execute(this, shared.compiler);
+            } catch (GuestMemoryFault f) {
+                s.eip = block.instructionAddress(faultingOp);
+                lastTrap = memoryTrap(f);
+                pendingExit = null;
+                return CpuExit.TRAP;
+            } catch (X86Trap t) {
+                s.eip = t.resumeAfter() ? block.nextAddress(faultingOp) : block.instructionAddress(faultingOp);
+                GuestTrap g = t.trap();
+                if (g.trapNumber() == 6 || g.trapNumber() == 0) {
+                    g = new GuestTrap(g.signal(), g.code(), block.instructionAddress(faultingOp), g.trapNumber(), g.errorCode());
+                }
+                lastTrap = g;
+                pendingExit = null;
+                return CpuExit.TRAP;
+            }
+            if (pendingExit != null) {
+                CpuExit e = pendingExit;
+                pendingExit = null;
+                return e;
+            }
+            prev = block;
+        }
+    }
+
+    private static GuestTrap memoryTrap(GuestMemoryFault f) {
+        int error = 4 | (f.mapped() ? 1 : 0) | (f.access() == GuestMemoryFault.Access.WRITE ? 2 : 0)
+                | (f.access() == GuestMemoryFault.Access.EXECUTE ? 16 : 0);
+        return new GuestTrap(GuestTrap.SIGSEGV, f.mapped() ? GuestTrap.SEGV_ACCERR : GuestTrap.SEGV_MAPERR,
+                f.address(), 14, error);
+    }
+
+    /** Called by the int 0x80 op: ends the run with SYSCALL once the block finishes. */
+    public void requestSyscall() {
+        pendingExit = CpuExit.SYSCALL;
+    }
+
+    @Override
+    public void recordFaultingOp(int opIndex) {
+        faultingOp = opIndex;
+    }
+
+    @Override
+    public GuestTrap lastTrap() {
+        return lastTrap;
+    }
+
+    @Override
+    public void requestExit() {
+        exitRequested = true;
+    }
+
+    @Override
+    public long programCounter() {
+        return state.eip & 0xffffffffL;
+    }
+
+    @Override
+    public void setProgramCounter(long pc) {
+        state.eip = (int) pc;
+    }
+
+    /** Translation statistics of this address space, for measurements and -d logs. */
+    public String translationStatistics() {
+        return shared.cache.translations() + " blocks translated, " + shared.cache.invalidations() + " invalidated, "
+                + shared.compiler.statistics() + ", translate " + shared.translator.statistics();
+    }
+
+    /** Drops all translations of this address space (after execve replaced the code). */
+    public void flushTranslations() {
+        shared.cache.invalidateAll();
+    }
+}

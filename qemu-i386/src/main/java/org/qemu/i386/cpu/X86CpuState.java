@@ -1,0 +1,100 @@
+package org.qemu.i386.cpu;
+
+/**
+ * The architectural state of one x86 CPU (one guest thread in user mode), as plain public
+ * fields so generated code and the Linux runtime reach them without accessors.
+ *
+ * <p>The arithmetic flags (CF PF AF ZF SF OF) are kept lazily: {@link #ccOp} names the last
+ * flag-setting operation and {@link #ccA}/{@link #ccB}/{@link #ccC}/{@link #ccRes} its
+ * operands and result; {@link LazyFlags} computes a flag only when something reads it.
+ * Everything else in EFLAGS (DF, IF, ID, AC, ...) lives in {@link #eflagsOther}.
+ */
+public final class X86CpuState {
+    public static final int EAX = 0, ECX = 1, EDX = 2, EBX = 3, ESP = 4, EBP = 5, ESI = 6, EDI = 7;
+    public static final int ES = 0, CS = 1, SS = 2, DS = 3, FS = 4, GS = 5;
+
+    public static final int CF = 1, PF = 1 << 2, AF = 1 << 4, ZF = 1 << 6, SF = 1 << 7,
+            TF = 1 << 8, IF = 1 << 9, DF = 1 << 10, OF = 1 << 11, AC = 1 << 18, ID = 1 << 21;
+    /** The six flags the lazy machinery owns. */
+    public static final int ARITH_FLAGS = CF | PF | AF | ZF | SF | OF;
+    /** EFLAGS bits user code may change with popf (IOPL, IF, VM, RF are the kernel's). */
+    public static final int USER_WRITABLE_FLAGS = ARITH_FLAGS | TF | DF | AC | ID;
+
+    /** General purpose registers, indexed by the ModRM encoding (EAX=0 ... EDI=7). */
+    public final int[] regs = new int[8];
+    public int eip;
+
+    /** Last flag-setting operation ({@link LazyFlags} op codes) and its inputs. */
+    public int ccOp = LazyFlags.EFLAGS;
+    public int ccA = 0, ccB, ccC, ccRes;
+    /** EFLAGS bits outside the six arithmetic flags (bit 1 reads as 1 regardless). */
+    public int eflagsOther = IF;
+
+    /** Segment selectors and bases (ES CS SS DS FS GS). User mode: only FS/GS bases are non-zero (TLS). */
+    public final int[] segSelector = {0x2b, 0x23, 0x2b, 0x2b, 0, 0};
+    public final long[] segBase = new long[6];
+
+    // ---- x87 / MMX / SSE storage, owned by the floating-point translator (org.qemu.i386.fp) ----
+    /** x87 data registers by physical index; precision documented by the fp translator. */
+    public final double[] fpRegs = new double[8];
+    /** Raw 64-bit MMX views of the x87 registers (MMX aliases the x87 mantissas). */
+    public final long[] mmx = new long[8];
+    public int fpTop;
+    public int fpTags = 0xffff;
+    public int fpStatus;
+    public int fpControl = 0x037f;
+    /** XMM registers as (low, high) 64-bit halves: xmm[2*i] is the low half of XMMi; 16 registers for x86_64. */
+    public final long[] xmm = new long[32];
+    public int mxcsr = 0x1f80;
+
+    /** The full EFLAGS register, computing the lazy flags. */
+    public int eflags() {
+        return LazyFlags.arithmetic(this) | eflagsOther | 2;
+    }
+
+    /** Replaces EFLAGS (all bits given; callers mask what the guest may change). */
+    public void setEflags(int value) {
+        ccOp = LazyFlags.EFLAGS;
+        ccA = value & ARITH_FLAGS;
+        eflagsOther = value & ~ARITH_FLAGS & ~2;
+    }
+
+    /** +1 or -1: the string instruction step direction from DF. */
+    public int direction() {
+        return (eflagsOther & DF) != 0 ? -1 : 1;
+    }
+
+    /** A deep copy, for fork (new address space) and clone (new thread). */
+    public X86CpuState copy() {
+        X86CpuState c = new X86CpuState();
+        copyInto(c);
+        return c;
+    }
+
+    public void copyInto(X86CpuState c) {
+        System.arraycopy(regs, 0, c.regs, 0, 8);
+        c.eip = eip;
+        c.ccOp = ccOp;
+        c.ccA = ccA;
+        c.ccB = ccB;
+        c.ccC = ccC;
+        c.ccRes = ccRes;
+        c.eflagsOther = eflagsOther;
+        System.arraycopy(segSelector, 0, c.segSelector, 0, 6);
+        System.arraycopy(segBase, 0, c.segBase, 0, 6);
+        System.arraycopy(fpRegs, 0, c.fpRegs, 0, 8);
+        System.arraycopy(mmx, 0, c.mmx, 0, 8);
+        c.fpTop = fpTop;
+        c.fpTags = fpTags;
+        c.fpStatus = fpStatus;
+        c.fpControl = fpControl;
+        System.arraycopy(xmm, 0, c.xmm, 0, xmm.length);
+        c.mxcsr = mxcsr;
+    }
+
+    @Override
+    public String toString() {
+        return String.format("eax=%08x ecx=%08x edx=%08x ebx=%08x esp=%08x ebp=%08x esi=%08x edi=%08x eip=%08x eflags=%08x",
+                regs[0], regs[1], regs[2], regs[3], regs[4], regs[5], regs[6], regs[7], eip, eflags());
+    }
+}

@@ -1,0 +1,46 @@
+package org.qemu.i386.cpu;
+
+import org.qemu.common.exec.GuestTrap;
+
+/**
+ * Thrown by an op for a CPU exception (#UD, #DE, #GP, #BP). Carries the trap as Linux reports it
+ * and whether the saved eip is the next instruction (int3 and other traps) or the faulting one.
+ */
+public final class X86Trap extends RuntimeException {
+    private final GuestTrap trap;
+    private final boolean resumeAfter;
+
+    public X86Trap(GuestTrap trap, boolean resumeAfter) {
+        super(null, null, false, false);
+        this.trap = trap;
+        this.resumeAfter = resumeAfter;
+    }
+
+    public GuestTrap trap() {
+        return trap;
+    }
+
+    public boolean resumeAfter() {
+        return resumeAfter;
+    }
+
+    /** #UD: SIGILL/ILL_ILLOPC at the instruction. */
+    public static X86Trap invalidOpcode(long address) {
+        return new X86Trap(new GuestTrap(GuestTrap.SIGILL, GuestTrap.ILL_ILLOPC, address, 6, 0), false);
+    }
+
+    /** #DE: SIGFPE/FPE_INTDIV at the instruction (Linux reports overflow the same way). */
+    public static X86Trap divideError(long address) {
+        return new X86Trap(new GuestTrap(GuestTrap.SIGFPE, GuestTrap.FPE_INTDIV, address, 0, 0), false);
+    }
+
+    /** #GP from user mode (privileged instruction, bad selector): SIGSEGV/SI_KERNEL, address 0. */
+    public static X86Trap generalProtection(int errorCode) {
+        return new X86Trap(new GuestTrap(GuestTrap.SIGSEGV, GuestTrap.SI_KERNEL, 0, 13, errorCode), false);
+    }
+
+    /** #BP from int3: SIGTRAP/SI_KERNEL, eip after the int3. */
+    public static X86Trap breakpoint() {
+        return new X86Trap(new GuestTrap(GuestTrap.SIGTRAP, GuestTrap.SI_KERNEL, 0, 3, 0), true);
+    }
+}

@@ -1,0 +1,96 @@
+package org.qemu.i386.translate;
+
+import static org.qemu.i386.cpu.X86CpuState.CF;
+import static org.qemu.i386.cpu.X86CpuState.ZF;
+
+import org.qemu.i386.cpu.LazyFlags;
+import org.qemu.i386.cpu.X86Cpu;
+import org.qemu.i386.cpu.X86Op;
+
+/** bt/bts/btr/btc and bsf/bsr. */
+final class BitOps {
+    static final int BT = 0, BTS = 1, BTR = 2, BTC = 3;
+
+    private BitOps() {
+    }
+
+    /**
+     * Bit test and modify. With a register bit offset and a memory operand the offset is signed
+     * and reaches outside the operand (bit 35 of [m] is bit 3 of [m+4]).
+     */
+    static final class BitTest implements X86Op {
+        private final int kind;
+        private final Operand base;
+        private final Operand offset;
+        private final boolean immediateOffset;
+
+        BitTest(int kind, Operand base, Operand offset) {
+            this.kind = kind;
+            this.base = base;
+            this.offset = offset;
+            this.immediateOffset = offset instanceof Operand.Immediate;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            int bits = base.bits;
+            int off = offset.get(cpu);
+            int value;
+            int bit;
+            long address = 0;
+            boolean memory = base instanceof Operand.Memory;
+            if (memory && !immediateOffset) {
+                int signedOffset = Operand.signExtend(bits, off);
+                int byteDelta = (signedOffset >> (bits == 16 ? 4 : 5)) * (bits / 8);
+                address = ((Operand.Memory) base).address(cpu, byteDelta);
+                bit = signedOffset & (bits - 1);
+                value = bits == 16 ? cpu.memory.read16(address) : cpu.memory.read32(address);
+            } else {
+                bit = off & (bits - 1);
+                value = base.get(cpu);
+            }
+            int cf = (value >>> bit) & 1;
+            if (kind != BT) {
+                int res = switch (kind) {
+                    case BTS -> value | (1 << bit);
+                    case BTR -> value & ~(1 << bit);
+                    default -> value ^ (1 << bit);
+                };
+                if (memory && !immediateOffset) {
+                    if (bits == 16) {
+                        cpu.memory.write16(address, res);
+                    } else {
+                        cpu.memory.write32(address, res);
+                    }
+                } else {
+                    base.set(cpu, res);
+                }
+            }
+            LazyFlags.modify(cpu.state, CF, cf);
+        }
+    }
+
+    /** bsf / bsr: a zero source sets ZF and leaves the destination unchanged. */
+    static final class BitScan implements X86Op {
+        private final boolean reverse;
+        private final Operand dst;
+        private final Operand src;
+
+        BitScan(boolean reverse, Operand dst, Operand src) {
+            this.reverse = reverse;
+            this.dst = dst;
+            this.src = src;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            int v = Operand.zeroExtend(src.bits, src.get(cpu));
+            if (v == 0) {
+                LazyFlags.modify(cpu.state, ZF, ZF);
+                return;
+            }
+            dst.set(cpu, reverse ? 31 - Integer.numberOfLeadingZeros(v) : Integer.numberOfTrailingZeros(v));
+            LazyFlags.modify(cpu.state, ZF, 0);
+        }
+    }
+}

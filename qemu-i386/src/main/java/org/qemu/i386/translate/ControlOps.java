@@ -1,0 +1,169 @@
+package org.qemu.i386.translate;
+
+import org.qemu.i386.cpu.LazyFlags;
+import org.qemu.i386.cpu.X86Cpu;
+import org.qemu.i386.cpu.X86CpuState;
+import org.qemu.i386.cpu.X86Op;
+
+/** Branches: jmp, jcc, call, ret, loop, jcxz, plus the plain fall-through that closes a block. */
+final class ControlOps {
+    private ControlOps() {
+    }
+
+    /** Sets eip to a fixed address: the end of a block that stops without a branch. */
+    static final class Goto implements X86Op {
+        private final int target;
+
+        Goto(int target) {
+            this.target = target;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            cpu.state.eip = target;
+        }
+
+        @Override
+        public boolean endsBlock() {
+            return true;
+        }
+    }
+
+    static final class ConditionalJump implements X86Op {
+        private final int cc;
+        private final int target;
+        private final int fallThrough;
+
+        ConditionalJump(int cc, int target, int fallThrough) {
+            this.cc = cc;
+            this.target = target;
+            this.fallThrough = fallThrough;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            cpu.state.eip = LazyFlags.condition(cpu.state, cc) ? target : fallThrough;
+        }
+
+        @Override
+        public boolean endsBlock() {
+            return true;
+        }
+    }
+
+    /** jmp r/m. */
+    static final class IndirectJump implements X86Op {
+        private final Operand target;
+
+        IndirectJump(Operand target) {
+            this.target = target;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            cpu.state.eip = target.get(cpu);
+        }
+
+        @Override
+        public boolean endsBlock() {
+            return true;
+        }
+    }
+
+    /** call rel and call r/m: the target is read before the return address is pushed. */
+    static final class Call implements X86Op {
+        private final Operand indirectTarget;
+        private final int target;
+        private final int returnAddress;
+        private final int bits;
+
+        Call(Operand indirectTarget, int target, int returnAddress, int bits) {
+            this.indirectTarget = indirectTarget;
+            this.target = target;
+            this.returnAddress = returnAddress;
+            this.bits = bits;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            int t = indirectTarget == null ? target : indirectTarget.get(cpu);
+            StackOps.push(cpu, bits, returnAddress);
+            cpu.state.eip = t;
+        }
+
+        @Override
+        public boolean endsBlock() {
+            return true;
+        }
+    }
+
+    static final class Return implements X86Op {
+        private final int release;
+        private final int bits;
+
+        Return(int release, int bits) {
+            this.release = release;
+            this.bits = bits;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            X86CpuState s = cpu.state;
+            int t = StackOps.peek(cpu, bits);
+            s.regs[X86CpuState.ESP] += bits / 8 + release;
+            s.eip = t;
+        }
+
+        @Override
+        public boolean endsBlock() {
+            return true;
+        }
+    }
+
+    static final int LOOPNE = 0, LOOPE = 1, LOOP = 2, JCXZ = 3;
+
+    /** loop/loope/loopne (decrement the count register, then test) and jcxz/jecxz. */
+    static final class Loop implements X86Op {
+        private final int kind;
+        private final int target;
+        private final int fallThrough;
+        private final boolean count16;
+
+        Loop(int kind, int target, int fallThrough, boolean count16) {
+            this.kind = kind;
+            this.target = target;
+            this.fallThrough = fallThrough;
+            this.count16 = count16;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            X86CpuState s = cpu.state;
+            int[] r = s.regs;
+            boolean taken;
+            if (kind == JCXZ) {
+                taken = (count16 ? r[X86CpuState.ECX] & 0xffff : r[X86CpuState.ECX]) == 0;
+            } else {
+                int c;
+                if (count16) {
+                    c = (r[X86CpuState.ECX] - 1) & 0xffff;
+                    r[X86CpuState.ECX] = (r[X86CpuState.ECX] & ~0xffff) | c;
+                } else {
+                    c = --r[X86CpuState.ECX];
+                }
+                taken = c != 0;
+                if (kind == LOOPE) {
+                    taken &= LazyFlags.condition(s, 4);
+                } else if (kind == LOOPNE) {
+                    taken &= LazyFlags.condition(s, 5);
+                }
+            }
+            s.eip = taken ? target : fallThrough;
+        }
+
+        @Override
+        public boolean endsBlock() {
+            return true;
+        }
+    }
+}

@@ -1,0 +1,259 @@
+package org.qemu.i386.translate;
+
+import org.qemu.i386.cpu.LazyFlags;
+import org.qemu.i386.cpu.X86Cpu;
+import org.qemu.i386.cpu.X86CpuState;
+import org.qemu.i386.cpu.X86Op;
+
+/** Data movement: mov, movzx/movsx, lea, xchg, cmpxchg, cmpxchg8b, xadd, bswap, cbw/cwd, cmov, setcc. */
+final class MoveOps {
+    private MoveOps() {
+    }
+
+    static final class Move implements X86Op {
+        private final Operand dst;
+        private final Operand src;
+
+        Move(Operand dst, Operand src) {
+            this.dst = dst;
+            this.src = src;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            dst.set(cpu, src.get(cpu));
+        }
+    }
+
+    /** movzx / movsx. */
+    static final class MoveExtend implements X86Op {
+        private final Operand dst;
+        private final Operand src;
+        private final boolean signed;
+
+        MoveExtend(Operand dst, Operand src, boolean signed) {
+            this.dst = dst;
+            this.src = src;
+            this.signed = signed;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            int v = src.get(cpu);
+            dst.set(cpu, signed ? Operand.signExtend(src.bits, v) : v);
+        }
+    }
+
+    static final class LoadEffectiveAddress implements X86Op {
+        private final Operand dst;
+        private final Operand.Memory src;
+
+        LoadEffectiveAddress(Operand dst, Operand.Memory src) {
+            this.dst = dst;
+            this.src = src;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            dst.set(cpu, src.offset(cpu.state));
+        }
+    }
+
+    /** xchg: with a memory operand it is atomic (implicitly locked). */
+    static final class Exchange implements X86Op {
+        private final Operand rm;
+        private final Operand reg;
+
+        Exchange(Operand rm, Operand reg) {
+            this.rm = rm;
+            this.reg = reg;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            int a = rm.get(cpu);
+            rm.set(cpu, reg.get(cpu));
+            reg.set(cpu, a);
+        }
+    }
+
+    static final class CompareExchange implements X86Op {
+        private final Operand rm;
+        private final Operand reg;
+        private final Operand accumulator;
+
+        CompareExchange(Operand rm, Operand reg) {
+            this.rm = rm;
+            this.reg = reg;
+            this.accumulator = Operand.register(rm.bits, X86CpuState.EAX);
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            int dest = rm.get(cpu);
+            int acc = accumulator.get(cpu);
+            if (acc == dest) {
+                rm.set(cpu, reg.get(cpu));
+            } else {
+                rm.set(cpu, dest); // the processor always writes the destination
+                accumulator.set(cpu, dest);
+            }
+            LazyFlags.setSub(cpu.state, rm.bits, acc, dest, 0, acc - dest);
+        }
+    }
+
+    static final class CompareExchange8Bytes implements X86Op {
+        private final Operand.Memory m;
+
+        CompareExchange8Bytes(Operand.Memory m) {
+            this.m = m;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            X86CpuState s = cpu.state;
+            long a = m.address(cpu);
+            long old = cpu.memory.read64(a);
+            long expected = (s.regs[X86CpuState.EDX] & 0xffffffffL) << 32 | (s.regs[X86CpuState.EAX] & 0xffffffffL);
+            if (old == expected) {
+                cpu.memory.write64(a, (s.regs[X86CpuState.ECX] & 0xffffffffL) << 32 | (s.regs[X86CpuState.EBX] & 0xffffffffL));
+                LazyFlags.modify(s, X86CpuState.ZF, X86CpuState.ZF);
+            } else {
+                cpu.memory.write64(a, old);
+                s.regs[X86CpuState.EAX] = (int) old;
+                s.regs[X86CpuState.EDX] = (int) (old >>> 32);
+                LazyFlags.modify(s, X86CpuState.ZF, 0);
+            }
+        }
+    }
+
+    static final class ExchangeAdd implements X86Op {
+        private final Operand rm;
+        private final Operand reg;
+
+        ExchangeAdd(Operand rm, Operand reg) {
+            this.rm = rm;
+            this.reg = reg;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            int d = rm.get(cpu);
+            int s = reg.get(cpu);
+            int sum = d + s;
+            if (rm instanceof Operand.Memory) {
+                rm.set(cpu, sum);
+                reg.set(cpu, d);
+            } else {
+                reg.set(cpu, d);
+                rm.set(cpu, sum);
+            }
+            LazyFlags.setAdd(cpu.state, rm.bits, d, s, 0, sum);
+        }
+    }
+
+    static final class ByteSwap implements X86Op {
+        private final int reg;
+        private final int bits;
+
+        ByteSwap(int reg, int bits) {
+            this.reg = reg;
+            this.bits = bits;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            int[] r = cpu.state.regs;
+            if (bits == 16) {
+                r[reg] &= ~0xffff; // bswap of a 16-bit register is undefined; hardware gives zero
+            } else {
+                r[reg] = Integer.reverseBytes(r[reg]);
+            }
+        }
+    }
+
+    /** cbw/cwde (sign-extend the accumulator's lower half) and cwd/cdq (into dx/edx). */
+    static final class SignExtendAccumulator implements X86Op {
+        private final int bits;
+        private final boolean intoDx;
+
+        SignExtendAccumulator(int bits, boolean intoDx) {
+            this.bits = bits;
+            this.intoDx = intoDx;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            int[] r = cpu.state.regs;
+            int eax = r[X86CpuState.EAX];
+            if (intoDx) {
+                if (bits == 16) {
+                    r[X86CpuState.EDX] = (r[X86CpuState.EDX] & ~0xffff) | (((short) eax >> 15) & 0xffff);
+                } else {
+                    r[X86CpuState.EDX] = eax >> 31;
+                }
+            } else if (bits == 16) {
+                r[X86CpuState.EAX] = (eax & ~0xffff) | ((byte) eax & 0xffff);
+            } else {
+                r[X86CpuState.EAX] = (short) eax;
+            }
+        }
+    }
+
+    static final class ConditionalMove implements X86Op {
+        private final int cc;
+        private final Operand dst;
+        private final Operand src;
+
+        ConditionalMove(int cc, Operand dst, Operand src) {
+            this.cc = cc;
+            this.dst = dst;
+            this.src = src;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            int v = src.get(cpu); // read even when false: a bad address faults either way
+            if (LazyFlags.condition(cpu.state, cc)) {
+                dst.set(cpu, v);
+            }
+        }
+    }
+
+    static final class SetCondition implements X86Op {
+        private final int cc;
+        private final Operand dst;
+
+        SetCondition(int cc, Operand dst) {
+            this.cc = cc;
+            this.dst = dst;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            dst.set(cpu, LazyFlags.condition(cpu.state, cc) ? 1 : 0);
+        }
+    }
+
+    /** xlat: al = [seg:ebx + al]. */
+    static final class Translate implements X86Op {
+        private final int segment;
+        private final boolean address16;
+
+        Translate(int segment, boolean address16) {
+            this.segment = segment;
+            this.address16 = address16;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            X86CpuState s = cpu.state;
+            int off = s.regs[X86CpuState.EBX] + (s.regs[X86CpuState.EAX] & 0xff);
+            if (address16) {
+                off &= 0xffff;
+            }
+            int v = cpu.memory.read8((off + s.segBase[segment]) & 0xffffffffL);
+            s.regs[X86CpuState.EAX] = (s.regs[X86CpuState.EAX] & ~0xff) | v;
+        }
+    }
+}

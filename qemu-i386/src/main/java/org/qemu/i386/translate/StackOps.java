@@ -1,0 +1,258 @@
+package org.qemu.i386.translate;
+
+import org.qemu.i386.cpu.X86Cpu;
+import org.qemu.i386.cpu.X86CpuState;
+import org.qemu.i386.cpu.X86Op;
+
+/**
+ * push/pop and friends. The stack is 32-bit (a flat SS), esp changes only after the memory
+ * access succeeded, so a fault on the stack leaves esp as it was.
+ */
+final class StackOps {
+    private StackOps() {
+    }
+
+    private static long linear(X86Cpu cpu, int offset) {
+        return (offset + cpu.state.segBase[X86CpuState.SS]) & 0xffffffffL;
+    }
+
+    static void push(X86Cpu cpu, int bits, int value) {
+        int[] r = cpu.state.regs;
+        int esp = r[X86CpuState.ESP] - bits / 8;
+        if (bits == 16) {
+            cpu.memory.write16(linear(cpu, esp), value);
+        } else {
+            cpu.memory.write32(linear(cpu, esp), value);
+        }
+        r[X86CpuState.ESP] = esp;
+    }
+
+    /** The value on top of the stack (zero-extended when 16-bit), without popping it. */
+    static int peek(X86Cpu cpu, int bits) {
+        int esp = cpu.state.regs[X86CpuState.ESP];
+        return bits == 16 ? cpu.memory.read16(linear(cpu, esp)) : cpu.memory.read32(linear(cpu, esp));
+    }
+
+    static int pop(X86Cpu cpu, int bits) {
+        int v = peek(cpu, bits);
+        cpu.state.regs[X86CpuState.ESP] += bits / 8;
+        return v;
+    }
+
+    static final class Push implements X86Op {
+        private final Operand src;
+        private final int bits;
+
+        Push(Operand src, int bits) {
+            this.src = src;
+            this.bits = bits;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            push(cpu, bits, src.get(cpu));
+        }
+    }
+
+    /** pop r/m; a memory destination addressed through esp sees esp after the pop, as on hardware. */
+    static final class Pop implements X86Op {
+        private final Operand dst;
+        private final int bits;
+
+        Pop(Operand dst, int bits) {
+            this.dst = dst;
+            this.bits = bits;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            int[] r = cpu.state.regs;
+            int oldEsp = r[X86CpuState.ESP];
+            int v = peek(cpu, bits);
+            r[X86CpuState.ESP] = oldEsp + bits / 8;
+            try {
+                dst.set(cpu, v);
+            } catch (RuntimeException e) {
+                r[X86CpuState.ESP] = oldEsp;
+                throw e;
+            }
+        }
+    }
+
+    static final class PushAll implements X86Op {
+        private final int bits;
+
+        PushAll(int bits) {
+            this.bits = bits;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            int[] r = cpu.state.regs;
+            int esp = r[X86CpuState.ESP];
+            int size = bits / 8;
+            cpu.memory.checkRange(linear(cpu, esp - 8 * size), 8L * size, true);
+            for (int i = 0; i < 8; i++) {
+                int v = i == X86CpuState.ESP ? esp : r[i];
+                long a = linear(cpu, esp - (i + 1) * size);
+                if (bits == 16) {
+                    cpu.memory.write16(a, v);
+                } else {
+                    cpu.memory.write32(a, v);
+                }
+            }
+            r[X86CpuState.ESP] = esp - 8 * size;
+        }
+    }
+
+    static final class PopAll implements X86Op {
+        private final int bits;
+
+        PopAll(int bits) {
+            this.bits = bits;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            int[] r = cpu.state.regs;
+            int esp = r[X86CpuState.ESP];
+            int size = bits / 8;
+            int[] values = new int[8];
+            for (int i = 0; i < 8; i++) {
+                long a = linear(cpu, esp + (7 - i) * size);
+                values[i] = bits == 16 ? cpu.memory.read16(a) : cpu.memory.read32(a);
+            }
+            for (int i = 0; i < 8; i++) {
+                if (i != X86CpuState.ESP) {
+                    r[i] = bits == 16 ? (r[i] & ~0xffff) | values[i] : values[i];
+                }
+            }
+            r[X86CpuState.ESP] = esp + 8 * size;
+        }
+    }
+
+    static final class PushFlags implements X86Op {
+        private final int bits;
+
+        PushFlags(int bits) {
+            this.bits = bits;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            // VM and RF read as 0 in the pushed image
+            push(cpu, bits, cpu.state.eflags() & ~0x30000);
+        }
+    }
+
+    static final class PopFlags implements X86Op {
+        private final int bits;
+
+        PopFlags(int bits) {
+            this.bits = bits;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            X86CpuState s = cpu.state;
+            int v = pop(cpu, bits);
+            int writable = X86CpuState.USER_WRITABLE_FLAGS & (bits == 16 ? 0xffff : -1);
+            int old = s.eflags();
+            s.setEflags((old & ~writable) | (v & writable));
+        }
+    }
+
+    /** enter size, level. */
+    static final class Enter implements X86Op {
+        private final int size;
+        private final int level;
+        private final int bits;
+
+        Enter(int size, int level, int bits) {
+            this.size = size;
+            this.level = level & 31;
+            this.bits = bits;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            int[] r = cpu.state.regs;
+            int oldEsp = r[X86CpuState.ESP];
+            int oldEbp = r[X86CpuState.EBP];
+            int step = bits / 8;
+            try {
+                push(cpu, bits, oldEbp);
+                int frame = r[X86CpuState.ESP];
+                int ebp = oldEbp;
+                for (int i = 1; i < level; i++) {
+                    ebp -= step;
+                    push(cpu, bits, bits == 16 ? cpu.memory.read16(linear(cpu, ebp)) : cpu.memory.read32(linear(cpu, ebp)));
+                }
+                if (level > 0) {
+                    push(cpu, bits, frame);
+                }
+                if (bits == 16) {
+                    r[X86CpuState.EBP] = (oldEbp & ~0xffff) | (frame & 0xffff);
+                } else {
+                    r[X86CpuState.EBP] = frame;
+                }
+                r[X86CpuState.ESP] -= size;
+            } catch (RuntimeException e) {
+                r[X86CpuState.ESP] = oldEsp;
+                r[X86CpuState.EBP] = oldEbp;
+                throw e;
+            }
+        }
+    }
+
+    static final class Leave implements X86Op {
+        private final int bits;
+
+        Leave(int bits) {
+            this.bits = bits;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            int[] r = cpu.state.regs;
+            int ebp = r[X86CpuState.EBP];
+            int v = bits == 16 ? cpu.memory.read16(linear(cpu, ebp)) : cpu.memory.read32(linear(cpu, ebp));
+            r[X86CpuState.ESP] = ebp + bits / 8;
+            r[X86CpuState.EBP] = bits == 16 ? (r[X86CpuState.EBP] & ~0xffff) | v : v;
+        }
+    }
+
+    /** push of a segment register (selector zero-extended). */
+    static final class PushSegment implements X86Op {
+        private final int segment;
+        private final int bits;
+
+        PushSegment(int segment, int bits) {
+            this.segment = segment;
+            this.bits = bits;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            push(cpu, bits, cpu.state.segSelector[segment]);
+        }
+    }
+
+    static final class PopSegment implements X86Op {
+        private final int segment;
+        private final int bits;
+
+        PopSegment(int segment, int bits) {
+            this.segment = segment;
+            this.bits = bits;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            int v = peek(cpu, bits);
+            cpu.loadSegment(segment, v);
+            cpu.state.regs[X86CpuState.ESP] += bits / 8;
+        }
+    }
+
+}

@@ -1,0 +1,281 @@
+package org.qemu.i386.translate;
+
+import static org.qemu.i386.cpu.X86CpuState.AF;
+import static org.qemu.i386.cpu.X86CpuState.CF;
+import static org.qemu.i386.cpu.X86CpuState.OF;
+import static org.qemu.i386.cpu.X86CpuState.PF;
+import static org.qemu.i386.cpu.X86CpuState.SF;
+import static org.qemu.i386.cpu.X86CpuState.ZF;
+
+import org.qemu.common.memory.GuestMemoryFault;
+import org.qemu.i386.cpu.CpuidTable;
+import org.qemu.i386.cpu.LazyFlags;
+import org.qemu.i386.cpu.X86Cpu;
+import org.qemu.i386.cpu.X86CpuState;
+import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.cpu.X86Trap;
+
+/** Flag instructions, BCD adjusts, cpuid, rdtsc, int 0x80, traps, segment moves, nop. */
+final class SystemOps {
+    private SystemOps() {
+    }
+
+    static final class Nop implements X86Op {
+        static final Nop INSTANCE = new Nop();
+
+        @Override
+        public void exec(X86Cpu cpu) {
+        }
+    }
+
+    /** Raises a fixed trap (ud2, undefined opcodes, privileged instructions, int3, int n). */
+    static final class Trap implements X86Op {
+        private final X86Trap trap;
+
+        Trap(X86Trap trap) {
+            this.trap = trap;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            throw trap;
+        }
+
+        @Override
+        public boolean endsBlock() {
+            return true;
+        }
+    }
+
+    /** Raises the fault met while fetching an instruction, when (and only if) execution reaches it. */
+    static final class FetchFault implements X86Op {
+        private final GuestMemoryFault fault;
+
+        FetchFault(GuestMemoryFault fault) {
+            this.fault = fault;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            throw fault;
+        }
+
+        @Override
+        public boolean endsBlock() {
+            return true;
+        }
+    }
+
+    /** int 0x80: the Linux system call. eip moves past it, then the runtime takes over. */
+    static final class SystemCall implements X86Op {
+        private final int next;
+
+        SystemCall(int next) {
+            this.next = next;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            cpu.state.eip = next;
+            cpu.requestSyscall();
+        }
+
+        @Override
+        public boolean endsBlock() {
+            return true;
+        }
+    }
+
+    /** into: #OF when OF is set (Linux delivers SIGSEGV), else nothing. */
+    static final class InterruptOnOverflow implements X86Op {
+        @Override
+        public void exec(X86Cpu cpu) {
+            if (LazyFlags.condition(cpu.state, 0)) {
+                throw X86Trap.generalProtection(0);
+            }
+        }
+    }
+
+    static final int CLC = 0, STC = 1, CMC = 2, CLD = 3, STD = 4;
+
+    static final class FlagOp implements X86Op {
+        private final int kind;
+
+        FlagOp(int kind) {
+            this.kind = kind;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            X86CpuState s = cpu.state;
+            switch (kind) {
+                case CLC -> LazyFlags.modify(s, CF, 0);
+                case STC -> LazyFlags.modify(s, CF, CF);
+                case CMC -> LazyFlags.modify(s, CF, LazyFlags.carry(s) ^ 1);
+                case CLD -> s.eflagsOther &= ~X86CpuState.DF;
+                default -> s.eflagsOther |= X86CpuState.DF;
+            }
+        }
+    }
+
+    static final class LoadFlagsIntoAh implements X86Op {
+        @Override
+        public void exec(X86Cpu cpu) {
+            int f = LazyFlags.arithmetic(cpu.state) & (SF | ZF | AF | PF | CF) | 2;
+            int[] r = cpu.state.regs;
+            r[X86CpuState.EAX] = (r[X86CpuState.EAX] & ~0xff00) | f << 8;
+        }
+    }
+
+    static final class StoreAhIntoFlags implements X86Op {
+        @Override
+        public void exec(X86Cpu cpu) {
+            int ah = (cpu.state.regs[X86CpuState.EAX] >> 8) & 0xff;
+            LazyFlags.modify(cpu.state, SF | ZF | AF | PF | CF, ah);
+        }
+    }
+
+    static final class Cpuid implements X86Op {
+        @Override
+        public void exec(X86Cpu cpu) {
+            CpuidTable.query(cpu.state);
+        }
+    }
+
+    /** rdtsc: a monotonic nanosecond count stands for the time stamp counter. */
+    static final class ReadTimeStampCounter implements X86Op {
+        @Override
+        public void exec(X86Cpu cpu) {
+            long t = System.nanoTime();
+            cpu.state.regs[X86CpuState.EAX] = (int) t;
+            cpu.state.regs[X86CpuState.EDX] = (int) (t >>> 32);
+        }
+    }
+
+    /** mov Sreg, r/m16. */
+    static final class LoadSegment implements X86Op {
+        private final int segment;
+        private final Operand src;
+
+        LoadSegment(int segment, Operand src) {
+            this.segment = segment;
+            this.src = src;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            cpu.loadSegment(segment, src.get(cpu) & 0xffff);
+        }
+    }
+
+    /** mov r/m, Sreg: a register destination of 32 bits gets the selector zero-extended. */
+    static final class StoreSegment implements X86Op {
+        private final int segment;
+        private final Operand dst;
+
+        StoreSegment(int segment, Operand dst) {
+            this.segment = segment;
+            this.dst = dst;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            dst.set(cpu, cpu.state.segSelector[segment]);
+        }
+    }
+
+    static final int DAA = 0, DAS = 1, AAA = 2, AAS = 3;
+
+    /** Decimal adjust after addition/subtraction (packed and unpacked BCD). */
+    static final class DecimalAdjust implements X86Op {
+        private final int kind;
+
+        DecimalAdjust(int kind) {
+            this.kind = kind;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            X86CpuState s = cpu.state;
+            int[] r = s.regs;
+            int eax = r[X86CpuState.EAX];
+            int al = eax & 0xff;
+            int f = LazyFlags.arithmetic(s);
+            boolean cf = (f & CF) != 0;
+            boolean af = (f & AF) != 0;
+            switch (kind) {
+                case DAA, DAS -> {
+                    int oldAl = al;
+                    boolean oldCf = cf;
+                    boolean newCf = false;
+                    boolean newAf = false;
+                    if ((al & 0x0f) > 9 || af) {
+                        al = kind == DAA ? al + 6 : al - 6;
+                        newCf = oldCf || (kind == DAA ? al > 0xff : al < 0);
+                        al &= 0xff;
+                        newAf = true;
+                    }
+                    if (oldAl > 0x99 || oldCf) {
+                        al = (kind == DAA ? al + 0x60 : al - 0x60) & 0xff;
+                        newCf = true;
+                    }
+                    r[X86CpuState.EAX] = (eax & ~0xff) | al;
+                    int flags = (newCf ? CF : 0) | (newAf ? AF : 0) | (al == 0 ? ZF : 0) | ((al & 0x80) != 0 ? SF : 0)
+                            | ((Integer.bitCount(al) & 1) == 0 ? PF : 0) | (f & OF);
+                    LazyFlags.setFlags(s, flags);
+                }
+                default -> {
+                    int ax = eax & 0xffff;
+                    if ((al & 0x0f) > 9 || af) {
+                        if (kind == AAA) {
+                            ax = ax + 0x106;
+                        } else {
+                            ax = ((ax & 0xff) - 6 & 0xff) | (((ax >> 8) - 1) & 0xff) << 8;
+                        }
+                        cf = true;
+                        af = true;
+                    } else {
+                        cf = false;
+                        af = false;
+                    }
+                    ax = ax & 0xff0f;
+                    r[X86CpuState.EAX] = (eax & ~0xffff) | (ax & 0xffff);
+                    LazyFlags.modify(s, CF | AF, (cf ? CF : 0) | (af ? AF : 0));
+                }
+            }
+        }
+    }
+
+    /** aam base / aad base. */
+    static final class AsciiAdjustMultiplyDivide implements X86Op {
+        private final boolean multiply;
+        private final int base;
+
+        AsciiAdjustMultiplyDivide(boolean multiply, int base) {
+            this.multiply = multiply;
+            this.base = base;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            int[] r = cpu.state.regs;
+            int eax = r[X86CpuState.EAX];
+            int al = eax & 0xff;
+            int ah = (eax >> 8) & 0xff;
+            int result;
+            if (multiply) {
+                if (base == 0) {
+                    throw X86Trap.divideError(0);
+                }
+                ah = al / base;
+                al = al % base;
+            } else {
+                al = (al + ah * base) & 0xff;
+                ah = 0;
+            }
+            result = al;
+            r[X86CpuState.EAX] = (eax & ~0xffff) | ah << 8 | al;
+            LazyFlags.setLogic(cpu.state, 8, result);
+        }
+    }
+}

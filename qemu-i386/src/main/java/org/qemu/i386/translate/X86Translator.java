@@ -1,0 +1,589 @@
+package org.qemu.i386.translate;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+
+import org.qemu.common.memory.GuestMemory;
+import org.qemu.common.memory.GuestMemoryFault;
+import org.qemu.i386.cpu.X86Cpu;
+import org.qemu.i386.cpu.X86CpuState;
+import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.cpu.X86Trap;
+import org.qemu.i386.decode.X86Decoder;
+
+/**
+ * Guest x86 code to translation blocks: decodes instruction by instruction, binds each to an op
+ * with its operands resolved, and stops at a branch, at a 4 KiB page end or after
+ * {@link #MAX_INSTRUCTIONS}. Integer instructions are handled here; x87/MMX/SSE go to the
+ * {@link CoprocessorTranslator} when one is installed.
+ */
+public final class X86Translator {
+    /** Bounds a block so its compiled method stays far below HotSpot's 8000-byte limit (about 13 bytes per op). */
+    public static final int MAX_INSTRUCTIONS = 64;
+
+    private static final int REG_EAX = X86CpuState.EAX;
+
+    private final GuestMemory memory;
+    private final CoprocessorTranslator coprocessor;
+    private long blocks;
+    private long instructions;
+    private long nanos;
+
+    public X86Translator(GuestMemory memory) {
+        this(memory, ServiceLoader.load(CoprocessorTranslator.class).findFirst().orElse(null));
+    }
+
+    public X86Translator(GuestMemory memory, CoprocessorTranslator coprocessor) {
+        this.memory = memory;
+        this.coprocessor = coprocessor;
+    }
+
+    /** Translates the block at {@code pc}; a fetch fault on its first instruction propagates. */
+    public X86Block translate(long pc, int mode) {
+        long started = System.nanoTime();
+        X86Decoder d = new X86Decoder(memory);
+        List<X86Op> ops = new ArrayList<>();
+        List<Integer> starts = new ArrayList<>();
+        List<Integer> ends = new ArrayList<>();
+        long firstPage = pc >>> GuestMemory.PAGE_SHIFT;
+        long lastPage = firstPage;
+        long cur = pc;
+        while (true) {
+            X86Op op;
+            long next;
+            try {
+                d.start(cur, 32);
+                op = translateOne(d);
+                next = d.cursor();
+            } catch (GuestMemoryFault f) {
+                if (ops.isEmpty()) {
+                    throw f;
+                }
+                op = new SystemOps.FetchFault(f);
+                next = cur;
+            } catch (X86Decoder.InstructionTooLong e) {
+                op = new SystemOps.Trap(X86Trap.generalProtection(0));
+                next = cur;
+            }
+            ops.add(op);
+            starts.add((int) cur);
+            ends.add((int) next);
+            if (next > cur) {
+                lastPage = Math.max(lastPage, (next - 1) >>> GuestMemory.PAGE_SHIFT);
+            }
+            if (op.endsBlock()) {
+                break;
+            }
+            cur = next & 0xffffffffL;
+            if (ops.size() >= MAX_INSTRUCTIONS || (cur >>> GuestMemory.PAGE_SHIFT) != firstPage) {
+                ops.add(new ControlOps.Goto((int) cur));
+                starts.add((int) cur);
+                ends.add((int) cur);
+                break;
+            }
+        }
+        int n = ops.size();
+        int[] s = new int[n];
+        int[] e = new int[n];
+        for (int i = 0; i < n; i++) {
+            s[i] = starts.get(i);
+            e[i] = ends.get(i);
+        }
+        X86Block block = new X86Block(pc, mode, firstPage, lastPage, ops.toArray(new X86Op[0]), s, e);
+        synchronized (this) {
+            blocks++;
+            instructions += n;
+            nanos += System.nanoTime() - started;
+        }
+        return block;
+    }
+
+    public synchronized String statistics() {
+        return blocks + " blocks / " + instructions + " ops, " + (blocks == 0 ? 0 : nanos / blocks / 1000) + " us per block";
+    }
+
+    // ---- operand helpers -----------------------------------------------------------------
+
+    private static Operand rm(X86Decoder d, int bits) {
+        d.readModrm();
+        return d.modrmIsRegister() ? Operand.register(bits, d.rm()) : Operand.memory(bits, d.decodeModrmMemory());
+    }
+
+    private static Operand reg(X86Decoder d, int bits) {
+        d.readModrm();
+        return Operand.register(bits, d.reg());
+    }
+
+    private static Operand imm(X86Decoder d, int bits) {
+        return Operand.immediate(bits, d.immediate(bits));
+    }
+
+    /** An 8-bit immediate sign-extended to {@code bits}. */
+    private static Operand imm8(X86Decoder d, int bits) {
+        return Operand.immediate(bits, d.imm8());
+    }
+
+    private static int target(X86Decoder d, int rel, int bits) {
+        int t = (int) d.cursor() + rel;
+        return bits == 16 ? t & 0xffff : t;
+    }
+
+    private static X86Op invalid(X86Decoder d) {
+        return new SystemOps.Trap(X86Trap.invalidOpcode(d.pc()));
+    }
+
+    private static X86Op privileged() {
+        return new SystemOps.Trap(X86Trap.generalProtection(0));
+    }
+
+    /** Wraps a read-modify-write op that carries lock (or is xchg with memory) so it is atomic between guest threads. */
+    private static X86Op atomicIf(boolean atomic, X86Op op) {
+        return atomic ? new Locked(op) : op;
+    }
+
+    /** Runs an op under the address space's lock: the atomicity lock-prefixed instructions promise. */
+    static final class Locked implements X86Op {
+        private final X86Op inner;
+
+        Locked(X86Op inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            synchronized (cpu.memory) {
+                inner.exec(cpu);
+            }
+        }
+    }
+
+    // ---- the one-byte map ------------------------------------------------------------------
+
+    private X86Op translateOne(X86Decoder d) {
+        int op = d.readPrefixes();
+        int v = d.operandBits();
+        if (op >= 0x100) {
+            return translateTwoByte(d, op, v);
+        }
+        if (op < 0x40 && (op & 7) < 6) {
+            return alu(d, op >> 3, op & 7, v);
+        }
+        switch (op) {
+            case 0x06, 0x0e, 0x16, 0x1e:
+                return new StackOps.PushSegment(op >> 3, v);
+            case 0x07, 0x17, 0x1f:
+                return new StackOps.PopSegment(op >> 3, v);
+            case 0x27:
+                return new SystemOps.DecimalAdjust(SystemOps.DAA);
+            case 0x2f:
+                return new SystemOps.DecimalAdjust(SystemOps.DAS);
+            case 0x37:
+                return new SystemOps.DecimalAdjust(SystemOps.AAA);
+            case 0x3f:
+                return new SystemOps.DecimalAdjust(SystemOps.AAS);
+            default:
+                break;
+        }
+        if (op >= 0x40 && op <= 0x4f) {
+            return new ArithmeticOps.Unary(op < 0x48 ? ArithmeticOps.INC : ArithmeticOps.DEC, Operand.register(v, op & 7));
+        }
+        if (op >= 0x50 && op <= 0x57) {
+            return new StackOps.Push(Operand.register(v, op & 7), v);
+        }
+        if (op >= 0x58 && op <= 0x5f) {
+            return new StackOps.Pop(Operand.register(v, op & 7), v);
+        }
+        if (op >= 0x70 && op <= 0x7f) {
+            int rel = d.imm8();
+            return new ControlOps.ConditionalJump(op & 15, target(d, rel, v), (int) d.cursor());
+        }
+        if (op >= 0x91 && op <= 0x97) {
+            return new MoveOps.Exchange(Operand.register(v, op & 7), Operand.register(v, REG_EAX));
+        }
+        if (op >= 0xb0 && op <= 0xb7) {
+            return new MoveOps.Move(Operand.register(8, op & 7), imm(d, 8));
+        }
+        if (op >= 0xb8 && op <= 0xbf) {
+            return new MoveOps.Move(Operand.register(v, op & 7), imm(d, v));
+        }
+        if (op >= 0xd8 && op <= 0xdf) {
+            X86Op fp = coprocessor == null ? null : coprocessor.translateX87(op, d);
+            return fp == null ? invalid(d) : fp;
+        }
+        switch (op) {
+            case 0x60:
+                return new StackOps.PushAll(v);
+            case 0x61:
+                return new StackOps.PopAll(v);
+            case 0x68:
+                return new StackOps.Push(imm(d, v), v);
+            case 0x6a:
+                return new StackOps.Push(imm8(d, v), v);
+            case 0x69: {
+                Operand r = reg(d, v);
+                Operand m = rm(d, v);
+                return new MulDivOps.Multiply(r, m, imm(d, v));
+            }
+            case 0x6b: {
+                Operand r = reg(d, v);
+                Operand m = rm(d, v);
+                return new MulDivOps.Multiply(r, m, imm8(d, v));
+            }
+            case 0x6c, 0x6d, 0x6e, 0x6f, 0xe4, 0xe5, 0xe6, 0xe7, 0xec, 0xed, 0xee, 0xef, 0xf4, 0xfa, 0xfb, 0xcf,
+                    0x9a, 0xea, 0xca, 0xcb:
+                return privileged();
+            case 0x80, 0x81, 0x82, 0x83: {
+                int bits = (op & 1) == 0 ? 8 : v;
+                Operand dst = rm(d, bits);
+                int kind = d.reg();
+                Operand src = op == 0x83 ? imm8(d, bits) : imm(d, bits);
+                return atomicIf(d.lock() && kind != ArithmeticOps.CMP && dst instanceof Operand.Memory,
+                        new ArithmeticOps.Binary(kind, dst, src));
+            }
+            case 0x84, 0x85: {
+                int bits = op == 0x84 ? 8 : v;
+                Operand m = rm(d, bits);
+                return new ArithmeticOps.Binary(ArithmeticOps.TEST, m, reg(d, bits));
+            }
+            case 0x86, 0x87: {
+                int bits = op == 0x86 ? 8 : v;
+                Operand m = rm(d, bits);
+                return atomicIf(m instanceof Operand.Memory, new MoveOps.Exchange(m, reg(d, bits)));
+            }
+            case 0x88, 0x89: {
+                int bits = op == 0x88 ? 8 : v;
+                Operand m = rm(d, bits);
+                return new MoveOps.Move(m, reg(d, bits));
+            }
+            case 0x8a, 0x8b: {
+                int bits = op == 0x8a ? 8 : v;
+                Operand m = rm(d, bits);
+                return new MoveOps.Move(reg(d, bits), m);
+            }
+            case 0x8c: {
+                d.readModrm();
+                int seg = d.reg();
+                if (seg > 5) {
+                    return invalid(d);
+                }
+                Operand dst = d.modrmIsRegister() ? Operand.register(v, d.rm()) : Operand.memory(16, d.decodeModrmMemory());
+                return new SystemOps.StoreSegment(seg, dst);
+            }
+            case 0x8d: {
+                d.readModrm();
+                if (d.modrmIsRegister()) {
+                    return invalid(d);
+                }
+                Operand.Memory m = (Operand.Memory) Operand.memory(v, d.decodeModrmMemory());
+                return new MoveOps.LoadEffectiveAddress(Operand.register(v, d.reg()), m);
+            }
+            case 0x8e: {
+                Operand src = rm(d, 16);
+                int seg = d.reg();
+                if (seg > 5 || seg == X86CpuState.CS) {
+                    return invalid(d);
+                }
+                return new SystemOps.LoadSegment(seg, src);
+            }
+            case 0x8f: {
+                Operand dst = rm(d, v);
+                return d.reg() == 0 ? new StackOps.Pop(dst, v) : invalid(d);
+            }
+            case 0x90:
+                return SystemOps.Nop.INSTANCE;
+            case 0x98:
+                return new MoveOps.SignExtendAccumulator(v, false);
+            case 0x99:
+                return new MoveOps.SignExtendAccumulator(v, true);
+            case 0x9b:
+                return SystemOps.Nop.INSTANCE; // fwait: no pending unmasked x87 exceptions are modelled
+            case 0x9c:
+                return new StackOps.PushFlags(v);
+            case 0x9d:
+                return new StackOps.PopFlags(v);
+            case 0x9e:
+                return new SystemOps.StoreAhIntoFlags();
+            case 0x9f:
+                return new SystemOps.LoadFlagsIntoAh();
+            case 0xa0, 0xa1, 0xa2, 0xa3: {
+                int bits = (op & 1) == 0 ? 8 : v;
+                int offset = d.addressBits() == 16 ? d.imm16() : d.imm32();
+                Operand m = Operand.memory(bits, new org.qemu.i386.decode.EffectiveAddress(d.dataSegment(), -1, -1, 0, offset, d.addressBits()));
+                Operand acc = Operand.register(bits, REG_EAX);
+                return op < 0xa2 ? new MoveOps.Move(acc, m) : new MoveOps.Move(m, acc);
+            }
+            case 0xa4, 0xa5, 0xa6, 0xa7, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf: {
+                int bits = (op & 1) == 0 ? 8 : v;
+                int kind = switch (op & ~1) {
+                    case 0xa4 -> StringOps.MOVS;
+                    case 0xa6 -> StringOps.CMPS;
+                    case 0xaa -> StringOps.STOS;
+                    case 0xac -> StringOps.LODS;
+                    default -> StringOps.SCAS;
+                };
+                return new StringOps.StringOp(kind, bits, d.repPrefix(), d.dataSegment(), d.addressBits() == 16);
+            }
+            case 0xa8:
+                return new ArithmeticOps.Binary(ArithmeticOps.TEST, Operand.register(8, REG_EAX), imm(d, 8));
+            case 0xa9:
+                return new ArithmeticOps.Binary(ArithmeticOps.TEST, Operand.register(v, REG_EAX), imm(d, v));
+            case 0xc0, 0xc1: {
+                int bits = op == 0xc0 ? 8 : v;
+                Operand dst = rm(d, bits);
+                return new ShiftOps.Shift(d.reg(), dst, Operand.immediate(8, d.uimm8()));
+            }
+            case 0xd0, 0xd1: {
+                int bits = op == 0xd0 ? 8 : v;
+                Operand dst = rm(d, bits);
+                return new ShiftOps.Shift(d.reg(), dst, Operand.immediate(8, 1));
+            }
+            case 0xd2, 0xd3: {
+                int bits = op == 0xd2 ? 8 : v;
+                Operand dst = rm(d, bits);
+                return new ShiftOps.Shift(d.reg(), dst, Operand.register(8, X86CpuState.ECX));
+            }
+            case 0xc2:
+                return new ControlOps.Return(d.imm16(), v);
+            case 0xc3:
+                return new ControlOps.Return(0, v);
+            case 0xc6, 0xc7: {
+                int bits = op == 0xc6 ? 8 : v;
+                Operand dst = rm(d, bits);
+                if (d.reg() != 0) {
+                    return invalid(d);
+                }
+                return new MoveOps.Move(dst, imm(d, bits));
+            }
+            case 0xc8: {
+                int size = d.imm16();
+                return new StackOps.Enter(size, d.uimm8(), v);
+            }
+            case 0xc9:
+                return new StackOps.Leave(v);
+            case 0xcc:
+                return new SystemOps.Trap(X86Trap.breakpoint());
+            case 0xcd: {
+                int vector = d.uimm8();
+                if (vector == 0x80) {
+                    return new SystemOps.SystemCall((int) d.cursor());
+                }
+                return privileged(); // the other gates have DPL 0 under Linux: #GP
+            }
+            case 0xce:
+                return new SystemOps.InterruptOnOverflow();
+            case 0xd4:
+                return new SystemOps.AsciiAdjustMultiplyDivide(true, d.uimm8());
+            case 0xd5:
+                return new SystemOps.AsciiAdjustMultiplyDivide(false, d.uimm8());
+            case 0xd7:
+                return new MoveOps.Translate(d.dataSegment(), d.addressBits() == 16);
+            case 0xe0, 0xe1, 0xe2, 0xe3: {
+                int rel = d.imm8();
+                return new ControlOps.Loop(op & 3, target(d, rel, v), (int) d.cursor(), d.addressBits() == 16);
+            }
+            case 0xe8: {
+                int rel = d.immediate(v);
+                return new ControlOps.Call(null, target(d, rel, v), (int) d.cursor(), v);
+            }
+            case 0xe9: {
+                int rel = v == 16 ? (short) d.imm16() : d.imm32();
+                return new ControlOps.Goto(target(d, rel, v));
+            }
+            case 0xeb: {
+                int rel = d.imm8();
+                return new ControlOps.Goto(target(d, rel, v));
+            }
+            case 0xf5:
+                return new SystemOps.FlagOp(SystemOps.CMC);
+            case 0xf6, 0xf7:
+                return group3(d, op == 0xf6 ? 8 : v);
+            case 0xf8:
+                return new SystemOps.FlagOp(SystemOps.CLC);
+            case 0xf9:
+                return new SystemOps.FlagOp(SystemOps.STC);
+            case 0xfc:
+                return new SystemOps.FlagOp(SystemOps.CLD);
+            case 0xfd:
+                return new SystemOps.FlagOp(SystemOps.STD);
+            case 0xfe: {
+                Operand dst = rm(d, 8);
+                return switch (d.reg()) {
+                    case 0 -> atomicIf(d.lock() && dst instanceof Operand.Memory, new ArithmeticOps.Unary(ArithmeticOps.INC, dst));
+                    case 1 -> atomicIf(d.lock() && dst instanceof Operand.Memory, new ArithmeticOps.Unary(ArithmeticOps.DEC, dst));
+                    default -> invalid(d);
+                };
+            }
+            case 0xff:
+                return group5(d, v);
+            default:
+                return invalid(d);
+        }
+    }
+
+    private X86Op alu(X86Decoder d, int kind, int form, int v) {
+        switch (form) {
+            case 0, 1: {
+                int bits = form == 0 ? 8 : v;
+                Operand dst = rm(d, bits);
+                Operand src = reg(d, bits);
+                if ((kind == ArithmeticOps.XOR || kind == ArithmeticOps.SUB) && dst instanceof Operand.Register r && r.reg == d.reg()) {
+                    return new ArithmeticOps.ZeroRegister(dst, kind == ArithmeticOps.SUB);
+                }
+                return atomicIf(d.lock() && kind != ArithmeticOps.CMP && dst instanceof Operand.Memory,
+                        new ArithmeticOps.Binary(kind, dst, src));
+            }
+            case 2, 3: {
+                int bits = form == 2 ? 8 : v;
+                Operand src = rm(d, bits);
+                Operand dst = reg(d, bits);
+                if ((kind == ArithmeticOps.XOR || kind == ArithmeticOps.SUB) && src instanceof Operand.Register r && r.reg == d.reg()) {
+                    return new ArithmeticOps.ZeroRegister(dst, kind == ArithmeticOps.SUB);
+                }
+                return new ArithmeticOps.Binary(kind, dst, src);
+            }
+            case 4:
+                return new ArithmeticOps.Binary(kind, Operand.register(8, REG_EAX), imm(d, 8));
+            default:
+                return new ArithmeticOps.Binary(kind, Operand.register(v, REG_EAX), imm(d, v));
+        }
+    }
+
+    private X86Op group3(X86Decoder d, int bits) {
+        Operand m = rm(d, bits);
+        boolean atomic = d.lock() && m instanceof Operand.Memory;
+        return switch (d.reg()) {
+            case 0, 1 -> new ArithmeticOps.Binary(ArithmeticOps.TEST, m, imm(d, bits));
+            case 2 -> atomicIf(atomic, new ArithmeticOps.Unary(ArithmeticOps.NOT, m));
+            case 3 -> atomicIf(atomic, new ArithmeticOps.Unary(ArithmeticOps.NEG, m));
+            case 4 -> new MulDivOps.WideMultiply(m, false);
+            case 5 -> new MulDivOps.WideMultiply(m, true);
+            case 6 -> new MulDivOps.Divide(m, false);
+            default -> new MulDivOps.Divide(m, true);
+        };
+    }
+
+    private X86Op group5(X86Decoder d, int v) {
+        d.readModrm();
+        int sub = d.reg();
+        Operand m = rm(d, v);
+        boolean atomic = d.lock() && m instanceof Operand.Memory;
+        return switch (sub) {
+            case 0 -> atomicIf(atomic, new ArithmeticOps.Unary(ArithmeticOps.INC, m));
+            case 1 -> atomicIf(atomic, new ArithmeticOps.Unary(ArithmeticOps.DEC, m));
+            case 2 -> new ControlOps.Call(m, 0, (int) d.cursor(), v);
+            case 4 -> new ControlOps.IndirectJump(m);
+            case 6 -> new StackOps.Push(m, v);
+            case 3, 5 -> privileged(); // far call/jmp through memory: no user code segments to go to
+            default -> invalid(d);
+        };
+    }
+
+    // ---- the 0x0F map ----------------------------------------------------------------------
+
+    private X86Op translateTwoByte(X86Decoder d, int op, int v) {
+        int b = op & 0xff;
+        if (op < 0x200) {
+            if (b >= 0x40 && b <= 0x4f) {
+                Operand dst = reg(d, v);
+                return new MoveOps.ConditionalMove(b & 15, dst, rm(d, v));
+            }
+            if (b >= 0x80 && b <= 0x8f) {
+                int rel = v == 16 ? (short) d.imm16() : d.imm32();
+                return new ControlOps.ConditionalJump(b & 15, target(d, rel, v), (int) d.cursor());
+            }
+            if (b >= 0x90 && b <= 0x9f) {
+                return new MoveOps.SetCondition(b & 15, rm(d, 8));
+            }
+            if (b >= 0xc8) {
+                return new MoveOps.ByteSwap(b & 7, v);
+            }
+            if (b == 0xae) {
+                d.readModrm();
+                if (d.modrmIsRegister() && d.reg() >= 5) {
+                    return SystemOps.Nop.INSTANCE; // lfence, mfence, sfence: one guest thread's memory is already ordered
+                }
+            }
+        }
+        if (CoprocessorTranslator.isSimdOpcode(op) || op == 0x1ae || op == 0x177) {
+            X86Op simd = coprocessor == null ? null : coprocessor.translateSimd(op, d);
+            return simd == null ? invalid(d) : simd;
+        }
+        switch (b) {
+            case 0x0b, 0xb9, 0xff:
+                return invalid(d);
+            case 0x0d, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f: {
+                rm(d, v); // prefetch hints and multi-byte nop (also endbr32)
+                return SystemOps.Nop.INSTANCE;
+            }
+            case 0x31:
+                return new SystemOps.ReadTimeStampCounter();
+            case 0xa2:
+                return new SystemOps.Cpuid();
+            case 0xa0:
+                return new StackOps.PushSegment(X86CpuState.FS, v);
+            case 0xa1:
+                return new StackOps.PopSegment(X86CpuState.FS, v);
+            case 0xa8:
+                return new StackOps.PushSegment(X86CpuState.GS, v);
+            case 0xa9:
+                return new StackOps.PopSegment(X86CpuState.GS, v);
+            case 0xa3, 0xab, 0xb3, 0xbb: {
+                Operand m = rm(d, v);
+                int kind = (b >> 3) & 3;
+                return atomicIf(d.lock() && kind != BitOps.BT && m instanceof Operand.Memory,
+                        new BitOps.BitTest(kind, m, reg(d, v)));
+            }
+            case 0xba: {
+                Operand m = rm(d, v);
+                int sub = d.reg();
+                if (sub < 4) {
+                    return invalid(d);
+                }
+                return atomicIf(d.lock() && sub != 4 && m instanceof Operand.Memory,
+                        new BitOps.BitTest(sub - 4, m, Operand.immediate(8, d.uimm8())));
+            }
+            case 0xa4, 0xa5, 0xac, 0xad: {
+                Operand m = rm(d, v);
+                Operand r = reg(d, v);
+                Operand count = (b & 1) == 0 ? Operand.immediate(8, d.uimm8()) : Operand.register(8, X86CpuState.ECX);
+                return new ShiftOps.DoubleShift(b < 0xa8, m, r, count);
+            }
+            case 0xaf: {
+                Operand r = reg(d, v);
+                return new MulDivOps.Multiply(r, r, rm(d, v));
+            }
+            case 0xb0, 0xb1: {
+                int bits = b == 0xb0 ? 8 : v;
+                Operand m = rm(d, bits);
+                return atomicIf(d.lock() && m instanceof Operand.Memory, new MoveOps.CompareExchange(m, reg(d, bits)));
+            }
+            case 0xb6, 0xb7, 0xbe, 0xbf: {
+                int srcBits = (b & 1) == 0 ? 8 : 16;
+                Operand src = rm(d, srcBits);
+                return new MoveOps.MoveExtend(reg(d, v), src, b >= 0xbe);
+            }
+            case 0xbc, 0xbd: {
+                Operand src = rm(d, v);
+                return new BitOps.BitScan(b == 0xbd, reg(d, v), src);
+            }
+            case 0xc0, 0xc1: {
+                int bits = b == 0xc0 ? 8 : v;
+                Operand m = rm(d, bits);
+                return atomicIf(d.lock() && m instanceof Operand.Memory, new MoveOps.ExchangeAdd(m, reg(d, bits)));
+            }
+            case 0xc7: {
+                d.readModrm();
+                if (d.reg() != 1 || d.modrmIsRegister()) {
+                    return invalid(d);
+                }
+                Operand.Memory m = (Operand.Memory) Operand.memory(64, d.decodeModrmMemory());
+                return atomicIf(true, new MoveOps.CompareExchange8Bytes(m));
+            }
+            case 0x00, 0x01, 0x06, 0x08, 0x09, 0x20, 0x21, 0x22, 0x23, 0x30, 0x32, 0x33:
+                return privileged();
+            default:
+                return invalid(d);
+        }
+    }
+}
