@@ -34,7 +34,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
     private CpuExit pendingExit;
     private GuestTrap lastTrap;
     private int faultingOp;
-    private X86Block previous;
+    private java.util.function.LongConsumer blockListener;
 
     /** The cache and compiler one address space's CPUs share. */
     private static final class Shared {
@@ -62,6 +62,11 @@ public final class X86Cpu implements GuestCpu, OpContext {
         X86Cpu c = new X86Cpu(memory, state.copy());
         c.segmentResolver = segmentResolver;
         return c;
+    }
+
+    /** Told the guest pc of every block before it runs (QEMU's -d exec); null turns it off. */
+    public void setBlockListener(java.util.function.LongConsumer listener) {
+        this.blockListener = listener;
     }
 
     public void setSegmentResolver(SegmentResolver resolver) {
@@ -107,6 +112,9 @@ public final class X86Cpu implements GuestCpu, OpContext {
                 if (prev != null) {
                     prev.link(block);
                 }
+            }
+            if (blockListener != null) {
+                blockListener.accept(pc);
             }
             try {
                 block.execute(this, shared.compiler, shared.compileThreshold);
