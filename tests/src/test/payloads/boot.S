@@ -10,6 +10,7 @@
 _start:
         cli
         mov %eax, multiboot_magic
+        mov %ebx, multiboot_info
         lgdt gdt_descriptor
         ljmp $0x08, $1f
 1:      mov $0x10, %ax
@@ -38,6 +39,8 @@ gdt_descriptor:
         .long gdt
         .globl multiboot_magic
 multiboot_magic: .long 0
+        .globl multiboot_info
+multiboot_info: .long 0
 
         .bss
         .align 16

@@ -119,6 +119,25 @@ public final class Libc {
         }
     }
 
+    /** A buffer for errno, for callers that make the same call in a hot loop (KVM_RUN). */
+    public static MemorySegment allocateCallState(Arena arena) {
+        return arena.allocate(CALL_STATE);
+    }
+
+    /** {@link #ioctl(int, long, long, String)} with a caller-owned errno buffer: no allocation per call. */
+    public static int ioctl(MemorySegment callState, int fd, long request, long argument, String name) throws ErrnoException {
+        int r;
+        try {
+            r = (int) IOCTL_VALUE.invokeExact(callState, fd, request, argument);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+        if (r < 0) {
+            throw new ErrnoException(name, errno(callState));
+        }
+        return r;
+    }
+
     /** Maps memory; the segment is sized {@code length} and lives until {@link #munmap}. */
     public static MemorySegment mmap(long length, int prot, int flags, int fd, long offset, String what) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {

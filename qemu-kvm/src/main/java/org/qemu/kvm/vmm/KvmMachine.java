@@ -63,6 +63,17 @@ public final class KvmMachine {
         if (request.kernel() == null) {
             throw new LauncherException("no -kernel given: this build has no BIOS firmware and boots only -kernel images");
         }
+        if (request.bios() != null) {
+            throw LauncherException.notBuilt("BIOS firmware (-bios)");
+        }
+        String machine = request.machineType() == null ? "pc" : request.machineType().split(",")[0];
+        if (!machine.equals("pc") && !machine.startsWith("pc-i440fx")) {
+            throw new LauncherException("-machine " + machine + ": only the 'pc' machine is built (try -machine help in QEMU for others)");
+        }
+        String cpu = request.cpuModel() == null ? "host" : request.cpuModel().split(",")[0];
+        if (!cpu.equals("host") && !cpu.equals("max")) {
+            throw new LauncherException("-cpu " + cpu + ": under KVM this build passes the host CPU through; use -cpu host");
+        }
         if (!request.serial().equals("stdio") && !request.serial().equals("mon:stdio") && !request.serial().equals("null")) {
             throw new LauncherException("-serial " + request.serial() + ": only stdio and null are supported");
         }

@@ -71,6 +71,11 @@ final class DebianKernel {
             }
         }
         Files.delete(deb);
+        try (Stream<Path> s = Files.walk(tree)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
         vmlinuz = existingKernel(dir);
         if (vmlinuz == null) {
             throw new IOException("no vmlinuz in " + pkg);

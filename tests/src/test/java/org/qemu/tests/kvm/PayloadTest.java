@@ -25,6 +25,7 @@ class PayloadTest {
     private static final byte[] SECTOR0_TEXT = "Boot sector text from the host test".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PAYLOAD_WRITE = "written by the payload through virtio-blk\n".getBytes(StandardCharsets.US_ASCII);
     private static Path payloads;
+    private String appendLine;
 
     @TempDir
     Path dir;
@@ -49,6 +50,9 @@ class PayloadTest {
         }
         cmd.addAll(List.of("-nographic", "-no-reboot", "-m", "64", "-smp", Integer.toString(cpus),
                 "-kernel", payloads.resolve(payload + ".elf").toString()));
+        if (appendLine != null) {
+            cmd.addAll(List.of("-append", appendLine));
+        }
         if (disk != null) {
             cmd.addAll(List.of("-drive", "file=" + disk + ",format=raw,if=virtio"));
         }
@@ -107,6 +111,14 @@ class PayloadTest {
             assertThat(after[512 + i]).as("sector 1 byte %d on the host", i).isEqualTo(PAYLOAD_WRITE[i % PAYLOAD_WRITE.length]);
         }
         assertThat(Arrays.copyOfRange(after, 1024, after.length)).containsOnly((byte) 0);
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Vmm.class)
+    void benchmarkPayloadCountsItsPortWrites(Vmm vmm) throws Exception {
+        appendLine = "count=5000";
+        Tools.Result r = boot(vmm, "iobench", 1, null);
+        assertThat(lines(r)).containsSubsequence("iobench: start", "iobench: 5000 port writes done");
     }
 
     @Test

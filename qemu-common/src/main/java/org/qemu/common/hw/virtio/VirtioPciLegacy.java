@@ -36,6 +36,8 @@ public final class VirtioPciLegacy extends PciDevice implements IoPortDevice {
     private int guestFeatures;
     private int queueSelect;
     private int status;
+    /** Guards the ISR and the line level together; a leaf lock, so device and transport locks never invert. */
+    private final Object isrLock = new Object();
     private int isr;
     private volatile boolean active;
 
@@ -61,10 +63,12 @@ public final class VirtioPciLegacy extends PciDevice implements IoPortDevice {
             case QUEUE_SELECT -> queueSelect;
             case STATUS -> status;
             case ISR -> {
-                int v = isr; // reading acknowledges and lowers the line
-                isr = 0;
-                irq.set(false);
-                yield v;
+                synchronized (isrLock) { // reading acknowledges and lowers the line
+                    int v = isr;
+                    isr = 0;
+                    irq.set(false);
+                    yield v;
+                }
             }
             default -> 0;
         };
@@ -101,10 +105,12 @@ public final class VirtioPciLegacy extends PciDevice implements IoPortDevice {
         if (value == 0) {
             status = 0;
             guestFeatures = 0;
-            isr = 0;
+            synchronized (isrLock) {
+                isr = 0;
+                irq.set(false);
+            }
             java.util.Arrays.fill(pfns, 0);
             active = false;
-            irq.set(false);
             device.reset();
             return;
         }
@@ -124,8 +130,11 @@ public final class VirtioPciLegacy extends PciDevice implements IoPortDevice {
         }
     }
 
-    private synchronized void raiseQueueInterrupt() {
-        isr |= 0x1;
-        irq.set(true);
+    /** Called by the device while it holds its own lock, so it takes only the leaf ISR lock. */
+    private void raiseQueueInterrupt() {
+        synchronized (isrLock) {
+            isr |= 0x1;
+            irq.set(true);
+        }
     }
 }
