@@ -17,10 +17,10 @@ class PackagingCheckTest {
             "qemu-i386", "qemu-x86_64", "qemu-ppc", "qemu-kvm");
 
     private static Command.Result preparePackaging(PackagingWorkspace workspace, Path lib) {
-        return workspace.run(Duration.ofMinutes(5), List.of("mvn", "-o", "-B", "-q",
+        // From the root (which sets qemu.root), the packaging module alone: it has no reactor dependencies.
+        return Command.run(workspace.projectRoot, workspace.environment(), Duration.ofMinutes(5), List.of("mvn", "-o", "-B", "-q",
                 "-Dmaven.repo.local=" + PackagingWorkspace.mavenLocalRepository(),
-                "-f", workspace.projectRoot.resolve("packaging/pom.xml").toString(),
-                "-Dqemu.lib=" + lib, "prepare-package"));
+                "-pl", "packaging", "-Dqemu.lib=" + lib, "prepare-package"));
     }
 
     @Test
