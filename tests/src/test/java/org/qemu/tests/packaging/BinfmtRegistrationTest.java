@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -69,7 +70,7 @@ class BinfmtRegistrationTest {
         Path source = dir.resolve("hello.c");
         Files.writeString(source, "int main(void) { return 0; }\n");
         Path binary = dir.resolve(name);
-        List<String> argv = new java.util.ArrayList<>(List.of(compiler));
+        List<String> argv = new ArrayList<>(List.of(compiler));
         argv.addAll(List.of(flags));
         argv.addAll(List.of("-o", binary.toString(), source.toString()));
         Command.run(dir, Map.of(), Duration.ofMinutes(1), argv).requireSuccess();

@@ -1,5 +1,6 @@
 package org.qemu.tests.packaging;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -39,7 +40,7 @@ final class Command {
     static Result run(Path directory, Map<String, String> environment, Duration timeout, List<String> argv) {
         ProcessBuilder builder = new ProcessBuilder(argv).directory(directory.toFile());
         builder.environment().putAll(environment);
-        builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         try {
             Process process = builder.start();
             CompletableFuture<String> out = drain(process.getInputStream());

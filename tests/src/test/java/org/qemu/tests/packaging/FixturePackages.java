@@ -20,7 +20,7 @@ import java.util.List;
  * <li>{@code kvm-84}: the last kvm release before Fedora merged it into qemu, shipping
  *     /usr/bin/qemu-kvm and /usr/bin/kvm as that package did.
  * </ul>
- * All three say {@code AutoReqProv: no} where rpm would otherwise add requirements nothing provides.
+ * The two host-* fixtures say {@code AutoReqProv: no}: they stand for the host and need nothing.
  */
 record FixturePackages(Path hostRuntime, Path hostBuildTools, Path kvm84) {
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -35,7 +36,7 @@ final class LauncherOracle {
     }
 
     private static Command.Result runDebian(Path binary, String... args) {
-        List<String> argv = new java.util.ArrayList<>(List.of(binary.toString()));
+        List<String> argv = new ArrayList<>(List.of(binary.toString()));
         argv.addAll(List.of(args));
         return Command.run(Path.of("/"), Map.of(), Duration.ofSeconds(30), argv);
     }

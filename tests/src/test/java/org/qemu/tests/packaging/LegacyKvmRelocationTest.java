@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,8 +86,8 @@ class LegacyKvmRelocationTest {
                   </dependencies>
                 </project>
                 """.formatted(repo.toUri(), version));
-        java.util.regex.Matcher pluginVersion = java.util.regex.Pattern
-                .compile("<dependency-plugin.version>([^<]+)<").matcher(Files.readString(root.resolve("pom.xml")));
+        Matcher pluginVersion = Pattern.compile("<dependency-plugin.version>([^<]+)<")
+                .matcher(Files.readString(root.resolve("pom.xml")));
         assertThat(pluginVersion.find()).as("root pom names the dependency plugin version").isTrue();
         Path list = dir.resolve("dependencies.txt");
         Command.Result result = Command.run(consumer,
