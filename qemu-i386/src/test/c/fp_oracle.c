@@ -75,7 +75,7 @@ int main(void) {
             unsigned long long asig;
             sscanf(line, "%3s %255s %x %x %llx %63s", kind, hex, &cw, &ase, &asig, memhex);
             load_code(hex);
-            uint8_t mem[16];
+            uint8_t mem[16] __attribute__((aligned(16)));
             parse_bytes(memhex, mem, 16);
             struct f80 a = { asig, (uint16_t) ase }, r0;
             uint16_t cw16 = (uint16_t) cw, sw;
@@ -97,7 +97,7 @@ int main(void) {
             unsigned long long a0, a1, b0, b1;
             sscanf(line, "%3s %255s %x %llx %llx %llx %llx %x %63s", kind, hex, &mxcsr, &a0, &a1, &b0, &b1, &eax, memhex);
             load_code(hex);
-            uint8_t mem[16];
+            uint8_t mem[16] __attribute__((aligned(16)));
             parse_bytes(memhex, mem, 16);
             uint64_t a[2] = { a0, a1 }, b[2] = { b0, b1 }, r[2];
             uint32_t mx_in = mxcsr, mx_out, default_mx = 0x1f80, eax_io = eax;

@@ -86,7 +86,7 @@ public final class SoftFloat {
         }
         if (inexact) {
             ctx.raise(FpFlags.PRECISION);
-            if (tiny) {
+            if (tiny && !roundsUpToNormal(ctx, precision, negative, exp, sig, extra)) {
                 ctx.raise(FpFlags.UNDERFLOW);
             }
         }
@@ -100,6 +100,39 @@ public final class SoftFloat {
             return overflow(ctx, precision, negative);
         }
         return encode(negative, (int) resultExp, resultSig);
+    }
+
+    /**
+     * x86 detects tininess after rounding: a result just below the smallest normal that rounds
+     * (at full precision, exponent unbounded) up to it does not underflow.
+     */
+    private static boolean roundsUpToNormal(FpContext ctx, Precision precision, boolean negative, int exp, long sig,
+            long extra) {
+        if (exp != precision.minExponent() - 1) {
+            return false;
+        }
+        int drop = 64 - precision.bits();
+        long kept;
+        boolean half;
+        boolean rest;
+        if (drop == 0) {
+            kept = sig;
+            half = extra < 0;
+            rest = (extra << 1) != 0;
+        } else {
+            kept = sig >>> drop;
+            half = ((sig >>> (drop - 1)) & 1) != 0;
+            rest = (sig & ((1L << (drop - 1)) - 1)) != 0 || extra != 0;
+        }
+        boolean inexact = half || rest;
+        boolean increment = switch (ctx.rounding()) {
+            case FpContext.ROUND_NEAREST -> half && (rest || (kept & 1) != 0);
+            case FpContext.ROUND_DOWN -> negative && inexact;
+            case FpContext.ROUND_UP -> !negative && inexact;
+            default -> false;
+        };
+        long allOnes = precision.bits() == 64 ? -1L : (1L << precision.bits()) - 1;
+        return increment && kept == allOnes;
     }
 
     private static Float80 overflow(FpContext ctx, Precision precision, boolean negative) {

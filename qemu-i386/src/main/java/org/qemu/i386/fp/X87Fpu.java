@@ -45,6 +45,18 @@ public final class X87Fpu {
         java.util.Arrays.fill(registers, Float80.POSITIVE_ZERO);
     }
 
+    /** Copies the whole architectural state (fork, clone, signal frames). */
+    public void copyInto(X87Fpu other) {
+        System.arraycopy(registers, 0, other.registers, 0, 8);
+        other.emptyMask = emptyMask;
+        other.top = top;
+        other.control = control;
+        other.status = status;
+        other.lastOpcode = lastOpcode;
+        other.lastInstructionPointer = lastInstructionPointer;
+        other.lastDataPointer = lastDataPointer;
+    }
+
     // ---------------------------------------------------------------- register stack
 
     private int physical(int i) {
@@ -689,6 +701,11 @@ public final class X87Fpu {
         } else if (isMaskedInvalid()) {
             write(0, Float80.DEFAULT_NAN);
         }
+    }
+
+    /** fcmovcc whose condition does not hold: only C1 changes. */
+    public void conditionalMoveNotTaken(int i) {
+        clearC1();
     }
 
     public void free(int i) {
