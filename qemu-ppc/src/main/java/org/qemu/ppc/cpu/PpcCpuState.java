@@ -34,6 +34,10 @@ public final class PpcCpuState {
 
     public final GuestMemory memory;
 
+    /** The system call being served and its first argument (r3 is overwritten by the result; a restart needs it back). */
+    public int syscallNumber;
+    public int syscallOriginalR3;
+
     /** Set by helpers that end a block for the runner (sc, traps, illegal instructions). */
     public Stop stop = Stop.NONE;
     public GuestTrap trap;
