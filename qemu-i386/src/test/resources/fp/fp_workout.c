@@ -48,7 +48,49 @@ static double mandel(void) {
     return inside;
 }
 
+/* Loops gcc -O3 vectorizes into packed SSE/SSE2 instructions (with -msse2). */
+static void vectors(void) {
+    static float fa[1024], fb[1024];
+    static double da[512], db[512];
+    static int ia[1024];
+    static unsigned char ca[1024];
+    static short sa[1024];
+    for (int i = 0; i < 1024; i++) {
+        fa[i] = (float) i / 7.0f;
+        fb[i] = 1.0f / (float) (i + 1);
+        ia[i] = i * 2654435761u;
+        ca[i] = (unsigned char) (i * 37);
+        sa[i] = (short) (i * 91 - 30000);
+    }
+    for (int i = 0; i < 512; i++) {
+        da[i] = i * 0.25 + 1;
+        db[i] = 512.0 / (i + 1);
+    }
+    for (int i = 0; i < 1024; i++) {
+        fa[i] = fa[i] * 1.5f + fb[i];
+    }
+    for (int i = 0; i < 512; i++) {
+        da[i] = sqrt(da[i]) / (db[i] + 1.0);
+    }
+    for (int i = 0; i < 1024; i++) {
+        ia[i] = ia[i] * 3 + (ia[i] >> 2);
+        ca[i] = ca[i] > 100 ? ca[i] : 100;
+        sa[i] = (short) (sa[i] * 3 + (sa[i] >> 3));
+    }
+    double fsum = 0, dsum = 0;
+    long long isum = 0;
+    for (int i = 0; i < 1024; i++) {
+        fsum += fa[i];
+        isum += ia[i] + ca[i] + sa[i];
+    }
+    for (int i = 0; i < 512; i++) {
+        dsum += da[i];
+    }
+    printf("vectors %.17g %.17g %lld %.9g %.17g\n", fsum, dsum, isum, fa[1023], da[511]);
+}
+
 int main(void) {
+    vectors();
     int nd = sizeof vd / sizeof vd[0], nf = sizeof vf / sizeof vf[0], nl = sizeof vl / sizeof vl[0];
     for (int i = 0; i < nd; i++) {
         double a = vd[i], b = vd[(i + 3) % nd];
