@@ -417,25 +417,23 @@ public final class SoftFloat {
         long sa = normalizedSignificand(a);
         long sb = normalizedSignificand(b);
         int exp = exponentOf(a) - exponentOf(b);
-        // 128 quotient bits by two 128/64 divisions: sa/sb = q1/2^64 + q2/2^128 (+ integer bit)
+        // 64 quotient bits from one 128/64 division (plus the integer bit when sa >= sb); the
+        // remainder then decides the rounding bit and the sticky bit
         boolean atLeastOne = Long.compareUnsigned(sa, sb) >= 0;
         long high = atLeastOne ? sa - sb : sa;
-        long q1 = divide128(high, 0, sb);
-        long r1 = -q1 * sb; // the remainder fits in 64 bits, so arithmetic modulo 2^64 gives it exactly
-        long q2 = divide128(r1, 0, sb);
-        boolean sticky = q2 * sb != 0;
+        long q = divide128(high, 0, sb);
+        long r = -q * sb; // the remainder fits in 64 bits, so arithmetic modulo 2^64 gives it exactly
+        long rest = sb - r;
+        long fraction = (Long.compareUnsigned(r, rest) >= 0 ? Long.MIN_VALUE : 0) | (r != 0 && r != rest ? 1 : 0);
         long sig;
         long extra;
         if (atLeastOne) {
-            sig = Float80.INTEGER_BIT | (q1 >>> 1);
-            extra = (q1 << 63) | (q2 >>> 1) | (q2 & 1);
+            sig = Float80.INTEGER_BIT | (q >>> 1);
+            extra = (q << 63) | (fraction >>> 1) | (fraction & 1);
         } else {
-            sig = q1;
-            extra = q2;
+            sig = q;
+            extra = fraction;
             exp -= 1;
-        }
-        if (sticky) {
-            extra |= 1;
         }
         return round(ctx, precision, neg, exp, sig, extra);
     }
