@@ -176,8 +176,17 @@ final class SseTranslator {
         return SseFloat.begin(cpu.state.sseContext, cpu.state.mxcsr);
     }
 
+    /**
+     * Merges the instruction's flags into MXCSR. An unmasked exception raises #XM before the
+     * destination is written (every caller writes its results after this call).
+     */
     private static void end(X86Cpu cpu, FpContext c) {
-        cpu.state.mxcsr |= c.flags();
+        int mxcsr = cpu.state.mxcsr | c.flags();
+        cpu.state.mxcsr = mxcsr;
+        int unmasked = c.flags() & ~(mxcsr >>> 7) & FpFlags.ALL;
+        if (unmasked != 0) {
+            throw FpExceptionTrap.of(unmasked, FpExceptionTrap.SIMD_VECTOR);
+        }
     }
 
     private static int lane(long lo, long hi, int i) {

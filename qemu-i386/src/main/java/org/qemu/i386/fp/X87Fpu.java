@@ -173,6 +173,19 @@ public final class X87Fpu {
         status &= ~SW_CONDITION;
     }
 
+    /**
+     * Called before every waiting x87 instruction: a pending unmasked exception (ES set by an
+     * earlier instruction) raises #MF now, as the hardware does. The earlier instruction
+     * completed with the masked response; see docs/TRANSLATOR.md.
+     */
+    public void checkPendingException() {
+        if ((status & SW_ERROR_SUMMARY) != 0) {
+            int unmasked = status & ~control & FpFlags.ALL;
+            throw FpExceptionTrap.of(unmasked | ((status & SW_STACK_FAULT) != 0 ? FpFlags.INVALID : 0),
+                    FpExceptionTrap.X87_VECTOR);
+        }
+    }
+
     // ---------------------------------------------------------------- loads
 
     public void loadExtended(Float80 value) {
