@@ -51,6 +51,16 @@ class I386ProgramsTest {
     }
 
     @Test
+    void argvEnvironmentAndAuxvMatchDebianQemu() throws Exception {
+        Path binary = Tools.compileI386("auxv", false);
+        Tools.Result expected = debianQemu(binary, "one", "two words");
+        Tools.Result actual = ours(binary, "one", "two words");
+        assertThat(actual.stdout()).isEqualTo(expected.stdout()).contains("platform i686");
+        Tools.Result withEnv = Tools.run(null, Tools.LAUNCHER.toString(), "-E", "GUEST_TEST_VAR=set-by-E", binary.toString());
+        assertThat(withEnv.stdout()).contains("env set-by-E");
+    }
+
+    @Test
     void dynamicProgramRunsWithInterpreterFromPrefix() throws Exception {
         Path binary = Tools.compileI386("arith", true);
         assumeTrue(java.nio.file.Files.exists(Path.of("/usr/i686-linux-gnu/lib/ld-linux.so.2")), "no i686 sysroot");
