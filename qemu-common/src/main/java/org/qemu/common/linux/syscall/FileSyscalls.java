@@ -197,7 +197,11 @@ final class FileSyscalls extends SyscallSupport {
     long statx(int dirfd, long pathAddr, int flags, int mask, long buf) {
         Scratch s = Scratch.begin();
         MemorySegment p = pathAddr == 0 ? s.cString("") : path(s, pathAddr);
-        return HostSyscall.call(HostNr.STATX, dirfd, addr(p), flags, mask, host(buf, 256, true), 0);
+        long r = HostSyscall.call(HostNr.STATX, dirfd, addr(p), flags, mask, host(buf, 256, true), 0);
+        if (r == 0 && data.bigEndian()) {
+            GuestStructFixups.statx(memory, buf);
+        }
+        return r;
     }
 
     long faccessat(int dirfd, long pathAddr, int mode, int flags) {
@@ -315,7 +319,15 @@ final class FileSyscalls extends SyscallSupport {
         if (nfds > 4096) {
             return err(Errno.EINVAL);
         }
-        return HostSyscall.call(HostNr.POLL, fdsAddr == 0 ? 0 : host(fdsAddr, nfds * 8, true), nfds, timeoutMs);
+        long hostFds = fdsAddr == 0 ? 0 : host(fdsAddr, nfds * 8, true);
+        if (hostFds != 0 && data.bigEndian()) {
+            GuestStructFixups.pollfds(memory, fdsAddr, nfds);
+        }
+        long r = HostSyscall.call(HostNr.POLL, hostFds, nfds, timeoutMs);
+        if (hostFds != 0 && data.bigEndian()) {
+            GuestStructFixups.pollfds(memory, fdsAddr, nfds);
+        }
+        return r;
     }
 
     long ppoll(long fdsAddr, long nfds, long tsAddr, long sigmask, boolean time64) {
@@ -330,7 +342,15 @@ final class FileSyscalls extends SyscallSupport {
             ts.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0, n / 1_000_000_000L);
             ts.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 8, n % 1_000_000_000L);
         }
-        return HostSyscall.call(HostNr.PPOLL, fdsAddr == 0 ? 0 : host(fdsAddr, nfds * 8, true), nfds, addr(ts), 0, 8, 0);
+        long hostFds = fdsAddr == 0 ? 0 : host(fdsAddr, nfds * 8, true);
+        if (hostFds != 0 && data.bigEndian()) {
+            GuestStructFixups.pollfds(memory, fdsAddr, nfds);
+        }
+        long r = HostSyscall.call(HostNr.PPOLL, hostFds, nfds, addr(ts), 0, 8, 0);
+        if (hostFds != 0 && data.bigEndian()) {
+            GuestStructFixups.pollfds(memory, fdsAddr, nfds);
+        }
+        return r;
     }
 
     /** select with a timeval in the ABI's word size; fd_set bitmaps are byte-identical on little-endian ABIs. */
@@ -399,6 +419,9 @@ final class FileSyscalls extends SyscallSupport {
 
     long pipe2(long fdsAddr, int flags) {
         long r = HostSyscall.call(HostNr.PIPE2, host(fdsAddr, 8, true), flags);
+        if (r == 0 && data.bigEndian()) {
+            GuestStructFixups.intPair(memory, fdsAddr);
+        }
         if (r == 0) {
             fds.add(data.s32(fdsAddr));
             fds.add(data.s32(fdsAddr + 4));
@@ -407,7 +430,11 @@ final class FileSyscalls extends SyscallSupport {
     }
 
     long getdents64(int fd, long buf, long count) {
-        return HostSyscall.call(HostNr.GETDENTS64, fd, host(buf, count, true), count);
+        long r = HostSyscall.call(HostNr.GETDENTS64, fd, host(buf, count, true), count);
+        if (r > 0 && (data.bigEndian() || word == 4)) {
+            GuestStructFixups.dirents64(memory, buf, r, data.bigEndian(), word == 4);
+        }
+        return r;
     }
 
     /**

@@ -108,6 +108,22 @@ final class ProcessSyscalls extends SyscallSupport {
     }
 
     long prlimit64(int pid, int resource, long newLimit, long oldLimit) {
+        if (data.bigEndian()) {
+            // The host reads and writes struct rlimit64 in place: present it in host order meanwhile.
+            if (newLimit != 0) {
+                host(newLimit, 16, false);
+                GuestStructFixups.rlimit64(memory, newLimit);
+            }
+            long r = HostSyscall.call(HostNr.PRLIMIT64, pid, resource, newLimit == 0 ? 0 : host(newLimit, 16, false),
+                    oldLimit == 0 ? 0 : host(oldLimit, 16, true));
+            if (newLimit != 0) {
+                GuestStructFixups.rlimit64(memory, newLimit);
+            }
+            if (r == 0 && oldLimit != 0) {
+                GuestStructFixups.rlimit64(memory, oldLimit);
+            }
+            return r;
+        }
         return HostSyscall.call(HostNr.PRLIMIT64, pid, resource, newLimit == 0 ? 0 : host(newLimit, 16, false),
                 oldLimit == 0 ? 0 : host(oldLimit, 16, true));
     }
