@@ -80,7 +80,7 @@ public final class KvmMachine {
         List<BlockBackend> disks = openDisks(request.drives());
         MemorySegment ram;
         try {
-            ram = GuestRam.map(request.ramBytes());
+            ram = GuestRam.map(GuestRam.pageAligned(request.ramBytes()));
         } catch (ErrnoException e) {
             throw new LauncherException("cannot set up guest memory 'pc.ram': " + e.reason());
         }
