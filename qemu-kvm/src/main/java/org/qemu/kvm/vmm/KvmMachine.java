@@ -120,7 +120,7 @@ public final class KvmMachine {
                 t.setDaemon(true);
                 threads.add(t);
             }
-            new StdioConsole(board.serial(), () -> outcome.finish(0)).start();
+            StdioConsole.onStdin(board.serial(), () -> outcome.finish(0)).start();
             threads.forEach(Thread::start);
             return outcome.await();
         } catch (ErrnoException e) {
