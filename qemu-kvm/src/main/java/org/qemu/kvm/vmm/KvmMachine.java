@@ -74,9 +74,7 @@ public final class KvmMachine {
         if (!cpu.equals("host") && !cpu.equals("max")) {
             throw new LauncherException("-cpu " + cpu + ": under KVM this build passes the host CPU through; use -cpu host");
         }
-        if (!request.serial().equals("stdio") && !request.serial().equals("mon:stdio") && !request.serial().equals("null")) {
-            throw new LauncherException("-serial " + request.serial() + ": only stdio and null are supported");
-        }
+        OutputStream console = serialBackend(request.serial(), serialOutput);
         List<BlockBackend> disks = openDisks(request.drives());
         MemorySegment ram;
         try {
@@ -85,7 +83,6 @@ public final class KvmMachine {
             throw new LauncherException("cannot set up guest memory 'pc.ram': " + e.reason());
         }
         GuestMemory memory = new GuestMemory(ram);
-        OutputStream console = request.serial().equals("null") ? OutputStream.nullOutputStream() : serialOutput;
         PcBoard board = new PcBoard(memory, request.cpus(), interrupts::line, this::resetLine, console, disks);
         BootState boot;
         try {
@@ -128,6 +125,29 @@ public final class KvmMachine {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
+        }
+    }
+
+    /** COM1's output: stdio, nothing, or a file, as QEMU's {@code -serial} character devices. */
+    private static OutputStream serialBackend(String spec, OutputStream stdout) throws LauncherException {
+        switch (spec) {
+            case "stdio", "mon:stdio" -> {
+                return stdout;
+            }
+            case "null", "none" -> {
+                return OutputStream.nullOutputStream();
+            }
+            default -> {
+                if (spec.startsWith("file:")) {
+                    String path = spec.substring(5);
+                    try {
+                        return new java.io.FileOutputStream(path);
+                    } catch (IOException e) {
+                        throw new LauncherException("-serial " + spec + ": could not open '" + path + "': " + e.getMessage());
+                    }
+                }
+                throw new LauncherException("-serial " + spec + ": only stdio, null and file:PATH are supported");
+            }
         }
     }
 
