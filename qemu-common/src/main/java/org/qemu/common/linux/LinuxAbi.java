@@ -48,11 +48,17 @@ public interface LinuxAbi {
 
     SignalFrames signalFrames();
 
+    /** Maps what the ABI keeps in every address space (e.g. signal return trampolines). */
+    default void prepareAddressSpace(LinuxProcess process) {
+    }
+
     /** A fresh CPU for the first thread of a process over its memory. */
     GuestCpu newCpu(LinuxProcess process);
 
     /** Sets the registers a new process starts with (Linux's start_thread). */
     void startProcess(GuestCpu cpu, long entry, long stackPointer);
+
+    void setStackPointer(GuestCpu cpu, long stackPointer);
 
     int syscallNumber(GuestCpu cpu);
 

@@ -34,13 +34,14 @@ public final class X86Cpu implements GuestCpu, OpContext {
     private CpuExit pendingExit;
     private GuestTrap lastTrap;
     private int faultingOp;
-    private X86Block previous;
+    private java.util.function.LongConsumer blockListener;
 
     /** The cache and compiler one address space's CPUs share. */
     private static final class Shared {
         final TranslationCache<X86Block> cache;
         final X86Translator translator;
         final SequenceCompiler<X86Cpu> compiler = new SequenceCompiler<>(X86Op.class, X86Cpu.class);
+        volatile int compileThreshold = Integer.getInteger("qemu.tcg.compile-threshold", X86Block.DEFAULT_COMPILE_THRESHOLD);
 
         Shared(GuestMemory memory) {
             cache = new TranslationCache<>(memory);
@@ -61,6 +62,11 @@ public final class X86Cpu implements GuestCpu, OpContext {
         X86Cpu c = new X86Cpu(memory, state.copy());
         c.segmentResolver = segmentResolver;
         return c;
+    }
+
+    /** Told the guest pc of every block before it runs (QEMU's -d exec); null turns it off. */
+    public void setBlockListener(java.util.function.LongConsumer listener) {
+        this.blockListener = listener;
     }
 
     public void setSegmentResolver(SegmentResolver resolver) {
@@ -107,8 +113,11 @@ public final class X86Cpu implements GuestCpu, OpContext {
                     prev.link(block);
                 }
             }
+            if (blockListener != null) {
+                blockListener.accept(pc);
+            }
             try {
-                block.execute(this, shared.compiler);
+                block.execute(this, shared.compiler, shared.compileThreshold);
             } catch (GuestMemoryFault f) {
                 s.eip = block.instructionAddress(faultingOp);
                 lastTrap = memoryTrap(f);
@@ -174,6 +183,14 @@ public final class X86Cpu implements GuestCpu, OpContext {
     public String translationStatistics() {
         return shared.cache.translations() + " blocks translated, " + shared.cache.invalidations() + " invalidated, "
                 + shared.compiler.statistics() + ", translate " + shared.translator.statistics();
+    }
+
+    /**
+     * Runs a block gets before it is compiled to its own class, for this address space
+     * (1: compile everything at once, 0: never compile; tests use both to cover each tier).
+     */
+    public void setCompileThreshold(int runs) {
+        shared.compileThreshold = runs;
     }
 
     /** Drops all translations of this address space (after execve replaced the code). */

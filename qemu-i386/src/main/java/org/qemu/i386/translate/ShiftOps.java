@@ -77,7 +77,7 @@ final class ShiftOps {
                 case RCL -> {
                     int r = n % (bits + 1);
                     int c = LazyFlags.carry(s);
-                    long wide = ((long) c << bits) | a; // bits+1 bit value: carry above the operand
+                    long wide = ((long) c << bits) | (a & 0xffffffffL); // bits+1 bit value: carry above the operand
                     long mask = (1L << (bits + 1)) - 1;
                     long rot = r == 0 ? wide : ((wide << r) | (wide >>> (bits + 1 - r))) & mask;
                     int res = (int) rot;
@@ -88,7 +88,7 @@ final class ShiftOps {
                 default -> { // RCR
                     int r = n % (bits + 1);
                     int c = LazyFlags.carry(s);
-                    long wide = ((long) c << bits) | a;
+                    long wide = ((long) c << bits) | (a & 0xffffffffL);
                     long mask = (1L << (bits + 1)) - 1;
                     long rot = r == 0 ? wide : ((wide >>> r) | (wide << (bits + 1 - r))) & mask;
                     int res = (int) rot;

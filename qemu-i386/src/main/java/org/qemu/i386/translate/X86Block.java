@@ -10,11 +10,11 @@ import org.qemu.i386.cpu.X86Op;
 /**
  * A translated run of x86 instructions: one op per instruction, plus the address of each
  * instruction and of the one after it, so a fault in op i restores eip precisely.
- * Starts interpreted; after {@link #COMPILE_THRESHOLD} runs it is compiled to its own class.
+ * Starts interpreted; after a threshold of runs it is compiled to its own class.
  */
 public final class X86Block extends TranslationBlock {
-    /** Runs before a block gets its own class; below this the define cost (~40 us) does not pay. */
-    public static final int COMPILE_THRESHOLD = 64;
+    /** Runs before a block gets its own class by default; below this the define cost (~40 us) does not pay. */
+    public static final int DEFAULT_COMPILE_THRESHOLD = 64;
 
     private final X86Op[] ops;
     private final int[] instructionAddress;
@@ -29,8 +29,9 @@ public final class X86Block extends TranslationBlock {
         this.sequence = new InterpretedSequence<>(ops);
     }
 
-    public void execute(X86Cpu cpu, SequenceCompiler<X86Cpu> compiler) {
-        if (countExecution() == COMPILE_THRESHOLD && compiler != null) {
+    /** Runs the block; the {@code compileThreshold}-th run first compiles it (0: never compile). */
+    public void execute(X86Cpu cpu, SequenceCompiler<X86Cpu> compiler, int compileThreshold) {
+        if (countExecution() == compileThreshold) {
             sequence = compiler.compile(ops);
         }
         sequence.run(cpu);

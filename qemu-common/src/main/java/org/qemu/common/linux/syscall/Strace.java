@@ -71,6 +71,15 @@ final class Strace {
         pending.remove();
     }
 
+    void flushPending() {
+        StringBuilder sb = pending.get();
+        if (sb != null) {
+            log.println(sb);
+            log.flush();
+            pending.remove();
+        }
+    }
+
     void exit(LinuxThread thread, String name, ProcessExit exit) {
         StringBuilder sb = pending.get();
         if (sb != null) {

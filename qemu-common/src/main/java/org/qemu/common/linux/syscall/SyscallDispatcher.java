@@ -70,6 +70,10 @@ public final class SyscallDispatcher {
         String name = nr >= 0 && nr < names.length ? names[nr] : null;
         if (strace != null) {
             strace.enter(thread, nr, name, a);
+            if ("execve".equals(name)) {
+                // A successful execve never returns here: log the call before it happens.
+                strace.flushPending();
+            }
         }
         long result;
         try {

@@ -1,0 +1,234 @@
+package org.qemu.i386.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HexFormat;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.qemu.common.exec.CpuExit;
+import org.qemu.common.exec.GuestTrap;
+import org.qemu.common.memory.GuestMemory;
+
+/**
+ * Faults leave the guest state precise: eip at the faulting instruction (after it for traps
+ * such as int3), registers as before that instruction, the signal and si_code Linux would
+ * send. Each case runs with blocks interpreted (threshold 0) and compiled at once (1).
+ */
+class X86CpuFaultTest {
+    private static final int CODE = 0x08048000;
+    private static final int DATA = 0x0804a000;
+    private static final int READ_ONLY = 0x0804b000;
+    private static final int STACK_TOP = 0x0804e000;
+
+    private GuestMemory memory;
+    private X86Cpu cpu;
+
+    private X86Cpu load(int threshold, String hex) {
+        memory = new GuestMemory(32);
+        memory.map(CODE, 0x2000, GuestMemory.READ | GuestMemory.WRITE | GuestMemory.EXEC);
+        memory.map(DATA, 0x1000, GuestMemory.READ | GuestMemory.WRITE);
+        memory.map(READ_ONLY, 0x1000, GuestMemory.READ);
+        memory.map(STACK_TOP - 0x2000, 0x2000, GuestMemory.READ | GuestMemory.WRITE);
+        byte[] code = HexFormat.of().parseHex(hex.replace(" ", ""));
+        memory.load(CODE, code, 0, code.length);
+        cpu = new X86Cpu(memory, new X86CpuState());
+        cpu.setCompileThreshold(threshold);
+        cpu.state.eip = CODE;
+        cpu.state.regs[X86CpuState.ESP] = STACK_TOP;
+        return cpu;
+    }
+
+    @AfterEach
+    void close() {
+        if (memory != null) {
+            memory.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1})
+    void ud2RaisesSigillAtTheInstructionAfterEarlierInstructionsTookEffect(int threshold) {
+        load(threshold, "b8 05 00 00 00  0f 0b  b8 07 00 00 00");
+        assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
+        assertThat(cpu.lastTrap()).isEqualTo(new GuestTrap(GuestTrap.SIGILL, GuestTrap.ILL_ILLOPC, CODE + 5, 6, 0));
+        assertThat(cpu.state.eip).isEqualTo(CODE + 5);
+        assertThat(cpu.state.regs[X86CpuState.EAX]).isEqualTo(5);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1})
+    void anUndefinedOpcodeRaisesSigill(int threshold) {
+        load(threshold, "40  0f 04"); // inc eax; 0F 04 is undefined
+        assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
+        assertThat(cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGILL);
+        assertThat(cpu.lastTrap().address()).isEqualTo(CODE + 1);
+        assertThat(cpu.state.eip).isEqualTo(CODE + 1);
+        assertThat(cpu.state.regs[X86CpuState.EAX]).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1})
+    void divisionByZeroRaisesSigfpeWithRegistersUntouched(int threshold) {
+        load(threshold, "b8 64 00 00 00  31 d2  31 c9  f7 f1  90");
+        assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
+        assertThat(cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGFPE);
+        assertThat(cpu.lastTrap().code()).isEqualTo(GuestTrap.FPE_INTDIV);
+        assertThat(cpu.lastTrap().address()).isEqualTo(CODE + 9);
+        assertThat(cpu.state.eip).isEqualTo(CODE + 9);
+        assertThat(cpu.state.regs[X86CpuState.EAX]).isEqualTo(100);
+        assertThat(cpu.state.regs[X86CpuState.EDX]).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1})
+    void readingUnmappedMemoryRaisesSegvMaperrWithTheAddress(int threshold) {
+        load(threshold, "bb 34 12 00 00  8b 03  90");
+        assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
+        assertThat(cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGSEGV);
+        assertThat(cpu.lastTrap().code()).isEqualTo(GuestTrap.SEGV_MAPERR);
+        assertThat(cpu.lastTrap().address()).isEqualTo(0x1234);
+        assertThat(cpu.state.eip).isEqualTo(CODE + 5);
+        assertThat(cpu.state.regs[X86CpuState.EBX]).isEqualTo(0x1234);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1})
+    void writingAReadOnlyPageRaisesSegvAccerr(int threshold) {
+        load(threshold, String.format("c7 05 %s 2a 00 00 00", le(READ_ONLY + 8)));
+        assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
+        assertThat(cpu.lastTrap().code()).isEqualTo(GuestTrap.SEGV_ACCERR);
+        assertThat(cpu.lastTrap().address()).isEqualTo(READ_ONLY + 8);
+        assertThat(cpu.state.eip).isEqualTo(CODE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1})
+    void aFaultingPushLeavesEspUnchanged(int threshold) {
+        load(threshold, "bc 00 10 00 00  50");
+        assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
+        assertThat(cpu.lastTrap().address()).isEqualTo(0x1000 - 4);
+        assertThat(cpu.state.regs[X86CpuState.ESP]).isEqualTo(0x1000);
+        assertThat(cpu.state.eip).isEqualTo(CODE + 5);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1})
+    void aRepMovsThatRunsIntoAnUnmappedPageStopsAtTheFailingElement(int threshold) {
+        // copies DATA+0xff0.. onto itself; the 17th store lands on the read-only page
+        load(threshold, String.format("be %s  bf %s  b9 64 00 00 00  f3 a4", le(DATA + 0xff0), le(READ_ONLY - 16)));
+        assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
+        assertThat(cpu.lastTrap().address()).isEqualTo(READ_ONLY);
+        assertThat(cpu.state.regs[X86CpuState.ECX]).isEqualTo(100 - 16);
+        assertThat(cpu.state.regs[X86CpuState.ESI]).isEqualTo(DATA + 0xff0 + 16);
+        assertThat(cpu.state.regs[X86CpuState.EDI]).isEqualTo(READ_ONLY);
+        assertThat(cpu.state.eip).isEqualTo(CODE + 15);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1})
+    void int3TrapsWithEipAfterIt(int threshold) {
+        load(threshold, "90 cc 90");
+        assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
+        assertThat(cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGTRAP);
+        assertThat(cpu.state.eip).isEqualTo(CODE + 2);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1})
+    void hltAndPrivilegedInstructionsRaiseSigsegv(int threshold) {
+        load(threshold, "f4");
+        assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
+        assertThat(cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGSEGV);
+        assertThat(cpu.lastTrap().trapNumber()).isEqualTo(13);
+        assertThat(cpu.state.eip).isEqualTo(CODE);
+        load(threshold, "fa"); // cli
+        assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
+        assertThat(cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGSEGV);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1})
+    void int80ExitsWithSyscallAndEipPastIt(int threshold) {
+        load(threshold, "b8 04 00 00 00  cd 80  90");
+        assertThat(cpu.run()).isEqualTo(CpuExit.SYSCALL);
+        assertThat(cpu.state.eip).isEqualTo(CODE + 7);
+        assertThat(cpu.state.regs[X86CpuState.EAX]).isEqualTo(4);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1})
+    void jumpingToUnmappedMemoryFaultsAtTheTarget(int threshold) {
+        load(threshold, "b8 00 00 00 30  ff e0");
+        assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
+        assertThat(cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGSEGV);
+        assertThat(cpu.lastTrap().address()).isEqualTo(0x30000000);
+        assertThat(cpu.state.eip).isEqualTo(0x30000000);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 3})
+    void writingTranslatedCodeRetranslatesIt(int threshold) {
+        // loop: call patchable (returns eax = imm); first pass patches the imm to 9 and loops again
+        // 0: b9 03 00 00 00      mov ecx, 3
+        // 5: e8 0c 00 00 00      call 0x16
+        // a: c6 05 <0x17> 09     mov byte [CODE+0x17], 9
+        // 11: e2 f2              loop 5
+        // 13: cd 80              int 0x80
+        // 15: 90
+        // 16: b8 01 00 00 00 c3  mov eax, 1; ret
+        load(threshold, String.format("b9 03 00 00 00  e8 0c 00 00 00  c6 05 %s 09  e2 f2  cd 80  90  b8 01 00 00 00  c3",
+                le(CODE + 0x17)));
+        assertThat(cpu.run()).isEqualTo(CpuExit.SYSCALL);
+        assertThat(cpu.state.regs[X86CpuState.EAX]).isEqualTo(9);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1})
+    void gsSegmentAccessesGoThroughTheResolvedBase(int threshold) {
+        // mov eax, 0x33; mov gs, eax; mov eax, gs:[4]; int 0x80
+        load(threshold, "b8 33 00 00 00  8e e8  65 a1 04 00 00 00  cd 80");
+        memory.write32(DATA + 4, 0xfeedbeef);
+        cpu.setSegmentResolver(sel -> sel == 0x33 ? DATA : -1);
+        assertThat(cpu.run()).isEqualTo(CpuExit.SYSCALL);
+        assertThat(cpu.state.regs[X86CpuState.EAX]).isEqualTo(0xfeedbeef);
+        assertThat(cpu.state.segSelector[X86CpuState.GS]).isEqualTo(0x33);
+
+        load(threshold, "b8 3b 00 00 00  8e e8");
+        cpu.setSegmentResolver(sel -> -1);
+        assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
+        assertThat(cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGSEGV);
+        assertThat(cpu.state.eip).isEqualTo(CODE + 5);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1})
+    void cpuidReportsTheClaimedFeatureTable(int threshold) {
+        load(threshold, "b8 01 00 00 00  0f a2  cd 80");
+        assertThat(cpu.run()).isEqualTo(CpuExit.SYSCALL);
+        assertThat(cpu.state.regs[X86CpuState.EDX]).isEqualTo(CpuidTable.LEAF1_EDX);
+        assertThat(cpu.state.regs[X86CpuState.EDX] & CpuidTable.EDX_CMOV).isNotZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1})
+    void requestExitStopsALoopingGuest(int threshold) throws Exception {
+        load(threshold, "eb fe"); // jmp $
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            cpu.requestExit();
+        });
+        assertThat(cpu.run()).isEqualTo(CpuExit.EXIT_REQUEST);
+        t.join();
+        assertThat(cpu.state.eip).isEqualTo(CODE);
+    }
+
+    private static String le(int v) {
+        return String.format("%02x %02x %02x %02x", v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24));
+    }
+}
