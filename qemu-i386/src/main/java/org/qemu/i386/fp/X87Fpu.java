@@ -57,6 +57,34 @@ public final class X87Fpu {
         other.lastDataPointer = lastDataPointer;
     }
 
+    /** Writes the whole architectural state (for a fork snapshot); {@link #readFrom} reads it back. */
+    public void writeTo(java.io.DataOutput out) throws java.io.IOException {
+        for (Float80 r : registers) {
+            out.writeShort(r.signExponent());
+            out.writeLong(r.significand());
+        }
+        out.writeInt(emptyMask);
+        out.writeInt(top);
+        out.writeInt(control);
+        out.writeInt(status);
+        out.writeInt(lastOpcode);
+        out.writeInt(lastInstructionPointer);
+        out.writeInt(lastDataPointer);
+    }
+
+    public void readFrom(java.io.DataInput in) throws java.io.IOException {
+        for (int i = 0; i < 8; i++) {
+            registers[i] = new Float80(in.readShort() & 0xffff, in.readLong());
+        }
+        emptyMask = in.readInt();
+        top = in.readInt();
+        control = in.readInt();
+        status = in.readInt();
+        lastOpcode = in.readInt();
+        lastInstructionPointer = in.readInt();
+        lastDataPointer = in.readInt();
+    }
+
     // ---------------------------------------------------------------- register stack
 
     private int physical(int i) {

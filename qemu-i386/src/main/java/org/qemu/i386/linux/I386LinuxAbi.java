@@ -260,16 +260,7 @@ public final class I386LinuxAbi implements LinuxAbi {
                 out.writeInt(s.segSelector[i]);
                 out.writeLong(s.segBase[i]);
             }
-            for (double f : s.fpRegs) {
-                out.writeDouble(f);
-            }
-            for (long m : s.mmx) {
-                out.writeLong(m);
-            }
-            out.writeInt(s.fpTop);
-            out.writeInt(s.fpTags);
-            out.writeInt(s.fpStatus);
-            out.writeInt(s.fpControl);
+            s.fpu.writeTo(out);
             for (long v : s.xmm) {
                 out.writeLong(v);
             }
@@ -295,16 +286,7 @@ public final class I386LinuxAbi implements LinuxAbi {
                 s.segSelector[i] = in.readInt();
                 s.segBase[i] = in.readLong();
             }
-            for (int i = 0; i < s.fpRegs.length; i++) {
-                s.fpRegs[i] = in.readDouble();
-            }
-            for (int i = 0; i < s.mmx.length; i++) {
-                s.mmx[i] = in.readLong();
-            }
-            s.fpTop = in.readInt();
-            s.fpTags = in.readInt();
-            s.fpStatus = in.readInt();
-            s.fpControl = in.readInt();
+            s.fpu.readFrom(in);
             for (int i = 0; i < s.xmm.length; i++) {
                 s.xmm[i] = in.readLong();
             }
