@@ -44,7 +44,7 @@ public final class ProgramStarter {
         long size = AddressSpace.pageUp(Math.max(stackSize, 64 * 1024));
         process.memory().map(stackTop - size, size, GuestMemory.READ | GuestMemory.WRITE);
 
-        List<InitialStack.AuxEntry> auxv = new ArrayList<>();
+        List<InitialStack.AuxEntry> auxv = new ArrayList<>(abi.architectureAuxv());
         auxv.add(new InitialStack.AuxEntry(AuxvType.AT_HWCAP, abi.hwcap()));
         auxv.add(new InitialStack.AuxEntry(AuxvType.AT_PAGESZ, AddressSpace.PAGE));
         auxv.add(new InitialStack.AuxEntry(AuxvType.AT_CLKTCK, 100));
@@ -82,6 +82,16 @@ public final class ProgramStarter {
             HostSyscall.call(HostNr.CLOSE, snapshotFd);
         }
         LinuxAbi abi = process.abi();
+        var table = process.syscalls().descriptors();
+        for (int fd : table.guestDescriptors()) {
+            table.remove(fd);
+        }
+        for (int fd : fork.guestFds()) {
+            table.add(fd);
+        }
+        for (int fd : fork.closeOnExecFds()) {
+            HostSyscall.call(HostNr.FCNTL, fd, 2 /* F_SETFD */, 1 /* FD_CLOEXEC */);
+        }
         abi.setSyscallResult(main.cpu(), 0);
         if (fork.newStack() != 0) {
             // clone() without CLONE_VM but with a stack (posix_spawn's vfork-style child) runs on that stack.
