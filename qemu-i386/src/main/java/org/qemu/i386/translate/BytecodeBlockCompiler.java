@@ -37,6 +37,8 @@ public final class BytecodeBlockCompiler {
     private static final String MEMORY = Type.getInternalName(GuestMemory.class);
     private static final String FLAGS = Type.getInternalName(LazyFlags.class);
     private static final String OP = Type.getInternalName(X86Op.class);
+    private static final String ARITHMETIC = Type.getInternalName(ArithmeticOps.class);
+    private static final String MULDIV = Type.getInternalName(MulDivOps.class);
             private static final String CONTEXT = Type.getInternalName(OpContext.class);
     private static final String SEQUENCE = Type.getInternalName(OpSequence.class);
 
@@ -45,6 +47,8 @@ public final class BytecodeBlockCompiler {
             A = 7, B = 8, RES = 9, ADDR = 10, VALUE = 12, THROWN = 13, IN_FALLBACK = 14;
     /** Guest registers EAX..EDI live in locals R0..R0+7 while the block runs. */
     private static final int R0 = 15;
+    /** A long for imul's full product. */
+    private static final int PRODUCT = 23;
 
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
     /** Registers whose local was written since the array was last in step (one bit per register). */
@@ -147,6 +151,8 @@ public final class BytecodeBlockCompiler {
         mv.visitVarInsn(Opcodes.ISTORE, VALUE);
         mv.visitInsn(Opcodes.ICONST_0);
         mv.visitVarInsn(Opcodes.ISTORE, IN_FALLBACK);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitVarInsn(Opcodes.LSTORE, PRODUCT);
         reload(mv);
         dirty = 0;
         mv.visitLabel(start);
@@ -217,6 +223,29 @@ public final class BytecodeBlockCompiler {
         }
         if (op instanceof ArithmeticOps.Unary u) {
             return emitUnary(mv, u);
+        }
+        if (op instanceof MulDivOps.Multiply m && m.dst.bits != 8) {
+            read(mv, m.a, false);
+            if (m.dst.bits == 16) {
+                mv.visitInsn(Opcodes.I2S);
+            }
+            mv.visitInsn(Opcodes.I2L);
+            read(mv, m.b, false);
+            if (m.dst.bits == 16) {
+                mv.visitInsn(Opcodes.I2S);
+            }
+            mv.visitInsn(Opcodes.I2L);
+            mv.visitInsn(Opcodes.LMUL);
+            mv.visitVarInsn(Opcodes.LSTORE, PRODUCT);
+            mv.visitVarInsn(Opcodes.LLOAD, PRODUCT);
+            mv.visitInsn(Opcodes.L2I);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            write(mv, m.dst, false);
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            push(mv, m.dst.bits);
+            mv.visitVarInsn(Opcodes.LLOAD, PRODUCT);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MULDIV, "setMultiplyFlags", "(L" + STATE + ";IJ)V", false);
+            return true;
         }
         if (op instanceof MoveOps.Move m) {
             read(mv, m.src, false);
@@ -322,7 +351,18 @@ public final class BytecodeBlockCompiler {
     private boolean emitBinary(MethodVisitor mv, ArithmeticOps.Binary b) {
         int kind = b.kind;
         if (kind == ArithmeticOps.ADC || kind == ArithmeticOps.SBB) {
-            return false;
+            if (!(b.dst instanceof Operand.Register)) {
+                return false; // the helper records flags before the store: keep memory destinations in the op
+            }
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            push(mv, b.bits);
+            read(mv, b.dst, false);
+            read(mv, b.src, false);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, ARITHMETIC, kind == ArithmeticOps.ADC ? "addWithCarry" : "subtractWithBorrow",
+                    "(L" + STATE + ";III)I", false);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            write(mv, b.dst, false);
+            return true;
         }
         boolean memoryDst = b.dst instanceof Operand.Memory;
         if (memoryDst) {
