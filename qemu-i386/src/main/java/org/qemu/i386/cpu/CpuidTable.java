@@ -18,7 +18,7 @@ public final class CpuidTable {
      * Leaf 1 EDX: the features implemented today. The floating-point translator adds MMX, FXSR,
      * SSE and SSE2 here once it executes them.
      */
-    public static final int LEAF1_EDX = EDX_FPU | EDX_TSC | EDX_CX8 | EDX_CMOV;
+    public static final int LEAF1_EDX = EDX_FPU | EDX_TSC | EDX_CX8 | EDX_CMOV | EDX_MMX | EDX_FXSR | EDX_SSE | EDX_SSE2;
     /** Leaf 1 ECX: no SSE3 or later. */
     public static final int LEAF1_ECX = 0;
     /** Family 6, model 15, stepping 1: a plain i686-class processor. */

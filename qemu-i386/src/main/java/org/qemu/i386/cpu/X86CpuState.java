@@ -35,14 +35,10 @@ public final class X86CpuState {
     public final long[] segBase = new long[6];
 
     // ---- x87 / MMX / SSE storage, owned by the floating-point translator (org.qemu.i386.fp) ----
-    /** x87 data registers by physical index; precision documented by the fp translator. */
-    public final double[] fpRegs = new double[8];
-    /** Raw 64-bit MMX views of the x87 registers (MMX aliases the x87 mantissas). */
-    public final long[] mmx = new long[8];
-    public int fpTop;
-    public int fpTags = 0xffff;
-    public int fpStatus;
-    public int fpControl = 0x037f;
+    /** The x87 unit: exact 80-bit registers, stack, control/status/tag words; MMX aliases its registers. */
+    public final org.qemu.i386.fp.X87Fpu fpu = new org.qemu.i386.fp.X87Fpu();
+    /** Rounding mode and flags of the SSE operation in flight (derived from {@link #mxcsr}). */
+    public final org.qemu.i386.fp.FpContext sseContext = new org.qemu.i386.fp.FpContext();
     /** XMM registers as (low, high) 64-bit halves: xmm[2*i] is the low half of XMMi; 16 registers for x86_64. */
     public final long[] xmm = new long[32];
     public int mxcsr = 0x1f80;
@@ -82,12 +78,7 @@ public final class X86CpuState {
         c.eflagsOther = eflagsOther;
         System.arraycopy(segSelector, 0, c.segSelector, 0, 6);
         System.arraycopy(segBase, 0, c.segBase, 0, 6);
-        System.arraycopy(fpRegs, 0, c.fpRegs, 0, 8);
-        System.arraycopy(mmx, 0, c.mmx, 0, 8);
-        c.fpTop = fpTop;
-        c.fpTags = fpTags;
-        c.fpStatus = fpStatus;
-        c.fpControl = fpControl;
+        fpu.copyInto(c.fpu);
         System.arraycopy(xmm, 0, c.xmm, 0, xmm.length);
         c.mxcsr = mxcsr;
     }

@@ -498,7 +498,7 @@ public final class X86Translator {
             if (b >= 0x90 && b <= 0x9f) {
                 return new MoveOps.SetCondition(b & 15, rm(d, 8));
             }
-            if (b >= 0xc8) {
+            if (b >= 0xc8 && b <= 0xcf) {
                 return new MoveOps.ByteSwap(b & 7, v);
             }
             if (b == 0xae) {

@@ -1,0 +1,125 @@
+package org.qemu.common.board;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntFunction;
+
+import org.qemu.common.hw.GuestMemory;
+import org.qemu.common.hw.InterruptLine;
+import org.qemu.common.hw.IoPortBus;
+import org.qemu.common.hw.MmioBus;
+import org.qemu.common.hw.legacy.CmosRtc;
+import org.qemu.common.hw.legacy.I8042;
+import org.qemu.common.hw.legacy.PostCodePort;
+import org.qemu.common.hw.legacy.Serial16550;
+import org.qemu.common.hw.pci.PciHostBridge;
+import org.qemu.common.hw.virtio.VirtioPciLegacy;
+import org.qemu.common.hw.virtio.block.BlockBackend;
+import org.qemu.common.hw.virtio.block.VirtioBlock;
+
+/**
+ * The PC every x86 system emulator shares: COM1, the i8042 reset line, CMOS clock, port 0x80,
+ * a PCI host bridge with virtio-blk disks, an MP table, and the kernel loaders. The interrupt
+ * controller (PIC/IOAPIC) is not here: the accelerator supplies the lines ({@code gsi}), so KVM
+ * can use its in-kernel irqchip and an emulated PC its own.
+ */
+public final class PcBoard {
+    private static final int FIRST_VIRTIO_IO = 0xc000;
+    private static final int[] PCI_IRQS = {10, 11};
+
+    private final GuestMemory memory;
+    private final int cpus;
+    private final IoPortBus ioBus = new IoPortBus();
+    private final MmioBus mmioBus = new MmioBus();
+    private final Serial16550 serial;
+    private final PostCodePort postCode = new PostCodePort();
+    private final List<VirtioBlock> disks = new ArrayList<>();
+    private final int[] pciSlotIrqs = new int[32];
+
+    public PcBoard(GuestMemory memory, int cpus, IntFunction<InterruptLine> gsi, Runnable resetLine,
+            OutputStream serialOutput, List<BlockBackend> diskBackends) {
+        this.memory = memory;
+        this.cpus = cpus;
+        Arrays.fill(pciSlotIrqs, -1);
+        serial = new Serial16550(serialOutput, gsi.apply(Serial16550.COM1_IRQ));
+        ioBus.register(Serial16550.COM1_BASE, 8, serial);
+        I8042 i8042 = new I8042(resetLine, gsi.apply(I8042.KEYBOARD_IRQ));
+        ioBus.register(I8042.DATA_PORT, 1, i8042.dataPort());
+        ioBus.register(I8042.COMMAND_PORT, 1, i8042.commandPort());
+        ioBus.register(CmosRtc.BASE, 2, new CmosRtc(memory.size(), Clock.systemUTC()));
+        ioBus.register(PostCodePort.PORT, 1, postCode);
+        PciHostBridge pci = new PciHostBridge(ioBus);
+        ioBus.register(PciHostBridge.BASE, PciHostBridge.LENGTH, pci);
+        int index = 0;
+        for (BlockBackend backend : diskBackends) {
+            int irq = PCI_IRQS[index % PCI_IRQS.length];
+            VirtioBlock block = new VirtioBlock(memory, backend, "QJ" + index);
+            VirtioPciLegacy transport = new VirtioPciLegacy(block, memory, gsi.apply(irq), VirtioBlock.PCI_CLASS);
+            int slot = pci.plug(transport);
+            transport.interrupt(1, irq);
+            transport.assignIoBar(0, FIRST_VIRTIO_IO + VirtioPciLegacy.BAR_SIZE * index);
+            pciSlotIrqs[slot] = irq;
+            disks.add(block);
+            index++;
+        }
+    }
+
+    public IoPortBus ioBus() {
+        return ioBus;
+    }
+
+    public MmioBus mmioBus() {
+        return mmioBus;
+    }
+
+    public Serial16550 serial() {
+        return serial;
+    }
+
+    public GuestMemory memory() {
+        return memory;
+    }
+
+    public List<VirtioBlock> disks() {
+        return disks;
+    }
+
+    /**
+     * Loads {@code -kernel} (a bzImage, else a multiboot ELF) with its initrd and command line,
+     * writes the MP table, and returns the boot processor's starting state.
+     */
+    public BootState loadKernel(Path kernel, Path initrd, String cmdline) throws BootException {
+        byte[] image = readFile(kernel, "kernel");
+        MpTable.write(memory, PcMemoryMap.MP_TABLE, cpus, cpus, pciSlotIrqs);
+        if (LinuxLoader.isBzImage(image)) {
+            byte[] ramdisk = initrd == null ? null : readFile(initrd, "initrd");
+            BootState state = LinuxLoader.load(image, ramdisk, cmdline, memory);
+            BootTables.writeGdt(memory, true);
+            BootTables.writeIdentityPageTables(memory);
+            return state;
+        }
+        if (MultibootLoader.isMultiboot(image)) {
+            if (initrd != null) {
+                throw new BootException("-initrd is not supported with multiboot kernels");
+            }
+            BootState state = MultibootLoader.load(image, cmdline, memory);
+            BootTables.writeGdt(memory, false);
+            return state;
+        }
+        throw new BootException("could not load kernel '" + kernel + "': not a Linux bzImage or multiboot kernel");
+    }
+
+    private static byte[] readFile(Path file, String what) throws BootException {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException | OutOfMemoryError e) {
+            throw new BootException("could not read " + what + " '" + file + "': " + e.getMessage());
+        }
+    }
+}

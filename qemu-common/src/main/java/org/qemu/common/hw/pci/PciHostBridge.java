@@ -1,0 +1,72 @@
+package org.qemu.common.hw.pci;
+
+import org.qemu.common.hw.IoPortBus;
+import org.qemu.common.hw.IoPortDevice;
+
+/**
+ * PCI configuration mechanism #1 on ports 0xCF8 (address) and 0xCFC-0xCFF (data), one bus,
+ * function 0 only. The bridge itself answers at slot 0 as an Intel 440FX host bridge.
+ */
+public final class PciHostBridge implements IoPortDevice {
+    public static final int BASE = 0xcf8;
+    public static final int LENGTH = 8;
+    private static final int SLOTS = 32;
+
+    private final PciDevice[] slots = new PciDevice[SLOTS];
+    private final IoPortBus ioBus;
+    private int address;
+
+    public PciHostBridge(IoPortBus ioBus) {
+        this.ioBus = ioBus;
+        slots[0] = new PciDevice(0x8086, 0x1237, 0x060000, 0x02, 0, 0) { };
+    }
+
+    /** Plugs a device into the first free slot and returns the slot number. */
+    public synchronized int plug(PciDevice device) {
+        for (int slot = 1; slot < SLOTS; slot++) {
+            if (slots[slot] == null) {
+                slots[slot] = device;
+                device.attach(ioBus);
+                return slot;
+            }
+        }
+        throw new IllegalStateException("no free PCI slot");
+    }
+
+    @Override
+    public synchronized int read(int offset, int size) {
+        if (offset < 4) {
+            return offset == 0 && size == 4 ? address : 0xffffffff;
+        }
+        PciDevice d = selected();
+        if (d == null) {
+            return -1;
+        }
+        return d.readConfig((address & 0xfc) + (offset - 4), size);
+    }
+
+    @Override
+    public synchronized void write(int offset, int size, int value) {
+        if (offset < 4) {
+            if (offset == 0 && size == 4) {
+                address = value;
+            }
+            return;
+        }
+        PciDevice d = selected();
+        if (d != null) {
+            d.writeConfig((address & 0xfc) + (offset - 4), size, value);
+        }
+    }
+
+    private PciDevice selected() {
+        boolean enabled = (address & 0x80000000) != 0;
+        int bus = (address >>> 16) & 0xff;
+        int slot = (address >>> 11) & 0x1f;
+        int function = (address >>> 8) & 0x7;
+        if (!enabled || bus != 0 || function != 0) {
+            return null;
+        }
+        return slots[slot];
+    }
+}

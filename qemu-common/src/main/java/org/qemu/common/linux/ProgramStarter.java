@@ -1,0 +1,115 @@
+package org.qemu.common.linux;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.qemu.common.linux.elf.AuxvType;
+import org.qemu.common.linux.elf.ElfFile;
+import org.qemu.common.linux.elf.ElfFormatException;
+import org.qemu.common.linux.elf.ElfLoader;
+import org.qemu.common.linux.elf.InitialStack;
+import org.qemu.common.linux.elf.LoadedProgram;
+import org.qemu.common.linux.host.HostNr;
+import org.qemu.common.linux.host.HostSyscall;
+import org.qemu.common.memory.GuestMemory;
+
+/**
+ * Puts a process into its first instruction: either a program loaded like Linux's execve
+ * (ELF, interpreter, stack with argv/envp/auxv), or a forked child restored from its parent's
+ * snapshot.
+ */
+public final class ProgramStarter {
+    private static final int CLONE_CHILD_SETTID = 0x1000000;
+    private static final int CLONE_CHILD_CLEARTID = 0x200000;
+
+    /** Loads {@code program} and prepares the main thread; the message of the exception is for the user. */
+    public static LinuxThread start(LinuxProcess process, Path program, List<String> argv, Map<String, String> env,
+                                    long stackSize, Path ldPrefix) throws ElfFormatException {
+        LinuxAbi abi = process.abi();
+        byte[] bytes = ElfLoader.readFile(program);
+        ElfFile elf = ElfFile.parse(bytes, abi.elfTarget());
+        abi.prepareAddressSpace(process);
+        ElfLoader loader = new ElfLoader(process.space(), abi.elfTarget(), ldPrefix, abi.pieBase());
+        LoadedProgram loaded = loader.load(elf);
+        process.space().initBrk(loaded.brkStart());
+
+        long stackTop = abi.stackTop();
+        long size = AddressSpace.pageUp(Math.max(stackSize, 64 * 1024));
+        process.memory().map(stackTop - size, size, GuestMemory.READ | GuestMemory.WRITE);
+
+        List<InitialStack.AuxEntry> auxv = new ArrayList<>(abi.architectureAuxv());
+        auxv.add(new InitialStack.AuxEntry(AuxvType.AT_HWCAP, abi.hwcap()));
+        auxv.add(new InitialStack.AuxEntry(AuxvType.AT_PAGESZ, AddressSpace.PAGE));
+        auxv.add(new InitialStack.AuxEntry(AuxvType.AT_CLKTCK, 100));
+        auxv.add(new InitialStack.AuxEntry(AuxvType.AT_PHDR, loaded.programHeaders()));
+        auxv.add(new InitialStack.AuxEntry(AuxvType.AT_PHENT, loaded.phent()));
+        auxv.add(new InitialStack.AuxEntry(AuxvType.AT_PHNUM, loaded.phnum()));
+        auxv.add(new InitialStack.AuxEntry(AuxvType.AT_BASE, loaded.interpreterBase()));
+        auxv.add(new InitialStack.AuxEntry(AuxvType.AT_FLAGS, 0));
+        auxv.add(new InitialStack.AuxEntry(AuxvType.AT_ENTRY, loaded.programEntry()));
+        auxv.add(new InitialStack.AuxEntry(AuxvType.AT_UID, HostSyscall.call(HostNr.GETUID)));
+        auxv.add(new InitialStack.AuxEntry(AuxvType.AT_EUID, HostSyscall.call(HostNr.GETEUID)));
+        auxv.add(new InitialStack.AuxEntry(AuxvType.AT_GID, HostSyscall.call(HostNr.GETGID)));
+        auxv.add(new InitialStack.AuxEntry(AuxvType.AT_EGID, HostSyscall.call(HostNr.GETEGID)));
+        auxv.add(new InitialStack.AuxEntry(AuxvType.AT_SECURE, 0));
+        List<String> envp = new ArrayList<>();
+        env.forEach((k, v) -> envp.add(k + "=" + v));
+        byte[] random = new byte[16];
+        new SecureRandom().nextBytes(random);
+        InitialStack stack = new InitialStack(process.data(), stackTop);
+        long sp = stack.build(argv, envp, program.toString(), abi.platform(), random, auxv);
+
+        LinuxThread main = process.createMainThread();
+        abi.startProcess(main.cpu(), loaded.entry(), sp);
+        return main;
+    }
+
+    /** The child side of fork: rebuilds the parent's state from the snapshot descriptor, returns 0 to the guest. */
+    public static LinuxThread restoreFork(LinuxProcess process, int snapshotFd) throws IOException {
+        LinuxThread main = process.createMainThread();
+        ProcessSnapshot.ForkDetails fork;
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(
+                new FileInputStream("/proc/self/fd/" + snapshotFd), 1 << 16))) {
+            fork = ProcessSnapshot.read(in, process, main);
+        } finally {
+            HostSyscall.call(HostNr.CLOSE, snapshotFd);
+        }
+        LinuxAbi abi = process.abi();
+        var table = process.syscalls().descriptors();
+        for (int fd : table.guestDescriptors()) {
+            table.remove(fd);
+        }
+        for (int fd : fork.guestFds()) {
+            table.add(fd);
+        }
+        for (int fd : fork.closeOnExecFds()) {
+            HostSyscall.call(HostNr.FCNTL, fd, 2 /* F_SETFD */, 1 /* FD_CLOEXEC */);
+        }
+        abi.setSyscallResult(main.cpu(), 0);
+        if (fork.newStack() != 0) {
+            // clone() without CLONE_VM but with a stack (posix_spawn's vfork-style child) runs on that stack.
+            setStack(process, main, fork.newStack());
+        }
+        if ((fork.cloneFlags() & CLONE_CHILD_SETTID) != 0 && fork.childTidAddress() != 0) {
+            process.data().put32(fork.childTidAddress(), process.pid());
+        }
+        if ((fork.cloneFlags() & CLONE_CHILD_CLEARTID) != 0) {
+            main.setClearChildTid(fork.childTidAddress());
+        }
+        return main;
+    }
+
+    private static void setStack(LinuxProcess process, LinuxThread thread, long stack) {
+        process.abi().setStackPointer(thread.cpu(), stack);
+    }
+
+    private ProgramStarter() {
+    }
+}

@@ -1,0 +1,48 @@
+package org.qemu.common.linux.host;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Per-thread native scratch memory for host calls that need a C string or a host-layout
+ * struct: paths, struct stat, timespecs. Allocation is bump-pointer and reset per call.
+ */
+public final class Scratch {
+    private static final int SIZE = 64 * 1024;
+    private static final ThreadLocal<Scratch> CURRENT = ThreadLocal.withInitial(Scratch::new);
+
+    private final MemorySegment buffer = Arena.ofAuto().allocate(SIZE, 16);
+    private int used;
+
+    /** The calling thread's scratch area, emptied. */
+    public static Scratch begin() {
+        Scratch s = CURRENT.get();
+        s.used = 0;
+        return s;
+    }
+
+    public MemorySegment allocate(long bytes) {
+        long aligned = (bytes + 15) & ~15L;
+        if (used + aligned > SIZE) {
+            return Arena.ofAuto().allocate(Math.max(bytes, 1), 16);
+        }
+        MemorySegment s = buffer.asSlice(used, bytes);
+        s.fill((byte) 0);
+        used += (int) aligned;
+        return s;
+    }
+
+    /** A NUL-terminated copy of the bytes. */
+    public MemorySegment cString(byte[] bytes) {
+        MemorySegment s = allocate(bytes.length + 1L);
+        MemorySegment.copy(bytes, 0, s, ValueLayout.JAVA_BYTE, 0, bytes.length);
+        s.set(ValueLayout.JAVA_BYTE, bytes.length, (byte) 0);
+        return s;
+    }
+
+    public MemorySegment cString(String text) {
+        return cString(text.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,272 @@
+package org.qemu.common.linux.syscall;
+
+import java.lang.foreign.MemorySegment;
+import java.util.TreeMap;
+
+import org.qemu.common.linux.AddressSpace;
+import org.qemu.common.linux.Errno;
+import org.qemu.common.linux.LinuxProcess;
+import org.qemu.common.linux.host.HostNr;
+import org.qemu.common.linux.host.HostSyscall;
+import org.qemu.common.memory.GuestMemory;
+
+/**
+ * brk, mmap, munmap, mprotect, mremap, madvise. Private file mappings are copies of the
+ * file; shared file mappings are real host mappings placed inside the guest reservation,
+ * so writes reach the file and other processes. The page protections the guest sees are
+ * always GuestMemory's.
+ */
+public final class MemorySyscalls extends SyscallSupport {
+    public static final int MAP_SHARED = 0x01;
+    public static final int MAP_PRIVATE = 0x02;
+    public static final int MAP_FIXED = 0x10;
+    public static final int MAP_ANONYMOUS = 0x20;
+    public static final int MAP_FIXED_NOREPLACE = 0x100000;
+    private static final int HOST_PROT_READ = 1;
+    private static final int HOST_PROT_WRITE = 2;
+    private static final int HOST_MAP_PRIVATE = 0x02;
+    private static final int HOST_MAP_SHARED = 0x01;
+    private static final int HOST_MAP_FIXED = 0x10;
+    private static final int HOST_MAP_ANONYMOUS = 0x20;
+    private static final int HOST_MAP_NORESERVE = 0x4000;
+
+    private final AddressSpace space;
+    /** Shared file mappings (start -> end), which must be turned back into anonymous memory when unmapped. */
+    private final TreeMap<Long, Long> shared = new TreeMap<>();
+
+    MemorySyscalls(LinuxProcess process) {
+        super(process);
+        this.space = process.space();
+    }
+
+    long brk(long requested) {
+        if (requested == 0) {
+            return space.brk();
+        }
+        return space.setBrk(requested);
+    }
+
+    public synchronized long mmap(long address, long length, int prot, int flags, int fd, long offset) {
+        if (length == 0 || (offset & (AddressSpace.PAGE - 1)) != 0) {
+            return err(Errno.EINVAL);
+        }
+        long len = AddressSpace.pageUp(length);
+        if (len <= 0 || len > memory.size()) {
+            return err(Errno.ENOMEM);
+        }
+        boolean anonymous = (flags & MAP_ANONYMOUS) != 0;
+        boolean isShared = (flags & 0x03) == MAP_SHARED;
+        long at;
+        if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0) {
+            if ((address & (AddressSpace.PAGE - 1)) != 0 || address + len > memory.size() || address < 0) {
+                return err(Errno.EINVAL);
+            }
+            if ((flags & MAP_FIXED_NOREPLACE) != 0 && !memory.isFree(address, len)) {
+                return err(Errno.EEXIST);
+            }
+            at = address;
+        } else if (address != 0 && (address & (AddressSpace.PAGE - 1)) == 0 && address + len <= memory.size()
+                && address >= process.abi().mmapBottom() && memory.isFree(address, len)) {
+            at = address;
+        } else {
+            at = space.findFree(len);
+            if (at < 0) {
+                return err(Errno.ENOMEM);
+            }
+        }
+        int guestProt = prot & 7;
+        if (!anonymous) {
+            long check = HostSyscall.call(HostNr.FCNTL, fd, 3, 0); // F_GETFL: also validates fd
+            if (check < 0) {
+                return check;
+            }
+        }
+        releaseShared(at, len);
+        if (anonymous || !isShared) {
+            memory.map(at, len, GuestMemory.READ | GuestMemory.WRITE);
+            if (!anonymous) {
+                long r = copyFile(fd, at, length, offset);
+                if (r < 0) {
+                    memory.unmap(at, len);
+                    return r;
+                }
+            }
+            memory.protect(at, len, toGuest(guestProt));
+            return at;
+        }
+        // MAP_SHARED file: map the file itself over this part of the reservation.
+        int hostProt = HOST_PROT_READ | ((guestProt & 2) != 0 ? HOST_PROT_WRITE : 0);
+        long r = HostSyscall.call(HostNr.MMAP, memory.segment().address() + at, len, hostProt,
+                HOST_MAP_SHARED | HOST_MAP_FIXED, fd, offset);
+        if (r < 0) {
+            anonymousAgain(at, len);
+            return r;
+        }
+        memory.map(at, len, toGuest(guestProt));
+        shared.put(at, at + len);
+        return at;
+    }
+
+    /** MAP_PRIVATE of a file: its bytes copied in (past end of file stays zero). */
+    private long copyFile(int fd, long at, long length, long offset) {
+        long done = 0;
+        long base = memory.segment().address();
+        while (done < length) {
+            long n = HostSyscall.call(HostNr.PREAD64, fd, base + at + done, length - done, offset + done);
+            if (n < 0) {
+                return n;
+            }
+            if (n == 0) {
+                break;
+            }
+            done += n;
+        }
+        return 0;
+    }
+
+    private static int toGuest(int prot) {
+        int g = 0;
+        if ((prot & 1) != 0) {
+            g |= GuestMemory.READ;
+        }
+        if ((prot & 2) != 0) {
+            g |= GuestMemory.WRITE | GuestMemory.READ;
+        }
+        if ((prot & 4) != 0) {
+            g |= GuestMemory.EXEC | GuestMemory.READ;
+        }
+        return g;
+    }
+
+    public synchronized long munmap(long address, long length) {
+        if ((address & (AddressSpace.PAGE - 1)) != 0 || length <= 0) {
+            return err(Errno.EINVAL);
+        }
+        long len = AddressSpace.pageUp(length);
+        if (address + len > memory.size()) {
+            return err(Errno.EINVAL);
+        }
+        releaseShared(address, len);
+        memory.unmap(address, len);
+        return 0;
+    }
+
+    /** Puts private anonymous memory back where shared file mappings overlapped the range. */
+    private void releaseShared(long address, long len) {
+        long end = address + len;
+        var overlapping = new java.util.ArrayList<Long>();
+        for (var e : shared.entrySet()) {
+            if (e.getKey() < end && e.getValue() > address) {
+                overlapping.add(e.getKey());
+            }
+        }
+        for (long start : overlapping) {
+            long stop = shared.remove(start);
+            long from = Math.max(start, address);
+            long to = Math.min(stop, end);
+            anonymousAgain(from, to - from);
+            memory.unmap(from, to - from);
+            if (start < from) {
+                shared.put(start, from);
+            }
+            if (stop > to) {
+                shared.put(to, stop);
+            }
+        }
+    }
+
+    private void anonymousAgain(long at, long len) {
+        HostSyscall.call(HostNr.MMAP, memory.segment().address() + at, len, HOST_PROT_READ | HOST_PROT_WRITE,
+                HOST_MAP_PRIVATE | HOST_MAP_ANONYMOUS | HOST_MAP_FIXED | HOST_MAP_NORESERVE, -1, 0);
+    }
+
+    public synchronized long mprotect(long address, long length, int prot) {
+        if ((address & (AddressSpace.PAGE - 1)) != 0) {
+            return err(Errno.EINVAL);
+        }
+        long len = AddressSpace.pageUp(length);
+        if (len == 0) {
+            return 0;
+        }
+        if (address + len > memory.size()) {
+            return err(Errno.ENOMEM);
+        }
+        if ((prot & 2) != 0) {
+            for (var e : shared.entrySet()) {
+                if (e.getKey() < address + len && e.getValue() > address) {
+                    // The host mapping may be read-only; Linux refuses as well when the file is.
+                    return err(Errno.EACCES);
+                }
+            }
+        }
+        return memory.protect(address, len, toGuest(prot)) ? 0 : err(Errno.ENOMEM);
+    }
+
+    public synchronized long mremap(long oldAddress, long oldSize, long newSize, int flags, long newAddress) {
+        final int mayMove = 1;
+        final int fixed = 2;
+        if ((oldAddress & (AddressSpace.PAGE - 1)) != 0 || newSize == 0) {
+            return err(Errno.EINVAL);
+        }
+        long oldLen = AddressSpace.pageUp(oldSize);
+        long newLen = AddressSpace.pageUp(newSize);
+        if (!memory.isMapped(oldAddress, Math.max(oldLen, AddressSpace.PAGE))) {
+            return err(Errno.EFAULT);
+        }
+        if ((flags & fixed) == 0) {
+            if (newLen <= oldLen) {
+                if (newLen < oldLen) {
+                    munmap(oldAddress + newLen, oldLen - newLen);
+                }
+                return oldAddress;
+            }
+            if (oldAddress + newLen <= memory.size() && memory.isFree(oldAddress + oldLen, newLen - oldLen)) {
+                memory.map(oldAddress + oldLen, newLen - oldLen, protectionOf(oldAddress));
+                return oldAddress;
+            }
+            if ((flags & mayMove) == 0) {
+                return err(Errno.ENOMEM);
+            }
+        }
+        long target = (flags & fixed) != 0 ? newAddress : space.findFree(newLen);
+        if (target < 0) {
+            return err(Errno.ENOMEM);
+        }
+        if ((flags & fixed) != 0) {
+            munmap(target, newLen);
+        }
+        memory.map(target, newLen, GuestMemory.READ | GuestMemory.WRITE);
+        MemorySegment seg = memory.segment();
+        MemorySegment.copy(seg, oldAddress, seg, target, Math.min(oldLen, newLen));
+        for (long p = 0; p < newLen; p += AddressSpace.PAGE) {
+            long src = oldAddress + Math.min(p, oldLen - AddressSpace.PAGE);
+            memory.protect(target + p, AddressSpace.PAGE, protectionOf(src));
+        }
+        munmap(oldAddress, oldLen);
+        return target;
+    }
+
+    private int protectionOf(long address) {
+        return memory.protectionAt(address) & (GuestMemory.READ | GuestMemory.WRITE | GuestMemory.EXEC);
+    }
+
+    long madvise(long address, long length, int advice) {
+        final int dontNeed = 4;
+        if ((address & (AddressSpace.PAGE - 1)) != 0) {
+            return err(Errno.EINVAL);
+        }
+        if (advice == dontNeed && length > 0) {
+            long len = AddressSpace.pageUp(length);
+            if (!memory.isMapped(address, len)) {
+                return err(Errno.ENOMEM);
+            }
+            HostSyscall.call(HostNr.MADVISE, memory.segment().address() + address, len, dontNeed);
+        }
+        return 0;
+    }
+
+    synchronized boolean isShared(long page) {
+        var e = shared.floorEntry(page);
+        return e != null && e.getValue() > page;
+    }
+}

@@ -1,0 +1,94 @@
+package org.qemu.common.linux.syscall;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import org.qemu.common.linux.Errno;
+import org.qemu.common.linux.GuestData;
+import org.qemu.common.linux.LinuxProcess;
+import org.qemu.common.linux.host.Scratch;
+import org.qemu.common.memory.GuestMemory;
+
+/** Helpers every group of system calls shares: guest buffers as host addresses, guest paths as C strings. */
+abstract class SyscallSupport {
+    static final int AT_FDCWD = -100;
+    static final int PATH_MAX = 4096;
+
+    final LinuxProcess process;
+    final GuestMemory memory;
+    final GuestData data;
+    final int word;
+
+    SyscallSupport(LinuxProcess process) {
+        this.process = process;
+        this.memory = process.memory();
+        this.data = process.data();
+        this.word = data.wordSize();
+    }
+
+    /** Host address of a guest buffer, after checking the guest may access all of it. */
+    long host(long guestAddress, long length, boolean write) {
+        memory.checkRange(guestAddress, length, write);
+        return memory.segment().address() + guestAddress;
+    }
+
+    /** A guest path, translated (/proc/self/exe, -L prefix), as a host C string in scratch memory. */
+    MemorySegment path(Scratch scratch, long guestAddress) {
+        return scratch.cString(process.paths().translate(pathString(guestAddress)));
+    }
+
+    String pathString(long guestAddress) {
+        if (guestAddress == 0) {
+            throw new org.qemu.common.memory.GuestMemoryFault(0, org.qemu.common.memory.GuestMemoryFault.Access.READ, false);
+        }
+        return memory.readCString(guestAddress, PATH_MAX);
+    }
+
+    static long addr(MemorySegment s) {
+        return s.address();
+    }
+
+    /** Writes a {@code (long, long)} pair (timespec/timeval in the ABI's word size). */
+    void putWordPair(long at, long first, long second) {
+        data.putWord(at, first);
+        data.putWord(at + word, second);
+    }
+
+    long signedWord(long at) {
+        long v = data.word(at);
+        return word == 4 ? (int) v : v;
+    }
+
+    /** A guest timespec in the ABI's native layout, as nanoseconds; -1 for an invalid one. */
+    long readTimespecNanos(long at, boolean time64) {
+        long sec = time64 ? data.u64(at) : signedWord(at);
+        long nsec = time64 ? (int) data.u64(at + 8) : signedWord(at + word);
+        if (sec < 0 || nsec < 0 || nsec >= 1_000_000_000L) {
+            return -1;
+        }
+        return sec * 1_000_000_000L + nsec;
+    }
+
+    void writeTimespec(long at, long nanos, boolean time64) {
+        if (time64) {
+            data.put64(at, nanos / 1_000_000_000L);
+            data.put64(at + 8, nanos % 1_000_000_000L);
+        } else {
+            putWordPair(at, nanos / 1_000_000_000L, nanos % 1_000_000_000L);
+        }
+    }
+
+    static long i64(MemorySegment s, long offset) {
+        return s.get(ValueLayout.JAVA_LONG_UNALIGNED, offset);
+    }
+
+    static int i32(MemorySegment s, long offset) {
+        return s.get(ValueLayout.JAVA_INT_UNALIGNED, offset);
+    }
+
+    static long err(int errno) {
+        return -errno;
+    }
+
+    static final long EFAULT = -Errno.EFAULT;
+}

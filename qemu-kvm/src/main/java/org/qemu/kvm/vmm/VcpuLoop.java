@@ -1,0 +1,66 @@
+package org.qemu.kvm.vmm;
+
+import org.qemu.common.board.PcBoard;
+import org.qemu.kvm.sys.ErrnoException;
+import org.qemu.kvm.sys.KvmExit;
+import org.qemu.kvm.sys.KvmVcpu;
+
+/** One vCPU thread: enter the guest, handle the exit, repeat until the machine ends. */
+final class VcpuLoop implements Runnable {
+    private final KvmVcpu vcpu;
+    private final KvmMachine machine;
+    private final ExitHandler exits;
+
+    VcpuLoop(KvmVcpu vcpu, PcBoard board, KvmMachine machine) {
+        this.vcpu = vcpu;
+        this.machine = machine;
+        this.exits = new ExitHandler(board.ioBus(), board.mmioBus());
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!machine.finished()) {
+                int reason = vcpu.run();
+                switch (reason) {
+                    case KvmExit.IO -> exits.portIo(vcpu.runArea());
+                    case KvmExit.MMIO -> exits.mmio(vcpu.runArea());
+                    case KvmExit.INTR, KvmExit.IRQ_WINDOW_OPEN -> { }
+                    case KvmExit.HLT -> Thread.onSpinWait(); // only without an in-kernel APIC; keep polling
+                    case KvmExit.SHUTDOWN -> machine.guestReset("vCPU " + vcpu.id() + " shut down (triple fault)");
+                    case KvmExit.SYSTEM_EVENT -> systemEvent();
+                    case KvmExit.INTERNAL_ERROR -> machine.fail(internalError());
+                    case KvmExit.FAIL_ENTRY -> machine.fail(String.format(
+                            "KVM: entry failed, hardware error 0x%x%n%s", vcpu.runArea().failEntryReason(), VcpuReport.registers(vcpu)));
+                    default -> machine.fail("KVM: unexpected exit " + KvmExit.name(reason) + " on vCPU " + vcpu.id()
+                            + "\n" + VcpuReport.registers(vcpu));
+                }
+            }
+        } catch (ErrnoException e) {
+            machine.fail("vCPU " + vcpu.id() + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            machine.fail("vCPU " + vcpu.id() + ": device error: " + e.getMessage());
+        }
+    }
+
+    private void systemEvent() {
+        switch (vcpu.runArea().systemEventType()) {
+            case KvmExit.SYSTEM_EVENT_RESET -> machine.guestReset("guest requested a reset");
+            case KvmExit.SYSTEM_EVENT_SHUTDOWN -> machine.powerOff();
+            case KvmExit.SYSTEM_EVENT_CRASH -> machine.fail("guest reported a crash\n" + VcpuReport.registers(vcpu));
+            default -> machine.fail("KVM: unknown system event " + vcpu.runArea().systemEventType());
+        }
+    }
+
+    private String internalError() {
+        StringBuilder s = new StringBuilder("KVM internal error. Suberror: " + vcpu.runArea().internalSuberror() + "\n");
+        if (vcpu.runArea().internalSuberror() == KvmExit.INTERNAL_ERROR_EMULATION) {
+            s.append("emulation failure\n");
+        }
+        long[] extra = vcpu.runArea().internalData();
+        for (int i = 0; i < extra.length; i++) {
+            s.append(String.format("extra data[%d]: 0x%016x%n", i, extra[i]));
+        }
+        return s.append(VcpuReport.registers(vcpu)).toString();
+    }
+}

@@ -1,0 +1,163 @@
+package org.qemu.ppc.translate;
+
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
+
+import org.qemu.common.memory.GuestMemory;
+import org.qemu.ppc.cpu.PpcCpuState;
+
+/**
+ * Turns a run of guest instructions into a hidden class whose {@code execute} method calls
+ * each instruction's semantic helper with its decoded fields as constants. HotSpot inlines
+ * the small static helpers, so the block compiles to straight-line code over the CPU state.
+ * Bytecode is written with Byte Buddy's bundled ASM (a few microseconds per block, where the
+ * high-level builder takes hundreds).
+ *
+ * <p>A block ends after a branch or sc, at the end of the 4 KiB page (so a block lives in one
+ * page and invalidating a page finds all of its blocks) or after {@link #MAX_INSTRUCTIONS}.
+ */
+public final class PpcTranslator {
+    /** Enough to cover long straight-line runs, small enough to stay far below HotSpot's 8,000-byte method limit. */
+    public static final int MAX_INSTRUCTIONS = 96;
+
+    private static final ValueLayout.OfInt BE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final String STATE = Type.getInternalName(PpcCpuState.class);
+    private static final String BLOCK = Type.getInternalName(PpcBlock.class);
+    private static final String CLASS_NAME = "org/qemu/ppc/translate/GuestBlock";
+    private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
+
+    private final GuestMemory memory;
+
+    public PpcTranslator(GuestMemory memory) {
+        this.memory = memory;
+    }
+
+    /** Decodes from {@code pc}; throws GuestMemoryFault if pc is not executable. */
+    public List<Instruction> decodeBlock(int pc) {
+        List<Instruction> block = new ArrayList<>();
+        long address = Integer.toUnsignedLong(pc);
+        memory.checkExecute(address);
+        long pageEnd = (address | GuestMemory.PAGE_MASK) + 1;
+        while (true) {
+            int word = memory.segment().get(BE32, address);
+            Instruction insn = PpcDecoder.decode((int) address, word);
+            block.add(insn);
+            address += 4;
+            if (insn.endsBlock() || address >= pageEnd || block.size() >= MAX_INSTRUCTIONS
+                    || insn.method().equals("illegal") || insn.method().equals("privileged")) {
+                return block;
+            }
+        }
+    }
+
+    public PpcBlock translate(int pc) {
+        List<Instruction> instructions = decodeBlock(pc);
+        Instruction last = instructions.getLast();
+        byte[] bytes = generate(instructions);
+        try {
+            Class<?> c = LOOKUP.defineHiddenClass(bytes, false, MethodHandles.Lookup.ClassOption.NESTMATE).lookupClass();
+            return (PpcBlock) c.getDeclaredConstructor(int.class, int.class).newInstance(pc, last.address() + 4);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot define translated block at 0x" + Integer.toHexString(pc), e);
+        }
+    }
+
+    static byte[] generate(List<Instruction> instructions) {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES);
+        cw.visit(Opcodes.V21, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, CLASS_NAME, null, BLOCK, null);
+
+        MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "(II)V", null, null);
+        init.visitCode();
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitVarInsn(Opcodes.ILOAD, 1);
+        init.visitVarInsn(Opcodes.ILOAD, 2);
+        init.visitMethodInsn(Opcodes.INVOKESPECIAL, BLOCK, "<init>", "(II)V", false);
+        init.visitInsn(Opcodes.RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "execute", "(L" + STATE + ";)I", null, null);
+        mv.visitCode();
+        int start = instructions.getFirst().address();
+        Label top = new Label();
+        mv.visitLabel(top);
+        boolean ended = false;
+        for (Instruction insn : instructions) {
+            if (insn.kind() == Instruction.Kind.MAY_TRAP) {
+                mv.visitVarInsn(Opcodes.ALOAD, 1);
+                pushInt(mv, insn.address());
+                mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "pc", "I");
+            }
+            mv.visitVarInsn(Opcodes.ALOAD, 1);
+            for (int operand : insn.operands()) {
+                pushInt(mv, operand);
+            }
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, Type.getInternalName(insn.owner()), insn.method(), insn.descriptor(), false);
+            if (insn.endsBlock()) {
+                if (branchesTo(insn, start)) {
+                    loopBack(mv, start, top);
+                }
+                mv.visitInsn(Opcodes.IRETURN);
+                ended = true;
+                break;
+            }
+        }
+        if (!ended) {
+            pushInt(mv, instructions.getLast().address() + 4);
+            mv.visitInsn(Opcodes.IRETURN);
+        }
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    /** A branch whose static target is the block's own start: a loop the block can run without returning. */
+    private static boolean branchesTo(Instruction insn, int start) {
+        return switch (insn.method()) {
+            case "bc" -> insn.operands()[2] == start;
+            case "branch" -> insn.operands()[0] == start && insn.operands()[1] != start;
+            default -> false;
+        };
+    }
+
+    /**
+     * Loops inside the method while the branch goes back to the block start, so HotSpot sees
+     * a real loop; another thread's exit request (a signal, exit_group) is checked on each
+     * back edge. Leaves the next pc on the stack for the return that follows.
+     */
+    private static void loopBack(MethodVisitor mv, int start, Label top) {
+        Label leave = new Label();
+        mv.visitVarInsn(Opcodes.ISTORE, 2);
+        mv.visitVarInsn(Opcodes.ILOAD, 2);
+        pushInt(mv, start);
+        mv.visitJumpInsn(Opcodes.IF_ICMPNE, leave);
+        mv.visitVarInsn(Opcodes.ALOAD, 1);
+        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "interruptRequested", "Z");
+        mv.visitJumpInsn(Opcodes.IFNE, leave);
+        mv.visitJumpInsn(Opcodes.GOTO, top);
+        mv.visitLabel(leave);
+        mv.visitVarInsn(Opcodes.ILOAD, 2);
+    }
+
+    private static void pushInt(MethodVisitor mv, int value) {
+        if (value >= -1 && value <= 5) {
+            mv.visitInsn(Opcodes.ICONST_0 + value);
+        } else if (value >= Byte.MIN_VALUE && value <= Byte.MAX_VALUE) {
+            mv.visitIntInsn(Opcodes.BIPUSH, value);
+        } else if (value >= Short.MIN_VALUE && value <= Short.MAX_VALUE) {
+            mv.visitIntInsn(Opcodes.SIPUSH, value);
+        } else {
+            mv.visitLdcInsn(value);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+#include "lib.h"
+
+#define COM1 0x3f8
+
+void serial_init(void) {
+    outb(COM1 + 1, 0x00);      /* no interrupts */
+    outb(COM1 + 3, 0x80);      /* divisor latch */
+    outb(COM1 + 0, 0x01);      /* 115200 baud */
+    outb(COM1 + 1, 0x00);
+    outb(COM1 + 3, 0x03);      /* 8N1 */
+    outb(COM1 + 2, 0x07);      /* FIFO on, cleared */
+    outb(COM1 + 4, 0x03);      /* DTR, RTS */
+    putc('\n');                /* firmware may have left a line unfinished ("Booting from ROM..") */
+}
+
+void putc(char c) {
+    if (c == '\n') {
+        putc('\r');
+    }
+    while ((inb(COM1 + 5) & 0x20) == 0) {
+    }
+    outb(COM1, (u8) c);
+}
+
+void puts(const char *s) {
+    while (*s) {
+        putc(*s++);
+    }
+}
+
+void puthex(u32 v, int digits) {
+    for (int i = digits - 1; i >= 0; i--) {
+        putc("0123456789abcdef"[(v >> (4 * i)) & 0xf]);
+    }
+}
+
+void putdec(u32 v) {
+    char buf[11];
+    int n = 0;
+    do {
+        buf[n++] = (char) ('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n) {
+        putc(buf[--n]);
+    }
+}
+
+void reset_machine(void) {
+    /* Wait for the controller's input buffer to drain, then pulse the reset line. */
+    for (int i = 0; i < 100000 && (inb(0x64) & 0x02); i++) {
+    }
+    outb(0x64, 0xfe);
+    for (;;) {
+        __asm__ volatile("cli; hlt");
+    }
+}
+
+u32 pci_read(int slot, int offset) {
+    outl(0xcf8, 0x80000000u | (u32) slot << 11 | (u32) (offset & 0xfc));
+    return inl(0xcfc);
+}
+
+void pci_write(int slot, int offset, u32 value) {
+    outl(0xcf8, 0x80000000u | (u32) slot << 11 | (u32) (offset & 0xfc));
+    outl(0xcfc, value);
+}
+
+void *memset(void *d, int c, unsigned n) {
+    u8 *p = d;
+    while (n--) {
+        *p++ = (u8) c;
+    }
+    return d;
+}
+
+void *memcpy(void *d, const void *s, unsigned n) {
+    u8 *p = d;
+    const u8 *q = s;
+    while (n--) {
+        *p++ = *q++;
+    }
+    return d;
+}
