@@ -39,6 +39,7 @@ public final class BytecodeBlockCompiler {
     private static final String OP = Type.getInternalName(X86Op.class);
     private static final String ARITHMETIC = Type.getInternalName(ArithmeticOps.class);
     private static final String MULDIV = Type.getInternalName(MulDivOps.class);
+    private static final String SHIFT = Type.getInternalName(ShiftOps.class);
             private static final String CONTEXT = Type.getInternalName(OpContext.class);
     private static final String SEQUENCE = Type.getInternalName(OpSequence.class);
 
@@ -223,6 +224,18 @@ public final class BytecodeBlockCompiler {
         }
         if (op instanceof ArithmeticOps.Unary u) {
             return emitUnary(mv, u);
+        }
+        if (op instanceof ShiftOps.Shift sh && sh.bits == 32 && sh.dst instanceof Operand.Register
+                && sh.count instanceof Operand.Immediate count && (count.value & 31) != 0
+                && sh.kind != ShiftOps.RCL && sh.kind != ShiftOps.RCR) {
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            push(mv, sh.kind);
+            read(mv, sh.dst, false);
+            push(mv, count.value & 31);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, SHIFT, "shift32", "(L" + STATE + ";III)I", false);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            write(mv, sh.dst, false);
+            return true;
         }
         if (op instanceof MulDivOps.Multiply m && m.dst.bits != 8) {
             read(mv, m.a, false);
