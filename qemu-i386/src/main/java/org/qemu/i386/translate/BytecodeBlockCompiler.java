@@ -58,6 +58,7 @@ public final class BytecodeBlockCompiler {
     private long inlined;
     private long total;
     private long nanos;
+    private int largestClass;
 
     /** Compiles the ops of one block (one per guest instruction) into a new hidden class instance. */
     @SuppressWarnings("unchecked")
@@ -74,6 +75,7 @@ public final class BytecodeBlockCompiler {
             OpSequence<X86Cpu> sequence = (OpSequence<X86Cpu>) ctor.invoke((Object[]) ops);
             synchronized (this) {
                 compiled++;
+                largestClass = Math.max(largestClass, bytes.length);
                 inlined += counts[0];
                 total += ops.length;
                 nanos += System.nanoTime() - start;
@@ -88,7 +90,7 @@ public final class BytecodeBlockCompiler {
 
     public synchronized String statistics() {
         return compiled + " blocks compiled (" + (compiled == 0 ? 0 : nanos / compiled / 1000) + " us each), "
-                + inlined + " of " + total + " instructions inline";
+                + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes";
     }
 
     private byte[] generate(X86Op[] ops, int[] inlineCount) {
