@@ -132,7 +132,7 @@ public final class ForkExec extends SyscallSupport {
         } catch (IllegalArgumentException e) {
             return err(Errno.E2BIG);
         }
-        String hostPath = process.paths().translate(guestPath);
+        String hostPath = hostAbsolute(process.paths().translate(guestPath));
         Path file = Path.of(hostPath);
         if (!Files.exists(file)) {
             return err(Errno.ENOENT);
@@ -167,7 +167,7 @@ public final class ForkExec extends SyscallSupport {
                 scriptArgv.add(argv.get(i));
             }
             guestArgv = scriptArgv;
-            String interp = process.paths().translate(parts[0]);
+            String interp = hostAbsolute(process.paths().translate(parts[0]));
             if (!Files.isRegularFile(Path.of(interp))) {
                 return err(Errno.ENOENT);
             }
@@ -197,6 +197,24 @@ public final class ForkExec extends SyscallSupport {
         System.arraycopy(p, 0, out, 0, p.length);
         System.arraycopy(value, 0, out, p.length, value.length);
         return out;
+    }
+
+    /**
+     * Java resolves relative paths against the directory the JVM started in; the guest may have
+     * changed the process's working directory since, so resolve against the real one.
+     */
+    private static String hostAbsolute(String path) {
+        if (path.startsWith("/")) {
+            return path;
+        }
+        Scratch s = Scratch.begin();
+        MemorySegment buf = s.allocate(4096);
+        long n = HostSyscall.call(HostNr.GETCWD, addr(buf), 4096);
+        if (n <= 0) {
+            return path;
+        }
+        String cwd = buf.getString(0);
+        return cwd.endsWith("/") ? cwd + path : cwd + "/" + path;
     }
 
     private static String absolute(String path) {
