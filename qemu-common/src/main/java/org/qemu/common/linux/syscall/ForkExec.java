@@ -55,6 +55,7 @@ public final class ForkExec extends SyscallSupport {
         if (memfd < 0) {
             return memfd;
         }
+        long started = System.nanoTime();
         try {
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
                     new FileOutputStream("/proc/self/fd/" + memfd), 1 << 16))) {
@@ -69,7 +70,13 @@ public final class ForkExec extends SyscallSupport {
             }
             env.add((SNAPSHOT_ENV + "=" + memfd).getBytes(StandardCharsets.UTF_8));
             List<String> args = emulatorArguments(process.paths().program());
+            long written = System.nanoTime();
             long pid = Spawn.spawn(args.get(0), bytes(args), env, cloexec);
+            if (System.getenv("QEMU_DEBUG") != null) {
+                System.err.printf("qemu: fork snapshot %d KiB written in %.1f ms, spawn %.1f ms%n",
+                        HostSyscall.call(HostNr.LSEEK, memfd, 0, 2) / 1024, (written - started) / 1e6,
+                        (System.nanoTime() - written) / 1e6);
+            }
             if (pid > 0 && (flags & ThreadSyscalls.CLONE_PARENT_SETTID) != 0 && parentTid != 0) {
                 data.put32(parentTid, (int) pid);
             }
