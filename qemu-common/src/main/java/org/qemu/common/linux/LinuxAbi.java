@@ -48,6 +48,11 @@ public interface LinuxAbi {
 
     SignalFrames signalFrames();
 
+    /** Auxiliary vector entries the architecture puts before the generic ones (Linux's ARCH_DLINFO). */
+    default java.util.List<org.qemu.common.linux.elf.InitialStack.AuxEntry> architectureAuxv() {
+        return java.util.List.of();
+    }
+
     /** Maps what the ABI keeps in every address space (e.g. signal return trampolines). */
     default void prepareAddressSpace(LinuxProcess process) {
     }

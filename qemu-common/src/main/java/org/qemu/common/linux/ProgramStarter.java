@@ -44,7 +44,7 @@ public final class ProgramStarter {
         long size = AddressSpace.pageUp(Math.max(stackSize, 64 * 1024));
         process.memory().map(stackTop - size, size, GuestMemory.READ | GuestMemory.WRITE);
 
-        List<InitialStack.AuxEntry> auxv = new ArrayList<>();
+        List<InitialStack.AuxEntry> auxv = new ArrayList<>(abi.architectureAuxv());
         auxv.add(new InitialStack.AuxEntry(AuxvType.AT_HWCAP, abi.hwcap()));
         auxv.add(new InitialStack.AuxEntry(AuxvType.AT_PAGESZ, AddressSpace.PAGE));
         auxv.add(new InitialStack.AuxEntry(AuxvType.AT_CLKTCK, 100));

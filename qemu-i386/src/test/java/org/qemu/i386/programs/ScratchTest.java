@@ -9,13 +9,13 @@ import org.junit.jupiter.api.Test;
 class ScratchTest {
     @Test
     void scratch() throws Exception {
-        System.setProperty("qemu.tcg.max-insns", "1");
-        byte[] elf = Files.readAllBytes(Path.of("/tmp/bb32/bin/busybox"));
-        for (String cmd : System.getenv("SCRATCH").split(";")) {
-            List<String> args = new java.util.ArrayList<>(List.of("busybox"));
-            args.addAll(List.of(cmd.trim().split(" ")));
-            MiniLinux.Result r = MiniLinux.run(elf, args, "a\nb\n".getBytes(), 0);
-            System.out.println("SCRATCH " + cmd + " => rc=" + r.exitStatus() + " out=[" + r.stdout() + "] trap=" + r.trap());
+        byte[] elf = Files.readAllBytes(Path.of(System.getenv("SCRATCH_ELF")));
+        for (int rep = 0; rep < 2; rep++) {
+            for (int threshold : new int[] {0, 64, 1000, 10000}) {
+                long t0 = System.nanoTime();
+                MiniLinux.Result r = MiniLinux.run(elf, List.of("x"), new byte[0], threshold);
+                System.out.println("SCRATCH threshold " + threshold + " => " + (System.nanoTime() - t0) / 1000000 + " ms rc=" + r.exitStatus());
+            }
         }
     }
 }

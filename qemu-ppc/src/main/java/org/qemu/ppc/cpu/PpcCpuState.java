@@ -38,6 +38,9 @@ public final class PpcCpuState {
     public int syscallNumber;
     public int syscallOriginalR3;
 
+    /** Raised by another thread (signal, exit_group): blocks that loop on themselves check it on every back edge. */
+    public volatile boolean interruptRequested;
+
     /** Set by helpers that end a block for the runner (sc, traps, illegal instructions). */
     public Stop stop = Stop.NONE;
     public GuestTrap trap;

@@ -6,15 +6,21 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 
 import org.qemu.common.exec.GuestCpu;
 import org.qemu.common.linux.LinuxAbi;
 import org.qemu.common.linux.LinuxProcess;
 import org.qemu.common.linux.LinuxThread;
+import org.qemu.common.linux.elf.AuxvType;
 import org.qemu.common.linux.elf.ElfFile;
+import org.qemu.common.linux.elf.InitialStack;
 import org.qemu.common.linux.signal.SignalFrames;
 import org.qemu.common.linux.syscall.StructLayouts;
+import org.qemu.common.memory.GuestMemory;
+import org.qemu.ppc.cpu.LoadStoreOps;
 import org.qemu.ppc.cpu.PpcCpuState;
 import org.qemu.ppc.translate.PpcCodeCache;
 import org.qemu.ppc.translate.PpcCpu;
@@ -42,6 +48,12 @@ public final class PpcLinuxAbi implements LinuxAbi {
     static final int RT_SIGRETURN_OFFSET = 8;
     static final int NR_SIGRETURN = 119;
     static final int NR_RT_SIGRETURN = 172;
+
+    /** AT_* entries PowerPC adds (asm/auxvec.h). */
+    static final int AT_DCACHEBSIZE = 19;
+    static final int AT_ICACHEBSIZE = 20;
+    static final int AT_UCACHEBSIZE = 21;
+    static final int AT_IGNOREPPC = 22;
 
     /** CR0[SO] in the CR word: set on a failed system call. */
     private static final int CR0_SO = 0x10000000;
@@ -122,6 +134,35 @@ public final class PpcLinuxAbi implements LinuxAbi {
     @Override
     public SignalFrames signalFrames() {
         return frames;
+    }
+
+    /** Linux's ARCH_DLINFO for ppc32: two AT_IGNOREPPC pads, then the cache block sizes glibc's memset/dcbz relies on. */
+    @Override
+    public List<InitialStack.AuxEntry> architectureAuxv() {
+        return List.of(
+                new InitialStack.AuxEntry(AT_IGNOREPPC, AT_IGNOREPPC),
+                new InitialStack.AuxEntry(AT_IGNOREPPC, AT_IGNOREPPC),
+                new InitialStack.AuxEntry(AT_DCACHEBSIZE, LoadStoreOps.CACHE_LINE),
+                new InitialStack.AuxEntry(AT_ICACHEBSIZE, LoadStoreOps.CACHE_LINE),
+                new InitialStack.AuxEntry(AT_UCACHEBSIZE, 0),
+                new InitialStack.AuxEntry(AuxvType.AT_HWCAP2, 0));
+    }
+
+    /** The signal return trampolines: "li r0,119; sc" (sigreturn) and "li r0,172; sc" (rt_sigreturn). */
+    @Override
+    public void prepareAddressSpace(LinuxProcess process) {
+        GuestMemory memory = process.memory();
+        ByteBuffer code = ByteBuffer.allocate(16);
+        code.putInt(0x38000000 | NR_SIGRETURN).putInt(0x44000002);
+        code.putInt(0x38000000 | NR_RT_SIGRETURN).putInt(0x44000002);
+        memory.map(TRAMPOLINE_PAGE, GuestMemory.PAGE_SIZE, GuestMemory.READ | GuestMemory.WRITE);
+        memory.load(TRAMPOLINE_PAGE, code.array(), 0, 16);
+        memory.protect(TRAMPOLINE_PAGE, GuestMemory.PAGE_SIZE, GuestMemory.READ | GuestMemory.EXEC);
+    }
+
+    @Override
+    public void setStackPointer(GuestCpu cpu, long stackPointer) {
+        state(cpu).gpr[1] = (int) stackPointer;
     }
 
     private synchronized PpcCodeCache cacheFor(LinuxProcess process) {

@@ -49,6 +49,7 @@ public final class PpcCpu implements GuestCpu {
             while (true) {
                 if (exitPending) {
                     exitPending = false;
+                    s.interruptRequested = false;
                     exitRequested.set(false);
                     s.pc = pc;
                     return CpuExit.EXIT_REQUEST;
@@ -90,6 +91,7 @@ public final class PpcCpu implements GuestCpu {
     public void requestExit() {
         exitRequested.set(true);
         exitPending = true;
+        state.interruptRequested = true;
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
@@ -71,7 +72,7 @@ public final class PpcTranslator {
     }
 
     static byte[] generate(List<Instruction> instructions) {
-        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES);
         cw.visit(Opcodes.V21, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, CLASS_NAME, null, BLOCK, null);
 
         MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "(II)V", null, null);
@@ -86,6 +87,9 @@ public final class PpcTranslator {
 
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "execute", "(L" + STATE + ";)I", null, null);
         mv.visitCode();
+        int start = instructions.getFirst().address();
+        Label top = new Label();
+        mv.visitLabel(top);
         boolean ended = false;
         for (Instruction insn : instructions) {
             if (insn.kind() == Instruction.Kind.MAY_TRAP) {
@@ -99,6 +103,9 @@ public final class PpcTranslator {
             }
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, Type.getInternalName(insn.owner()), insn.method(), insn.descriptor(), false);
             if (insn.endsBlock()) {
+                if (branchesTo(insn, start)) {
+                    loopBack(mv, start, top);
+                }
                 mv.visitInsn(Opcodes.IRETURN);
                 ended = true;
                 break;
@@ -112,6 +119,34 @@ public final class PpcTranslator {
         mv.visitEnd();
         cw.visitEnd();
         return cw.toByteArray();
+    }
+
+    /** A branch whose static target is the block's own start: a loop the block can run without returning. */
+    private static boolean branchesTo(Instruction insn, int start) {
+        return switch (insn.method()) {
+            case "bc" -> insn.operands()[2] == start;
+            case "branch" -> insn.operands()[0] == start && insn.operands()[1] != start;
+            default -> false;
+        };
+    }
+
+    /**
+     * Loops inside the method while the branch goes back to the block start, so HotSpot sees
+     * a real loop; another thread's exit request (a signal, exit_group) is checked on each
+     * back edge. Leaves the next pc on the stack for the return that follows.
+     */
+    private static void loopBack(MethodVisitor mv, int start, Label top) {
+        Label leave = new Label();
+        mv.visitVarInsn(Opcodes.ISTORE, 2);
+        mv.visitVarInsn(Opcodes.ILOAD, 2);
+        pushInt(mv, start);
+        mv.visitJumpInsn(Opcodes.IF_ICMPNE, leave);
+        mv.visitVarInsn(Opcodes.ALOAD, 1);
+        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "interruptRequested", "Z");
+        mv.visitJumpInsn(Opcodes.IFNE, leave);
+        mv.visitJumpInsn(Opcodes.GOTO, top);
+        mv.visitLabel(leave);
+        mv.visitVarInsn(Opcodes.ILOAD, 2);
     }
 
     private static void pushInt(MethodVisitor mv, int value) {
