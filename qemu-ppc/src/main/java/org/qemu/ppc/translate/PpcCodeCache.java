@@ -17,7 +17,12 @@ public final class PpcCodeCache {
     private final PpcTranslator translator;
     private final Map<Integer, PpcBlock> blocks = new ConcurrentHashMap<>();
     private final Map<Long, List<PpcBlock>> blocksByPage = new ConcurrentHashMap<>();
+    private final Map<Long, PpcRegion> regions = new ConcurrentHashMap<>();
+    private final Map<Long, Integer> regionCompilations = new ConcurrentHashMap<>();
     private long translated;
+
+    /** Recompiling a page's region as more of its blocks get hot stops after this many tries. */
+    static final int MAX_REGION_COMPILATIONS = 4;
 
     public PpcCodeCache(GuestMemory memory) {
         this.memory = memory;
@@ -52,7 +57,39 @@ public final class PpcCodeCache {
         return b;
     }
 
+    /** The page's current region, or null. */
+    public PpcRegion region(long page) {
+        PpcRegion r = regions.get(page);
+        return r != null && r.valid ? r : null;
+    }
+
+    /** (Re)compiles the hot blocks of a page into a region; null when the page has had its share. */
+    public synchronized PpcRegion compileRegion(long page) {
+        int done = regionCompilations.getOrDefault(page, 0);
+        List<PpcBlock> onPage = blocksByPage.get(page);
+        if (done >= MAX_REGION_COMPILATIONS || onPage == null) {
+            return region(page);
+        }
+        List<PpcBlock> chosen = PpcRegionCompiler.select(onPage);
+        if (chosen.isEmpty()) {
+            return region(page);
+        }
+        regionCompilations.put(page, done + 1);
+        PpcRegion old = regions.get(page);
+        PpcRegion r = PpcRegionCompiler.compile(page, chosen);
+        regions.put(page, r);
+        if (old != null) {
+            old.valid = false;
+        }
+        return r;
+    }
+
     private synchronized void invalidatePage(long page) {
+        PpcRegion region = regions.remove(page);
+        if (region != null) {
+            region.valid = false;
+        }
+        regionCompilations.remove(page);
         List<PpcBlock> dead = blocksByPage.remove(page);
         if (dead != null) {
             for (PpcBlock b : dead) {

@@ -65,7 +65,9 @@ public final class PpcTranslator {
         byte[] bytes = generate(instructions);
         try {
             Class<?> c = LOOKUP.defineHiddenClass(bytes, false, MethodHandles.Lookup.ClassOption.NESTMATE).lookupClass();
-            return (PpcBlock) c.getDeclaredConstructor(int.class, int.class).newInstance(pc, last.address() + 4);
+            PpcBlock block = (PpcBlock) c.getDeclaredConstructor(int.class, int.class).newInstance(pc, last.address() + 4);
+            block.instructions = List.copyOf(instructions);
+            return block;
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot define translated block at 0x" + Integer.toHexString(pc), e);
         }
@@ -92,16 +94,7 @@ public final class PpcTranslator {
         mv.visitLabel(top);
         boolean ended = false;
         for (Instruction insn : instructions) {
-            if (insn.kind() == Instruction.Kind.MAY_TRAP) {
-                mv.visitVarInsn(Opcodes.ALOAD, 1);
-                pushInt(mv, insn.address());
-                mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "pc", "I");
-            }
-            mv.visitVarInsn(Opcodes.ALOAD, 1);
-            for (int operand : insn.operands()) {
-                pushInt(mv, operand);
-            }
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, Type.getInternalName(insn.owner()), insn.method(), insn.descriptor(), false);
+            emitCall(mv, insn);
             if (insn.endsBlock()) {
                 if (branchesTo(insn, start)) {
                     loopBack(mv, start, top);
@@ -119,6 +112,29 @@ public final class PpcTranslator {
         mv.visitEnd();
         cw.visitEnd();
         return cw.toByteArray();
+    }
+
+    /**
+     * One instruction: its address into pc first if it may trap (so the fault is precise), then
+     * the helper call with the decoded fields as constants. A block-ending helper leaves the
+     * next pc on the stack.
+     */
+    static void emitCall(MethodVisitor mv, Instruction insn) {
+        if (insn.kind() == Instruction.Kind.MAY_TRAP) {
+            mv.visitVarInsn(Opcodes.ALOAD, 1);
+            pushInt(mv, insn.address());
+            mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "pc", "I");
+        }
+        mv.visitVarInsn(Opcodes.ALOAD, 1);
+        for (int operand : insn.operands()) {
+            pushInt(mv, operand);
+        }
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, Type.getInternalName(insn.owner()), insn.method(), insn.descriptor(), false);
+    }
+
+    /** Bytecode bytes one instruction costs at most (for the method size budget). */
+    static int estimatedSize(Instruction insn) {
+        return 6 + 1 + 5 * insn.operands().length + 3 + (insn.kind() == Instruction.Kind.MAY_TRAP ? 7 : 0);
     }
 
     /** A branch whose static target is the block's own start: a loop the block can run without returning. */
@@ -149,7 +165,7 @@ public final class PpcTranslator {
         mv.visitVarInsn(Opcodes.ILOAD, 2);
     }
 
-    private static void pushInt(MethodVisitor mv, int value) {
+    static void pushInt(MethodVisitor mv, int value) {
         if (value >= -1 && value <= 5) {
             mv.visitInsn(Opcodes.ICONST_0 + value);
         } else if (value >= Byte.MIN_VALUE && value <= Byte.MAX_VALUE) {
