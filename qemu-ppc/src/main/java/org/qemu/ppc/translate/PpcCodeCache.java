@@ -20,11 +20,21 @@ public final class PpcCodeCache {
     private final Map<Long, PpcRegion> regions = new ConcurrentHashMap<>();
     private final Map<Long, Integer> regionCompilations = new ConcurrentHashMap<>();
     private long translated;
+    private long translationNanos;
+    private long compiled;
+    /** Cold blocks run interpreted first; -Dqemu.ppc.compileAll=true compiles every block at once. */
+    private final boolean tiered;
 
     /** Recompiling a page's region as more of its blocks get hot stops after this many tries. */
     static final int MAX_REGION_COMPILATIONS = 4;
 
     public PpcCodeCache(GuestMemory memory) {
+        this(memory, !Boolean.getBoolean("qemu.ppc.compileAll"));
+    }
+
+    /** {@code tiered=false} compiles every block on first use (the instruction tests run both ways). */
+    public PpcCodeCache(GuestMemory memory, boolean tiered) {
+        this.tiered = tiered;
         this.memory = memory;
         this.translator = new PpcTranslator(memory);
         memory.setCodeWriteListener(this::invalidatePage);
@@ -48,7 +58,9 @@ public final class PpcCodeCache {
         if (b != null) {
             return b;
         }
-        b = translator.translate(pc);
+        long t0 = System.nanoTime();
+        b = tiered ? translator.interpret(pc) : translator.translate(pc);
+        translationNanos += System.nanoTime() - t0;
         long page = Integer.toUnsignedLong(pc) >>> GuestMemory.PAGE_SHIFT;
         memory.markCode(page);
         blocksByPage.computeIfAbsent(page, p -> new ArrayList<>()).add(b);
@@ -84,6 +96,34 @@ public final class PpcCodeCache {
         return r;
     }
 
+    /** Replaces a block that got warm with its compiled form (same start, same page). */
+    public synchronized PpcBlock compile(PpcBlock cold) {
+        if (!cold.valid || !(cold instanceof InterpretedBlock)) {
+            return cold;
+        }
+        PpcBlock current = blocks.get(cold.start);
+        if (current != cold) {
+            return current != null ? current : cold;
+        }
+        long t0 = System.nanoTime();
+        PpcBlock hot = translator.compile(cold.instructions);
+        translationNanos += System.nanoTime() - t0;
+        hot.executions = cold.executions;
+        long page = Integer.toUnsignedLong(cold.start) >>> GuestMemory.PAGE_SHIFT;
+        List<PpcBlock> onPage = blocksByPage.get(page);
+        if (onPage != null) {
+            onPage.remove(cold);
+            onPage.add(hot);
+        }
+        blocks.put(cold.start, hot);
+        compiled++;
+        return hot;
+    }
+
+    public synchronized long compiledBlocks() {
+        return compiled;
+    }
+
     private synchronized void invalidatePage(long page) {
         PpcRegion region = regions.remove(page);
         if (region != null) {
@@ -101,5 +141,10 @@ public final class PpcCodeCache {
 
     public synchronized long translatedBlocks() {
         return translated;
+    }
+
+    /** Host time spent decoding and defining block classes. */
+    public synchronized long translationNanos() {
+        return translationNanos;
     }
 }

@@ -20,6 +20,8 @@ public final class PpcCpu implements GuestCpu {
     private static final int INSTRUCTION_STORAGE = 0x400;
     private static final int FAST_SLOTS = 1 << 12;
     private static final int REGION_SLOTS = 1 << 10;
+    /** Entries after which an interpreted block is compiled to bytecode. */
+    static final int COMPILE_THRESHOLD = 40;
     /** Block entries after which a block's page is compiled into a region. */
     static final int HOT_BLOCK = 2000;
 
@@ -80,7 +82,13 @@ public final class PpcCpu implements GuestCpu {
                     b = cache.lookup(pc);
                     table[slot] = b;
                 }
-                if (++b.executions == HOT_BLOCK && regionsEnabled) {
+                int runs = ++b.executions;
+                if (runs == COMPILE_THRESHOLD) {
+                    s.pc = pc;
+                    b = cache.compile(b);
+                    table[slot] = b;
+                }
+                if (runs == HOT_BLOCK && regionsEnabled) {
                     regionTable[(int) page & (REGION_SLOTS - 1)] = cache.compileRegion(page);
                 }
                 pc = b.execute(s);

@@ -59,8 +59,18 @@ public final class PpcTranslator {
         }
     }
 
+    /** The cheap tier: decoded only, run through the helper dispatcher. */
+    public PpcBlock interpret(int pc) {
+        return new InterpretedBlock(decodeBlock(pc));
+    }
+
     public PpcBlock translate(int pc) {
-        List<Instruction> instructions = decodeBlock(pc);
+        return compile(decodeBlock(pc));
+    }
+
+    /** The compiled tier: a hidden class whose method calls the helpers with constant operands. */
+    public PpcBlock compile(List<Instruction> instructions) {
+        int pc = instructions.getFirst().address();
         Instruction last = instructions.getLast();
         byte[] bytes = generate(instructions);
         try {
@@ -74,7 +84,9 @@ public final class PpcTranslator {
     }
 
     static byte[] generate(List<Instruction> instructions) {
-        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES);
+        // Stack map frames are only needed when the block loops on itself (a backward jump).
+        boolean loops = branchesTo(instructions.getLast(), instructions.getFirst().address());
+        ClassWriter cw = new ClassWriter(loops ? ClassWriter.COMPUTE_FRAMES : ClassWriter.COMPUTE_MAXS);
         cw.visit(Opcodes.V21, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, CLASS_NAME, null, BLOCK, null);
 
         MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "(II)V", null, null);
