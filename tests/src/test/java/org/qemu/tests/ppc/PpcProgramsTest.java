@@ -30,6 +30,7 @@ class PpcProgramsTest {
         "forkpipe.c, static",
         "signals.c, static",
         "mmap.c, static",
+        "procs.c, static",
         "threads.c, static", "threads.c, dynamic",
     })
     void matchesTheNativeBuild(String program, String linkage) throws Exception {
