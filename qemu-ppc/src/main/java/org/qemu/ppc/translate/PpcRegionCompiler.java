@@ -89,15 +89,18 @@ final class PpcRegionCompiler {
             keys[i] = sorted.get(i).start;
             cases[i] = new Label();
         }
+        BlockEmitter emitter = new BlockEmitter(mv);
+        emitter.prologue();
         mv.visitLabel(dispatch);
         mv.visitVarInsn(Opcodes.ILOAD, 2);
         mv.visitLookupSwitchInsn(leave, keys, cases);
         for (int i = 0; i < keys.length; i++) {
             mv.visitLabel(cases[i]);
+            emitter.forget();
             List<Instruction> insns = sorted.get(i).instructions;
             boolean ended = false;
             for (Instruction insn : insns) {
-                PpcTranslator.emitCall(mv, insn);
+                PpcTranslator.emit(mv, emitter, insn);
                 if (insn.endsBlock()) {
                     mv.visitVarInsn(Opcodes.ISTORE, 2);
                     if (insn.method().equals("sc")) {
@@ -110,6 +113,7 @@ final class PpcRegionCompiler {
                 }
             }
             if (!ended) {
+                emitter.flush();
                 PpcTranslator.pushInt(mv, insns.getLast().address() + 4);
                 mv.visitVarInsn(Opcodes.ISTORE, 2);
                 mv.visitJumpInsn(Opcodes.GOTO, next);

@@ -102,11 +102,14 @@ public final class PpcTranslator {
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "execute", "(L" + STATE + ";)I", null, null);
         mv.visitCode();
         int start = instructions.getFirst().address();
+        BlockEmitter emitter = new BlockEmitter(mv);
+        emitter.prologue();
         Label top = new Label();
         mv.visitLabel(top);
+        emitter.forget();
         boolean ended = false;
         for (Instruction insn : instructions) {
-            emitCall(mv, insn);
+            emit(mv, emitter, insn);
             if (insn.endsBlock()) {
                 if (branchesTo(insn, start)) {
                     loopBack(mv, start, top);
@@ -117,6 +120,7 @@ public final class PpcTranslator {
             }
         }
         if (!ended) {
+            emitter.flush();
             pushInt(mv, instructions.getLast().address() + 4);
             mv.visitInsn(Opcodes.IRETURN);
         }
@@ -144,9 +148,21 @@ public final class PpcTranslator {
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, Type.getInternalName(insn.owner()), insn.method(), insn.descriptor(), false);
     }
 
+    /** Keeping registers in JVM locals can be switched off (-Dqemu.ppc.noRegisterLocals=true) to compare. */
+    static final boolean REGISTER_LOCALS = !Boolean.getBoolean("qemu.ppc.noRegisterLocals");
+
+    static void emit(MethodVisitor mv, BlockEmitter emitter, Instruction insn) {
+        if (REGISTER_LOCALS) {
+            emitter.emit(insn);
+        } else {
+            emitCall(mv, insn);
+        }
+    }
+
     /** Bytecode bytes one instruction costs at most (for the method size budget). */
     static int estimatedSize(Instruction insn) {
-        return 6 + 1 + 5 * insn.operands().length + 3 + (insn.kind() == Instruction.Kind.MAY_TRAP ? 7 : 0);
+        // A helper call, plus what writing back and reloading registers in locals around it may cost.
+        return 6 + 1 + 5 * insn.operands().length + 3 + (insn.kind() == Instruction.Kind.MAY_TRAP ? 7 : 0) + 24;
     }
 
     /** A branch whose static target is the block's own start: a loop the block can run without returning. */
