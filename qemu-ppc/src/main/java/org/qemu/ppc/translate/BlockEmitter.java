@@ -133,6 +133,13 @@ final class BlockEmitter {
             case "LoadStoreOps.stw" -> storeMemory(insn, "write32be");
             case "LoadStoreOps.sth" -> storeMemory(insn, "write16be");
             case "LoadStoreOps.stb" -> storeMemory(insn, "write8");
+            case "LoadStoreOps.lwzx" -> loadMemory(insn, "read32be", 0);
+            case "LoadStoreOps.lhzx" -> loadMemory(insn, "read16be", 0);
+            case "LoadStoreOps.lhax" -> loadMemory(insn, "read16be", 16);
+            case "LoadStoreOps.lbzx" -> loadMemory(insn, "read8", 0);
+            case "LoadStoreOps.stwx" -> storeMemory(insn, "write32be");
+            case "LoadStoreOps.sthx" -> storeMemory(insn, "write16be");
+            case "LoadStoreOps.stbx" -> storeMemory(insn, "write8");
             default -> false;
         };
     }
@@ -211,10 +218,18 @@ final class BlockEmitter {
         return true;
     }
 
-    /** The effective address (RA|0)+d as an unsigned long on the stack; update forms also keep it in EA. */
-    private void effectiveAddress(int ra, int d, boolean keep) {
-        loadOrZero(ra);
-        PpcTranslator.pushInt(mv, d);
+    /**
+     * The effective address as an unsigned long on the stack: (RA|0)+d, or (RA|0)+RB for the
+     * indexed forms; update forms also keep it in EA.
+     */
+    private void effectiveAddress(Instruction insn, boolean keep) {
+        int[] o = insn.operands();
+        loadOrZero(o[1]);
+        if (insn.method().endsWith("x")) {
+            load(o[2]);
+        } else {
+            PpcTranslator.pushInt(mv, o[2]);
+        }
         mv.visitInsn(Opcodes.IADD);
         if (keep) {
             mv.visitInsn(Opcodes.DUP);
@@ -244,7 +259,7 @@ final class BlockEmitter {
             return false; // invalid forms: leave them to the helper
         }
         beforeAccess(insn, o[1]);
-        effectiveAddress(o[1], o[2], update);
+        effectiveAddress(insn, update);
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, accessor, "(J)I", false);
         if (signExtendFrom16 != 0) {
             mv.visitInsn(Opcodes.I2S);
@@ -266,7 +281,7 @@ final class BlockEmitter {
         load(o[0]);
         mv.visitInsn(Opcodes.POP);
         beforeAccess(insn, o[1]);
-        effectiveAddress(o[1], o[2], update);
+        effectiveAddress(insn, update);
         load(o[0]);
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, accessor, "(JI)V", false);
         if (update) {
