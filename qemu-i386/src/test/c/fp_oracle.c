@@ -116,6 +116,32 @@ int main(void) {
                    (unsigned long long) r[0], (unsigned long long) r[1], eax_io);
             print_bytes(mem, 16);
             putchar('\n');
+        } else if (line[0] == 'f') {
+            /* f CODE CW ASE ASIG BSE BSIG MXCSR X0LO X0HI: state save/restore into a 1024-byte buffer at rdi */
+            unsigned cw, ase, bse, mxcsr;
+            unsigned long long asig, bsig, x0, x1;
+            sscanf(line, "%3s %255s %x %x %llx %x %llx %x %llx %llx", kind, hex, &cw, &ase, &asig, &bse, &bsig,
+                   &mxcsr, &x0, &x1);
+            load_code(hex);
+            static uint8_t buf[1024] __attribute__((aligned(16)));
+            memset(buf, 0xaa, sizeof buf);
+            struct f80 a = { asig, (uint16_t) ase }, b = { bsig, (uint16_t) bse };
+            uint16_t cw16 = (uint16_t) cw, sw;
+            uint64_t xin[2] = { x0, x1 };
+            uint32_t mx_in = mxcsr, default_mx = 0x1f80;
+            void *fn = code_page;
+            __asm__ volatile(
+                /* zero all eight registers first: images include the contents of empty ones */
+                "fninit\n fldz\n fldz\n fldz\n fldz\n fldz\n fldz\n fldz\n fldz\n"
+                "fninit\n fldcw %[cw]\n fldt %[b]\n fldt %[a]\n ldmxcsr %[mxi]\n movdqu %[x], %%xmm0\n"
+                "mov %[mem], %%rdi\n call *%[fn]\n fnstsw %[sw]\n fninit\n ldmxcsr %[dmx]\n"
+                : [sw] "=m"(sw)
+                : [cw] "m"(cw16), [a] "m"(a), [b] "m"(b), [fn] "r"(fn), [mem] "r"(buf), [mxi] "m"(mx_in),
+                  [dmx] "m"(default_mx), [x] "m"(xin)
+                : "rax", "rdi", "xmm0", "memory", "cc");
+            printf("%x", sw);
+            print_bytes(buf, 1024);
+            putchar('\n');
         } else {
             fprintf(stderr, "bad line: %s", line);
             return 2;

@@ -15,7 +15,8 @@ public final class BootTables {
 
     /** Descriptors: null, 32-bit code, code (64-bit when {@code longMode}), data. */
     public static long[] gdtEntries(boolean longMode) {
-        return new long[] {0, 0x00cf9a000000ffffL, longMode ? 0x00af9a000000ffffL : 0x00cf9a000000ffffL, 0x00cf92000000ffffL};
+        // Accessed bits set, as in the segment registers the VMM loads (VMX requires them there).
+        return new long[] {0, 0x00cf9b000000ffffL, longMode ? 0x00af9b000000ffffL : 0x00cf9b000000ffffL, 0x00cf93000000ffffL};
     }
 
     private BootTables() {

@@ -74,11 +74,14 @@ public final class LinuxLoader {
         }
         long kernelSize = image.length - kernelOffset;
         long initSize = Integer.toUnsignedLong(b.getInt(0x260));
-        long kernelEnd = KERNEL_ADDRESS + Math.max(kernelSize, initSize);
-        if (!memory.contains(KERNEL_ADDRESS, kernelEnd - KERNEL_ADDRESS)) {
-            throw new BootException("kernel needs " + (kernelEnd >> 20) + " MiB of guest RAM to decompress; give more with -m");
+        // A relocatable kernel decompresses from anywhere; a fixed one must sit at its preferred address.
+        boolean relocatable = image[0x234] != 0;
+        long loadAddress = relocatable ? KERNEL_ADDRESS : b.getLong(0x258);
+        long kernelEnd = loadAddress + Math.max(kernelSize, initSize);
+        if (loadAddress < KERNEL_ADDRESS || !memory.contains(loadAddress, kernelEnd - loadAddress)) {
+            throw new BootException("kernel needs " + ((kernelEnd >> 20) + 1) + " MiB of guest RAM to decompress; give more with -m");
         }
-        memory.write(KERNEL_ADDRESS, Arrays.copyOfRange(image, (int) kernelOffset, image.length));
+        memory.write(loadAddress, Arrays.copyOfRange(image, (int) kernelOffset, image.length));
 
         // The zero page: everything 0 except the copied setup header and what we fill in.
         long zeroPage = PcMemoryMap.BOOT_PARAMS;
@@ -114,6 +117,7 @@ public final class LinuxLoader {
             memory.write64(e + 8, map.get(i).length());
             memory.write32(e + 16, map.get(i).type());
         }
-        return new BootState(BootState.Mode.LONG_64, KERNEL_ADDRESS + 0x200, 0, 0, zeroPage, 0);
+        memory.write32(zeroPage + 0x214, (int) loadAddress);                // code32_start: where it was loaded
+        return new BootState(BootState.Mode.LONG_64, loadAddress + 0x200, 0, 0, zeroPage, 0);
     }
 }

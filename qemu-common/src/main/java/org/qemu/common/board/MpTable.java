@@ -43,10 +43,11 @@ public final class MpTable {
         count++;
         for (int irq = 0; irq < 16; irq++) {
             if (irq == 2) {
-                continue; // the cascade; the timer's IRQ 0 arrives at pin 2 instead
+                continue; // the PIC cascade, never a device interrupt
             }
-            int pin = irq == 0 ? 2 : irq;
-            entries.writeBytes(interrupt(3, 0, 0, ISA_BUS, irq, ioapicId, pin));
+            // ISA IRQ n on IOAPIC pin n, IRQ 0 included: that is KVM's default GSI routing, which
+            // the in-kernel PIT uses (QEMU instead reroutes GSI 0 to pin 2 with KVM_SET_GSI_ROUTING).
+            entries.writeBytes(interrupt(3, 0, 0, ISA_BUS, irq, ioapicId, irq));
             count++;
         }
         for (int slot = 0; slot < pciIrqs.length; slot++) {

@@ -15,18 +15,26 @@ public final class StdioConsole {
 
     private final Serial16550 serial;
     private final Runnable quit;
+    private final InputStream input;
     private final boolean terminal;
     private String savedTerminalMode;
 
-    public StdioConsole(Serial16550 serial, Runnable quit) {
+    /** A console on {@code input}; escapes are honoured only when {@code terminal}. */
+    public StdioConsole(Serial16550 serial, Runnable quit, InputStream input, boolean terminal) {
         this.serial = serial;
         this.quit = quit;
+        this.input = input;
+        this.terminal = terminal;
+    }
+
+    /** The process's stdin, treated as a terminal when it is one. */
+    public static StdioConsole onStdin(Serial16550 serial, Runnable quit) {
         java.io.Console console = System.console();
-        this.terminal = console != null && console.isTerminal();
+        return new StdioConsole(serial, quit, System.in, console != null && console.isTerminal());
     }
 
     public void start() {
-        if (terminal) {
+        if (terminal && input == System.in) {
             savedTerminalMode = stty("-g");
             if (savedTerminalMode != null) {
                 stty("raw", "-echo");
@@ -38,8 +46,9 @@ public final class StdioConsole {
         reader.start();
     }
 
-    private void pump() {
-        InputStream in = System.in;
+    /** Copies input to the UART until end of file or {@code Ctrl-A x}; runs on its own thread after {@link #start}. */
+    void pump() {
+        InputStream in = input;
         byte[] buffer = new byte[64];
         boolean escape = false;
         try {

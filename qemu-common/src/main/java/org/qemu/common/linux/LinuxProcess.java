@@ -191,6 +191,9 @@ public final class LinuxProcess {
 
     /** A fatal signal: the process ends as if killed by it. */
     public void dieFromSignal(int sig) {
+        if (System.getenv("QEMU_DEBUG") != null) {
+            new Throwable("qemu: pid " + pid + " dies from signal " + sig).printStackTrace();
+        }
         throw ProcessExit.killedBy(sig);
     }
 

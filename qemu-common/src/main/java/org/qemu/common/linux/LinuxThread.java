@@ -16,6 +16,9 @@ import org.qemu.common.memory.GuestMemoryFault;
  * signals, and the run loop (run guest code, serve system calls, deliver signals).
  */
 public final class LinuxThread {
+    /** QEMU_DEBUG in the environment: report every synchronous trap on stderr. */
+    private static final boolean DEBUG = System.getenv("QEMU_DEBUG") != null;
+
     private final LinuxProcess process;
     private final GuestCpu cpu;
     private volatile int tid;
@@ -144,6 +147,10 @@ public final class LinuxThread {
     }
 
     private void raiseTrap(GuestTrap trap) {
+        if (DEBUG) {
+            System.err.printf("qemu: pid %d tid %d trap signal %d code %d address 0x%x pc 0x%x%n", process.pid(), tid,
+                    trap.signal(), trap.code(), trap.address(), cpu.programCounter());
+        }
         SignalInfo info = new SignalInfo(trap.signal(), trap.code(), 0, 0, trap.address(), 0);
         int sig = trap.signal();
         SignalAction action = process.signals().action(sig);

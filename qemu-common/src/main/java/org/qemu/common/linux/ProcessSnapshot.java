@@ -22,7 +22,7 @@ public final class ProcessSnapshot {
     private static final long PAGE = GuestMemory.PAGE_SIZE;
 
     /** The child's own fork details: which tid pointer to fill, and what clone asked for. */
-    public record ForkDetails(long cloneFlags, long childTidAddress, long newStack) {
+    public record ForkDetails(long cloneFlags, long childTidAddress, long newStack, int[] guestFds, int[] closeOnExecFds) {
     }
 
     public static void write(DataOutputStream out, LinuxProcess process, LinuxThread thread, ForkDetails fork)
@@ -36,6 +36,8 @@ public final class ProcessSnapshot {
         out.writeLong(fork.cloneFlags());
         out.writeLong(fork.childTidAddress());
         out.writeLong(fork.newStack());
+        writeInts(out, fork.guestFds());
+        writeInts(out, fork.closeOnExecFds());
         out.writeLong(thread.altStackBase());
         out.writeLong(thread.altStackSize());
         out.writeInt(thread.altStackFlags());
@@ -86,6 +88,21 @@ public final class ProcessSnapshot {
         out.writeLong(-1);
     }
 
+    private static void writeInts(DataOutputStream out, int[] values) throws IOException {
+        out.writeInt(values.length);
+        for (int v : values) {
+            out.writeInt(v);
+        }
+    }
+
+    private static int[] readInts(DataInputStream in) throws IOException {
+        int[] values = new int[in.readInt()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = in.readInt();
+        }
+        return values;
+    }
+
     private static boolean isZero(byte[] page) {
         for (byte b : page) {
             if (b != 0) {
@@ -105,7 +122,7 @@ public final class ProcessSnapshot {
         in.readFully(cpu);
         process.abi().restoreCpu(thread.cpu(), cpu);
         thread.setBlocked(in.readLong());
-        ForkDetails fork = new ForkDetails(in.readLong(), in.readLong(), in.readLong());
+        ForkDetails fork = new ForkDetails(in.readLong(), in.readLong(), in.readLong(), readInts(in), readInts(in));
         thread.setAltStack(in.readLong(), in.readLong(), in.readInt());
         long brkStart = in.readLong();
         long brk = in.readLong();

@@ -82,6 +82,16 @@ public final class ProgramStarter {
             HostSyscall.call(HostNr.CLOSE, snapshotFd);
         }
         LinuxAbi abi = process.abi();
+        var table = process.syscalls().descriptors();
+        for (int fd : table.guestDescriptors()) {
+            table.remove(fd);
+        }
+        for (int fd : fork.guestFds()) {
+            table.add(fd);
+        }
+        for (int fd : fork.closeOnExecFds()) {
+            HostSyscall.call(HostNr.FCNTL, fd, 2 /* F_SETFD */, 1 /* FD_CLOEXEC */);
+        }
         abi.setSyscallResult(main.cpu(), 0);
         if (fork.newStack() != 0) {
             // clone() without CLONE_VM but with a stack (posix_spawn's vfork-style child) runs on that stack.

@@ -9,8 +9,8 @@ import org.qemu.common.exec.GuestTrap;
 import org.qemu.common.memory.GuestMemory;
 import org.qemu.common.memory.GuestMemoryFault;
 import org.qemu.common.tcg.OpContext;
-import org.qemu.common.tcg.SequenceCompiler;
 import org.qemu.common.tcg.TranslationCache;
+import org.qemu.i386.translate.BytecodeBlockCompiler;
 import org.qemu.i386.translate.X86Block;
 import org.qemu.i386.translate.X86Translator;
 
@@ -40,7 +40,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
     private static final class Shared {
         final TranslationCache<X86Block> cache;
         final X86Translator translator;
-        final SequenceCompiler<X86Cpu> compiler = new SequenceCompiler<>(X86Op.class, X86Cpu.class);
+        final BytecodeBlockCompiler compiler = new BytecodeBlockCompiler();
         volatile int compileThreshold = Integer.getInteger("qemu.tcg.compile-threshold", X86Block.DEFAULT_COMPILE_THRESHOLD);
 
         Shared(GuestMemory memory) {

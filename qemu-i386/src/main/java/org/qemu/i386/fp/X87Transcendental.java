@@ -188,9 +188,23 @@ final class X87Transcendental {
         return reducedTrig(x, false);
     }
 
-    /** Reduces by pi/2 with a 100-digit pi (exact enough for |x| < 2^63), then a Taylor series. */
-    private static BigDecimal reducedTrig(BigDecimal x, boolean sine) {
+    /** Reduces by the hardware's pi/2 (exactly, in 100 digits), then a Taylor series. */
+    /**
+     * The hardware reduces fsin/fcos/fptan arguments with pi rounded to 66 bits, not the true pi;
+     * measured on this host, using the same constant makes results near multiples of pi/2 agree
+     * (with the true pi they differ by up to ~80 ulps there).
+     */
+    private static final BigDecimal REDUCTION_HALF_PI = roundedHalfPi(66);
+
+    private static BigDecimal roundedHalfPi(int bits) {
         BigDecimal halfPi = PI_WIDE.divide(TWO, WIDE);
+        BigDecimal unit = new BigDecimal(BigInteger.ONE.shiftLeft(bits - 1));
+        BigInteger scaled = halfPi.multiply(unit).setScale(0, RoundingMode.HALF_EVEN).toBigInteger();
+        return new BigDecimal(scaled).divide(unit);
+    }
+
+    private static BigDecimal reducedTrig(BigDecimal x, boolean sine) {
+        BigDecimal halfPi = REDUCTION_HALF_PI;
         BigDecimal k = x.divide(halfPi, WIDE).setScale(0, RoundingMode.HALF_EVEN);
         BigDecimal r = x.subtract(halfPi.multiply(k, WIDE), WIDE).round(MC);
         int quadrant = k.toBigInteger().and(BigInteger.valueOf(3)).intValue();

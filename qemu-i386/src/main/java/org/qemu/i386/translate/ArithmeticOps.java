@@ -14,10 +14,10 @@ final class ArithmeticOps {
 
     /** The binary ALU group: {@code dst = dst op src}, cmp and test only set flags. */
     static final class Binary implements X86Op {
-        private final int kind;
-        private final int bits;
-        private final Operand dst;
-        private final Operand src;
+        final int kind;
+        final int bits;
+        final Operand dst;
+        final Operand src;
 
         Binary(int kind, Operand dst, Operand src) {
             this.kind = kind;
@@ -78,8 +78,8 @@ final class ArithmeticOps {
 
     /** xor r, r and sub r, r: zero without reading the register (a very common idiom). */
     static final class ZeroRegister implements X86Op {
-        private final Operand dst;
-        private final boolean sub;
+        final Operand dst;
+        final boolean sub;
 
         ZeroRegister(Operand dst, boolean sub) {
             this.dst = dst;
@@ -101,8 +101,8 @@ final class ArithmeticOps {
 
     /** inc, dec (keep CF), not (no flags), neg (CF = operand != 0). */
     static final class Unary implements X86Op {
-        private final int kind;
-        private final Operand dst;
+        final int kind;
+        final Operand dst;
 
         Unary(int kind, Operand dst) {
             this.kind = kind;

@@ -12,7 +12,7 @@ final class ControlOps {
 
     /** Sets eip to a fixed address: the end of a block that stops without a branch. */
     static final class Goto implements X86Op {
-        private final int target;
+        final int target;
 
         Goto(int target) {
             this.target = target;
@@ -30,9 +30,9 @@ final class ControlOps {
     }
 
     static final class ConditionalJump implements X86Op {
-        private final int cc;
-        private final int target;
-        private final int fallThrough;
+        final int cc;
+        final int target;
+        final int fallThrough;
 
         ConditionalJump(int cc, int target, int fallThrough) {
             this.cc = cc;
@@ -53,7 +53,7 @@ final class ControlOps {
 
     /** jmp r/m. */
     static final class IndirectJump implements X86Op {
-        private final Operand target;
+        final Operand target;
 
         IndirectJump(Operand target) {
             this.target = target;
@@ -72,10 +72,10 @@ final class ControlOps {
 
     /** call rel and call r/m: the target is read before the return address is pushed. */
     static final class Call implements X86Op {
-        private final Operand indirectTarget;
-        private final int target;
-        private final int returnAddress;
-        private final int bits;
+        final Operand indirectTarget;
+        final int target;
+        final int returnAddress;
+        final int bits;
 
         Call(Operand indirectTarget, int target, int returnAddress, int bits) {
             this.indirectTarget = indirectTarget;
@@ -98,8 +98,8 @@ final class ControlOps {
     }
 
     static final class Return implements X86Op {
-        private final int release;
-        private final int bits;
+        final int release;
+        final int bits;
 
         Return(int release, int bits) {
             this.release = release;
@@ -124,10 +124,10 @@ final class ControlOps {
 
     /** loop/loope/loopne (decrement the count register, then test) and jcxz/jecxz. */
     static final class Loop implements X86Op {
-        private final int kind;
-        private final int target;
-        private final int fallThrough;
-        private final boolean count16;
+        final int kind;
+        final int target;
+        final int fallThrough;
+        final boolean count16;
 
         Loop(int kind, int target, int fallThrough, boolean count16) {
             this.kind = kind;

@@ -11,8 +11,8 @@ final class MoveOps {
     }
 
     static final class Move implements X86Op {
-        private final Operand dst;
-        private final Operand src;
+        final Operand dst;
+        final Operand src;
 
         Move(Operand dst, Operand src) {
             this.dst = dst;
@@ -27,9 +27,9 @@ final class MoveOps {
 
     /** movzx / movsx. */
     static final class MoveExtend implements X86Op {
-        private final Operand dst;
-        private final Operand src;
-        private final boolean signed;
+        final Operand dst;
+        final Operand src;
+        final boolean signed;
 
         MoveExtend(Operand dst, Operand src, boolean signed) {
             this.dst = dst;
@@ -45,8 +45,8 @@ final class MoveOps {
     }
 
     static final class LoadEffectiveAddress implements X86Op {
-        private final Operand dst;
-        private final Operand.Memory src;
+        final Operand dst;
+        final Operand.Memory src;
 
         LoadEffectiveAddress(Operand dst, Operand.Memory src) {
             this.dst = dst;
@@ -61,8 +61,8 @@ final class MoveOps {
 
     /** xchg: with a memory operand it is atomic (implicitly locked). */
     static final class Exchange implements X86Op {
-        private final Operand rm;
-        private final Operand reg;
+        final Operand rm;
+        final Operand reg;
 
         Exchange(Operand rm, Operand reg) {
             this.rm = rm;
@@ -78,9 +78,9 @@ final class MoveOps {
     }
 
     static final class CompareExchange implements X86Op {
-        private final Operand rm;
-        private final Operand reg;
-        private final Operand accumulator;
+        final Operand rm;
+        final Operand reg;
+        final Operand accumulator;
 
         CompareExchange(Operand rm, Operand reg) {
             this.rm = rm;
@@ -103,7 +103,7 @@ final class MoveOps {
     }
 
     static final class CompareExchange8Bytes implements X86Op {
-        private final Operand.Memory m;
+        final Operand.Memory m;
 
         CompareExchange8Bytes(Operand.Memory m) {
             this.m = m;
@@ -128,8 +128,8 @@ final class MoveOps {
     }
 
     static final class ExchangeAdd implements X86Op {
-        private final Operand rm;
-        private final Operand reg;
+        final Operand rm;
+        final Operand reg;
 
         ExchangeAdd(Operand rm, Operand reg) {
             this.rm = rm;
@@ -153,8 +153,8 @@ final class MoveOps {
     }
 
     static final class ByteSwap implements X86Op {
-        private final int reg;
-        private final int bits;
+        final int reg;
+        final int bits;
 
         ByteSwap(int reg, int bits) {
             this.reg = reg;
@@ -174,8 +174,8 @@ final class MoveOps {
 
     /** cbw/cwde (sign-extend the accumulator's lower half) and cwd/cdq (into dx/edx). */
     static final class SignExtendAccumulator implements X86Op {
-        private final int bits;
-        private final boolean intoDx;
+        final int bits;
+        final boolean intoDx;
 
         SignExtendAccumulator(int bits, boolean intoDx) {
             this.bits = bits;
@@ -201,9 +201,9 @@ final class MoveOps {
     }
 
     static final class ConditionalMove implements X86Op {
-        private final int cc;
-        private final Operand dst;
-        private final Operand src;
+        final int cc;
+        final Operand dst;
+        final Operand src;
 
         ConditionalMove(int cc, Operand dst, Operand src) {
             this.cc = cc;
@@ -221,8 +221,8 @@ final class MoveOps {
     }
 
     static final class SetCondition implements X86Op {
-        private final int cc;
-        private final Operand dst;
+        final int cc;
+        final Operand dst;
 
         SetCondition(int cc, Operand dst) {
             this.cc = cc;
@@ -237,8 +237,8 @@ final class MoveOps {
 
     /** xlat: al = [seg:ebx + al]. */
     static final class Translate implements X86Op {
-        private final int segment;
-        private final boolean address16;
+        final int segment;
+        final boolean address16;
 
         Translate(int segment, boolean address16) {
             this.segment = segment;

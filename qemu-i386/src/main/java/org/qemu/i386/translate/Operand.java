@@ -32,6 +32,20 @@ public abstract sealed class Operand permits Operand.Register, Operand.Memory, O
         return new Immediate(bits, value);
     }
 
+    /** Writes the low 16 bits of a register (generated code calls this). */
+    static void setRegister16(int[] regs, int reg, int value) {
+        regs[reg] = (regs[reg] & ~0xffff) | (value & 0xffff);
+    }
+
+    /** Writes an 8-bit register: numbers 4-7 are AH, CH, DH, BH (generated code calls this). */
+    static void setRegister8(int[] regs, int reg, int value) {
+        if (reg < 4) {
+            regs[reg] = (regs[reg] & ~0xff) | (value & 0xff);
+        } else {
+            regs[reg - 4] = (regs[reg - 4] & ~0xff00) | ((value & 0xff) << 8);
+        }
+    }
+
     /** Zero-extends {@code value} from {@code bits}. */
     static int zeroExtend(int bits, int value) {
         return switch (bits) {
@@ -88,12 +102,12 @@ public abstract sealed class Operand permits Operand.Register, Operand.Memory, O
     /** A memory location. */
     public static final class Memory extends Operand {
         public final EffectiveAddress ea;
-        private final int base;
-        private final int index;
-        private final int scale;
-        private final int displacement;
-        private final int segment;
-        private final boolean address16;
+        final int base;
+        final int index;
+        final int scale;
+        final int displacement;
+        final int segment;
+        final boolean address16;
 
         Memory(int bits, EffectiveAddress ea) {
             super(bits);

@@ -40,8 +40,8 @@ final class StackOps {
     }
 
     static final class Push implements X86Op {
-        private final Operand src;
-        private final int bits;
+        final Operand src;
+        final int bits;
 
         Push(Operand src, int bits) {
             this.src = src;
@@ -56,8 +56,8 @@ final class StackOps {
 
     /** pop r/m; a memory destination addressed through esp sees esp after the pop, as on hardware. */
     static final class Pop implements X86Op {
-        private final Operand dst;
-        private final int bits;
+        final Operand dst;
+        final int bits;
 
         Pop(Operand dst, int bits) {
             this.dst = dst;
@@ -80,7 +80,7 @@ final class StackOps {
     }
 
     static final class PushAll implements X86Op {
-        private final int bits;
+        final int bits;
 
         PushAll(int bits) {
             this.bits = bits;
@@ -106,7 +106,7 @@ final class StackOps {
     }
 
     static final class PopAll implements X86Op {
-        private final int bits;
+        final int bits;
 
         PopAll(int bits) {
             this.bits = bits;
@@ -132,7 +132,7 @@ final class StackOps {
     }
 
     static final class PushFlags implements X86Op {
-        private final int bits;
+        final int bits;
 
         PushFlags(int bits) {
             this.bits = bits;
@@ -146,7 +146,7 @@ final class StackOps {
     }
 
     static final class PopFlags implements X86Op {
-        private final int bits;
+        final int bits;
 
         PopFlags(int bits) {
             this.bits = bits;
@@ -164,9 +164,9 @@ final class StackOps {
 
     /** enter size, level. */
     static final class Enter implements X86Op {
-        private final int size;
-        private final int level;
-        private final int bits;
+        final int size;
+        final int level;
+        final int bits;
 
         Enter(int size, int level, int bits) {
             this.size = size;
@@ -206,7 +206,7 @@ final class StackOps {
     }
 
     static final class Leave implements X86Op {
-        private final int bits;
+        final int bits;
 
         Leave(int bits) {
             this.bits = bits;
@@ -224,8 +224,8 @@ final class StackOps {
 
     /** push of a segment register (selector zero-extended). */
     static final class PushSegment implements X86Op {
-        private final int segment;
-        private final int bits;
+        final int segment;
+        final int bits;
 
         PushSegment(int segment, int bits) {
             this.segment = segment;
@@ -239,8 +239,8 @@ final class StackOps {
     }
 
     static final class PopSegment implements X86Op {
-        private final int segment;
-        private final int bits;
+        final int segment;
+        final int bits;
 
         PopSegment(int segment, int bits) {
             this.segment = segment;

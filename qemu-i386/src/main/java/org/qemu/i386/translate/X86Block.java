@@ -2,7 +2,6 @@ package org.qemu.i386.translate;
 
 import org.qemu.common.tcg.InterpretedSequence;
 import org.qemu.common.tcg.OpSequence;
-import org.qemu.common.tcg.SequenceCompiler;
 import org.qemu.common.tcg.TranslationBlock;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86Op;
@@ -30,7 +29,7 @@ public final class X86Block extends TranslationBlock {
     }
 
     /** Runs the block; the {@code compileThreshold}-th run first compiles it (0: never compile). */
-    public void execute(X86Cpu cpu, SequenceCompiler<X86Cpu> compiler, int compileThreshold) {
+    public void execute(X86Cpu cpu, BytecodeBlockCompiler compiler, int compileThreshold) {
         if (countExecution() == compileThreshold) {
             sequence = compiler.compile(ops);
         }

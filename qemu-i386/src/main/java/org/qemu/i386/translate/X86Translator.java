@@ -22,6 +22,9 @@ public final class X86Translator {
     /** Bounds a block so its compiled method stays far below HotSpot's 8000-byte limit (about 13 bytes per op). */
     public static final int MAX_INSTRUCTIONS = 64;
 
+    /** Instructions per block; 1 gives QEMU's -singlestep view for tracing (system property qemu.tcg.max-insns). */
+    private final int maxInstructions = Math.max(1, Math.min(MAX_INSTRUCTIONS, Integer.getInteger("qemu.tcg.max-insns", MAX_INSTRUCTIONS)));
+
     private static final int REG_EAX = X86CpuState.EAX;
 
     private final GuestMemory memory;
@@ -76,7 +79,7 @@ public final class X86Translator {
                 break;
             }
             cur = next & 0xffffffffL;
-            if (ops.size() >= MAX_INSTRUCTIONS || (cur >>> GuestMemory.PAGE_SHIFT) != firstPage) {
+            if (ops.size() >= maxInstructions || (cur >>> GuestMemory.PAGE_SHIFT) != firstPage) {
                 ops.add(new ControlOps.Goto((int) cur));
                 starts.add((int) cur);
                 ends.add((int) cur);

@@ -67,6 +67,16 @@ final class MiniLinux {
         if (trace) {
             cpu.setBlockListener(pc -> recent[count[0]++ & 31] = pc);
         }
+        java.io.PrintStream pcLog = null;
+        if (System.getenv("MINILINUX_PCLOG") != null) {
+            try {
+                pcLog = new java.io.PrintStream(new java.io.BufferedOutputStream(new java.io.FileOutputStream(System.getenv("MINILINUX_PCLOG"))));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+            java.io.PrintStream log = pcLog;
+            cpu.setBlockListener(pc -> log.printf("%08x %08x %08x %08x%n", pc, cpu.state.regs[0], cpu.state.regs[2], cpu.state.eflags() & 0x8d5));
+        }
         while (exitStatus == null && fatalTrap == null) {
             CpuExit exit = cpu.run();
             if (exit == CpuExit.SYSCALL) {
@@ -80,6 +90,9 @@ final class MiniLinux {
                     System.err.println(fatalTrap + " " + cpu.state + " gs=" + Integer.toHexString(cpu.state.segSelector[5]) + " base=" + Long.toHexString(cpu.state.segBase[5]) + " tls=" + tlsEntries);
                 }
             }
+        }
+        if (pcLog != null) {
+            pcLog.close();
         }
         return new Result(exitStatus == null ? -1 : exitStatus, stdout.toString(StandardCharsets.UTF_8), fatalTrap, syscalls);
     }
@@ -277,9 +290,10 @@ final class MiniLinux {
                 }
                 return 0;
             }
-            case 197 -> {
-                memory.write(a2, new byte[96], 0, 96);
-                memory.write32(a2 + 16, 0010000 | 0600); // a pipe: fully buffered output, like a test harness sees
+            case 197, 300 -> { // fstat64(fd, buf), fstatat64(fd, "", buf, AT_EMPTY_PATH)
+                long buf = nr == 197 ? a2 : a3;
+                memory.write(buf, new byte[96], 0, 96);
+                memory.write32(buf + 16, 0010000 | 0600); // a pipe: fully buffered output, like a test harness sees
                 return 0;
             }
             case 221 -> { // fcntl64: F_GETFL says write-only, everything else succeeds

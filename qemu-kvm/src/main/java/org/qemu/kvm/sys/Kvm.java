@@ -7,8 +7,7 @@ import java.lang.foreign.ValueLayout;
 /** An open {@code /dev/kvm}: the system-level ioctls. */
 public final class Kvm implements AutoCloseable {
     public static final String DEVICE = "/dev/kvm";
-    /** Enough for every leaf a current kernel reports (QEMU asks for the same order of magnitude). */
-    private static final int MAX_CPUID_ENTRIES = 256;
+    private static final int INITIAL_CPUID_ENTRIES = 128;
 
     private final int fd;
 
@@ -48,10 +47,19 @@ public final class Kvm implements AutoCloseable {
 
     /** {@code KVM_GET_SUPPORTED_CPUID}, as a {@code struct kvm_cpuid2} ready to pass to SET_CPUID2. */
     public MemorySegment supportedCpuid(Arena arena) throws ErrnoException {
-        MemorySegment cpuid = arena.allocate(KvmLayouts.CPUID2.byteSize() + MAX_CPUID_ENTRIES * KvmLayouts.CPUID_ENTRY2.byteSize(), 8);
-        cpuid.set(ValueLayout.JAVA_INT, 0, MAX_CPUID_ENTRIES);
-        Libc.ioctl(fd, KvmIoctls.GET_SUPPORTED_CPUID, cpuid, "KVM_GET_SUPPORTED_CPUID");
-        return cpuid;
+        for (int entries = INITIAL_CPUID_ENTRIES; ; entries *= 2) {
+            MemorySegment cpuid = arena.allocate(KvmLayouts.CPUID2.byteSize() + entries * KvmLayouts.CPUID_ENTRY2.byteSize(), 8);
+            cpuid.set(ValueLayout.JAVA_INT, 0, entries);
+            try {
+                Libc.ioctl(fd, KvmIoctls.GET_SUPPORTED_CPUID, cpuid, "KVM_GET_SUPPORTED_CPUID");
+                return cpuid;
+            } catch (ErrnoException e) {
+                // E2BIG: the kernel has more leaves than we made room for; ask again with twice the room.
+                if (e.errno() != Libc.E2BIG || entries >= 4096) {
+                    throw e;
+                }
+            }
+        }
     }
 
     public KvmVm createVm() throws ErrnoException {

@@ -18,6 +18,11 @@ final class GuestRam {
                 Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS | Libc.MAP_NORESERVE, -1, 0, "guest RAM");
     }
 
+    /** KVM memory slots are whole pages: -m 1000K becomes 1000 KiB rounded up to 4 KiB. */
+    static long pageAligned(long bytes) {
+        return (bytes + 4095) & ~4095L;
+    }
+
     /** The host's physical memory from /proc/meminfo, or -1 when unknown. */
     static long hostMemoryBytes() {
         try {

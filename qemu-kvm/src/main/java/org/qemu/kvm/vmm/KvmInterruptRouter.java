@@ -11,6 +11,7 @@ import org.qemu.kvm.sys.KvmVm;
  */
 final class KvmInterruptRouter {
     private volatile KvmVm vm;
+    private volatile boolean reported;
 
     void connect(KvmVm vm) {
         this.vm = vm;
@@ -25,7 +26,12 @@ final class KvmInterruptRouter {
             try {
                 target.irqLine(gsi, asserted);
             } catch (ErrnoException e) {
-                throw new IllegalStateException("KVM_IRQ_LINE " + gsi + ": " + e.reason(), e);
+                // Devices also raise lines from the console thread, where an exception would only kill
+                // that thread: report once and let the guest notice the lost interrupt.
+                if (!reported) {
+                    reported = true;
+                    System.err.println("qemu-kvm: KVM_IRQ_LINE " + gsi + ": " + e.reason());
+                }
             }
         };
     }

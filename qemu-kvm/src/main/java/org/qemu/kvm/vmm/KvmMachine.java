@@ -36,7 +36,6 @@ public final class KvmMachine {
     private final MachineRequest request;
     private final MachineOutcome outcome = new MachineOutcome();
     private final KvmInterruptRouter interrupts = new KvmInterruptRouter();
-    private final List<VcpuLoop> loops = new ArrayList<>();
 
     private KvmMachine(MachineRequest request) {
         this.request = request;
@@ -68,24 +67,21 @@ public final class KvmMachine {
         }
         String machine = request.machineType() == null ? "pc" : request.machineType().split(",")[0];
         if (!machine.equals("pc") && !machine.startsWith("pc-i440fx")) {
-            throw new LauncherException("-machine " + machine + ": only the 'pc' machine is built (try -machine help in QEMU for others)");
+            throw new LauncherException("-machine " + machine + ": only the 'pc' machine is built");
         }
         String cpu = request.cpuModel() == null ? "host" : request.cpuModel().split(",")[0];
         if (!cpu.equals("host") && !cpu.equals("max")) {
             throw new LauncherException("-cpu " + cpu + ": under KVM this build passes the host CPU through; use -cpu host");
         }
-        if (!request.serial().equals("stdio") && !request.serial().equals("mon:stdio") && !request.serial().equals("null")) {
-            throw new LauncherException("-serial " + request.serial() + ": only stdio and null are supported");
-        }
+        OutputStream console = serialBackend(request.serial(), serialOutput);
         List<BlockBackend> disks = openDisks(request.drives());
         MemorySegment ram;
         try {
-            ram = GuestRam.map(request.ramBytes());
+            ram = GuestRam.map(GuestRam.pageAligned(request.ramBytes()));
         } catch (ErrnoException e) {
             throw new LauncherException("cannot set up guest memory 'pc.ram': " + e.reason());
         }
         GuestMemory memory = new GuestMemory(ram);
-        OutputStream console = request.serial().equals("null") ? OutputStream.nullOutputStream() : serialOutput;
         PcBoard board = new PcBoard(memory, request.cpus(), interrupts::line, this::resetLine, console, disks);
         BootState boot;
         try {
@@ -114,13 +110,11 @@ public final class KvmMachine {
             for (int id = 0; id < request.cpus(); id++) {
                 KvmVcpu vcpu = vm.createVcpu(id);
                 VcpuSetup.configure(vcpu, cpuid, boot);
-                VcpuLoop loop = new VcpuLoop(vcpu, board, this);
-                loops.add(loop);
-                Thread t = new Thread(loop, "vcpu" + id);
+                Thread t = new Thread(new VcpuLoop(vcpu, board, this), "vcpu" + id);
                 t.setDaemon(true);
                 threads.add(t);
             }
-            new StdioConsole(board.serial(), () -> outcome.finish(0)).start();
+            StdioConsole.onStdin(board.serial(), () -> outcome.finish(0)).start();
             threads.forEach(Thread::start);
             return outcome.await();
         } catch (ErrnoException e) {
@@ -128,6 +122,29 @@ public final class KvmMachine {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
+        }
+    }
+
+    /** COM1's output: stdio, nothing, or a file, as QEMU's {@code -serial} character devices. */
+    private static OutputStream serialBackend(String spec, OutputStream stdout) throws LauncherException {
+        switch (spec) {
+            case "stdio", "mon:stdio" -> {
+                return stdout;
+            }
+            case "null", "none" -> {
+                return OutputStream.nullOutputStream();
+            }
+            default -> {
+                if (spec.startsWith("file:")) {
+                    String path = spec.substring(5);
+                    try {
+                        return new java.io.FileOutputStream(path);
+                    } catch (IOException e) {
+                        throw new LauncherException("-serial " + spec + ": could not open '" + path + "': " + e.getMessage());
+                    }
+                }
+                throw new LauncherException("-serial " + spec + ": only stdio, null and file:PATH are supported");
+            }
         }
     }
 
@@ -193,9 +210,5 @@ public final class KvmMachine {
         outcome.finish(1);
     }
 
-    /** Port-I/O exits taken so far on all vCPUs (for the benchmark). */
-    long ioExits() {
-        return loops.stream().mapToLong(VcpuLoop::ioExits).sum();
-    }
 
 }

@@ -17,10 +17,6 @@ final class VcpuLoop implements Runnable {
         this.exits = new ExitHandler(board.ioBus(), board.mmioBus());
     }
 
-    long ioExits() {
-        return exits.portIoExits();
-    }
-
     @Override
     public void run() {
         try {

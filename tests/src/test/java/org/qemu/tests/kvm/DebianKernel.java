@@ -34,6 +34,9 @@ final class DebianKernel {
         if (vmlinuz != null && Files.isDirectory(modules)) {
             return new Files_(vmlinuz, modules);
         }
+        if (System.getenv("QEMU_TEST_NO_DOWNLOAD") != null) {
+            throw new IOException("QEMU_TEST_NO_DOWNLOAD is set and no kernel is cached in " + dir);
+        }
         for (String tool : List.of("apt-cache", "apt-get", "dpkg-deb")) {
             if (!Tools.onPath(tool)) {
                 throw new IOException(tool + " is not available to fetch Debian's kernel");
@@ -44,7 +47,8 @@ final class DebianKernel {
         String pkg = depends.output().lines().map(String::strip).filter(l -> l.matches("Depends: linux-image-[0-9].*"))
                 .map(l -> l.substring("Depends: ".length())).findFirst()
                 .orElseThrow(() -> new IOException("apt-cache knows no linux-image-amd64 dependency"));
-        Tools.Result download = Tools.run(dir, 600, List.of("apt-get", "download", pkg));
+        Tools.Result download = Tools.run(dir, 300, List.of("apt-get", "-o", "Acquire::http::Timeout=20",
+                "-o", "Acquire::Retries=1", "download", pkg));
         if (download.status() != 0) {
             throw new IOException("apt-get download " + pkg + " failed: " + download.output().strip());
         }

@@ -114,6 +114,10 @@ class KvmLauncherTest {
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.output().lines().toList()).containsExactly(
                 "qemu-kvm: could not open kernel file '" + dir.resolve("absent.elf") + "': No such file or directory");
+        r = qemuKvm("-serial", "tcp:localhost:4444", "-kernel", hello());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.output().lines().toList()).containsExactly(
+                "qemu-kvm: -serial tcp:localhost:4444: only stdio, null and file:PATH are supported");
         r = qemuKvm("-nographic");
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.output().lines().toList()).singleElement().asString().contains("no -kernel given");

@@ -18,13 +18,13 @@ class PackagingCheckTest {
 
     private static Command.Result preparePackaging(PackagingWorkspace workspace, Path lib) {
         // From the root (which sets qemu.root), the packaging module alone: it has no reactor dependencies.
-        return Command.run(workspace.projectRoot, workspace.environment(), Duration.ofMinutes(5), List.of("mvn", "-o", "-B", "-q",
-                "-Dmaven.repo.local=" + PackagingWorkspace.mavenLocalRepository(),
-                "-pl", "packaging", "-Dqemu.lib=" + lib, "prepare-package"));
+        return Command.run(workspace.projectRoot, workspace.environment(), Duration.ofMinutes(5),
+                List.of("mvn", "-o", "-B", "-q", "-Dmaven.repo.local=" + PackagingWorkspace.mavenLocalRepository(),
+                        "-pl", "packaging", "-Dqemu.lib=" + lib, "prepare-package"));
     }
 
     @Test
-    void missingJarFailsTheBuildAndCompleteSetPasses() throws IOException {
+    void missingJarFailsTheBuildNamingTheJar() throws IOException {
         assumeTrue(Command.onPath("mvn"), "needs mvn on PATH");
         PackagingWorkspace workspace = PackagingWorkspace.get();
         Path built = workspace.projectRoot.resolve("target/lib");
@@ -38,9 +38,6 @@ class PackagingCheckTest {
         assertThat(missing.exitCode()).as(missing.describe()).isNotZero();
         assertThat(missing.stdout() + missing.stderr())
                 .contains("packaging: missing jar " + lib.resolve("qemu-ppc.jar"));
-
-        Files.copy(built.resolve("qemu-ppc.jar"), lib.resolve("qemu-ppc.jar"));
-        Command.Result complete = preparePackaging(workspace, lib);
-        assertThat(complete.exitCode()).as(complete.describe()).isZero();
+        // The complete set passing is what every `mvn package` of the tree shows.
     }
 }

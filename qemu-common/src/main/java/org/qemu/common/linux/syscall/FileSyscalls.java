@@ -20,9 +20,9 @@ import org.qemu.common.linux.signal.Signals;
 final class FileSyscalls extends SyscallSupport {
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int AT_EMPTY_PATH = 0x1000;
-    private final FdGuard fds;
+    private final FdTable fds;
 
-    FileSyscalls(LinuxProcess process, FdGuard fds) {
+    FileSyscalls(LinuxProcess process, FdTable fds) {
         super(process);
         this.fds = fds;
     }
@@ -74,13 +74,20 @@ final class FileSyscalls extends SyscallSupport {
 
     long openat(int dirfd, long pathAddr, int flags, int mode) {
         Scratch s = Scratch.begin();
-        return HostSyscall.call(HostNr.OPENAT, dirfd, addr(path(s, pathAddr)), flags, mode);
+        return opened(HostSyscall.call(HostNr.OPENAT, dirfd, addr(path(s, pathAddr)), flags, mode));
+    }
+
+    /** Records a descriptor the guest just got. */
+    private long opened(long fd) {
+        fds.add(fd);
+        return fd;
     }
 
     long close(int fd) {
-        if (fds.isEmulatorOwned(fd)) {
+        if (!fds.isGuest(fd)) {
             return err(Errno.EBADF);
         }
+        fds.remove(fd);
         return HostSyscall.call(HostNr.CLOSE, fd);
     }
 
@@ -103,7 +110,7 @@ final class FileSyscalls extends SyscallSupport {
     }
 
     long dup(int fd) {
-        return HostSyscall.call(HostNr.DUP, fd);
+        return opened(HostSyscall.call(HostNr.DUP, fd));
     }
 
     long dup3(int oldFd, int newFd, int flags, boolean isDup2) {
@@ -111,9 +118,9 @@ final class FileSyscalls extends SyscallSupport {
             return err(Errno.EBUSY);
         }
         if (isDup2) {
-            return HostSyscall.call(HostNr.DUP2, oldFd, newFd);
+            return opened(HostSyscall.call(HostNr.DUP2, oldFd, newFd));
         }
-        return HostSyscall.call(HostNr.DUP3, oldFd, newFd, flags);
+        return opened(HostSyscall.call(HostNr.DUP3, oldFd, newFd, flags));
     }
 
     long fcntl(int fd, int cmd, long arg, boolean is64) {
@@ -147,6 +154,9 @@ final class FileSyscalls extends SyscallSupport {
                     }
                 }
                 return r;
+            }
+            case 0, 1030 -> {
+                return opened(HostSyscall.call(HostNr.FCNTL, fd, cmd, arg)); // F_DUPFD, F_DUPFD_CLOEXEC
             }
             default -> {
                 return HostSyscall.call(HostNr.FCNTL, fd, cmd, arg);
@@ -418,6 +428,10 @@ final class FileSyscalls extends SyscallSupport {
         long r = HostSyscall.call(HostNr.PIPE2, host(fdsAddr, 8, true), flags);
         if (r == 0 && data.bigEndian()) {
             GuestStructFixups.intPair(memory, fdsAddr);
+        }
+        if (r == 0) {
+            fds.add(data.s32(fdsAddr));
+            fds.add(data.s32(fdsAddr + 4));
         }
         return r;
     }

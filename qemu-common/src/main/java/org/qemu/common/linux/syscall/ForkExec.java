@@ -35,8 +35,11 @@ public final class ForkExec extends SyscallSupport {
     public static final String SNAPSHOT_ENV = "QEMU_FORK_SNAPSHOT";
     private static final int MAX_ARGS = 1 << 16;
 
-    ForkExec(LinuxProcess process) {
+    private final FdTable fds;
+
+    ForkExec(LinuxProcess process, FdTable fds) {
         super(process);
+        this.fds = fds;
     }
 
     long fork(LinuxThread thread, boolean vfork) {
@@ -46,6 +49,8 @@ public final class ForkExec extends SyscallSupport {
     long cloneProcess(LinuxThread thread, long flags, long newStack, long parentTid, long childTid) {
         System.out.flush();
         System.err.flush();
+        // Close-on-exec guest descriptors would not survive the spawn: they are passed explicitly.
+        int[] cloexec = fds.closeOnExec();
         long memfd = HostSyscall.call(HostNr.MEMFD_CREATE, Scratch.begin().cString("qemu-fork").address(), 0);
         if (memfd < 0) {
             return memfd;
@@ -53,8 +58,8 @@ public final class ForkExec extends SyscallSupport {
         try {
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
                     new FileOutputStream("/proc/self/fd/" + memfd), 1 << 16))) {
-                ProcessSnapshot.write(out, process, thread,
-                        new ProcessSnapshot.ForkDetails(flags, childTid, newStack));
+                ProcessSnapshot.write(out, process, thread, new ProcessSnapshot.ForkDetails(flags, childTid, newStack,
+                        fds.guestDescriptors(), cloexec));
             }
             List<byte[]> env = new ArrayList<>();
             for (Map.Entry<String, String> e : System.getenv().entrySet()) {
@@ -64,7 +69,7 @@ public final class ForkExec extends SyscallSupport {
             }
             env.add((SNAPSHOT_ENV + "=" + memfd).getBytes(StandardCharsets.UTF_8));
             List<String> args = emulatorArguments(process.paths().program());
-            long pid = Spawn.spawn(args.get(0), bytes(args), env);
+            long pid = Spawn.spawn(args.get(0), bytes(args), env, cloexec);
             if (pid > 0 && (flags & ThreadSyscalls.CLONE_PARENT_SETTID) != 0 && parentTid != 0) {
                 data.put32(parentTid, (int) pid);
             }

@@ -23,7 +23,7 @@ public final class SyscallDispatcher {
     private final LinuxAbi abi;
     private final Syscall[] table = new Syscall[1024];
     private final String[] names = new String[1024];
-    private final FdGuard fds;
+    private final FdTable fds;
     private final FileSyscalls files;
     private final ProcessSyscalls procs;
     private final MemorySyscalls mem;
@@ -41,19 +41,23 @@ public final class SyscallDispatcher {
             names[i] = name;
             table[i] = name == null ? null : Syscall.byName(name);
         }
-        this.fds = FdGuard.ofCurrentProcess();
+        this.fds = FdTable.ofCurrentProcess();
         this.files = new FileSyscalls(process, fds);
         this.procs = new ProcessSyscalls(process);
         this.mem = new MemorySyscalls(process);
         this.time = new TimeSyscalls(process);
         this.signals = new SignalSyscalls(process);
         this.threads = new ThreadSyscalls(process);
-        this.forkExec = new ForkExec(process);
+        this.forkExec = new ForkExec(process, fds);
         this.strace = process.options().strace() ? new Strace(process) : null;
     }
 
     public MemorySyscalls memory() {
         return mem;
+    }
+
+    public FdTable descriptors() {
+        return fds;
     }
 
     public ForkExec forkExec() {

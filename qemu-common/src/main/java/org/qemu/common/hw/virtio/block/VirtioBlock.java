@@ -25,6 +25,7 @@ public final class VirtioBlock implements VirtioDevice {
     public static final int S_OK = 0;
     public static final int S_IOERR = 1;
     public static final int S_UNSUPP = 2;
+    private static final long F_SEG_MAX = 1L << 2;
     private static final long F_RO = 1L << 5;
     private static final long F_BLK_SIZE = 1L << 6;
     private static final long F_FLUSH = 1L << 9;
@@ -48,6 +49,7 @@ public final class VirtioBlock implements VirtioDevice {
         this.capacitySectors = backend.sizeBytes() / BlockRequest.SECTOR_SIZE;
         ByteBuffer c = ByteBuffer.wrap(config).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         c.putLong(0, capacitySectors);
+        c.putInt(12, QUEUE_SIZE - 2);           // seg_max: a chain also holds the header and the status
         c.putInt(20, BlockRequest.SECTOR_SIZE); // blk_size
     }
 
@@ -58,7 +60,7 @@ public final class VirtioBlock implements VirtioDevice {
 
     @Override
     public long features() {
-        return F_FLUSH | F_BLK_SIZE | (backend.readOnly() ? F_RO : 0);
+        return F_SEG_MAX | F_FLUSH | F_BLK_SIZE | (backend.readOnly() ? F_RO : 0);
     }
 
     @Override

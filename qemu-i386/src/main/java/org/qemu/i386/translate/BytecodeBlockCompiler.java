@@ -1,0 +1,531 @@
+package org.qemu.i386.translate;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
+
+import org.qemu.common.memory.GuestMemory;
+import org.qemu.common.tcg.OpContext;
+import org.qemu.common.tcg.OpSequence;
+import org.qemu.i386.cpu.LazyFlags;
+import org.qemu.i386.cpu.X86Cpu;
+import org.qemu.i386.cpu.X86CpuState;
+import org.qemu.i386.cpu.X86Op;
+
+/**
+ * The hot tier for x86: compiles a block into one hidden class whose {@code run} method is the
+ * block's instructions as JVM bytecode. The common instructions (ALU, mov, movzx/movsx, lea,
+ * inc/dec/neg/not, push/pop, call/ret, jcc, setcc, cmov) are emitted inline: register reads and
+ * writes are array accesses, memory goes straight to {@link GuestMemory}'s final methods, flags
+ * are recorded through {@link LazyFlags}' static methods, so HotSpot inlines the whole block.
+ * Every other instruction calls its op through a field of its own (a monomorphic call site).
+ *
+ * <p>Precise exceptions: each instruction's memory accesses come before its register and flag
+ * updates; the index of the instruction in flight is kept in a local that the one exception
+ * handler reports through {@link OpContext#recordFaultingOp}.
+ */
+public final class BytecodeBlockCompiler {
+    private static final String NAME = BytecodeBlockCompiler.class.getPackageName().replace('.', '/') + "/TranslatedBlock";
+    private static final String CPU = Type.getInternalName(X86Cpu.class);
+    private static final String STATE = Type.getInternalName(X86CpuState.class);
+    private static final String MEMORY = Type.getInternalName(GuestMemory.class);
+    private static final String FLAGS = Type.getInternalName(LazyFlags.class);
+    private static final String OP = Type.getInternalName(X86Op.class);
+    private static final String OPERAND = Type.getInternalName(Operand.class);
+    private static final String STACK = Type.getInternalName(StackOps.class);
+    private static final String CONTEXT = Type.getInternalName(OpContext.class);
+    private static final String SEQUENCE = Type.getInternalName(OpSequence.class);
+
+    // locals of run()
+    private static final int THIS = 0, CTX = 1, CPU_LOCAL = 2, STATE_LOCAL = 3, REGS = 4, MEM = 5, INDEX = 6,
+            A = 7, B = 8, RES = 9, ADDR = 10, VALUE = 12, THROWN = 13;
+
+    private final MethodHandles.Lookup lookup = MethodHandles.lookup();
+    private long compiled;
+    private long inlined;
+    private long total;
+    private long nanos;
+
+    /** Compiles the ops of one block (one per guest instruction) into a new hidden class instance. */
+    @SuppressWarnings("unchecked")
+    public OpSequence<X86Cpu> compile(X86Op[] ops) {
+        long start = System.nanoTime();
+        int[] counts = new int[1];
+        byte[] bytes = generate(ops, counts);
+        try {
+            MethodHandles.Lookup hidden = lookup.defineHiddenClass(bytes, true);
+            MethodHandle ctor = hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, Object[].class));
+            OpSequence<X86Cpu> sequence = (OpSequence<X86Cpu>) ctor.invoke((Object[]) ops);
+            synchronized (this) {
+                compiled++;
+                inlined += counts[0];
+                total += ops.length;
+                nanos += System.nanoTime() - start;
+            }
+            return sequence;
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("cannot define translated block", t);
+        }
+    }
+
+    public synchronized String statistics() {
+        return compiled + " blocks compiled (" + (compiled == 0 ? 0 : nanos / compiled / 1000) + " us each), "
+                + inlined + " of " + total + " instructions inline";
+    }
+
+    private byte[] generate(X86Op[] ops, int[] inlineCount) {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
+            @Override
+            protected String getCommonSuperClass(String a, String b) {
+                return "java/lang/Object";
+            }
+        };
+        String opType = "L" + OP + ";";
+        cw.visit(Opcodes.V21, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, NAME, null, "java/lang/Object", new String[] {SEQUENCE});
+        for (int i = 0; i < ops.length; i++) {
+            cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_FINAL, "op" + i, opType, null, null).visitEnd();
+        }
+        MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "([Ljava/lang/Object;)V", null, null);
+        init.visitCode();
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        for (int i = 0; i < ops.length; i++) {
+            init.visitVarInsn(Opcodes.ALOAD, 0);
+            init.visitVarInsn(Opcodes.ALOAD, 1);
+            push(init, i);
+            init.visitInsn(Opcodes.AALOAD);
+            init.visitTypeInsn(Opcodes.CHECKCAST, OP);
+            init.visitFieldInsn(Opcodes.PUTFIELD, NAME, "op" + i, opType);
+        }
+        init.visitInsn(Opcodes.RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "(L" + CONTEXT + ";)V", null, null);
+        mv.visitCode();
+        Label start = new Label();
+        Label end = new Label();
+        Label handler = new Label();
+        mv.visitTryCatchBlock(start, end, handler, "java/lang/Throwable");
+        mv.visitVarInsn(Opcodes.ALOAD, CTX);
+        mv.visitTypeInsn(Opcodes.CHECKCAST, CPU);
+        mv.visitVarInsn(Opcodes.ASTORE, CPU_LOCAL);
+        mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+        mv.visitFieldInsn(Opcodes.GETFIELD, CPU, "state", "L" + STATE + ";");
+        mv.visitVarInsn(Opcodes.ASTORE, STATE_LOCAL);
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "regs", "[I");
+        mv.visitVarInsn(Opcodes.ASTORE, REGS);
+        mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+        mv.visitFieldInsn(Opcodes.GETFIELD, CPU, "memory", "L" + MEMORY + ";");
+        mv.visitVarInsn(Opcodes.ASTORE, MEM);
+        mv.visitInsn(Opcodes.ICONST_0);
+        mv.visitVarInsn(Opcodes.ISTORE, INDEX);
+        // locals used by the emitters, initialised so every frame has them
+        mv.visitInsn(Opcodes.ICONST_0);
+        mv.visitVarInsn(Opcodes.ISTORE, A);
+        mv.visitInsn(Opcodes.ICONST_0);
+        mv.visitVarInsn(Opcodes.ISTORE, B);
+        mv.visitInsn(Opcodes.ICONST_0);
+        mv.visitVarInsn(Opcodes.ISTORE, RES);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitVarInsn(Opcodes.LSTORE, ADDR);
+        mv.visitInsn(Opcodes.ICONST_0);
+        mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+        mv.visitLabel(start);
+        for (int i = 0; i < ops.length; i++) {
+            if (i > 0) {
+                push(mv, i);
+                mv.visitVarInsn(Opcodes.ISTORE, INDEX);
+            }
+            if (emitInline(mv, ops[i])) {
+                inlineCount[0]++;
+            } else {
+                mv.visitVarInsn(Opcodes.ALOAD, THIS);
+                mv.visitFieldInsn(Opcodes.GETFIELD, NAME, "op" + i, opType);
+                mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+                mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, OP, "exec", "(L" + CPU + ";)V", true);
+            }
+        }
+        mv.visitLabel(end);
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitLabel(handler);
+        mv.visitVarInsn(Opcodes.ASTORE, THROWN);
+        mv.visitVarInsn(Opcodes.ALOAD, CTX);
+        mv.visitVarInsn(Opcodes.ILOAD, INDEX);
+        mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, CONTEXT, "recordFaultingOp", "(I)V", true);
+        mv.visitVarInsn(Opcodes.ALOAD, THROWN);
+        mv.visitInsn(Opcodes.ATHROW);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    // ---- instruction emitters -------------------------------------------------------------
+
+    private static boolean emitInline(MethodVisitor mv, X86Op op) {
+        if (op instanceof ArithmeticOps.Binary b) {
+            return emitBinary(mv, b);
+        }
+        if (op instanceof ArithmeticOps.ZeroRegister z) {
+            push(mv, 0);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            write(mv, z.dst, false);
+            if (z.sub) {
+                flagsAddSub(mv, "setSub", z.dst.bits, false);
+            } else {
+                mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+                push(mv, z.dst.bits);
+                push(mv, 0);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLAGS, "setLogic", "(L" + STATE + ";II)V", false);
+            }
+            return true;
+        }
+        if (op instanceof ArithmeticOps.Unary u) {
+            return emitUnary(mv, u);
+        }
+        if (op instanceof MoveOps.Move m) {
+            read(mv, m.src, false);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            if (m.dst instanceof Operand.Memory mem) {
+                address(mv, mem);
+                mv.visitVarInsn(Opcodes.LSTORE, ADDR);
+            }
+            write(mv, m.dst, true);
+            return true;
+        }
+        if (op instanceof MoveOps.MoveExtend m) {
+            read(mv, m.src, false);
+            if (m.signed) {
+                mv.visitInsn(m.src.bits == 8 ? Opcodes.I2B : Opcodes.I2S);
+            }
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            write(mv, m.dst, false);
+            return true;
+        }
+        if (op instanceof MoveOps.LoadEffectiveAddress lea) {
+            offset(mv, lea.src);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            write(mv, lea.dst, false);
+            return true;
+        }
+        if (op instanceof MoveOps.ConditionalMove c) {
+            read(mv, c.src, false);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            condition(mv, c.cc);
+            Label skip = new Label();
+            mv.visitJumpInsn(Opcodes.IFEQ, skip);
+            write(mv, c.dst, false);
+            mv.visitLabel(skip);
+            return true;
+        }
+        if (op instanceof MoveOps.SetCondition c) {
+            if (c.dst instanceof Operand.Memory mem) {
+                address(mv, mem);
+                mv.visitVarInsn(Opcodes.LSTORE, ADDR);
+            }
+            condition(mv, c.cc);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            write(mv, c.dst, true);
+            return true;
+        }
+        if (op instanceof ControlOps.Goto g) {
+            setEip(mv, g.target);
+            return true;
+        }
+        if (op instanceof ControlOps.ConditionalJump j) {
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            condition(mv, j.cc);
+            Label notTaken = new Label();
+            Label done = new Label();
+            mv.visitJumpInsn(Opcodes.IFEQ, notTaken);
+            push(mv, j.target);
+            mv.visitJumpInsn(Opcodes.GOTO, done);
+            mv.visitLabel(notTaken);
+            push(mv, j.fallThrough);
+            mv.visitLabel(done);
+            mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "eip", "I");
+            return true;
+        }
+        if (op instanceof ControlOps.Call c && c.indirectTarget == null) {
+            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+            push(mv, c.bits);
+            push(mv, c.returnAddress);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, STACK, "push", "(L" + CPU + ";II)V", false);
+            setEip(mv, c.target);
+            return true;
+        }
+        if (op instanceof StackOps.Push p) {
+            read(mv, p.src, false);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+            push(mv, p.bits);
+            mv.visitVarInsn(Opcodes.ILOAD, VALUE);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, STACK, "push", "(L" + CPU + ";II)V", false);
+            return true;
+        }
+        if (op instanceof StackOps.Pop p && p.dst instanceof Operand.Register) {
+            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+            push(mv, p.bits);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, STACK, "pop", "(L" + CPU + ";I)I", false);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            write(mv, p.dst, false);
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean emitBinary(MethodVisitor mv, ArithmeticOps.Binary b) {
+        int kind = b.kind;
+        if (kind == ArithmeticOps.ADC || kind == ArithmeticOps.SBB) {
+            return false;
+        }
+        boolean memoryDst = b.dst instanceof Operand.Memory;
+        if (memoryDst) {
+            address(mv, (Operand.Memory) b.dst);
+            mv.visitVarInsn(Opcodes.LSTORE, ADDR);
+        }
+        read(mv, b.dst, true);
+        mv.visitVarInsn(Opcodes.ISTORE, A);
+        read(mv, b.src, false);
+        mv.visitVarInsn(Opcodes.ISTORE, B);
+        mv.visitVarInsn(Opcodes.ILOAD, A);
+        mv.visitVarInsn(Opcodes.ILOAD, B);
+        mv.visitInsn(switch (kind) {
+            case ArithmeticOps.ADD -> Opcodes.IADD;
+            case ArithmeticOps.SUB, ArithmeticOps.CMP -> Opcodes.ISUB;
+            case ArithmeticOps.OR -> Opcodes.IOR;
+            case ArithmeticOps.XOR -> Opcodes.IXOR;
+            default -> Opcodes.IAND; // AND, TEST
+        });
+        mv.visitVarInsn(Opcodes.ISTORE, RES);
+        if (kind != ArithmeticOps.CMP && kind != ArithmeticOps.TEST) {
+            mv.visitVarInsn(Opcodes.ILOAD, RES);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            write(mv, b.dst, true);
+        }
+        switch (kind) {
+            case ArithmeticOps.ADD -> flagsAddSub(mv, "setAdd", b.bits, true);
+            case ArithmeticOps.SUB, ArithmeticOps.CMP -> flagsAddSub(mv, "setSub", b.bits, true);
+            default -> {
+                mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+                push(mv, b.bits);
+                mv.visitVarInsn(Opcodes.ILOAD, RES);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLAGS, "setLogic", "(L" + STATE + ";II)V", false);
+            }
+        }
+        return true;
+    }
+
+    private static boolean emitUnary(MethodVisitor mv, ArithmeticOps.Unary u) {
+        boolean memoryDst = u.dst instanceof Operand.Memory;
+        if (memoryDst) {
+            address(mv, (Operand.Memory) u.dst);
+            mv.visitVarInsn(Opcodes.LSTORE, ADDR);
+        }
+        read(mv, u.dst, true);
+        mv.visitVarInsn(Opcodes.ISTORE, A);
+        mv.visitVarInsn(Opcodes.ILOAD, A);
+        switch (u.kind) {
+            case ArithmeticOps.INC -> {
+                push(mv, 1);
+                mv.visitInsn(Opcodes.IADD);
+            }
+            case ArithmeticOps.DEC -> {
+                push(mv, 1);
+                mv.visitInsn(Opcodes.ISUB);
+            }
+            case ArithmeticOps.NOT -> {
+                push(mv, -1);
+                mv.visitInsn(Opcodes.IXOR);
+            }
+            default -> mv.visitInsn(Opcodes.INEG);
+        }
+        mv.visitVarInsn(Opcodes.ISTORE, RES);
+        mv.visitVarInsn(Opcodes.ILOAD, RES);
+        mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+        write(mv, u.dst, true);
+        int bits = u.dst.bits;
+        switch (u.kind) {
+            case ArithmeticOps.INC, ArithmeticOps.DEC -> {
+                mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+                push(mv, bits);
+                push(mv, u.kind == ArithmeticOps.INC ? 1 : 0);
+                mv.visitVarInsn(Opcodes.ILOAD, A);
+                mv.visitVarInsn(Opcodes.ILOAD, RES);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLAGS, "setIncDec", "(L" + STATE + ";IZII)V", false);
+            }
+            case ArithmeticOps.NEG -> {
+                // flags of 0 - a
+                mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+                push(mv, bits);
+                push(mv, 0);
+                mv.visitVarInsn(Opcodes.ILOAD, A);
+                push(mv, 0);
+                mv.visitVarInsn(Opcodes.ILOAD, RES);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLAGS, "setSub", "(L" + STATE + ";IIIII)V", false);
+            }
+            default -> {
+            }
+        }
+        return true;
+    }
+
+    /** setAdd/setSub(state, bits, a, b, 0, res), with a and b from their locals or (a = 0, b = 0) for zeroing. */
+    private static void flagsAddSub(MethodVisitor mv, String method, int bits, boolean fromLocals) {
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        push(mv, bits);
+        if (fromLocals) {
+            mv.visitVarInsn(Opcodes.ILOAD, A);
+            mv.visitVarInsn(Opcodes.ILOAD, B);
+            push(mv, 0);
+            mv.visitVarInsn(Opcodes.ILOAD, RES);
+        } else {
+            push(mv, 0);
+            push(mv, 0);
+            push(mv, 0);
+            push(mv, 0);
+        }
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLAGS, method, "(L" + STATE + ";IIIII)V", false);
+    }
+
+    private static void condition(MethodVisitor mv, int cc) {
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        push(mv, cc);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLAGS, "condition", "(L" + STATE + ";I)Z", false);
+    }
+
+    private static void setEip(MethodVisitor mv, int target) {
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        push(mv, target);
+        mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "eip", "I");
+    }
+
+    // ---- operands ---------------------------------------------------------------------------
+
+    /** Pushes the operand's value (zero-extended). A memory operand uses the ADDR local when {@code addressInLocal}. */
+    private static void read(MethodVisitor mv, Operand o, boolean addressInLocal) {
+        if (o instanceof Operand.Immediate imm) {
+            push(mv, imm.value);
+        } else if (o instanceof Operand.Register r) {
+            int reg = r.bits == 8 && r.reg >= 4 ? r.reg - 4 : r.reg;
+            mv.visitVarInsn(Opcodes.ALOAD, REGS);
+            push(mv, reg);
+            mv.visitInsn(Opcodes.IALOAD);
+            if (r.bits == 8) {
+                if (r.reg >= 4) {
+                    push(mv, 8);
+                    mv.visitInsn(Opcodes.IUSHR);
+                }
+                push(mv, 0xff);
+                mv.visitInsn(Opcodes.IAND);
+            } else if (r.bits == 16) {
+                push(mv, 0xffff);
+                mv.visitInsn(Opcodes.IAND);
+            }
+        } else {
+            Operand.Memory m = (Operand.Memory) o;
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+            if (addressInLocal && o instanceof Operand.Memory) {
+                mv.visitVarInsn(Opcodes.LLOAD, ADDR);
+            } else {
+                address(mv, m);
+            }
+            String method = switch (m.bits) {
+                case 8 -> "read8";
+                case 16 -> "read16";
+                default -> "read32";
+            };
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, method, "(J)I", false);
+        }
+    }
+
+    /** Writes the VALUE local to the operand; a memory operand takes its address from ADDR when {@code addressInLocal}. */
+    private static void write(MethodVisitor mv, Operand o, boolean addressInLocal) {
+        if (o instanceof Operand.Register r) {
+            mv.visitVarInsn(Opcodes.ALOAD, REGS);
+            push(mv, r.reg);
+            mv.visitVarInsn(Opcodes.ILOAD, VALUE);
+            switch (r.bits) {
+                case 8 -> mv.visitMethodInsn(Opcodes.INVOKESTATIC, OPERAND, "setRegister8", "([III)V", false);
+                case 16 -> mv.visitMethodInsn(Opcodes.INVOKESTATIC, OPERAND, "setRegister16", "([III)V", false);
+                default -> mv.visitInsn(Opcodes.IASTORE);
+            }
+        } else if (o instanceof Operand.Memory m) {
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+            if (addressInLocal) {
+                mv.visitVarInsn(Opcodes.LLOAD, ADDR);
+            } else {
+                address(mv, m);
+            }
+            mv.visitVarInsn(Opcodes.ILOAD, VALUE);
+            String method = switch (m.bits) {
+                case 8 -> "write8";
+                case 16 -> "write16";
+                default -> "write32";
+            };
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, method, "(JI)V", false);
+        } else {
+            throw new IllegalStateException("write to an immediate");
+        }
+    }
+
+    /** Pushes the int offset of a memory operand (what lea computes). */
+    private static void offset(MethodVisitor mv, Operand.Memory m) {
+        push(mv, m.displacement);
+        if (m.base >= 0) {
+            mv.visitVarInsn(Opcodes.ALOAD, REGS);
+            push(mv, m.base);
+            mv.visitInsn(Opcodes.IALOAD);
+            mv.visitInsn(Opcodes.IADD);
+        }
+        if (m.index >= 0) {
+            mv.visitVarInsn(Opcodes.ALOAD, REGS);
+            push(mv, m.index);
+            mv.visitInsn(Opcodes.IALOAD);
+            if (m.scale > 0) {
+                push(mv, m.scale);
+                mv.visitInsn(Opcodes.ISHL);
+            }
+            mv.visitInsn(Opcodes.IADD);
+        }
+        if (m.address16) {
+            push(mv, 0xffff);
+            mv.visitInsn(Opcodes.IAND);
+        }
+    }
+
+    /** Pushes the long linear address: (offset + segment base) mod 2^32. */
+    private static void address(MethodVisitor mv, Operand.Memory m) {
+        offset(mv, m);
+        mv.visitInsn(Opcodes.I2L);
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "segBase", "[J");
+        push(mv, m.segment);
+        mv.visitInsn(Opcodes.LALOAD);
+        mv.visitInsn(Opcodes.LADD);
+        mv.visitLdcInsn(0xffffffffL);
+        mv.visitInsn(Opcodes.LAND);
+    }
+
+    private static void push(MethodVisitor mv, int value) {
+        if (value >= -1 && value <= 5) {
+            mv.visitInsn(Opcodes.ICONST_0 + value);
+        } else if (value >= Byte.MIN_VALUE && value <= Byte.MAX_VALUE) {
+            mv.visitIntInsn(Opcodes.BIPUSH, value);
+        } else if (value >= Short.MIN_VALUE && value <= Short.MAX_VALUE) {
+            mv.visitIntInsn(Opcodes.SIPUSH, value);
+        } else {
+            mv.visitLdcInsn(value);
+        }
+    }
+}

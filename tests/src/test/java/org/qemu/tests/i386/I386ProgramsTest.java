@@ -1,0 +1,100 @@
+package org.qemu.tests.i386;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Our C test programs, built with i686-linux-gnu-gcc, run under bin/qemu-i386; their output
+ * must equal what Debian's qemu-i386 prints for the same binary, or (where Debian's QEMU
+ * itself deviates from Linux) what a native x86-64 build of the same source prints.
+ */
+class I386ProgramsTest {
+    @BeforeAll
+    static void launcherBuilt() {
+        Tools.assumeLauncherBuilt();
+    }
+
+    private static Tools.Result ours(Path binary, String... args) throws Exception {
+        String[] cmd = new String[args.length + 2];
+        cmd[0] = Tools.LAUNCHER.toString();
+        cmd[1] = binary.toString();
+        System.arraycopy(args, 0, cmd, 2, args.length);
+        return Tools.run(null, cmd);
+    }
+
+    private static Tools.Result debianQemu(Path binary, String... args) throws Exception {
+        assumeTrue(Tools.onPath("qemu-i386"), "Debian's qemu-i386 (package qemu-user) is not installed");
+        String[] cmd = new String[args.length + 2];
+        cmd[0] = "qemu-i386";
+        cmd[1] = binary.toString();
+        System.arraycopy(args, 0, cmd, 2, args.length);
+        return Tools.run(null, cmd);
+    }
+
+    @ParameterizedTest(name = "{0} (static) matches Debian qemu-i386")
+    @ValueSource(strings = {"arith", "files", "signals", "threads"})
+    void staticProgramMatchesDebianQemu(String name) throws Exception {
+        Path binary = Tools.compileI386(name, false);
+        String[] args = name.equals("files") ? new String[] {Tools.WORK.resolve("files-" + name + "-dir").toString()} : new String[0];
+        Tools.Result expected = debianQemu(binary, args);
+        Tools.Result actual = ours(binary, args);
+        assertThat(actual.stdout()).isEqualTo(expected.stdout());
+        assertThat(actual.status()).isEqualTo(expected.status());
+        assertThat(actual.stderr()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void argvEnvironmentAndAuxvMatchDebianQemu() throws Exception {
+        Path binary = Tools.compileI386("auxv", false);
+        Tools.Result expected = debianQemu(binary, "one", "two words");
+        Tools.Result actual = ours(binary, "one", "two words");
+        assertThat(actual.stdout()).isEqualTo(expected.stdout()).contains("platform i686");
+        Tools.Result withEnv = Tools.run(null, Tools.LAUNCHER.toString(), "-E", "GUEST_TEST_VAR=set-by-E", binary.toString());
+        assertThat(withEnv.stdout()).contains("env set-by-E");
+    }
+
+    @Test
+    void dynamicProgramRunsWithInterpreterFromPrefix() throws Exception {
+        Path binary = Tools.compileI386("arith", true);
+        assumeTrue(java.nio.file.Files.exists(Path.of("/usr/i686-linux-gnu/lib/ld-linux.so.2")), "no i686 sysroot");
+        Tools.Result expected = Tools.run(null, "qemu-i386", "-L", "/usr/i686-linux-gnu", binary.toString());
+        Tools.Result actual = Tools.run(null, Tools.LAUNCHER.toString(), "-L", "/usr/i686-linux-gnu", binary.toString());
+        assertThat(actual.stdout()).isEqualTo(expected.stdout()).contains("qsort");
+        assertThat(actual.status()).isZero();
+    }
+
+    /** Debian's QEMU 7.2 cannot execve /proc/self/exe; a native build shows what Linux does. */
+    @Test
+    void forkPipesWaitAndExecMatchNativeBuild() throws Exception {
+        Path binary = Tools.compileI386("forkpipe", false);
+        Tools.Result expected = Tools.run(null, Tools.compileNative("forkpipe").toString());
+        Tools.Result actual = ours(binary);
+        assertThat(actual.stdout()).isEqualTo(expected.stdout());
+        assertThat(actual.status()).isEqualTo(expected.status());
+    }
+
+    @Test
+    void mmapMatchesNativeBuild() throws Exception {
+        Path binary = Tools.compileI386("mmap", false);
+        Tools.Result expected = Tools.run(null, Tools.compileNative("mmap").toString());
+        Tools.Result actual = ours(binary);
+        // Addresses differ between a 64-bit and a 32-bit process except the MAP_FIXED one; all else must match.
+        assertThat(actual.stdout()).isEqualTo(expected.stdout());
+        assertThat(actual.status()).isEqualTo(expected.status());
+    }
+
+    @Test
+    void invalidOpcodeKillsTheGuestWithSigill() throws Exception {
+        Path binary = Tools.compileI386("illegal", false);
+        Tools.Result actual = Tools.run(null, "sh", "-c", "\"$0\" \"$1\"; echo status=$?", Tools.LAUNCHER.toString(), binary.toString());
+        assertThat(actual.stdout()).isEqualTo("before\nstatus=132\n");
+        assertThat(actual.stderr()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+}
