@@ -25,6 +25,7 @@ class PpcProgramsTest {
     @CsvSource({
         "arith.c, static", "arith.c, dynamic",
         "float.c, static", "float.c, dynamic",
+        "ieee.c, static",
         "jump.c, static",
         "files.c, static",
         "forkpipe.c, static",
