@@ -26,6 +26,7 @@ class PpcProgramsTest {
         "arith.c, static", "arith.c, dynamic",
         "float.c, static", "float.c, dynamic",
         "ieee.c, static",
+        "intfuzz.c, static",
         "jump.c, static",
         "files.c, static",
         "forkpipe.c, static",
