@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
 
-import org.qemu.common.hw.GuestMemory;
+import org.qemu.common.hw.PhysicalMemory;
 import org.qemu.common.hw.InterruptLine;
 import org.qemu.common.hw.IoPortBus;
 import org.qemu.common.hw.MmioBus;
@@ -33,7 +33,7 @@ public final class PcBoard {
     private static final int FIRST_VIRTIO_IO = 0xc000;
     private static final int[] PCI_IRQS = {10, 11};
 
-    private final GuestMemory memory;
+    private final PhysicalMemory memory;
     private final int cpus;
     private final IoPortBus ioBus = new IoPortBus();
     private final MmioBus mmioBus = new MmioBus();
@@ -42,7 +42,7 @@ public final class PcBoard {
     private final List<VirtioBlock> disks = new ArrayList<>();
     private final int[] pciSlotIrqs = new int[32];
 
-    public PcBoard(GuestMemory memory, int cpus, IntFunction<InterruptLine> gsi, Runnable resetLine,
+    public PcBoard(PhysicalMemory memory, int cpus, IntFunction<InterruptLine> gsi, Runnable resetLine,
             OutputStream serialOutput, List<BlockBackend> diskBackends) {
         this.memory = memory;
         this.cpus = cpus;
@@ -82,7 +82,7 @@ public final class PcBoard {
         return serial;
     }
 
-    public GuestMemory memory() {
+    public PhysicalMemory memory() {
         return memory;
     }
 

@@ -35,6 +35,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
     private GuestTrap lastTrap;
     private int faultingOp;
     private java.util.function.LongConsumer blockListener;
+    private Object systemContext;
 
     /** The cache and compiler one address space's CPUs share. */
     private static final class Shared {
@@ -43,18 +44,40 @@ public final class X86Cpu implements GuestCpu, OpContext {
         final BytecodeBlockCompiler compiler = new BytecodeBlockCompiler();
         volatile int compileThreshold = Integer.getInteger("qemu.tcg.compile-threshold", X86Block.DEFAULT_COMPILE_THRESHOLD);
 
-        Shared(GuestMemory memory) {
+        Shared(GuestMemory memory, org.qemu.i386.translate.SystemTranslator system) {
             cache = new TranslationCache<>(memory);
-            translator = new X86Translator(memory);
+            translator = system == null ? new X86Translator(memory) : new X86Translator(memory, system);
         }
     }
 
     public X86Cpu(GuestMemory memory, X86CpuState state) {
+        this(memory, state, null);
+    }
+
+    /**
+     * A CPU whose privileged instructions {@code system} translates (system mode; null: user mode).
+     * CPUs over one memory share the first one's translator.
+     */
+    public X86Cpu(GuestMemory memory, X86CpuState state, org.qemu.i386.translate.SystemTranslator system) {
         this.memory = memory;
         this.state = state;
         synchronized (SHARED) {
-            this.shared = SHARED.computeIfAbsent(memory, Shared::new);
+            this.shared = SHARED.computeIfAbsent(memory, m -> new Shared(m, system));
         }
+    }
+
+    /** System mode: the machine's per-CPU state (control registers, interrupt pin) that system ops reach. */
+    public Object systemContext() {
+        return systemContext;
+    }
+
+    public void setSystemContext(Object context) {
+        this.systemContext = context;
+    }
+
+    /** Called by an op (system mode: hlt): ends the run with {@code exit} once the block finishes. */
+    public void endRunWith(CpuExit exit) {
+        pendingExit = exit;
     }
 
     /** A new CPU for a clone()d thread or fork()ed child: a copy of this state over {@code memory}. */

@@ -23,7 +23,7 @@ public final class QemuKvm extends SystemLauncher {
         List<String> accelerators = request.accelerators();
         for (int i = 0; i < accelerators.size(); i++) {
             if (accelerators.get(i).equals("tcg")) {
-                throw LauncherException.notBuilt("TCG system emulation (-accel tcg)");
+                return TcgFallback.run(request);
             }
             try {
                 return KvmMachine.run(request, KvmMachine.stdout());
