@@ -19,13 +19,14 @@ import org.qemu.common.hw.legacy.I8042;
 import org.qemu.common.hw.legacy.PostCodePort;
 import org.qemu.common.hw.legacy.Serial16550;
 import org.qemu.common.hw.pci.PciHostBridge;
+import org.qemu.common.hw.pci.PiixIsaBridge;
 import org.qemu.common.hw.virtio.VirtioPciLegacy;
 import org.qemu.common.hw.virtio.block.BlockBackend;
 import org.qemu.common.hw.virtio.block.VirtioBlock;
 
 /**
  * The PC every x86 system emulator shares: COM1, the i8042 reset line, CMOS clock, port 0x80,
- * a PCI host bridge with virtio-blk disks, an MP table, and the kernel loaders. The interrupt
+ * a PCI host bridge (slot 0) and PIIX3 ISA bridge (slot 1) with virtio-blk disks from slot 2, an MP table, and the kernel loaders. The interrupt
  * controller (PIC/IOAPIC) is not here: the accelerator supplies the lines ({@code gsi}), so KVM
  * can use its in-kernel irqchip and an emulated PC its own.
  */
@@ -56,6 +57,7 @@ public final class PcBoard {
         ioBus.register(PostCodePort.PORT, 1, postCode);
         PciHostBridge pci = new PciHostBridge(ioBus);
         ioBus.register(PciHostBridge.BASE, PciHostBridge.LENGTH, pci);
+        pci.plug(new PiixIsaBridge());
         int index = 0;
         for (BlockBackend backend : diskBackends) {
             int irq = PCI_IRQS[index % PCI_IRQS.length];

@@ -33,6 +33,8 @@ public final class QemuKvm extends SystemLauncher {
                 if (i == accelerators.size() - 1) {
                     throw new LauncherException("failed to initialize kvm: " + e.getMessage());
                 }
+                System.err.println("qemu-kvm: failed to initialize kvm: " + e.getMessage());
+                System.err.println("qemu-kvm: falling back to " + accelerators.get(i + 1));
             }
         }
         throw new LauncherException("no accelerator found");
