@@ -30,12 +30,7 @@ public final class LazyFlags {
 
     /** Operand size index for the low two bits of ccOp: 8, 16, 32 (and 64 for x86_64) bits. */
     public static int sizeIndex(int bits) {
-        return switch (bits) {
-            case 8 -> 0;
-            case 16 -> 1;
-            case 32 -> 2;
-            default -> 3;
-        };
+        return Integer.numberOfTrailingZeros(bits) - 3; // 8, 16, 32, 64 -> 0, 1, 2, 3
     }
 
     private static final int[] BITS = {8, 16, 32, 64};
@@ -188,26 +183,14 @@ public final class LazyFlags {
         }
     }
 
-    /** Evaluates condition code {@code cc} (the low nibble of Jcc/SETcc/CMOVcc). */
+    /**
+     * Evaluates condition code {@code cc} (the low nibble of Jcc/SETcc/CMOVcc). Kept small so
+     * HotSpot inlines it into translated blocks, where cc is a constant and the switch folds away:
+     * a 32-bit result answers Z and S directly, a 32-bit compare answers the orderings.
+     */
     public static boolean condition(X86CpuState s, int cc) {
         int op = s.ccOp;
-        // Fast paths for the overwhelmingly common compare-and-branch on a 32-bit sub/cmp.
-        if (op == (SUB | 2) && s.ccC == 0) {
-            int a = s.ccA, b = s.ccB;
-            switch (cc) {
-                case 2: return Integer.compareUnsigned(a, b) < 0;
-                case 3: return Integer.compareUnsigned(a, b) >= 0;
-                case 4: return a == b;
-                case 5: return a != b;
-                case 6: return Integer.compareUnsigned(a, b) <= 0;
-                case 7: return Integer.compareUnsigned(a, b) > 0;
-                case 12: return a < b;
-                case 13: return a >= b;
-                case 14: return a <= b;
-                case 15: return a > b;
-                default: break;
-            }
-        } else if (op == (LOGIC | 2)) {
+        if ((op & 3) == 2 && op != EFLAGS) {
             int r = s.ccRes;
             switch (cc) {
                 case 4: return r == 0;
@@ -216,7 +199,26 @@ public final class LazyFlags {
                 case 9: return r >= 0;
                 default: break;
             }
+            if (op == (SUB | 2) && s.ccC == 0) {
+                int a = s.ccA;
+                int b = s.ccB;
+                switch (cc) {
+                    case 2: return Integer.compareUnsigned(a, b) < 0;
+                    case 3: return Integer.compareUnsigned(a, b) >= 0;
+                    case 6: return Integer.compareUnsigned(a, b) <= 0;
+                    case 7: return Integer.compareUnsigned(a, b) > 0;
+                    case 12: return a < b;
+                    case 13: return a >= b;
+                    case 14: return a <= b;
+                    case 15: return a > b;
+                    default: break;
+                }
+            }
         }
+        return conditionFromFlags(s, cc);
+    }
+
+    private static boolean conditionFromFlags(X86CpuState s, int cc) {
         int f = arithmetic(s);
         boolean result = switch (cc >> 1) {
             case 0 -> (f & OF) != 0;
