@@ -52,8 +52,8 @@ final class ProcessorControlOps {
                         throw new UnsupportedGuestFeature("paging (CR0.PG) is not supported under TCG in this build"
                                 + ((sys.efer & 0x100) != 0 ? "; neither is long mode" : ""));
                     }
-                    if ((v & SystemCpu.CR0_PE) == 0) {
-                        throw new UnsupportedGuestFeature("real mode (CR0.PE=0) is not supported under TCG in this build");
+                    if ((v & SystemCpu.CR0_PE) == 0 && (sys.cr0 & SystemCpu.CR0_PE) != 0) {
+                        throw new UnsupportedGuestFeature("returning to real mode (CR0.PE=0) is not supported under TCG in this build");
                     }
                     sys.cr0 = v | SystemCpu.CR0_ET;
                 }

@@ -42,6 +42,9 @@ final class SegmentDescriptors implements SegmentResolver {
 
     @Override
     public long baseOf(int selector) {
+        if ((cpu.cr0 & SystemCpu.CR0_PE) == 0) {
+            return (selector & 0xffffL) << 4; // real mode
+        }
         if ((selector & ~3) == 0) {
             return 0; // the null selector may sit in a data segment register
         }
@@ -59,6 +62,9 @@ final class SegmentDescriptors implements SegmentResolver {
     /** Loads CS for a far jump, call, return, iret or interrupt gate. */
     void loadCodeSegment(X86CpuState s, int selector) {
         selector &= 0xffff;
+        if ((cpu.cr0 & SystemCpu.CR0_PE) == 0) {
+            throw new UnsupportedGuestFeature("far transfer in real mode: only the switch to protected mode is supported under TCG in this build");
+        }
         if ((selector & ~3) == 0) {
             throw X86Trap.generalProtection(0);
         }
@@ -82,5 +88,6 @@ final class SegmentDescriptors implements SegmentResolver {
         }
         s.segSelector[X86CpuState.CS] = selector;
         s.segBase[X86CpuState.CS] = 0;
+        cpu.cpu.setCodeMode(org.qemu.i386.cpu.X86Cpu.MODE_32);
     }
 }

@@ -32,6 +32,9 @@ public final class SystemCpu {
     private final MachineControl machine;
     private final int apicId;
     private volatile Thread thread;
+    /** Application processors wait for a STARTUP IPI: its vector, or -1 while none arrived. */
+    private volatile int startupVector = -1;
+    private volatile boolean waitingForStartup;
 
     int cr0 = CR0_PE | CR0_ET;
     int cr2;
@@ -77,6 +80,47 @@ public final class SystemCpu {
         }
     }
 
+    /** An application processor: holds in wait-for-SIPI until {@link #startup} (SDM vol. 3, 9.4.4). */
+    public void holdForStartup() {
+        waitingForStartup = true;
+    }
+
+    /** INIT IPI: a CPU that has not started yet goes (back) to wait-for-SIPI; a running one is not reset here. */
+    public void init() {
+        if (startupVector < 0) {
+            waitingForStartup = true;
+        }
+    }
+
+    /** STARTUP IPI: a CPU in wait-for-SIPI starts in real mode at vector * 4096; otherwise it is ignored. */
+    public void startup(int vector) {
+        if (waitingForStartup && startupVector < 0) {
+            startupVector = vector & 0xff;
+            wake();
+        }
+    }
+
+    /**
+     * Real mode at linear address vector * 4096. The translator fetches at eip without adding the
+     * CS base, so the CPU starts at 0000:(vector*4096) rather than (vector*256):0000 — the same
+     * linear address; code that reads CS or runs past 64 KiB would tell the difference.
+     */
+    private void enterRealModeAt(int vector) {
+        if (vector >= 0x10) {
+            throw new UnsupportedGuestFeature("STARTUP IPI vector 0x" + Integer.toHexString(vector)
+                    + ": application processors can start only below 64 KiB under TCG in this build");
+        }
+        X86CpuState s = cpu.state;
+        cr0 = CR0_ET;
+        s.setEflags(0);
+        s.eip = vector << 12;
+        for (int seg = 0; seg < 6; seg++) {
+            s.segSelector[seg] = 0;
+            s.segBase[seg] = 0;
+        }
+        cpu.setCodeMode(X86Cpu.MODE_16);
+    }
+
     /** Thread-safe: an interrupt request or a machine decision wants this CPU's attention. */
     public void wake() {
         cpu.requestExit();
@@ -101,6 +145,15 @@ public final class SystemCpu {
     public void run() {
         thread = Thread.currentThread();
         try {
+            if (waitingForStartup) {
+                while (!machine.finished() && startupVector < 0) {
+                    LockSupport.parkNanos(50_000_000L);
+                }
+                if (machine.finished()) {
+                    return;
+                }
+                enterRealModeAt(startupVector);
+            }
             while (!machine.finished()) {
                 if (interruptsEnabled() && interrupts.interruptPending()) {
                     deliver(interrupts.acknowledge(), -1);
@@ -182,6 +235,9 @@ public final class SystemCpu {
     private void deliverOnce(int vector, int errorCode) {
         X86CpuState s = cpu.state;
         GuestMemory m = cpu.memory;
+        if ((cr0 & CR0_PE) == 0) {
+            throw new UnsupportedGuestFeature("interrupt or exception " + vector + " in real mode is not supported under TCG in this build");
+        }
         int gateError = vector * 8 + 2;
         if (vector * 8 + 7 > idtLimit) {
             throw X86Trap.generalProtection(gateError);

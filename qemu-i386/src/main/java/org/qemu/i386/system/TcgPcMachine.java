@@ -18,20 +18,22 @@ import org.qemu.common.cli.LauncherException;
 import org.qemu.common.cli.MachineRequest;
 import org.qemu.common.hw.PhysicalMemory;
 import org.qemu.common.hw.intc.DualPic;
+import org.qemu.common.hw.intc.LocalApic;
 import org.qemu.common.hw.timer.Pit8254;
 import org.qemu.common.hw.virtio.block.BlockBackend;
 import org.qemu.common.memory.GuestMemory;
 
 /**
  * The PC under translation (TCG): the same {@link PcBoard} and devices qemu-kvm drives, plus
- * what KVM keeps in the kernel and an emulated PC must model (the 8259 pair, the 8254 timer),
- * and an x86 CPU translated in 32-bit protected mode. Reads top to bottom like KvmMachine:
+ * what KVM keeps in the kernel and an emulated PC must model (the 8259 pair, the 8254 timer,
+ * local APICs for INIT/SIPI), and x86 CPUs translated in 32-bit protected mode, one thread each. Reads top to bottom like KvmMachine:
  * check the request, lay out physical memory, build the board, load the kernel, run.
  */
 public final class TcgPcMachine implements MachineControl {
     private final MachineRequest request;
     private final CompletableFuture<Integer> outcome = new CompletableFuture<>();
     private volatile SystemCpu bootCpu;
+    private final List<SystemCpu> cpus = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private TcgPcMachine(MachineRequest request) {
         this.request = request;
@@ -48,9 +50,6 @@ public final class TcgPcMachine implements MachineControl {
 
     private int boot(OutputStream serialOutput) throws LauncherException {
         MachineBackends.checkRequest(request);
-        if (request.cpus() != 1) {
-            throw LauncherException.notBuilt("SMP under TCG (-smp " + request.cpus() + "): the TCG PC has one CPU");
-        }
         OutputStream console = MachineBackends.serialBackend(request.serial(), serialOutput);
         List<BlockBackend> disks = MachineBackends.openDisks(request.drives());
 
@@ -60,11 +59,12 @@ public final class TcgPcMachine implements MachineControl {
         PhysicalMemory physical = new PhysicalMemory(memory.segment().asSlice(0, ramBytes));
 
         DualPic pic = new DualPic(this::interruptRequested);
-        PcBoard board = new PcBoard(physical, 1, pic::line, () -> guestReset("guest reset through the i8042"), console, disks);
+        PcBoard board = new PcBoard(physical, request.cpus(), pic::line, () -> guestReset("guest reset through the i8042"), console, disks);
         pic.register(board.ioBus());
         Pit8254 pit = new Pit8254(pic.line(0));
         pit.register(board.ioBus());
-        memory.mapIo(ramBytes, memory.size() - ramBytes, new MmioBridge(board.mmioBus()));
+        MmioBridge mmio = new MmioBridge(board.mmioBus());
+        memory.mapIo(ramBytes, memory.size() - ramBytes, mmio);
 
         BootState boot;
         try {
@@ -75,13 +75,42 @@ public final class TcgPcMachine implements MachineControl {
         if (boot.mode() != BootState.Mode.PROTECTED_32) {
             throw LauncherException.notBuilt("booting a Linux kernel under TCG (64-bit long mode)");
         }
-        SystemCpu cpu = new SystemCpu(memory, board.ioBus(), new PicInterrupts(pic), this, 0);
-        cpu.enterMultiboot(boot.entry(), boot.eax(), boot.ebx(), PcMemoryMap.GDT, BootTables.GDT_LIMIT,
-                BootTables.CODE32_SELECTOR, BootTables.DATA_SELECTOR);
-        bootCpu = cpu;
+        LocalApic.IpiSender ipis = new LocalApic.IpiSender() {
+            @Override
+            public void init(int destination) {
+                if (destination < cpus.size()) {
+                    cpus.get(destination).init();
+                }
+            }
+
+            @Override
+            public void startup(int destination, int vector) {
+                if (destination < cpus.size()) {
+                    cpus.get(destination).startup(vector);
+                }
+            }
+        };
+        List<Thread> threads = new java.util.ArrayList<>();
+        for (int id = 0; id < request.cpus(); id++) {
+            InterruptSource intr = id == 0 ? new PicInterrupts(pic) : InterruptSource.NONE;
+            SystemCpu cpu = new SystemCpu(memory, board.ioBus(), intr, this, id);
+            LocalApic apic = new LocalApic(id, request.cpus(), ipis);
+            if (id == 0) {
+                cpu.enterMultiboot(boot.entry(), boot.eax(), boot.ebx(), PcMemoryMap.GDT, BootTables.GDT_LIMIT,
+                        BootTables.CODE32_SELECTOR, BootTables.DATA_SELECTOR);
+                bootCpu = cpu;
+            } else {
+                cpu.holdForStartup();
+            }
+            cpus.add(cpu);
+            threads.add(Thread.ofPlatform().daemon().name("vcpu" + id).unstarted(() -> {
+                mmio.bindCurrentThread(apic);
+                cpu.run();
+            }));
+        }
 
         StdioConsole.onStdin(board.serial(), () -> outcome.complete(0)).start();
-        Thread vcpu = Thread.ofPlatform().daemon().name("vcpu0").start(cpu::run);
+        threads.forEach(Thread::start);
         try {
             return outcome.get();
         } catch (InterruptedException e) {
@@ -91,9 +120,8 @@ public final class TcgPcMachine implements MachineControl {
             return 1;
         } finally {
             pit.close();
-            cpu.wake();
+            cpus.forEach(SystemCpu::wake);
             flush(console);
-            vcpu.interrupt();
         }
     }
 
@@ -125,10 +153,7 @@ public final class TcgPcMachine implements MachineControl {
             fatal(System.getProperty("qemu.program", "qemu-system-i386") + ": " + why
                     + "; rebooting is not implemented in this build (use -no-reboot)");
         }
-        SystemCpu cpu = bootCpu;
-        if (cpu != null) {
-            cpu.wake();
-        }
+        cpus.forEach(SystemCpu::wake);
     }
 
     @Override

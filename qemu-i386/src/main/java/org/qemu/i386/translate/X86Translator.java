@@ -68,7 +68,7 @@ public final class X86Translator {
             X86Op op;
             long next;
             try {
-                d.start(cur, 32);
+                d.start(cur, mode == X86Cpu.MODE_16 ? 16 : 32);
                 op = translateOne(d);
                 next = d.cursor();
             } catch (GuestMemoryFault f) {
