@@ -76,6 +76,22 @@ final class ArithmeticOps {
         }
     }
 
+    /** adc: the sum with the carry in, flags recorded (generated code calls this for register destinations). */
+    static int addWithCarry(X86CpuState s, int bits, int a, int b) {
+        int c = LazyFlags.carry(s);
+        int res = a + b + c;
+        LazyFlags.setAdd(s, bits, a, b, c, res);
+        return res;
+    }
+
+    /** sbb: the difference with the borrow in, flags recorded. */
+    static int subtractWithBorrow(X86CpuState s, int bits, int a, int b) {
+        int c = LazyFlags.carry(s);
+        int res = a - b - c;
+        LazyFlags.setSub(s, bits, a, b, c, res);
+        return res;
+    }
+
     /** xor r, r and sub r, r: zero without reading the register (a very common idiom). */
     static final class ZeroRegister implements X86Op {
         final Operand dst;

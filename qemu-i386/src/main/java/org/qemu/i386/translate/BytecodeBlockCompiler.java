@@ -37,33 +37,45 @@ public final class BytecodeBlockCompiler {
     private static final String MEMORY = Type.getInternalName(GuestMemory.class);
     private static final String FLAGS = Type.getInternalName(LazyFlags.class);
     private static final String OP = Type.getInternalName(X86Op.class);
-    private static final String OPERAND = Type.getInternalName(Operand.class);
-    private static final String STACK = Type.getInternalName(StackOps.class);
-    private static final String CONTEXT = Type.getInternalName(OpContext.class);
+    private static final String ARITHMETIC = Type.getInternalName(ArithmeticOps.class);
+    private static final String MULDIV = Type.getInternalName(MulDivOps.class);
+    private static final String SHIFT = Type.getInternalName(ShiftOps.class);
+            private static final String CONTEXT = Type.getInternalName(OpContext.class);
     private static final String SEQUENCE = Type.getInternalName(OpSequence.class);
 
     // locals of run()
     private static final int THIS = 0, CTX = 1, CPU_LOCAL = 2, STATE_LOCAL = 3, REGS = 4, MEM = 5, INDEX = 6,
-            A = 7, B = 8, RES = 9, ADDR = 10, VALUE = 12, THROWN = 13;
+            A = 7, B = 8, RES = 9, ADDR = 10, VALUE = 12, THROWN = 13, IN_FALLBACK = 14;
+    /** Guest registers EAX..EDI live in locals R0..R0+7 while the block runs. */
+    private static final int R0 = 15;
+    /** A long for imul's full product. */
+    private static final int PRODUCT = 23;
 
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
+    /** Registers whose local was written since the array was last in step (one bit per register). */
+    private int dirty;
     private long compiled;
     private long inlined;
     private long total;
     private long nanos;
+    private int largestClass;
 
     /** Compiles the ops of one block (one per guest instruction) into a new hidden class instance. */
     @SuppressWarnings("unchecked")
     public OpSequence<X86Cpu> compile(X86Op[] ops) {
         long start = System.nanoTime();
         int[] counts = new int[1];
-        byte[] bytes = generate(ops, counts);
+        byte[] bytes;
+        synchronized (this) {
+            bytes = generate(ops, counts);
+        }
         try {
             MethodHandles.Lookup hidden = lookup.defineHiddenClass(bytes, true);
             MethodHandle ctor = hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, Object[].class));
             OpSequence<X86Cpu> sequence = (OpSequence<X86Cpu>) ctor.invoke((Object[]) ops);
             synchronized (this) {
                 compiled++;
+                largestClass = Math.max(largestClass, bytes.length);
                 inlined += counts[0];
                 total += ops.length;
                 nanos += System.nanoTime() - start;
@@ -78,7 +90,7 @@ public final class BytecodeBlockCompiler {
 
     public synchronized String statistics() {
         return compiled + " blocks compiled (" + (compiled == 0 ? 0 : nanos / compiled / 1000) + " us each), "
-                + inlined + " of " + total + " instructions inline";
+                + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes";
     }
 
     private byte[] generate(X86Op[] ops, int[] inlineCount) {
@@ -140,6 +152,12 @@ public final class BytecodeBlockCompiler {
         mv.visitVarInsn(Opcodes.LSTORE, ADDR);
         mv.visitInsn(Opcodes.ICONST_0);
         mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+        mv.visitInsn(Opcodes.ICONST_0);
+        mv.visitVarInsn(Opcodes.ISTORE, IN_FALLBACK);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitVarInsn(Opcodes.LSTORE, PRODUCT);
+        reload(mv);
+        dirty = 0;
         mv.visitLabel(start);
         for (int i = 0; i < ops.length; i++) {
             if (i > 0) {
@@ -149,16 +167,32 @@ public final class BytecodeBlockCompiler {
             if (emitInline(mv, ops[i])) {
                 inlineCount[0]++;
             } else {
+                // the op works on the register array: bring it up to date, and reload what the op changed
+                flushDirty(mv);
+                push(mv, 1);
+                mv.visitVarInsn(Opcodes.ISTORE, IN_FALLBACK);
                 mv.visitVarInsn(Opcodes.ALOAD, THIS);
                 mv.visitFieldInsn(Opcodes.GETFIELD, NAME, "op" + i, opType);
                 mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
                 mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, OP, "exec", "(L" + CPU + ";)V", true);
+                push(mv, 0);
+                mv.visitVarInsn(Opcodes.ISTORE, IN_FALLBACK);
+                reload(mv);
             }
         }
+        flushDirty(mv);
         mv.visitLabel(end);
         mv.visitInsn(Opcodes.RETURN);
         mv.visitLabel(handler);
         mv.visitVarInsn(Opcodes.ASTORE, THROWN);
+        // a fault in inline code: the locals hold the state before the faulting instruction; in an op: the array does
+        Label arrayCurrent = new Label();
+        mv.visitVarInsn(Opcodes.ILOAD, IN_FALLBACK);
+        mv.visitJumpInsn(Opcodes.IFNE, arrayCurrent);
+        for (int r = 0; r < 8; r++) {
+            flush(mv, r);
+        }
+        mv.visitLabel(arrayCurrent);
         mv.visitVarInsn(Opcodes.ALOAD, CTX);
         mv.visitVarInsn(Opcodes.ILOAD, INDEX);
         mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, CONTEXT, "recordFaultingOp", "(I)V", true);
@@ -172,7 +206,7 @@ public final class BytecodeBlockCompiler {
 
     // ---- instruction emitters -------------------------------------------------------------
 
-    private static boolean emitInline(MethodVisitor mv, X86Op op) {
+    private boolean emitInline(MethodVisitor mv, X86Op op) {
         if (op instanceof ArithmeticOps.Binary b) {
             return emitBinary(mv, b);
         }
@@ -192,6 +226,41 @@ public final class BytecodeBlockCompiler {
         }
         if (op instanceof ArithmeticOps.Unary u) {
             return emitUnary(mv, u);
+        }
+        if (op instanceof ShiftOps.Shift sh && sh.bits == 32 && sh.dst instanceof Operand.Register
+                && sh.count instanceof Operand.Immediate count && (count.value & 31) != 0
+                && sh.kind != ShiftOps.RCL && sh.kind != ShiftOps.RCR) {
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            push(mv, sh.kind);
+            read(mv, sh.dst, false);
+            push(mv, count.value & 31);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, SHIFT, "shift32", "(L" + STATE + ";III)I", false);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            write(mv, sh.dst, false);
+            return true;
+        }
+        if (op instanceof MulDivOps.Multiply m && m.dst.bits != 8) {
+            read(mv, m.a, false);
+            if (m.dst.bits == 16) {
+                mv.visitInsn(Opcodes.I2S);
+            }
+            mv.visitInsn(Opcodes.I2L);
+            read(mv, m.b, false);
+            if (m.dst.bits == 16) {
+                mv.visitInsn(Opcodes.I2S);
+            }
+            mv.visitInsn(Opcodes.I2L);
+            mv.visitInsn(Opcodes.LMUL);
+            mv.visitVarInsn(Opcodes.LSTORE, PRODUCT);
+            mv.visitVarInsn(Opcodes.LLOAD, PRODUCT);
+            mv.visitInsn(Opcodes.L2I);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            write(mv, m.dst, false);
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            push(mv, m.dst.bits);
+            mv.visitVarInsn(Opcodes.LLOAD, PRODUCT);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MULDIV, "setMultiplyFlags", "(L" + STATE + ";IJ)V", false);
+            return true;
         }
         if (op instanceof MoveOps.Move m) {
             read(mv, m.src, false);
@@ -257,37 +326,58 @@ public final class BytecodeBlockCompiler {
             return true;
         }
         if (op instanceof ControlOps.Call c && c.indirectTarget == null) {
-            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
-            push(mv, c.bits);
             push(mv, c.returnAddress);
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, STACK, "push", "(L" + CPU + ";II)V", false);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            pushValue(mv, c.bits);
             setEip(mv, c.target);
             return true;
         }
         if (op instanceof StackOps.Push p) {
             read(mv, p.src, false);
             mv.visitVarInsn(Opcodes.ISTORE, VALUE);
-            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
-            push(mv, p.bits);
-            mv.visitVarInsn(Opcodes.ILOAD, VALUE);
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, STACK, "push", "(L" + CPU + ";II)V", false);
+            pushValue(mv, p.bits);
             return true;
         }
         if (op instanceof StackOps.Pop p && p.dst instanceof Operand.Register) {
-            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
-            push(mv, p.bits);
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, STACK, "pop", "(L" + CPU + ";I)I", false);
+            stackAddress(mv, 0);
+            mv.visitVarInsn(Opcodes.LSTORE, ADDR);
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+            mv.visitVarInsn(Opcodes.LLOAD, ADDR);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, p.bits == 16 ? "read16" : "read32", "(J)I", false);
             mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            adjustEsp(mv, p.bits / 8);
             write(mv, p.dst, false);
+            return true;
+        }
+        if (op instanceof ControlOps.Return ret) {
+            stackAddress(mv, 0);
+            mv.visitVarInsn(Opcodes.LSTORE, ADDR);
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+            mv.visitVarInsn(Opcodes.LLOAD, ADDR);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, ret.bits == 16 ? "read16" : "read32", "(J)I", false);
+            mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "eip", "I");
+            adjustEsp(mv, ret.bits / 8 + ret.release);
             return true;
         }
         return false;
     }
 
-    private static boolean emitBinary(MethodVisitor mv, ArithmeticOps.Binary b) {
+    private boolean emitBinary(MethodVisitor mv, ArithmeticOps.Binary b) {
         int kind = b.kind;
         if (kind == ArithmeticOps.ADC || kind == ArithmeticOps.SBB) {
-            return false;
+            if (!(b.dst instanceof Operand.Register)) {
+                return false; // the helper records flags before the store: keep memory destinations in the op
+            }
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            push(mv, b.bits);
+            read(mv, b.dst, false);
+            read(mv, b.src, false);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, ARITHMETIC, kind == ArithmeticOps.ADC ? "addWithCarry" : "subtractWithBorrow",
+                    "(L" + STATE + ";III)I", false);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            write(mv, b.dst, false);
+            return true;
         }
         boolean memoryDst = b.dst instanceof Operand.Memory;
         if (memoryDst) {
@@ -326,7 +416,7 @@ public final class BytecodeBlockCompiler {
         return true;
     }
 
-    private static boolean emitUnary(MethodVisitor mv, ArithmeticOps.Unary u) {
+    private boolean emitUnary(MethodVisitor mv, ArithmeticOps.Unary u) {
         boolean memoryDst = u.dst instanceof Operand.Memory;
         if (memoryDst) {
             address(mv, (Operand.Memory) u.dst);
@@ -410,17 +500,76 @@ public final class BytecodeBlockCompiler {
         mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "eip", "I");
     }
 
+    // ---- registers in locals ------------------------------------------------------------------
+
+    private static void flush(MethodVisitor mv, int reg) {
+        mv.visitVarInsn(Opcodes.ALOAD, REGS);
+        push(mv, reg);
+        mv.visitVarInsn(Opcodes.ILOAD, R0 + reg);
+        mv.visitInsn(Opcodes.IASTORE);
+    }
+
+    /** Stores the locals written since the last sync back into the register array. */
+    private void flushDirty(MethodVisitor mv) {
+        for (int r = 0; r < 8; r++) {
+            if ((dirty & (1 << r)) != 0) {
+                flush(mv, r);
+            }
+        }
+        dirty = 0;
+    }
+
+    private static void reload(MethodVisitor mv) {
+        for (int r = 0; r < 8; r++) {
+            mv.visitVarInsn(Opcodes.ALOAD, REGS);
+            push(mv, r);
+            mv.visitInsn(Opcodes.IALOAD);
+            mv.visitVarInsn(Opcodes.ISTORE, R0 + r);
+        }
+    }
+
+    /** Pushes the linear address esp + delta on the stack segment. */
+    private static void stackAddress(MethodVisitor mv, int delta) {
+        mv.visitVarInsn(Opcodes.ILOAD, R0 + X86CpuState.ESP);
+        if (delta != 0) {
+            push(mv, delta);
+            mv.visitInsn(Opcodes.IADD);
+        }
+        mv.visitInsn(Opcodes.I2L);
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "segBase", "[J");
+        push(mv, X86CpuState.SS);
+        mv.visitInsn(Opcodes.LALOAD);
+        mv.visitInsn(Opcodes.LADD);
+        mv.visitLdcInsn(0xffffffffL);
+        mv.visitInsn(Opcodes.LAND);
+    }
+
+    private void adjustEsp(MethodVisitor mv, int delta) {
+        mv.visitIincInsn(R0 + X86CpuState.ESP, delta);
+        dirty |= 1 << X86CpuState.ESP;
+    }
+
+    /** push of the VALUE local: the store first, esp only once it succeeded. */
+    private void pushValue(MethodVisitor mv, int bits) {
+        stackAddress(mv, -bits / 8);
+        mv.visitVarInsn(Opcodes.LSTORE, ADDR);
+        mv.visitVarInsn(Opcodes.ALOAD, MEM);
+        mv.visitVarInsn(Opcodes.LLOAD, ADDR);
+        mv.visitVarInsn(Opcodes.ILOAD, VALUE);
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, bits == 16 ? "write16" : "write32", "(JI)V", false);
+        adjustEsp(mv, -bits / 8);
+    }
+
     // ---- operands ---------------------------------------------------------------------------
 
     /** Pushes the operand's value (zero-extended). A memory operand uses the ADDR local when {@code addressInLocal}. */
-    private static void read(MethodVisitor mv, Operand o, boolean addressInLocal) {
+    private void read(MethodVisitor mv, Operand o, boolean addressInLocal) {
         if (o instanceof Operand.Immediate imm) {
             push(mv, imm.value);
         } else if (o instanceof Operand.Register r) {
             int reg = r.bits == 8 && r.reg >= 4 ? r.reg - 4 : r.reg;
-            mv.visitVarInsn(Opcodes.ALOAD, REGS);
-            push(mv, reg);
-            mv.visitInsn(Opcodes.IALOAD);
+            mv.visitVarInsn(Opcodes.ILOAD, R0 + reg);
             if (r.bits == 8) {
                 if (r.reg >= 4) {
                     push(mv, 8);
@@ -450,16 +599,31 @@ public final class BytecodeBlockCompiler {
     }
 
     /** Writes the VALUE local to the operand; a memory operand takes its address from ADDR when {@code addressInLocal}. */
-    private static void write(MethodVisitor mv, Operand o, boolean addressInLocal) {
+    private void write(MethodVisitor mv, Operand o, boolean addressInLocal) {
         if (o instanceof Operand.Register r) {
-            mv.visitVarInsn(Opcodes.ALOAD, REGS);
-            push(mv, r.reg);
-            mv.visitVarInsn(Opcodes.ILOAD, VALUE);
-            switch (r.bits) {
-                case 8 -> mv.visitMethodInsn(Opcodes.INVOKESTATIC, OPERAND, "setRegister8", "([III)V", false);
-                case 16 -> mv.visitMethodInsn(Opcodes.INVOKESTATIC, OPERAND, "setRegister16", "([III)V", false);
-                default -> mv.visitInsn(Opcodes.IASTORE);
+            int reg = r.bits == 8 && r.reg >= 4 ? r.reg - 4 : r.reg;
+            int keep = switch (r.bits) {
+                case 8 -> r.reg >= 4 ? ~0xff00 : ~0xff;
+                case 16 -> ~0xffff;
+                default -> 0;
+            };
+            if (keep == 0) {
+                mv.visitVarInsn(Opcodes.ILOAD, VALUE);
+            } else {
+                mv.visitVarInsn(Opcodes.ILOAD, R0 + reg);
+                mv.visitLdcInsn(keep);
+                mv.visitInsn(Opcodes.IAND);
+                mv.visitVarInsn(Opcodes.ILOAD, VALUE);
+                mv.visitLdcInsn(r.bits == 16 ? 0xffff : 0xff);
+                mv.visitInsn(Opcodes.IAND);
+                if (r.bits == 8 && r.reg >= 4) {
+                    push(mv, 8);
+                    mv.visitInsn(Opcodes.ISHL);
+                }
+                mv.visitInsn(Opcodes.IOR);
             }
+            mv.visitVarInsn(Opcodes.ISTORE, R0 + reg);
+            dirty |= 1 << reg;
         } else if (o instanceof Operand.Memory m) {
             mv.visitVarInsn(Opcodes.ALOAD, MEM);
             if (addressInLocal) {
@@ -480,18 +644,14 @@ public final class BytecodeBlockCompiler {
     }
 
     /** Pushes the int offset of a memory operand (what lea computes). */
-    private static void offset(MethodVisitor mv, Operand.Memory m) {
+    private void offset(MethodVisitor mv, Operand.Memory m) {
         push(mv, m.displacement);
         if (m.base >= 0) {
-            mv.visitVarInsn(Opcodes.ALOAD, REGS);
-            push(mv, m.base);
-            mv.visitInsn(Opcodes.IALOAD);
+            mv.visitVarInsn(Opcodes.ILOAD, R0 + m.base);
             mv.visitInsn(Opcodes.IADD);
         }
         if (m.index >= 0) {
-            mv.visitVarInsn(Opcodes.ALOAD, REGS);
-            push(mv, m.index);
-            mv.visitInsn(Opcodes.IALOAD);
+            mv.visitVarInsn(Opcodes.ILOAD, R0 + m.index);
             if (m.scale > 0) {
                 push(mv, m.scale);
                 mv.visitInsn(Opcodes.ISHL);
@@ -505,7 +665,7 @@ public final class BytecodeBlockCompiler {
     }
 
     /** Pushes the long linear address: (offset + segment base) mod 2^32. */
-    private static void address(MethodVisitor mv, Operand.Memory m) {
+    private void address(MethodVisitor mv, Operand.Memory m) {
         offset(mv, m);
         mv.visitInsn(Opcodes.I2L);
         mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);

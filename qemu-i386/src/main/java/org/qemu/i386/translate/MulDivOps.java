@@ -53,11 +53,17 @@ final class MulDivOps {
         }
     }
 
+    /** Flags of a truncating imul from the full product (generated code calls this). */
+    static void setMultiplyFlags(X86CpuState s, int bits, long product) {
+        boolean overflow = bits == 16 ? product != (short) product : product != (int) product;
+        LazyFlags.setResultCarryOverflow(s, bits, (int) product, overflow, overflow);
+    }
+
     /** imul r, r/m and imul r, r/m, imm: truncated signed product. */
     static final class Multiply implements X86Op {
-        private final Operand dst;
-        private final Operand a;
-        private final Operand b;
+        final Operand dst;
+        final Operand a;
+        final Operand b;
 
         Multiply(Operand dst, Operand a, Operand b) {
             this.dst = dst;

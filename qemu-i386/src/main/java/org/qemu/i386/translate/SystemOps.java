@@ -230,7 +230,8 @@ final class SystemOps {
                         if (kind == AAA) {
                             ax = ax + 0x106;
                         } else {
-                            ax = ((ax & 0xff) - 6 & 0xff) | (((ax >> 8) - 1) & 0xff) << 8;
+                            ax = (ax - 6) & 0xffff; // as the SDM says: the borrow of AL - 6 reaches AH, then AH - 1
+                            ax = (ax & 0xff) | (((ax >> 8) - 1) & 0xff) << 8;
                         }
                         cf = true;
                         af = true;

@@ -41,6 +41,8 @@ final class FormCatalogue {
         int eflags;
         final byte[] data = new byte[DATA_SIZE];
         int defined = ALL;
+        /** The i386 harness runs the snippet on this stack, inside the compared data buffer. */
+        int esp = DATA + 0x100;
 
         Builder(Random rnd) {
             this.rnd = rnd;
@@ -111,7 +113,7 @@ final class FormCatalogue {
         }
 
         TestCase build(String name) {
-            return new TestCase(name, code.toByteArray(), regs.clone(), eflags, data.clone(), defined);
+            return new TestCase(name, code.toByteArray(), regs.clone(), esp, eflags, data.clone(), defined);
         }
     }
 
@@ -141,7 +143,11 @@ final class FormCatalogue {
         return String.valueOf(bits);
     }
 
-    FormCatalogue() {
+    /** The forms both oracles can run; with {@code i386Only}, also those only a 32-bit CPU runs (qemu-i386 oracle). */
+    FormCatalogue(boolean i386Only) {
+        if (i386Only) {
+            i386Only();
+        }
         alu();
         unary();
         shifts();
@@ -151,6 +157,88 @@ final class FormCatalogue {
         conditions();
         strings();
         misc();
+    }
+
+
+    /** Forms that mean something else (or nothing) in 64-bit mode: only the qemu-i386 oracle runs them. */
+    private void i386Only() {
+        for (int bits : new int[] {16, 32}) {
+            int b = bits;
+            add("inc" + b + " r (40+r)", r -> {
+                int reg = r.nextInt(8);
+                return reg == 4 ? null : new Builder(r).bytes(prefix(b)).bytes(0x40 | reg).build("inc");
+            });
+            add("dec" + b + " r (48+r)", r -> {
+                int reg = r.nextInt(8);
+                return reg == 4 ? null : new Builder(r).bytes(prefix(b)).bytes(0x48 | reg).build("dec");
+            });
+            add("push" + b + " r", r -> {
+                int reg = r.nextInt(8);
+                return new Builder(r).bytes(prefix(b)).bytes(0x50 | reg).build("push");
+            });
+            add("pop" + b + " r", r -> {
+                int reg = r.nextInt(8);
+                return reg == 4 ? null : new Builder(r).bytes(prefix(b)).bytes(0x58 | reg).build("pop");
+            });
+            add("push" + b + " imm", r -> new Builder(r).bytes(prefix(b)).bytes(0x68).imm(b / 8, r.nextInt()).build("push"));
+            add("push" + b + " imm8", r -> new Builder(r).bytes(prefix(b)).bytes(0x6a).imm(1, r.nextInt()).build("push"));
+            add("push" + b + " m", r -> new Builder(r).bytes(prefix(b)).bytes(0xff).modrm(6, true, b).build("push"));
+            add("pop" + b + " m", r -> new Builder(r).bytes(prefix(b)).bytes(0x8f).modrm(0, true, b).build("pop"));
+            add("pusha" + b, r -> new Builder(r).bytes(prefix(b)).bytes(0x60).build("pusha"));
+            add("popa" + b, r -> new Builder(r).bytes(prefix(b)).bytes(0x61).build("popa"));
+            add("pushf" + b, r -> new Builder(r).bytes(prefix(b)).bytes(0x9c).build("pushf"));
+            add("popf" + b, r -> {
+                Builder x = new Builder(r).bytes(prefix(b)).bytes(0x9d);
+                // TF would single-step the harness and AC would fault its unaligned accesses: keep them clear
+                int flags = (r.nextInt() & (CF | PF | AF | ZF | SF | OF | DF)) | 0x2;
+                int off = x.esp - DATA;
+                x.data[off] = (byte) flags;
+                x.data[off + 1] = (byte) (flags >> 8);
+                x.data[off + 2] = 0;
+                x.data[off + 3] = 0;
+                return x.build("popf");
+            });
+            add("leave" + b, r -> {
+                Builder x = new Builder(r).bytes(prefix(b)).bytes(0xc9);
+                x.regs[EBP] = DATA + 0x100 + r.nextInt(64);
+                return x.build("leave");
+            });
+        }
+        for (int level : new int[] {0, 1, 2, 3}) {
+            int l = level;
+            add("enter level " + l, r -> {
+                Builder x = new Builder(r).bytes(0xc8).imm(2, r.nextInt(32)).imm(1, l);
+                x.regs[EBP] = DATA + 0x140 + r.nextInt(64);
+                return x.build("enter");
+            });
+        }
+        // call L; jmp over; L: ret  -- a call/ret round trip through the stack in the buffer
+        add("call/ret", r -> new Builder(r).bytes(0xe8).imm(4, 2).bytes(0xeb, 0x01, 0xc3).build("call"));
+        add("call/ret imm16", r -> new Builder(r).bytes(0xe8).imm(4, 2).bytes(0xeb, 0x03, 0xc2, 0x08, 0x00).build("call"));
+        add("call r/m indirect", r -> {
+            Builder x = new Builder(r).bytes(0xff, 0xd0 | 3, 0xeb, 0x01, 0xc3); // call ebx; jmp +1; ret
+            x.regs[EBX] = CODE + 4;
+            return x.build("call");
+        });
+        add("jmp r/m indirect", r -> {
+            Builder x = new Builder(r).bytes(0xff, 0xe0 | 6, 0xb0, 0x11); // jmp esi; mov al, 0x11
+            x.regs[ESI] = CODE + 4;
+            return x.build("jmp");
+        });
+        String[] bcd = {"daa", "das", "aaa", "aas"};
+        int[] bcdOps = {0x27, 0x2f, 0x37, 0x3f};
+        for (int k = 0; k < 4; k++) {
+            int kind = k;
+            add(bcd[k], r -> new Builder(r).bytes(bcdOps[kind]).undefined(kind < 2 ? OF : OF | SF | ZF | PF).build(bcd[kind]));
+        }
+        add("aam", r -> new Builder(r).bytes(0xd4, r.nextBoolean() ? 10 : r.nextInt(256)).undefined(OF | AF | CF).build("aam"));
+        add("aad", r -> new Builder(r).bytes(0xd5, r.nextBoolean() ? 10 : r.nextInt(256)).undefined(OF | AF | CF).build("aad"));
+        add("jcxz", r -> {
+            Builder x = new Builder(r).bytes(0x67, 0xe3, 2, 0xb0, 0x11);
+            x.regs[ECX] = r.nextBoolean() ? r.nextInt() & 0xffff0000 : r.nextInt();
+            return x.build("jcxz");
+        });
+        add("into", r -> new Builder(r).bytes(0xce).build("into"));
     }
 
     private static final String[] ALU = {"add", "or", "adc", "sbb", "and", "sub", "xor", "cmp"};
@@ -524,6 +612,12 @@ final class FormCatalogue {
         add("std;cld", r -> new Builder(r).bytes(0xfd, 0xfc).build("cld"));
         // a short dependent sequence: flags flow between instructions inside one block
         add("adc chain", r -> new Builder(r).bytes(0x01, 0xd8, 0x11, 0xca, 0x19, 0xf7, 0x0f, 0x92, 0xc0).build("chain"));
+        // rotates keep SF ZF AF PF of the operation before them: read them after a run of rotates
+        add("add+rol+ror+setcc", r -> new Builder(r).bytes(0x01, 0xd8, 0xc1, 0xc1, 0x03, 0xd1, 0xca, 0x0f, 0x94, 0xc0, 0x0f, 0x98, 0xc4,
+                0x0f, 0x92, 0xc3, 0x0f, 0x9a, 0xc7).build("chain"));
+        add("cmp+bt+setcc", r -> new Builder(r).bytes(0x39, 0xc8, 0x0f, 0xa3, 0xd3, 0x0f, 0x94, 0xc0, 0x0f, 0x92, 0xc4)
+                .undefined(OF | SF | AF | PF).build("chain"));
+        add("sub+rcl+adc", r -> new Builder(r).bytes(0x29, 0xd8, 0xd1, 0xd1, 0x11, 0xf2, 0x0f, 0x9c, 0xc3).undefined(OF | AF).build("chain"));
         add("cmp+sbb+setcc", r -> new Builder(r).bytes(0x39, 0xc8, 0x19, 0xd2, 0x0f, 0x9c, 0xc3, 0x0f, 0x47, 0xf7).build("chain"));
     }
 }

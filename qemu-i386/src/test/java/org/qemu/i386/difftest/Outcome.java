@@ -9,17 +9,18 @@ record Outcome(int trapSignal, int[] regs, int eflags, byte[] data) {
         return new Outcome(signal, null, 0, null);
     }
 
-    /** Parses a line of the native harness output. */
-    static Outcome parse(String line) {
+    /** Parses a harness output line: 7 registers (EAX ECX EDX EBX EBP ESI EDI), or 8 with ESP after EBX. */
+    static Outcome parse(String line, boolean withEsp) {
         String[] f = line.trim().split(" ");
         if (f[0].equals("TRAP")) {
             return trap(Integer.parseInt(f[1]));
         }
-        int[] regs = new int[7];
-        for (int i = 0; i < 7; i++) {
+        int n = withEsp ? 8 : 7;
+        int[] regs = new int[n];
+        for (int i = 0; i < n; i++) {
             regs[i] = Integer.parseUnsignedInt(f[i], 16);
         }
-        return new Outcome(0, regs, Integer.parseUnsignedInt(f[7], 16), HexFormat.of().parseHex(f[8]));
+        return new Outcome(0, regs, Integer.parseUnsignedInt(f[n], 16), HexFormat.of().parseHex(f[n + 1]));
     }
 
     /** Null when equal under {@code definedFlags}, else a description of the first difference. */
@@ -30,8 +31,9 @@ record Outcome(int trapSignal, int[] regs, int eflags, byte[] data) {
         if (trapSignal != 0) {
             return null;
         }
-        String[] names = {"eax", "ecx", "edx", "ebx", "ebp", "esi", "edi"};
-        for (int i = 0; i < 7; i++) {
+        String[] names = regs.length == 8 ? new String[] {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"}
+                : new String[] {"eax", "ecx", "edx", "ebx", "ebp", "esi", "edi"};
+        for (int i = 0; i < regs.length; i++) {
             if (regs[i] != other.regs[i]) {
                 return names[i] + " " + Integer.toHexString(regs[i]) + " vs " + Integer.toHexString(other.regs[i]);
             }

@@ -37,7 +37,7 @@ final class MiniLinux {
     private GuestTrap fatalTrap;
     private long syscalls;
 
-    record Result(int exitStatus, String stdout, GuestTrap trap, long syscalls) {
+    record Result(int exitStatus, String stdout, GuestTrap trap, long syscalls, String statistics) {
     }
 
     static Result run(byte[] elf, List<String> args, byte[] stdin, int compileThreshold) {
@@ -94,7 +94,8 @@ final class MiniLinux {
         if (pcLog != null) {
             pcLog.close();
         }
-        return new Result(exitStatus == null ? -1 : exitStatus, stdout.toString(StandardCharsets.UTF_8), fatalTrap, syscalls);
+        return new Result(exitStatus == null ? -1 : exitStatus, stdout.toString(StandardCharsets.UTF_8), fatalTrap, syscalls,
+                cpu.translationStatistics());
     }
 
     private void load(byte[] elf) {

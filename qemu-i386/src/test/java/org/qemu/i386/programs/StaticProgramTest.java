@@ -20,8 +20,11 @@ import org.junit.jupiter.api.Test;
  */
 class StaticProgramTest {
     private static final Path WORK = Path.of("target", "programs");
-    /** Where Debian's busybox-static:i386 was unpacked (dpkg -x); the busybox test skips without it. */
-    private static final Path BUSYBOX_I386 = Path.of(System.getProperty("qemu.test.busybox-i386", "/tmp/bb32/bin/busybox"));
+    /**
+     * Debian's busybox-static:i386 binary (apt-get download busybox-static:i386; dpkg -x it), from the
+     * environment variable QEMU_TEST_BUSYBOX_I386 or /tmp/bb32/bin/busybox; the busybox test skips without it.
+     */
+    private static final Path BUSYBOX_I386 = Path.of(System.getenv().getOrDefault("QEMU_TEST_BUSYBOX_I386", "/tmp/bb32/bin/busybox"));
 
     private static ProcessResult exec(byte[] stdin, String... command) throws Exception {
         Files.createDirectories(WORK);
