@@ -1,7 +1,5 @@
 package org.qemu.ppc.translate;
 
-import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.qemu.common.exec.CpuExit;
 import org.qemu.common.exec.GuestCpu;
 import org.qemu.common.exec.GuestTrap;
@@ -30,7 +28,6 @@ public final class PpcCpu implements GuestCpu {
     private final PpcBlock[] fast = new PpcBlock[FAST_SLOTS];
     private final PpcRegion[] regionTable = new PpcRegion[REGION_SLOTS];
     private final boolean regionsEnabled = !Boolean.getBoolean("qemu.ppc.noRegions");
-    private final AtomicBoolean exitRequested = new AtomicBoolean();
     private volatile boolean exitPending;
     private GuestTrap lastTrap;
 
@@ -57,7 +54,6 @@ public final class PpcCpu implements GuestCpu {
                 if (exitPending) {
                     exitPending = false;
                     s.interruptRequested = false;
-                    exitRequested.set(false);
                     s.pc = pc;
                     return CpuExit.EXIT_REQUEST;
                 }
@@ -119,7 +115,6 @@ public final class PpcCpu implements GuestCpu {
 
     @Override
     public void requestExit() {
-        exitRequested.set(true);
         exitPending = true;
         state.interruptRequested = true;
     }
