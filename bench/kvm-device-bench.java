@@ -7,7 +7,7 @@ import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.qemu.common.hw.GuestMemory;
+import org.qemu.common.hw.PhysicalMemory;
 import org.qemu.common.hw.IoPortBus;
 import org.qemu.common.hw.legacy.Serial16550;
 import org.qemu.common.hw.pci.PciHostBridge;
@@ -30,7 +30,7 @@ public class KvmDeviceBench {
         Path image = Files.createTempFile("kvm-bench", ".img");
         Files.write(image, new byte[16 << 20]);
         try (Arena arena = Arena.ofConfined()) {
-            GuestMemory mem = new GuestMemory(arena.allocate(8 << 20, 4096));
+            PhysicalMemory mem = new PhysicalMemory(arena.allocate(8 << 20, 4096));
             PciHostBridge pci = new PciHostBridge(io);
             io.register(0xcf8, 8, pci);
             VirtioBlock blk = new VirtioBlock(mem, new FileBlockBackend(image, false), "bench");

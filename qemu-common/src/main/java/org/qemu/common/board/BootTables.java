@@ -1,6 +1,6 @@
 package org.qemu.common.board;
 
-import org.qemu.common.hw.GuestMemory;
+import org.qemu.common.hw.PhysicalMemory;
 
 /**
  * The descriptor table and page tables a boot loader leaves behind: a flat GDT whose selectors
@@ -22,7 +22,7 @@ public final class BootTables {
     private BootTables() {
     }
 
-    public static void writeGdt(GuestMemory memory, boolean longMode) {
+    public static void writeGdt(PhysicalMemory memory, boolean longMode) {
         long[] entries = gdtEntries(longMode);
         for (int i = 0; i < entries.length; i++) {
             memory.write64(PcMemoryMap.GDT + 8L * i, entries[i]);
@@ -30,7 +30,7 @@ public final class BootTables {
     }
 
     /** Writes PML4, PDPT and four page directories; returns the CR3 value. */
-    public static long writeIdentityPageTables(GuestMemory memory) {
+    public static long writeIdentityPageTables(PhysicalMemory memory) {
         memory.slice(PcMemoryMap.PML4, 0x6000).fill((byte) 0);
         memory.write64(PcMemoryMap.PML4, PcMemoryMap.PDPT | 0x3);
         for (int d = 0; d < 4; d++) {

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
-import org.qemu.common.hw.GuestMemory;
+import org.qemu.common.hw.PhysicalMemory;
 
 /**
  * Linux bzImage through the 64-bit boot protocol (Documentation/arch/x86/boot.rst): the
@@ -50,7 +50,7 @@ public final class LinuxLoader {
         return new String(image, at, end - at, StandardCharsets.US_ASCII);
     }
 
-    public static BootState load(byte[] image, byte[] initrd, String cmdline, GuestMemory memory) throws BootException {
+    public static BootState load(byte[] image, byte[] initrd, String cmdline, PhysicalMemory memory) throws BootException {
         if (!isBzImage(image)) {
             throw new BootException("not a Linux bzImage (no HdrS signature at 0x202)");
         }

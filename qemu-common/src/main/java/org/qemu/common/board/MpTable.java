@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
-import org.qemu.common.hw.GuestMemory;
+import org.qemu.common.hw.PhysicalMemory;
 
 /**
  * An Intel MultiProcessor Specification 1.4 table: how a kernel without ACPI learns the CPUs
@@ -24,7 +24,7 @@ public final class MpTable {
      * Writes the floating pointer and configuration table at {@code address}; {@code pciIrqs}
      * maps PCI slots to the IOAPIC pin their INTA is wired to (index = slot, -1 = empty).
      */
-    public static void write(GuestMemory memory, long address, int cpus, int ioapicId, int[] pciIrqs) {
+    public static void write(PhysicalMemory memory, long address, int cpus, int ioapicId, int[] pciIrqs) {
         ByteArrayOutputStream entries = new ByteArrayOutputStream();
         int count = 0;
         for (int cpu = 0; cpu < cpus; cpu++) {

@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
-import org.qemu.common.hw.GuestMemory;
+import org.qemu.common.hw.PhysicalMemory;
 
 /**
  * Multiboot (version 1) ELF32 kernels: PT_LOAD segments at their physical addresses, an info
@@ -40,7 +40,7 @@ public final class MultibootLoader {
         return -1;
     }
 
-    public static BootState load(byte[] image, String cmdline, GuestMemory memory) throws BootException {
+    public static BootState load(byte[] image, String cmdline, PhysicalMemory memory) throws BootException {
         int header = headerOffset(image);
         if (header < 0) {
             throw new BootException("no multiboot header in the first 8 KiB");
@@ -92,7 +92,7 @@ public final class MultibootLoader {
         return new BootState(BootState.Mode.PROTECTED_32, entry, BOOTLOADER_MAGIC, info, 0, 0);
     }
 
-    private static long writeInfo(String cmdline, GuestMemory memory) {
+    private static long writeInfo(String cmdline, PhysicalMemory memory) {
         long info = PcMemoryMap.MULTIBOOT_INFO;
         long strings = info + 0x100;
         long mmap = info + 0x200;

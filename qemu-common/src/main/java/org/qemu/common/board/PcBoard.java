@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
 
-import org.qemu.common.hw.GuestMemory;
+import org.qemu.common.hw.PhysicalMemory;
 import org.qemu.common.hw.InterruptLine;
 import org.qemu.common.hw.IoPortBus;
 import org.qemu.common.hw.MmioBus;
@@ -19,13 +19,14 @@ import org.qemu.common.hw.legacy.I8042;
 import org.qemu.common.hw.legacy.PostCodePort;
 import org.qemu.common.hw.legacy.Serial16550;
 import org.qemu.common.hw.pci.PciHostBridge;
+import org.qemu.common.hw.pci.PiixIsaBridge;
 import org.qemu.common.hw.virtio.VirtioPciLegacy;
 import org.qemu.common.hw.virtio.block.BlockBackend;
 import org.qemu.common.hw.virtio.block.VirtioBlock;
 
 /**
  * The PC every x86 system emulator shares: COM1, the i8042 reset line, CMOS clock, port 0x80,
- * a PCI host bridge with virtio-blk disks, an MP table, and the kernel loaders. The interrupt
+ * a PCI host bridge (slot 0) and PIIX3 ISA bridge (slot 1) with virtio-blk disks from slot 2, an MP table, and the kernel loaders. The interrupt
  * controller (PIC/IOAPIC) is not here: the accelerator supplies the lines ({@code gsi}), so KVM
  * can use its in-kernel irqchip and an emulated PC its own.
  */
@@ -33,7 +34,7 @@ public final class PcBoard {
     private static final int FIRST_VIRTIO_IO = 0xc000;
     private static final int[] PCI_IRQS = {10, 11};
 
-    private final GuestMemory memory;
+    private final PhysicalMemory memory;
     private final int cpus;
     private final IoPortBus ioBus = new IoPortBus();
     private final MmioBus mmioBus = new MmioBus();
@@ -42,7 +43,7 @@ public final class PcBoard {
     private final List<VirtioBlock> disks = new ArrayList<>();
     private final int[] pciSlotIrqs = new int[32];
 
-    public PcBoard(GuestMemory memory, int cpus, IntFunction<InterruptLine> gsi, Runnable resetLine,
+    public PcBoard(PhysicalMemory memory, int cpus, IntFunction<InterruptLine> gsi, Runnable resetLine,
             OutputStream serialOutput, List<BlockBackend> diskBackends) {
         this.memory = memory;
         this.cpus = cpus;
@@ -56,6 +57,7 @@ public final class PcBoard {
         ioBus.register(PostCodePort.PORT, 1, postCode);
         PciHostBridge pci = new PciHostBridge(ioBus);
         ioBus.register(PciHostBridge.BASE, PciHostBridge.LENGTH, pci);
+        pci.plug(new PiixIsaBridge());
         int index = 0;
         for (BlockBackend backend : diskBackends) {
             int irq = PCI_IRQS[index % PCI_IRQS.length];
@@ -82,7 +84,7 @@ public final class PcBoard {
         return serial;
     }
 
-    public GuestMemory memory() {
+    public PhysicalMemory memory() {
         return memory;
     }
 

@@ -29,6 +29,11 @@ public final class GuestMemory implements AutoCloseable {
     public static final byte CODE = 8;
     /** The page is mapped (possibly with no access at all: PROT_NONE). */
     private static final byte MAPPED = 16;
+    /**
+     * System mode: device registers, not RAM. The page has no READ/WRITE/EXEC bit, so the one
+     * protection test of the fast path fails and the slow path hands the access to {@link #ioHandler}.
+     */
+    private static final byte IO = 32;
 
     private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -45,6 +50,7 @@ public final class GuestMemory implements AutoCloseable {
     private final MemorySegment space;
     private final byte[] protection;
     private volatile CodeWriteListener codeWriteListener = page -> { };
+    private volatile IoHandler ioHandler;
 
     /** Reserves a guest address space of {@code 2^addressBits} bytes, nothing mapped yet. */
     public GuestMemory(int addressBits) {
@@ -84,6 +90,19 @@ public final class GuestMemory implements AutoCloseable {
         HostMemory.discard(space.asSlice(first << PAGE_SHIFT, (end - first) << PAGE_SHIFT));
         for (long p = first; p < end; p++) {
             protection[(int) p] = (byte) ((prot & (READ | WRITE | EXEC)) | MAPPED);
+        }
+    }
+
+    /**
+     * System mode: makes {@code [address, address+length)} (page-rounded) device space. Loads and
+     * stores there go to {@code handler}; fetching code from it faults.
+     */
+    public void mapIo(long address, long length, IoHandler handler) {
+        long first = pageOf(address);
+        long end = pageEnd(address, length);
+        this.ioHandler = handler;
+        for (long p = first; p < end; p++) {
+            protection[(int) p] = IO | MAPPED;
         }
     }
 
@@ -173,15 +192,25 @@ public final class GuestMemory implements AutoCloseable {
 
     // ---- checks ----------------------------------------------------------------------
 
-    private void checkRead(long address, int bytes) {
+    /** True for RAM the caller may read directly; false for an IO page (the caller asks {@link #ioHandler}). */
+    private boolean checkRead(long address, int bytes) {
         if (address < 0 || address > size - bytes) {
             throw new GuestMemoryFault(address, GuestMemoryFault.Access.READ, false);
         }
         int p1 = protection[(int) (address >>> PAGE_SHIFT)];
         int p2 = protection[(int) ((address + bytes - 1) >>> PAGE_SHIFT)];
         if ((p1 & p2 & READ) == 0) {
-            readFault(address, bytes);
+            return readSlowPath(address, bytes, p1);
         }
+        return true;
+    }
+
+    private boolean readSlowPath(long address, int bytes, int firstPageProtection) {
+        if ((firstPageProtection & IO) != 0) {
+            return false;
+        }
+        readFault(address, bytes);
+        return true;
     }
 
     private void readFault(long address, int bytes) {
@@ -190,18 +219,23 @@ public final class GuestMemory implements AutoCloseable {
         throw new GuestMemoryFault(bad, GuestMemoryFault.Access.READ, isMappedPage(bad >>> PAGE_SHIFT));
     }
 
-    private void checkWrite(long address, int bytes) {
+    /** True for RAM the caller may write directly; false for an IO page (the caller tells {@link #ioHandler}). */
+    private boolean checkWrite(long address, int bytes) {
         if (address < 0 || address > size - bytes) {
             throw new GuestMemoryFault(address, GuestMemoryFault.Access.WRITE, false);
         }
         int p1 = protection[(int) (address >>> PAGE_SHIFT)];
         int p2 = protection[(int) ((address + bytes - 1) >>> PAGE_SHIFT)];
         if (((p1 | p2) & CODE) != 0 || (p1 & p2 & WRITE) == 0) {
-            writeSlowPath(address, bytes);
+            return writeSlowPath(address, bytes, p1);
         }
+        return true;
     }
 
-    private void writeSlowPath(long address, int bytes) {
+    private boolean writeSlowPath(long address, int bytes, int firstPageProtection) {
+        if ((firstPageProtection & IO) != 0) {
+            return false;
+        }
         long firstPage = address >>> PAGE_SHIFT;
         long lastPage = (address + bytes - 1) >>> PAGE_SHIFT;
         for (long p = firstPage; p <= lastPage; p++) {
@@ -217,6 +251,15 @@ public final class GuestMemory implements AutoCloseable {
                 codeWriteListener.codeWritten(p);
             }
         }
+        return true;
+    }
+
+    private long ioRead(long address, int bytes) {
+        return ioHandler.read(address, bytes);
+    }
+
+    private void ioWrite(long address, int bytes, long value) {
+        ioHandler.write(address, bytes, value);
     }
 
     /** Checks that guest code may be fetched from {@code address} (EXEC permission). */
@@ -237,10 +280,9 @@ public final class GuestMemory implements AutoCloseable {
         }
         for (long p = address >>> PAGE_SHIFT, end = (address + length - 1) >>> PAGE_SHIFT; p <= end; p++) {
             long a = Math.max(address, p << PAGE_SHIFT);
-            if (write) {
-                checkWrite(a, 1);
-            } else {
-                checkRead(a, 1);
+            if (write ? !checkWrite(a, 1) : !checkRead(a, 1)) {
+                // bulk copies (host calls, DMA by the runtime) reach RAM only
+                throw new GuestMemoryFault(a, write ? GuestMemoryFault.Access.WRITE : GuestMemoryFault.Access.READ, true);
             }
         }
     }
@@ -248,74 +290,109 @@ public final class GuestMemory implements AutoCloseable {
     // ---- little-endian accessors ---------------------------------------------------
 
     public int read8(long address) {
-        checkRead(address, 1);
+        if (!checkRead(address, 1)) {
+            return (int) ioRead(address, 1) & 0xff;
+        }
         return space.get(ValueLayout.JAVA_BYTE, address) & 0xff;
     }
 
     public int read16(long address) {
-        checkRead(address, 2);
+        if (!checkRead(address, 2)) {
+            return (int) ioRead(address, 2) & 0xffff;
+        }
         return space.get(LE16, address) & 0xffff;
     }
 
     public int read32(long address) {
-        checkRead(address, 4);
+        if (!checkRead(address, 4)) {
+            return (int) ioRead(address, 4);
+        }
         return space.get(LE32, address);
     }
 
     public long read64(long address) {
-        checkRead(address, 8);
+        if (!checkRead(address, 8)) {
+            return ioRead(address, 8);
+        }
         return space.get(LE64, address);
     }
 
     public void write8(long address, int value) {
-        checkWrite(address, 1);
+        if (!checkWrite(address, 1)) {
+            ioWrite(address, 1, value & 0xff);
+            return;
+        }
         space.set(ValueLayout.JAVA_BYTE, address, (byte) value);
     }
 
     public void write16(long address, int value) {
-        checkWrite(address, 2);
+        if (!checkWrite(address, 2)) {
+            ioWrite(address, 2, value & 0xffff);
+            return;
+        }
         space.set(LE16, address, (short) value);
     }
 
     public void write32(long address, int value) {
-        checkWrite(address, 4);
+        if (!checkWrite(address, 4)) {
+            ioWrite(address, 4, value & 0xffffffffL);
+            return;
+        }
         space.set(LE32, address, value);
     }
 
     public void write64(long address, long value) {
-        checkWrite(address, 8);
+        if (!checkWrite(address, 8)) {
+            ioWrite(address, 8, value);
+            return;
+        }
         space.set(LE64, address, value);
     }
 
     // ---- big-endian accessors --------------------------------------------------------
 
     public int read16be(long address) {
-        checkRead(address, 2);
+        if (!checkRead(address, 2)) {
+            return Short.reverseBytes((short) ioRead(address, 2)) & 0xffff;
+        }
         return space.get(BE16, address) & 0xffff;
     }
 
     public int read32be(long address) {
-        checkRead(address, 4);
+        if (!checkRead(address, 4)) {
+            return Integer.reverseBytes((int) ioRead(address, 4));
+        }
         return space.get(BE32, address);
     }
 
     public long read64be(long address) {
-        checkRead(address, 8);
+        if (!checkRead(address, 8)) {
+            return Long.reverseBytes(ioRead(address, 8));
+        }
         return space.get(BE64, address);
     }
 
     public void write16be(long address, int value) {
-        checkWrite(address, 2);
+        if (!checkWrite(address, 2)) {
+            ioWrite(address, 2, Short.reverseBytes((short) value) & 0xffff);
+            return;
+        }
         space.set(BE16, address, (short) value);
     }
 
     public void write32be(long address, int value) {
-        checkWrite(address, 4);
+        if (!checkWrite(address, 4)) {
+            ioWrite(address, 4, Integer.reverseBytes(value) & 0xffffffffL);
+            return;
+        }
         space.set(BE32, address, value);
     }
 
     public void write64be(long address, long value) {
-        checkWrite(address, 8);
+        if (!checkWrite(address, 8)) {
+            ioWrite(address, 8, Long.reverseBytes(value));
+            return;
+        }
         space.set(BE64, address, value);
     }
 
@@ -368,6 +445,13 @@ public final class GuestMemory implements AutoCloseable {
     @Override
     public void close() {
         HostMemory.release(space);
+    }
+
+    /** System mode: the devices behind {@link #mapIo} pages (values are little-endian, {@code size} bytes). */
+    public interface IoHandler {
+        long read(long address, int size);
+
+        void write(long address, int size, long value);
     }
 
     /** Told when a guest write lands on a page holding translated code. */

@@ -8,14 +8,14 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.qemu.common.hw.GuestMemory;
+import org.qemu.common.hw.PhysicalMemory;
 
 /** The MP table read back the way the MultiProcessor Specification 1.4 (chapter 4) tells an OS to. */
 class MpTableTest {
     @Test
     void floatingPointerAndConfigurationTableAreValid() {
         try (Arena arena = Arena.ofConfined()) {
-            GuestMemory memory = new GuestMemory(arena.allocate(2 << 20, 4096));
+            PhysicalMemory memory = new PhysicalMemory(arena.allocate(2 << 20, 4096));
             int[] pci = new int[32];
             Arrays.fill(pci, -1);
             pci[1] = 10;

@@ -23,6 +23,8 @@ import org.qemu.i386.translate.X86Translator;
 public final class X86Cpu implements GuestCpu, OpContext {
     /** Code segment default size: the mode flag that changes decoding. */
     public static final int MODE_32 = 0;
+    /** System mode: a 16-bit code segment (real mode, e.g. an application processor's start-up code). */
+    public static final int MODE_16 = 1;
 
     private static final Map<GuestMemory, Shared> SHARED = new WeakHashMap<>();
 
@@ -35,6 +37,8 @@ public final class X86Cpu implements GuestCpu, OpContext {
     private GuestTrap lastTrap;
     private int faultingOp;
     private java.util.function.LongConsumer blockListener;
+    private Object systemContext;
+    private int codeMode = MODE_32;
 
     /** The cache and compiler one address space's CPUs share. */
     private static final class Shared {
@@ -43,18 +47,45 @@ public final class X86Cpu implements GuestCpu, OpContext {
         final BytecodeBlockCompiler compiler = new BytecodeBlockCompiler();
         volatile int compileThreshold = Integer.getInteger("qemu.tcg.compile-threshold", X86Block.DEFAULT_COMPILE_THRESHOLD);
 
-        Shared(GuestMemory memory) {
+        Shared(GuestMemory memory, org.qemu.i386.translate.SystemTranslator system) {
             cache = new TranslationCache<>(memory);
-            translator = new X86Translator(memory);
+            translator = system == null ? new X86Translator(memory) : new X86Translator(memory, system);
         }
     }
 
     public X86Cpu(GuestMemory memory, X86CpuState state) {
+        this(memory, state, null);
+    }
+
+    /**
+     * A CPU whose privileged instructions {@code system} translates (system mode; null: user mode).
+     * CPUs over one memory share the first one's translator.
+     */
+    public X86Cpu(GuestMemory memory, X86CpuState state, org.qemu.i386.translate.SystemTranslator system) {
         this.memory = memory;
         this.state = state;
         synchronized (SHARED) {
-            this.shared = SHARED.computeIfAbsent(memory, Shared::new);
+            this.shared = SHARED.computeIfAbsent(memory, m -> new Shared(m, system));
         }
+    }
+
+    /** System mode: the machine's per-CPU state (control registers, interrupt pin) that system ops reach. */
+    public Object systemContext() {
+        return systemContext;
+    }
+
+    public void setSystemContext(Object context) {
+        this.systemContext = context;
+    }
+
+    /** System mode: the default operand and address size of the code segment ({@link #MODE_32} or {@link #MODE_16}). */
+    public void setCodeMode(int mode) {
+        this.codeMode = mode;
+    }
+
+    /** Called by an op (system mode: hlt): ends the run with {@code exit} once the block finishes. */
+    public void endRunWith(CpuExit exit) {
+        pendingExit = exit;
     }
 
     /** A new CPU for a clone()d thread or fork()ed child: a copy of this state over {@code memory}. */
@@ -97,12 +128,13 @@ public final class X86Cpu implements GuestCpu, OpContext {
                 return CpuExit.EXIT_REQUEST;
             }
             long pc = s.eip & 0xffffffffL;
-            X86Block block = prev == null ? null : (X86Block) prev.successor(pc, MODE_32);
+            int mode = codeMode;
+            X86Block block = prev == null ? null : (X86Block) prev.successor(pc, mode);
             if (block == null) {
-                block = shared.cache.lookup(pc, MODE_32);
+                block = shared.cache.lookup(pc, mode);
                 if (block == null) {
                     try {
-                        block = shared.translator.translate(pc, MODE_32);
+                        block = shared.translator.translate(pc, mode);
                     } catch (GuestMemoryFault f) {
                         lastTrap = memoryTrap(f);
                         return CpuExit.TRAP;

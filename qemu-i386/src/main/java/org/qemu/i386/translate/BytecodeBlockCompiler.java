@@ -39,6 +39,7 @@ public final class BytecodeBlockCompiler {
     private static final String OP = Type.getInternalName(X86Op.class);
     private static final String ARITHMETIC = Type.getInternalName(ArithmeticOps.class);
     private static final String MULDIV = Type.getInternalName(MulDivOps.class);
+    private static final String SHIFT = Type.getInternalName(ShiftOps.class);
             private static final String CONTEXT = Type.getInternalName(OpContext.class);
     private static final String SEQUENCE = Type.getInternalName(OpSequence.class);
 
@@ -57,6 +58,7 @@ public final class BytecodeBlockCompiler {
     private long inlined;
     private long total;
     private long nanos;
+    private int largestClass;
 
     /** Compiles the ops of one block (one per guest instruction) into a new hidden class instance. */
     @SuppressWarnings("unchecked")
@@ -73,6 +75,7 @@ public final class BytecodeBlockCompiler {
             OpSequence<X86Cpu> sequence = (OpSequence<X86Cpu>) ctor.invoke((Object[]) ops);
             synchronized (this) {
                 compiled++;
+                largestClass = Math.max(largestClass, bytes.length);
                 inlined += counts[0];
                 total += ops.length;
                 nanos += System.nanoTime() - start;
@@ -87,7 +90,7 @@ public final class BytecodeBlockCompiler {
 
     public synchronized String statistics() {
         return compiled + " blocks compiled (" + (compiled == 0 ? 0 : nanos / compiled / 1000) + " us each), "
-                + inlined + " of " + total + " instructions inline";
+                + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes";
     }
 
     private byte[] generate(X86Op[] ops, int[] inlineCount) {
@@ -223,6 +226,18 @@ public final class BytecodeBlockCompiler {
         }
         if (op instanceof ArithmeticOps.Unary u) {
             return emitUnary(mv, u);
+        }
+        if (op instanceof ShiftOps.Shift sh && sh.bits == 32 && sh.dst instanceof Operand.Register
+                && sh.count instanceof Operand.Immediate count && (count.value & 31) != 0
+                && sh.kind != ShiftOps.RCL && sh.kind != ShiftOps.RCR) {
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            push(mv, sh.kind);
+            read(mv, sh.dst, false);
+            push(mv, count.value & 31);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, SHIFT, "shift32", "(L" + STATE + ";III)I", false);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            write(mv, sh.dst, false);
+            return true;
         }
         if (op instanceof MulDivOps.Multiply m && m.dst.bits != 8) {
             read(mv, m.a, false);

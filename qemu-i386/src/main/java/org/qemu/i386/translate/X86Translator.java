@@ -29,6 +29,8 @@ public final class X86Translator {
 
     private final GuestMemory memory;
     private final CoprocessorTranslator coprocessor;
+    /** Null in user mode. */
+    private final SystemTranslator system;
     private long blocks;
     private long instructions;
     private long nanos;
@@ -38,8 +40,18 @@ public final class X86Translator {
     }
 
     public X86Translator(GuestMemory memory, CoprocessorTranslator coprocessor) {
+        this(memory, coprocessor, null);
+    }
+
+    /** A translator for system mode: {@code system} translates the privileged instructions. */
+    public X86Translator(GuestMemory memory, SystemTranslator system) {
+        this(memory, ServiceLoader.load(CoprocessorTranslator.class).findFirst().orElse(null), system);
+    }
+
+    private X86Translator(GuestMemory memory, CoprocessorTranslator coprocessor, SystemTranslator system) {
         this.memory = memory;
         this.coprocessor = coprocessor;
+        this.system = system;
     }
 
     /** Translates the block at {@code pc}; a fetch fault on its first instruction propagates. */
@@ -56,7 +68,7 @@ public final class X86Translator {
             X86Op op;
             long next;
             try {
-                d.start(cur, 32);
+                d.start(cur, mode == X86Cpu.MODE_16 ? 16 : 32);
                 op = translateOne(d);
                 next = d.cursor();
             } catch (GuestMemoryFault f) {
@@ -166,6 +178,12 @@ public final class X86Translator {
     private X86Op translateOne(X86Decoder d) {
         int op = d.readPrefixes();
         int v = d.operandBits();
+        if (system != null) {
+            X86Op privileged = system.translate(op, d, v);
+            if (privileged != null) {
+                return privileged;
+            }
+        }
         if (op >= 0x100) {
             return translateTwoByte(d, op, v);
         }

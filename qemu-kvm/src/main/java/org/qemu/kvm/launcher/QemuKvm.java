@@ -23,7 +23,7 @@ public final class QemuKvm extends SystemLauncher {
         List<String> accelerators = request.accelerators();
         for (int i = 0; i < accelerators.size(); i++) {
             if (accelerators.get(i).equals("tcg")) {
-                throw LauncherException.notBuilt("TCG system emulation (-accel tcg)");
+                return TcgFallback.run(request);
             }
             try {
                 return KvmMachine.run(request, KvmMachine.stdout());
@@ -33,6 +33,8 @@ public final class QemuKvm extends SystemLauncher {
                 if (i == accelerators.size() - 1) {
                     throw new LauncherException("failed to initialize kvm: " + e.getMessage());
                 }
+                System.err.println("qemu-kvm: failed to initialize kvm: " + e.getMessage());
+                System.err.println("qemu-kvm: falling back to " + accelerators.get(i + 1));
             }
         }
         throw new LauncherException("no accelerator found");

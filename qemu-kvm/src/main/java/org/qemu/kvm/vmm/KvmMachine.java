@@ -2,25 +2,21 @@ package org.qemu.kvm.vmm;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.qemu.common.board.BootException;
 import org.qemu.common.board.BootState;
+import org.qemu.common.board.MachineBackends;
 import org.qemu.common.board.PcBoard;
-import org.qemu.common.board.PcMemoryMap;
 import org.qemu.common.board.StdioConsole;
 import org.qemu.common.cli.LauncherException;
 import org.qemu.common.cli.MachineRequest;
-import org.qemu.common.cli.SystemLauncher.DriveSpec;
-import org.qemu.common.hw.GuestMemory;
+import org.qemu.common.hw.PhysicalMemory;
 import org.qemu.common.hw.virtio.block.BlockBackend;
-import org.qemu.common.hw.virtio.block.FileBlockBackend;
 import org.qemu.kvm.sys.ErrnoException;
 import org.qemu.kvm.sys.Kvm;
 import org.qemu.kvm.sys.KvmVcpu;
@@ -58,30 +54,21 @@ public final class KvmMachine {
     }
 
     private int boot(OutputStream serialOutput) throws LauncherException, KvmUnavailable {
-        checkRamSize(request.ramBytes());
-        if (request.kernel() == null) {
-            throw new LauncherException("no -kernel given: this build has no BIOS firmware and boots only -kernel images");
-        }
-        if (request.bios() != null) {
-            throw LauncherException.notBuilt("BIOS firmware (-bios)");
-        }
-        String machine = request.machineType() == null ? "pc" : request.machineType().split(",")[0];
-        if (!machine.equals("pc") && !machine.startsWith("pc-i440fx")) {
-            throw new LauncherException("-machine " + machine + ": only the 'pc' machine is built");
-        }
+        MachineBackends.checkRequest(request);
+        checkHostMemory(request.ramBytes());
         String cpu = request.cpuModel() == null ? "host" : request.cpuModel().split(",")[0];
         if (!cpu.equals("host") && !cpu.equals("max")) {
             throw new LauncherException("-cpu " + cpu + ": under KVM this build passes the host CPU through; use -cpu host");
         }
-        OutputStream console = serialBackend(request.serial(), serialOutput);
-        List<BlockBackend> disks = openDisks(request.drives());
+        OutputStream console = MachineBackends.serialBackend(request.serial(), serialOutput);
+        List<BlockBackend> disks = MachineBackends.openDisks(request.drives());
         MemorySegment ram;
         try {
             ram = GuestRam.map(GuestRam.pageAligned(request.ramBytes()));
         } catch (ErrnoException e) {
             throw new LauncherException("cannot set up guest memory 'pc.ram': " + e.reason());
         }
-        GuestMemory memory = new GuestMemory(ram);
+        PhysicalMemory memory = new PhysicalMemory(ram);
         PcBoard board = new PcBoard(memory, request.cpus(), interrupts::line, this::resetLine, console, disks);
         BootState boot;
         try {
@@ -125,60 +112,12 @@ public final class KvmMachine {
         }
     }
 
-    /** COM1's output: stdio, nothing, or a file, as QEMU's {@code -serial} character devices. */
-    private static OutputStream serialBackend(String spec, OutputStream stdout) throws LauncherException {
-        switch (spec) {
-            case "stdio", "mon:stdio" -> {
-                return stdout;
-            }
-            case "null", "none" -> {
-                return OutputStream.nullOutputStream();
-            }
-            default -> {
-                if (spec.startsWith("file:")) {
-                    String path = spec.substring(5);
-                    try {
-                        return new java.io.FileOutputStream(path);
-                    } catch (IOException e) {
-                        throw new LauncherException("-serial " + spec + ": could not open '" + path + "': " + e.getMessage());
-                    }
-                }
-                throw new LauncherException("-serial " + spec + ": only stdio, null and file:PATH are supported");
-            }
-        }
-    }
-
-    private static void checkRamSize(long bytes) throws LauncherException {
-        if (bytes < 2L << 20) {
-            throw new LauncherException("-m " + (bytes >> 20) + "M: at least 2 MiB of guest RAM is needed");
-        }
-        if (bytes > PcMemoryMap.MAX_RAM) {
-            throw new LauncherException("-m " + (bytes >> 20) + "M: this build supports at most "
-                    + (PcMemoryMap.MAX_RAM >> 20) + " MiB of guest RAM");
-        }
+    private static void checkHostMemory(long bytes) throws LauncherException {
         long host = GuestRam.hostMemoryBytes();
         if (host > 0 && bytes > host) {
             throw new LauncherException("cannot set up guest memory 'pc.ram': Cannot allocate memory ("
                     + (bytes >> 20) + " MiB asked, host has " + (host >> 20) + " MiB)");
         }
-    }
-
-    private static List<BlockBackend> openDisks(List<DriveSpec> drives) throws LauncherException {
-        List<BlockBackend> disks = new ArrayList<>();
-        for (DriveSpec d : drives) {
-            if (!d.iface().equals("virtio")) {
-                throw new LauncherException("-drive if=" + d.iface() + ": only if=virtio is supported");
-            }
-            try {
-                if (Files.size(d.file()) % 512 != 0) {
-                    throw new LauncherException("-drive file=" + d.file() + ": image size is not a multiple of 512 bytes");
-                }
-                disks.add(new FileBlockBackend(d.file(), d.readOnly() || !Files.isWritable(d.file())));
-            } catch (IOException e) {
-                throw new LauncherException("-drive file=" + d.file() + ": Could not open '" + d.file() + "': " + e.getMessage());
-            }
-        }
-        return disks;
     }
 
     boolean finished() {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.qemu.common.board.PcBoard;
-import org.qemu.common.hw.GuestMemory;
+import org.qemu.common.hw.PhysicalMemory;
 import org.qemu.common.hw.InterruptLine;
 import org.qemu.kvm.sys.KvmExit;
 import org.qemu.kvm.sys.KvmLayouts;
@@ -36,7 +36,7 @@ class ExitHandlerTest {
     void setUp() {
         arena = Arena.ofConfined();
         run = arena.allocate(8192, 4096);
-        GuestMemory memory = new GuestMemory(arena.allocate(4 << 20, 4096));
+        PhysicalMemory memory = new PhysicalMemory(arena.allocate(4 << 20, 4096));
         PcBoard board = new PcBoard(memory, 1, gsi -> InterruptLine.NONE, () -> { }, serial, List.of());
         handler = new ExitHandler(board.ioBus(), board.mmioBus());
     }

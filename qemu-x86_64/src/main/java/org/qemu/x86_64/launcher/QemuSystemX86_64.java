@@ -3,8 +3,12 @@ package org.qemu.x86_64.launcher;
 import org.qemu.common.cli.LauncherException;
 import org.qemu.common.cli.MachineRequest;
 import org.qemu.common.cli.SystemLauncher;
+import org.qemu.i386.system.TcgPcMachine;
 
-/** {@code qemu-system-x86_64}: PC system emulator for x86_64 guests. */
+/**
+ * {@code qemu-system-x86_64}: PC system emulator for x86_64 guests. Under TCG it runs the same
+ * translated PC as qemu-system-i386: 32-bit multiboot kernels; long mode is not built yet.
+ */
 public final class QemuSystemX86_64 extends SystemLauncher {
     public QemuSystemX86_64() {
         super("qemu-system-x86_64", "PC system emulator for x86_64 guests.");
@@ -12,7 +16,14 @@ public final class QemuSystemX86_64 extends SystemLauncher {
 
     @Override
     protected int runMachine(MachineRequest request) throws LauncherException {
-        throw LauncherException.notBuilt("x86_64 system emulation (TCG)");
+        for (String accel : request.accelerators()) {
+            if (accel.equals("tcg")) {
+                System.setProperty("qemu.program", "qemu-system-x86_64");
+                return TcgPcMachine.run(request, TcgPcMachine.stdout());
+            }
+        }
+        throw new LauncherException("-accel " + String.join(":", request.accelerators())
+                + ": qemu-system-x86_64 runs under TCG only in this build (use qemu-kvm for KVM)");
     }
 
     public static void main(String[] args) {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.qemu.common.board.BootState;
 import org.qemu.common.board.LinuxLoader;
-import org.qemu.common.hw.GuestMemory;
+import org.qemu.common.hw.PhysicalMemory;
 
 /**
  * Debian's kernel with a busybox initramfs and a virtio-blk disk. The boot runs under Debian's
@@ -64,7 +64,7 @@ class LinuxBootTest {
         assertThat(version.find()).as(described).isTrue();
         assertThat(LinuxLoader.kernelVersion(image)).startsWith(version.group(1) + " ");
         try (Arena arena = Arena.ofConfined()) {
-            GuestMemory memory = new GuestMemory(arena.allocate(256L << 20, 4096));
+            PhysicalMemory memory = new PhysicalMemory(arena.allocate(256L << 20, 4096));
             byte[] initrd = "fake initrd contents".getBytes(StandardCharsets.US_ASCII);
             BootState state = LinuxLoader.load(image, initrd, "console=ttyS0 reboot=k", memory);
             long zeroPage = state.rsi();

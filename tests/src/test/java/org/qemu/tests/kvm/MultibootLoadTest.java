@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.qemu.common.board.BootState;
 import org.qemu.common.board.MultibootLoader;
-import org.qemu.common.hw.GuestMemory;
+import org.qemu.common.hw.PhysicalMemory;
 
 /** The multiboot loader places every payload where binutils' {@code readelf} says its segments go. */
 class MultibootLoadTest {
@@ -41,7 +41,7 @@ class MultibootLoadTest {
         Path elf = payloads.resolve(name + ".elf");
         byte[] image = Files.readAllBytes(elf);
         try (Arena arena = Arena.ofConfined()) {
-            GuestMemory memory = new GuestMemory(arena.allocate(16 << 20, 4096));
+            PhysicalMemory memory = new PhysicalMemory(arena.allocate(16 << 20, 4096));
             BootState state = MultibootLoader.load(image, "console=ttyS0", memory);
             String header = Tools.run(dir, 30, List.of("readelf", "-hW", elf.toString())).output();
             Matcher entry = Pattern.compile("Entry point address:\\s+0x([0-9a-f]+)").matcher(header);

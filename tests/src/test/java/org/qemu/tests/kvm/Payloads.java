@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Builds the bare-metal payloads in {@code tests/src/test/payloads} with the i686 cross compiler. */
-final class Payloads {
-    static final String COMPILER = "i686-linux-gnu-gcc";
+public final class Payloads {
+    public static final String COMPILER = "i686-linux-gnu-gcc";
     private static Path built;
 
     private Payloads() {
@@ -18,12 +18,12 @@ final class Payloads {
         return Path.of(System.getProperty("qemu.root", "..")).resolve("tests/src/test/payloads");
     }
 
-    static boolean compilerAvailable() {
+    public static boolean compilerAvailable() {
         return Tools.onPath(COMPILER);
     }
 
     /** Compiles every payload once per test JVM; returns the directory holding {@code NAME.elf}. */
-    static synchronized Path build() throws IOException, InterruptedException {
+    public static synchronized Path build() throws IOException, InterruptedException {
         if (built != null) {
             return built;
         }

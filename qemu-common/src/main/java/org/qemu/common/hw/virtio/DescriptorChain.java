@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-import org.qemu.common.hw.GuestMemory;
+import org.qemu.common.hw.PhysicalMemory;
 
 /**
  * Follows a descriptor chain from its head, refusing anything a hostile driver could use
@@ -31,7 +31,7 @@ public final class DescriptorChain {
         return descriptors;
     }
 
-    public static DescriptorChain read(GuestMemory memory, long table, int queueSize, int head) throws VirtioException {
+    public static DescriptorChain read(PhysicalMemory memory, long table, int queueSize, int head) throws VirtioException {
         if (head < 0 || head >= queueSize) {
             throw new VirtioException("descriptor index " + head + " beyond queue size " + queueSize);
         }

@@ -2,21 +2,21 @@ package org.qemu.common.hw.virtio;
 
 import java.lang.invoke.VarHandle;
 
-import org.qemu.common.hw.GuestMemory;
+import org.qemu.common.hw.PhysicalMemory;
 
 /**
  * A split virtqueue: descriptor table, available ring (driver to device) and used ring
  * (device to driver). Addresses come from the transport; event-index suppression is not offered.
  */
 public final class VirtQueue {
-    private final GuestMemory memory;
+    private final PhysicalMemory memory;
     private final int size;
     private final long descriptorTable;
     private final long availableRing;
     private final long usedRing;
     private int lastAvailable;
 
-    public VirtQueue(GuestMemory memory, int size, long descriptorTable, long availableRing, long usedRing) {
+    public VirtQueue(PhysicalMemory memory, int size, long descriptorTable, long availableRing, long usedRing) {
         this.memory = memory;
         this.size = size;
         this.descriptorTable = descriptorTable;
@@ -25,7 +25,7 @@ public final class VirtQueue {
     }
 
     /** The legacy layout: one guest page frame number, rings packed with 4 KiB alignment. */
-    public static VirtQueue legacy(GuestMemory memory, int size, long pfn) {
+    public static VirtQueue legacy(PhysicalMemory memory, int size, long pfn) {
         long table = pfn << 12;
         long avail = table + 16L * size;
         long used = (avail + 6 + 2L * size + 4095) & ~4095L;

@@ -3,7 +3,7 @@ package org.qemu.common.hw.virtio;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.qemu.common.hw.GuestMemory;
+import org.qemu.common.hw.PhysicalMemory;
 import org.qemu.common.hw.InterruptLine;
 import org.qemu.common.hw.IoPortDevice;
 import org.qemu.common.hw.pci.PciDevice;
@@ -30,7 +30,7 @@ public final class VirtioPciLegacy extends PciDevice implements IoPortDevice {
     private static final int STATUS_FAILED = 0x80;
 
     private final VirtioDevice device;
-    private final GuestMemory memory;
+    private final PhysicalMemory memory;
     private final InterruptLine irq;
     private final long[] pfns;
     private int guestFeatures;
@@ -41,7 +41,7 @@ public final class VirtioPciLegacy extends PciDevice implements IoPortDevice {
     private int isr;
     private volatile boolean active;
 
-    public VirtioPciLegacy(VirtioDevice device, GuestMemory memory, InterruptLine irq, int pciClass) {
+    public VirtioPciLegacy(VirtioDevice device, PhysicalMemory memory, InterruptLine irq, int pciClass) {
         super(VENDOR, 0x1000 + device.deviceType() - 1, pciClass, 0, VENDOR, device.deviceType());
         this.device = device;
         this.memory = memory;

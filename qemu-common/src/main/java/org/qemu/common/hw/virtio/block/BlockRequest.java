@@ -2,7 +2,7 @@ package org.qemu.common.hw.virtio.block;
 
 import java.util.List;
 
-import org.qemu.common.hw.GuestMemory;
+import org.qemu.common.hw.PhysicalMemory;
 import org.qemu.common.hw.virtio.Descriptor;
 import org.qemu.common.hw.virtio.DescriptorChain;
 import org.qemu.common.hw.virtio.VirtioException;
@@ -39,7 +39,7 @@ public record BlockRequest(int type, long sector, List<Descriptor> data, long st
         return ds.size() >= 2 && last.deviceWritable() && last.length() != 0 ? last.address() + last.length() - 1 : -1;
     }
 
-    public static BlockRequest parse(GuestMemory memory, DescriptorChain chain, long capacitySectors) throws VirtioException {
+    public static BlockRequest parse(PhysicalMemory memory, DescriptorChain chain, long capacitySectors) throws VirtioException {
         List<Descriptor> ds = chain.descriptors();
         if (ds.size() < 2) {
             throw new VirtioException("request needs a header and a status descriptor");

@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import org.qemu.common.hw.GuestMemory;
-import org.qemu.common.hw.GuestMemoryException;
+import org.qemu.common.hw.PhysicalMemory;
+import org.qemu.common.hw.PhysicalMemoryException;
 import org.qemu.common.hw.virtio.Descriptor;
 import org.qemu.common.hw.virtio.DescriptorChain;
 import org.qemu.common.hw.virtio.VirtQueue;
@@ -31,7 +31,7 @@ public final class VirtioBlock implements VirtioDevice {
     private static final long F_FLUSH = 1L << 9;
     private static final int QUEUE_SIZE = 256;
 
-    private final GuestMemory memory;
+    private final PhysicalMemory memory;
     private final BlockBackend backend;
     private final long capacitySectors;
     private final byte[] config = new byte[24];
@@ -42,7 +42,7 @@ public final class VirtioBlock implements VirtioDevice {
     private long completed;
     private long failed;
 
-    public VirtioBlock(GuestMemory memory, BlockBackend backend, String serial) {
+    public VirtioBlock(PhysicalMemory memory, BlockBackend backend, String serial) {
         this.memory = memory;
         this.backend = backend;
         this.serial = serial;
@@ -125,7 +125,7 @@ public final class VirtioBlock implements VirtioDevice {
                 serve(head);
                 any = true;
             }
-        } catch (VirtioException | GuestMemoryException e) {
+        } catch (VirtioException | PhysicalMemoryException e) {
             broken = true; // the ring itself is unusable; wait for the driver to reset the device
         }
         if (any) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.qemu.common.hw.GuestMemory;
+import org.qemu.common.hw.PhysicalMemory;
 import org.qemu.common.hw.IoPortBus;
 import org.qemu.common.hw.pci.PciHostBridge;
 import org.qemu.common.hw.virtio.VirtioPciLegacy;
@@ -33,7 +33,7 @@ class VirtioBlockTest {
     @TempDir
     Path dir;
     private Arena arena;
-    private GuestMemory memory;
+    private PhysicalMemory memory;
     private IoPortBus io;
     private VirtioBlock block;
     private Path image;
@@ -43,7 +43,7 @@ class VirtioBlockTest {
     @BeforeEach
     void setUp() throws Exception {
         arena = Arena.ofConfined();
-        memory = new GuestMemory(arena.allocate(RAM, 4096));
+        memory = new PhysicalMemory(arena.allocate(RAM, 4096));
         image = dir.resolve("disk.img");
         byte[] content = new byte[64 * 512];
         for (int s = 0; s < 64; s++) {

@@ -8,14 +8,14 @@ import java.nio.ByteOrder;
  * Guest physical RAM starting at address 0, as seen by devices: little-endian, every access
  * bounds-checked so that a guest-supplied address can never reach host memory outside the segment.
  */
-public final class GuestMemory {
+public final class PhysicalMemory {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final MemorySegment ram;
 
-    public GuestMemory(MemorySegment ram) {
+    public PhysicalMemory(MemorySegment ram) {
         this.ram = ram;
     }
 
@@ -34,7 +34,7 @@ public final class GuestMemory {
 
     private long check(long address, long length) {
         if (!contains(address, length)) {
-            throw new GuestMemoryException(address, length);
+            throw new PhysicalMemoryException(address, length);
         }
         return address;
     }

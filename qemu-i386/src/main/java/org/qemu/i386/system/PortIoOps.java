@@ -1,0 +1,129 @@
+package org.qemu.i386.system;
+
+import org.qemu.common.hw.IoPortBus;
+import org.qemu.common.memory.GuestMemory;
+import org.qemu.i386.cpu.X86Cpu;
+import org.qemu.i386.cpu.X86CpuState;
+import org.qemu.i386.cpu.X86Op;
+
+/** in, out, ins, outs (with rep): the I/O port space of the board (CPL 0, so no permission checks). */
+final class PortIoOps {
+    private PortIoOps() {
+    }
+
+    private static IoPortBus bus(X86Cpu cpu) {
+        return ((SystemCpu) cpu.systemContext()).io;
+    }
+
+    /** The port: an immediate byte, or DX when {@code fixedPort} is negative. */
+    private static int port(X86Cpu cpu, int fixedPort) {
+        return fixedPort >= 0 ? fixedPort : cpu.state.regs[X86CpuState.EDX] & 0xffff;
+    }
+
+    static int merge(int old, int value, int bits) {
+        return switch (bits) {
+            case 8 -> (old & ~0xff) | (value & 0xff);
+            case 16 -> (old & ~0xffff) | (value & 0xffff);
+            default -> value;
+        };
+    }
+
+    static final class In implements X86Op {
+        private final int bits;
+        private final int fixedPort;
+
+        In(int bits, int fixedPort) {
+            this.bits = bits;
+            this.fixedPort = fixedPort;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            int value = bus(cpu).in(port(cpu, fixedPort), bits / 8);
+            int[] r = cpu.state.regs;
+            r[X86CpuState.EAX] = merge(r[X86CpuState.EAX], value, bits);
+        }
+    }
+
+    static final class Out implements X86Op {
+        private final int bits;
+        private final int fixedPort;
+
+        Out(int bits, int fixedPort) {
+            this.bits = bits;
+            this.fixedPort = fixedPort;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            int eax = cpu.state.regs[X86CpuState.EAX];
+            int value = bits == 8 ? eax & 0xff : bits == 16 ? eax & 0xffff : eax;
+            bus(cpu).out(port(cpu, fixedPort), bits / 8, value);
+        }
+    }
+
+    /** ins (port DX to ES:EDI) and outs (DS:ESI, or the override, to port DX), optionally rep. */
+    static final class StringIo implements X86Op {
+        private final boolean input;
+        private final int bits;
+        private final boolean rep;
+        private final int sourceSegment;
+        private final boolean address16;
+
+        StringIo(boolean input, int bits, boolean rep, int sourceSegment, boolean address16) {
+            this.input = input;
+            this.bits = bits;
+            this.rep = rep;
+            this.sourceSegment = sourceSegment;
+            this.address16 = address16;
+        }
+
+        private int mask(int v) {
+            return address16 ? v & 0xffff : v;
+        }
+
+        private int advance(int reg, int delta) {
+            return address16 ? (reg & ~0xffff) | ((reg + delta) & 0xffff) : reg + delta;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            X86CpuState s = cpu.state;
+            int[] r = s.regs;
+            if (!rep) {
+                once(cpu, s, r);
+                return;
+            }
+            while (mask(r[X86CpuState.ECX]) != 0) {
+                once(cpu, s, r);
+                r[X86CpuState.ECX] = advance(r[X86CpuState.ECX], -1);
+            }
+        }
+
+        private void once(X86Cpu cpu, X86CpuState s, int[] r) {
+            GuestMemory m = cpu.memory;
+            IoPortBus io = bus(cpu);
+            int port = r[X86CpuState.EDX] & 0xffff;
+            int step = s.direction() * (bits / 8);
+            if (input) {
+                long a = (s.segBase[X86CpuState.ES] + mask(r[X86CpuState.EDI])) & 0xffffffffL;
+                int v = io.in(port, bits / 8);
+                switch (bits) {
+                    case 8 -> m.write8(a, v);
+                    case 16 -> m.write16(a, v);
+                    default -> m.write32(a, v);
+                }
+                r[X86CpuState.EDI] = advance(r[X86CpuState.EDI], step);
+            } else {
+                long a = (s.segBase[sourceSegment] + mask(r[X86CpuState.ESI])) & 0xffffffffL;
+                int v = switch (bits) {
+                    case 8 -> m.read8(a);
+                    case 16 -> m.read16(a);
+                    default -> m.read32(a);
+                };
+                io.out(port, bits / 8, v);
+                r[X86CpuState.ESI] = advance(r[X86CpuState.ESI], step);
+            }
+        }
+    }
+}

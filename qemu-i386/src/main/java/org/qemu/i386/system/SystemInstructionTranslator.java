@@ -1,0 +1,119 @@
+package org.qemu.i386.system;
+
+import org.qemu.i386.cpu.X86Cpu;
+import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.cpu.X86Trap;
+import org.qemu.i386.decode.X86Decoder;
+import org.qemu.i386.translate.Operand;
+import org.qemu.i386.translate.SystemTranslator;
+
+/**
+ * Translates the instructions user mode leaves as #GP, for a CPU at CPL 0 (the opcode map of
+ * Intel SDM vol. 2, appendix A). Everything else goes back to the user-mode translator.
+ */
+final class SystemInstructionTranslator implements SystemTranslator {
+    @Override
+    public X86Op translate(int opcode, X86Decoder d, int v) {
+        switch (opcode) {
+            case 0xe4, 0xe5:
+                return new PortIoOps.In(opcode == 0xe4 ? 8 : v, d.uimm8());
+            case 0xe6, 0xe7:
+                return new PortIoOps.Out(opcode == 0xe6 ? 8 : v, d.uimm8());
+            case 0xec, 0xed:
+                return new PortIoOps.In(opcode == 0xec ? 8 : v, -1);
+            case 0xee, 0xef:
+                return new PortIoOps.Out(opcode == 0xee ? 8 : v, -1);
+            case 0x6c, 0x6d, 0x6e, 0x6f:
+                return new PortIoOps.StringIo(opcode < 0x6e, (opcode & 1) == 0 ? 8 : v, d.repPrefix() != 0,
+                        d.dataSegment(), d.addressBits() == 16);
+            case 0xfa:
+                return new InterruptOps.ClearInterruptFlag();
+            case 0xfb:
+                return new InterruptOps.SetInterruptFlag();
+            case 0xf4:
+                return new InterruptOps.Halt((int) d.cursor());
+            case 0xcd:
+                return new InterruptOps.SoftwareInterrupt(d.uimm8());
+            case 0xcf:
+                return new InterruptOps.InterruptReturn(v);
+            case 0x9d:
+                return new InterruptOps.PopFlags(v);
+            case 0xea, 0x9a: {
+                int offset = v == 16 ? d.imm16() : d.imm32();
+                int selector = d.imm16();
+                return new FarTransferOps.FarJump(selector, offset, null, v, opcode == 0x9a ? (int) d.cursor() : null);
+            }
+            case 0xca:
+                return new FarTransferOps.FarReturn(d.imm16(), v);
+            case 0xcb:
+                return new FarTransferOps.FarReturn(0, v);
+            case 0xff: {
+                d.readModrm(); // read once: the user-mode translator reuses it when this returns null
+                if ((d.reg() != 3 && d.reg() != 5) || d.modrmIsRegister()) {
+                    return null;
+                }
+                Operand.Memory pointer = (Operand.Memory) Operand.memory(v, d.decodeModrmMemory());
+                return new FarTransferOps.FarJump(0, 0, pointer, v, d.reg() == 3 ? (int) d.cursor() : null);
+            }
+            case 0x101:
+                return group7(d);
+            case 0x106:
+                return new ProcessorControlOps.ClearTaskSwitched();
+            case 0x108, 0x109:
+                return new Nop(); // invd, wbinvd: there are no caches to write back
+            case 0x120, 0x122: {
+                d.readModrm();
+                int control = d.reg();
+                if (control == 1 || control > 4) {
+                    return invalid(d);
+                }
+                return new ProcessorControlOps.MoveControlRegister(opcode == 0x122, control, d.rm());
+            }
+            case 0x121, 0x123: {
+                d.readModrm();
+                return new ProcessorControlOps.MoveDebugRegister(opcode == 0x123, d.reg(), d.rm());
+            }
+            case 0x130:
+                return new ProcessorControlOps.ModelSpecificRegister(true);
+            case 0x132:
+                return new ProcessorControlOps.ModelSpecificRegister(false);
+            default:
+                return null;
+        }
+    }
+
+    /** 0F 01: sgdt, sidt, lgdt, lidt, invlpg (memory forms); the register forms are not built (#UD). */
+    private static X86Op group7(X86Decoder d) {
+        d.readModrm();
+        int sub = d.reg();
+        if (d.modrmIsRegister() || sub == 4 || sub == 5 || sub == 6) {
+            return invalid(d);
+        }
+        Operand.Memory m = (Operand.Memory) Operand.memory(16, d.decodeModrmMemory());
+        if (sub == 7) {
+            return new Nop(); // invlpg: no TLB without paging
+        }
+        return new ProcessorControlOps.DescriptorTableRegister(sub >= 2, (sub & 1) != 0, m, d.operandBits() == 16);
+    }
+
+    private static X86Op invalid(X86Decoder d) {
+        X86Trap trap = X86Trap.invalidOpcode(d.pc());
+        return new X86Op() {
+            @Override
+            public void exec(X86Cpu cpu) {
+                throw trap;
+            }
+
+            @Override
+            public boolean endsBlock() {
+                return true;
+            }
+        };
+    }
+
+    private static final class Nop implements X86Op {
+        @Override
+        public void exec(X86Cpu cpu) {
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package org.qemu.i386.translate;
+
+import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.decode.X86Decoder;
+
+/**
+ * System mode's share of translation: port I/O, interrupt flag and hlt, control and descriptor
+ * table registers, far transfers, iret, int n, MSRs. User mode has none installed, so those
+ * instructions stay #GP there. Installed by a machine (org.qemu.i386.system).
+ */
+public interface SystemTranslator {
+    /**
+     * The op for the instruction whose prefixes and opcode the decoder has just read ({@code opcode}:
+     * the one-byte opcode, or 0x100 | second byte for the 0x0F map), or null — having consumed
+     * nothing more — when the instruction is not a system instruction.
+     */
+    X86Op translate(int opcode, X86Decoder decoder, int operandBits);
+}

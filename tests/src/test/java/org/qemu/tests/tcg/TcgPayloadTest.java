@@ -1,0 +1,195 @@
+package org.qemu.tests.tcg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.qemu.tests.kvm.Payloads;
+
+/**
+ * The bare-metal payloads under our translated PC ({@code bin/qemu-system-i386}, and
+ * {@code bin/qemu-kvm -accel kvm:tcg}) against Debian's {@code qemu-system-x86_64 -accel tcg}
+ * running the same file: the serial output after the firmware's banner and the exit status
+ * must be identical. Debian's QEMU runs with {@code -vga none} so both PCs have the same PCI slots.
+ */
+class TcgPayloadTest {
+    private static final String DEBIAN_QEMU = "qemu-system-x86_64";
+    /** SeaBIOS's last line before it jumps to the multiboot option ROM; the payload's output follows. */
+    private static final String FIRMWARE_LAST_LINE = "Booting from ROM..";
+    private static final int TIMEOUT_SECONDS = 60;
+    private static Path payloads;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void build() throws Exception {
+        assumeTrue(Payloads.compilerAvailable(), Payloads.COMPILER + " is not installed (apt gcc-i686-linux-gnu)");
+        assumeTrue(onPath(DEBIAN_QEMU), DEBIAN_QEMU + " is not installed (apt qemu-system-x86)");
+        payloads = Payloads.build();
+    }
+
+    private static boolean onPath(String program) {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(d, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Path launcher(String name) {
+        return Path.of(System.getProperty("qemu.root", "..")).resolve("bin").resolve(name).toAbsolutePath();
+    }
+
+    private static List<String> machineOptions(Path kernel, String append, Path disk) {
+        List<String> options = new ArrayList<>(List.of("-nographic", "-no-reboot", "-m", "64", "-kernel", kernel.toString()));
+        if (append != null) {
+            options.addAll(List.of("-append", append));
+        }
+        if (disk != null) {
+            options.addAll(List.of("-drive", "file=" + disk + ",format=raw,if=virtio"));
+        }
+        return options;
+    }
+
+    private EmulatorRun debian(Path kernel, String append, Path disk) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(DEBIAN_QEMU, "-accel", "tcg", "-vga", "none", "-net", "none"));
+        cmd.addAll(machineOptions(kernel, append, disk));
+        EmulatorRun r = EmulatorRun.of(dir, TIMEOUT_SECONDS, cmd);
+        int banner = r.stdout().indexOf(FIRMWARE_LAST_LINE);
+        assertThat(banner).as("Debian's QEMU printed its firmware banner: %s", r).isGreaterThanOrEqualTo(0);
+        return new EmulatorRun(r.status(), r.stdout().substring(banner + FIRMWARE_LAST_LINE.length()), r.stderr());
+    }
+
+    private EmulatorRun ours(List<String> launcherAndAccel, Path kernel, String append, Path disk) throws Exception {
+        List<String> cmd = new ArrayList<>(launcherAndAccel);
+        cmd.addAll(machineOptions(kernel, append, disk));
+        return EmulatorRun.of(dir, TIMEOUT_SECONDS, cmd);
+    }
+
+    private EmulatorRun oursI386(Path kernel, String append, Path disk) throws Exception {
+        return ours(List.of(launcher("qemu-system-i386").toString()), kernel, append, disk);
+    }
+
+    private static void assertSameMachineBehaviour(EmulatorRun ours, EmulatorRun debian) {
+        assertThat(debian.status()).as("Debian's QEMU: %s", debian).isZero();
+        assertThat(ours.stdout()).as("serial output; ours: %s", ours).isEqualTo(debian.stdout());
+        assertThat(ours.status()).as("exit status; ours: %s", ours).isEqualTo(debian.status());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hello", "irq"})
+    void payloadBehavesAsUnderDebianQemu(String payload) throws Exception {
+        Path kernel = payloads.resolve(payload + ".elf");
+        assertSameMachineBehaviour(oursI386(kernel, null, null), debian(kernel, null, null));
+    }
+
+    @Test
+    void commandLineReachesThePayload() throws Exception {
+        Path kernel = payloads.resolve("iobench.elf");
+        EmulatorRun ours = oursI386(kernel, "count=5000", null);
+        assertSameMachineBehaviour(ours, debian(kernel, "count=5000", null));
+        assertThat(ours.stdout()).contains("5000 port writes done");
+    }
+
+    @Test
+    void virtioBlockWritesLandInTheImageFileAsUnderDebianQemu() throws Exception {
+        byte[] image = new byte[1 << 20];
+        byte[] text = "Boot sector text from the host test".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(text, 0, image, 0, text.length);
+        Path ourDisk = dir.resolve("ours.img");
+        Path debianDisk = dir.resolve("debian.img");
+        Files.write(ourDisk, image);
+        Files.write(debianDisk, image);
+        Path kernel = payloads.resolve("pci.elf");
+        EmulatorRun ours = oursI386(kernel, null, ourDisk);
+        assertSameMachineBehaviour(ours, debian(kernel, null, debianDisk));
+        byte[] ourImage = Files.readAllBytes(ourDisk);
+        assertThat(ourImage).as("the payload wrote sector 1").isNotEqualTo(image);
+        assertThat(ourImage).as("our image after the run equals Debian's").isEqualTo(Files.readAllBytes(debianDisk));
+    }
+
+    @Test
+    void qemuKvmFallsBackToTcgWithQemusMessages() throws Exception {
+        assumeTrue(!Files.exists(Path.of("/dev/kvm")), "/dev/kvm exists here: qemu-kvm would not fall back");
+        Path kernel = payloads.resolve("hello.elf");
+        EmulatorRun ours = ours(List.of(launcher("qemu-kvm").toString(), "-accel", "kvm:tcg"), kernel, null, null);
+        // Debian's QEMU spells the fallback -machine accel=kvm:tcg; its stderr is the oracle for ours.
+        List<String> cmd = new ArrayList<>(List.of(DEBIAN_QEMU, "-machine", "accel=kvm:tcg", "-vga", "none", "-net", "none"));
+        cmd.addAll(machineOptions(kernel, null, null));
+        EmulatorRun debian = EmulatorRun.of(dir, TIMEOUT_SECONDS, cmd);
+        assertThat(ours.stderr().replace("qemu-kvm:", "PROGRAM:"))
+                .isEqualTo(debian.stderr().replace(DEBIAN_QEMU + ":", "PROGRAM:"));
+        assertThat(ours.status()).isEqualTo(debian.status()).isZero();
+        assertThat(ours.stdout()).isEqualTo(debian.stdout().substring(debian.stdout().indexOf(FIRMWARE_LAST_LINE)
+                + FIRMWARE_LAST_LINE.length()));
+    }
+
+    /**
+     * ud2 with an empty IDT: #UD cannot be delivered (#GP), neither can the double fault, so the
+     * CPU shuts down; QEMU treats the triple fault as a reset, which -no-reboot turns into exit 0.
+     */
+    @Test
+    void garbageEndsInATripleFaultResetAsUnderDebianQemu() throws Exception {
+        Path source = dir.resolve("triple.S");
+        Files.writeString(source, """
+                        .section .multiboot, "a"
+                        .align 4
+                        .long 0x1BADB002, 0, -0x1BADB002
+                        .text
+                        .globl _start
+                _start: mov $0x3f8, %dx
+                        mov $'T', %al
+                        out %al, %dx
+                        lidt empty_idt
+                        ud2
+                        .data
+                empty_idt: .word 0
+                        .long 0
+                """);
+        Path kernel = dir.resolve("triple.elf");
+        EmulatorRun build = EmulatorRun.of(dir, 60, List.of(Payloads.COMPILER, "-nostdlib", "-static", "-no-pie",
+                "-Wl,-T," + Path.of(System.getProperty("qemu.root", "..")).resolve("tests/src/test/payloads/payload.ld").toAbsolutePath(),
+                "-Wl,--build-id=none", "-Wl,--no-warn-rwx-segments", "-o", kernel.toString(), source.toString()));
+        assertThat(build.status()).as("%s", build).isZero();
+        EmulatorRun ours = oursI386(kernel, null, null);
+        assertSameMachineBehaviour(ours, debian(kernel, null, null));
+        assertThat(ours.stdout()).isEqualTo("T");
+        assertThat(ours.stderr()).isEmpty();
+    }
+
+    @Test
+    void longModeIsReportedAsNotSupportedInOneLine() throws Exception {
+        EmulatorRun ours = oursI386(payloads.resolve("longmode.elf"), null, null);
+        assertThat(ours.status()).as("%s", ours).isEqualTo(1);
+        assertThat(ours.stderr().lines().toList()).singleElement().asString()
+                .startsWith("qemu-system-i386: ").contains("not supported under TCG");
+    }
+
+    @Test
+    void secondCpuStartsThroughInitSipiAsUnderDebianQemu() throws Exception {
+        Path kernel = payloads.resolve("smp.elf");
+        List<String> ourCommand = new ArrayList<>(List.of(launcher("qemu-system-i386").toString(), "-smp", "2"));
+        ourCommand.addAll(machineOptions(kernel, null, null));
+        EmulatorRun ours = EmulatorRun.of(dir, TIMEOUT_SECONDS, ourCommand);
+        List<String> debianCommand = new ArrayList<>(List.of(DEBIAN_QEMU, "-accel", "tcg", "-vga", "none", "-net", "none", "-smp", "2"));
+        debianCommand.addAll(machineOptions(kernel, null, null));
+        EmulatorRun debian = EmulatorRun.of(dir, TIMEOUT_SECONDS, debianCommand);
+        int banner = debian.stdout().indexOf(FIRMWARE_LAST_LINE);
+        assertThat(banner).as("%s", debian).isGreaterThanOrEqualTo(0);
+        assertSameMachineBehaviour(ours, new EmulatorRun(debian.status(),
+                debian.stdout().substring(banner + FIRMWARE_LAST_LINE.length()), debian.stderr()));
+        assertThat(ours.stdout()).contains("smp ok");
+    }
+}
