@@ -191,23 +191,27 @@ public final class LazyFlags {
 
     /** CF alone (0 or 1), cheaper than all six for adc/sbb/rcl/rcr. */
     public static int carry(X86CpuState s) {
-        int op = s.ccOp;
+        return carryOf(s.ccOp, s.ccA, s.ccB, s.ccC, s.ccRes);
+    }
+
+    /** CF of a lazy record held elsewhere (translated blocks keep it in locals). */
+    public static int carryOf(int op, int a, int b, int c, int res) {
         int sz = op & 3;
         switch (op & ~3) {
             case ADD: {
                 long m = mask(sz);
-                return (s.ccA & m) + (s.ccB & m) + s.ccC > m ? 1 : 0;
+                return (a & m) + (b & m) + c > m ? 1 : 0;
             }
             case SUB: {
                 long m = mask(sz);
-                return (s.ccA & m) < (s.ccB & m) + s.ccC ? 1 : 0;
+                return (a & m) < (b & m) + c ? 1 : 0;
             }
             case LOGIC:
                 return 0;
             case ROTATE:
-                return s.ccB;
+                return b;
             default:
-                return arithmetic(s) & CF;
+                return arithmetic(op, a, b, c, res) & CF;
         }
     }
 
@@ -217,9 +221,16 @@ public final class LazyFlags {
      * a 32-bit result answers Z and S directly, a 32-bit compare answers the orderings.
      */
     public static boolean condition(X86CpuState s, int cc) {
-        int op = s.ccOp;
+        return conditionOf(s, s.ccOp, s.ccA, s.ccB, s.ccC, s.ccRes, cc);
+    }
+
+    /**
+     * {@link #condition} for a lazy record held elsewhere (translated blocks keep it in locals);
+     * {@code s} supplies only the saved base operation of a {@link #ROTATE} record.
+     */
+    public static boolean conditionOf(X86CpuState s, int op, int ccA, int ccB, int ccC, int ccRes, int cc) {
         if ((op & 3) == 2 && op != EFLAGS) {
-            int r = s.ccRes;
+            int r = ccRes;
             switch (cc) {
                 case 4: return r == 0;
                 case 5: return r != 0;
@@ -227,9 +238,9 @@ public final class LazyFlags {
                 case 9: return r >= 0;
                 default: break;
             }
-            if (op == (SUB | 2) && s.ccC == 0) {
-                int a = s.ccA;
-                int b = s.ccB;
+            if (op == (SUB | 2) && ccC == 0) {
+                int a = ccA;
+                int b = ccB;
                 switch (cc) {
                     case 2: return Integer.compareUnsigned(a, b) < 0;
                     case 3: return Integer.compareUnsigned(a, b) >= 0;
@@ -243,11 +254,17 @@ public final class LazyFlags {
                 }
             }
         }
-        return conditionFromFlags(s, cc);
+        return conditionFromFlags(s, op, ccA, ccB, ccC, ccRes, cc);
     }
 
-    private static boolean conditionFromFlags(X86CpuState s, int cc) {
-        int f = arithmetic(s);
+    private static boolean conditionFromFlags(X86CpuState s, int op, int ccA, int ccB, int ccC, int ccRes, int cc) {
+        int f;
+        if ((op & ~3) == ROTATE) {
+            int base = arithmetic(s.ccBaseOp, s.ccBaseA, s.ccBaseB, s.ccBaseC, s.ccBaseRes);
+            f = (base & ~(CF | OF)) | (ccB != 0 ? CF : 0) | (ccC != 0 ? OF : 0);
+        } else {
+            f = arithmetic(op, ccA, ccB, ccC, ccRes);
+        }
         boolean result = switch (cc >> 1) {
             case 0 -> (f & OF) != 0;
             case 1 -> (f & CF) != 0;
