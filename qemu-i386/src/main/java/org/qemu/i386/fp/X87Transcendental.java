@@ -11,7 +11,8 @@ import java.math.RoundingMode;
  * ties. Hardware is only required to be within about one unit in the last place and reduces
  * large fsin/fcos arguments with a 66-bit pi, so results can differ in the last bit of the 80-bit
  * value (documented in docs/TRANSLATOR.md); after rounding to double they agree almost always.
- * This is the slow path: BigDecimal series cost tens of microseconds per instruction.
+ * Operands in the usual ranges take {@link X87FastTranscendental} (double-double, about a
+ * microsecond); this 50-digit BigDecimal evaluation (tens of microseconds) covers the rest.
  */
 final class X87Transcendental {
     enum Function { SIN, COS, TAN, EXP2M1, YLOG2X, YLOG2XP1, ATAN2 }
@@ -25,6 +26,18 @@ final class X87Transcendental {
     private static final BigInteger TWO_POW_63 = BigInteger.ONE.shiftLeft(63);
 
     private X87Transcendental() {
+    }
+
+    static BigDecimal ln2() {
+        return LN2;
+    }
+
+    static BigDecimal pi() {
+        return PI;
+    }
+
+    static BigDecimal reductionHalfPi() {
+        return REDUCTION_HALF_PI;
     }
 
     /** Unary functions; null means "operand out of range" (|x| >= 2^63 for the trigonometric ones). */
@@ -49,6 +62,14 @@ final class X87Transcendental {
         }
         if (trig && SoftFloat.exponentOf(x) >= 63) {
             return null;
+        }
+        Float80 fast = switch (f) {
+            case SIN, COS, TAN -> X87FastTranscendental.trigonometric(c, f, x);
+            case EXP2M1 -> X87FastTranscendental.twoToXMinusOne(c, x);
+            default -> null;
+        };
+        if (fast != null) {
+            return fast;
         }
         BigDecimal v = x.toBigDecimal();
         BigDecimal result = switch (f) {
@@ -112,6 +133,10 @@ final class X87Transcendental {
         if (y.isZero() || cmpOne == SoftFloat.EQUAL) {
             return Float80.zero(y.negative() ^ (cmpOne == SoftFloat.LESS));
         }
+        Float80 fast = X87FastTranscendental.yLog2X(c, y, x);
+        if (fast != null) {
+            return fast;
+        }
         BigDecimal log2 = ln(x).divide(LN2, MC);
         return toFloat80(c, y.toBigDecimal().multiply(log2, MC));
     }
@@ -132,6 +157,10 @@ final class X87Transcendental {
         BigDecimal v = x.toBigDecimal();
         if (v.compareTo(BigDecimal.ONE.negate()) <= 0) {
             return invalid(c);
+        }
+        Float80 fast = X87FastTranscendental.yLog2XPlusOne(c, y, x);
+        if (fast != null) {
+            return fast;
         }
         // ln(1+v) = 2 atanh(v / (2 + v)) keeps full relative precision for tiny v
         BigDecimal t = v.divide(TWO.add(v), MC);
@@ -163,6 +192,10 @@ final class X87Transcendental {
                 return Float80.zero(yNeg);
             }
             return toFloat80(c, yNeg ? PI.negate() : PI);
+        }
+        Float80 fast = X87FastTranscendental.atan2(c, y, x);
+        if (fast != null) {
+            return fast;
         }
         BigDecimal yv = y.toBigDecimal();
         BigDecimal xv = x.toBigDecimal();
