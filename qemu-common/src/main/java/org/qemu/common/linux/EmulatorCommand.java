@@ -1,23 +1,49 @@
 package org.qemu.common.linux;
 
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The host command line that starts this emulator again (java, its options, the class path
  * and the launcher's main class): what execve and fork run to put a guest program into a
- * new (or the same) host process.
+ * new (or the same) host process. Worked out on first use only: most guests never fork.
  */
-public record EmulatorCommand(List<String> prefix) {
+public final class EmulatorCommand {
+    private final Supplier<List<String>> computer;
+    private List<String> prefix;
+
+    private EmulatorCommand(Supplier<List<String>> computer) {
+        this.computer = computer;
+    }
+
+    public static EmulatorCommand of(List<String> prefix) {
+        List<String> copy = List.copyOf(prefix);
+        return new EmulatorCommand(() -> copy);
+    }
 
     public static EmulatorCommand ofCurrentJvm(Class<?> mainClass) {
+        return new EmulatorCommand(() -> currentJvm(mainClass));
+    }
+
+    private static List<String> currentJvm(Class<?> mainClass) {
+        ProcessHandle.Info info = ProcessHandle.current().info();
         List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"));
+        cmd.add(info.command().orElse(System.getProperty("java.home") + "/bin/java"));
         boolean hasArchive = false;
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            // Debug agents and the like are per run; everything else (memory, native access) carries over.
+        // The JVM options are the arguments before the main class (read from /proc, no JMX start-up cost).
+        String[] args = info.arguments().orElse(new String[0]);
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("-cp") || arg.equals("-classpath") || arg.equals("--class-path")) {
+                i++;
+                continue;
+            }
+            if (!arg.startsWith("-") || arg.equals("-jar")) {
+                break;
+            }
+            // Debug agents are per run; everything else (memory, native access, properties) carries over.
             if (!arg.startsWith("-agentlib") && !arg.startsWith("-javaagent")) {
                 cmd.add(arg);
             }
@@ -25,7 +51,7 @@ public record EmulatorCommand(List<String> prefix) {
         }
         if (!hasArchive) {
             // Every fork starts a JVM: a class-data archive (written by the first child, reused after)
-            // halves that start-up. Logging is off so CDS notes never mix with guest output.
+            // cuts that start-up. Logging is off so CDS notes never mix with guest output.
             cmd.add("-XX:+AutoCreateSharedArchive");
             cmd.add("-XX:SharedArchiveFile=" + archivePath());
             cmd.add("-Xlog:disable");
@@ -33,7 +59,7 @@ public record EmulatorCommand(List<String> prefix) {
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass.getName());
-        return new EmulatorCommand(List.copyOf(cmd));
+        return List.copyOf(cmd);
     }
 
     private static String archivePath() {
@@ -42,8 +68,15 @@ public record EmulatorCommand(List<String> prefix) {
                 + Integer.toHexString(key.hashCode()) + ".jsa").toString();
     }
 
+    public synchronized List<String> prefix() {
+        if (prefix == null) {
+            prefix = computer.get();
+        }
+        return prefix;
+    }
+
     public List<String> with(List<String> emulatorArgs) {
-        List<String> all = new ArrayList<>(prefix);
+        List<String> all = new ArrayList<>(prefix());
         all.addAll(emulatorArgs);
         return all;
     }

@@ -68,7 +68,30 @@ public final class ProgramStarter {
 
         LinuxThread main = process.createMainThread();
         abi.startProcess(main.cpu(), loaded.entry(), sp);
+        inheritSignalState(process, main, System.getenv(org.qemu.common.linux.syscall.ForkExec.EXEC_SIGNAL_STATE_ENV));
         return main;
+    }
+
+    /** After execve, ignored signals stay ignored and the signal mask is kept, as Linux does. */
+    static void inheritSignalState(LinuxProcess process, LinuxThread main, String state) {
+        if (state == null || state.indexOf(':') < 0) {
+            return;
+        }
+        try {
+            long ignored = Long.parseUnsignedLong(state.substring(0, state.indexOf(':')), 16);
+            long blocked = Long.parseUnsignedLong(state.substring(state.indexOf(':') + 1), 16);
+            for (int sig = 1; sig <= org.qemu.common.linux.signal.Signals.NSIG; sig++) {
+                if ((ignored & (1L << (sig - 1))) != 0) {
+                    var ignore = new org.qemu.common.linux.signal.SignalAction(
+                            org.qemu.common.linux.signal.SignalAction.SIG_IGN, 0, 0, 0);
+                    process.signals().setAction(sig, ignore);
+                    org.qemu.common.linux.signal.HostSignals.follow(process, sig, ignore);
+                }
+            }
+            main.setBlocked(blocked);
+        } catch (NumberFormatException e) {
+            // Not ours: start with the defaults.
+        }
     }
 
     /** The child side of fork: rebuilds the parent's state from the snapshot descriptor, returns 0 to the guest. */

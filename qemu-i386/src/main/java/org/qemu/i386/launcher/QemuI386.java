@@ -24,6 +24,10 @@ public final class QemuI386 extends UserModeLauncher {
 
     @Override
     protected int runGuest(UserModeRequest request) throws LauncherException {
+        if (System.getenv("QEMU_DEBUG") != null) {
+            System.err.printf("qemu: runGuest entered %d ms after JVM start%n", System.currentTimeMillis()
+                    - ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L));
+        }
         String program = request.program().toAbsolutePath().normalize().toString();
         PrintStream log = System.err;
         LinuxProcess.RuntimeOptions options = new LinuxProcess.RuntimeOptions(request.strace(),

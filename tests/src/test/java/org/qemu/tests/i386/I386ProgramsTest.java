@@ -94,6 +94,14 @@ class I386ProgramsTest {
     }
 
     @Test
+    void execveKeepsIgnoredSignalsAndTheMask() throws Exception {
+        Path binary = Tools.compileI386("execsig", false);
+        Tools.Result expected = Tools.run(null, Tools.compileNative("execsig").toString());
+        Tools.Result actual = ours(binary);
+        assertThat(actual.stdout()).isEqualTo(expected.stdout()).contains("usr1 ignored 1");
+    }
+
+    @Test
     void mmapMatchesNativeBuild() throws Exception {
         Path binary = Tools.compileI386("mmap", false);
         Tools.Result expected = Tools.run(null, Tools.compileNative("mmap").toString());

@@ -192,10 +192,26 @@ public final class ForkExec extends SyscallSupport {
         List<byte[]> hostEnv = new ArrayList<>(envp);
         byte[] argv0 = guestArgv.isEmpty() ? program.getBytes(StandardCharsets.UTF_8) : guestArgv.get(0);
         hostEnv.add(concat("QEMU_ARGV0=", argv0));
+        hostEnv.add((EXEC_SIGNAL_STATE_ENV + "=" + execSignalState(thread)).getBytes(StandardCharsets.UTF_8));
         System.out.flush();
         System.err.flush();
         long r = Spawn.exec(args.get(0), hostArgv, hostEnv);
         return r < 0 ? r : err(Errno.ENOEXEC);
+    }
+
+    /** Environment variable carrying the signal state execve keeps: ignored signals and the mask. */
+    public static final String EXEC_SIGNAL_STATE_ENV = "QEMU_EXEC_SIGNALS";
+
+    /** {@code ignored:blocked} as hex bit sets (bit N-1 for signal N). */
+    private String execSignalState(LinuxThread thread) {
+        long ignored = 0;
+        var actions = process.signals().actions();
+        for (int sig = 1; sig < actions.length; sig++) {
+            if (actions[sig].handler() == org.qemu.common.linux.signal.SignalAction.SIG_IGN) {
+                ignored |= 1L << (sig - 1);
+            }
+        }
+        return Long.toHexString(ignored) + ":" + Long.toHexString(thread.blocked());
     }
 
     private static byte[] concat(String prefix, byte[] value) {
