@@ -54,9 +54,10 @@ int main(int argc, char **argv) {
     printf("entries %d:", n);
     for (int i = 0; i < n; i++) printf(" %s", names[i]);
     printf("\n");
-    printf("rmdir nonempty %d errno %d\n", rmdir("sub"), errno);
-    errno = 0;
-    printf("open missing %d errno %d\n", open("nope/x", O_RDONLY), errno);
+    int rc = rmdir("sub");
+    printf("rmdir nonempty %d errno %d\n", rc, errno);
+    rc = open("nope/x", O_RDONLY);
+    printf("open missing %d errno %d\n", rc, errno);
     int p[2];
     pipe(p);
     write(p[1], "through a pipe", 14);

@@ -63,7 +63,13 @@ public interface LinuxAbi {
     /** Sets the registers a new process starts with (Linux's start_thread). */
     void startProcess(GuestCpu cpu, long entry, long stackPointer);
 
-    void setStackPointer(GuestCpu cpu, long stackPointer);
+    /**
+     * Sets the stack pointer (a forked child that clone() gave its own stack). Targets that
+     * do not override it cannot run such children; the child then fails with this message.
+     */
+    default void setStackPointer(GuestCpu cpu, long stackPointer) {
+        throw new UnsupportedOperationException(name() + ": clone() into a new process with its own stack");
+    }
 
     int syscallNumber(GuestCpu cpu);
 

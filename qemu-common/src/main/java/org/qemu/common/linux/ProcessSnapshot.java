@@ -59,8 +59,14 @@ public final class ProcessSnapshot {
         byte[] page = new byte[(int) PAGE];
         long pages = memory.size() / PAGE;
         long p = 0;
+        final long chunk = 256;
         while (p < pages) {
             long addr = p * PAGE;
+            // Most of a 4 GiB space is empty: skip it a megabyte at a time.
+            if (p % chunk == 0 && p + chunk <= pages && memory.isFree(addr, chunk * PAGE)) {
+                p += chunk;
+                continue;
+            }
             if (!memory.isMapped(addr, PAGE)) {
                 p++;
                 continue;

@@ -27,6 +27,11 @@ public final class LazyFlags {
     public static final int DEC = 5 << 2;
     /** SF ZF PF from res, CF = b, OF = c, AF = 0: shifts and multiplies compute CF/OF eagerly. */
     public static final int RESULT_CO = 6 << 2;
+    /**
+     * Rotates and bit tests: CF = ccB, OF = ccC, the other flags those of the base operation
+     * saved in ccBase*. Saves computing all six flags for every rotate (hashes are full of them).
+     */
+    public static final int ROTATE = 7 << 2;
 
     /** Operand size index for the low two bits of ccOp: 8, 16, 32 (and 64 for x86_64) bits. */
     public static int sizeIndex(int bits) {
@@ -74,6 +79,20 @@ public final class LazyFlags {
         s.ccRes = res;
     }
 
+    /** Sets CF and OF (0 or 1) and keeps SF ZF AF PF, lazily: rotates and bit tests. */
+    public static void setCarryOverflow(X86CpuState s, int carry, int overflow) {
+        if ((s.ccOp & ~3) != ROTATE) {
+            s.ccBaseOp = s.ccOp;
+            s.ccBaseA = s.ccA;
+            s.ccBaseB = s.ccB;
+            s.ccBaseC = s.ccC;
+            s.ccBaseRes = s.ccRes;
+            s.ccOp = ROTATE;
+        }
+        s.ccB = carry;
+        s.ccC = overflow;
+    }
+
     /** Replaces the six flags with {@code flags} (only those bits are kept). */
     public static void setFlags(X86CpuState s, int flags) {
         s.ccOp = EFLAGS;
@@ -108,17 +127,24 @@ public final class LazyFlags {
 
     /** The six arithmetic flags as EFLAGS bits. */
     public static int arithmetic(X86CpuState s) {
-        int op = s.ccOp;
+        if ((s.ccOp & ~3) == ROTATE) {
+            int base = arithmetic(s.ccBaseOp, s.ccBaseA, s.ccBaseB, s.ccBaseC, s.ccBaseRes);
+            return (base & ~(CF | OF)) | (s.ccB != 0 ? CF : 0) | (s.ccC != 0 ? OF : 0);
+        }
+        return arithmetic(s.ccOp, s.ccA, s.ccB, s.ccC, s.ccRes);
+    }
+
+    private static int arithmetic(int op, int ccA, int ccB, int ccC, int ccRes) {
         int sz = op & 3;
         int kind = op & ~3;
         switch (kind) {
             case EFLAGS:
-                return s.ccA;
+                return ccA;
             case ADD: {
                 long m = mask(sz);
-                int a = s.ccA, b = s.ccB, res = s.ccRes;
+                int a = ccA, b = ccB, res = ccRes;
                 int f = szp(res, sz);
-                if ((a & m) + (b & m) + s.ccC > m) {
+                if ((a & m) + (b & m) + ccC > m) {
                     f |= CF;
                 }
                 if ((((a ^ res) & (b ^ res)) >>> (BITS[sz] - 1) & 1) != 0) {
@@ -128,9 +154,9 @@ public final class LazyFlags {
             }
             case SUB: {
                 long m = mask(sz);
-                int a = s.ccA, b = s.ccB, res = s.ccRes;
+                int a = ccA, b = ccB, res = ccRes;
                 int f = szp(res, sz);
-                if ((a & m) < (b & m) + s.ccC) {
+                if ((a & m) < (b & m) + ccC) {
                     f |= CF;
                 }
                 if ((((a ^ b) & (a ^ res)) >>> (BITS[sz] - 1) & 1) != 0) {
@@ -139,25 +165,25 @@ public final class LazyFlags {
                 return f | ((a ^ b ^ res) & AF);
             }
             case LOGIC:
-                return szp(s.ccRes, sz);
+                return szp(ccRes, sz);
             case INC: {
-                int a = s.ccA, res = s.ccRes;
-                int f = szp(res, sz) | (s.ccC & CF) | ((a ^ 1 ^ res) & AF);
+                int a = ccA, res = ccRes;
+                int f = szp(res, sz) | (ccC & CF) | ((a ^ 1 ^ res) & AF);
                 if ((((~a) & res) >>> (BITS[sz] - 1) & 1) != 0) {
                     f |= OF;
                 }
                 return f;
             }
             case DEC: {
-                int a = s.ccA, res = s.ccRes;
-                int f = szp(res, sz) | (s.ccC & CF) | ((a ^ 1 ^ res) & AF);
+                int a = ccA, res = ccRes;
+                int f = szp(res, sz) | (ccC & CF) | ((a ^ 1 ^ res) & AF);
                 if (((a & ~res) >>> (BITS[sz] - 1) & 1) != 0) {
                     f |= OF;
                 }
                 return f;
             }
             case RESULT_CO:
-                return szp(s.ccRes, sz) | (s.ccB != 0 ? CF : 0) | (s.ccC != 0 ? OF : 0);
+                return szp(ccRes, sz) | (ccB != 0 ? CF : 0) | (ccC != 0 ? OF : 0);
             default:
                 throw new IllegalStateException("bad lazy flag op " + op);
         }
@@ -165,21 +191,27 @@ public final class LazyFlags {
 
     /** CF alone (0 or 1), cheaper than all six for adc/sbb/rcl/rcr. */
     public static int carry(X86CpuState s) {
-        int op = s.ccOp;
+        return carryOf(s.ccOp, s.ccA, s.ccB, s.ccC, s.ccRes);
+    }
+
+    /** CF of a lazy record held elsewhere (translated blocks keep it in locals). */
+    public static int carryOf(int op, int a, int b, int c, int res) {
         int sz = op & 3;
         switch (op & ~3) {
             case ADD: {
                 long m = mask(sz);
-                return (s.ccA & m) + (s.ccB & m) + s.ccC > m ? 1 : 0;
+                return (a & m) + (b & m) + c > m ? 1 : 0;
             }
             case SUB: {
                 long m = mask(sz);
-                return (s.ccA & m) < (s.ccB & m) + s.ccC ? 1 : 0;
+                return (a & m) < (b & m) + c ? 1 : 0;
             }
             case LOGIC:
                 return 0;
+            case ROTATE:
+                return b;
             default:
-                return arithmetic(s) & CF;
+                return arithmetic(op, a, b, c, res) & CF;
         }
     }
 
@@ -189,9 +221,16 @@ public final class LazyFlags {
      * a 32-bit result answers Z and S directly, a 32-bit compare answers the orderings.
      */
     public static boolean condition(X86CpuState s, int cc) {
-        int op = s.ccOp;
+        return conditionOf(s, s.ccOp, s.ccA, s.ccB, s.ccC, s.ccRes, cc);
+    }
+
+    /**
+     * {@link #condition} for a lazy record held elsewhere (translated blocks keep it in locals);
+     * {@code s} supplies only the saved base operation of a {@link #ROTATE} record.
+     */
+    public static boolean conditionOf(X86CpuState s, int op, int ccA, int ccB, int ccC, int ccRes, int cc) {
         if ((op & 3) == 2 && op != EFLAGS) {
-            int r = s.ccRes;
+            int r = ccRes;
             switch (cc) {
                 case 4: return r == 0;
                 case 5: return r != 0;
@@ -199,9 +238,9 @@ public final class LazyFlags {
                 case 9: return r >= 0;
                 default: break;
             }
-            if (op == (SUB | 2) && s.ccC == 0) {
-                int a = s.ccA;
-                int b = s.ccB;
+            if (op == (SUB | 2) && ccC == 0) {
+                int a = ccA;
+                int b = ccB;
                 switch (cc) {
                     case 2: return Integer.compareUnsigned(a, b) < 0;
                     case 3: return Integer.compareUnsigned(a, b) >= 0;
@@ -215,11 +254,17 @@ public final class LazyFlags {
                 }
             }
         }
-        return conditionFromFlags(s, cc);
+        return conditionFromFlags(s, op, ccA, ccB, ccC, ccRes, cc);
     }
 
-    private static boolean conditionFromFlags(X86CpuState s, int cc) {
-        int f = arithmetic(s);
+    private static boolean conditionFromFlags(X86CpuState s, int op, int ccA, int ccB, int ccC, int ccRes, int cc) {
+        int f;
+        if ((op & ~3) == ROTATE) {
+            int base = arithmetic(s.ccBaseOp, s.ccBaseA, s.ccBaseB, s.ccBaseC, s.ccBaseRes);
+            f = (base & ~(CF | OF)) | (ccB != 0 ? CF : 0) | (ccC != 0 ? OF : 0);
+        } else {
+            f = arithmetic(op, ccA, ccB, ccC, ccRes);
+        }
         boolean result = switch (cc >> 1) {
             case 0 -> (f & OF) != 0;
             case 1 -> (f & CF) != 0;

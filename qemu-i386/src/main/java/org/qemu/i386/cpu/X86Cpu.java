@@ -158,7 +158,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
             } catch (X86Trap t) {
                 s.eip = t.resumeAfter() ? block.nextAddress(faultingOp) : block.instructionAddress(faultingOp);
                 GuestTrap g = t.trap();
-                if (g.trapNumber() == 6 || g.trapNumber() == 0) {
+                if (g.trapNumber() == 6 || g.trapNumber() == 0 || g.trapNumber() == 16 || g.trapNumber() == 19) {
                     g = new GuestTrap(g.signal(), g.code(), block.instructionAddress(faultingOp), g.trapNumber(), g.errorCode());
                 }
                 lastTrap = g;

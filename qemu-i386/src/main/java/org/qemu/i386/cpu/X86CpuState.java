@@ -27,6 +27,11 @@ public final class X86CpuState {
     /** Last flag-setting operation ({@link LazyFlags} op codes) and its inputs. */
     public int ccOp = LazyFlags.EFLAGS;
     public int ccA = 0, ccB, ccC, ccRes;
+    /**
+     * For {@link LazyFlags#ROTATE}: the last operation before a run of rotates/bit tests, whose
+     * SF ZF AF PF those instructions leave in place (they only set CF and OF).
+     */
+    public int ccBaseOp, ccBaseA, ccBaseB, ccBaseC, ccBaseRes;
     /** EFLAGS bits outside the six arithmetic flags (bit 1 reads as 1 regardless). */
     public int eflagsOther = IF;
 
@@ -75,6 +80,11 @@ public final class X86CpuState {
         c.ccB = ccB;
         c.ccC = ccC;
         c.ccRes = ccRes;
+        c.ccBaseOp = ccBaseOp;
+        c.ccBaseA = ccBaseA;
+        c.ccBaseB = ccBaseB;
+        c.ccBaseC = ccBaseC;
+        c.ccBaseRes = ccBaseRes;
         c.eflagsOther = eflagsOther;
         System.arraycopy(segSelector, 0, c.segSelector, 0, 6);
         System.arraycopy(segBase, 0, c.segBase, 0, 6);

@@ -17,7 +17,7 @@ public record Precision(int bits, int minExponent, int maxExponent) {
         return switch (pc & 3) {
             case 0 -> X87_SINGLE;
             case 2 -> X87_DOUBLE;
-            default -> EXTENDED; // 1 is reserved; hardware treats it like 3 for our purposes
+            default -> EXTENDED; // 1 is reserved: treated as 64 bits (not verified on hardware)
         };
     }
 }

@@ -414,10 +414,62 @@ public final class SoftFloat {
         if (a.isZero()) {
             return Float80.zero(neg);
         }
-        BigInteger[] qr = unsigned(normalizedSignificand(a)).shiftLeft(66)
-                .divideAndRemainder(unsigned(normalizedSignificand(b)));
-        long scale = (long) exponentOf(a) - exponentOf(b) - 66;
-        return roundExact(ctx, precision, neg, qr[0], scale, qr[1].signum() != 0);
+        long sa = normalizedSignificand(a);
+        long sb = normalizedSignificand(b);
+        int exp = exponentOf(a) - exponentOf(b);
+        // 64 quotient bits from one 128/64 division (plus the integer bit when sa >= sb); the
+        // remainder then decides the rounding bit and the sticky bit
+        boolean atLeastOne = Long.compareUnsigned(sa, sb) >= 0;
+        long high = atLeastOne ? sa - sb : sa;
+        long q = divide128(high, 0, sb);
+        long r = -q * sb; // the remainder fits in 64 bits, so arithmetic modulo 2^64 gives it exactly
+        long rest = sb - r;
+        long fraction = (Long.compareUnsigned(r, rest) >= 0 ? Long.MIN_VALUE : 0) | (r != 0 && r != rest ? 1 : 0);
+        long sig;
+        long extra;
+        if (atLeastOne) {
+            sig = Float80.INTEGER_BIT | (q >>> 1);
+            extra = (q << 63) | (fraction >>> 1) | (fraction & 1);
+        } else {
+            sig = q;
+            extra = fraction;
+            exp -= 1;
+        }
+        return round(ctx, precision, neg, exp, sig, extra);
+    }
+
+    /**
+     * (u1:u0) / v for u1 < v and v with its top bit set, in two 32-bit digit steps (the
+     * classic schoolbook division by a normalized two-digit divisor).
+     */
+    static long divide128(long u1, long u0, long v) {
+        final long base = 1L << 32;
+        long vHigh = v >>> 32;
+        long vLow = v & 0xffffffffL;
+        long uHigh = u0 >>> 32;
+        long uLow = u0 & 0xffffffffL;
+        long q1 = Long.divideUnsigned(u1, vHigh);
+        long rhat = u1 - q1 * vHigh;
+        while (Long.compareUnsigned(q1, base) >= 0
+                || Long.compareUnsigned(q1 * vLow, (rhat << 32) | uHigh) > 0) {
+            q1--;
+            rhat += vHigh;
+            if (Long.compareUnsigned(rhat, base) >= 0) {
+                break;
+            }
+        }
+        long middle = ((u1 << 32) | uHigh) - q1 * v;
+        long q0 = Long.divideUnsigned(middle, vHigh);
+        rhat = middle - q0 * vHigh;
+        while (Long.compareUnsigned(q0, base) >= 0
+                || Long.compareUnsigned(q0 * vLow, (rhat << 32) | uLow) > 0) {
+            q0--;
+            rhat += vHigh;
+            if (Long.compareUnsigned(rhat, base) >= 0) {
+                break;
+            }
+        }
+        return (q1 << 32) | q0;
     }
 
     public static Float80 sqrt(FpContext ctx, Precision precision, Float80 a) {

@@ -77,7 +77,148 @@ public final class SseFloat {
 
     // ---------------------------------------------------------------- arithmetic
 
+    /** Finite and not denormal: the operands the fast paths accept. */
+    private static boolean ordinaryDouble(long bits) {
+        long exponent = bits & 0x7ff0000000000000L;
+        return exponent != 0x7ff0000000000000L && (exponent != 0 || (bits << 1) == 0);
+    }
+
+    private static boolean ordinaryFloat(int bits) {
+        int exponent = bits & 0x7f800000;
+        return exponent != 0x7f800000 && (exponent != 0 || (bits << 1) == 0);
+    }
+
+    /** Results this far from the denormal range leave exact error terms representable. */
+    private static final double SAFE_DOUBLE = 0x1p-900;
+    private static final float SAFE_FLOAT = 0x1p-100f;
+
+    /**
+     * The common case without the soft-float core: round-to-nearest, no FTZ, ordinary operands
+     * and a result far from overflow and underflow. Java's double arithmetic is IEEE
+     * round-to-nearest, and the inexact flag comes from an exact error term (TwoSum, fma).
+     * Returns the result bits, or 1 (a denormal, never produced here) to mean "take the slow path".
+     */
+    private static long fastDouble(FpContext c, Arithmetic op, long a, long b) {
+        if (c.rounding() != FpContext.ROUND_NEAREST || c.flushToZero() || !ordinaryDouble(a) || !ordinaryDouble(b)) {
+            return 1;
+        }
+        double x = Double.longBitsToDouble(a);
+        double y = Double.longBitsToDouble(b);
+        double r;
+        boolean inexact;
+        switch (op) {
+            case ADD, SUB -> {
+                double yy = op == Arithmetic.ADD ? y : -y;
+                r = x + yy;
+                double bv = r - x;
+                inexact = (x - (r - bv)) + (yy - bv) != 0;
+                if (r == 0 ? inexact : Math.abs(r) < Double.MIN_NORMAL) {
+                    return 1;
+                }
+            }
+            case MUL -> {
+                r = x * y;
+                if (r == 0) {
+                    if (x != 0 && y != 0) {
+                        return 1; // underflow
+                    }
+                    inexact = false;
+                } else {
+                    if (Math.abs(r) < SAFE_DOUBLE) {
+                        return 1;
+                    }
+                    inexact = Math.fma(x, y, -r) != 0;
+                }
+            }
+            case DIV -> {
+                if (y == 0 || (x != 0 && Math.abs(x) < SAFE_DOUBLE)) {
+                    return 1;
+                }
+                r = x / y;
+                if (r != 0 && Math.abs(r) < SAFE_DOUBLE || x != 0 && r == 0) {
+                    return 1;
+                }
+                inexact = x != 0 && Math.fma(r, y, -x) != 0;
+            }
+            default -> {
+                return 1;
+            }
+        }
+        if (Double.isInfinite(r) || Double.isNaN(r)) {
+            return 1;
+        }
+        if (inexact) {
+            c.raise(FpFlags.PRECISION);
+        }
+        return Double.doubleToRawLongBits(r);
+    }
+
+    private static long fastFloat(FpContext c, Arithmetic op, int a, int b) {
+        if (c.rounding() != FpContext.ROUND_NEAREST || c.flushToZero() || !ordinaryFloat(a) || !ordinaryFloat(b)) {
+            return 1L << 32;
+        }
+        float x = Float.intBitsToFloat(a);
+        float y = Float.intBitsToFloat(b);
+        float r;
+        boolean inexact;
+        switch (op) {
+            case ADD, SUB -> {
+                float yy = op == Arithmetic.ADD ? y : -y;
+                r = x + yy;
+                inexact = (double) x + (double) yy != (double) r || exactSumLost(x, yy);
+                if (r == 0 ? inexact : Math.abs(r) < Float.MIN_NORMAL) {
+                    return 1L << 32;
+                }
+            }
+            case MUL -> {
+                r = x * y;
+                if (r == 0) {
+                    if (x != 0 && y != 0) {
+                        return 1L << 32;
+                    }
+                    inexact = false;
+                } else {
+                    if (Math.abs(r) < SAFE_FLOAT) {
+                        return 1L << 32;
+                    }
+                    inexact = (double) x * (double) y != (double) r; // the double product is exact
+                }
+            }
+            case DIV -> {
+                if (y == 0 || (x != 0 && Math.abs(x) < SAFE_FLOAT)) {
+                    return 1L << 32;
+                }
+                r = x / y;
+                if (r != 0 && Math.abs(r) < SAFE_FLOAT || x != 0 && r == 0) {
+                    return 1L << 32;
+                }
+                inexact = (double) r * (double) y != (double) x; // exact in double
+            }
+            default -> {
+                return 1L << 32;
+            }
+        }
+        if (Float.isInfinite(r) || Float.isNaN(r)) {
+            return 1L << 32;
+        }
+        if (inexact) {
+            c.raise(FpFlags.PRECISION);
+        }
+        return Float.floatToRawIntBits(r) & 0xffffffffL;
+    }
+
+    /** True when the double sum of two floats was itself rounded (exponents far apart). */
+    private static boolean exactSumLost(float x, float y) {
+        double s = (double) x + (double) y;
+        double bv = s - x;
+        return (x - (s - bv)) + (y - bv) != 0;
+    }
+
     public static long arithmeticDouble(FpContext c, Arithmetic op, long a, long b) {
+        long fast = fastDouble(c, op, a, b);
+        if (fast != 1) {
+            return fast;
+        }
         int before = c.flags();
         c.clearFlags();
         Float80 x = operandDouble(c, a);
@@ -97,6 +238,10 @@ public final class SseFloat {
     }
 
     public static int arithmeticFloat(FpContext c, Arithmetic op, int a, int b) {
+        long fast = fastFloat(c, op, a, b);
+        if (fast != 1L << 32) {
+            return (int) fast;
+        }
         int before = c.flags();
         c.clearFlags();
         Float80 x = operandFloat(c, a);
@@ -258,7 +403,7 @@ public final class SseFloat {
     }
 
     public static long int32ToDouble(int value) {
-        return SoftFloat.packDouble(SoftFloat.fromLong(value));
+        return Double.doubleToRawLongBits(value); // every int32 is exact in binary64
     }
 
     public static int int32ToFloat(FpContext c, int value) {

@@ -176,8 +176,17 @@ final class SseTranslator {
         return SseFloat.begin(cpu.state.sseContext, cpu.state.mxcsr);
     }
 
-    private static void end(X86Cpu cpu, FpContext c) {
-        cpu.state.mxcsr |= c.flags();
+    /**
+     * Merges the instruction's flags into MXCSR. An unmasked exception raises #XM before the
+     * destination is written (every caller writes its results after this call).
+     */
+    static void end(X86Cpu cpu, FpContext c) {
+        int mxcsr = cpu.state.mxcsr | c.flags();
+        cpu.state.mxcsr = mxcsr;
+        int unmasked = c.flags() & ~(mxcsr >>> 7) & FpFlags.ALL;
+        if (unmasked != 0) {
+            throw FpExceptionTrap.of(unmasked, FpExceptionTrap.SIMD_VECTOR);
+        }
     }
 
     private static int lane(long lo, long hi, int i) {
@@ -375,19 +384,17 @@ final class SseTranslator {
                 x[2 * dst] = r0;
                 x[2 * dst + 1] = r1;
             });
-            case 0xf3 -> xmm(d, 4, false, false, (cpu, x, dst, lo, hi, imm) -> {
-                FpContext c = begin(cpu);
-                int r = SseFloat.arithmeticFloat(c, op, (int) x[2 * dst], (int) lo);
-                end(cpu, c);
-                x[2 * dst] = (x[2 * dst] & 0xffffffff00000000L) | (r & 0xffffffffL);
-            });
-            default -> xmm(d, 8, false, false, (cpu, x, dst, lo, hi, imm) -> {
-                FpContext c = begin(cpu);
-                long r = SseFloat.arithmeticDouble(c, op, x[2 * dst], lo);
-                end(cpu, c);
-                x[2 * dst] = r;
-            });
+            default -> scalar(d, op, prefix == 0xf2);
         };
+    }
+
+    private static X86Op scalar(X86Decoder d, Arithmetic op, boolean isDouble) {
+        d.readModrm();
+        int dst = d.reg();
+        if (d.modrmIsRegister()) {
+            return new ScalarArithmetic(op, isDouble, dst, d.rm(), null);
+        }
+        return new ScalarArithmetic(op, isDouble, dst, 0, memory(d));
     }
 
     private static X86Op squareRoot(int prefix, X86Decoder d) {

@@ -5,8 +5,9 @@ package org.qemu.i386.fp;
  * the control, status and tag words. Every method is one instruction's effect on this state;
  * the translator loads memory operands, calls the method and stores what it returns.
  *
- * <p>Exceptions are assumed masked (the Linux default control word 0x037F): an unmasked
- * exception sets ES/B in the status word but does not raise #MF.
+ * <p>Every instruction produces the masked response (the Linux default control word 0x037F
+ * masks everything); an unmasked exception sets ES/B, and {@link #checkPendingException}, run
+ * before the next waiting instruction, raises #MF.
  */
 public final class X87Fpu {
     public static final int DEFAULT_CONTROL_WORD = 0x037f;
@@ -171,6 +172,19 @@ public final class X87Fpu {
 
     private void clearConditionCodes() {
         status &= ~SW_CONDITION;
+    }
+
+    /**
+     * Called before every waiting x87 instruction: a pending unmasked exception (ES set by an
+     * earlier instruction) raises #MF now, as the hardware does. The earlier instruction
+     * completed with the masked response; see docs/TRANSLATOR.md.
+     */
+    public void checkPendingException() {
+        if ((status & SW_ERROR_SUMMARY) != 0) {
+            int unmasked = status & ~control & FpFlags.ALL;
+            throw FpExceptionTrap.of(unmasked | ((status & SW_STACK_FAULT) != 0 ? FpFlags.INVALID : 0),
+                    FpExceptionTrap.X87_VECTOR);
+        }
     }
 
     // ---------------------------------------------------------------- loads

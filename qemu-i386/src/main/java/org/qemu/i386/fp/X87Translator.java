@@ -27,14 +27,40 @@ final class X87Translator {
 
     static X86Op translate(int opcode, X86Decoder d) {
         d.readModrm();
+        X86Op op;
         if (d.modrmIsRegister()) {
-            return registerForm(opcode, d.reg(), d.rm());
+            op = registerForm(opcode, d.reg(), d.rm());
+        } else {
+            if (d.hasOperandSizePrefix() && (opcode == 0xd9 || opcode == 0xdd) && (d.reg() == 4 || d.reg() == 6)) {
+                return null; // 16-bit environment layouts are not implemented
+            }
+            Operand.Memory m = (Operand.Memory) Operand.memory(32, d.decodeModrmMemory());
+            op = memoryForm(opcode, d.reg(), m);
         }
-        if (d.hasOperandSizePrefix() && (opcode == 0xd9 || opcode == 0xdd) && (d.reg() == 4 || d.reg() == 6)) {
-            return null; // 16-bit environment layouts are not implemented
+        if (op == null || isNoWait(opcode, d)) {
+            return op;
         }
-        Operand.Memory m = (Operand.Memory) Operand.memory(32, d.decodeModrmMemory());
-        return memoryForm(opcode, d.reg(), m);
+        return new Waiting(op);
+    }
+
+    /** The control instructions that do not first check for pending exceptions (the "fn" forms). */
+    private static boolean isNoWait(int opcode, X86Decoder d) {
+        int reg = d.reg();
+        if (d.modrmIsRegister()) {
+            return (opcode == 0xdb && reg == 4) // fnclex, fninit, feni/fdisi/fsetpm
+                    || (opcode == 0xdf && reg == 4); // fnstsw ax
+        }
+        return (opcode == 0xd9 && reg >= 4) // fldenv, fldcw, fnstenv, fnstcw
+                || (opcode == 0xdd && reg >= 4); // frstor, fnsave, fnstsw
+    }
+
+    /** A waiting x87 instruction: raises a pending unmasked exception before it runs. */
+    private record Waiting(X86Op instruction) implements X86Op {
+        @Override
+        public void exec(X86Cpu cpu) {
+            cpu.state.fpu.checkPendingException();
+            instruction.exec(cpu);
+        }
     }
 
     // ---------------------------------------------------------------- memory operands

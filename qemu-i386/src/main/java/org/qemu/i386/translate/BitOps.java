@@ -1,6 +1,5 @@
 package org.qemu.i386.translate;
 
-import static org.qemu.i386.cpu.X86CpuState.CF;
 import static org.qemu.i386.cpu.X86CpuState.ZF;
 
 import org.qemu.i386.cpu.LazyFlags;
@@ -66,7 +65,7 @@ final class BitOps {
                     base.set(cpu, res);
                 }
             }
-            LazyFlags.modify(cpu.state, CF, cf);
+            LazyFlags.setCarryOverflow(cpu.state, cf, 0); // OF SF AF PF undefined, ZF kept
         }
     }
 

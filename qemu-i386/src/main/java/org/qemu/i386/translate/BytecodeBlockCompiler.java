@@ -39,6 +39,7 @@ public final class BytecodeBlockCompiler {
     private static final String OP = Type.getInternalName(X86Op.class);
     private static final String ARITHMETIC = Type.getInternalName(ArithmeticOps.class);
     private static final String MULDIV = Type.getInternalName(MulDivOps.class);
+    private static final String SHIFT = Type.getInternalName(ShiftOps.class);
             private static final String CONTEXT = Type.getInternalName(OpContext.class);
     private static final String SEQUENCE = Type.getInternalName(OpSequence.class);
 
@@ -47,16 +48,22 @@ public final class BytecodeBlockCompiler {
             A = 7, B = 8, RES = 9, ADDR = 10, VALUE = 12, THROWN = 13, IN_FALLBACK = 14;
     /** Guest registers EAX..EDI live in locals R0..R0+7 while the block runs. */
     private static final int R0 = 15;
-    /** A long for imul's full product. */
+    /** A long for imul's full product (two slots). */
     private static final int PRODUCT = 23;
+    /** The lazy flag record (ccOp, ccA, ccB, ccC, ccRes) lives in locals F_OP..F_OP+4 while the block runs. */
+    private static final int F_OP = 25;
+    private static final String[] FLAG_FIELDS = {"ccOp", "ccA", "ccB", "ccC", "ccRes"};
 
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
     /** Registers whose local was written since the array was last in step (one bit per register). */
     private int dirty;
+    /** The flag locals were written since the state fields were last in step. */
+    private boolean flagsDirty;
     private long compiled;
     private long inlined;
     private long total;
     private long nanos;
+    private int largestClass;
 
     /** Compiles the ops of one block (one per guest instruction) into a new hidden class instance. */
     @SuppressWarnings("unchecked")
@@ -73,6 +80,7 @@ public final class BytecodeBlockCompiler {
             OpSequence<X86Cpu> sequence = (OpSequence<X86Cpu>) ctor.invoke((Object[]) ops);
             synchronized (this) {
                 compiled++;
+                largestClass = Math.max(largestClass, bytes.length);
                 inlined += counts[0];
                 total += ops.length;
                 nanos += System.nanoTime() - start;
@@ -87,7 +95,7 @@ public final class BytecodeBlockCompiler {
 
     public synchronized String statistics() {
         return compiled + " blocks compiled (" + (compiled == 0 ? 0 : nanos / compiled / 1000) + " us each), "
-                + inlined + " of " + total + " instructions inline";
+                + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes";
     }
 
     private byte[] generate(X86Op[] ops, int[] inlineCount) {
@@ -154,6 +162,7 @@ public final class BytecodeBlockCompiler {
         mv.visitInsn(Opcodes.LCONST_0);
         mv.visitVarInsn(Opcodes.LSTORE, PRODUCT);
         reload(mv);
+        reloadFlags(mv);
         dirty = 0;
         mv.visitLabel(start);
         for (int i = 0; i < ops.length; i++) {
@@ -166,6 +175,7 @@ public final class BytecodeBlockCompiler {
             } else {
                 // the op works on the register array: bring it up to date, and reload what the op changed
                 flushDirty(mv);
+                flushFlags(mv);
                 push(mv, 1);
                 mv.visitVarInsn(Opcodes.ISTORE, IN_FALLBACK);
                 mv.visitVarInsn(Opcodes.ALOAD, THIS);
@@ -175,9 +185,11 @@ public final class BytecodeBlockCompiler {
                 push(mv, 0);
                 mv.visitVarInsn(Opcodes.ISTORE, IN_FALLBACK);
                 reload(mv);
+                reloadFlags(mv);
             }
         }
         flushDirty(mv);
+        flushFlags(mv);
         mv.visitLabel(end);
         mv.visitInsn(Opcodes.RETURN);
         mv.visitLabel(handler);
@@ -189,6 +201,8 @@ public final class BytecodeBlockCompiler {
         for (int r = 0; r < 8; r++) {
             flush(mv, r);
         }
+        flagsDirty = true;
+        flushFlags(mv);
         mv.visitLabel(arrayCurrent);
         mv.visitVarInsn(Opcodes.ALOAD, CTX);
         mv.visitVarInsn(Opcodes.ILOAD, INDEX);
@@ -211,18 +225,27 @@ public final class BytecodeBlockCompiler {
             push(mv, 0);
             mv.visitVarInsn(Opcodes.ISTORE, VALUE);
             write(mv, z.dst, false);
-            if (z.sub) {
-                flagsAddSub(mv, "setSub", z.dst.bits, false);
-            } else {
-                mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
-                push(mv, z.dst.bits);
-                push(mv, 0);
-                mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLAGS, "setLogic", "(L" + STATE + ";II)V", false);
-            }
+            push(mv, 0);
+            mv.visitVarInsn(Opcodes.ISTORE, RES);
+            recordFlags(mv, (z.sub ? LazyFlags.SUB : LazyFlags.LOGIC) | LazyFlags.sizeIndex(z.dst.bits), -1, -1);
             return true;
         }
         if (op instanceof ArithmeticOps.Unary u) {
             return emitUnary(mv, u);
+        }
+        if (op instanceof ShiftOps.Shift sh && sh.bits == 32 && sh.dst instanceof Operand.Register
+                && sh.count instanceof Operand.Immediate count && (count.value & 31) != 0
+                && sh.kind != ShiftOps.RCL && sh.kind != ShiftOps.RCR) {
+            flushFlags(mv);
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            push(mv, sh.kind);
+            read(mv, sh.dst, false);
+            push(mv, count.value & 31);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, SHIFT, "shift32", "(L" + STATE + ";III)I", false);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            reloadFlags(mv);
+            write(mv, sh.dst, false);
+            return true;
         }
         if (op instanceof MulDivOps.Multiply m && m.dst.bits != 8) {
             read(mv, m.a, false);
@@ -241,10 +264,17 @@ public final class BytecodeBlockCompiler {
             mv.visitInsn(Opcodes.L2I);
             mv.visitVarInsn(Opcodes.ISTORE, VALUE);
             write(mv, m.dst, false);
-            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
             push(mv, m.dst.bits);
             mv.visitVarInsn(Opcodes.LLOAD, PRODUCT);
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MULDIV, "setMultiplyFlags", "(L" + STATE + ";IJ)V", false);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MULDIV, "multiplyOverflow", "(IJ)I", false);
+            mv.visitInsn(Opcodes.DUP);
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP + 2);
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP + 3);
+            push(mv, LazyFlags.RESULT_CO | LazyFlags.sizeIndex(m.dst.bits));
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP);
+            mv.visitVarInsn(Opcodes.ILOAD, VALUE);
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP + 4);
+            flagsDirty = true;
             return true;
         }
         if (op instanceof MoveOps.Move m) {
@@ -354,6 +384,7 @@ public final class BytecodeBlockCompiler {
             if (!(b.dst instanceof Operand.Register)) {
                 return false; // the helper records flags before the store: keep memory destinations in the op
             }
+            flushFlags(mv);
             mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
             push(mv, b.bits);
             read(mv, b.dst, false);
@@ -361,6 +392,7 @@ public final class BytecodeBlockCompiler {
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, ARITHMETIC, kind == ArithmeticOps.ADC ? "addWithCarry" : "subtractWithBorrow",
                     "(L" + STATE + ";III)I", false);
             mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            reloadFlags(mv);
             write(mv, b.dst, false);
             return true;
         }
@@ -388,16 +420,12 @@ public final class BytecodeBlockCompiler {
             mv.visitVarInsn(Opcodes.ISTORE, VALUE);
             write(mv, b.dst, true);
         }
-        switch (kind) {
-            case ArithmeticOps.ADD -> flagsAddSub(mv, "setAdd", b.bits, true);
-            case ArithmeticOps.SUB, ArithmeticOps.CMP -> flagsAddSub(mv, "setSub", b.bits, true);
-            default -> {
-                mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
-                push(mv, b.bits);
-                mv.visitVarInsn(Opcodes.ILOAD, RES);
-                mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLAGS, "setLogic", "(L" + STATE + ";II)V", false);
-            }
-        }
+        int flagKind = switch (kind) {
+            case ArithmeticOps.ADD -> LazyFlags.ADD;
+            case ArithmeticOps.SUB, ArithmeticOps.CMP -> LazyFlags.SUB;
+            default -> LazyFlags.LOGIC;
+        };
+        recordFlags(mv, flagKind | LazyFlags.sizeIndex(b.bits), A, B);
         return true;
     }
 
@@ -432,51 +460,80 @@ public final class BytecodeBlockCompiler {
         int bits = u.dst.bits;
         switch (u.kind) {
             case ArithmeticOps.INC, ArithmeticOps.DEC -> {
-                mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
-                push(mv, bits);
-                push(mv, u.kind == ArithmeticOps.INC ? 1 : 0);
+                // inc/dec keep CF: it becomes the record's carry-in slot
+                for (int i = 0; i < 5; i++) {
+                    mv.visitVarInsn(Opcodes.ILOAD, F_OP + i);
+                }
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLAGS, "carryOf", "(IIIII)I", false);
+                mv.visitVarInsn(Opcodes.ISTORE, F_OP + 3);
+                push(mv, (u.kind == ArithmeticOps.INC ? LazyFlags.INC : LazyFlags.DEC) | LazyFlags.sizeIndex(bits));
+                mv.visitVarInsn(Opcodes.ISTORE, F_OP);
                 mv.visitVarInsn(Opcodes.ILOAD, A);
+                mv.visitVarInsn(Opcodes.ISTORE, F_OP + 1);
                 mv.visitVarInsn(Opcodes.ILOAD, RES);
-                mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLAGS, "setIncDec", "(L" + STATE + ";IZII)V", false);
+                mv.visitVarInsn(Opcodes.ISTORE, F_OP + 4);
+                flagsDirty = true;
             }
-            case ArithmeticOps.NEG -> {
-                // flags of 0 - a
-                mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
-                push(mv, bits);
-                push(mv, 0);
-                mv.visitVarInsn(Opcodes.ILOAD, A);
-                push(mv, 0);
-                mv.visitVarInsn(Opcodes.ILOAD, RES);
-                mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLAGS, "setSub", "(L" + STATE + ";IIIII)V", false);
-            }
+            case ArithmeticOps.NEG -> recordFlags(mv, LazyFlags.SUB | LazyFlags.sizeIndex(bits), -1, A); // flags of 0 - a
             default -> {
             }
         }
         return true;
     }
 
-    /** setAdd/setSub(state, bits, a, b, 0, res), with a and b from their locals or (a = 0, b = 0) for zeroing. */
-    private static void flagsAddSub(MethodVisitor mv, String method, int bits, boolean fromLocals) {
-        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
-        push(mv, bits);
-        if (fromLocals) {
-            mv.visitVarInsn(Opcodes.ILOAD, A);
-            mv.visitVarInsn(Opcodes.ILOAD, B);
-            push(mv, 0);
-            mv.visitVarInsn(Opcodes.ILOAD, RES);
-        } else {
-            push(mv, 0);
-            push(mv, 0);
-            push(mv, 0);
-            push(mv, 0);
-        }
-        mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLAGS, method, "(L" + STATE + ";IIIII)V", false);
-    }
-
     private static void condition(MethodVisitor mv, int cc) {
         mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        for (int i = 0; i < 5; i++) {
+            mv.visitVarInsn(Opcodes.ILOAD, F_OP + i);
+        }
         push(mv, cc);
-        mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLAGS, "condition", "(L" + STATE + ";I)Z", false);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLAGS, "conditionOf", "(L" + STATE + ";IIIIII)Z", false);
+    }
+
+    // ---- lazy flags in locals ------------------------------------------------------------------
+
+    /** Records a flag-setting result: op constant, a and b from locals (-1: zero), no carry-in, RES. */
+    private void recordFlags(MethodVisitor mv, int op, int aLocal, int bLocal) {
+        push(mv, op);
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP);
+        if (aLocal < 0) {
+            push(mv, 0);
+        } else {
+            mv.visitVarInsn(Opcodes.ILOAD, aLocal);
+        }
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP + 1);
+        if (bLocal < 0) {
+            push(mv, 0);
+        } else {
+            mv.visitVarInsn(Opcodes.ILOAD, bLocal);
+        }
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP + 2);
+        push(mv, 0);
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP + 3);
+        mv.visitVarInsn(Opcodes.ILOAD, RES);
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP + 4);
+        flagsDirty = true;
+    }
+
+    private void flushFlags(MethodVisitor mv) {
+        if (!flagsDirty) {
+            return;
+        }
+        for (int i = 0; i < 5; i++) {
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            mv.visitVarInsn(Opcodes.ILOAD, F_OP + i);
+            mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, FLAG_FIELDS[i], "I");
+        }
+        flagsDirty = false;
+    }
+
+    private void reloadFlags(MethodVisitor mv) {
+        for (int i = 0; i < 5; i++) {
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            mv.visitFieldInsn(Opcodes.GETFIELD, STATE, FLAG_FIELDS[i], "I");
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP + i);
+        }
+        flagsDirty = false;
     }
 
     private static void setEip(MethodVisitor mv, int target) {

@@ -53,7 +53,12 @@ final class MulDivOps {
         }
     }
 
-    /** Flags of a truncating imul from the full product (generated code calls this). */
+    /** 1 when a truncating imul's full product does not fit the operand size (CF = OF), else 0. */
+    static int multiplyOverflow(int bits, long product) {
+        return (bits == 16 ? product != (short) product : product != (int) product) ? 1 : 0;
+    }
+
+    /** Flags of a truncating imul from the full product. */
     static void setMultiplyFlags(X86CpuState s, int bits, long product) {
         boolean overflow = bits == 16 ? product != (short) product : product != (int) product;
         LazyFlags.setResultCarryOverflow(s, bits, (int) product, overflow, overflow);

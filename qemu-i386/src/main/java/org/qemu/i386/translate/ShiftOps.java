@@ -1,8 +1,5 @@
 package org.qemu.i386.translate;
 
-import static org.qemu.i386.cpu.X86CpuState.CF;
-import static org.qemu.i386.cpu.X86CpuState.OF;
-
 import org.qemu.i386.cpu.LazyFlags;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
@@ -19,11 +16,47 @@ final class ShiftOps {
         return (v >>> (bits - 1)) & 1;
     }
 
+    /**
+     * shl/shr/sar/rol/ror of a 32-bit value by a count already masked to 1..31, recording flags;
+     * generated code calls it for register destinations (no store can fault after the flags).
+     */
+    static int shift32(X86CpuState s, int kind, int a, int n) {
+        switch (kind) {
+            case SHL, SAL -> {
+                int res = a << n;
+                int cf = (a >>> (32 - n)) & 1;
+                LazyFlags.setResultCarryOverflow(s, 32, res, cf != 0, ((res >>> 31) ^ cf) != 0);
+                return res;
+            }
+            case SHR -> {
+                int res = a >>> n;
+                LazyFlags.setResultCarryOverflow(s, 32, res, ((a >>> (n - 1)) & 1) != 0, a < 0);
+                return res;
+            }
+            case SAR -> {
+                int res = a >> n;
+                LazyFlags.setResultCarryOverflow(s, 32, res, ((a >> (n - 1)) & 1) != 0, false);
+                return res;
+            }
+            case ROL -> {
+                int res = Integer.rotateLeft(a, n);
+                int cf = res & 1;
+                LazyFlags.setCarryOverflow(s, cf, (res >>> 31) ^ cf);
+                return res;
+            }
+            default -> { // ROR
+                int res = Integer.rotateRight(a, n);
+                LazyFlags.setCarryOverflow(s, res >>> 31, (res >>> 31) ^ ((res >>> 30) & 1));
+                return res;
+            }
+        }
+    }
+
     static final class Shift implements X86Op {
-        private final int kind;
-        private final Operand dst;
-        private final Operand count;
-        private final int bits;
+        final int kind;
+        final Operand dst;
+        final Operand count;
+        final int bits;
 
         Shift(int kind, Operand dst, Operand count) {
             this.kind = kind;
@@ -65,14 +98,14 @@ final class ShiftOps {
                     int res = r == 0 ? a : Operand.zeroExtend(bits, a << r | a >>> (bits - r));
                     int cf = res & 1;
                     dst.set(cpu, res);
-                    LazyFlags.modify(s, CF | OF, cf | ((msb(bits, res) ^ cf) != 0 ? OF : 0));
+                    LazyFlags.setCarryOverflow(s, cf, msb(bits, res) ^ cf);
                 }
                 case ROR -> {
                     int r = n & (bits - 1);
                     int res = r == 0 ? a : Operand.zeroExtend(bits, a >>> r | a << (bits - r));
                     int cf = msb(bits, res);
                     dst.set(cpu, res);
-                    LazyFlags.modify(s, CF | OF, cf | ((msb(bits, res) ^ ((res >>> (bits - 2)) & 1)) != 0 ? OF : 0));
+                    LazyFlags.setCarryOverflow(s, cf, msb(bits, res) ^ ((res >>> (bits - 2)) & 1));
                 }
                 case RCL -> {
                     int r = n % (bits + 1);
@@ -83,7 +116,7 @@ final class ShiftOps {
                     int res = (int) rot;
                     int cf = (int) (rot >>> bits) & 1;
                     dst.set(cpu, res);
-                    LazyFlags.modify(s, CF | OF, cf | ((msb(bits, res) ^ cf) != 0 ? OF : 0));
+                    LazyFlags.setCarryOverflow(s, cf, msb(bits, res) ^ cf);
                 }
                 default -> { // RCR
                     int r = n % (bits + 1);
@@ -94,7 +127,7 @@ final class ShiftOps {
                     int res = (int) rot;
                     int cf = (int) (rot >>> bits) & 1;
                     dst.set(cpu, res);
-                    LazyFlags.modify(s, CF | OF, cf | ((msb(bits, res) ^ ((res >>> (bits - 2)) & 1)) != 0 ? OF : 0));
+                    LazyFlags.setCarryOverflow(s, cf, msb(bits, res) ^ ((res >>> (bits - 2)) & 1));
                 }
             }
         }

@@ -318,7 +318,7 @@ public final class X86Translator {
             case 0x99:
                 return new MoveOps.SignExtendAccumulator(v, true);
             case 0x9b:
-                return SystemOps.Nop.INSTANCE; // fwait: no pending unmasked x87 exceptions are modelled
+                return cpu -> cpu.state.fpu.checkPendingException(); // fwait: raises a pending unmasked x87 exception
             case 0x9c:
                 return new StackOps.PushFlags(v);
             case 0x9d:

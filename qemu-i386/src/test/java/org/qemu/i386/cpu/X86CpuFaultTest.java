@@ -95,6 +95,20 @@ class X86CpuFaultTest {
 
     @ParameterizedTest
     @ValueSource(ints = {0, 1})
+    void aFaultLeavesTheFlagsOfTheLastCompletedInstruction(int threshold) {
+        // mov eax, 5; cmp eax, 7 (CF=1 SF=1 ZF=0); inc ebx (CF kept); mov ecx, [0x1234] faults
+        load(threshold, "b8 05 00 00 00  83 f8 07  43  8b 0d 34 12 00 00");
+        assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
+        assertThat(cpu.state.eip).isEqualTo(CODE + 9);
+        int flags = cpu.state.eflags();
+        assertThat(flags & X86CpuState.CF).isNotZero();
+        assertThat(flags & X86CpuState.ZF).isZero();
+        assertThat(flags & X86CpuState.SF).isZero(); // from inc ebx: 0 -> 1
+        assertThat(cpu.state.regs[X86CpuState.EBX]).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1})
     void writingAReadOnlyPageRaisesSegvAccerr(int threshold) {
         load(threshold, String.format("c7 05 %s 2a 00 00 00", le(READ_ONLY + 8)));
         assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);

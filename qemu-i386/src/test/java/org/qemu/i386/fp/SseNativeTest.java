@@ -77,6 +77,13 @@ class SseNativeTest {
             {"punpcklqdq", "660f6cc1"}, {"punpckhqdq", "660f6dc1"},
             {"stmxcsr", "0fae1f"}, {"maskmovdqu", "660ff7c8"},
             {"cvtpi2ps", "0f2a07"}, {"cvtpi2pd", "660f2a07"}, {"cvtps2pd", "0f5ac1"},
+            {"cvtsi2sd mem", "f20f2a07"}, {"cvtsi2ss mem", "f30f2a07"}, {"cvttsd2si mem", "f20f2c07"},
+            {"cvttss2si mem", "f30f2c07"}, {"comisd mem", "660f2f07"}, {"ucomiss mem", "0f2e07"},
+            {"pshufd mem", "660f70071b"}, {"shufps mem", "0fc6071b"}, {"shufpd mem", "660fc60701"},
+            {"movd xmm,mem", "660f6e07"}, {"cmppd mem", "660fc20702"}, {"cmpss mem", "f30fc20705"},
+            {"movhpd store", "660f170f"}, {"movlpd store", "660f130f"}, {"cvtdq2pd mem", "f30fe607"},
+            {"unpcklpd mem", "660f1407"}, {"andnps mem", "0f5507"}, {"punpckhqdq mem", "660f6d07"},
+            {"stmxcsr; ldmxcsr", "0fae1f0fae17"}, {"movntps", "0f2b0f"}, {"movntpd", "660f2b0f"},
         }) {
             forms.add(f);
         }

@@ -22,6 +22,26 @@ class X87TranslatorTest {
     private static final long DATA = 0x80000;
     private static final HexFormat HEX = HexFormat.of();
 
+    /** Sequences that need the integer side: the classic fnstsw/sahf compare idiom and fcmovcc on real flags. */
+    static final String[][] SEQUENCES = {
+        {"fcom; fnstsw ax; sahf", "d8d1dfe09e"},
+        {"fucomp; fnstsw ax; sahf", "dde9dfe09e"},
+        {"ftst; fnstsw ax; sahf", "d9e4dfe09e"},
+        {"fxam; fnstsw ax; sahf", "d9e5dfe09e"},
+        {"stc; fcmovb", "f9dac1"},
+        {"stc; fcmovnb", "f9dbc1"},
+        {"xor eax,eax; fcmove", "31c0dac9"},
+        {"xor eax,eax; fcmovne", "31c0dbc9"},
+        {"xor eax,eax; fcmovbe", "31c0dad1"},
+        {"xor eax,eax; fcmovnbe", "31c0dbd1"},
+        {"xor eax,eax; fcmovu", "31c0dad9"},
+        {"xor eax,eax; fcmovnu", "31c0dbd9"},
+        {"fcomi; seta; fcmovnbe", "dbf1dbd1"},
+        {"fld st0; fmul st0,st0; fsqrt; fxch; fistp; fstp", "d9c0d8c8d9fad9c9"},
+        {"fninit", "dbe3"},
+        {"fnclex after error", "d9e8d9eedef9dbe2"},
+    };
+
     @Test
     void translatedInstructionsMatchTheHostFpu() throws Exception {
         Random random = new Random(7);
@@ -42,6 +62,24 @@ class X87TranslatorTest {
                             b.signExponent(), b.significand()));
                     names.add(op.name());
                     X86CpuState s = run(memory, pc, op.code(), cw, a, b, null);
+                    pc += 32;
+                    int sw = s.fpu.statusWord();
+                    int eflags = s.eflags() & 0x8d5;
+                    Float80 r0 = s.fpu.storeExtended(true);
+                    Float80 r1 = s.fpu.storeExtended(true);
+                    ours.add(String.format("%x %x %x %x %x %x", sw, eflags, r0.signExponent(), r0.significand(),
+                            r1.signExponent(), r1.significand()));
+                }
+            }
+            for (String[] sequence : SEQUENCES) {
+                for (int n = 0; n < 100; n++) {
+                    Float80 a = operands.next();
+                    Float80 b = random.nextInt(4) == 0 ? a : operands.next();
+                    int cw = X87NativeTest.randomControlWord(random);
+                    requests.add(String.format("x %s %x %x %x %x %x", sequence[1], cw, a.signExponent(), a.significand(),
+                            b.signExponent(), b.significand()));
+                    names.add(sequence[0]);
+                    X86CpuState s = run(memory, pc, sequence[1], cw, a, b, null);
                     pc += 32;
                     int sw = s.fpu.statusWord();
                     int eflags = s.eflags() & 0x8d5;

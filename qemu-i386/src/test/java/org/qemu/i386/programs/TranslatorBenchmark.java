@@ -19,14 +19,20 @@ class TranslatorBenchmark {
         String programs = System.getenv("BENCH_X86");
         assumeTrue(programs != null, "set BENCH_X86 to run the translator benchmark");
         int runs = Integer.parseInt(System.getenv().getOrDefault("BENCH_RUNS", "3"));
+        String extraArgs = System.getenv().getOrDefault("BENCH_ARGS", "");
+        byte[] stdin = System.getenv("BENCH_STDIN") == null ? new byte[0] : Files.readAllBytes(Path.of(System.getenv("BENCH_STDIN")));
         for (String program : programs.split(":")) {
             byte[] elf = Files.readAllBytes(Path.of(program));
+            List<String> args = new java.util.ArrayList<>(List.of(program));
+            if (!extraArgs.isBlank()) {
+                args.addAll(List.of(extraArgs.trim().split(" ")));
+            }
             for (int i = 0; i < runs; i++) {
                 long t0 = System.nanoTime();
-                MiniLinux.Result r = MiniLinux.run(elf, List.of(program), new byte[0], Integer.getInteger("qemu.tcg.compile-threshold", 64));
+                MiniLinux.Result r = MiniLinux.run(elf, args, stdin, Integer.getInteger("qemu.tcg.compile-threshold", 64));
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 System.out.printf("BENCH %s run %d: %d ms, exit %d, output %s%n  %s%n", program, i + 1, ms, r.exitStatus(),
-                        r.stdout().strip(), r.statistics());
+                        r.stdout().strip().length() > 200 ? r.stdout().strip().substring(0, 200) : r.stdout().strip(), r.statistics());
             }
         }
     }

@@ -9,12 +9,12 @@ import java.math.BigDecimal;
  * sign of the exact rounding error, which error-free transformations give cheaply: TwoSum for
  * add/subtract, {@code fma(a, b, -p)} for multiply, the remainder {@code fma(-q, b, a)} for
  * divide and {@code fma(-q, q, a)} for square root; fused multiply-add uses BigDecimal. A
- * result one ulp off in the wrong direction is then nudged with nextUp/nextDown. The same
+ * result one ulp off in the wrong direction is then nudged with nextUp/nextDown (near the
+ * subnormal range, where residuals underflow, the error comes from BigDecimal). The same
  * error sign gives FI/XX (inexact) and FR. Single-precision instructions round the double
  * result again to single in the same mode (directed roundings compose; nearest does not lose
- * anything for +,-,*,/,sqrt since 53 >= 2*24+2). Known limits: error signs are not exact for
- * results in the subnormal range, and enabled overflow/underflow exceptions (OE/UE=1, which
- * Linux programs do not run with) do not rescale the result.
+ * anything for +,-,*,/,sqrt since 53 >= 2*24+2). Known limit: enabled overflow/underflow
+ * exceptions (OE/UE=1, which Linux programs do not run with) do not rescale the result.
  */
 public final class FloatOps {
     private static final long QUIET_BIT = 1L << 51;
@@ -22,6 +22,12 @@ public final class FloatOps {
     private static final long SIGN = Long.MIN_VALUE;
     /** What mffs and fctiw leave in the high word of FRT, which the ISA leaves undefined. */
     private static final long HIGH_WORD = 0xfff80000L << 32;
+
+    /**
+     * Below this magnitude an fma residual can itself underflow and lose the error's sign, so
+     * the error is computed exactly with BigDecimal instead (2^-1022 * 2^53, with margin).
+     */
+    private static final double RESIDUAL_EXACT_ABOVE = 0x1p-960;
 
     private FloatOps() {
     }
@@ -152,7 +158,8 @@ public final class FloatOps {
             return r;
         }
         return switch (mode) {
-            case Fpscr.ROUND_TOWARD_ZERO -> (errorSign > 0) != (r > 0) ? (r > 0 ? Math.nextDown(r) : Math.nextUp(r)) : r;
+            // A zero result already is the value nearest zero (its sign is the exact value's).
+            case Fpscr.ROUND_TOWARD_ZERO -> r != 0 && (errorSign > 0) != (r > 0) ? (r > 0 ? Math.nextDown(r) : Math.nextUp(r)) : r;
             case Fpscr.ROUND_UP -> errorSign > 0 ? Math.nextUp(r) : r;
             default -> errorSign < 0 ? Math.nextDown(r) : r;
         };
@@ -163,7 +170,8 @@ public final class FloatOps {
             return r;
         }
         return switch (mode) {
-            case Fpscr.ROUND_TOWARD_ZERO -> (errorSign > 0) != (r > 0) ? (r > 0 ? Math.nextDown(r) : Math.nextUp(r)) : r;
+            // A zero result already is the value nearest zero (its sign is the exact value's).
+            case Fpscr.ROUND_TOWARD_ZERO -> r != 0 && (errorSign > 0) != (r > 0) ? (r > 0 ? Math.nextDown(r) : Math.nextUp(r)) : r;
             case Fpscr.ROUND_UP -> errorSign > 0 ? Math.nextUp(r) : r;
             default -> errorSign < 0 ? Math.nextDown(r) : r;
         };
@@ -275,8 +283,14 @@ public final class FloatOps {
             return;
         }
         double r = a * c;
-        int err = Double.isInfinite(r) ? (Double.isInfinite(a) || Double.isInfinite(c) ? 0 : overflowSign(r))
-                : (int) Math.signum(Math.fma(a, c, -r));
+        int err;
+        if (Double.isInfinite(r)) {
+            err = Double.isInfinite(a) || Double.isInfinite(c) ? 0 : overflowSign(r);
+        } else if (Math.abs(r) < RESIDUAL_EXACT_ABOVE && a != 0 && c != 0) {
+            err = new BigDecimal(a).multiply(new BigDecimal(c)).compareTo(new BigDecimal(r));
+        } else {
+            err = (int) Math.signum(Math.fma(a, c, -r));
+        }
         complete(s, frt, r, err, single, rc);
     }
 
@@ -313,6 +327,10 @@ public final class FloatOps {
             err = Double.isInfinite(a) ? 0 : overflowSign(q);
         } else if (Double.isInfinite(b) || q == 0 && a == 0) {
             err = 0;
+        } else if (Math.abs(q) < RESIDUAL_EXACT_ABOVE || Math.abs(a) < RESIDUAL_EXACT_ABOVE) {
+            // sign(a/b - q) = sign(a - q*b) * sign(b), computed exactly.
+            BigDecimal rest = new BigDecimal(a).subtract(new BigDecimal(q).multiply(new BigDecimal(b)));
+            err = rest.signum() * (int) Math.signum(b);
         } else {
             err = (int) (Math.signum(Math.fma(-q, b, a)) * Math.signum(b));
         }
@@ -330,7 +348,14 @@ public final class FloatOps {
             return;
         }
         double q = Math.sqrt(b);
-        int err = Double.isInfinite(q) || q == 0 ? 0 : (int) Math.signum(Math.fma(-q, q, b));
+        int err;
+        if (Double.isInfinite(q) || q == 0) {
+            err = 0;
+        } else if (b < RESIDUAL_EXACT_ABOVE) {
+            err = new BigDecimal(b).compareTo(new BigDecimal(q).multiply(new BigDecimal(q)));
+        } else {
+            err = (int) Math.signum(Math.fma(-q, q, b));
+        }
         complete(s, frt, q, err, single, rc);
     }
 

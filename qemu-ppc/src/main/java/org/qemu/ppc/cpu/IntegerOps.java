@@ -203,6 +203,20 @@ public final class IntegerOps {
         setCrField(s, bf, field | s.xerSo);
     }
 
+    /** cmp/cmpi on values the caller already has (translated code keeps registers in locals). */
+    public static void compareValues(PpcCpuState s, int bf, int a, int b) {
+        compare(s, bf, Integer.compare(a, b));
+    }
+
+    public static void compareValuesUnsigned(PpcCpuState s, int bf, int a, int b) {
+        compare(s, bf, Integer.compareUnsigned(a, b));
+    }
+
+    /** CR0 from a result the caller computed (andi., andis. in translated code). */
+    public static void setCr0(PpcCpuState s, int result) {
+        recordCr0(s, result);
+    }
+
     public static void cmpi(PpcCpuState s, int bf, int ra, int simm) {
         compare(s, bf, Integer.compare(s.gpr[ra], simm));
     }

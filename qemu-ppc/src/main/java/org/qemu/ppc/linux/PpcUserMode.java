@@ -61,6 +61,11 @@ public final class PpcUserMode {
             }
             throw new LauncherException("internal error: " + e);
         }
+        if (System.getenv("QEMU_PPC_STATS") != null) {
+            var cache = ((org.qemu.ppc.translate.PpcCpu) process.mainThread().cpu()).cache();
+            System.err.printf("qemu-ppc: %d blocks decoded, %d compiled, %.1f ms translating%n",
+                    cache.translatedBlocks(), cache.compiledBlocks(), cache.translationNanos() / 1e6);
+        }
         endHostProcess(exit);
         return exit.status();
     }

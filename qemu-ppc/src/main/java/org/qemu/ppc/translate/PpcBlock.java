@@ -1,5 +1,7 @@
 package org.qemu.ppc.translate;
 
+import java.util.List;
+
 import org.qemu.ppc.cpu.PpcCpuState;
 
 /**
@@ -11,6 +13,10 @@ public abstract class PpcBlock {
     public final int end;
     /** Cleared when a guest store hits the block's page; runners then translate again. */
     public volatile boolean valid = true;
+    /** How often runners entered the block (racy between threads; only a hotness hint). */
+    public int executions;
+    /** The decoded instructions, kept to compile the block again into its page's region. */
+    List<Instruction> instructions = List.of();
 
     protected PpcBlock(int start, int end) {
         this.start = start;

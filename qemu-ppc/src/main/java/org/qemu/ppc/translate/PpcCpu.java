@@ -19,10 +19,17 @@ public final class PpcCpu implements GuestCpu {
     private static final int DATA_STORAGE = 0x300;
     private static final int INSTRUCTION_STORAGE = 0x400;
     private static final int FAST_SLOTS = 1 << 12;
+    private static final int REGION_SLOTS = 1 << 10;
+    /** Entries after which an interpreted block is compiled to bytecode. */
+    static final int COMPILE_THRESHOLD = 40;
+    /** Block entries after which a block's page is compiled into a region. */
+    static final int HOT_BLOCK = 2000;
 
     private final PpcCpuState state;
     private final PpcCodeCache cache;
     private final PpcBlock[] fast = new PpcBlock[FAST_SLOTS];
+    private final PpcRegion[] regionTable = new PpcRegion[REGION_SLOTS];
+    private final boolean regionsEnabled = !Boolean.getBoolean("qemu.ppc.noRegions");
     private final AtomicBoolean exitRequested = new AtomicBoolean();
     private volatile boolean exitPending;
     private GuestTrap lastTrap;
@@ -54,12 +61,35 @@ public final class PpcCpu implements GuestCpu {
                     s.pc = pc;
                     return CpuExit.EXIT_REQUEST;
                 }
+                long page = Integer.toUnsignedLong(pc) >>> 12;
+                PpcRegion region = regionTable[(int) page & (REGION_SLOTS - 1)];
+                if (region != null && region.page == page && region.valid) {
+                    int left = region.execute(s, pc);
+                    if (s.stop != PpcCpuState.Stop.NONE) {
+                        s.pc = left;
+                        s.stop = PpcCpuState.Stop.NONE;
+                        return CpuExit.SYSCALL;
+                    }
+                    if (left != pc) {
+                        pc = left;
+                        continue;
+                    }
+                }
                 int slot = (pc >>> 2) & (FAST_SLOTS - 1);
                 PpcBlock b = table[slot];
                 if (b == null || b.start != pc || !b.valid) {
                     s.pc = pc;
                     b = cache.lookup(pc);
                     table[slot] = b;
+                }
+                int runs = ++b.executions;
+                if (runs == COMPILE_THRESHOLD) {
+                    s.pc = pc;
+                    b = cache.compile(b);
+                    table[slot] = b;
+                }
+                if (runs == HOT_BLOCK && regionsEnabled) {
+                    regionTable[(int) page & (REGION_SLOTS - 1)] = cache.compileRegion(page);
                 }
                 pc = b.execute(s);
                 if (s.stop != PpcCpuState.Stop.NONE) {

@@ -59,20 +59,34 @@ public final class PpcTranslator {
         }
     }
 
+    /** The cheap tier: decoded only, run through the helper dispatcher. */
+    public PpcBlock interpret(int pc) {
+        return new InterpretedBlock(decodeBlock(pc));
+    }
+
     public PpcBlock translate(int pc) {
-        List<Instruction> instructions = decodeBlock(pc);
+        return compile(decodeBlock(pc));
+    }
+
+    /** The compiled tier: a hidden class whose method calls the helpers with constant operands. */
+    public PpcBlock compile(List<Instruction> instructions) {
+        int pc = instructions.getFirst().address();
         Instruction last = instructions.getLast();
         byte[] bytes = generate(instructions);
         try {
             Class<?> c = LOOKUP.defineHiddenClass(bytes, false, MethodHandles.Lookup.ClassOption.NESTMATE).lookupClass();
-            return (PpcBlock) c.getDeclaredConstructor(int.class, int.class).newInstance(pc, last.address() + 4);
+            PpcBlock block = (PpcBlock) c.getDeclaredConstructor(int.class, int.class).newInstance(pc, last.address() + 4);
+            block.instructions = List.copyOf(instructions);
+            return block;
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot define translated block at 0x" + Integer.toHexString(pc), e);
         }
     }
 
     static byte[] generate(List<Instruction> instructions) {
-        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES);
+        // Stack map frames are only needed when the block loops on itself (a backward jump).
+        boolean loops = branchesTo(instructions.getLast(), instructions.getFirst().address());
+        ClassWriter cw = new ClassWriter(loops ? ClassWriter.COMPUTE_FRAMES : ClassWriter.COMPUTE_MAXS);
         cw.visit(Opcodes.V21, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, CLASS_NAME, null, BLOCK, null);
 
         MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "(II)V", null, null);
@@ -88,20 +102,14 @@ public final class PpcTranslator {
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "execute", "(L" + STATE + ";)I", null, null);
         mv.visitCode();
         int start = instructions.getFirst().address();
+        BlockEmitter emitter = new BlockEmitter(mv);
+        emitter.prologue();
         Label top = new Label();
         mv.visitLabel(top);
+        emitter.forget();
         boolean ended = false;
         for (Instruction insn : instructions) {
-            if (insn.kind() == Instruction.Kind.MAY_TRAP) {
-                mv.visitVarInsn(Opcodes.ALOAD, 1);
-                pushInt(mv, insn.address());
-                mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "pc", "I");
-            }
-            mv.visitVarInsn(Opcodes.ALOAD, 1);
-            for (int operand : insn.operands()) {
-                pushInt(mv, operand);
-            }
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, Type.getInternalName(insn.owner()), insn.method(), insn.descriptor(), false);
+            emit(mv, emitter, insn);
             if (insn.endsBlock()) {
                 if (branchesTo(insn, start)) {
                     loopBack(mv, start, top);
@@ -112,6 +120,7 @@ public final class PpcTranslator {
             }
         }
         if (!ended) {
+            emitter.flush();
             pushInt(mv, instructions.getLast().address() + 4);
             mv.visitInsn(Opcodes.IRETURN);
         }
@@ -119,6 +128,41 @@ public final class PpcTranslator {
         mv.visitEnd();
         cw.visitEnd();
         return cw.toByteArray();
+    }
+
+    /**
+     * One instruction: its address into pc first if it may trap (so the fault is precise), then
+     * the helper call with the decoded fields as constants. A block-ending helper leaves the
+     * next pc on the stack.
+     */
+    static void emitCall(MethodVisitor mv, Instruction insn) {
+        if (insn.kind() == Instruction.Kind.MAY_TRAP) {
+            mv.visitVarInsn(Opcodes.ALOAD, 1);
+            pushInt(mv, insn.address());
+            mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "pc", "I");
+        }
+        mv.visitVarInsn(Opcodes.ALOAD, 1);
+        for (int operand : insn.operands()) {
+            pushInt(mv, operand);
+        }
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, Type.getInternalName(insn.owner()), insn.method(), insn.descriptor(), false);
+    }
+
+    /** Keeping registers in JVM locals can be switched off (-Dqemu.ppc.noRegisterLocals=true) to compare. */
+    static final boolean REGISTER_LOCALS = !Boolean.getBoolean("qemu.ppc.noRegisterLocals");
+
+    static void emit(MethodVisitor mv, BlockEmitter emitter, Instruction insn) {
+        if (REGISTER_LOCALS) {
+            emitter.emit(insn);
+        } else {
+            emitCall(mv, insn);
+        }
+    }
+
+    /** Bytecode bytes one instruction costs at most (for the method size budget). */
+    static int estimatedSize(Instruction insn) {
+        // A helper call, plus what writing back and reloading registers in locals around it may cost.
+        return 6 + 1 + 5 * insn.operands().length + 3 + (insn.kind() == Instruction.Kind.MAY_TRAP ? 7 : 0) + 24;
     }
 
     /** A branch whose static target is the block's own start: a loop the block can run without returning. */
@@ -149,7 +193,7 @@ public final class PpcTranslator {
         mv.visitVarInsn(Opcodes.ILOAD, 2);
     }
 
-    private static void pushInt(MethodVisitor mv, int value) {
+    static void pushInt(MethodVisitor mv, int value) {
         if (value >= -1 && value <= 5) {
             mv.visitInsn(Opcodes.ICONST_0 + value);
         } else if (value >= Byte.MIN_VALUE && value <= Byte.MAX_VALUE) {

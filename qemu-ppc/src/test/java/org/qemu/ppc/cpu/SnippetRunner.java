@@ -11,9 +11,12 @@ final class SnippetRunner implements AutoCloseable {
     static final int DATA = 0x20000;
     static final int STACK_TOP = 0x80000;
 
+    /** Set by the Compiled* test variants: every block goes straight to bytecode instead of the interpreter tier. */
+    static boolean compileEverything;
+
     final GuestMemory memory = new GuestMemory(32);
     final PpcCpuState state = new PpcCpuState(memory);
-    final PpcCpu cpu = new PpcCpu(state, new PpcCodeCache(memory));
+    final PpcCpu cpu = new PpcCpu(state, new PpcCodeCache(memory, !compileEverything));
 
     SnippetRunner(String source) {
         byte[] code = PpcAssembler.assemble(source + "\n\tsc\n");

@@ -57,6 +57,20 @@ class BusyboxTest {
         assertSameAsNative("printf 'b 10\\na 9\\n' | sort -k2 -n; seq 1 100 | md5sum; seq 1 5 | awk '{s += $1} END {print s, NR, s / NR}'", null);
     }
 
+    /** execve of a "#!" script runs its interpreter as a guest program, found under the -L prefix. */
+    @Test
+    void shebangScriptRunsItsInterpreterFromThePrefix() throws Exception {
+        Path sysroot = Tools.WORK.resolve("sysroot");
+        Files.createDirectories(sysroot.resolve("bin"));
+        Files.copy(busybox, sysroot.resolve("bin/sh"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path script = sysroot.resolve("greet.sh");
+        Files.writeString(script, "#!/bin/sh\necho \"script $0 got $1\"\nexit 4\n");
+        script.toFile().setExecutable(true);
+        Tools.Result r = Tools.run(null, Tools.LAUNCHER.toString(), "-L", sysroot.toString(), busybox.toString(),
+                "sh", "-c", "/greet.sh hello; echo status=$?");
+        assertThat(r.stdout()).isEqualTo("script /greet.sh got hello\nstatus=4\n");
+    }
+
     @Test
     void gzipTarFindInAScratchDirectory() throws Exception {
         Path dir = Tools.WORK.resolve("bb-scratch");

@@ -39,12 +39,11 @@ class I386ProgramsTest {
     }
 
     @ParameterizedTest(name = "{0} (static) matches Debian qemu-i386")
-    @ValueSource(strings = {"arith", "files", "signals", "threads"})
+    @ValueSource(strings = {"arith", "signals", "threads"})
     void staticProgramMatchesDebianQemu(String name) throws Exception {
         Path binary = Tools.compileI386(name, false);
-        String[] args = name.equals("files") ? new String[] {Tools.WORK.resolve("files-" + name + "-dir").toString()} : new String[0];
-        Tools.Result expected = debianQemu(binary, args);
-        Tools.Result actual = ours(binary, args);
+        Tools.Result expected = debianQemu(binary);
+        Tools.Result actual = ours(binary);
         assertThat(actual.stdout()).isEqualTo(expected.stdout());
         assertThat(actual.status()).isEqualTo(expected.status());
         assertThat(actual.stderr()).doesNotContain("Exception").doesNotContain("\tat ");
@@ -77,6 +76,20 @@ class I386ProgramsTest {
         Tools.Result expected = Tools.run(null, Tools.compileNative("forkpipe").toString());
         Tools.Result actual = ours(binary);
         assertThat(actual.stdout()).isEqualTo(expected.stdout());
+        assertThat(actual.status()).isEqualTo(expected.status());
+    }
+
+    /**
+     * Debian's QEMU hands 64-bit directory offsets to 32-bit readdir (EOVERFLOW on ext4), where an
+     * i386 Linux kernel gives 32-bit ones: the native build is the oracle.
+     */
+    @Test
+    void filesAndDirectoriesMatchNativeBuild() throws Exception {
+        Path binary = Tools.compileI386("files", false);
+        String dir = Tools.WORK.resolve("files-test-dir").toString();
+        Tools.Result expected = Tools.run(null, Tools.compileNative("files").toString(), dir);
+        Tools.Result actual = ours(binary, dir);
+        assertThat(actual.stdout()).isEqualTo(expected.stdout()).contains("entries 31");
         assertThat(actual.status()).isEqualTo(expected.status());
     }
 

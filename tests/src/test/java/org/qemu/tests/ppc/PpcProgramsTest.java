@@ -25,11 +25,14 @@ class PpcProgramsTest {
     @CsvSource({
         "arith.c, static", "arith.c, dynamic",
         "float.c, static", "float.c, dynamic",
+        "ieee.c, static",
+        "intfuzz.c, static",
         "jump.c, static",
         "files.c, static",
         "forkpipe.c, static",
         "signals.c, static",
         "mmap.c, static",
+        "procs.c, static",
         "threads.c, static", "threads.c, dynamic",
     })
     void matchesTheNativeBuild(String program, String linkage) throws Exception {

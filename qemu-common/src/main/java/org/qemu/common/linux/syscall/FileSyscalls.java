@@ -383,7 +383,8 @@ final class FileSyscalls extends SyscallSupport {
             return err(Errno.EINVAL);
         }
         long setBytes = ((nfds + 63) / 64) * 8L;
-        long guestBytes = (nfds + 7) / 8;
+        // A big-endian guest's fd_set is an array of its words: copy whole words and reorder their bytes.
+        long guestBytes = data.bigEndian() ? ((nfds + 8L * word - 1) / (8L * word)) * word : (nfds + 7) / 8;
         Scratch s = Scratch.begin();
         MemorySegment tv = MemorySegment.NULL;
         if (timeoutNanos >= 0) {
@@ -399,6 +400,9 @@ final class FileSyscalls extends SyscallSupport {
                 sets[i] = s.allocate(Math.max(setBytes, 8));
                 host(guest[i], guestBytes, true);
                 MemorySegment.copy(memory.segment(), guest[i], sets[i], 0, guestBytes);
+                if (data.bigEndian()) {
+                    GuestStructFixups.reverseWords(sets[i], guestBytes, word);
+                }
             }
         }
         long r = HostSyscall.call(HostNr.SELECT, nfds, sets[0] == null ? 0 : addr(sets[0]),
@@ -407,6 +411,9 @@ final class FileSyscalls extends SyscallSupport {
         if (r >= 0) {
             for (int i = 0; i < 3; i++) {
                 if (sets[i] != null) {
+                    if (data.bigEndian()) {
+                        GuestStructFixups.reverseWords(sets[i], guestBytes, word);
+                    }
                     MemorySegment.copy(sets[i], 0, memory.segment(), guest[i], guestBytes);
                 }
             }

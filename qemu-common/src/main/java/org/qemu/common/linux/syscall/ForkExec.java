@@ -55,6 +55,7 @@ public final class ForkExec extends SyscallSupport {
         if (memfd < 0) {
             return memfd;
         }
+        long started = System.nanoTime();
         try {
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
                     new FileOutputStream("/proc/self/fd/" + memfd), 1 << 16))) {
@@ -69,7 +70,13 @@ public final class ForkExec extends SyscallSupport {
             }
             env.add((SNAPSHOT_ENV + "=" + memfd).getBytes(StandardCharsets.UTF_8));
             List<String> args = emulatorArguments(process.paths().program());
+            long written = System.nanoTime();
             long pid = Spawn.spawn(args.get(0), bytes(args), env, cloexec);
+            if (System.getenv("QEMU_DEBUG") != null) {
+                System.err.printf("qemu: fork snapshot %d KiB written in %.1f ms, spawn %.1f ms%n",
+                        HostSyscall.call(HostNr.LSEEK, memfd, 0, 2) / 1024, (written - started) / 1e6,
+                        (System.nanoTime() - written) / 1e6);
+            }
             if (pid > 0 && (flags & ThreadSyscalls.CLONE_PARENT_SETTID) != 0 && parentTid != 0) {
                 data.put32(parentTid, (int) pid);
             }
@@ -132,7 +139,7 @@ public final class ForkExec extends SyscallSupport {
         } catch (IllegalArgumentException e) {
             return err(Errno.E2BIG);
         }
-        String hostPath = process.paths().translate(guestPath);
+        String hostPath = hostAbsolute(process.paths().translate(guestPath));
         Path file = Path.of(hostPath);
         if (!Files.exists(file)) {
             return err(Errno.ENOENT);
@@ -167,7 +174,7 @@ public final class ForkExec extends SyscallSupport {
                 scriptArgv.add(argv.get(i));
             }
             guestArgv = scriptArgv;
-            String interp = process.paths().translate(parts[0]);
+            String interp = hostAbsolute(process.paths().translate(parts[0]));
             if (!Files.isRegularFile(Path.of(interp))) {
                 return err(Errno.ENOENT);
             }
@@ -197,6 +204,24 @@ public final class ForkExec extends SyscallSupport {
         System.arraycopy(p, 0, out, 0, p.length);
         System.arraycopy(value, 0, out, p.length, value.length);
         return out;
+    }
+
+    /**
+     * Java resolves relative paths against the directory the JVM started in; the guest may have
+     * changed the process's working directory since, so resolve against the real one.
+     */
+    private static String hostAbsolute(String path) {
+        if (path.startsWith("/")) {
+            return path;
+        }
+        Scratch s = Scratch.begin();
+        MemorySegment buf = s.allocate(4096);
+        long n = HostSyscall.call(HostNr.GETCWD, addr(buf), 4096);
+        if (n <= 0) {
+            return path;
+        }
+        String cwd = buf.getString(0);
+        return cwd.endsWith("/") ? cwd + path : cwd + "/" + path;
     }
 
     private static String absolute(String path) {

@@ -31,6 +31,18 @@ final class GuestStructFixups {
         m.load(a, b, 0, 8);
     }
 
+    /** Reverses the bytes of each {@code word}-byte group of a host buffer (a big-endian guest's bitmap of words). */
+    static void reverseWords(java.lang.foreign.MemorySegment buffer, long bytes, int word) {
+        for (long w = 0; w + word <= bytes; w += word) {
+            for (int i = 0; i < word / 2; i++) {
+                byte a = buffer.get(java.lang.foreign.ValueLayout.JAVA_BYTE, w + i);
+                byte b = buffer.get(java.lang.foreign.ValueLayout.JAVA_BYTE, w + word - 1 - i);
+                buffer.set(java.lang.foreign.ValueLayout.JAVA_BYTE, w + i, b);
+                buffer.set(java.lang.foreign.ValueLayout.JAVA_BYTE, w + word - 1 - i, a);
+            }
+        }
+    }
+
     /** int fds[2]. */
     static void intPair(GuestMemory m, long a) {
         swap32(m, a);
