@@ -14,9 +14,20 @@ public final class PhysicalMemory {
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final MemorySegment ram;
+    private volatile WriteObserver writeObserver = (address, length) -> { };
+
+    /** Told of every device write into RAM (DMA): a translating CPU drops code translated from there. */
+    @FunctionalInterface
+    public interface WriteObserver {
+        void written(long address, long length);
+    }
 
     public PhysicalMemory(MemorySegment ram) {
         this.ram = ram;
+    }
+
+    public void setWriteObserver(WriteObserver observer) {
+        this.writeObserver = observer;
     }
 
     public MemorySegment segment() {
@@ -44,6 +55,13 @@ public final class PhysicalMemory {
         return ram.asSlice(check(address, length), length);
     }
 
+    /** {@link #slice} for a transfer that will write the range (a disk read into guest RAM). */
+    public MemorySegment sliceForWrite(long address, long length) {
+        MemorySegment view = ram.asSlice(check(address, length), length);
+        writeObserver.written(address, length);
+        return view;
+    }
+
     public int read8(long address) {
         return Byte.toUnsignedInt(ram.get(ValueLayout.JAVA_BYTE, check(address, 1)));
     }
@@ -62,22 +80,27 @@ public final class PhysicalMemory {
 
     public void write8(long address, int value) {
         ram.set(ValueLayout.JAVA_BYTE, check(address, 1), (byte) value);
+        writeObserver.written(address, 1);
     }
 
     public void write16(long address, int value) {
         ram.set(U16, check(address, 2), (short) value);
+        writeObserver.written(address, 2);
     }
 
     public void write32(long address, int value) {
         ram.set(U32, check(address, 4), value);
+        writeObserver.written(address, 4);
     }
 
     public void write64(long address, long value) {
         ram.set(U64, check(address, 8), value);
+        writeObserver.written(address, 8);
     }
 
     public void write(long address, byte[] data) {
         MemorySegment.copy(data, 0, ram, ValueLayout.JAVA_BYTE, check(address, data.length), data.length);
+        writeObserver.written(address, data.length);
     }
 
     public byte[] read(long address, int length) {

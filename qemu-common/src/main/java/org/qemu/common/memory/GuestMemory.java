@@ -173,6 +173,23 @@ public final class GuestMemory implements AutoCloseable {
         return protection[(int) (address >>> PAGE_SHIFT)] & (READ | WRITE | EXEC | CODE);
     }
 
+    /**
+     * System mode: a device wrote {@code [address, address+length)} behind the CPU's back (DMA);
+     * translations of code on those pages are dropped as if the CPU had written there.
+     */
+    public void externalWrite(long address, long length) {
+        if (length <= 0 || address < 0 || address >= size) {
+            return;
+        }
+        long last = Math.min(size - 1, address + length - 1) >>> PAGE_SHIFT;
+        for (long p = address >>> PAGE_SHIFT; p <= last; p++) {
+            if ((protection[(int) p] & CODE) != 0) {
+                protection[(int) p] &= ~CODE;
+                codeWriteListener.codeWritten(p);
+            }
+        }
+    }
+
     /** Marks a page as holding translated code, so writes to it are reported. */
     public void markCode(long page) {
         protection[(int) page] |= CODE;

@@ -65,4 +65,18 @@ class GuestMemoryIoTest {
             assertThat(accesses).isEmpty();
         }
     }
+
+    @Test
+    void deviceWritesDropTranslationsOfTheCodePagesTheyTouchOnly() {
+        try (GuestMemory m = memory()) {
+            List<Long> dropped = new ArrayList<>();
+            m.setCodeWriteListener(dropped::add);
+            m.markCode(2);
+            m.markCode(5);
+            m.externalWrite(0x1800, 0x1000); // pages 1 and 2
+            m.externalWrite(0x5000, 4);
+            m.externalWrite(0x5000, 4); // page 5 holds no code any more
+            assertThat(dropped).containsExactly(2L, 5L);
+        }
+    }
 }

@@ -57,6 +57,7 @@ public final class TcgPcMachine implements MachineControl {
         GuestMemory memory = new GuestMemory(32);
         memory.map(0, ramBytes, GuestMemory.READ | GuestMemory.WRITE | GuestMemory.EXEC);
         PhysicalMemory physical = new PhysicalMemory(memory.segment().asSlice(0, ramBytes));
+        physical.setWriteObserver(memory::externalWrite);
 
         DualPic pic = new DualPic(this::interruptRequested);
         PcBoard board = new PcBoard(physical, request.cpus(), pic::line, () -> guestReset("guest reset through the i8042"), console, disks);

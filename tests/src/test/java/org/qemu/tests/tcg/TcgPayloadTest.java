@@ -192,4 +192,22 @@ class TcgPayloadTest {
                 debian.stdout().substring(banner + FIRMWARE_LAST_LINE.length()), debian.stderr()));
         assertThat(ours.stdout()).contains("smp ok");
     }
+
+    /** Exceptions with and without error codes, int n through interrupt and trap gates, and iret back. */
+    @Test
+    void exceptionsAndSoftwareInterruptsReachTheirHandlersAsUnderDebianQemu() throws Exception {
+        Path root = Path.of(System.getProperty("qemu.root", "..")).toAbsolutePath();
+        Path sources = root.resolve("tests/src/test/payloads");
+        Path kernel = dir.resolve("exceptions.elf");
+        EmulatorRun build = EmulatorRun.of(dir, 60, List.of(Payloads.COMPILER, "-O2", "-ffreestanding", "-fno-pic", "-no-pie",
+                "-nostdlib", "-static", "-fno-stack-protector", "-mno-sse", "-Wall", "-Werror", "-I" + sources,
+                "-Wl,-T," + sources.resolve("payload.ld"), "-Wl,--build-id=none", "-Wl,-z,max-page-size=0x1000",
+                "-Wl,--no-warn-rwx-segments", "-Wl,-z,noexecstack", "-o", kernel.toString(),
+                sources.resolve("boot.S").toString(), sources.resolve("lib.c").toString(),
+                root.resolve("tests/src/test/resources/tcg/exceptions.c").toString()));
+        assertThat(build.status()).as("%s", build).isZero();
+        EmulatorRun ours = oursI386(kernel, null, null);
+        assertSameMachineBehaviour(ours, debian(kernel, null, null));
+        assertThat(ours.stdout()).contains("general protection: vector 13 error 0098 eip ok").contains("exceptions done");
+    }
 }

@@ -13,7 +13,7 @@ import org.qemu.common.hw.IoPortDevice;
 public final class DualPic {
     public static final int MASTER_BASE = 0x20;
     public static final int SLAVE_BASE = 0xa0;
-    /** The edge/level control registers of PIIX-style chipsets; kept so guests can program them. */
+    /** The edge/level control registers of PIIX-style chipsets (one bit per IRQ; IRQ0-2, 8 and 13 stay edge). */
     public static final int ELCR_BASE = 0x4d0;
     private static final int CASCADE_IRQ = 2;
 
@@ -41,7 +41,10 @@ public final class DualPic {
             @Override
             public void write(int offset, int size, int value) {
                 synchronized (DualPic.this) {
-                    elcr[offset & 1] = value & 0xff;
+                    int index = offset & 1;
+                    elcr[index] = value & (index == 0 ? 0xf8 : 0xde);
+                    (index == 0 ? master : slave).setLevelTriggered(elcr[index]);
+                    update();
                 }
             }
         });

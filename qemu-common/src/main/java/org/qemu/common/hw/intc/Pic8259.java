@@ -3,15 +3,18 @@ package org.qemu.common.hw.intc;
 /**
  * One Intel 8259A programmable interrupt controller, as its data sheet describes it: eight
  * edge-triggered request inputs (IRR), a mask (IMR), in-service bits (ISR), fixed priority
- * with IR0 highest, the ICW1-ICW4 initialisation sequence and OCW1-OCW3. Not modelled:
- * priority rotation (treated as the plain EOI it includes), special mask mode, poll mode,
- * level-triggered inputs. Not thread-safe: {@link DualPic} serialises access.
+ * with IR0 highest, the ICW1-ICW4 initialisation sequence and OCW1-OCW3, and the PIIX
+ * edge/level control register (ELCR) choosing level-triggered inputs for PCI interrupts. Not
+ * modelled: priority rotation (treated as the plain EOI it includes), special mask mode, poll
+ * mode. Not thread-safe: {@link DualPic} serialises access.
  */
 final class Pic8259 {
     private int irr;
     private int isr;
     private int imr;
     private int lastLevels;
+    /** ELCR: inputs whose request follows the line level instead of latching a rising edge. */
+    private int levelTriggered;
     private int vectorBase;
     /** Which initialisation word the data port expects next (0: none, initialisation is over). */
     private int expectedIcw;
@@ -23,7 +26,9 @@ final class Pic8259 {
     /** Drives input {@code irq}; a rising edge latches a request into IRR. */
     void setInput(int irq, boolean level) {
         int bit = 1 << irq;
-        if (level && (lastLevels & bit) == 0) {
+        if ((levelTriggered & bit) != 0) {
+            irr = level ? irr | bit : irr & ~bit;
+        } else if (level && (lastLevels & bit) == 0) {
             irr |= bit;
         }
         lastLevels = level ? lastLevels | bit : lastLevels & ~bit;
@@ -58,11 +63,19 @@ final class Pic8259 {
         if (irq < 0) {
             return 7;
         }
-        irr &= ~(1 << irq);
+        if ((levelTriggered & (1 << irq)) == 0) {
+            irr &= ~(1 << irq); // a level-triggered request stays while its line is asserted
+        }
         if (!autoEoi) {
             isr |= 1 << irq;
         }
         return irq;
+    }
+
+    void setLevelTriggered(int mask) {
+        levelTriggered = mask & 0xff;
+        irr &= ~levelTriggered | lastLevels;
+        irr |= levelTriggered & lastLevels;
     }
 
     int vector(int irq) {

@@ -136,4 +136,17 @@ class DualPicTest {
         initialise(0x11, 0x01);
         assertThat(io.in(0x21, 1)).isZero();
     }
+
+    @Test
+    void levelTriggeredInputSelectedInElcrInterruptsAgainWhileAsserted() {
+        io.out(0x4d0, 1, 0x20); // IRQ5 level-triggered
+        assertThat(io.in(0x4d0, 1)).isEqualTo(0x20);
+        pic.setIrq(5, true);
+        assertThat(pic.acknowledge()).isEqualTo(0x25);
+        io.out(0x20, 1, 0x20);
+        assertThat(pic.interruptPending()).as("line still asserted after EOI").isTrue();
+        pic.setIrq(5, false);
+        assertThat(pic.interruptPending()).as("request withdrawn with the line").isFalse();
+        assertThat(pic.acknowledge()).as("nothing left: spurious IRQ7").isEqualTo(0x27);
+    }
 }

@@ -175,7 +175,7 @@ public final class VirtioBlock implements VirtioDevice {
             case BlockRequest.T_IN -> {
                 long position = request.sector() * BlockRequest.SECTOR_SIZE;
                 for (Descriptor d : request.data()) {
-                    backend.read(position, memory.slice(d.address(), Integer.toUnsignedLong(d.length())).asByteBuffer());
+                    backend.read(position, memory.sliceForWrite(d.address(), Integer.toUnsignedLong(d.length())).asByteBuffer());
                     position += Integer.toUnsignedLong(d.length());
                 }
                 return request.dataLength();
