@@ -50,6 +50,7 @@ public final class TcgPcMachine implements MachineControl {
 
     private int boot(OutputStream serialOutput) throws LauncherException {
         MachineBackends.checkRequest(request);
+        checkCpuModel(request.cpuModel());
         OutputStream console = MachineBackends.serialBackend(request.serial(), serialOutput);
         List<BlockBackend> disks = MachineBackends.openDisks(request.drives());
 
@@ -123,6 +124,16 @@ public final class TcgPcMachine implements MachineControl {
             pit.close();
             cpus.forEach(SystemCpu::wake);
             flush(console);
+        }
+    }
+
+    /** The translated CPU is one model (CPUID as the user-mode translator reports it); say so for others. */
+    private static void checkCpuModel(String model) throws LauncherException {
+        String name = model == null ? "qemu32" : model.split(",")[0];
+        switch (name) {
+            case "qemu32", "qemu64", "max", "base" -> { }
+            case "host" -> throw new LauncherException("CPU model 'host' requires KVM or HVF");
+            default -> throw new LauncherException("-cpu " + name + ": under TCG this build emulates one CPU model (qemu32, qemu64, max)");
         }
     }
 

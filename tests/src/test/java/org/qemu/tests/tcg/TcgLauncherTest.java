@@ -68,4 +68,14 @@ class TcgLauncherTest {
         assertThat(r.stderr().lines().toList()).singleElement().asString()
                 .startsWith("qemu-system-i386: guest reset through the i8042").contains("-no-reboot");
     }
+
+    @Test
+    void hostCpuModelNeedsKvmAsInQemu() throws Exception {
+        Path kernel = dir.resolve("kernel.elf");
+        Files.write(kernel, new byte[512]);
+        EmulatorRun r = EmulatorRun.of(dir, 60, List.of(root().resolve("bin/qemu-system-i386").toString(), "-cpu", "host",
+                "-nographic", "-kernel", kernel.toString()));
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.stderr().lines().toList()).containsExactly("qemu-system-i386: CPU model 'host' requires KVM or HVF");
+    }
 }
