@@ -8,7 +8,7 @@ if [ ! -x "$JAVA_HOME/bin/javac" ] || ! grep -q '^JAVA_VERSION="2[5-9]' "$JAVA_H
   exit 1
 fi
 
-packages="maven rpm dnf createrepo-c rpmlint gcc gcc-i686-linux-gnu gcc-powerpc-linux-gnu binutils-powerpc-linux-gnu
+packages="maven file binutils bc time rpm dnf createrepo-c rpmlint gcc gcc-i686-linux-gnu gcc-powerpc-linux-gnu binutils-powerpc-linux-gnu
   busybox-static qemu-user qemu-system-x86 linux-libc-dev cpio hyperfine"
 missing=
 for p in $packages; do

@@ -102,8 +102,7 @@ public abstract class UserModeLauncher extends Launcher {
             unsets.addAll(List.of(u.split(",")));
         }
         unsets.forEach(env::remove);
-        // The emulator's own variables describe the emulator, not the guest.
-        env.keySet().removeIf(k -> k.startsWith("QEMU_") || k.equals("JAVA_TOOL_OPTIONS"));
+        // Like QEMU, the guest sees the environment as given, QEMU_* variables included.
         List<String> argv = new ArrayList<>(operands);
         String argv0 = line.getOptionValue("0", System.getenv("QEMU_ARGV0"));
         if (argv0 != null) {

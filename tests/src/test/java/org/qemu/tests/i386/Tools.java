@@ -103,6 +103,10 @@ final class Tools {
 
     /** Debian's busybox-static for i386, fetched with apt-get download into target/ if not at hand. */
     static Path busyboxI386() throws IOException, InterruptedException {
+        String given = System.getenv("QEMU_TEST_BUSYBOX_I386");
+        if (given != null && Files.isExecutable(Path.of(given))) {
+            return Path.of(given);
+        }
         Path local = WORK.resolve("bb32/bin/busybox");
         if (Files.isExecutable(local)) {
             return local;
