@@ -48,8 +48,23 @@ public abstract class UserModeLauncher extends Launcher {
         return "Linux CPU emulator (compiled for " + architecture + " emulation)\n\nOptions:";
     }
 
+    /**
+     * The CPU models {@code -cpu} accepts, first the default; all of one target run the same
+     * core, which claims (CPUID, AT_HWCAP) only what is implemented.
+     */
+    protected abstract List<String> cpuModels();
+
     @Override
     protected final int run(CommandLine line) throws LauncherException {
+        String cpu = line.getOptionValue("cpu", System.getenv("QEMU_CPU"));
+        if ("help".equals(cpu) || "?".equals(cpu)) {
+            System.out.println("Available CPUs:");
+            cpuModels().forEach(m -> System.out.println("  " + m));
+            return 0;
+        }
+        if (cpu != null && cpuModels().stream().noneMatch(m -> m.equalsIgnoreCase(cpu.split(",")[0]))) {
+            throw new LauncherException("unable to find CPU model '" + cpu + "'");
+        }
         List<String> operands = operands(line);
         if (operands.isEmpty()) {
             throw new LauncherException("no user program specified");

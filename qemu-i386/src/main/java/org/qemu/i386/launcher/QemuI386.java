@@ -74,6 +74,12 @@ public final class QemuI386 extends UserModeLauncher {
         }
     }
 
+    /** One i686-class core with x87, MMX, SSE and SSE2 (see CpuidTable); the names are QEMU's. */
+    @Override
+    protected java.util.List<String> cpuModels() {
+        return java.util.List.of("qemu32", "pentium3", "max");
+    }
+
     public static void main(String[] args) {
         launch(new QemuI386(), args);
     }

@@ -16,11 +16,12 @@ public final class QemuPpc extends UserModeLauncher {
 
     @Override
     protected int runGuest(UserModeRequest request) throws LauncherException {
-        String cpu = request.cpuModel();
-        if (cpu != null && !CPU_MODELS.contains(cpu.toLowerCase())) {
-            throw new LauncherException("unable to find CPU model '" + cpu + "' (supported: " + String.join(", ", CPU_MODELS) + ")");
-        }
         return new PpcUserMode(QemuPpc.class).run(request);
+    }
+
+    @Override
+    protected java.util.List<String> cpuModels() {
+        return CPU_MODELS;
     }
 
     public static void main(String[] args) {

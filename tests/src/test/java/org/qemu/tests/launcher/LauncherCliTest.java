@@ -113,4 +113,23 @@ class LauncherCliTest {
         assertThat(p.stderrLines().getFirst()).contains(img.toString());
         assertThat(Files.exists(img)).isFalse();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qemu-i386", "qemu-x86_64", "qemu-ppc"})
+    void cpuHelpListsModelsWithoutAProgram(String name) throws Exception {
+        LauncherProcess p = LauncherProcess.run(name, "-cpu", "help");
+        assertThat(p.exitStatus()).isZero();
+        // Debian's qemu-i386 -cpu help starts with the same line.
+        assertThat(p.stdout().lines().findFirst()).contains("Available CPUs:");
+        assertThat(p.stdout().lines().count()).isGreaterThan(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qemu-i386", "qemu-x86_64", "qemu-ppc"})
+    void unknownCpuModelIsQemusOneLine(String name) throws Exception {
+        LauncherProcess p = LauncherProcess.run(name, "-cpu", "no-such-cpu", "/bin/true");
+        assertThat(p.exitStatus()).isEqualTo(1);
+        // Debian: "qemu-i386: unable to find CPU model 'foo'"
+        assertThat(p.stderrLines()).containsExactly(name + ": unable to find CPU model 'no-such-cpu'");
+    }
 }
