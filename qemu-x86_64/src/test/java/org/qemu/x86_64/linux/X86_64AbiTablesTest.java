@@ -204,6 +204,7 @@ class X86_64AbiTablesTest {
     void statBytesAreTheBytesTheHostKernelWrites() throws Exception {
         Path file = dir.resolve("subject");
         Files.writeString(file, "x".repeat(12345));
+        giveDistinctOwner(file);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment path = arena.allocateFrom(file.toString());
             MemorySegment st = arena.allocate(HostStat.SIZE);
@@ -214,6 +215,16 @@ class X86_64AbiTablesTest {
             assertThat(guestBytes(0x100, STAT_SIZE)).isEqualTo(st.toArray(ValueLayout.JAVA_BYTE));
             assertThat(data.u64(0x100 + STAT_SIZE)).isEqualTo(-1L);
             assertThat(layouts.putStat(data, 0x300, HostStat.decode(st))).isFalse();
+        }
+    }
+
+    /** Non-zero uid and gid (as root) so a misplaced owner field cannot hide among zero bytes. */
+    private static void giveDistinctOwner(Path file) {
+        try {
+            Files.setAttribute(file, "unix:uid", 1234);
+            Files.setAttribute(file, "unix:gid", 5678);
+        } catch (java.io.IOException | UnsupportedOperationException notRoot) {
+            // Without root the owner stays the runner's; the byte comparison still holds.
         }
     }
 
