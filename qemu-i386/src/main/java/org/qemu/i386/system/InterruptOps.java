@@ -6,6 +6,7 @@ import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
 import org.qemu.i386.cpu.X86Trap;
+import org.qemu.i386.translate.SystemOps;
 
 /** cli, sti, hlt, int n, iret and popf at CPL 0. */
 final class InterruptOps {
@@ -58,22 +59,8 @@ final class InterruptOps {
     }
 
     /** int n: the CPU loop delivers vector n through the IDT with eip after the instruction. */
-    static final class SoftwareInterrupt implements X86Op {
-        private final X86Trap trap;
-
-        SoftwareInterrupt(int vector) {
-            this.trap = new X86Trap(new GuestTrap(SystemCpu.SOFTWARE_INTERRUPT, 0, 0, vector, 0), true);
-        }
-
-        @Override
-        public void exec(X86Cpu cpu) {
-            throw trap;
-        }
-
-        @Override
-        public boolean endsBlock() {
-            return true;
-        }
+    static X86Op softwareInterrupt(int vector) {
+        return new SystemOps.Trap(new X86Trap(new GuestTrap(SystemCpu.SOFTWARE_INTERRUPT, 0, 0, vector, 0), true));
     }
 
     /** iret to the same privilege level (32- or 16-bit frame); nested tasks are not modelled. */

@@ -33,7 +33,7 @@ final class SystemInstructionTranslator implements SystemTranslator {
             case 0xf4:
                 return new InterruptOps.Halt((int) d.cursor());
             case 0xcd:
-                return new InterruptOps.SoftwareInterrupt(d.uimm8());
+                return InterruptOps.softwareInterrupt(d.uimm8());
             case 0xcf:
                 return new InterruptOps.InterruptReturn(v);
             case 0x9d:

@@ -29,10 +29,10 @@ final class SystemOps {
     }
 
     /** Raises a fixed trap (ud2, undefined opcodes, privileged instructions, int3, int n). */
-    static final class Trap implements X86Op {
+    public static final class Trap implements X86Op {
         private final X86Trap trap;
 
-        Trap(X86Trap trap) {
+        public Trap(X86Trap trap) {
             this.trap = trap;
         }
 
