@@ -16,7 +16,7 @@ import org.qemu.i386.cpu.X86Op;
 import org.qemu.i386.cpu.X86Trap;
 
 /** Flag instructions, BCD adjusts, cpuid, rdtsc, int 0x80, traps, segment moves, nop. */
-final class SystemOps {
+public final class SystemOps {
     private SystemOps() {
     }
 
