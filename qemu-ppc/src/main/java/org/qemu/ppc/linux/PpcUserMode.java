@@ -5,15 +5,9 @@ import java.nio.file.Files;
 
 import org.qemu.common.cli.LauncherException;
 import org.qemu.common.cli.UserModeRequest;
-import org.qemu.common.linux.EmulatorCommand;
-import org.qemu.common.linux.GuestPaths;
 import org.qemu.common.linux.LinuxProcess;
-import org.qemu.common.linux.ProcessExit;
-import org.qemu.common.linux.ProgramStarter;
+import org.qemu.common.linux.UserModeSession;
 import org.qemu.common.linux.elf.ElfFile;
-import org.qemu.common.linux.elf.ElfFormatException;
-import org.qemu.common.linux.host.HostDeath;
-import org.qemu.common.linux.syscall.ForkExec;
 
 /**
  * Runs a ppc32 Linux program in this JVM through the shared runtime: a fresh program, or in a
@@ -28,46 +22,18 @@ public final class PpcUserMode {
     }
 
     public int run(UserModeRequest request) throws LauncherException {
-        PpcLinuxAbi abi = new PpcLinuxAbi();
-        String program = request.program().toAbsolutePath().normalize().toString();
-        LinuxProcess process = new LinuxProcess(abi, new GuestPaths(request.ldPrefix(), program),
-                new LinuxProcess.RuntimeOptions(request.strace(), request.unameRelease(), System.err,
-                        EmulatorCommand.ofCurrentJvm(launcherClass), PpcUserMode::endHostProcess));
-        String snapshot = System.getenv(ForkExec.SNAPSHOT_ENV);
-        try {
-            if (snapshot != null) {
-                ProgramStarter.restoreFork(process, Integer.parseInt(snapshot.trim()));
-            } else {
-                requireElf(request);
-                ProgramStarter.start(process, request.program(), request.argv(), request.environment(),
-                        request.stackSize(), request.ldPrefix());
-            }
-        } catch (ElfFormatException e) {
-            String message = e.getMessage();
-            throw new LauncherException(message.startsWith("Could not open") || message.startsWith("Not enough")
-                    ? message : request.program() + ": " + message);
-        } catch (IOException | NumberFormatException e) {
-            throw new LauncherException("cannot resume forked process: " + e.getMessage());
-        } catch (RuntimeException e) {
-            // A truncated or inconsistent file: its offsets point outside it.
-            throw new LauncherException(request.program() + ": Invalid ELF image for this architecture");
+        if (!UserModeSession.isForkedChild()) {
+            requireElf(request);
         }
-        ProcessExit exit;
-        try {
-            exit = process.runMain();
-        } catch (RuntimeException | Error e) {
-            if (System.getenv("QEMU_DEBUG") != null) {
-                e.printStackTrace();
-            }
-            throw new LauncherException("internal error: " + e);
-        }
+        return UserModeSession.run(new PpcLinuxAbi(), request, launcherClass, PpcUserMode::printStatistics);
+    }
+
+    private static void printStatistics(LinuxProcess process) {
         if (System.getenv("QEMU_PPC_STATS") != null) {
             var cache = ((org.qemu.ppc.translate.PpcCpu) process.mainThread().cpu()).cache();
             System.err.printf("qemu-ppc: %d blocks decoded, %d compiled, %.1f ms translating%n",
                     cache.translatedBlocks(), cache.compiledBlocks(), cache.translationNanos() / 1e6);
         }
-        endHostProcess(exit);
-        return exit.status();
     }
 
     /** A file without the ELF magic is not a program at all (QEMU says the same). */
@@ -81,16 +47,5 @@ public final class PpcUserMode {
         if (!ElfFile.hasElfMagic(head)) {
             throw new LauncherException("Error while loading " + request.program() + ": Exec format error");
         }
-    }
-
-    /** Ends this host process the way the guest ended: a guest killed by signal N kills us with N. */
-    static void endHostProcess(ProcessExit exit) {
-        System.out.flush();
-        System.err.flush();
-        if (exit.signal() != 0) {
-            HostDeath.dieFromSignal(exit.signal());
-        }
-        // exit_group may come from a secondary guest thread while the main one sits in a host call.
-        Runtime.getRuntime().halt(exit.status());
     }
 }

@@ -1,0 +1,89 @@
+package org.qemu.common.linux;
+
+import java.io.IOException;
+import java.util.function.Consumer;
+
+import org.qemu.common.cli.LauncherException;
+import org.qemu.common.cli.UserModeRequest;
+import org.qemu.common.linux.elf.ElfFormatException;
+import org.qemu.common.linux.host.HostDeath;
+import org.qemu.common.linux.syscall.ForkExec;
+
+/**
+ * Runs one guest program in this JVM for a user-mode launcher, whatever the target: a fresh
+ * program, or in a forked child emulator the parent's process rebuilt from its snapshot.
+ * Loader failures become one launcher error line; a guest killed by a signal kills this host
+ * process with the same signal, so the parent shell sees 128+N.
+ */
+public final class UserModeSession {
+
+    /** True when this JVM is a forked child that must restore its parent's snapshot. */
+    public static boolean isForkedChild() {
+        return System.getenv(ForkExec.SNAPSHOT_ENV) != null;
+    }
+
+    /**
+     * Runs the guest to its end and returns its exit status.
+     *
+     * @param afterRun sees the finished process (per-target statistics), may be null
+     */
+    public static int run(LinuxAbi abi, UserModeRequest request, Class<?> launcherClass,
+            Consumer<LinuxProcess> afterRun) throws LauncherException {
+        if (System.getenv("QEMU_DEBUG") != null) {
+            System.err.printf("qemu: runGuest entered %d ms after JVM start%n", System.currentTimeMillis()
+                    - ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L));
+        }
+        String program = request.program().toAbsolutePath().normalize().toString();
+        LinuxProcess.RuntimeOptions options = new LinuxProcess.RuntimeOptions(request.strace(),
+                request.unameRelease(), System.err, EmulatorCommand.ofCurrentJvm(launcherClass),
+                UserModeSession::endProcess);
+        LinuxProcess process = new LinuxProcess(abi, new GuestPaths(request.ldPrefix(), program), options);
+        String snapshot = System.getenv(ForkExec.SNAPSHOT_ENV);
+        try {
+            if (snapshot != null) {
+                ProgramStarter.restoreFork(process, Integer.parseInt(snapshot.trim()));
+            } else {
+                ProgramStarter.start(process, request.program(), request.argv(), request.environment(),
+                        request.stackSize(), request.ldPrefix());
+            }
+        } catch (ElfFormatException e) {
+            String message = e.getMessage();
+            throw new LauncherException(message.startsWith("Could not open") || message.startsWith("Not enough")
+                    ? message : request.program() + ": " + message);
+        } catch (IOException | NumberFormatException e) {
+            throw new LauncherException("cannot restore forked process: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // A truncated or inconsistent file: its offsets point outside it.
+            throw new LauncherException(request.program() + ": Invalid ELF image for this architecture");
+        }
+        ProcessExit exit;
+        try {
+            exit = process.runMain();
+        } catch (RuntimeException | Error e) {
+            if (System.getenv("QEMU_DEBUG") != null) {
+                e.printStackTrace();
+            }
+            throw new LauncherException("internal error: " + e);
+        }
+        if (afterRun != null) {
+            afterRun.accept(process);
+        }
+        endProcess(exit);
+        return exit.status();
+    }
+
+    /** Ends this host process the way the guest ended: a guest killed by signal N kills us with N. */
+    static void endProcess(ProcessExit exit) {
+        System.out.flush();
+        System.err.flush();
+        if (exit.signal() != 0) {
+            HostDeath.dieFromSignal(exit.signal());
+        } else if (Thread.currentThread().getName().startsWith("guest-")) {
+            // exit_group from a secondary thread: the main thread may be blocked in a host call.
+            Runtime.getRuntime().halt(exit.status());
+        }
+    }
+
+    private UserModeSession() {
+    }
+}
