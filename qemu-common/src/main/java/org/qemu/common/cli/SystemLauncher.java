@@ -108,7 +108,8 @@ public abstract class SystemLauncher extends Launcher {
         for (String disk : operands(line)) {
             drives.add(DriveSpec.parse("file=" + disk));
         }
-        String serial = line.getOptionValue("serial", line.hasOption("nographic") ? "stdio" : "stdio");
+        // There is no display backend, so with or without -nographic the serial port is on stdio.
+        String serial = line.getOptionValue("serial", "stdio");
         return new MachineRequest(ram, cpus, kernel, initrd, line.getOptionValue("append", ""),
                 List.copyOf(drives), line.hasOption("nographic"), serial, line.hasOption("no-reboot"),
                 line.getOptionValue("cpu"), List.copyOf(accel),
