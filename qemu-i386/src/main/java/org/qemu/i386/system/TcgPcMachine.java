@@ -3,9 +3,11 @@ package org.qemu.i386.system;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 
 import org.qemu.common.board.BootException;
 import org.qemu.common.board.BootState;
@@ -32,11 +34,20 @@ import org.qemu.common.memory.GuestMemory;
 public final class TcgPcMachine implements MachineControl {
     private final MachineRequest request;
     private final CompletableFuture<Integer> outcome = new CompletableFuture<>();
+    /** Released whenever the main thread has something to decide: the machine ended or a reset was asked for. */
+    private final Semaphore attention = new Semaphore(0);
+    private volatile boolean resetPending;
     private volatile SystemCpu bootCpu;
-    private final List<SystemCpu> cpus = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<SystemCpu> cpus = new CopyOnWriteArrayList<>();
 
     private TcgPcMachine(MachineRequest request) {
         this.request = request;
+        outcome.whenComplete((status, error) -> attention.release());
+    }
+
+    /** A machine for {@code request}, not running yet: {@link #boot} runs it (a monitor keeps the object to control it). */
+    public static TcgPcMachine create(MachineRequest request) {
+        return new TcgPcMachine(request);
     }
 
     /** Builds and runs the machine; returns the process exit status. */
@@ -48,7 +59,8 @@ public final class TcgPcMachine implements MachineControl {
         return new FileOutputStream(FileDescriptor.out);
     }
 
-    private int boot(OutputStream serialOutput) throws LauncherException {
+    /** Builds the machine and runs it, through any number of resets, until it ends; returns the exit status. */
+    public int boot(OutputStream serialOutput) throws LauncherException {
         MachineBackends.checkRequest(request);
         checkCpuModel(request.cpuModel());
         OutputStream console = MachineBackends.serialBackend(request.serial(), serialOutput);
@@ -61,13 +73,45 @@ public final class TcgPcMachine implements MachineControl {
         physical.setWriteObserver(memory::externalWrite);
 
         DualPic pic = new DualPic(this::interruptRequested);
-        PcBoard board = new PcBoard(physical, request.cpus(), pic::line, () -> guestReset("guest reset through the i8042"), console, disks);
+        PcBoard board = new PcBoard(physical, request.cpus(), pic::line, () -> requestReset("guest reset through the i8042"),
+                console, disks);
         pic.register(board.ioBus());
+        board.addResettable(pic);
         Pit8254 pit = new Pit8254(pic.line(0));
         pit.register(board.ioBus());
+        board.addResettable(pit);
         MmioBridge mmio = new MmioBridge(board.mmioBus());
         memory.mapIo(ramBytes, memory.size() - ramBytes, mmio);
 
+        StdioConsole.onStdin(board.serial(), () -> outcome.complete(0)).start();
+        try {
+            while (true) {
+                List<Thread> threads = powerOn(board, memory, pic, mmio);
+                while (!outcome.isDone() && !resetPending) {
+                    attention.acquire();
+                }
+                stopCpus(threads);
+                if (outcome.isDone()) {
+                    return outcome.getNow(1);
+                }
+                board.reset();
+                resetPending = false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } finally {
+            pit.close();
+            cpus.forEach(SystemCpu::wake);
+            flush(console);
+        }
+    }
+
+    /**
+     * Loads the kernel and starts the CPUs in their reset state: the boot CPU at the kernel's
+     * entry, the others waiting for INIT/SIPI. Runs at power-on and after every reset.
+     */
+    private List<Thread> powerOn(PcBoard board, GuestMemory memory, DualPic pic, MmioBridge mmio) throws LauncherException {
         BootState boot;
         try {
             boot = board.loadKernel(request.kernel(), request.initrd(), request.append());
@@ -92,7 +136,8 @@ public final class TcgPcMachine implements MachineControl {
                 }
             }
         };
-        List<Thread> threads = new java.util.ArrayList<>();
+        cpus.clear();
+        List<Thread> threads = new ArrayList<>();
         for (int id = 0; id < request.cpus(); id++) {
             InterruptSource intr = id == 0 ? new PicInterrupts(pic) : InterruptSource.NONE;
             SystemCpu cpu = new SystemCpu(memory, board.ioBus(), intr, this, id);
@@ -110,21 +155,41 @@ public final class TcgPcMachine implements MachineControl {
                 cpu.run();
             }));
         }
-
-        StdioConsole.onStdin(board.serial(), () -> outcome.complete(0)).start();
         threads.forEach(Thread::start);
-        try {
-            return outcome.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
-        } catch (ExecutionException e) {
-            return 1;
-        } finally {
-            pit.close();
-            cpus.forEach(SystemCpu::wake);
-            flush(console);
+        return threads;
+    }
+
+    /** Every CPU leaves its loop at the next block boundary (they see {@link #finished()}). */
+    private void stopCpus(List<Thread> threads) throws InterruptedException {
+        cpus.forEach(SystemCpu::wake);
+        for (Thread t : threads) {
+            while (t.isAlive()) {
+                cpus.forEach(SystemCpu::wake);
+                t.join(100);
+            }
         }
+    }
+
+    /**
+     * The board's reset line, for the guest (i8042, triple fault) and for a monitor's
+     * {@code system_reset}. As in QEMU, {@code -no-reboot} turns every reset into the end of
+     * the process with status 0; otherwise devices are reset, RAM and CMOS are kept, and the
+     * kernel is loaded and entered again.
+     */
+    public void requestReset(String why) {
+        if (request.noReboot()) {
+            outcome.complete(0);
+        } else {
+            resetPending = true;
+            attention.release();
+        }
+        cpus.forEach(SystemCpu::wake);
+    }
+
+    /** Ends the machine as the console's quit key does: status 0. */
+    public void requestQuit() {
+        outcome.complete(0);
+        cpus.forEach(SystemCpu::wake);
     }
 
     /** The translated CPU is one model (CPUID as the user-mode translator reports it); say so for others. */
@@ -152,20 +217,15 @@ public final class TcgPcMachine implements MachineControl {
         }
     }
 
+    /** True when the CPUs must leave their loops: the machine ended, or a reset is under way. */
     @Override
     public boolean finished() {
-        return outcome.isDone();
+        return outcome.isDone() || resetPending;
     }
 
     @Override
     public void guestReset(String why) {
-        if (request.noReboot()) {
-            outcome.complete(0);
-        } else {
-            fatal(System.getProperty("qemu.program", "qemu-system-i386") + ": " + why
-                    + "; rebooting is not implemented in this build (use -no-reboot)");
-        }
-        cpus.forEach(SystemCpu::wake);
+        requestReset(why);
     }
 
     @Override

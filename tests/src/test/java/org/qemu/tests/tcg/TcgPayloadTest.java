@@ -169,6 +169,36 @@ class TcgPayloadTest {
         assertThat(ours.stderr()).isEmpty();
     }
 
+    /**
+     * Without -no-reboot a reset reboots: the payload counts its boots in CMOS NVRAM, checks a
+     * word it left in RAM, and resets itself until the third boot. Debian's QEMU runs SeaBIOS
+     * again at every boot; the payload's output after each of its banners is the oracle.
+     */
+    @Test
+    void resetRebootsKeepingRamAndCmosAsUnderDebianQemu() throws Exception {
+        Path kernel = payloads.resolve("reboot.elf");
+        String done = "reboot test done";
+        List<String> options = List.of("-nographic", "-m", "64", "-kernel", kernel.toString());
+        List<String> debianCommand = new ArrayList<>(List.of(DEBIAN_QEMU, "-accel", "tcg", "-vga", "none", "-net", "none"));
+        debianCommand.addAll(options);
+        EmulatorRun debian = EmulatorRun.until(dir, TIMEOUT_SECONDS, debianCommand, done);
+        List<String> ourCommand = new ArrayList<>(List.of(launcher("qemu-system-i386").toString()));
+        ourCommand.addAll(options);
+        EmulatorRun ours = EmulatorRun.until(dir, TIMEOUT_SECONDS, ourCommand, done);
+        String[] boots = debian.stdout().split(java.util.regex.Pattern.quote(FIRMWARE_LAST_LINE), -1);
+        assertThat(boots).as("three SeaBIOS banners: %s", debian).hasSize(4);
+        StringBuilder payloadOutput = new StringBuilder();
+        for (int i = 1; i < boots.length; i++) {
+            // SeaBIOS starts each boot by resetting the terminal (ESC c): what follows is firmware output
+            int firmware = boots[i].indexOf("\u001bc");
+            payloadOutput.append(firmware < 0 ? boots[i] : boots[i].substring(0, firmware));
+        }
+        assertThat(payloadOutput.toString()).as("%s", debian).contains(done);
+        assertThat(ours.stdout()).as("ours: %s", ours).isEqualTo(payloadOutput.toString());
+        assertThat(ours.stdout()).contains("boot 3, RAM kept");
+        assertThat(ours.stderr()).isEmpty();
+    }
+
     @Test
     void longModeIsReportedAsNotSupportedInOneLine() throws Exception {
         EmulatorRun ours = oursI386(payloads.resolve("longmode.elf"), null, null);

@@ -21,6 +21,20 @@ public final class PciHostBridge implements IoPortDevice {
         slots[0] = new PciDevice(0x8086, 0x1237, 0x060000, 0x02, 0, 0) { };
     }
 
+    /** Resets every plugged function and the address latch. */
+    public void reset() {
+        PciDevice[] plugged;
+        synchronized (this) {
+            address = 0;
+            plugged = slots.clone();
+        }
+        for (PciDevice d : plugged) {
+            if (d != null) {
+                d.reset();
+            }
+        }
+    }
+
     /** Plugs a device into the first free slot and returns the slot number. */
     public synchronized int plug(PciDevice device) {
         for (int slot = 1; slot < SLOTS; slot++) {
