@@ -59,7 +59,7 @@ public final class PcBoard {
         resettables.add(i8042);
         ioBus.register(I8042.DATA_PORT, 1, i8042.dataPort());
         ioBus.register(I8042.COMMAND_PORT, 1, i8042.commandPort());
-        ioBus.register(CmosRtc.BASE, 2, new CmosRtc(memory.size(), Clock.systemUTC()));
+        ioBus.register(CmosRtc.BASE, 2, new CmosRtc(memory.below4gSize(), memory.above4gSize(), Clock.systemUTC()));
         ioBus.register(PostCodePort.PORT, 1, postCode);
         pci = new PciHostBridge(ioBus);
         resettables.add(pci::reset);

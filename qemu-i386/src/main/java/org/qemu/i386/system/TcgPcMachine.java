@@ -3,6 +3,7 @@ package org.qemu.i386.system;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -66,11 +67,16 @@ public final class TcgPcMachine implements MachineControl {
         OutputStream console = MachineBackends.serialBackend(request.serial(), serialOutput);
         List<BlockBackend> disks = MachineBackends.openDisks(request.drives());
 
-        long ramBytes = (request.ramBytes() + GuestMemory.PAGE_MASK) & ~GuestMemory.PAGE_MASK;
+        PcMemoryMap.RamLayout layout = PcMemoryMap.layout((request.ramBytes() + GuestMemory.PAGE_MASK) & ~GuestMemory.PAGE_MASK);
+        long ramBytes = layout.below4g();
         GuestMemory memory = new GuestMemory(32);
         memory.map(0, ramBytes, GuestMemory.READ | GuestMemory.WRITE | GuestMemory.EXEC);
-        PhysicalMemory physical = new PhysicalMemory(memory.segment().asSlice(0, ramBytes));
-        physical.setWriteObserver(memory::externalWrite);
+        PhysicalMemory physical = new PhysicalMemory(memory.segment().asSlice(0, ramBytes), highRam(layout.above4g()));
+        physical.setWriteObserver((address, length) -> {
+            if (address < ramBytes) {
+                memory.externalWrite(address, length);
+            }
+        });
 
         DualPic pic = new DualPic(this::interruptRequested);
         PcBoard board = new PcBoard(physical, request.cpus(), pic::line, () -> requestReset("guest reset through the i8042"),
@@ -190,6 +196,20 @@ public final class TcgPcMachine implements MachineControl {
     public void requestQuit() {
         outcome.complete(0);
         cpus.forEach(SystemCpu::wake);
+    }
+
+    /**
+     * RAM from 4 GiB up: devices (DMA) and the boot loaders reach it; the 32-bit CPU without PAE
+     * cannot address it, so it lives in its own lazily committed reservation.
+     */
+    private static MemorySegment highRam(long bytes) {
+        if (bytes == 0) {
+            return MemorySegment.NULL;
+        }
+        int bits = Math.max(16, 64 - Long.numberOfLeadingZeros(bytes - 1));
+        GuestMemory high = new GuestMemory(bits);
+        high.map(0, bytes, GuestMemory.READ | GuestMemory.WRITE);
+        return high.segment().asSlice(0, bytes);
     }
 
     /** The translated CPU is one model (CPUID as the user-mode translator reports it); say so for others. */

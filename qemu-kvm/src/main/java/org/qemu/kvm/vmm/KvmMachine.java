@@ -7,6 +7,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 
 import org.qemu.common.board.BootException;
 import org.qemu.common.board.BootState;
@@ -15,12 +17,12 @@ import org.qemu.common.board.PcBoard;
 import org.qemu.common.board.StdioConsole;
 import org.qemu.common.cli.LauncherException;
 import org.qemu.common.cli.MachineRequest;
-import org.qemu.common.hw.PhysicalMemory;
 import org.qemu.common.hw.virtio.block.BlockBackend;
 import org.qemu.kvm.sys.ErrnoException;
 import org.qemu.kvm.sys.Kvm;
 import org.qemu.kvm.sys.KvmVcpu;
 import org.qemu.kvm.sys.KvmVm;
+import org.qemu.kvm.sys.ThreadKick;
 
 /**
  * A PC on KVM, assembled from a {@link MachineRequest} in one readable sequence: everything that
@@ -32,9 +34,14 @@ public final class KvmMachine {
     private final MachineRequest request;
     private final MachineOutcome outcome = new MachineOutcome();
     private final KvmInterruptRouter interrupts = new KvmInterruptRouter();
+    /** Released whenever the main thread has something to decide: the machine ended or a reset was asked for. */
+    private final Semaphore attention = new Semaphore(0);
+    private final List<ThreadKick> kicks = new CopyOnWriteArrayList<>();
+    private volatile boolean resetPending;
 
     private KvmMachine(MachineRequest request) {
         this.request = request;
+        outcome.onFinish(attention::release);
     }
 
     /** Where the VMM stands when KVM itself is missing: the caller decides about fallbacks. */
@@ -46,14 +53,23 @@ public final class KvmMachine {
 
     /** Builds and runs the machine; returns the process exit status. */
     public static int run(MachineRequest request, OutputStream serialOutput) throws LauncherException, KvmUnavailable {
-        return new KvmMachine(request).boot(serialOutput);
+        return create(request).boot(serialOutput);
     }
 
     public static OutputStream stdout() {
         return new FileOutputStream(FileDescriptor.out);
     }
 
-    private int boot(OutputStream serialOutput) throws LauncherException, KvmUnavailable {
+    /** A machine for {@code request}, not running yet: {@link #boot} runs it (a monitor keeps the object to control it). */
+    public static KvmMachine create(MachineRequest request) {
+        return new KvmMachine(request);
+    }
+
+    /**
+     * Checks and loads everything that depends on user input, then opens KVM and runs the
+     * guest through any number of resets until it ends; returns the exit status.
+     */
+    public int boot(OutputStream serialOutput) throws LauncherException, KvmUnavailable {
         MachineBackends.checkRequest(request);
         checkHostMemory(request.ramBytes());
         String cpu = request.cpuModel() == null ? "host" : request.cpuModel().split(",")[0];
@@ -62,20 +78,14 @@ public final class KvmMachine {
         }
         OutputStream console = MachineBackends.serialBackend(request.serial(), serialOutput);
         List<BlockBackend> disks = MachineBackends.openDisks(request.drives());
-        MemorySegment ram;
+        GuestRam ram;
         try {
             ram = GuestRam.map(GuestRam.pageAligned(request.ramBytes()));
         } catch (ErrnoException e) {
             throw new LauncherException("cannot set up guest memory 'pc.ram': " + e.reason());
         }
-        PhysicalMemory memory = new PhysicalMemory(ram);
-        PcBoard board = new PcBoard(memory, request.cpus(), interrupts::line, this::resetLine, console, disks);
-        BootState boot;
-        try {
-            boot = board.loadKernel(request.kernel(), request.initrd(), request.append());
-        } catch (BootException e) {
-            throw new LauncherException(e.getMessage());
-        }
+        PcBoard board = new PcBoard(ram.physical(), request.cpus(), interrupts::line, this::resetLine, console, disks);
+        BootState boot = loadKernel(board);
 
         Kvm kvm;
         try {
@@ -85,30 +95,89 @@ public final class KvmMachine {
         } catch (org.qemu.kvm.sys.KvmException e) {
             throw new KvmUnavailable(e.getMessage());
         }
+        StdioConsole.onStdin(board.serial(), () -> outcome.finish(0)).start();
         try (Arena arena = Arena.ofShared()) {
-            KvmVm vm = kvm.createVm();
-            vm.setTssAddress(KvmVm.TSS_ADDRESS);
-            vm.createIrqchip();
-            vm.createPit2();
-            vm.setUserMemoryRegion(0, 0, ram);
-            interrupts.connect(vm);
             MemorySegment cpuid = kvm.supportedCpuid(arena);
-            List<Thread> threads = new ArrayList<>();
-            for (int id = 0; id < request.cpus(); id++) {
-                KvmVcpu vcpu = vm.createVcpu(id);
-                VcpuSetup.configure(vcpu, cpuid, boot);
-                Thread t = new Thread(new VcpuLoop(vcpu, board, this), "vcpu" + id);
-                t.setDaemon(true);
-                threads.add(t);
+            while (true) {
+                runUntilResetOrEnd(kvm, ram, board, cpuid, boot);
+                if (outcome.finished()) {
+                    return outcome.await();
+                }
+                board.reset();
+                boot = loadKernel(board);
+                resetPending = false;
             }
-            StdioConsole.onStdin(board.serial(), () -> outcome.finish(0)).start();
-            threads.forEach(Thread::start);
-            return outcome.await();
         } catch (ErrnoException e) {
             throw new LauncherException("kvm: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
+        }
+    }
+
+    private BootState loadKernel(PcBoard board) throws LauncherException {
+        try {
+            return board.loadKernel(request.kernel(), request.initrd(), request.append());
+        } catch (BootException e) {
+            throw new LauncherException(e.getMessage());
+        }
+    }
+
+    /**
+     * One power cycle: a fresh VM over the same guest RAM (so the in-kernel PIC, IOAPIC, PIT and
+     * local APICs start from their reset state and the application processors wait for
+     * INIT/SIPI again), set up in DESIGN.md's order, run until the guest resets or the machine
+     * ends; then every vCPU is pulled out of KVM_RUN and the VM is closed.
+     */
+    private void runUntilResetOrEnd(Kvm kvm, GuestRam ram, PcBoard board, MemorySegment cpuid, BootState boot)
+            throws ErrnoException, InterruptedException {
+        List<KvmVcpu> vcpus = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        try (KvmVm vm = kvm.createVm()) {
+            vm.setTssAddress(KvmVm.TSS_ADDRESS);
+            vm.createIrqchip();
+            vm.createPit2();
+            for (GuestRam.Slot slot : ram.slots()) {
+                vm.setUserMemoryRegion(slot.index(), slot.guestAddress(), slot.host());
+            }
+            interrupts.connect(vm);
+            try {
+                for (int id = 0; id < request.cpus(); id++) {
+                    KvmVcpu vcpu = vm.createVcpu(id);
+                    vcpus.add(vcpu);
+                    VcpuSetup.configure(vcpu, cpuid, boot);
+                    Thread t = new Thread(new VcpuLoop(vcpu, board, this), "vcpu" + id);
+                    t.setDaemon(true);
+                    threads.add(t);
+                }
+                threads.forEach(Thread::start);
+                while (!outcome.finished() && !resetPending) {
+                    attention.acquire();
+                }
+            } finally {
+                stopVcpus(threads);
+                interrupts.connect(null);
+                vcpus.forEach(KvmVcpu::close);
+            }
+        }
+    }
+
+    /** Kicks every vCPU out of KVM_RUN until its thread has seen {@link #finished()} and ended. */
+    private void stopVcpus(List<Thread> threads) throws InterruptedException {
+        for (Thread t : threads) {
+            while (t.isAlive()) {
+                kicks.forEach(ThreadKick::kick);
+                t.join(50);
+            }
+        }
+        kicks.clear();
+    }
+
+    /** A vCPU thread, before its first KVM_RUN, says how to pull it out. */
+    void kickable(ThreadKick kick) {
+        kicks.add(kick);
+        if (finished()) {
+            kick.kick();
         }
     }
 
@@ -120,21 +189,34 @@ public final class KvmMachine {
         }
     }
 
+    /** True when the vCPUs must leave their loops: the machine ended, or a reset is under way. */
     boolean finished() {
-        return outcome.finished();
+        return outcome.finished() || resetPending;
     }
 
-    /** The i8042 or a triple fault pulled the reset line. */
+    /** The i8042 pulled the reset line. */
     private void resetLine() {
-        guestReset("guest reset through the i8042");
+        requestReset("guest reset through the i8042");
     }
 
-    void guestReset(String why) {
+    /**
+     * The board's reset line, for the guest (i8042, triple fault, KVM's reset event) and for a
+     * monitor's {@code system_reset}. As in QEMU, {@code -no-reboot} turns every reset into the
+     * end of the process with status 0; otherwise devices are reset, RAM and CMOS are kept, and
+     * the kernel is loaded again into a fresh VM.
+     */
+    public void requestReset(String why) {
         if (request.noReboot()) {
             outcome.finish(0);
         } else {
-            fail(why + "; rebooting is not implemented in this build (use -no-reboot)");
+            resetPending = true;
+            attention.release();
         }
+    }
+
+    /** Ends the machine as the console's quit key does: status 0. */
+    public void requestQuit() {
+        outcome.finish(0);
     }
 
     void powerOff() {
