@@ -46,6 +46,7 @@ public final class PcBoard {
     private final PciHostBridge pci;
     private final List<Runnable> firmwareSteps = new ArrayList<>();
     private final List<Resettable> resettables = new ArrayList<>();
+    private int timerIoApicPin;
 
     public PcBoard(PhysicalMemory memory, int cpus, IntFunction<InterruptLine> gsi, Runnable resetLine,
             OutputStream serialOutput, List<BlockBackend> diskBackends) {
@@ -80,6 +81,19 @@ public final class PcBoard {
             disks.add(block);
             index++;
         }
+    }
+
+    /**
+     * The I/O APIC pin the PIT's IRQ 0 reaches, as the MP table tells the guest: 0 by default
+     * (KVM's in-kernel routing), 2 on the emulated PC (QEMU's pc wiring).
+     */
+    public void setTimerIoApicPin(int pin) {
+        this.timerIoApicPin = pin;
+    }
+
+    /** The I/O APIC's ID in the MP table: the first ID after the CPUs'. */
+    public int ioApicId() {
+        return cpus;
     }
 
     /**
@@ -128,7 +142,7 @@ public final class PcBoard {
      */
     public BootState loadKernel(Path kernel, Path initrd, String cmdline) throws BootException {
         byte[] image = readFile(kernel, "kernel");
-        MpTable.write(memory, PcMemoryMap.MP_TABLE, cpus, cpus, pciSlotIrqs);
+        MpTable.write(memory, PcMemoryMap.MP_TABLE, cpus, cpus, pciSlotIrqs, timerIoApicPin);
         if (LinuxLoader.isBzImage(image)) {
             byte[] ramdisk = initrd == null ? null : readFile(initrd, "initrd");
             BootState state = LinuxLoader.load(image, ramdisk, cmdline, memory);

@@ -265,6 +265,26 @@ class TcgPayloadTest {
         assertThat(ours.stdout()).contains("smp ok");
     }
 
+    /**
+     * The I/O APIC (PIT edge on the MP table's pin, UART level with remote IRR and EOI), the APIC
+     * timer one-shot and periodic, and fixed IPIs in both directions between two CPUs.
+     */
+    @Test
+    void ioApicApicTimerAndFixedIpisBehaveAsUnderDebianQemu() throws Exception {
+        Path kernel = payloads.resolve("apic.elf");
+        List<String> ourCommand = new ArrayList<>(List.of(launcher("qemu-system-i386").toString(), "-smp", "2"));
+        ourCommand.addAll(machineOptions(kernel, null, null));
+        EmulatorRun ours = EmulatorRun.of(dir, TIMEOUT_SECONDS, ourCommand);
+        List<String> debianCommand = new ArrayList<>(List.of(DEBIAN_QEMU, "-accel", "tcg", "-vga", "none", "-net", "none", "-smp", "2"));
+        debianCommand.addAll(machineOptions(kernel, null, null));
+        EmulatorRun debian = EmulatorRun.of(dir, TIMEOUT_SECONDS, debianCommand);
+        int banner = debian.stdout().indexOf(FIRMWARE_LAST_LINE);
+        assertThat(banner).as("%s", debian).isGreaterThanOrEqualTo(0);
+        assertSameMachineBehaviour(ours, new EmulatorRun(debian.status(),
+                debian.stdout().substring(banner + FIRMWARE_LAST_LINE.length()), debian.stderr()));
+        assertThat(ours.stdout()).contains("apic ok").doesNotContain(": NO");
+    }
+
     /** Exceptions with and without error codes, int n through interrupt and trap gates, and iret back. */
     @Test
     void exceptionsAndSoftwareInterruptsReachTheirHandlersAsUnderDebianQemu() throws Exception {
