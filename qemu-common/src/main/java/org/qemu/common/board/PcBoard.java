@@ -60,7 +60,10 @@ public final class PcBoard {
         resettables.add(i8042);
         ioBus.register(I8042.DATA_PORT, 1, i8042.dataPort());
         ioBus.register(I8042.COMMAND_PORT, 1, i8042.commandPort());
-        ioBus.register(CmosRtc.BASE, 2, new CmosRtc(memory.below4gSize(), memory.above4gSize(), Clock.systemUTC()));
+        CmosRtc cmos = new CmosRtc(memory.below4gSize(), memory.above4gSize(), Clock.systemUTC(),
+                gsi.apply(CmosRtc.IRQ), System::nanoTime);
+        ioBus.register(CmosRtc.BASE, 2, cmos);
+        resettables.add(cmos);
         ioBus.register(PostCodePort.PORT, 1, postCode);
         pci = new PciHostBridge(ioBus);
         resettables.add(pci::reset);

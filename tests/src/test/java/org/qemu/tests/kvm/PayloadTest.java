@@ -143,6 +143,15 @@ class PayloadTest {
         assertThat(lines(r)).noneMatch(l -> l.endsWith(": NO"));
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Vmm.class)
+    void cmosClockInterruptsAndSetting(Vmm vmm) throws Exception {
+        Tools.Result r = boot(vmm, "rtc", 1, null);
+        assertThat(lines(r)).containsSubsequence("periodic interrupt: 64 received: yes", "update-ended interrupt: yes",
+                "alarm interrupt: yes", "clock set to 2009-07-14 12:34", "rtc ok");
+        assertThat(lines(r)).noneMatch(l -> l.endsWith(": NO"));
+    }
+
     /** 5 GiB: 3 GiB below the PCI hole and 2 GiB from 4 GiB (two KVM memory slots in ours). */
     @ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(Vmm.class)

@@ -89,7 +89,7 @@ class TcgPayloadTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hello", "irq", "pit"})
+    @ValueSource(strings = {"hello", "irq", "pit", "rtc"})
     void payloadBehavesAsUnderDebianQemu(String payload) throws Exception {
         Path kernel = payloads.resolve(payload + ".elf");
         assertSameMachineBehaviour(oursI386(kernel, null, null), debian(kernel, null, null));
