@@ -178,11 +178,15 @@ public final class TcgPcMachine implements MachineControl {
         return threads;
     }
 
-    /** Every CPU leaves its loop at the next block boundary (they see {@link #finished()}). */
+    /**
+     * Every CPU leaves its loop at the next block boundary (they see {@link #finished()}). A reset
+     * waits for all of them; when the machine ends, a CPU stuck elsewhere (a blocked console) is
+     * left to die with the process after a second.
+     */
     private void stopCpus(List<Thread> threads) throws InterruptedException {
-        cpus.forEach(SystemCpu::wake);
+        long giveUp = System.nanoTime() + 1_000_000_000L;
         for (Thread t : threads) {
-            while (t.isAlive()) {
+            while (t.isAlive() && (!outcome.isDone() || System.nanoTime() < giveUp)) {
                 cpus.forEach(SystemCpu::wake);
                 t.join(100);
             }
