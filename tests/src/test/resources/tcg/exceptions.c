@@ -62,6 +62,10 @@ void payload_main(void) {
                      ".globl de_at\nde_at: div %%ecx\n1:" ::: "eax", "ecx", "edx", "memory");
     __asm__ volatile("movl $1f, resume\n.globl ud_at\nud_at: ud2\n1:" ::: "memory");
     __asm__ volatile("movl $1f, resume\n mov $0x99, %%ax\n.globl gp_at\ngp_at: mov %%ax, %%ds\n1:" ::: "eax", "memory");
+    /* Firmware may leave the PIT running on an unmasked 8259 (SeaBIOS does): mask every line
+     * so the sti below lets only the software interrupts in. */
+    outb(0x21, 0xff);
+    outb(0xa1, 0xff);
     __asm__ volatile("sti");
     __asm__ volatile("movl $1f, resume\n int $0x30\n.globl int_after\nint_after:\n1:" ::: "memory");
     __asm__ volatile("movl $1f, resume\n int $0x31\n.globl trap_after\ntrap_after:\n1:" ::: "memory");
