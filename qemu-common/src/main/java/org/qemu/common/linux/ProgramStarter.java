@@ -1,8 +1,5 @@
 package org.qemu.common.linux;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.FileInputStream;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -113,9 +110,8 @@ public final class ProgramStarter {
         long started = System.nanoTime();
         LinuxThread main = process.createMainThread();
         ProcessSnapshot.ForkDetails fork;
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-                new FileInputStream("/proc/self/fd/" + snapshotFd), 1 << 16))) {
-            fork = ProcessSnapshot.read(in, process, main);
+        try {
+            fork = ProcessSnapshot.read(snapshotFd, process, main);
         } finally {
             HostSyscall.call(HostNr.CLOSE, snapshotFd);
         }
