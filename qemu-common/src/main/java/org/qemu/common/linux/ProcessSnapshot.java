@@ -105,19 +105,9 @@ public final class ProcessSnapshot {
         MemorySegment space = memory.segment();
         List<PageRun> runs = new ArrayList<>();
         long pages = memory.size() / PAGE;
-        final long chunk = 256;
         long p = 0;
-        while (p < pages) {
+        while ((p = memory.nextMappedPage(p)) >= 0) {
             long addr = p * PAGE;
-            // Most of a 4 GiB space is empty: skip it a megabyte at a time.
-            if (p % chunk == 0 && p + chunk <= pages && memory.isFree(addr, chunk * PAGE)) {
-                p += chunk;
-                continue;
-            }
-            if (!memory.isMapped(addr, PAGE)) {
-                p++;
-                continue;
-            }
             int prot = protectionOf(memory, addr);
             boolean data = !isZero(space, addr);
             long run = 1;

@@ -156,4 +156,15 @@ class GuestMemoryTest {
         assertThat(HostLoadStore.direct())
                 .isEqualTo("allow".equals(System.getProperty("sun.misc.unsafe.memory.access")));
     }
+
+    @Test
+    void nextMappedPageSkipsUnmappedSpaceAndSeesProtNone() {
+        assertThat(memory.nextMappedPage(0)).isEqualTo(-1);
+        memory.map(0x123000, 0x2000, 0);
+        memory.map(0xfffff000L, 0x1000, GuestMemory.READ);
+        assertThat(memory.nextMappedPage(0)).isEqualTo(0x123);
+        assertThat(memory.nextMappedPage(0x124)).isEqualTo(0x124);
+        assertThat(memory.nextMappedPage(0x125)).isEqualTo(0xfffffL);
+        assertThat(memory.nextMappedPage(0x100000)).isEqualTo(-1);
+    }
 }
