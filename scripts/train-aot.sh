@@ -14,6 +14,6 @@ trap 'rm -f "$sample"' EXIT
 echo "AOT training sample" > "$sample"
 # No fork in the training run: children would inherit the recording options.
 "$JAVA_HOME/bin/java" -XX:AOTCacheOutput="$lib/qemu.aot" -Xlog:aot=error -XX:+UseSerialGC -Xss16m \
-  --enable-native-access=ALL-UNNAMED -Dqemu.program=qemu-i386 -Dqemu.launcher="$(pwd)/bin/qemu-launcher" \
+  --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Dqemu.program=qemu-i386 -Dqemu.launcher="$(pwd)/bin/qemu-launcher" \
   -cp "$lib/*" org.qemu.i386.launcher.QemuI386 "$busybox" sha256sum "$sample" >/dev/null
 echo "train-aot: $(du -h "$lib/qemu.aot" | cut -f1) AOT cache at $lib/qemu.aot"

@@ -1,33 +1,54 @@
 package org.qemu.common.linux;
 
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.qemu.common.exec.GuestCpu;
+import org.qemu.common.linux.host.HostNr;
+import org.qemu.common.linux.host.HostSyscall;
 import org.qemu.common.linux.signal.SignalAction;
 import org.qemu.common.linux.signal.Signals;
 import org.qemu.common.memory.GuestMemory;
 
 /**
- * What a forked child needs to continue where its parent was: the mapped pages (runs of
- * pages with one protection; pages that are all zero are sent as a flag), the program break,
- * the CPU of the forking thread, its signal mask and the signal dispositions. Kernel state
- * (descriptors, cwd, umask) reaches the child through the host spawn itself.
+ * What a forked child needs to continue where its parent was: the mapped pages, the program
+ * break, the CPU of the forking thread, its signal mask and the signal dispositions. Kernel
+ * state (descriptors, cwd, umask) reaches the child through the host spawn itself.
+ *
+ * <p>Layout of the snapshot file: a header (everything but page contents, then one record per
+ * run of mapped pages with one protection and either all-zero or all-nonzero contents), then,
+ * from the next page boundary, the contents of the nonzero runs. The contents move between
+ * guest memory and the file with one host pwrite/pread per run, so no page passes through the
+ * Java heap: an 8.7 MiB snapshot used to take 40-110 ms to write and 130-500 ms to restore
+ * with the JVM still cold, copying page by page.
  */
 public final class ProcessSnapshot {
     private static final int MAGIC = 0x51464f52; // "QFOR"
     private static final long PAGE = GuestMemory.PAGE_SIZE;
+    private static final MemorySegment ZERO_PAGE = MemorySegment.ofArray(new byte[(int) PAGE]);
 
     /** The child's own fork details: which tid pointer to fill, and what clone asked for. */
     public record ForkDetails(long cloneFlags, long childTidAddress, long newStack, int[] guestFds, int[] closeOnExecFds) {
     }
 
-    public static void write(DataOutputStream out, LinuxProcess process, LinuxThread thread, ForkDetails fork)
-            throws IOException {
+    /** Writes the snapshot into {@code fd} (an empty file, e.g. a memfd), from offset 0. */
+    public static void write(int fd, LinuxProcess process, LinuxThread thread, ForkDetails fork) throws IOException {
+        GuestMemory memory = process.memory();
+        List<PageRun> runs = pageRuns(memory);
+        ByteArrayOutputStream header = new ByteArrayOutputStream(1 << 14);
+        DataOutputStream out = new DataOutputStream(header);
         out.writeInt(MAGIC);
+        out.writeInt(0); // the header's length, filled in below: page contents start at the next page boundary
         out.writeUTF(process.paths().program());
         byte[] cpu = process.abi().saveCpu(thread.cpu());
         out.writeInt(cpu.length);
@@ -51,47 +72,81 @@ public final class ProcessSnapshot {
             out.writeLong(a.restorer());
             out.writeLong(a.mask());
         }
-        writePages(out, process.memory());
+        out.writeInt(runs.size());
+        for (PageRun run : runs) {
+            out.writeLong(run.address());
+            out.writeLong(run.pages());
+            out.writeByte(run.protection());
+            out.writeBoolean(run.hasContents());
+        }
+        out.flush();
+        byte[] bytes = header.toByteArray();
+        ByteBuffer.wrap(bytes).putInt(4, bytes.length);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment copy = arena.allocate(bytes.length);
+            MemorySegment.copy(bytes, 0, copy, ValueLayout.JAVA_BYTE, 0, bytes.length);
+            transfer(HostNr.PWRITE64, fd, copy.address(), bytes.length, 0);
+        }
+        long offset = pageUp(bytes.length);
+        long base = memory.segment().address();
+        for (PageRun run : runs) {
+            if (run.hasContents()) {
+                transfer(HostNr.PWRITE64, fd, base + run.address(), run.pages() * PAGE, offset);
+                offset += run.pages() * PAGE;
+            }
+        }
     }
 
-    private static void writePages(DataOutputStream out, GuestMemory memory) throws IOException {
+    /** A run of mapped pages with one protection, all zero or all holding data. */
+    private record PageRun(long address, long pages, int protection, boolean hasContents) {
+    }
+
+    private static List<PageRun> pageRuns(GuestMemory memory) {
         MemorySegment space = memory.segment();
-        byte[] page = new byte[(int) PAGE];
+        List<PageRun> runs = new ArrayList<>();
         long pages = memory.size() / PAGE;
         long p = 0;
-        final long chunk = 256;
-        while (p < pages) {
+        while ((p = memory.nextMappedPage(p)) >= 0) {
             long addr = p * PAGE;
-            // Most of a 4 GiB space is empty: skip it a megabyte at a time.
-            if (p % chunk == 0 && p + chunk <= pages && memory.isFree(addr, chunk * PAGE)) {
-                p += chunk;
-                continue;
-            }
-            if (!memory.isMapped(addr, PAGE)) {
-                p++;
-                continue;
-            }
-            int prot = memory.protectionAt(addr) & (GuestMemory.READ | GuestMemory.WRITE | GuestMemory.EXEC);
+            int prot = protectionOf(memory, addr);
+            boolean data = !isZero(space, addr);
             long run = 1;
             while (p + run < pages && memory.isMapped((p + run) * PAGE, PAGE)
-                    && (memory.protectionAt((p + run) * PAGE) & 7) == prot) {
+                    && protectionOf(memory, (p + run) * PAGE) == prot && !isZero(space, (p + run) * PAGE) == data) {
                 run++;
             }
-            out.writeLong(addr);
-            out.writeLong(run);
-            out.writeByte(prot);
-            for (long i = 0; i < run; i++) {
-                MemorySegment.copy(space, ValueLayout.JAVA_BYTE, addr + i * PAGE, page, 0, page.length);
-                if (isZero(page)) {
-                    out.writeByte(0);
-                } else {
-                    out.writeByte(1);
-                    out.write(page);
-                }
-            }
+            runs.add(new PageRun(addr, run, prot, data));
             p += run;
         }
-        out.writeLong(-1);
+        return runs;
+    }
+
+    private static int protectionOf(GuestMemory memory, long address) {
+        return memory.protectionAt(address) & (GuestMemory.READ | GuestMemory.WRITE | GuestMemory.EXEC);
+    }
+
+    private static boolean isZero(MemorySegment space, long address) {
+        return MemorySegment.mismatch(space, address, address + PAGE, ZERO_PAGE, 0, PAGE) < 0;
+    }
+
+    /** pread/pwrite of a whole range, continuing after short transfers. */
+    private static void transfer(int call, int fd, long hostAddress, long length, long offset) throws IOException {
+        long done = 0;
+        while (done < length) {
+            long n = HostSyscall.call(call, fd, hostAddress + done, length - done, offset + done);
+            if (n == -Errno.EINTR) {
+                continue;
+            }
+            if (n <= 0) {
+                throw new IOException("fork snapshot " + (call == HostNr.PWRITE64 ? "write" : "read")
+                        + " failed: " + (n < 0 ? "errno " + -n : "file too short"));
+            }
+            done += n;
+        }
+    }
+
+    private static long pageUp(long n) {
+        return (n + PAGE - 1) & -PAGE;
     }
 
     private static void writeInts(DataOutputStream out, int[] values) throws IOException {
@@ -109,21 +164,23 @@ public final class ProcessSnapshot {
         return values;
     }
 
-    private static boolean isZero(byte[] page) {
-        for (byte b : page) {
-            if (b != 0) {
-                return false;
-            }
+    /** Rebuilds the process in this emulator from snapshot file {@code fd}; returns the fork details for the runtime to finish the child. */
+    public static ForkDetails read(int fd, LinuxProcess process, LinuxThread thread) throws IOException {
+        // A new open file description: its offset is ours, and page contents are read with pread anyway.
+        DataInputStream in = new DataInputStream(new BufferedInputStream(new FileInputStream("/proc/self/fd/" + fd), 1 << 14));
+        try (in) {
+            return read(in, fd, process, thread);
         }
-        return true;
     }
 
-    /** Rebuilds the process in this emulator; returns the fork details for the runtime to finish the child. */
-    public static ForkDetails read(DataInputStream in, LinuxProcess process, LinuxThread thread) throws IOException {
+    private static ForkDetails read(DataInputStream in, int fd, LinuxProcess process, LinuxThread thread)
+            throws IOException {
         if (in.readInt() != MAGIC) {
             throw new IOException("not a fork snapshot");
         }
-        process.paths().setProgram(in.readUTF());
+        int headerLength = in.readInt();
+        String program = in.readUTF();
+        process.paths().setProgram(program);
         byte[] cpu = new byte[in.readInt()];
         in.readFully(cpu);
         process.abi().restoreCpu(thread.cpu(), cpu);
@@ -137,23 +194,22 @@ public final class ProcessSnapshot {
             SignalAction a = new SignalAction(in.readLong(), in.readLong(), in.readLong(), in.readLong());
             process.signals().setAction(sig, a);
         }
+        int count = in.readInt();
+        List<PageRun> runs = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            runs.add(new PageRun(in.readLong(), in.readLong(), in.readByte(), in.readBoolean()));
+        }
         GuestMemory memory = process.memory();
-        byte[] page = new byte[(int) PAGE];
-        while (true) {
-            long addr = in.readLong();
-            if (addr == -1) {
-                break;
+        long base = memory.segment().address();
+        long offset = pageUp(headerLength);
+        for (PageRun run : runs) {
+            long length = run.pages() * PAGE;
+            memory.map(run.address(), length, GuestMemory.READ | GuestMemory.WRITE);
+            if (run.hasContents()) {
+                transfer(HostNr.PREAD64, fd, base + run.address(), length, offset);
+                offset += length;
             }
-            long run = in.readLong();
-            int prot = in.readByte();
-            memory.map(addr, run * PAGE, GuestMemory.READ | GuestMemory.WRITE);
-            for (long i = 0; i < run; i++) {
-                if (in.readByte() != 0) {
-                    in.readFully(page);
-                    memory.load(addr + i * PAGE, page, 0, page.length);
-                }
-            }
-            memory.protect(addr, run * PAGE, prot);
+            memory.protect(run.address(), length, run.protection());
         }
         return fork;
     }

@@ -1,11 +1,9 @@
 package org.qemu.common.linux;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.FileInputStream;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +16,7 @@ import org.qemu.common.linux.elf.InitialStack;
 import org.qemu.common.linux.elf.LoadedProgram;
 import org.qemu.common.linux.host.HostNr;
 import org.qemu.common.linux.host.HostSyscall;
+import org.qemu.common.linux.host.Scratch;
 import org.qemu.common.memory.GuestMemory;
 
 /**
@@ -61,8 +60,7 @@ public final class ProgramStarter {
         auxv.add(new InitialStack.AuxEntry(AuxvType.AT_SECURE, 0));
         List<String> envp = new ArrayList<>();
         env.forEach((k, v) -> envp.add(k + "=" + v));
-        byte[] random = new byte[16];
-        new SecureRandom().nextBytes(random);
+        byte[] random = hostRandomBytes(16);
         InitialStack stack = new InitialStack(process.data(), stackTop);
         long sp = stack.build(argv, envp, program.toString(), abi.platform(), random, auxv);
 
@@ -70,6 +68,19 @@ public final class ProgramStarter {
         abi.startProcess(main.cpu(), loaded.entry(), sp);
         inheritSignalState(process, main, System.getenv(org.qemu.common.linux.syscall.ForkExec.EXEC_SIGNAL_STATE_ENV));
         return main;
+    }
+
+    /**
+     * AT_RANDOM's bytes from the host kernel's getrandom: java.security.SecureRandom would cost
+     * tens of milliseconds of provider set-up at every start.
+     */
+    private static byte[] hostRandomBytes(int count) {
+        MemorySegment buffer = Scratch.begin().allocate(count);
+        long n = HostSyscall.call(HostNr.GETRANDOM, buffer.address(), count, 0);
+        if (n != count) {
+            throw new IllegalStateException("getrandom failed: " + n);
+        }
+        return buffer.toArray(ValueLayout.JAVA_BYTE);
     }
 
     /** After execve, ignored signals stay ignored and the signal mask is kept, as Linux does. */
@@ -99,9 +110,8 @@ public final class ProgramStarter {
         long started = System.nanoTime();
         LinuxThread main = process.createMainThread();
         ProcessSnapshot.ForkDetails fork;
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-                new FileInputStream("/proc/self/fd/" + snapshotFd), 1 << 16))) {
-            fork = ProcessSnapshot.read(in, process, main);
+        try {
+            fork = ProcessSnapshot.read(snapshotFd, process, main);
         } finally {
             HostSyscall.call(HostNr.CLOSE, snapshotFd);
         }

@@ -29,9 +29,13 @@ public final class UserModeSession {
      */
     public static int run(LinuxAbi abi, UserModeRequest request, Class<?> launcherClass,
             Consumer<LinuxProcess> afterRun) throws LauncherException {
-        if (System.getenv("QEMU_DEBUG") != null) {
-            System.err.printf("qemu: runGuest entered %d ms after JVM start%n", System.currentTimeMillis()
-                    - ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L));
+        boolean debug = System.getenv("QEMU_DEBUG") != null;
+        long entered = System.nanoTime();
+        if (debug) {
+            // process start time has clock-tick (10 ms) resolution and includes the launcher script
+            System.err.printf("qemu: start-up: session entered %d ms after the process started%n",
+                    System.currentTimeMillis() - ProcessHandle.current().info().startInstant()
+                            .map(java.time.Instant::toEpochMilli).orElse(0L));
         }
         String program = request.program().toAbsolutePath().normalize().toString();
         LinuxProcess.RuntimeOptions options = new LinuxProcess.RuntimeOptions(request.strace(),
@@ -56,6 +60,11 @@ public final class UserModeSession {
             // A truncated or inconsistent file: its offsets point outside it.
             throw new LauncherException(request.program() + ": Invalid ELF image for this architecture");
         }
+        long loaded = System.nanoTime();
+        if (debug) {
+            System.err.printf("qemu: start-up: process %s in %.1f ms%n", snapshot != null ? "restored" : "loaded",
+                    (loaded - entered) / 1e6);
+        }
         ProcessExit exit;
         try {
             exit = process.runMain();
@@ -64,6 +73,9 @@ public final class UserModeSession {
                 e.printStackTrace();
             }
             throw new LauncherException("internal error: " + e);
+        }
+        if (debug) {
+            System.err.printf("qemu: guest ran %.1f ms%n", (System.nanoTime() - loaded) / 1e6);
         }
         if (afterRun != null) {
             afterRun.accept(process);

@@ -2,7 +2,6 @@ package org.qemu.common.memory;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -34,13 +33,11 @@ public final class GuestMemory implements AutoCloseable {
      * protection test of the fast path fails and the slow path hands the access to {@link #ioHandler}.
      */
     private static final byte IO = 32;
-
-    private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfInt BE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfLong BE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    /**
+     * Derived, kept in step by {@link #pageBits}: WRITE set, CODE and IO clear. The write fast
+     * path tests this one bit.
+     */
+    private static final byte RAM_WRITE = 64;
 
     /** Accesses may run up to this far past the last guest page (a 16-byte access at the top). */
     private static final long SLACK = 64;
@@ -48,6 +45,10 @@ public final class GuestMemory implements AutoCloseable {
     private final int addressBits;
     private final long size;
     private final MemorySegment space;
+    /** Host address of guest address 0. */
+    private final long base;
+    /** Address bits at and above {@code addressBits}, plus the page offset: see {@link #pageProtection}. */
+    private final long rangeMask;
     private final byte[] protection;
     private volatile CodeWriteListener codeWriteListener = page -> { };
     private volatile IoHandler ioHandler;
@@ -60,6 +61,8 @@ public final class GuestMemory implements AutoCloseable {
         this.addressBits = addressBits;
         this.size = 1L << addressBits;
         this.space = HostMemory.reserve(size + SLACK);
+        this.base = space.address();
+        this.rangeMask = ~(size - 1) | PAGE_MASK;
         this.protection = new byte[(int) (size >>> PAGE_SHIFT) + 1];
     }
 
@@ -89,7 +92,7 @@ public final class GuestMemory implements AutoCloseable {
         long end = pageEnd(address, length);
         HostMemory.discard(space.asSlice(first << PAGE_SHIFT, (end - first) << PAGE_SHIFT));
         for (long p = first; p < end; p++) {
-            protection[(int) p] = (byte) ((prot & (READ | WRITE | EXEC)) | MAPPED);
+            protection[(int) p] = pageBits((prot & (READ | WRITE | EXEC)) | MAPPED);
         }
     }
 
@@ -102,7 +105,7 @@ public final class GuestMemory implements AutoCloseable {
         long end = pageEnd(address, length);
         this.ioHandler = handler;
         for (long p = first; p < end; p++) {
-            protection[(int) p] = IO | MAPPED;
+            protection[(int) p] = pageBits(IO | MAPPED);
         }
     }
 
@@ -117,7 +120,7 @@ public final class GuestMemory implements AutoCloseable {
         }
         for (long p = first; p < end; p++) {
             int code = protection[(int) p] & CODE;
-            protection[(int) p] = (byte) ((prot & (READ | WRITE | EXEC)) | code | MAPPED);
+            protection[(int) p] = pageBits((prot & (READ | WRITE | EXEC)) | code | MAPPED);
         }
         return true;
     }
@@ -152,6 +155,20 @@ public final class GuestMemory implements AutoCloseable {
         return true;
     }
 
+    /**
+     * The first mapped page at or after page {@code fromPage}, or -1 if there is none: lets a
+     * walk over the address space (the fork snapshot) skip unmapped gigabytes in one tight loop.
+     */
+    public long nextMappedPage(long fromPage) {
+        byte[] pages = protection;
+        for (int p = (int) Math.max(0, fromPage), end = (int) (size >>> PAGE_SHIFT); p < end; p++) {
+            if ((pages[p] & MAPPED) != 0) {
+                return p;
+            }
+        }
+        return -1;
+    }
+
     /** True if no page of the range is mapped. */
     public boolean isFree(long address, long length) {
         if (address < 0 || address + length > size) {
@@ -184,7 +201,7 @@ public final class GuestMemory implements AutoCloseable {
         long last = Math.min(size - 1, address + length - 1) >>> PAGE_SHIFT;
         for (long p = address >>> PAGE_SHIFT; p <= last; p++) {
             if ((protection[(int) p] & CODE) != 0) {
-                protection[(int) p] &= ~CODE;
+                protection[(int) p] = pageBits(protection[(int) p] & ~CODE);
                 codeWriteListener.codeWritten(p);
             }
         }
@@ -192,7 +209,16 @@ public final class GuestMemory implements AutoCloseable {
 
     /** Marks a page as holding translated code, so writes to it are reported. */
     public void markCode(long page) {
-        protection[(int) page] |= CODE;
+        protection[(int) page] = pageBits(protection[(int) page] | CODE);
+    }
+
+    /** A page's protection byte with the derived {@link #RAM_WRITE} bit recomputed from the others. */
+    private static byte pageBits(int bits) {
+        int b = bits & ~RAM_WRITE;
+        if ((b & (WRITE | CODE | IO)) == WRITE) {
+            b |= RAM_WRITE;
+        }
+        return (byte) b;
     }
 
     private static long pageOf(long address) {
@@ -209,48 +235,45 @@ public final class GuestMemory implements AutoCloseable {
 
     // ---- checks ----------------------------------------------------------------------
 
-    /** True for RAM the caller may read directly; false for an IO page (the caller asks {@link #ioHandler}). */
+    /**
+     * The protection byte of the page holding {@code [address, address+last]} when that range
+     * lies inside one page of the guest space, else 0 (which no fast-path test accepts). One
+     * mask, one add and one shift test instead of a range test and two protection loads:
+     * {@link #rangeMask} keeps the address bits at and above {@code addressBits} and the page
+     * offset, so the sum has bits above the page offset only when the address is outside the
+     * space or the access runs into the next page (the carry stops at bit 12: the bits between
+     * are masked to zero). Kept under 35 bytes of bytecode so C1 inlines it.
+     */
+    private int pageProtection(long address, int last) {
+        return ((address & rangeMask) + last) >>> PAGE_SHIFT == 0 ? protection[(int) (address >>> PAGE_SHIFT)] : 0;
+    }
+
+    /** Full read check: true for RAM the caller may read, false for an IO page (the caller asks {@link #ioHandler}). */
     private boolean checkRead(long address, int bytes) {
         if (address < 0 || address > size - bytes) {
             throw new GuestMemoryFault(address, GuestMemoryFault.Access.READ, false);
         }
         int p1 = protection[(int) (address >>> PAGE_SHIFT)];
         int p2 = protection[(int) ((address + bytes - 1) >>> PAGE_SHIFT)];
-        if ((p1 & p2 & READ) == 0) {
-            return readSlowPath(address, bytes, p1);
+        if ((p1 & p2 & READ) != 0) {
+            return true;
         }
-        return true;
-    }
-
-    private boolean readSlowPath(long address, int bytes, int firstPageProtection) {
-        if ((firstPageProtection & IO) != 0) {
+        if ((p1 & IO) != 0) {
             return false;
         }
-        readFault(address, bytes);
-        return true;
-    }
-
-    private void readFault(long address, int bytes) {
-        long bad = (protection[(int) (address >>> PAGE_SHIFT)] & READ) == 0 ? address
-                : (address + bytes - 1) & ~PAGE_MASK;
+        long bad = (p1 & READ) == 0 ? address : (address + bytes - 1) & ~PAGE_MASK;
         throw new GuestMemoryFault(bad, GuestMemoryFault.Access.READ, isMappedPage(bad >>> PAGE_SHIFT));
     }
 
-    /** True for RAM the caller may write directly; false for an IO page (the caller tells {@link #ioHandler}). */
+    /**
+     * Full write check: true for RAM the caller may write (stale translations on it dropped first),
+     * false for an IO page (the caller tells {@link #ioHandler}).
+     */
     private boolean checkWrite(long address, int bytes) {
         if (address < 0 || address > size - bytes) {
             throw new GuestMemoryFault(address, GuestMemoryFault.Access.WRITE, false);
         }
-        int p1 = protection[(int) (address >>> PAGE_SHIFT)];
-        int p2 = protection[(int) ((address + bytes - 1) >>> PAGE_SHIFT)];
-        if (((p1 | p2) & CODE) != 0 || (p1 & p2 & WRITE) == 0) {
-            return writeSlowPath(address, bytes, p1);
-        }
-        return true;
-    }
-
-    private boolean writeSlowPath(long address, int bytes, int firstPageProtection) {
-        if ((firstPageProtection & IO) != 0) {
+        if ((protection[(int) (address >>> PAGE_SHIFT)] & IO) != 0) {
             return false;
         }
         long firstPage = address >>> PAGE_SHIFT;
@@ -264,7 +287,7 @@ public final class GuestMemory implements AutoCloseable {
         }
         for (long p = firstPage; p <= lastPage; p++) {
             if ((protection[(int) p] & CODE) != 0) {
-                protection[(int) p] &= ~CODE;
+                protection[(int) p] = pageBits(protection[(int) p] & ~CODE);
                 codeWriteListener.codeWritten(p);
             }
         }
@@ -304,120 +327,152 @@ public final class GuestMemory implements AutoCloseable {
         }
     }
 
-    // ---- little-endian accessors ---------------------------------------------------
+    // ---- accessors ---------------------------------------------------------------------
+    // Translated code calls these. Each is a fast path (an access inside one page that the page
+    // allows, see pageProtection) under 35 bytes of bytecode, so that C1 inlines it into a block
+    // as well as C2 does, and a slow path method for everything else: page-crossing accesses,
+    // faults, writes to pages holding translated code, and device pages in system mode.
 
     public int read8(long address) {
-        if (!checkRead(address, 1)) {
-            return (int) ioRead(address, 1) & 0xff;
+        if ((pageProtection(address, 0) & READ) != 0) {
+            return HostLoadStore.get8(space, base, address) & 0xff;
         }
-        return space.get(ValueLayout.JAVA_BYTE, address) & 0xff;
+        return read8Slow(address);
+    }
+
+    private int read8Slow(long address) {
+        return (checkRead(address, 1) ? HostLoadStore.get8(space, base, address) : (int) ioRead(address, 1)) & 0xff;
     }
 
     public int read16(long address) {
-        if (!checkRead(address, 2)) {
-            return (int) ioRead(address, 2) & 0xffff;
+        if ((pageProtection(address, 1) & READ) != 0) {
+            return HostLoadStore.get16(space, base, address) & 0xffff;
         }
-        return space.get(LE16, address) & 0xffff;
+        return read16Slow(address);
+    }
+
+    private int read16Slow(long address) {
+        return (checkRead(address, 2) ? HostLoadStore.get16(space, base, address) : (int) ioRead(address, 2)) & 0xffff;
     }
 
     public int read32(long address) {
-        if (!checkRead(address, 4)) {
-            return (int) ioRead(address, 4);
+        if ((pageProtection(address, 3) & READ) != 0) {
+            return HostLoadStore.get32(space, base, address);
         }
-        return space.get(LE32, address);
+        return read32Slow(address);
+    }
+
+    private int read32Slow(long address) {
+        return checkRead(address, 4) ? HostLoadStore.get32(space, base, address) : (int) ioRead(address, 4);
     }
 
     public long read64(long address) {
-        if (!checkRead(address, 8)) {
-            return ioRead(address, 8);
+        if ((pageProtection(address, 7) & READ) != 0) {
+            return HostLoadStore.get64(space, base, address);
         }
-        return space.get(LE64, address);
+        return read64Slow(address);
+    }
+
+    private long read64Slow(long address) {
+        return checkRead(address, 8) ? HostLoadStore.get64(space, base, address) : ioRead(address, 8);
     }
 
     public void write8(long address, int value) {
-        if (!checkWrite(address, 1)) {
-            ioWrite(address, 1, value & 0xff);
+        if ((pageProtection(address, 0) & RAM_WRITE) != 0) {
+            HostLoadStore.put8(space, base, address, value);
             return;
         }
-        space.set(ValueLayout.JAVA_BYTE, address, (byte) value);
+        write8Slow(address, value);
+    }
+
+    private void write8Slow(long address, int value) {
+        if (checkWrite(address, 1)) {
+            HostLoadStore.put8(space, base, address, value);
+        } else {
+            ioWrite(address, 1, value & 0xff);
+        }
     }
 
     public void write16(long address, int value) {
-        if (!checkWrite(address, 2)) {
-            ioWrite(address, 2, value & 0xffff);
+        if ((pageProtection(address, 1) & RAM_WRITE) != 0) {
+            HostLoadStore.put16(space, base, address, value);
             return;
         }
-        space.set(LE16, address, (short) value);
+        write16Slow(address, value);
+    }
+
+    private void write16Slow(long address, int value) {
+        if (checkWrite(address, 2)) {
+            HostLoadStore.put16(space, base, address, value);
+        } else {
+            ioWrite(address, 2, value & 0xffff);
+        }
     }
 
     public void write32(long address, int value) {
-        if (!checkWrite(address, 4)) {
-            ioWrite(address, 4, value & 0xffffffffL);
+        if ((pageProtection(address, 3) & RAM_WRITE) != 0) {
+            HostLoadStore.put32(space, base, address, value);
             return;
         }
-        space.set(LE32, address, value);
+        write32Slow(address, value);
+    }
+
+    private void write32Slow(long address, int value) {
+        if (checkWrite(address, 4)) {
+            HostLoadStore.put32(space, base, address, value);
+        } else {
+            ioWrite(address, 4, value & 0xffffffffL);
+        }
     }
 
     public void write64(long address, long value) {
-        if (!checkWrite(address, 8)) {
-            ioWrite(address, 8, value);
+        if ((pageProtection(address, 7) & RAM_WRITE) != 0) {
+            HostLoadStore.put64(space, base, address, value);
             return;
         }
-        space.set(LE64, address, value);
+        write64Slow(address, value);
     }
 
-    // ---- big-endian accessors --------------------------------------------------------
+    private void write64Slow(long address, long value) {
+        if (checkWrite(address, 8)) {
+            HostLoadStore.put64(space, base, address, value);
+        } else {
+            ioWrite(address, 8, value);
+        }
+    }
+
+    // ---- big-endian accessors: the little-endian ones, bytes reversed (one bswap) -------
+    // IO values are little-endian by the IoHandler contract, so the reversal is right for both.
 
     public int read16be(long address) {
-        if (!checkRead(address, 2)) {
-            return Short.reverseBytes((short) ioRead(address, 2)) & 0xffff;
-        }
-        return space.get(BE16, address) & 0xffff;
+        return Integer.reverseBytes(read16(address)) >>> 16;
     }
 
     public int read32be(long address) {
-        if (!checkRead(address, 4)) {
-            return Integer.reverseBytes((int) ioRead(address, 4));
-        }
-        return space.get(BE32, address);
+        return Integer.reverseBytes(read32(address));
     }
 
     public long read64be(long address) {
-        if (!checkRead(address, 8)) {
-            return Long.reverseBytes(ioRead(address, 8));
-        }
-        return space.get(BE64, address);
+        return Long.reverseBytes(read64(address));
     }
 
     public void write16be(long address, int value) {
-        if (!checkWrite(address, 2)) {
-            ioWrite(address, 2, Short.reverseBytes((short) value) & 0xffff);
-            return;
-        }
-        space.set(BE16, address, (short) value);
+        write16(address, Integer.reverseBytes(value) >>> 16);
     }
 
     public void write32be(long address, int value) {
-        if (!checkWrite(address, 4)) {
-            ioWrite(address, 4, Integer.reverseBytes(value) & 0xffffffffL);
-            return;
-        }
-        space.set(BE32, address, value);
+        write32(address, Integer.reverseBytes(value));
     }
 
     public void write64be(long address, long value) {
-        if (!checkWrite(address, 8)) {
-            ioWrite(address, 8, Long.reverseBytes(value));
-            return;
-        }
-        space.set(BE64, address, value);
+        write64(address, Long.reverseBytes(value));
     }
 
     // ---- code fetch: checks EXEC, not READ -------------------------------------------
 
     public int fetch8(long address) {
         checkExecute(address);
-        return space.get(ValueLayout.JAVA_BYTE, address) & 0xff;
+        return HostLoadStore.get8(space, base, address) & 0xff;
     }
 
     // ---- bulk ------------------------------------------------------------------------

@@ -70,4 +70,101 @@ class GuestMemoryTest {
         memory.map(0x60000, 0x1000, GuestMemory.READ);
         assertThat(memory.read32(0x60000)).isZero();
     }
+
+    @Test
+    void addressesOutsideTheSpaceFaultAsUnmappedWhateverTheirHighBits() {
+        memory.map(0, 0x1000, GuestMemory.READ | GuestMemory.WRITE);
+        memory.map(0xfffff000L, 0x1000, GuestMemory.READ | GuestMemory.WRITE);
+        // Addresses whose low 32 bits name a mapped page must not alias onto it.
+        for (long bad : new long[] {1L << 32, (1L << 32) + 0x10, -4096, -1, Long.MIN_VALUE, 1L << 44, Long.MAX_VALUE & ~0xfffL}) {
+            assertThatThrownBy(() -> memory.read32(bad)).isInstanceOfSatisfying(GuestMemoryFault.class,
+                    f -> assertThat(f.mapped()).isFalse());
+            assertThatThrownBy(() -> memory.write8(bad, 1)).isInstanceOf(GuestMemoryFault.class);
+            assertThatThrownBy(() -> memory.read64be(bad)).isInstanceOf(GuestMemoryFault.class);
+        }
+        // The last bytes of the space are reachable; one byte past them is not.
+        memory.write32(0xfffffffcL, 0x01020304);
+        assertThat(memory.read8(0xffffffffL)).isEqualTo(0x01);
+        assertThat(memory.read16(0xfffffffeL)).isEqualTo(0x0102);
+        assertThatThrownBy(() -> memory.read16(0xffffffffL)).isInstanceOf(GuestMemoryFault.class);
+        assertThatThrownBy(() -> memory.write64(0xfffffffcL, 0)).isInstanceOf(GuestMemoryFault.class);
+    }
+
+    @Test
+    void accessesStraddlingTwoMappedPagesWorkForEverySizeAndOffset() {
+        memory.map(0x70000, 0x2000, GuestMemory.READ | GuestMemory.WRITE);
+        for (int size : new int[] {2, 4, 8}) {
+            for (long a = 0x71000 - size + 1; a < 0x71000; a++) {
+                memory.write64(0x70ff0, 0);
+                memory.write64(0x70ff8, 0);
+                memory.write64(0x71000, 0);
+                switch (size) {
+                    case 2 -> memory.write16be(a, 0xa1b2);
+                    case 4 -> memory.write32be(a, 0xa1b2c3d4);
+                    default -> memory.write64be(a, 0xa1b2c3d4e5f60718L);
+                }
+                assertThat(memory.read8(a)).isEqualTo(0xa1);
+                assertThat(memory.read8(a + size - 1)).isEqualTo(size == 2 ? 0xb2 : size == 4 ? 0xd4 : 0x18);
+                switch (size) {
+                    case 2 -> assertThat(memory.read16(a)).isEqualTo(0xb2a1);
+                    case 4 -> assertThat(memory.read32(a)).isEqualTo(0xd4c3b2a1);
+                    default -> assertThat(memory.read64(a)).isEqualTo(0x1807f6e5d4c3b2a1L);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aWriteStraddlingIntoAReadOnlyPageFaultsThereAndWritesNothing() {
+        memory.map(0x80000, 0x1000, GuestMemory.READ | GuestMemory.WRITE);
+        memory.map(0x81000, 0x1000, GuestMemory.READ);
+        assertThatThrownBy(() -> memory.write32(0x80ffe, -1)).isInstanceOfSatisfying(GuestMemoryFault.class, f -> {
+            assertThat(f.address()).isEqualTo(0x81000);
+            assertThat(f.mapped()).isTrue();
+            assertThat(f.access()).isEqualTo(GuestMemoryFault.Access.WRITE);
+        });
+        assertThat(memory.read16(0x80ffe)).isZero();
+    }
+
+    @Test
+    void codePagesKeepReportingAfterProtectionChangesAndRearming() {
+        List<Long> written = new ArrayList<>();
+        memory.setCodeWriteListener(written::add);
+        memory.map(0x90000, 0x1000, GuestMemory.READ | GuestMemory.WRITE | GuestMemory.EXEC);
+        memory.markCode(0x90);
+        memory.protect(0x90000, 0x1000, GuestMemory.READ | GuestMemory.WRITE);
+        memory.write8(0x90001, 1);
+        assertThat(written).containsExactly(0x90L);
+        memory.write8(0x90002, 1);
+        assertThat(written).hasSize(1);
+        memory.markCode(0x90);
+        memory.write64be(0x90008, 1);
+        assertThat(written).containsExactly(0x90L, 0x90L);
+        // A page made read-only and back keeps neither stale write permission nor a lost code mark.
+        memory.markCode(0x90);
+        memory.protect(0x90000, 0x1000, GuestMemory.READ);
+        assertThatThrownBy(() -> memory.write8(0x90000, 1)).isInstanceOf(GuestMemoryFault.class);
+        memory.protect(0x90000, 0x1000, GuestMemory.READ | GuestMemory.WRITE);
+        memory.write16(0x90010, 1);
+        assertThat(written).hasSize(3);
+        assertThat(memory.protectionAt(0x90000)).isEqualTo(GuestMemory.READ | GuestMemory.WRITE);
+    }
+
+    @Test
+    void testsRunTheDirectAccessPathTheLauncherUses() {
+        // The root pom gives the test JVMs --sun-misc-unsafe-memory-access=allow, as bin/qemu-launcher does.
+        assertThat(HostLoadStore.direct())
+                .isEqualTo("allow".equals(System.getProperty("sun.misc.unsafe.memory.access")));
+    }
+
+    @Test
+    void nextMappedPageSkipsUnmappedSpaceAndSeesProtNone() {
+        assertThat(memory.nextMappedPage(0)).isEqualTo(-1);
+        memory.map(0x123000, 0x2000, 0);
+        memory.map(0xfffff000L, 0x1000, GuestMemory.READ);
+        assertThat(memory.nextMappedPage(0)).isEqualTo(0x123);
+        assertThat(memory.nextMappedPage(0x124)).isEqualTo(0x124);
+        assertThat(memory.nextMappedPage(0x125)).isEqualTo(0xfffffL);
+        assertThat(memory.nextMappedPage(0x100000)).isEqualTo(-1);
+    }
 }

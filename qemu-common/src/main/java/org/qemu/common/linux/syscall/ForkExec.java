@@ -1,8 +1,5 @@
 package org.qemu.common.linux.syscall;
 
-import java.io.BufferedOutputStream;
-import java.io.DataOutputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
@@ -57,11 +54,8 @@ public final class ForkExec extends SyscallSupport {
         }
         long started = System.nanoTime();
         try {
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-                    new FileOutputStream("/proc/self/fd/" + memfd), 1 << 16))) {
-                ProcessSnapshot.write(out, process, thread, new ProcessSnapshot.ForkDetails(flags, childTid, newStack,
-                        fds.guestDescriptors(), cloexec));
-            }
+            ProcessSnapshot.write((int) memfd, process, thread, new ProcessSnapshot.ForkDetails(flags, childTid, newStack,
+                    fds.guestDescriptors(), cloexec));
             List<byte[]> env = new ArrayList<>();
             for (Map.Entry<String, String> e : System.getenv().entrySet()) {
                 if (!e.getKey().equals(SNAPSHOT_ENV)) {

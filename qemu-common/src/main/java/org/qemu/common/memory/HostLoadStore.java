@@ -1,0 +1,103 @@
+package org.qemu.common.memory;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.reflect.Field;
+import java.nio.ByteOrder;
+
+/**
+ * Loads and stores at host addresses that {@link GuestMemory} has already checked.
+ *
+ * <p>Why not always {@link MemorySegment}: translated guest code spends much of its life in
+ * HotSpot's C1 tiers before C2 compiles it (short programs never leave them), and there a
+ * segment access goes through the VarHandle machinery with profiling at every level. Measured
+ * here (JDK 25, {@code bench/memory-access-bench.java}, tier 3): about 25 ns per 32-bit load
+ * against 2 ns for {@code sun.misc.Unsafe}; C2 makes both about 0.7 ns. So when the JVM runs
+ * with {@code --sun-misc-unsafe-memory-access=allow} (bin/qemu-launcher passes it; without it
+ * JDK 25 prints a warning on first use), accesses use Unsafe on the checked address;
+ * otherwise, and on a big-endian host, they use the segment. Both paths see the same bytes.
+ */
+final class HostLoadStore {
+    private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /** Null when direct access is not allowed: every method then falls back to the segment. */
+    @SuppressWarnings("removal")
+    private static final sun.misc.Unsafe UNSAFE = unsafeIfAllowed();
+
+    @SuppressWarnings("removal")
+    private static sun.misc.Unsafe unsafeIfAllowed() {
+        if (!"allow".equals(System.getProperty("sun.misc.unsafe.memory.access"))
+                || ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            return null;
+        }
+        try {
+            Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            return (sun.misc.Unsafe) f.get(null);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /** True when accesses go straight to the host address (for tests and reports). */
+    static boolean direct() {
+        return UNSAFE != null;
+    }
+
+    // Each method stays under 35 bytes of bytecode: C1 inlines nothing larger.
+
+    /** Sign-extended: the caller masks (the mask here would push the method over C1's limit). */
+    static byte get8(MemorySegment space, long base, long offset) {
+        return UNSAFE != null ? UNSAFE.getByte(base + offset) : space.get(ValueLayout.JAVA_BYTE, offset);
+    }
+
+    /** Sign-extended, as {@link #get8}. */
+    static short get16(MemorySegment space, long base, long offset) {
+        return UNSAFE != null ? UNSAFE.getShort(base + offset) : space.get(LE16, offset);
+    }
+
+    static int get32(MemorySegment space, long base, long offset) {
+        return UNSAFE != null ? UNSAFE.getInt(base + offset) : space.get(LE32, offset);
+    }
+
+    static long get64(MemorySegment space, long base, long offset) {
+        return UNSAFE != null ? UNSAFE.getLong(base + offset) : space.get(LE64, offset);
+    }
+
+    static void put8(MemorySegment space, long base, long offset, int value) {
+        if (UNSAFE != null) {
+            UNSAFE.putByte(base + offset, (byte) value);
+        } else {
+            space.set(ValueLayout.JAVA_BYTE, offset, (byte) value);
+        }
+    }
+
+    static void put16(MemorySegment space, long base, long offset, int value) {
+        if (UNSAFE != null) {
+            UNSAFE.putShort(base + offset, (short) value);
+        } else {
+            space.set(LE16, offset, (short) value);
+        }
+    }
+
+    static void put32(MemorySegment space, long base, long offset, int value) {
+        if (UNSAFE != null) {
+            UNSAFE.putInt(base + offset, value);
+        } else {
+            space.set(LE32, offset, value);
+        }
+    }
+
+    static void put64(MemorySegment space, long base, long offset, long value) {
+        if (UNSAFE != null) {
+            UNSAFE.putLong(base + offset, value);
+        } else {
+            space.set(LE64, offset, value);
+        }
+    }
+
+    private HostLoadStore() {
+    }
+}
