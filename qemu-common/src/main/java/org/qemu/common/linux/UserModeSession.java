@@ -16,6 +16,8 @@ import org.qemu.common.linux.syscall.ForkExec;
  * process with the same signal, so the parent shell sees 128+N.
  */
 public final class UserModeSession {
+    /** The gdbstub of this emulator (-g), told how the guest ended; null without one. */
+    private static volatile org.qemu.common.gdbstub.GdbServer gdbServer;
 
     /** True when this JVM is a forked child that must restore its parent's snapshot. */
     public static boolean isForkedChild() {
@@ -29,6 +31,22 @@ public final class UserModeSession {
      */
     public static int run(LinuxAbi abi, UserModeRequest request, Class<?> launcherClass,
             Consumer<LinuxProcess> afterRun) throws LauncherException {
+        return run(abi, request, launcherClass, afterRun, null);
+    }
+
+    /**
+     * Runs the guest to its end, under the gdbstub when the request names a port ({@code -g})
+     * and {@code debug} describes the target's CPUs; a forked child never waits for gdb.
+     */
+    public static int run(LinuxAbi abi, UserModeRequest request, Class<?> launcherClass,
+            Consumer<LinuxProcess> afterRun, org.qemu.common.gdbstub.CpuDebugSupport debug) throws LauncherException {
+        boolean debugged = request.gdb() != null && !isForkedChild();
+        if (debugged && debug == null) {
+            throw LauncherException.notBuilt("the gdbstub (-g) for " + abi.name());
+        }
+        if (debugged) {
+            org.qemu.common.gdbstub.DebuggedRun.prepareTranslators();
+        }
         if (System.getenv("QEMU_DEBUG") != null) {
             System.err.printf("qemu: runGuest entered %d ms after JVM start%n", System.currentTimeMillis()
                     - ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L));
@@ -56,6 +74,12 @@ public final class UserModeSession {
             // A truncated or inconsistent file: its offsets point outside it.
             throw new LauncherException(request.program() + ": Invalid ELF image for this architecture");
         }
+        org.qemu.common.gdbstub.GdbServer gdb = null;
+        if (debugged) {
+            gdb = org.qemu.common.gdbstub.DebuggedRun.listen(request.gdb(),
+                    new org.qemu.common.gdbstub.UserModeDebugTarget(process, debug));
+            gdbServer = gdb;
+        }
         ProcessExit exit;
         try {
             exit = process.runMain();
@@ -74,6 +98,10 @@ public final class UserModeSession {
 
     /** Ends this host process the way the guest ended: a guest killed by signal N kills us with N. */
     static void endProcess(ProcessExit exit) {
+        org.qemu.common.gdbstub.GdbServer gdb = gdbServer;
+        if (gdb != null) {
+            gdb.reportExit(exit.status(), exit.signal());
+        }
         System.out.flush();
         System.err.flush();
         if (exit.signal() != 0) {
