@@ -51,6 +51,9 @@ public final class TcgPcMachine implements MachineControl {
     private int boot(OutputStream serialOutput) throws LauncherException {
         MachineBackends.checkRequest(request);
         checkCpuModel(request.cpuModel());
+        if (request.gdb() != null) {
+            org.qemu.common.gdbstub.DebuggedRun.prepareTranslators();
+        }
         OutputStream console = MachineBackends.serialBackend(request.serial(), serialOutput);
         List<BlockBackend> disks = MachineBackends.openDisks(request.drives());
 
@@ -111,10 +114,17 @@ public final class TcgPcMachine implements MachineControl {
             }));
         }
 
+        org.qemu.common.gdbstub.GdbServer gdb = request.gdb() == null ? null
+                : org.qemu.common.gdbstub.DebuggedRun.listen(request.gdb(), new org.qemu.common.gdbstub.MachineDebugTarget(
+                        new org.qemu.i386.gdb.X86DebugSupport(), memory, cpus.stream().map(c -> c.cpu).toList(), () -> outcome.complete(0)));
         StdioConsole.onStdin(board.serial(), () -> outcome.complete(0)).start();
         threads.forEach(Thread::start);
         try {
-            return outcome.get();
+            int status = outcome.get();
+            if (gdb != null) {
+                gdb.reportExit(status, 0);
+            }
+            return status;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
