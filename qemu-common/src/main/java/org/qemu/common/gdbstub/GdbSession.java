@@ -180,6 +180,7 @@ final class GdbSession {
         String args = p.substring(1);
         switch (command) {
             case '?':
+                adoptStopThread(gate.currentStop());
                 return stopReply(gate.currentStop());
             case 'g':
                 return readAllRegisters();
