@@ -85,6 +85,10 @@ public final class KvmMachine {
         } catch (org.qemu.kvm.sys.KvmException e) {
             throw new KvmUnavailable(e.getMessage());
         }
+        if (request.gdb() != null) {
+            // Checked once KVM is known to be there, so -accel kvm:tcg still falls back to TCG, which has the gdbstub.
+            throw LauncherException.notBuilt("the gdbstub under KVM (-s/-S/-gdb); -accel tcg runs under gdb");
+        }
         try (Arena arena = Arena.ofShared()) {
             KvmVm vm = kvm.createVm();
             vm.setTssAddress(KvmVm.TSS_ADDRESS);
