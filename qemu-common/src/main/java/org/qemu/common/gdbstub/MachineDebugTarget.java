@@ -11,12 +11,16 @@ import org.qemu.common.memory.GuestMemory;
  */
 public final class MachineDebugTarget implements DebugTarget {
     private final CpuDebugSupport support;
-    private final GuestMemory memory;
+    private final DebugMemory memory;
     private final List<?> cpus;
     private final Runnable kill;
 
     /** {@code cpus}: the objects the CPUs pass to the hook; {@code kill}: ends the machine. */
     public MachineDebugTarget(CpuDebugSupport support, GuestMemory memory, List<?> cpus, Runnable kill) {
+        this(support, DebugMemory.of(memory), cpus, kill);
+    }
+
+    public MachineDebugTarget(CpuDebugSupport support, DebugMemory memory, List<?> cpus, Runnable kill) {
         this.support = support;
         this.memory = memory;
         this.cpus = List.copyOf(cpus);
@@ -39,12 +43,12 @@ public final class MachineDebugTarget implements DebugTarget {
 
     @Override
     public byte[] readMemory(long address, int length) {
-        return GuestMemoryAccess.read(memory, address, length);
+        return memory.read(address, length);
     }
 
     @Override
     public void writeMemory(long address, byte[] data) {
-        GuestMemoryAccess.write(memory, address, data);
+        memory.write(address, data);
     }
 
     @Override

@@ -85,10 +85,6 @@ public final class KvmMachine {
         } catch (org.qemu.kvm.sys.KvmException e) {
             throw new KvmUnavailable(e.getMessage());
         }
-        if (request.gdb() != null) {
-            // Checked once KVM is known to be there, so -accel kvm:tcg still falls back to TCG, which has the gdbstub.
-            throw LauncherException.notBuilt("the gdbstub under KVM (-s/-S/-gdb); -accel tcg runs under gdb");
-        }
         try (Arena arena = Arena.ofShared()) {
             KvmVm vm = kvm.createVm();
             vm.setTssAddress(KvmVm.TSS_ADDRESS);
@@ -98,16 +94,26 @@ public final class KvmMachine {
             interrupts.connect(vm);
             MemorySegment cpuid = kvm.supportedCpuid(arena);
             List<Thread> threads = new ArrayList<>();
+            List<KvmVcpu> vcpus = new ArrayList<>();
+            org.qemu.kvm.gdb.KvmDebugSupport debug = request.gdb() == null ? null : new org.qemu.kvm.gdb.KvmDebugSupport();
             for (int id = 0; id < request.cpus(); id++) {
                 KvmVcpu vcpu = vm.createVcpu(id);
                 VcpuSetup.configure(vcpu, cpuid, boot);
-                Thread t = new Thread(new VcpuLoop(vcpu, board, this), "vcpu" + id);
+                vcpus.add(vcpu);
+                Thread t = new Thread(new VcpuLoop(vcpu, board, this, debug), "vcpu" + id);
                 t.setDaemon(true);
                 threads.add(t);
             }
+            org.qemu.common.gdbstub.GdbServer gdb = debug == null ? null
+                    : org.qemu.common.gdbstub.DebuggedRun.listen(request.gdb(), new org.qemu.common.gdbstub.MachineDebugTarget(
+                            debug, org.qemu.common.gdbstub.DebugMemory.ofRam(ram), vcpus, () -> outcome.finish(0)));
             StdioConsole.onStdin(board.serial(), () -> outcome.finish(0)).start();
             threads.forEach(Thread::start);
-            return outcome.await();
+            int status = outcome.await();
+            if (gdb != null) {
+                gdb.reportExit(status, 0);
+            }
+            return status;
         } catch (ErrnoException e) {
             throw new LauncherException("kvm: " + e.getMessage());
         } catch (InterruptedException e) {

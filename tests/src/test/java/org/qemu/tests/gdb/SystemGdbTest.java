@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * a bare-metal multiboot payload, with the same script against Debian's qemu-system-x86_64 as
  * the oracle. Debian's QEMU describes x86-64 registers and starts in its BIOS, so the script
  * compares only what means the same on both: values at and after a breakpoint on a payload
- * symbol, memory, and the serial output once continued.
+ * symbol, memory, and the serial output once continued. The qemu-kvm run needs /dev/kvm and
+ * skips without it.
  */
 class SystemGdbTest {
     private static final List<String> SCRIPT = List.of("set confirm off",
@@ -28,12 +29,26 @@ class SystemGdbTest {
     @Test
     void tcgSystemEmulatorUnderGdbMatchesDebianQemu() throws Exception {
         GdbHarness.assumeBuilt("qemu-i386.jar");
+        assertMatchesDebian("bin/qemu-system-i386");
+    }
+
+    @Test
+    void qemuKvmUnderGdbMatchesDebianQemu() throws Exception {
+        assumeTrue(Files.exists(Path.of("/dev/kvm")), "/dev/kvm is absent on this host: the gdbstub under KVM cannot run here");
+        GdbHarness.assumeBuilt("qemu-kvm.jar");
+        assertMatchesDebian("bin/qemu-kvm", "-accel", "kvm");
+    }
+
+    private static void assertMatchesDebian(String launcher, String... extra) throws Exception {
         GdbHarness.assumeTools("gdb", "qemu-system-x86_64");
         assumeTrue(Payloads.compilerAvailable(), Payloads.COMPILER + " is not installed");
         Path payload = Payloads.build().resolve("hello.elf");
-        GdbHarness.Run ours = GdbHarness.debug(port -> List.of(GdbHarness.ROOT.resolve("bin/qemu-system-i386").toString(),
-                "-nographic", "-no-reboot", "-gdb", "tcp::" + port, "-S", "-kernel", payload.toString()),
-                "gdb", payload, List.of(), SCRIPT);
+        GdbHarness.Run ours = GdbHarness.debug(port -> {
+            List<String> cmd = new ArrayList<>(List.of(GdbHarness.ROOT.resolve(launcher).toString()));
+            cmd.addAll(List.of(extra));
+            cmd.addAll(List.of("-nographic", "-no-reboot", "-gdb", "tcp::" + port, "-S", "-kernel", payload.toString()));
+            return cmd;
+        }, "gdb", payload, List.of(), SCRIPT);
         GdbHarness.Run debian = GdbHarness.debug(port -> List.of("qemu-system-x86_64", "-display", "none", "-serial", "stdio",
                 "-no-reboot", "-gdb", "tcp::" + port, "-S", "-kernel", payload.toString()),
                 "gdb", payload, List.of("set architecture i386:x86-64"), SCRIPT);
@@ -43,13 +58,6 @@ class SystemGdbTest {
         assertThat(ours.gdbOutput()).contains("Breakpoint 1, ").contains("payload_main");
         assertThat(serial(ours.emulatorStdout())).startsWith("Hello from a multiboot payload").isEqualTo(serial(debian.emulatorStdout()));
         assertThat(ours.emulatorStatus()).isZero();
-    }
-
-    @Test
-    void qemuKvmUnderGdbNeedsKvm() {
-        assumeTrue(Files.exists(Path.of("/dev/kvm")), "/dev/kvm is absent on this host: the gdbstub under KVM cannot run here");
-        // Reaching this line means a host with KVM: see docs/GDB.md for what is built for qemu-kvm.
-        assertThat(Files.isReadable(Path.of("/dev/kvm"))).isTrue();
     }
 
     /** The instruction lines of {@code x/3i}, without the marker of the current one. */
