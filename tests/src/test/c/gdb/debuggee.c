@@ -1,5 +1,5 @@
 /* The program the gdb end-to-end tests debug: a global to read and write, a call to step
-   through, a thread, and a loop long enough to interrupt. */
+   through, a thread, a loop long enough to interrupt, and a fault on request. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,5 +27,8 @@ int main(int argc, char **argv) {
         spin++;
     }
     printf("spin %u\n", spin);
+    if (argc > 2) {
+        *(volatile int *) (long) argc = 1; /* a fault for the debugger to catch */
+    }
     return 3;
 }

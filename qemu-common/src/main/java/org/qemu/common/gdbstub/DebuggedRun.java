@@ -20,12 +20,29 @@ public final class DebuggedRun {
         System.setProperty("qemu.ppc.noRegions", "true");
     }
 
+    /** The gate of this emulator's gdbstub (one per JVM: a user-mode process or a machine), or null. */
+    private static volatile ExecutionGate activeGate;
+
     /** Starts the server for {@code target}; a port that cannot be bound is one launcher error. */
     public static GdbServer listen(GdbEndpoint endpoint, DebugTarget target) throws LauncherException {
         try {
-            return GdbServer.start(endpoint, target);
+            GdbServer server = GdbServer.start(endpoint, target);
+            activeGate = server.gate();
+            return server;
         } catch (IOException e) {
             throw new LauncherException(e.getMessage());
+        }
+    }
+
+    /**
+     * The runtime is about to give a guest thread a synchronous signal (a fault): under a
+     * debugger the guest stops first with that signal (GDB's "Program received signal").
+     * Without a gdbstub this is one volatile read.
+     */
+    public static void guestSignal(Object cpu, int signal) {
+        ExecutionGate gate = activeGate;
+        if (gate != null) {
+            gate.reportSignal(cpu, signal);
         }
     }
 }

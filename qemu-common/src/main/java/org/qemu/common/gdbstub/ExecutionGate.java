@@ -99,6 +99,31 @@ public final class ExecutionGate implements InstructionHook {
         }
     }
 
+    /**
+     * A guest thread is about to receive a synchronous signal (a fault at its pc): the guest
+     * stops with that signal so the debugger sees the faulting instruction, and the thread
+     * waits here until resumed (the signal is then delivered as usual).
+     */
+    public void reportSignal(Object cpu, int signal) {
+        if (released) {
+            return;
+        }
+        synchronized (lock) {
+            if (!stopped) {
+                stopAll(new StopEvent(cpu, signal));
+            }
+            long waitingFor = generation;
+            while (generation == waitingFor && !released) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
     private void stopAll(StopEvent event) {
         stopped = true;
         stopRequested = false;

@@ -56,6 +56,33 @@ class UserModeGdbTest {
                 .contains("exited with code 03");
     }
 
+    @Test
+    void i386FaultStopsUnderGdbAsUnderDebianQemu() throws Exception {
+        GdbHarness.assumeBuilt("qemu-i386.jar");
+        GdbHarness.assumeTools("gdb", "i686-linux-gnu-gcc", "qemu-i386");
+        assertFaultSession(GdbHarness.compile("i686-linux-gnu-gcc", "i386"), "bin/qemu-i386", "qemu-i386", "gdb", "$eip");
+    }
+
+    @Test
+    void ppcFaultStopsUnderGdbAsUnderDebianQemu() throws Exception {
+        GdbHarness.assumeBuilt("qemu-ppc.jar");
+        GdbHarness.assumeTools("gdb-multiarch", "powerpc-linux-gnu-gcc", "qemu-ppc");
+        assertFaultSession(GdbHarness.compile("powerpc-linux-gnu-gcc", "ppc"), "bin/qemu-ppc", "qemu-ppc", "gdb-multiarch", "$pc");
+    }
+
+    /** A guest fault stops the guest with SIGSEGV at the faulting instruction; continuing lets it die of it. */
+    private static void assertFaultSession(Path program, String ours, String debian, String gdb, String pc) throws Exception {
+        List<String> script = List.of("set print frame-arguments none", "continue", "bt", "p/x " + pc, "continue");
+        GdbHarness.Run our = GdbHarness.debug(port -> List.of(GdbHarness.ROOT.resolve(ours).toString(),
+                "-g", String.valueOf(port), program.toString(), "10", "crash"), gdb, program, List.of(), script);
+        GdbHarness.Run their = GdbHarness.debug(port -> List.of(debian, "-g", String.valueOf(port), program.toString(), "10", "crash"),
+                gdb, program, List.of(), script);
+        assertThat(GdbHarness.normalize(our.gdbOutput())).isEqualTo(GdbHarness.normalize(their.gdbOutput()))
+                .contains("Program received signal SIGSEGV").contains("Program terminated with signal SIGSEGV");
+        assertThat(our.emulatorStatus()).isEqualTo(their.emulatorStatus()).isEqualTo(128 + 11);
+        assertThat(our.emulatorStdout()).isEqualTo(their.emulatorStdout());
+    }
+
     private static void assertSameSession(GdbHarness.Run ours, GdbHarness.Run debian) {
         assertThat(GdbHarness.normalize(ours.gdbOutput())).isEqualTo(GdbHarness.normalize(debian.gdbOutput()));
         assertThat(ours.emulatorStdout()).isEqualTo(debian.emulatorStdout()).isEqualTo("result 42 counter 41\nspin 7\n");
