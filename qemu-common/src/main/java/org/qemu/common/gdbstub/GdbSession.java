@@ -163,13 +163,15 @@ final class GdbSession {
         if (reply == DETACHED) {
             return false;
         }
-        if (reply != RESUMED) {
+        if (reply != NO_REPLY) {
             channel.send(reply);
         }
         return true;
     }
 
-    private static final String RESUMED = new String("resumed");
+    /** Sentinels compared by identity: nothing to send now (already sent, or the stop reply comes later). */
+    private static final String NO_REPLY = new String("no reply");
+    /** Sentinel: the session ends (detach, kill). */
     private static final String DETACHED = new String("detached");
 
     private String reply(String p) throws IOException {
@@ -318,7 +320,7 @@ final class GdbSession {
                 throw new java.io.UncheckedIOException(e);
             }
             channel.disableAcks();
-            return RESUMED;
+            return NO_REPLY;
         }
         if (p.startsWith("qXfer:features:read:")) {
             String[] parts = p.substring("qXfer:features:read:".length()).split(":");
@@ -360,7 +362,7 @@ final class GdbSession {
     private String resume(Object stepCpu, boolean othersRun) {
         gate.resume(stepCpu, othersRun);
         running = true;
-        return RESUMED;
+        return NO_REPLY;
     }
 
     /** The CPU a step applies to: the named thread, else the current one. */
@@ -380,7 +382,7 @@ final class GdbSession {
         String[] parts = args.split(",");
         int type = Integer.parseInt(parts[0]);
         long address = Long.parseUnsignedLong(parts[1], 16);
-        Integer.parseInt(parts[2].split(";")[0], 16);
+        Integer.parseInt(parts[2].split(";")[0], 16); // the kind must be there and be hex, though every kind is handled alike
         if (type > 1) {
             return ""; // watchpoints are not supported: the empty reply says so
         }
