@@ -3,7 +3,10 @@ package org.qemu.common.cli;
 import java.nio.file.Path;
 import java.util.List;
 
-/** What a system launcher hands to the machine builder: QEMU's options, validated. */
+/**
+ * What a system launcher hands to the machine builder: QEMU's options, validated
+ * ({@code gdb}: the gdbstub from -s/-gdb/-S, null without one).
+ */
 public record MachineRequest(
         long ramBytes,
         int cpus,
@@ -17,5 +20,6 @@ public record MachineRequest(
         String cpuModel,
         List<String> accelerators,
         String machineType,
-        String bios) {
+        String bios,
+        org.qemu.common.gdbstub.GdbEndpoint gdb) {
 }

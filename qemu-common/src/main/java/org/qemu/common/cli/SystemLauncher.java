@@ -41,6 +41,9 @@ public abstract class SystemLauncher extends Launcher {
         options.addOption(Option.builder("M").hasArg().argName("type").desc("select emulated machine").get());
         options.addOption(Option.builder("bios").hasArg().argName("file").desc("set the filename for the BIOS").get());
         options.addOption(Option.builder("display").hasArg().argName("type").desc("select display backend (none)").get());
+        options.addOption(Option.builder("s").desc("shorthand for -gdb tcp::" + org.qemu.common.gdbstub.GdbEndpoint.DEFAULT_PORT).get());
+        options.addOption(Option.builder("S").desc("freeze CPU at startup (use 'c' in gdb to start)").get());
+        options.addOption(Option.builder("gdb").hasArg().argName("dev").desc("accept a gdb connection on 'dev' (tcp::PORT, tcp:HOST:PORT)").get());
         options.addOption(Option.builder("monitor").hasArg().argName("dev").desc("redirect the monitor to char device 'dev'").get());
     }
 
@@ -113,7 +116,31 @@ public abstract class SystemLauncher extends Launcher {
         return new MachineRequest(ram, cpus, kernel, initrd, line.getOptionValue("append", ""),
                 List.copyOf(drives), line.hasOption("nographic"), serial, line.hasOption("no-reboot"),
                 line.getOptionValue("cpu"), List.copyOf(accel),
-                line.getOptionValue("machine", line.getOptionValue("M")), line.getOptionValue("bios"));
+                line.getOptionValue("machine", line.getOptionValue("M")), line.getOptionValue("bios"), gdbEndpoint(line));
+    }
+
+    /** -s is -gdb tcp::1234; -S holds the CPUs until the debugger continues them. */
+    private static org.qemu.common.gdbstub.GdbEndpoint gdbEndpoint(CommandLine line) throws LauncherException {
+        boolean frozen = line.hasOption("S");
+        String dev = line.getOptionValue("gdb");
+        if (dev == null && line.hasOption("s")) {
+            dev = "tcp::" + org.qemu.common.gdbstub.GdbEndpoint.DEFAULT_PORT;
+        }
+        if (dev == null) {
+            if (frozen) {
+                throw LauncherException.notBuilt("-S without -s or -gdb (starting the CPUs from the monitor)");
+            }
+            return null;
+        }
+        try {
+            org.qemu.common.gdbstub.GdbEndpoint endpoint = org.qemu.common.gdbstub.GdbEndpoint.chardev(dev, frozen);
+            if (endpoint == null && frozen) {
+                throw LauncherException.notBuilt("-S without -s or -gdb (starting the CPUs from the monitor)");
+            }
+            return endpoint;
+        } catch (IllegalArgumentException e) {
+            throw new LauncherException(e.getMessage());
+        }
     }
 
     private static Path existingFile(String name, String what) throws LauncherException {

@@ -35,6 +35,7 @@ public abstract class UserModeLauncher extends Launcher {
         options.addOption(Option.builder("s").hasArg().argName("size").desc("set the stack size to 'size' bytes (QEMU_STACK_SIZE)").get());
         options.addOption(Option.builder("r").hasArg().argName("uname").desc("set qemu uname release string to 'uname' (QEMU_UNAME)").get());
         options.addOption(Option.builder("d").hasArg().argName("item[,...]").desc("enable logging of specified items (QEMU_LOG)").get());
+        options.addOption(Option.builder("g").hasArg().argName("port").desc("wait gdb connection to 'port' (QEMU_GDB)").get());
         options.addOption(Option.builder("D").hasArg().argName("logfile").desc("write logs to 'logfile' (default stderr) (QEMU_LOG_FILENAME)").get());
     }
 
@@ -126,7 +127,19 @@ public abstract class UserModeLauncher extends Launcher {
         long stackSize = parseSize(line.getOptionValue("s", System.getenv("QEMU_STACK_SIZE")), 8L << 20);
         return new UserModeRequest(Path.of(operands.get(0)), List.copyOf(argv), Map.copyOf(env),
                 ldPrefix == null ? null : Path.of(ldPrefix), cpu, strace, stackSize,
-                line.getOptionValue("r", System.getenv("QEMU_UNAME")));
+                line.getOptionValue("r", System.getenv("QEMU_UNAME")), gdbEndpoint(line));
+    }
+
+    private static org.qemu.common.gdbstub.GdbEndpoint gdbEndpoint(CommandLine line) throws LauncherException {
+        String port = line.getOptionValue("g", System.getenv("QEMU_GDB"));
+        if (port == null) {
+            return null;
+        }
+        try {
+            return org.qemu.common.gdbstub.GdbEndpoint.userModePort(port);
+        } catch (IllegalArgumentException e) {
+            throw new LauncherException(e.getMessage());
+        }
     }
 
     private static long parseSize(String text, long fallback) throws LauncherException {

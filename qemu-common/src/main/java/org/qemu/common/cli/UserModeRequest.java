@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * What a user-mode launcher hands to the runtime: the guest program, its argv and
- * environment (after -E/-U), the interpreter prefix (-L) and the emulator switches.
+ * environment (after -E/-U), the interpreter prefix (-L) and the emulator switches
+ * ({@code gdb}: the -g gdbstub port, null without one).
  */
 public record UserModeRequest(
         Path program,
@@ -16,5 +17,6 @@ public record UserModeRequest(
         String cpuModel,
         boolean strace,
         long stackSize,
-        String unameRelease) {
+        String unameRelease,
+        org.qemu.common.gdbstub.GdbEndpoint gdb) {
 }

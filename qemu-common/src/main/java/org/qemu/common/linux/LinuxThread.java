@@ -153,6 +153,7 @@ public final class LinuxThread {
         }
         SignalInfo info = new SignalInfo(trap.signal(), trap.code(), 0, 0, trap.address(), 0);
         int sig = trap.signal();
+        org.qemu.common.gdbstub.DebuggedRun.guestSignal(cpu, sig);
         SignalAction action = process.signals().action(sig);
         boolean blockedNow;
         synchronized (this) {

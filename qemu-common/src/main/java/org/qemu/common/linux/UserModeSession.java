@@ -16,6 +16,8 @@ import org.qemu.common.linux.syscall.ForkExec;
  * process with the same signal, so the parent shell sees 128+N.
  */
 public final class UserModeSession {
+    /** The gdbstub of this emulator (-g), told how the guest ended; null without one. */
+    private static volatile org.qemu.common.gdbstub.GdbServer gdbServer;
 
     /** True when this JVM is a forked child that must restore its parent's snapshot. */
     public static boolean isForkedChild() {
@@ -29,9 +31,25 @@ public final class UserModeSession {
      */
     public static int run(LinuxAbi abi, UserModeRequest request, Class<?> launcherClass,
             Consumer<LinuxProcess> afterRun) throws LauncherException {
-        boolean debug = System.getenv("QEMU_DEBUG") != null;
+        return run(abi, request, launcherClass, afterRun, null);
+    }
+
+    /**
+     * Runs the guest to its end, under the gdbstub when the request names a port ({@code -g})
+     * and {@code debug} describes the target's CPUs; a forked child never waits for gdb.
+     */
+    public static int run(LinuxAbi abi, UserModeRequest request, Class<?> launcherClass,
+            Consumer<LinuxProcess> afterRun, org.qemu.common.gdbstub.CpuDebugSupport debug) throws LauncherException {
+        boolean debugged = request.gdb() != null && !isForkedChild();
+        if (debugged && debug == null) {
+            throw LauncherException.notBuilt("the gdbstub (-g) for " + abi.name());
+        }
+        if (debugged) {
+            org.qemu.common.gdbstub.DebuggedRun.prepareTranslators();
+        }
+        boolean timing = System.getenv("QEMU_DEBUG") != null;
         long entered = System.nanoTime();
-        if (debug) {
+        if (timing) {
             // process start time has clock-tick (10 ms) resolution and includes the launcher script
             System.err.printf("qemu: start-up: session entered %d ms after the process started%n",
                     System.currentTimeMillis() - ProcessHandle.current().info().startInstant()
@@ -61,9 +79,15 @@ public final class UserModeSession {
             throw new LauncherException(request.program() + ": Invalid ELF image for this architecture");
         }
         long loaded = System.nanoTime();
-        if (debug) {
+        if (timing) {
             System.err.printf("qemu: start-up: process %s in %.1f ms%n", snapshot != null ? "restored" : "loaded",
                     (loaded - entered) / 1e6);
+        }
+        org.qemu.common.gdbstub.GdbServer gdb = null;
+        if (debugged) {
+            gdb = org.qemu.common.gdbstub.DebuggedRun.listen(request.gdb(),
+                    new org.qemu.common.gdbstub.UserModeDebugTarget(process, debug));
+            gdbServer = gdb;
         }
         ProcessExit exit;
         try {
@@ -74,7 +98,7 @@ public final class UserModeSession {
             }
             throw new LauncherException("internal error: " + e);
         }
-        if (debug) {
+        if (timing) {
             System.err.printf("qemu: guest ran %.1f ms%n", (System.nanoTime() - loaded) / 1e6);
         }
         if (afterRun != null) {
@@ -86,6 +110,10 @@ public final class UserModeSession {
 
     /** Ends this host process the way the guest ended: a guest killed by signal N kills us with N. */
     static void endProcess(ProcessExit exit) {
+        org.qemu.common.gdbstub.GdbServer gdb = gdbServer;
+        if (gdb != null) {
+            gdb.reportExit(exit.status(), exit.signal());
+        }
         System.out.flush();
         System.err.flush();
         if (exit.signal() != 0) {

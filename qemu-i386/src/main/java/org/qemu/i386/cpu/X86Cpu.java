@@ -46,6 +46,8 @@ public final class X86Cpu implements GuestCpu, OpContext {
         final X86Translator translator;
         final BytecodeBlockCompiler compiler = new BytecodeBlockCompiler();
         volatile int compileThreshold = Integer.getInteger("qemu.tcg.compile-threshold", X86Block.DEFAULT_COMPILE_THRESHOLD);
+        /** Set while a debugger may be attached (gdbstub); null costs the run loop one check per block. */
+        org.qemu.common.gdbstub.InstructionHook instructionHook;
 
         Shared(GuestMemory memory, org.qemu.i386.translate.SystemTranslator system) {
             cache = new TranslationCache<>(memory);
@@ -100,6 +102,14 @@ public final class X86Cpu implements GuestCpu, OpContext {
         this.blockListener = listener;
     }
 
+    /**
+     * Makes every CPU of this address space call {@code hook} before each block (the gdbstub;
+     * with {@code qemu.tcg.max-insns=1} set before the CPUs exist, before each instruction).
+     */
+    public void setInstructionHook(org.qemu.common.gdbstub.InstructionHook hook) {
+        shared.instructionHook = hook;
+    }
+
     public void setSegmentResolver(SegmentResolver resolver) {
         this.segmentResolver = resolver;
     }
@@ -128,6 +138,10 @@ public final class X86Cpu implements GuestCpu, OpContext {
                 return CpuExit.EXIT_REQUEST;
             }
             long pc = s.eip & 0xffffffffL;
+            if (shared.instructionHook != null) {
+                shared.instructionHook.beforeInstruction(this, pc);
+                pc = s.eip & 0xffffffffL;
+            }
             int mode = codeMode;
             X86Block block = prev == null ? null : (X86Block) prev.successor(pc, mode);
             if (block == null) {

@@ -72,6 +72,9 @@ public final class TcgPcMachine implements MachineControl {
     public int boot(OutputStream serialOutput) throws LauncherException {
         MachineBackends.checkRequest(request);
         checkCpuModel(request.cpuModel());
+        if (request.gdb() != null) {
+            org.qemu.common.gdbstub.DebuggedRun.prepareTranslators();
+        }
         OutputStream console = MachineBackends.serialBackend(request.serial(), serialOutput);
         List<BlockBackend> disks = MachineBackends.openDisks(request.drives());
 
@@ -105,15 +108,37 @@ public final class TcgPcMachine implements MachineControl {
         memory.mapIo(ramBytes, memory.size() - ramBytes, mmio);
 
         StdioConsole.onStdin(board.serial(), () -> outcome.complete(0)).start();
+        org.qemu.common.gdbstub.GdbServer gdb = null;
         try {
             while (true) {
                 List<Thread> threads = powerOn(board, memory, pic, apicBus, mmio);
+                if (request.gdb() != null && gdb == null) {
+                    // a live view: after a reset the debugger sees the new CPUs (they share the hook through the memory)
+                    List<Object> debuggedCpus = new java.util.AbstractList<>() {
+                        @Override
+                        public Object get(int index) {
+                            return cpus.get(index).cpu;
+                        }
+
+                        @Override
+                        public int size() {
+                            return cpus.size();
+                        }
+                    };
+                    gdb = org.qemu.common.gdbstub.DebuggedRun.listen(request.gdb(), new org.qemu.common.gdbstub.MachineDebugTarget(
+                            new org.qemu.i386.gdb.X86DebugSupport(), memory, debuggedCpus, () -> outcome.complete(0)));
+                }
+                threads.forEach(Thread::start);
                 while (!outcome.isDone() && !resetPending) {
                     attention.acquire();
                 }
                 stopCpus(threads);
                 if (outcome.isDone()) {
-                    return outcome.getNow(1);
+                    int status = outcome.getNow(1);
+                    if (gdb != null) {
+                        gdb.reportExit(status, 0);
+                    }
+                    return status;
                 }
                 board.reset();
                 resetPending = false;
@@ -174,7 +199,6 @@ public final class TcgPcMachine implements MachineControl {
                 cpu.run();
             }));
         }
-        threads.forEach(Thread::start);
         return threads;
     }
 

@@ -65,6 +65,11 @@ public final class KvmIoctls {
     public static final long SET_SIGNAL_MASK = iow(0x8b, Integer.BYTES);
     public static final long SET_CPUID2 = iow(0x90, KvmLayouts.CPUID2.byteSize());
     public static final long GET_MP_STATE = ior(0x98, KvmLayouts.MP_STATE.byteSize());
+    public static final long SET_GUEST_DEBUG = iow(0x9b, KvmLayouts.GUEST_DEBUG.byteSize());
+
+    // kvm_guest_debug.control bits.
+    public static final int GUESTDBG_ENABLE = 0x1;
+    public static final int GUESTDBG_SINGLESTEP = 0x2;
 
     /** {@code KVM_API_VERSION}: the only version the kernel has ever reported. */
     public static final int API_VERSION = 12;

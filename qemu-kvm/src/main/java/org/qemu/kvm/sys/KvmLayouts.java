@@ -108,6 +108,11 @@ public final class KvmLayouts {
                     RUN_INTERNAL.withName("internal"), RUN_SYSTEM_EVENT.withName("system_event"),
                     RUN_HW.withName("hw"), sequenceLayout(256, JAVA_BYTE).withName("padding")).withName("exit"));
 
+    /** {@code struct kvm_guest_debug} on x86: control flags, then the debug registers (arch part). */
+    public static final StructLayout GUEST_DEBUG = structLayout(
+            JAVA_INT.withName("control"), JAVA_INT.withName("pad"),
+            structLayout(sequenceLayout(8, JAVA_LONG).withName("debugreg")).withName("arch"));
+
     /** Byte offset of a (possibly nested) field, e.g. {@code offset(RUN_HEAD, "exit", "io", "port")}. */
     public static long offset(MemoryLayout layout, String... path) {
         PathElement[] elements = new PathElement[path.length];

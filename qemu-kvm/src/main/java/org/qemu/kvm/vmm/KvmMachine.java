@@ -38,6 +38,10 @@ public final class KvmMachine {
     private final Semaphore attention = new Semaphore(0);
     private final List<ThreadKick> kicks = new CopyOnWriteArrayList<>();
     private volatile boolean resetPending;
+    /** The gdbstub's view of the vCPUs (-s/-gdb), or null; the server lives across resets. */
+    private org.qemu.kvm.gdb.KvmDebugSupport debug;
+    private org.qemu.common.gdbstub.GdbServer gdb;
+    private volatile List<KvmVcpu> liveVcpus = List.of();
 
     private KvmMachine(MachineRequest request) {
         this.request = request;
@@ -98,10 +102,15 @@ public final class KvmMachine {
         StdioConsole.onStdin(board.serial(), () -> outcome.finish(0)).start();
         try (Arena arena = Arena.ofShared()) {
             MemorySegment cpuid = kvm.supportedCpuid(arena);
+            debug = request.gdb() == null ? null : new org.qemu.kvm.gdb.KvmDebugSupport();
             while (true) {
                 runUntilResetOrEnd(kvm, ram, board, cpuid, boot);
                 if (outcome.finished()) {
-                    return outcome.await();
+                    int status = outcome.await();
+                    if (gdb != null) {
+                        gdb.reportExit(status, 0);
+                    }
+                    return status;
                 }
                 board.reset();
                 boot = loadKernel(board);
@@ -130,7 +139,7 @@ public final class KvmMachine {
      * ends; then every vCPU is pulled out of KVM_RUN and the VM is closed.
      */
     private void runUntilResetOrEnd(Kvm kvm, GuestRam ram, PcBoard board, MemorySegment cpuid, BootState boot)
-            throws ErrnoException, InterruptedException {
+            throws ErrnoException, InterruptedException, LauncherException {
         List<KvmVcpu> vcpus = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         try (KvmVm vm = kvm.createVm()) {
@@ -146,9 +155,26 @@ public final class KvmMachine {
                     KvmVcpu vcpu = vm.createVcpu(id);
                     vcpus.add(vcpu);
                     VcpuSetup.configure(vcpu, cpuid, boot);
-                    Thread t = new Thread(new VcpuLoop(vcpu, board, this), "vcpu" + id);
+                    Thread t = new Thread(new VcpuLoop(vcpu, board, this, debug), "vcpu" + id);
                     t.setDaemon(true);
                     threads.add(t);
+                }
+                liveVcpus = vcpus;
+                if (debug != null && gdb == null) {
+                    // a live view: after a reset the debugger sees the new VM's vCPUs
+                    List<KvmVcpu> debugged = new java.util.AbstractList<>() {
+                        @Override
+                        public KvmVcpu get(int index) {
+                            return liveVcpus.get(index);
+                        }
+
+                        @Override
+                        public int size() {
+                            return liveVcpus.size();
+                        }
+                    };
+                    gdb = org.qemu.common.gdbstub.DebuggedRun.listen(request.gdb(), new org.qemu.common.gdbstub.MachineDebugTarget(
+                            debug, org.qemu.common.gdbstub.DebugMemory.ofRam(ram.slots().get(0).host()), debugged, () -> outcome.finish(0)));
                 }
                 threads.forEach(Thread::start);
                 while (!outcome.finished() && !resetPending) {

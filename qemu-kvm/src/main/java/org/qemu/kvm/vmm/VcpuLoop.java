@@ -10,9 +10,12 @@ final class VcpuLoop implements Runnable {
     private final KvmVcpu vcpu;
     private final KvmMachine machine;
     private final ExitHandler exits;
+    /** Null unless a gdbstub was asked for (-s/-gdb). */
+    private final org.qemu.kvm.gdb.KvmDebugSupport debug;
 
-    VcpuLoop(KvmVcpu vcpu, PcBoard board, KvmMachine machine) {
+    VcpuLoop(KvmVcpu vcpu, PcBoard board, KvmMachine machine, org.qemu.kvm.gdb.KvmDebugSupport debug) {
         this.vcpu = vcpu;
+        this.debug = debug;
         this.machine = machine;
         this.exits = new ExitHandler(board.ioBus(), board.mmioBus());
     }
@@ -22,11 +25,15 @@ final class VcpuLoop implements Runnable {
         try {
             machine.kickable(vcpu.enableKicks());
             while (!machine.finished()) {
+                if (debug != null) {
+                    debug.beforeRun(vcpu);
+                }
                 int reason = vcpu.run();
                 switch (reason) {
                     case KvmExit.IO -> exits.portIo(vcpu.runArea());
                     case KvmExit.MMIO -> exits.mmio(vcpu.runArea());
                     case KvmExit.INTR, KvmExit.IRQ_WINDOW_OPEN -> { }
+                    case KvmExit.DEBUG -> { } // a single step under the gdbstub: beforeRun reports it
                     case KvmExit.HLT -> Thread.onSpinWait(); // only without an in-kernel APIC; keep polling
                     case KvmExit.SHUTDOWN -> machine.requestReset("vCPU " + vcpu.id() + " shut down (triple fault)");
                     case KvmExit.SYSTEM_EVENT -> systemEvent();

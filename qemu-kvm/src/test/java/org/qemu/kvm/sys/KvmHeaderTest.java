@@ -65,6 +65,10 @@ class KvmHeaderTest {
         expect("KVM_SET_CPUID2", KvmIoctls.SET_CPUID2);
         expect("KVM_SET_SIGNAL_MASK", KvmIoctls.SET_SIGNAL_MASK);
         expect("KVM_GET_MP_STATE", KvmIoctls.GET_MP_STATE);
+        expect("KVM_SET_GUEST_DEBUG", KvmIoctls.SET_GUEST_DEBUG);
+        expect("KVM_GUESTDBG_ENABLE", KvmIoctls.GUESTDBG_ENABLE);
+        expect("KVM_GUESTDBG_SINGLESTEP", KvmIoctls.GUESTDBG_SINGLESTEP);
+        expect("KVM_EXIT_DEBUG", KvmExit.DEBUG);
         expect("KVM_CAP_IRQCHIP", KvmIoctls.CAP_IRQCHIP);
         expect("KVM_CAP_USER_MEMORY", KvmIoctls.CAP_USER_MEMORY);
         expect("KVM_CAP_SET_TSS_ADDR", KvmIoctls.CAP_SET_TSS_ADDR);
@@ -112,6 +116,7 @@ class KvmHeaderTest {
         expectStruct("kvm_irq_level", KvmLayouts.IRQ_LEVEL, "level");
         expect("offsetof(struct kvm_irq_level, irq)", offset(KvmLayouts.IRQ_LEVEL, "u", "irq"));
         expectStruct("kvm_mp_state", KvmLayouts.MP_STATE, "mp_state");
+        expectStruct("kvm_guest_debug", KvmLayouts.GUEST_DEBUG, "control", "pad", "arch", "arch.debugreg");
         // Only the head of kvm_run is laid out here (the kernel's struct is larger), so no sizeof check.
         for (String f : new String[] {"request_interrupt_window", "immediate_exit", "exit_reason",
             "ready_for_interrupt_injection", "if_flag", "flags", "cr8", "apic_base"}) {

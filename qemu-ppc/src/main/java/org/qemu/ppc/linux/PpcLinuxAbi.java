@@ -316,7 +316,9 @@ public final class PpcLinuxAbi implements LinuxAbi {
         }
         child.gpr[3] = 0;
         child.cr &= ~CR0_SO;
-        return new PpcCpu(child, p.cache().memory() == process.memory() ? p.cache() : cacheFor(process));
+        PpcCpu thread = new PpcCpu(child, p.cache().memory() == process.memory() ? p.cache() : cacheFor(process));
+        thread.setInstructionHook(p.instructionHook());
+        return thread;
     }
 
     /** clone(flags, newsp, parent_tidptr, tls, child_tidptr): already the shared order. */

@@ -25,7 +25,8 @@ public final class PpcUserMode {
         if (!UserModeSession.isForkedChild()) {
             requireElf(request);
         }
-        return UserModeSession.run(new PpcLinuxAbi(), request, launcherClass, PpcUserMode::printStatistics);
+        return UserModeSession.run(new PpcLinuxAbi(), request, launcherClass, PpcUserMode::printStatistics,
+                new org.qemu.ppc.gdb.PpcDebugSupport());
     }
 
     private static void printStatistics(LinuxProcess process) {

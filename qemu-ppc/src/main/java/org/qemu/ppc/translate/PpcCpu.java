@@ -30,6 +30,8 @@ public final class PpcCpu implements GuestCpu {
     private final boolean regionsEnabled = !Boolean.getBoolean("qemu.ppc.noRegions");
     private volatile boolean exitPending;
     private GuestTrap lastTrap;
+    /** Set while a debugger may be attached (gdbstub); null costs the run loop one check per block. */
+    private org.qemu.common.gdbstub.InstructionHook instructionHook;
 
     public PpcCpu(PpcCpuState state, PpcCodeCache cache) {
         this.state = state;
@@ -56,6 +58,11 @@ public final class PpcCpu implements GuestCpu {
                     s.interruptRequested = false;
                     s.pc = pc;
                     return CpuExit.EXIT_REQUEST;
+                }
+                if (instructionHook != null) {
+                    s.pc = pc;
+                    instructionHook.beforeInstruction(this, Integer.toUnsignedLong(pc));
+                    pc = s.pc;
                 }
                 long page = Integer.toUnsignedLong(pc) >>> 12;
                 PpcRegion region = regionTable[(int) page & (REGION_SLOTS - 1)];
@@ -106,6 +113,18 @@ public final class PpcCpu implements GuestCpu {
             lastTrap = t.trap();
             return CpuExit.TRAP;
         }
+    }
+
+    /**
+     * Calls {@code hook} before each block (the gdbstub; with {@code qemu.tcg.max-insns=1} and
+     * {@code qemu.ppc.noRegions=true} set before the CPU exists, before each instruction).
+     */
+    public void setInstructionHook(org.qemu.common.gdbstub.InstructionHook hook) {
+        this.instructionHook = hook;
+    }
+
+    public org.qemu.common.gdbstub.InstructionHook instructionHook() {
+        return instructionHook;
     }
 
     @Override

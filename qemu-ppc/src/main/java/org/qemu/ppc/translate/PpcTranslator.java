@@ -37,6 +37,9 @@ public final class PpcTranslator {
 
     private final GuestMemory memory;
 
+    /** Instructions per block; 1 (system property qemu.tcg.max-insns) lets the gdbstub see every instruction. */
+    private final int maxInstructions = Math.max(1, Math.min(MAX_INSTRUCTIONS, Integer.getInteger("qemu.tcg.max-insns", MAX_INSTRUCTIONS)));
+
     public PpcTranslator(GuestMemory memory) {
         this.memory = memory;
     }
@@ -52,7 +55,7 @@ public final class PpcTranslator {
             Instruction insn = PpcDecoder.decode((int) address, word);
             block.add(insn);
             address += 4;
-            if (insn.endsBlock() || address >= pageEnd || block.size() >= MAX_INSTRUCTIONS
+            if (insn.endsBlock() || address >= pageEnd || block.size() >= maxInstructions
                     || insn.method().equals("illegal") || insn.method().equals("privileged")) {
                 return block;
             }
