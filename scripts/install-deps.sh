@@ -9,7 +9,7 @@ if [ ! -x "$JAVA_HOME/bin/javac" ] || ! grep -q '^JAVA_VERSION="2[5-9]' "$JAVA_H
 fi
 
 packages="maven file binutils bc time rpm dnf createrepo-c rpmlint gcc gcc-i686-linux-gnu gcc-powerpc-linux-gnu binutils-powerpc-linux-gnu
-  busybox-static qemu-user qemu-system-x86 linux-libc-dev cpio hyperfine"
+  busybox-static qemu-user qemu-system-x86 linux-libc-dev cpio hyperfine gdb gdb-multiarch python3"
 missing=
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
