@@ -17,5 +17,6 @@ public record MachineRequest(
         String cpuModel,
         List<String> accelerators,
         String machineType,
-        String bios) {
+        String bios,
+        org.qemu.common.monitor.MachineControlOptions control) {
 }

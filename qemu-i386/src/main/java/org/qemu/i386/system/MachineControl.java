@@ -10,4 +10,8 @@ public interface MachineControl {
 
     /** The machine cannot go on: prints {@code report} and ends with status 1. */
     void fatal(String report);
+
+    /** Between blocks and while halted: a CPU waits here while a monitor has the machine paused. */
+    default void pausePoint() {
+    }
 }

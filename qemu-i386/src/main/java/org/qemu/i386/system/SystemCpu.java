@@ -35,6 +35,7 @@ public final class SystemCpu {
     /** Application processors wait for a STARTUP IPI: its vector, or -1 while none arrived. */
     private volatile int startupVector = -1;
     private volatile boolean waitingForStartup;
+    private volatile boolean halted;
 
     int cr0 = CR0_PE | CR0_ET;
     int cr2;
@@ -147,6 +148,7 @@ public final class SystemCpu {
         try {
             if (waitingForStartup) {
                 while (!machine.finished() && startupVector < 0) {
+                    machine.pausePoint();
                     LockSupport.parkNanos(50_000_000L);
                 }
                 if (machine.finished()) {
@@ -155,6 +157,7 @@ public final class SystemCpu {
                 enterRealModeAt(startupVector);
             }
             while (!machine.finished()) {
+                machine.pausePoint();
                 if (interruptsEnabled() && interrupts.interruptPending()) {
                     deliver(interrupts.acknowledge(), -1);
                 }
@@ -184,9 +187,25 @@ public final class SystemCpu {
 
     /** hlt: sleeps until an interrupt the CPU would take arrives (with IF clear, until the machine ends). */
     private void waitForInterrupt() {
-        while (!machine.finished() && !(interruptsEnabled() && interrupts.interruptPending())) {
-            LockSupport.parkNanos(50_000_000L);
+        halted = true;
+        try {
+            while (!machine.finished() && !(interruptsEnabled() && interrupts.interruptPending())) {
+                machine.pausePoint();
+                LockSupport.parkNanos(50_000_000L);
+            }
+        } finally {
+            halted = false;
         }
+    }
+
+    /** In hlt, for the monitor's register dump (QEMU's HLT=1). */
+    boolean halted() {
+        return halted;
+    }
+
+    /** The monitor's {@code info registers} for this CPU. */
+    public String registerDump() {
+        return RegisterDump.of(this, halted);
     }
 
     private void raise(GuestTrap trap) {

@@ -10,6 +10,13 @@ import java.util.concurrent.ExecutionException;
 import org.qemu.common.board.BootException;
 import org.qemu.common.board.BootState;
 import org.qemu.common.board.BootTables;
+import org.qemu.common.board.CpuInfo;
+import org.qemu.common.board.MachineControlException;
+import org.qemu.common.board.MachineEvent;
+import org.qemu.common.board.ManagedMachine;
+import org.qemu.common.board.RunControl;
+import org.qemu.common.linux.host.HostSyscall;
+import org.qemu.common.monitor.MachineMonitors;
 import org.qemu.common.board.MachineBackends;
 import org.qemu.common.board.PcBoard;
 import org.qemu.common.board.PcMemoryMap;
@@ -29,11 +36,14 @@ import org.qemu.common.memory.GuestMemory;
  * local APICs for INIT/SIPI), and x86 CPUs translated in 32-bit protected mode, one thread each. Reads top to bottom like KvmMachine:
  * check the request, lay out physical memory, build the board, load the kernel, run.
  */
-public final class TcgPcMachine implements MachineControl {
+public final class TcgPcMachine implements MachineControl, ManagedMachine {
     private final MachineRequest request;
     private final CompletableFuture<Integer> outcome = new CompletableFuture<>();
     private volatile SystemCpu bootCpu;
     private final List<SystemCpu> cpus = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final RunControl runControl = new RunControl();
+    private volatile PcBoard board;
+    private long[] cpuThreadIds;
 
     private TcgPcMachine(MachineRequest request) {
         this.request = request;
@@ -62,6 +72,8 @@ public final class TcgPcMachine implements MachineControl {
 
         DualPic pic = new DualPic(this::interruptRequested);
         PcBoard board = new PcBoard(physical, request.cpus(), pic::line, () -> guestReset("guest reset through the i8042"), console, disks);
+        this.board = board;
+        board.onSleep(this::acpiSleep);
         pic.register(board.ioBus());
         Pit8254 pit = new Pit8254(pic.line(0));
         pit.register(board.ioBus());
@@ -93,6 +105,7 @@ public final class TcgPcMachine implements MachineControl {
             }
         };
         List<Thread> threads = new java.util.ArrayList<>();
+        cpuThreadIds = new long[request.cpus()];
         for (int id = 0; id < request.cpus(); id++) {
             InterruptSource intr = id == 0 ? new PicInterrupts(pic) : InterruptSource.NONE;
             SystemCpu cpu = new SystemCpu(memory, board.ioBus(), intr, this, id);
@@ -105,15 +118,26 @@ public final class TcgPcMachine implements MachineControl {
                 cpu.holdForStartup();
             }
             cpus.add(cpu);
+            int index = id;
+            runControl.cpuStarted();
             threads.add(Thread.ofPlatform().daemon().name("vcpu" + id).unstarted(() -> {
+                cpuThreadIds[index] = HostSyscall.call(HOST_GETTID);
                 mmio.bindCurrentThread(apic);
-                cpu.run();
+                try {
+                    cpu.run();
+                } finally {
+                    runControl.cpuStopped();
+                }
             }));
         }
 
-        StdioConsole.onStdin(board.serial(), () -> outcome.complete(0)).start();
+        MachineMonitors monitors = MachineMonitors.open(request.control(), this);
+        if (!monitors.ownsStdin()) {
+            StdioConsole.onStdin(board.serial(), () -> end(0, MachineEvent.shutdown(false, "host-ui"))).start();
+        }
+        monitors.start();
         threads.forEach(Thread::start);
-        try {
+        try (monitors) {
             return outcome.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -160,7 +184,7 @@ public final class TcgPcMachine implements MachineControl {
     @Override
     public void guestReset(String why) {
         if (request.noReboot()) {
-            outcome.complete(0);
+            end(0, MachineEvent.shutdown(true, "guest-reset"));
         } else {
             fatal(System.getProperty("qemu.program", "qemu-system-i386") + ": " + why
                     + "; rebooting is not implemented in this build (use -no-reboot)");
@@ -174,7 +198,93 @@ public final class TcgPcMachine implements MachineControl {
             System.err.print(report.endsWith("\n") ? report : report + "\n");
             System.err.flush();
         }
-        outcome.complete(1);
+        end(1, null);
+    }
+
+    // --- management (QMP, the human monitor): see ManagedMachine ---
+
+    /** x86-64 Linux's gettid: QMP reports the host thread of each CPU. */
+    private static final int HOST_GETTID = 186;
+
+    /** Monitors hear how the machine ends before the process does. */
+    private void end(int status, MachineEvent event) {
+        if (!outcome.isDone()) {
+            runControl.end(event);
+        }
+        outcome.complete(status);
+    }
+
+    /** PM1_CNT SLP_EN: type 0 is soft-off (S5) on QEMU's PIIX4; other states are not built. */
+    private void acpiSleep(int sleepType) {
+        if (sleepType == 0) {
+            end(0, MachineEvent.shutdown(true, "guest-shutdown"));
+        } else {
+            fatal(System.getProperty("qemu.program", "qemu-system-i386") + ": ACPI sleep type " + sleepType
+                    + " (suspend) is not implemented in this build");
+        }
+        cpus.forEach(SystemCpu::wake);
+    }
+
+    @Override
+    public void pausePoint() {
+        runControl.parkIfPaused();
+    }
+
+    @Override
+    public String status() {
+        return outcome.isDone() ? "shutdown" : runControl.status();
+    }
+
+    @Override
+    public void pause() {
+        runControl.pause(() -> cpus.forEach(SystemCpu::wake));
+    }
+
+    @Override
+    public void resume() {
+        runControl.resume();
+    }
+
+    @Override
+    public List<CpuInfo> cpus() {
+        String target = System.getProperty("qemu.program", "qemu-system-i386").contains("i386") ? "i386" : "x86_64";
+        List<CpuInfo> list = new java.util.ArrayList<>();
+        for (int i = 0; i < cpus.size(); i++) {
+            list.add(new CpuInfo(i, "/machine/unattached/device[" + i + "]", cpuThreadIds[i], target));
+        }
+        return list;
+    }
+
+    @Override
+    public String registerDump(int cpuIndex) {
+        return cpus.get(Math.clamp(cpuIndex, 0, cpus.size() - 1)).registerDump();
+    }
+
+    @Override
+    public void requestReset() {
+        if (request.noReboot()) {
+            end(0, MachineEvent.shutdown(false, "host-qmp-system-reset"));
+            cpus.forEach(SystemCpu::wake);
+        } else {
+            throw new MachineControlException("rebooting is not implemented in this build (start with -no-reboot to make a reset end the machine)");
+        }
+    }
+
+    @Override
+    public void requestPowerdown() {
+        runControl.emit(MachineEvent.powerdown());
+        board.acpi().pressPowerButton();
+    }
+
+    @Override
+    public void quit() {
+        end(0, MachineEvent.shutdown(false, "host-qmp-quit"));
+        cpus.forEach(SystemCpu::wake);
+    }
+
+    @Override
+    public void addEventListener(java.util.function.Consumer<MachineEvent> listener) {
+        runControl.addListener(listener);
     }
 
     /** The boot CPU's INTR: the 8259 pair (LINT0 in ExtINT mode, as firmware leaves it). */

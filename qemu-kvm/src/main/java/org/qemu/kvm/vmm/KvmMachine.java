@@ -10,7 +10,14 @@ import java.util.List;
 
 import org.qemu.common.board.BootException;
 import org.qemu.common.board.BootState;
+import org.qemu.common.board.CpuInfo;
 import org.qemu.common.board.MachineBackends;
+import org.qemu.common.board.MachineControlException;
+import org.qemu.common.board.MachineEvent;
+import org.qemu.common.board.ManagedMachine;
+import org.qemu.common.board.RunControl;
+import org.qemu.common.linux.host.HostSyscall;
+import org.qemu.common.monitor.MachineMonitors;
 import org.qemu.common.board.PcBoard;
 import org.qemu.common.board.StdioConsole;
 import org.qemu.common.cli.LauncherException;
@@ -28,10 +35,14 @@ import org.qemu.kvm.sys.KvmVm;
  * opened and set up in DESIGN.md's ioctl order, then one thread per vCPU runs until the guest
  * resets, powers off or fails.
  */
-public final class KvmMachine {
+public final class KvmMachine implements ManagedMachine {
     private final MachineRequest request;
     private final MachineOutcome outcome = new MachineOutcome();
     private final KvmInterruptRouter interrupts = new KvmInterruptRouter();
+    private final RunControl runControl = new RunControl();
+    private final List<KvmVcpu> vcpus = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.Map<Integer, Long> vcpuThreadIds = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile PcBoard board;
 
     private KvmMachine(MachineRequest request) {
         this.request = request;
@@ -70,6 +81,8 @@ public final class KvmMachine {
         }
         PhysicalMemory memory = new PhysicalMemory(ram);
         PcBoard board = new PcBoard(memory, request.cpus(), interrupts::line, this::resetLine, console, disks);
+        this.board = board;
+        board.onSleep(this::acpiSleep);
         BootState boot;
         try {
             boot = board.loadKernel(request.kernel(), request.initrd(), request.append());
@@ -97,13 +110,20 @@ public final class KvmMachine {
             for (int id = 0; id < request.cpus(); id++) {
                 KvmVcpu vcpu = vm.createVcpu(id);
                 VcpuSetup.configure(vcpu, cpuid, boot);
+                vcpus.add(vcpu);
+                runControl.cpuStarted();
                 Thread t = new Thread(new VcpuLoop(vcpu, board, this), "vcpu" + id);
                 t.setDaemon(true);
                 threads.add(t);
             }
-            StdioConsole.onStdin(board.serial(), () -> outcome.finish(0)).start();
-            threads.forEach(Thread::start);
-            return outcome.await();
+            try (MachineMonitors monitors = MachineMonitors.open(request.control(), this)) {
+                if (!monitors.ownsStdin()) {
+                    StdioConsole.onStdin(board.serial(), () -> end(0, MachineEvent.shutdown(false, "host-ui"))).start();
+                }
+                monitors.start();
+                threads.forEach(Thread::start);
+                return outcome.await();
+            }
         } catch (ErrnoException e) {
             throw new LauncherException("kvm: " + e.getMessage());
         } catch (InterruptedException e) {
@@ -131,14 +151,14 @@ public final class KvmMachine {
 
     void guestReset(String why) {
         if (request.noReboot()) {
-            outcome.finish(0);
+            end(0, MachineEvent.shutdown(true, "guest-reset"));
         } else {
             fail(why + "; rebooting is not implemented in this build (use -no-reboot)");
         }
     }
 
     void powerOff() {
-        outcome.finish(0);
+        end(0, MachineEvent.shutdown(true, "guest-shutdown"));
     }
 
     void fail(String report) {
@@ -146,7 +166,99 @@ public final class KvmMachine {
             System.err.print(report.endsWith("\n") ? report : report + "\n");
             System.err.flush();
         }
-        outcome.finish(1);
+        end(1, null);
+    }
+
+    // --- management (QMP, the human monitor): see ManagedMachine ---
+
+    /** x86-64 Linux's gettid: QMP reports the host thread of each vCPU. */
+    private static final int HOST_GETTID = 186;
+
+    /** Monitors hear how the machine ends before the process does. */
+    private void end(int status, MachineEvent event) {
+        if (!outcome.finished()) {
+            runControl.end(event);
+        }
+        outcome.finish(status);
+    }
+
+    private void acpiSleep(int sleepType) {
+        if (sleepType == 0) {
+            powerOff();
+        } else {
+            fail("qemu-kvm: ACPI sleep type " + sleepType + " (suspend) is not implemented in this build");
+        }
+    }
+
+    void vcpuThreadStarted(KvmVcpu vcpu) {
+        vcpuThreadIds.put(vcpu.id(), HostSyscall.call(HOST_GETTID));
+    }
+
+    void vcpuThreadStopped() {
+        runControl.cpuStopped();
+    }
+
+    void pausePoint() {
+        runControl.parkIfPaused();
+    }
+
+    @Override
+    public String status() {
+        return outcome.finished() ? "shutdown" : runControl.status();
+    }
+
+    /**
+     * Returns at once: a vCPU inside KVM_RUN stops at its next exit to user space (port I/O,
+     * MMIO); kicking it out of the kernel with a signal is not built.
+     */
+    @Override
+    public void pause() {
+        runControl.pause(() -> { }, false);
+    }
+
+    @Override
+    public void resume() {
+        runControl.resume();
+    }
+
+    @Override
+    public List<CpuInfo> cpus() {
+        List<CpuInfo> list = new ArrayList<>();
+        for (KvmVcpu vcpu : vcpus) {
+            list.add(new CpuInfo(vcpu.id(), "/machine/unattached/device[" + vcpu.id() + "]",
+                    vcpuThreadIds.getOrDefault(vcpu.id(), 0L), "x86_64"));
+        }
+        return list;
+    }
+
+    @Override
+    public String registerDump(int cpuIndex) {
+        return "CPU#" + cpuIndex + "\n" + VcpuReport.registers(vcpus.get(Math.clamp(cpuIndex, 0, vcpus.size() - 1)));
+    }
+
+    @Override
+    public void requestReset() {
+        if (request.noReboot()) {
+            end(0, MachineEvent.shutdown(false, "host-qmp-system-reset"));
+        } else {
+            throw new MachineControlException("rebooting is not implemented in this build (start with -no-reboot to make a reset end the machine)");
+        }
+    }
+
+    @Override
+    public void requestPowerdown() {
+        runControl.emit(MachineEvent.powerdown());
+        board.acpi().pressPowerButton();
+    }
+
+    @Override
+    public void quit() {
+        end(0, MachineEvent.shutdown(false, "host-qmp-quit"));
+    }
+
+    @Override
+    public void addEventListener(java.util.function.Consumer<MachineEvent> listener) {
+        runControl.addListener(listener);
     }
 
 

@@ -19,8 +19,10 @@ final class VcpuLoop implements Runnable {
 
     @Override
     public void run() {
+        machine.vcpuThreadStarted(vcpu);
         try {
             while (!machine.finished()) {
+                machine.pausePoint();
                 int reason = vcpu.run();
                 switch (reason) {
                     case KvmExit.IO -> exits.portIo(vcpu.runArea());
@@ -40,6 +42,8 @@ final class VcpuLoop implements Runnable {
             machine.fail("vCPU " + vcpu.id() + ": " + e.getMessage());
         } catch (RuntimeException e) {
             machine.fail("vCPU " + vcpu.id() + ": device error: " + e.getMessage());
+        } finally {
+            machine.vcpuThreadStopped();
         }
     }
 

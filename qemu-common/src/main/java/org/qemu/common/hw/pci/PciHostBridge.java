@@ -5,7 +5,7 @@ import org.qemu.common.hw.IoPortDevice;
 
 /**
  * PCI configuration mechanism #1 on ports 0xCF8 (address) and 0xCFC-0xCFF (data), one bus,
- * function 0 only. The bridge itself answers at slot 0 as an Intel 440FX host bridge.
+ * function 0 of each slot plus the functions plugged with {@link #plugFunction}. The bridge itself answers at slot 0 as an Intel 440FX host bridge.
  */
 public final class PciHostBridge implements IoPortDevice {
     public static final int BASE = 0xcf8;
@@ -13,6 +13,8 @@ public final class PciHostBridge implements IoPortDevice {
     private static final int SLOTS = 32;
 
     private final PciDevice[] slots = new PciDevice[SLOTS];
+    /** Functions 1-7 of multi-function slots (the PIIX's power management at 1.3). */
+    private final PciDevice[][] otherFunctions = new PciDevice[SLOTS][8];
     private final IoPortBus ioBus;
     private int address;
 
@@ -31,6 +33,15 @@ public final class PciHostBridge implements IoPortDevice {
             }
         }
         throw new IllegalStateException("no free PCI slot");
+    }
+
+    /** Plugs {@code device} as function 1-7 of an occupied slot, as a south bridge's extra functions are. */
+    public synchronized void plugFunction(int slot, int function, PciDevice device) {
+        if (function < 1 || function > 7 || slots[slot] == null || otherFunctions[slot][function] != null) {
+            throw new IllegalStateException("PCI function " + slot + "." + function + " cannot be plugged");
+        }
+        otherFunctions[slot][function] = device;
+        device.attach(ioBus);
     }
 
     @Override
@@ -64,9 +75,9 @@ public final class PciHostBridge implements IoPortDevice {
         int bus = (address >>> 16) & 0xff;
         int slot = (address >>> 11) & 0x1f;
         int function = (address >>> 8) & 0x7;
-        if (!enabled || bus != 0 || function != 0) {
+        if (!enabled || bus != 0) {
             return null;
         }
-        return slots[slot];
+        return function == 0 ? slots[slot] : otherFunctions[slot][function];
     }
 }
