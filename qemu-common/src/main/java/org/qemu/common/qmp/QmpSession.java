@@ -193,10 +193,14 @@ final class QmpSession {
         }
     }
 
+    /** Gson's message without its position and advice: QEMU's shape is "JSON parse error, what". */
     private static String describe(Exception e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        if (m.isEmpty() || m.contains("setStrictness")) {
+            return "invalid token";
+        }
         int cut = m.indexOf(" at line ");
-        return (cut > 0 ? m.substring(0, cut) : m).replace("com.google.gson.stream.MalformedJsonException: ", "");
+        return (cut > 0 ? m.substring(0, cut) : m).replaceFirst("^[a-zA-Z.]*Exception: ", "");
     }
 
     private static JsonObject errorReply(JsonElement id, QmpError error) {

@@ -60,7 +60,12 @@ final class RegisterDump {
         if ((descriptor & (1L << 55)) != 0) {
             limit = limit << 12 | 0xfff; // granularity: 4 KiB units
         }
-        int attributes = (int) (descriptor >>> 32) & 0x00f0ff00;
+        // QEMU shows the descriptor's high word without base bits; a loaded data segment has its
+        // accessed bit set (the CPU sets it on load; this build does not write the GDT back)
+        int attributes = (int) (descriptor >>> 32) & 0x00ffff00;
+        if (descriptor != 0 && (attributes & 0x800) == 0) {
+            attributes |= 0x100;
+        }
         StringBuilder line = new StringBuilder(String.format("%-3s=%04x %08x %08x %08x", name, selector & 0xffff, base & 0xffffffffL, limit, attributes));
         if (descriptor != 0) {
             int type = attributes >> 8 & 0xf;
