@@ -100,7 +100,7 @@ public final class LinuxLoader {
         memory.write(PcMemoryMap.CMDLINE, Arrays.copyOf(cmd, cmd.length + 1));
         memory.write32(zeroPage + 0x228, (int) PcMemoryMap.CMDLINE);
         if (initrd != null && initrd.length > 0) {
-            long limit = Math.min(memory.size(), Integer.toUnsignedLong(b.getInt(0x22c)) + 1);
+            long limit = Math.min(memory.below4gSize(), Integer.toUnsignedLong(b.getInt(0x22c)) + 1);
             long address = (limit - initrd.length) & ~0xfffL;
             if (address < kernelEnd) {
                 throw new BootException("initrd (" + (initrd.length >> 10) + " KiB) does not fit in guest RAM above the kernel; give more with -m");
@@ -109,7 +109,7 @@ public final class LinuxLoader {
             memory.write32(zeroPage + 0x218, (int) address);
             memory.write32(zeroPage + 0x21c, initrd.length);
         }
-        List<PcMemoryMap.E820Entry> map = PcMemoryMap.e820(memory.size());
+        List<PcMemoryMap.E820Entry> map = PcMemoryMap.e820(new PcMemoryMap.RamLayout(memory.below4gSize(), memory.above4gSize()));
         memory.write8(zeroPage + 0x1e8, Math.min(map.size(), E820_MAX));
         for (int i = 0; i < map.size(); i++) {
             long e = zeroPage + 0x2d0 + 20L * i;

@@ -66,7 +66,7 @@ public final class MachineBackends {
         }
         if (bytes > PcMemoryMap.MAX_RAM) {
             throw new LauncherException("-m " + (bytes >> 20) + "M: this build supports at most "
-                    + (PcMemoryMap.MAX_RAM >> 20) + " MiB of guest RAM");
+                    + (PcMemoryMap.MAX_RAM >> 30) + " GiB of guest RAM");
         }
     }
 

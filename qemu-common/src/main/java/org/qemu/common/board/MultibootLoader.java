@@ -103,7 +103,7 @@ public final class MultibootLoader {
         long cmdAddress = PcMemoryMap.CMDLINE;
         memory.write(cmdAddress, java.util.Arrays.copyOf(cmd, Math.min(cmd.length, PcMemoryMap.CMDLINE_MAX)));
         long mmapLength = 0;
-        for (PcMemoryMap.E820Entry e : PcMemoryMap.e820(memory.size())) {
+        for (PcMemoryMap.E820Entry e : PcMemoryMap.e820(new PcMemoryMap.RamLayout(memory.below4gSize(), memory.above4gSize()))) {
             memory.write32(mmap + mmapLength, 20);
             memory.write64(mmap + mmapLength + 4, e.address());
             memory.write64(mmap + mmapLength + 12, e.length());
@@ -112,7 +112,7 @@ public final class MultibootLoader {
         }
         memory.write32(info, INFO_MEMORY | INFO_CMDLINE | INFO_MEMORY_MAP | INFO_LOADER_NAME);
         memory.write32(info + 4, (int) (PcMemoryMap.EBDA >> 10));
-        memory.write32(info + 8, (int) Math.min(0xffffffffL, (memory.size() - PcMemoryMap.HIGH_MEMORY) >> 10));
+        memory.write32(info + 8, (int) Math.min(0xffffffffL, (memory.below4gSize() - PcMemoryMap.HIGH_MEMORY) >> 10));
         memory.write32(info + 16, (int) cmdAddress);
         memory.write32(info + 44, (int) mmapLength);
         memory.write32(info + 48, (int) mmap);

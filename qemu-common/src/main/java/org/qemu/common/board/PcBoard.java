@@ -16,6 +16,7 @@ import org.qemu.common.hw.IoPortBus;
 import org.qemu.common.hw.MmioBus;
 import org.qemu.common.hw.acpi.AcpiPm1Block;
 import org.qemu.common.hw.acpi.Piix4PowerManagement;
+import org.qemu.common.hw.Resettable;
 import org.qemu.common.hw.legacy.CmosRtc;
 import org.qemu.common.hw.legacy.I8042;
 import org.qemu.common.hw.legacy.PostCodePort;
@@ -46,6 +47,9 @@ public final class PcBoard {
     private final int[] pciSlotIrqs = new int[32];
     private final Piix4PowerManagement powerManagement;
     private volatile AcpiPm1Block.SleepHandler sleepHandler = type -> { };
+    private final PciHostBridge pci;
+    private final List<Runnable> firmwareSteps = new ArrayList<>();
+    private final List<Resettable> resettables = new ArrayList<>();
 
     public PcBoard(PhysicalMemory memory, int cpus, IntFunction<InterruptLine> gsi, Runnable resetLine,
             OutputStream serialOutput, List<BlockBackend> diskBackends) {
@@ -54,17 +58,21 @@ public final class PcBoard {
         Arrays.fill(pciSlotIrqs, -1);
         serial = new Serial16550(serialOutput, gsi.apply(Serial16550.COM1_IRQ));
         ioBus.register(Serial16550.COM1_BASE, 8, serial);
+        resettables.add(serial);
         I8042 i8042 = new I8042(resetLine, gsi.apply(I8042.KEYBOARD_IRQ));
+        resettables.add(i8042);
         ioBus.register(I8042.DATA_PORT, 1, i8042.dataPort());
         ioBus.register(I8042.COMMAND_PORT, 1, i8042.commandPort());
-        ioBus.register(CmosRtc.BASE, 2, new CmosRtc(memory.size(), Clock.systemUTC()));
+        ioBus.register(CmosRtc.BASE, 2, new CmosRtc(memory.below4gSize(), memory.above4gSize(), Clock.systemUTC()));
         ioBus.register(PostCodePort.PORT, 1, postCode);
-        PciHostBridge pci = new PciHostBridge(ioBus);
+        pci = new PciHostBridge(ioBus);
+        resettables.add(pci::reset);
         ioBus.register(PciHostBridge.BASE, PciHostBridge.LENGTH, pci);
         int southBridge = pci.plug(new PiixIsaBridge());
         powerManagement = new Piix4PowerManagement(ioBus,
                 new AcpiPm1Block(gsi.apply(Piix4PowerManagement.SCI_IRQ), type -> sleepHandler.sleep(type)));
         pci.plugFunction(southBridge, 3, powerManagement);
+        resettables.add(powerManagement.registers());
         int index = 0;
         for (BlockBackend backend : diskBackends) {
             int irq = PCI_IRQS[index % PCI_IRQS.length];
@@ -72,11 +80,34 @@ public final class PcBoard {
             VirtioPciLegacy transport = new VirtioPciLegacy(block, memory, gsi.apply(irq), VirtioBlock.PCI_CLASS);
             int slot = pci.plug(transport);
             transport.interrupt(1, irq);
-            transport.assignIoBar(0, FIRST_VIRTIO_IO + VirtioPciLegacy.BAR_SIZE * index);
+            int ioBase = FIRST_VIRTIO_IO + VirtioPciLegacy.BAR_SIZE * index;
+            Runnable assign = () -> transport.assignIoBar(0, ioBase);
+            assign.run();
+            firmwareSteps.add(assign);
             pciSlotIrqs[slot] = irq;
             disks.add(block);
             index++;
         }
+    }
+
+    /**
+     * Devices the accelerator adds (an emulated PC's interrupt controllers and timer), reset
+     * with the board's own.
+     */
+    public void addResettable(Resettable device) {
+        resettables.add(device);
+    }
+
+    /**
+     * The reset line: every device back to its power-on state, then what our firmware does at
+     * power-on (PCI BARs assigned). RAM and the CMOS NVRAM are kept, as on QEMU's pc; the caller
+     * reloads the kernel with {@link #loadKernel} and restarts the CPUs.
+     */
+    public void reset() {
+        for (Resettable device : resettables) {
+            device.reset();
+        }
+        firmwareSteps.forEach(Runnable::run);
     }
 
     public IoPortBus ioBus() {

@@ -41,6 +41,11 @@ public final class RunControl {
 
     /** Called by a CPU thread at a boundary: waits here while the machine is paused. */
     public void parkIfPaused() {
+        parkIfPaused(() -> false);
+    }
+
+    /** As {@link #parkIfPaused()}, but leaves the gate as soon as {@code leave} holds (the CPU is being torn down). */
+    public void parkIfPaused(java.util.function.BooleanSupplier leave) {
         if (!pauseRequested) {
             return;
         }
@@ -48,8 +53,8 @@ public final class RunControl {
             parkedCpus++;
             lock.notifyAll();
             try {
-                while (pauseRequested && !ended) {
-                    lock.wait();
+                while (pauseRequested && !ended && !leave.getAsBoolean()) {
+                    lock.wait(50);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -3,15 +3,17 @@ package org.qemu.i386.system;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 
 import org.qemu.common.board.BootException;
 import org.qemu.common.board.BootState;
 import org.qemu.common.board.BootTables;
 import org.qemu.common.board.CpuInfo;
-import org.qemu.common.board.MachineControlException;
 import org.qemu.common.board.MachineEvent;
 import org.qemu.common.board.ManagedMachine;
 import org.qemu.common.board.RunControl;
@@ -39,14 +41,23 @@ import org.qemu.common.memory.GuestMemory;
 public final class TcgPcMachine implements MachineControl, ManagedMachine {
     private final MachineRequest request;
     private final CompletableFuture<Integer> outcome = new CompletableFuture<>();
+    /** Released whenever the main thread has something to decide: the machine ended or a reset was asked for. */
+    private final Semaphore attention = new Semaphore(0);
+    private volatile boolean resetPending;
     private volatile SystemCpu bootCpu;
-    private final List<SystemCpu> cpus = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<SystemCpu> cpus = new CopyOnWriteArrayList<>();
     private final RunControl runControl = new RunControl();
+    private final java.util.Map<Integer, Long> cpuThreadIds = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile PcBoard board;
-    private long[] cpuThreadIds;
 
     private TcgPcMachine(MachineRequest request) {
         this.request = request;
+        outcome.whenComplete((status, error) -> attention.release());
+    }
+
+    /** A machine for {@code request}, not running yet: {@link #boot} runs it (a monitor keeps the object to control it). */
+    public static TcgPcMachine create(MachineRequest request) {
+        return new TcgPcMachine(request);
     }
 
     /** Builds and runs the machine; returns the process exit status. */
@@ -58,28 +69,70 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
         return new FileOutputStream(FileDescriptor.out);
     }
 
-    private int boot(OutputStream serialOutput) throws LauncherException {
+    /** Builds the machine and runs it, through any number of resets, until it ends; returns the exit status. */
+    public int boot(OutputStream serialOutput) throws LauncherException {
         MachineBackends.checkRequest(request);
         checkCpuModel(request.cpuModel());
         OutputStream console = MachineBackends.serialBackend(request.serial(), serialOutput);
         List<BlockBackend> disks = MachineBackends.openDisks(request.drives());
 
-        long ramBytes = (request.ramBytes() + GuestMemory.PAGE_MASK) & ~GuestMemory.PAGE_MASK;
+        PcMemoryMap.RamLayout layout = PcMemoryMap.layout((request.ramBytes() + GuestMemory.PAGE_MASK) & ~GuestMemory.PAGE_MASK);
+        long ramBytes = layout.below4g();
         GuestMemory memory = new GuestMemory(32);
         memory.map(0, ramBytes, GuestMemory.READ | GuestMemory.WRITE | GuestMemory.EXEC);
-        PhysicalMemory physical = new PhysicalMemory(memory.segment().asSlice(0, ramBytes));
-        physical.setWriteObserver(memory::externalWrite);
+        PhysicalMemory physical = new PhysicalMemory(memory.segment().asSlice(0, ramBytes), highRam(layout.above4g()));
+        physical.setWriteObserver((address, length) -> {
+            if (address < ramBytes) {
+                memory.externalWrite(address, length);
+            }
+        });
 
         DualPic pic = new DualPic(this::interruptRequested);
-        PcBoard board = new PcBoard(physical, request.cpus(), pic::line, () -> guestReset("guest reset through the i8042"), console, disks);
+        PcBoard board = new PcBoard(physical, request.cpus(), pic::line, () -> requestReset("guest reset through the i8042"),
+                console, disks);
         this.board = board;
         board.onSleep(this::acpiSleep);
         pic.register(board.ioBus());
+        board.addResettable(pic);
         Pit8254 pit = new Pit8254(pic.line(0));
         pit.register(board.ioBus());
+        board.addResettable(pit);
         MmioBridge mmio = new MmioBridge(board.mmioBus());
         memory.mapIo(ramBytes, memory.size() - ramBytes, mmio);
 
+        MachineMonitors monitors = MachineMonitors.open(request.control(), this);
+        if (!monitors.ownsStdin()) {
+            StdioConsole.onStdin(board.serial(), () -> end(0, MachineEvent.shutdown(false, "host-ui"))).start();
+        }
+        monitors.start();
+        try (monitors) {
+            while (true) {
+                List<Thread> threads = powerOn(board, memory, pic, mmio);
+                while (!outcome.isDone() && !resetPending) {
+                    attention.acquire();
+                }
+                stopCpus(threads);
+                if (outcome.isDone()) {
+                    return outcome.getNow(1);
+                }
+                board.reset();
+                resetPending = false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } finally {
+            pit.close();
+            cpus.forEach(SystemCpu::wake);
+            flush(console);
+        }
+    }
+
+    /**
+     * Loads the kernel and starts the CPUs in their reset state: the boot CPU at the kernel's
+     * entry, the others waiting for INIT/SIPI. Runs at power-on and after every reset.
+     */
+    private List<Thread> powerOn(PcBoard board, GuestMemory memory, DualPic pic, MmioBridge mmio) throws LauncherException {
         BootState boot;
         try {
             boot = board.loadKernel(request.kernel(), request.initrd(), request.append());
@@ -104,8 +157,8 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
                 }
             }
         };
-        List<Thread> threads = new java.util.ArrayList<>();
-        cpuThreadIds = new long[request.cpus()];
+        cpus.clear();
+        List<Thread> threads = new ArrayList<>();
         for (int id = 0; id < request.cpus(); id++) {
             InterruptSource intr = id == 0 ? new PicInterrupts(pic) : InterruptSource.NONE;
             SystemCpu cpu = new SystemCpu(memory, board.ioBus(), intr, this, id);
@@ -121,7 +174,7 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
             int index = id;
             runControl.cpuStarted();
             threads.add(Thread.ofPlatform().daemon().name("vcpu" + id).unstarted(() -> {
-                cpuThreadIds[index] = HostSyscall.call(HOST_GETTID);
+                cpuThreadIds.put(index, HostSyscall.call(HOST_GETTID));
                 mmio.bindCurrentThread(apic);
                 try {
                     cpu.run();
@@ -130,25 +183,61 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
                 }
             }));
         }
-
-        MachineMonitors monitors = MachineMonitors.open(request.control(), this);
-        if (!monitors.ownsStdin()) {
-            StdioConsole.onStdin(board.serial(), () -> end(0, MachineEvent.shutdown(false, "host-ui"))).start();
-        }
-        monitors.start();
         threads.forEach(Thread::start);
-        try (monitors) {
-            return outcome.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
-        } catch (ExecutionException e) {
-            return 1;
-        } finally {
-            pit.close();
-            cpus.forEach(SystemCpu::wake);
-            flush(console);
+        return threads;
+    }
+
+    /** Every CPU leaves its loop at the next block boundary (they see {@link #finished()}). */
+    private void stopCpus(List<Thread> threads) throws InterruptedException {
+        cpus.forEach(SystemCpu::wake);
+        for (Thread t : threads) {
+            while (t.isAlive()) {
+                cpus.forEach(SystemCpu::wake);
+                t.join(100);
+            }
         }
+    }
+
+    /**
+     * The board's reset line, for the guest (i8042, triple fault) and for a monitor's
+     * {@code system_reset}. As in QEMU, {@code -no-reboot} turns every reset into the end of
+     * the process with status 0; otherwise devices are reset, RAM and CMOS are kept, and the
+     * kernel is loaded and entered again.
+     */
+    public void requestReset(String why) {
+        reset(true, "guest-reset");
+    }
+
+    /** {@code guest} and {@code reason} are what monitors hear (QMP's RESET or, under -no-reboot, SHUTDOWN). */
+    private void reset(boolean guest, String reason) {
+        if (request.noReboot()) {
+            end(0, MachineEvent.shutdown(guest, reason));
+        } else {
+            runControl.emit(MachineEvent.reset(guest, reason));
+            resetPending = true;
+            attention.release();
+        }
+        cpus.forEach(SystemCpu::wake);
+    }
+
+    /** Ends the machine as the console's quit key does: status 0. */
+    public void requestQuit() {
+        end(0, MachineEvent.shutdown(false, "host-qmp-quit"));
+        cpus.forEach(SystemCpu::wake);
+    }
+
+    /**
+     * RAM from 4 GiB up: devices (DMA) and the boot loaders reach it; the 32-bit CPU without PAE
+     * cannot address it, so it lives in its own lazily committed reservation.
+     */
+    private static MemorySegment highRam(long bytes) {
+        if (bytes == 0) {
+            return MemorySegment.NULL;
+        }
+        int bits = Math.max(16, 64 - Long.numberOfLeadingZeros(bytes - 1));
+        GuestMemory high = new GuestMemory(bits);
+        high.map(0, bytes, GuestMemory.READ | GuestMemory.WRITE);
+        return high.segment().asSlice(0, bytes);
     }
 
     /** The translated CPU is one model (CPUID as the user-mode translator reports it); say so for others. */
@@ -176,20 +265,15 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
         }
     }
 
+    /** True when the CPUs must leave their loops: the machine ended, or a reset is under way. */
     @Override
     public boolean finished() {
-        return outcome.isDone();
+        return outcome.isDone() || resetPending;
     }
 
     @Override
     public void guestReset(String why) {
-        if (request.noReboot()) {
-            end(0, MachineEvent.shutdown(true, "guest-reset"));
-        } else {
-            fatal(System.getProperty("qemu.program", "qemu-system-i386") + ": " + why
-                    + "; rebooting is not implemented in this build (use -no-reboot)");
-        }
-        cpus.forEach(SystemCpu::wake);
+        requestReset(why);
     }
 
     @Override
@@ -225,9 +309,10 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
         cpus.forEach(SystemCpu::wake);
     }
 
+    /** A reset leaves the gate open for the old CPUs (they must leave); the new ones stop there while paused. */
     @Override
     public void pausePoint() {
-        runControl.parkIfPaused();
+        runControl.parkIfPaused(this::finished);
     }
 
     @Override
@@ -248,9 +333,9 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
     @Override
     public List<CpuInfo> cpus() {
         String target = System.getProperty("qemu.program", "qemu-system-i386").contains("i386") ? "i386" : "x86_64";
-        List<CpuInfo> list = new java.util.ArrayList<>();
+        List<CpuInfo> list = new ArrayList<>();
         for (int i = 0; i < cpus.size(); i++) {
-            list.add(new CpuInfo(i, "/machine/unattached/device[" + i + "]", cpuThreadIds[i], target));
+            list.add(new CpuInfo(i, "/machine/unattached/device[" + i + "]", cpuThreadIds.getOrDefault(i, 0L), target));
         }
         return list;
     }
@@ -262,12 +347,7 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
 
     @Override
     public void requestReset() {
-        if (request.noReboot()) {
-            end(0, MachineEvent.shutdown(false, "host-qmp-system-reset"));
-            cpus.forEach(SystemCpu::wake);
-        } else {
-            throw new MachineControlException("rebooting is not implemented in this build (start with -no-reboot to make a reset end the machine)");
-        }
+        reset(false, "host-qmp-system-reset");
     }
 
     @Override
@@ -278,8 +358,7 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
 
     @Override
     public void quit() {
-        end(0, MachineEvent.shutdown(false, "host-qmp-quit"));
-        cpus.forEach(SystemCpu::wake);
+        requestQuit();
     }
 
     @Override

@@ -61,6 +61,8 @@ public final class KvmIoctls {
     public static final long SET_FPU = iow(0x8d, KvmLayouts.FPU.byteSize());
     public static final long GET_LAPIC = ior(0x8e, KvmLayouts.LAPIC_STATE.byteSize());
     public static final long SET_LAPIC = iow(0x8f, KvmLayouts.LAPIC_STATE.byteSize());
+    /** struct kvm_signal_mask is a 4-byte length followed by the (kernel, 8-byte) sigset. */
+    public static final long SET_SIGNAL_MASK = iow(0x8b, Integer.BYTES);
     public static final long SET_CPUID2 = iow(0x90, KvmLayouts.CPUID2.byteSize());
     public static final long GET_MP_STATE = ior(0x98, KvmLayouts.MP_STATE.byteSize());
 

@@ -40,6 +40,15 @@ public final class KvmVcpu implements AutoCloseable {
         return run.exitReason();
     }
 
+    /** Makes {@code kick} able to end this vCPU's KVM_RUN: call on the vCPU thread before it first runs. */
+    public ThreadKick enableKicks() throws ErrnoException {
+        ThreadKick kick = ThreadKick.forCurrentThread();
+        try (Arena arena = Arena.ofConfined()) {
+            set(KvmIoctls.SET_SIGNAL_MASK, ThreadKick.kvmRunSignalMask(arena), "KVM_SET_SIGNAL_MASK");
+        }
+        return kick;
+    }
+
     /** Copies a structure out of the vCPU with a GET ioctl. */
     public void get(long request, MemorySegment into, String name) throws ErrnoException {
         Libc.ioctl(fd, request, into, name);

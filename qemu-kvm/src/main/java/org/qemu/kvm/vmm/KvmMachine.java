@@ -7,12 +7,13 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 
 import org.qemu.common.board.BootException;
 import org.qemu.common.board.BootState;
 import org.qemu.common.board.CpuInfo;
 import org.qemu.common.board.MachineBackends;
-import org.qemu.common.board.MachineControlException;
 import org.qemu.common.board.MachineEvent;
 import org.qemu.common.board.ManagedMachine;
 import org.qemu.common.board.RunControl;
@@ -22,12 +23,12 @@ import org.qemu.common.board.PcBoard;
 import org.qemu.common.board.StdioConsole;
 import org.qemu.common.cli.LauncherException;
 import org.qemu.common.cli.MachineRequest;
-import org.qemu.common.hw.PhysicalMemory;
 import org.qemu.common.hw.virtio.block.BlockBackend;
 import org.qemu.kvm.sys.ErrnoException;
 import org.qemu.kvm.sys.Kvm;
 import org.qemu.kvm.sys.KvmVcpu;
 import org.qemu.kvm.sys.KvmVm;
+import org.qemu.kvm.sys.ThreadKick;
 
 /**
  * A PC on KVM, assembled from a {@link MachineRequest} in one readable sequence: everything that
@@ -39,13 +40,18 @@ public final class KvmMachine implements ManagedMachine {
     private final MachineRequest request;
     private final MachineOutcome outcome = new MachineOutcome();
     private final KvmInterruptRouter interrupts = new KvmInterruptRouter();
+    /** Released whenever the main thread has something to decide: the machine ended or a reset was asked for. */
+    private final Semaphore attention = new Semaphore(0);
+    private final List<ThreadKick> kicks = new CopyOnWriteArrayList<>();
+    private volatile boolean resetPending;
     private final RunControl runControl = new RunControl();
-    private final List<KvmVcpu> vcpus = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile List<KvmVcpu> currentVcpus = List.of();
     private final java.util.Map<Integer, Long> vcpuThreadIds = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile PcBoard board;
 
     private KvmMachine(MachineRequest request) {
         this.request = request;
+        outcome.onFinish(attention::release);
     }
 
     /** Where the VMM stands when KVM itself is missing: the caller decides about fallbacks. */
@@ -57,14 +63,23 @@ public final class KvmMachine implements ManagedMachine {
 
     /** Builds and runs the machine; returns the process exit status. */
     public static int run(MachineRequest request, OutputStream serialOutput) throws LauncherException, KvmUnavailable {
-        return new KvmMachine(request).boot(serialOutput);
+        return create(request).boot(serialOutput);
     }
 
     public static OutputStream stdout() {
         return new FileOutputStream(FileDescriptor.out);
     }
 
-    private int boot(OutputStream serialOutput) throws LauncherException, KvmUnavailable {
+    /** A machine for {@code request}, not running yet: {@link #boot} runs it (a monitor keeps the object to control it). */
+    public static KvmMachine create(MachineRequest request) {
+        return new KvmMachine(request);
+    }
+
+    /**
+     * Checks and loads everything that depends on user input, then opens KVM and runs the
+     * guest through any number of resets until it ends; returns the exit status.
+     */
+    public int boot(OutputStream serialOutput) throws LauncherException, KvmUnavailable {
         MachineBackends.checkRequest(request);
         checkHostMemory(request.ramBytes());
         String cpu = request.cpuModel() == null ? "host" : request.cpuModel().split(",")[0];
@@ -73,22 +88,16 @@ public final class KvmMachine implements ManagedMachine {
         }
         OutputStream console = MachineBackends.serialBackend(request.serial(), serialOutput);
         List<BlockBackend> disks = MachineBackends.openDisks(request.drives());
-        MemorySegment ram;
+        GuestRam ram;
         try {
             ram = GuestRam.map(GuestRam.pageAligned(request.ramBytes()));
         } catch (ErrnoException e) {
             throw new LauncherException("cannot set up guest memory 'pc.ram': " + e.reason());
         }
-        PhysicalMemory memory = new PhysicalMemory(ram);
-        PcBoard board = new PcBoard(memory, request.cpus(), interrupts::line, this::resetLine, console, disks);
+        PcBoard board = new PcBoard(ram.physical(), request.cpus(), interrupts::line, this::resetLine, console, disks);
         this.board = board;
         board.onSleep(this::acpiSleep);
-        BootState boot;
-        try {
-            boot = board.loadKernel(request.kernel(), request.initrd(), request.append());
-        } catch (BootException e) {
-            throw new LauncherException(e.getMessage());
-        }
+        BootState boot = loadKernel(board);
 
         Kvm kvm;
         try {
@@ -98,37 +107,95 @@ public final class KvmMachine implements ManagedMachine {
         } catch (org.qemu.kvm.sys.KvmException e) {
             throw new KvmUnavailable(e.getMessage());
         }
-        try (Arena arena = Arena.ofShared()) {
-            KvmVm vm = kvm.createVm();
-            vm.setTssAddress(KvmVm.TSS_ADDRESS);
-            vm.createIrqchip();
-            vm.createPit2();
-            vm.setUserMemoryRegion(0, 0, ram);
-            interrupts.connect(vm);
-            MemorySegment cpuid = kvm.supportedCpuid(arena);
-            List<Thread> threads = new ArrayList<>();
-            for (int id = 0; id < request.cpus(); id++) {
-                KvmVcpu vcpu = vm.createVcpu(id);
-                VcpuSetup.configure(vcpu, cpuid, boot);
-                vcpus.add(vcpu);
-                runControl.cpuStarted();
-                Thread t = new Thread(new VcpuLoop(vcpu, board, this), "vcpu" + id);
-                t.setDaemon(true);
-                threads.add(t);
+        try (MachineMonitors monitors = MachineMonitors.open(request.control(), this);
+                Arena arena = Arena.ofShared()) {
+            if (!monitors.ownsStdin()) {
+                StdioConsole.onStdin(board.serial(), () -> end(0, MachineEvent.shutdown(false, "host-ui"))).start();
             }
-            try (MachineMonitors monitors = MachineMonitors.open(request.control(), this)) {
-                if (!monitors.ownsStdin()) {
-                    StdioConsole.onStdin(board.serial(), () -> end(0, MachineEvent.shutdown(false, "host-ui"))).start();
+            monitors.start();
+            MemorySegment cpuid = kvm.supportedCpuid(arena);
+            while (true) {
+                runUntilResetOrEnd(kvm, ram, board, cpuid, boot);
+                if (outcome.finished()) {
+                    return outcome.await();
                 }
-                monitors.start();
-                threads.forEach(Thread::start);
-                return outcome.await();
+                board.reset();
+                boot = loadKernel(board);
+                resetPending = false;
             }
         } catch (ErrnoException e) {
             throw new LauncherException("kvm: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
+        }
+    }
+
+    private BootState loadKernel(PcBoard board) throws LauncherException {
+        try {
+            return board.loadKernel(request.kernel(), request.initrd(), request.append());
+        } catch (BootException e) {
+            throw new LauncherException(e.getMessage());
+        }
+    }
+
+    /**
+     * One power cycle: a fresh VM over the same guest RAM (so the in-kernel PIC, IOAPIC, PIT and
+     * local APICs start from their reset state and the application processors wait for
+     * INIT/SIPI again), set up in DESIGN.md's order, run until the guest resets or the machine
+     * ends; then every vCPU is pulled out of KVM_RUN and the VM is closed.
+     */
+    private void runUntilResetOrEnd(Kvm kvm, GuestRam ram, PcBoard board, MemorySegment cpuid, BootState boot)
+            throws ErrnoException, InterruptedException {
+        List<KvmVcpu> vcpus = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        try (KvmVm vm = kvm.createVm()) {
+            vm.setTssAddress(KvmVm.TSS_ADDRESS);
+            vm.createIrqchip();
+            vm.createPit2();
+            for (GuestRam.Slot slot : ram.slots()) {
+                vm.setUserMemoryRegion(slot.index(), slot.guestAddress(), slot.host());
+            }
+            interrupts.connect(vm);
+            try {
+                for (int id = 0; id < request.cpus(); id++) {
+                    KvmVcpu vcpu = vm.createVcpu(id);
+                    vcpus.add(vcpu);
+                    VcpuSetup.configure(vcpu, cpuid, boot);
+                    runControl.cpuStarted();
+                    Thread t = new Thread(new VcpuLoop(vcpu, board, this), "vcpu" + id);
+                    t.setDaemon(true);
+                    threads.add(t);
+                }
+                currentVcpus = List.copyOf(vcpus);
+                threads.forEach(Thread::start);
+                while (!outcome.finished() && !resetPending) {
+                    attention.acquire();
+                }
+            } finally {
+                stopVcpus(threads);
+                interrupts.connect(null);
+                vcpus.forEach(KvmVcpu::close);
+            }
+        }
+    }
+
+    /** Kicks every vCPU out of KVM_RUN until its thread has seen {@link #finished()} and ended. */
+    private void stopVcpus(List<Thread> threads) throws InterruptedException {
+        for (Thread t : threads) {
+            while (t.isAlive()) {
+                kicks.forEach(ThreadKick::kick);
+                t.join(50);
+            }
+        }
+        kicks.clear();
+    }
+
+    /** A vCPU thread, before its first KVM_RUN, says how to pull it out. */
+    void kickable(ThreadKick kick) {
+        kicks.add(kick);
+        if (finished()) {
+            kick.kick();
         }
     }
 
@@ -140,21 +207,40 @@ public final class KvmMachine implements ManagedMachine {
         }
     }
 
+    /** True when the vCPUs must leave their loops: the machine ended, or a reset is under way. */
     boolean finished() {
-        return outcome.finished();
+        return outcome.finished() || resetPending;
     }
 
-    /** The i8042 or a triple fault pulled the reset line. */
+    /** The i8042 pulled the reset line. */
     private void resetLine() {
-        guestReset("guest reset through the i8042");
+        requestReset("guest reset through the i8042");
     }
 
-    void guestReset(String why) {
+    /**
+     * The board's reset line, for the guest (i8042, triple fault, KVM's reset event) and for a
+     * monitor's {@code system_reset}. As in QEMU, {@code -no-reboot} turns every reset into the
+     * end of the process with status 0; otherwise devices are reset, RAM and CMOS are kept, and
+     * the kernel is loaded again into a fresh VM.
+     */
+    public void requestReset(String why) {
+        reset(true, "guest-reset");
+    }
+
+    /** {@code guest} and {@code reason} are what monitors hear (QMP's RESET or, under -no-reboot, SHUTDOWN). */
+    private void reset(boolean guest, String reason) {
         if (request.noReboot()) {
-            end(0, MachineEvent.shutdown(true, "guest-reset"));
+            end(0, MachineEvent.shutdown(guest, reason));
         } else {
-            fail(why + "; rebooting is not implemented in this build (use -no-reboot)");
+            runControl.emit(MachineEvent.reset(guest, reason));
+            resetPending = true;
+            attention.release();
         }
+    }
+
+    /** Ends the machine as the console's quit key does: status 0. */
+    public void requestQuit() {
+        end(0, MachineEvent.shutdown(false, "host-qmp-quit"));
     }
 
     void powerOff() {
@@ -182,6 +268,7 @@ public final class KvmMachine implements ManagedMachine {
         outcome.finish(status);
     }
 
+    /** PM1_CNT SLP_EN: type 0 is soft-off (S5) on QEMU's PIIX4; other states are not built. */
     private void acpiSleep(int sleepType) {
         if (sleepType == 0) {
             powerOff();
@@ -198,8 +285,9 @@ public final class KvmMachine implements ManagedMachine {
         runControl.cpuStopped();
     }
 
+    /** Between exits; a reset lets the old vCPUs leave, the new ones stop here while paused. */
     void pausePoint() {
-        runControl.parkIfPaused();
+        runControl.parkIfPaused(this::finished);
     }
 
     @Override
@@ -207,13 +295,10 @@ public final class KvmMachine implements ManagedMachine {
         return outcome.finished() ? "shutdown" : runControl.status();
     }
 
-    /**
-     * Returns at once: a vCPU inside KVM_RUN stops at its next exit to user space (port I/O,
-     * MMIO); kicking it out of the kernel with a signal is not built.
-     */
+    /** Kicks every vCPU out of KVM_RUN (ThreadKick) and returns once all wait at the gate. */
     @Override
     public void pause() {
-        runControl.pause(() -> { }, false);
+        runControl.pause(() -> kicks.forEach(ThreadKick::kick));
     }
 
     @Override
@@ -224,7 +309,7 @@ public final class KvmMachine implements ManagedMachine {
     @Override
     public List<CpuInfo> cpus() {
         List<CpuInfo> list = new ArrayList<>();
-        for (KvmVcpu vcpu : vcpus) {
+        for (KvmVcpu vcpu : currentVcpus) {
             list.add(new CpuInfo(vcpu.id(), "/machine/unattached/device[" + vcpu.id() + "]",
                     vcpuThreadIds.getOrDefault(vcpu.id(), 0L), "x86_64"));
         }
@@ -233,16 +318,16 @@ public final class KvmMachine implements ManagedMachine {
 
     @Override
     public String registerDump(int cpuIndex) {
+        List<KvmVcpu> vcpus = currentVcpus;
+        if (vcpus.isEmpty()) {
+            return "no CPU is running\n";
+        }
         return "CPU#" + cpuIndex + "\n" + VcpuReport.registers(vcpus.get(Math.clamp(cpuIndex, 0, vcpus.size() - 1)));
     }
 
     @Override
     public void requestReset() {
-        if (request.noReboot()) {
-            end(0, MachineEvent.shutdown(false, "host-qmp-system-reset"));
-        } else {
-            throw new MachineControlException("rebooting is not implemented in this build (start with -no-reboot to make a reset end the machine)");
-        }
+        reset(false, "host-qmp-system-reset");
     }
 
     @Override
@@ -253,7 +338,7 @@ public final class KvmMachine implements ManagedMachine {
 
     @Override
     public void quit() {
-        end(0, MachineEvent.shutdown(false, "host-qmp-quit"));
+        requestQuit();
     }
 
     @Override

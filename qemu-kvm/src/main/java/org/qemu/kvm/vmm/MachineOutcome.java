@@ -11,6 +11,11 @@ final class MachineOutcome {
         status.complete(exitStatus);
     }
 
+    /** Runs {@code action} once the outcome is decided (at once if it already is). */
+    void onFinish(Runnable action) {
+        status.whenComplete((s, e) -> action.run());
+    }
+
     boolean finished() {
         return status.isDone();
     }

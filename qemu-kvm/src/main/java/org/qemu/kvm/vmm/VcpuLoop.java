@@ -21,6 +21,7 @@ final class VcpuLoop implements Runnable {
     public void run() {
         machine.vcpuThreadStarted(vcpu);
         try {
+            machine.kickable(vcpu.enableKicks());
             while (!machine.finished()) {
                 machine.pausePoint();
                 int reason = vcpu.run();
@@ -29,7 +30,7 @@ final class VcpuLoop implements Runnable {
                     case KvmExit.MMIO -> exits.mmio(vcpu.runArea());
                     case KvmExit.INTR, KvmExit.IRQ_WINDOW_OPEN -> { }
                     case KvmExit.HLT -> Thread.onSpinWait(); // only without an in-kernel APIC; keep polling
-                    case KvmExit.SHUTDOWN -> machine.guestReset("vCPU " + vcpu.id() + " shut down (triple fault)");
+                    case KvmExit.SHUTDOWN -> machine.requestReset("vCPU " + vcpu.id() + " shut down (triple fault)");
                     case KvmExit.SYSTEM_EVENT -> systemEvent();
                     case KvmExit.INTERNAL_ERROR -> machine.fail(internalError());
                     case KvmExit.FAIL_ENTRY -> machine.fail(String.format(
@@ -49,7 +50,7 @@ final class VcpuLoop implements Runnable {
 
     private void systemEvent() {
         switch (vcpu.runArea().systemEventType()) {
-            case KvmExit.SYSTEM_EVENT_RESET -> machine.guestReset("guest requested a reset");
+            case KvmExit.SYSTEM_EVENT_RESET -> machine.requestReset("guest requested a reset");
             case KvmExit.SYSTEM_EVENT_SHUTDOWN -> machine.powerOff();
             case KvmExit.SYSTEM_EVENT_CRASH -> machine.fail("guest reported a crash\n" + VcpuReport.registers(vcpu));
             default -> machine.fail("KVM: unknown system event " + vcpu.runArea().systemEventType());

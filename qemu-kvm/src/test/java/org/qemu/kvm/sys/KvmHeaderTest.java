@@ -63,6 +63,7 @@ class KvmHeaderTest {
         expect("KVM_GET_LAPIC", KvmIoctls.GET_LAPIC);
         expect("KVM_SET_LAPIC", KvmIoctls.SET_LAPIC);
         expect("KVM_SET_CPUID2", KvmIoctls.SET_CPUID2);
+        expect("KVM_SET_SIGNAL_MASK", KvmIoctls.SET_SIGNAL_MASK);
         expect("KVM_GET_MP_STATE", KvmIoctls.GET_MP_STATE);
         expect("KVM_CAP_IRQCHIP", KvmIoctls.CAP_IRQCHIP);
         expect("KVM_CAP_USER_MEMORY", KvmIoctls.CAP_USER_MEMORY);

@@ -29,7 +29,7 @@ public final class Payloads {
         }
         Path out = Files.createTempDirectory("qemu-kvm-payloads");
         Path src = sources();
-        for (String name : List.of("hello", "pci", "irq", "smp", "longmode", "iobench")) {
+        for (String name : List.of("hello", "pci", "irq", "smp", "longmode", "iobench", "reboot", "memmap")) {
             List<String> cmd = new ArrayList<>(List.of(COMPILER, "-O2", "-ffreestanding", "-fno-pic", "-no-pie",
                     "-nostdlib", "-static", "-fno-stack-protector", "-mno-sse", "-Wall", "-Werror",
                     "-Wl,-T," + src.resolve("payload.ld"), "-Wl,--build-id=none", "-Wl,-z,max-page-size=0x1000",

@@ -36,7 +36,10 @@ final class Emulator implements AutoCloseable {
         return Path.of(System.getProperty("qemu.root", "..")).resolve("bin/qemu-system-i386").toAbsolutePath();
     }
 
-    /** Starts ours or Debian's with the machine options both understand, plus {@code extra}. */
+    /**
+     * Starts ours or Debian's with the machine options both understand, plus {@code extra};
+     * {@code -no-reboot} unless {@code extra} holds the pseudo-option {@code -reboot}.
+     */
     static Emulator start(boolean debian, Path dir, Path kernel, List<String> extra) throws IOException {
         Path serial = Files.createTempFile(dir, "serial", ".txt");
         Path out = Files.createTempFile(dir, "stdout", ".txt");
@@ -47,9 +50,11 @@ final class Emulator implements AutoCloseable {
         } else {
             cmd.add(ourLauncher().toString());
         }
-        cmd.addAll(List.of("-display", "none", "-no-reboot", "-m", "64", "-kernel", kernel.toString(),
-                "-serial", "file:" + serial));
-        cmd.addAll(extra);
+        cmd.addAll(List.of("-display", "none", "-m", "64", "-kernel", kernel.toString(), "-serial", "file:" + serial));
+        if (!extra.contains("-reboot")) {
+            cmd.add("-no-reboot");
+        }
+        cmd.addAll(extra.stream().filter(o -> !o.equals("-reboot")).toList());
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
         if (!extra.contains("stdio")) {

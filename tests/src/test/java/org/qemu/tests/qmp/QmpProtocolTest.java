@@ -86,6 +86,40 @@ class QmpProtocolTest {
         assertThat(ours).isEqualTo(quitSession(true));
     }
 
+    @Test
+    void systemResetRebootsTheGuestWithoutNoReboot() throws Exception {
+        List<String> ours = resetSession(false);
+        assertThat(ours).containsExactly(
+                "RESET; reply {return:{}}",
+                "event {data:{guest:false,reason:\"host-qmp-system-reset\"},event:\"RESET\",timestamp:{microseconds:number,seconds:number}}",
+                "booted again",
+                "reply {return:{running:true,singlestep:false,status:\"running\"}}");
+        assumeDebianQemu();
+        assertThat(ours).isEqualTo(resetSession(true));
+    }
+
+    private List<String> resetSession(boolean debian) throws Exception {
+        Path socket = dir.resolve((debian ? "debian" : "ours") + "-reset.sock");
+        List<String> t = new ArrayList<>();
+        try (Emulator emulator = Emulator.start(debian, dir, payload, List.of("-reboot", "-qmp", "unix:" + socket + ",server,nowait"));
+                QmpClient qmp = QmpClient.unix(socket, START)) {
+            qmp.next(START);
+            qmp.execute("{\"execute\": \"qmp_capabilities\"}");
+            emulator.awaitSerial("power button armed", START);
+            t.add(step(qmp, "{\"execute\": \"system_reset\"}"));
+            t.add("event " + shape(qmp.awaitEvent("RESET", Duration.ofSeconds(5))));
+            java.time.Instant deadline = java.time.Instant.now().plus(START);
+            while (emulator.serialText().split("power button armed", -1).length < 3 && java.time.Instant.now().isBefore(deadline)) {
+                Thread.sleep(100);
+            }
+            t.add(emulator.serialText().split("power button armed", -1).length >= 3 ? "booted again" : "did not boot again: " + emulator);
+            t.add(step(qmp, "{\"execute\": \"query-status\"}"));
+            qmp.execute("{\"execute\": \"quit\"}");
+            assertThat(emulator.awaitExit(Duration.ofSeconds(20))).isZero();
+        }
+        return t;
+    }
+
     private List<String> unixSessionEndingWithPowerdown(boolean debian) throws Exception {
         Path socket = dir.resolve((debian ? "debian" : "ours") + "-qmp.sock");
         List<String> t = new ArrayList<>();
@@ -175,9 +209,21 @@ class QmpProtocolTest {
         JsonObject reply = qmp.execute(text);
         StringBuilder s = new StringBuilder();
         for (JsonObject e : qmp.events.subList(before, qmp.events.size())) {
+            if (firmwareReset(e)) {
+                continue;
+            }
             s.append(e.get("event").getAsString()).append("; ");
         }
         return s.append("reply ").append(shape(reply)).toString();
+    }
+
+    /**
+     * SeaBIOS, booting again after a reset, resets the machine itself once or twice (RESET with
+     * guest true); the firmware-less PC of this build has nothing that would. Not QMP's business.
+     */
+    private static boolean firmwareReset(JsonObject event) {
+        return event.get("event").getAsString().equals("RESET") && event.has("data")
+                && event.getAsJsonObject("data").get("guest").getAsBoolean();
     }
 
     /** QEMU 7.2 offers the "oob" capability, this build none: the greeting is compared without the list. */

@@ -169,6 +169,78 @@ class TcgPayloadTest {
         assertThat(ours.stderr()).isEmpty();
     }
 
+    /**
+     * Without -no-reboot a reset reboots: the payload counts its boots in CMOS NVRAM, checks a
+     * word it left in RAM, and resets itself until the third boot. Debian's QEMU runs SeaBIOS
+     * again at every boot; the payload's output after each of its banners is the oracle.
+     */
+    @Test
+    void resetRebootsKeepingRamAndCmosAsUnderDebianQemu() throws Exception {
+        Path kernel = payloads.resolve("reboot.elf");
+        String done = "reboot test done";
+        List<String> options = List.of("-nographic", "-m", "64", "-kernel", kernel.toString());
+        List<String> debianCommand = new ArrayList<>(List.of(DEBIAN_QEMU, "-accel", "tcg", "-vga", "none", "-net", "none"));
+        debianCommand.addAll(options);
+        EmulatorRun debian = EmulatorRun.until(dir, TIMEOUT_SECONDS, debianCommand, done);
+        List<String> ourCommand = new ArrayList<>(List.of(launcher("qemu-system-i386").toString()));
+        ourCommand.addAll(options);
+        EmulatorRun ours = EmulatorRun.until(dir, TIMEOUT_SECONDS, ourCommand, done);
+        String[] boots = debian.stdout().split(java.util.regex.Pattern.quote(FIRMWARE_LAST_LINE), -1);
+        assertThat(boots).as("three SeaBIOS banners: %s", debian).hasSize(4);
+        StringBuilder payloadOutput = new StringBuilder();
+        for (int i = 1; i < boots.length; i++) {
+            // SeaBIOS starts each boot by resetting the terminal (ESC c): what follows is firmware output
+            int firmware = boots[i].indexOf("\u001bc");
+            payloadOutput.append(firmware < 0 ? boots[i] : boots[i].substring(0, firmware));
+        }
+        assertThat(payloadOutput.toString()).as("%s", debian).contains(done);
+        assertThat(ours.stdout()).as("ours: %s", ours).isEqualTo(payloadOutput.toString());
+        assertThat(ours.stdout()).contains("boot 3, RAM kept");
+        assertThat(ours.stderr()).isEmpty();
+    }
+
+    /**
+     * The multiboot memory map with RAM below and above the PCI hole: the same RAM ranges as
+     * Debian's QEMU (3 GiB below, the rest from 4 GiB once RAM reaches 3.5 GiB), except that
+     * SeaBIOS keeps the top 128 KiB below the hole for its own tables, which we have none of.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"64", "3584", "5G"})
+    void memoryMapShowsRamAroundThePciHoleAsUnderDebianQemu(String ram) throws Exception {
+        Path kernel = payloads.resolve("memmap.elf");
+        List<String> options = List.of("-nographic", "-no-reboot", "-m", ram, "-kernel", kernel.toString());
+        List<String> debianCommand = new ArrayList<>(List.of(DEBIAN_QEMU, "-accel", "tcg", "-vga", "none", "-net", "none"));
+        debianCommand.addAll(options);
+        EmulatorRun debian = EmulatorRun.of(dir, TIMEOUT_SECONDS, debianCommand);
+        List<String> ourCommand = new ArrayList<>(List.of(launcher("qemu-system-i386").toString()));
+        ourCommand.addAll(options);
+        EmulatorRun ours = EmulatorRun.of(dir, TIMEOUT_SECONDS, ourCommand);
+        assertThat(ours.status()).as("%s", ours).isZero();
+        List<long[]> expected = ramRanges(debian.stdout());
+        List<long[]> actual = ramRanges(ours.stdout());
+        assertThat(expected).as("Debian's QEMU: %s", debian).isNotEmpty();
+        assertThat(actual).as("ours: %s", ours).hasSameSizeAs(expected);
+        final long seaBiosTables = 128 << 10;
+        for (int i = 0; i < expected.size(); i++) {
+            long[] e = expected.get(i);
+            long[] a = actual.get(i);
+            assertThat(a[0]).as("base of range %d", i).isEqualTo(e[0]);
+            boolean endsBelowHole = e[0] < (1L << 32) && e[0] + e[1] > (1L << 20);
+            assertThat(a[1]).as("length of range %d", i).isEqualTo(endsBelowHole ? e[1] + seaBiosTables : e[1]);
+        }
+    }
+
+    private static List<long[]> ramRanges(String serial) {
+        List<long[]> ranges = new ArrayList<>();
+        for (String line : serial.split("\r?\n")) {
+            String[] f = line.trim().split(" ");
+            if (f.length == 3 && f[0].equals("ram")) {
+                ranges.add(new long[] {Long.parseUnsignedLong(f[1], 16), Long.parseUnsignedLong(f[2], 16)});
+            }
+        }
+        return ranges;
+    }
+
     @Test
     void longModeIsReportedAsNotSupportedInOneLine() throws Exception {
         EmulatorRun ours = oursI386(payloads.resolve("longmode.elf"), null, null);

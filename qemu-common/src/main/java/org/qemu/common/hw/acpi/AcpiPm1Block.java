@@ -2,6 +2,7 @@ package org.qemu.common.hw.acpi;
 
 import org.qemu.common.hw.InterruptLine;
 import org.qemu.common.hw.IoPortDevice;
+import org.qemu.common.hw.Resettable;
 
 /**
  * The ACPI fixed-hardware registers a PIIX4-style power management function decodes at its
@@ -10,7 +11,7 @@ import org.qemu.common.hw.IoPortDevice;
  * the SCI line up; a write of SLP_EN to PM1 control asks the machine to enter the sleep state
  * SLP_TYP names. GPE blocks and the timer's overflow status are not modelled.
  */
-public final class AcpiPm1Block implements IoPortDevice {
+public final class AcpiPm1Block implements IoPortDevice, Resettable {
     /** The PIIX4 power management I/O space is 64 bytes. */
     public static final int LENGTH = 64;
     public static final int PM1_STATUS = 0x00;
@@ -45,6 +46,15 @@ public final class AcpiPm1Block implements IoPortDevice {
     /** The power button was pressed (QMP {@code system_powerdown}): PWRBTN_STS, and the SCI if enabled. */
     public synchronized void pressPowerButton() {
         status |= POWER_BUTTON;
+        updateSci();
+    }
+
+    /** Power-on: nothing pending, nothing enabled, SCI low. */
+    @Override
+    public synchronized void reset() {
+        status = 0;
+        enable = 0;
+        control = 0;
         updateSci();
     }
 

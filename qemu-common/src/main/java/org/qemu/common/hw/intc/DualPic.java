@@ -10,7 +10,7 @@ import org.qemu.common.hw.IoPortDevice;
  * per IRQ; the CPU asks {@link #interruptPending()} and takes a vector with {@link #acknowledge()}.
  * Lines are set from device and timer threads, so every access holds this object's lock.
  */
-public final class DualPic {
+public final class DualPic implements org.qemu.common.hw.Resettable {
     public static final int MASTER_BASE = 0x20;
     public static final int SLAVE_BASE = 0xa0;
     /** The edge/level control registers of PIIX-style chipsets (one bit per IRQ; IRQ0-2, 8 and 13 stay edge). */
@@ -48,6 +48,16 @@ public final class DualPic {
                 }
             }
         });
+    }
+
+    @Override
+    public synchronized void reset() {
+        master.reset();
+        slave.reset();
+        elcr[0] = 0;
+        elcr[1] = 0;
+        master.setLevelTriggered(0);
+        slave.setLevelTriggered(0);
     }
 
     /** The input for ISA interrupt {@code irq} (0-15). */

@@ -23,6 +23,19 @@ final class Pic8259 {
     private boolean autoEoi;
     private boolean readIsr;
 
+    /** Power-on: nothing requested or in service, unmasked, uninitialised; input levels and ELCR (board wiring) stay. */
+    void reset() {
+        irr = 0;
+        isr = 0;
+        imr = 0;
+        vectorBase = 0;
+        expectedIcw = 0;
+        cascaded = false;
+        icw4Expected = false;
+        autoEoi = false;
+        readIsr = false;
+    }
+
     /** Drives input {@code irq}; a rising edge latches a request into IRR. */
     void setInput(int irq, boolean level) {
         int bit = 1 << irq;

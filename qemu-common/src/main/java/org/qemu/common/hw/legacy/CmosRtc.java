@@ -17,21 +17,22 @@ public final class CmosRtc implements IoPortDevice {
     private final Clock clock;
     private int index;
 
-    public CmosRtc(long ramBytes, Clock clock) {
+    /** {@code below4g}/{@code above4g}: guest RAM under the PCI hole and from 4 GiB (firmware reads both here). */
+    public CmosRtc(long below4g, long above4g, Clock clock) {
         this.clock = clock;
         nvram[0x0a] = 0x26;           // 32.768 kHz divider, 1024 Hz rate, no update in progress
         nvram[0x0b] = 0x02;           // 24-hour, BCD
         nvram[0x0d] = (byte) 0x80;    // battery good
-        long extendedKb = Math.min(Math.max(0, ramBytes - (1L << 20)) >> 10, 0xffff);
+        long extendedKb = Math.min(Math.max(0, below4g - (1L << 20)) >> 10, 0xffff);
         nvram[0x17] = nvram[0x30] = (byte) extendedKb;
         nvram[0x18] = nvram[0x31] = (byte) (extendedKb >> 8);
-        long above16m = Math.min(Math.max(0, Math.min(ramBytes, 0xe0000000L) - (16L << 20)) >> 16, 0xffff);
+        long above16m = Math.min(Math.max(0, below4g - (16L << 20)) >> 16, 0xffff);
         nvram[0x34] = (byte) above16m;
         nvram[0x35] = (byte) (above16m >> 8);
-        long above4g = Math.max(0, ramBytes - 0xe0000000L) >> 16;
-        nvram[0x5b] = (byte) above4g;
-        nvram[0x5c] = (byte) (above4g >> 8);
-        nvram[0x5d] = (byte) (above4g >> 16);
+        long above4gUnits = above4g >> 16;
+        nvram[0x5b] = (byte) above4gUnits;
+        nvram[0x5c] = (byte) (above4gUnits >> 8);
+        nvram[0x5d] = (byte) (above4gUnits >> 16);
     }
 
     @Override

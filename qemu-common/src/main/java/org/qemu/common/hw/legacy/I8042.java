@@ -10,7 +10,7 @@ import org.qemu.common.hw.IoPortDevice;
  * beyond acknowledging commands. Its job here is the system reset line: command 0xFE, or
  * clearing bit 0 of the output port, pulses reset, which is how Linux with {@code reboot=k} reboots.
  */
-public final class I8042 {
+public final class I8042 implements org.qemu.common.hw.Resettable {
     public static final int DATA_PORT = 0x60;
     public static final int COMMAND_PORT = 0x64;
     public static final int KEYBOARD_IRQ = 1;
@@ -29,6 +29,15 @@ public final class I8042 {
     public I8042(Runnable resetLine, InterruptLine irq) {
         this.resetLine = resetLine;
         this.irq = irq;
+    }
+
+    @Override
+    public synchronized void reset() {
+        output.clear();
+        irq.set(false);
+        commandByte = 0x45;
+        pendingCommand = -1;
+        lastWasCommand = false;
     }
 
     public IoPortDevice dataPort() {

@@ -12,7 +12,7 @@ import org.qemu.common.hw.IoPortDevice;
  * is always empty; received bytes queue in a FIFO. Loopback mode exists because Linux's 8250
  * driver checks it before trusting the port.
  */
-public final class Serial16550 implements IoPortDevice {
+public final class Serial16550 implements IoPortDevice, org.qemu.common.hw.Resettable {
     public static final int COM1_BASE = 0x3f8;
     public static final int COM1_IRQ = 4;
 
@@ -45,6 +45,19 @@ public final class Serial16550 implements IoPortDevice {
     public Serial16550(OutputStream output, InterruptLine irq) {
         this.output = output;
         this.irq = irq;
+    }
+
+    /** Power-on register values; bytes already received stay queued (they are on the wire, not in the chip). */
+    @Override
+    public synchronized void reset() {
+        ier = 0;
+        lcr = 0x03;
+        mcr = 0x08;
+        scratch = 0;
+        divisor = 12;
+        fifoEnabled = false;
+        txEmptyPending = false;
+        updateInterrupt();
     }
 
     /** Bytes typed on the console side (called from the console thread). */

@@ -47,6 +47,27 @@ public abstract class PciDevice {
         this.ioBus = bus;
     }
 
+    /**
+     * Power-on state of the writable configuration (command register off, BARs unassigned) and of
+     * the function behind it; the board's firmware step assigns the BARs again afterwards.
+     */
+    public final void reset() {
+        synchronized (this) {
+            set16(0x04, 0);
+            config[0x0c] = 0;
+            config[0x0d] = 0;
+            for (int i = 0; i < 6; i++) {
+                set32(BAR0 + 4 * i, barSizes[i] != 0 ? 0x1 : 0);
+            }
+            remap();
+        }
+        resetFunction();
+    }
+
+    /** The function's own state (a virtio transport's status and queues); nothing by default. */
+    protected void resetFunction() {
+    }
+
     /** What firmware would do: place an I/O BAR and enable decoding and bus mastering. */
     public final synchronized void assignIoBar(int index, int base) {
         set32(BAR0 + 4 * index, base | 0x1);

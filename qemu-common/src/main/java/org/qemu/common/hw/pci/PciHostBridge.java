@@ -1,5 +1,7 @@
 package org.qemu.common.hw.pci;
 
+import java.util.List;
+
 import org.qemu.common.hw.IoPortBus;
 import org.qemu.common.hw.IoPortDevice;
 
@@ -21,6 +23,24 @@ public final class PciHostBridge implements IoPortDevice {
     public PciHostBridge(IoPortBus ioBus) {
         this.ioBus = ioBus;
         slots[0] = new PciDevice(0x8086, 0x1237, 0x060000, 0x02, 0, 0) { };
+    }
+
+    /** Resets every plugged function and the address latch. */
+    public void reset() {
+        PciDevice[] plugged;
+        synchronized (this) {
+            address = 0;
+            List<PciDevice> all = new java.util.ArrayList<>(java.util.Arrays.asList(slots));
+            for (PciDevice[] functions : otherFunctions) {
+                all.addAll(java.util.Arrays.asList(functions));
+            }
+            plugged = all.toArray(PciDevice[]::new);
+        }
+        for (PciDevice d : plugged) {
+            if (d != null) {
+                d.reset();
+            }
+        }
     }
 
     /** Plugs a device into the first free slot and returns the slot number. */

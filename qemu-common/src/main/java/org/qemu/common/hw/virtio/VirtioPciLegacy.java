@@ -101,6 +101,13 @@ public final class VirtioPciLegacy extends PciDevice implements IoPortDevice {
         }
     }
 
+    /** The reset line does what a driver's write of status 0 does: queues forgotten, device reset. */
+    @Override
+    protected synchronized void resetFunction() {
+        queueSelect = 0;
+        setStatus(0);
+    }
+
     private void setStatus(int value) {
         if (value == 0) {
             status = 0;

@@ -79,7 +79,7 @@ class LegacyDevicesTest {
     void cmosReportsTimeInBcdAndMemorySize() {
         Clock clock = Clock.fixed(Instant.parse("2009-07-14T12:34:56Z"), ZoneOffset.UTC);
         IoPortBus io = new IoPortBus();
-        io.register(CmosRtc.BASE, 2, new CmosRtc(256L << 20, clock));
+        io.register(CmosRtc.BASE, 2, new CmosRtc(256L << 20, 0, clock));
         int[] expected = {0x00, 0x56, 0x02, 0x34, 0x04, 0x12, 0x07, 0x14, 0x08, 0x07, 0x09, 0x09, 0x32, 0x20};
         for (int i = 0; i < expected.length; i += 2) {
             io.out(0x70, 1, expected[i]);
