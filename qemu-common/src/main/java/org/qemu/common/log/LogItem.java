@@ -11,7 +11,7 @@ public enum LogItem {
     CPU("cpu", "show CPU registers before entering a TB (lots of logs)", true),
     PCALL("pcall", "x86 only: show protected mode far calls/returns/exceptions", false),
     CPU_RESET("cpu_reset", "show CPU state before CPU resets", false),
-    UNIMP("unimp", "log unimplemented functionality", true),
+    UNIMP("unimp", "log unimplemented functionality", false),
     GUEST_ERRORS("guest_errors", "log when the guest OS does something invalid (eg accessing a non-existent register)", true),
     PAGE("page", "dump pages at beginning of user mode emulation", false),
     NOCHAIN("nochain", "do not chain compiled TBs so that \"exec\" and \"cpu\" show complete traces", false),

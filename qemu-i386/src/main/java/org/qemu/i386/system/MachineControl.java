@@ -14,4 +14,9 @@ public interface MachineControl {
     /** Between blocks and while halted: a CPU waits here while a monitor has the machine paused. */
     default void pausePoint() {
     }
+
+    /** The -d log, or null when nothing is logged. */
+    default org.qemu.common.log.GuestLog log() {
+        return null;
+    }
 }

@@ -159,7 +159,9 @@ public final class SystemCpu {
             while (!machine.finished()) {
                 machine.pausePoint();
                 if (interruptsEnabled() && interrupts.interruptPending()) {
-                    deliver(interrupts.acknowledge(), -1);
+                    int vector = interrupts.acknowledge();
+                    InterruptLog.interrupt(machine.log(), this, vector, -1, false);
+                    deliver(vector, -1);
                 }
                 CpuExit exit = cpu.run();
                 switch (exit) {
@@ -171,6 +173,7 @@ public final class SystemCpu {
         } catch (UnsupportedGuestFeature e) {
             machine.fatal(programName() + ": " + e.getMessage() + " (at eip=" + hex(cpu.state.eip) + ")");
         } catch (TripleFault e) {
+            InterruptLog.guestError(machine.log(), "Triple fault on CPU " + apicId + " at eip=" + hex(cpu.state.eip));
             machine.guestReset("triple fault");
         } catch (RuntimeException e) {
             machine.fatal(programName() + ": internal error in CPU " + apicId + ": " + e + "\n" + cpu.state);
@@ -216,6 +219,7 @@ public final class SystemCpu {
         }
         int vector = trap.trapNumber();
         boolean software = trap.signal() == SOFTWARE_INTERRUPT || vector == 3;
+        InterruptLog.interrupt(machine.log(), this, vector, software || !pushesErrorCode(vector) ? -1 : trap.errorCode(), software);
         deliver(vector, software || !pushesErrorCode(vector) ? -1 : trap.errorCode());
     }
 

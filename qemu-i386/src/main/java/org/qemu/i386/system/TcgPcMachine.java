@@ -18,6 +18,8 @@ import org.qemu.common.board.MachineEvent;
 import org.qemu.common.board.ManagedMachine;
 import org.qemu.common.board.RunControl;
 import org.qemu.common.linux.host.HostSyscall;
+import org.qemu.common.log.GuestLog;
+import org.qemu.common.log.LogItem;
 import org.qemu.common.monitor.MachineMonitors;
 import org.qemu.common.board.MachineBackends;
 import org.qemu.common.board.PcBoard;
@@ -49,6 +51,7 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
     private final RunControl runControl = new RunControl();
     private final java.util.Map<Integer, Long> cpuThreadIds = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile PcBoard board;
+    private volatile GuestLog log;
 
     private TcgPcMachine(MachineRequest request) {
         this.request = request;
@@ -100,12 +103,17 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
         MmioBridge mmio = new MmioBridge(board.mmioBus());
         memory.mapIo(ramBytes, memory.size() - ramBytes, mmio);
 
+        try {
+            log = GuestLog.open(request.control().log());
+        } catch (java.io.IOException e) {
+            throw new LauncherException(e.getMessage());
+        }
         MachineMonitors monitors = MachineMonitors.open(request.control(), this);
         if (!monitors.ownsStdin()) {
             StdioConsole.onStdin(board.serial(), () -> end(0, MachineEvent.shutdown(false, "host-ui"))).start();
         }
         monitors.start();
-        try (monitors) {
+        try (monitors; GuestLog closedAtEnd = log) {
             while (true) {
                 List<Thread> threads = powerOn(board, memory, pic, mmio);
                 while (!outcome.isDone() && !resetPending) {
@@ -171,6 +179,7 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
                 cpu.holdForStartup();
             }
             cpus.add(cpu);
+            traceBlocks(cpu);
             int index = id;
             runControl.cpuStarted();
             threads.add(Thread.ofPlatform().daemon().name("vcpu" + id).unstarted(() -> {
@@ -307,6 +316,31 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
                     + " (suspend) is not implemented in this build");
         }
         cpus.forEach(SystemCpu::wake);
+    }
+
+    @Override
+    public GuestLog log() {
+        return log;
+    }
+
+    /** -d exec and -d cpu: a line (and a register dump) before every block the CPU runs; nothing is hooked otherwise. */
+    private void traceBlocks(SystemCpu cpu) {
+        boolean exec = log.has(LogItem.EXEC);
+        boolean state = log.has(LogItem.CPU);
+        if (!exec && !state) {
+            return;
+        }
+        cpu.cpu.setBlockListener(pc -> {
+            StringBuilder s = new StringBuilder();
+            if (exec) {
+                s.append(String.format("Trace %d: [%08x/%08x/%08x/%08x]%n", cpu.apicId(), 0, pc, 0, 0));
+            }
+            if (state) {
+                String dump = cpu.registerDump();
+                s.append(dump, dump.indexOf('\n') + 1, dump.length());
+            }
+            log.write(s.toString());
+        });
     }
 
     /** A reset leaves the gate open for the old CPUs (they must leave); the new ones stop there while paused. */

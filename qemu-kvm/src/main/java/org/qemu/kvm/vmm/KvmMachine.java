@@ -86,6 +86,7 @@ public final class KvmMachine implements ManagedMachine {
         if (!cpu.equals("host") && !cpu.equals("max")) {
             throw new LauncherException("-cpu " + cpu + ": under KVM this build passes the host CPU through; use -cpu host");
         }
+        checkLogItems(request);
         OutputStream console = MachineBackends.serialBackend(request.serial(), serialOutput);
         List<BlockBackend> disks = MachineBackends.openDisks(request.drives());
         GuestRam ram;
@@ -128,6 +129,14 @@ public final class KvmMachine implements ManagedMachine {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
+        }
+    }
+
+    /** The kernel runs the guest: what -d would trace under TCG never passes through this process. */
+    private static void checkLogItems(MachineRequest request) throws LauncherException {
+        for (org.qemu.common.log.LogItem item : request.control().log().items()) {
+            throw new LauncherException("-d " + item.spelling() + ": logging '" + item.spelling()
+                    + "' needs TCG (under KVM the kernel runs the guest); use -accel tcg");
         }
     }
 
