@@ -93,8 +93,8 @@ public final class QmpServer implements AutoCloseable {
                 QmpSession session = new QmpSession(in, out, commands);
                 current = session;
                 session.serve();
-            } catch (IOException e) {
-                // closing a socket the client already dropped
+            } catch (IOException | RuntimeException e) {
+                // closing a socket the client already dropped; a fault in one session must not stop the server
             } finally {
                 current = null;
             }
