@@ -98,6 +98,49 @@ class QmpProtocolTest {
         assertThat(ours).isEqualTo(resetSession(true));
     }
 
+    @Test
+    void waitHoldsTheGuestUntilAClientConnects() throws Exception {
+        Path socket = dir.resolve("wait.sock");
+        try (Emulator emulator = Emulator.start(false, dir, payload, List.of("-qmp", "unix:" + socket + ",server"))) {
+            java.time.Instant deadline = java.time.Instant.now().plus(START);
+            while (!Files.exists(socket) && java.time.Instant.now().isBefore(deadline)) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(1500);
+            assertThat(emulator.serialText()).as("nothing runs before a client connects").isEmpty();
+            assertThat(Files.readString(emulator.stderr)).contains("QEMU waiting for connection on: disconnected:unix:" + socket + ",server=on");
+            try (QmpClient qmp = QmpClient.unix(socket, START)) {
+                qmp.next(START);
+                emulator.awaitSerial("power button armed", START);
+                qmp.execute("{\"execute\": \"qmp_capabilities\"}");
+                qmp.execute("{\"execute\": \"quit\"}");
+            }
+            assertThat(emulator.awaitExit(Duration.ofSeconds(20))).isZero();
+        }
+    }
+
+    @Test
+    void qemuKvmFallingBackToTcgServesQmpAsAnX86_64Machine() throws Exception {
+        Path socket = dir.resolve("kvm.sock");
+        Path launcher = Emulator.ourLauncher().resolveSibling("qemu-kvm");
+        Process p = new ProcessBuilder(launcher.toString(), "-accel", "kvm:tcg", "-display", "none", "-no-reboot", "-m", "64",
+                "-kernel", payload.toString(), "-serial", "null", "-qmp", "unix:" + socket + ",server=on,wait=off")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("kvm.out").toFile()).start();
+        try (QmpClient qmp = QmpClient.unix(socket, START)) {
+            qmp.next(START);
+            qmp.execute("{\"execute\": \"qmp_capabilities\"}");
+            JsonObject cpus = qmp.execute("{\"execute\": \"query-cpus-fast\"}");
+            assertThat(cpus.getAsJsonArray("return").get(0).getAsJsonObject().get("target").getAsString()).isEqualTo("x86_64");
+            long tid = cpus.getAsJsonArray("return").get(0).getAsJsonObject().get("thread-id").getAsLong();
+            assertThat(Path.of("/proc/" + p.pid() + "/task/" + tid)).as("thread-id is a thread of the emulator").exists();
+            qmp.execute("{\"execute\": \"quit\"}");
+            assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isZero();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     private List<String> resetSession(boolean debian) throws Exception {
         Path socket = dir.resolve((debian ? "debian" : "ours") + "-reset.sock");
         List<String> t = new ArrayList<>();
