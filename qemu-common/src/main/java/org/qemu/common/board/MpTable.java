@@ -25,6 +25,14 @@ public final class MpTable {
      * maps PCI slots to the IOAPIC pin their INTA is wired to (index = slot, -1 = empty).
      */
     public static void write(PhysicalMemory memory, long address, int cpus, int ioapicId, int[] pciIrqs) {
+        write(memory, address, cpus, ioapicId, pciIrqs, 0);
+    }
+
+    /**
+     * As above, with ISA IRQ 0 (the PIT) on I/O APIC pin {@code timerPin}: 0 where KVM's default
+     * GSI routing feeds pin 0, 2 on an emulated PC, where the timer is wired as on QEMU's pc.
+     */
+    public static void write(PhysicalMemory memory, long address, int cpus, int ioapicId, int[] pciIrqs, int timerPin) {
         ByteArrayOutputStream entries = new ByteArrayOutputStream();
         int count = 0;
         for (int cpu = 0; cpu < cpus; cpu++) {
@@ -45,9 +53,9 @@ public final class MpTable {
             if (irq == 2) {
                 continue; // the PIC cascade, never a device interrupt
             }
-            // ISA IRQ n on IOAPIC pin n, IRQ 0 included: that is KVM's default GSI routing, which
-            // the in-kernel PIT uses (QEMU instead reroutes GSI 0 to pin 2 with KVM_SET_GSI_ROUTING).
-            entries.writeBytes(interrupt(3, 0, 0, ISA_BUS, irq, ioapicId, irq));
+            // ISA IRQ n on IOAPIC pin n; IRQ 0 on timerPin. KVM's default GSI routing sends GSI 0 to
+            // pin 0, which the in-kernel PIT uses (QEMU reroutes it to pin 2 with KVM_SET_GSI_ROUTING).
+            entries.writeBytes(interrupt(3, 0, 0, ISA_BUS, irq, ioapicId, irq == 0 ? timerPin : irq));
             count++;
         }
         for (int slot = 0; slot < pciIrqs.length; slot++) {

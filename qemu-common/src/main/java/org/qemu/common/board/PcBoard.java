@@ -50,6 +50,7 @@ public final class PcBoard {
     private final PciHostBridge pci;
     private final List<Runnable> firmwareSteps = new ArrayList<>();
     private final List<Resettable> resettables = new ArrayList<>();
+    private int timerIoApicPin;
 
     public PcBoard(PhysicalMemory memory, int cpus, IntFunction<InterruptLine> gsi, Runnable resetLine,
             OutputStream serialOutput, List<BlockBackend> diskBackends) {
@@ -63,7 +64,10 @@ public final class PcBoard {
         resettables.add(i8042);
         ioBus.register(I8042.DATA_PORT, 1, i8042.dataPort());
         ioBus.register(I8042.COMMAND_PORT, 1, i8042.commandPort());
-        ioBus.register(CmosRtc.BASE, 2, new CmosRtc(memory.below4gSize(), memory.above4gSize(), Clock.systemUTC()));
+        CmosRtc cmos = new CmosRtc(memory.below4gSize(), memory.above4gSize(), Clock.systemUTC(),
+                gsi.apply(CmosRtc.IRQ), System::nanoTime);
+        ioBus.register(CmosRtc.BASE, 2, cmos);
+        resettables.add(cmos);
         ioBus.register(PostCodePort.PORT, 1, postCode);
         pci = new PciHostBridge(ioBus);
         resettables.add(pci::reset);
@@ -88,6 +92,19 @@ public final class PcBoard {
             disks.add(block);
             index++;
         }
+    }
+
+    /**
+     * The I/O APIC pin the PIT's IRQ 0 reaches, as the MP table tells the guest: 0 by default
+     * (KVM's in-kernel routing), 2 on the emulated PC (QEMU's pc wiring).
+     */
+    public void setTimerIoApicPin(int pin) {
+        this.timerIoApicPin = pin;
+    }
+
+    /** The I/O APIC's ID in the MP table: the first ID after the CPUs'. */
+    public int ioApicId() {
+        return cpus;
     }
 
     /**
@@ -146,7 +163,7 @@ public final class PcBoard {
      */
     public BootState loadKernel(Path kernel, Path initrd, String cmdline) throws BootException {
         byte[] image = readFile(kernel, "kernel");
-        MpTable.write(memory, PcMemoryMap.MP_TABLE, cpus, cpus, pciSlotIrqs);
+        MpTable.write(memory, PcMemoryMap.MP_TABLE, cpus, cpus, pciSlotIrqs, timerIoApicPin);
         if (LinuxLoader.isBzImage(image)) {
             byte[] ramdisk = initrd == null ? null : readFile(initrd, "initrd");
             BootState state = LinuxLoader.load(image, ramdisk, cmdline, memory);

@@ -75,6 +75,31 @@ class MpTableTest {
         }
     }
 
+    /** ISA IRQ 0's destination pin: 0 for KVM's default routing, 2 as SeaBIOS's table on QEMU's pc says. */
+    @Test
+    void timerInterruptEntryNamesTheChosenIoApicPin() {
+        try (Arena arena = Arena.ofConfined()) {
+            PhysicalMemory memory = new PhysicalMemory(arena.allocate(2 << 20, 4096));
+            int[] pci = new int[32];
+            Arrays.fill(pci, -1);
+            for (int timerPin : new int[] {0, 2}) {
+                MpTable.write(memory, 0xf0000, 1, 1, pci, timerPin);
+                long config = Integer.toUnsignedLong(memory.read32(0xf0000 + 4));
+                int entries = memory.read16(config + 34);
+                long at = config + 44;
+                int irq0Pin = -1;
+                for (int i = 0; i < entries; i++) {
+                    int type = memory.read8(at);
+                    if (type == 3 && memory.read8(at + 4) == 1 && memory.read8(at + 5) == 0) { // ISA bus, IRQ 0
+                        irq0Pin = memory.read8(at + 7);
+                    }
+                    at += type == 0 ? 20 : 8;
+                }
+                assertThat(irq0Pin).isEqualTo(timerPin);
+            }
+        }
+    }
+
     private static int sum(byte[] data) {
         int s = 0;
         for (byte b : data) {

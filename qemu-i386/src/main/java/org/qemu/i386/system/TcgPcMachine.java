@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 
 import org.qemu.common.board.BootException;
 import org.qemu.common.board.BootState;
@@ -28,7 +30,10 @@ import org.qemu.common.board.StdioConsole;
 import org.qemu.common.cli.LauncherException;
 import org.qemu.common.cli.MachineRequest;
 import org.qemu.common.hw.PhysicalMemory;
+import org.qemu.common.hw.InterruptLine;
+import org.qemu.common.hw.intc.ApicBus;
 import org.qemu.common.hw.intc.DualPic;
+import org.qemu.common.hw.intc.IoApic;
 import org.qemu.common.hw.intc.LocalApic;
 import org.qemu.common.hw.timer.Pit8254;
 import org.qemu.common.hw.virtio.block.BlockBackend;
@@ -52,6 +57,9 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
     private final java.util.Map<Integer, Long> cpuThreadIds = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile PcBoard board;
     private volatile GuestLog log;
+    private final List<LocalApic> apics = new CopyOnWriteArrayList<>();
+    /** QEMU's pc wires the PIT's IRQ 0 to I/O APIC pin 2 (pin 0 carries the 8259's INTR). */
+    private static final int TIMER_IOAPIC_PIN = 2;
 
     private TcgPcMachine(MachineRequest request) {
         this.request = request;
@@ -91,13 +99,20 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
         });
 
         DualPic pic = new DualPic(this::interruptRequested);
-        PcBoard board = new PcBoard(physical, request.cpus(), pic::line, () -> requestReset("guest reset through the i8042"),
+        ApicBus apicBus = new ApicBus(new StartupIpis());
+        IoApic ioApic = new IoApic(request.cpus(), apicBus);
+        apicBus.connect(ioApic);
+        IntFunction<InterruptLine> isaIrq = irq -> isaLine(pic, ioApic, irq);
+        PcBoard board = new PcBoard(physical, request.cpus(), isaIrq, () -> requestReset("guest reset through the i8042"),
                 console, disks);
         this.board = board;
         board.onSleep(this::acpiSleep);
+        board.setTimerIoApicPin(TIMER_IOAPIC_PIN);
         pic.register(board.ioBus());
         board.addResettable(pic);
-        Pit8254 pit = new Pit8254(pic.line(0));
+        board.mmioBus().register(IoApic.DEFAULT_BASE, IoApic.SIZE, ioApic);
+        board.addResettable(ioApic);
+        Pit8254 pit = new Pit8254(isaIrq.apply(0));
         pit.register(board.ioBus());
         board.addResettable(pit);
         MmioBridge mmio = new MmioBridge(board.mmioBus());
@@ -115,7 +130,7 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
         monitors.start();
         try (monitors; GuestLog closedAtEnd = log) {
             while (true) {
-                List<Thread> threads = powerOn(board, memory, pic, mmio);
+                List<Thread> threads = powerOn(board, memory, pic, apicBus, mmio);
                 while (!outcome.isDone() && !resetPending) {
                     attention.acquire();
                 }
@@ -131,6 +146,7 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
             return 1;
         } finally {
             pit.close();
+            apics.forEach(LocalApic::close);
             cpus.forEach(SystemCpu::wake);
             flush(console);
         }
@@ -140,7 +156,8 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
      * Loads the kernel and starts the CPUs in their reset state: the boot CPU at the kernel's
      * entry, the others waiting for INIT/SIPI. Runs at power-on and after every reset.
      */
-    private List<Thread> powerOn(PcBoard board, GuestMemory memory, DualPic pic, MmioBridge mmio) throws LauncherException {
+    private List<Thread> powerOn(PcBoard board, GuestMemory memory, DualPic pic, ApicBus apicBus, MmioBridge mmio)
+            throws LauncherException {
         BootState boot;
         try {
             boot = board.loadKernel(request.kernel(), request.initrd(), request.append());
@@ -150,27 +167,23 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
         if (boot.mode() != BootState.Mode.PROTECTED_32) {
             throw LauncherException.notBuilt("booting a Linux kernel under TCG (64-bit long mode)");
         }
-        LocalApic.IpiSender ipis = new LocalApic.IpiSender() {
-            @Override
-            public void init(int destination) {
-                if (destination < cpus.size()) {
-                    cpus.get(destination).init();
-                }
-            }
-
-            @Override
-            public void startup(int destination, int vector) {
-                if (destination < cpus.size()) {
-                    cpus.get(destination).startup(vector);
-                }
-            }
-        };
         cpus.clear();
+        apics.forEach(LocalApic::close);
+        apics.clear();
+        apicBus.detachAll();
         List<Thread> threads = new ArrayList<>();
         for (int id = 0; id < request.cpus(); id++) {
-            InterruptSource intr = id == 0 ? new PicInterrupts(pic) : InterruptSource.NONE;
-            SystemCpu cpu = new SystemCpu(memory, board.ioBus(), intr, this, id);
-            LocalApic apic = new LocalApic(id, request.cpus(), ipis);
+            AtomicReference<SystemCpu> cpuOf = new AtomicReference<>();
+            LocalApic apic = new LocalApic(id, id == 0, apicBus, () -> {
+                SystemCpu target = cpuOf.get();
+                if (target != null) {
+                    target.wake();
+                }
+            });
+            apicBus.attach(apic);
+            apics.add(apic);
+            SystemCpu cpu = new SystemCpu(memory, board.ioBus(), new ApicInterrupts(apic, pic), this, id);
+            cpuOf.set(cpu);
             if (id == 0) {
                 cpu.enterMultiboot(boot.entry(), boot.eax(), boot.ebx(), PcMemoryMap.GDT, BootTables.GDT_LIMIT,
                         BootTables.CODE32_SELECTOR, BootTables.DATA_SELECTOR);
@@ -196,13 +209,47 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
         return threads;
     }
 
-    /** Every CPU leaves its loop at the next block boundary (they see {@link #finished()}). */
+    /**
+     * Every CPU leaves its loop at the next block boundary (they see {@link #finished()}). A reset
+     * waits for all of them; when the machine ends, a CPU stuck elsewhere (a blocked console) is
+     * left to die with the process after a second.
+     */
     private void stopCpus(List<Thread> threads) throws InterruptedException {
-        cpus.forEach(SystemCpu::wake);
+        long giveUp = System.nanoTime() + 1_000_000_000L;
         for (Thread t : threads) {
-            while (t.isAlive()) {
+            while (t.isAlive() && (!outcome.isDone() || System.nanoTime() < giveUp)) {
                 cpus.forEach(SystemCpu::wake);
                 t.join(100);
+            }
+        }
+    }
+
+    /**
+     * An ISA interrupt request goes to the 8259 pair and to the I/O APIC, as on QEMU's pc:
+     * IRQ n on pin n, except the timer's IRQ 0 on pin 2.
+     */
+    private static InterruptLine isaLine(DualPic pic, IoApic ioApic, int irq) {
+        InterruptLine toPic = pic.line(irq);
+        InterruptLine toIoApic = ioApic.pin(irq == 0 ? TIMER_IOAPIC_PIN : irq);
+        return asserted -> {
+            toPic.set(asserted);
+            toIoApic.set(asserted);
+        };
+    }
+
+    /** INIT and STARTUP IPIs change a CPU's run state. */
+    private final class StartupIpis implements LocalApic.IpiSender {
+        @Override
+        public void init(int destination) {
+            if (destination < cpus.size()) {
+                cpus.get(destination).init();
+            }
+        }
+
+        @Override
+        public void startup(int destination, int vector) {
+            if (destination < cpus.size()) {
+                cpus.get(destination).startup(vector);
             }
         }
     }
@@ -400,16 +447,4 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
         runControl.addListener(listener);
     }
 
-    /** The boot CPU's INTR: the 8259 pair (LINT0 in ExtINT mode, as firmware leaves it). */
-    private record PicInterrupts(DualPic pic) implements InterruptSource {
-        @Override
-        public boolean interruptPending() {
-            return pic.interruptPending();
-        }
-
-        @Override
-        public int acknowledge() {
-            return pic.acknowledge();
-        }
-    }
 }

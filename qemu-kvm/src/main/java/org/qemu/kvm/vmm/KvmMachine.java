@@ -189,10 +189,15 @@ public final class KvmMachine implements ManagedMachine {
         }
     }
 
-    /** Kicks every vCPU out of KVM_RUN until its thread has seen {@link #finished()} and ended. */
+    /**
+     * Kicks every vCPU out of KVM_RUN until its thread has seen {@link #finished()} and ended. A
+     * reset must wait for all of them; when the machine ends, a thread stuck elsewhere (a blocked
+     * console) is left to die with the process after a second.
+     */
     private void stopVcpus(List<Thread> threads) throws InterruptedException {
+        long giveUp = System.nanoTime() + 1_000_000_000L;
         for (Thread t : threads) {
-            while (t.isAlive()) {
+            while (t.isAlive() && (!outcome.finished() || System.nanoTime() < giveUp)) {
                 kicks.forEach(ThreadKick::kick);
                 t.join(50);
             }

@@ -62,9 +62,16 @@ class KvmLauncherTest {
 
     @Test
     void tooMuchRamIsOneLine() throws Exception {
-        Tools.Result r = qemuKvm("-m", "64G", "-kernel", hello());
+        Tools.Result r = qemuKvm("-m", "2T", "-kernel", hello());
         assertThat(r.status()).isEqualTo(1);
-        assertThat(r.output().lines().toList()).singleElement().asString().startsWith("qemu-kvm: -m 65536M:");
+        assertThat(r.output().lines().toList()).singleElement().asString().startsWith("qemu-kvm: -m 2097152M:");
+        long hostMiB = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/meminfo")).stream()
+                .filter(l -> l.startsWith("MemTotal:")).mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) >> 10)
+                .findFirst().orElse(0);
+        r = qemuKvm("-m", (hostMiB + 1024) + "M", "-kernel", hello());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.output().lines().toList()).singleElement().asString()
+                .startsWith("qemu-kvm: cannot set up guest memory 'pc.ram': Cannot allocate memory");
         r = qemuKvm("-m", "lots", "-kernel", hello());
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.output().lines().toList()).containsExactly("qemu-kvm: Invalid RAM size lots");

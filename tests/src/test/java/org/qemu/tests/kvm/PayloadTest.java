@@ -26,6 +26,7 @@ class PayloadTest {
     private static final byte[] PAYLOAD_WRITE = "written by the payload through virtio-blk\n".getBytes(StandardCharsets.US_ASCII);
     private static Path payloads;
     private String appendLine;
+    private String ram = "64";
 
     @TempDir
     Path dir;
@@ -48,7 +49,7 @@ class PayloadTest {
             assumeTrue(reason == null, () -> "skipping our qemu-kvm: " + reason);
             cmd.addAll(List.of(Tools.launcher("qemu-kvm").toString(), "-accel", "kvm", "-cpu", "host"));
         }
-        cmd.addAll(List.of("-nographic", "-no-reboot", "-m", "64", "-smp", Integer.toString(cpus),
+        cmd.addAll(List.of("-nographic", "-no-reboot", "-m", ram, "-smp", Integer.toString(cpus),
                 "-kernel", payloads.resolve(payload + ".elf").toString()));
         if (appendLine != null) {
             cmd.addAll(List.of("-append", appendLine));
@@ -119,6 +120,45 @@ class PayloadTest {
         appendLine = "count=5000";
         Tools.Result r = boot(vmm, "iobench", 1, null);
         assertThat(lines(r)).containsSubsequence("iobench: start", "iobench: 5000 port writes done");
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Vmm.class)
+    void pitCounterTwoAndPortBWorkAsLinuxCalibrationNeeds(Vmm vmm) throws Exception {
+        Tools.Result r = boot(vmm, "pit", 1, null);
+        assertThat(lines(r)).containsSubsequence("mode 0: OUT2 goes high at the terminal count: yes",
+                "the TSC advanced across the 50 ms: yes", "pit ok");
+        assertThat(lines(r)).noneMatch(l -> l.endsWith(": NO"));
+    }
+
+    /** The MP table's IRQ 0 pin differs on purpose: 2 on QEMU's pc, 0 under KVM's default routing (ours). */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Vmm.class)
+    void ioApicApicTimerAndIpisDeliverInterrupts(Vmm vmm) throws Exception {
+        Tools.Result r = boot(vmm, "apic", 2, null);
+        assertThat(lines(r)).containsSubsequence("I/O APIC redirection entries: 24",
+                "PIT through the I/O APIC: 20 interrupts: yes", "UART through the I/O APIC, level-triggered: yes",
+                "APIC timer periodic: 10 interrupts: yes", "fixed IPI reached the second CPU: yes",
+                "fixed IPI from the second CPU reached the boot CPU: yes", "apic ok");
+        assertThat(lines(r)).noneMatch(l -> l.endsWith(": NO"));
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Vmm.class)
+    void cmosClockInterruptsAndSetting(Vmm vmm) throws Exception {
+        Tools.Result r = boot(vmm, "rtc", 1, null);
+        assertThat(lines(r)).containsSubsequence("periodic interrupt: 64 received: yes", "update-ended interrupt: yes",
+                "alarm interrupt: yes", "clock set to 2009-07-14 12:34", "rtc ok");
+        assertThat(lines(r)).noneMatch(l -> l.endsWith(": NO"));
+    }
+
+    /** 5 GiB: 3 GiB below the PCI hole and 2 GiB from 4 GiB (two KVM memory slots in ours). */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Vmm.class)
+    void ramAboveFourGibibytesIsInTheMemoryMap(Vmm vmm) throws Exception {
+        ram = "5G";
+        Tools.Result r = boot(vmm, "memmap", 1, null);
+        assertThat(lines(r)).contains("ram 0000000100000000 0000000080000000", "memmap done");
     }
 
     @Test

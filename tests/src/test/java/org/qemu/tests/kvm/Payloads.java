@@ -29,7 +29,7 @@ public final class Payloads {
         }
         Path out = Files.createTempDirectory("qemu-kvm-payloads");
         Path src = sources();
-        for (String name : List.of("hello", "pci", "irq", "smp", "longmode", "iobench", "reboot", "memmap")) {
+        for (String name : List.of("hello", "pci", "irq", "smp", "longmode", "iobench", "reboot", "memmap", "pit", "apic", "rtc")) {
             List<String> cmd = new ArrayList<>(List.of(COMPILER, "-O2", "-ffreestanding", "-fno-pic", "-no-pie",
                     "-nostdlib", "-static", "-fno-stack-protector", "-mno-sse", "-Wall", "-Werror",
                     "-Wl,-T," + src.resolve("payload.ld"), "-Wl,--build-id=none", "-Wl,-z,max-page-size=0x1000",
@@ -37,7 +37,7 @@ public final class Payloads {
                     "-o", out.resolve(name + ".elf").toString(),
                     src.resolve("boot.S").toString(), src.resolve("lib.c").toString()));
             cmd.add(src.resolve(name.equals("longmode") ? "longmode.S" : name + ".c").toString());
-            if (name.equals("smp")) {
+            if (name.equals("smp") || name.equals("apic")) {
                 cmd.add(src.resolve("trampoline.S").toString());
             }
             Tools.Result r = Tools.run(out, 60, cmd);

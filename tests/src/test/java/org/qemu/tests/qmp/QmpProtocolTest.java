@@ -220,8 +220,13 @@ class QmpProtocolTest {
                 t.add("reconnected " + shape(qmp.next(START)));
                 t.add(step(qmp, "{\"execute\": \"qmp_capabilities\"}"));
                 t.add(step(qmp, "{\"execute\": \"query-status\"}"));
-                t.add(step(qmp, "{\"execute\": \"system_reset\"}"));
+                // Debian's QEMU may exit before its reply leaves (its main loop ends at the shutdown
+                // request): compare the event; ours must also deliver the reply after it
+                qmp.sendRaw("{\"execute\": \"system_reset\"}\n");
                 t.add("event " + shape(qmp.awaitEvent("SHUTDOWN", Duration.ofSeconds(20))));
+                if (!debian) {
+                    assertThat(shape(qmp.reply())).isEqualTo("{return:{}}");
+                }
             }
             assertThat(emulator.awaitExit(Duration.ofSeconds(20))).as("exit status after system_reset under -no-reboot: %s", emulator).isZero();
         }
