@@ -14,6 +14,8 @@ import org.qemu.common.hw.PhysicalMemory;
 import org.qemu.common.hw.InterruptLine;
 import org.qemu.common.hw.IoPortBus;
 import org.qemu.common.hw.MmioBus;
+import org.qemu.common.hw.acpi.AcpiPm1Block;
+import org.qemu.common.hw.acpi.Piix4PowerManagement;
 import org.qemu.common.hw.Resettable;
 import org.qemu.common.hw.legacy.CmosRtc;
 import org.qemu.common.hw.legacy.I8042;
@@ -43,6 +45,8 @@ public final class PcBoard {
     private final PostCodePort postCode = new PostCodePort();
     private final List<VirtioBlock> disks = new ArrayList<>();
     private final int[] pciSlotIrqs = new int[32];
+    private final Piix4PowerManagement powerManagement;
+    private volatile AcpiPm1Block.SleepHandler sleepHandler = type -> { };
     private final PciHostBridge pci;
     private final List<Runnable> firmwareSteps = new ArrayList<>();
     private final List<Resettable> resettables = new ArrayList<>();
@@ -68,7 +72,11 @@ public final class PcBoard {
         pci = new PciHostBridge(ioBus);
         resettables.add(pci::reset);
         ioBus.register(PciHostBridge.BASE, PciHostBridge.LENGTH, pci);
-        pci.plug(new PiixIsaBridge());
+        int southBridge = pci.plug(new PiixIsaBridge());
+        powerManagement = new Piix4PowerManagement(ioBus,
+                new AcpiPm1Block(gsi.apply(Piix4PowerManagement.SCI_IRQ), type -> sleepHandler.sleep(type)));
+        pci.plugFunction(southBridge, 3, powerManagement);
+        resettables.add(powerManagement.registers());
         int index = 0;
         for (BlockBackend backend : diskBackends) {
             int irq = PCI_IRQS[index % PCI_IRQS.length];
@@ -133,6 +141,16 @@ public final class PcBoard {
 
     public PhysicalMemory memory() {
         return memory;
+    }
+
+    /** The ACPI power button and sleep control (PIIX4 function 3). */
+    public AcpiPm1Block acpi() {
+        return powerManagement.registers();
+    }
+
+    /** What the machine does when the guest enters an ACPI sleep state (type 0 is S5, soft off, on QEMU's pc). */
+    public void onSleep(AcpiPm1Block.SleepHandler handler) {
+        this.sleepHandler = handler;
     }
 
     public List<VirtioBlock> disks() {

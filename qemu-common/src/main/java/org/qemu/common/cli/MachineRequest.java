@@ -21,5 +21,6 @@ public record MachineRequest(
         List<String> accelerators,
         String machineType,
         String bios,
-        org.qemu.common.gdbstub.GdbEndpoint gdb) {
+        org.qemu.common.gdbstub.GdbEndpoint gdb,
+        org.qemu.common.monitor.MachineControlOptions control) {
 }

@@ -10,6 +10,10 @@ import java.util.Map;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
+import org.qemu.common.log.LogItem;
+import org.qemu.common.log.LogOptions;
+import org.qemu.common.monitor.ChardevSpec;
+import org.qemu.common.monitor.MachineControlOptions;
 
 /**
  * The common command line of the system emulators ({@code qemu-system-*}, {@code qemu-kvm}):
@@ -44,7 +48,8 @@ public abstract class SystemLauncher extends Launcher {
         options.addOption(Option.builder("s").desc("shorthand for -gdb tcp::" + org.qemu.common.gdbstub.GdbEndpoint.DEFAULT_PORT).get());
         options.addOption(Option.builder("S").desc("freeze CPU at startup (use 'c' in gdb to start)").get());
         options.addOption(Option.builder("gdb").hasArg().argName("dev").desc("accept a gdb connection on 'dev' (tcp::PORT, tcp:HOST:PORT)").get());
-        options.addOption(Option.builder("monitor").hasArg().argName("dev").desc("redirect the monitor to char device 'dev'").get());
+        options.addOption(Option.builder("monitor").hasArg().argName("dev").desc("redirect the monitor to char device 'dev' (stdio, none, unix:PATH,server,nowait, tcp:HOST:PORT,server,nowait)").get());
+        addControlOptions(options);
     }
 
     @Override
@@ -59,6 +64,10 @@ public abstract class SystemLauncher extends Launcher {
 
     @Override
     protected final int run(CommandLine line) throws LauncherException {
+        if ("help".equals(line.getOptionValue("d"))) {
+            System.out.print(LogOptions.usage(LogItem::supportedInSystemMode));
+            return 0;
+        }
         return runMachine(request(line));
     }
 
@@ -116,7 +125,8 @@ public abstract class SystemLauncher extends Launcher {
         return new MachineRequest(ram, cpus, kernel, initrd, line.getOptionValue("append", ""),
                 List.copyOf(drives), line.hasOption("nographic"), serial, line.hasOption("no-reboot"),
                 line.getOptionValue("cpu"), List.copyOf(accel),
-                line.getOptionValue("machine", line.getOptionValue("M")), line.getOptionValue("bios"), gdbEndpoint(line));
+                line.getOptionValue("machine", line.getOptionValue("M")), line.getOptionValue("bios"), gdbEndpoint(line),
+                controlOptions(line));
     }
 
     /** -s is -gdb tcp::1234; -S holds the CPUs until the debugger continues them. */
@@ -139,6 +149,40 @@ public abstract class SystemLauncher extends Launcher {
             }
             return endpoint;
         } catch (IllegalArgumentException e) {
+            throw new LauncherException(e.getMessage());
+        }
+    }
+
+    // --- -qmp, -monitor, -d, -D: how the outside reaches the running machine (docs/MONITOR.md) ---
+
+    private static void addControlOptions(Options options) {
+        options.addOption(Option.builder("qmp").hasArg().argName("dev").desc("like -monitor but opens in 'control' mode (QMP)").get());
+        options.addOption(Option.builder("d").hasArg().argName("item[,...]").desc("enable logging of specified items (use '-d help' for a list of log items)").get());
+        options.addOption(Option.builder("D").hasArg().argName("logfile").desc("output log to logfile (default stderr)").get());
+    }
+
+    private static MachineControlOptions controlOptions(CommandLine line) throws LauncherException {
+        try {
+            List<ChardevSpec> qmp = new ArrayList<>();
+            for (String spec : line.getOptionValues("qmp") == null ? new String[0] : line.getOptionValues("qmp")) {
+                ChardevSpec c = ChardevSpec.parse("-qmp", spec);
+                if (c.kind() == ChardevSpec.Kind.STDIO) {
+                    throw new LauncherException("-qmp stdio: QMP on stdio is not supported in this build (use unix:PATH,server,nowait)");
+                }
+                if (c.kind() != ChardevSpec.Kind.NONE) {
+                    qmp.add(c);
+                }
+            }
+            ChardevSpec monitor = line.hasOption("monitor") ? ChardevSpec.parse("-monitor", line.getOptionValue("monitor")) : null;
+            if (monitor != null && monitor.kind() == ChardevSpec.Kind.NONE) {
+                monitor = null;
+            }
+            if (monitor != null && monitor.kind() == ChardevSpec.Kind.STDIO && "stdio".equals(line.getOptionValue("serial"))) {
+                throw new LauncherException("cannot use stdio by multiple character devices");
+            }
+            LogOptions log = LogOptions.parse(line.getOptionValue("d"), line.getOptionValue("D"), LogItem::supportedInSystemMode);
+            return new MachineControlOptions(List.copyOf(qmp), monitor, log);
+        } catch (ChardevSpec.InvalidChardev | LogOptions.InvalidLogItem e) {
             throw new LauncherException(e.getMessage());
         }
     }

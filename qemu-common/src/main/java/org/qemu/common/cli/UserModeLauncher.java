@@ -10,6 +10,8 @@ import java.util.Map;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
+import org.qemu.common.log.LogItem;
+import org.qemu.common.log.LogOptions;
 
 /**
  * The common command line of the Linux user-mode emulators:
@@ -57,6 +59,10 @@ public abstract class UserModeLauncher extends Launcher {
 
     @Override
     protected final int run(CommandLine line) throws LauncherException {
+        if ("help".equals(line.getOptionValue("d"))) {
+            System.out.print(LogOptions.usage(item -> item == LogItem.STRACE));
+            return 0;
+        }
         String cpu = line.getOptionValue("cpu", System.getenv("QEMU_CPU"));
         if ("help".equals(cpu) || "?".equals(cpu)) {
             System.out.println("Available CPUs:");
@@ -94,7 +100,8 @@ public abstract class UserModeLauncher extends Launcher {
     private static UserModeRequest request(CommandLine line, List<String> operands) throws LauncherException {
         String ldPrefix = line.getOptionValue("L", System.getenv("QEMU_LD_PREFIX"));
         String cpu = line.getOptionValue("cpu", System.getenv("QEMU_CPU"));
-        boolean strace = line.hasOption("strace") || System.getenv("QEMU_STRACE") != null;
+        boolean strace = line.hasOption("strace") || System.getenv("QEMU_STRACE") != null
+                || userModeLog(line).has(LogItem.STRACE);
         Map<String, String> env = new LinkedHashMap<>(System.getenv());
         List<String> sets = new ArrayList<>();
         if (System.getenv("QEMU_SET_ENV") != null) {
@@ -138,6 +145,22 @@ public abstract class UserModeLauncher extends Launcher {
         try {
             return org.qemu.common.gdbstub.GdbEndpoint.userModePort(port);
         } catch (IllegalArgumentException e) {
+            throw new LauncherException(e.getMessage());
+        }
+    }
+
+    /**
+     * {@code -d}/{@code QEMU_LOG} and {@code -D}/{@code QEMU_LOG_FILENAME}: user mode logs only
+     * {@code strace} (to stderr); anything else is refused by name rather than ignored.
+     */
+    private static LogOptions userModeLog(CommandLine line) throws LauncherException {
+        String file = line.getOptionValue("D", System.getenv("QEMU_LOG_FILENAME"));
+        if (file != null) {
+            throw new LauncherException("-D " + file + ": a log file is not supported in user mode in this build (-strace writes to stderr)");
+        }
+        try {
+            return LogOptions.parse(line.getOptionValue("d", System.getenv("QEMU_LOG")), null, item -> item == LogItem.STRACE);
+        } catch (LogOptions.InvalidLogItem e) {
             throw new LauncherException(e.getMessage());
         }
     }

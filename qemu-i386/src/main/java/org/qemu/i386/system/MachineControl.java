@@ -10,4 +10,13 @@ public interface MachineControl {
 
     /** The machine cannot go on: prints {@code report} and ends with status 1. */
     void fatal(String report);
+
+    /** Between blocks and while halted: a CPU waits here while a monitor has the machine paused. */
+    default void pausePoint() {
+    }
+
+    /** The -d log, or null when nothing is logged. */
+    default org.qemu.common.log.GuestLog log() {
+        return null;
+    }
 }

@@ -35,6 +35,7 @@ public final class SystemCpu {
     /** Application processors wait for a STARTUP IPI: its vector, or -1 while none arrived. */
     private volatile int startupVector = -1;
     private volatile boolean waitingForStartup;
+    private volatile boolean halted;
 
     int cr0 = CR0_PE | CR0_ET;
     int cr2;
@@ -147,6 +148,7 @@ public final class SystemCpu {
         try {
             if (waitingForStartup) {
                 while (!machine.finished() && startupVector < 0) {
+                    machine.pausePoint();
                     LockSupport.parkNanos(50_000_000L);
                 }
                 if (machine.finished()) {
@@ -155,8 +157,11 @@ public final class SystemCpu {
                 enterRealModeAt(startupVector);
             }
             while (!machine.finished()) {
+                machine.pausePoint();
                 if (interruptsEnabled() && interrupts.interruptPending()) {
-                    deliver(interrupts.acknowledge(), -1);
+                    int vector = interrupts.acknowledge();
+                    InterruptLog.interrupt(machine.log(), this, vector, -1, false);
+                    deliver(vector, -1);
                 }
                 CpuExit exit = cpu.run();
                 switch (exit) {
@@ -168,6 +173,7 @@ public final class SystemCpu {
         } catch (UnsupportedGuestFeature e) {
             machine.fatal(programName() + ": " + e.getMessage() + " (at eip=" + hex(cpu.state.eip) + ")");
         } catch (TripleFault e) {
+            InterruptLog.guestError(machine.log(), "Triple fault on CPU " + apicId + " at eip=" + hex(cpu.state.eip));
             machine.guestReset("triple fault");
         } catch (RuntimeException e) {
             machine.fatal(programName() + ": internal error in CPU " + apicId + ": " + e + "\n" + cpu.state);
@@ -184,9 +190,25 @@ public final class SystemCpu {
 
     /** hlt: sleeps until an interrupt the CPU would take arrives (with IF clear, until the machine ends). */
     private void waitForInterrupt() {
-        while (!machine.finished() && !(interruptsEnabled() && interrupts.interruptPending())) {
-            LockSupport.parkNanos(50_000_000L);
+        halted = true;
+        try {
+            while (!machine.finished() && !(interruptsEnabled() && interrupts.interruptPending())) {
+                machine.pausePoint();
+                LockSupport.parkNanos(50_000_000L);
+            }
+        } finally {
+            halted = false;
         }
+    }
+
+    /** In hlt, for the monitor's register dump (QEMU's HLT=1). */
+    boolean halted() {
+        return halted;
+    }
+
+    /** The monitor's {@code info registers} for this CPU. */
+    public String registerDump() {
+        return RegisterDump.of(this, halted);
     }
 
     private void raise(GuestTrap trap) {
@@ -197,6 +219,7 @@ public final class SystemCpu {
         }
         int vector = trap.trapNumber();
         boolean software = trap.signal() == SOFTWARE_INTERRUPT || vector == 3;
+        InterruptLog.interrupt(machine.log(), this, vector, software || !pushesErrorCode(vector) ? -1 : trap.errorCode(), software);
         deliver(vector, software || !pushesErrorCode(vector) ? -1 : trap.errorCode());
     }
 

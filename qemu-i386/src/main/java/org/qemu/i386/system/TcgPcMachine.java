@@ -15,6 +15,14 @@ import java.util.function.IntFunction;
 import org.qemu.common.board.BootException;
 import org.qemu.common.board.BootState;
 import org.qemu.common.board.BootTables;
+import org.qemu.common.board.CpuInfo;
+import org.qemu.common.board.MachineEvent;
+import org.qemu.common.board.ManagedMachine;
+import org.qemu.common.board.RunControl;
+import org.qemu.common.linux.host.HostSyscall;
+import org.qemu.common.log.GuestLog;
+import org.qemu.common.log.LogItem;
+import org.qemu.common.monitor.MachineMonitors;
 import org.qemu.common.board.MachineBackends;
 import org.qemu.common.board.PcBoard;
 import org.qemu.common.board.PcMemoryMap;
@@ -37,7 +45,7 @@ import org.qemu.common.memory.GuestMemory;
  * local APICs for INIT/SIPI), and x86 CPUs translated in 32-bit protected mode, one thread each. Reads top to bottom like KvmMachine:
  * check the request, lay out physical memory, build the board, load the kernel, run.
  */
-public final class TcgPcMachine implements MachineControl {
+public final class TcgPcMachine implements MachineControl, ManagedMachine {
     private final MachineRequest request;
     private final CompletableFuture<Integer> outcome = new CompletableFuture<>();
     /** Released whenever the main thread has something to decide: the machine ended or a reset was asked for. */
@@ -45,6 +53,10 @@ public final class TcgPcMachine implements MachineControl {
     private volatile boolean resetPending;
     private volatile SystemCpu bootCpu;
     private final List<SystemCpu> cpus = new CopyOnWriteArrayList<>();
+    private final RunControl runControl = new RunControl();
+    private final java.util.Map<Integer, Long> cpuThreadIds = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile PcBoard board;
+    private volatile GuestLog log;
     private final List<LocalApic> apics = new CopyOnWriteArrayList<>();
     /** QEMU's pc wires the PIT's IRQ 0 to I/O APIC pin 2 (pin 0 carries the 8259's INTR). */
     private static final int TIMER_IOAPIC_PIN = 2;
@@ -96,6 +108,8 @@ public final class TcgPcMachine implements MachineControl {
         IntFunction<InterruptLine> isaIrq = irq -> isaLine(pic, ioApic, irq);
         PcBoard board = new PcBoard(physical, request.cpus(), isaIrq, () -> requestReset("guest reset through the i8042"),
                 console, disks);
+        this.board = board;
+        board.onSleep(this::acpiSleep);
         board.setTimerIoApicPin(TIMER_IOAPIC_PIN);
         pic.register(board.ioBus());
         board.addResettable(pic);
@@ -107,9 +121,18 @@ public final class TcgPcMachine implements MachineControl {
         MmioBridge mmio = new MmioBridge(board.mmioBus());
         memory.mapIo(ramBytes, memory.size() - ramBytes, mmio);
 
-        StdioConsole.onStdin(board.serial(), () -> outcome.complete(0)).start();
         org.qemu.common.gdbstub.GdbServer gdb = null;
         try {
+            log = GuestLog.open(request.control().log());
+        } catch (java.io.IOException e) {
+            throw new LauncherException(e.getMessage());
+        }
+        MachineMonitors monitors = MachineMonitors.open(request.control(), this);
+        if (!monitors.ownsStdin()) {
+            StdioConsole.onStdin(board.serial(), () -> end(0, MachineEvent.shutdown(false, "host-ui"))).start();
+        }
+        monitors.start();
+        try (monitors; GuestLog closedAtEnd = log) {
             while (true) {
                 List<Thread> threads = powerOn(board, memory, pic, apicBus, mmio);
                 if (request.gdb() != null && gdb == null) {
@@ -126,7 +149,7 @@ public final class TcgPcMachine implements MachineControl {
                         }
                     };
                     gdb = org.qemu.common.gdbstub.DebuggedRun.listen(request.gdb(), new org.qemu.common.gdbstub.MachineDebugTarget(
-                            new org.qemu.i386.gdb.X86DebugSupport(), memory, debuggedCpus, () -> outcome.complete(0)));
+                            new org.qemu.i386.gdb.X86DebugSupport(), memory, debuggedCpus, () -> end(0, MachineEvent.shutdown(false, "host-signal"))));
                 }
                 threads.forEach(Thread::start);
                 while (!outcome.isDone() && !resetPending) {
@@ -194,9 +217,17 @@ public final class TcgPcMachine implements MachineControl {
                 cpu.holdForStartup();
             }
             cpus.add(cpu);
+            traceBlocks(cpu);
+            int index = id;
+            runControl.cpuStarted();
             threads.add(Thread.ofPlatform().daemon().name("vcpu" + id).unstarted(() -> {
+                cpuThreadIds.put(index, HostSyscall.call(HOST_GETTID));
                 mmio.bindCurrentThread(apic);
-                cpu.run();
+                try {
+                    cpu.run();
+                } finally {
+                    runControl.cpuStopped();
+                }
             }));
         }
         return threads;
@@ -254,9 +285,15 @@ public final class TcgPcMachine implements MachineControl {
      * kernel is loaded and entered again.
      */
     public void requestReset(String why) {
+        reset(true, "guest-reset");
+    }
+
+    /** {@code guest} and {@code reason} are what monitors hear (QMP's RESET or, under -no-reboot, SHUTDOWN). */
+    private void reset(boolean guest, String reason) {
         if (request.noReboot()) {
-            outcome.complete(0);
+            end(0, MachineEvent.shutdown(guest, reason));
         } else {
+            runControl.emit(MachineEvent.reset(guest, reason));
             resetPending = true;
             attention.release();
         }
@@ -265,7 +302,7 @@ public final class TcgPcMachine implements MachineControl {
 
     /** Ends the machine as the console's quit key does: status 0. */
     public void requestQuit() {
-        outcome.complete(0);
+        end(0, MachineEvent.shutdown(false, "host-qmp-quit"));
         cpus.forEach(SystemCpu::wake);
     }
 
@@ -325,7 +362,113 @@ public final class TcgPcMachine implements MachineControl {
             System.err.print(report.endsWith("\n") ? report : report + "\n");
             System.err.flush();
         }
-        outcome.complete(1);
+        end(1, null);
+    }
+
+    // --- management (QMP, the human monitor): see ManagedMachine ---
+
+    /** x86-64 Linux's gettid: QMP reports the host thread of each CPU. */
+    private static final int HOST_GETTID = 186;
+
+    /** Monitors hear how the machine ends before the process does. */
+    private void end(int status, MachineEvent event) {
+        if (!outcome.isDone()) {
+            runControl.end(event);
+        }
+        outcome.complete(status);
+    }
+
+    /** PM1_CNT SLP_EN: type 0 is soft-off (S5) on QEMU's PIIX4; other states are not built. */
+    private void acpiSleep(int sleepType) {
+        if (sleepType == 0) {
+            end(0, MachineEvent.shutdown(true, "guest-shutdown"));
+        } else {
+            fatal(System.getProperty("qemu.program", "qemu-system-i386") + ": ACPI sleep type " + sleepType
+                    + " (suspend) is not implemented in this build");
+        }
+        cpus.forEach(SystemCpu::wake);
+    }
+
+    @Override
+    public GuestLog log() {
+        return log;
+    }
+
+    /** -d exec and -d cpu: a line (and a register dump) before every block the CPU runs; nothing is hooked otherwise. */
+    private void traceBlocks(SystemCpu cpu) {
+        boolean exec = log.has(LogItem.EXEC);
+        boolean state = log.has(LogItem.CPU);
+        if (!exec && !state) {
+            return;
+        }
+        cpu.cpu.setBlockListener(pc -> {
+            StringBuilder s = new StringBuilder();
+            if (exec) {
+                s.append(String.format("Trace %d: [%08x/%08x/%08x/%08x]%n", cpu.apicId(), 0, pc, 0, 0));
+            }
+            if (state) {
+                String dump = cpu.registerDump();
+                s.append(dump, dump.indexOf('\n') + 1, dump.length());
+            }
+            log.write(s.toString());
+        });
+    }
+
+    /** A reset leaves the gate open for the old CPUs (they must leave); the new ones stop there while paused. */
+    @Override
+    public void pausePoint() {
+        runControl.parkIfPaused(this::finished);
+    }
+
+    @Override
+    public String status() {
+        return outcome.isDone() ? "shutdown" : runControl.status();
+    }
+
+    @Override
+    public void pause() {
+        runControl.pause(() -> cpus.forEach(SystemCpu::wake));
+    }
+
+    @Override
+    public void resume() {
+        runControl.resume();
+    }
+
+    @Override
+    public List<CpuInfo> cpus() {
+        String target = System.getProperty("qemu.program", "qemu-system-i386").contains("i386") ? "i386" : "x86_64";
+        List<CpuInfo> list = new ArrayList<>();
+        for (int i = 0; i < cpus.size(); i++) {
+            list.add(new CpuInfo(i, "/machine/unattached/device[" + i + "]", cpuThreadIds.getOrDefault(i, 0L), target));
+        }
+        return list;
+    }
+
+    @Override
+    public String registerDump(int cpuIndex) {
+        return cpus.get(Math.clamp(cpuIndex, 0, cpus.size() - 1)).registerDump();
+    }
+
+    @Override
+    public void requestReset() {
+        reset(false, "host-qmp-system-reset");
+    }
+
+    @Override
+    public void requestPowerdown() {
+        runControl.emit(MachineEvent.powerdown());
+        board.acpi().pressPowerButton();
+    }
+
+    @Override
+    public void quit() {
+        requestQuit();
+    }
+
+    @Override
+    public void addEventListener(java.util.function.Consumer<MachineEvent> listener) {
+        runControl.addListener(listener);
     }
 
 }

@@ -12,7 +12,13 @@ import java.util.concurrent.Semaphore;
 
 import org.qemu.common.board.BootException;
 import org.qemu.common.board.BootState;
+import org.qemu.common.board.CpuInfo;
 import org.qemu.common.board.MachineBackends;
+import org.qemu.common.board.MachineEvent;
+import org.qemu.common.board.ManagedMachine;
+import org.qemu.common.board.RunControl;
+import org.qemu.common.linux.host.HostSyscall;
+import org.qemu.common.monitor.MachineMonitors;
 import org.qemu.common.board.PcBoard;
 import org.qemu.common.board.StdioConsole;
 import org.qemu.common.cli.LauncherException;
@@ -30,7 +36,7 @@ import org.qemu.kvm.sys.ThreadKick;
  * opened and set up in DESIGN.md's ioctl order, then one thread per vCPU runs until the guest
  * resets, powers off or fails.
  */
-public final class KvmMachine {
+public final class KvmMachine implements ManagedMachine {
     private final MachineRequest request;
     private final MachineOutcome outcome = new MachineOutcome();
     private final KvmInterruptRouter interrupts = new KvmInterruptRouter();
@@ -41,7 +47,10 @@ public final class KvmMachine {
     /** The gdbstub's view of the vCPUs (-s/-gdb), or null; the server lives across resets. */
     private org.qemu.kvm.gdb.KvmDebugSupport debug;
     private org.qemu.common.gdbstub.GdbServer gdb;
-    private volatile List<KvmVcpu> liveVcpus = List.of();
+    private final RunControl runControl = new RunControl();
+    private volatile List<KvmVcpu> currentVcpus = List.of();
+    private final java.util.Map<Integer, Long> vcpuThreadIds = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile PcBoard board;
 
     private KvmMachine(MachineRequest request) {
         this.request = request;
@@ -80,6 +89,7 @@ public final class KvmMachine {
         if (!cpu.equals("host") && !cpu.equals("max")) {
             throw new LauncherException("-cpu " + cpu + ": under KVM this build passes the host CPU through; use -cpu host");
         }
+        checkLogItems(request);
         OutputStream console = MachineBackends.serialBackend(request.serial(), serialOutput);
         List<BlockBackend> disks = MachineBackends.openDisks(request.drives());
         GuestRam ram;
@@ -89,6 +99,8 @@ public final class KvmMachine {
             throw new LauncherException("cannot set up guest memory 'pc.ram': " + e.reason());
         }
         PcBoard board = new PcBoard(ram.physical(), request.cpus(), interrupts::line, this::resetLine, console, disks);
+        this.board = board;
+        board.onSleep(this::acpiSleep);
         BootState boot = loadKernel(board);
 
         Kvm kvm;
@@ -99,8 +111,12 @@ public final class KvmMachine {
         } catch (org.qemu.kvm.sys.KvmException e) {
             throw new KvmUnavailable(e.getMessage());
         }
-        StdioConsole.onStdin(board.serial(), () -> outcome.finish(0)).start();
-        try (Arena arena = Arena.ofShared()) {
+        try (MachineMonitors monitors = MachineMonitors.open(request.control(), this);
+                Arena arena = Arena.ofShared()) {
+            if (!monitors.ownsStdin()) {
+                StdioConsole.onStdin(board.serial(), () -> end(0, MachineEvent.shutdown(false, "host-ui"))).start();
+            }
+            monitors.start();
             MemorySegment cpuid = kvm.supportedCpuid(arena);
             debug = request.gdb() == null ? null : new org.qemu.kvm.gdb.KvmDebugSupport();
             while (true) {
@@ -121,6 +137,14 @@ public final class KvmMachine {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
+        }
+    }
+
+    /** The kernel runs the guest: what -d would trace under TCG never passes through this process. */
+    private static void checkLogItems(MachineRequest request) throws LauncherException {
+        for (org.qemu.common.log.LogItem item : request.control().log().items()) {
+            throw new LauncherException("-d " + item.spelling() + ": logging '" + item.spelling()
+                    + "' needs TCG (under KVM the kernel runs the guest); use -accel tcg");
         }
     }
 
@@ -155,26 +179,27 @@ public final class KvmMachine {
                     KvmVcpu vcpu = vm.createVcpu(id);
                     vcpus.add(vcpu);
                     VcpuSetup.configure(vcpu, cpuid, boot);
+                    runControl.cpuStarted();
                     Thread t = new Thread(new VcpuLoop(vcpu, board, this, debug), "vcpu" + id);
                     t.setDaemon(true);
                     threads.add(t);
                 }
-                liveVcpus = vcpus;
+                currentVcpus = List.copyOf(vcpus);
                 if (debug != null && gdb == null) {
                     // a live view: after a reset the debugger sees the new VM's vCPUs
                     List<KvmVcpu> debugged = new java.util.AbstractList<>() {
                         @Override
                         public KvmVcpu get(int index) {
-                            return liveVcpus.get(index);
+                            return currentVcpus.get(index);
                         }
 
                         @Override
                         public int size() {
-                            return liveVcpus.size();
+                            return currentVcpus.size();
                         }
                     };
                     gdb = org.qemu.common.gdbstub.DebuggedRun.listen(request.gdb(), new org.qemu.common.gdbstub.MachineDebugTarget(
-                            debug, org.qemu.common.gdbstub.DebugMemory.ofRam(ram.slots().get(0).host()), debugged, () -> outcome.finish(0)));
+                            debug, org.qemu.common.gdbstub.DebugMemory.ofRam(ram.slots().get(0).host()), debugged, () -> end(0, MachineEvent.shutdown(false, "host-signal"))));
                 }
                 threads.forEach(Thread::start);
                 while (!outcome.finished() && !resetPending) {
@@ -237,9 +262,15 @@ public final class KvmMachine {
      * the kernel is loaded again into a fresh VM.
      */
     public void requestReset(String why) {
+        reset(true, "guest-reset");
+    }
+
+    /** {@code guest} and {@code reason} are what monitors hear (QMP's RESET or, under -no-reboot, SHUTDOWN). */
+    private void reset(boolean guest, String reason) {
         if (request.noReboot()) {
-            outcome.finish(0);
+            end(0, MachineEvent.shutdown(guest, reason));
         } else {
+            runControl.emit(MachineEvent.reset(guest, reason));
             resetPending = true;
             attention.release();
         }
@@ -247,11 +278,11 @@ public final class KvmMachine {
 
     /** Ends the machine as the console's quit key does: status 0. */
     public void requestQuit() {
-        outcome.finish(0);
+        end(0, MachineEvent.shutdown(false, "host-qmp-quit"));
     }
 
     void powerOff() {
-        outcome.finish(0);
+        end(0, MachineEvent.shutdown(true, "guest-shutdown"));
     }
 
     void fail(String report) {
@@ -259,7 +290,98 @@ public final class KvmMachine {
             System.err.print(report.endsWith("\n") ? report : report + "\n");
             System.err.flush();
         }
-        outcome.finish(1);
+        end(1, null);
+    }
+
+    // --- management (QMP, the human monitor): see ManagedMachine ---
+
+    /** x86-64 Linux's gettid: QMP reports the host thread of each vCPU. */
+    private static final int HOST_GETTID = 186;
+
+    /** Monitors hear how the machine ends before the process does. */
+    private void end(int status, MachineEvent event) {
+        if (!outcome.finished()) {
+            runControl.end(event);
+        }
+        outcome.finish(status);
+    }
+
+    /** PM1_CNT SLP_EN: type 0 is soft-off (S5) on QEMU's PIIX4; other states are not built. */
+    private void acpiSleep(int sleepType) {
+        if (sleepType == 0) {
+            powerOff();
+        } else {
+            fail("qemu-kvm: ACPI sleep type " + sleepType + " (suspend) is not implemented in this build");
+        }
+    }
+
+    void vcpuThreadStarted(KvmVcpu vcpu) {
+        vcpuThreadIds.put(vcpu.id(), HostSyscall.call(HOST_GETTID));
+    }
+
+    void vcpuThreadStopped() {
+        runControl.cpuStopped();
+    }
+
+    /** Between exits; a reset lets the old vCPUs leave, the new ones stop here while paused. */
+    void pausePoint() {
+        runControl.parkIfPaused(this::finished);
+    }
+
+    @Override
+    public String status() {
+        return outcome.finished() ? "shutdown" : runControl.status();
+    }
+
+    /** Kicks every vCPU out of KVM_RUN (ThreadKick) and returns once all wait at the gate. */
+    @Override
+    public void pause() {
+        runControl.pause(() -> kicks.forEach(ThreadKick::kick));
+    }
+
+    @Override
+    public void resume() {
+        runControl.resume();
+    }
+
+    @Override
+    public List<CpuInfo> cpus() {
+        List<CpuInfo> list = new ArrayList<>();
+        for (KvmVcpu vcpu : currentVcpus) {
+            list.add(new CpuInfo(vcpu.id(), "/machine/unattached/device[" + vcpu.id() + "]",
+                    vcpuThreadIds.getOrDefault(vcpu.id(), 0L), "x86_64"));
+        }
+        return list;
+    }
+
+    @Override
+    public String registerDump(int cpuIndex) {
+        List<KvmVcpu> vcpus = currentVcpus;
+        if (vcpus.isEmpty()) {
+            return "no CPU is running\n";
+        }
+        return "CPU#" + cpuIndex + "\n" + VcpuReport.registers(vcpus.get(Math.clamp(cpuIndex, 0, vcpus.size() - 1)));
+    }
+
+    @Override
+    public void requestReset() {
+        reset(false, "host-qmp-system-reset");
+    }
+
+    @Override
+    public void requestPowerdown() {
+        runControl.emit(MachineEvent.powerdown());
+        board.acpi().pressPowerButton();
+    }
+
+    @Override
+    public void quit() {
+        requestQuit();
+    }
+
+    @Override
+    public void addEventListener(java.util.function.Consumer<MachineEvent> listener) {
+        runControl.addListener(listener);
     }
 
 

@@ -22,9 +22,11 @@ final class VcpuLoop implements Runnable {
 
     @Override
     public void run() {
+        machine.vcpuThreadStarted(vcpu);
         try {
             machine.kickable(vcpu.enableKicks());
             while (!machine.finished()) {
+                machine.pausePoint();
                 if (debug != null) {
                     debug.beforeRun(vcpu);
                 }
@@ -48,6 +50,8 @@ final class VcpuLoop implements Runnable {
             machine.fail("vCPU " + vcpu.id() + ": " + e.getMessage());
         } catch (RuntimeException e) {
             machine.fail("vCPU " + vcpu.id() + ": device error: " + e.getMessage());
+        } finally {
+            machine.vcpuThreadStopped();
         }
     }
 

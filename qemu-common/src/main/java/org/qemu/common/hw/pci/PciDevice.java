@@ -86,7 +86,7 @@ public abstract class PciDevice {
     public final synchronized void writeConfig(int offset, int size, int value) {
         for (int i = 0; i < size; i++) {
             int at = (offset + i) & 0xff;
-            if (writable(at)) {
+            if (writable(at) || functionRegisterWritable(at)) {
                 config[at] = (byte) (value >>> (8 * i));
             }
         }
@@ -100,6 +100,21 @@ public abstract class PciDevice {
             }
         }
         remap();
+        configWritten(offset, size);
+    }
+
+    /** Configuration bytes past the standard header that this function lets the guest write. */
+    protected boolean functionRegisterWritable(int offset) {
+        return false;
+    }
+
+    /** Told after every guest write to configuration space (the device lock is held). */
+    protected void configWritten(int offset, int size) {
+    }
+
+    /** Sets a configuration byte as hardware or firmware would, whatever the guest may write. */
+    protected final synchronized void presetConfigByte(int offset, int value) {
+        config[offset & 0xff] = (byte) value;
     }
 
     private static boolean writable(int offset) {

@@ -1,11 +1,13 @@
 package org.qemu.common.hw.pci;
 
+import java.util.List;
+
 import org.qemu.common.hw.IoPortBus;
 import org.qemu.common.hw.IoPortDevice;
 
 /**
  * PCI configuration mechanism #1 on ports 0xCF8 (address) and 0xCFC-0xCFF (data), one bus,
- * function 0 only. The bridge itself answers at slot 0 as an Intel 440FX host bridge.
+ * function 0 of each slot plus the functions plugged with {@link #plugFunction}. The bridge itself answers at slot 0 as an Intel 440FX host bridge.
  */
 public final class PciHostBridge implements IoPortDevice {
     public static final int BASE = 0xcf8;
@@ -13,6 +15,8 @@ public final class PciHostBridge implements IoPortDevice {
     private static final int SLOTS = 32;
 
     private final PciDevice[] slots = new PciDevice[SLOTS];
+    /** Functions 1-7 of multi-function slots (the PIIX's power management at 1.3). */
+    private final PciDevice[][] otherFunctions = new PciDevice[SLOTS][8];
     private final IoPortBus ioBus;
     private int address;
 
@@ -26,7 +30,11 @@ public final class PciHostBridge implements IoPortDevice {
         PciDevice[] plugged;
         synchronized (this) {
             address = 0;
-            plugged = slots.clone();
+            List<PciDevice> all = new java.util.ArrayList<>(java.util.Arrays.asList(slots));
+            for (PciDevice[] functions : otherFunctions) {
+                all.addAll(java.util.Arrays.asList(functions));
+            }
+            plugged = all.toArray(PciDevice[]::new);
         }
         for (PciDevice d : plugged) {
             if (d != null) {
@@ -45,6 +53,15 @@ public final class PciHostBridge implements IoPortDevice {
             }
         }
         throw new IllegalStateException("no free PCI slot");
+    }
+
+    /** Plugs {@code device} as function 1-7 of an occupied slot, as a south bridge's extra functions are. */
+    public synchronized void plugFunction(int slot, int function, PciDevice device) {
+        if (function < 1 || function > 7 || slots[slot] == null || otherFunctions[slot][function] != null) {
+            throw new IllegalStateException("PCI function " + slot + "." + function + " cannot be plugged");
+        }
+        otherFunctions[slot][function] = device;
+        device.attach(ioBus);
     }
 
     @Override
@@ -78,9 +95,9 @@ public final class PciHostBridge implements IoPortDevice {
         int bus = (address >>> 16) & 0xff;
         int slot = (address >>> 11) & 0x1f;
         int function = (address >>> 8) & 0x7;
-        if (!enabled || bus != 0 || function != 0) {
+        if (!enabled || bus != 0) {
             return null;
         }
-        return slots[slot];
+        return function == 0 ? slots[slot] : otherFunctions[slot][function];
     }
 }

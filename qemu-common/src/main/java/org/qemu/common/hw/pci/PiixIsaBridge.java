@@ -12,5 +12,6 @@ public final class PiixIsaBridge extends PciDevice {
 
     public PiixIsaBridge() {
         super(VENDOR_INTEL, DEVICE_PIIX3_ISA, CLASS_ISA_BRIDGE, 0, 0x1af4, 0x1100);
+        presetConfigByte(0x0e, 0x80); // multi-function: power management answers at function 3
     }
 }

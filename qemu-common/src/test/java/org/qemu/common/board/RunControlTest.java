@@ -1,0 +1,69 @@
+package org.qemu.common.board;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import org.junit.jupiter.api.Test;
+
+/** The pause gate: stop returns only once the CPU threads stand still; cont and the end let them go. */
+class RunControlTest {
+    private final RunControl control = new RunControl();
+    private final List<String> events = new CopyOnWriteArrayList<>();
+    private final AtomicLong work = new AtomicLong();
+    private volatile boolean done;
+
+    private Thread cpu() {
+        control.cpuStarted();
+        Thread t = Thread.ofPlatform().daemon().start(() -> {
+            try {
+                while (!done) {
+                    control.parkIfPaused();
+                    work.incrementAndGet();
+                    LockSupport.parkNanos(100_000);
+                }
+            } finally {
+                control.cpuStopped();
+            }
+        });
+        return t;
+    }
+
+    @Test
+    void pauseStopsEveryCpuAndResumeLetsThemGo() throws Exception {
+        control.addListener(e -> events.add(e.name()));
+        Thread a = cpu();
+        Thread b = cpu();
+        assertThat(control.pause(() -> { })).isTrue();
+        long stopped = work.get();
+        Thread.sleep(50);
+        assertThat(work.get()).as("no CPU moves while paused").isEqualTo(stopped);
+        assertThat(control.status()).isEqualTo("paused");
+        assertThat(control.pause(() -> { })).as("a second stop changes nothing").isFalse();
+        assertThat(control.resume()).isTrue();
+        Thread.sleep(50);
+        assertThat(work.get()).isGreaterThan(stopped);
+        assertThat(control.resume()).isFalse();
+        assertThat(events).containsExactly("STOP", "RESUME");
+        done = true;
+        a.join();
+        b.join();
+    }
+
+    @Test
+    void theEndReleasesPausedCpusAndIsReportedOnce() throws Exception {
+        control.addListener(e -> events.add(e.name() + e.data()));
+        Thread a = cpu();
+        control.pause(() -> { });
+        done = true;
+        control.end(MachineEvent.shutdown(false, "host-qmp-quit"));
+        control.end(MachineEvent.shutdown(true, "guest-shutdown"));
+        a.join(2000);
+        assertThat(a.isAlive()).isFalse();
+        assertThat(control.status()).isEqualTo("shutdown");
+        assertThat(events).hasSize(2).last().asString().contains("host-qmp-quit");
+    }
+}
