@@ -15,6 +15,8 @@ public final class RunControl {
     private final List<Consumer<MachineEvent>> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean pauseRequested;
     private boolean paused;
+    /** -S: paused before the first instruction, until a monitor's cont (QEMU's "prelaunch"). */
+    private boolean prelaunch;
     private boolean ended;
     private int activeCpus;
     private int parkedCpus;
@@ -103,6 +105,15 @@ public final class RunControl {
         return true;
     }
 
+    /** -S: the CPUs park at their first boundary until {@link #resume()}; no STOP event, as in QEMU. */
+    public void startPaused() {
+        synchronized (lock) {
+            pauseRequested = true;
+            paused = true;
+            prelaunch = true;
+        }
+    }
+
     /** Lets the CPUs go on; false if the machine was not paused. */
     public boolean resume() {
         synchronized (lock) {
@@ -110,6 +121,7 @@ public final class RunControl {
                 return false;
             }
             paused = false;
+            prelaunch = false;
             pauseRequested = false;
             lock.notifyAll();
         }
@@ -134,7 +146,7 @@ public final class RunControl {
 
     public String status() {
         synchronized (lock) {
-            return ended ? "shutdown" : paused ? "paused" : "running";
+            return ended ? "shutdown" : prelaunch ? "prelaunch" : paused ? "paused" : "running";
         }
     }
 

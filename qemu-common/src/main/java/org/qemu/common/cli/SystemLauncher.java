@@ -137,16 +137,11 @@ public abstract class SystemLauncher extends Launcher {
             dev = "tcp::" + org.qemu.common.gdbstub.GdbEndpoint.DEFAULT_PORT;
         }
         if (dev == null) {
-            if (frozen) {
-                throw LauncherException.notBuilt("-S without -s or -gdb (starting the CPUs from the monitor)");
-            }
+            // -S alone: the CPUs wait for a monitor's cont (controlOptions)
             return null;
         }
         try {
             org.qemu.common.gdbstub.GdbEndpoint endpoint = org.qemu.common.gdbstub.GdbEndpoint.chardev(dev, frozen);
-            if (endpoint == null && frozen) {
-                throw LauncherException.notBuilt("-S without -s or -gdb (starting the CPUs from the monitor)");
-            }
             return endpoint;
         } catch (IllegalArgumentException e) {
             throw new LauncherException(e.getMessage());
@@ -181,7 +176,12 @@ public abstract class SystemLauncher extends Launcher {
                 throw new LauncherException("cannot use stdio by multiple character devices");
             }
             LogOptions log = LogOptions.parse(line.getOptionValue("d"), line.getOptionValue("D"), LogItem::supportedInSystemMode);
-            return new MachineControlOptions(List.copyOf(qmp), monitor, log);
+            boolean gdbHoldsCpus = line.hasOption("gdb") || line.hasOption("s");
+            boolean startPaused = line.hasOption("S") && !gdbHoldsCpus;
+            if (startPaused && qmp.isEmpty() && monitor == null) {
+                throw new LauncherException("-S: nothing could ever start the CPUs (give -qmp, -monitor, -s or -gdb)");
+            }
+            return new MachineControlOptions(List.copyOf(qmp), monitor, log, startPaused);
         } catch (ChardevSpec.InvalidChardev | LogOptions.InvalidLogItem e) {
             throw new LauncherException(e.getMessage());
         }

@@ -122,6 +122,9 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
         memory.mapIo(ramBytes, memory.size() - ramBytes, mmio);
 
         org.qemu.common.gdbstub.GdbServer gdb = null;
+        if (request.control().startPaused()) {
+            runControl.startPaused();
+        }
         try {
             log = GuestLog.open(request.control().log());
         } catch (java.io.IOException e) {

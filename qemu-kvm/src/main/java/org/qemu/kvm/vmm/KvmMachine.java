@@ -119,6 +119,9 @@ public final class KvmMachine implements ManagedMachine {
             monitors.start();
             MemorySegment cpuid = kvm.supportedCpuid(arena);
             debug = request.gdb() == null ? null : new org.qemu.kvm.gdb.KvmDebugSupport();
+            if (request.control().startPaused()) {
+                runControl.startPaused();
+            }
             while (true) {
                 runUntilResetOrEnd(kvm, ram, board, cpuid, boot);
                 if (outcome.finished()) {

@@ -120,6 +120,39 @@ class QmpProtocolTest {
     }
 
     @Test
+    void dashCapitalSHoldsTheCpusUntilCont() throws Exception {
+        List<String> ours = prelaunchSession(false);
+        assertThat(ours).containsExactly(
+                "reply {return:{running:false,singlestep:false,status:\"prelaunch\"}}",
+                "serial before cont: empty",
+                "RESUME; reply {return:{}}",
+                "booted",
+                "reply {return:{running:true,singlestep:false,status:\"running\"}}");
+        assumeDebianQemu();
+        assertThat(ours).isEqualTo(prelaunchSession(true));
+    }
+
+    private List<String> prelaunchSession(boolean debian) throws Exception {
+        Path socket = dir.resolve((debian ? "debian" : "ours") + "-prelaunch.sock");
+        List<String> t = new ArrayList<>();
+        try (Emulator emulator = Emulator.start(debian, dir, payload, List.of("-S", "-qmp", "unix:" + socket + ",server,nowait"));
+                QmpClient qmp = QmpClient.unix(socket, START)) {
+            qmp.next(START);
+            qmp.execute("{\"execute\": \"qmp_capabilities\"}");
+            t.add(step(qmp, "{\"execute\": \"query-status\"}"));
+            Thread.sleep(1000);
+            t.add("serial before cont: " + (emulator.serialText().isEmpty() ? "empty" : emulator.serialText()));
+            t.add(step(qmp, "{\"execute\": \"cont\"}"));
+            emulator.awaitSerial("power button armed", START);
+            t.add("booted");
+            t.add(step(qmp, "{\"execute\": \"query-status\"}"));
+            qmp.execute("{\"execute\": \"quit\"}");
+            assertThat(emulator.awaitExit(Duration.ofSeconds(20))).isZero();
+        }
+        return t;
+    }
+
+    @Test
     void qemuKvmFallingBackToTcgServesQmpAsAnX86_64Machine() throws Exception {
         Path socket = dir.resolve("kvm.sock");
         Path launcher = Emulator.ourLauncher().resolveSibling("qemu-kvm");
