@@ -8,8 +8,8 @@ import java.math.BigDecimal;
  * <p>Java arithmetic rounds to nearest-even only. The other FPSCR[RN] modes come from the
  * sign of the exact rounding error, which error-free transformations give cheaply: TwoSum for
  * add/subtract, {@code fma(a, b, -p)} for multiply, the remainder {@code fma(-q, b, a)} for
- * divide and {@code fma(-q, q, a)} for square root; fused multiply-add uses BigDecimal. A
- * result one ulp off in the wrong direction is then nudged with nextUp/nextDown (near the
+ * divide and {@code fma(-q, q, a)} for square root, Boldo and Muller's ErrFma for fused
+ * multiply-add. A result one ulp off in the wrong direction is then nudged with nextUp/nextDown (near the
  * subnormal range, where residuals underflow, the error comes from BigDecimal). The same
  * error sign gives FI/XX (inexact) and FR. Single-precision instructions round the double
  * result again to single in the same mode (directed roundings compose; nearest does not lose
@@ -391,8 +391,7 @@ public final class FloatOps {
         if (Double.isInfinite(r)) {
             err = Double.isInfinite(a) || Double.isInfinite(b) || Double.isInfinite(c) ? 0 : overflowSign(r);
         } else {
-            BigDecimal exact = new BigDecimal(a).multiply(new BigDecimal(c)).add(new BigDecimal(b));
-            err = exact.compareTo(new BigDecimal(r));
+            err = fusedErrorSign(a, c, b, r);
             if (r == 0 && err == 0 && mode(s) == Fpscr.ROUND_DOWN && (a * c != 0 || b != 0)) {
                 r = -0.0;
             }
@@ -409,6 +408,54 @@ public final class FloatOps {
             return;
         }
         complete(s, frt, r, err, single, rc);
+    }
+
+    /** Magnitudes between which the error-free transformations of {@link #fusedErrorSign} cannot underflow or overflow. */
+    private static final double FUSED_FAST_LOW = 0x1p-900;
+    private static final double FUSED_FAST_HIGH = 0x1p1000;
+
+    /**
+     * The sign of (a*c + b - r) where r = fma(a, c, b). In the normal range this is the fma
+     * error computed exactly as the sum r2 + r3 of two doubles (Boldo and Muller's ErrFma: a
+     * TwoProduct, two TwoSums and a Fast2Sum, with |r3| at most half an ulp of r2), so its sign
+     * is r2's, or r3's when r2 is zero; elsewhere (tiny or huge magnitudes) BigDecimal decides.
+     */
+    static int fusedErrorSign(double a, double c, double b, double r) {
+        double product = a * c;
+        if (product == 0) {
+            // A zero product is exact, so the sum b + 0 is too.
+            if (a == 0 || c == 0) {
+                return 0;
+            }
+        } else {
+            double absProduct = Math.abs(product);
+            double absR = Math.abs(r);
+            double absB = Math.abs(b);
+            if (absProduct >= FUSED_FAST_LOW && absProduct <= FUSED_FAST_HIGH && absR >= FUSED_FAST_LOW
+                    && absR <= FUSED_FAST_HIGH && absB <= FUSED_FAST_HIGH) {
+                double productError = Math.fma(a, c, -product);
+                double alpha = b + productError;
+                double z = twoSumError(b, productError, alpha);
+                double beta1 = product + alpha;
+                double beta2 = twoSumError(product, alpha, beta1);
+                double gamma = (beta1 - r) + beta2;
+                double r2 = gamma + z;
+                if (r2 != 0) {
+                    return r2 > 0 ? 1 : -1;
+                }
+                double r3 = z - (r2 - gamma);
+                return r3 > 0 ? 1 : r3 < 0 ? -1 : 0;
+            }
+        }
+        BigDecimal exact = new BigDecimal(a).multiply(new BigDecimal(c)).add(new BigDecimal(b));
+        return exact.compareTo(new BigDecimal(r));
+    }
+
+    /** TwoSum: the rounding error of x + y = sum, exactly (Knuth). */
+    private static double twoSumError(double x, double y, double sum) {
+        double yVirtual = sum - x;
+        double xVirtual = sum - yVirtual;
+        return (x - xVirtual) + (y - yVirtual);
     }
 
     /** fres: the ISA allows an estimate within 1/256; we give the correctly rounded single reciprocal. */
