@@ -22,6 +22,7 @@ public final class PpcCodeCache {
     private long translated;
     private long translationNanos;
     private long compiled;
+    private long regionsCompiled;
     /** Cold blocks run interpreted first; -Dqemu.ppc.compileAll=true compiles every block at once. */
     private final boolean tiered;
 
@@ -87,6 +88,7 @@ public final class PpcCodeCache {
             return region(page);
         }
         regionCompilations.put(page, done + 1);
+        regionsCompiled++;
         PpcRegion old = regions.get(page);
         PpcRegion r = PpcRegionCompiler.compile(page, chosen);
         regions.put(page, r);
@@ -118,6 +120,10 @@ public final class PpcCodeCache {
         blocks.put(cold.start, hot);
         compiled++;
         return hot;
+    }
+
+    public synchronized long regionCompilations() {
+        return regionsCompiled;
     }
 
     public synchronized long compiledBlocks() {

@@ -30,6 +30,9 @@ public final class PpcCpu implements GuestCpu {
     private final boolean regionsEnabled = !Boolean.getBoolean("qemu.ppc.noRegions");
     private volatile boolean exitPending;
     private GuestTrap lastTrap;
+    /** How often the run loop entered a region and ran a block outside any region (QEMU_PPC_STATS). */
+    private long regionEntries;
+    private long blockRuns;
 
     public PpcCpu(PpcCpuState state, PpcCodeCache cache) {
         this.state = state;
@@ -60,6 +63,7 @@ public final class PpcCpu implements GuestCpu {
                 long page = Integer.toUnsignedLong(pc) >>> 12;
                 PpcRegion region = regionTable[(int) page & (REGION_SLOTS - 1)];
                 if (region != null && region.page == page && region.valid) {
+                    regionEntries++;
                     int left = region.execute(s, pc);
                     if (s.stop != PpcCpuState.Stop.NONE) {
                         s.pc = left;
@@ -87,6 +91,7 @@ public final class PpcCpu implements GuestCpu {
                 if (runs == HOT_BLOCK && regionsEnabled) {
                     regionTable[(int) page & (REGION_SLOTS - 1)] = cache.compileRegion(page);
                 }
+                blockRuns++;
                 pc = b.execute(s);
                 if (s.stop != PpcCpuState.Stop.NONE) {
                     s.pc = pc;
@@ -106,6 +111,14 @@ public final class PpcCpu implements GuestCpu {
             lastTrap = t.trap();
             return CpuExit.TRAP;
         }
+    }
+
+    public long regionEntries() {
+        return regionEntries;
+    }
+
+    public long blockRuns() {
+        return blockRuns;
     }
 
     @Override
