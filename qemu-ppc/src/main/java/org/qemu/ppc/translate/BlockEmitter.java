@@ -98,6 +98,16 @@ final class BlockEmitter {
         }
     }
 
+    /** Instructions {@link #emit} writes as bytecode of their own rather than a helper call. */
+    static boolean isInline(Instruction insn) {
+        return INLINE.contains(insn.owner().getSimpleName() + "." + insn.method());
+    }
+
+    private static final java.util.Set<String> INLINE = java.util.Set.of("IntegerOps.addi", "IntegerOps.addis",
+            "IntegerOps.add", "IntegerOps.subf", "IntegerOps.mullw", "IntegerOps.and", "IntegerOps.or", "IntegerOps.xor",
+            "IntegerOps.ori", "IntegerOps.oris", "IntegerOps.xori", "IntegerOps.xoris", "IntegerOps.rlwinm",
+            "FlowOps.mflr", "FlowOps.mfctr", "FlowOps.mtlr", "FlowOps.mtctr", "FlowOps.noOperation");
+
     private boolean emitInline(Instruction insn) {
         int[] o = insn.operands();
         String owner = insn.owner().getSimpleName();

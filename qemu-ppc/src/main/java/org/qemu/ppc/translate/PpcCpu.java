@@ -19,14 +19,18 @@ public final class PpcCpu implements GuestCpu {
     private static final int FAST_SLOTS = 1 << 12;
     private static final int REGION_SLOTS = 1 << 10;
     /** Entries after which an interpreted block is compiled to bytecode. */
-    static final int COMPILE_THRESHOLD = 40;
+    static final int COMPILE_THRESHOLD = Integer.getInteger("qemu.ppc.compileThreshold", 40);
     /** Block entries after which a block's page is compiled into a region. */
-    static final int HOT_BLOCK = 2000;
+    static final int HOT_BLOCK = Integer.getInteger("qemu.ppc.hotBlock", 2000);
+    /** Exits in a row from one region to another's page after which the two are compiled as one. */
+    static final int MERGE_AFTER_EXITS = Integer.getInteger("qemu.ppc.mergeAfterExits", 5000);
 
     private final PpcCpuState state;
     private final PpcCodeCache cache;
     private final PpcBlock[] fast = new PpcBlock[FAST_SLOTS];
     private final PpcRegion[] regionTable = new PpcRegion[REGION_SLOTS];
+    /** The page each regionTable slot was filled for (a region may hold several pages). */
+    private final long[] regionTablePage = new long[REGION_SLOTS];
     private final boolean regionsEnabled = !Boolean.getBoolean("qemu.ppc.noRegions");
     private volatile boolean exitPending;
     private GuestTrap lastTrap;
@@ -37,6 +41,20 @@ public final class PpcCpu implements GuestCpu {
     public PpcCpu(PpcCpuState state, PpcCodeCache cache) {
         this.state = state;
         this.cache = cache;
+        if (Boolean.getBoolean("qemu.ppc.samplePc")) {
+            java.util.Map<Integer, Integer> hist = new java.util.concurrent.ConcurrentHashMap<>();
+            Thread t = new Thread(() -> {
+                while (true) {
+                    hist.merge(state.pc & ~0x3f, 1, Integer::sum);
+                    try { Thread.sleep(0, 200_000); } catch (InterruptedException e) { return; }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> hist.entrySet().stream()
+                    .sorted((a, b) -> b.getValue() - a.getValue()).limit(40)
+                    .forEach(e -> System.err.printf("SAMPLE %08x %d%n", e.getKey(), e.getValue()))));
+        }
     }
 
     public PpcCpuState state() {
@@ -61,8 +79,9 @@ public final class PpcCpu implements GuestCpu {
                     return CpuExit.EXIT_REQUEST;
                 }
                 long page = Integer.toUnsignedLong(pc) >>> 12;
-                PpcRegion region = regionTable[(int) page & (REGION_SLOTS - 1)];
-                if (region != null && region.page == page && region.valid) {
+                int regionSlot = (int) page & (REGION_SLOTS - 1);
+                PpcRegion region = regionTable[regionSlot];
+                if (region != null && regionTablePage[regionSlot] == page && region.valid) {
                     regionEntries++;
                     int left = region.execute(s, pc);
                     if (s.stop != PpcCpuState.Stop.NONE) {
@@ -71,6 +90,7 @@ public final class PpcCpu implements GuestCpu {
                         return CpuExit.SYSCALL;
                     }
                     if (left != pc) {
+                        noteRegionExit(region, left);
                         pc = left;
                         continue;
                     }
@@ -88,8 +108,9 @@ public final class PpcCpu implements GuestCpu {
                     b = cache.compile(b);
                     table[slot] = b;
                 }
-                if (runs == HOT_BLOCK && regionsEnabled) {
-                    regionTable[(int) page & (REGION_SLOTS - 1)] = cache.compileRegion(page);
+                if (runs % HOT_BLOCK == 0 && regionsEnabled) {
+                    // First time hot, or hot outside the page's region: (re)compile the region.
+                    install(cache.compileRegion(page));
                 }
                 blockRuns++;
                 pc = b.execute(s);
@@ -110,6 +131,27 @@ public final class PpcCpu implements GuestCpu {
         } catch (TrapException t) {
             lastTrap = t.trap();
             return CpuExit.TRAP;
+        }
+    }
+
+    /** Where the guest keeps leaving one region for another's page, the two become one region. */
+    private void noteRegionExit(PpcRegion from, int target) {
+        long page = Integer.toUnsignedLong(target) >>> 12;
+        int slot = (int) page & (REGION_SLOTS - 1);
+        PpcRegion to = regionTable[slot];
+        if (to != null && to != from && regionTablePage[slot] == page && to.valid
+                && from.noteExitTo(page) == MERGE_AFTER_EXITS) {
+            install(cache.mergeRegions(from, to));
+        }
+    }
+
+    private void install(PpcRegion region) {
+        if (region != null) {
+            for (long p : region.pages) {
+                int slot = (int) p & (REGION_SLOTS - 1);
+                regionTable[slot] = region;
+                regionTablePage[slot] = p;
+            }
         }
     }
 

@@ -165,6 +165,16 @@ public final class PpcTranslator {
         return 6 + 1 + 5 * insn.operands().length + 3 + (insn.kind() == Instruction.Kind.MAY_TRAP ? 7 : 0) + 24;
     }
 
+    /** The pcs a block-ending instruction can continue at when they are known without running it; empty if computed. */
+    static int[] staticSuccessors(Instruction insn) {
+        int[] o = insn.operands();
+        return switch (insn.method()) {
+            case "branch" -> new int[] {o[0]};
+            case "bc" -> o[2] == o[3] ? new int[] {o[2]} : new int[] {o[2], o[3]};
+            default -> new int[0];
+        };
+    }
+
     /** A branch whose static target is the block's own start: a loop the block can run without returning. */
     private static boolean branchesTo(Instruction insn, int start) {
         return switch (insn.method()) {
