@@ -33,9 +33,10 @@ public final class PpcUserMode {
             var cpu = (org.qemu.ppc.translate.PpcCpu) process.mainThread().cpu();
             var cache = cpu.cache();
             System.err.printf("qemu-ppc: %d blocks decoded, %d compiled, %d regions, %.1f ms translating;"
-                    + " main thread: %d region entries, %d blocks run outside regions%n",
+                    + " main thread: %d region entries, %d blocks run outside regions; %.2f s CPU in this thread%n",
                     cache.translatedBlocks(), cache.compiledBlocks(), cache.regionCompilations(), cache.translationNanos() / 1e6,
-                    cpu.regionEntries(), cpu.blockRuns());
+                    cpu.regionEntries(), cpu.blockRuns(),
+                    java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1e9);
         }
     }
 

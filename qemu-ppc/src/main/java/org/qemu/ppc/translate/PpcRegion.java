@@ -22,7 +22,7 @@ public abstract class PpcRegion {
         this.pages = new long[] {page};
     }
 
-    boolean covers(long p) {
+    public boolean covers(long p) {
         for (long q : pages) {
             if (q == p) {
                 return true;

@@ -131,6 +131,7 @@ final class PpcRegionCompiler {
     /** {@code loadable=false} skips the stack map frames, for a pass that only measures. */
     static Generated generate(List<PpcBlock> blocks, boolean loadable) {
         ClassWriter cw = new ClassWriter(loadable ? ClassWriter.COMPUTE_FRAMES : ClassWriter.COMPUTE_MAXS);
+        // The measuring pass only needs offsets; frames cost time there for nothing.
         cw.visit(Opcodes.V21, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, CLASS_NAME, null, REGION, null);
         MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "(J)V", null, null);
         init.visitCode();
@@ -212,6 +213,7 @@ final class PpcRegionCompiler {
         mv.visitLabel(leave);
         mv.visitVarInsn(Opcodes.ILOAD, 2);
         mv.visitInsn(Opcodes.IRETURN);
+        emitter.emitFaultHandlers();
         Label end = new Label();
         mv.visitLabel(end);
         mv.visitMaxs(0, 0);

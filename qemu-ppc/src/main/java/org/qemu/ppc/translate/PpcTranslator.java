@@ -84,9 +84,8 @@ public final class PpcTranslator {
     }
 
     static byte[] generate(List<Instruction> instructions) {
-        // Stack map frames are only needed when the block loops on itself (a backward jump).
-        boolean loops = branchesTo(instructions.getLast(), instructions.getFirst().address());
-        ClassWriter cw = new ClassWriter(loops ? ClassWriter.COMPUTE_FRAMES : ClassWriter.COMPUTE_MAXS);
+        // Stack map frames: the fault handlers and a loop back to the start are jump targets.
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES);
         cw.visit(Opcodes.V21, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, CLASS_NAME, null, BLOCK, null);
 
         MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "(II)V", null, null);
@@ -124,6 +123,7 @@ public final class PpcTranslator {
             pushInt(mv, instructions.getLast().address() + 4);
             mv.visitInsn(Opcodes.IRETURN);
         }
+        emitter.emitFaultHandlers();
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         cw.visitEnd();
