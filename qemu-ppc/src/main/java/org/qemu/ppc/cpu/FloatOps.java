@@ -183,6 +183,26 @@ public final class FloatOps {
      * has errorSign = -sign(r).
      */
     private static void complete(PpcCpuState s, int frt, double r, int errorSign, int single, int rc) {
+        double magnitude = Math.abs(r);
+        if (single == 0 && mode(s) == Fpscr.ROUND_NEAREST && magnitude >= Double.MIN_NORMAL && magnitude <= Double.MAX_VALUE) {
+            // The common case, kept small enough for HotSpot to inline: a normal double rounded to nearest.
+            int fpscr = s.fpscr & ~(Fpscr.FI | Fpscr.FR | Fpscr.FPRF);
+            if (errorSign != 0) {
+                fpscr |= Fpscr.FI;
+                if ((errorSign > 0) != (r > 0)) {
+                    fpscr |= Fpscr.FR; // rounded away from zero: the magnitude was incremented
+                }
+                fpscr = Fpscr.raise(fpscr, Fpscr.XX);
+            }
+            s.fpscr = fpscr | (r > 0 ? 0x04 : 0x08) << Fpscr.FPRF_SHIFT;
+            s.fpr[frt] = Double.doubleToRawLongBits(r);
+            recordCr1(s, rc);
+            return;
+        }
+        completeInGeneral(s, frt, r, errorSign, single, rc);
+    }
+
+    private static void completeInGeneral(PpcCpuState s, int frt, double r, int errorSign, int single, int rc) {
         int mode = mode(s);
         double rounded = roundDirected(r, errorSign, mode);
         int remaining = rounded == r ? errorSign : -errorSign;
@@ -235,7 +255,7 @@ public final class FloatOps {
     public static void fadd(PpcCpuState s, int frt, int fra, int frb, int single, int rc) {
         long ab = s.fpr[fra];
         long bb = s.fpr[frb];
-        if (propagateNaN(s, frt, single, rc, ab, bb)) {
+        if ((isNaN(ab) || isNaN(bb)) && propagateNaN(s, frt, single, rc, ab, bb)) {
             return;
         }
         addValues(s, frt, Double.longBitsToDouble(ab), Double.longBitsToDouble(bb), single, rc);
@@ -244,7 +264,7 @@ public final class FloatOps {
     public static void fsub(PpcCpuState s, int frt, int fra, int frb, int single, int rc) {
         long ab = s.fpr[fra];
         long bb = s.fpr[frb];
-        if (propagateNaN(s, frt, single, rc, ab, bb)) {
+        if ((isNaN(ab) || isNaN(bb)) && propagateNaN(s, frt, single, rc, ab, bb)) {
             return;
         }
         addValues(s, frt, Double.longBitsToDouble(ab), -Double.longBitsToDouble(bb), single, rc);
@@ -273,7 +293,7 @@ public final class FloatOps {
     public static void fmul(PpcCpuState s, int frt, int fra, int frc, int single, int rc) {
         long ab = s.fpr[fra];
         long cb = s.fpr[frc];
-        if (propagateNaN(s, frt, single, rc, ab, cb)) {
+        if ((isNaN(ab) || isNaN(cb)) && propagateNaN(s, frt, single, rc, ab, cb)) {
             return;
         }
         double a = Double.longBitsToDouble(ab);
@@ -297,7 +317,7 @@ public final class FloatOps {
     public static void fdiv(PpcCpuState s, int frt, int fra, int frb, int single, int rc) {
         long ab = s.fpr[fra];
         long bb = s.fpr[frb];
-        if (propagateNaN(s, frt, single, rc, ab, bb)) {
+        if ((isNaN(ab) || isNaN(bb)) && propagateNaN(s, frt, single, rc, ab, bb)) {
             return;
         }
         double a = Double.longBitsToDouble(ab);
@@ -339,7 +359,7 @@ public final class FloatOps {
 
     public static void fsqrt(PpcCpuState s, int frt, int frb, int single, int rc) {
         long bb = s.fpr[frb];
-        if (propagateNaN(s, frt, single, rc, bb)) {
+        if ((isNaN(bb)) && propagateNaN(s, frt, single, rc, bb)) {
             return;
         }
         double b = Double.longBitsToDouble(bb);
@@ -367,7 +387,7 @@ public final class FloatOps {
         long ab = s.fpr[fra];
         long bb = s.fpr[frb];
         long cb = s.fpr[frc];
-        if (propagateNaN(s, frt, single, rc, ab, bb, cb)) {
+        if ((isNaN(ab) || isNaN(bb) || isNaN(cb)) && propagateNaN(s, frt, single, rc, ab, bb, cb)) {
             return;
         }
         double a = Double.longBitsToDouble(ab);
@@ -461,7 +481,7 @@ public final class FloatOps {
     /** fres: the ISA allows an estimate within 1/256; we give the correctly rounded single reciprocal. */
     public static void fres(PpcCpuState s, int frt, int frb, int rc) {
         long bb = s.fpr[frb];
-        if (propagateNaN(s, frt, 1, rc, bb)) {
+        if ((isNaN(bb)) && propagateNaN(s, frt, 1, rc, bb)) {
             return;
         }
         double b = Double.longBitsToDouble(bb);
@@ -477,7 +497,7 @@ public final class FloatOps {
     /** frsqrte: an estimate of 1/sqrt(x) is allowed; we give the double result. */
     public static void frsqrte(PpcCpuState s, int frt, int frb, int rc) {
         long bb = s.fpr[frb];
-        if (propagateNaN(s, frt, 0, rc, bb)) {
+        if ((isNaN(bb)) && propagateNaN(s, frt, 0, rc, bb)) {
             return;
         }
         double b = Double.longBitsToDouble(bb);
@@ -528,7 +548,7 @@ public final class FloatOps {
     /** frsp: round to single precision in the current mode. */
     public static void frsp(PpcCpuState s, int frt, int frb, int rc) {
         long bb = s.fpr[frb];
-        if (propagateNaN(s, frt, 1, rc, bb)) {
+        if ((isNaN(bb)) && propagateNaN(s, frt, 1, rc, bb)) {
             return;
         }
         complete(s, frt, Double.longBitsToDouble(bb), 0, 1, rc);
@@ -580,7 +600,7 @@ public final class FloatOps {
     /** frin/friz/frip/frim (ISA 2.02): round to an integral value; mode 0 rounds half away from zero. */
     public static void fri(PpcCpuState s, int frt, int frb, int how, int rc) {
         long bb = s.fpr[frb];
-        if (propagateNaN(s, frt, 0, rc, bb)) {
+        if ((isNaN(bb)) && propagateNaN(s, frt, 0, rc, bb)) {
             return;
         }
         double b = Double.longBitsToDouble(bb);

@@ -28,7 +28,7 @@ public final class PpcCodeCache {
     private final boolean tiered;
 
     /** Recompiling a page's region as more of its blocks get hot stops after this many tries. */
-    static final int MAX_REGION_COMPILATIONS = 4;
+    static final int MAX_REGION_COMPILATIONS = Integer.getInteger("qemu.ppc.maxRegionCompilations", 4);
     /** A region spans at most this many pages (merging stops there). */
     static final int MAX_REGION_PAGES = 4;
 
