@@ -31,7 +31,13 @@ public final class PpcCpu implements GuestCpu {
     private final PpcRegion[] regionTable = new PpcRegion[REGION_SLOTS];
     /** The page each regionTable slot was filled for (a region may hold several pages). */
     private final long[] regionTablePage = new long[REGION_SLOTS];
-    private final boolean regionsEnabled = !Boolean.getBoolean("qemu.ppc.noRegions");
+    /**
+     * Regions are off unless asked for (-Dqemu.ppc.regions=true): measured on bench/run-ppc.sh
+     * they cost more than they save. A new region class runs in the JVM's bytecode interpreter
+     * until C1 or C2 compiles it, C1 gives up on the big ones ("out of virtual registers"), and
+     * every recompilation or merge starts over; the block path meanwhile is already compiled.
+     */
+    private boolean regionsEnabled = Boolean.getBoolean("qemu.ppc.regions");
     private volatile boolean exitPending;
     private GuestTrap lastTrap;
     /** How often the run loop entered a region and ran a block outside any region (QEMU_PPC_STATS). */
@@ -55,6 +61,11 @@ public final class PpcCpu implements GuestCpu {
                     .sorted((a, b) -> b.getValue() - a.getValue()).limit(40)
                     .forEach(e -> System.err.printf("SAMPLE %08x %d%n", e.getKey(), e.getValue()))));
         }
+    }
+
+    /** Turns the region tier on or off for this CPU (tests force it on). */
+    public void setRegionsEnabled(boolean enabled) {
+        regionsEnabled = enabled;
     }
 
     public PpcCpuState state() {

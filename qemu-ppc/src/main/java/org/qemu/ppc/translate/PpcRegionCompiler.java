@@ -174,6 +174,22 @@ final class PpcRegionCompiler {
             boolean ended = false;
             for (Instruction insn : insns) {
                 PpcTranslator.emit(mv, emitter, insn);
+                if (insn.endsBlock() && insn != insns.getLast()) {
+                    // A side exit: on to the next instruction when not taken, else to the target.
+                    Label notTaken = new Label();
+                    mv.visitVarInsn(Opcodes.ISTORE, 2);
+                    mv.visitVarInsn(Opcodes.ILOAD, 2);
+                    PpcTranslator.pushInt(mv, insn.address() + 4);
+                    mv.visitJumpInsn(Opcodes.IF_ICMPEQ, notTaken);
+                    int target = PpcTranslator.staticSuccessors(insn)[0];
+                    Label to = caseAt.get(target);
+                    if (to != null) {
+                        jumpIfPc(mv, target, to, target <= block.start, leave);
+                    }
+                    mv.visitJumpInsn(Opcodes.GOTO, leave);
+                    mv.visitLabel(notTaken);
+                    continue;
+                }
                 if (insn.endsBlock()) {
                     mv.visitVarInsn(Opcodes.ISTORE, 2);
                     if (insn.method().equals("sc")) {

@@ -52,7 +52,7 @@ public final class PpcTranslator {
             Instruction insn = PpcDecoder.decode((int) address, word);
             block.add(insn);
             address += 4;
-            if (insn.endsBlock() || address >= pageEnd || block.size() >= MAX_INSTRUCTIONS
+            if (insn.endsBlock() && !insn.continuesBlock() || address >= pageEnd || block.size() >= MAX_INSTRUCTIONS
                     || insn.method().equals("illegal") || insn.method().equals("privileged")) {
                 return block;
             }
@@ -109,6 +109,17 @@ public final class PpcTranslator {
         boolean ended = false;
         for (Instruction insn : instructions) {
             emit(mv, emitter, insn);
+            if (insn.endsBlock() && insn != instructions.getLast()) {
+                // A side exit: leave with the taken target, or go on with the next instruction.
+                Label notTaken = new Label();
+                mv.visitInsn(Opcodes.DUP);
+                pushInt(mv, insn.address() + 4);
+                mv.visitJumpInsn(Opcodes.IF_ICMPEQ, notTaken);
+                mv.visitInsn(Opcodes.IRETURN);
+                mv.visitLabel(notTaken);
+                mv.visitInsn(Opcodes.POP);
+                continue;
+            }
             if (insn.endsBlock()) {
                 if (branchesTo(insn, start)) {
                     loopBack(mv, start, top);

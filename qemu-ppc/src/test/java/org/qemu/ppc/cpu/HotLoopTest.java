@@ -16,7 +16,7 @@ class HotLoopTest {
         // odd sum = 25000^2 = 625000000, even sum = 25000*25001 = 625025000.
         String asm = "lis r4,0\n ori r4,r4,50000\n li r3,1\n li r5,0\n li r6,0\n"
                 + "1: andi. r7,r3,1\n beq 2f\n add r5,r5,r3\n b 3f\n2: add r6,r6,r3\n3: addi r3,r3,1\n cmpw r3,r4\n ble 1b\n";
-        try (SnippetRunner r = new SnippetRunner(asm)) {
+        try (SnippetRunner r = new SnippetRunner(asm).withRegions()) {
             assertThat(r.run()).isEqualTo(CpuExit.SYSCALL);
             assertThat(r.gpr(5)).isEqualTo(625_000_000);
             assertThat(r.gpr(6)).isEqualTo(625_025_000);
@@ -41,7 +41,7 @@ class HotLoopTest {
         // then the index jumps to unmapped memory.
         String asm = "lis r4,2\n li r7,0\n li r5,0\n li r6,5000\n"
                 + "1: lwzx r3,r4,r7\n b 2f\n2: addi r5,r5,1\n cmpw r5,r6\n blt 1b\n lis r7,0x4000\n b 1b\n";
-        try (SnippetRunner r = new SnippetRunner(asm)) {
+        try (SnippetRunner r = new SnippetRunner(asm).withRegions()) {
             assertThat(r.run()).isEqualTo(CpuExit.TRAP);
             assertThat(r.cpu.lastTrap().address()).isEqualTo(0x40020000L);
             assertThat(r.state.pc).isEqualTo(SnippetRunner.CODE + 16);
@@ -56,7 +56,7 @@ class HotLoopTest {
         // The loop body straddles 0x11000: its two halves live on two pages.
         String asm = "li r5,0\n li r7,0\n lis r6,1\n b 1f\n .space 4072\n"
                 + "1: addi r5,r5,1\n addi r7,r7,3\n cmpw r5,r6\n blt 1b\n";
-        try (SnippetRunner r = new SnippetRunner(asm)) {
+        try (SnippetRunner r = new SnippetRunner(asm).withRegions()) {
             assertThat(r.run()).isEqualTo(CpuExit.SYSCALL);
             assertThat(r.gpr(5)).isEqualTo(0x10000);
             assertThat(r.gpr(7)).isEqualTo(3 * 0x10000);
@@ -68,7 +68,7 @@ class HotLoopTest {
 
     @Test
     void exitRequestStopsARegionThatLoopsForever() throws Exception {
-        try (SnippetRunner r = new SnippetRunner("li r5,0\n1: addi r5,r5,1\n b 2f\n2: cmpwi r5,0\n bne 1b\n b 1b\n")) {
+        try (SnippetRunner r = new SnippetRunner("li r5,0\n1: addi r5,r5,1\n b 2f\n2: cmpwi r5,0\n bne 1b\n b 1b\n").withRegions()) {
             Thread stopper = new Thread(() -> {
                 try {
                     Thread.sleep(300);
