@@ -27,7 +27,6 @@ class PpcProgramsTest {
         "float.c, static",
         "ieee.c, static",
         "intfuzz.c, static", "intfuzz.c, static-compiled", "intfuzz.c, static-regions",
-        "float.c, static-regions",
         "jump.c, static",
         "files.c, static",
         "forkpipe.c, static",
