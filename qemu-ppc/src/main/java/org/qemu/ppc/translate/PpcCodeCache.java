@@ -23,7 +23,6 @@ public final class PpcCodeCache {
     private long translationNanos;
     private long compiled;
     private long regionsCompiled;
-    private static final boolean DEBUG = Boolean.getBoolean("qemu.ppc.debugRegions");
     /** Cold blocks run interpreted first; -Dqemu.ppc.compileAll=true compiles every block at once. */
     private final boolean tiered;
 
@@ -123,13 +122,6 @@ public final class PpcCodeCache {
         List<PpcBlock> chosen = PpcRegionCompiler.select(candidates);
         if (chosen.isEmpty()) {
             return null;
-        }
-        if (DEBUG) {
-            int hot = 0;
-            for (PpcBlock b : candidates) if (b.executions >= 1000) hot++;
-            System.err.printf("region %s: %d candidates (%d hot), chosen %d with %d insns%n",
-                    java.util.Arrays.toString(java.util.Arrays.stream(pages).map(x -> x << 12).mapToObj(Long::toHexString).toArray()),
-                    candidates.size(), hot, chosen.size(), chosen.stream().mapToInt(b -> b.instructions.size()).sum());
         }
         PpcRegion r = PpcRegionCompiler.compile(pages[0], chosen);
         r.pages = pages;

@@ -47,20 +47,6 @@ public final class PpcCpu implements GuestCpu {
     public PpcCpu(PpcCpuState state, PpcCodeCache cache) {
         this.state = state;
         this.cache = cache;
-        if (Boolean.getBoolean("qemu.ppc.samplePc")) {
-            java.util.Map<Integer, Integer> hist = new java.util.concurrent.ConcurrentHashMap<>();
-            Thread t = new Thread(() -> {
-                while (true) {
-                    hist.merge(state.pc & ~0x3f, 1, Integer::sum);
-                    try { Thread.sleep(0, 200_000); } catch (InterruptedException e) { return; }
-                }
-            });
-            t.setDaemon(true);
-            t.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> hist.entrySet().stream()
-                    .sorted((a, b) -> b.getValue() - a.getValue()).limit(40)
-                    .forEach(e -> System.err.printf("SAMPLE %08x %d%n", e.getKey(), e.getValue()))));
-        }
     }
 
     /** Turns the region tier on or off for this CPU (tests force it on). */
