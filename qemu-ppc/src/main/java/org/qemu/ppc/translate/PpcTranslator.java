@@ -170,12 +170,6 @@ public final class PpcTranslator {
         }
     }
 
-    /** Bytecode bytes one instruction costs at most (for the method size budget). */
-    static int estimatedSize(Instruction insn) {
-        // A helper call, plus what writing back and reloading registers in locals around it may cost.
-        return 6 + 1 + 5 * insn.operands().length + 3 + (insn.kind() == Instruction.Kind.MAY_TRAP ? 7 : 0) + 24;
-    }
-
     /** The pcs a block-ending instruction can continue at when they are known without running it; empty if computed. */
     static int[] staticSuccessors(Instruction insn) {
         int[] o = insn.operands();
