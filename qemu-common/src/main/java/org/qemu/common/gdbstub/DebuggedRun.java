@@ -17,7 +17,7 @@ public final class DebuggedRun {
     /** Call before creating any CPU. */
     public static void prepareTranslators() {
         System.setProperty("qemu.tcg.max-insns", "1");
-        System.setProperty("qemu.ppc.noRegions", "true");
+        System.setProperty("qemu.ppc.regions", "false");
     }
 
     /** The gate of this emulator's gdbstub (one per JVM: a user-mode process or a machine), or null. */

@@ -8,8 +8,8 @@ import java.math.BigDecimal;
  * <p>Java arithmetic rounds to nearest-even only. The other FPSCR[RN] modes come from the
  * sign of the exact rounding error, which error-free transformations give cheaply: TwoSum for
  * add/subtract, {@code fma(a, b, -p)} for multiply, the remainder {@code fma(-q, b, a)} for
- * divide and {@code fma(-q, q, a)} for square root; fused multiply-add uses BigDecimal. A
- * result one ulp off in the wrong direction is then nudged with nextUp/nextDown (near the
+ * divide and {@code fma(-q, q, a)} for square root, Boldo and Muller's ErrFma for fused
+ * multiply-add. A result one ulp off in the wrong direction is then nudged with nextUp/nextDown (near the
  * subnormal range, where residuals underflow, the error comes from BigDecimal). The same
  * error sign gives FI/XX (inexact) and FR. Single-precision instructions round the double
  * result again to single in the same mode (directed roundings compose; nearest does not lose
@@ -183,6 +183,26 @@ public final class FloatOps {
      * has errorSign = -sign(r).
      */
     private static void complete(PpcCpuState s, int frt, double r, int errorSign, int single, int rc) {
+        double magnitude = Math.abs(r);
+        if (single == 0 && mode(s) == Fpscr.ROUND_NEAREST && magnitude >= Double.MIN_NORMAL && magnitude <= Double.MAX_VALUE) {
+            // The common case, kept small enough for HotSpot to inline: a normal double rounded to nearest.
+            int fpscr = s.fpscr & ~(Fpscr.FI | Fpscr.FR | Fpscr.FPRF);
+            if (errorSign != 0) {
+                fpscr |= Fpscr.FI;
+                if ((errorSign > 0) != (r > 0)) {
+                    fpscr |= Fpscr.FR; // rounded away from zero: the magnitude was incremented
+                }
+                fpscr = Fpscr.raise(fpscr, Fpscr.XX);
+            }
+            s.fpscr = fpscr | (r > 0 ? 0x04 : 0x08) << Fpscr.FPRF_SHIFT;
+            s.fpr[frt] = Double.doubleToRawLongBits(r);
+            recordCr1(s, rc);
+            return;
+        }
+        completeInGeneral(s, frt, r, errorSign, single, rc);
+    }
+
+    private static void completeInGeneral(PpcCpuState s, int frt, double r, int errorSign, int single, int rc) {
         int mode = mode(s);
         double rounded = roundDirected(r, errorSign, mode);
         int remaining = rounded == r ? errorSign : -errorSign;
@@ -235,7 +255,7 @@ public final class FloatOps {
     public static void fadd(PpcCpuState s, int frt, int fra, int frb, int single, int rc) {
         long ab = s.fpr[fra];
         long bb = s.fpr[frb];
-        if (propagateNaN(s, frt, single, rc, ab, bb)) {
+        if ((isNaN(ab) || isNaN(bb)) && propagateNaN(s, frt, single, rc, ab, bb)) {
             return;
         }
         addValues(s, frt, Double.longBitsToDouble(ab), Double.longBitsToDouble(bb), single, rc);
@@ -244,7 +264,7 @@ public final class FloatOps {
     public static void fsub(PpcCpuState s, int frt, int fra, int frb, int single, int rc) {
         long ab = s.fpr[fra];
         long bb = s.fpr[frb];
-        if (propagateNaN(s, frt, single, rc, ab, bb)) {
+        if ((isNaN(ab) || isNaN(bb)) && propagateNaN(s, frt, single, rc, ab, bb)) {
             return;
         }
         addValues(s, frt, Double.longBitsToDouble(ab), -Double.longBitsToDouble(bb), single, rc);
@@ -273,7 +293,7 @@ public final class FloatOps {
     public static void fmul(PpcCpuState s, int frt, int fra, int frc, int single, int rc) {
         long ab = s.fpr[fra];
         long cb = s.fpr[frc];
-        if (propagateNaN(s, frt, single, rc, ab, cb)) {
+        if ((isNaN(ab) || isNaN(cb)) && propagateNaN(s, frt, single, rc, ab, cb)) {
             return;
         }
         double a = Double.longBitsToDouble(ab);
@@ -297,7 +317,7 @@ public final class FloatOps {
     public static void fdiv(PpcCpuState s, int frt, int fra, int frb, int single, int rc) {
         long ab = s.fpr[fra];
         long bb = s.fpr[frb];
-        if (propagateNaN(s, frt, single, rc, ab, bb)) {
+        if ((isNaN(ab) || isNaN(bb)) && propagateNaN(s, frt, single, rc, ab, bb)) {
             return;
         }
         double a = Double.longBitsToDouble(ab);
@@ -339,7 +359,7 @@ public final class FloatOps {
 
     public static void fsqrt(PpcCpuState s, int frt, int frb, int single, int rc) {
         long bb = s.fpr[frb];
-        if (propagateNaN(s, frt, single, rc, bb)) {
+        if ((isNaN(bb)) && propagateNaN(s, frt, single, rc, bb)) {
             return;
         }
         double b = Double.longBitsToDouble(bb);
@@ -367,7 +387,7 @@ public final class FloatOps {
         long ab = s.fpr[fra];
         long bb = s.fpr[frb];
         long cb = s.fpr[frc];
-        if (propagateNaN(s, frt, single, rc, ab, bb, cb)) {
+        if ((isNaN(ab) || isNaN(bb) || isNaN(cb)) && propagateNaN(s, frt, single, rc, ab, bb, cb)) {
             return;
         }
         double a = Double.longBitsToDouble(ab);
@@ -391,8 +411,7 @@ public final class FloatOps {
         if (Double.isInfinite(r)) {
             err = Double.isInfinite(a) || Double.isInfinite(b) || Double.isInfinite(c) ? 0 : overflowSign(r);
         } else {
-            BigDecimal exact = new BigDecimal(a).multiply(new BigDecimal(c)).add(new BigDecimal(b));
-            err = exact.compareTo(new BigDecimal(r));
+            err = fusedErrorSign(a, c, b, r);
             if (r == 0 && err == 0 && mode(s) == Fpscr.ROUND_DOWN && (a * c != 0 || b != 0)) {
                 r = -0.0;
             }
@@ -411,10 +430,58 @@ public final class FloatOps {
         complete(s, frt, r, err, single, rc);
     }
 
+    /** Magnitudes between which the error-free transformations of {@link #fusedErrorSign} cannot underflow or overflow. */
+    private static final double FUSED_FAST_LOW = 0x1p-900;
+    private static final double FUSED_FAST_HIGH = 0x1p1000;
+
+    /**
+     * The sign of (a*c + b - r) where r = fma(a, c, b). In the normal range this is the fma
+     * error computed exactly as the sum r2 + r3 of two doubles (Boldo and Muller's ErrFma: a
+     * TwoProduct, two TwoSums and a Fast2Sum, with |r3| at most half an ulp of r2), so its sign
+     * is r2's, or r3's when r2 is zero; elsewhere (tiny or huge magnitudes) BigDecimal decides.
+     */
+    static int fusedErrorSign(double a, double c, double b, double r) {
+        double product = a * c;
+        if (product == 0) {
+            // A zero product is exact, so the sum b + 0 is too.
+            if (a == 0 || c == 0) {
+                return 0;
+            }
+        } else {
+            double absProduct = Math.abs(product);
+            double absR = Math.abs(r);
+            double absB = Math.abs(b);
+            if (absProduct >= FUSED_FAST_LOW && absProduct <= FUSED_FAST_HIGH && absR >= FUSED_FAST_LOW
+                    && absR <= FUSED_FAST_HIGH && absB <= FUSED_FAST_HIGH) {
+                double productError = Math.fma(a, c, -product);
+                double alpha = b + productError;
+                double z = twoSumError(b, productError, alpha);
+                double beta1 = product + alpha;
+                double beta2 = twoSumError(product, alpha, beta1);
+                double gamma = (beta1 - r) + beta2;
+                double r2 = gamma + z;
+                if (r2 != 0) {
+                    return r2 > 0 ? 1 : -1;
+                }
+                double r3 = z - (r2 - gamma);
+                return r3 > 0 ? 1 : r3 < 0 ? -1 : 0;
+            }
+        }
+        BigDecimal exact = new BigDecimal(a).multiply(new BigDecimal(c)).add(new BigDecimal(b));
+        return exact.compareTo(new BigDecimal(r));
+    }
+
+    /** TwoSum: the rounding error of x + y = sum, exactly (Knuth). */
+    private static double twoSumError(double x, double y, double sum) {
+        double yVirtual = sum - x;
+        double xVirtual = sum - yVirtual;
+        return (x - xVirtual) + (y - yVirtual);
+    }
+
     /** fres: the ISA allows an estimate within 1/256; we give the correctly rounded single reciprocal. */
     public static void fres(PpcCpuState s, int frt, int frb, int rc) {
         long bb = s.fpr[frb];
-        if (propagateNaN(s, frt, 1, rc, bb)) {
+        if ((isNaN(bb)) && propagateNaN(s, frt, 1, rc, bb)) {
             return;
         }
         double b = Double.longBitsToDouble(bb);
@@ -430,7 +497,7 @@ public final class FloatOps {
     /** frsqrte: an estimate of 1/sqrt(x) is allowed; we give the double result. */
     public static void frsqrte(PpcCpuState s, int frt, int frb, int rc) {
         long bb = s.fpr[frb];
-        if (propagateNaN(s, frt, 0, rc, bb)) {
+        if ((isNaN(bb)) && propagateNaN(s, frt, 0, rc, bb)) {
             return;
         }
         double b = Double.longBitsToDouble(bb);
@@ -481,7 +548,7 @@ public final class FloatOps {
     /** frsp: round to single precision in the current mode. */
     public static void frsp(PpcCpuState s, int frt, int frb, int rc) {
         long bb = s.fpr[frb];
-        if (propagateNaN(s, frt, 1, rc, bb)) {
+        if ((isNaN(bb)) && propagateNaN(s, frt, 1, rc, bb)) {
             return;
         }
         complete(s, frt, Double.longBitsToDouble(bb), 0, 1, rc);
@@ -533,7 +600,7 @@ public final class FloatOps {
     /** frin/friz/frip/frim (ISA 2.02): round to an integral value; mode 0 rounds half away from zero. */
     public static void fri(PpcCpuState s, int frt, int frb, int how, int rc) {
         long bb = s.fpr[frb];
-        if (propagateNaN(s, frt, 0, rc, bb)) {
+        if ((isNaN(bb)) && propagateNaN(s, frt, 0, rc, bb)) {
             return;
         }
         double b = Double.longBitsToDouble(bb);

@@ -31,9 +31,13 @@ public final class PpcUserMode {
 
     private static void printStatistics(LinuxProcess process) {
         if (System.getenv("QEMU_PPC_STATS") != null) {
-            var cache = ((org.qemu.ppc.translate.PpcCpu) process.mainThread().cpu()).cache();
-            System.err.printf("qemu-ppc: %d blocks decoded, %d compiled, %.1f ms translating%n",
-                    cache.translatedBlocks(), cache.compiledBlocks(), cache.translationNanos() / 1e6);
+            var cpu = (org.qemu.ppc.translate.PpcCpu) process.mainThread().cpu();
+            var cache = cpu.cache();
+            System.err.printf("qemu-ppc: %d blocks decoded, %d compiled, %d regions, %.1f ms translating;"
+                    + " main thread: %d region entries, %d blocks run outside regions; %.2f s CPU in this thread%n",
+                    cache.translatedBlocks(), cache.compiledBlocks(), cache.regionCompilations(), cache.translationNanos() / 1e6,
+                    cpu.regionEntries(), cpu.blockRuns(),
+                    java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1e9);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.qemu.ppc.translate;
 
+import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
@@ -97,6 +98,16 @@ final class BlockEmitter {
             forget();
         }
     }
+
+    /** Instructions {@link #emit} writes as bytecode of their own rather than a helper call. */
+    static boolean isInline(Instruction insn) {
+        return INLINE.contains(insn.owner().getSimpleName() + "." + insn.method());
+    }
+
+    private static final java.util.Set<String> INLINE = java.util.Set.of("IntegerOps.addi", "IntegerOps.addis",
+            "IntegerOps.add", "IntegerOps.subf", "IntegerOps.mullw", "IntegerOps.and", "IntegerOps.or", "IntegerOps.xor",
+            "IntegerOps.ori", "IntegerOps.oris", "IntegerOps.xori", "IntegerOps.xoris", "IntegerOps.rlwinm",
+            "FlowOps.mflr", "FlowOps.mfctr", "FlowOps.mtlr", "FlowOps.mtctr", "FlowOps.noOperation");
 
     private boolean emitInline(Instruction insn) {
         int[] o = insn.operands();
@@ -240,16 +251,55 @@ final class BlockEmitter {
         mv.visitInsn(Opcodes.LAND);
     }
 
-    /** A load may fault: registers are written back and pc set first, so the fault is precise. */
-    private void beforeAccess(Instruction insn, int ra) {
+    /**
+     * Before a guest memory access: the memory object on the stack. Registers stay in locals
+     * and pc is not stored: if the access faults, its own exception handler (see
+     * {@link #guarded}) writes back what is dirty at that point and sets pc, so the fault is
+     * still precise while the common path pays nothing for it.
+     */
+    private void beforeAccess(int ra) {
         loadOrZero(ra);
         mv.visitInsn(Opcodes.POP);
-        flush();
-        mv.visitVarInsn(Opcodes.ALOAD, 1);
-        PpcTranslator.pushInt(mv, insn.address());
-        mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "pc", "I");
         mv.visitVarInsn(Opcodes.ALOAD, 1);
         mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "memory", "L" + MEMORY + ";");
+    }
+
+    /** One faulting site: the range of the access and what its handler must write back. */
+    private record FaultSite(Label start, Label end, Label handler, int pc, boolean[] dirty) {
+    }
+
+    private final java.util.List<FaultSite> faultSites = new java.util.ArrayList<>();
+
+    /** Emits a GuestMemory call covered by a handler that makes the state exact before the fault propagates. */
+    private void guarded(int pc, String accessor, String descriptor) {
+        Label start = new Label();
+        Label end = new Label();
+        Label handler = new Label();
+        mv.visitTryCatchBlock(start, end, handler, null);
+        mv.visitLabel(start);
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, accessor, descriptor, false);
+        mv.visitLabel(end);
+        faultSites.add(new FaultSite(start, end, handler, pc, dirty.clone()));
+    }
+
+    /** The handlers of the method's faulting sites, out of line at its end: write back, set pc, rethrow. */
+    void emitFaultHandlers() {
+        for (FaultSite site : faultSites) {
+            mv.visitLabel(site.handler());
+            for (int r = 0; r < 32; r++) {
+                if (site.dirty()[r]) {
+                    mv.visitVarInsn(Opcodes.ALOAD, GPR_ARRAY);
+                    PpcTranslator.pushInt(mv, r);
+                    mv.visitVarInsn(Opcodes.ILOAD, FIRST_GPR + r);
+                    mv.visitInsn(Opcodes.IASTORE);
+                }
+            }
+            mv.visitVarInsn(Opcodes.ALOAD, 1);
+            PpcTranslator.pushInt(mv, site.pc());
+            mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "pc", "I");
+            mv.visitInsn(Opcodes.ATHROW);
+        }
+        faultSites.clear();
     }
 
     private boolean loadMemory(Instruction insn, String accessor, int signExtendFrom16) {
@@ -258,9 +308,9 @@ final class BlockEmitter {
         if (update && (o[1] == 0 || o[1] == o[0])) {
             return false; // invalid forms: leave them to the helper
         }
-        beforeAccess(insn, o[1]);
+        beforeAccess(o[1]);
         effectiveAddress(insn, update);
-        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, accessor, "(J)I", false);
+        guarded(insn.address(), accessor, "(J)I");
         if (signExtendFrom16 != 0) {
             mv.visitInsn(Opcodes.I2S);
         }
@@ -280,10 +330,10 @@ final class BlockEmitter {
         }
         load(o[0]);
         mv.visitInsn(Opcodes.POP);
-        beforeAccess(insn, o[1]);
+        beforeAccess(o[1]);
         effectiveAddress(insn, update);
         load(o[0]);
-        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, accessor, "(JI)V", false);
+        guarded(insn.address(), accessor, "(JI)V");
         if (update) {
             mv.visitVarInsn(Opcodes.ILOAD, EA);
             store(o[1]);

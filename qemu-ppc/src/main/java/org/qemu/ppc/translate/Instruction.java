@@ -17,6 +17,15 @@ public record Instruction(int address, int word, Kind kind, Class<?> owner, Stri
         END_OF_BLOCK
     }
 
+    /**
+     * A conditional branch: a block goes on past it (the not-taken path stays in the block and
+     * the taken one is a side exit), so a loop test in the middle of straight code does not cost
+     * a trip through the dispatcher. Branches whose BO says "always" end the block.
+     */
+    public boolean continuesBlock() {
+        return kind == Kind.END_OF_BLOCK && method.equals("bc") && (operands[0] & 0x14) != 0x14;
+    }
+
     public boolean endsBlock() {
         return kind == Kind.END_OF_BLOCK;
     }

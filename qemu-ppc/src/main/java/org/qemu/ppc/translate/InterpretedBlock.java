@@ -13,6 +13,8 @@ final class InterpretedBlock extends PpcBlock {
     private final int[] ids;
     private final int[][] operands;
     private final boolean[] mayTrap;
+    /** Conditional branches inside the block: a taken one leaves it. */
+    private final boolean[] sideExit;
     private final int[] addresses;
     private final boolean endsWithBranch;
     private final int fallThrough;
@@ -23,12 +25,14 @@ final class InterpretedBlock extends PpcBlock {
         ids = new int[n];
         operands = new int[n][];
         mayTrap = new boolean[n];
+        sideExit = new boolean[n];
         addresses = new int[n];
         for (int i = 0; i < n; i++) {
             Instruction insn = insns.get(i);
             ids[i] = HelperDispatcher.idOf(insn);
             operands[i] = insn.operands();
             mayTrap[i] = insn.kind() == Instruction.Kind.MAY_TRAP;
+            sideExit[i] = insn.endsBlock() && i < n - 1;
             addresses[i] = insn.address();
         }
         endsWithBranch = insns.getLast().endsBlock();
@@ -44,7 +48,10 @@ final class InterpretedBlock extends PpcBlock {
             if (mayTrap[i]) {
                 s.pc = addresses[i];
             }
-            d.call(ids[i], s, operands[i]);
+            int next = d.call(ids[i], s, operands[i]);
+            if (sideExit[i] && next != addresses[i] + 4) {
+                return next;
+            }
         }
         if (mayTrap[last]) {
             s.pc = addresses[last];

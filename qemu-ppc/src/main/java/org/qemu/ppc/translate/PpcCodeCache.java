@@ -22,11 +22,14 @@ public final class PpcCodeCache {
     private long translated;
     private long translationNanos;
     private long compiled;
+    private long regionsCompiled;
     /** Cold blocks run interpreted first; -Dqemu.ppc.compileAll=true compiles every block at once. */
     private final boolean tiered;
 
     /** Recompiling a page's region as more of its blocks get hot stops after this many tries. */
-    static final int MAX_REGION_COMPILATIONS = 4;
+    static final int MAX_REGION_COMPILATIONS = Integer.getInteger("qemu.ppc.maxRegionCompilations", 4);
+    /** A region spans at most this many pages (merging stops there). */
+    static final int MAX_REGION_PAGES = 4;
 
     public PpcCodeCache(GuestMemory memory) {
         this(memory, !Boolean.getBoolean("qemu.ppc.compileAll"));
@@ -75,25 +78,68 @@ public final class PpcCodeCache {
         return r != null && r.valid ? r : null;
     }
 
-    /** (Re)compiles the hot blocks of a page into a region; null when the page has had its share. */
+    /**
+     * (Re)compiles the hot blocks of a page into a region, together with the other pages of the
+     * region it belongs to now; null when the page has had its share of recompilations.
+     */
     public synchronized PpcRegion compileRegion(long page) {
         int done = regionCompilations.getOrDefault(page, 0);
-        List<PpcBlock> onPage = blocksByPage.get(page);
-        if (done >= MAX_REGION_COMPILATIONS || onPage == null) {
-            return region(page);
-        }
-        List<PpcBlock> chosen = PpcRegionCompiler.select(onPage);
-        if (chosen.isEmpty()) {
+        if (done >= MAX_REGION_COMPILATIONS || !blocksByPage.containsKey(page)) {
             return region(page);
         }
         regionCompilations.put(page, done + 1);
-        PpcRegion old = regions.get(page);
-        PpcRegion r = PpcRegionCompiler.compile(page, chosen);
-        regions.put(page, r);
-        if (old != null) {
-            old.valid = false;
+        PpcRegion current = region(page);
+        long[] pages = current != null ? current.pages : new long[] {page};
+        PpcRegion r = compileRegion(pages);
+        return r != null ? r : current;
+    }
+
+    /**
+     * One region over the pages of two regions the guest keeps crossing between; null (and the
+     * two stay as they are) when there would be too many pages or the hot code would not fit.
+     */
+    public synchronized PpcRegion mergeRegions(PpcRegion from, PpcRegion to) {
+        int done = regionCompilations.getOrDefault(from.pages[0], 0);
+        if (!from.valid || !to.valid || from.pages.length + to.pages.length > MAX_REGION_PAGES
+                || done >= MAX_REGION_COMPILATIONS) {
+            return null;
+        }
+        regionCompilations.put(from.pages[0], done + 1);
+        long[] pages = java.util.stream.LongStream.concat(java.util.Arrays.stream(from.pages), java.util.Arrays.stream(to.pages))
+                .distinct().toArray();
+        return compileRegion(pages);
+    }
+
+    private PpcRegion compileRegion(long[] pages) {
+        List<PpcBlock> candidates = new ArrayList<>();
+        for (long p : pages) {
+            List<PpcBlock> onPage = blocksByPage.get(p);
+            if (onPage == null) {
+                return null; // the page was written meanwhile: leave it to be retranslated
+            }
+            candidates.addAll(onPage);
+        }
+        List<PpcBlock> chosen = PpcRegionCompiler.select(candidates);
+        if (chosen.isEmpty()) {
+            return null;
+        }
+        PpcRegion r = PpcRegionCompiler.compile(pages[0], chosen);
+        r.pages = pages;
+        regionsCompiled++;
+        for (long p : pages) {
+            PpcRegion old = regions.put(p, r);
+            if (old != null) {
+                retire(old);
+            }
         }
         return r;
+    }
+
+    private void retire(PpcRegion region) {
+        region.valid = false;
+        for (long p : region.pages) {
+            regions.remove(p, region);
+        }
     }
 
     /** Replaces a block that got warm with its compiled form (same start, same page). */
@@ -120,14 +166,18 @@ public final class PpcCodeCache {
         return hot;
     }
 
+    public synchronized long regionCompilations() {
+        return regionsCompiled;
+    }
+
     public synchronized long compiledBlocks() {
         return compiled;
     }
 
     private synchronized void invalidatePage(long page) {
-        PpcRegion region = regions.remove(page);
+        PpcRegion region = regions.get(page);
         if (region != null) {
-            region.valid = false;
+            retire(region);
         }
         regionCompilations.remove(page);
         List<PpcBlock> dead = blocksByPage.remove(page);

@@ -19,23 +19,41 @@ public final class PpcCpu implements GuestCpu {
     private static final int FAST_SLOTS = 1 << 12;
     private static final int REGION_SLOTS = 1 << 10;
     /** Entries after which an interpreted block is compiled to bytecode. */
-    static final int COMPILE_THRESHOLD = 40;
+    static final int COMPILE_THRESHOLD = Integer.getInteger("qemu.ppc.compileThreshold", 40);
     /** Block entries after which a block's page is compiled into a region. */
-    static final int HOT_BLOCK = 2000;
+    static final int HOT_BLOCK = Integer.getInteger("qemu.ppc.hotBlock", 2000);
+    /** Exits in a row from one region to another's page after which the two are compiled as one. */
+    static final int MERGE_AFTER_EXITS = Integer.getInteger("qemu.ppc.mergeAfterExits", 5000);
 
     private final PpcCpuState state;
     private final PpcCodeCache cache;
     private final PpcBlock[] fast = new PpcBlock[FAST_SLOTS];
     private final PpcRegion[] regionTable = new PpcRegion[REGION_SLOTS];
-    private final boolean regionsEnabled = !Boolean.getBoolean("qemu.ppc.noRegions");
+    /** The page each regionTable slot was filled for (a region may hold several pages). */
+    private final long[] regionTablePage = new long[REGION_SLOTS];
+    /**
+     * Regions are off unless asked for (-Dqemu.ppc.regions=true): measured on bench/run-ppc.sh
+     * they cost more than they save. A new region class runs in the JVM's bytecode interpreter
+     * until C1 or C2 compiles it, C1 gives up on the big ones ("out of virtual registers"), and
+     * every recompilation or merge starts over; the block path meanwhile is already compiled.
+     */
+    private boolean regionsEnabled = Boolean.getBoolean("qemu.ppc.regions");
     private volatile boolean exitPending;
     private GuestTrap lastTrap;
     /** Set while a debugger may be attached (gdbstub); null costs the run loop one check per block. */
     private org.qemu.common.gdbstub.InstructionHook instructionHook;
+    /** How often the run loop entered a region and ran a block outside any region (QEMU_PPC_STATS). */
+    private long regionEntries;
+    private long blockRuns;
 
     public PpcCpu(PpcCpuState state, PpcCodeCache cache) {
         this.state = state;
         this.cache = cache;
+    }
+
+    /** Turns the region tier on or off for this CPU (tests force it on). */
+    public void setRegionsEnabled(boolean enabled) {
+        regionsEnabled = enabled;
     }
 
     public PpcCpuState state() {
@@ -65,8 +83,10 @@ public final class PpcCpu implements GuestCpu {
                     pc = s.pc;
                 }
                 long page = Integer.toUnsignedLong(pc) >>> 12;
-                PpcRegion region = regionTable[(int) page & (REGION_SLOTS - 1)];
-                if (region != null && region.page == page && region.valid) {
+                int regionSlot = (int) page & (REGION_SLOTS - 1);
+                PpcRegion region = regionTable[regionSlot];
+                if (region != null && regionTablePage[regionSlot] == page && region.valid) {
+                    regionEntries++;
                     int left = region.execute(s, pc);
                     if (s.stop != PpcCpuState.Stop.NONE) {
                         s.pc = left;
@@ -74,6 +94,7 @@ public final class PpcCpu implements GuestCpu {
                         return CpuExit.SYSCALL;
                     }
                     if (left != pc) {
+                        noteRegionExit(region, left);
                         pc = left;
                         continue;
                     }
@@ -91,9 +112,11 @@ public final class PpcCpu implements GuestCpu {
                     b = cache.compile(b);
                     table[slot] = b;
                 }
-                if (runs == HOT_BLOCK && regionsEnabled) {
-                    regionTable[(int) page & (REGION_SLOTS - 1)] = cache.compileRegion(page);
+                if (runs % HOT_BLOCK == 0 && regionsEnabled) {
+                    // First time hot, or hot outside the page's region: (re)compile the region.
+                    install(cache.compileRegion(page));
                 }
+                blockRuns++;
                 pc = b.execute(s);
                 if (s.stop != PpcCpuState.Stop.NONE) {
                     s.pc = pc;
@@ -117,7 +140,7 @@ public final class PpcCpu implements GuestCpu {
 
     /**
      * Calls {@code hook} before each block (the gdbstub; with {@code qemu.tcg.max-insns=1} and
-     * {@code qemu.ppc.noRegions=true} set before the CPU exists, before each instruction).
+     * {@code qemu.ppc.regions=false} set before the CPU exists, before each instruction).
      */
     public void setInstructionHook(org.qemu.common.gdbstub.InstructionHook hook) {
         this.instructionHook = hook;
@@ -125,6 +148,35 @@ public final class PpcCpu implements GuestCpu {
 
     public org.qemu.common.gdbstub.InstructionHook instructionHook() {
         return instructionHook;
+    }
+
+    /** Where the guest keeps leaving one region for another's page, the two become one region. */
+    private void noteRegionExit(PpcRegion from, int target) {
+        long page = Integer.toUnsignedLong(target) >>> 12;
+        int slot = (int) page & (REGION_SLOTS - 1);
+        PpcRegion to = regionTable[slot];
+        if (to != null && to != from && regionTablePage[slot] == page && to.valid
+                && from.noteExitTo(page) == MERGE_AFTER_EXITS) {
+            install(cache.mergeRegions(from, to));
+        }
+    }
+
+    private void install(PpcRegion region) {
+        if (region != null) {
+            for (long p : region.pages) {
+                int slot = (int) p & (REGION_SLOTS - 1);
+                regionTable[slot] = region;
+                regionTablePage[slot] = p;
+            }
+        }
+    }
+
+    public long regionEntries() {
+        return regionEntries;
+    }
+
+    public long blockRuns() {
+        return blockRuns;
     }
 
     @Override

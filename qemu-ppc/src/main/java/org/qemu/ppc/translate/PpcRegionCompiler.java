@@ -19,8 +19,24 @@ import org.qemu.ppc.cpu.PpcCpuState;
  * method nears HotSpot's 8,000-byte limit for JIT compilation.
  */
 final class PpcRegionCompiler {
-    /** Stay well below HugeMethodLimit (8,000 bytes): bigger methods are never compiled. */
-    static final int BYTECODE_BUDGET = 7000;
+    /** HotSpot's HugeMethodLimit: a method with more bytecode than this is never JIT-compiled. */
+    static final int HUGE_METHOD_LIMIT = 8000;
+    /**
+     * What a region may use of C2's DesiredMethodLimit (8,000 bytecodes for a method and all it
+     * inlines, counting even force-inlined JDK code): beyond it nothing more is inlined, and every
+     * guest memory access and helper becomes a real call. So a region is sized by its own
+     * bytecode plus an estimate of what its helpers and memory accesses inline.
+     */
+    static final int INLINING_BUDGET = Integer.getInteger("qemu.ppc.inliningBudget", 7000);
+    /** Instructions measured at most per compilation (keeps the measuring pass far below the 64 KiB method limit). */
+    static final int MEASURED_INSTRUCTIONS = 1500;
+
+    /**
+     * Blocks that ran fewer times than this outside any region stay out: start-up code of the
+     * page would only make the method bigger and slower to JIT-compile. A block that gets hot
+     * later runs outside the region, counts up, and joins when the region is recompiled.
+     */
+    static final int WARM_BLOCK = Integer.getInteger("qemu.ppc.warmBlock", 100);
 
     private static final String STATE = Type.getInternalName(PpcCpuState.class);
     private static final String REGION = Type.getInternalName(PpcRegion.class);
@@ -30,41 +46,92 @@ final class PpcRegionCompiler {
     private PpcRegionCompiler() {
     }
 
-    /** The blocks that fit the budget, hottest first; empty if none is worth it. */
+    /**
+     * The blocks that fit the budget, hottest first; empty if none. Each block's bytecode size
+     * is measured by compiling the candidates once (a few microseconds per block), so the
+     * region fills the budget instead of trusting an estimate.
+     */
     static List<PpcBlock> select(List<PpcBlock> pageBlocks) {
-        List<PpcBlock> sorted = new ArrayList<>(pageBlocks);
+        List<PpcBlock> sorted = new ArrayList<>();
+        for (PpcBlock b : pageBlocks) {
+            if (b.valid && !b.instructions.isEmpty() && b.executions >= WARM_BLOCK) {
+                sorted.add(b);
+            }
+        }
         sorted.sort(Comparator.comparingInt((PpcBlock b) -> b.executions).reversed());
+        int instructions = 0;
+        int measured = 0;
+        while (measured < sorted.size() && instructions + sorted.get(measured).instructions.size() <= MEASURED_INSTRUCTIONS) {
+            instructions += sorted.get(measured++).instructions.size();
+        }
+        List<PpcBlock> candidates = sorted.subList(0, measured);
+        int[] sizes = generate(candidates, false).caseSizes();
         List<PpcBlock> chosen = new ArrayList<>();
-        int size = 64;
-        for (PpcBlock b : sorted) {
-            if (!b.valid || b.instructions.isEmpty()) {
-                continue;
+        int size = 0;
+        for (int i = 0; i < candidates.size(); i++) {
+            int cost = sizes[i] + 8; // its code plus its lookupswitch entry
+            for (Instruction insn : candidates.get(i).instructions) {
+                cost += inlinedSize(insn);
             }
-            int cost = 32;
-            for (Instruction insn : b.instructions) {
-                cost += PpcTranslator.estimatedSize(insn);
+            if (size + cost <= INLINING_BUDGET) {
+                size += cost;
+                chosen.add(candidates.get(i));
             }
-            if (size + cost > BYTECODE_BUDGET) {
-                continue;
-            }
-            size += cost;
-            chosen.add(b);
         }
         return chosen;
     }
 
+    /** Roughly the bytecode HotSpot inlines for one instruction: a guest memory access through GuestMemory and MemorySegment is the big one. */
+    static int inlinedSize(Instruction insn) {
+        return switch (insn.owner().getSimpleName()) {
+            case "LoadStoreOps" -> 220;
+            case "FloatOps" -> 250;
+            case "FlowOps" -> 40;
+            default -> BlockEmitter.isInline(insn) ? 0 : 40;
+        };
+    }
+
     static PpcRegion compile(long page, List<PpcBlock> blocks) {
-        byte[] bytes = generate(blocks);
+        List<PpcBlock> chosen = new ArrayList<>(blocks);
+        Generated code = generate(chosen, true);
+        while (code.size() > HUGE_METHOD_LIMIT && chosen.size() > 1) {
+            chosen.removeLast(); // the coldest (select orders hottest first)
+            code = generate(chosen, true);
+        }
         try {
-            Class<?> c = LOOKUP.defineHiddenClass(bytes, false, MethodHandles.Lookup.ClassOption.NESTMATE).lookupClass();
+            Class<?> c = LOOKUP.defineHiddenClass(code.bytes(), false, MethodHandles.Lookup.ClassOption.NESTMATE).lookupClass();
             return (PpcRegion) c.getDeclaredConstructor(long.class).newInstance(page);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot define region for page 0x" + Long.toHexString(page), e);
         }
     }
 
-    static byte[] generate(List<PpcBlock> blocks) {
-        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES);
+    /**
+     * Goes straight to a block of the region when the pc (local 2) is {@code target}; a jump
+     * backwards first checks whether another thread asked this CPU to stop, so every loop polls.
+     */
+    private static void jumpIfPc(MethodVisitor mv, int target, Label to, boolean backwards, Label leave) {
+        Label other = new Label();
+        mv.visitVarInsn(Opcodes.ILOAD, 2);
+        PpcTranslator.pushInt(mv, target);
+        mv.visitJumpInsn(Opcodes.IF_ICMPNE, other);
+        if (backwards) {
+            mv.visitVarInsn(Opcodes.ALOAD, 1);
+            mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "interruptRequested", "Z");
+            mv.visitJumpInsn(Opcodes.IFNE, leave);
+        }
+        mv.visitJumpInsn(Opcodes.GOTO, to);
+        mv.visitLabel(other);
+    }
+
+    /** A region class, its execute method's bytecode size and each block's share of it (in the order given). */
+    record Generated(byte[] bytes, int size, int[] caseSizes) {
+    }
+
+    /** {@code loadable=false} skips the stack map frames, for a pass that only measures. */
+    static Generated generate(List<PpcBlock> blocks, boolean loadable) {
+        ClassWriter cw = new ClassWriter(loadable ? ClassWriter.COMPUTE_FRAMES : ClassWriter.COMPUTE_MAXS);
+        // The measuring pass only needs offsets; frames cost time there for nothing.
         cw.visit(Opcodes.V21, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, CLASS_NAME, null, REGION, null);
         MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "(J)V", null, null);
         init.visitCode();
@@ -83,6 +150,7 @@ final class PpcRegionCompiler {
         Label next = new Label();
         List<PpcBlock> sorted = new ArrayList<>(blocks);
         sorted.sort(Comparator.comparingInt(b -> b.start));
+        Label[] caseEnds = new Label[sorted.size()];
         int[] keys = new int[sorted.size()];
         Label[] cases = new Label[sorted.size()];
         for (int i = 0; i < keys.length; i++) {
@@ -94,19 +162,49 @@ final class PpcRegionCompiler {
         mv.visitLabel(dispatch);
         mv.visitVarInsn(Opcodes.ILOAD, 2);
         mv.visitLookupSwitchInsn(leave, keys, cases);
+        java.util.Map<Integer, Label> caseAt = new java.util.HashMap<>();
+        for (int i = 0; i < keys.length; i++) {
+            caseAt.put(keys[i], cases[i]);
+        }
         for (int i = 0; i < keys.length; i++) {
             mv.visitLabel(cases[i]);
             emitter.forget();
-            List<Instruction> insns = sorted.get(i).instructions;
+            PpcBlock block = sorted.get(i);
+            List<Instruction> insns = block.instructions;
             boolean ended = false;
             for (Instruction insn : insns) {
                 PpcTranslator.emit(mv, emitter, insn);
+                if (insn.endsBlock() && insn != insns.getLast()) {
+                    // A side exit: on to the next instruction when not taken, else to the target.
+                    Label notTaken = new Label();
+                    mv.visitVarInsn(Opcodes.ISTORE, 2);
+                    mv.visitVarInsn(Opcodes.ILOAD, 2);
+                    PpcTranslator.pushInt(mv, insn.address() + 4);
+                    mv.visitJumpInsn(Opcodes.IF_ICMPEQ, notTaken);
+                    int target = PpcTranslator.staticSuccessors(insn)[0];
+                    Label to = caseAt.get(target);
+                    if (to != null) {
+                        jumpIfPc(mv, target, to, target <= block.start, leave);
+                    }
+                    mv.visitJumpInsn(Opcodes.GOTO, leave);
+                    mv.visitLabel(notTaken);
+                    continue;
+                }
                 if (insn.endsBlock()) {
                     mv.visitVarInsn(Opcodes.ISTORE, 2);
                     if (insn.method().equals("sc")) {
                         mv.visitJumpInsn(Opcodes.GOTO, leave); // the runner serves the system call
                     } else {
-                        mv.visitJumpInsn(Opcodes.GOTO, next);
+                        int[] targets = PpcTranslator.staticSuccessors(insn);
+                        boolean allKnown = targets.length > 0;
+                        for (int target : targets) {
+                            Label to = caseAt.get(target);
+                            if (to != null) {
+                                jumpIfPc(mv, target, to, target <= block.start, leave);
+                            }
+                        }
+                        // A static successor outside the region leaves at once; a computed one goes through the switch.
+                        mv.visitJumpInsn(Opcodes.GOTO, allKnown ? leave : next);
                     }
                     ended = true;
                     break;
@@ -114,10 +212,14 @@ final class PpcRegionCompiler {
             }
             if (!ended) {
                 emitter.flush();
-                PpcTranslator.pushInt(mv, insns.getLast().address() + 4);
+                int fallThrough = insns.getLast().address() + 4;
+                PpcTranslator.pushInt(mv, fallThrough);
                 mv.visitVarInsn(Opcodes.ISTORE, 2);
-                mv.visitJumpInsn(Opcodes.GOTO, next);
+                Label to = caseAt.get(fallThrough);
+                mv.visitJumpInsn(Opcodes.GOTO, to != null ? to : leave);
             }
+            caseEnds[i] = new Label();
+            mv.visitLabel(caseEnds[i]);
         }
         // Between blocks: stop if another thread wants this CPU, else dispatch on the new pc.
         mv.visitLabel(next);
@@ -127,9 +229,17 @@ final class PpcRegionCompiler {
         mv.visitLabel(leave);
         mv.visitVarInsn(Opcodes.ILOAD, 2);
         mv.visitInsn(Opcodes.IRETURN);
+        emitter.emitFaultHandlers();
+        Label end = new Label();
+        mv.visitLabel(end);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         cw.visitEnd();
-        return cw.toByteArray();
+        byte[] bytes = cw.toByteArray();
+        int[] caseSizes = new int[blocks.size()];
+        for (int i = 0; i < sorted.size(); i++) {
+            caseSizes[blocks.indexOf(sorted.get(i))] = caseEnds[i].getOffset() - cases[i].getOffset();
+        }
+        return new Generated(bytes, end.getOffset(), caseSizes);
     }
 }

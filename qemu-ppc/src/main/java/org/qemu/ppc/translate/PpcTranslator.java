@@ -55,7 +55,7 @@ public final class PpcTranslator {
             Instruction insn = PpcDecoder.decode((int) address, word);
             block.add(insn);
             address += 4;
-            if (insn.endsBlock() || address >= pageEnd || block.size() >= maxInstructions
+            if (insn.endsBlock() && !insn.continuesBlock() || address >= pageEnd || block.size() >= maxInstructions
                     || insn.method().equals("illegal") || insn.method().equals("privileged")) {
                 return block;
             }
@@ -87,9 +87,8 @@ public final class PpcTranslator {
     }
 
     static byte[] generate(List<Instruction> instructions) {
-        // Stack map frames are only needed when the block loops on itself (a backward jump).
-        boolean loops = branchesTo(instructions.getLast(), instructions.getFirst().address());
-        ClassWriter cw = new ClassWriter(loops ? ClassWriter.COMPUTE_FRAMES : ClassWriter.COMPUTE_MAXS);
+        // Stack map frames: the fault handlers and a loop back to the start are jump targets.
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES);
         cw.visit(Opcodes.V21, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, CLASS_NAME, null, BLOCK, null);
 
         MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "(II)V", null, null);
@@ -113,6 +112,17 @@ public final class PpcTranslator {
         boolean ended = false;
         for (Instruction insn : instructions) {
             emit(mv, emitter, insn);
+            if (insn.endsBlock() && insn != instructions.getLast()) {
+                // A side exit: leave with the taken target, or go on with the next instruction.
+                Label notTaken = new Label();
+                mv.visitInsn(Opcodes.DUP);
+                pushInt(mv, insn.address() + 4);
+                mv.visitJumpInsn(Opcodes.IF_ICMPEQ, notTaken);
+                mv.visitInsn(Opcodes.IRETURN);
+                mv.visitLabel(notTaken);
+                mv.visitInsn(Opcodes.POP);
+                continue;
+            }
             if (insn.endsBlock()) {
                 if (branchesTo(insn, start)) {
                     loopBack(mv, start, top);
@@ -127,6 +137,7 @@ public final class PpcTranslator {
             pushInt(mv, instructions.getLast().address() + 4);
             mv.visitInsn(Opcodes.IRETURN);
         }
+        emitter.emitFaultHandlers();
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         cw.visitEnd();
@@ -162,10 +173,14 @@ public final class PpcTranslator {
         }
     }
 
-    /** Bytecode bytes one instruction costs at most (for the method size budget). */
-    static int estimatedSize(Instruction insn) {
-        // A helper call, plus what writing back and reloading registers in locals around it may cost.
-        return 6 + 1 + 5 * insn.operands().length + 3 + (insn.kind() == Instruction.Kind.MAY_TRAP ? 7 : 0) + 24;
+    /** The pcs a block-ending instruction can continue at when they are known without running it; empty if computed. */
+    static int[] staticSuccessors(Instruction insn) {
+        int[] o = insn.operands();
+        return switch (insn.method()) {
+            case "branch" -> new int[] {o[0]};
+            case "bc" -> o[2] == o[3] ? new int[] {o[2]} : new int[] {o[2], o[3]};
+            default -> new int[0];
+        };
     }
 
     /** A branch whose static target is the block's own start: a loop the block can run without returning. */

@@ -79,4 +79,16 @@ class GuestExceptionTest {
             assertThat(r.state.pc).isEqualTo(0x20000);
         }
     }
+
+    @Test
+    void registersChangedBeforeAFaultingLoadInTheSameBlockAreKept() {
+        // r5 and r6 are still only in JVM locals of a compiled block when the load faults.
+        try (SnippetRunner r = trapping("li r5,11\n addi r6,r5,1\n lis r4,0x4000\n lwz r3,0(r4)\n li r5,0")) {
+            assertThat(r.cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGSEGV);
+            assertThat(r.state.pc).isEqualTo(SnippetRunner.CODE + 12);
+            assertThat(r.gpr(5)).isEqualTo(11);
+            assertThat(r.gpr(6)).isEqualTo(12);
+            assertThat(r.gpr(4)).isEqualTo(0x40000000);
+        }
+    }
 }

@@ -18,6 +18,12 @@ final class SnippetRunner implements AutoCloseable {
     final PpcCpuState state = new PpcCpuState(memory);
     final PpcCpu cpu = new PpcCpu(state, new PpcCodeCache(memory, !compileEverything));
 
+    /** Runs with the region tier on, whatever the default. */
+    SnippetRunner withRegions() {
+        cpu.setRegionsEnabled(true);
+        return this;
+    }
+
     SnippetRunner(String source) {
         byte[] code = PpcAssembler.assemble(source + "\n\tsc\n");
         memory.map(CODE, code.length, GuestMemory.READ | GuestMemory.EXEC);

@@ -26,11 +26,11 @@ class PpcProgramsTest {
         "arith.c, static", "arith.c, dynamic",
         "float.c, static",
         "ieee.c, static",
-        "intfuzz.c, static", "intfuzz.c, static-compiled",
+        "intfuzz.c, static", "intfuzz.c, static-compiled", "intfuzz.c, static-regions",
         "jump.c, static",
         "files.c, static",
         "forkpipe.c, static",
-        "signals.c, static",
+        "signals.c, static", "signals.c, static-regions",
         "mmap.c, static",
         "procs.c, static",
         "threads.c, static", "threads.c, dynamic",
@@ -50,7 +50,11 @@ class PpcProgramsTest {
         cmd.add(ppc.toString());
         cmd.add(scratch(program, "ppc"));
         // "-compiled": every block straight to bytecode, so the compiled tier sees all of the program.
-        Map<String, String> env = linkage.endsWith("-compiled") ? Map.of("QEMU_JAVA_OPTS", "-Dqemu.ppc.compileAll=true") : Map.of();
+        // "-regions": the region tier on, built for every page on a block's second run, with every block that ran.
+        Map<String, String> env = linkage.endsWith("-compiled") ? Map.of("QEMU_JAVA_OPTS", "-Dqemu.ppc.compileAll=true")
+                : linkage.endsWith("-regions") ? Map.of("QEMU_JAVA_OPTS",
+                        "-Dqemu.ppc.regions=true -Dqemu.ppc.hotBlock=2 -Dqemu.ppc.warmBlock=1 -Dqemu.ppc.mergeAfterExits=50")
+                : Map.of();
         PpcToolchain.Result actual = PpcToolchain.run(cmd, env, 300);
 
         assertThat(actual.stderr()).doesNotContain("Exception", "\tat ");
