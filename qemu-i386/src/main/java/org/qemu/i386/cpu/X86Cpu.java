@@ -11,7 +11,11 @@ import org.qemu.common.memory.GuestMemoryFault;
 import org.qemu.common.tcg.OpContext;
 import org.qemu.common.tcg.TranslationCache;
 import org.qemu.i386.translate.BytecodeBlockCompiler;
+import org.qemu.i386.translate.InstructionLocator;
+import org.qemu.i386.translate.RegionCompiler;
+import org.qemu.i386.translate.RegionSelector;
 import org.qemu.i386.translate.X86Block;
+import org.qemu.i386.translate.X86Region;
 import org.qemu.i386.translate.X86Translator;
 
 /**
@@ -25,6 +29,9 @@ public final class X86Cpu implements GuestCpu, OpContext {
     public static final int MODE_32 = 0;
     /** System mode: a 16-bit code segment (real mode, e.g. an application processor's start-up code). */
     public static final int MODE_16 = 1;
+
+    /** Runs of a block before it seeds a region by default (see docs/TRANSLATOR.md for how it was chosen). */
+    public static final int DEFAULT_REGION_THRESHOLD = 1000;
 
     private static final Map<GuestMemory, Shared> SHARED = new WeakHashMap<>();
 
@@ -45,11 +52,20 @@ public final class X86Cpu implements GuestCpu, OpContext {
         final TranslationCache<X86Block> cache;
         final X86Translator translator;
         final BytecodeBlockCompiler compiler = new BytecodeBlockCompiler();
+        final RegionSelector regionSelector;
+        final RegionCompiler regionCompiler = new RegionCompiler();
         volatile int compileThreshold = Integer.getInteger("qemu.tcg.compile-threshold", X86Block.DEFAULT_COMPILE_THRESHOLD);
+        /**
+         * Runs of a block before it seeds a region (0: no regions). System mode has none yet: its
+         * ops change the code mode and paging state that a region's internal jumps do not re-check.
+         */
+        volatile int regionThreshold;
 
         Shared(GuestMemory memory, org.qemu.i386.translate.SystemTranslator system) {
             cache = new TranslationCache<>(memory);
             translator = system == null ? new X86Translator(memory) : new X86Translator(memory, system);
+            regionSelector = new RegionSelector(cache);
+            regionThreshold = system == null ? Integer.getInteger("qemu.tcg.region-threshold", DEFAULT_REGION_THRESHOLD) : 0;
         }
     }
 
@@ -148,18 +164,25 @@ public final class X86Cpu implements GuestCpu, OpContext {
             if (blockListener != null) {
                 blockListener.accept(pc);
             }
+            X86Region region = blockListener == null ? regionAt(block) : null;
+            InstructionLocator running = region != null ? region : block;
             try {
-                block.execute(this, shared.compiler, shared.compileThreshold);
+                if (region != null) {
+                    block.countExecution();
+                    region.run(this);
+                } else {
+                    block.execute(this, shared.compiler, shared.compileThreshold);
+                }
             } catch (GuestMemoryFault f) {
-                s.eip = block.instructionAddress(faultingOp);
+                s.eip = running.instructionAddress(faultingOp);
                 lastTrap = memoryTrap(f);
                 pendingExit = null;
                 return CpuExit.TRAP;
             } catch (X86Trap t) {
-                s.eip = t.resumeAfter() ? block.nextAddress(faultingOp) : block.instructionAddress(faultingOp);
+                s.eip = t.resumeAfter() ? running.nextAddress(faultingOp) : running.instructionAddress(faultingOp);
                 GuestTrap g = t.trap();
                 if (g.trapNumber() == 6 || g.trapNumber() == 0 || g.trapNumber() == 16 || g.trapNumber() == 19) {
-                    g = new GuestTrap(g.signal(), g.code(), block.instructionAddress(faultingOp), g.trapNumber(), g.errorCode());
+                    g = new GuestTrap(g.signal(), g.code(), running.instructionAddress(faultingOp), g.trapNumber(), g.errorCode());
                 }
                 lastTrap = g;
                 pendingExit = null;
@@ -170,8 +193,26 @@ public final class X86Cpu implements GuestCpu, OpContext {
                 pendingExit = null;
                 return e;
             }
-            prev = block;
+            // after a region, the block that ran last is unknown: no link to record
+            prev = region == null ? block : null;
         }
+    }
+
+    /** The region to run instead of {@code block}: its own, or a new one when the block just got hot. */
+    private X86Region regionAt(X86Block block) {
+        X86Region r = block.region();
+        if (r != null || !block.wantsRegion(shared.regionThreshold)) {
+            return r;
+        }
+        return shared.regionCompiler.compile(shared.regionSelector.select(block));
+    }
+
+    /**
+     * Polled by region code at backward branches and indirect jumps: true when the run must end
+     * (an exit request: a signal or thread stop; or an op asked to end it, e.g. a system call).
+     */
+    public boolean mustLeaveRegion() {
+        return exitRequested || pendingExit != null;
     }
 
     private static GuestTrap memoryTrap(GuestMemoryFault f) {
@@ -214,7 +255,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
     /** Translation statistics of this address space, for measurements and -d logs. */
     public String translationStatistics() {
         return shared.cache.translations() + " blocks translated, " + shared.cache.invalidations() + " invalidated, "
-                + shared.compiler.statistics() + ", translate " + shared.translator.statistics();
+                + shared.compiler.statistics() + ", " + shared.regionCompiler.statistics() + ", translate " + shared.translator.statistics();
     }
 
     /**
@@ -223,6 +264,14 @@ public final class X86Cpu implements GuestCpu, OpContext {
      */
     public void setCompileThreshold(int runs) {
         shared.compileThreshold = runs;
+    }
+
+    /**
+     * Runs a block gets in the run loop before it seeds a region, for this address space (1:
+     * regions everywhere at once, 0: never; tests use both to cover each tier).
+     */
+    public void setRegionThreshold(int runs) {
+        shared.regionThreshold = runs;
     }
 
     /** Drops all translations of this address space (after execve replaced the code). */
