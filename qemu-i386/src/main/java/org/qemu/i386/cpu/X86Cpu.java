@@ -67,6 +67,10 @@ public final class X86Cpu implements GuestCpu, OpContext {
             regionSelector = new RegionSelector(cache);
             regionThreshold = system == null ? Integer.getInteger("qemu.tcg.region-threshold", DEFAULT_REGION_THRESHOLD) : 0;
         }
+
+        /** Region entries and block runs in the run loop (plain longs: approximate across threads, for -d style statistics). */
+        long regionRuns;
+        long blockRuns;
     }
 
     public X86Cpu(GuestMemory memory, X86CpuState state) {
@@ -81,7 +85,14 @@ public final class X86Cpu implements GuestCpu, OpContext {
         this.memory = memory;
         this.state = state;
         synchronized (SHARED) {
-            this.shared = SHARED.computeIfAbsent(memory, m -> new Shared(m, system));
+            this.shared = SHARED.computeIfAbsent(memory, m -> {
+                Shared created = new Shared(m, system);
+                if (Boolean.getBoolean("qemu.tcg.stats")) {
+                    // a measurement aid: what the tiers did, printed when the emulator exits
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println("qemu.tcg.stats: " + statistics(created))));
+                }
+                return created;
+            });
         }
     }
 
@@ -168,9 +179,11 @@ public final class X86Cpu implements GuestCpu, OpContext {
             InstructionLocator running = region != null ? region : block;
             try {
                 if (region != null) {
+                    shared.regionRuns++;
                     block.countExecution();
                     region.run(this);
                 } else {
+                    shared.blockRuns++;
                     block.execute(this, shared.compiler, shared.compileThreshold);
                 }
             } catch (GuestMemoryFault f) {
@@ -201,10 +214,11 @@ public final class X86Cpu implements GuestCpu, OpContext {
     /** The region to run instead of {@code block}: its own, or a new one when the block just got hot. */
     private X86Region regionAt(X86Block block) {
         X86Region r = block.region();
-        if (r != null || !block.wantsRegion(shared.regionThreshold)) {
+        if (!block.wantsRegion(shared.regionThreshold)) {
             return r;
         }
-        return shared.regionCompiler.compile(shared.regionSelector.select(block));
+        X86Region grown = shared.regionCompiler.compile(shared.regionSelector.select(block));
+        return grown != null ? grown : r;
     }
 
     /**
@@ -252,9 +266,19 @@ public final class X86Cpu implements GuestCpu, OpContext {
         state.eip = (int) pc;
     }
 
+    /** How often the run loop entered a compiled region in this address space (approximate across threads). */
+    public long regionEntries() {
+        return shared.regionRuns;
+    }
+
     /** Translation statistics of this address space, for measurements and -d logs. */
     public String translationStatistics() {
-        return shared.cache.translations() + " blocks translated, " + shared.cache.invalidations() + " invalidated, "
+        return statistics(shared);
+    }
+
+    private static String statistics(Shared shared) {
+        return shared.blockRuns + " block runs and " + shared.regionRuns + " region entries in the run loop, "
+                + shared.cache.translations() + " blocks translated, " + shared.cache.invalidations() + " invalidated, "
                 + shared.compiler.statistics() + ", " + shared.regionCompiler.statistics() + ", translate " + shared.translator.statistics();
     }
 

@@ -37,11 +37,22 @@ import org.qemu.i386.cpu.X86Op;
 public final class RegionCompiler {
     /** Method size limit: stays under HotSpot's HugeMethodLimit (8,000) with room to spare. */
     public static final int MAX_METHOD_BYTES = 7000;
+    /**
+     * The size regions are cut to by default: smaller than the hard limit because C1 gives up on
+     * big methods ("out of virtual registers") and C2 stops inlining the memory accessors once
+     * the method and its inlined callees pass DesiredMethodLimit (8,000 bytes of bytecode).
+     */
+    public static final int DEFAULT_METHOD_BYTES = 2500;
+
+    private final int methodBytesLimit = Math.min(MAX_METHOD_BYTES, Integer.getInteger("qemu.tcg.region-max-bytes", DEFAULT_METHOD_BYTES));
 
     private static final String NAME = RegionCompiler.class.getPackageName().replace('.', '/') + "/TranslatedRegion";
     private static final String REGION = Type.getInternalName(X86Region.class);
     private static final String BLOCK_ARRAY = "[" + Type.getDescriptor(X86Block.class);
     private static final String CTOR = "([Ljava/lang/Object;" + BLOCK_ARRAY + "[I[I)V";
+
+    /** A measurement aid: each region's size and blocks (pc/instructions x runs) on stderr. */
+    private static final boolean LOG = Boolean.getBoolean("qemu.tcg.region-log");
 
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
     private long compiled;
@@ -57,39 +68,58 @@ public final class RegionCompiler {
      */
     public X86Region compile(List<X86Block> blocks) {
         long start = System.nanoTime();
-        List<X86Block> take = blocks;
-        while (true) {
-            Generated g = generate(take);
-            if (g.methodBytes <= MAX_METHOD_BYTES) {
-                X86Region region = define(take, g);
+        // the longest prefix of the walk (nearest blocks first) whose method fits: the first
+        // attempt's block offsets tell where to cut, a second attempt (rarely a few) confirms it
+        Generated best = generate(blocks);
+        int fits = blocks.size();
+        while (best.methodBytes > methodBytesLimit && !(fits == 1 && best.methodBytes <= MAX_METHOD_BYTES)) {
+            if (fits == 1) {
                 synchronized (this) {
-                    compiled++;
-                    blocksCompiled += take.size();
-                    largestMethod = Math.max(largestMethod, g.methodBytes);
-                    nanos += System.nanoTime() - start;
+                    tooBig++;
                 }
-                for (int i = 0; i < take.size(); i++) {
-                    take.get(i).joinRegion(region, i == 0);
-                }
-                return region;
-            }
-            synchronized (this) {
-                tooBig++;
-            }
-            if (take.size() == 1) {
                 return null;
             }
-            take = take.subList(0, take.size() / 2);
+            int cut = fits - 1;
+            while (cut > 1 && best.blockStart[cut] + EXIT_BYTES > methodBytesLimit) {
+                cut--;
+            }
+            fits = cut;
+            best = generate(blocks.subList(0, fits));
         }
+        List<X86Block> take = blocks.subList(0, fits);
+        X86Region region = define(take, best);
+        synchronized (this) {
+            compiled++;
+            if (fits < blocks.size()) {
+                tooBig++;
+            }
+            blocksCompiled += take.size();
+            largestMethod = Math.max(largestMethod, best.methodBytes);
+            nanos += System.nanoTime() - start;
+        }
+        for (int i = 0; i < take.size(); i++) {
+            take.get(i).joinRegion(region, i == 0);
+        }
+        if (LOG) {
+            StringBuilder sb = new StringBuilder("qemu.tcg.region-log: " + best.methodBytes + " bytes:");
+            for (X86Block b : take) {
+                sb.append(' ').append(Long.toHexString(b.pc)).append('/').append(b.instructionCount()).append('x').append(b.executions());
+            }
+            System.err.println(sb);
+        }
+        return region;
     }
 
     public synchronized String statistics() {
         return compiled + " regions compiled (" + blocksCompiled + " blocks, "
                 + (compiled == 0 ? 0 : nanos / compiled / 1000) + " us each, largest method " + largestMethod
-                + " bytes, " + tooBig + " split)";
+                + " bytes, " + tooBig + " cut to fit)";
     }
 
-    private record Generated(byte[] bytes, int methodBytes, X86Op[] ops, int[] instructionAddress, int[] nextAddress) {
+    /** Bytes of bytecode after the last block (the exit and the exception handler), for cutting a region to size. */
+    private static final int EXIT_BYTES = 200;
+
+    private record Generated(byte[] bytes, int methodBytes, int[] blockStart, X86Op[] ops, int[] instructionAddress, int[] nextAddress) {
     }
 
     private X86Region define(List<X86Block> take, Generated g) {
@@ -223,6 +253,10 @@ public final class RegionCompiler {
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         int methodBytes = methodEnd.getOffset();
+        int[] blockStart = new int[entry.length];
+        for (int k = 0; k < entry.length; k++) {
+            blockStart[k] = entry[k].getOffset();
+        }
 
         String opType = "L" + X86Emitter.OP + ";";
         for (int i : fallbackOps) {
@@ -247,7 +281,7 @@ public final class RegionCompiler {
         init.visitMaxs(0, 0);
         init.visitEnd();
         cw.visitEnd();
-        return new Generated(cw.toByteArray(), methodBytes, ops, instructionAddress, nextAddress);
+        return new Generated(cw.toByteArray(), methodBytes, blockStart, ops, instructionAddress, nextAddress);
     }
 
     private static void emitOp(MethodVisitor mv, X86Emitter emitter, X86Op[] ops, int index, List<Integer> fallbackOps) {

@@ -52,16 +52,37 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
      * never). Answers true once: the caller forms a region or gives up on this block.
      */
     public boolean wantsRegion(int threshold) {
-        if (threshold <= 0 || region != null) {
+        if (threshold <= 0) {
             return false;
         }
-        int at = regionAt == 0 ? threshold : regionAt;
-        if (executions() + 1 < at) {
+        X86Region r = region;
+        if (r == null) {
+            int at = regionAt == 0 ? threshold : regionAt;
+            if (executions() + 1 < at) {
+                return false;
+            }
+            regionAt = Integer.MAX_VALUE;
+            reseedAt = executions() + threshold * 2;
+            return true;
+        }
+        // entered often through a region it does not start: control keeps coming back here from
+        // outside that region, so a region grown from this block may hold the loop around it
+        if (reseedAt == 0) {
+            reseedAt = executions() + threshold * 2;
+        }
+        if (r.entryBlock() == this || reseeds >= MAX_RESEEDS || executions() + 1 < reseedAt) {
             return false;
         }
-        regionAt = Integer.MAX_VALUE;
+        reseeds++;
+        reseedAt = executions() + ((threshold * 2) << reseeds);
         return true;
     }
+
+    /** Regions a block may seed while it is entered through other blocks' regions. */
+    private static final int MAX_RESEEDS = 3;
+    private int reseeds;
+    /** Execution count at which a block entered through another block's region seeds its own (0: not yet set). */
+    private int reseedAt;
 
     /** Makes {@code r} (which holds this block) the region entered at this block. */
     synchronized void joinRegion(X86Region r, boolean entry) {

@@ -214,15 +214,7 @@ final class X86Emitter {
         if (op instanceof ShiftOps.Shift sh && sh.bits == 32 && sh.dst instanceof Operand.Register
                 && sh.count instanceof Operand.Immediate count && (count.value & 31) != 0
                 && sh.kind != ShiftOps.RCL && sh.kind != ShiftOps.RCR) {
-            flushFlags(mv);
-            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
-            push(mv, sh.kind);
-            read(mv, sh.dst, false);
-            push(mv, count.value & 31);
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, SHIFT, "shift32", "(L" + STATE + ";III)I", false);
-            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
-            reloadFlags(mv);
-            write(mv, sh.dst, false);
+            emitShift32(mv, sh.kind, sh.dst, count.value & 31);
             return true;
         }
         if (op instanceof MulDivOps.Multiply m && m.dst.bits != 8) {
@@ -355,6 +347,133 @@ final class X86Emitter {
             return true;
         }
         return false;
+    }
+
+    /**
+     * shl/shr/sar/rol/ror of a 32-bit register by a constant 1..31, all in locals: shifts record
+     * RESULT_CO (CF, OF computed here), rotates set CF and OF over the saved base record
+     * (the same records {@code ShiftOps.shift32} makes, without its five field stores and loads).
+     */
+    private void emitShift32(MethodVisitor mv, int kind, Operand dst, int n) {
+        read(mv, dst, false);
+        mv.visitVarInsn(Opcodes.ISTORE, A);
+        mv.visitVarInsn(Opcodes.ILOAD, A);
+        switch (kind) {
+            case ShiftOps.SHL, ShiftOps.SAL -> {
+                push(mv, n);
+                mv.visitInsn(Opcodes.ISHL);
+            }
+            case ShiftOps.SHR -> {
+                push(mv, n);
+                mv.visitInsn(Opcodes.IUSHR);
+            }
+            case ShiftOps.SAR -> {
+                push(mv, n);
+                mv.visitInsn(Opcodes.ISHR);
+            }
+            case ShiftOps.ROL -> {
+                push(mv, n);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Integer", "rotateLeft", "(II)I", false);
+            }
+            default -> {
+                push(mv, n);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Integer", "rotateRight", "(II)I", false);
+            }
+        }
+        mv.visitVarInsn(Opcodes.ISTORE, RES);
+        mv.visitVarInsn(Opcodes.ILOAD, RES);
+        mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+        write(mv, dst, false);
+        if (kind == ShiftOps.ROL || kind == ShiftOps.ROR) {
+            saveRotateBase(mv);
+            // CF
+            mv.visitVarInsn(Opcodes.ILOAD, RES);
+            if (kind == ShiftOps.ROL) {
+                push(mv, 1);
+                mv.visitInsn(Opcodes.IAND);
+            } else {
+                push(mv, 31);
+                mv.visitInsn(Opcodes.IUSHR);
+            }
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP + 2);
+            // OF: ROL: msb ^ CF; ROR: the two top bits differ
+            mv.visitVarInsn(Opcodes.ILOAD, RES);
+            push(mv, 31);
+            mv.visitInsn(Opcodes.IUSHR);
+            if (kind == ShiftOps.ROL) {
+                mv.visitVarInsn(Opcodes.ILOAD, F_OP + 2);
+            } else {
+                mv.visitVarInsn(Opcodes.ILOAD, RES);
+                push(mv, 30);
+                mv.visitInsn(Opcodes.IUSHR);
+                push(mv, 1);
+                mv.visitInsn(Opcodes.IAND);
+            }
+            mv.visitInsn(Opcodes.IXOR);
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP + 3);
+            knownFlagOp = LazyFlags.ROTATE;
+        } else {
+            // CF: the last bit shifted out
+            mv.visitVarInsn(Opcodes.ILOAD, A);
+            if (kind == ShiftOps.SHL || kind == ShiftOps.SAL) {
+                push(mv, 32 - n);
+            } else {
+                push(mv, n - 1);
+            }
+            mv.visitInsn(Opcodes.IUSHR);
+            push(mv, 1);
+            mv.visitInsn(Opcodes.IAND);
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP + 2);
+            switch (kind) {
+                case ShiftOps.SHR -> {
+                    mv.visitVarInsn(Opcodes.ILOAD, A);
+                    push(mv, 31);
+                    mv.visitInsn(Opcodes.IUSHR);
+                }
+                case ShiftOps.SAR -> push(mv, 0);
+                default -> {
+                    mv.visitVarInsn(Opcodes.ILOAD, RES);
+                    push(mv, 31);
+                    mv.visitInsn(Opcodes.IUSHR);
+                    mv.visitVarInsn(Opcodes.ILOAD, F_OP + 2);
+                    mv.visitInsn(Opcodes.IXOR);
+                }
+            }
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP + 3);
+            push(mv, LazyFlags.RESULT_CO | 2);
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP);
+            mv.visitVarInsn(Opcodes.ILOAD, RES);
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP + 4);
+            knownFlagOp = LazyFlags.RESULT_CO | 2;
+        }
+        flagsDirty = true;
+    }
+
+    /**
+     * A rotate keeps SF ZF AF PF of the operation before it: unless a rotate record is current,
+     * the current record becomes the base (in the state object, where {@link LazyFlags} reads it).
+     */
+    private void saveRotateBase(MethodVisitor mv) {
+        if (knownFlagOp == LazyFlags.ROTATE) {
+            return;
+        }
+        Label already = new Label();
+        if (knownFlagOp < 0) {
+            mv.visitVarInsn(Opcodes.ILOAD, F_OP);
+            push(mv, ~3);
+            mv.visitInsn(Opcodes.IAND);
+            push(mv, LazyFlags.ROTATE);
+            mv.visitJumpInsn(Opcodes.IF_ICMPEQ, already);
+        }
+        String[] base = {"ccBaseOp", "ccBaseA", "ccBaseB", "ccBaseC", "ccBaseRes"};
+        for (int i = 0; i < 5; i++) {
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            mv.visitVarInsn(Opcodes.ILOAD, F_OP + i);
+            mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, base[i], "I");
+        }
+        push(mv, LazyFlags.ROTATE);
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP);
+        mv.visitLabel(already);
     }
 
     private boolean emitBinary(MethodVisitor mv, ArithmeticOps.Binary b) {

@@ -40,6 +40,11 @@ public abstract class X86Region implements InstructionLocator {
         }
     }
 
+    /** The block the region was grown from. */
+    public X86Block entryBlock() {
+        return blocks[0];
+    }
+
     public int blockCount() {
         return blocks.length;
     }
