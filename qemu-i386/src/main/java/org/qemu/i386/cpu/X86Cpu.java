@@ -217,7 +217,8 @@ public final class X86Cpu implements GuestCpu, OpContext {
         if (!block.wantsRegion(shared.regionThreshold)) {
             return r;
         }
-        X86Region grown = shared.regionCompiler.compile(shared.regionSelector.select(block));
+        // threshold 1 (tests) puts every block in a region; otherwise only regions with a loop pay
+        X86Region grown = shared.regionCompiler.compile(shared.regionSelector.select(block), shared.regionThreshold > 1);
         return grown != null ? grown : r;
     }
 

@@ -38,13 +38,14 @@ public final class RegionCompiler {
     /** Method size limit: stays under HotSpot's HugeMethodLimit (8,000) with room to spare. */
     public static final int MAX_METHOD_BYTES = 7000;
     /**
-     * The size regions are cut to by default: smaller than the hard limit because C1 gives up on
-     * big methods ("out of virtual registers") and C2 stops inlining the memory accessors once
-     * the method and its inlined callees pass DesiredMethodLimit (8,000 bytes of bytecode).
+     * The budget regions are cut to by default: bytes of bytecode of the method plus the
+     * estimated bytecode of what HotSpot inlines into it ({@link X86Emitter#calleeBytes}). C2
+     * stops inlining once that passes DesiredMethodLimit (8,000 bytes), and each call it then
+     * leaves in place spills every guest register held in locals.
      */
-    public static final int DEFAULT_METHOD_BYTES = 2500;
+    public static final int DEFAULT_BUDGET = 8000;
 
-    private final int methodBytesLimit = Math.min(MAX_METHOD_BYTES, Integer.getInteger("qemu.tcg.region-max-bytes", DEFAULT_METHOD_BYTES));
+    private final int budget = Integer.getInteger("qemu.tcg.region-budget", DEFAULT_BUDGET);
 
     private static final String NAME = RegionCompiler.class.getPackageName().replace('.', '/') + "/TranslatedRegion";
     private static final String REGION = Type.getInternalName(X86Region.class);
@@ -58,21 +59,22 @@ public final class RegionCompiler {
     private long compiled;
     private long blocksCompiled;
     private long tooBig;
+    private long withoutLoop;
     private long nanos;
     private int largestMethod;
 
     /**
      * Compiles the first blocks of {@code blocks} (the seed first) into a region that fits the
      * method size limit and makes it the region entered at the seed; null when not even the
-     * seed alone fits.
+     * seed alone fits, or when {@code requireLoop} and control cannot go round inside it.
      */
-    public X86Region compile(List<X86Block> blocks) {
+    public X86Region compile(List<X86Block> blocks, boolean requireLoop) {
         long start = System.nanoTime();
         // the longest prefix of the walk (nearest blocks first) whose method fits: the first
         // attempt's block offsets tell where to cut, a second attempt (rarely a few) confirms it
         Generated best = generate(blocks);
         int fits = blocks.size();
-        while (best.methodBytes > methodBytesLimit && !(fits == 1 && best.methodBytes <= MAX_METHOD_BYTES)) {
+        while (!fitsBudget(best, fits) && !(fits == 1 && best.methodBytes <= MAX_METHOD_BYTES)) {
             if (fits == 1) {
                 synchronized (this) {
                     tooBig++;
@@ -80,13 +82,21 @@ public final class RegionCompiler {
                 return null;
             }
             int cut = fits - 1;
-            while (cut > 1 && best.blockStart[cut] + EXIT_BYTES > methodBytesLimit) {
+            while (cut > 1 && best.blockStart[cut] + EXIT_BYTES + best.calleeBytesBefore[cut] > budget) {
                 cut--;
             }
             fits = cut;
             best = generate(blocks.subList(0, fits));
         }
         List<X86Block> take = blocks.subList(0, fits);
+        if (requireLoop && !containsLoop(take)) {
+            // no way round inside: every entry would run a few blocks and leave, paying a bigger
+            // entry and exit than a block's for nothing; the block tier serves such code better
+            synchronized (this) {
+                withoutLoop++;
+            }
+            return null;
+        }
         X86Region region = define(take, best);
         synchronized (this) {
             compiled++;
@@ -113,13 +123,78 @@ public final class RegionCompiler {
     public synchronized String statistics() {
         return compiled + " regions compiled (" + blocksCompiled + " blocks, "
                 + (compiled == 0 ? 0 : nanos / compiled / 1000) + " us each, largest method " + largestMethod
-                + " bytes, " + tooBig + " cut to fit)";
+                + " bytes, " + tooBig + " cut to fit, " + withoutLoop + " without a loop dropped)";
     }
 
     /** Bytes of bytecode after the last block (the exit and the exception handler), for cutting a region to size. */
     private static final int EXIT_BYTES = 200;
 
-    private record Generated(byte[] bytes, int methodBytes, int[] blockStart, X86Op[] ops, int[] instructionAddress, int[] nextAddress) {
+    private record Generated(byte[] bytes, int methodBytes, int calleeBytes, int[] blockStart, int[] calleeBytesBefore, X86Op[] ops, int[] instructionAddress, int[] nextAddress) {
+    }
+
+    /**
+     * True when control can go round inside the region: a cycle over its blocks, following
+     * branches with known targets, and taking a return or other computed jump to reach any block
+     * that follows a call in the region.
+     */
+    static boolean containsLoop(List<X86Block> blocks) {
+        Map<Integer, Integer> indexOfPc = new HashMap<>();
+        for (int k = 0; k < blocks.size(); k++) {
+            indexOfPc.put((int) blocks.get(k).pc, k);
+        }
+        List<Integer> returnPoints = new ArrayList<>();
+        for (X86Block b : blocks) {
+            for (X86Op op : b.ops()) {
+                if (op instanceof ControlOps.Call c && indexOfPc.containsKey(c.returnAddress)) {
+                    returnPoints.add(indexOfPc.get(c.returnAddress));
+                }
+            }
+        }
+        List<List<Integer>> next = new ArrayList<>();
+        for (X86Block b : blocks) {
+            List<Integer> out = new ArrayList<>();
+            X86Op last = b.ops()[b.ops().length - 1];
+            int[] targets = switch (last) {
+                case ControlOps.Goto g -> new int[] {g.target};
+                case ControlOps.ConditionalJump j -> new int[] {j.target, j.fallThrough};
+                case ControlOps.Loop l -> new int[] {l.target, l.fallThrough};
+                case ControlOps.Call c when c.indirectTarget == null -> new int[] {c.target};
+                default -> null;
+            };
+            if (targets == null) {
+                out.addAll(returnPoints);
+            } else {
+                for (int t : targets) {
+                    Integer k = indexOfPc.get(t);
+                    if (k != null) {
+                        out.add(k);
+                    }
+                }
+            }
+            next.add(out);
+        }
+        int[] state = new int[blocks.size()]; // 0 unseen, 1 on the path, 2 done
+        for (int start = 0; start < blocks.size(); start++) {
+            if (state[start] == 0 && reachesPath(start, next, state)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean reachesPath(int k, List<List<Integer>> next, int[] state) {
+        state[k] = 1;
+        for (int n : next.get(k)) {
+            if (state[n] == 1 || (state[n] == 0 && reachesPath(n, next, state))) {
+                return true;
+            }
+        }
+        state[k] = 2;
+        return false;
+    }
+
+    private boolean fitsBudget(Generated g, int blocks) {
+        return g.methodBytes <= MAX_METHOD_BYTES && g.methodBytes + g.calleeBytes <= budget;
     }
 
     private X86Region define(List<X86Block> take, Generated g) {
@@ -202,8 +277,10 @@ public final class RegionCompiler {
 
         List<Integer> fallbackOps = new ArrayList<>();
         Edges edges = new Edges(mv, emitter, entry, indexOfPc, exit);
+        int[] calleeBytesBefore = new int[blocks.size()];
         for (int k = 0; k < blocks.size(); k++) {
             X86Block b = blocks.get(k);
+            calleeBytesBefore[k] = emitter.calleeBytes();
             mv.visitLabel(entry[k]);
             emitter.forgetState();
             int last = b.instructionCount() - 1;
@@ -281,7 +358,7 @@ public final class RegionCompiler {
         init.visitMaxs(0, 0);
         init.visitEnd();
         cw.visitEnd();
-        return new Generated(cw.toByteArray(), methodBytes, blockStart, ops, instructionAddress, nextAddress);
+        return new Generated(cw.toByteArray(), methodBytes, emitter.calleeBytes(), blockStart, calleeBytesBefore, ops, instructionAddress, nextAddress);
     }
 
     private static void emitOp(MethodVisitor mv, X86Emitter emitter, X86Op[] ops, int index, List<Integer> fallbackOps) {

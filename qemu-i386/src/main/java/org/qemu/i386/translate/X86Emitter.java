@@ -54,6 +54,22 @@ final class X86Emitter {
     private int knownFlagOp = -1;
     /** The code emitted since {@link #forgetState} may store to guest memory or call out. */
     private boolean mayWrite;
+    /**
+     * Estimated bytecode that HotSpot inlines into the method for the calls emitted so far:
+     * C2 stops inlining once the method and its inlined callees pass DesiredMethodLimit (8,000
+     * bytes), and every call it then leaves in place spills all guest registers held in locals.
+     */
+    private int calleeBytes;
+    /** GuestMemory's accessor, its protection check and the segment access, inlined. */
+    static final int MEMORY_ACCESS_BYTES = Integer.getInteger("qemu.tcg.region-access-weight", 200);
+    /** An op called through its field: its exec and what that calls (x87/SSE ops are large). */
+    static final int OP_CALL_BYTES = Integer.getInteger("qemu.tcg.region-op-weight", 300);
+    /** LazyFlags' general condition and carry evaluation. */
+    static final int FLAG_EVALUATION_BYTES = 150;
+
+    int calleeBytes() {
+        return calleeBytes;
+    }
 
     /** Initialises every local (so all frames agree) and loads the registers and flags. */
     void prologue(MethodVisitor mv, String cpuOwnerDescriptorCast) {
@@ -107,6 +123,7 @@ final class X86Emitter {
         mv.visitFieldInsn(Opcodes.GETFIELD, owner, fieldName, "L" + OP + ";");
         mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
         mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, OP, "exec", "(L" + CPU + ";)V", true);
+        calleeBytes += OP_CALL_BYTES;
         push(mv, 0);
         mv.visitVarInsn(Opcodes.ISTORE, IN_FALLBACK);
         reload(mv);
@@ -185,6 +202,7 @@ final class X86Emitter {
      */
     void memoryAccess(MethodVisitor mv, boolean write, int bits) {
         mayWrite |= write;
+        calleeBytes += MEMORY_ACCESS_BYTES;
         String size = switch (bits) {
             case 8 -> "8";
             case 16 -> "16";
@@ -265,6 +283,13 @@ final class X86Emitter {
             }
             mv.visitVarInsn(Opcodes.ISTORE, VALUE);
             write(mv, m.dst, false);
+            return true;
+        }
+        if (op instanceof MoveOps.ByteSwap bs && bs.bits == 32) {
+            mv.visitVarInsn(Opcodes.ILOAD, R0 + bs.reg);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Integer", "reverseBytes", "(I)I", false);
+            mv.visitVarInsn(Opcodes.ISTORE, R0 + bs.reg);
+            dirty |= 1 << bs.reg;
             return true;
         }
         if (op instanceof MoveOps.LoadEffectiveAddress lea) {
@@ -563,6 +588,7 @@ final class X86Emitter {
                     mv.visitVarInsn(Opcodes.ILOAD, F_OP + i);
                 }
                 mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLAGS, "carryOf", "(IIIII)I", false);
+                calleeBytes += FLAG_EVALUATION_BYTES;
                 mv.visitVarInsn(Opcodes.ISTORE, F_OP + 3);
                 push(mv, (u.kind == ArithmeticOps.INC ? LazyFlags.INC : LazyFlags.DEC) | LazyFlags.sizeIndex(bits));
                 mv.visitVarInsn(Opcodes.ISTORE, F_OP);
@@ -595,6 +621,7 @@ final class X86Emitter {
         }
         push(mv, cc);
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLAGS, "conditionOf", "(L" + STATE + ";IIIIII)Z", false);
+        calleeBytes += FLAG_EVALUATION_BYTES;
     }
 
     private boolean emitKnownCondition(MethodVisitor mv, int cc) {
