@@ -31,7 +31,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
     public static final int MODE_16 = 1;
 
     /** Runs of a block before it seeds a region by default (see docs/TRANSLATOR.md for how it was chosen). */
-    public static final int DEFAULT_REGION_THRESHOLD = 1000;
+    public static final int DEFAULT_REGION_THRESHOLD = 10_000;
 
     private static final Map<GuestMemory, Shared> SHARED = new WeakHashMap<>();
 
