@@ -30,8 +30,14 @@ public final class X86Cpu implements GuestCpu, OpContext {
     /** System mode: a 16-bit code segment (real mode, e.g. an application processor's start-up code). */
     public static final int MODE_16 = 1;
 
-    /** Runs of a block before it seeds a region by default (see docs/TRANSLATOR.md for how it was chosen). */
-    public static final int DEFAULT_REGION_THRESHOLD = 10_000;
+    /**
+     * Regions are off by default: measured on the benchmark workloads (docs/TRANSLATOR.md,
+     * "Regions"), they only pay on tight loops so far. {@code -Dqemu.tcg.region-threshold=N}
+     * turns them on.
+     */
+    public static final int DEFAULT_REGION_THRESHOLD = 0;
+    /** The threshold that measured best with regions on: lower ones compile too many regions. */
+    public static final int HOT_REGION_THRESHOLD = 10_000;
 
     private static final Map<GuestMemory, Shared> SHARED = new WeakHashMap<>();
 

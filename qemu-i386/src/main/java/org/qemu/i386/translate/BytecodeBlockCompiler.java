@@ -10,21 +10,16 @@ import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
 
-import org.qemu.common.memory.GuestMemory;
 import org.qemu.common.tcg.OpContext;
 import org.qemu.common.tcg.OpSequence;
-import org.qemu.i386.cpu.LazyFlags;
 import org.qemu.i386.cpu.X86Cpu;
-import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
 
 /**
- * The hot tier for x86: compiles a block into one hidden class whose {@code run} method is the
- * block's instructions as JVM bytecode. The common instructions (ALU, mov, movzx/movsx, lea,
- * inc/dec/neg/not, push/pop, call/ret, jcc, setcc, cmov) are emitted inline: register reads and
- * writes are array accesses, memory goes straight to {@link GuestMemory}'s final methods, flags
- * are recorded through {@link LazyFlags}' static methods, so HotSpot inlines the whole block.
- * Every other instruction calls its op through a field of its own (a monomorphic call site).
+ * The block tier for x86: compiles one block into a hidden class whose {@code run} method is the
+ * block's instructions as JVM bytecode, emitted by {@link X86Emitter} (registers and lazy flags in
+ * locals, the common instructions inline, every other one a call to its op through a field of its
+ * own, a monomorphic call site). Hot loops go further, into a region ({@link RegionCompiler}).
  *
  * <p>Precise exceptions: each instruction's memory accesses come before its register and flag
  * updates; the index of the instruction in flight is kept in a local that the one exception
@@ -111,7 +106,7 @@ public final class BytecodeBlockCompiler {
         Label end = new Label();
         Label handler = new Label();
         mv.visitTryCatchBlock(start, end, handler, "java/lang/Throwable");
-        emitter.prologue(mv, X86Emitter.CPU);
+        emitter.prologue(mv, true);
         mv.visitLabel(start);
         for (int i = 0; i < ops.length; i++) {
             if (emitter.emitOp(mv, ops[i], i, NAME, "op" + i)) {

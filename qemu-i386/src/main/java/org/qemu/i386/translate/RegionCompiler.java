@@ -74,7 +74,7 @@ public final class RegionCompiler {
         // attempt's block offsets tell where to cut, a second attempt (rarely a few) confirms it
         Generated best = generate(blocks);
         int fits = blocks.size();
-        while (!fitsBudget(best, fits) && !(fits == 1 && best.methodBytes <= MAX_METHOD_BYTES)) {
+        while (!fitsBudget(best) && !(fits == 1 && best.methodBytes <= MAX_METHOD_BYTES)) {
             if (fits == 1) {
                 synchronized (this) {
                     tooBig++;
@@ -193,7 +193,7 @@ public final class RegionCompiler {
         return false;
     }
 
-    private boolean fitsBudget(Generated g, int blocks) {
+    private boolean fitsBudget(Generated g) {
         return g.methodBytes <= MAX_METHOD_BYTES && g.methodBytes + g.calleeBytes <= budget;
     }
 
@@ -254,7 +254,7 @@ public final class RegionCompiler {
             entry[k] = new Label();
         }
         mv.visitTryCatchBlock(tryStart, tryEnd, handler, "java/lang/Throwable");
-        emitter.prologue(mv, null);
+        emitter.prologue(mv, false);
         mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.STATE_LOCAL);
         mv.visitFieldInsn(Opcodes.GETFIELD, X86Emitter.STATE, "eip", "I");
         mv.visitVarInsn(Opcodes.ISTORE, X86Emitter.NEXT);

@@ -71,16 +71,16 @@ final class X86Emitter {
         return calleeBytes;
     }
 
-    /** Initialises every local (so all frames agree) and loads the registers and flags. */
-    void prologue(MethodVisitor mv, String cpuOwnerDescriptorCast) {
-        if (cpuOwnerDescriptorCast != null) {
-            mv.visitVarInsn(Opcodes.ALOAD, CTX);
+    /**
+     * Initialises every local (so all frames agree) and loads the registers and flags;
+     * {@code castContext}: the method's parameter is an {@link OpContext} to cast to the CPU.
+     */
+    void prologue(MethodVisitor mv, boolean castContext) {
+        mv.visitVarInsn(Opcodes.ALOAD, CTX);
+        if (castContext) {
             mv.visitTypeInsn(Opcodes.CHECKCAST, CPU);
-            mv.visitVarInsn(Opcodes.ASTORE, CPU_LOCAL);
-        } else {
-            mv.visitVarInsn(Opcodes.ALOAD, CTX);
-            mv.visitVarInsn(Opcodes.ASTORE, CPU_LOCAL);
         }
+        mv.visitVarInsn(Opcodes.ASTORE, CPU_LOCAL);
         mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
         mv.visitFieldInsn(Opcodes.GETFIELD, CPU, "state", "L" + STATE + ";");
         mv.visitVarInsn(Opcodes.ASTORE, STATE_LOCAL);

@@ -16,12 +16,13 @@ import org.qemu.common.memory.GuestMemory;
  * code that writes itself inside a running region, an exit request while a region loops
  * forever, a fault in the middle of a region. Expected values follow from the x86 semantics
  * of the hand-assembled code; each case also runs without regions (threshold 0), and with
- * regions formed at the first run of every block (1) or after the default number of runs.
+ * regions formed at the first run of every block (1) or after {@link X86Cpu#HOT_REGION_THRESHOLD} runs.
  */
 class RegionTierTest {
     private static final int CODE = 0x08048000;
     private static final int DATA = 0x08050000;
     private static final int STACK_TOP = 0x08060000;
+    /** Parameter value: regions at the threshold recommended for turning them on. */
     private static final int DEFAULT = -1;
 
     private GuestMemory memory;
@@ -36,7 +37,7 @@ class RegionTierTest {
         memory.load(at, code, 0, code.length);
         cpu = new X86Cpu(memory, new X86CpuState());
         cpu.setCompileThreshold(1);
-        cpu.setRegionThreshold(regionThreshold == DEFAULT ? X86Cpu.DEFAULT_REGION_THRESHOLD : regionThreshold);
+        cpu.setRegionThreshold(regionThreshold == DEFAULT ? X86Cpu.HOT_REGION_THRESHOLD : regionThreshold);
         cpu.state.eip = at;
         cpu.state.regs[X86CpuState.ESP] = STACK_TOP;
     }
