@@ -18,6 +18,7 @@ public final class DebuggedRun {
     public static void prepareTranslators() {
         System.setProperty("qemu.tcg.max-insns", "1");
         System.setProperty("qemu.ppc.regions", "false");
+        System.setProperty("qemu.tcg.region-threshold", "0");
     }
 
     /** The gate of this emulator's gdbstub (one per JVM: a user-mode process or a machine), or null. */

@@ -45,6 +45,16 @@ public abstract class TranslationBlock {
         return ++executions;
     }
 
+    /** How often the block has run in the run loop (not counting runs inside compiled regions). */
+    public int executions() {
+        return executions;
+    }
+
+    /** The successor remembered in exit slot {@code slot} (0 or 1), or null; it may be dead. */
+    public TranslationBlock successorInSlot(int slot) {
+        return successors[slot];
+    }
+
     /** The remembered successor starting at {@code nextPc}, or null. */
     public TranslationBlock successor(long nextPc, int nextFlags) {
         for (int i = 0; i < successors.length; i++) {

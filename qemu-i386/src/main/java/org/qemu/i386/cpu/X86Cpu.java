@@ -11,7 +11,11 @@ import org.qemu.common.memory.GuestMemoryFault;
 import org.qemu.common.tcg.OpContext;
 import org.qemu.common.tcg.TranslationCache;
 import org.qemu.i386.translate.BytecodeBlockCompiler;
+import org.qemu.i386.translate.InstructionLocator;
+import org.qemu.i386.translate.RegionCompiler;
+import org.qemu.i386.translate.RegionSelector;
 import org.qemu.i386.translate.X86Block;
+import org.qemu.i386.translate.X86Region;
 import org.qemu.i386.translate.X86Translator;
 
 /**
@@ -25,6 +29,15 @@ public final class X86Cpu implements GuestCpu, OpContext {
     public static final int MODE_32 = 0;
     /** System mode: a 16-bit code segment (real mode, e.g. an application processor's start-up code). */
     public static final int MODE_16 = 1;
+
+    /**
+     * Regions are off by default: measured on the benchmark workloads (docs/TRANSLATOR.md,
+     * "Regions"), they only pay on tight loops so far. {@code -Dqemu.tcg.region-threshold=N}
+     * turns them on.
+     */
+    public static final int DEFAULT_REGION_THRESHOLD = 0;
+    /** The threshold that measured best with regions on: lower ones compile too many regions. */
+    public static final int HOT_REGION_THRESHOLD = 10_000;
 
     private static final Map<GuestMemory, Shared> SHARED = new WeakHashMap<>();
 
@@ -45,14 +58,27 @@ public final class X86Cpu implements GuestCpu, OpContext {
         final TranslationCache<X86Block> cache;
         final X86Translator translator;
         final BytecodeBlockCompiler compiler = new BytecodeBlockCompiler();
+        final RegionSelector regionSelector;
+        final RegionCompiler regionCompiler = new RegionCompiler();
         volatile int compileThreshold = Integer.getInteger("qemu.tcg.compile-threshold", X86Block.DEFAULT_COMPILE_THRESHOLD);
         /** Set while a debugger may be attached (gdbstub); null costs the run loop one check per block. */
         org.qemu.common.gdbstub.InstructionHook instructionHook;
+        /**
+         * Runs of a block before it seeds a region (0: no regions). System mode has none yet: its
+         * ops change the code mode and paging state that a region's internal jumps do not re-check.
+         */
+        volatile int regionThreshold;
 
         Shared(GuestMemory memory, org.qemu.i386.translate.SystemTranslator system) {
             cache = new TranslationCache<>(memory);
             translator = system == null ? new X86Translator(memory) : new X86Translator(memory, system);
+            regionSelector = new RegionSelector(cache);
+            regionThreshold = system == null ? Integer.getInteger("qemu.tcg.region-threshold", DEFAULT_REGION_THRESHOLD) : 0;
         }
+
+        /** Region entries and block runs in the run loop (plain longs: approximate across threads, for -d style statistics). */
+        long regionRuns;
+        long blockRuns;
     }
 
     public X86Cpu(GuestMemory memory, X86CpuState state) {
@@ -67,7 +93,14 @@ public final class X86Cpu implements GuestCpu, OpContext {
         this.memory = memory;
         this.state = state;
         synchronized (SHARED) {
-            this.shared = SHARED.computeIfAbsent(memory, m -> new Shared(m, system));
+            this.shared = SHARED.computeIfAbsent(memory, m -> {
+                Shared created = new Shared(m, system);
+                if (Boolean.getBoolean("qemu.tcg.stats")) {
+                    // a measurement aid: what the tiers did, printed when the emulator exits
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println("qemu.tcg.stats: " + statistics(created))));
+                }
+                return created;
+            });
         }
     }
 
@@ -105,9 +138,13 @@ public final class X86Cpu implements GuestCpu, OpContext {
     /**
      * Makes every CPU of this address space call {@code hook} before each block (the gdbstub;
      * with {@code qemu.tcg.max-insns=1} set before the CPUs exist, before each instruction).
+     * A hooked address space builds no regions: a region runs many blocks without coming back here.
      */
     public void setInstructionHook(org.qemu.common.gdbstub.InstructionHook hook) {
         shared.instructionHook = hook;
+        if (hook != null) {
+            shared.regionThreshold = 0;
+        }
     }
 
     public void setSegmentResolver(SegmentResolver resolver) {
@@ -162,18 +199,27 @@ public final class X86Cpu implements GuestCpu, OpContext {
             if (blockListener != null) {
                 blockListener.accept(pc);
             }
+            X86Region region = blockListener == null ? regionAt(block) : null;
+            InstructionLocator running = region != null ? region : block;
             try {
-                block.execute(this, shared.compiler, shared.compileThreshold);
+                if (region != null) {
+                    shared.regionRuns++;
+                    block.countExecution();
+                    region.run(this);
+                } else {
+                    shared.blockRuns++;
+                    block.execute(this, shared.compiler, shared.compileThreshold);
+                }
             } catch (GuestMemoryFault f) {
-                s.eip = block.instructionAddress(faultingOp);
+                s.eip = running.instructionAddress(faultingOp);
                 lastTrap = memoryTrap(f);
                 pendingExit = null;
                 return CpuExit.TRAP;
             } catch (X86Trap t) {
-                s.eip = t.resumeAfter() ? block.nextAddress(faultingOp) : block.instructionAddress(faultingOp);
+                s.eip = t.resumeAfter() ? running.nextAddress(faultingOp) : running.instructionAddress(faultingOp);
                 GuestTrap g = t.trap();
                 if (g.trapNumber() == 6 || g.trapNumber() == 0 || g.trapNumber() == 16 || g.trapNumber() == 19) {
-                    g = new GuestTrap(g.signal(), g.code(), block.instructionAddress(faultingOp), g.trapNumber(), g.errorCode());
+                    g = new GuestTrap(g.signal(), g.code(), running.instructionAddress(faultingOp), g.trapNumber(), g.errorCode());
                 }
                 lastTrap = g;
                 pendingExit = null;
@@ -184,8 +230,28 @@ public final class X86Cpu implements GuestCpu, OpContext {
                 pendingExit = null;
                 return e;
             }
-            prev = block;
+            // after a region, the block that ran last is unknown: no link to record
+            prev = region == null ? block : null;
         }
+    }
+
+    /** The region to run instead of {@code block}: its own, or a new one when the block just got hot. */
+    private X86Region regionAt(X86Block block) {
+        X86Region r = block.region();
+        if (!block.wantsRegion(shared.regionThreshold)) {
+            return r;
+        }
+        // threshold 1 (tests) puts every block in a region; otherwise only regions with a loop pay
+        X86Region grown = shared.regionCompiler.compile(shared.regionSelector.select(block), shared.regionThreshold > 1);
+        return grown != null ? grown : r;
+    }
+
+    /**
+     * Polled by region code at backward branches and indirect jumps: true when the run must end
+     * (an exit request: a signal or thread stop; or an op asked to end it, e.g. a system call).
+     */
+    public boolean mustLeaveRegion() {
+        return exitRequested || pendingExit != null;
     }
 
     private static GuestTrap memoryTrap(GuestMemoryFault f) {
@@ -225,10 +291,20 @@ public final class X86Cpu implements GuestCpu, OpContext {
         state.eip = (int) pc;
     }
 
+    /** How often the run loop entered a compiled region in this address space (approximate across threads). */
+    public long regionEntries() {
+        return shared.regionRuns;
+    }
+
     /** Translation statistics of this address space, for measurements and -d logs. */
     public String translationStatistics() {
-        return shared.cache.translations() + " blocks translated, " + shared.cache.invalidations() + " invalidated, "
-                + shared.compiler.statistics() + ", translate " + shared.translator.statistics();
+        return statistics(shared);
+    }
+
+    private static String statistics(Shared shared) {
+        return shared.blockRuns + " block runs and " + shared.regionRuns + " region entries in the run loop, "
+                + shared.cache.translations() + " blocks translated, " + shared.cache.invalidations() + " invalidated, "
+                + shared.compiler.statistics() + ", " + shared.regionCompiler.statistics() + ", translate " + shared.translator.statistics();
     }
 
     /**
@@ -237,6 +313,14 @@ public final class X86Cpu implements GuestCpu, OpContext {
      */
     public void setCompileThreshold(int runs) {
         shared.compileThreshold = runs;
+    }
+
+    /**
+     * Runs a block gets in the run loop before it seeds a region, for this address space (1:
+     * regions everywhere at once, 0: never; tests use both to cover each tier).
+     */
+    public void setRegionThreshold(int runs) {
+        shared.regionThreshold = runs;
     }
 
     /** Drops all translations of this address space (after execve replaced the code). */

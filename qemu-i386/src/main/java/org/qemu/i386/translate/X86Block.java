@@ -11,7 +11,7 @@ import org.qemu.i386.cpu.X86Op;
  * instruction and of the one after it, so a fault in op i restores eip precisely.
  * Starts interpreted; after a threshold of runs it is compiled to its own class.
  */
-public final class X86Block extends TranslationBlock {
+public final class X86Block extends TranslationBlock implements InstructionLocator {
     /** Runs before a block gets its own class by default; below this the define cost (~40 us) does not pay. */
     public static final int DEFAULT_COMPILE_THRESHOLD = 64;
 
@@ -19,6 +19,12 @@ public final class X86Block extends TranslationBlock {
     private final int[] instructionAddress;
     private final int[] nextAddress;
     private volatile OpSequence<X86Cpu> sequence;
+    /** The region the run loop enters instead of this block, or null. */
+    private volatile X86Region region;
+    /** Regions this block belongs to (it may be in several): they die with it. */
+    private final java.util.List<X86Region> memberOf = new java.util.ArrayList<>(2);
+    /** Execution count at which this block next asks for a region of its own. */
+    private int regionAt;
 
     X86Block(long pc, int flags, long firstPage, long lastPage, X86Op[] ops, int[] instructionAddress, int[] nextAddress) {
         super(pc, flags, firstPage, lastPage);
@@ -36,16 +42,97 @@ public final class X86Block extends TranslationBlock {
         sequence.run(cpu);
     }
 
+    /** The live region to enter at this block, or null. */
+    public X86Region region() {
+        return region;
+    }
+
+    /**
+     * True when this block has run often enough to seed a region ({@code threshold} runs; 0:
+     * never). Answers true once: the caller forms a region or gives up on this block.
+     */
+    public boolean wantsRegion(int threshold) {
+        if (threshold <= 0) {
+            return false;
+        }
+        X86Region r = region;
+        if (r == null) {
+            int at = regionAt == 0 ? threshold : regionAt;
+            if (executions() + 1 < at) {
+                return false;
+            }
+            regionAt = Integer.MAX_VALUE;
+            reseedAt = executions() + threshold * 2;
+            return true;
+        }
+        // entered often through a region it does not start: control keeps coming back here from
+        // outside that region, so a region grown from this block may hold the loop around it
+        if (reseedAt == 0) {
+            reseedAt = executions() + threshold * 2;
+        }
+        if (r.entryBlock() == this || reseeds >= MAX_RESEEDS || executions() + 1 < reseedAt) {
+            return false;
+        }
+        reseeds++;
+        reseedAt = executions() + ((threshold * 2) << reseeds);
+        return true;
+    }
+
+    /** Regions a block may seed while it is entered through other blocks' regions. */
+    private static final int MAX_RESEEDS = 3;
+    private int reseeds;
+    /** Execution count at which a block entered through another block's region seeds its own (0: not yet set). */
+    private int reseedAt;
+
+    /** Makes {@code r} (which holds this block) the region entered at this block. */
+    synchronized void joinRegion(X86Region r, boolean entry) {
+        memberOf.removeIf(x -> !x.isValid());
+        memberOf.add(r);
+        if (entry || region == null) {
+            region = r;
+        }
+    }
+
+    /** A region holding this block died: stop entering it; a surviving block may seed a new one later. */
+    synchronized void regionDied(X86Region r) {
+        memberOf.remove(r);
+        if (region == r) {
+            region = null;
+            regionAt = executions() + REGION_RETRY_RUNS;
+        }
+    }
+
+    /** Runs in the run loop, after the block's region died, before it may seed another: keeps code that keeps writing its own page from recompiling forever. */
+    static final int REGION_RETRY_RUNS = 256;
+
+    @Override
+    public void invalidate() {
+        super.invalidate();
+        X86Region[] regions;
+        synchronized (this) {
+            regions = memberOf.toArray(new X86Region[0]);
+            memberOf.clear();
+            region = null;
+        }
+        for (X86Region r : regions) {
+            r.invalidate();
+        }
+    }
+
+    X86Op[] ops() {
+        return ops;
+    }
+
     public int instructionCount() {
         return ops.length;
     }
 
-    /** Address of the guest instruction that op {@code index} implements. */
+    @Override
     public int instructionAddress(int index) {
         return instructionAddress[index];
     }
 
-    /** Address just past the guest instruction of op {@code index}. */
+    @Override
     public int nextAddress(int index) {
         return nextAddress[index];
     }

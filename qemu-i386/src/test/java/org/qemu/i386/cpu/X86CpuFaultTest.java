@@ -22,6 +22,9 @@ class X86CpuFaultTest {
     private static final int READ_ONLY = 0x0804b000;
     private static final int STACK_TOP = 0x0804e000;
 
+    /** Parameter value: the region tier, forced on for every block. */
+    static final int REGIONS = -1;
+
     private GuestMemory memory;
     private X86Cpu cpu;
 
@@ -34,7 +37,9 @@ class X86CpuFaultTest {
         byte[] code = HexFormat.of().parseHex(hex.replace(" ", ""));
         memory.load(CODE, code, 0, code.length);
         cpu = new X86Cpu(memory, new X86CpuState());
-        cpu.setCompileThreshold(threshold);
+        // REGIONS: every block seeds a region at its first run; otherwise regions stay off so each block tier is covered alone
+        cpu.setCompileThreshold(threshold == REGIONS ? 1 : threshold);
+        cpu.setRegionThreshold(threshold == REGIONS ? 1 : 0);
         cpu.state.eip = CODE;
         cpu.state.regs[X86CpuState.ESP] = STACK_TOP;
         return cpu;
@@ -48,7 +53,7 @@ class X86CpuFaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1})
+    @ValueSource(ints = {0, 1, REGIONS})
     void ud2RaisesSigillAtTheInstructionAfterEarlierInstructionsTookEffect(int threshold) {
         load(threshold, "b8 05 00 00 00  0f 0b  b8 07 00 00 00");
         assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
@@ -58,7 +63,7 @@ class X86CpuFaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1})
+    @ValueSource(ints = {0, 1, REGIONS})
     void anUndefinedOpcodeRaisesSigill(int threshold) {
         load(threshold, "40  0f 04"); // inc eax; 0F 04 is undefined
         assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
@@ -69,7 +74,7 @@ class X86CpuFaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1})
+    @ValueSource(ints = {0, 1, REGIONS})
     void divisionByZeroRaisesSigfpeWithRegistersUntouched(int threshold) {
         load(threshold, "b8 64 00 00 00  31 d2  31 c9  f7 f1  90");
         assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
@@ -82,7 +87,7 @@ class X86CpuFaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1})
+    @ValueSource(ints = {0, 1, REGIONS})
     void readingUnmappedMemoryRaisesSegvMaperrWithTheAddress(int threshold) {
         load(threshold, "bb 34 12 00 00  8b 03  90");
         assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
@@ -94,7 +99,7 @@ class X86CpuFaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1})
+    @ValueSource(ints = {0, 1, REGIONS})
     void aFaultLeavesTheFlagsOfTheLastCompletedInstruction(int threshold) {
         // mov eax, 5; cmp eax, 7 (CF=1 SF=1 ZF=0); inc ebx (CF kept); mov ecx, [0x1234] faults
         load(threshold, "b8 05 00 00 00  83 f8 07  43  8b 0d 34 12 00 00");
@@ -108,7 +113,7 @@ class X86CpuFaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1})
+    @ValueSource(ints = {0, 1, REGIONS})
     void writingAReadOnlyPageRaisesSegvAccerr(int threshold) {
         load(threshold, String.format("c7 05 %s 2a 00 00 00", le(READ_ONLY + 8)));
         assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
@@ -118,7 +123,7 @@ class X86CpuFaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1})
+    @ValueSource(ints = {0, 1, REGIONS})
     void aFaultingPushLeavesEspUnchanged(int threshold) {
         load(threshold, "bc 00 10 00 00  50");
         assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
@@ -128,7 +133,7 @@ class X86CpuFaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1})
+    @ValueSource(ints = {0, 1, REGIONS})
     void aRepMovsThatRunsIntoAnUnmappedPageStopsAtTheFailingElement(int threshold) {
         // copies DATA+0xff0.. onto itself; the 17th store lands on the read-only page
         load(threshold, String.format("be %s  bf %s  b9 64 00 00 00  f3 a4", le(DATA + 0xff0), le(READ_ONLY - 16)));
@@ -141,7 +146,7 @@ class X86CpuFaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1})
+    @ValueSource(ints = {0, 1, REGIONS})
     void int3TrapsWithEipAfterIt(int threshold) {
         load(threshold, "90 cc 90");
         assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
@@ -150,7 +155,7 @@ class X86CpuFaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1})
+    @ValueSource(ints = {0, 1, REGIONS})
     void hltAndPrivilegedInstructionsRaiseSigsegv(int threshold) {
         load(threshold, "f4");
         assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
@@ -163,7 +168,7 @@ class X86CpuFaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1})
+    @ValueSource(ints = {0, 1, REGIONS})
     void int80ExitsWithSyscallAndEipPastIt(int threshold) {
         load(threshold, "b8 04 00 00 00  cd 80  90");
         assertThat(cpu.run()).isEqualTo(CpuExit.SYSCALL);
@@ -172,7 +177,7 @@ class X86CpuFaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1})
+    @ValueSource(ints = {0, 1, REGIONS})
     void jumpingToUnmappedMemoryFaultsAtTheTarget(int threshold) {
         load(threshold, "b8 00 00 00 30  ff e0");
         assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
@@ -182,7 +187,7 @@ class X86CpuFaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1, 3})
+    @ValueSource(ints = {0, 1, 3, REGIONS})
     void writingTranslatedCodeRetranslatesIt(int threshold) {
         // loop: call patchable (returns eax = imm); first pass patches the imm to 9 and loops again
         // 0: b9 03 00 00 00      mov ecx, 3
@@ -199,7 +204,7 @@ class X86CpuFaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1})
+    @ValueSource(ints = {0, 1, REGIONS})
     void gsSegmentAccessesGoThroughTheResolvedBase(int threshold) {
         // mov eax, 0x33; mov gs, eax; mov eax, gs:[4]; int 0x80
         load(threshold, "b8 33 00 00 00  8e e8  65 a1 04 00 00 00  cd 80");
@@ -217,7 +222,7 @@ class X86CpuFaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1})
+    @ValueSource(ints = {0, 1, REGIONS})
     void cpuidReportsTheClaimedFeatureTable(int threshold) {
         load(threshold, "b8 01 00 00 00  0f a2  cd 80");
         assertThat(cpu.run()).isEqualTo(CpuExit.SYSCALL);
@@ -226,7 +231,7 @@ class X86CpuFaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1})
+    @ValueSource(ints = {0, 1, REGIONS})
     void requestExitStopsALoopingGuest(int threshold) throws Exception {
         load(threshold, "eb fe"); // jmp $
         Thread t = Thread.ofPlatform().start(() -> {

@@ -70,7 +70,8 @@ final class DifferentialRunner {
         List<String> failures = new ArrayList<>();
         int traps = 0;
         int compiled = 0;
-        for (int threshold : new int[] {0, 1}) {
+        // -1: the region tier, every block its own region from its first run
+        for (int threshold : new int[] {0, 1, -1}) {
             try (GuestMemory memory = new GuestMemory(32)) {
                 Emulated emulated = new Emulated(memory, threshold);
                 for (int i = 0; i < cases.size(); i += threshold == 0 ? 1 : compiledEvery) {
@@ -79,12 +80,12 @@ final class DifferentialRunner {
                     if (threshold == 0 && expected.get(i).trapSignal() != 0) {
                         traps++;
                     }
-                    if (threshold == 1) {
+                    if (threshold != 0) {
                         compiled++;
                     }
                     String diff = expected.get(i).difference(actual, c.definedFlags());
                     if (diff != null && failures.size() < 40) {
-                        failures.add((threshold == 0 ? "[interpreted] " : "[compiled] ") + c.describe() + ": "
+                        failures.add((threshold == 0 ? "[interpreted] " : threshold == 1 ? "[compiled] " : "[region] ") + c.describe() + ": "
                                 + oracleName + " vs ours: " + diff);
                     }
                 }
@@ -134,7 +135,8 @@ final class DifferentialRunner {
             memory.map(FormCatalogue.CODE, 4096, GuestMemory.READ | GuestMemory.EXEC);
             memory.map(FormCatalogue.DATA, 4096, GuestMemory.READ | GuestMemory.WRITE);
             cpu = new X86Cpu(memory, new X86CpuState());
-            cpu.setCompileThreshold(compileThreshold);
+            cpu.setCompileThreshold(compileThreshold < 0 ? 1 : compileThreshold);
+            cpu.setRegionThreshold(compileThreshold < 0 ? 1 : 0);
         }
 
         Outcome run(TestCase c, boolean withEsp) {

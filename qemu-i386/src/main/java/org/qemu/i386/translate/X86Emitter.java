@@ -1,0 +1,925 @@
+package org.qemu.i386.translate;
+
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
+
+import org.qemu.common.memory.GuestMemory;
+import org.qemu.common.tcg.OpContext;
+import org.qemu.i386.cpu.LazyFlags;
+import org.qemu.i386.cpu.X86Cpu;
+import org.qemu.i386.cpu.X86CpuState;
+import org.qemu.i386.cpu.X86Op;
+
+/**
+ * Emits x86 instructions as JVM bytecode into one method, for both hot tiers (a single block,
+ * {@link BytecodeBlockCompiler}, and a region of blocks, {@link RegionCompiler}). The guest
+ * registers and the lazy flag record live in JVM locals; this class tracks, at translation time,
+ * which of them differ from the state object, so they are written back only where something
+ * outside the method can see them.
+ *
+ * <p>Every guest memory access the emitted code makes goes through {@link #memoryAccess}: the
+ * one place a software MMU (system mode with paging) will change.
+ */
+final class X86Emitter {
+    static final String CPU = Type.getInternalName(X86Cpu.class);
+    static final String STATE = Type.getInternalName(X86CpuState.class);
+    static final String MEMORY = Type.getInternalName(GuestMemory.class);
+    static final String FLAGS = Type.getInternalName(LazyFlags.class);
+    static final String OP = Type.getInternalName(X86Op.class);
+    static final String ARITHMETIC = Type.getInternalName(ArithmeticOps.class);
+    static final String MULDIV = Type.getInternalName(MulDivOps.class);
+    static final String SHIFT = Type.getInternalName(ShiftOps.class);
+    static final String CONTEXT = Type.getInternalName(OpContext.class);
+
+    // locals of the generated method
+    static final int THIS = 0, CTX = 1, CPU_LOCAL = 2, STATE_LOCAL = 3, REGS = 4, MEM = 5, INDEX = 6,
+            A = 7, B = 8, RES = 9, ADDR = 10, VALUE = 12, THROWN = 13, IN_FALLBACK = 14;
+    /** Guest registers EAX..EDI live in locals R0..R0+7 while the method runs. */
+    static final int R0 = 15;
+    /** A long for imul's full product (two slots). */
+    static final int PRODUCT = 23;
+    /** The lazy flag record (ccOp, ccA, ccB, ccC, ccRes) lives in locals F_OP..F_OP+4 while the method runs. */
+    static final int F_OP = 25;
+    /** Region methods: the guest pc of the next block to run. */
+    static final int NEXT = 30;
+    private static final String[] FLAG_FIELDS = {"ccOp", "ccA", "ccB", "ccC", "ccRes"};
+
+    /** Registers whose local was written since the array was last in step (one bit per register). */
+    private int dirty;
+    /** The flag locals were written since the state fields were last in step. */
+    private boolean flagsDirty;
+    /** The ccOp local's value when known at translation time (set by the last flag-setting instruction emitted), else -1. */
+    private int knownFlagOp = -1;
+    /** The code emitted since {@link #forgetState} may store to guest memory or call out. */
+    private boolean mayWrite;
+    /**
+     * Estimated bytecode that HotSpot inlines into the method for the calls emitted so far:
+     * C2 stops inlining once the method and its inlined callees pass DesiredMethodLimit (8,000
+     * bytes), and every call it then leaves in place spills all guest registers held in locals.
+     */
+    private int calleeBytes;
+    /** GuestMemory's accessor, its protection check and the segment access, inlined. */
+    static final int MEMORY_ACCESS_BYTES = Integer.getInteger("qemu.tcg.region-access-weight", 200);
+    /** An op called through its field: its exec and what that calls (x87/SSE ops are large). */
+    static final int OP_CALL_BYTES = Integer.getInteger("qemu.tcg.region-op-weight", 300);
+    /** LazyFlags' general condition and carry evaluation. */
+    static final int FLAG_EVALUATION_BYTES = 150;
+
+    int calleeBytes() {
+        return calleeBytes;
+    }
+
+    /**
+     * Initialises every local (so all frames agree) and loads the registers and flags;
+     * {@code castContext}: the method's parameter is an {@link OpContext} to cast to the CPU.
+     */
+    void prologue(MethodVisitor mv, boolean castContext) {
+        mv.visitVarInsn(Opcodes.ALOAD, CTX);
+        if (castContext) {
+            mv.visitTypeInsn(Opcodes.CHECKCAST, CPU);
+        }
+        mv.visitVarInsn(Opcodes.ASTORE, CPU_LOCAL);
+        mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+        mv.visitFieldInsn(Opcodes.GETFIELD, CPU, "state", "L" + STATE + ";");
+        mv.visitVarInsn(Opcodes.ASTORE, STATE_LOCAL);
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "regs", "[I");
+        mv.visitVarInsn(Opcodes.ASTORE, REGS);
+        mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+        mv.visitFieldInsn(Opcodes.GETFIELD, CPU, "memory", "L" + MEMORY + ";");
+        mv.visitVarInsn(Opcodes.ASTORE, MEM);
+        for (int local : new int[] {INDEX, A, B, RES, VALUE, IN_FALLBACK, NEXT}) {
+            mv.visitInsn(Opcodes.ICONST_0);
+            mv.visitVarInsn(Opcodes.ISTORE, local);
+        }
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitVarInsn(Opcodes.LSTORE, ADDR);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitVarInsn(Opcodes.LSTORE, PRODUCT);
+        reload(mv);
+        reloadFlags(mv);
+        dirty = 0;
+    }
+
+    /**
+     * Emits op {@code index} (its position in the method's op numbering, reported on a fault):
+     * inline when this class knows the instruction, else as a call to the op held in field
+     * {@code fieldName} of class {@code owner}. Returns true when it was emitted inline.
+     */
+    boolean emitOp(MethodVisitor mv, X86Op op, int index, String owner, String fieldName) {
+        push(mv, index);
+        mv.visitVarInsn(Opcodes.ISTORE, INDEX);
+        if (emitInline(mv, op)) {
+            return true;
+        }
+        // the op works on the register array: bring it up to date, and reload what the op changed
+        flushDirty(mv);
+        flushFlags(mv);
+        push(mv, 1);
+        mv.visitVarInsn(Opcodes.ISTORE, IN_FALLBACK);
+        mv.visitVarInsn(Opcodes.ALOAD, THIS);
+        mv.visitFieldInsn(Opcodes.GETFIELD, owner, fieldName, "L" + OP + ";");
+        mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+        mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, OP, "exec", "(L" + CPU + ";)V", true);
+        calleeBytes += OP_CALL_BYTES;
+        push(mv, 0);
+        mv.visitVarInsn(Opcodes.ISTORE, IN_FALLBACK);
+        reload(mv);
+        reloadFlags(mv);
+        mayWrite = true;
+        return false;
+    }
+
+    /** True when code emitted since the last {@link #forgetState} may have stored to guest memory or called out. */
+    boolean mayWrite() {
+        return mayWrite;
+    }
+
+    /**
+     * At a point several paths reach (a region's block entry): nothing is known about what the
+     * locals hold relative to the state object, so everything counts as written.
+     */
+    void forgetState() {
+        dirty = 0xff;
+        flagsDirty = true;
+        knownFlagOp = -1;
+        mayWrite = false;
+    }
+
+    /** Writes every register and the flag record back to the state object. */
+    void flushAll(MethodVisitor mv) {
+        flushDirty(mv);
+        flushFlags(mv);
+    }
+
+    /**
+     * The exception handler: a fault in inline code leaves the locals holding the state before
+     * the faulting instruction (written back here); in an op call, the state object is current.
+     * Reports the op index and rethrows.
+     */
+    void faultHandler(MethodVisitor mv) {
+        mv.visitVarInsn(Opcodes.ASTORE, THROWN);
+        Label arrayCurrent = new Label();
+        mv.visitVarInsn(Opcodes.ILOAD, IN_FALLBACK);
+        mv.visitJumpInsn(Opcodes.IFNE, arrayCurrent);
+        for (int r = 0; r < 8; r++) {
+            flush(mv, r);
+        }
+        flagsDirty = true;
+        flushFlags(mv);
+        mv.visitLabel(arrayCurrent);
+        mv.visitVarInsn(Opcodes.ALOAD, CTX);
+        mv.visitVarInsn(Opcodes.ILOAD, INDEX);
+        mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, CONTEXT, "recordFaultingOp", "(I)V", true);
+        mv.visitVarInsn(Opcodes.ALOAD, THROWN);
+        mv.visitInsn(Opcodes.ATHROW);
+    }
+
+    /** Region terminators: ret's target popped into the NEXT local (the load first, esp after). */
+    void emitReturnToNext(MethodVisitor mv, ControlOps.Return ret) {
+        stackAddress(mv, 0);
+        mv.visitVarInsn(Opcodes.LSTORE, ADDR);
+        mv.visitVarInsn(Opcodes.ALOAD, MEM);
+        mv.visitVarInsn(Opcodes.LLOAD, ADDR);
+        memoryAccess(mv, false, ret.bits);
+        mv.visitVarInsn(Opcodes.ISTORE, NEXT);
+        adjustEsp(mv, ret.bits / 8 + ret.release);
+    }
+
+    /** Region terminators: a direct call's return-address push (the jump itself is the caller's). */
+    void emitCallPush(MethodVisitor mv, ControlOps.Call c) {
+        push(mv, c.returnAddress);
+        mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+        pushValue(mv, c.bits);
+    }
+
+    /**
+     * The one emission point of guest memory accesses: expects the memory object and the long
+     * linear address (and for a write the int value) on the operand stack; a read leaves the
+     * zero-extended value.
+     */
+    void memoryAccess(MethodVisitor mv, boolean write, int bits) {
+        mayWrite |= write;
+        calleeBytes += MEMORY_ACCESS_BYTES;
+        String size = switch (bits) {
+            case 8 -> "8";
+            case 16 -> "16";
+            default -> "32";
+        };
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, (write ? "write" : "read") + size, write ? "(JI)V" : "(J)I", false);
+    }
+
+    // ---- instruction emitters -------------------------------------------------------------
+
+    private boolean emitInline(MethodVisitor mv, X86Op op) {
+        if (op instanceof ArithmeticOps.Binary b) {
+            return emitBinary(mv, b);
+        }
+        if (op instanceof ArithmeticOps.ZeroRegister z) {
+            push(mv, 0);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            write(mv, z.dst, false);
+            push(mv, 0);
+            mv.visitVarInsn(Opcodes.ISTORE, RES);
+            recordFlags(mv, (z.sub ? LazyFlags.SUB : LazyFlags.LOGIC) | LazyFlags.sizeIndex(z.dst.bits), -1, -1);
+            return true;
+        }
+        if (op instanceof ArithmeticOps.Unary u) {
+            return emitUnary(mv, u);
+        }
+        if (op instanceof ShiftOps.Shift sh && sh.bits == 32 && sh.dst instanceof Operand.Register
+                && sh.count instanceof Operand.Immediate count && (count.value & 31) != 0
+                && sh.kind != ShiftOps.RCL && sh.kind != ShiftOps.RCR) {
+            emitShift32(mv, sh.kind, sh.dst, count.value & 31);
+            return true;
+        }
+        if (op instanceof MulDivOps.Multiply m && m.dst.bits != 8) {
+            read(mv, m.a, false);
+            if (m.dst.bits == 16) {
+                mv.visitInsn(Opcodes.I2S);
+            }
+            mv.visitInsn(Opcodes.I2L);
+            read(mv, m.b, false);
+            if (m.dst.bits == 16) {
+                mv.visitInsn(Opcodes.I2S);
+            }
+            mv.visitInsn(Opcodes.I2L);
+            mv.visitInsn(Opcodes.LMUL);
+            mv.visitVarInsn(Opcodes.LSTORE, PRODUCT);
+            mv.visitVarInsn(Opcodes.LLOAD, PRODUCT);
+            mv.visitInsn(Opcodes.L2I);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            write(mv, m.dst, false);
+            push(mv, m.dst.bits);
+            mv.visitVarInsn(Opcodes.LLOAD, PRODUCT);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MULDIV, "multiplyOverflow", "(IJ)I", false);
+            mv.visitInsn(Opcodes.DUP);
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP + 2);
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP + 3);
+            push(mv, LazyFlags.RESULT_CO | LazyFlags.sizeIndex(m.dst.bits));
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP);
+            knownFlagOp = LazyFlags.RESULT_CO | LazyFlags.sizeIndex(m.dst.bits);
+            mv.visitVarInsn(Opcodes.ILOAD, VALUE);
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP + 4);
+            flagsDirty = true;
+            return true;
+        }
+        if (op instanceof MoveOps.Move m) {
+            read(mv, m.src, false);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            if (m.dst instanceof Operand.Memory mem) {
+                address(mv, mem);
+                mv.visitVarInsn(Opcodes.LSTORE, ADDR);
+            }
+            write(mv, m.dst, true);
+            return true;
+        }
+        if (op instanceof MoveOps.MoveExtend m) {
+            read(mv, m.src, false);
+            if (m.signed) {
+                mv.visitInsn(m.src.bits == 8 ? Opcodes.I2B : Opcodes.I2S);
+            }
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            write(mv, m.dst, false);
+            return true;
+        }
+        if (op instanceof MoveOps.ByteSwap bs && bs.bits == 32) {
+            mv.visitVarInsn(Opcodes.ILOAD, R0 + bs.reg);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Integer", "reverseBytes", "(I)I", false);
+            mv.visitVarInsn(Opcodes.ISTORE, R0 + bs.reg);
+            dirty |= 1 << bs.reg;
+            return true;
+        }
+        if (op instanceof MoveOps.LoadEffectiveAddress lea) {
+            offset(mv, lea.src);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            write(mv, lea.dst, false);
+            return true;
+        }
+        if (op instanceof MoveOps.ConditionalMove c) {
+            read(mv, c.src, false);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            condition(mv, c.cc);
+            Label skip = new Label();
+            mv.visitJumpInsn(Opcodes.IFEQ, skip);
+            write(mv, c.dst, false);
+            mv.visitLabel(skip);
+            return true;
+        }
+        if (op instanceof MoveOps.SetCondition c) {
+            if (c.dst instanceof Operand.Memory mem) {
+                address(mv, mem);
+                mv.visitVarInsn(Opcodes.LSTORE, ADDR);
+            }
+            condition(mv, c.cc);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            write(mv, c.dst, true);
+            return true;
+        }
+        if (op instanceof ControlOps.Goto g) {
+            setEip(mv, g.target);
+            return true;
+        }
+        if (op instanceof ControlOps.ConditionalJump j) {
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            condition(mv, j.cc);
+            Label notTaken = new Label();
+            Label done = new Label();
+            mv.visitJumpInsn(Opcodes.IFEQ, notTaken);
+            push(mv, j.target);
+            mv.visitJumpInsn(Opcodes.GOTO, done);
+            mv.visitLabel(notTaken);
+            push(mv, j.fallThrough);
+            mv.visitLabel(done);
+            mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "eip", "I");
+            return true;
+        }
+        if (op instanceof ControlOps.Call c && c.indirectTarget == null) {
+            push(mv, c.returnAddress);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            pushValue(mv, c.bits);
+            setEip(mv, c.target);
+            return true;
+        }
+        if (op instanceof StackOps.Push p) {
+            read(mv, p.src, false);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            pushValue(mv, p.bits);
+            return true;
+        }
+        if (op instanceof StackOps.Pop p && p.dst instanceof Operand.Register) {
+            stackAddress(mv, 0);
+            mv.visitVarInsn(Opcodes.LSTORE, ADDR);
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+            mv.visitVarInsn(Opcodes.LLOAD, ADDR);
+            memoryAccess(mv, false, p.bits);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            adjustEsp(mv, p.bits / 8);
+            write(mv, p.dst, false);
+            return true;
+        }
+        if (op instanceof ControlOps.Return ret) {
+            stackAddress(mv, 0);
+            mv.visitVarInsn(Opcodes.LSTORE, ADDR);
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+            mv.visitVarInsn(Opcodes.LLOAD, ADDR);
+            memoryAccess(mv, false, ret.bits);
+            mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "eip", "I");
+            adjustEsp(mv, ret.bits / 8 + ret.release);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * shl/shr/sar/rol/ror of a 32-bit register by a constant 1..31, all in locals: shifts record
+     * RESULT_CO (CF, OF computed here), rotates set CF and OF over the saved base record
+     * (the same records {@code ShiftOps.shift32} makes, without its five field stores and loads).
+     */
+    private void emitShift32(MethodVisitor mv, int kind, Operand dst, int n) {
+        read(mv, dst, false);
+        mv.visitVarInsn(Opcodes.ISTORE, A);
+        mv.visitVarInsn(Opcodes.ILOAD, A);
+        switch (kind) {
+            case ShiftOps.SHL, ShiftOps.SAL -> {
+                push(mv, n);
+                mv.visitInsn(Opcodes.ISHL);
+            }
+            case ShiftOps.SHR -> {
+                push(mv, n);
+                mv.visitInsn(Opcodes.IUSHR);
+            }
+            case ShiftOps.SAR -> {
+                push(mv, n);
+                mv.visitInsn(Opcodes.ISHR);
+            }
+            case ShiftOps.ROL -> {
+                push(mv, n);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Integer", "rotateLeft", "(II)I", false);
+            }
+            default -> {
+                push(mv, n);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Integer", "rotateRight", "(II)I", false);
+            }
+        }
+        mv.visitVarInsn(Opcodes.ISTORE, RES);
+        mv.visitVarInsn(Opcodes.ILOAD, RES);
+        mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+        write(mv, dst, false);
+        if (kind == ShiftOps.ROL || kind == ShiftOps.ROR) {
+            saveRotateBase(mv);
+            // CF
+            mv.visitVarInsn(Opcodes.ILOAD, RES);
+            if (kind == ShiftOps.ROL) {
+                push(mv, 1);
+                mv.visitInsn(Opcodes.IAND);
+            } else {
+                push(mv, 31);
+                mv.visitInsn(Opcodes.IUSHR);
+            }
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP + 2);
+            // OF: ROL: msb ^ CF; ROR: the two top bits differ
+            mv.visitVarInsn(Opcodes.ILOAD, RES);
+            push(mv, 31);
+            mv.visitInsn(Opcodes.IUSHR);
+            if (kind == ShiftOps.ROL) {
+                mv.visitVarInsn(Opcodes.ILOAD, F_OP + 2);
+            } else {
+                mv.visitVarInsn(Opcodes.ILOAD, RES);
+                push(mv, 30);
+                mv.visitInsn(Opcodes.IUSHR);
+                push(mv, 1);
+                mv.visitInsn(Opcodes.IAND);
+            }
+            mv.visitInsn(Opcodes.IXOR);
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP + 3);
+            knownFlagOp = LazyFlags.ROTATE;
+        } else {
+            // CF: the last bit shifted out
+            mv.visitVarInsn(Opcodes.ILOAD, A);
+            if (kind == ShiftOps.SHL || kind == ShiftOps.SAL) {
+                push(mv, 32 - n);
+            } else {
+                push(mv, n - 1);
+            }
+            mv.visitInsn(Opcodes.IUSHR);
+            push(mv, 1);
+            mv.visitInsn(Opcodes.IAND);
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP + 2);
+            switch (kind) {
+                case ShiftOps.SHR -> {
+                    mv.visitVarInsn(Opcodes.ILOAD, A);
+                    push(mv, 31);
+                    mv.visitInsn(Opcodes.IUSHR);
+                }
+                case ShiftOps.SAR -> push(mv, 0);
+                default -> {
+                    mv.visitVarInsn(Opcodes.ILOAD, RES);
+                    push(mv, 31);
+                    mv.visitInsn(Opcodes.IUSHR);
+                    mv.visitVarInsn(Opcodes.ILOAD, F_OP + 2);
+                    mv.visitInsn(Opcodes.IXOR);
+                }
+            }
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP + 3);
+            push(mv, LazyFlags.RESULT_CO | 2);
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP);
+            mv.visitVarInsn(Opcodes.ILOAD, RES);
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP + 4);
+            knownFlagOp = LazyFlags.RESULT_CO | 2;
+        }
+        flagsDirty = true;
+    }
+
+    /**
+     * A rotate keeps SF ZF AF PF of the operation before it: unless a rotate record is current,
+     * the current record becomes the base (in the state object, where {@link LazyFlags} reads it).
+     */
+    private void saveRotateBase(MethodVisitor mv) {
+        if (knownFlagOp == LazyFlags.ROTATE) {
+            return;
+        }
+        Label already = new Label();
+        if (knownFlagOp < 0) {
+            mv.visitVarInsn(Opcodes.ILOAD, F_OP);
+            push(mv, ~3);
+            mv.visitInsn(Opcodes.IAND);
+            push(mv, LazyFlags.ROTATE);
+            mv.visitJumpInsn(Opcodes.IF_ICMPEQ, already);
+        }
+        String[] base = {"ccBaseOp", "ccBaseA", "ccBaseB", "ccBaseC", "ccBaseRes"};
+        for (int i = 0; i < 5; i++) {
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            mv.visitVarInsn(Opcodes.ILOAD, F_OP + i);
+            mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, base[i], "I");
+        }
+        push(mv, LazyFlags.ROTATE);
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP);
+        mv.visitLabel(already);
+    }
+
+    private boolean emitBinary(MethodVisitor mv, ArithmeticOps.Binary b) {
+        int kind = b.kind;
+        if (kind == ArithmeticOps.ADC || kind == ArithmeticOps.SBB) {
+            if (!(b.dst instanceof Operand.Register)) {
+                return false; // the helper records flags before the store: keep memory destinations in the op
+            }
+            flushFlags(mv);
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            push(mv, b.bits);
+            read(mv, b.dst, false);
+            read(mv, b.src, false);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, ARITHMETIC, kind == ArithmeticOps.ADC ? "addWithCarry" : "subtractWithBorrow",
+                    "(L" + STATE + ";III)I", false);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            reloadFlags(mv);
+            write(mv, b.dst, false);
+            return true;
+        }
+        boolean memoryDst = b.dst instanceof Operand.Memory;
+        if (memoryDst) {
+            address(mv, (Operand.Memory) b.dst);
+            mv.visitVarInsn(Opcodes.LSTORE, ADDR);
+        }
+        read(mv, b.dst, true);
+        mv.visitVarInsn(Opcodes.ISTORE, A);
+        read(mv, b.src, false);
+        mv.visitVarInsn(Opcodes.ISTORE, B);
+        mv.visitVarInsn(Opcodes.ILOAD, A);
+        mv.visitVarInsn(Opcodes.ILOAD, B);
+        mv.visitInsn(switch (kind) {
+            case ArithmeticOps.ADD -> Opcodes.IADD;
+            case ArithmeticOps.SUB, ArithmeticOps.CMP -> Opcodes.ISUB;
+            case ArithmeticOps.OR -> Opcodes.IOR;
+            case ArithmeticOps.XOR -> Opcodes.IXOR;
+            default -> Opcodes.IAND; // AND, TEST
+        });
+        mv.visitVarInsn(Opcodes.ISTORE, RES);
+        if (kind != ArithmeticOps.CMP && kind != ArithmeticOps.TEST) {
+            mv.visitVarInsn(Opcodes.ILOAD, RES);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            write(mv, b.dst, true);
+        }
+        int flagKind = switch (kind) {
+            case ArithmeticOps.ADD -> LazyFlags.ADD;
+            case ArithmeticOps.SUB, ArithmeticOps.CMP -> LazyFlags.SUB;
+            default -> LazyFlags.LOGIC;
+        };
+        recordFlags(mv, flagKind | LazyFlags.sizeIndex(b.bits), A, B);
+        return true;
+    }
+
+    private boolean emitUnary(MethodVisitor mv, ArithmeticOps.Unary u) {
+        boolean memoryDst = u.dst instanceof Operand.Memory;
+        if (memoryDst) {
+            address(mv, (Operand.Memory) u.dst);
+            mv.visitVarInsn(Opcodes.LSTORE, ADDR);
+        }
+        read(mv, u.dst, true);
+        mv.visitVarInsn(Opcodes.ISTORE, A);
+        mv.visitVarInsn(Opcodes.ILOAD, A);
+        switch (u.kind) {
+            case ArithmeticOps.INC -> {
+                push(mv, 1);
+                mv.visitInsn(Opcodes.IADD);
+            }
+            case ArithmeticOps.DEC -> {
+                push(mv, 1);
+                mv.visitInsn(Opcodes.ISUB);
+            }
+            case ArithmeticOps.NOT -> {
+                push(mv, -1);
+                mv.visitInsn(Opcodes.IXOR);
+            }
+            default -> mv.visitInsn(Opcodes.INEG);
+        }
+        mv.visitVarInsn(Opcodes.ISTORE, RES);
+        mv.visitVarInsn(Opcodes.ILOAD, RES);
+        mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+        write(mv, u.dst, true);
+        int bits = u.dst.bits;
+        switch (u.kind) {
+            case ArithmeticOps.INC, ArithmeticOps.DEC -> {
+                // inc/dec keep CF: it becomes the record's carry-in slot
+                for (int i = 0; i < 5; i++) {
+                    mv.visitVarInsn(Opcodes.ILOAD, F_OP + i);
+                }
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLAGS, "carryOf", "(IIIII)I", false);
+                calleeBytes += FLAG_EVALUATION_BYTES;
+                mv.visitVarInsn(Opcodes.ISTORE, F_OP + 3);
+                push(mv, (u.kind == ArithmeticOps.INC ? LazyFlags.INC : LazyFlags.DEC) | LazyFlags.sizeIndex(bits));
+                mv.visitVarInsn(Opcodes.ISTORE, F_OP);
+                knownFlagOp = (u.kind == ArithmeticOps.INC ? LazyFlags.INC : LazyFlags.DEC) | LazyFlags.sizeIndex(bits);
+                mv.visitVarInsn(Opcodes.ILOAD, A);
+                mv.visitVarInsn(Opcodes.ISTORE, F_OP + 1);
+                mv.visitVarInsn(Opcodes.ILOAD, RES);
+                mv.visitVarInsn(Opcodes.ISTORE, F_OP + 4);
+                flagsDirty = true;
+            }
+            case ArithmeticOps.NEG -> recordFlags(mv, LazyFlags.SUB | LazyFlags.sizeIndex(bits), -1, A); // flags of 0 - a
+            default -> {
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Pushes condition {@code cc} as 0 or 1. When the flag-setting instruction is known at
+     * translation time (a 32-bit cmp/sub, logic or arithmetic result earlier in the same block),
+     * the condition is a direct comparison of its operands: no lazy-flag evaluation at all.
+     */
+    void condition(MethodVisitor mv, int cc) {
+        if (emitKnownCondition(mv, cc)) {
+            return;
+        }
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        for (int i = 0; i < 5; i++) {
+            mv.visitVarInsn(Opcodes.ILOAD, F_OP + i);
+        }
+        push(mv, cc);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLAGS, "conditionOf", "(L" + STATE + ";IIIIII)Z", false);
+        calleeBytes += FLAG_EVALUATION_BYTES;
+    }
+
+    private boolean emitKnownCondition(MethodVisitor mv, int cc) {
+        int op = knownFlagOp;
+        if (op < 0 || (op & 3) != 2) {
+            return false;
+        }
+        int kind = op & ~3;
+        boolean resultFlags = kind == LazyFlags.ADD || kind == LazyFlags.SUB || kind == LazyFlags.LOGIC
+                || kind == LazyFlags.INC || kind == LazyFlags.DEC || kind == LazyFlags.RESULT_CO;
+        if (!resultFlags) {
+            return false;
+        }
+        int zeroCompare = switch (cc) {
+            case 4 -> Opcodes.IFEQ;
+            case 5 -> Opcodes.IFNE;
+            case 8 -> Opcodes.IFLT;
+            case 9 -> Opcodes.IFGE;
+            default -> -1;
+        };
+        if (kind == LazyFlags.LOGIC && zeroCompare < 0) {
+            // CF = OF = 0: the orderings reduce to the result's sign and zero
+            zeroCompare = switch (cc) {
+                case 7 -> Opcodes.IFNE; // above: !CF && !ZF
+                case 6 -> Opcodes.IFEQ; // below or equal
+                case 12 -> Opcodes.IFLT; // less: SF != OF
+                case 13 -> Opcodes.IFGE;
+                case 14 -> Opcodes.IFLE;
+                case 15 -> Opcodes.IFGT;
+                default -> -1;
+            };
+        }
+        Label yes = new Label();
+        Label done = new Label();
+        if (zeroCompare >= 0) {
+            mv.visitVarInsn(Opcodes.ILOAD, F_OP + 4);
+            mv.visitJumpInsn(zeroCompare, yes);
+        } else if (kind == LazyFlags.SUB && cc >= 2 && cc != 8 && cc != 9 && cc != 10 && cc != 11 && cc != 0 && cc != 1) {
+            // recordFlags leaves no borrow-in: a cmp/sub of a and b orders a against b
+            boolean unsigned = cc <= 7;
+            mv.visitVarInsn(Opcodes.ILOAD, F_OP + 1);
+            if (unsigned) {
+                push(mv, Integer.MIN_VALUE);
+                mv.visitInsn(Opcodes.IXOR);
+            }
+            mv.visitVarInsn(Opcodes.ILOAD, F_OP + 2);
+            if (unsigned) {
+                push(mv, Integer.MIN_VALUE);
+                mv.visitInsn(Opcodes.IXOR);
+            }
+            mv.visitJumpInsn(switch (cc) {
+                case 2, 12 -> Opcodes.IF_ICMPLT;
+                case 3, 13 -> Opcodes.IF_ICMPGE;
+                case 6, 14 -> Opcodes.IF_ICMPLE;
+                default -> Opcodes.IF_ICMPGT; // 7, 15
+            }, yes);
+        } else {
+            return false;
+        }
+        push(mv, 0);
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(yes);
+        push(mv, 1);
+        mv.visitLabel(done);
+        return true;
+    }
+
+    // ---- lazy flags in locals ------------------------------------------------------------------
+
+    /** Records a flag-setting result: op constant, a and b from locals (-1: zero), no carry-in, RES. */
+    private void recordFlags(MethodVisitor mv, int op, int aLocal, int bLocal) {
+        knownFlagOp = op;
+        push(mv, op);
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP);
+        if (aLocal < 0) {
+            push(mv, 0);
+        } else {
+            mv.visitVarInsn(Opcodes.ILOAD, aLocal);
+        }
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP + 1);
+        if (bLocal < 0) {
+            push(mv, 0);
+        } else {
+            mv.visitVarInsn(Opcodes.ILOAD, bLocal);
+        }
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP + 2);
+        push(mv, 0);
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP + 3);
+        mv.visitVarInsn(Opcodes.ILOAD, RES);
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP + 4);
+        flagsDirty = true;
+    }
+
+    void flushFlags(MethodVisitor mv) {
+        if (!flagsDirty) {
+            return;
+        }
+        for (int i = 0; i < 5; i++) {
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            mv.visitVarInsn(Opcodes.ILOAD, F_OP + i);
+            mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, FLAG_FIELDS[i], "I");
+        }
+        flagsDirty = false;
+    }
+
+    void reloadFlags(MethodVisitor mv) {
+        knownFlagOp = -1;
+        for (int i = 0; i < 5; i++) {
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            mv.visitFieldInsn(Opcodes.GETFIELD, STATE, FLAG_FIELDS[i], "I");
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP + i);
+        }
+        flagsDirty = false;
+    }
+
+    static void setEip(MethodVisitor mv, int target) {
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        push(mv, target);
+        mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "eip", "I");
+    }
+
+    // ---- registers in locals ------------------------------------------------------------------
+
+    private static void flush(MethodVisitor mv, int reg) {
+        mv.visitVarInsn(Opcodes.ALOAD, REGS);
+        push(mv, reg);
+        mv.visitVarInsn(Opcodes.ILOAD, R0 + reg);
+        mv.visitInsn(Opcodes.IASTORE);
+    }
+
+    /** Stores the locals written since the last sync back into the register array. */
+    void flushDirty(MethodVisitor mv) {
+        for (int r = 0; r < 8; r++) {
+            if ((dirty & (1 << r)) != 0) {
+                flush(mv, r);
+            }
+        }
+        dirty = 0;
+    }
+
+    static void reload(MethodVisitor mv) {
+        for (int r = 0; r < 8; r++) {
+            mv.visitVarInsn(Opcodes.ALOAD, REGS);
+            push(mv, r);
+            mv.visitInsn(Opcodes.IALOAD);
+            mv.visitVarInsn(Opcodes.ISTORE, R0 + r);
+        }
+    }
+
+    /** Pushes the linear address esp + delta on the stack segment. */
+    private static void stackAddress(MethodVisitor mv, int delta) {
+        mv.visitVarInsn(Opcodes.ILOAD, R0 + X86CpuState.ESP);
+        if (delta != 0) {
+            push(mv, delta);
+            mv.visitInsn(Opcodes.IADD);
+        }
+        mv.visitInsn(Opcodes.I2L);
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "segBase", "[J");
+        push(mv, X86CpuState.SS);
+        mv.visitInsn(Opcodes.LALOAD);
+        mv.visitInsn(Opcodes.LADD);
+        mv.visitLdcInsn(0xffffffffL);
+        mv.visitInsn(Opcodes.LAND);
+    }
+
+    private void adjustEsp(MethodVisitor mv, int delta) {
+        mv.visitIincInsn(R0 + X86CpuState.ESP, delta);
+        dirty |= 1 << X86CpuState.ESP;
+    }
+
+    /** push of the VALUE local: the store first, esp only once it succeeded. */
+    private void pushValue(MethodVisitor mv, int bits) {
+        stackAddress(mv, -bits / 8);
+        mv.visitVarInsn(Opcodes.LSTORE, ADDR);
+        mv.visitVarInsn(Opcodes.ALOAD, MEM);
+        mv.visitVarInsn(Opcodes.LLOAD, ADDR);
+        mv.visitVarInsn(Opcodes.ILOAD, VALUE);
+        memoryAccess(mv, true, bits);
+        adjustEsp(mv, -bits / 8);
+    }
+
+    // ---- operands ---------------------------------------------------------------------------
+
+    /** Pushes the operand's value (zero-extended). A memory operand uses the ADDR local when {@code addressInLocal}. */
+    private void read(MethodVisitor mv, Operand o, boolean addressInLocal) {
+        if (o instanceof Operand.Immediate imm) {
+            push(mv, imm.value);
+        } else if (o instanceof Operand.Register r) {
+            int reg = r.bits == 8 && r.reg >= 4 ? r.reg - 4 : r.reg;
+            mv.visitVarInsn(Opcodes.ILOAD, R0 + reg);
+            if (r.bits == 8) {
+                if (r.reg >= 4) {
+                    push(mv, 8);
+                    mv.visitInsn(Opcodes.IUSHR);
+                }
+                push(mv, 0xff);
+                mv.visitInsn(Opcodes.IAND);
+            } else if (r.bits == 16) {
+                push(mv, 0xffff);
+                mv.visitInsn(Opcodes.IAND);
+            }
+        } else {
+            Operand.Memory m = (Operand.Memory) o;
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+            if (addressInLocal && o instanceof Operand.Memory) {
+                mv.visitVarInsn(Opcodes.LLOAD, ADDR);
+            } else {
+                address(mv, m);
+            }
+            memoryAccess(mv, false, m.bits);
+        }
+    }
+
+    /** Writes the VALUE local to the operand; a memory operand takes its address from ADDR when {@code addressInLocal}. */
+    private void write(MethodVisitor mv, Operand o, boolean addressInLocal) {
+        if (o instanceof Operand.Register r) {
+            int reg = r.bits == 8 && r.reg >= 4 ? r.reg - 4 : r.reg;
+            int keep = switch (r.bits) {
+                case 8 -> r.reg >= 4 ? ~0xff00 : ~0xff;
+                case 16 -> ~0xffff;
+                default -> 0;
+            };
+            if (keep == 0) {
+                mv.visitVarInsn(Opcodes.ILOAD, VALUE);
+            } else {
+                mv.visitVarInsn(Opcodes.ILOAD, R0 + reg);
+                mv.visitLdcInsn(keep);
+                mv.visitInsn(Opcodes.IAND);
+                mv.visitVarInsn(Opcodes.ILOAD, VALUE);
+                mv.visitLdcInsn(r.bits == 16 ? 0xffff : 0xff);
+                mv.visitInsn(Opcodes.IAND);
+                if (r.bits == 8 && r.reg >= 4) {
+                    push(mv, 8);
+                    mv.visitInsn(Opcodes.ISHL);
+                }
+                mv.visitInsn(Opcodes.IOR);
+            }
+            mv.visitVarInsn(Opcodes.ISTORE, R0 + reg);
+            dirty |= 1 << reg;
+        } else if (o instanceof Operand.Memory m) {
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+            if (addressInLocal) {
+                mv.visitVarInsn(Opcodes.LLOAD, ADDR);
+            } else {
+                address(mv, m);
+            }
+            mv.visitVarInsn(Opcodes.ILOAD, VALUE);
+            memoryAccess(mv, true, m.bits);
+        } else {
+            throw new IllegalStateException("write to an immediate");
+        }
+    }
+
+    /** Pushes the int offset of a memory operand (what lea computes). */
+    private void offset(MethodVisitor mv, Operand.Memory m) {
+        push(mv, m.displacement);
+        if (m.base >= 0) {
+            mv.visitVarInsn(Opcodes.ILOAD, R0 + m.base);
+            mv.visitInsn(Opcodes.IADD);
+        }
+        if (m.index >= 0) {
+            mv.visitVarInsn(Opcodes.ILOAD, R0 + m.index);
+            if (m.scale > 0) {
+                push(mv, m.scale);
+                mv.visitInsn(Opcodes.ISHL);
+            }
+            mv.visitInsn(Opcodes.IADD);
+        }
+        if (m.address16) {
+            push(mv, 0xffff);
+            mv.visitInsn(Opcodes.IAND);
+        }
+    }
+
+    /** Pushes the long linear address: (offset + segment base) mod 2^32. */
+    private void address(MethodVisitor mv, Operand.Memory m) {
+        offset(mv, m);
+        mv.visitInsn(Opcodes.I2L);
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "segBase", "[J");
+        push(mv, m.segment);
+        mv.visitInsn(Opcodes.LALOAD);
+        mv.visitInsn(Opcodes.LADD);
+        mv.visitLdcInsn(0xffffffffL);
+        mv.visitInsn(Opcodes.LAND);
+    }
+
+    static void push(MethodVisitor mv, int value) {
+        if (value >= -1 && value <= 5) {
+            mv.visitInsn(Opcodes.ICONST_0 + value);
+        } else if (value >= Byte.MIN_VALUE && value <= Byte.MAX_VALUE) {
+            mv.visitIntInsn(Opcodes.BIPUSH, value);
+        } else if (value >= Short.MIN_VALUE && value <= Short.MAX_VALUE) {
+            mv.visitIntInsn(Opcodes.SIPUSH, value);
+        } else {
+            mv.visitLdcInsn(value);
+        }
+    }
+}
+
