@@ -18,6 +18,7 @@ final class ScalarArithmetic implements X86Op {
     private final int destination;
     private final int sourceRegister;
     private final Operand.Memory sourceMemory;
+    private final int fastKind;
 
     ScalarArithmetic(Arithmetic operation, boolean isDouble, int destination, int sourceRegister,
             Operand.Memory sourceMemory) {
@@ -26,6 +27,14 @@ final class ScalarArithmetic implements X86Op {
         this.destination = destination;
         this.sourceRegister = sourceRegister;
         this.sourceMemory = sourceMemory;
+        this.fastKind = switch (operation) {
+            case ADD -> SseFastPath.ADD;
+            case SUB -> SseFastPath.SUB;
+            case MUL -> SseFastPath.MUL;
+            case DIV -> SseFastPath.DIV;
+            case MIN -> SseFastPath.MIN;
+            case MAX -> SseFastPath.MAX;
+        };
     }
 
     @Override
@@ -35,12 +44,22 @@ final class ScalarArithmetic implements X86Op {
         int d = 2 * destination;
         if (isDouble) {
             long b = sourceMemory == null ? x[2 * sourceRegister] : cpu.memory.read64(sourceMemory.address(cpu));
+            long fast = SseFastPath.arithmeticDouble(s, fastKind, x[d], b);
+            if (fast != SseFastPath.SLOW) {
+                x[d] = fast;
+                return;
+            }
             FpContext c = SseFloat.begin(s.sseContext, s.mxcsr);
             long r = SseFloat.arithmeticDouble(c, operation, x[d], b);
             SseTranslator.end(cpu, c);
             x[d] = r;
         } else {
             int b = sourceMemory == null ? (int) x[2 * sourceRegister] : cpu.memory.read32(sourceMemory.address(cpu));
+            long fast = SseFastPath.arithmeticFloat(s, fastKind, (int) x[d], b);
+            if (fast != SseFastPath.SLOW_FLOAT) {
+                x[d] = (x[d] & 0xffffffff00000000L) | fast;
+                return;
+            }
             FpContext c = SseFloat.begin(s.sseContext, s.mxcsr);
             int r = SseFloat.arithmeticFloat(c, operation, (int) x[d], b);
             SseTranslator.end(cpu, c);

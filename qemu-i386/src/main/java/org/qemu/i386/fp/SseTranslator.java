@@ -417,19 +417,23 @@ final class SseTranslator {
                 x[2 * dst] = r0;
                 x[2 * dst + 1] = r1;
             });
-            case 0xf3 -> xmm(d, 4, false, false, (cpu, x, dst, lo, hi, imm) -> {
-                FpContext c = begin(cpu);
-                int r = SseFloat.sqrtFloat(c, (int) lo);
-                end(cpu, c);
-                x[2 * dst] = (x[2 * dst] & 0xffffffff00000000L) | (r & 0xffffffffL);
-            });
-            default -> xmm(d, 8, false, false, (cpu, x, dst, lo, hi, imm) -> {
-                FpContext c = begin(cpu);
-                long r = SseFloat.sqrtDouble(c, lo);
-                end(cpu, c);
-                x[2 * dst] = r;
-            });
+            case 0xf3 -> scalarOp(d, (dst, src, m) -> new ScalarSquareRoot(false, dst, src, m));
+            default -> scalarOp(d, (dst, src, m) -> new ScalarSquareRoot(true, dst, src, m));
         };
+    }
+
+    /** Builds a scalar op class from the ModRM operands: XMM destination, XMM register or memory source. */
+    interface ScalarFactory {
+        X86Op make(int destination, int sourceRegister, Operand.Memory sourceMemory);
+    }
+
+    private static X86Op scalarOp(X86Decoder d, ScalarFactory factory) {
+        d.readModrm();
+        int dst = d.reg();
+        if (d.modrmIsRegister()) {
+            return factory.make(dst, d.rm(), null);
+        }
+        return factory.make(dst, 0, memory(d));
     }
 
     /**
@@ -510,27 +514,11 @@ final class SseTranslator {
 
     private static X86Op compareToFlags(int b, int prefix, X86Decoder d) {
         boolean signaling = b == 0x2f;
-        if (prefix == 0) {
-            return xmm(d, 4, false, false, (cpu, x, dst, lo, hi, imm) -> {
-                FpContext c = begin(cpu);
-                int flags = SseFloat.compareFloatToFlags(c, (int) x[2 * dst], (int) lo, signaling);
-                end(cpu, c);
-                setComparisonFlags(cpu.state, flags);
-            });
-        }
-        if (prefix == 0x66) {
-            return xmm(d, 8, false, false, (cpu, x, dst, lo, hi, imm) -> {
-                FpContext c = begin(cpu);
-                int flags = SseFloat.compareDoubleToFlags(c, x[2 * dst], lo, signaling);
-                end(cpu, c);
-                setComparisonFlags(cpu.state, flags);
-            });
+        if (prefix == 0 || prefix == 0x66) {
+            boolean isDouble = prefix == 0x66;
+            return scalarOp(d, (dst, src, m) -> new ScalarCompareToFlags(isDouble, signaling, dst, src, m));
         }
         return null;
-    }
-
-    private static void setComparisonFlags(X86CpuState s, int zfPfCf) {
-        s.setEflags((s.eflags() & ~X86CpuState.ARITH_FLAGS) | zfPfCf);
     }
 
     private static X86Op shuffle(int prefix, X86Decoder d) {
@@ -627,18 +615,8 @@ final class SseTranslator {
                         end(cpu, c);
                         return pair((int) r0, (int) r1);
                     });
-                    case 0xf3 -> xmm(d, 4, false, false, (cpu, x, dst, lo, hi, imm) -> {
-                        FpContext c = begin(cpu);
-                        long r = SseFloat.floatToInteger(c, (int) lo, 32, truncate);
-                        end(cpu, c);
-                        cpu.state.regs[dst] = (int) r;
-                    });
-                    default -> xmm(d, 8, false, false, (cpu, x, dst, lo, hi, imm) -> {
-                        FpContext c = begin(cpu);
-                        long r = SseFloat.doubleToInteger(c, lo, 32, truncate);
-                        end(cpu, c);
-                        cpu.state.regs[dst] = (int) r;
-                    });
+                    case 0xf3 -> scalarOp(d, (dst, src, m) -> new ScalarToInteger(false, truncate, dst, src, m));
+                    default -> scalarOp(d, (dst, src, m) -> new ScalarToInteger(true, truncate, dst, src, m));
                 };
             }
             case 0x5a:
@@ -659,18 +637,8 @@ final class SseTranslator {
                         x[2 * dst] = pair(r0, r1);
                         x[2 * dst + 1] = 0;
                     });
-                    case 0xf3 -> xmm(d, 4, false, false, (cpu, x, dst, lo, hi, imm) -> {
-                        FpContext c = begin(cpu);
-                        long r = SseFloat.floatToDouble(c, (int) lo);
-                        end(cpu, c);
-                        x[2 * dst] = r;
-                    });
-                    default -> xmm(d, 8, false, false, (cpu, x, dst, lo, hi, imm) -> {
-                        FpContext c = begin(cpu);
-                        int r = SseFloat.doubleToFloat(c, lo);
-                        end(cpu, c);
-                        x[2 * dst] = (x[2 * dst] & 0xffffffff00000000L) | (r & 0xffffffffL);
-                    });
+                    case 0xf3 -> scalarOp(d, (dst, src, m) -> new ScalarPrecisionConversion(true, dst, src, m));
+                    default -> scalarOp(d, (dst, src, m) -> new ScalarPrecisionConversion(false, dst, src, m));
                 };
             case 0x5b:
                 return switch (prefix) {
