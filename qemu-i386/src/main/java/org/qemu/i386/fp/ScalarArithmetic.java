@@ -27,7 +27,11 @@ final class ScalarArithmetic implements X86Op {
         this.destination = destination;
         this.sourceRegister = sourceRegister;
         this.sourceMemory = sourceMemory;
-        this.fastKind = switch (operation) {
+        this.fastKind = fastKind(operation);
+    }
+
+    static int fastKind(Arithmetic operation) {
+        return switch (operation) {
             case ADD -> SseFastPath.ADD;
             case SUB -> SseFastPath.SUB;
             case MUL -> SseFastPath.MUL;

@@ -230,7 +230,7 @@ final class SseTranslator {
         switch (b) {
             case 0x10:
                 return switch (prefix) {
-                    case 0, 0x66 -> xmm(d, 16, true, false, SseTranslator::copy);
+                    case 0, 0x66 -> xmmOperands(d, (dst, src, m) -> new XmmMove(false, dst, src, m));
                     case 0xf3 -> scalarLoad(d, 4);
                     default -> scalarLoad(d, 8);
                 };
@@ -241,7 +241,7 @@ final class SseTranslator {
                     default -> xmmStore(d, 8, false, false);
                 };
             case 0x28:
-                return prefix == 0 || prefix == 0x66 ? xmm(d, 16, false, false, SseTranslator::copy) : null;
+                return prefix == 0 || prefix == 0x66 ? xmmOperands(d, (dst, src, m) -> new XmmMove(true, dst, src, m)) : null;
             case 0x29:
             case 0x2b:
                 if (prefix != 0 && prefix != 0x66) {
@@ -366,24 +366,8 @@ final class SseTranslator {
             default -> Arithmetic.MAX;
         };
         return switch (prefix) {
-            case 0 -> xmm(d, 16, false, false, (cpu, x, dst, lo, hi, imm) -> {
-                FpContext c = begin(cpu);
-                int[] r = new int[4];
-                for (int i = 0; i < 4; i++) {
-                    r[i] = SseFloat.arithmeticFloat(c, op, lane(x[2 * dst], x[2 * dst + 1], i), lane(lo, hi, i));
-                }
-                end(cpu, c);
-                x[2 * dst] = pair(r[0], r[1]);
-                x[2 * dst + 1] = pair(r[2], r[3]);
-            });
-            case 0x66 -> xmm(d, 16, false, false, (cpu, x, dst, lo, hi, imm) -> {
-                FpContext c = begin(cpu);
-                long r0 = SseFloat.arithmeticDouble(c, op, x[2 * dst], lo);
-                long r1 = SseFloat.arithmeticDouble(c, op, x[2 * dst + 1], hi);
-                end(cpu, c);
-                x[2 * dst] = r0;
-                x[2 * dst + 1] = r1;
-            });
+            case 0 -> xmmOperands(d, (dst, src, m) -> new PackedArithmetic(op, false, dst, src, m));
+            case 0x66 -> xmmOperands(d, (dst, src, m) -> new PackedArithmetic(op, true, dst, src, m));
             default -> scalar(d, op, prefix == 0xf2);
         };
     }
@@ -417,17 +401,17 @@ final class SseTranslator {
                 x[2 * dst] = r0;
                 x[2 * dst + 1] = r1;
             });
-            case 0xf3 -> scalarOp(d, (dst, src, m) -> new ScalarSquareRoot(false, dst, src, m));
-            default -> scalarOp(d, (dst, src, m) -> new ScalarSquareRoot(true, dst, src, m));
+            case 0xf3 -> xmmOperands(d, (dst, src, m) -> new ScalarSquareRoot(false, dst, src, m));
+            default -> xmmOperands(d, (dst, src, m) -> new ScalarSquareRoot(true, dst, src, m));
         };
     }
 
-    /** Builds a scalar op class from the ModRM operands: XMM destination, XMM register or memory source. */
-    interface ScalarFactory {
+    /** Builds an op class from the ModRM operands: XMM (or general) register destination, XMM register or memory source. */
+    interface XmmOpFactory {
         X86Op make(int destination, int sourceRegister, Operand.Memory sourceMemory);
     }
 
-    private static X86Op scalarOp(X86Decoder d, ScalarFactory factory) {
+    private static X86Op xmmOperands(X86Decoder d, XmmOpFactory factory) {
         d.readModrm();
         int dst = d.reg();
         if (d.modrmIsRegister()) {
@@ -465,16 +449,13 @@ final class SseTranslator {
         if (prefix != 0 && prefix != 0x66) {
             return null;
         }
-        LongBinaryOperator op = switch (b) {
-            case 0x54 -> PackedInteger::and;
-            case 0x55 -> PackedInteger::andNot;
-            case 0x56 -> PackedInteger::or;
-            default -> PackedInteger::xor;
+        int kind = switch (b) {
+            case 0x54 -> XmmLogic.AND;
+            case 0x55 -> XmmLogic.AND_NOT;
+            case 0x56 -> XmmLogic.OR;
+            default -> XmmLogic.XOR;
         };
-        return xmm(d, 16, false, false, (cpu, x, dst, lo, hi, imm) -> {
-            x[2 * dst] = op.applyAsLong(x[2 * dst], lo);
-            x[2 * dst + 1] = op.applyAsLong(x[2 * dst + 1], hi);
-        });
+        return xmmOperands(d, (dst, src, m) -> new XmmLogic(kind, dst, src, m));
     }
 
     private static X86Op compare(int prefix, X86Decoder d) {
@@ -516,7 +497,7 @@ final class SseTranslator {
         boolean signaling = b == 0x2f;
         if (prefix == 0 || prefix == 0x66) {
             boolean isDouble = prefix == 0x66;
-            return scalarOp(d, (dst, src, m) -> new ScalarCompareToFlags(isDouble, signaling, dst, src, m));
+            return xmmOperands(d, (dst, src, m) -> new ScalarCompareToFlags(isDouble, signaling, dst, src, m));
         }
         return null;
     }
@@ -615,8 +596,8 @@ final class SseTranslator {
                         end(cpu, c);
                         return pair((int) r0, (int) r1);
                     });
-                    case 0xf3 -> scalarOp(d, (dst, src, m) -> new ScalarToInteger(false, truncate, dst, src, m));
-                    default -> scalarOp(d, (dst, src, m) -> new ScalarToInteger(true, truncate, dst, src, m));
+                    case 0xf3 -> xmmOperands(d, (dst, src, m) -> new ScalarToInteger(false, truncate, dst, src, m));
+                    default -> xmmOperands(d, (dst, src, m) -> new ScalarToInteger(true, truncate, dst, src, m));
                 };
             }
             case 0x5a:
@@ -637,8 +618,8 @@ final class SseTranslator {
                         x[2 * dst] = pair(r0, r1);
                         x[2 * dst + 1] = 0;
                     });
-                    case 0xf3 -> scalarOp(d, (dst, src, m) -> new ScalarPrecisionConversion(true, dst, src, m));
-                    default -> scalarOp(d, (dst, src, m) -> new ScalarPrecisionConversion(false, dst, src, m));
+                    case 0xf3 -> xmmOperands(d, (dst, src, m) -> new ScalarPrecisionConversion(true, dst, src, m));
+                    default -> xmmOperands(d, (dst, src, m) -> new ScalarPrecisionConversion(false, dst, src, m));
                 };
             case 0x5b:
                 return switch (prefix) {
@@ -832,6 +813,15 @@ final class SseTranslator {
             case 0xfe -> PackedInteger::addDwords;
             default -> null;
         };
+        if (prefix == 0x66 && (b == 0xdb || b == 0xdf || b == 0xeb || b == 0xef)) {
+            int kind = switch (b) {
+                case 0xdb -> XmmLogic.AND;
+                case 0xdf -> XmmLogic.AND_NOT;
+                case 0xeb -> XmmLogic.OR;
+                default -> XmmLogic.XOR;
+            };
+            return xmmOperands(d, (dst, src, m) -> new XmmLogic(kind, dst, src, m));
+        }
         if (laneOp != null) {
             return packed(d, prefix, laneOp);
         }
@@ -889,8 +879,8 @@ final class SseTranslator {
             case 0x6f:
                 return switch (prefix) {
                     case 0 -> mmx(d, false, (a, s) -> s);
-                    case 0x66 -> xmm(d, 16, false, false, SseTranslator::copy);
-                    case 0xf3 -> xmm(d, 16, true, false, SseTranslator::copy);
+                    case 0x66 -> xmmOperands(d, (dst, src, m) -> new XmmMove(true, dst, src, m));
+                    case 0xf3 -> xmmOperands(d, (dst, src, m) -> new XmmMove(false, dst, src, m));
                     default -> null;
                 };
             case 0x7f:

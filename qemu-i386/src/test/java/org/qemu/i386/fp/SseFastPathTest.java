@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.qemu.common.memory.GuestMemory;
 
 /**
- * The scalar SSE forms that have a default-MXCSR fast path ({@link SseFastPath}), with operands
+ * The scalar and packed SSE forms that have a default-MXCSR fast path ({@link SseFastPath}), with operands
  * drawn where that path decides things: ordinary values of all magnitudes, exact and inexact
  * results, the edges of its safe range (tiny, huge, overflowing, int32 limits), equal and
  * opposite operands, with MXCSR at its default and with flags already set. Compared bit for bit
@@ -35,6 +35,10 @@ class SseFastPathTest {
             }
         }
         for (String p : new String[] {"", "66"}) {
+            for (String op : new String[] {"58", "59", "5c", "5d", "5e", "5f"}) {
+                forms.add(new String[] {p + " 0f" + op, p + "0f" + op + "c1"});
+                forms.add(new String[] {p + " 0f" + op + " mem", p + "0f" + op + "07"});
+            }
             for (String op : new String[] {"2e", "2f"}) {
                 forms.add(new String[] {p + " 0f" + op, p + "0f" + op + "c1"});
                 forms.add(new String[] {p + " 0f" + op + " mem", p + "0f" + op + "07"});
@@ -86,11 +90,14 @@ class SseFastPathTest {
             for (String[] form : forms()) {
                 double previous = 1.5;
                 for (int n = 0; n < 300; n++) {
-                    long[] a = {operand(random, previous), random.nextLong()};
+                    long[] a = {operand(random, previous), operand(random, previous)};
                     previous = Double.longBitsToDouble(a[0]);
-                    long[] b = {operand(random, previous), random.nextLong()};
+                    long[] b = {operand(random, previous), operand(random, Double.longBitsToDouble(a[1]))};
                     byte[] data = new byte[16];
                     X87NativeTest.put(data, operand(random, previous), 8);
+                    byte[] high = new byte[8];
+                    X87NativeTest.put(high, operand(random, Double.longBitsToDouble(a[1])), 8);
+                    System.arraycopy(high, 0, data, 8, 8);
                     int mxcsr = switch (random.nextInt(4)) {
                         case 0 -> 0x1f80;
                         case 1 -> 0x1f80 | FpFlags.PRECISION;
