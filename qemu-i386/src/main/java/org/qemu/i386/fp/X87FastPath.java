@@ -168,13 +168,47 @@ final class X87FastPath {
 
     /** Sets C1 to "rounded up" and the sticky precision flag, as the general path's commit does. */
     private static void noteRounding(X87Fpu f, boolean inexact, boolean up) {
-        int status = f.status & ~X87Fpu.SW_C1;
+        int before = f.status;
+        int status = before & ~X87Fpu.SW_C1;
         if (inexact) {
             f.status = status | FpFlags.PRECISION | (up ? X87Fpu.SW_C1 : 0);
-            f.summarize();
+            if ((before & FpFlags.PRECISION) == 0) {
+                f.summarize(); // a newly raised flag may be unmasked
+            }
         } else {
             f.status = status;
         }
+    }
+
+    /** fsqrt of a positive normal ST(0): the exact integer root of the 128-bit significand, rounded. */
+    static boolean squareRoot(X87Fpu f, int destination, int word, long sig) {
+        if (!nearestExtended(f.control) || !isNormal(word, sig) || (word & 0x8000) != 0) {
+            return false;
+        }
+        // value = sig * 2^(e-63) = N * 2^scale with N = sig * 2^64 or 2^63 and scale even
+        int e = (word & 0x7fff) - BIAS;
+        long nHi;
+        long nLo;
+        int scale;
+        if ((e & 1) != 0) {
+            nHi = sig;
+            nLo = 0;
+            scale = e - 127;
+        } else {
+            nHi = sig >>> 1;
+            nLo = sig << 63;
+            scale = e - 126;
+        }
+        long root = SoftFloat.squareRoot128(nHi, nLo);
+        long squareHi = Math.unsignedMultiplyHigh(root, root);
+        long squareLo = root * root;
+        long remLo = nLo - squareLo;
+        long remHi = nHi - squareHi - (Long.compareUnsigned(nLo, squareLo) < 0 ? 1 : 0);
+        // the fraction beyond root is above 1/2 exactly when the remainder exceeds root
+        boolean aboveHalf = remHi != 0 || Long.compareUnsigned(remLo, root) > 0;
+        boolean inexact = remHi != 0 || remLo != 0;
+        long extra = (aboveHalf ? Long.MIN_VALUE : 0) | (inexact ? 1 : 0);
+        return finish(f, destination, false, scale / 2 + 63 + BIAS, root, extra);
     }
 
     // ---------------------------------------------------------------- memory operands

@@ -546,6 +546,9 @@ public final class X87Fpu {
     }
 
     public void squareRoot() {
+        if ((emptyMask & (1 << top)) == 0 && X87FastPath.squareRoot(this, top, exponentWords[top], significands[top])) {
+            return;
+        }
         FpContext c = begin();
         Float80 st0 = read(0);
         if (st0 != null) {
@@ -857,6 +860,16 @@ public final class X87Fpu {
 
     public void exchange(int i) {
         clearC1();
+        int pi = physical(i);
+        if ((emptyMask & (1 << top | 1 << pi)) == 0) {
+            int word = exponentWords[top];
+            long significand = significands[top];
+            exponentWords[top] = exponentWords[pi];
+            significands[top] = significands[pi];
+            exponentWords[pi] = word;
+            significands[pi] = significand;
+            return;
+        }
         Float80 st0 = read(0);
         Float80 sti = st0 == null ? null : read(i);
         if (st0 == null || sti == null) {
