@@ -92,6 +92,86 @@ final class SseFastPath {
     }
 
     /**
+     * addsd (and subsd with the source's sign flipped, which is exactly x - y, zeros included),
+     * small enough to inline: a sum that rounds to zero is exactly zero, so zero needs no check.
+     */
+    static long addDouble(X86CpuState s, long a, long b) {
+        if (!isDefaultMode(s.mxcsr) || !ordinaryDouble(a) || !ordinaryDouble(b)) {
+            return SLOW;
+        }
+        double x = Double.longBitsToDouble(a);
+        double y = Double.longBitsToDouble(b);
+        double r = x + y;
+        double magnitude = Math.abs(r);
+        if (!(magnitude >= SAFE_DOUBLE && magnitude <= Double.MAX_VALUE)) {
+            if (r != 0) {
+                return SLOW;
+            }
+        } else if ((s.mxcsr & FpFlags.PRECISION) == 0 && twoSumError(x, y, r) != 0) {
+            raiseInexact(s);
+        }
+        return Double.doubleToRawLongBits(r);
+    }
+
+    static long multiplyDouble(X86CpuState s, long a, long b) {
+        if (!isDefaultMode(s.mxcsr) || !ordinaryDouble(a) || !ordinaryDouble(b)) {
+            return SLOW;
+        }
+        double x = Double.longBitsToDouble(a);
+        double y = Double.longBitsToDouble(b);
+        double r = x * y;
+        double magnitude = Math.abs(r);
+        if (!(magnitude >= SAFE_DOUBLE && magnitude <= Double.MAX_VALUE)) {
+            if (r != 0 || (x != 0 && y != 0)) {
+                return SLOW;
+            }
+        } else if ((s.mxcsr & FpFlags.PRECISION) == 0 && Math.fma(x, y, -r) != 0) {
+            raiseInexact(s);
+        }
+        return Double.doubleToRawLongBits(r);
+    }
+
+    static long divideDouble(X86CpuState s, long a, long b) {
+        if (!isDefaultMode(s.mxcsr) || !ordinaryDouble(a) || !ordinaryDouble(b)) {
+            return SLOW;
+        }
+        double x = Double.longBitsToDouble(a);
+        double y = Double.longBitsToDouble(b);
+        if (x != 0 && Math.abs(x) < SAFE_DOUBLE) {
+            return SLOW;
+        }
+        double r = x / y;
+        double magnitude = Math.abs(r);
+        if (!(magnitude >= SAFE_DOUBLE && magnitude <= Double.MAX_VALUE)) {
+            if (r != 0 || x != 0) { // only 0/y (y non-zero, finite) stays: exact zero
+                return SLOW;
+            }
+        } else if ((s.mxcsr & FpFlags.PRECISION) == 0 && Math.fma(r, y, -x) != 0) {
+            raiseInexact(s);
+        }
+        return Double.doubleToRawLongBits(r);
+    }
+
+    /** addss (and subss with the sign flipped). */
+    static long addFloat(X86CpuState s, int a, int b) {
+        if (!isDefaultMode(s.mxcsr) || !ordinaryFloat(a) || !ordinaryFloat(b)) {
+            return SLOW_FLOAT;
+        }
+        float x = Float.intBitsToFloat(a);
+        float y = Float.intBitsToFloat(b);
+        float r = x + y;
+        float magnitude = Math.abs(r);
+        if (!(magnitude >= SAFE_FLOAT && magnitude <= Float.MAX_VALUE)) {
+            if (r != 0) {
+                return SLOW_FLOAT;
+            }
+        } else if ((s.mxcsr & FpFlags.PRECISION) == 0 && twoSumError(x, y, r) != 0) {
+            raiseInexact(s);
+        }
+        return Float.floatToRawIntBits(r) & 0xffffffffL;
+    }
+
+    /**
      * A zero result without underflow: a sum that rounds to zero is exactly zero (sums of
      * doubles are multiples of the smallest denormal), a product or quotient only with a zero
      * factor or dividend.

@@ -376,9 +376,9 @@ final class SseTranslator {
         d.readModrm();
         int dst = d.reg();
         if (d.modrmIsRegister()) {
-            return new ScalarArithmetic(op, isDouble, dst, d.rm(), null);
+            return ScalarArithmetic.of(op, isDouble, dst, d.rm(), null);
         }
-        return new ScalarArithmetic(op, isDouble, dst, 0, memory(d));
+        return ScalarArithmetic.of(op, isDouble, dst, 0, memory(d));
     }
 
     private static X86Op squareRoot(int prefix, X86Decoder d) {
