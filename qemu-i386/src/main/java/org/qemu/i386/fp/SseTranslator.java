@@ -237,8 +237,8 @@ final class SseTranslator {
             case 0x11:
                 return switch (prefix) {
                     case 0, 0x66 -> xmmStore(d, 16, true, false);
-                    case 0xf3 -> xmmStore(d, 4, false, false);
-                    default -> xmmStore(d, 8, false, false);
+                    case 0xf3 -> scalarStore(d, false);
+                    default -> scalarStore(d, true);
                 };
             case 0x28:
                 return prefix == 0 || prefix == 0x66 ? xmmOperands(d, (dst, src, m) -> new XmmMove(true, dst, src, m)) : null;
@@ -314,6 +314,15 @@ final class SseTranslator {
     private static void copy(X86Cpu cpu, long[] x, int dst, long lo, long hi, int imm) {
         x[2 * dst] = lo;
         x[2 * dst + 1] = hi;
+    }
+
+    /** movss/movsd stores: register destinations keep the generic helper, memory gets its own op class. */
+    private static X86Op scalarStore(X86Decoder d, boolean isDouble) {
+        d.readModrm();
+        if (d.modrmIsRegister()) {
+            return xmmStore(d, isDouble ? 8 : 4, false, false); // readModrm reads the byte once
+        }
+        return new ScalarStore(isDouble, d.reg(), memory(d));
     }
 
     /** movss/movsd loads: a register source moves only the low element, memory zeroes the rest. */
