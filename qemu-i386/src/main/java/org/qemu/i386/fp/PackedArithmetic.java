@@ -21,6 +21,10 @@ final class PackedArithmetic implements X86Op {
     private final int sourceRegister;
     private final Operand.Memory sourceMemory;
 
+    PackedArithmetic(Arithmetic operation, boolean isDouble, XmmOperands operands) {
+        this(operation, isDouble, operands.destination(), operands.sourceRegister(), operands.sourceMemory());
+    }
+
     PackedArithmetic(Arithmetic operation, boolean isDouble, int destination, int sourceRegister,
             Operand.Memory sourceMemory) {
         this.operation = operation;

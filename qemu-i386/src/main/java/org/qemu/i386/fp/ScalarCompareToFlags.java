@@ -16,6 +16,10 @@ final class ScalarCompareToFlags implements X86Op {
     private final int sourceRegister;
     private final Operand.Memory sourceMemory;
 
+    ScalarCompareToFlags(boolean isDouble, boolean signaling, XmmOperands operands) {
+        this(isDouble, signaling, operands.destination(), operands.sourceRegister(), operands.sourceMemory());
+    }
+
     ScalarCompareToFlags(boolean isDouble, boolean signaling, int destination, int sourceRegister,
             Operand.Memory sourceMemory) {
         this.isDouble = isDouble;

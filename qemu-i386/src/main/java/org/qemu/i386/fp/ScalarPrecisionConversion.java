@@ -12,6 +12,10 @@ final class ScalarPrecisionConversion implements X86Op {
     private final int sourceRegister;
     private final Operand.Memory sourceMemory;
 
+    ScalarPrecisionConversion(boolean widen, XmmOperands operands) {
+        this(widen, operands.destination(), operands.sourceRegister(), operands.sourceMemory());
+    }
+
     ScalarPrecisionConversion(boolean widen, int destination, int sourceRegister, Operand.Memory sourceMemory) {
         this.widen = widen;
         this.destination = destination;

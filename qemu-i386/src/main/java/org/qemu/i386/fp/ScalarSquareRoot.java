@@ -12,6 +12,10 @@ final class ScalarSquareRoot implements X86Op {
     private final int sourceRegister;
     private final Operand.Memory sourceMemory;
 
+    ScalarSquareRoot(boolean isDouble, XmmOperands operands) {
+        this(isDouble, operands.destination(), operands.sourceRegister(), operands.sourceMemory());
+    }
+
     ScalarSquareRoot(boolean isDouble, int destination, int sourceRegister, Operand.Memory sourceMemory) {
         this.isDouble = isDouble;
         this.destination = destination;

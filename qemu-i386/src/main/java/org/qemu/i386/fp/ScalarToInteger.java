@@ -13,6 +13,10 @@ final class ScalarToInteger implements X86Op {
     private final int sourceRegister;
     private final Operand.Memory sourceMemory;
 
+    ScalarToInteger(boolean isDouble, boolean truncate, XmmOperands operands) {
+        this(isDouble, truncate, operands.destination(), operands.sourceRegister(), operands.sourceMemory());
+    }
+
     ScalarToInteger(boolean isDouble, boolean truncate, int destination, int sourceRegister,
             Operand.Memory sourceMemory) {
         this.isDouble = isDouble;

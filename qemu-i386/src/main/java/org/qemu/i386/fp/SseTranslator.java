@@ -230,7 +230,7 @@ final class SseTranslator {
         switch (b) {
             case 0x10:
                 return switch (prefix) {
-                    case 0, 0x66 -> xmmOperands(d, (dst, src, m) -> new XmmMove(false, dst, src, m));
+                    case 0, 0x66 -> new XmmMove(false, XmmOperands.decode(d));
                     case 0xf3 -> scalarLoad(d, 4);
                     default -> scalarLoad(d, 8);
                 };
@@ -241,7 +241,7 @@ final class SseTranslator {
                     default -> scalarStore(d, true);
                 };
             case 0x28:
-                return prefix == 0 || prefix == 0x66 ? xmmOperands(d, (dst, src, m) -> new XmmMove(true, dst, src, m)) : null;
+                return prefix == 0 || prefix == 0x66 ? new XmmMove(true, XmmOperands.decode(d)) : null;
             case 0x29:
             case 0x2b:
                 if (prefix != 0 && prefix != 0x66) {
@@ -375,8 +375,8 @@ final class SseTranslator {
             default -> Arithmetic.MAX;
         };
         return switch (prefix) {
-            case 0 -> xmmOperands(d, (dst, src, m) -> new PackedArithmetic(op, false, dst, src, m));
-            case 0x66 -> xmmOperands(d, (dst, src, m) -> new PackedArithmetic(op, true, dst, src, m));
+            case 0 -> new PackedArithmetic(op, false, XmmOperands.decode(d));
+            case 0x66 -> new PackedArithmetic(op, true, XmmOperands.decode(d));
             default -> scalar(d, op, prefix == 0xf2);
         };
     }
@@ -410,23 +410,9 @@ final class SseTranslator {
                 x[2 * dst] = r0;
                 x[2 * dst + 1] = r1;
             });
-            case 0xf3 -> xmmOperands(d, (dst, src, m) -> new ScalarSquareRoot(false, dst, src, m));
-            default -> xmmOperands(d, (dst, src, m) -> new ScalarSquareRoot(true, dst, src, m));
+            case 0xf3 -> new ScalarSquareRoot(false, XmmOperands.decode(d));
+            default -> new ScalarSquareRoot(true, XmmOperands.decode(d));
         };
-    }
-
-    /** Builds an op class from the ModRM operands: XMM (or general) register destination, XMM register or memory source. */
-    interface XmmOpFactory {
-        X86Op make(int destination, int sourceRegister, Operand.Memory sourceMemory);
-    }
-
-    private static X86Op xmmOperands(X86Decoder d, XmmOpFactory factory) {
-        d.readModrm();
-        int dst = d.reg();
-        if (d.modrmIsRegister()) {
-            return factory.make(dst, d.rm(), null);
-        }
-        return factory.make(dst, 0, memory(d));
     }
 
     /**
@@ -464,7 +450,7 @@ final class SseTranslator {
             case 0x56 -> XmmLogic.OR;
             default -> XmmLogic.XOR;
         };
-        return xmmOperands(d, (dst, src, m) -> new XmmLogic(kind, dst, src, m));
+        return new XmmLogic(kind, XmmOperands.decode(d));
     }
 
     private static X86Op compare(int prefix, X86Decoder d) {
@@ -506,7 +492,7 @@ final class SseTranslator {
         boolean signaling = b == 0x2f;
         if (prefix == 0 || prefix == 0x66) {
             boolean isDouble = prefix == 0x66;
-            return xmmOperands(d, (dst, src, m) -> new ScalarCompareToFlags(isDouble, signaling, dst, src, m));
+            return new ScalarCompareToFlags(isDouble, signaling, XmmOperands.decode(d));
         }
         return null;
     }
@@ -605,8 +591,8 @@ final class SseTranslator {
                         end(cpu, c);
                         return pair((int) r0, (int) r1);
                     });
-                    case 0xf3 -> xmmOperands(d, (dst, src, m) -> new ScalarToInteger(false, truncate, dst, src, m));
-                    default -> xmmOperands(d, (dst, src, m) -> new ScalarToInteger(true, truncate, dst, src, m));
+                    case 0xf3 -> new ScalarToInteger(false, truncate, XmmOperands.decode(d));
+                    default -> new ScalarToInteger(true, truncate, XmmOperands.decode(d));
                 };
             }
             case 0x5a:
@@ -627,8 +613,8 @@ final class SseTranslator {
                         x[2 * dst] = pair(r0, r1);
                         x[2 * dst + 1] = 0;
                     });
-                    case 0xf3 -> xmmOperands(d, (dst, src, m) -> new ScalarPrecisionConversion(true, dst, src, m));
-                    default -> xmmOperands(d, (dst, src, m) -> new ScalarPrecisionConversion(false, dst, src, m));
+                    case 0xf3 -> new ScalarPrecisionConversion(true, XmmOperands.decode(d));
+                    default -> new ScalarPrecisionConversion(false, XmmOperands.decode(d));
                 };
             case 0x5b:
                 return switch (prefix) {
@@ -829,7 +815,7 @@ final class SseTranslator {
                 case 0xeb -> XmmLogic.OR;
                 default -> XmmLogic.XOR;
             };
-            return xmmOperands(d, (dst, src, m) -> new XmmLogic(kind, dst, src, m));
+            return new XmmLogic(kind, XmmOperands.decode(d));
         }
         if (laneOp != null) {
             return packed(d, prefix, laneOp);
@@ -888,8 +874,8 @@ final class SseTranslator {
             case 0x6f:
                 return switch (prefix) {
                     case 0 -> mmx(d, false, (a, s) -> s);
-                    case 0x66 -> xmmOperands(d, (dst, src, m) -> new XmmMove(true, dst, src, m));
-                    case 0xf3 -> xmmOperands(d, (dst, src, m) -> new XmmMove(false, dst, src, m));
+                    case 0x66 -> new XmmMove(true, XmmOperands.decode(d));
+                    case 0xf3 -> new XmmMove(false, XmmOperands.decode(d));
                     default -> null;
                 };
             case 0x7f:

@@ -18,6 +18,10 @@ final class XmmLogic implements X86Op {
     private final int sourceRegister;
     private final Operand.Memory sourceMemory;
 
+    XmmLogic(int kind, XmmOperands operands) {
+        this(kind, operands.destination(), operands.sourceRegister(), operands.sourceMemory());
+    }
+
     XmmLogic(int kind, int destination, int sourceRegister, Operand.Memory sourceMemory) {
         this.kind = kind;
         this.destination = destination;

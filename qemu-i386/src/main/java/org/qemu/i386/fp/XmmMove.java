@@ -15,6 +15,10 @@ final class XmmMove implements X86Op {
     private final int sourceRegister;
     private final Operand.Memory sourceMemory;
 
+    XmmMove(boolean aligned, XmmOperands operands) {
+        this(aligned, operands.destination(), operands.sourceRegister(), operands.sourceMemory());
+    }
+
     XmmMove(boolean aligned, int destination, int sourceRegister, Operand.Memory sourceMemory) {
         this.aligned = aligned;
         this.destination = destination;
