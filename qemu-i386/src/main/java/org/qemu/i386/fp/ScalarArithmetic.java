@@ -8,43 +8,239 @@ import org.qemu.i386.translate.Operand;
 
 /**
  * addsd/subsd/mulsd/divsd/minsd/maxsd and their single-precision twins, the hottest SSE
- * instructions of compiled floating-point code, as their own op class: a translated block then
- * calls this class directly (one receiver type per call site) and HotSpot inlines the whole
- * lane computation, instead of going through the shared lambda of the generic XMM helper.
+ * instructions of compiled floating-point code. Each operation and precision is a class of its
+ * own with a small {@code exec}: a translated block calls it directly (one receiver type per
+ * call site), and HotSpot inlines it into the block. One shared {@code exec} with a switch over
+ * the operations grew too big once compiled (over {@code InlineSmallCode}), and HotSpot then
+ * refused to inline it anywhere.
  */
-final class ScalarArithmetic implements X86Op {
-    private final Arithmetic operation;
-    private final boolean isDouble;
-    private final int destination;
-    private final int sourceRegister;
-    private final Operand.Memory sourceMemory;
+abstract class ScalarArithmetic implements X86Op {
+    final int destination;
+    final int sourceRegister;
+    final Operand.Memory sourceMemory;
 
-    ScalarArithmetic(Arithmetic operation, boolean isDouble, int destination, int sourceRegister,
-            Operand.Memory sourceMemory) {
-        this.operation = operation;
-        this.isDouble = isDouble;
+    ScalarArithmetic(int destination, int sourceRegister, Operand.Memory sourceMemory) {
         this.destination = destination;
         this.sourceRegister = sourceRegister;
         this.sourceMemory = sourceMemory;
     }
 
-    @Override
-    public void exec(X86Cpu cpu) {
-        X86CpuState s = cpu.state;
-        long[] x = s.xmm;
-        int d = 2 * destination;
+    static X86Op of(Arithmetic op, boolean isDouble, int destination, int sourceRegister, Operand.Memory sourceMemory) {
         if (isDouble) {
-            long b = sourceMemory == null ? x[2 * sourceRegister] : cpu.memory.read64(sourceMemory.address(cpu));
-            FpContext c = SseFloat.begin(s.sseContext, s.mxcsr);
-            long r = SseFloat.arithmeticDouble(c, operation, x[d], b);
-            SseTranslator.end(cpu, c);
-            x[d] = r;
-        } else {
-            int b = sourceMemory == null ? (int) x[2 * sourceRegister] : cpu.memory.read32(sourceMemory.address(cpu));
-            FpContext c = SseFloat.begin(s.sseContext, s.mxcsr);
-            int r = SseFloat.arithmeticFloat(c, operation, (int) x[d], b);
-            SseTranslator.end(cpu, c);
-            x[d] = (x[d] & 0xffffffff00000000L) | (r & 0xffffffffL);
+            return switch (op) {
+                case ADD -> new AddDouble(destination, sourceRegister, sourceMemory);
+                case SUB -> new SubtractDouble(destination, sourceRegister, sourceMemory);
+                case MUL -> new MultiplyDouble(destination, sourceRegister, sourceMemory);
+                case DIV -> new DivideDouble(destination, sourceRegister, sourceMemory);
+                default -> new MinMaxDouble(op, destination, sourceRegister, sourceMemory);
+            };
+        }
+        return switch (op) {
+            case ADD -> new AddFloat(destination, sourceRegister, sourceMemory);
+            case SUB -> new SubtractFloat(destination, sourceRegister, sourceMemory);
+            case MUL -> new MultiplyFloat(destination, sourceRegister, sourceMemory);
+            case DIV -> new DivideFloat(destination, sourceRegister, sourceMemory);
+            default -> new MinMaxFloat(op, destination, sourceRegister, sourceMemory);
+        };
+    }
+
+    static int fastKind(Arithmetic operation) {
+        return switch (operation) {
+            case ADD -> SseFastPath.ADD;
+            case SUB -> SseFastPath.SUB;
+            case MUL -> SseFastPath.MUL;
+            case DIV -> SseFastPath.DIV;
+            case MIN -> SseFastPath.MIN;
+            case MAX -> SseFastPath.MAX;
+        };
+    }
+
+    final long sourceDouble(X86Cpu cpu, long[] x) {
+        return sourceMemory == null ? x[2 * sourceRegister] : cpu.memory.read64(sourceMemory.address(cpu));
+    }
+
+    final int sourceFloat(X86Cpu cpu, long[] x) {
+        return sourceMemory == null ? (int) x[2 * sourceRegister] : cpu.memory.read32(sourceMemory.address(cpu));
+    }
+
+    /** The exact general path (any MXCSR, special operands, flags, #XM). */
+    static long generalDouble(X86Cpu cpu, Arithmetic op, long a, long b) {
+        X86CpuState s = cpu.state;
+        FpContext c = SseFloat.begin(s.sseContext, s.mxcsr);
+        long r = SseFloat.arithmeticDouble(c, op, a, b);
+        SseTranslator.end(cpu, c);
+        return r;
+    }
+
+    static long generalFloat(X86Cpu cpu, Arithmetic op, int a, int b) {
+        X86CpuState s = cpu.state;
+        FpContext c = SseFloat.begin(s.sseContext, s.mxcsr);
+        int r = SseFloat.arithmeticFloat(c, op, a, b);
+        SseTranslator.end(cpu, c);
+        return r & 0xffffffffL;
+    }
+
+    static long lowFloat(long quadword, long bits) {
+        return (quadword & 0xffffffff00000000L) | bits;
+    }
+
+    static final class AddDouble extends ScalarArithmetic {
+        AddDouble(int destination, int sourceRegister, Operand.Memory sourceMemory) {
+            super(destination, sourceRegister, sourceMemory);
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            long[] x = cpu.state.xmm;
+            long b = sourceDouble(cpu, x);
+            int d = 2 * destination;
+            long r = SseFastPath.addDouble(cpu.state, x[d], b);
+            x[d] = r != SseFastPath.SLOW ? r : generalDouble(cpu, Arithmetic.ADD, x[d], b);
+        }
+    }
+
+    static final class SubtractDouble extends ScalarArithmetic {
+        SubtractDouble(int destination, int sourceRegister, Operand.Memory sourceMemory) {
+            super(destination, sourceRegister, sourceMemory);
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            long[] x = cpu.state.xmm;
+            long b = sourceDouble(cpu, x);
+            int d = 2 * destination;
+            long r = SseFastPath.addDouble(cpu.state, x[d], b ^ Long.MIN_VALUE);
+            x[d] = r != SseFastPath.SLOW ? r : generalDouble(cpu, Arithmetic.SUB, x[d], b);
+        }
+    }
+
+    static final class MultiplyDouble extends ScalarArithmetic {
+        MultiplyDouble(int destination, int sourceRegister, Operand.Memory sourceMemory) {
+            super(destination, sourceRegister, sourceMemory);
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            long[] x = cpu.state.xmm;
+            long b = sourceDouble(cpu, x);
+            int d = 2 * destination;
+            long r = SseFastPath.multiplyDouble(cpu.state, x[d], b);
+            x[d] = r != SseFastPath.SLOW ? r : generalDouble(cpu, Arithmetic.MUL, x[d], b);
+        }
+    }
+
+    static final class DivideDouble extends ScalarArithmetic {
+        DivideDouble(int destination, int sourceRegister, Operand.Memory sourceMemory) {
+            super(destination, sourceRegister, sourceMemory);
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            long[] x = cpu.state.xmm;
+            long b = sourceDouble(cpu, x);
+            int d = 2 * destination;
+            long r = SseFastPath.divideDouble(cpu.state, x[d], b);
+            x[d] = r != SseFastPath.SLOW ? r : generalDouble(cpu, Arithmetic.DIV, x[d], b);
+        }
+    }
+
+    static final class MinMaxDouble extends ScalarArithmetic {
+        private final Arithmetic operation;
+        private final int fastKind;
+
+        MinMaxDouble(Arithmetic operation, int destination, int sourceRegister, Operand.Memory sourceMemory) {
+            super(destination, sourceRegister, sourceMemory);
+            this.operation = operation;
+            this.fastKind = fastKind(operation);
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            long[] x = cpu.state.xmm;
+            long b = sourceDouble(cpu, x);
+            int d = 2 * destination;
+            long r = SseFastPath.arithmeticDouble(cpu.state, fastKind, x[d], b);
+            x[d] = r != SseFastPath.SLOW ? r : generalDouble(cpu, operation, x[d], b);
+        }
+    }
+
+    static final class AddFloat extends ScalarArithmetic {
+        AddFloat(int destination, int sourceRegister, Operand.Memory sourceMemory) {
+            super(destination, sourceRegister, sourceMemory);
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            long[] x = cpu.state.xmm;
+            int b = sourceFloat(cpu, x);
+            int d = 2 * destination;
+            long r = SseFastPath.addFloat(cpu.state, (int) x[d], b);
+            x[d] = lowFloat(x[d], r != SseFastPath.SLOW_FLOAT ? r : generalFloat(cpu, Arithmetic.ADD, (int) x[d], b));
+        }
+    }
+
+    static final class SubtractFloat extends ScalarArithmetic {
+        SubtractFloat(int destination, int sourceRegister, Operand.Memory sourceMemory) {
+            super(destination, sourceRegister, sourceMemory);
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            long[] x = cpu.state.xmm;
+            int b = sourceFloat(cpu, x);
+            int d = 2 * destination;
+            long r = SseFastPath.addFloat(cpu.state, (int) x[d], b ^ Integer.MIN_VALUE);
+            x[d] = lowFloat(x[d], r != SseFastPath.SLOW_FLOAT ? r : generalFloat(cpu, Arithmetic.SUB, (int) x[d], b));
+        }
+    }
+
+    static final class MultiplyFloat extends ScalarArithmetic {
+        MultiplyFloat(int destination, int sourceRegister, Operand.Memory sourceMemory) {
+            super(destination, sourceRegister, sourceMemory);
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            long[] x = cpu.state.xmm;
+            int b = sourceFloat(cpu, x);
+            int d = 2 * destination;
+            long r = SseFastPath.arithmeticFloat(cpu.state, SseFastPath.MUL, (int) x[d], b);
+            x[d] = lowFloat(x[d], r != SseFastPath.SLOW_FLOAT ? r : generalFloat(cpu, Arithmetic.MUL, (int) x[d], b));
+        }
+    }
+
+    static final class DivideFloat extends ScalarArithmetic {
+        DivideFloat(int destination, int sourceRegister, Operand.Memory sourceMemory) {
+            super(destination, sourceRegister, sourceMemory);
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            long[] x = cpu.state.xmm;
+            int b = sourceFloat(cpu, x);
+            int d = 2 * destination;
+            long r = SseFastPath.arithmeticFloat(cpu.state, SseFastPath.DIV, (int) x[d], b);
+            x[d] = lowFloat(x[d], r != SseFastPath.SLOW_FLOAT ? r : generalFloat(cpu, Arithmetic.DIV, (int) x[d], b));
+        }
+    }
+
+    static final class MinMaxFloat extends ScalarArithmetic {
+        private final Arithmetic operation;
+        private final int fastKind;
+
+        MinMaxFloat(Arithmetic operation, int destination, int sourceRegister, Operand.Memory sourceMemory) {
+            super(destination, sourceRegister, sourceMemory);
+            this.operation = operation;
+            this.fastKind = fastKind(operation);
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            long[] x = cpu.state.xmm;
+            int b = sourceFloat(cpu, x);
+            int d = 2 * destination;
+            long r = SseFastPath.arithmeticFloat(cpu.state, fastKind, (int) x[d], b);
+            x[d] = lowFloat(x[d], r != SseFastPath.SLOW_FLOAT ? r : generalFloat(cpu, operation, (int) x[d], b));
         }
     }
 }

@@ -490,17 +490,67 @@ public final class SoftFloat {
         if (a.isDenormal()) {
             ctx.raise(FpFlags.DENORMAL);
         }
-        long k = exponentOf(a) - 63L;
-        BigInteger n = unsigned(normalizedSignificand(a));
-        if ((k & 1) != 0) {
-            n = n.shiftLeft(1);
-            k -= 1;
+        // value = N * 2^scale with N a 128-bit integer in [2^126, 2^128) and scale even, so
+        // sqrt(value) = sqrt(N) * 2^(scale/2) with a 64-bit integer root whose top bit is set
+        int e = exponentOf(a);
+        long sig = normalizedSignificand(a);
+        long nHi;
+        long nLo;
+        int scale;
+        if ((e & 1) != 0) {
+            nHi = sig;
+            nLo = 0;
+            scale = e - 127;
+        } else {
+            nHi = sig >>> 1;
+            nLo = sig << 63;
+            scale = e - 126;
         }
-        n = n.shiftLeft(130);
-        k -= 130;
-        BigInteger root = n.sqrt();
-        boolean sticky = !root.multiply(root).equals(n);
-        return roundExact(ctx, precision, false, root, k / 2, sticky);
+        long root = squareRoot128(nHi, nLo);
+        long squareHi = Math.unsignedMultiplyHigh(root, root);
+        long squareLo = root * root;
+        long remLo = nLo - squareLo;
+        long remHi = nHi - squareHi - (Long.compareUnsigned(nLo, squareLo) < 0 ? 1 : 0);
+        // the remainder N - root^2 lies in [0, 2*root]; the true root is root + f with f > 1/2
+        // exactly when the remainder exceeds root (never exactly 1/2), and inexact unless it is 0
+        boolean aboveHalf = remHi != 0 || Long.compareUnsigned(remLo, root) > 0;
+        boolean inexact = remHi != 0 || remLo != 0;
+        long extra = (aboveHalf ? Long.MIN_VALUE : 0) | (inexact ? 1 : 0);
+        return round(ctx, precision, false, scale / 2 + 63, root, extra);
+    }
+
+    /**
+     * floor(sqrt(N)) for N = (hi:lo) in [2^126, 2^128): a double estimate (good to about 52
+     * bits), then Newton corrections on the exact 128-bit remainder until it lies in [0, 2*root].
+     */
+    static long squareRoot128(long hi, long lo) {
+        double estimate = Math.sqrt(unsignedToDouble(hi) * 0x1p64 + unsignedToDouble(lo));
+        long root = estimate >= 0x1p64 ? -1L
+                : estimate >= 0x1p63 ? (long) (estimate - 0x1p63) ^ Long.MIN_VALUE : (long) estimate;
+        while (true) {
+            long squareHi = Math.unsignedMultiplyHigh(root, root);
+            long squareLo = root * root;
+            long remLo = lo - squareLo;
+            long remHi = hi - squareHi - (Long.compareUnsigned(lo, squareLo) < 0 ? 1 : 0);
+            // remainder within [0, 2*root]: root is the floor
+            long twiceHi = root >>> 63;
+            long twiceLo = root << 1;
+            boolean nonNegative = remHi >= 0;
+            boolean atMostTwice = remHi < twiceHi || (remHi == twiceHi && Long.compareUnsigned(remLo, twiceLo) <= 0);
+            if (nonNegative && atMostTwice) {
+                return root;
+            }
+            double remainder = remHi * 0x1p64 + unsignedToDouble(remLo);
+            long step = (long) Math.rint(remainder / (2 * unsignedToDouble(root)));
+            if (step == 0) {
+                step = nonNegative ? 1 : -1;
+            }
+            root += step;
+        }
+    }
+
+    private static double unsignedToDouble(long value) {
+        return value >= 0 ? (double) value : ((double) ((value >>> 1) | (value & 1))) * 2;
     }
 
     static BigInteger unsigned(long value) {
@@ -672,15 +722,21 @@ public final class SoftFloat {
         if (((bits >>> 52) & 0x7ff) == 0x7ff && (bits & 0xfffffffffffffL) != 0) {
             return new Float80((bits < 0 ? 0x8000 : 0) | 0x7fff, Float80.INTEGER_BIT | ((bits & 0xfffffffffffffL) << 11));
         }
-        return fromDouble(new FpContext(), bits);
+        return fromDouble(FLAG_SINK, bits);
     }
 
     public static Float80 widenFloat(int bits) {
         if (((bits >>> 23) & 0xff) == 0xff && (bits & 0x7fffff) != 0) {
             return new Float80((bits < 0 ? 0x8000 : 0) | 0x7fff, Float80.INTEGER_BIT | ((long) (bits & 0x7fffff) << 40));
         }
-        return fromFloat(new FpContext(), bits);
+        return fromFloat(FLAG_SINK, bits);
     }
+
+    /**
+     * Receives the flags of conversions whose flags nobody reads (the widening of NaN-free
+     * operands): a shared context instead of a new one per call. Its contents are never used.
+     */
+    private static final FpContext FLAG_SINK = new FpContext();
 
     public static boolean isDenormalDouble(long bits) {
         return ((bits >>> 52) & 0x7ff) == 0 && (bits & 0xfffffffffffffL) != 0;

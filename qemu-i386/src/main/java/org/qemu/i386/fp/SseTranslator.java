@@ -230,18 +230,18 @@ final class SseTranslator {
         switch (b) {
             case 0x10:
                 return switch (prefix) {
-                    case 0, 0x66 -> xmm(d, 16, true, false, SseTranslator::copy);
+                    case 0, 0x66 -> new XmmMove(false, XmmOperands.decode(d));
                     case 0xf3 -> scalarLoad(d, 4);
                     default -> scalarLoad(d, 8);
                 };
             case 0x11:
                 return switch (prefix) {
                     case 0, 0x66 -> xmmStore(d, 16, true, false);
-                    case 0xf3 -> xmmStore(d, 4, false, false);
-                    default -> xmmStore(d, 8, false, false);
+                    case 0xf3 -> scalarStore(d, false);
+                    default -> scalarStore(d, true);
                 };
             case 0x28:
-                return prefix == 0 || prefix == 0x66 ? xmm(d, 16, false, false, SseTranslator::copy) : null;
+                return prefix == 0 || prefix == 0x66 ? new XmmMove(true, XmmOperands.decode(d)) : null;
             case 0x29:
             case 0x2b:
                 if (prefix != 0 && prefix != 0x66) {
@@ -316,6 +316,15 @@ final class SseTranslator {
         x[2 * dst + 1] = hi;
     }
 
+    /** movss/movsd stores: register destinations keep the generic helper, memory gets its own op class. */
+    private static X86Op scalarStore(X86Decoder d, boolean isDouble) {
+        d.readModrm();
+        if (d.modrmIsRegister()) {
+            return xmmStore(d, isDouble ? 8 : 4, false, false); // readModrm reads the byte once
+        }
+        return new ScalarStore(isDouble, d.reg(), memory(d));
+    }
+
     /** movss/movsd loads: a register source moves only the low element, memory zeroes the rest. */
     private static X86Op scalarLoad(X86Decoder d, int bytes) {
         d.readModrm();
@@ -366,24 +375,8 @@ final class SseTranslator {
             default -> Arithmetic.MAX;
         };
         return switch (prefix) {
-            case 0 -> xmm(d, 16, false, false, (cpu, x, dst, lo, hi, imm) -> {
-                FpContext c = begin(cpu);
-                int[] r = new int[4];
-                for (int i = 0; i < 4; i++) {
-                    r[i] = SseFloat.arithmeticFloat(c, op, lane(x[2 * dst], x[2 * dst + 1], i), lane(lo, hi, i));
-                }
-                end(cpu, c);
-                x[2 * dst] = pair(r[0], r[1]);
-                x[2 * dst + 1] = pair(r[2], r[3]);
-            });
-            case 0x66 -> xmm(d, 16, false, false, (cpu, x, dst, lo, hi, imm) -> {
-                FpContext c = begin(cpu);
-                long r0 = SseFloat.arithmeticDouble(c, op, x[2 * dst], lo);
-                long r1 = SseFloat.arithmeticDouble(c, op, x[2 * dst + 1], hi);
-                end(cpu, c);
-                x[2 * dst] = r0;
-                x[2 * dst + 1] = r1;
-            });
+            case 0 -> new PackedArithmetic(op, false, XmmOperands.decode(d));
+            case 0x66 -> new PackedArithmetic(op, true, XmmOperands.decode(d));
             default -> scalar(d, op, prefix == 0xf2);
         };
     }
@@ -392,9 +385,9 @@ final class SseTranslator {
         d.readModrm();
         int dst = d.reg();
         if (d.modrmIsRegister()) {
-            return new ScalarArithmetic(op, isDouble, dst, d.rm(), null);
+            return ScalarArithmetic.of(op, isDouble, dst, d.rm(), null);
         }
-        return new ScalarArithmetic(op, isDouble, dst, 0, memory(d));
+        return ScalarArithmetic.of(op, isDouble, dst, 0, memory(d));
     }
 
     private static X86Op squareRoot(int prefix, X86Decoder d) {
@@ -417,18 +410,8 @@ final class SseTranslator {
                 x[2 * dst] = r0;
                 x[2 * dst + 1] = r1;
             });
-            case 0xf3 -> xmm(d, 4, false, false, (cpu, x, dst, lo, hi, imm) -> {
-                FpContext c = begin(cpu);
-                int r = SseFloat.sqrtFloat(c, (int) lo);
-                end(cpu, c);
-                x[2 * dst] = (x[2 * dst] & 0xffffffff00000000L) | (r & 0xffffffffL);
-            });
-            default -> xmm(d, 8, false, false, (cpu, x, dst, lo, hi, imm) -> {
-                FpContext c = begin(cpu);
-                long r = SseFloat.sqrtDouble(c, lo);
-                end(cpu, c);
-                x[2 * dst] = r;
-            });
+            case 0xf3 -> new ScalarSquareRoot(false, XmmOperands.decode(d));
+            default -> new ScalarSquareRoot(true, XmmOperands.decode(d));
         };
     }
 
@@ -461,16 +444,13 @@ final class SseTranslator {
         if (prefix != 0 && prefix != 0x66) {
             return null;
         }
-        LongBinaryOperator op = switch (b) {
-            case 0x54 -> PackedInteger::and;
-            case 0x55 -> PackedInteger::andNot;
-            case 0x56 -> PackedInteger::or;
-            default -> PackedInteger::xor;
+        int kind = switch (b) {
+            case 0x54 -> XmmLogic.AND;
+            case 0x55 -> XmmLogic.AND_NOT;
+            case 0x56 -> XmmLogic.OR;
+            default -> XmmLogic.XOR;
         };
-        return xmm(d, 16, false, false, (cpu, x, dst, lo, hi, imm) -> {
-            x[2 * dst] = op.applyAsLong(x[2 * dst], lo);
-            x[2 * dst + 1] = op.applyAsLong(x[2 * dst + 1], hi);
-        });
+        return new XmmLogic(kind, XmmOperands.decode(d));
     }
 
     private static X86Op compare(int prefix, X86Decoder d) {
@@ -510,27 +490,11 @@ final class SseTranslator {
 
     private static X86Op compareToFlags(int b, int prefix, X86Decoder d) {
         boolean signaling = b == 0x2f;
-        if (prefix == 0) {
-            return xmm(d, 4, false, false, (cpu, x, dst, lo, hi, imm) -> {
-                FpContext c = begin(cpu);
-                int flags = SseFloat.compareFloatToFlags(c, (int) x[2 * dst], (int) lo, signaling);
-                end(cpu, c);
-                setComparisonFlags(cpu.state, flags);
-            });
-        }
-        if (prefix == 0x66) {
-            return xmm(d, 8, false, false, (cpu, x, dst, lo, hi, imm) -> {
-                FpContext c = begin(cpu);
-                int flags = SseFloat.compareDoubleToFlags(c, x[2 * dst], lo, signaling);
-                end(cpu, c);
-                setComparisonFlags(cpu.state, flags);
-            });
+        if (prefix == 0 || prefix == 0x66) {
+            boolean isDouble = prefix == 0x66;
+            return new ScalarCompareToFlags(isDouble, signaling, XmmOperands.decode(d));
         }
         return null;
-    }
-
-    private static void setComparisonFlags(X86CpuState s, int zfPfCf) {
-        s.setEflags((s.eflags() & ~X86CpuState.ARITH_FLAGS) | zfPfCf);
     }
 
     private static X86Op shuffle(int prefix, X86Decoder d) {
@@ -627,18 +591,8 @@ final class SseTranslator {
                         end(cpu, c);
                         return pair((int) r0, (int) r1);
                     });
-                    case 0xf3 -> xmm(d, 4, false, false, (cpu, x, dst, lo, hi, imm) -> {
-                        FpContext c = begin(cpu);
-                        long r = SseFloat.floatToInteger(c, (int) lo, 32, truncate);
-                        end(cpu, c);
-                        cpu.state.regs[dst] = (int) r;
-                    });
-                    default -> xmm(d, 8, false, false, (cpu, x, dst, lo, hi, imm) -> {
-                        FpContext c = begin(cpu);
-                        long r = SseFloat.doubleToInteger(c, lo, 32, truncate);
-                        end(cpu, c);
-                        cpu.state.regs[dst] = (int) r;
-                    });
+                    case 0xf3 -> new ScalarToInteger(false, truncate, XmmOperands.decode(d));
+                    default -> new ScalarToInteger(true, truncate, XmmOperands.decode(d));
                 };
             }
             case 0x5a:
@@ -659,18 +613,8 @@ final class SseTranslator {
                         x[2 * dst] = pair(r0, r1);
                         x[2 * dst + 1] = 0;
                     });
-                    case 0xf3 -> xmm(d, 4, false, false, (cpu, x, dst, lo, hi, imm) -> {
-                        FpContext c = begin(cpu);
-                        long r = SseFloat.floatToDouble(c, (int) lo);
-                        end(cpu, c);
-                        x[2 * dst] = r;
-                    });
-                    default -> xmm(d, 8, false, false, (cpu, x, dst, lo, hi, imm) -> {
-                        FpContext c = begin(cpu);
-                        int r = SseFloat.doubleToFloat(c, lo);
-                        end(cpu, c);
-                        x[2 * dst] = (x[2 * dst] & 0xffffffff00000000L) | (r & 0xffffffffL);
-                    });
+                    case 0xf3 -> new ScalarPrecisionConversion(true, XmmOperands.decode(d));
+                    default -> new ScalarPrecisionConversion(false, XmmOperands.decode(d));
                 };
             case 0x5b:
                 return switch (prefix) {
@@ -864,6 +808,15 @@ final class SseTranslator {
             case 0xfe -> PackedInteger::addDwords;
             default -> null;
         };
+        if (prefix == 0x66 && (b == 0xdb || b == 0xdf || b == 0xeb || b == 0xef)) {
+            int kind = switch (b) {
+                case 0xdb -> XmmLogic.AND;
+                case 0xdf -> XmmLogic.AND_NOT;
+                case 0xeb -> XmmLogic.OR;
+                default -> XmmLogic.XOR;
+            };
+            return new XmmLogic(kind, XmmOperands.decode(d));
+        }
         if (laneOp != null) {
             return packed(d, prefix, laneOp);
         }
@@ -921,8 +874,8 @@ final class SseTranslator {
             case 0x6f:
                 return switch (prefix) {
                     case 0 -> mmx(d, false, (a, s) -> s);
-                    case 0x66 -> xmm(d, 16, false, false, SseTranslator::copy);
-                    case 0xf3 -> xmm(d, 16, true, false, SseTranslator::copy);
+                    case 0x66 -> new XmmMove(true, XmmOperands.decode(d));
+                    case 0xf3 -> new XmmMove(false, XmmOperands.decode(d));
                     default -> null;
                 };
             case 0x7f:

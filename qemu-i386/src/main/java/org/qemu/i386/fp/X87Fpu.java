@@ -30,11 +30,17 @@ public final class X87Fpu {
     /** The arithmetic instruction family D8/DC/DE /0-/7 except the compares. */
     public enum Operation { ADD, MUL, SUB, SUBR, DIV, DIVR }
 
-    private final Float80[] registers = new Float80[8];
+    /**
+     * The eight physical registers as sign/exponent words and significands: primitive arrays,
+     * so the fast paths ({@link X87FastPath}) never allocate; {@link Float80} values are made
+     * only for the general path.
+     */
+    final int[] exponentWords = new int[8];
+    final long[] significands = new long[8];
     private int emptyMask = 0xff; // bit per physical register
     private int top;
-    private int control = DEFAULT_CONTROL_WORD;
-    private int status; // without the TOP field
+    int control = DEFAULT_CONTROL_WORD;
+    int status; // without the TOP field
     private final FpContext ctx = new FpContext();
 
     /** Last-instruction pointers as fnstenv/fxsave report them (Linux programs do not use them). */
@@ -43,12 +49,21 @@ public final class X87Fpu {
     private int lastDataPointer;
 
     public X87Fpu() {
-        java.util.Arrays.fill(registers, Float80.POSITIVE_ZERO);
+    }
+
+    private Float80 register(int p) {
+        return new Float80(exponentWords[p], significands[p]);
+    }
+
+    private void setRegister(int p, Float80 value) {
+        exponentWords[p] = value.signExponent();
+        significands[p] = value.significand();
     }
 
     /** Copies the whole architectural state (fork, clone, signal frames). */
     public void copyInto(X87Fpu other) {
-        System.arraycopy(registers, 0, other.registers, 0, 8);
+        System.arraycopy(exponentWords, 0, other.exponentWords, 0, 8);
+        System.arraycopy(significands, 0, other.significands, 0, 8);
         other.emptyMask = emptyMask;
         other.top = top;
         other.control = control;
@@ -60,9 +75,9 @@ public final class X87Fpu {
 
     /** Writes the whole architectural state (for a fork snapshot); {@link #readFrom} reads it back. */
     public void writeTo(java.io.DataOutput out) throws java.io.IOException {
-        for (Float80 r : registers) {
-            out.writeShort(r.signExponent());
-            out.writeLong(r.significand());
+        for (int p = 0; p < 8; p++) {
+            out.writeShort(exponentWords[p]);
+            out.writeLong(significands[p]);
         }
         out.writeInt(emptyMask);
         out.writeInt(top);
@@ -75,7 +90,8 @@ public final class X87Fpu {
 
     public void readFrom(java.io.DataInput in) throws java.io.IOException {
         for (int i = 0; i < 8; i++) {
-            registers[i] = new Float80(in.readShort() & 0xffff, in.readLong());
+            exponentWords[i] = in.readShort() & 0xffff;
+            significands[i] = in.readLong();
         }
         emptyMask = in.readInt();
         top = in.readInt();
@@ -98,11 +114,11 @@ public final class X87Fpu {
 
     /** ST(i) without stack checks (for tests and state dumps). */
     public Float80 peek(int i) {
-        return registers[physical(i)];
+        return register(physical(i));
     }
 
     public Float80 physicalRegister(int index) {
-        return registers[index & 7];
+        return register(index & 7);
     }
 
     public int top() {
@@ -115,12 +131,19 @@ public final class X87Fpu {
             stackUnderflow();
             return null;
         }
-        return registers[physical(i)];
+        return register(physical(i));
     }
 
     private void write(int i, Float80 value) {
         int p = physical(i);
-        registers[p] = value;
+        setRegister(p, value);
+        emptyMask &= ~(1 << p);
+    }
+
+    /** Writes physical register p (the fast paths' result). */
+    void writePhysical(int p, int exponentWord, long significand) {
+        exponentWords[p] = exponentWord;
+        significands[p] = significand;
         emptyMask &= ~(1 << p);
     }
 
@@ -131,14 +154,20 @@ public final class X87Fpu {
 
     /** Pushes a value; on overflow the masked response pushes the default NaN. */
     private void push(Float80 value) {
+        push(value.signExponent(), value.significand());
+    }
+
+    void push(int exponentWord, long significand) {
         int newTop = (top - 1) & 7;
         if ((emptyMask & (1 << newTop)) == 0) {
             status |= FpFlags.INVALID | SW_STACK_FAULT | SW_C1;
             summarize();
-            value = Float80.DEFAULT_NAN;
+            exponentWord = Float80.DEFAULT_NAN.signExponent();
+            significand = Float80.DEFAULT_NAN.significand();
         }
         top = newTop;
-        registers[newTop] = value;
+        exponentWords[newTop] = exponentWord;
+        significands[newTop] = significand;
         emptyMask &= ~(1 << newTop);
     }
 
@@ -160,7 +189,7 @@ public final class X87Fpu {
         summarize();
     }
 
-    private void summarize() {
+    void summarize() {
         if ((status & ~control & FpFlags.ALL) != 0) {
             status |= SW_ERROR_SUMMARY | SW_BUSY;
         }
@@ -199,6 +228,12 @@ public final class X87Fpu {
     }
 
     public void loadDouble(long bits) {
+        int word = X87FastPath.wordOfDouble(bits);
+        if (word >= 0) { // normal or zero: exact, no flags
+            status &= ~SW_C1;
+            push(word, X87FastPath.significandOfDouble(bits));
+            return;
+        }
         FpContext c = begin();
         Float80 value = SoftFloat.fromDouble(c, bits);
         commit();
@@ -206,6 +241,12 @@ public final class X87Fpu {
     }
 
     public void loadFloat(int bits) {
+        int word = X87FastPath.wordOfFloat(bits);
+        if (word >= 0) {
+            status &= ~SW_C1;
+            push(word, X87FastPath.significandOfFloat(bits));
+            return;
+        }
         FpContext c = begin();
         Float80 value = SoftFloat.fromFloat(c, bits);
         commit();
@@ -215,12 +256,23 @@ public final class X87Fpu {
     /** fild m16/m32/m64: sign-extended integer, exact. */
     public void loadInteger(long value) {
         clearC1();
-        push(SoftFloat.fromLong(value));
+        if (value == 0) {
+            push(0, 0);
+            return;
+        }
+        long magnitude = value < 0 ? -value : value; // Long.MIN_VALUE stays 2^63 as unsigned
+        int lz = Long.numberOfLeadingZeros(magnitude);
+        push((value < 0 ? 0x8000 : 0) | (Float80.EXPONENT_BIAS + 63 - lz), magnitude << lz);
     }
 
     /** fld st(i). */
     public void loadStack(int i) {
         clearC1();
+        int p = physical(i);
+        if ((emptyMask & (1 << p)) == 0) {
+            push(exponentWords[p], significands[p]);
+            return;
+        }
         Float80 value = read(i);
         push(value == null ? Float80.DEFAULT_NAN : value);
     }
@@ -280,6 +332,15 @@ public final class X87Fpu {
     }
 
     public long storeDouble(boolean pop) {
+        if ((emptyMask & (1 << top)) == 0) {
+            long bits = X87FastPath.storeDouble(this, exponentWords[top], significands[top]);
+            if (bits != SseFastPath.SLOW) {
+                if (pop) {
+                    pop();
+                }
+                return bits;
+            }
+        }
         Float80 value = read(0);
         long bits;
         if (value == null) {
@@ -296,6 +357,15 @@ public final class X87Fpu {
     }
 
     public int storeFloat(boolean pop) {
+        if ((emptyMask & (1 << top)) == 0) {
+            long bits = X87FastPath.storeFloat(this, exponentWords[top], significands[top]);
+            if (bits != SseFastPath.SLOW_FLOAT) {
+                if (pop) {
+                    pop();
+                }
+                return (int) bits;
+            }
+        }
         Float80 value = read(0);
         int bits;
         if (value == null) {
@@ -316,6 +386,15 @@ public final class X87Fpu {
      * result is sign-extended to a long.
      */
     public long storeInteger(int bits, boolean truncate, boolean pop) {
+        if ((emptyMask & (1 << top)) == 0) {
+            long result = X87FastPath.storeInteger(this, exponentWords[top], significands[top], bits, truncate);
+            if (result != Long.MIN_VALUE) {
+                if (pop) {
+                    pop();
+                }
+                return result;
+            }
+        }
         Float80 value = read(0);
         long result;
         if (value == null) {
@@ -334,6 +413,13 @@ public final class X87Fpu {
     /** fst/fstp st(i). */
     public void storeStack(int i, boolean pop) {
         clearC1();
+        if ((emptyMask & (1 << top)) == 0) {
+            writePhysical(physical(i), exponentWords[top], significands[top]);
+            if (pop) {
+                pop();
+            }
+            return;
+        }
         Float80 value = read(0);
         if (value != null || isMaskedInvalid()) {
             write(i, value == null ? Float80.DEFAULT_NAN : value);
@@ -376,10 +462,20 @@ public final class X87Fpu {
     }
 
     public void arithmeticWithDouble(Operation op, long bits) {
+        int word = X87FastPath.wordOfDouble(bits);
+        if (word >= 0 && (emptyMask & (1 << top)) == 0 && X87FastPath.arithmetic(this, op, top, exponentWords[top],
+                significands[top], word, X87FastPath.significandOfDouble(bits))) {
+            return;
+        }
         arithmeticWithMemoryValue(op, SoftFloat.widenDouble(bits), SoftFloat.isDenormalDouble(bits));
     }
 
     public void arithmeticWithFloat(Operation op, int bits) {
+        int word = X87FastPath.wordOfFloat(bits);
+        if (word >= 0 && (emptyMask & (1 << top)) == 0 && X87FastPath.arithmetic(this, op, top, exponentWords[top],
+                significands[top], word, X87FastPath.significandOfFloat(bits))) {
+            return;
+        }
         arithmeticWithMemoryValue(op, SoftFloat.widenFloat(bits), SoftFloat.isDenormalFloat(bits));
     }
 
@@ -411,6 +507,15 @@ public final class X87Fpu {
      * for the DE xx "p" forms.
      */
     public void arithmeticRegisters(Operation op, int dest, int src, boolean pop) {
+        int pd = physical(dest);
+        int ps = physical(src);
+        if ((emptyMask & (1 << pd | 1 << ps)) == 0 && X87FastPath.arithmetic(this, op, pd, exponentWords[pd],
+                significands[pd], exponentWords[ps], significands[ps])) {
+            if (pop) {
+                pop();
+            }
+            return;
+        }
         begin();
         Float80 left = read(dest);
         Float80 right = left == null ? null : read(src);
@@ -428,21 +533,22 @@ public final class X87Fpu {
 
     public void changeSign() {
         clearC1();
-        Float80 st0 = read(0);
-        if (st0 != null) {
-            write(0, st0.negate());
+        if (read(0) != null) {
+            exponentWords[top] ^= 0x8000;
         }
     }
 
     public void absolute() {
         clearC1();
-        Float80 st0 = read(0);
-        if (st0 != null) {
-            write(0, st0.abs());
+        if (read(0) != null) {
+            exponentWords[top] &= 0x7fff;
         }
     }
 
     public void squareRoot() {
+        if ((emptyMask & (1 << top)) == 0 && X87FastPath.squareRoot(this, top, exponentWords[top], significands[top])) {
+            return;
+        }
         FpContext c = begin();
         Float80 st0 = read(0);
         if (st0 != null) {
@@ -611,19 +717,37 @@ public final class X87Fpu {
 
     /** fcom/fucom with ST(i); pops {@code pops} times afterwards (fcomp, fcompp). */
     public void compareStack(int i, boolean unordered, int pops) {
+        int relation = fastRelation(i);
+        if (relation != -2) {
+            status &= ~SW_C1;
+            setConditionFromRelation(relation);
+            for (int n = 0; n < pops; n++) {
+                pop();
+            }
+            return;
+        }
         FpContext c = begin();
         Float80 st0 = read(0);
         Float80 other = st0 == null ? null : read(i);
         if (st0 == null || other == null) {
             setConditionFromRelation(SoftFloat.UNORDERED);
         } else {
-            int relation = SoftFloat.compare(c, st0, other, !unordered);
+            relation = SoftFloat.compare(c, st0, other, !unordered);
             commit();
             setConditionFromRelation(relation);
         }
         for (int n = 0; n < pops; n++) {
             pop();
         }
+    }
+
+    /** ST(0) against ST(i) when both are normal or zero (nothing to raise), else -2. */
+    private int fastRelation(int i) {
+        int pi = physical(i);
+        if ((emptyMask & (1 << top | 1 << pi)) != 0) {
+            return -2;
+        }
+        return X87FastPath.relation(exponentWords[top], significands[top], exponentWords[pi], significands[pi]);
     }
 
     /** fcom/fcomp/ficom with a memory value. */
@@ -643,6 +767,19 @@ public final class X87Fpu {
     }
 
     public void compareDouble(long bits, boolean pop) {
+        int word = X87FastPath.wordOfDouble(bits);
+        if (word >= 0 && (emptyMask & (1 << top)) == 0) {
+            int relation = X87FastPath.relation(exponentWords[top], significands[top], word,
+                    X87FastPath.significandOfDouble(bits));
+            if (relation != -2) {
+                status &= ~SW_C1;
+                setConditionFromRelation(relation);
+                if (pop) {
+                    pop();
+                }
+                return;
+            }
+        }
         Float80 st0 = isEmpty(0) ? null : peek(0);
         Float80 value = SoftFloat.widenDouble(bits);
         compareValue(value, pop);
@@ -670,15 +807,17 @@ public final class X87Fpu {
      * (the caller clears OF, SF and AF).
      */
     public int compareToEflags(int i, boolean unordered, boolean pop) {
-        FpContext c = begin();
-        Float80 st0 = read(0);
-        Float80 other = st0 == null ? null : read(i);
-        int relation;
-        if (st0 == null || other == null) {
-            relation = SoftFloat.UNORDERED;
-        } else {
-            relation = SoftFloat.compare(c, st0, other, !unordered);
-            commit();
+        int relation = fastRelation(i);
+        if (relation == -2) {
+            FpContext c = begin();
+            Float80 st0 = read(0);
+            Float80 other = st0 == null ? null : read(i);
+            if (st0 == null || other == null) {
+                relation = SoftFloat.UNORDERED;
+            } else {
+                relation = SoftFloat.compare(c, st0, other, !unordered);
+                commit();
+            }
         }
         clearC1();
         if (pop) {
@@ -696,7 +835,7 @@ public final class X87Fpu {
     public void examine() {
         clearConditionCodes();
         status &= ~SW_C1;
-        Float80 st0 = registers[top];
+        Float80 st0 = register(top);
         if (st0.negative()) {
             status |= SW_C1;
         }
@@ -721,6 +860,16 @@ public final class X87Fpu {
 
     public void exchange(int i) {
         clearC1();
+        int pi = physical(i);
+        if ((emptyMask & (1 << top | 1 << pi)) == 0) {
+            int word = exponentWords[top];
+            long significand = significands[top];
+            exponentWords[top] = exponentWords[pi];
+            significands[top] = significands[pi];
+            exponentWords[pi] = word;
+            significands[pi] = significand;
+            return;
+        }
         Float80 st0 = read(0);
         Float80 sti = st0 == null ? null : read(i);
         if (st0 == null || sti == null) {
@@ -804,7 +953,7 @@ public final class X87Fpu {
         int tags = 0;
         for (int p = 0; p < 8; p++) {
             int tag;
-            Float80 r = registers[p];
+            Float80 r = register(p);
             if ((emptyMask & (1 << p)) != 0) {
                 tag = 3;
             } else if (r.isZero()) {
@@ -842,12 +991,13 @@ public final class X87Fpu {
     /** MMX register i is the significand of physical register i; any MMX access empties no tag. */
     public long mmxRead(int i) {
         enterMmxMode();
-        return registers[i & 7].significand();
+        return significands[i & 7];
     }
 
     public void mmxWrite(int i, long value) {
         enterMmxMode();
-        registers[i & 7] = new Float80(0xffff, value);
+        exponentWords[i & 7] = 0xffff;
+        significands[i & 7] = value;
     }
 
     private void enterMmxMode() {
@@ -895,7 +1045,7 @@ public final class X87Fpu {
         byte[] image = new byte[108];
         writeEnvironment(image, 0);
         for (int i = 0; i < 8; i++) {
-            System.arraycopy(registers[physical(i)].toBytes(), 0, image, 28 + 10 * i, 10);
+            System.arraycopy(register(physical(i)).toBytes(), 0, image, 28 + 10 * i, 10);
         }
         initialize();
         return image;
@@ -904,7 +1054,7 @@ public final class X87Fpu {
     public void restore(byte[] image, int offset) {
         loadEnvironment(image, offset);
         for (int i = 0; i < 8; i++) {
-            registers[physical(i)] = Float80.fromBytes(image, offset + 28 + 10 * i);
+            setRegister(physical(i), Float80.fromBytes(image, offset + 28 + 10 * i));
         }
     }
 
@@ -920,7 +1070,7 @@ public final class X87Fpu {
         putInt(image, offset + 16, lastDataPointer);
         putInt(image, offset + 20, 0);
         for (int i = 0; i < 8; i++) {
-            byte[] reg = registers[physical(i)].toBytes();
+            byte[] reg = register(physical(i)).toBytes();
             System.arraycopy(reg, 0, image, offset + 32 + 16 * i, 10);
             java.util.Arrays.fill(image, offset + 32 + 16 * i + 10, offset + 32 + 16 * i + 16, (byte) 0);
         }
@@ -934,7 +1084,7 @@ public final class X87Fpu {
         lastInstructionPointer = getInt(image, offset + 8);
         lastDataPointer = getInt(image, offset + 16);
         for (int i = 0; i < 8; i++) {
-            registers[physical(i)] = Float80.fromBytes(image, offset + 32 + 16 * i);
+            setRegister(physical(i), Float80.fromBytes(image, offset + 32 + 16 * i));
         }
     }
 

@@ -37,30 +37,19 @@ final class X87Translator {
             Operand.Memory m = (Operand.Memory) Operand.memory(32, d.decodeModrmMemory());
             op = memoryForm(opcode, d.reg(), m);
         }
-        if (op == null || isNoWait(opcode, d)) {
-            return op;
-        }
-        return new Waiting(op);
+        return op;
     }
 
-    /** The control instructions that do not first check for pending exceptions (the "fn" forms). */
-    private static boolean isNoWait(int opcode, X86Decoder d) {
-        int reg = d.reg();
-        if (d.modrmIsRegister()) {
-            return (opcode == 0xdb && reg == 4) // fnclex, fninit, feni/fdisi/fsetpm
-                    || (opcode == 0xdf && reg == 4); // fnstsw ax
-        }
-        return (opcode == 0xd9 && reg >= 4) // fldenv, fldcw, fnstenv, fnstcw
-                || (opcode == 0xdd && reg >= 4); // frstor, fnsave, fnstsw
-    }
-
-    /** A waiting x87 instruction: raises a pending unmasked exception before it runs. */
-    private record Waiting(X86Op instruction) implements X86Op {
-        @Override
-        public void exec(X86Cpu cpu) {
-            cpu.state.fpu.checkPendingException();
-            instruction.exec(cpu);
-        }
+    /**
+     * The unit, for a waiting x87 instruction: a pending unmasked exception raises #MF first.
+     * Every op calls this itself (instead of a shared wrapper op) so that each op stays one
+     * class with a direct call the compiled block can inline. The "fn" control forms (fnstenv,
+     * fldenv, fnstcw, fldcw, fnsave, frstor, fnstsw, fnclex, fninit) use {@code cpu.state.fpu}.
+     */
+    private static X87Fpu checked(X86Cpu cpu) {
+        X87Fpu fpu = cpu.state.fpu;
+        fpu.checkPendingException();
+        return fpu;
     }
 
     // ---------------------------------------------------------------- memory operands
@@ -70,34 +59,34 @@ final class X87Translator {
             case 0xd8: {
                 if (reg == 2 || reg == 3) {
                     boolean pop = reg == 3;
-                    return cpu -> cpu.state.fpu.compareFloat(cpu.memory.read32(m.address(cpu)), pop);
+                    return cpu -> checked(cpu).compareFloat(cpu.memory.read32(m.address(cpu)), pop);
                 }
                 Operation op = BY_REG[reg];
-                return cpu -> cpu.state.fpu.arithmeticWithFloat(op, cpu.memory.read32(m.address(cpu)));
+                return cpu -> checked(cpu).arithmeticWithFloat(op, cpu.memory.read32(m.address(cpu)));
             }
             case 0xdc: {
                 if (reg == 2 || reg == 3) {
                     boolean pop = reg == 3;
-                    return cpu -> cpu.state.fpu.compareDouble(cpu.memory.read64(m.address(cpu)), pop);
+                    return cpu -> checked(cpu).compareDouble(cpu.memory.read64(m.address(cpu)), pop);
                 }
                 Operation op = BY_REG[reg];
-                return cpu -> cpu.state.fpu.arithmeticWithDouble(op, cpu.memory.read64(m.address(cpu)));
+                return cpu -> checked(cpu).arithmeticWithDouble(op, cpu.memory.read64(m.address(cpu)));
             }
             case 0xda:
             case 0xde: {
                 boolean word = opcode == 0xde;
                 if (reg == 2 || reg == 3) {
                     boolean pop = reg == 3;
-                    return word ? cpu -> cpu.state.fpu.compareInteger((short) cpu.memory.read16(m.address(cpu)), pop)
-                            : cpu -> cpu.state.fpu.compareInteger(cpu.memory.read32(m.address(cpu)), pop);
+                    return word ? cpu -> checked(cpu).compareInteger((short) cpu.memory.read16(m.address(cpu)), pop)
+                            : cpu -> checked(cpu).compareInteger(cpu.memory.read32(m.address(cpu)), pop);
                 }
                 Operation op = BY_REG[reg];
-                return word ? cpu -> cpu.state.fpu.arithmeticWithInteger(op, (short) cpu.memory.read16(m.address(cpu)))
-                        : cpu -> cpu.state.fpu.arithmeticWithInteger(op, cpu.memory.read32(m.address(cpu)));
+                return word ? cpu -> checked(cpu).arithmeticWithInteger(op, (short) cpu.memory.read16(m.address(cpu)))
+                        : cpu -> checked(cpu).arithmeticWithInteger(op, cpu.memory.read32(m.address(cpu)));
             }
             case 0xd9:
                 return switch (reg) {
-                    case 0 -> cpu -> cpu.state.fpu.loadFloat(cpu.memory.read32(m.address(cpu)));
+                    case 0 -> cpu -> checked(cpu).loadFloat(cpu.memory.read32(m.address(cpu)));
                     case 2 -> storeFloat(m, false);
                     case 3 -> storeFloat(m, true);
                     case 4 -> cpu -> cpu.state.fpu.loadEnvironment(readBytes(cpu, m, 28), 0);
@@ -113,20 +102,22 @@ final class X87Translator {
                 };
             case 0xdb:
                 return switch (reg) {
-                    case 0 -> cpu -> cpu.state.fpu.loadInteger(cpu.memory.read32(m.address(cpu)));
+                    case 0 -> cpu -> checked(cpu).loadInteger(cpu.memory.read32(m.address(cpu)));
                     case 1 -> storeInteger(m, 32, true, true);
                     case 2 -> storeInteger(m, 32, false, false);
                     case 3 -> storeInteger(m, 32, false, true);
                     case 5 -> cpu -> {
+                        X87Fpu fpu = checked(cpu);
                         long a = m.address(cpu);
                         long significand = cpu.memory.read64(a);
                         int signExponent = cpu.memory.read16(a + 8);
-                        cpu.state.fpu.loadExtended(signExponent, significand);
+                        fpu.loadExtended(signExponent, significand);
                     };
                     case 7 -> cpu -> {
+                        X87Fpu fpu = checked(cpu);
                         long a = m.address(cpu);
                         cpu.memory.checkRange(a, 10, true);
-                        Float80 v = cpu.state.fpu.storeExtended(true);
+                        Float80 v = fpu.storeExtended(true);
                         cpu.memory.write64(a, v.significand());
                         cpu.memory.write16(a + 8, v.signExponent());
                     };
@@ -134,7 +125,7 @@ final class X87Translator {
                 };
             case 0xdd:
                 return switch (reg) {
-                    case 0 -> cpu -> cpu.state.fpu.loadDouble(cpu.memory.read64(m.address(cpu)));
+                    case 0 -> cpu -> checked(cpu).loadDouble(cpu.memory.read64(m.address(cpu)));
                     case 1 -> storeInteger(m, 64, true, true);
                     case 2 -> storeDouble(m, false);
                     case 3 -> storeDouble(m, true);
@@ -150,11 +141,11 @@ final class X87Translator {
                 };
             case 0xdf:
                 return switch (reg) {
-                    case 0 -> cpu -> cpu.state.fpu.loadInteger((short) cpu.memory.read16(m.address(cpu)));
+                    case 0 -> cpu -> checked(cpu).loadInteger((short) cpu.memory.read16(m.address(cpu)));
                     case 1 -> storeInteger(m, 16, true, true);
                     case 2 -> storeInteger(m, 16, false, false);
                     case 3 -> storeInteger(m, 16, false, true);
-                    case 5 -> cpu -> cpu.state.fpu.loadInteger(cpu.memory.read64(m.address(cpu)));
+                    case 5 -> cpu -> checked(cpu).loadInteger(cpu.memory.read64(m.address(cpu)));
                     case 7 -> storeInteger(m, 64, false, true);
                     default -> null; // fbld/fbstp (packed BCD) are not implemented
                 };
@@ -171,26 +162,29 @@ final class X87Translator {
 
     private static X86Op storeFloat(Operand.Memory m, boolean pop) {
         return cpu -> {
+            X87Fpu fpu = checked(cpu);
             long a = m.address(cpu);
             cpu.memory.checkRange(a, 4, true);
-            cpu.memory.write32(a, cpu.state.fpu.storeFloat(pop));
+            cpu.memory.write32(a, fpu.storeFloat(pop));
         };
     }
 
     private static X86Op storeDouble(Operand.Memory m, boolean pop) {
         return cpu -> {
+            X87Fpu fpu = checked(cpu);
             long a = m.address(cpu);
             cpu.memory.checkRange(a, 8, true);
-            cpu.memory.write64(a, cpu.state.fpu.storeDouble(pop));
+            cpu.memory.write64(a, fpu.storeDouble(pop));
         };
     }
 
     private static X86Op storeInteger(Operand.Memory m, int bits, boolean truncate, boolean pop) {
         return cpu -> {
+            X87Fpu fpu = checked(cpu);
             long a = m.address(cpu);
             GuestMemory memory = cpu.memory;
             memory.checkRange(a, bits / 8, true);
-            long v = cpu.state.fpu.storeInteger(bits, truncate, pop);
+            long v = fpu.storeInteger(bits, truncate, pop);
             switch (bits) {
                 case 16 -> memory.write16(a, (int) v);
                 case 32 -> memory.write32(a, (int) v);
@@ -206,23 +200,23 @@ final class X87Translator {
             case 0xd8: {
                 if (reg == 2 || reg == 3) {
                     int pops = reg == 3 ? 1 : 0;
-                    return cpu -> cpu.state.fpu.compareStack(i, false, pops);
+                    return cpu -> checked(cpu).compareStack(i, false, pops);
                 }
                 Operation op = BY_REG[reg];
-                return cpu -> cpu.state.fpu.arithmeticRegisters(op, 0, i, false);
+                return cpu -> checked(cpu).arithmeticRegisters(op, 0, i, false);
             }
             case 0xdc:
             case 0xde: {
                 boolean pop = opcode == 0xde;
                 if (reg == 2 || reg == 3) {
                     if (opcode == 0xde && reg == 3 && i == 1) {
-                        return cpu -> cpu.state.fpu.compareStack(1, false, 2); // fcompp
+                        return cpu -> checked(cpu).compareStack(1, false, 2); // fcompp
                     }
                     int pops = reg == 3 || pop ? 1 : 0;
-                    return cpu -> cpu.state.fpu.compareStack(i, false, pops);
+                    return cpu -> checked(cpu).compareStack(i, false, pops);
                 }
                 Operation op = BY_REG_TO_STI[reg];
-                return cpu -> cpu.state.fpu.arithmeticRegisters(op, i, 0, pop);
+                return cpu -> checked(cpu).arithmeticRegisters(op, i, 0, pop);
             }
             case 0xd9:
                 return d9Register(reg, i);
@@ -231,7 +225,7 @@ final class X87Translator {
                     return conditionalMove(reg, false, i);
                 }
                 if (reg == 5 && i == 1) {
-                    return cpu -> cpu.state.fpu.compareStack(1, true, 2); // fucompp
+                    return cpu -> checked(cpu).compareStack(1, true, 2); // fucompp
                 }
                 return null;
             case 0xdb:
@@ -248,17 +242,17 @@ final class X87Translator {
                 }
                 if (reg == 5 || reg == 6) {
                     boolean unordered = reg == 5;
-                    return cpu -> setComparisonFlags(cpu.state, cpu.state.fpu.compareToEflags(i, unordered, false));
+                    return cpu -> setComparisonFlags(cpu.state, checked(cpu).compareToEflags(i, unordered, false));
                 }
                 return null;
             case 0xdd:
                 return switch (reg) {
-                    case 0 -> cpu -> cpu.state.fpu.free(i);
-                    case 1 -> cpu -> cpu.state.fpu.exchange(i);
-                    case 2 -> cpu -> cpu.state.fpu.storeStack(i, false);
-                    case 3 -> cpu -> cpu.state.fpu.storeStack(i, true);
-                    case 4 -> cpu -> cpu.state.fpu.compareStack(i, true, 0);
-                    case 5 -> cpu -> cpu.state.fpu.compareStack(i, true, 1);
+                    case 0 -> cpu -> checked(cpu).free(i);
+                    case 1 -> cpu -> checked(cpu).exchange(i);
+                    case 2 -> cpu -> checked(cpu).storeStack(i, false);
+                    case 3 -> cpu -> checked(cpu).storeStack(i, true);
+                    case 4 -> cpu -> checked(cpu).compareStack(i, true, 0);
+                    case 5 -> cpu -> checked(cpu).compareStack(i, true, 1);
                     default -> null;
                 };
             case 0xdf:
@@ -270,19 +264,20 @@ final class X87Translator {
                 }
                 if (reg == 5 || reg == 6) {
                     boolean unordered = reg == 5;
-                    return cpu -> setComparisonFlags(cpu.state, cpu.state.fpu.compareToEflags(i, unordered, true));
+                    return cpu -> setComparisonFlags(cpu.state, checked(cpu).compareToEflags(i, unordered, true));
                 }
                 if (reg == 0) {
                     return cpu -> {
-                        cpu.state.fpu.free(i);
-                        cpu.state.fpu.pop();
+                        X87Fpu fpu = checked(cpu);
+                        fpu.free(i);
+                        fpu.pop();
                     };
                 }
                 if (reg == 1) {
-                    return cpu -> cpu.state.fpu.exchange(i);
+                    return cpu -> checked(cpu).exchange(i);
                 }
                 if (reg == 2 || reg == 3) {
-                    return cpu -> cpu.state.fpu.storeStack(i, true);
+                    return cpu -> checked(cpu).storeStack(i, true);
                 }
                 return null;
             default:
@@ -291,7 +286,7 @@ final class X87Translator {
     }
 
     private static void setComparisonFlags(X86CpuState s, int zfPfCf) {
-        s.setEflags((s.eflags() & ~X86CpuState.ARITH_FLAGS) | zfPfCf);
+        SseFastPath.setComparisonFlags(s, zfPfCf);
     }
 
     /** fcmovcc: B/E/BE/U and their negations (DB). */
@@ -304,7 +299,7 @@ final class X87Translator {
                 case 2 -> (flags & (X86CpuState.CF | X86CpuState.ZF)) != 0;
                 default -> (flags & X86CpuState.PF) != 0;
             };
-            X87Fpu fpu = cpu.state.fpu;
+            X87Fpu fpu = checked(cpu);
             if (holds != negate) {
                 fpu.conditionalMove(i);
             } else {
@@ -316,22 +311,22 @@ final class X87Translator {
     private static X86Op d9Register(int reg, int i) {
         switch (reg) {
             case 0:
-                return cpu -> cpu.state.fpu.loadStack(i);
+                return cpu -> checked(cpu).loadStack(i);
             case 1:
-                return cpu -> cpu.state.fpu.exchange(i);
+                return cpu -> checked(cpu).exchange(i);
             case 2:
-                return i == 0 ? cpu -> { } : null; // fnop
+                return i == 0 ? cpu -> checked(cpu) : null; // fnop (a waiting instruction)
             case 3:
-                return cpu -> cpu.state.fpu.storeStack(i, true);
+                return cpu -> checked(cpu).storeStack(i, true);
             default:
                 break;
         }
         int code = (reg << 3) | i;
         return switch (code) {
-            case 0x20 -> cpu -> cpu.state.fpu.changeSign();
-            case 0x21 -> cpu -> cpu.state.fpu.absolute();
-            case 0x24 -> cpu -> cpu.state.fpu.test();
-            case 0x25 -> cpu -> cpu.state.fpu.examine();
+            case 0x20 -> cpu -> checked(cpu).changeSign();
+            case 0x21 -> cpu -> checked(cpu).absolute();
+            case 0x24 -> cpu -> checked(cpu).test();
+            case 0x25 -> cpu -> checked(cpu).examine();
             case 0x28 -> constant(X87Fpu.Constant.ONE);
             case 0x29 -> constant(X87Fpu.Constant.LOG2_10);
             case 0x2a -> constant(X87Fpu.Constant.LOG2_E);
@@ -339,27 +334,27 @@ final class X87Translator {
             case 0x2c -> constant(X87Fpu.Constant.LOG10_2);
             case 0x2d -> constant(X87Fpu.Constant.LN_2);
             case 0x2e -> constant(X87Fpu.Constant.ZERO);
-            case 0x30 -> cpu -> cpu.state.fpu.twoToXMinusOne();
-            case 0x31 -> cpu -> cpu.state.fpu.yLog2X();
-            case 0x32 -> cpu -> cpu.state.fpu.partialTangent();
-            case 0x33 -> cpu -> cpu.state.fpu.partialArctangent();
-            case 0x34 -> cpu -> cpu.state.fpu.extract();
-            case 0x35 -> cpu -> cpu.state.fpu.partialRemainder(true);
-            case 0x36 -> cpu -> cpu.state.fpu.decrementStackPointer();
-            case 0x37 -> cpu -> cpu.state.fpu.incrementStackPointer();
-            case 0x38 -> cpu -> cpu.state.fpu.partialRemainder(false);
-            case 0x39 -> cpu -> cpu.state.fpu.yLog2XPlusOne();
-            case 0x3a -> cpu -> cpu.state.fpu.squareRoot();
-            case 0x3b -> cpu -> cpu.state.fpu.sineCosine();
-            case 0x3c -> cpu -> cpu.state.fpu.roundToInteger();
-            case 0x3d -> cpu -> cpu.state.fpu.scale();
-            case 0x3e -> cpu -> cpu.state.fpu.sine();
-            case 0x3f -> cpu -> cpu.state.fpu.cosine();
+            case 0x30 -> cpu -> checked(cpu).twoToXMinusOne();
+            case 0x31 -> cpu -> checked(cpu).yLog2X();
+            case 0x32 -> cpu -> checked(cpu).partialTangent();
+            case 0x33 -> cpu -> checked(cpu).partialArctangent();
+            case 0x34 -> cpu -> checked(cpu).extract();
+            case 0x35 -> cpu -> checked(cpu).partialRemainder(true);
+            case 0x36 -> cpu -> checked(cpu).decrementStackPointer();
+            case 0x37 -> cpu -> checked(cpu).incrementStackPointer();
+            case 0x38 -> cpu -> checked(cpu).partialRemainder(false);
+            case 0x39 -> cpu -> checked(cpu).yLog2XPlusOne();
+            case 0x3a -> cpu -> checked(cpu).squareRoot();
+            case 0x3b -> cpu -> checked(cpu).sineCosine();
+            case 0x3c -> cpu -> checked(cpu).roundToInteger();
+            case 0x3d -> cpu -> checked(cpu).scale();
+            case 0x3e -> cpu -> checked(cpu).sine();
+            case 0x3f -> cpu -> checked(cpu).cosine();
             default -> null;
         };
     }
 
     private static X86Op constant(X87Fpu.Constant c) {
-        return cpu -> cpu.state.fpu.loadConstant(c);
+        return cpu -> checked(cpu).loadConstant(c);
     }
 }

@@ -1,0 +1,51 @@
+package org.qemu.i386.fp;
+
+import org.qemu.i386.cpu.X86Cpu;
+import org.qemu.i386.cpu.X86CpuState;
+import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.translate.Operand;
+
+/** sqrtsd/sqrtss as their own op class (one receiver type per call site, see {@link ScalarArithmetic}). */
+final class ScalarSquareRoot implements X86Op {
+    private final boolean isDouble;
+    private final int destination;
+    private final int sourceRegister;
+    private final Operand.Memory sourceMemory;
+
+    ScalarSquareRoot(boolean isDouble, XmmOperands operands) {
+        this(isDouble, operands.destination(), operands.sourceRegister(), operands.sourceMemory());
+    }
+
+    ScalarSquareRoot(boolean isDouble, int destination, int sourceRegister, Operand.Memory sourceMemory) {
+        this.isDouble = isDouble;
+        this.destination = destination;
+        this.sourceRegister = sourceRegister;
+        this.sourceMemory = sourceMemory;
+    }
+
+    @Override
+    public void exec(X86Cpu cpu) {
+        X86CpuState s = cpu.state;
+        long[] x = s.xmm;
+        int d = 2 * destination;
+        if (isDouble) {
+            long b = sourceMemory == null ? x[2 * sourceRegister] : cpu.memory.read64(sourceMemory.address(cpu));
+            long r = SseFastPath.sqrtDouble(s, b);
+            if (r == SseFastPath.SLOW) {
+                FpContext c = SseFloat.begin(s.sseContext, s.mxcsr);
+                r = SseFloat.sqrtDouble(c, b);
+                SseTranslator.end(cpu, c);
+            }
+            x[d] = r;
+        } else {
+            int b = sourceMemory == null ? (int) x[2 * sourceRegister] : cpu.memory.read32(sourceMemory.address(cpu));
+            long r = SseFastPath.sqrtFloat(s, b);
+            if (r == SseFastPath.SLOW_FLOAT) {
+                FpContext c = SseFloat.begin(s.sseContext, s.mxcsr);
+                r = SseFloat.sqrtFloat(c, b) & 0xffffffffL;
+                SseTranslator.end(cpu, c);
+            }
+            x[d] = (x[d] & 0xffffffff00000000L) | r;
+        }
+    }
+}
