@@ -127,4 +127,10 @@ final class PpcStructLayouts implements StructLayouts {
         d.put32(a + 12, (int) action.mask());
         d.put32(a + 16, (int) (action.mask() >>> 32));
     }
+
+    /** ppc32's struct flock64 aligns its __kernel_loff_t l_start to 8: short, short, pad, start, len, pid. */
+    @Override
+    public int flock64StartOffset() {
+        return 8;
+    }
 }

@@ -30,6 +30,7 @@ class PpcProgramsTest {
         "jump.c, static",
         "files.c, static",
         "forkpipe.c, static",
+        "locks.c, static",
         "signals.c, static", "signals.c, static-regions",
         "mmap.c, static",
         "procs.c, static",
@@ -63,7 +64,7 @@ class PpcProgramsTest {
         assertThat(expected.stdout()).isNotBlank();
     }
 
-    /** files.c wants an empty directory, mmap.c a scratch file path; the others ignore argv[1]. */
+    /** files.c wants an empty directory (locks.c and termios.c a scratch one), mmap.c a scratch file path; the others ignore argv[1]. */
     private String scratch(String program, String side) throws Exception {
         Path d = Files.createDirectories(dir.resolve(side + "-" + program));
         return program.equals("mmap.c") ? d.resolve("mapped.txt").toString() : d.toString();

@@ -132,8 +132,9 @@ final class FileSyscalls extends SyscallSupport {
                 MemorySegment fl = s.allocate(32);
                 // struct flock: short type, short whence, off start, off len, int pid (off is 4 or 8 bytes, 4-aligned on i386).
                 int offSize = wide ? 8 : word;
-                long start = wide ? data.u64(arg + 4) : signedWord(arg + 4);
-                long len = wide ? data.u64(arg + 4 + offSize) : signedWord(arg + 4 + offSize);
+                int startAt = wide ? process.abi().structs().flock64StartOffset() : 4;
+                long start = wide ? data.u64(arg + startAt) : signedWord(arg + 4);
+                long len = wide ? data.u64(arg + startAt + offSize) : signedWord(arg + 4 + offSize);
                 fl.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, 0, (short) data.u16(arg));
                 fl.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, 2, (short) data.u16(arg + 2));
                 fl.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 8, start);
@@ -144,9 +145,9 @@ final class FileSyscalls extends SyscallSupport {
                     data.put16(arg, fl.get(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, 0));
                     data.put16(arg + 2, fl.get(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, 2));
                     if (wide) {
-                        data.put64(arg + 4, i64(fl, 8));
-                        data.put64(arg + 12, i64(fl, 16));
-                        data.put32(arg + 20, i32(fl, 24));
+                        data.put64(arg + startAt, i64(fl, 8));
+                        data.put64(arg + startAt + 8, i64(fl, 16));
+                        data.put32(arg + startAt + 16, i32(fl, 24));
                     } else {
                         data.putWord(arg + 4, i64(fl, 8));
                         data.putWord(arg + 4 + word, i64(fl, 16));

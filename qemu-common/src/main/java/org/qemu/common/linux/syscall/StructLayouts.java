@@ -21,4 +21,12 @@ public interface StructLayouts {
     SignalAction readSigaction(GuestData data, long address, boolean old);
 
     void writeSigaction(GuestData data, long address, SignalAction action, boolean old);
+
+    /**
+     * Offset of l_start in {@code struct flock64}: 4 where 64-bit members are 4-aligned
+     * (i386), 8 where they are 8-aligned (ppc32); l_len and l_pid follow at +8 and +16.
+     */
+    default int flock64StartOffset() {
+        return 4;
+    }
 }
