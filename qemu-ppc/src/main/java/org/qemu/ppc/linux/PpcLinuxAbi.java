@@ -336,6 +336,9 @@ public final class PpcLinuxAbi implements LinuxAbi {
 
     @Override
     public Long archSyscall(LinuxThread thread, String name, long[] args) {
+        if ("ioctl".equals(name)) {
+            return PpcTerminalIoctls.ioctl(thread.process().data(), (int) args[0], (int) args[1], args[2]);
+        }
         return null;
     }
 

@@ -31,6 +31,7 @@ class PpcProgramsTest {
         "files.c, static",
         "forkpipe.c, static",
         "locks.c, static",
+        "termios.c, static",
         "signals.c, static", "signals.c, static-regions",
         "mmap.c, static",
         "procs.c, static",
