@@ -61,7 +61,7 @@ final class PpcTerminalIoctls {
     private static final int NCCS = 19;
 
     /** HOST_CC_INDEX[ppc index] = x86 index, for VINTR VQUIT VERASE VKILL VEOF VMIN VEOL VTIME VEOL2 VSWTC VWERASE VREPRINT VSUSP VSTART VSTOP VLNEXT VDISCARD. */
-    private static final int[] HOST_CC_INDEX = {0, 1, 2, 3, 4, 6, 11, 5, 16, 7, 14, 12, 10, 8, 9, 15, 13};
+    static final int[] HOST_CC_INDEX = {0, 1, 2, 3, 4, 6, 11, 5, 16, 7, 14, 12, 10, 8, 9, 15, 13};
 
     /** A flag field: {ppc mask, host mask}; a value moves between them by its position in the mask. */
     private static final int[][] INPUT_FLAGS = {

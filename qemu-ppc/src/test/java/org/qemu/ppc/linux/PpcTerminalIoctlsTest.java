@@ -109,6 +109,10 @@ class PpcTerminalIoctlsTest {
         check(OUTPUT, "output", ppc, x86);
         check(CONTROL, "control", ppc, x86);
         check(LOCAL, "local", ppc, x86);
+        for (String cc : CONTROL_CHARS) {
+            assertThat(PpcTerminalIoctls.HOST_CC_INDEX[ppc.get(cc)]).as(cc).isEqualTo(x86.get(cc));
+        }
+        assertThat(PpcTerminalIoctls.HOST_CC_INDEX).hasSize(CONTROL_CHARS.size());
         for (String b : BAUDS) {
             assertThat(PpcTerminalIoctls.baudToHost(ppc.get(b))).as(b).isEqualTo(x86.get(b));
             assertThat(PpcTerminalIoctls.baudToGuest(x86.get(b))).as(b).isEqualTo(ppc.get(b));

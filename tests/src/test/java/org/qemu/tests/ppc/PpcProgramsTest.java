@@ -32,6 +32,7 @@ class PpcProgramsTest {
         "forkpipe.c, static",
         "locks.c, static",
         "termios.c, static",
+        "telldir.c, static",
         "signals.c, static", "signals.c, static-regions",
         "mmap.c, static",
         "procs.c, static",
@@ -65,7 +66,7 @@ class PpcProgramsTest {
         assertThat(expected.stdout()).isNotBlank();
     }
 
-    /** files.c wants an empty directory (locks.c and termios.c a scratch one), mmap.c a scratch file path; the others ignore argv[1]. */
+    /** files.c wants an empty directory (locks.c, termios.c and telldir.c a scratch one), mmap.c a scratch file path; the others ignore argv[1]. */
     private String scratch(String program, String side) throws Exception {
         Path d = Files.createDirectories(dir.resolve(side + "-" + program));
         return program.equals("mmap.c") ? d.resolve("mapped.txt").toString() : d.toString();

@@ -20,7 +20,9 @@ import org.qemu.common.linux.signal.Signals;
 final class FileSyscalls extends SyscallSupport {
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int AT_EMPTY_PATH = 0x1000;
+    private static final int SEEK_SET = 0;
     private final FdTable fds;
+    private final DirectoryCookies cookies = new DirectoryCookies();
 
     FileSyscalls(LinuxProcess process, FdTable fds) {
         super(process);
@@ -92,7 +94,11 @@ final class FileSyscalls extends SyscallSupport {
     }
 
     long lseek(int fd, long offset, int whence) {
-        long r = HostSyscall.call(HostNr.LSEEK, fd, offset, whence);
+        long hostOffset = word == 4 && whence == SEEK_SET ? cookies.hostOffset(fd, offset) : offset;
+        long r = HostSyscall.call(HostNr.LSEEK, fd, hostOffset, whence);
+        if (r >= 0 && hostOffset != offset) {
+            return offset; // a directory at a full cookie: the guest knows the position by its cut
+        }
         if (r >= 0 && word == 4 && r > Integer.MAX_VALUE) {
             return err(75); // EOVERFLOW: the result does not fit the 32-bit off_t
         }
@@ -101,7 +107,11 @@ final class FileSyscalls extends SyscallSupport {
 
     long llseek(int fd, long high, long low, long resultAddr, int whence) {
         long offset = (high << 32) | (low & 0xffffffffL);
-        long r = HostSyscall.call(HostNr.LSEEK, fd, offset, whence);
+        long hostOffset = word == 4 && whence == SEEK_SET ? cookies.hostOffset(fd, offset) : offset;
+        long r = HostSyscall.call(HostNr.LSEEK, fd, hostOffset, whence);
+        if (r >= 0 && hostOffset != offset) {
+            r = offset; // a directory at a full cookie: the guest knows the position by its cut
+        }
         if (r >= 0) {
             data.put64(resultAddr, r);
             return 0;
@@ -440,7 +450,7 @@ final class FileSyscalls extends SyscallSupport {
     long getdents64(int fd, long buf, long count) {
         long r = HostSyscall.call(HostNr.GETDENTS64, fd, host(buf, count, true), count);
         if (r > 0 && (data.bigEndian() || word == 4)) {
-            GuestStructFixups.dirents64(memory, buf, r, data.bigEndian(), word == 4);
+            GuestStructFixups.dirents64(memory, buf, r, data.bigEndian(), word == 4 ? cookies : null);
         }
         return r;
     }

@@ -94,17 +94,17 @@ final class GuestStructFixups {
      * u8 type; name }, still in host order. For a 32-bit guest, d_off is cut to 31 bits: a
      * 64-bit host hands out 63-bit directory hash cookies (a 32-bit kernel gives 32-bit ones),
      * and 32-bit glibc's readdir fails with EOVERFLOW on any offset that does not fit its off_t.
-     * The cut cookies are only wrong for seekdir, which then lands elsewhere in the directory.
+     * {@code cookies} remembers the full value behind each cut, for seekdir (null: 64-bit guest).
      */
-    static void dirents64(GuestMemory m, long a, long bytes, boolean bigEndian, boolean thirtyTwoBit) {
+    static void dirents64(GuestMemory m, long a, long bytes, boolean bigEndian, DirectoryCookies cookies) {
         long p = a;
         while (p < a + bytes) {
             int reclen = m.read16(p + 16);
-            if (thirtyTwoBit) {
+            if (cookies != null) {
                 long off = m.read64(p + 8);
                 if (off != (int) off || off < 0) {
                     byte[] b = new byte[8];
-                    long cut = off & 0x7fffffffL;
+                    long cut = cookies.cut(off);
                     for (int i = 0; i < 8; i++) {
                         b[i] = (byte) (cut >>> (8 * i));
                     }
