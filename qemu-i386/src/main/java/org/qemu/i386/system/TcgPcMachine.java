@@ -19,6 +19,7 @@ import org.qemu.common.board.CpuInfo;
 import org.qemu.common.board.MachineEvent;
 import org.qemu.common.board.ManagedMachine;
 import org.qemu.common.board.RunControl;
+import org.qemu.common.linux.host.HostNr;
 import org.qemu.common.linux.host.HostSyscall;
 import org.qemu.common.log.GuestLog;
 import org.qemu.common.log.LogItem;
@@ -224,7 +225,7 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
             int index = id;
             runControl.cpuStarted();
             threads.add(Thread.ofPlatform().daemon().name("vcpu" + id).unstarted(() -> {
-                cpuThreadIds.put(index, HostSyscall.call(HOST_GETTID));
+                cpuThreadIds.put(index, HostSyscall.call(HostNr.GETTID));
                 mmio.bindCurrentThread(apic);
                 try {
                     cpu.run();
@@ -369,9 +370,6 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
     }
 
     // --- management (QMP, the human monitor): see ManagedMachine ---
-
-    /** x86-64 Linux's gettid: QMP reports the host thread of each CPU. */
-    private static final int HOST_GETTID = 186;
 
     /** Monitors hear how the machine ends before the process does. */
     private void end(int status, MachineEvent event) {

@@ -17,6 +17,7 @@ import org.qemu.common.board.MachineBackends;
 import org.qemu.common.board.MachineEvent;
 import org.qemu.common.board.ManagedMachine;
 import org.qemu.common.board.RunControl;
+import org.qemu.common.linux.host.HostNr;
 import org.qemu.common.linux.host.HostSyscall;
 import org.qemu.common.monitor.MachineMonitors;
 import org.qemu.common.board.PcBoard;
@@ -298,9 +299,6 @@ public final class KvmMachine implements ManagedMachine {
 
     // --- management (QMP, the human monitor): see ManagedMachine ---
 
-    /** x86-64 Linux's gettid: QMP reports the host thread of each vCPU. */
-    private static final int HOST_GETTID = 186;
-
     /** Monitors hear how the machine ends before the process does. */
     private void end(int status, MachineEvent event) {
         if (!outcome.finished()) {
@@ -319,7 +317,7 @@ public final class KvmMachine implements ManagedMachine {
     }
 
     void vcpuThreadStarted(KvmVcpu vcpu) {
-        vcpuThreadIds.put(vcpu.id(), HostSyscall.call(HOST_GETTID));
+        vcpuThreadIds.put(vcpu.id(), HostSyscall.call(HostNr.GETTID));
     }
 
     void vcpuThreadStopped() {
