@@ -304,24 +304,8 @@ public final class SoftFloat {
         }
         // now |a| >= |b|; shift b right by d into (bh, bl), jamming lost bits into bl's bit 0
         long d = (long) ea - eb;
-        long bh;
-        long bl;
-        if (d == 0) {
-            bh = sb;
-            bl = 0;
-        } else if (d < 64) {
-            bh = sb >>> d;
-            bl = sb << (64 - d);
-        } else if (d == 64) {
-            bh = 0;
-            bl = sb;
-        } else if (d < 128) {
-            bh = 0;
-            bl = (sb >>> (d - 64)) | ((sb << (128 - d)) != 0 ? 1 : 0);
-        } else {
-            bh = 0;
-            bl = 1;
-        }
+        long bh = alignedHigh(sb, d);
+        long bl = alignedLow(sb, d);
         if (aNeg == bNeg) {
             long lo = bl;
             long hi = sa + bh;
@@ -517,6 +501,28 @@ public final class SoftFloat {
         boolean inexact = remHi != 0 || remLo != 0;
         long extra = (aboveHalf ? Long.MIN_VALUE : 0) | (inexact ? 1 : 0);
         return round(ctx, precision, false, scale / 2 + 63, root, extra);
+    }
+
+    /**
+     * The high word of a nonzero 64-bit significand shifted right by {@code d} (>= 0) bits into a
+     * 128-bit (high, low) pair: the smaller addend aligned to the larger one's exponent.
+     */
+    static long alignedHigh(long significand, long d) {
+        return d == 0 ? significand : d < 64 ? significand >>> d : 0;
+    }
+
+    /** The low word of that pair; bits shifted out past it are jammed into its bit 0 (sticky). */
+    static long alignedLow(long significand, long d) {
+        if (d == 0) {
+            return 0;
+        } else if (d < 64) {
+            return significand << (64 - d);
+        } else if (d == 64) {
+            return significand;
+        } else if (d < 128) {
+            return (significand >>> (d - 64)) | ((significand << (128 - d)) != 0 ? 1 : 0);
+        }
+        return 1;
     }
 
     /**

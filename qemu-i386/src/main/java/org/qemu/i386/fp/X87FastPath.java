@@ -60,24 +60,8 @@ final class X87FastPath {
         }
         // |a| >= |b|: b shifted right by the exponent difference into (bh, bl), lost bits sticky
         int d = ea - eb;
-        long bh;
-        long bl;
-        if (d == 0) {
-            bh = sb;
-            bl = 0;
-        } else if (d < 64) {
-            bh = sb >>> d;
-            bl = sb << (64 - d);
-        } else if (d == 64) {
-            bh = 0;
-            bl = sb;
-        } else if (d < 128) {
-            bh = 0;
-            bl = (sb >>> (d - 64)) | ((sb << (128 - d)) != 0 ? 1 : 0);
-        } else {
-            bh = 0;
-            bl = 1;
-        }
+        long bh = SoftFloat.alignedHigh(sb, d);
+        long bl = SoftFloat.alignedLow(sb, d);
         if (aNeg == bNeg) {
             long hi = sa + bh;
             long lo = bl;
