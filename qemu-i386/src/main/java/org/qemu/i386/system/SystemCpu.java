@@ -6,6 +6,8 @@ import org.qemu.common.exec.CpuExit;
 import org.qemu.common.exec.GuestTrap;
 import org.qemu.common.hw.IoPortBus;
 import org.qemu.common.memory.GuestMemory;
+import org.qemu.common.memory.GuestMemoryFault;
+import org.qemu.i386.system.mmu.Mmu;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Trap;
@@ -24,8 +26,11 @@ public final class SystemCpu {
     /** Software interrupts (int n, int3) carry this in {@link GuestTrap#signal()}: no error code, eip after. */
     static final int SOFTWARE_INTERRUPT = 0;
     private static final int DOUBLE_FAULT = 8;
+    private static final int PAGE_FAULT = 14;
 
     public final X86Cpu cpu;
+    /** This CPU's linear address space (paging, or the identity map while paging is off). */
+    final Mmu mmu;
     final IoPortBus io;
     final SegmentDescriptors segments;
     private final InterruptSource interrupts;
@@ -50,8 +55,31 @@ public final class SystemCpu {
     final int[] debugRegisters = new int[8];
     final java.util.Map<Integer, Long> modelSpecificRegisters = new java.util.HashMap<>();
 
-    public SystemCpu(GuestMemory memory, IoPortBus io, InterruptSource interrupts, MachineControl machine, int apicId) {
+    public SystemCpu(Mmu mmu, IoPortBus io, InterruptSource interrupts, MachineControl machine, int apicId) {
+        GuestMemory memory = mmu.linear();
+        this.mmu = mmu;
         this.cpu = new X86Cpu(memory, new X86CpuState(), new SystemInstructionTranslator());
+        mmu.bind(new Mmu.Registers() {
+            @Override
+            public int cr0() {
+                return cr0;
+            }
+
+            @Override
+            public int cr3() {
+                return cr3;
+            }
+
+            @Override
+            public int cr4() {
+                return cr4;
+            }
+
+            @Override
+            public int cpl() {
+                return cpu.state.segSelector[X86CpuState.CS] & 3;
+            }
+        });
         this.io = io;
         this.interrupts = interrupts;
         this.machine = machine;
@@ -64,6 +92,15 @@ public final class SystemCpu {
 
     public int apicId() {
         return apicId;
+    }
+
+    /**
+     * The Linux 32-bit boot protocol's hand-over: as multiboot's (flat 32-bit protected mode, paging
+     * and interrupts off), with ESI = boot_params and EBP, EDI, EBX zero (Documentation/arch/x86/boot.rst).
+     */
+    public void enterLinux32(long entry, long bootParams, long gdtBase, int gdtLimit, int codeSelector, int dataSelector) {
+        enterMultiboot(entry, 0, 0, gdtBase, gdtLimit, codeSelector, dataSelector);
+        cpu.state.regs[X86CpuState.ESI] = (int) bootParams;
     }
 
     /** Multiboot's hand-over: flat 32-bit protected mode, paging off, interrupts off (Multiboot spec 3.2). */
@@ -212,8 +249,15 @@ public final class SystemCpu {
     }
 
     private void raise(GuestTrap trap) {
-        if (trap.trapNumber() == 14 && trap.signal() == GuestTrap.SIGSEGV) {
-            // paging is off, so the only memory fault left is fetching code outside RAM (QEMU's wording)
+        if (trap.trapNumber() == PAGE_FAULT && trap.signal() == GuestTrap.SIGSEGV) {
+            int error = mmu.takeFaultError();
+            if (error >= 0) {
+                cr2 = (int) mmu.faultAddress();
+                InterruptLog.interrupt(machine.log(), this, PAGE_FAULT, error, false);
+                deliver(PAGE_FAULT, error);
+                return;
+            }
+            // not a fault of the guest's page tables: fetching code outside RAM (QEMU's wording)
             throw new UnsupportedGuestFeature("fatal: Trying to execute code outside RAM or ROM at 0x"
                     + Long.toHexString(trap.address()));
         }
@@ -243,15 +287,32 @@ public final class SystemCpu {
     private void deliver(int vector, int errorCode) {
         try {
             deliverOnce(vector, errorCode);
+        } catch (GuestMemoryFault pageFault) {
+            // the stack or the IDT is not mapped: a page fault while delivering (SDM vol. 3, table 6-5)
+            int error = mmu.takeFaultError();
+            if (vector == DOUBLE_FAULT) {
+                throw new TripleFault();
+            }
+            if (vector == PAGE_FAULT || error < 0) {
+                deliverDoubleFault();
+                return;
+            }
+            cr2 = (int) mmu.faultAddress();
+            deliver(PAGE_FAULT, error);
         } catch (X86Trap first) {
             if (vector == DOUBLE_FAULT) {
                 throw new TripleFault();
             }
-            try {
-                deliverOnce(DOUBLE_FAULT, 0);
-            } catch (X86Trap second) {
-                throw new TripleFault();
-            }
+            deliverDoubleFault();
+        }
+    }
+
+    private void deliverDoubleFault() {
+        try {
+            deliverOnce(DOUBLE_FAULT, 0);
+        } catch (X86Trap | GuestMemoryFault second) {
+            mmu.takeFaultError();
+            throw new TripleFault();
         }
     }
 
