@@ -29,6 +29,13 @@ public final class X86Cpu implements GuestCpu, OpContext {
     public static final int MODE_32 = 0;
     /** System mode: a 16-bit code segment (real mode, e.g. an application processor's start-up code). */
     public static final int MODE_16 = 1;
+    /** The bits of a mode that give the code size ({@link #MODE_32}, {@link #MODE_16}). */
+    public static final int MODE_SIZE_MASK = 0xf;
+    /**
+     * System mode: the current privilege level sits above the size bits, so a block translated
+     * at CPL 0 (where privileged instructions are translated as themselves) never runs at CPL 3.
+     */
+    public static final int MODE_PRIVILEGE_SHIFT = 4;
 
     /**
      * Regions are off by default: measured on the benchmark workloads (docs/TRANSLATOR.md,
@@ -157,7 +164,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
         if (segment == X86CpuState.CS) {
             throw X86Trap.invalidOpcode(state.eip);
         }
-        long base = segmentResolver.baseOf(selector);
+        long base = segmentResolver.baseOf(segment, selector);
         if (base < 0) {
             throw X86Trap.generalProtection(selector & ~3);
         }

@@ -22,10 +22,10 @@ final class RegisterDump {
         out.append(String.format("EAX=%08x EBX=%08x ECX=%08x EDX=%08x%n", r[X86CpuState.EAX], r[X86CpuState.EBX], r[X86CpuState.ECX], r[X86CpuState.EDX]));
         out.append(String.format("ESI=%08x EDI=%08x EBP=%08x ESP=%08x%n", r[X86CpuState.ESI], r[X86CpuState.EDI], r[X86CpuState.EBP], r[X86CpuState.ESP]));
         int flags = s.eflags() | 2;
-        out.append(String.format("EIP=%08x EFL=%08x [%c%c%c%c%c%c%c] CPL=0 II=0 A20=1 SMM=0 HLT=%d%n", s.eip, flags,
+        out.append(String.format("EIP=%08x EFL=%08x [%c%c%c%c%c%c%c] CPL=%d II=0 A20=1 SMM=0 HLT=%d%n", s.eip, flags,
                 flag(flags, X86CpuState.DF, 'D'), flag(flags, X86CpuState.OF, 'O'), flag(flags, X86CpuState.SF, 'S'),
                 flag(flags, X86CpuState.ZF, 'Z'), flag(flags, X86CpuState.AF, 'A'), flag(flags, X86CpuState.PF, 'P'),
-                flag(flags, X86CpuState.CF, 'C'), halted ? 1 : 0));
+                flag(flags, X86CpuState.CF, 'C'), cpu.cpl(), halted ? 1 : 0));
         for (int seg = 0; seg < 6; seg++) {
             out.append(segment(cpu, SEGMENT_NAMES[seg], s.segSelector[seg], s.segBase[seg]));
         }
@@ -54,7 +54,11 @@ final class RegisterDump {
         long descriptor = 0;
         if ((cpu.cr0 & SystemCpu.CR0_PE) != 0 && (selector & ~3) != 0 && (selector & 4) == 0
                 && (selector & ~7) + 7 <= cpu.gdtLimit) {
-            descriptor = cpu.cpu.memory.read64((cpu.gdtBase + (selector & ~7)) & 0xffffffffL);
+            try {
+                descriptor = cpu.readSystem64(cpu.gdtBase + (selector & ~7));
+            } catch (org.qemu.common.memory.GuestMemoryFault unmapped) {
+                cpu.mmu.takeFaultError(); // a dump must not leave a page fault pending
+            }
         }
         long limit = (descriptor & 0xffff) | ((descriptor >>> 48) & 0xf) << 16;
         if ((descriptor & (1L << 55)) != 0) {

@@ -13,8 +13,9 @@ import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Trap;
 
 /**
- * One x86 CPU of the TCG PC in 32-bit protected mode at CPL 0: the system registers user mode
- * does not have (CR0-CR4, GDTR, IDTR, EFER, APIC base), and the loop that runs translated code
+ * One x86 CPU of the TCG PC in 32-bit protected mode: the system registers user mode does not
+ * have (CR0-CR4, GDTR, IDTR, LDTR, TR, EFER, APIC base), the current privilege level with the
+ * descriptor each segment register was loaded from, and the loop that runs translated code
  * and, between blocks, delivers exceptions and external interrupts through the IDT, halts, and
  * wakes up. System ops reach this object through {@link X86Cpu#systemContext()}.
  */
@@ -25,6 +26,8 @@ public final class SystemCpu {
     static final long EFER_LMA = 1L << 10;
     /** Software interrupts (int n, int3) carry this in {@link GuestTrap#signal()}: no error code, eip after. */
     static final int SOFTWARE_INTERRUPT = 0;
+    /** into carries this: a software interrupt to vector 4 (its gate DPL is checked), eip after. */
+    static final int SOFTWARE_OVERFLOW = -4;
     private static final int DOUBLE_FAULT = 8;
     private static final int PAGE_FAULT = 14;
 
@@ -32,7 +35,10 @@ public final class SystemCpu {
     /** This CPU's linear address space (paging, or the identity map while paging is off). */
     final Mmu mmu;
     final IoPortBus io;
-    final SegmentDescriptors segments;
+    final SegmentDescriptors descriptors;
+    final SegmentLoader loader;
+    final TaskStateSegment tss;
+    private final GateDelivery gates;
     private final InterruptSource interrupts;
     private final MachineControl machine;
     private final int apicId;
@@ -52,6 +58,14 @@ public final class SystemCpu {
     int gdtLimit;
     long idtBase;
     int idtLimit = 0x3ff;
+    /** The current privilege level: CS.RPL once protected mode has loaded CS. */
+    private int cpl;
+    /** The descriptor each segment register (ES CS SS DS FS GS) was loaded from; 0 for a null selector or real mode. */
+    final long[] segmentDescriptor = new long[6];
+    int ldtSelector;
+    long ldtBase;
+    int ldtLimit;
+    long ldtDescriptor;
     final int[] debugRegisters = new int[8];
     final java.util.Map<Integer, Long> modelSpecificRegisters = new java.util.HashMap<>();
 
@@ -77,17 +91,71 @@ public final class SystemCpu {
 
             @Override
             public int cpl() {
-                return cpu.state.segSelector[X86CpuState.CS] & 3;
+                return SystemCpu.this.cpl;
             }
         });
         this.io = io;
         this.interrupts = interrupts;
         this.machine = machine;
         this.apicId = apicId;
-        this.segments = new SegmentDescriptors(this, memory);
+        this.descriptors = new SegmentDescriptors(this);
+        this.loader = new SegmentLoader(this, descriptors);
+        this.tss = new TaskStateSegment(this);
+        this.gates = new GateDelivery(this);
         this.apicBase = 0xfee00000L | 1 << 11 | (apicId == 0 ? 1 << 8 : 0);
         cpu.setSystemContext(this);
-        cpu.setSegmentResolver(segments);
+        cpu.setSegmentResolver(loader);
+    }
+
+    /** The current privilege level (0 in real mode). */
+    public int cpl() {
+        return cpl;
+    }
+
+    boolean protectedMode() {
+        return (cr0 & CR0_PE) != 0;
+    }
+
+    int iopl() {
+        return (cpu.state.eflagsOther >>> 12) & 3;
+    }
+
+    /**
+     * A new CPL (with the code size of the new CS): blocks are looked up and translated for it
+     * from the next block on, since the privilege level is part of the code mode.
+     */
+    void setPrivilege(int newCpl, int sizeMode) {
+        cpl = newCpl;
+        cpu.setCodeMode(sizeMode | newCpl << X86Cpu.MODE_PRIVILEGE_SHIFT);
+        mmu.privilegeChanged(newCpl);
+    }
+
+    /**
+     * The privilege memory accesses are made with, without changing the translation mode:
+     * interrupt delivery pushes onto the handler's stack as the handler's ring before CS changes.
+     */
+    void setPrivilegeForAccess(int level) {
+        cpl = level;
+        mmu.privilegeChanged(level);
+    }
+
+    // Descriptor tables, the TSS and the IDT are read and written by the processor itself
+    // (implicit supervisor accesses at linear addresses), whatever the CPL: all of them go here.
+
+    long readSystem64(long linear) {
+        return mmu.readSupervisor(linear, 8);
+    }
+
+    int readSystem32(long linear) {
+        return (int) mmu.readSupervisor(linear, 4);
+    }
+
+    int readSystem16(long linear) {
+        return (int) mmu.readSupervisor(linear, 2);
+    }
+
+    void writeSystem8(long linear, int value) {
+        mmu.writeSupervisor(linear, 1, value);
     }
 
     public int apicId() {
@@ -113,9 +181,12 @@ public final class SystemCpu {
         s.regs[X86CpuState.EBX] = (int) ebx;
         s.setEflags(0);
         for (int seg = 0; seg < 6; seg++) {
-            s.segSelector[seg] = seg == X86CpuState.CS ? codeSelector : dataSelector;
+            int selector = seg == X86CpuState.CS ? codeSelector : dataSelector;
+            s.segSelector[seg] = selector;
             s.segBase[seg] = 0;
+            segmentDescriptor[seg] = descriptors.readOrZero(selector);
         }
+        setPrivilege(0, X86Cpu.MODE_32);
     }
 
     /** An application processor: holds in wait-for-SIPI until {@link #startup} (SDM vol. 3, 9.4.4). */
@@ -155,8 +226,9 @@ public final class SystemCpu {
         for (int seg = 0; seg < 6; seg++) {
             s.segSelector[seg] = 0;
             s.segBase[seg] = 0;
+            segmentDescriptor[seg] = 0;
         }
-        cpu.setCodeMode(X86Cpu.MODE_16);
+        setPrivilege(0, X86Cpu.MODE_16);
     }
 
     /** Thread-safe: an interrupt request or a machine decision wants this CPU's attention. */
@@ -198,7 +270,7 @@ public final class SystemCpu {
                 if (interruptsEnabled() && interrupts.interruptPending()) {
                     int vector = interrupts.acknowledge();
                     InterruptLog.interrupt(machine.log(), this, vector, -1, false);
-                    deliver(vector, -1);
+                    deliver(vector, -1, false);
                 }
                 CpuExit exit = cpu.run();
                 switch (exit) {
@@ -254,7 +326,7 @@ public final class SystemCpu {
             if (error >= 0) {
                 cr2 = (int) mmu.faultAddress();
                 InterruptLog.interrupt(machine.log(), this, PAGE_FAULT, error, false);
-                deliver(PAGE_FAULT, error);
+                deliver(PAGE_FAULT, error, false);
                 return;
             }
             // not a fault of the guest's page tables: fetching code outside RAM (QEMU's wording)
@@ -262,9 +334,10 @@ public final class SystemCpu {
                     + Long.toHexString(trap.address()));
         }
         int vector = trap.trapNumber();
-        boolean software = trap.signal() == SOFTWARE_INTERRUPT || vector == 3;
-        InterruptLog.interrupt(machine.log(), this, vector, software || !pushesErrorCode(vector) ? -1 : trap.errorCode(), software);
-        deliver(vector, software || !pushesErrorCode(vector) ? -1 : trap.errorCode());
+        boolean software = trap.signal() == SOFTWARE_INTERRUPT || vector == 3 || trap.signal() == SOFTWARE_OVERFLOW;
+        int errorCode = software || !pushesErrorCode(vector) ? -1 : trap.errorCode();
+        InterruptLog.interrupt(machine.log(), this, vector, errorCode, software);
+        deliver(vector, errorCode, software);
     }
 
     private static boolean pushesErrorCode(int vector) {
@@ -279,29 +352,37 @@ public final class SystemCpu {
     }
 
     /**
-     * Delivers {@code vector} through a 32-bit interrupt or trap gate (SDM vol. 3, 6.12.1): pushes
-     * EFLAGS, CS, EIP (and {@code errorCode} unless negative) on the current stack, clears TF (and
-     * IF for an interrupt gate), loads CS:EIP from the gate. A fault on the way is a double fault;
-     * a fault delivering that is a triple fault.
+     * Delivers {@code vector} through the IDT ({@link GateDelivery}). A fault on the way is a
+     * double fault (SDM vol. 3, table 6-5: contributory faults and page faults; a benign one is
+     * simply delivered instead); a fault delivering the double fault is a triple fault.
      */
-    private void deliver(int vector, int errorCode) {
+    private void deliver(int vector, int errorCode, boolean software) {
+        if (!protectedMode()) {
+            throw new UnsupportedGuestFeature("interrupt or exception " + vector + " in real mode is not supported under TCG in this build");
+        }
         try {
-            deliverOnce(vector, errorCode);
+            gates.deliver(vector, errorCode, software);
         } catch (GuestMemoryFault pageFault) {
-            // the stack or the IDT is not mapped: a page fault while delivering (SDM vol. 3, table 6-5)
+            // the IDT, a descriptor table, the TSS or the handler's stack is not mapped: a page fault while delivering
             int error = mmu.takeFaultError();
             if (vector == DOUBLE_FAULT) {
                 throw new TripleFault();
             }
-            if (vector == PAGE_FAULT || error < 0) {
-                deliverDoubleFault();
+            if (error >= 0 && !causesDoubleFault(vector, PAGE_FAULT)) {
+                cr2 = (int) mmu.faultAddress();
+                InterruptLog.interrupt(machine.log(), this, PAGE_FAULT, error, false);
+                deliver(PAGE_FAULT, error, false);
                 return;
             }
-            cr2 = (int) mmu.faultAddress();
-            deliver(PAGE_FAULT, error);
+            deliverDoubleFault();
         } catch (X86Trap first) {
             if (vector == DOUBLE_FAULT) {
                 throw new TripleFault();
+            }
+            int second = first.trap().trapNumber();
+            if (!causesDoubleFault(vector, second)) {
+                raise(first.trap());
+                return;
             }
             deliverDoubleFault();
         }
@@ -309,86 +390,23 @@ public final class SystemCpu {
 
     private void deliverDoubleFault() {
         try {
-            deliverOnce(DOUBLE_FAULT, 0);
-        } catch (X86Trap | GuestMemoryFault second) {
+            gates.deliver(DOUBLE_FAULT, 0, false);
+        } catch (X86Trap | GuestMemoryFault again) {
             mmu.takeFaultError();
             throw new TripleFault();
         }
     }
 
-    private void deliverOnce(int vector, int errorCode) {
-        X86CpuState s = cpu.state;
-        GuestMemory m = cpu.memory;
-        if ((cr0 & CR0_PE) == 0) {
-            throw new UnsupportedGuestFeature("interrupt or exception " + vector + " in real mode is not supported under TCG in this build");
+    /** SDM vol. 3, table 6-5: a contributory fault or page fault on top of one is a double fault. */
+    private static boolean causesDoubleFault(int first, int second) {
+        boolean firstContributory = first == 0 || (first >= 10 && first <= 13);
+        boolean secondContributory = second == 0 || (second >= 10 && second <= 13);
+        if (firstContributory) {
+            return secondContributory;
         }
-        int gateError = vector * 8 + 2;
-        if (vector * 8 + 7 > idtLimit) {
-            throw X86Trap.generalProtection(gateError);
+        if (first == 14) {
+            return secondContributory || second == 14;
         }
-        long gate = m.read64((idtBase + vector * 8L) & 0xffffffffL);
-        int type = (int) (gate >>> 40) & 0x1f;
-        boolean present = (gate & (1L << 47)) != 0;
-        if (type != 0x0e && type != 0x0f) {
-            if (type == 0x05 || type == 0x06 || type == 0x07) {
-                throw new UnsupportedGuestFeature("IDT vector " + vector + " is a task or 16-bit gate, not supported under TCG in this build");
-            }
-            throw X86Trap.generalProtection(gateError);
-        }
-        if (!present) {
-            throw X86Trap.generalProtection(gateError);
-        }
-        int selector = (int) (gate >>> 16) & 0xffff;
-        int offset = (int) (gate & 0xffff) | (int) ((gate >>> 48) & 0xffff) << 16;
-        int flags = s.eflags() & ~0x10000; // the pushed image has RF as the CPU keeps it: clear here
-        int oldCs = s.segSelector[X86CpuState.CS];
-        int oldEip = s.eip;
-        int oldEsp = s.regs[X86CpuState.ESP];
-        segments.loadCodeSegment(s, selector);
-        try {
-            push(flags);
-            push(oldCs);
-            push(oldEip);
-            if (errorCode >= 0) {
-                push(errorCode);
-            }
-        } catch (RuntimeException e) {
-            s.regs[X86CpuState.ESP] = oldEsp;
-            s.segSelector[X86CpuState.CS] = oldCs;
-            throw e;
-        }
-        int cleared = X86CpuState.TF | 0x4000 /* NT */ | 0x10000 /* RF */ | (type == 0x0e ? X86CpuState.IF : 0);
-        s.eflagsOther &= ~cleared;
-        s.eip = offset;
-    }
-
-    void push(int value) {
-        X86CpuState s = cpu.state;
-        int esp = s.regs[X86CpuState.ESP] - 4;
-        cpu.memory.write32((s.segBase[X86CpuState.SS] + esp) & 0xffffffffL, value);
-        s.regs[X86CpuState.ESP] = esp;
-    }
-
-    int pop() {
-        X86CpuState s = cpu.state;
-        int esp = s.regs[X86CpuState.ESP];
-        int v = cpu.memory.read32((s.segBase[X86CpuState.SS] + esp) & 0xffffffffL);
-        s.regs[X86CpuState.ESP] = esp + 4;
-        return v;
-    }
-
-    int pop16() {
-        X86CpuState s = cpu.state;
-        int esp = s.regs[X86CpuState.ESP];
-        int v = cpu.memory.read16((s.segBase[X86CpuState.SS] + esp) & 0xffffffffL);
-        s.regs[X86CpuState.ESP] = esp + 2;
-        return v;
-    }
-
-    void push16(int value) {
-        X86CpuState s = cpu.state;
-        int esp = s.regs[X86CpuState.ESP] - 2;
-        cpu.memory.write16((s.segBase[X86CpuState.SS] + esp) & 0xffffffffL, value);
-        s.regs[X86CpuState.ESP] = esp;
+        return false;
     }
 }

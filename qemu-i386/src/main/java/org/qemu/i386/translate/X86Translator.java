@@ -68,8 +68,8 @@ public final class X86Translator {
             X86Op op;
             long next;
             try {
-                d.start(cur, mode == X86Cpu.MODE_16 ? 16 : 32);
-                op = translateOne(d);
+                d.start(cur, (mode & X86Cpu.MODE_SIZE_MASK) == X86Cpu.MODE_16 ? 16 : 32);
+                op = translateOne(d, mode >>> X86Cpu.MODE_PRIVILEGE_SHIFT);
                 next = d.cursor();
             } catch (GuestMemoryFault f) {
                 if (ops.isEmpty()) {
@@ -175,11 +175,11 @@ public final class X86Translator {
 
     // ---- the one-byte map ------------------------------------------------------------------
 
-    private X86Op translateOne(X86Decoder d) {
+    private X86Op translateOne(X86Decoder d, int privilegeLevel) {
         int op = d.readPrefixes();
         int v = d.operandBits();
         if (system != null) {
-            X86Op privileged = system.translate(op, d, v);
+            X86Op privileged = system.translate(op, d, v, privilegeLevel);
             if (privileged != null) {
                 return privileged;
             }
