@@ -57,6 +57,9 @@ public final class PhysicalCodePages {
 
     /** {@code physicalPage} was written (by a CPU through any mapping, or by a device): its translations die. */
     public void written(long physicalPage) {
+        if (!holdsCode(physicalPage)) {
+            return; // the common case (page-table and data writes), without taking the lock
+        }
         List<Alias> victims;
         synchronized (this) {
             if (!holdsCode(physicalPage)) {
