@@ -85,9 +85,12 @@ final class InterruptOps {
         }
     }
 
-    /** int n: the CPU loop delivers vector n through the IDT with eip after the instruction. */
-    static X86Op softwareInterrupt(int vector) {
-        return new SystemOps.Trap(new X86Trap(new GuestTrap(SystemCpu.SOFTWARE_INTERRUPT, 0, 0, vector, 0), true));
+    /**
+     * int n at {@code address}: the CPU loop delivers vector n through the IDT with eip after the
+     * instruction; the trap carries the instruction's own address for a fault on the way.
+     */
+    static X86Op softwareInterrupt(int vector, long address) {
+        return new SystemOps.Trap(new X86Trap(new GuestTrap(SystemCpu.SOFTWARE_INTERRUPT, 0, address, vector, 0), true));
     }
 
     /** into: vector 4 as a software interrupt when OF is set. */

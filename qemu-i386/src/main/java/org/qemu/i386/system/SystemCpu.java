@@ -291,6 +291,19 @@ public final class SystemCpu {
         boolean software = trap.signal() == SOFTWARE_INTERRUPT || vector == 3 || trap.signal() == SOFTWARE_OVERFLOW;
         int errorCode = software || !pushesErrorCode(vector) ? -1 : trap.errorCode();
         InterruptLog.interrupt(machine.log(), this, vector, errorCode, software);
+        if (software) {
+            // a software interrupt the IDT refuses faults at the instruction, not after it
+            int after = cpu.state.eip;
+            int at = trap.signal() == SOFTWARE_INTERRUPT ? (int) trap.address() : after - 1;
+            try {
+                gates.deliver(vector, errorCode, true);
+                return;
+            } catch (X86Trap refused) {
+                cpu.state.eip = at;
+                raise(refused.trap());
+                return;
+            }
+        }
         deliver(vector, errorCode, software);
     }
 

@@ -38,7 +38,7 @@ final class SystemInstructionTranslator implements SystemTranslator {
             case 0xf4:
                 return new InterruptOps.Halt((int) d.cursor());
             case 0xcd:
-                return InterruptOps.softwareInterrupt(d.uimm8());
+                return InterruptOps.softwareInterrupt(d.uimm8(), d.pc());
             case 0xcf:
                 return new InterruptOps.InterruptReturn(v);
             case 0x9d:
