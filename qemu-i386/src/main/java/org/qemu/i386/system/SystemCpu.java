@@ -6,6 +6,8 @@ import org.qemu.common.exec.CpuExit;
 import org.qemu.common.exec.GuestTrap;
 import org.qemu.common.hw.IoPortBus;
 import org.qemu.common.memory.GuestMemory;
+import org.qemu.common.memory.GuestMemoryFault;
+import org.qemu.i386.system.mmu.Mmu;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Trap;
@@ -27,8 +29,11 @@ public final class SystemCpu {
     /** into carries this: a software interrupt to vector 4 (its gate DPL is checked), eip after. */
     static final int SOFTWARE_OVERFLOW = -4;
     private static final int DOUBLE_FAULT = 8;
+    private static final int PAGE_FAULT = 14;
 
     public final X86Cpu cpu;
+    /** This CPU's linear address space (paging, or the identity map while paging is off). */
+    final Mmu mmu;
     final IoPortBus io;
     final SegmentDescriptors descriptors;
     final SegmentLoader loader;
@@ -64,8 +69,31 @@ public final class SystemCpu {
     final int[] debugRegisters = new int[8];
     final java.util.Map<Integer, Long> modelSpecificRegisters = new java.util.HashMap<>();
 
-    public SystemCpu(GuestMemory memory, IoPortBus io, InterruptSource interrupts, MachineControl machine, int apicId) {
+    public SystemCpu(Mmu mmu, IoPortBus io, InterruptSource interrupts, MachineControl machine, int apicId) {
+        GuestMemory memory = mmu.linear();
+        this.mmu = mmu;
         this.cpu = new X86Cpu(memory, new X86CpuState(), new SystemInstructionTranslator());
+        mmu.bind(new Mmu.Registers() {
+            @Override
+            public int cr0() {
+                return cr0;
+            }
+
+            @Override
+            public int cr3() {
+                return cr3;
+            }
+
+            @Override
+            public int cr4() {
+                return cr4;
+            }
+
+            @Override
+            public int cpl() {
+                return cpl;
+            }
+        });
         this.io = io;
         this.interrupts = interrupts;
         this.machine = machine;
@@ -99,6 +127,7 @@ public final class SystemCpu {
     void setPrivilege(int newCpl, int sizeMode) {
         cpl = newCpl;
         cpu.setCodeMode(sizeMode | newCpl << X86Cpu.MODE_PRIVILEGE_SHIFT);
+        mmu.privilegeChanged(newCpl);
     }
 
     /**
@@ -113,23 +142,32 @@ public final class SystemCpu {
     // (implicit supervisor accesses at linear addresses), whatever the CPL: all of them go here.
 
     long readSystem64(long linear) {
-        return cpu.memory.read64(linear & 0xffffffffL);
+        return mmu.readSupervisor(linear, 8);
     }
 
     int readSystem32(long linear) {
-        return cpu.memory.read32(linear & 0xffffffffL);
+        return (int) mmu.readSupervisor(linear, 4);
     }
 
     int readSystem16(long linear) {
-        return cpu.memory.read16(linear & 0xffffffffL);
+        return (int) mmu.readSupervisor(linear, 2);
     }
 
     void writeSystem8(long linear, int value) {
-        cpu.memory.write8(linear & 0xffffffffL, value);
+        mmu.writeSupervisor(linear, 1, value);
     }
 
     public int apicId() {
         return apicId;
+    }
+
+    /**
+     * The Linux 32-bit boot protocol's hand-over: as multiboot's (flat 32-bit protected mode, paging
+     * and interrupts off), with ESI = boot_params and EBP, EDI, EBX zero (Documentation/arch/x86/boot.rst).
+     */
+    public void enterLinux32(long entry, long bootParams, long gdtBase, int gdtLimit, int codeSelector, int dataSelector) {
+        enterMultiboot(entry, 0, 0, gdtBase, gdtLimit, codeSelector, dataSelector);
+        cpu.state.regs[X86CpuState.ESI] = (int) bootParams;
     }
 
     /** Multiboot's hand-over: flat 32-bit protected mode, paging off, interrupts off (Multiboot spec 3.2). */
@@ -282,8 +320,15 @@ public final class SystemCpu {
     }
 
     private void raise(GuestTrap trap) {
-        if (trap.trapNumber() == 14 && trap.signal() == GuestTrap.SIGSEGV) {
-            // paging is off, so the only memory fault left is fetching code outside RAM (QEMU's wording)
+        if (trap.trapNumber() == PAGE_FAULT && trap.signal() == GuestTrap.SIGSEGV) {
+            int error = mmu.takeFaultError();
+            if (error >= 0) {
+                cr2 = (int) mmu.faultAddress();
+                InterruptLog.interrupt(machine.log(), this, PAGE_FAULT, error, false);
+                deliver(PAGE_FAULT, error, false);
+                return;
+            }
+            // not a fault of the guest's page tables: fetching code outside RAM (QEMU's wording)
             throw new UnsupportedGuestFeature("fatal: Trying to execute code outside RAM or ROM at 0x"
                     + Long.toHexString(trap.address()));
         }
@@ -301,6 +346,16 @@ public final class SystemCpu {
             } catch (X86Trap refused) {
                 cpu.state.eip = at;
                 raise(refused.trap());
+                return;
+            } catch (GuestMemoryFault pageFault) {
+                cpu.state.eip = at;
+                int error = mmu.takeFaultError();
+                if (error < 0) {
+                    throw new UnsupportedGuestFeature("fatal: interrupt delivery reached memory outside RAM at 0x"
+                            + Long.toHexString(pageFault.address()));
+                }
+                cr2 = (int) mmu.faultAddress();
+                deliver(PAGE_FAULT, error, false);
                 return;
             }
         }
@@ -320,8 +375,9 @@ public final class SystemCpu {
 
     /**
      * Delivers {@code vector} through the IDT ({@link GateDelivery}). A fault on the way is a
-     * double fault (SDM vol. 3, table 6-5: contributory faults and page faults; a benign one is
-     * simply delivered instead); a fault delivering the double fault is a triple fault.
+     * double fault when both are contributory or a page fault meets either (SDM vol. 3, table
+     * 6-5); otherwise the new fault is delivered instead. A fault delivering the double fault is
+     * a triple fault.
      */
     private void deliver(int vector, int errorCode, boolean software) {
         if (!protectedMode()) {
@@ -329,20 +385,36 @@ public final class SystemCpu {
         }
         try {
             gates.deliver(vector, errorCode, software);
+        } catch (GuestMemoryFault pageFault) {
+            // the stack, the IDT, the GDT or the TSS is not mapped: a page fault while delivering
+            int error = mmu.takeFaultError();
+            if (vector == DOUBLE_FAULT) {
+                throw new TripleFault();
+            }
+            if (vector == PAGE_FAULT || error < 0) {
+                deliverDoubleFault();
+                return;
+            }
+            cr2 = (int) mmu.faultAddress();
+            deliver(PAGE_FAULT, error, false);
         } catch (X86Trap first) {
             if (vector == DOUBLE_FAULT) {
                 throw new TripleFault();
             }
-            int second = first.trap().trapNumber();
-            if (!causesDoubleFault(vector, second)) {
+            if (!causesDoubleFault(vector, first.trap().trapNumber())) {
                 raise(first.trap());
                 return;
             }
-            try {
-                gates.deliver(DOUBLE_FAULT, 0, false);
-            } catch (X86Trap again) {
-                throw new TripleFault();
-            }
+            deliverDoubleFault();
+        }
+    }
+
+    private void deliverDoubleFault() {
+        try {
+            gates.deliver(DOUBLE_FAULT, 0, false);
+        } catch (X86Trap | GuestMemoryFault second) {
+            mmu.takeFaultError();
+            throw new TripleFault();
         }
     }
 

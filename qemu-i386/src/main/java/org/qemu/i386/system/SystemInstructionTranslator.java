@@ -93,6 +93,8 @@ final class SystemInstructionTranslator implements SystemTranslator {
                 d.readModrm();
                 return new ProcessorControlOps.MoveDebugRegister(opcode == 0x123, d.reg(), d.rm());
             }
+            case 0x1a2:
+                return new SystemCpuid();
             case 0x130:
                 return new ProcessorControlOps.ModelSpecificRegister(true);
             case 0x132:
@@ -151,7 +153,7 @@ final class SystemInstructionTranslator implements SystemTranslator {
         }
         Operand.Memory m = (Operand.Memory) Operand.memory(16, d.decodeModrmMemory());
         if (sub == 7) {
-            return new Nop(); // invlpg: no TLB without paging
+            return new ProcessorControlOps.InvalidatePage(m);
         }
         return new ProcessorControlOps.DescriptorTableRegister(sub >= 2, (sub & 1) != 0, m, d.operandBits() == 16);
     }
