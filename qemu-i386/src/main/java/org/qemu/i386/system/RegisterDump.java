@@ -54,7 +54,11 @@ final class RegisterDump {
         long descriptor = 0;
         if ((cpu.cr0 & SystemCpu.CR0_PE) != 0 && (selector & ~3) != 0 && (selector & 4) == 0
                 && (selector & ~7) + 7 <= cpu.gdtLimit) {
-            descriptor = cpu.cpu.memory.read64((cpu.gdtBase + (selector & ~7)) & 0xffffffffL);
+            try {
+                descriptor = cpu.readSystem64(cpu.gdtBase + (selector & ~7));
+            } catch (org.qemu.common.memory.GuestMemoryFault unmapped) {
+                cpu.mmu.takeFaultError(); // a dump must not leave a page fault pending
+            }
         }
         long limit = (descriptor & 0xffff) | ((descriptor >>> 48) & 0xf) << 16;
         if ((descriptor & (1L << 55)) != 0) {

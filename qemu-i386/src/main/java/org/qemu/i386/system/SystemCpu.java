@@ -91,7 +91,7 @@ public final class SystemCpu {
 
             @Override
             public int cpl() {
-                return cpl;
+                return SystemCpu.this.cpl;
             }
         });
         this.io = io;
@@ -136,6 +136,7 @@ public final class SystemCpu {
      */
     void setPrivilegeForAccess(int level) {
         cpl = level;
+        mmu.privilegeChanged(level);
     }
 
     // Descriptor tables, the TSS and the IDT are read and written by the processor itself
@@ -386,22 +387,24 @@ public final class SystemCpu {
         try {
             gates.deliver(vector, errorCode, software);
         } catch (GuestMemoryFault pageFault) {
-            // the stack, the IDT, the GDT or the TSS is not mapped: a page fault while delivering
+            // the IDT, a descriptor table, the TSS or the handler's stack is not mapped: a page fault while delivering
             int error = mmu.takeFaultError();
             if (vector == DOUBLE_FAULT) {
                 throw new TripleFault();
             }
-            if (vector == PAGE_FAULT || error < 0) {
-                deliverDoubleFault();
+            if (error >= 0 && !causesDoubleFault(vector, PAGE_FAULT)) {
+                cr2 = (int) mmu.faultAddress();
+                InterruptLog.interrupt(machine.log(), this, PAGE_FAULT, error, false);
+                deliver(PAGE_FAULT, error, false);
                 return;
             }
-            cr2 = (int) mmu.faultAddress();
-            deliver(PAGE_FAULT, error, false);
+            deliverDoubleFault();
         } catch (X86Trap first) {
             if (vector == DOUBLE_FAULT) {
                 throw new TripleFault();
             }
-            if (!causesDoubleFault(vector, first.trap().trapNumber())) {
+            int second = first.trap().trapNumber();
+            if (!causesDoubleFault(vector, second)) {
                 raise(first.trap());
                 return;
             }
@@ -412,7 +415,7 @@ public final class SystemCpu {
     private void deliverDoubleFault() {
         try {
             gates.deliver(DOUBLE_FAULT, 0, false);
-        } catch (X86Trap | GuestMemoryFault second) {
+        } catch (X86Trap | GuestMemoryFault again) {
             mmu.takeFaultError();
             throw new TripleFault();
         }
