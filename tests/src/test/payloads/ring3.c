@@ -47,6 +47,8 @@ extern void user_entry(void);
 extern void sysenter_entry(void);
 extern void gate_target(void);
 extern void stub_ud(void), stub_ts(void), stub_np(void), stub_ss(void), stub_gp(void), stub_80(void), stub_81(void);
+extern void stub_bp(void), stub_of(void), stub_irq0(void);
+volatile u32 irq_seen, irq_cs, irq_ss, irq_stack_ok;
 
 __asm__(".globl stub_ud\nstub_ud: pushl $0\npushl $6\njmp common\n"
         ".globl stub_ts\nstub_ts: pushl $10\njmp common\n"
@@ -55,6 +57,9 @@ __asm__(".globl stub_ud\nstub_ud: pushl $0\npushl $6\njmp common\n"
         ".globl stub_gp\nstub_gp: pushl $13\njmp common\n"
         ".globl stub_80\nstub_80: pushl $0\npushl $0x80\njmp common\n"
         ".globl stub_81\nstub_81: pushl $0\npushl $0x81\njmp common\n"
+        ".globl stub_bp\nstub_bp: pushl $0\npushl $3\njmp common\n"
+        ".globl stub_of\nstub_of: pushl $0\npushl $4\njmp common\n"
+        ".globl stub_irq0\nstub_irq0: pushl $0\npushl $0x20\njmp common\n"
         "common: pusha\npush %esp\ncall handler\nadd $4, %esp\npopa\nadd $8, %esp\niret\n"
         /* enter_user(entry, user_esp): remembers the kernel stack, then irets to ring 3 */
         ".globl enter_user\nenter_user: push %ebp\npush %ebx\npush %esi\npush %edi\n"
@@ -92,7 +97,36 @@ static void hex_field(const char *name, u32 v, int digits) {
 void handler(struct frame *f) {
     u32 cs, esp_at_entry = (u32) &f->eip;
     __asm__ volatile("mov %%cs, %0" : "=r"(cs));
+    if (f->vector == 0x20) {
+        irq_cs = f->cs;
+        irq_ss = f->ss;
+        irq_stack_ok = esp_at_entry + 20 == (u32) &kernel_stack[sizeof kernel_stack];
+        irq_seen = 1;
+        outb(0x21, 0xff);                           /* one tick is enough */
+        outb(0x20, 0x20);
+        return;
+    }
+    if (f->vector == 3 || f->vector == 4) {
+        puts(f->vector == 3 ? "int3" : "into");
+        puts(" from ring 3: vector ");
+        putdec(f->vector);
+        puts(f->eip == resume ? " eip after the instruction" : " eip WRONG");
+        hex_field(" cs=", f->cs, 4);
+        hex_field(" ss=", f->ss, 4);
+        puts("\n");
+        return;
+    }
     if (f->vector == 0x80) {
+        if (f->eax == 3) {
+            /* the PIT's IRQ 0 on vector 0x20, unmasked; ring 3 gets IF=1 */
+            outb(0x20, 0x11); outb(0x21, 0x20); outb(0x21, 4); outb(0x21, 1);
+            outb(0xa0, 0x11); outb(0xa1, 0x28); outb(0xa1, 2); outb(0xa1, 1);
+            outb(0xa1, 0xff);
+            outb(0x43, 0x34); outb(0x40, 0x00); outb(0x40, 0x10);
+            outb(0x21, 0xfe);
+            f->eflags |= 0x200;
+            return;
+        }
         if (f->eax == 0) {
             back_to_kernel();
         }
@@ -208,10 +242,16 @@ void user_main(u32 ds, u32 es, u32 fs, u32 gs) {
     FAULT_AFTER("mov ds, beyond the GDT", "mov $0x1003, %%ax", "mov %%ax, %%ds", "eax", "memory");
     FAULT_AFTER("mov ds, the TSS", "mov $0x2b, %%ax", "mov %%ax, %%ds", "eax", "memory");
     FAULT_AFTER("mov ss, DPL 0 data", "mov $0x10, %%ax", "mov %%ax, %%ss", "eax", "memory");
+    FAULT_AFTER("mov ss, not present", "mov $0x3b, %%ax", "mov %%ax, %%ss", "eax", "memory");
     FAULT_AFTER("mov ss, null", "xor %%eax, %%eax", "mov %%ax, %%ss", "eax", "memory");
     FAULT_AFTER("mov ss, code", "mov $0x1b, %%ax", "mov %%ax, %%ss", "eax", "memory");
     FAULT("ljmp to ring 0 code", "ljmp $0x08, $0", "memory");
     FAULT("ud2", "ud2", "memory");
+
+    FAULT_AFTER("iret to a ring 0 CS", "pushl $0x23\n pushl %%esp\n pushl $0x2\n pushl $0x08\n pushl $0", "iret\n1: add $20, %%esp\n", "memory");
+    FAULT_AFTER("lret to a ring 0 CS", "pushl $0x08\n pushl $0", "lret\n1: add $8, %%esp\n", "memory");
+    __asm__ volatile("movl $1f, resume\n int3\n1:" ::: "memory");
+    __asm__ volatile("movl $1f, resume\n mov $0x7fffffff, %%eax\n add $1, %%eax\n into\n1:" ::: "eax", "cc", "memory");
 
     /* an LDT data segment, loaded and used */
     __asm__ volatile("mov %1, %%ds\n mov (%2), %0\n mov %3, %%ds" : "=r"(v)
@@ -275,6 +315,15 @@ void user_main(u32 ds, u32 es, u32 fs, u32 gs) {
     hex_field(", after popf IF=0: ", flags_now(), 8);
     puts("\n");
 
+    /* a hardware interrupt arriving in ring 3: the stack switch happens for it too */
+    syscall(3);
+    while (!irq_seen) {
+        barrier();
+    }
+    hex_field("IRQ 0 in ring 3: saved cs=", irq_cs, 4);
+    hex_field(" ss=", irq_ss, 4);
+    puts(irq_stack_ok ? " on the esp0 stack\n" : " stack WRONG\n");
+
     syscall(0);
 }
 
@@ -309,6 +358,12 @@ void payload_main(void) {
     set_gate(13, stub_gp, 0x8e);
     set_gate(0x80, stub_80, 0xef);                  /* trap gate, DPL 3 */
     set_gate(0x81, stub_81, 0x8e);                  /* interrupt gate, DPL 0 */
+    set_gate(3, stub_bp, 0xee);                     /* int3: DPL 3 */
+    set_gate(4, stub_of, 0xef);                     /* into: DPL 3 */
+    set_gate(0x20, stub_irq0, 0x8e);
+    set_gate(0x82, stub_81, 0x6e);                  /* DPL 3, not present */
+    set_gate(0x83, stub_81, 0xee);
+    idt[0x83].sel = KERNEL_DS;                      /* a gate to a data segment */
     idtr.limit = sizeof idt - 1;
     idtr.base = (u32) idt;
     __asm__ volatile("lidt %0" : : "m"(idtr));
@@ -340,6 +395,20 @@ void payload_main(void) {
     u32 cr4;
     __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
     __asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | 4));   /* CR4.TSD: rdtsc is ring 0 only */
+
+    /* returns to ring 3 that the checks refuse, from ring 0 */
+    FAULT_AFTER("iret to ring 3 with a DPL 0 SS", "pushl $0x10\n pushl $0\n pushl $0x2\n pushl $0x1b\n pushl $0",
+                "iret\n1: add $20, %%esp\n", "memory");
+    FAULT_AFTER("iret to ring 3 with an absent SS", "pushl $0x3b\n pushl $0\n pushl $0x2\n pushl $0x1b\n pushl $0",
+                "iret\n1: add $20, %%esp\n", "memory");
+    FAULT_AFTER("iret to ring 3 with SS RPL 0", "pushl $0x20\n pushl $0\n pushl $0x2\n pushl $0x1b\n pushl $0",
+                "iret\n1: add $20, %%esp\n", "memory");
+    FAULT_AFTER("iret to a data segment as CS", "pushl $0x23\n pushl $0\n pushl $0x2\n pushl $0x23\n pushl $0",
+                "iret\n1: add $20, %%esp\n", "memory");
+    FAULT_AFTER("lret to ring 3 with a DPL 0 SS", "pushl $0x10\n pushl $0\n pushl $0x1b\n pushl $0",
+                "lret\n1: add $16, %%esp\n", "memory");
+    FAULT("int through an absent gate", "int $0x82", "memory");
+    FAULT("int through a gate to a data segment", "int $0x83", "memory");
 
     /* kernel data segments in ES/FS, null GS: iret to ring 3 must null the ones ring 3 cannot use */
     __asm__ volatile("mov %0, %%es\n mov %0, %%fs\n mov %1, %%gs" : : "r"(KERNEL_DS), "r"(0));
