@@ -108,14 +108,17 @@ final class InterruptOps {
     /**
      * iret in protected mode (32- or 16-bit frame): to the same privilege level, or to an outer
      * one with SS:ESP popped too and the data segment registers the outer ring may not use
-     * nulled (SDM vol. 2, IRET). Nothing changes until every check passed. Returns to
-     * virtual-8086 mode and nested-task returns are not built.
+     * nulled (SDM vol. 2, IRET); with EFLAGS.NT set, back to the linked task. Nothing changes
+     * until every check passed. Returns to virtual-8086 mode are not built.
      */
     static final class InterruptReturn implements X86Op {
         private final int bits;
+        /** The address after iret: the outgoing task's saved EIP on a return to the linked task. */
+        private final int next;
 
-        InterruptReturn(int bits) {
+        InterruptReturn(int bits, int next) {
             this.bits = bits;
+            this.next = next;
         }
 
         @Override
@@ -123,7 +126,12 @@ final class InterruptOps {
             SystemCpu sys = system(cpu);
             X86CpuState s = cpu.state;
             if ((s.eflagsOther & NT) != 0) {
-                throw new UnsupportedGuestFeature("iret with EFLAGS.NT set (a return to another task) is not supported under TCG in this build");
+                // a nested task returns to the task its TSS links back to (SDM vol. 3, 7.4)
+                int link = sys.readSystem16(sys.tss.base);
+                s.eip = next;
+                sys.taskSwitch.switchTo(link, TaskSwitch.Kind.RETURN, -1);
+                sys.checkPendingInterrupt();
+                return;
             }
             StackReader stack = new StackReader(cpu, bits);
             int eip = stack.pop();

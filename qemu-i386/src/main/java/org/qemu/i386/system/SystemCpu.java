@@ -38,6 +38,7 @@ public final class SystemCpu {
     final SegmentDescriptors descriptors;
     final SegmentLoader loader;
     final TaskStateSegment tss;
+    final TaskSwitch taskSwitch;
     private final GateDelivery gates;
     private final InterruptSource interrupts;
     private final MachineControl machine;
@@ -101,6 +102,7 @@ public final class SystemCpu {
         this.descriptors = new SegmentDescriptors(this);
         this.loader = new SegmentLoader(this, descriptors);
         this.tss = new TaskStateSegment(this);
+        this.taskSwitch = new TaskSwitch(this);
         this.gates = new GateDelivery(this);
         this.apicBase = 0xfee00000L | 1 << 11 | (apicId == 0 ? 1 << 8 : 0);
         cpu.setSystemContext(this);
@@ -156,6 +158,14 @@ public final class SystemCpu {
 
     void writeSystem8(long linear, int value) {
         mmu.writeSupervisor(linear, 1, value);
+    }
+
+    void writeSystem16(long linear, int value) {
+        mmu.writeSupervisor(linear, 2, value & 0xffff);
+    }
+
+    void writeSystem32(long linear, int value) {
+        mmu.writeSupervisor(linear, 4, value & 0xffffffffL);
     }
 
     public int apicId() {
