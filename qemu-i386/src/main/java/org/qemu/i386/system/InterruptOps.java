@@ -31,11 +31,11 @@ final class InterruptOps {
      * The EFLAGS image popf or iret installs, as the privilege level that runs it may change them
      * (SDM vol. 2, POPF and IRET): IOPL only at CPL 0, IF only when CPL <= IOPL; VM never here.
      */
-    static int mergeFlags(SystemCpu sys, int old, int popped, int cpl) {
+    static int mergeFlags(int old, int popped, int cpl) {
         int writable = WRITABLE_AT_CPL0 & ~VM;
         if (cpl > 0) {
             writable &= ~IOPL;
-            if (cpl > sys.iopl()) {
+            if (cpl > ((old & IOPL) >>> 12)) {
                 writable &= ~X86CpuState.IF;
             }
         }
@@ -151,7 +151,7 @@ final class InterruptOps {
                 throw ProtectionFaults.badSelector(cs);
             }
             SegmentLoader.requirePresent(code, cs);
-            int newFlags = mergeFlags(sys, s.eflags(), flags, cpl);
+            int newFlags = mergeFlags(s.eflags(), flags, cpl);
             if (returnCpl == cpl) {
                 sys.loader.enterCode(cs, code, cpl);
                 s.regs[X86CpuState.ESP] = stack.esp();
@@ -191,7 +191,7 @@ final class InterruptOps {
             int popped = stack.pop();
             int old = s.eflags();
             int flags = bits == 32 ? popped : (old & ~0xffff) | (popped & 0xffff);
-            s.setEflags(mergeFlags(sys, old, flags, sys.cpl()) & ~RF);
+            s.setEflags(mergeFlags(old, flags, sys.cpl()) & ~RF);
             s.regs[X86CpuState.ESP] = stack.esp();
             sys.checkPendingInterrupt();
         }

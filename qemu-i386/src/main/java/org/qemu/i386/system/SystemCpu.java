@@ -432,14 +432,14 @@ public final class SystemCpu {
     }
 
     /** SDM vol. 3, table 6-5: a contributory fault or page fault on top of one is a double fault. */
-    private static boolean causesDoubleFault(int first, int second) {
+    static boolean causesDoubleFault(int first, int second) {
         boolean firstContributory = first == 0 || (first >= 10 && first <= 13);
         boolean secondContributory = second == 0 || (second >= 10 && second <= 13);
         if (firstContributory) {
             return secondContributory;
         }
-        if (first == 14) {
-            return secondContributory || second == 14;
+        if (first == PAGE_FAULT) {
+            return secondContributory || second == PAGE_FAULT;
         }
         return false;
     }
