@@ -12,8 +12,8 @@ import org.qemu.i386.translate.Operand;
  * Far jmp, call and ret in protected mode with the privilege rules of Intel SDM vol. 3, 5.8:
  * direct transfers to code segments at the same privilege (conforming ones from an outer
  * ring), 32-bit call gates (with the stack switch and parameter copy of a call to an inner
- * ring), and returns to the same or an outer ring. Task switches through TSS descriptors and
- * task gates are not built (one line, the machine stops).
+ * ring), task switches through a TSS descriptor or a task gate ({@link TaskSwitch}), and
+ * returns to the same or an outer ring.
  */
 final class FarTransferOps {
     private FarTransferOps() {
@@ -31,13 +31,16 @@ final class FarTransferOps {
         private final int bits;
         /** The return address for a far call; null for a jump. */
         private final Integer returnAddress;
+        /** The address after the instruction: what a task switch saves as the old task's EIP. */
+        private final int next;
 
-        FarJump(int selector, int offset, Operand.Memory pointer, int bits, Integer returnAddress) {
+        FarJump(int selector, int offset, Operand.Memory pointer, int bits, boolean call, int next) {
             this.selector = selector;
             this.offset = offset;
             this.pointer = pointer;
             this.bits = bits;
-            this.returnAddress = returnAddress;
+            this.returnAddress = call ? next : null;
+            this.next = next;
         }
 
         @Override
@@ -67,10 +70,18 @@ final class FarTransferOps {
             }
             switch (type) {
                 case SegmentDescriptors.TYPE_CALL_GATE32 -> throughCallGate(cpu, sys, sel, d);
-                case SegmentDescriptors.TYPE_TSS32_AVAILABLE, SegmentDescriptors.TYPE_TASK_GATE, SegmentDescriptors.TYPE_TSS16_AVAILABLE,
-                        SegmentDescriptors.TYPE_CALL_GATE16 -> throw new UnsupportedGuestFeature("far " + (returnAddress != null ? "call" : "jmp")
-                        + " through a " + (type == SegmentDescriptors.TYPE_CALL_GATE16 ? "16-bit call gate" : "task gate or TSS (a task switch)")
-                        + " is not supported under TCG in this build");
+                case SegmentDescriptors.TYPE_TSS32_AVAILABLE, SegmentDescriptors.TYPE_TSS16_AVAILABLE, SegmentDescriptors.TYPE_TASK_GATE -> {
+                    // SDM vol. 3, 7.3: a TSS or task gate the caller's CPL and RPL may use
+                    if (dpl(d) < sys.cpl() || dpl(d) < rpl(sel)) {
+                        throw ProtectionFaults.badSelector(sel);
+                    }
+                    SegmentLoader.requirePresent(d, sel);
+                    int tssSelector = type == SegmentDescriptors.TYPE_TASK_GATE ? (int) (d >>> 16) & 0xffff : sel;
+                    cpu.state.eip = next;
+                    sys.taskSwitch.switchTo(tssSelector, returnAddress != null ? TaskSwitch.Kind.CALL : TaskSwitch.Kind.JUMP, -1);
+                }
+                case SegmentDescriptors.TYPE_CALL_GATE16 -> throw new UnsupportedGuestFeature("far "
+                        + (returnAddress != null ? "call" : "jmp") + " through a 16-bit call gate is not supported under TCG in this build");
                 default -> throw ProtectionFaults.badSelector(sel);
             }
         }

@@ -6,7 +6,7 @@ import org.qemu.i386.cpu.X86CpuState;
 
 /**
  * Delivers an interrupt or exception through a 32-bit interrupt or trap gate of the IDT (Intel
- * SDM vol. 3, 6.12.1): the gate's checks (IDT limit, type, DPL for software interrupts,
+ * SDM vol. 3, 6.12.1), or through a task gate to a {@link TaskSwitch}: the gate's checks (IDT limit, type, DPL for software interrupts,
  * presence), the handler's code segment checks, and the stack switch to SS:ESP of the handler's
  * ring from the TSS when the handler is more privileged than the interrupted code, with the old
  * SS:ESP pushed before EFLAGS, CS, EIP and the error code. Nothing is committed until every
@@ -48,10 +48,12 @@ final class GateDelivery {
         if (!SegmentDescriptors.present(gate)) {
             throw ProtectionFaults.notPresent(gateError);
         }
-        if (type == SegmentDescriptors.TYPE_TASK_GATE || type == SegmentDescriptors.TYPE_INTERRUPT_GATE16
-                || type == SegmentDescriptors.TYPE_TRAP_GATE16) {
-            throw new UnsupportedGuestFeature("IDT vector " + vector + " is a " + (type == SegmentDescriptors.TYPE_TASK_GATE ? "task" : "16-bit")
-                    + " gate, not supported under TCG in this build");
+        if (type == SegmentDescriptors.TYPE_TASK_GATE) {
+            cpu.taskSwitch.switchTo((int) (gate >>> 16) & 0xffff, TaskSwitch.Kind.INTERRUPT, errorCode);
+            return;
+        }
+        if (type == SegmentDescriptors.TYPE_INTERRUPT_GATE16 || type == SegmentDescriptors.TYPE_TRAP_GATE16) {
+            throw new UnsupportedGuestFeature("IDT vector " + vector + " is a 16-bit gate, not supported under TCG in this build");
         }
         int selector = (int) (gate >>> 16) & 0xffff;
         int offset = (int) (gate & 0xffff) | (int) ((gate >>> 48) & 0xffff) << 16;

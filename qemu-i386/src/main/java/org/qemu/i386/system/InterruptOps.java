@@ -31,11 +31,11 @@ final class InterruptOps {
      * The EFLAGS image popf or iret installs, as the privilege level that runs it may change them
      * (SDM vol. 2, POPF and IRET): IOPL only at CPL 0, IF only when CPL <= IOPL; VM never here.
      */
-    static int mergeFlags(SystemCpu sys, int old, int popped, int cpl) {
+    static int mergeFlags(int old, int popped, int cpl) {
         int writable = WRITABLE_AT_CPL0 & ~VM;
         if (cpl > 0) {
             writable &= ~IOPL;
-            if (cpl > sys.iopl()) {
+            if (cpl > ((old & IOPL) >>> 12)) {
                 writable &= ~X86CpuState.IF;
             }
         }
@@ -85,9 +85,12 @@ final class InterruptOps {
         }
     }
 
-    /** int n: the CPU loop delivers vector n through the IDT with eip after the instruction. */
-    static X86Op softwareInterrupt(int vector) {
-        return new SystemOps.Trap(new X86Trap(new GuestTrap(SystemCpu.SOFTWARE_INTERRUPT, 0, 0, vector, 0), true));
+    /**
+     * int n at {@code address}: the CPU loop delivers vector n through the IDT with eip after the
+     * instruction; the trap carries the instruction's own address for a fault on the way.
+     */
+    static X86Op softwareInterrupt(int vector, long address) {
+        return new SystemOps.Trap(new X86Trap(new GuestTrap(SystemCpu.SOFTWARE_INTERRUPT, 0, address, vector, 0), true));
     }
 
     /** into: vector 4 as a software interrupt when OF is set. */
@@ -105,14 +108,17 @@ final class InterruptOps {
     /**
      * iret in protected mode (32- or 16-bit frame): to the same privilege level, or to an outer
      * one with SS:ESP popped too and the data segment registers the outer ring may not use
-     * nulled (SDM vol. 2, IRET). Nothing changes until every check passed. Returns to
-     * virtual-8086 mode and nested-task returns are not built.
+     * nulled (SDM vol. 2, IRET); with EFLAGS.NT set, back to the linked task. Nothing changes
+     * until every check passed. Returns to virtual-8086 mode are not built.
      */
     static final class InterruptReturn implements X86Op {
         private final int bits;
+        /** The address after iret: the outgoing task's saved EIP on a return to the linked task. */
+        private final int next;
 
-        InterruptReturn(int bits) {
+        InterruptReturn(int bits, int next) {
             this.bits = bits;
+            this.next = next;
         }
 
         @Override
@@ -120,7 +126,12 @@ final class InterruptOps {
             SystemCpu sys = system(cpu);
             X86CpuState s = cpu.state;
             if ((s.eflagsOther & NT) != 0) {
-                throw new UnsupportedGuestFeature("iret with EFLAGS.NT set (a return to another task) is not supported under TCG in this build");
+                // a nested task returns to the task its TSS links back to (SDM vol. 3, 7.4)
+                int link = sys.readSystem16(sys.tss.base);
+                s.eip = next;
+                sys.taskSwitch.switchTo(link, TaskSwitch.Kind.RETURN, -1);
+                sys.checkPendingInterrupt();
+                return;
             }
             StackReader stack = new StackReader(cpu, bits);
             int eip = stack.pop();
@@ -140,7 +151,7 @@ final class InterruptOps {
                 throw ProtectionFaults.badSelector(cs);
             }
             SegmentLoader.requirePresent(code, cs);
-            int newFlags = mergeFlags(sys, s.eflags(), flags, cpl);
+            int newFlags = mergeFlags(s.eflags(), flags, cpl);
             if (returnCpl == cpl) {
                 sys.loader.enterCode(cs, code, cpl);
                 s.regs[X86CpuState.ESP] = stack.esp();
@@ -180,7 +191,7 @@ final class InterruptOps {
             int popped = stack.pop();
             int old = s.eflags();
             int flags = bits == 32 ? popped : (old & ~0xffff) | (popped & 0xffff);
-            s.setEflags(mergeFlags(sys, old, flags, sys.cpl()) & ~RF);
+            s.setEflags(mergeFlags(old, flags, sys.cpl()) & ~RF);
             s.regs[X86CpuState.ESP] = stack.esp();
             sys.checkPendingInterrupt();
         }

@@ -5,8 +5,8 @@ import org.qemu.i386.cpu.X86CpuState;
 /**
  * One CPU's state in the layout of QEMU's {@code info registers} for a 32-bit x86 CPU, so people
  * and scripts used to QEMU's monitor read it the same way. Segment attributes come from the
- * GDT descriptor each selector names; there is no LDT or TSS, so those lines show the reset
- * values QEMU shows for a guest that never loaded them. FPU register lines are left out.
+ * GDT descriptor each selector names; LDTR and TR show what lldt and ltr loaded (QEMU's reset
+ * values before). FPU register lines are left out.
  */
 final class RegisterDump {
     private static final String[] SEGMENT_NAMES = {"ES", "CS", "SS", "DS", "FS", "GS"};
@@ -29,8 +29,8 @@ final class RegisterDump {
         for (int seg = 0; seg < 6; seg++) {
             out.append(segment(cpu, SEGMENT_NAMES[seg], s.segSelector[seg], s.segBase[seg]));
         }
-        out.append("LDT=0000 00000000 0000ffff 00008200 DPL=0 LDT\n");
-        out.append("TR =0000 00000000 0000ffff 00008b00 DPL=0 TSS32-busy\n");
+        out.append(systemSegment("LDT", cpu.ldtSelector, cpu.ldtBase, cpu.ldtLimit, cpu.ldtDescriptor, 0x8200, "LDT"));
+        out.append(systemSegment("TR ", cpu.tss.selector, cpu.tss.base, cpu.tss.limit, cpu.tss.descriptor, 0x8b00, "TSS32-busy"));
         out.append(String.format("GDT=     %08x %08x%n", cpu.gdtBase, cpu.gdtLimit));
         out.append(String.format("IDT=     %08x %08x%n", cpu.idtBase, cpu.idtLimit));
         out.append(String.format("CR0=%08x CR2=%08x CR3=%08x CR4=%08x%n", cpu.cr0, cpu.cr2, cpu.cr3, cpu.cr4));
@@ -44,6 +44,16 @@ final class RegisterDump {
                     i + 1, s.xmm[2 * i + 3], s.xmm[2 * i + 2]));
         }
         return out.toString();
+    }
+
+    /** LDTR or TR: QEMU's reset values (limit 0xffff, present) until the guest loads one. */
+    private static String systemSegment(String name, int selector, long base, int limit, long descriptor, int resetAttributes, String kind) {
+        if (descriptor == 0) {
+            return String.format("%s=%04x %08x 0000ffff %08x DPL=0 %s%n", name, selector & 0xffff, 0, resetAttributes, kind);
+        }
+        int attributes = (int) (descriptor >>> 32) & 0x00ffff00;
+        return String.format("%s=%04x %08x %08x %08x DPL=%d %s%n", name, selector & 0xffff, base & 0xffffffffL, limit, attributes,
+                attributes >> 13 & 3, kind);
     }
 
     private static char flag(int flags, int bit, char name) {

@@ -102,8 +102,10 @@ final class SegmentLoader implements SegmentResolver {
 
     /**
      * The stack segment an outer return (ret, iret) or an inner call lands on: not null, RPL and
-     * DPL equal to the new CPL, writable data, present. {@code gpOrTs} picks #GP (returns) or #TS
-     * (a stack from the TSS) for a refused selector; absence is #SS either way.
+     * DPL equal to the new CPL, writable data, present. {@code fromTss} picks #TS (a stack from
+     * the TSS) over #GP (returns) for a refused selector. An absent stack is #SS from the TSS and
+     * #NP on a return: the SDM's IRET exception list and QEMU say #NP there, though its RET and
+     * IRET pseudo-code say #SS.
      */
     long stackDescriptorFor(int selector, int newCpl, boolean fromTss) {
         if (isNull(selector)) {
@@ -118,7 +120,8 @@ final class SegmentLoader implements SegmentResolver {
             throw fromTss ? ProtectionFaults.invalidTss(ProtectionFaults.selectorError(selector)) : ProtectionFaults.badSelector(selector);
         }
         if (!SegmentDescriptors.present(d)) {
-            throw ProtectionFaults.stackFault(ProtectionFaults.selectorError(selector));
+            throw fromTss ? ProtectionFaults.stackFault(ProtectionFaults.selectorError(selector))
+                    : ProtectionFaults.notPresent(ProtectionFaults.selectorError(selector));
         }
         return d;
     }

@@ -38,6 +38,7 @@ public final class SystemCpu {
     final SegmentDescriptors descriptors;
     final SegmentLoader loader;
     final TaskStateSegment tss;
+    final TaskSwitch taskSwitch;
     private final GateDelivery gates;
     private final InterruptSource interrupts;
     private final MachineControl machine;
@@ -101,6 +102,7 @@ public final class SystemCpu {
         this.descriptors = new SegmentDescriptors(this);
         this.loader = new SegmentLoader(this, descriptors);
         this.tss = new TaskStateSegment(this);
+        this.taskSwitch = new TaskSwitch(this);
         this.gates = new GateDelivery(this);
         this.apicBase = 0xfee00000L | 1 << 11 | (apicId == 0 ? 1 << 8 : 0);
         cpu.setSystemContext(this);
@@ -156,6 +158,14 @@ public final class SystemCpu {
 
     void writeSystem8(long linear, int value) {
         mmu.writeSupervisor(linear, 1, value);
+    }
+
+    void writeSystem16(long linear, int value) {
+        mmu.writeSupervisor(linear, 2, value & 0xffff);
+    }
+
+    void writeSystem32(long linear, int value) {
+        mmu.writeSupervisor(linear, 4, value & 0xffffffffL);
     }
 
     public int apicId() {
@@ -337,6 +347,29 @@ public final class SystemCpu {
         boolean software = trap.signal() == SOFTWARE_INTERRUPT || vector == 3 || trap.signal() == SOFTWARE_OVERFLOW;
         int errorCode = software || !pushesErrorCode(vector) ? -1 : trap.errorCode();
         InterruptLog.interrupt(machine.log(), this, vector, errorCode, software);
+        if (software) {
+            // a software interrupt the IDT refuses faults at the instruction, not after it
+            int after = cpu.state.eip;
+            int at = trap.signal() == SOFTWARE_INTERRUPT ? (int) trap.address() : after - 1;
+            try {
+                gates.deliver(vector, errorCode, true);
+                return;
+            } catch (X86Trap refused) {
+                cpu.state.eip = at;
+                raise(refused.trap());
+                return;
+            } catch (GuestMemoryFault pageFault) {
+                cpu.state.eip = at;
+                int error = mmu.takeFaultError();
+                if (error < 0) {
+                    throw new UnsupportedGuestFeature("fatal: interrupt delivery reached memory outside RAM at 0x"
+                            + Long.toHexString(pageFault.address()));
+                }
+                cr2 = (int) mmu.faultAddress();
+                deliver(PAGE_FAULT, error, false);
+                return;
+            }
+        }
         deliver(vector, errorCode, software);
     }
 
@@ -353,8 +386,9 @@ public final class SystemCpu {
 
     /**
      * Delivers {@code vector} through the IDT ({@link GateDelivery}). A fault on the way is a
-     * double fault (SDM vol. 3, table 6-5: contributory faults and page faults; a benign one is
-     * simply delivered instead); a fault delivering the double fault is a triple fault.
+     * double fault when both are contributory or a page fault meets either (SDM vol. 3, table
+     * 6-5); otherwise the new fault is delivered instead. A fault delivering the double fault is
+     * a triple fault.
      */
     private void deliver(int vector, int errorCode, boolean software) {
         if (!protectedMode()) {
@@ -398,14 +432,14 @@ public final class SystemCpu {
     }
 
     /** SDM vol. 3, table 6-5: a contributory fault or page fault on top of one is a double fault. */
-    private static boolean causesDoubleFault(int first, int second) {
+    static boolean causesDoubleFault(int first, int second) {
         boolean firstContributory = first == 0 || (first >= 10 && first <= 13);
         boolean secondContributory = second == 0 || (second >= 10 && second <= 13);
         if (firstContributory) {
             return secondContributory;
         }
-        if (first == 14) {
-            return secondContributory || second == 14;
+        if (first == PAGE_FAULT) {
+            return secondContributory || second == PAGE_FAULT;
         }
         return false;
     }

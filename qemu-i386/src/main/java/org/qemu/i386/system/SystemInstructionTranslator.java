@@ -38,15 +38,15 @@ final class SystemInstructionTranslator implements SystemTranslator {
             case 0xf4:
                 return new InterruptOps.Halt((int) d.cursor());
             case 0xcd:
-                return InterruptOps.softwareInterrupt(d.uimm8());
+                return InterruptOps.softwareInterrupt(d.uimm8(), d.pc());
             case 0xcf:
-                return new InterruptOps.InterruptReturn(v);
+                return new InterruptOps.InterruptReturn(v, (int) d.cursor());
             case 0x9d:
                 return new InterruptOps.PopFlags(v);
             case 0xea, 0x9a: {
                 int offset = v == 16 ? d.imm16() : d.imm32();
                 int selector = d.imm16();
-                return new FarTransferOps.FarJump(selector, offset, null, v, opcode == 0x9a ? (int) d.cursor() : null);
+                return new FarTransferOps.FarJump(selector, offset, null, v, opcode == 0x9a, (int) d.cursor());
             }
             case 0xca:
                 return new FarTransferOps.FarReturn(d.imm16(), v);
@@ -58,7 +58,7 @@ final class SystemInstructionTranslator implements SystemTranslator {
                     return null;
                 }
                 Operand.Memory pointer = (Operand.Memory) Operand.memory(v, d.decodeModrmMemory());
-                return new FarTransferOps.FarJump(0, 0, pointer, v, d.reg() == 3 ? (int) d.cursor() : null);
+                return new FarTransferOps.FarJump(0, 0, pointer, v, d.reg() == 3, (int) d.cursor());
             }
             case 0xce:
                 return new InterruptOps.InterruptOnOverflow();
