@@ -98,6 +98,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
             hostMapped[p] = p;
         }
         linear.setPageMissHandler(this);
+        code.attach(this);
         identity();
     }
 
@@ -484,6 +485,20 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
             code.written(phys);
         } else {
             translations.codeWritten(page);
+        }
+    }
+
+    /** {@code physicalPage} now holds code: every writable mapping of it here takes the slow path on writes. */
+    void writeProtect(int physicalPage) {
+        if (!paging) {
+            return; // identity: the one mapping is the page the code was fetched from, already marked
+        }
+        int[] pages = tracked;
+        for (int i = 0, n = Math.min(trackedCount, pages.length); i < n; i++) {
+            int page = pages[i];
+            if (physicalOf[page] == physicalPage && (linear.protectionAt((long) page << GuestMemory.PAGE_SHIFT) & GuestMemory.WRITE) != 0) {
+                linear.markCode(page);
+            }
         }
     }
 
