@@ -38,6 +38,8 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
     private static final int GLOBAL = 2;
     private static final int PRIVILEGED = 4;
     private static final int LARGE = 8;
+    /** The page was user-accessible when mapped (a kept translation must still be). */
+    private static final int USER_PAGE = 16;
     private static final int PAGES = 1 << 20;
 
     private final GuestMemory linear;
@@ -96,6 +98,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
             hostMapped[p] = p;
         }
         linear.setPageMissHandler(this);
+        code.attach(this);
         identity();
     }
 
@@ -136,6 +139,24 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
     /** After a write to CR0 or CR4: paging switched on or off, or a bit the walk depends on changed (everything is dropped). */
     public void controlChanged() {
         boolean on = (registers.cr0() & CR0_PG) != 0;
+        if (on && paging) {
+            // CR4.PGE toggled (Linux's global flush), PSE or WP changed: every page is re-walked or forgotten
+            int kept = 0;
+            for (int i = 0; i < trackedCount; i++) {
+                int page = tracked[i];
+                if ((state[page] & TRACKED) == 0) {
+                    continue;
+                }
+                if (keepsTranslations(page)) {
+                    tracked[kept++] = page;
+                } else {
+                    unmap(page);
+                }
+            }
+            trackedCount = kept;
+            privilegedCount = 0;
+            return;
+        }
         dropAll();
         paging = on;
         if (!on) {
@@ -154,13 +175,36 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
             if ((state[page] & TRACKED) == 0) {
                 continue;
             }
-            if ((state[page] & GLOBAL) != 0) {
+            if ((state[page] & GLOBAL) != 0 || keepsTranslations(page)) {
                 tracked[kept++] = page;
             } else {
                 unmap(page);
             }
         }
         trackedCount = kept;
+    }
+
+    /**
+     * A TLB flush forgets a page, but its translated code stays good if the page still maps the
+     * same physical page: re-walked now, such a page only loses its rights (the next access walks
+     * again and sets the accessed and dirty bits as it should) and keeps its translations, which
+     * saves translating the same code again after every address-space switch. Pages without code
+     * are simply forgotten.
+     */
+    private boolean keepsTranslations(int page) {
+        if (!linear.holdsCode(page)) {
+            return false;
+        }
+        Registers r = registers;
+        long address = (long) page << GuestMemory.PAGE_SHIFT;
+        boolean user = (state[page] & USER_PAGE) != 0;
+        PageWalker.Translation t = walker.walk(address, PageWalker.Access.READ, false, r.cr0(), r.cr3(), r.cr4(), false);
+        if (t.faulted() || t.physicalPage() >>> GuestMemory.PAGE_SHIFT != physicalOf[page] || t.user() != user) {
+            return false;
+        }
+        linear.revokePageAccess(page);
+        state[page] = (byte) (TRACKED | (t.global() ? GLOBAL : 0) | (t.largePage() ? LARGE : 0) | (user ? USER_PAGE : 0));
+        return true;
     }
 
     /** invlpg: the page's translation (a whole 4 MiB page's, if it came from one) is forgotten, global or not. */
@@ -308,13 +352,20 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
             throw pageFault(address, t.faultErrorCode(), access);
         }
         int phys = (int) (t.physicalPage() >>> GuestMemory.PAGE_SHIFT);
+        if (linear.holdsCode(page) && physicalOf[page] != phys) {
+            // kept translations of a page whose mapping has changed since (without a flush): they die now
+            if (linear.dropPage(page)) {
+                translations.codeWritten(page);
+            }
+            code.forget(physicalOf[page], this, page);
+        }
         if (phys >= ramPages) {
             if (access == GuestMemoryFault.Access.EXECUTE) {
                 return false;
             }
             physicalOf[page] = phys;
             linear.mapIo((long) page << GuestMemory.PAGE_SHIFT, GuestMemory.PAGE_SIZE, this);
-            track(page, t.global(), !user && !t.user(), t.largePage());
+            track(page, t.global(), !user && !t.user(), t.largePage(), t.user());
             return true;
         }
         boolean write = t.writable() && (t.dirty() || access == GuestMemoryFault.Access.WRITE);
@@ -327,7 +378,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         }
         grantRam(page, phys, exec, write, access);
         boolean beyondUser = !user && (!t.user() || (write && (r.cr0() & PageWalker.CR0_WP) == 0));
-        track(page, t.global(), beyondUser, t.largePage());
+        track(page, t.global(), beyondUser, t.largePage(), t.user());
         return true;
     }
 
@@ -349,14 +400,14 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         return new GuestMemoryFault(address, access, (errorCode & PageWalker.ERROR_PRESENT) != 0);
     }
 
-    private void track(int page, boolean global, boolean beyondUser, boolean large) {
+    private void track(int page, boolean global, boolean beyondUser, boolean large, boolean user) {
         if ((state[page] & TRACKED) == 0) {
             if (trackedCount == tracked.length) {
                 tracked = java.util.Arrays.copyOf(tracked, trackedCount * 2);
             }
             tracked[trackedCount++] = page;
         }
-        int s = TRACKED | (global ? GLOBAL : 0) | (large ? LARGE : 0);
+        int s = TRACKED | (global ? GLOBAL : 0) | (large ? LARGE : 0) | (user ? USER_PAGE : 0);
         if (beyondUser) {
             if ((state[page] & PRIVILEGED) == 0) {
                 if (privilegedCount == privileged.length) {
@@ -434,6 +485,20 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
             code.written(phys);
         } else {
             translations.codeWritten(page);
+        }
+    }
+
+    /** {@code physicalPage} now holds code: every writable mapping of it here takes the slow path on writes. */
+    void writeProtect(int physicalPage) {
+        if (!paging) {
+            return; // identity: the one mapping is the page the code was fetched from, already marked
+        }
+        int[] pages = tracked;
+        for (int i = 0, n = Math.min(trackedCount, pages.length); i < n; i++) {
+            int page = pages[i];
+            if (physicalOf[page] == physicalPage && (linear.protectionAt((long) page << GuestMemory.PAGE_SHIFT) & GuestMemory.WRITE) != 0) {
+                linear.markCode(page);
+            }
         }
     }
 

@@ -18,6 +18,7 @@ public final class PhysicalCodePages {
 
     private final boolean[] isCode;
     private final Map<Integer, List<Alias>> aliases = new HashMap<>();
+    private final List<Mmu> spaces = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public PhysicalCodePages(long ramPages) {
         this.isCode = new boolean[(int) ramPages];
@@ -28,10 +29,29 @@ public final class PhysicalCodePages {
         return physicalPage < isCode.length && isCode[(int) physicalPage];
     }
 
-    synchronized void translatedFrom(int physicalPage, Mmu mmu, int linearPage) {
+    /** Every CPU's linear space, so that a page turning into code is write-protected wherever it is mapped. */
+    void attach(Mmu mmu) {
+        spaces.add(mmu);
+    }
+
+    void translatedFrom(int physicalPage, Mmu mmu, int linearPage) {
         if (physicalPage >= isCode.length) {
             return;
         }
+        boolean first;
+        synchronized (this) {
+            first = !isCode[physicalPage];
+            register(physicalPage, mmu, linearPage);
+        }
+        if (first) {
+            // mappings made writable before this page held code must now report their writes
+            for (Mmu space : spaces) {
+                space.writeProtect(physicalPage);
+            }
+        }
+    }
+
+    private void register(int physicalPage, Mmu mmu, int linearPage) {
         List<Alias> list = aliases.computeIfAbsent(physicalPage, k -> new ArrayList<>(1));
         for (Alias a : list) {
             if (a.mmu() == mmu && a.linearPage() == linearPage) {
@@ -57,6 +77,9 @@ public final class PhysicalCodePages {
 
     /** {@code physicalPage} was written (by a CPU through any mapping, or by a device): its translations die. */
     public void written(long physicalPage) {
+        if (!holdsCode(physicalPage)) {
+            return; // the common case (page-table and data writes), without taking the lock
+        }
         List<Alias> victims;
         synchronized (this) {
             if (!holdsCode(physicalPage)) {
