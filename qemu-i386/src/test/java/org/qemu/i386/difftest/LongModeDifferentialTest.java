@@ -694,6 +694,46 @@ class LongModeDifferentialTest {
             b.asm.op(new int[] {0xf3}, true, false, new int[] {0x0f, 0x2c}, b.anyReg(), new Reg(x), 0, 0);
             return b.build("cvttss2si64");
         });
+        // partial-register writes keep the upper bits of the 64-bit registers
+        f.put("mul r/m8 / imul r/m16 (AX, DX:AX)", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(false, new int[] {0xf6}, 4, b.regOrMem(X86CpuState.EAX));
+            b.asm.op(new int[] {0x66}, false, false, new int[] {0xf7}, 5, b.regOrMem(X86CpuState.EAX, X86CpuState.EDX), 0, 0);
+            b.defined = CF | OF;
+            return b.build("mul8 imul16");
+        });
+        f.put("div r/m8 / div r/m16", rnd -> {
+            Builder b = new Builder(rnd);
+            b.regs[X86CpuState.EAX] = b.regs[X86CpuState.EAX] & ~0xff00L | (long) rnd.nextInt(3) << 8;
+            b.regs[X86CpuState.EDX] = b.regs[X86CpuState.EDX] & ~0xffffL | rnd.nextInt(3);
+            int divisor = b.pick(X86CpuState.EAX, X86CpuState.EDX);
+            b.regs[divisor] |= 0x0404;
+            b.asm.op(new int[0], false, true, new int[] {0xf6}, 6, new Reg(divisor), 0, 0);
+            b.asm.op(new int[] {0x66}, false, false, new int[] {0xf7}, 6, new Reg(divisor), 0, 0);
+            b.defined = 0;
+            return b.build("div8 div16");
+        });
+        f.put("cbw / cwd / lahf / sahf", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.raw(0x66, 0x98, 0x66, 0x99, 0x9f);
+            if (rnd.nextBoolean()) {
+                b.asm.raw(0x9e);
+            }
+            return b.build("cbw cwd lahf");
+        });
+        f.put("fnstsw ax / fnstcw m16", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.raw(0xd9, 0xe8); // fld1
+            b.asm.raw(0xdf, 0xe0); // fnstsw ax
+            b.asm.op(false, new int[] {0xd9}, 7, b.mem()); // fnstcw
+            b.asm.raw(0xdd, 0xd8); // fstp st(0)
+            return b.build("fnstsw");
+        });
+        f.put("mov cl, m8", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(false, new int[] {0x8a}, 1, b.mem()); // mov cl, [m]
+            return b.build("mov8 load");
+        });
         // opcodes that are invalid in 64-bit code: #UD (SIGILL)
         int[] invalid = {0x06, 0x07, 0x0e, 0x16, 0x17, 0x1e, 0x1f, 0x27, 0x2f, 0x37, 0x3f, 0x60, 0x61, 0xd4, 0xd5, 0xd6};
         for (int opc : invalid) {
@@ -822,6 +862,7 @@ class LongModeDifferentialTest {
         memory.load(DATA, c.data(), 0, c.data().length);
         cpu.flushTranslations();
         X86CpuState s = cpu.state;
+        new X86CpuState().copyInto(s); // a fresh x87/SSE state, as the harness process has
         System.arraycopy(c.regs(), 0, s.regs, 0, 16);
         System.arraycopy(c.xmm(), 0, s.xmm, 0, 32);
         s.setEflags(c.rflags());
