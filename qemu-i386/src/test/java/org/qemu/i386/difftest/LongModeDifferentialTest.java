@@ -694,6 +694,32 @@ class LongModeDifferentialTest {
             b.asm.op(new int[] {0xf3}, true, false, new int[] {0x0f, 0x2c}, b.anyReg(), new Reg(x), 0, 0);
             return b.build("cvttss2si64");
         });
+        for (int k = 0; k < 8; k++) {
+            int kind = k;
+            f.put(shifts[k] + " r32, imm8 (count 0 still zero-extends)", rnd -> {
+                Builder b = new Builder(rnd);
+                int count = rnd.nextBoolean() ? 0 : rnd.nextInt(40);
+                b.asm.op(new int[0], false, false, new int[] {0xc1}, kind, new Reg(b.anyReg()), 1, count);
+                b.defined = shiftFlags(kind, count & 31);
+                return b.build(shifts[kind] + " r32");
+            });
+        }
+        f.put("shld/shrd r32, r32, imm8 (count 0)", rnd -> {
+            Builder b = new Builder(rnd);
+            int count = rnd.nextBoolean() ? 0 : rnd.nextInt(32);
+            b.asm.op(new int[0], false, false, new int[] {0x0f, rnd.nextBoolean() ? 0xa4 : 0xac}, b.anyReg(), new Reg(b.anyReg()), 1, count);
+            b.defined = count == 0 ? ALL : (CF | PF | ZF | SF | (count == 1 ? OF : 0));
+            return b.build("shld32");
+        });
+        f.put("xchg r32, r32 / bsf r32 (nonzero)", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(false, new int[] {0x87}, b.anyReg(), new Reg(b.anyReg()));
+            int src = b.anyReg();
+            b.regs[src] |= 1L << rnd.nextInt(32);
+            b.asm.op(false, new int[] {0x0f, 0xbc}, b.anyReg(), new Reg(src));
+            b.defined = ZF;
+            return b.build("xchg32 bsf32");
+        });
         // partial-register writes keep the upper bits of the 64-bit registers
         f.put("mul r/m8 / imul r/m16 (AX, DX:AX)", rnd -> {
             Builder b = new Builder(rnd);
