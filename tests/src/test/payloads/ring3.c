@@ -38,6 +38,8 @@ static u8 sysenter_stack[1024] __attribute__((aligned(16)));
 static u8 user_stack[4096] __attribute__((aligned(16)));
 
 volatile u32 resume, expected, kernel_esp;
+struct { u32 offset; u16 selector; } __attribute__((packed)) far_ptr;
+volatile u32 saved_ebx;
 volatile const char *test_name;
 volatile u32 seen_cs, seen_ss, seen_esp, seen_param, seen_old_esp, seen_old_ss, seen_ret_cs;
 
@@ -257,6 +259,30 @@ void user_main(u32 ds, u32 es, u32 fs, u32 gs) {
     __asm__ volatile("mov %1, %%ds\n mov (%2), %0\n mov %3, %%ds" : "=r"(v)
                      : "r"(LDT_DATA_SEL), "r"(&resume), "r"(USER_DS) : "memory");
     hex_field("LDT selector loaded, read through it ok=", v == resume, 1);
+    puts("\n");
+
+    /* far pointer loads: the segment register is checked first, the register is written after */
+    u32 off, seg;
+    far_ptr.offset = 0x1234;
+    far_ptr.selector = LDT_DATA_SEL;
+    __asm__ volatile("lfs far_ptr, %0\n mov %%fs, %1" : "=r"(off), "=r"(seg) : : "memory");
+    hex_field("lfs: ", off, 8);
+    hex_field(" fs=", seg, 4);
+    far_ptr.selector = USER_DS;
+    __asm__ volatile("lgs far_ptr, %0\n mov %%gs, %1" : "=r"(off), "=r"(seg) : : "memory");
+    hex_field(" lgs: ", off, 8);
+    hex_field(" gs=", seg, 4);
+    __asm__ volatile("les far_ptr, %0\n mov %%es, %1" : "=r"(off), "=r"(seg) : : "memory");
+    hex_field(" les: ", off, 8);
+    hex_field(" es=", seg, 4);
+    __asm__ volatile("mov %%esp, far_ptr\n lss far_ptr, %%esp\n mov %%ss, %0" : "=r"(seg) : : "memory");
+    hex_field(" lss: ss=", seg, 4);
+    puts("\n");
+    far_ptr.selector = KERNEL_DS;
+    test_name = "lfs of a DPL 0 segment";
+    __asm__ volatile("movl $1f, resume\n movl $2f, expected\n mov $0x5555, %%ebx\n2: lfs far_ptr, %%ebx\n1: mov %%ebx, saved_ebx"
+                     ::: "ebx", "memory");
+    hex_field("  register after the refused lfs: ", saved_ebx, 8);
     puts("\n");
 
     report_probe("lar user code", 0, USER_CS);

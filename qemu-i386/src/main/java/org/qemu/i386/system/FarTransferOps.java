@@ -77,7 +77,7 @@ final class FarTransferOps {
                     }
                     SegmentLoader.requirePresent(d, sel);
                     int tssSelector = type == SegmentDescriptors.TYPE_TASK_GATE ? (int) (d >>> 16) & 0xffff : sel;
-                    cpu.state.eip = next;
+                    cpu.state.setEip(next);
                     sys.taskSwitch.switchTo(tssSelector, returnAddress != null ? TaskSwitch.Kind.CALL : TaskSwitch.Kind.JUMP, -1);
                 }
                 case SegmentDescriptors.TYPE_CALL_GATE16 -> throw new UnsupportedGuestFeature("far "
@@ -94,13 +94,13 @@ final class FarTransferOps {
             SegmentLoader.requirePresent(d, sel);
             X86CpuState s = cpu.state;
             if (returnAddress != null) {
-                StackWriter stack = new StackWriter(cpu, s.segBase[X86CpuState.SS], s.regs[X86CpuState.ESP], bits);
+                StackWriter stack = new StackWriter(cpu, s.segBase[X86CpuState.SS], s.reg32(X86CpuState.ESP), bits);
                 stack.push(s.segSelector[X86CpuState.CS]);
                 stack.push(returnAddress);
-                s.regs[X86CpuState.ESP] = stack.esp();
+                s.setReg32(X86CpuState.ESP, stack.esp());
             }
             sys.loader.enterCode(sel, d, cpl);
-            s.eip = bits == 16 ? target & 0xffff : target;
+            s.setEip(bits == 16 ? target & 0xffff : target);
         }
 
         /** SDM vol. 2, CALL and JMP: through a call gate, to the same ring or (call only) to an inner one on the TSS stack. */
@@ -122,19 +122,19 @@ final class FarTransferOps {
             boolean inner = returnAddress != null && !SegmentDescriptors.conforming(code) && dpl(code) < cpl;
             if (!inner) {
                 if (returnAddress != null) {
-                    StackWriter stack = new StackWriter(cpu, s.segBase[X86CpuState.SS], s.regs[X86CpuState.ESP], 32);
+                    StackWriter stack = new StackWriter(cpu, s.segBase[X86CpuState.SS], s.reg32(X86CpuState.ESP), 32);
                     stack.push(s.segSelector[X86CpuState.CS]);
                     stack.push(returnAddress);
-                    s.regs[X86CpuState.ESP] = stack.esp();
+                    s.setReg32(X86CpuState.ESP, stack.esp());
                 }
                 sys.loader.enterCode(sel, code, cpl);
-                s.eip = target;
+                s.setEip(target);
                 return;
             }
             int newCpl = dpl(code);
             int[] innerStack = sys.tss.innerStack(newCpl);
             long ssDescriptor = sys.loader.stackDescriptorFor(innerStack[0], newCpl, true);
-            int oldEsp = s.regs[X86CpuState.ESP];
+            int oldEsp = s.reg32(X86CpuState.ESP);
             long oldStackBase = s.segBase[X86CpuState.SS];
             int[] copied = new int[parameters];
             for (int i = 0; i < parameters; i++) {
@@ -155,8 +155,8 @@ final class FarTransferOps {
             }
             sys.loader.enterStack(innerStack[0], ssDescriptor);
             sys.loader.enterCode(sel, code, newCpl);
-            s.regs[X86CpuState.ESP] = stack.esp();
-            s.eip = target;
+            s.setReg32(X86CpuState.ESP, stack.esp());
+            s.setEip(target);
         }
 
         @Override
@@ -195,17 +195,17 @@ final class FarTransferOps {
             stack.skip(release);
             if (returnCpl == cpl) {
                 sys.loader.enterCode(cs, code, cpl);
-                s.regs[X86CpuState.ESP] = stack.esp();
+                s.setReg32(X86CpuState.ESP, stack.esp());
             } else {
                 int esp = stack.pop();
                 int ss = stack.pop() & 0xffff;
                 long stackDescriptor = sys.loader.stackDescriptorFor(ss, returnCpl, false);
                 sys.loader.enterCode(cs, code, returnCpl);
                 sys.loader.enterStack(ss, stackDescriptor);
-                s.regs[X86CpuState.ESP] = esp + release;
+                s.setReg32(X86CpuState.ESP, esp + release);
                 sys.loader.nullInaccessibleDataSegments(returnCpl);
             }
-            s.eip = bits == 16 ? eip & 0xffff : eip;
+            s.setEip(bits == 16 ? eip & 0xffff : eip);
         }
 
         @Override

@@ -49,8 +49,8 @@ final class FastSystemCallOps {
             X86CpuState s = cpu.state;
             s.eflagsOther &= ~(VM | X86CpuState.IF | RF);
             enterFlat(sys, cs, KERNEL_CODE, cs + 8, KERNEL_STACK, 0);
-            s.regs[X86CpuState.ESP] = (int) (long) sys.modelSpecificRegisters.getOrDefault(MSR_SYSENTER_ESP, 0L);
-            s.eip = (int) (long) sys.modelSpecificRegisters.getOrDefault(MSR_SYSENTER_EIP, 0L);
+            s.setReg32(X86CpuState.ESP, (int) (long) sys.modelSpecificRegisters.getOrDefault(MSR_SYSENTER_ESP, 0L));
+            s.setEip((int) (long) sys.modelSpecificRegisters.getOrDefault(MSR_SYSENTER_EIP, 0L));
         }
 
         @Override
@@ -67,8 +67,8 @@ final class FastSystemCallOps {
             int cs = sysenterCs(sys);
             X86CpuState s = cpu.state;
             enterFlat(sys, ((cs + 16) & 0xfffc) | 3, USER_CODE, ((cs + 24) & 0xfffc) | 3, USER_STACK, 3);
-            s.regs[X86CpuState.ESP] = s.regs[X86CpuState.ECX];
-            s.eip = s.regs[X86CpuState.EDX];
+            s.setReg32(X86CpuState.ESP, s.reg32(X86CpuState.ECX));
+            s.setEip(s.reg32(X86CpuState.EDX));
         }
 
         @Override

@@ -68,7 +68,7 @@ final class GateDelivery {
 
         int flags = s.eflags() & ~RF;
         int oldSs = s.segSelector[X86CpuState.SS];
-        int oldEsp = s.regs[X86CpuState.ESP];
+        int oldEsp = s.reg32(X86CpuState.ESP);
         int newSs = 0;
         long newSsDescriptor = 0;
         long stackBase = s.segBase[X86CpuState.SS];
@@ -90,7 +90,7 @@ final class GateDelivery {
             }
             stack.push(flags);
             stack.push(s.segSelector[X86CpuState.CS]);
-            stack.push(s.eip);
+            stack.push(s.eip());
             if (errorCode >= 0) {
                 stack.push(errorCode);
             }
@@ -101,9 +101,9 @@ final class GateDelivery {
             cpu.loader.enterStack(newSs, newSsDescriptor);
         }
         cpu.loader.enterCode(selector, code, newCpl);
-        s.regs[X86CpuState.ESP] = stack.esp();
+        s.setReg32(X86CpuState.ESP, stack.esp());
         int cleared = X86CpuState.TF | NT | RF | VM | (type == SegmentDescriptors.TYPE_INTERRUPT_GATE32 ? X86CpuState.IF : 0);
         s.eflagsOther &= ~cleared;
-        s.eip = offset;
+        s.setEip(offset);
     }
 }

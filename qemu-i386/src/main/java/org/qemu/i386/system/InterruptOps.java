@@ -75,7 +75,7 @@ final class InterruptOps {
 
         @Override
         public void exec(X86Cpu cpu) {
-            cpu.state.eip = next;
+            cpu.state.setEip(next);
             cpu.endRunWith(CpuExit.HALT);
         }
 
@@ -128,7 +128,7 @@ final class InterruptOps {
             if ((s.eflagsOther & NT) != 0) {
                 // a nested task returns to the task its TSS links back to (SDM vol. 3, 7.4)
                 int link = sys.readSystem16(sys.tss.base);
-                s.eip = next;
+                s.setEip(next);
                 sys.taskSwitch.switchTo(link, TaskSwitch.Kind.RETURN, -1);
                 sys.checkPendingInterrupt();
                 return;
@@ -154,18 +154,18 @@ final class InterruptOps {
             int newFlags = mergeFlags(s.eflags(), flags, cpl);
             if (returnCpl == cpl) {
                 sys.loader.enterCode(cs, code, cpl);
-                s.regs[X86CpuState.ESP] = stack.esp();
+                s.setReg32(X86CpuState.ESP, stack.esp());
             } else {
                 int esp = stack.pop();
                 int ss = stack.pop() & 0xffff;
                 long stackDescriptor = sys.loader.stackDescriptorFor(ss, returnCpl, false);
                 sys.loader.enterCode(cs, code, returnCpl);
                 sys.loader.enterStack(ss, stackDescriptor);
-                s.regs[X86CpuState.ESP] = bits == 32 ? esp : (s.regs[X86CpuState.ESP] & ~0xffff) | (esp & 0xffff);
+                s.setReg32(X86CpuState.ESP, bits == 32 ? esp : (s.reg32(X86CpuState.ESP) & ~0xffff) | (esp & 0xffff));
                 sys.loader.nullInaccessibleDataSegments(returnCpl);
             }
             s.setEflags(newFlags);
-            s.eip = bits == 16 ? eip & 0xffff : eip;
+            s.setEip(bits == 16 ? eip & 0xffff : eip);
             sys.checkPendingInterrupt();
         }
 
@@ -192,7 +192,7 @@ final class InterruptOps {
             int old = s.eflags();
             int flags = bits == 32 ? popped : (old & ~0xffff) | (popped & 0xffff);
             s.setEflags(mergeFlags(old, flags, sys.cpl()) & ~RF);
-            s.regs[X86CpuState.ESP] = stack.esp();
+            s.setReg32(X86CpuState.ESP, stack.esp());
             sys.checkPendingInterrupt();
         }
     }

@@ -46,8 +46,8 @@ final class PrivilegeChecks {
         public void exec(X86Cpu cpu) {
             requireTimeStampAccess((SystemCpu) cpu.systemContext());
             long t = System.nanoTime();
-            cpu.state.regs[org.qemu.i386.cpu.X86CpuState.EAX] = (int) t;
-            cpu.state.regs[org.qemu.i386.cpu.X86CpuState.EDX] = (int) (t >>> 32);
+            cpu.state.setReg32(org.qemu.i386.cpu.X86CpuState.EAX, (int) t);
+            cpu.state.setReg32(org.qemu.i386.cpu.X86CpuState.EDX, (int) (t >>> 32));
         }
     }
 }

@@ -15,7 +15,7 @@ final class StackReader {
     StackReader(X86Cpu cpu, int bits) {
         this.cpu = cpu;
         this.bytes = bits / 8;
-        this.esp = cpu.state.regs[X86CpuState.ESP];
+        this.esp = cpu.state.reg32(X86CpuState.ESP);
     }
 
     int pop() {

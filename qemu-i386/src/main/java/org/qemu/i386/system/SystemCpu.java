@@ -178,7 +178,7 @@ public final class SystemCpu {
      */
     public void enterLinux32(long entry, long bootParams, long gdtBase, int gdtLimit, int codeSelector, int dataSelector) {
         enterMultiboot(entry, 0, 0, gdtBase, gdtLimit, codeSelector, dataSelector);
-        cpu.state.regs[X86CpuState.ESI] = (int) bootParams;
+        cpu.state.setReg32(X86CpuState.ESI, (int) bootParams);
     }
 
     /** Multiboot's hand-over: flat 32-bit protected mode, paging off, interrupts off (Multiboot spec 3.2). */
@@ -186,9 +186,9 @@ public final class SystemCpu {
         X86CpuState s = cpu.state;
         this.gdtBase = gdtBase;
         this.gdtLimit = gdtLimit;
-        s.eip = (int) entry;
-        s.regs[X86CpuState.EAX] = (int) eax;
-        s.regs[X86CpuState.EBX] = (int) ebx;
+        s.setEip((int) entry);
+        s.setReg32(X86CpuState.EAX, (int) eax);
+        s.setReg32(X86CpuState.EBX, (int) ebx);
         s.setEflags(0);
         for (int seg = 0; seg < 6; seg++) {
             int selector = seg == X86CpuState.CS ? codeSelector : dataSelector;
@@ -232,7 +232,7 @@ public final class SystemCpu {
         X86CpuState s = cpu.state;
         cr0 = CR0_ET;
         s.setEflags(0);
-        s.eip = vector << 12;
+        s.setEip(vector << 12);
         for (int seg = 0; seg < 6; seg++) {
             s.segSelector[seg] = 0;
             s.segBase[seg] = 0;
@@ -290,9 +290,9 @@ public final class SystemCpu {
                 }
             }
         } catch (UnsupportedGuestFeature e) {
-            machine.fatal(programName() + ": " + e.getMessage() + " (at eip=" + hex(cpu.state.eip) + ")");
+            machine.fatal(programName() + ": " + e.getMessage() + " (at eip=" + hex(cpu.state.eip()) + ")");
         } catch (TripleFault e) {
-            InterruptLog.guestError(machine.log(), "Triple fault on CPU " + apicId + " at eip=" + hex(cpu.state.eip));
+            InterruptLog.guestError(machine.log(), "Triple fault on CPU " + apicId + " at eip=" + hex(cpu.state.eip()));
             machine.guestReset("triple fault");
         } catch (RuntimeException e) {
             machine.fatal(programName() + ": internal error in CPU " + apicId + ": " + e + "\n" + cpu.state);
@@ -349,17 +349,17 @@ public final class SystemCpu {
         InterruptLog.interrupt(machine.log(), this, vector, errorCode, software);
         if (software) {
             // a software interrupt the IDT refuses faults at the instruction, not after it
-            int after = cpu.state.eip;
+            int after = cpu.state.eip();
             int at = trap.signal() == SOFTWARE_INTERRUPT ? (int) trap.address() : after - 1;
             try {
                 gates.deliver(vector, errorCode, true);
                 return;
             } catch (X86Trap refused) {
-                cpu.state.eip = at;
+                cpu.state.setEip(at);
                 raise(refused.trap());
                 return;
             } catch (GuestMemoryFault pageFault) {
-                cpu.state.eip = at;
+                cpu.state.setEip(at);
                 int error = mmu.takeFaultError();
                 if (error < 0) {
                     throw new UnsupportedGuestFeature("fatal: interrupt delivery reached memory outside RAM at 0x"

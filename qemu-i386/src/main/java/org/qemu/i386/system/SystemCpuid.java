@@ -20,12 +20,12 @@ final class SystemCpuid implements X86Op {
     @Override
     public void exec(X86Cpu cpu) {
         X86CpuState s = cpu.state;
-        int leaf = s.regs[X86CpuState.EAX];
+        int leaf = s.reg32(X86CpuState.EAX);
         CpuidTable.query(s);
         if (leaf == 1) {
             SystemCpu sys = (SystemCpu) cpu.systemContext();
-            s.regs[X86CpuState.EDX] |= SYSTEM_EDX;
-            s.regs[X86CpuState.EBX] = sys.apicId() << 24;
+            s.setReg32(X86CpuState.EDX, s.reg32(X86CpuState.EDX) | SYSTEM_EDX);
+            s.setReg32(X86CpuState.EBX, sys.apicId() << 24);
         }
     }
 }

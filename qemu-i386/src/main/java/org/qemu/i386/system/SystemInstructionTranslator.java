@@ -1,6 +1,7 @@
 package org.qemu.i386.system;
 
 import org.qemu.i386.cpu.X86Cpu;
+import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
 import org.qemu.i386.cpu.X86Trap;
 import org.qemu.i386.decode.X86Decoder;
@@ -70,6 +71,21 @@ final class SystemInstructionTranslator implements SystemTranslator {
                 Operand selector = selectorOperand(d);
                 return new DescriptorTableOps.Probe(opcode == 0x102 ? DescriptorTableOps.LAR : DescriptorTableOps.LSL,
                         selector, Operand.register(v, d.reg()));
+            }
+            case 0xc4, 0xc5, 0x1b2, 0x1b4, 0x1b5: {
+                d.readModrm(); // read once: the user-mode translator reuses it when this returns null
+                if (d.modrmIsRegister()) {
+                    return null;
+                }
+                int segment = switch (opcode) {
+                    case 0xc4 -> X86CpuState.ES;
+                    case 0xc5 -> X86CpuState.DS;
+                    case 0x1b2 -> X86CpuState.SS;
+                    case 0x1b4 -> X86CpuState.FS;
+                    default -> X86CpuState.GS;
+                };
+                Operand.Memory pointer = (Operand.Memory) Operand.memory(v, d.decodeModrmMemory());
+                return new LoadFarPointer(segment, d.reg(), pointer, v);
             }
             case 0x131:
                 return new PrivilegeChecks.ReadTimeStampCounter();

@@ -64,10 +64,10 @@ final class TaskSwitch {
             flags &= ~NT;
         }
         long old = current.base;
-        cpu.writeSystem32(old + 32, s.eip);
+        cpu.writeSystem32(old + 32, s.eip());
         cpu.writeSystem32(old + 36, flags);
         for (int r = 0; r < 8; r++) {
-            cpu.writeSystem32(old + 40 + 4L * r, s.regs[r]);
+            cpu.writeSystem32(old + 40 + 4L * r, s.reg32(r));
         }
         for (int seg = 0; seg < 6; seg++) {
             cpu.writeSystem16(old + SEGMENT_OFFSETS[seg], s.segSelector[seg]);
@@ -111,17 +111,19 @@ final class TaskSwitch {
             newFlags |= NT;
         }
         s.setEflags(newFlags & InterruptOps.WRITABLE_AT_CPL0);
-        s.eip = eip;
-        System.arraycopy(regs, 0, s.regs, 0, 8);
+        s.setEip(eip);
+        for (int r = 0; r < 8; r++) {
+            s.setReg32(r, regs[r]);
+        }
         for (int seg = 0; seg < 6; seg++) {
             s.segSelector[seg] = selectors[seg];
         }
         loadLocalDescriptorTable(ldt);
         loadSegments(selectors);
         if (errorCode >= 0) {
-            StackWriter stack = new StackWriter(cpu.cpu, s.segBase[X86CpuState.SS], s.regs[X86CpuState.ESP], 32);
+            StackWriter stack = new StackWriter(cpu.cpu, s.segBase[X86CpuState.SS], s.reg32(X86CpuState.ESP), 32);
             stack.push(errorCode);
-            s.regs[X86CpuState.ESP] = stack.esp();
+            s.setReg32(X86CpuState.ESP, stack.esp());
         }
     }
 
