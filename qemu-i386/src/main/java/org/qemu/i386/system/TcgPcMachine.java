@@ -138,6 +138,9 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
         memory.mapIo(ramBytes, memory.size() - ramBytes, mmio);
         this.mmio = mmio;
 
+        for (int id = 0; id < request.cpus(); id++) {
+            mmuOf(id); // before a monitor can ask for the CPUs: building a linear space takes a moment
+        }
         org.qemu.common.gdbstub.GdbServer gdb = null;
         if (request.control().startPaused()) {
             runControl.startPaused();
@@ -497,9 +500,22 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
         String target = System.getProperty("qemu.program", "qemu-system-i386").contains("i386") ? "i386" : "x86_64";
         List<CpuInfo> list = new ArrayList<>();
         for (int i = 0; i < cpus.size(); i++) {
-            list.add(new CpuInfo(i, "/machine/unattached/device[" + i + "]", cpuThreadIds.getOrDefault(i, 0L), target));
+            list.add(new CpuInfo(i, "/machine/unattached/device[" + i + "]", threadIdOf(i), target));
         }
         return list;
+    }
+
+    /**
+     * The host thread id of CPU {@code index}; a monitor may ask in the moment between power-on and
+     * the CPU thread's start, so this waits (briefly) for the thread to tell it.
+     */
+    private long threadIdOf(int index) {
+        long giveUp = System.nanoTime() + 2_000_000_000L;
+        Long id;
+        while ((id = cpuThreadIds.get(index)) == null && !outcome.isDone() && System.nanoTime() < giveUp) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+        }
+        return id == null ? 0L : id;
     }
 
     @Override
