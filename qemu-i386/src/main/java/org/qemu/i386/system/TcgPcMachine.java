@@ -190,6 +190,12 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
             Thread.currentThread().interrupt();
             return 1;
         } finally {
+            if (Boolean.getBoolean("qemu.tcg.stats")) {
+                for (int i = 0; i < mmus.size(); i++) {
+                    System.err.println("qemu.tcg.stats: CPU " + i + " linear page misses " + mmus.get(i).misses()
+                            + ", flushes " + mmus.get(i).flushes());
+                }
+            }
             pit.close();
             apics.forEach(LocalApic::close);
             cpus.forEach(SystemCpu::wake);

@@ -64,6 +64,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
     private long faultAddress;
     private int faultError = -1;
     private long misses;
+    private long flushes;
 
     /** {@code linear} must be a fresh 32-bit space; {@code devices} takes physical addresses outside RAM. */
     public Mmu(GuestMemory linear, SharedRam ram, long ramBytes, GuestMemory.IoHandler devices, PhysicalCodePages code) {
@@ -134,10 +135,16 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         return misses;
     }
 
+    /** TLB flushes (CR3 writes, control changes) since start (a measuring aid). */
+    public long flushes() {
+        return flushes;
+    }
+
     // ---- what the CPU tells the MMU ------------------------------------------------------
 
     /** After a write to CR0 or CR4: paging switched on or off, or a bit the walk depends on changed (everything is dropped). */
     public void controlChanged() {
+        flushes++;
         boolean on = (registers.cr0() & CR0_PG) != 0;
         if (on && paging) {
             // CR4.PGE toggled (Linux's global flush), PSE or WP changed: every page is re-walked or forgotten
@@ -169,6 +176,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         if (!paging) {
             return;
         }
+        flushes++;
         int kept = 0;
         for (int i = 0; i < trackedCount; i++) {
             int page = tracked[i];
