@@ -109,8 +109,10 @@ final class X86Emitter {
         mv.visitVarInsn(Opcodes.LSTORE, ADDR);
         mv.visitInsn(Opcodes.LCONST_0);
         mv.visitVarInsn(Opcodes.LSTORE, PRODUCT);
-        reload(mv);
-        reloadFlags(mv);
+        if (!longMode) {
+            reload(mv);
+            reloadFlags(mv);
+        }
         dirty = 0;
     }
 
@@ -122,7 +124,17 @@ final class X86Emitter {
     boolean emitOp(MethodVisitor mv, X86Op op, int index, String owner, String fieldName) {
         push(mv, index);
         mv.visitVarInsn(Opcodes.ISTORE, INDEX);
-        if (!longMode && emitInline(mv, op)) {
+        if (longMode) {
+            // 64-bit code: the state object is always current, nothing lives in locals
+            mv.visitVarInsn(Opcodes.ALOAD, THIS);
+            mv.visitFieldInsn(Opcodes.GETFIELD, owner, fieldName, "L" + OP + ";");
+            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+            mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, OP, "exec", "(L" + CPU + ";)V", true);
+            calleeBytes += OP_CALL_BYTES;
+            mayWrite = true;
+            return false;
+        }
+        if (emitInline(mv, op)) {
             return true;
         }
         // the op works on the register array: bring it up to date, and reload what the op changed
@@ -173,13 +185,15 @@ final class X86Emitter {
     void faultHandler(MethodVisitor mv) {
         mv.visitVarInsn(Opcodes.ASTORE, THROWN);
         Label arrayCurrent = new Label();
-        mv.visitVarInsn(Opcodes.ILOAD, IN_FALLBACK);
-        mv.visitJumpInsn(Opcodes.IFNE, arrayCurrent);
-        for (int r = 0; r < 8 && !longMode; r++) {
-            flush(mv, r);
+        if (!longMode) { // 64-bit code keeps nothing in locals: the state object is current
+            mv.visitVarInsn(Opcodes.ILOAD, IN_FALLBACK);
+            mv.visitJumpInsn(Opcodes.IFNE, arrayCurrent);
+            for (int r = 0; r < 8; r++) {
+                flush(mv, r);
+            }
+            flagsDirty = true;
+            flushFlags(mv);
         }
-        flagsDirty = true;
-        flushFlags(mv);
         mv.visitLabel(arrayCurrent);
         mv.visitVarInsn(Opcodes.ALOAD, CTX);
         mv.visitVarInsn(Opcodes.ILOAD, INDEX);

@@ -827,7 +827,7 @@ class LongModeDifferentialTest {
         List<String> failures = new ArrayList<>();
         int traps = 0;
         for (int threshold : new int[] {0, 1}) {
-            try (GuestMemory memory = new GuestMemory(40)) {
+            try (GuestMemory memory = new GuestMemory(37)) { // code and data just above 64 GiB
                 memory.map(CODE, 4096, GuestMemory.READ | GuestMemory.EXEC);
                 memory.map(DATA, 4096, GuestMemory.READ | GuestMemory.WRITE);
                 X86Cpu cpu = new X86Cpu(memory, new X86CpuState());

@@ -84,7 +84,7 @@ class LongModeProgramTest {
             args.addAll(List.of(applet));
             long t0 = System.nanoTime();
             MiniLinux64.Result r = MiniLinux64.run(elf, args, text, 64);
-            System.out.printf("busybox (x86_64) %s: %d ms, %d system calls%n", String.join(" ", applet), (System.nanoTime() - t0) / 1_000_000, r.syscalls());
+            System.out.printf("busybox (x86_64) %s: %d ms, %d system calls; %s%n", String.join(" ", applet), (System.nanoTime() - t0) / 1_000_000, r.syscalls(), r.statistics());
             assertThat(r.trap()).as(String.join(" ", applet) + " at rip " + Long.toHexString(r.rip()) + ": " + r.stdout()).isNull();
             assertThat(r.stdout()).as(String.join(" ", applet)).isEqualTo(expected.output());
             assertThat(r.exitStatus()).as(String.join(" ", applet)).isEqualTo(expected.exit());
