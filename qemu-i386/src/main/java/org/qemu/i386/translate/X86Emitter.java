@@ -109,10 +109,8 @@ final class X86Emitter {
         mv.visitVarInsn(Opcodes.LSTORE, ADDR);
         mv.visitInsn(Opcodes.LCONST_0);
         mv.visitVarInsn(Opcodes.LSTORE, PRODUCT);
-        if (!longMode) {
-            reload(mv);
-            reloadFlags(mv);
-        }
+        reload(mv);
+        reloadFlags(mv);
         dirty = 0;
     }
 
@@ -124,17 +122,7 @@ final class X86Emitter {
     boolean emitOp(MethodVisitor mv, X86Op op, int index, String owner, String fieldName) {
         push(mv, index);
         mv.visitVarInsn(Opcodes.ISTORE, INDEX);
-        if (longMode) {
-            // 64-bit code: the state object is always current, nothing lives in locals
-            mv.visitVarInsn(Opcodes.ALOAD, THIS);
-            mv.visitFieldInsn(Opcodes.GETFIELD, owner, fieldName, "L" + OP + ";");
-            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
-            mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, OP, "exec", "(L" + CPU + ";)V", true);
-            calleeBytes += OP_CALL_BYTES;
-            mayWrite = true;
-            return false;
-        }
-        if (emitInline(mv, op)) {
+        if (!longMode && emitInline(mv, op)) {
             return true;
         }
         // the op works on the register array: bring it up to date, and reload what the op changed
@@ -185,15 +173,13 @@ final class X86Emitter {
     void faultHandler(MethodVisitor mv) {
         mv.visitVarInsn(Opcodes.ASTORE, THROWN);
         Label arrayCurrent = new Label();
-        if (!longMode) { // 64-bit code keeps nothing in locals: the state object is current
-            mv.visitVarInsn(Opcodes.ILOAD, IN_FALLBACK);
-            mv.visitJumpInsn(Opcodes.IFNE, arrayCurrent);
-            for (int r = 0; r < 8; r++) {
-                flush(mv, r);
-            }
-            flagsDirty = true;
-            flushFlags(mv);
+        mv.visitVarInsn(Opcodes.ILOAD, IN_FALLBACK);
+        mv.visitJumpInsn(Opcodes.IFNE, arrayCurrent);
+        for (int r = 0; r < 8 && !longMode; r++) {
+            flush(mv, r);
         }
+        flagsDirty = true;
+        flushFlags(mv);
         mv.visitLabel(arrayCurrent);
         mv.visitVarInsn(Opcodes.ALOAD, CTX);
         mv.visitVarInsn(Opcodes.ILOAD, INDEX);
