@@ -169,7 +169,7 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
                         }
                     };
                     gdb = org.qemu.common.gdbstub.DebuggedRun.listen(request.gdb(), new org.qemu.common.gdbstub.MachineDebugTarget(
-                            new org.qemu.i386.gdb.X86DebugSupport(), memory, debuggedCpus, () -> end(0, MachineEvent.shutdown(false, "host-signal"))));
+                            new org.qemu.i386.gdb.X86DebugSupport(), debuggerView(memory), debuggedCpus, () -> end(0, MachineEvent.shutdown(false, "host-signal"))));
                 }
                 threads.forEach(Thread::start);
                 while (!outcome.isDone() && !resetPending) {
@@ -261,6 +261,28 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
             }));
         }
         return threads;
+    }
+
+    /**
+     * The debugger's guest-physical memory: its writes (a patched instruction) drop the translations
+     * every CPU made of that code, whatever linear address they ran it at.
+     */
+    private org.qemu.common.gdbstub.DebugMemory debuggerView(GuestMemory physicalView) {
+        org.qemu.common.gdbstub.DebugMemory plain = org.qemu.common.gdbstub.DebugMemory.of(physicalView);
+        return new org.qemu.common.gdbstub.DebugMemory() {
+            @Override
+            public byte[] read(long address, int length) {
+                return plain.read(address, length);
+            }
+
+            @Override
+            public void write(long address, byte[] data) {
+                plain.write(address, data);
+                if (address >= 0 && address < ramBytes && data.length > 0) {
+                    Mmu.externalWrite(codePages, address, Math.min(data.length, ramBytes - address));
+                }
+            }
+        };
     }
 
     /** CPU {@code id}'s linear address space: made at its first power-on, kept (with its translations) across resets. */

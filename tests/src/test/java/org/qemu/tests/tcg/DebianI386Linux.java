@@ -46,7 +46,12 @@ final class DebianI386Linux {
         return found;
     }
 
+    /** The i386 busybox the i386 user-mode tests use (scripts/install-deps.sh fetches it), else our own download. */
     static synchronized Path busybox() throws IOException, InterruptedException {
+        String fixture = System.getenv("QEMU_TEST_BUSYBOX_I386");
+        if (fixture != null && Files.isRegularFile(Path.of(fixture))) {
+            return Path.of(fixture);
+        }
         Path dir = cache();
         Path found = find(dir, "busybox");
         if (found != null) {
