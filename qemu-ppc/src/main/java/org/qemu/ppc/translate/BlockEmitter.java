@@ -35,6 +35,10 @@ final class BlockEmitter {
     /** In a block that loops on itself: the registers held in locals across iterations (null otherwise). */
     private boolean[] loopRegisters;
     private boolean[] loopWritten;
+    /** A guest store was emitted so far; in a loop, the body has one somewhere. */
+    private boolean storesSeen;
+    private boolean loopStores;
+    private static final Class<?> LOAD_STORE_OPS = org.qemu.ppc.cpu.LoadStoreOps.class;
 
     BlockEmitter(MethodVisitor mv) {
         this.mv = mv;
@@ -65,7 +69,12 @@ final class BlockEmitter {
      * across iterations; the registers the body writes count as dirty from the top on, so every
      * exit writes them back whichever iteration it leaves from.
      */
-    void enterLoop(Label top, boolean[] used, boolean[] written) {
+    boolean storesSeen() {
+        return storesSeen;
+    }
+
+    void enterLoop(Label top, boolean[] used, boolean[] written, boolean bodyStores) {
+        loopStores = bodyStores;
         for (int r = 0; r < 32; r++) {
             loaded[r] = false;
             dirty[r] = false;
@@ -200,6 +209,9 @@ final class BlockEmitter {
      * code the trace holds, self-modifying code), so the new code gets translated.
      */
     private void leaveIfInvalid(int next) {
+        if (!storesSeen && !loopStores) {
+            return; // nothing this thread ran since the block started can have written code
+        }
         Label valid = new Label();
         mv.visitVarInsn(Opcodes.ALOAD, 0);
         mv.visitFieldInsn(Opcodes.GETFIELD, BLOCK, "valid", "Z");
@@ -247,9 +259,11 @@ final class BlockEmitter {
             mv.visitVarInsn(Opcodes.ALOAD, 1);
             mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "interruptRequested", "Z");
             mv.visitJumpInsn(Opcodes.IFNE, leave);
-            mv.visitVarInsn(Opcodes.ALOAD, 0);
-            mv.visitFieldInsn(Opcodes.GETFIELD, BLOCK, "valid", "Z");
-            mv.visitJumpInsn(Opcodes.IFEQ, leave);
+            if (loopStores) {
+                mv.visitVarInsn(Opcodes.ALOAD, 0);
+                mv.visitFieldInsn(Opcodes.GETFIELD, BLOCK, "valid", "Z");
+                mv.visitJumpInsn(Opcodes.IFEQ, leave);
+            }
             continueLoop(loopTop);
             mv.visitLabel(leave);
         }
@@ -325,6 +339,9 @@ final class BlockEmitter {
      * the stack, with every register written back.
      */
     void emit(Instruction insn) {
+        if (insn.owner() == LOAD_STORE_OPS && !insn.method().startsWith("l")) {
+            storesSeen = true; // stw..., stfd..., stmw, stswi, stwcx., dcbz
+        }
         if (emitInline(insn)) {
             return;
         }

@@ -208,7 +208,7 @@ public final class PpcTranslator {
             BlockEmitter survey = new BlockEmitter(new MethodVisitor(Opcodes.ASM9) { });
             emitBody(survey, instructions, start, null);
             top = new Label();
-            emitter.enterLoop(top, survey.usedRegisters(), survey.writtenRegisters());
+            emitter.enterLoop(top, survey.usedRegisters(), survey.writtenRegisters(), survey.storesSeen());
         }
         emitBody(emitter, instructions, start, top);
         emitter.emitFaultHandlers();
