@@ -15,7 +15,8 @@ import org.qemu.ppc.cpu.PpcCpuState;
  * anything that can fault, read them through the state, or leave the block. The common
  * integer, load/store and LR/CTR moves are emitted inline; everything else calls its helper.
  *
- * <p>Locals: 0 this, 1 state, 2 scratch int, 3..34 r0..r31, 35 the gpr array, 36 scratch int.
+ * <p>Locals: 0 this, 1 state, 2 scratch int, 3..34 r0..r31, 35 the gpr array, 36 scratch int, 37 the pc of
+ * the memory access in progress (for its fault handler).
  */
 final class BlockEmitter {
     private static final String STATE = Type.getInternalName(PpcCpuState.class);
@@ -727,30 +728,41 @@ final class BlockEmitter {
         mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "memory", "L" + MEMORY + ";");
     }
 
-    /** One faulting site: the range of the access and what its handler must write back. */
-    private record FaultSite(Label start, Label end, Label handler, int pc, boolean[] dirty) {
-    }
-
-    private final java.util.List<FaultSite> faultSites = new java.util.ArrayList<>();
+    /**
+     * The fault handlers, one per set of registers dirty at a faulting site (a bit mask): a site
+     * stores its guest pc in {@link #FAULT_PC} first (a constant into a local, free in compiled
+     * code), so sites with the same dirty set share one handler. One handler per site made the
+     * handlers most of a memory-heavy block's bytecode, which C1 and C2 then compiled.
+     */
+    private final java.util.Map<Integer, Label> faultHandlers = new java.util.LinkedHashMap<>();
+    private static final int FAULT_PC = 37;
 
     /** Emits a GuestMemory call covered by a handler that makes the state exact before the fault propagates. */
     private void guarded(int pc, String accessor, String descriptor) {
+        int mask = 0;
+        for (int r = 0; r < 32; r++) {
+            if (dirty[r]) {
+                mask |= 1 << r;
+            }
+        }
+        Label handler = faultHandlers.computeIfAbsent(mask, m -> new Label());
+        PpcTranslator.pushInt(mv, pc);
+        mv.visitVarInsn(Opcodes.ISTORE, FAULT_PC);
         Label start = new Label();
         Label end = new Label();
-        Label handler = new Label();
         mv.visitTryCatchBlock(start, end, handler, null);
         mv.visitLabel(start);
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, accessor, descriptor, false);
         mv.visitLabel(end);
-        faultSites.add(new FaultSite(start, end, handler, pc, dirty.clone()));
     }
 
     /** The handlers of the method's faulting sites, out of line at its end: write back, set pc, rethrow. */
     void emitFaultHandlers() {
-        for (FaultSite site : faultSites) {
-            mv.visitLabel(site.handler());
+        for (var entry : faultHandlers.entrySet()) {
+            mv.visitLabel(entry.getValue());
+            int mask = entry.getKey();
             for (int r = 0; r < 32; r++) {
-                if (site.dirty()[r]) {
+                if ((mask & (1 << r)) != 0) {
                     mv.visitVarInsn(Opcodes.ALOAD, GPR_ARRAY);
                     PpcTranslator.pushInt(mv, r);
                     mv.visitVarInsn(Opcodes.ILOAD, FIRST_GPR + r);
@@ -758,11 +770,11 @@ final class BlockEmitter {
                 }
             }
             mv.visitVarInsn(Opcodes.ALOAD, 1);
-            PpcTranslator.pushInt(mv, site.pc());
+            mv.visitVarInsn(Opcodes.ILOAD, FAULT_PC);
             mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "pc", "I");
             mv.visitInsn(Opcodes.ATHROW);
         }
-        faultSites.clear();
+        faultHandlers.clear();
     }
 
     private boolean loadMemory(Instruction insn, String accessor, int signExtendFrom16) {
