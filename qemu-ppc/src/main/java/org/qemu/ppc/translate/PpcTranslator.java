@@ -171,9 +171,6 @@ public final class PpcTranslator {
         int pc = instructions.getFirst().address();
         Instruction last = instructions.getLast();
         byte[] bytes = generate(instructions);
-        if (Boolean.getBoolean("qemu.ppc.debugSizes")) {
-            System.err.println("block " + Integer.toHexString(pc) + " insns " + instructions.size() + " class bytes " + bytes.length);
-        }
         try {
             Class<?> c = LOOKUP.defineHiddenClass(bytes, false, MethodHandles.Lookup.ClassOption.NESTMATE).lookupClass();
             PpcBlock block = (PpcBlock) c.getDeclaredConstructor(int.class, int.class).newInstance(pc, last.address() + 4);
