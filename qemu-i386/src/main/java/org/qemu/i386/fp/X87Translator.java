@@ -259,7 +259,7 @@ final class X87Translator {
                 if (reg == 4 && i == 0) {
                     return cpu -> {
                         X86CpuState regs = cpu.state;
-                        regs.setReg32(X86CpuState.EAX, (regs.reg32(X86CpuState.EAX) & 0xffff0000) | cpu.state.fpu.statusWord());
+                        regs.setReg16(X86CpuState.EAX, cpu.state.fpu.statusWord());
                     };
                 }
                 if (reg == 5 || reg == 6) {

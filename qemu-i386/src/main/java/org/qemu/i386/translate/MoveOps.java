@@ -190,12 +190,12 @@ final class MoveOps {
             int eax = r.reg32(X86CpuState.EAX);
             if (intoDx) {
                 if (bits == 16) {
-                    r.setReg32(X86CpuState.EDX, (r.reg32(X86CpuState.EDX) & ~0xffff) | (((short) eax >> 15) & 0xffff));
+                    r.setReg16(X86CpuState.EDX, (short) eax >> 15);
                 } else {
                     r.setReg32(X86CpuState.EDX, eax >> 31);
                 }
             } else if (bits == 16) {
-                r.setReg32(X86CpuState.EAX, (eax & ~0xffff) | ((byte) eax & 0xffff));
+                r.setReg16(X86CpuState.EAX, (byte) eax);
             } else {
                 r.setReg32(X86CpuState.EAX, (short) eax);
             }

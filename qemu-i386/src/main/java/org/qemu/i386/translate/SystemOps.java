@@ -123,7 +123,7 @@ public final class SystemOps {
         public void exec(X86Cpu cpu) {
             int f = LazyFlags.arithmetic(cpu.state) & (SF | ZF | AF | PF | CF) | 2;
             X86CpuState r = cpu.state;
-            r.setReg32(X86CpuState.EAX, (r.reg32(X86CpuState.EAX) & ~0xff00) | f << 8);
+            r.setReg8High(X86CpuState.EAX, f);
         }
     }
 

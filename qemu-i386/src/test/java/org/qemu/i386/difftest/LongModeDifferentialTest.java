@@ -694,6 +694,91 @@ class LongModeDifferentialTest {
             b.asm.op(new int[] {0xf3}, true, false, new int[] {0x0f, 0x2c}, b.anyReg(), new Reg(x), 0, 0);
             return b.build("cvttss2si64");
         });
+        for (int k = 0; k < 8; k++) {
+            int kind = k;
+            f.put(shifts[k] + " r32, imm8 (count 0 still zero-extends)", rnd -> {
+                Builder b = new Builder(rnd);
+                int count = rnd.nextBoolean() ? 0 : rnd.nextInt(40);
+                b.asm.op(new int[0], false, false, new int[] {0xc1}, kind, new Reg(b.anyReg()), 1, count);
+                b.defined = shiftFlags(kind, count & 31);
+                return b.build(shifts[kind] + " r32");
+            });
+        }
+        f.put("shld/shrd r32, r32, imm8 (count 0)", rnd -> {
+            Builder b = new Builder(rnd);
+            int count = rnd.nextBoolean() ? 0 : rnd.nextInt(32);
+            b.asm.op(new int[0], false, false, new int[] {0x0f, rnd.nextBoolean() ? 0xa4 : 0xac}, b.anyReg(), new Reg(b.anyReg()), 1, count);
+            b.defined = count == 0 ? ALL : (CF | PF | ZF | SF | (count == 1 ? OF : 0));
+            return b.build("shld32");
+        });
+        f.put("xchg r32, r32 / bsf r32 (nonzero)", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(false, new int[] {0x87}, b.anyReg(), new Reg(b.anyReg()));
+            int src = b.anyReg();
+            b.regs[src] |= 1L << rnd.nextInt(32);
+            b.asm.op(false, new int[] {0x0f, 0xbc}, b.anyReg(), new Reg(src));
+            b.defined = ZF;
+            return b.build("xchg32 bsf32");
+        });
+        f.put("fxsave / fxrstor (XMM8-15 too)", rnd -> {
+            Builder b = new Builder(rnd);
+            int base = b.anyReg();
+            b.regs[base] = DATA;
+            java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b.data).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < 32; i++) {
+                bb.putLong(i, 0); // x87 header: control word 0 masks nothing, but no x87 instruction follows
+            }
+            bb.putShort(0, (short) 0x37f);
+            bb.putInt(24, 0x1f80);
+            bb.putInt(28, 0);
+            for (int i = 32; i < 160; i++) {
+                b.data[i] = 0;
+            }
+            b.asm.op(new int[0], rnd.nextBoolean(), false, new int[] {0x0f, 0xae}, 1, new Mem(base, -1, 0, 0), 0, 0); // fxrstor [base]
+            b.asm.op(new int[0], false, false, new int[] {0x0f, 0xae}, 0, new Mem(base, -1, 0, 512 - 512), 0, 0); // fxsave [base]
+            b.asm.op(new int[0], false, false, new int[] {0xc7}, 0, new Mem(base, -1, 0, 28), 4, 0); // the MXCSR mask differs between vendors
+            return b.build("fxsave");
+        });
+        // partial-register writes keep the upper bits of the 64-bit registers
+        f.put("mul r/m8 / imul r/m16 (AX, DX:AX)", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(false, new int[] {0xf6}, 4, b.regOrMem(X86CpuState.EAX));
+            b.asm.op(new int[] {0x66}, false, false, new int[] {0xf7}, 5, b.regOrMem(X86CpuState.EAX, X86CpuState.EDX), 0, 0);
+            b.defined = CF | OF;
+            return b.build("mul8 imul16");
+        });
+        f.put("div r/m8 / div r/m16", rnd -> {
+            Builder b = new Builder(rnd);
+            b.regs[X86CpuState.EAX] = b.regs[X86CpuState.EAX] & ~0xff00L | (long) rnd.nextInt(3) << 8;
+            b.regs[X86CpuState.EDX] = b.regs[X86CpuState.EDX] & ~0xffffL | rnd.nextInt(3);
+            int divisor = b.pick(X86CpuState.EAX, X86CpuState.EDX);
+            b.regs[divisor] |= 0x0404;
+            b.asm.op(new int[0], false, true, new int[] {0xf6}, 6, new Reg(divisor), 0, 0);
+            b.asm.op(new int[] {0x66}, false, false, new int[] {0xf7}, 6, new Reg(divisor), 0, 0);
+            b.defined = 0;
+            return b.build("div8 div16");
+        });
+        f.put("cbw / cwd / lahf / sahf", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.raw(0x66, 0x98, 0x66, 0x99, 0x9f);
+            if (rnd.nextBoolean()) {
+                b.asm.raw(0x9e);
+            }
+            return b.build("cbw cwd lahf");
+        });
+        f.put("fnstsw ax / fnstcw m16", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.raw(0xd9, 0xe8); // fld1
+            b.asm.raw(0xdf, 0xe0); // fnstsw ax
+            b.asm.op(false, new int[] {0xd9}, 7, b.mem()); // fnstcw
+            b.asm.raw(0xdd, 0xd8); // fstp st(0)
+            return b.build("fnstsw");
+        });
+        f.put("mov cl, m8", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(false, new int[] {0x8a}, 1, b.mem()); // mov cl, [m]
+            return b.build("mov8 load");
+        });
         // opcodes that are invalid in 64-bit code: #UD (SIGILL)
         int[] invalid = {0x06, 0x07, 0x0e, 0x16, 0x17, 0x1e, 0x1f, 0x27, 0x2f, 0x37, 0x3f, 0x60, 0x61, 0xd4, 0xd5, 0xd6};
         for (int opc : invalid) {
@@ -761,7 +846,7 @@ class LongModeDifferentialTest {
         List<String> failures = new ArrayList<>();
         int traps = 0;
         for (int threshold : new int[] {0, 1}) {
-            try (GuestMemory memory = new GuestMemory(40)) {
+            try (GuestMemory memory = new GuestMemory(37)) { // code and data just above 64 GiB
                 memory.map(CODE, 4096, GuestMemory.READ | GuestMemory.EXEC);
                 memory.map(DATA, 4096, GuestMemory.READ | GuestMemory.WRITE);
                 X86Cpu cpu = new X86Cpu(memory, new X86CpuState());
@@ -822,6 +907,7 @@ class LongModeDifferentialTest {
         memory.load(DATA, c.data(), 0, c.data().length);
         cpu.flushTranslations();
         X86CpuState s = cpu.state;
+        new X86CpuState().copyInto(s); // a fresh x87/SSE state, as the harness process has
         System.arraycopy(c.regs(), 0, s.regs, 0, 16);
         System.arraycopy(c.xmm(), 0, s.xmm, 0, 32);
         s.setEflags(c.rflags());
