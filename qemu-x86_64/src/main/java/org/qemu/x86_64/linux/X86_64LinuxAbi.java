@@ -26,17 +26,19 @@ import org.qemu.i386.cpu.X86CpuState;
  * The x86-64 Linux ABI: {@code syscall} with the number in rax and arguments in rdi, rsi, rdx,
  * r10, r8, r9; result in rax. TLS is the FS base, set by arch_prctl or clone's CLONE_SETTLS.
  *
- * <p>The guest address space is 2^36 bytes (64 GiB), not the 128 TiB of a real x86-64 process:
- * {@link GuestMemory} keeps one protection byte per page in a Java array, so the size of the
- * space is resident memory (16 MiB here). Everything Linux places near the top of 47-bit space
- * is placed near the top of this one instead (stack, mmap), PIEs at 0x555554000 (Linux:
- * 0x555555554000); a guest pointer at or above 2^36, such as the legacy vsyscall page at
+ * <p>The guest address space is 2^35 bytes (32 GiB), not the 128 TiB of a real x86-64 process:
+ * {@link GuestMemory} keeps one protection byte per page in a Java array that the JVM zeroes at
+ * start-up, so the size of the space is resident memory and start-up time (8 MiB here; each MiB
+ * measured at about 10 ms on this machine under load, page faults being dear under its
+ * hypervisor). Everything Linux places near the top of 47-bit space is placed near the top of
+ * this one instead (stack, mmap), PIEs at 0x555554000 (Linux: 0x555555554000); a guest pointer
+ * at or above 2^35, such as the legacy vsyscall page at
  * 0xffffffffff600000, faults with SIGSEGV, as on a kernel booted with {@code vsyscall=none}.
  * There is no vDSO (no AT_SYSINFO_EHDR): glibc then makes real system calls for the time.
  */
 public final class X86_64LinuxAbi implements LinuxAbi {
     static final int EM_X86_64 = 62;
-    static final int ADDRESS_BITS = 36;
+    static final int ADDRESS_BITS = 35;
     /** The page under the top of the space stays unmapped, so a stack overrun upward faults. */
     static final long STACK_TOP = (1L << ADDRESS_BITS) - GuestMemory.PAGE_SIZE;
     static final long PIE_BASE = 0x555554000L;
