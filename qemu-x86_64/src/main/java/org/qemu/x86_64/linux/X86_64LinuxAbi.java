@@ -32,8 +32,8 @@ import org.qemu.i386.cpu.X86CpuState;
  * measured at about 10 ms on this machine under load, page faults being dear under its
  * hypervisor). Everything Linux places near the top of 47-bit space is placed near the top of
  * this one instead (stack, mmap), PIEs at 0x555554000 (Linux: 0x555555554000); a guest pointer
- * at or above 2^35, such as the legacy vsyscall page at
- * 0xffffffffff600000, faults with SIGSEGV, as on a kernel booted with {@code vsyscall=none}.
+ * at or above 2^35 faults with SIGSEGV, except a call to one of the three entry points of the
+ * legacy vsyscall page (0xffffffffff600000), which {@link VsyscallPage} emulates as Linux does.
  * There is no vDSO (no AT_SYSINFO_EHDR): glibc then makes real system calls for the time.
  */
 public final class X86_64LinuxAbi implements LinuxAbi {
@@ -121,6 +121,11 @@ public final class X86_64LinuxAbi implements LinuxAbi {
     @Override
     public SignalFrames signalFrames() {
         return frames;
+    }
+
+    @Override
+    public boolean handleTrap(LinuxThread thread, org.qemu.common.exec.GuestTrap trap) {
+        return VsyscallPage.emulate(thread, trap);
     }
 
     @Override
