@@ -45,6 +45,23 @@ final class X86Emitter {
     /** Region methods: the guest pc of the next block to run. */
     static final int NEXT = 30;
     private static final String[] FLAG_FIELDS = {"ccOp", "ccA", "ccB", "ccC", "ccRes"};
+    /**
+     * Inline memory fast path (regions): the protection table, host base and range mask of
+     * {@link GuestMemory}, loaded once at entry, and the address and value of the access in
+     * flight. High slots, clear of the register and flag locals whatever their width.
+     */
+    static final int MEM_PROT = 100, MEM_BASE = 101, MEM_RANGE = 103, MEM_ADDR = 105, MEM_VALUE = 107;
+
+    /** Emit guest memory accesses' fast path as bytecode instead of calling GuestMemory's accessors. */
+    private final boolean inlineMemory;
+
+    X86Emitter() {
+        this(false);
+    }
+
+    X86Emitter(boolean inlineMemory) {
+        this.inlineMemory = inlineMemory && GuestMemory.directAccess();
+    }
 
     /** Registers whose local was written since the array was last in step (one bit per register). */
     private int dirty;
@@ -62,6 +79,8 @@ final class X86Emitter {
     private int calleeBytes;
     /** GuestMemory's accessor, its protection check and the segment access, inlined. */
     static final int MEMORY_ACCESS_BYTES = Integer.getInteger("qemu.tcg.region-access-weight", 200);
+    /** What HotSpot inlines for an inline fast path: the host load or store helper and Unsafe's wrapper. */
+    static final int INLINE_ACCESS_BYTES = Integer.getInteger("qemu.tcg.region-inline-access-weight", 40);
     /** An op called through its field: its exec and what that calls (x87/SSE ops are large). */
     static final int OP_CALL_BYTES = Integer.getInteger("qemu.tcg.region-op-weight", 300);
     /** LazyFlags' general condition and carry evaluation. */
@@ -98,6 +117,21 @@ final class X86Emitter {
         mv.visitVarInsn(Opcodes.LSTORE, ADDR);
         mv.visitInsn(Opcodes.LCONST_0);
         mv.visitVarInsn(Opcodes.LSTORE, PRODUCT);
+        if (inlineMemory) {
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "protectionTable", "()[B", false);
+            mv.visitVarInsn(Opcodes.ASTORE, MEM_PROT);
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "hostBase", "()J", false);
+            mv.visitVarInsn(Opcodes.LSTORE, MEM_BASE);
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "rangeMask", "()J", false);
+            mv.visitVarInsn(Opcodes.LSTORE, MEM_RANGE);
+            mv.visitInsn(Opcodes.LCONST_0);
+            mv.visitVarInsn(Opcodes.LSTORE, MEM_ADDR);
+            mv.visitInsn(Opcodes.ICONST_0);
+            mv.visitVarInsn(Opcodes.ISTORE, MEM_VALUE);
+        }
         reload(mv);
         reloadFlags(mv);
         dirty = 0;
@@ -202,13 +236,75 @@ final class X86Emitter {
      */
     void memoryAccess(MethodVisitor mv, boolean write, int bits) {
         mayWrite |= write;
-        calleeBytes += MEMORY_ACCESS_BYTES;
         String size = switch (bits) {
             case 8 -> "8";
             case 16 -> "16";
             default -> "32";
         };
+        if (inlineMemory) {
+            inlineMemoryAccess(mv, write, bits, size);
+            return;
+        }
+        calleeBytes += MEMORY_ACCESS_BYTES;
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, (write ? "write" : "read") + size, write ? "(JI)V" : "(J)I", false);
+    }
+
+    /**
+     * GuestMemory's fast path as bytecode (see {@link GuestMemory#protectionTable}): an access
+     * inside one page whose protection allows it goes straight to the host address; anything
+     * else calls the accessor, which checks again and takes the slow path (faults, code pages,
+     * page-crossing accesses).
+     */
+    private void inlineMemoryAccess(MethodVisitor mv, boolean write, int bits, String size) {
+        calleeBytes += INLINE_ACCESS_BYTES;
+        Label slow = new Label();
+        Label done = new Label();
+        if (write) {
+            mv.visitVarInsn(Opcodes.ISTORE, MEM_VALUE);
+        }
+        mv.visitVarInsn(Opcodes.LSTORE, MEM_ADDR);
+        mv.visitInsn(Opcodes.POP);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_RANGE);
+        mv.visitInsn(Opcodes.LAND);
+        if (bits > 8) {
+            mv.visitLdcInsn((long) (bits / 8 - 1));
+            mv.visitInsn(Opcodes.LADD);
+        }
+        push(mv, GuestMemory.PAGE_SHIFT);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFNE, slow);
+        mv.visitVarInsn(Opcodes.ALOAD, MEM_PROT);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        push(mv, GuestMemory.PAGE_SHIFT);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.L2I);
+        mv.visitInsn(Opcodes.BALOAD);
+        push(mv, write ? GuestMemory.INLINE_WRITE : GuestMemory.INLINE_READ);
+        mv.visitInsn(Opcodes.IAND);
+        mv.visitJumpInsn(Opcodes.IFEQ, slow);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        mv.visitInsn(Opcodes.LADD);
+        if (write) {
+            mv.visitVarInsn(Opcodes.ILOAD, MEM_VALUE);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostStore" + size, "(JI)V", false);
+        } else {
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostLoad" + size, "(J)I", false);
+        }
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(slow);
+        mv.visitVarInsn(Opcodes.ALOAD, MEM);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        if (write) {
+            mv.visitVarInsn(Opcodes.ILOAD, MEM_VALUE);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "write" + size, "(JI)V", false);
+        } else {
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "read" + size, "(J)I", false);
+        }
+        mv.visitLabel(done);
     }
 
     // ---- instruction emitters -------------------------------------------------------------
