@@ -167,8 +167,26 @@ public final class X86Cpu implements GuestCpu, OpContext {
 
     @Override
     public CpuExit run() {
+        Shared sh = shared;
+        long runsBefore = blockRunsInLoop;
+        try {
+            return runBlocks(sh);
+        } finally {
+            // counted in a field of this CPU, not the shared object: one store less per block
+            sh.blockRuns += blockRunsInLoop - runsBefore;
+        }
+    }
+
+    /** Blocks run by this CPU's run loop (added to the shared statistics when a run ends). */
+    private long blockRunsInLoop;
+
+    private CpuExit runBlocks(Shared sh) {
         X86CpuState s = state;
         X86Block prev = null;
+        // read once per run: a run ends at every system call, so a change is seen soon enough
+        BytecodeBlockCompiler compiler = sh.compiler;
+        int compileThreshold = sh.compileThreshold;
+        boolean regionsOn = sh.regionThreshold != 0;
         while (true) {
             if (exitRequested) {
                 exitRequested = false;
@@ -199,7 +217,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
             if (blockListener != null) {
                 blockListener.accept(pc);
             }
-            X86Region region = blockListener == null ? regionAt(block) : null;
+            X86Region region = regionsOn && blockListener == null ? regionAt(block) : null;
             InstructionLocator running = region != null ? region : block;
             try {
                 if (region != null) {
@@ -207,8 +225,8 @@ public final class X86Cpu implements GuestCpu, OpContext {
                     block.countExecution();
                     region.run(this);
                 } else {
-                    shared.blockRuns++;
-                    block.execute(this, shared.compiler, shared.compileThreshold);
+                    blockRunsInLoop++;
+                    block.execute(this, compiler, compileThreshold);
                 }
             } catch (GuestMemoryFault f) {
                 s.eip = running.instructionAddress(faultingOp);

@@ -48,9 +48,9 @@ final class X86Emitter {
     /**
      * Inline memory fast path (regions): the protection table, host base and range mask of
      * {@link GuestMemory}, loaded once at entry, and the address and value of the access in
-     * flight. High slots, clear of the register and flag locals whatever their width.
+     * flight, after the other locals.
      */
-    static final int MEM_PROT = 100, MEM_BASE = 101, MEM_RANGE = 103, MEM_ADDR = 105, MEM_VALUE = 107;
+    static final int MEM_PROT = NEXT + 1, MEM_BASE = NEXT + 2, MEM_RANGE = NEXT + 4, MEM_ADDR = NEXT + 6, MEM_VALUE = NEXT + 8;
 
     /** Emit guest memory accesses' fast path as bytecode instead of calling GuestMemory's accessors. */
     private final boolean inlineMemory;
@@ -67,6 +67,18 @@ final class X86Emitter {
     private int dirty;
     /** The flag locals were written since the state fields were last in step. */
     private boolean flagsDirty;
+    /**
+     * Registers (one bit each) and flags whose locals were written anywhere in the method so
+     * far: the fault handler writes back only those, so a register the method never changes
+     * needs no load at entry unless it is read (HotSpot drops the dead loads).
+     */
+    private int everDirty;
+    private boolean flagsEverDirty;
+
+    private void noteWritten() {
+        everDirty |= dirty;
+        flagsEverDirty |= flagsDirty;
+    }
     /** The ccOp local's value when known at translation time (set by the last flag-setting instruction emitted), else -1. */
     private int knownFlagOp = -1;
     /** The code emitted since {@link #forgetState} may store to guest memory or call out. */
@@ -146,6 +158,7 @@ final class X86Emitter {
         push(mv, index);
         mv.visitVarInsn(Opcodes.ISTORE, INDEX);
         if (emitInline(mv, op)) {
+            noteWritten();
             return true;
         }
         // the op works on the register array: bring it up to date, and reload what the op changed
@@ -163,6 +176,7 @@ final class X86Emitter {
         reload(mv);
         reloadFlags(mv);
         mayWrite = true;
+        noteWritten();
         return false;
     }
 
@@ -180,6 +194,7 @@ final class X86Emitter {
         flagsDirty = true;
         knownFlagOp = -1;
         mayWrite = false;
+        noteWritten();
     }
 
     /** Writes every register and the flag record back to the state object. */
@@ -194,14 +209,17 @@ final class X86Emitter {
      * Reports the op index and rethrows.
      */
     void faultHandler(MethodVisitor mv) {
+        noteWritten();
         mv.visitVarInsn(Opcodes.ASTORE, THROWN);
         Label arrayCurrent = new Label();
         mv.visitVarInsn(Opcodes.ILOAD, IN_FALLBACK);
         mv.visitJumpInsn(Opcodes.IFNE, arrayCurrent);
         for (int r = 0; r < 8; r++) {
-            flush(mv, r);
+            if ((everDirty & (1 << r)) != 0) {
+                flush(mv, r);
+            }
         }
-        flagsDirty = true;
+        flagsDirty = flagsEverDirty;
         flushFlags(mv);
         mv.visitLabel(arrayCurrent);
         mv.visitVarInsn(Opcodes.ALOAD, CTX);
@@ -220,6 +238,7 @@ final class X86Emitter {
         memoryAccess(mv, false, ret.bits);
         mv.visitVarInsn(Opcodes.ISTORE, NEXT);
         adjustEsp(mv, ret.bits / 8 + ret.release);
+        noteWritten();
     }
 
     /** Region terminators: a direct call's return-address push (the jump itself is the caller's). */
@@ -227,6 +246,7 @@ final class X86Emitter {
         push(mv, c.returnAddress);
         mv.visitVarInsn(Opcodes.ISTORE, VALUE);
         pushValue(mv, c.bits);
+        noteWritten();
     }
 
     /**
@@ -812,6 +832,7 @@ final class X86Emitter {
     }
 
     void flushFlags(MethodVisitor mv) {
+        noteWritten();
         if (!flagsDirty) {
             return;
         }
@@ -850,6 +871,7 @@ final class X86Emitter {
 
     /** Stores the locals written since the last sync back into the register array. */
     void flushDirty(MethodVisitor mv) {
+        noteWritten();
         for (int r = 0; r < 8; r++) {
             if ((dirty & (1 << r)) != 0) {
                 flush(mv, r);
