@@ -41,6 +41,24 @@ public final class X86Cpu implements GuestCpu, OpContext {
 
     private static final Map<GuestMemory, Shared> SHARED = new WeakHashMap<>();
 
+    /**
+     * Generates block and region classes off the run loop's thread, as HotSpot compiles in
+     * the background: a hot block keeps running in its current tier until its class is ready,
+     * instead of the guest waiting for our code generation (and, on the second core, for it
+     * alone). {@code -Dqemu.tcg.background-compile=false} compiles in the run loop. Thresholds
+     * of 1 (tests: every block in a tier at its first run) compile in the run loop too.
+     */
+    private static final java.util.concurrent.Executor BACKGROUND = Boolean.parseBoolean(
+            System.getProperty("qemu.tcg.background-compile", "true")) ? backgroundCompiler() : null;
+
+    private static java.util.concurrent.Executor backgroundCompiler() {
+        return java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
+            Thread t = new Thread(task, "qemu-tcg-compiler");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     public final X86CpuState state;
     public final GuestMemory memory;
     private final Shared shared;
@@ -187,6 +205,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
         BytecodeBlockCompiler compiler = sh.compiler;
         int compileThreshold = sh.compileThreshold;
         boolean regionsOn = sh.regionThreshold != 0;
+        java.util.concurrent.Executor background = compileThreshold > 1 ? BACKGROUND : null;
         while (true) {
             if (exitRequested) {
                 exitRequested = false;
@@ -226,7 +245,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
                     region.run(this);
                 } else {
                     blockRunsInLoop++;
-                    block.execute(this, compiler, compileThreshold);
+                    block.execute(this, compiler, compileThreshold, background);
                 }
             } catch (GuestMemoryFault f) {
                 s.eip = running.instructionAddress(faultingOp);
@@ -259,8 +278,17 @@ public final class X86Cpu implements GuestCpu, OpContext {
         if (!block.wantsRegion(shared.regionThreshold)) {
             return r;
         }
-        // threshold 1 (tests) puts every block in a region; otherwise only regions with a loop pay
-        X86Region grown = shared.regionCompiler.compile(shared.regionSelector.select(block), shared.regionThreshold > 1);
+        // threshold 1 (tests) puts every block in a region at once; otherwise only regions with a
+        // loop pay, and they are compiled in the background (the block is entered through its
+        // region from the first run after the class is ready)
+        int threshold = shared.regionThreshold;
+        java.util.List<X86Block> blocks = shared.regionSelector.select(block);
+        if (threshold > 1 && BACKGROUND != null) {
+            RegionCompiler compiler = shared.regionCompiler;
+            BACKGROUND.execute(() -> compiler.compile(blocks, true));
+            return r;
+        }
+        X86Region grown = shared.regionCompiler.compile(blocks, threshold > 1);
         return grown != null ? grown : r;
     }
 

@@ -113,6 +113,14 @@ public final class RegionCompiler {
         for (int i = 0; i < take.size(); i++) {
             take.get(i).joinRegion(region, i == 0);
         }
+        // compiled off the run loop's thread: a block may have died meanwhile, after its
+        // invalidation looked for the regions to kill with it
+        for (X86Block b : take) {
+            if (!b.isValid()) {
+                region.invalidate();
+                break;
+            }
+        }
         if (LOG) {
             StringBuilder sb = new StringBuilder("qemu.tcg.region-log: " + best.methodBytes + " bytes:");
             for (X86Block b : take) {
