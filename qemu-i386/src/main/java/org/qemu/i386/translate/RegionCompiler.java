@@ -248,8 +248,8 @@ public final class RegionCompiler {
             indexOfPc.put((int) b.pc, k);
             for (int i = 0; i < b.instructionCount(); i++, n++) {
                 ops[n] = b.ops()[i];
-                instructionAddress[n] = b.instructionAddress(i);
-                nextAddress[n] = b.nextAddress(i);
+                instructionAddress[n] = (int) b.instructionAddress(i);
+                nextAddress[n] = (int) b.nextAddress(i);
             }
         }
 
@@ -263,7 +263,7 @@ public final class RegionCompiler {
 
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "(L" + X86Emitter.CPU + ";)V", null, null);
         mv.visitCode();
-        X86Emitter emitter = new X86Emitter(INLINE_MEMORY);
+        X86Emitter emitter = new X86Emitter(false, INLINE_MEMORY);
         Label tryStart = new Label();
         Label tryEnd = new Label();
         Label handler = new Label();
@@ -277,7 +277,8 @@ public final class RegionCompiler {
         mv.visitTryCatchBlock(tryStart, tryEnd, handler, "java/lang/Throwable");
         emitter.prologue(mv, false);
         mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.STATE_LOCAL);
-        mv.visitFieldInsn(Opcodes.GETFIELD, X86Emitter.STATE, "eip", "I");
+        mv.visitFieldInsn(Opcodes.GETFIELD, X86Emitter.STATE, "rip", "J");
+        mv.visitInsn(Opcodes.L2I);
         mv.visitVarInsn(Opcodes.ISTORE, X86Emitter.NEXT);
         mv.visitLabel(tryStart);
 
@@ -332,7 +333,8 @@ public final class RegionCompiler {
             } else {
                 emitOp(mv, emitter, ops, index, fallbackOps);
                 mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.STATE_LOCAL);
-                mv.visitFieldInsn(Opcodes.GETFIELD, X86Emitter.STATE, "eip", "I");
+                mv.visitFieldInsn(Opcodes.GETFIELD, X86Emitter.STATE, "rip", "J");
+        mv.visitInsn(Opcodes.L2I);
                 mv.visitVarInsn(Opcodes.ISTORE, X86Emitter.NEXT);
                 edges.toNext(dispatch);
             }
@@ -343,7 +345,7 @@ public final class RegionCompiler {
         emitter.flushAll(mv);
         mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.STATE_LOCAL);
         mv.visitVarInsn(Opcodes.ILOAD, X86Emitter.NEXT);
-        mv.visitFieldInsn(Opcodes.PUTFIELD, X86Emitter.STATE, "eip", "I");
+        X86Emitter.putEip(mv);
         mv.visitInsn(Opcodes.RETURN);
         mv.visitLabel(handler);
         emitter.faultHandler(mv);
