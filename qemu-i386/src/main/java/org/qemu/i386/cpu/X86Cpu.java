@@ -52,8 +52,9 @@ public final class X86Cpu implements GuestCpu, OpContext {
      * Generates block and region classes off the run loop's thread, as HotSpot compiles in
      * the background: a hot block keeps running in its current tier until its class is ready,
      * instead of the guest waiting for our code generation (and, on the second core, for it
-     * alone). {@code -Dqemu.tcg.background-compile=false} compiles in the run loop. Thresholds
-     * of 1 (tests: every block in a tier at its first run) compile in the run loop too.
+     * alone). {@code -Dqemu.tcg.background-compile=false} compiles in the run loop. A compile
+     * threshold of 1 (tests: every block compiled at its first run) compiles blocks and regions
+     * in the run loop too, so what runs where does not depend on timing.
      */
     private static final java.util.concurrent.Executor BACKGROUND = Boolean.parseBoolean(
             System.getProperty("qemu.tcg.background-compile", "true")) ? backgroundCompiler() : null;
@@ -258,7 +259,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
             if (blockListener != null) {
                 blockListener.accept(pc);
             }
-            X86Region region = regionsOn && blockListener == null && mode != MODE_64 ? regionAt(block) : null;
+            X86Region region = regionsOn && blockListener == null && mode != MODE_64 ? regionAt(block, background) : null;
             InstructionLocator running = region != null ? region : block;
             try {
                 if (region != null) {
@@ -295,7 +296,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
     }
 
     /** The region to run instead of {@code block}: its own, or a new one when the block just got hot. */
-    private X86Region regionAt(X86Block block) {
+    private X86Region regionAt(X86Block block, java.util.concurrent.Executor background) {
         X86Region r = block.region();
         if (!block.wantsRegion(shared.regionThreshold)) {
             return r;
@@ -305,9 +306,9 @@ public final class X86Cpu implements GuestCpu, OpContext {
         // region from the first run after the class is ready)
         int threshold = shared.regionThreshold;
         java.util.List<X86Block> blocks = shared.regionSelector.select(block);
-        if (threshold > 1 && BACKGROUND != null) {
+        if (threshold > 1 && background != null) {
             RegionCompiler compiler = shared.regionCompiler;
-            BACKGROUND.execute(() -> compiler.compile(blocks, true));
+            background.execute(() -> compiler.compile(blocks, true));
             return r;
         }
         X86Region grown = shared.regionCompiler.compile(blocks, threshold > 1);
