@@ -724,8 +724,9 @@ final class SseTranslator {
         if (d.modrmIsRegister() || d.mandatoryPrefix() != 0) {
             return null;
         }
-        int reg = d.reg();
+        int reg = d.opcodeExtension();
         Operand.Memory m = memory(d);
+        int xmmCount = d.longMode() ? 16 : 8; // 64-bit code saves and restores XMM8-15 too
         return switch (reg) {
             case 0 -> cpu -> {
                 long a = m.address(cpu);
@@ -736,11 +737,11 @@ final class SseTranslator {
                 cpu.state.fpu.fxsave(image, 0);
                 X87Fpu.putInt(image, 24, cpu.state.mxcsr);
                 X87Fpu.putInt(image, 28, MXCSR_MASK);
-                for (int i = 0; i < 8; i++) {
+                for (int i = 0; i < xmmCount; i++) {
                     putLong(image, 160 + 16 * i, cpu.state.xmm[2 * i]);
                     putLong(image, 168 + 16 * i, cpu.state.xmm[2 * i + 1]);
                 }
-                cpu.memory.write(a, image, 0, 288);
+                cpu.memory.write(a, image, 0, 160 + 16 * xmmCount);
             };
             case 1 -> cpu -> {
                 long a = m.address(cpu);
@@ -753,7 +754,7 @@ final class SseTranslator {
                 }
                 cpu.state.fpu.fxrstor(image, 0);
                 cpu.state.mxcsr = mxcsr;
-                for (int i = 0; i < 8; i++) {
+                for (int i = 0; i < xmmCount; i++) {
                     cpu.state.xmm[2 * i] = getLong(image, 160 + 16 * i);
                     cpu.state.xmm[2 * i + 1] = getLong(image, 168 + 16 * i);
                 }

@@ -720,6 +720,25 @@ class LongModeDifferentialTest {
             b.defined = ZF;
             return b.build("xchg32 bsf32");
         });
+        f.put("fxsave / fxrstor (XMM8-15 too)", rnd -> {
+            Builder b = new Builder(rnd);
+            int base = b.anyReg();
+            b.regs[base] = DATA;
+            java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b.data).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < 32; i++) {
+                bb.putLong(i, 0); // x87 header: control word 0 masks nothing, but no x87 instruction follows
+            }
+            bb.putShort(0, (short) 0x37f);
+            bb.putInt(24, 0x1f80);
+            bb.putInt(28, 0);
+            for (int i = 32; i < 160; i++) {
+                b.data[i] = 0;
+            }
+            b.asm.op(new int[0], rnd.nextBoolean(), false, new int[] {0x0f, 0xae}, 1, new Mem(base, -1, 0, 0), 0, 0); // fxrstor [base]
+            b.asm.op(new int[0], false, false, new int[] {0x0f, 0xae}, 0, new Mem(base, -1, 0, 512 - 512), 0, 0); // fxsave [base]
+            b.asm.op(new int[0], false, false, new int[] {0xc7}, 0, new Mem(base, -1, 0, 28), 4, 0); // the MXCSR mask differs between vendors
+            return b.build("fxsave");
+        });
         // partial-register writes keep the upper bits of the 64-bit registers
         f.put("mul r/m8 / imul r/m16 (AX, DX:AX)", rnd -> {
             Builder b = new Builder(rnd);
@@ -827,7 +846,7 @@ class LongModeDifferentialTest {
         List<String> failures = new ArrayList<>();
         int traps = 0;
         for (int threshold : new int[] {0, 1}) {
-            try (GuestMemory memory = new GuestMemory(40)) {
+            try (GuestMemory memory = new GuestMemory(37)) { // code and data just above 64 GiB
                 memory.map(CODE, 4096, GuestMemory.READ | GuestMemory.EXEC);
                 memory.map(DATA, 4096, GuestMemory.READ | GuestMemory.WRITE);
                 X86Cpu cpu = new X86Cpu(memory, new X86CpuState());

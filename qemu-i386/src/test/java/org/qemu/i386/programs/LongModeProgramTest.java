@@ -58,6 +58,30 @@ class LongModeProgramTest {
         }
     }
 
+    /** C sources built for x86_64 (SSE2 floating point, long double on the x87) and run both ways. */
+    @Test
+    void x8664FloatingPointAnd128BitProgramsPrintWhatTheyPrintNatively() throws Exception {
+        assumeTrue(System.getProperty("os.arch").matches("amd64|x86_64"), "the oracle is native execution on an x86-64 host");
+        Path gcc = Path.of("/usr/bin/gcc");
+        assumeTrue(Files.isExecutable(gcc), "needs gcc with static glibc");
+        Files.createDirectories(WORK);
+        for (String name : List.of("programs/long_mode_workout", "fp/fp_workout")) {
+            String base = name.substring(name.indexOf('/') + 1);
+            Path source = WORK.resolve(base + ".c");
+            try (InputStream in = getClass().getResourceAsStream("/" + name + ".c")) {
+                Files.write(source, in.readAllBytes());
+            }
+            Path binary = WORK.resolve(base + ".x86_64");
+            ProcessResult build = exec(new byte[0], gcc.toString(), "-static", "-O2", "-o", binary.toString(), source.toString(), "-lm");
+            assumeTrue(build.exit() == 0, "static glibc for x86_64 is not installed: " + build.output());
+            ProcessResult expected = exec(new byte[0], binary.toString());
+            MiniLinux64.Result r = MiniLinux64.run(Files.readAllBytes(binary), List.of(binary.toString()), new byte[0], 64);
+            assertThat(r.trap()).as(base + " rip " + Long.toHexString(r.rip()) + ", output so far: " + r.stdout()).isNull();
+            assertThat(r.stdout()).as(base).isEqualTo(expected.output());
+            assertThat(r.exitStatus()).as(base).isEqualTo(expected.exit());
+        }
+    }
+
     @Test
     void debiansAmd64BusyboxAppletsMatchNativeRuns() throws Exception {
         assumeTrue(System.getProperty("os.arch").matches("amd64|x86_64"), "the oracle is native execution on an x86-64 host");
@@ -84,7 +108,7 @@ class LongModeProgramTest {
             args.addAll(List.of(applet));
             long t0 = System.nanoTime();
             MiniLinux64.Result r = MiniLinux64.run(elf, args, text, 64);
-            System.out.printf("busybox (x86_64) %s: %d ms, %d system calls%n", String.join(" ", applet), (System.nanoTime() - t0) / 1_000_000, r.syscalls());
+            System.out.printf("busybox (x86_64) %s: %d ms, %d system calls; %s%n", String.join(" ", applet), (System.nanoTime() - t0) / 1_000_000, r.syscalls(), r.statistics());
             assertThat(r.trap()).as(String.join(" ", applet) + " at rip " + Long.toHexString(r.rip()) + ": " + r.stdout()).isNull();
             assertThat(r.stdout()).as(String.join(" ", applet)).isEqualTo(expected.output());
             assertThat(r.exitStatus()).as(String.join(" ", applet)).isEqualTo(expected.exit());

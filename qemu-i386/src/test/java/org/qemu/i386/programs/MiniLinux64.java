@@ -20,22 +20,22 @@ import org.qemu.i386.cpu.X86CpuState;
  * make at start-up and for stdio, and nothing more.
  */
 final class MiniLinux64 {
-    private static final long STACK_TOP = 0x7f_0000_0000L;
+    private static final long STACK_TOP = 0xf_0000_0000L;
     private static final int STACK_SIZE = 8 << 20;
     private static final int ENOENT = 2, EBADF = 9, ENOTTY = 25, ESPIPE = 29, EINVAL = 22, ENOSYS = 38;
 
-    private final GuestMemory memory = new GuestMemory(40);
+    private final GuestMemory memory = new GuestMemory(36); // 64 GiB: GuestMemory keeps a protection byte per page of the whole space
     private final X86Cpu cpu = new X86Cpu(memory, new X86CpuState());
     private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     private byte[] stdin = new byte[0];
     private int stdinPos;
     private long brk;
-    private long mmapNext = 0x7e_0000_0000L;
+    private long mmapNext = 0xe_0000_0000L;
     private Integer exitStatus;
     private GuestTrap fatalTrap;
     private long syscalls;
 
-    record Result(int exitStatus, String stdout, GuestTrap trap, long rip, long syscalls) {
+    record Result(int exitStatus, String stdout, GuestTrap trap, long rip, long syscalls, String statistics) {
     }
 
     static Result run(byte[] elf, List<String> args, byte[] stdin, int compileThreshold) {
@@ -62,7 +62,7 @@ final class MiniLinux64 {
                 fatalTrap = cpu.lastTrap();
             }
         }
-        return new Result(exitStatus == null ? -1 : exitStatus, stdout.toString(StandardCharsets.UTF_8), fatalTrap, cpu.state.rip, syscalls);
+        return new Result(exitStatus == null ? -1 : exitStatus, stdout.toString(StandardCharsets.UTF_8), fatalTrap, cpu.state.rip, syscalls, cpu.translationStatistics());
     }
 
     private void load(byte[] elf) {
