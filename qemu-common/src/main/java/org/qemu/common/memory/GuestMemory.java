@@ -441,6 +441,68 @@ public final class GuestMemory implements AutoCloseable {
         }
     }
 
+    // ---- the fast path, for code generators that emit it inline -------------------------
+    // A translator whose generated method holds many accesses (a region of blocks) cannot rely
+    // on HotSpot inlining read32/write32 into it: C2 stops inlining once a method and its
+    // inlined callees pass about 8,000 bytes of bytecode, and each access left as a call spills
+    // every guest register held in locals. Such a generator emits the test of read32 itself
+    // (pageProtection, then the protection bit) with these values loaded once into locals, loads
+    // or stores through hostLoad32/hostStore32 on success, and calls read32/write32 otherwise
+    // (they redo the check and take the slow path). The protection array is the live one.
+
+    /** True when the host load/store helpers below may be used (Unsafe access allowed, little-endian host). */
+    public static boolean directAccess() {
+        return HostLoadStore.direct();
+    }
+
+    /** The live page protection table, indexed by guest page number: see {@link #INLINE_READ}. */
+    public byte[] protectionTable() {
+        return protection;
+    }
+
+    /** Host address of guest address 0. */
+    public long hostBase() {
+        return base;
+    }
+
+    /**
+     * The fast path's range mask: {@code ((address & rangeMask) + bytes - 1) >>> PAGE_SHIFT == 0}
+     * exactly when the access lies inside one page of the guest space.
+     */
+    public long rangeMask() {
+        return rangeMask;
+    }
+
+    /** The protection bit a fast-path read tests. */
+    public static final int INLINE_READ = READ;
+    /** The protection bit a fast-path write tests (writable RAM holding no translated code). */
+    public static final int INLINE_WRITE = RAM_WRITE;
+
+    /** Loads at a host address the caller checked (see {@link #directAccess}); 8/16-bit loads zero-extend. */
+    public static int hostLoad8(long hostAddress) {
+        return HostLoadStore.rawGet8(hostAddress) & 0xff;
+    }
+
+    public static int hostLoad16(long hostAddress) {
+        return HostLoadStore.rawGet16(hostAddress) & 0xffff;
+    }
+
+    public static int hostLoad32(long hostAddress) {
+        return HostLoadStore.rawGet32(hostAddress);
+    }
+
+    public static void hostStore8(long hostAddress, int value) {
+        HostLoadStore.rawPut8(hostAddress, value);
+    }
+
+    public static void hostStore16(long hostAddress, int value) {
+        HostLoadStore.rawPut16(hostAddress, value);
+    }
+
+    public static void hostStore32(long hostAddress, int value) {
+        HostLoadStore.rawPut32(hostAddress, value);
+    }
+
     // ---- big-endian accessors: the little-endian ones, bytes reversed (one bswap) -------
     // IO values are little-endian by the IoHandler contract, so the reversal is right for both.
 
