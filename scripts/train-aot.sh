@@ -2,7 +2,8 @@
 # Trains the JDK 25 AOT cache (target/lib/qemu.aot) that bin/qemu-launcher uses when present.
 # JDK 25 makes a cache from ONE training JVM and cannot merge two, while the launcher uses one
 # cache for every emulator; so one JVM (org.qemu.ppc.launcher.AotTrainingRun) runs the i386
-# emulator on Debian's busybox and then, when the PowerPC cross compiler is here, the ppc
+# emulator on Debian's i386 busybox, the x86_64 emulator on the host's amd64 busybox, and then,
+# when the PowerPC cross compiler is here, the ppc
 # emulator on bench/src/cpubench.c, and the cache holds the classes, linked call sites and
 # method profiles of both. Measured here: `qemu-i386 busybox true` 0.55 s without the cache,
 # 0.34 s with it; for qemu-ppc see docs/PERFORMANCE.md.
@@ -17,6 +18,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 echo "AOT training sample" > "$work/sample"
 runs="org.qemu.i386.launcher.QemuI386 $busybox sha256sum $work/sample"
+# The host's own amd64 busybox trains the long-mode paths of qemu-x86_64.
+if [ -x /bin/busybox ]; then
+  runs="$runs + org.qemu.x86_64.launcher.QemuX86_64 /bin/busybox sha256sum $work/sample"
+fi
 if command -v powerpc-linux-gnu-gcc >/dev/null 2>&1 \
     && powerpc-linux-gnu-gcc -static -O2 bench/src/cpubench.c -o "$work/cpubench-ppc" -lm 2>/dev/null; then
   runs="$runs + org.qemu.ppc.launcher.QemuPpc $work/cpubench-ppc 1"
