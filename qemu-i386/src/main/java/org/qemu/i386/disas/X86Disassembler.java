@@ -227,6 +227,7 @@ public final class X86Disassembler {
             case 0xe8 -> insn("call", o.relative(o.wide() ? 4 : 2));
             case 0xe9 -> insn("jmp", o.relative(o.wide() ? 4 : 2));
             case 0xeb -> insn("jmp", o.relative(1));
+            case 0xea, 0x9a -> farPointer(o, op == 0xea ? "ljmp" : "lcall");
             case 0xec -> "in     (%dx),%al";
             case 0xed -> insn("in", "(%dx)," + o.vRegisters()[0]);
             case 0xee -> "out    %al,(%dx)";
@@ -260,6 +261,13 @@ public final class X86Disassembler {
     private static String pause(X86Operands o) {
         o.rep = 0;
         return "pause";
+    }
+
+    /** ljmp/lcall with the selector:offset in the instruction (offset first in memory). */
+    private static String farPointer(X86Operands o, String name) {
+        long offset = o.wide() ? o.read32() & 0xffffffffL : o.read16();
+        int selector = o.read16();
+        return insn(name, "$" + X86Operands.hex(selector) + ",$" + X86Operands.hex(offset));
     }
 
     private static String moffs(X86Operands o) {

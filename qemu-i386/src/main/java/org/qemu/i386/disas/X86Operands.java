@@ -229,6 +229,8 @@ final class X86Operands {
             case 2 -> (short) read16();
             default -> read32();
         };
-        return hex(cursor + offset);
+        // objdump keeps a 16-bit displacement's sum within the 64 KiB around the instruction
+        // (the IP wraps); a short jump's target it leaves unwrapped.
+        return hex(size == 2 ? cursor & ~0xffffL | (cursor + offset) & 0xffff : cursor + offset);
     }
 }

@@ -71,7 +71,17 @@ final class X86TwoByteText {
             case 0xa1 -> insn(o.sized("pop"), "%fs");
             case 0xa8 -> insn(o.sized("push"), "%gs");
             case 0xa9 -> insn(o.sized("pop"), "%gs");
-            case 0x01 -> o.peek() == 0xd0 ? consumeNext(o, "xgetbv") : null;
+            case 0x00 -> descriptorTable(o);
+            case 0x01 -> systemGroup(o);
+            case 0x06 -> "clts";
+            case 0x08 -> "invd";
+            case 0x09 -> "wbinvd";
+            case 0x30 -> "wrmsr";
+            case 0x32 -> "rdmsr";
+            case 0x34 -> "sysenter";
+            case 0x35 -> "sysexit";
+            case 0x20, 0x22 -> controlMove(o, "%cr", op == 0x22);
+            case 0x21, 0x23 -> controlMove(o, "%db", op == 0x23);
             case 0x18 -> {
                 String[] hints = {"prefetchnta", "prefetcht0", "prefetcht1", "prefetcht2"};
                 o.readModrm();
@@ -174,9 +184,46 @@ final class X86TwoByteText {
         };
     }
 
-    private static String consumeNext(X86Operands o, String text) {
-        o.next();
-        return text;
+    /** 0F 00: the local descriptor table and task registers. */
+    private static String descriptorTable(X86Operands o) {
+        o.readModrm();
+        String[] names = {"sldt", "str", "lldt", "ltr", "verr", "verw", null, null};
+        String name = names[o.reg];
+        if (name == null || o.mod == 3 && o.reg < 2) {
+            return null;
+        }
+        return insn(name, o.rm(X86Operands.REG16));
+    }
+
+    /** 0F 01: descriptor table registers, the machine status word, invlpg, and a few register-form extensions. */
+    private static String systemGroup(X86Operands o) {
+        o.readModrm();
+        if (o.mod == 3) {
+            return switch (o.reg << 3 | o.rm) {
+                case 0x10 -> "xgetbv";
+                case 0x08 -> "monitor %eax,%ecx,%edx";
+                case 0x09 -> "mwait  %eax,%ecx";
+                default -> switch (o.reg) {
+                    case 4 -> insn("smsw", o.vRegisters()[o.rm]);
+                    case 6 -> insn("lmsw", X86Operands.REG16[o.rm]);
+                    default -> null;
+                };
+            };
+        }
+        String[] names = {"sgdt", "sidt", "lgdt", "lidt", "smsw", null, "lmsw", "invlpg"};
+        String name = names[o.reg];
+        if (name == null) {
+            return null;
+        }
+        return insn(o.reg < 4 ? name + o.sizeSuffix() : name, o.memory());
+    }
+
+    /** mov to or from a control ({@code %cr}) or debug ({@code %db}) register: always a 32-bit general register. */
+    private static String controlMove(X86Operands o, String prefix, boolean toControl) {
+        o.readModrm();
+        String control = prefix + o.reg;
+        String general = X86Operands.REG32[o.rm];
+        return insn("mov", toControl ? general + "," + control : control + "," + general);
     }
 
     private static String convertFromInteger(X86Operands o, String name) {
