@@ -24,6 +24,13 @@ public final class CpuidTable {
     /** Family 6, model 15, stepping 1: a plain i686-class processor. */
     public static final int LEAF1_EAX = (6 << 8) | (15 << 4) | 1;
 
+    /** Leaf 1 ECX in long mode: CMPXCHG16B (implemented and tested there). */
+    public static final int ECX_CX16 = 1 << 13;
+    /** Leaf 0x80000001 EDX in long mode: SYSCALL, NX, LM. */
+    public static final int EXT_EDX_SYSCALL = 1 << 11, EXT_EDX_NX = 1 << 20, EXT_EDX_LM = 1 << 29;
+    /** Leaf 0x80000001 ECX in long mode: LAHF/SAHF in 64-bit code. */
+    public static final int EXT_ECX_LAHF = 1;
+
     private static final int MAX_BASIC_LEAF = 1;
     private static final int MAX_EXTENDED_LEAF = 0x80000000;
     /** "GenuineIntel" as the three registers hold it: EBX, EDX, ECX. */
@@ -32,9 +39,17 @@ public final class CpuidTable {
     private CpuidTable() {
     }
 
-    /** Fills EAX, EBX, ECX, EDX for leaf {@code eax} (sub-leaf {@code ecx}). */
+    /** Fills EAX, EBX, ECX, EDX for leaf {@code eax} (sub-leaf {@code ecx}), for 32-bit code. */
     public static void query(X86CpuState s) {
-        int leaf = s.regs[X86CpuState.EAX];
+        query(s, false);
+    }
+
+    /**
+     * Fills EAX, EBX, ECX, EDX for leaf {@code eax}; {@code longMode}: the x86_64 CPU, which
+     * also claims CX16 and the extended leaf with SYSCALL, NX and LM.
+     */
+    public static void query(X86CpuState s, boolean longMode) {
+        int leaf = s.reg32(X86CpuState.EAX);
         int a = 0, b = 0, c = 0, d = 0;
         if (leaf == 0) {
             a = MAX_BASIC_LEAF;
@@ -44,14 +59,17 @@ public final class CpuidTable {
         } else if (leaf == 1) {
             a = LEAF1_EAX;
             b = 0;
-            c = LEAF1_ECX;
+            c = LEAF1_ECX | (longMode ? ECX_CX16 : 0);
             d = LEAF1_EDX;
         } else if (leaf == 0x80000000) {
-            a = MAX_EXTENDED_LEAF;
+            a = longMode ? 0x80000001 : MAX_EXTENDED_LEAF;
+        } else if (leaf == 0x80000001 && longMode) {
+            c = EXT_ECX_LAHF;
+            d = EXT_EDX_SYSCALL | EXT_EDX_NX | EXT_EDX_LM;
         }
-        s.regs[X86CpuState.EAX] = a;
-        s.regs[X86CpuState.EBX] = b;
-        s.regs[X86CpuState.ECX] = c;
-        s.regs[X86CpuState.EDX] = d;
+        s.setReg32(X86CpuState.EAX, a);
+        s.setReg32(X86CpuState.EBX, b);
+        s.setReg32(X86CpuState.ECX, c);
+        s.setReg32(X86CpuState.EDX, d);
     }
 }

@@ -19,7 +19,8 @@ import org.qemu.i386.translate.X86Region;
 import org.qemu.i386.translate.X86Translator;
 
 /**
- * An x86 CPU in 32-bit protected user mode: finds or translates the block at eip, runs it,
+ * An x86 CPU in 32-bit protected user mode, or in 64-bit long mode ({@link #MODE_64}, set with
+ * {@link #setCodeMode}): finds or translates the block at rip, runs it,
  * follows block links, and turns faults into {@link GuestTrap}s with eip at the faulting
  * instruction. All CPUs over one {@link GuestMemory} (threads of one process) share one
  * translation cache; a fork child gets a new memory and so a new cache.
@@ -29,6 +30,12 @@ public final class X86Cpu implements GuestCpu, OpContext {
     public static final int MODE_32 = 0;
     /** System mode: a 16-bit code segment (real mode, e.g. an application processor's start-up code). */
     public static final int MODE_16 = 1;
+    /**
+     * Long mode, 64-bit code (x86_64 user mode): REX prefixes, 64-bit registers and addresses,
+     * {@code syscall}. Blocks of 64-bit code run interpreted or compiled with every instruction
+     * an op call (no inline emitters), and never join regions.
+     */
+    public static final int MODE_64 = 2;
 
     /**
      * Regions are off by default: measured on the benchmark workloads (docs/TRANSLATOR.md,
@@ -113,9 +120,23 @@ public final class X86Cpu implements GuestCpu, OpContext {
         this.systemContext = context;
     }
 
-    /** System mode: the default operand and address size of the code segment ({@link #MODE_32} or {@link #MODE_16}). */
+    /**
+     * The default operand and address size of the code segment: {@link #MODE_32} (the default),
+     * {@link #MODE_16} (system mode) or {@link #MODE_64} (x86_64 user mode: call it once, before
+     * the first {@link #run}; clones made with {@link #copyFor} keep it).
+     */
     public void setCodeMode(int mode) {
         this.codeMode = mode;
+    }
+
+    /** The code mode ({@link #MODE_32}, {@link #MODE_16} or {@link #MODE_64}). */
+    public int codeMode() {
+        return codeMode;
+    }
+
+    /** Sets rip from a locator's address: 32-bit code keeps it below 2^32. */
+    private void setPc(long address) {
+        state.rip = codeMode == MODE_64 ? address : address & 0xffffffffL;
     }
 
     /** Called by an op (system mode: hlt): ends the run with {@code exit} once the block finishes. */
@@ -127,6 +148,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
     public X86Cpu copyFor(GuestMemory memory) {
         X86Cpu c = new X86Cpu(memory, state.copy());
         c.segmentResolver = segmentResolver;
+        c.codeMode = codeMode;
         return c;
     }
 
@@ -155,7 +177,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
     public void loadSegment(int segment, int selector) {
         selector &= 0xffff;
         if (segment == X86CpuState.CS) {
-            throw X86Trap.invalidOpcode(state.eip);
+            throw X86Trap.invalidOpcode(state.eip());
         }
         long base = segmentResolver.baseOf(selector);
         if (base < 0) {
@@ -174,10 +196,10 @@ public final class X86Cpu implements GuestCpu, OpContext {
                 exitRequested = false;
                 return CpuExit.EXIT_REQUEST;
             }
-            long pc = s.eip & 0xffffffffL;
+            long pc = s.rip;
             if (shared.instructionHook != null) {
                 shared.instructionHook.beforeInstruction(this, pc);
-                pc = s.eip & 0xffffffffL;
+                pc = s.rip;
             }
             int mode = codeMode;
             X86Block block = prev == null ? null : (X86Block) prev.successor(pc, mode);
@@ -199,7 +221,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
             if (blockListener != null) {
                 blockListener.accept(pc);
             }
-            X86Region region = blockListener == null ? regionAt(block) : null;
+            X86Region region = blockListener == null && mode != MODE_64 ? regionAt(block) : null;
             InstructionLocator running = region != null ? region : block;
             try {
                 if (region != null) {
@@ -211,15 +233,15 @@ public final class X86Cpu implements GuestCpu, OpContext {
                     block.execute(this, shared.compiler, shared.compileThreshold);
                 }
             } catch (GuestMemoryFault f) {
-                s.eip = running.instructionAddress(faultingOp);
+                setPc(running.instructionAddress(faultingOp));
                 lastTrap = memoryTrap(f);
                 pendingExit = null;
                 return CpuExit.TRAP;
             } catch (X86Trap t) {
-                s.eip = t.resumeAfter() ? running.nextAddress(faultingOp) : running.instructionAddress(faultingOp);
+                setPc(t.resumeAfter() ? running.nextAddress(faultingOp) : running.instructionAddress(faultingOp));
                 GuestTrap g = t.trap();
                 if (g.trapNumber() == 6 || g.trapNumber() == 0 || g.trapNumber() == 16 || g.trapNumber() == 19) {
-                    g = new GuestTrap(g.signal(), g.code(), running.instructionAddress(faultingOp), g.trapNumber(), g.errorCode());
+                    g = new GuestTrap(g.signal(), g.code(), s.rip, g.trapNumber(), g.errorCode());
                 }
                 lastTrap = g;
                 pendingExit = null;
@@ -261,7 +283,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
                 f.address(), 14, error);
     }
 
-    /** Called by the int 0x80 op: ends the run with SYSCALL once the block finishes. */
+    /** Called by the int 0x80 and syscall ops: ends the run with SYSCALL once the block finishes. */
     public void requestSyscall() {
         pendingExit = CpuExit.SYSCALL;
     }
@@ -283,12 +305,12 @@ public final class X86Cpu implements GuestCpu, OpContext {
 
     @Override
     public long programCounter() {
-        return state.eip & 0xffffffffL;
+        return state.rip;
     }
 
     @Override
     public void setProgramCounter(long pc) {
-        state.eip = (int) pc;
+        setPc(pc);
     }
 
     /** How often the run loop entered a compiled region in this address space (approximate across threads). */

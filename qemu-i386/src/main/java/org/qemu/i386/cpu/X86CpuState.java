@@ -20,9 +20,17 @@ public final class X86CpuState {
     /** EFLAGS bits user code may change with popf (IOPL, IF, VM, RF are the kernel's). */
     public static final int USER_WRITABLE_FLAGS = ARITH_FLAGS | TF | DF | AC | ID;
 
-    /** General purpose registers, indexed by the ModRM encoding (EAX=0 ... EDI=7). */
-    public final int[] regs = new int[8];
-    public int eip;
+    public static final int R8 = 8, R9 = 9, R10 = 10, R11 = 11, R12 = 12, R13 = 13, R14 = 14, R15 = 15;
+
+    /**
+     * General purpose registers, indexed by the ModRM/REX encoding (RAX=0 ... RDI=7, R8..R15), as
+     * 64-bit values. 32-bit code sees the low halves: a 32-bit write zero-extends into the long
+     * (the x86-64 rule, which also keeps 32-bit mode's upper halves at zero), 8/16-bit writes
+     * merge into the low bits. Use {@link #reg32}/{@link #setReg32} for 32-bit access.
+     */
+    public final long[] regs = new long[16];
+    /** The instruction pointer (32-bit modes keep it below 2^32). */
+    public long rip;
 
     /** Last flag-setting operation ({@link LazyFlags} op codes) and its inputs. */
     public int ccOp = LazyFlags.EFLAGS;
@@ -47,6 +55,41 @@ public final class X86CpuState {
     /** XMM registers as (low, high) 64-bit halves: xmm[2*i] is the low half of XMMi; 16 registers for x86_64. */
     public final long[] xmm = new long[32];
     public int mxcsr = 0x1f80;
+
+    /** The low 32 bits of register {@code r}. */
+    public int reg32(int r) {
+        return (int) regs[r];
+    }
+
+    /** A 32-bit register write: zero-extends into the 64-bit register, as x86-64 does. */
+    public void setReg32(int r, int value) {
+        regs[r] = value & 0xffffffffL;
+    }
+
+    /** A 16-bit register write: merges into the low bits, the rest of the register stays. */
+    public void setReg16(int r, int value) {
+        regs[r] = (regs[r] & ~0xffffL) | (value & 0xffff);
+    }
+
+    /** An 8-bit write to the low byte (AL, CL, ..., and SPL..R15B in 64-bit mode). */
+    public void setReg8Low(int r, int value) {
+        regs[r] = (regs[r] & ~0xffL) | (value & 0xff);
+    }
+
+    /** An 8-bit write to bits 8-15 (AH, CH, DH, BH: {@code r} is 0-3). */
+    public void setReg8High(int r, int value) {
+        regs[r] = (regs[r] & ~0xff00L) | ((value & 0xff) << 8);
+    }
+
+    /** A 32-bit instruction pointer write (32-bit modes). */
+    public void setEip(int value) {
+        rip = value & 0xffffffffL;
+    }
+
+    /** The low 32 bits of the instruction pointer. */
+    public int eip() {
+        return (int) rip;
+    }
 
     /** The full EFLAGS register, computing the lazy flags. */
     public int eflags() {
@@ -73,8 +116,8 @@ public final class X86CpuState {
     }
 
     public void copyInto(X86CpuState c) {
-        System.arraycopy(regs, 0, c.regs, 0, 8);
-        c.eip = eip;
+        System.arraycopy(regs, 0, c.regs, 0, regs.length);
+        c.rip = rip;
         c.ccOp = ccOp;
         c.ccA = ccA;
         c.ccB = ccB;
@@ -96,6 +139,6 @@ public final class X86CpuState {
     @Override
     public String toString() {
         return String.format("eax=%08x ecx=%08x edx=%08x ebx=%08x esp=%08x ebp=%08x esi=%08x edi=%08x eip=%08x eflags=%08x",
-                regs[0], regs[1], regs[2], regs[3], regs[4], regs[5], regs[6], regs[7], eip, eflags());
+                reg32(0), reg32(1), reg32(2), reg32(3), reg32(4), reg32(5), reg32(6), reg32(7), eip(), eflags());
     }
 }

@@ -9,9 +9,11 @@ import org.qemu.i386.cpu.X86CpuState;
  * requires it, so the decoder needs no opcode tables of its own.
  *
  * <p>Opcode numbering: one-byte opcodes 0x00-0xFF; 0x0F xx is 0x100 + xx; 0x0F 0x38 xx is
- * 0x200 + xx; 0x0F 0x3A xx is 0x300 + xx. The decoder is mode-aware (16/32-bit code segments;
- * x86_64 adds REX and RIP-relative addressing in {@link #decodeModrmMemory} and
- * {@link #readPrefixes} without changing the translator's view).
+ * 0x200 + xx; 0x0F 0x3A xx is 0x300 + xx. The decoder is mode-aware: 16/32-bit code segments,
+ * and 64-bit code (long mode), where {@link #readPrefixes} takes a REX prefix whose bits
+ * {@link #reg()}, {@link #rm()}, {@link #opcodeRegister} and the SIB byte fold into register numbers
+ * 0-15, {@link #operandBits()} can be 64 and {@link #decodeModrmMemory} knows RIP-relative
+ * addressing.
  */
 public final class X86Decoder {
     /** An instruction is at most 15 bytes; longer raises #UD (#GP on hardware; Linux sends SIGSEGV). */
@@ -29,6 +31,10 @@ public final class X86Decoder {
     /** 0, 0xF3 (rep/repe) or 0xF2 (repne): the last of them wins, as on hardware. */
     private int repPrefix;
     private int opcode;
+    /** The REX prefix byte (0x40-0x4F) in 64-bit code, or 0. */
+    private int rex;
+    /** Set when the instruction has a RIP-relative operand: completed by {@link #finishInstruction}. */
+    private RipAnchor ripAnchor;
 
     private boolean modrmRead;
     private int mod;
@@ -39,7 +45,7 @@ public final class X86Decoder {
         this.memory = memory;
     }
 
-    /** Starts decoding the instruction at {@code pc} in a code segment of {@code codeBits} (16 or 32). */
+    /** Starts decoding the instruction at {@code pc} in a code segment of {@code codeBits} (16, 32 or 64). */
     public void start(long pc, int codeBits) {
         this.codeBits = codeBits;
         this.start = pc;
@@ -50,6 +56,33 @@ public final class X86Decoder {
         lock = false;
         repPrefix = 0;
         modrmRead = false;
+        rex = 0;
+        ripAnchor = null;
+    }
+
+    /**
+     * Called once the whole instruction is decoded: RIP-relative operands count from the end
+     * of the instruction, which is known only after its immediates.
+     */
+    public void finishInstruction() {
+        if (ripAnchor != null) {
+            ripAnchor.nextInstruction = cursor;
+        }
+    }
+
+    /** True in a 64-bit code segment. */
+    public boolean longMode() {
+        return codeBits == 64;
+    }
+
+    /** The REX prefix (0x40-0x4F), or 0 when there is none (always 0 outside 64-bit code). */
+    public int rex() {
+        return rex;
+    }
+
+    /** REX.W: a 64-bit operand size. */
+    public boolean rexW() {
+        return (rex & 8) != 0;
     }
 
     private int next() {
@@ -70,6 +103,13 @@ public final class X86Decoder {
     public int readPrefixes() {
         while (true) {
             int b = next();
+            if (codeBits == 64 && (b & 0xf0) == 0x40) {
+                rex = b; // only counts when the opcode follows it directly: any other prefix resets it
+                continue;
+            }
+            if (b != 0x0f && isLegacyPrefix(b)) {
+                rex = 0;
+            }
             switch (b) {
                 case 0x66 -> operandSizePrefix = true;
                 case 0x67 -> addressSizePrefix = true;
@@ -100,6 +140,13 @@ public final class X86Decoder {
         }
     }
 
+    private static boolean isLegacyPrefix(int b) {
+        return switch (b) {
+            case 0x66, 0x67, 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0xf0, 0xf2, 0xf3 -> true;
+            default -> false;
+        };
+    }
+
     public int opcode() {
         return opcode;
     }
@@ -117,13 +164,44 @@ public final class X86Decoder {
         return (int) (cursor - start);
     }
 
-    /** Operand size: 16 or 32 (the 0x66 prefix flips the code segment default). */
+    /** Operand size: 16 or 32 (the 0x66 prefix flips the code segment default); 64 with REX.W in 64-bit code. */
     public int operandBits() {
+        if (codeBits == 64) {
+            return rexW() ? 64 : operandSizePrefix ? 16 : 32;
+        }
         return (codeBits == 16) != operandSizePrefix ? 16 : 32;
     }
 
+    /**
+     * Operand size of the instructions that default to 64 bits in 64-bit code (push, pop, near
+     * call/jmp/ret/jcc, leave, pushf/popf): 64 there unless 0x66 asks for 16; else {@link #operandBits()}.
+     */
+    public int stackOperandBits() {
+        if (codeBits == 64) {
+            return operandSizePrefix && !rexW() ? 16 : 64;
+        }
+        return operandBits();
+    }
+
+    /** Address size: 16 or 32; in 64-bit code 64, or 32 with the 0x67 prefix. */
     public int addressBits() {
+        if (codeBits == 64) {
+            return addressSizePrefix ? 32 : 64;
+        }
         return (codeBits == 16) != addressSizePrefix ? 16 : 32;
+    }
+
+    /** A register number encoded in the low three opcode bits (push r, mov r, imm, bswap, xchg): REX.B adds 8. */
+    public int opcodeRegister(int low3) {
+        return low3 | (rex & 1) << 3;
+    }
+
+    /**
+     * The operand number for an 8-bit register: with any REX prefix, 4-7 are SPL, BPL, SIL, DIL
+     * (numbered 16 + n, see {@code Operand.Register}) instead of AH, CH, DH, BH.
+     */
+    public int byteRegister(int n) {
+        return rex != 0 && n >= 4 && n < 8 ? 16 + n : n;
     }
 
     public boolean hasOperandSizePrefix() {
@@ -157,8 +235,8 @@ public final class X86Decoder {
         if (!modrmRead) {
             int b = next();
             mod = b >> 6;
-            reg = (b >> 3) & 7;
-            rm = b & 7;
+            reg = (b >> 3) & 7 | (rex & 4) << 1;
+            rm = b & 7 | (rex & 1) << 3;
             modrmRead = true;
         }
     }
@@ -167,10 +245,17 @@ public final class X86Decoder {
         return mod;
     }
 
+    /** ModRM.reg, with REX.R as its fourth bit. */
     public int reg() {
         return reg;
     }
 
+    /** ModRM.reg as an opcode extension (group opcodes): REX.R does not count. */
+    public int opcodeExtension() {
+        return reg & 7;
+    }
+
+    /** ModRM.rm, with REX.B as its fourth bit. */
     public int rm() {
         return rm;
     }
@@ -188,19 +273,24 @@ public final class X86Decoder {
         int base;
         int index = -1;
         int scale = 0;
-        if (rm == 4) {
+        boolean ripRelative = false;
+        int rmLow = rm & 7;
+        if (rmLow == 4) {
             int sib = next();
             scale = sib >> 6;
-            index = (sib >> 3) & 7;
+            index = (sib >> 3) & 7 | (rex & 2) << 2;
             if (index == 4) {
-                index = -1;
+                index = -1; // no index; with REX.X, 12 is r12
             }
             base = sib & 7;
             if (base == 5 && mod == 0) {
                 base = -1;
+            } else {
+                base |= (rex & 1) << 3;
             }
-        } else if (rm == 5 && mod == 0) {
+        } else if (rmLow == 5 && mod == 0) {
             base = -1;
+            ripRelative = codeBits == 64;
         } else {
             base = rm;
         }
@@ -209,7 +299,15 @@ public final class X86Decoder {
             case 2 -> imm32();
             default -> base == -1 ? imm32() : 0;
         };
-        return new EffectiveAddress(segmentFor(base == X86CpuState.ESP || base == X86CpuState.EBP), base, index, scale, disp, 32);
+        int segment = segmentFor(base == X86CpuState.ESP || base == X86CpuState.EBP);
+        if (codeBits != 64) {
+            return new EffectiveAddress(segment, base, index, scale, disp, 32);
+        }
+        if (ripRelative) {
+            ripAnchor = new RipAnchor();
+            return new EffectiveAddress(segment, EffectiveAddress.RIP, -1, 0, disp, addressBits(), true, ripAnchor);
+        }
+        return new EffectiveAddress(segment, base, index, scale, disp, addressBits(), true, null);
     }
 
     private EffectiveAddress decode16() {
@@ -268,6 +366,12 @@ public final class X86Decoder {
         return b0 | b1 << 8 | b2 << 16 | next() << 24;
     }
 
+    /** The 64-bit immediate of mov r64, imm64 (and 64-bit moffs). */
+    public long imm64() {
+        long lo = imm32() & 0xffffffffL;
+        return lo | (long) imm32() << 32;
+    }
+
     /** An immediate of the operand size (16 or 32; x86_64's 64-bit operands still take 32, sign-extended). */
     public int immediate(int bits) {
         return switch (bits) {
@@ -275,5 +379,11 @@ public final class X86Decoder {
             case 16 -> imm16();
             default -> imm32();
         };
+    }
+
+    /** Where a RIP-relative operand's instruction ends: the base its displacement counts from. */
+    public static final class RipAnchor {
+        /** Set by {@link #finishInstruction}. */
+        public long nextInstruction;
     }
 }

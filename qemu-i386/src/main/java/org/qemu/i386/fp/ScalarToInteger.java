@@ -5,20 +5,31 @@ import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
 import org.qemu.i386.translate.Operand;
 
-/** cvttsd2si/cvtsd2si/cvttss2si/cvtss2si to a 32-bit general register. */
+/** cvttsd2si/cvtsd2si/cvttss2si/cvtss2si to a 32-bit general register, or a 64-bit one (REX.W). */
 final class ScalarToInteger implements X86Op {
     private final boolean isDouble;
     private final boolean truncate;
     private final int destination;
     private final int sourceRegister;
     private final Operand.Memory sourceMemory;
+    private final int bits;
 
     ScalarToInteger(boolean isDouble, boolean truncate, XmmOperands operands) {
-        this(isDouble, truncate, operands.destination(), operands.sourceRegister(), operands.sourceMemory());
+        this(isDouble, truncate, operands, 32);
+    }
+
+    ScalarToInteger(boolean isDouble, boolean truncate, XmmOperands operands, int bits) {
+        this(isDouble, truncate, operands.destination(), operands.sourceRegister(), operands.sourceMemory(), bits);
     }
 
     ScalarToInteger(boolean isDouble, boolean truncate, int destination, int sourceRegister,
             Operand.Memory sourceMemory) {
+        this(isDouble, truncate, destination, sourceRegister, sourceMemory, 32);
+    }
+
+    ScalarToInteger(boolean isDouble, boolean truncate, int destination, int sourceRegister,
+            Operand.Memory sourceMemory, int bits) {
+        this.bits = bits;
         this.isDouble = isDouble;
         this.truncate = truncate;
         this.destination = destination;
@@ -33,21 +44,25 @@ final class ScalarToInteger implements X86Op {
         long r;
         if (isDouble) {
             long b = sourceMemory == null ? x[2 * sourceRegister] : cpu.memory.read64(sourceMemory.address(cpu));
-            r = SseFastPath.doubleToInt32(s, b, truncate);
+            r = bits == 64 ? SseFastPath.SLOW : SseFastPath.doubleToInt32(s, b, truncate);
             if (r == SseFastPath.SLOW) {
                 FpContext c = SseFloat.begin(s.sseContext, s.mxcsr);
-                r = SseFloat.doubleToInteger(c, b, 32, truncate);
+                r = SseFloat.doubleToInteger(c, b, bits, truncate);
                 SseTranslator.end(cpu, c);
             }
         } else {
             int b = sourceMemory == null ? (int) x[2 * sourceRegister] : cpu.memory.read32(sourceMemory.address(cpu));
-            r = SseFastPath.floatToInt32(s, b, truncate);
+            r = bits == 64 ? SseFastPath.SLOW : SseFastPath.floatToInt32(s, b, truncate);
             if (r == SseFastPath.SLOW) {
                 FpContext c = SseFloat.begin(s.sseContext, s.mxcsr);
-                r = SseFloat.floatToInteger(c, b, 32, truncate);
+                r = SseFloat.floatToInteger(c, b, bits, truncate);
                 SseTranslator.end(cpu, c);
             }
         }
-        s.regs[destination] = (int) r;
+        if (bits == 64) {
+            s.regs[destination] = r;
+        } else {
+            s.setReg32(destination, (int) r);
+        }
     }
 }

@@ -410,6 +410,10 @@ public final class SseFloat {
         return packFloat(SoftFloat.roundTo(c, Precision.SINGLE, SoftFloat.fromLong(value)));
     }
 
+    public static int int64ToFloat(FpContext c, long value) {
+        return packFloat(SoftFloat.roundTo(c, Precision.SINGLE, SoftFloat.fromLong(value)));
+    }
+
     public static long int64ToDouble(FpContext c, long value) {
         return packDouble(SoftFloat.roundTo(c, Precision.DOUBLE, SoftFloat.fromLong(value)));
     }

@@ -164,6 +164,16 @@ final class SseTranslator {
         return xmm(d, 16, false, false, xmmOp);
     }
 
+    /** A general register or memory operand of 32 bits, or 64 with REX.W (movd/movq, cvtsi2sd/ss). */
+    private static Operand rmInteger(X86Decoder d) {
+        int bits = d.rexW() ? 64 : 32;
+        d.readModrm();
+        if (d.modrmIsRegister()) {
+            return Operand.register(bits, d.rm());
+        }
+        return Operand.memory(bits, d.decodeModrmMemory());
+    }
+
     private static Operand rm32(X86Decoder d) {
         d.readModrm();
         if (d.modrmIsRegister()) {
@@ -354,7 +364,7 @@ final class SseTranslator {
         }
         int src = d.reg();
         Operand.Memory m = memory(d);
-        return cpu -> cpu.memory.write32(m.address(cpu), cpu.state.regs[src]);
+        return cpu -> cpu.memory.write32(m.address(cpu), cpu.state.reg32(src));
     }
 
     // ---------------------------------------------------------------- floating-point arithmetic
@@ -532,10 +542,10 @@ final class SseTranslator {
             return cpu -> {
                 long lo = cpu.state.xmm[2 * src];
                 long hi = cpu.state.xmm[2 * src + 1];
-                cpu.state.regs[dst] = (int) ((lo >>> 31) & 1 | (lo >>> 62) & 2 | (hi >>> 29) & 4 | (hi >>> 60) & 8);
+                cpu.state.setReg32(dst, (int) ((lo >>> 31) & 1 | (lo >>> 62) & 2 | (hi >>> 29) & 4 | (hi >>> 60) & 8));
             };
         }
-        return cpu -> cpu.state.regs[dst] = (int) ((cpu.state.xmm[2 * src] >>> 63) | (cpu.state.xmm[2 * src + 1] >>> 63) << 1);
+        return cpu -> cpu.state.setReg32(dst, (int) ((cpu.state.xmm[2 * src] >>> 63) | (cpu.state.xmm[2 * src + 1] >>> 63) << 1));
     }
 
     // ---------------------------------------------------------------- conversions
@@ -557,11 +567,12 @@ final class SseTranslator {
                     });
                     case 0xf3 -> {
                         int dst = regField(d);
-                        Operand src = rm32(d);
+                        Operand src = rmInteger(d);
+                        boolean wide = src.bits == 64;
                         yield cpu -> {
-                            int v = src.get(cpu);
+                            long v = src.getLong(cpu);
                             FpContext c = begin(cpu);
-                            int r = SseFloat.int32ToFloat(c, v);
+                            int r = wide ? SseFloat.int64ToFloat(c, v) : SseFloat.int32ToFloat(c, (int) v);
                             end(cpu, c);
                             long[] x = cpu.state.xmm;
                             x[2 * dst] = (x[2 * dst] & 0xffffffff00000000L) | (r & 0xffffffffL);
@@ -569,7 +580,15 @@ final class SseTranslator {
                     }
                     default -> {
                         int dst = regField(d);
-                        Operand src = rm32(d);
+                        Operand src = rmInteger(d);
+                        if (src.bits == 64) {
+                            yield cpu -> {
+                                FpContext c = begin(cpu);
+                                long r = SseFloat.int64ToDouble(c, src.getLong(cpu));
+                                end(cpu, c);
+                                cpu.state.xmm[2 * dst] = r;
+                            };
+                        }
                         yield cpu -> cpu.state.xmm[2 * dst] = SseFloat.int32ToDouble(src.get(cpu));
                     }
                 };
@@ -591,8 +610,8 @@ final class SseTranslator {
                         end(cpu, c);
                         return pair((int) r0, (int) r1);
                     });
-                    case 0xf3 -> new ScalarToInteger(false, truncate, XmmOperands.decode(d));
-                    default -> new ScalarToInteger(true, truncate, XmmOperands.decode(d));
+                    case 0xf3 -> new ScalarToInteger(false, truncate, XmmOperands.decode(d), d.rexW() ? 64 : 32);
+                    default -> new ScalarToInteger(true, truncate, XmmOperands.decode(d), d.rexW() ? 64 : 32);
                 };
             }
             case 0x5a:
@@ -954,13 +973,13 @@ final class SseTranslator {
 
     private static X86Op moveDwordIn(int prefix, X86Decoder d) {
         int dst = regField(d);
-        Operand src = rm32(d);
+        Operand src = rmInteger(d);
         if (prefix == 0) {
-            return cpu -> cpu.state.fpu.mmxWrite(dst, src.get(cpu) & 0xffffffffL);
+            return cpu -> cpu.state.fpu.mmxWrite(dst, src.getLong(cpu));
         }
         if (prefix == 0x66) {
             return cpu -> {
-                cpu.state.xmm[2 * dst] = src.get(cpu) & 0xffffffffL;
+                cpu.state.xmm[2 * dst] = src.getLong(cpu);
                 cpu.state.xmm[2 * dst + 1] = 0;
             };
         }
@@ -969,12 +988,12 @@ final class SseTranslator {
 
     private static X86Op moveDwordOut(int prefix, X86Decoder d) {
         int src = regField(d);
-        Operand dst = rm32(d);
+        Operand dst = rmInteger(d);
         if (prefix == 0) {
-            return cpu -> dst.set(cpu, (int) cpu.state.fpu.mmxRead(src));
+            return cpu -> dst.setLong(cpu, cpu.state.fpu.mmxRead(src));
         }
         if (prefix == 0x66) {
-            return cpu -> dst.set(cpu, (int) cpu.state.xmm[2 * src]);
+            return cpu -> dst.setLong(cpu, cpu.state.xmm[2 * src]);
         }
         return null;
     }
@@ -987,11 +1006,11 @@ final class SseTranslator {
         int dst = d.reg();
         int src = d.rm();
         if (prefix == 0) {
-            return cpu -> cpu.state.regs[dst] = PackedInteger.byteSignMask(cpu.state.fpu.mmxRead(src));
+            return cpu -> cpu.state.setReg32(dst, PackedInteger.byteSignMask(cpu.state.fpu.mmxRead(src)));
         }
         if (prefix == 0x66) {
-            return cpu -> cpu.state.regs[dst] = PackedInteger.byteSignMask(cpu.state.xmm[2 * src])
-                    | PackedInteger.byteSignMask(cpu.state.xmm[2 * src + 1]) << 8;
+            return cpu -> cpu.state.setReg32(dst, PackedInteger.byteSignMask(cpu.state.xmm[2 * src])
+                    | PackedInteger.byteSignMask(cpu.state.xmm[2 * src + 1]) << 8);
         }
         return null;
     }
@@ -1140,10 +1159,10 @@ final class SseTranslator {
             int imm = d.uimm8();
             if (xmmForm) {
                 int index = imm & 7;
-                return cpu -> cpu.state.regs[dst] = (int) ((cpu.state.xmm[2 * src + (index >> 2)] >>> (16 * (index & 3))) & 0xffff);
+                return cpu -> cpu.state.setReg32(dst, (int) ((cpu.state.xmm[2 * src + (index >> 2)] >>> (16 * (index & 3))) & 0xffff));
             }
             int index = imm & 3;
-            return cpu -> cpu.state.regs[dst] = (int) ((cpu.state.fpu.mmxRead(src) >>> (16 * index)) & 0xffff);
+            return cpu -> cpu.state.setReg32(dst, (int) ((cpu.state.fpu.mmxRead(src) >>> (16 * index)) & 0xffff));
         }
         int dst = regField(d);
         Operand src = d.modrmIsRegister() ? Operand.register(32, d.rm()) : Operand.memory(16, d.decodeModrmMemory());
@@ -1177,7 +1196,7 @@ final class SseTranslator {
         boolean wide = prefix == 0x66;
         return cpu -> {
             X86CpuState s = cpu.state;
-            long base = (s.regs[X86CpuState.EDI] + s.segBase[segment]) & 0xffffffffL;
+            long base = (s.reg32(X86CpuState.EDI) + s.segBase[segment]) & 0xffffffffL;
             int bytes = wide ? 16 : 8;
             for (int i = 0; i < bytes; i++) {
                 long dataWord = wide ? s.xmm[2 * data + (i >> 3)] : s.fpu.mmxRead(data);

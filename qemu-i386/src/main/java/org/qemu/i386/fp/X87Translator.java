@@ -258,8 +258,8 @@ final class X87Translator {
             case 0xdf:
                 if (reg == 4 && i == 0) {
                     return cpu -> {
-                        int[] regs = cpu.state.regs;
-                        regs[X86CpuState.EAX] = (regs[X86CpuState.EAX] & 0xffff0000) | cpu.state.fpu.statusWord();
+                        X86CpuState regs = cpu.state;
+                        regs.setReg16(X86CpuState.EAX, cpu.state.fpu.statusWord());
                     };
                 }
                 if (reg == 5 || reg == 6) {

@@ -42,7 +42,7 @@ public final class X86DebugSupport implements CpuDebugSupport {
         public byte[] read(int regnum) {
             X86CpuState s = cpu.state;
             if (regnum >= 0 && regnum < 8) {
-                return le32(s.regs[regnum]);
+                return le32(s.reg32(regnum));
             }
             if (regnum >= 16 && regnum < 24) {
                 Float80 v = s.fpu.peek(regnum - 16);
@@ -54,7 +54,7 @@ public final class X86DebugSupport implements CpuDebugSupport {
                 return ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(s.xmm[2 * i]).putLong(s.xmm[2 * i + 1]).array();
             }
             return switch (regnum) {
-                case 8 -> le32(s.eip);
+                case 8 -> le32(s.eip());
                 case 9 -> le32(s.eflags());
                 case 10, 11, 12, 13, 14, 15 -> le32(s.segSelector[SEGMENTS[regnum - 10]]);
                 case 24 -> le32(s.fpu.controlWord());
@@ -75,7 +75,7 @@ public final class X86DebugSupport implements CpuDebugSupport {
             X86CpuState s = cpu.state;
             ByteBuffer b = ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN);
             if (regnum < 8) {
-                s.regs[regnum] = b.getInt();
+                s.setReg32(regnum, b.getInt());
                 return true;
             }
             if (regnum >= 32 && regnum < 40) {
@@ -85,7 +85,7 @@ public final class X86DebugSupport implements CpuDebugSupport {
                 return true;
             }
             switch (regnum) {
-                case 8 -> s.eip = b.getInt();
+                case 8 -> s.setEip(b.getInt());
                 case 9 -> s.setEflags(b.getInt() & ~0x2);
                 case 10, 11, 12, 13, 14, 15 -> s.segSelector[SEGMENTS[regnum - 10]] = b.getInt() & 0xffff;
                 case 24 -> s.fpu.setControlWord(b.getInt());
@@ -101,7 +101,7 @@ public final class X86DebugSupport implements CpuDebugSupport {
 
         @Override
         public long programCounter() {
-            return cpu.state.eip & 0xffffffffL;
+            return cpu.state.eip() & 0xffffffffL;
         }
 
         private static byte[] le32(int v) {

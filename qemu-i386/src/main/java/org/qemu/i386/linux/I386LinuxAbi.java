@@ -156,14 +156,14 @@ public final class I386LinuxAbi implements LinuxAbi {
     public void startProcess(GuestCpu cpu, long entry, long stackPointer) {
         X86CpuState s = ((X86Cpu) cpu).state;
         java.util.Arrays.fill(s.regs, 0);
-        s.regs[X86CpuState.ESP] = (int) stackPointer;
-        s.eip = (int) entry;
+        s.setReg32(X86CpuState.ESP, (int) stackPointer);
+        s.setEip((int) entry);
         s.setEflags(X86CpuState.IF);
     }
 
     @Override
     public void setStackPointer(GuestCpu cpu, long stackPointer) {
-        ((X86Cpu) cpu).state.regs[X86CpuState.ESP] = (int) stackPointer;
+        ((X86Cpu) cpu).state.setReg32(X86CpuState.ESP, (int) stackPointer);
     }
 
     @Override
@@ -173,22 +173,23 @@ public final class I386LinuxAbi implements LinuxAbi {
 
     @Override
     public int syscallNumber(GuestCpu cpu) {
-        return ((X86Cpu) cpu).state.regs[X86CpuState.EAX];
+        return ((X86Cpu) cpu).state.reg32(X86CpuState.EAX);
     }
 
     @Override
     public long syscallArgument(GuestCpu cpu, int index) {
-        return ((X86Cpu) cpu).state.regs[ARGUMENT_REGISTERS[index]] & 0xffffffffL;
+        return ((X86Cpu) cpu).state.reg32(ARGUMENT_REGISTERS[index]) & 0xffffffffL;
     }
 
     @Override
     public void setSyscallResult(GuestCpu cpu, long result) {
-        ((X86Cpu) cpu).state.regs[X86CpuState.EAX] = (int) result;
+        ((X86Cpu) cpu).state.setReg32(X86CpuState.EAX, (int) result);
     }
 
     @Override
     public void rewindSyscall(GuestCpu cpu) {
-        ((X86Cpu) cpu).state.eip -= 2;
+        X86CpuState s = ((X86Cpu) cpu).state;
+        s.setEip(s.eip() - 2);
     }
 
     @Override
@@ -202,9 +203,9 @@ public final class I386LinuxAbi implements LinuxAbi {
         X86Cpu child = p.copyFor(process.memory());
         attachTls(child, tlsOf(p).copy());
         if (newStack != 0) {
-            child.state.regs[X86CpuState.ESP] = (int) newStack;
+            child.state.setReg32(X86CpuState.ESP, (int) newStack);
         }
-        child.state.regs[X86CpuState.EAX] = 0;
+        child.state.setReg32(X86CpuState.EAX, 0);
         return child;
     }
 
@@ -251,10 +252,10 @@ public final class I386LinuxAbi implements LinuxAbi {
         X86CpuState s = x.state;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            for (int r : s.regs) {
-                out.writeInt(r);
+            for (int r = 0; r < 8; r++) {
+                out.writeInt(s.reg32(r));
             }
-            out.writeInt(s.eip);
+            out.writeInt(s.eip());
             out.writeInt(s.eflags());
             for (int i = 0; i < 6; i++) {
                 out.writeInt(s.segSelector[i]);
@@ -278,9 +279,9 @@ public final class I386LinuxAbi implements LinuxAbi {
         X86CpuState s = x.state;
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
             for (int i = 0; i < 8; i++) {
-                s.regs[i] = in.readInt();
+                s.setReg32(i, in.readInt());
             }
-            s.eip = in.readInt();
+            s.setEip(in.readInt());
             s.setEflags(in.readInt());
             for (int i = 0; i < 6; i++) {
                 s.segSelector[i] = in.readInt();

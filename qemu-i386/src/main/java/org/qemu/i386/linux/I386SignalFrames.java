@@ -43,7 +43,7 @@ final class I386SignalFrames implements SignalFrames {
 
     @Override
     public long stackPointer(LinuxThread thread) {
-        return state(thread).regs[X86CpuState.ESP] & 0xffffffffL;
+        return state(thread).reg32(X86CpuState.ESP) & 0xffffffffL;
     }
 
     @Override
@@ -82,11 +82,11 @@ final class I386SignalFrames implements SignalFrames {
             thread.process().memory().write(frame + FRAME_RETCODE, retcode, 0, retcode.length);
         }
         thread.frameExtras().push(s.copy());
-        s.regs[X86CpuState.ESP] = (int) frame;
-        s.eip = (int) action.handler();
-        s.regs[X86CpuState.EAX] = info.signal();
-        s.regs[X86CpuState.EDX] = rt ? (int) (frame + RT_INFO) : 0;
-        s.regs[X86CpuState.ECX] = rt ? (int) (frame + RT_UC) : 0;
+        s.setReg32(X86CpuState.ESP, (int) frame);
+        s.setEip((int) action.handler());
+        s.setReg32(X86CpuState.EAX, info.signal());
+        s.setReg32(X86CpuState.EDX, rt ? (int) (frame + RT_INFO) : 0);
+        s.setReg32(X86CpuState.ECX, rt ? (int) (frame + RT_UC) : 0);
         s.setEflags(s.eflags() & ~(X86CpuState.TF | X86CpuState.DF));
     }
 
@@ -95,22 +95,22 @@ final class I386SignalFrames implements SignalFrames {
         d.put32(sc + SC_FS, s.segSelector[X86CpuState.FS]);
         d.put32(sc + SC_ES, s.segSelector[X86CpuState.ES]);
         d.put32(sc + SC_DS, s.segSelector[X86CpuState.DS]);
-        d.put32(sc + SC_EDI, s.regs[X86CpuState.EDI]);
-        d.put32(sc + SC_ESI, s.regs[X86CpuState.ESI]);
-        d.put32(sc + SC_EBP, s.regs[X86CpuState.EBP]);
-        d.put32(sc + SC_ESP, s.regs[X86CpuState.ESP]);
-        d.put32(sc + SC_EBX, s.regs[X86CpuState.EBX]);
-        d.put32(sc + SC_EDX, s.regs[X86CpuState.EDX]);
-        d.put32(sc + SC_ECX, s.regs[X86CpuState.ECX]);
-        d.put32(sc + SC_EAX, s.regs[X86CpuState.EAX]);
+        d.put32(sc + SC_EDI, s.reg32(X86CpuState.EDI));
+        d.put32(sc + SC_ESI, s.reg32(X86CpuState.ESI));
+        d.put32(sc + SC_EBP, s.reg32(X86CpuState.EBP));
+        d.put32(sc + SC_ESP, s.reg32(X86CpuState.ESP));
+        d.put32(sc + SC_EBX, s.reg32(X86CpuState.EBX));
+        d.put32(sc + SC_EDX, s.reg32(X86CpuState.EDX));
+        d.put32(sc + SC_ECX, s.reg32(X86CpuState.ECX));
+        d.put32(sc + SC_EAX, s.reg32(X86CpuState.EAX));
         boolean fault = info.code() > 0 && info.signal() != 0 && (info.signal() == 11 || info.signal() == 4
                 || info.signal() == 8 || info.signal() == 7 || info.signal() == 5);
         d.put32(sc + SC_TRAPNO, fault && info.signal() == 11 ? 14 : 0);
         d.put32(sc + SC_ERR, 0);
-        d.put32(sc + SC_EIP, s.eip);
+        d.put32(sc + SC_EIP, s.eip());
         d.put32(sc + SC_CS, s.segSelector[X86CpuState.CS]);
         d.put32(sc + SC_EFLAGS, s.eflags());
-        d.put32(sc + SC_ESP_AT_SIGNAL, s.regs[X86CpuState.ESP]);
+        d.put32(sc + SC_ESP_AT_SIGNAL, s.reg32(X86CpuState.ESP));
         d.put32(sc + SC_SS, s.segSelector[X86CpuState.SS]);
         d.put32(sc + SC_FPSTATE, 0);
         d.put32(sc + SC_OLDMASK, (int) savedMask);
@@ -122,7 +122,7 @@ final class I386SignalFrames implements SignalFrames {
         X86Cpu cpu = (X86Cpu) thread.cpu();
         X86CpuState s = cpu.state;
         GuestData d = thread.process().data();
-        long esp = s.regs[X86CpuState.ESP] & 0xffffffffL;
+        long esp = s.reg32(X86CpuState.ESP) & 0xffffffffL;
         long frame = rt ? esp - 4 : esp - 8;
         long sc = rt ? frame + RT_UC + UC_MCONTEXT : frame + FRAME_SC;
         long mask = rt ? d.u32(frame + RT_UC + UC_SIGMASK) | (d.u32(frame + RT_UC + UC_SIGMASK + 4) << 32)
@@ -148,8 +148,10 @@ final class I386SignalFrames implements SignalFrames {
             System.arraycopy(copy.segSelector, 0, s.segSelector, 0, 6);
             System.arraycopy(copy.segBase, 0, s.segBase, 0, 6);
         }
-        System.arraycopy(regs, 0, s.regs, 0, 8);
-        s.eip = eip;
+        for (int r = 0; r < 8; r++) {
+            s.setReg32(r, regs[r]);
+        }
+        s.setEip(eip);
         s.setEflags((s.eflags() & ~FIX_EFLAGS) | (eflags & FIX_EFLAGS));
         loadSegmentQuietly(cpu, X86CpuState.GS, gs);
         loadSegmentQuietly(cpu, X86CpuState.FS, fs);

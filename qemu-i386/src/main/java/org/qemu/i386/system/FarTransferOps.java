@@ -52,7 +52,7 @@ final class FarTransferOps {
                     sys.push(returnAddress);
                 }
             }
-            s.eip = bits == 16 ? target & 0xffff : target;
+            s.setEip(bits == 16 ? target & 0xffff : target);
         }
 
         @Override
@@ -75,17 +75,17 @@ final class FarTransferOps {
         public void exec(X86Cpu cpu) {
             SystemCpu sys = system(cpu);
             X86CpuState s = cpu.state;
-            int esp = s.regs[X86CpuState.ESP];
+            int esp = s.reg32(X86CpuState.ESP);
             int eip = bits == 16 ? sys.pop16() : sys.pop();
             int cs = (bits == 16 ? sys.pop16() : sys.pop()) & 0xffff;
             try {
                 sys.segments.loadCodeSegment(s, cs);
             } catch (RuntimeException e) {
-                s.regs[X86CpuState.ESP] = esp;
+                s.setReg32(X86CpuState.ESP, esp);
                 throw e;
             }
-            s.regs[X86CpuState.ESP] += release;
-            s.eip = eip;
+            s.setReg32(X86CpuState.ESP, s.reg32(X86CpuState.ESP) + release);
+            s.setEip(eip);
         }
 
         @Override

@@ -24,11 +24,11 @@ final class InterruptLog {
         X86CpuState s = cpu.cpu.state;
         StringBuilder line = new StringBuilder(String.format("%6d: v=%02x e=%04x i=%d cpl=0 IP=%04x:%08x pc=%08x SP=%04x:%08x",
                 COUNT.getAndIncrement(), vector, errorCode < 0 ? 0 : errorCode & 0xffff, software ? 1 : 0,
-                s.segSelector[X86CpuState.CS], s.eip, s.eip, s.segSelector[X86CpuState.SS], s.regs[X86CpuState.ESP]));
+                s.segSelector[X86CpuState.CS], s.eip(), s.eip(), s.segSelector[X86CpuState.SS], s.reg32(X86CpuState.ESP)));
         if (vector == 14) {
             line.append(String.format(" CR2=%08x", cpu.cr2));
         }
-        line.append(String.format(" env->regs[R_EAX]=%08x", s.regs[X86CpuState.EAX]));
+        line.append(String.format(" env->regs[R_EAX]=%08x", s.reg32(X86CpuState.EAX)));
         log.write(line.toString());
     }
 

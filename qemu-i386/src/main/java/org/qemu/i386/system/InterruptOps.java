@@ -48,7 +48,7 @@ final class InterruptOps {
 
         @Override
         public void exec(X86Cpu cpu) {
-            cpu.state.eip = next;
+            cpu.state.setEip(next);
             cpu.endRunWith(CpuExit.HALT);
         }
 
@@ -75,7 +75,7 @@ final class InterruptOps {
         public void exec(X86Cpu cpu) {
             SystemCpu sys = system(cpu);
             X86CpuState s = cpu.state;
-            int esp = s.regs[X86CpuState.ESP];
+            int esp = s.reg32(X86CpuState.ESP);
             int eip;
             int cs;
             int flags;
@@ -91,11 +91,11 @@ final class InterruptOps {
             try {
                 sys.segments.loadCodeSegment(s, cs);
             } catch (RuntimeException e) {
-                s.regs[X86CpuState.ESP] = esp;
+                s.setReg32(X86CpuState.ESP, esp);
                 throw e;
             }
             s.setEflags(flags & WRITABLE_AT_CPL0);
-            s.eip = eip;
+            s.setEip(eip);
             sys.checkPendingInterrupt();
         }
 

@@ -17,7 +17,7 @@ final class PortIoOps {
 
     /** The port: an immediate byte, or DX when {@code fixedPort} is negative. */
     private static int port(X86Cpu cpu, int fixedPort) {
-        return fixedPort >= 0 ? fixedPort : cpu.state.regs[X86CpuState.EDX] & 0xffff;
+        return fixedPort >= 0 ? fixedPort : cpu.state.reg32(X86CpuState.EDX) & 0xffff;
     }
 
     static int merge(int old, int value, int bits) {
@@ -40,8 +40,8 @@ final class PortIoOps {
         @Override
         public void exec(X86Cpu cpu) {
             int value = bus(cpu).in(port(cpu, fixedPort), bits / 8);
-            int[] r = cpu.state.regs;
-            r[X86CpuState.EAX] = merge(r[X86CpuState.EAX], value, bits);
+            X86CpuState r = cpu.state;
+            r.setReg32(X86CpuState.EAX, merge(r.reg32(X86CpuState.EAX), value, bits));
         }
     }
 
@@ -56,7 +56,7 @@ final class PortIoOps {
 
         @Override
         public void exec(X86Cpu cpu) {
-            int eax = cpu.state.regs[X86CpuState.EAX];
+            int eax = cpu.state.reg32(X86CpuState.EAX);
             int value = bits == 8 ? eax & 0xff : bits == 16 ? eax & 0xffff : eax;
             bus(cpu).out(port(cpu, fixedPort), bits / 8, value);
         }
@@ -89,40 +89,40 @@ final class PortIoOps {
         @Override
         public void exec(X86Cpu cpu) {
             X86CpuState s = cpu.state;
-            int[] r = s.regs;
+            X86CpuState r = s;
             if (!rep) {
                 once(cpu, s, r);
                 return;
             }
-            while (mask(r[X86CpuState.ECX]) != 0) {
+            while (mask(r.reg32(X86CpuState.ECX)) != 0) {
                 once(cpu, s, r);
-                r[X86CpuState.ECX] = advance(r[X86CpuState.ECX], -1);
+                r.setReg32(X86CpuState.ECX, advance(r.reg32(X86CpuState.ECX), -1));
             }
         }
 
-        private void once(X86Cpu cpu, X86CpuState s, int[] r) {
+        private void once(X86Cpu cpu, X86CpuState s, X86CpuState r) {
             GuestMemory m = cpu.memory;
             IoPortBus io = bus(cpu);
-            int port = r[X86CpuState.EDX] & 0xffff;
+            int port = r.reg32(X86CpuState.EDX) & 0xffff;
             int step = s.direction() * (bits / 8);
             if (input) {
-                long a = (s.segBase[X86CpuState.ES] + mask(r[X86CpuState.EDI])) & 0xffffffffL;
+                long a = (s.segBase[X86CpuState.ES] + mask(r.reg32(X86CpuState.EDI))) & 0xffffffffL;
                 int v = io.in(port, bits / 8);
                 switch (bits) {
                     case 8 -> m.write8(a, v);
                     case 16 -> m.write16(a, v);
                     default -> m.write32(a, v);
                 }
-                r[X86CpuState.EDI] = advance(r[X86CpuState.EDI], step);
+                r.setReg32(X86CpuState.EDI, advance(r.reg32(X86CpuState.EDI), step));
             } else {
-                long a = (s.segBase[sourceSegment] + mask(r[X86CpuState.ESI])) & 0xffffffffL;
+                long a = (s.segBase[sourceSegment] + mask(r.reg32(X86CpuState.ESI))) & 0xffffffffL;
                 int v = switch (bits) {
                     case 8 -> m.read8(a);
                     case 16 -> m.read16(a);
                     default -> m.read32(a);
                 };
                 io.out(port, bits / 8, v);
-                r[X86CpuState.ESI] = advance(r[X86CpuState.ESI], step);
+                r.setReg32(X86CpuState.ESI, advance(r.reg32(X86CpuState.ESI), step));
             }
         }
     }

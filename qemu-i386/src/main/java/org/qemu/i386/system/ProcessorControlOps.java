@@ -35,17 +35,17 @@ final class ProcessorControlOps {
         @Override
         public void exec(X86Cpu cpu) {
             SystemCpu sys = system(cpu);
-            int[] r = cpu.state.regs;
+            X86CpuState r = cpu.state;
             if (!toControl) {
-                r[gpr] = switch (control) {
+                r.setReg32(gpr, switch (control) {
                     case 0 -> sys.cr0;
                     case 2 -> sys.cr2;
                     case 3 -> sys.cr3;
                     default -> sys.cr4;
-                };
+                });
                 return;
             }
-            int v = r[gpr];
+            int v = r.reg32(gpr);
             switch (control) {
                 case 0 -> {
                     if ((v & SystemCpu.CR0_PG) != 0) {
@@ -79,9 +79,9 @@ final class ProcessorControlOps {
         public void exec(X86Cpu cpu) {
             int[] dr = system(cpu).debugRegisters;
             if (toDebug) {
-                dr[debug] = cpu.state.regs[gpr];
+                dr[debug] = cpu.state.reg32(gpr);
             } else {
-                cpu.state.regs[gpr] = dr[debug];
+                cpu.state.setReg32(gpr, dr[debug]);
             }
         }
     }
@@ -141,10 +141,10 @@ final class ProcessorControlOps {
         @Override
         public void exec(X86Cpu cpu) {
             SystemCpu sys = system(cpu);
-            int[] r = cpu.state.regs;
-            int index = r[X86CpuState.ECX];
+            X86CpuState r = cpu.state;
+            int index = r.reg32(X86CpuState.ECX);
             if (write) {
-                long v = (r[X86CpuState.EAX] & 0xffffffffL) | (long) r[X86CpuState.EDX] << 32;
+                long v = (r.reg32(X86CpuState.EAX) & 0xffffffffL) | (long) r.reg32(X86CpuState.EDX) << 32;
                 switch (index) {
                     case MSR_TSC -> { }
                     case MSR_APIC_BASE -> sys.apicBase = (v & ~0xfffL) | (v & 0xc00) | (sys.apicBase & 0x100);
@@ -169,8 +169,8 @@ final class ProcessorControlOps {
                     yield sys.modelSpecificRegisters.getOrDefault(index, 0L);
                 }
             };
-            r[X86CpuState.EAX] = (int) v;
-            r[X86CpuState.EDX] = (int) (v >>> 32);
+            r.setReg32(X86CpuState.EAX, (int) v);
+            r.setReg32(X86CpuState.EDX, (int) (v >>> 32));
         }
 
         /** SYSENTER_CS/ESP/EIP, PAT, MTRR default type: stored and read back, no effect here. */

@@ -18,11 +18,11 @@ final class RegisterDump {
         X86CpuState s = cpu.cpu.state;
         StringBuilder out = new StringBuilder();
         out.append("CPU#").append(cpu.apicId()).append('\n');
-        int[] r = s.regs;
-        out.append(String.format("EAX=%08x EBX=%08x ECX=%08x EDX=%08x%n", r[X86CpuState.EAX], r[X86CpuState.EBX], r[X86CpuState.ECX], r[X86CpuState.EDX]));
-        out.append(String.format("ESI=%08x EDI=%08x EBP=%08x ESP=%08x%n", r[X86CpuState.ESI], r[X86CpuState.EDI], r[X86CpuState.EBP], r[X86CpuState.ESP]));
+        X86CpuState r = s;
+        out.append(String.format("EAX=%08x EBX=%08x ECX=%08x EDX=%08x%n", r.reg32(X86CpuState.EAX), r.reg32(X86CpuState.EBX), r.reg32(X86CpuState.ECX), r.reg32(X86CpuState.EDX)));
+        out.append(String.format("ESI=%08x EDI=%08x EBP=%08x ESP=%08x%n", r.reg32(X86CpuState.ESI), r.reg32(X86CpuState.EDI), r.reg32(X86CpuState.EBP), r.reg32(X86CpuState.ESP)));
         int flags = s.eflags() | 2;
-        out.append(String.format("EIP=%08x EFL=%08x [%c%c%c%c%c%c%c] CPL=0 II=0 A20=1 SMM=0 HLT=%d%n", s.eip, flags,
+        out.append(String.format("EIP=%08x EFL=%08x [%c%c%c%c%c%c%c] CPL=0 II=0 A20=1 SMM=0 HLT=%d%n", s.eip(), flags,
                 flag(flags, X86CpuState.DF, 'D'), flag(flags, X86CpuState.OF, 'O'), flag(flags, X86CpuState.SF, 'S'),
                 flag(flags, X86CpuState.ZF, 'Z'), flag(flags, X86CpuState.AF, 'A'), flag(flags, X86CpuState.PF, 'P'),
                 flag(flags, X86CpuState.CF, 'C'), halted ? 1 : 0));

@@ -71,9 +71,9 @@ public final class SystemCpu {
         X86CpuState s = cpu.state;
         this.gdtBase = gdtBase;
         this.gdtLimit = gdtLimit;
-        s.eip = (int) entry;
-        s.regs[X86CpuState.EAX] = (int) eax;
-        s.regs[X86CpuState.EBX] = (int) ebx;
+        s.setEip((int) entry);
+        s.setReg32(X86CpuState.EAX, (int) eax);
+        s.setReg32(X86CpuState.EBX, (int) ebx);
         s.setEflags(0);
         for (int seg = 0; seg < 6; seg++) {
             s.segSelector[seg] = seg == X86CpuState.CS ? codeSelector : dataSelector;
@@ -114,7 +114,7 @@ public final class SystemCpu {
         X86CpuState s = cpu.state;
         cr0 = CR0_ET;
         s.setEflags(0);
-        s.eip = vector << 12;
+        s.setEip(vector << 12);
         for (int seg = 0; seg < 6; seg++) {
             s.segSelector[seg] = 0;
             s.segBase[seg] = 0;
@@ -171,9 +171,9 @@ public final class SystemCpu {
                 }
             }
         } catch (UnsupportedGuestFeature e) {
-            machine.fatal(programName() + ": " + e.getMessage() + " (at eip=" + hex(cpu.state.eip) + ")");
+            machine.fatal(programName() + ": " + e.getMessage() + " (at eip=" + hex(cpu.state.eip()) + ")");
         } catch (TripleFault e) {
-            InterruptLog.guestError(machine.log(), "Triple fault on CPU " + apicId + " at eip=" + hex(cpu.state.eip));
+            InterruptLog.guestError(machine.log(), "Triple fault on CPU " + apicId + " at eip=" + hex(cpu.state.eip()));
             machine.guestReset("triple fault");
         } catch (RuntimeException e) {
             machine.fatal(programName() + ": internal error in CPU " + apicId + ": " + e + "\n" + cpu.state);
@@ -281,8 +281,8 @@ public final class SystemCpu {
         int offset = (int) (gate & 0xffff) | (int) ((gate >>> 48) & 0xffff) << 16;
         int flags = s.eflags() & ~0x10000; // the pushed image has RF as the CPU keeps it: clear here
         int oldCs = s.segSelector[X86CpuState.CS];
-        int oldEip = s.eip;
-        int oldEsp = s.regs[X86CpuState.ESP];
+        int oldEip = s.eip();
+        int oldEsp = s.reg32(X86CpuState.ESP);
         segments.loadCodeSegment(s, selector);
         try {
             push(flags);
@@ -292,42 +292,42 @@ public final class SystemCpu {
                 push(errorCode);
             }
         } catch (RuntimeException e) {
-            s.regs[X86CpuState.ESP] = oldEsp;
+            s.setReg32(X86CpuState.ESP, oldEsp);
             s.segSelector[X86CpuState.CS] = oldCs;
             throw e;
         }
         int cleared = X86CpuState.TF | 0x4000 /* NT */ | 0x10000 /* RF */ | (type == 0x0e ? X86CpuState.IF : 0);
         s.eflagsOther &= ~cleared;
-        s.eip = offset;
+        s.setEip(offset);
     }
 
     void push(int value) {
         X86CpuState s = cpu.state;
-        int esp = s.regs[X86CpuState.ESP] - 4;
+        int esp = s.reg32(X86CpuState.ESP) - 4;
         cpu.memory.write32((s.segBase[X86CpuState.SS] + esp) & 0xffffffffL, value);
-        s.regs[X86CpuState.ESP] = esp;
+        s.setReg32(X86CpuState.ESP, esp);
     }
 
     int pop() {
         X86CpuState s = cpu.state;
-        int esp = s.regs[X86CpuState.ESP];
+        int esp = s.reg32(X86CpuState.ESP);
         int v = cpu.memory.read32((s.segBase[X86CpuState.SS] + esp) & 0xffffffffL);
-        s.regs[X86CpuState.ESP] = esp + 4;
+        s.setReg32(X86CpuState.ESP, esp + 4);
         return v;
     }
 
     int pop16() {
         X86CpuState s = cpu.state;
-        int esp = s.regs[X86CpuState.ESP];
+        int esp = s.reg32(X86CpuState.ESP);
         int v = cpu.memory.read16((s.segBase[X86CpuState.SS] + esp) & 0xffffffffL);
-        s.regs[X86CpuState.ESP] = esp + 2;
+        s.setReg32(X86CpuState.ESP, esp + 2);
         return v;
     }
 
     void push16(int value) {
         X86CpuState s = cpu.state;
-        int esp = s.regs[X86CpuState.ESP] - 2;
+        int esp = s.reg32(X86CpuState.ESP) - 2;
         cpu.memory.write16((s.segBase[X86CpuState.SS] + esp) & 0xffffffffL, value);
-        s.regs[X86CpuState.ESP] = esp;
+        s.setReg32(X86CpuState.ESP, esp);
     }
 }

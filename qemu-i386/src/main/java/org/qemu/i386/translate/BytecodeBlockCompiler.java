@@ -41,11 +41,19 @@ public final class BytecodeBlockCompiler {
     /** Compiles the ops of one block (one per guest instruction) into a new hidden class instance. */
     @SuppressWarnings("unchecked")
     public OpSequence<X86Cpu> compile(X86Op[] ops) {
+        return compile(ops, false);
+    }
+
+    /**
+     * {@code longMode}: the block is 64-bit code, whose ops are all called (the inline emitters
+     * keep 32-bit registers in int locals and wrap addresses to 32 bits).
+     */
+    public OpSequence<X86Cpu> compile(X86Op[] ops, boolean longMode) {
         long start = System.nanoTime();
         int[] counts = new int[1];
         byte[] bytes;
         synchronized (this) {
-            bytes = generate(ops, counts);
+            bytes = generate(ops, counts, longMode);
         }
         try {
             MethodHandles.Lookup hidden = lookup.defineHiddenClass(bytes, true);
@@ -71,7 +79,7 @@ public final class BytecodeBlockCompiler {
                 + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes";
     }
 
-    private byte[] generate(X86Op[] ops, int[] inlineCount) {
+    private byte[] generate(X86Op[] ops, int[] inlineCount, boolean longMode) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
@@ -101,7 +109,7 @@ public final class BytecodeBlockCompiler {
 
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "(L" + CONTEXT + ";)V", null, null);
         mv.visitCode();
-        X86Emitter emitter = new X86Emitter();
+        X86Emitter emitter = new X86Emitter(longMode);
         Label start = new Label();
         Label end = new Label();
         Label handler = new Label();

@@ -20,7 +20,7 @@ final class ControlOps {
 
         @Override
         public void exec(X86Cpu cpu) {
-            cpu.state.eip = target;
+            cpu.state.setEip(target);
         }
 
         @Override
@@ -42,7 +42,7 @@ final class ControlOps {
 
         @Override
         public void exec(X86Cpu cpu) {
-            cpu.state.eip = LazyFlags.condition(cpu.state, cc) ? target : fallThrough;
+            cpu.state.setEip(LazyFlags.condition(cpu.state, cc) ? target : fallThrough);
         }
 
         @Override
@@ -61,7 +61,7 @@ final class ControlOps {
 
         @Override
         public void exec(X86Cpu cpu) {
-            cpu.state.eip = target.get(cpu);
+            cpu.state.setEip(target.get(cpu));
         }
 
         @Override
@@ -88,7 +88,7 @@ final class ControlOps {
         public void exec(X86Cpu cpu) {
             int t = indirectTarget == null ? target : indirectTarget.get(cpu);
             StackOps.push(cpu, bits, returnAddress);
-            cpu.state.eip = t;
+            cpu.state.setEip(t);
         }
 
         @Override
@@ -110,8 +110,8 @@ final class ControlOps {
         public void exec(X86Cpu cpu) {
             X86CpuState s = cpu.state;
             int t = StackOps.peek(cpu, bits);
-            s.regs[X86CpuState.ESP] += bits / 8 + release;
-            s.eip = t;
+            s.setReg32(X86CpuState.ESP, s.reg32(X86CpuState.ESP) + bits / 8 + release);
+            s.setEip(t);
         }
 
         @Override
@@ -139,17 +139,18 @@ final class ControlOps {
         @Override
         public void exec(X86Cpu cpu) {
             X86CpuState s = cpu.state;
-            int[] r = s.regs;
+            X86CpuState r = s;
             boolean taken;
             if (kind == JCXZ) {
-                taken = (count16 ? r[X86CpuState.ECX] & 0xffff : r[X86CpuState.ECX]) == 0;
+                taken = (count16 ? r.reg32(X86CpuState.ECX) & 0xffff : r.reg32(X86CpuState.ECX)) == 0;
             } else {
                 int c;
                 if (count16) {
-                    c = (r[X86CpuState.ECX] - 1) & 0xffff;
-                    r[X86CpuState.ECX] = (r[X86CpuState.ECX] & ~0xffff) | c;
+                    c = (r.reg32(X86CpuState.ECX) - 1) & 0xffff;
+                    r.setReg32(X86CpuState.ECX, (r.reg32(X86CpuState.ECX) & ~0xffff) | c);
                 } else {
-                    c = --r[X86CpuState.ECX];
+                    c = r.reg32(X86CpuState.ECX) - 1;
+                    r.setReg32(X86CpuState.ECX, c);
                 }
                 taken = c != 0;
                 if (kind == LOOPE) {
@@ -158,7 +159,7 @@ final class ControlOps {
                     taken &= LazyFlags.condition(s, 5);
                 }
             }
-            s.eip = taken ? target : fallThrough;
+            s.setEip(taken ? target : fallThrough);
         }
 
         @Override

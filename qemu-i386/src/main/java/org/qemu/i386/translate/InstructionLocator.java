@@ -6,8 +6,8 @@ package org.qemu.i386.translate;
  */
 public interface InstructionLocator {
     /** Address of the guest instruction that op {@code index} implements. */
-    int instructionAddress(int index);
+    long instructionAddress(int index);
 
     /** Address just past the guest instruction of op {@code index}. */
-    int nextAddress(int index);
+    long nextAddress(int index);
 }

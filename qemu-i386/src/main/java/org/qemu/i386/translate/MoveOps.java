@@ -95,7 +95,9 @@ final class MoveOps {
             if (acc == dest) {
                 rm.set(cpu, reg.get(cpu));
             } else {
-                rm.set(cpu, dest); // the processor always writes the destination
+                if (rm instanceof Operand.Memory) {
+                    rm.set(cpu, dest); // the processor writes a memory destination back (a register one stays as it was)
+                }
                 accumulator.set(cpu, dest);
             }
             LazyFlags.setSub(cpu.state, rm.bits, acc, dest, 0, acc - dest);
@@ -114,14 +116,14 @@ final class MoveOps {
             X86CpuState s = cpu.state;
             long a = m.address(cpu);
             long old = cpu.memory.read64(a);
-            long expected = (s.regs[X86CpuState.EDX] & 0xffffffffL) << 32 | (s.regs[X86CpuState.EAX] & 0xffffffffL);
+            long expected = (s.reg32(X86CpuState.EDX) & 0xffffffffL) << 32 | (s.reg32(X86CpuState.EAX) & 0xffffffffL);
             if (old == expected) {
-                cpu.memory.write64(a, (s.regs[X86CpuState.ECX] & 0xffffffffL) << 32 | (s.regs[X86CpuState.EBX] & 0xffffffffL));
+                cpu.memory.write64(a, (s.reg32(X86CpuState.ECX) & 0xffffffffL) << 32 | (s.reg32(X86CpuState.EBX) & 0xffffffffL));
                 LazyFlags.modify(s, X86CpuState.ZF, X86CpuState.ZF);
             } else {
                 cpu.memory.write64(a, old);
-                s.regs[X86CpuState.EAX] = (int) old;
-                s.regs[X86CpuState.EDX] = (int) (old >>> 32);
+                s.setReg32(X86CpuState.EAX, (int) old);
+                s.setReg32(X86CpuState.EDX, (int) (old >>> 32));
                 LazyFlags.modify(s, X86CpuState.ZF, 0);
             }
         }
@@ -163,11 +165,11 @@ final class MoveOps {
 
         @Override
         public void exec(X86Cpu cpu) {
-            int[] r = cpu.state.regs;
+            X86CpuState r = cpu.state;
             if (bits == 16) {
-                r[reg] &= ~0xffff; // bswap of a 16-bit register is undefined; hardware gives zero
+                r.setReg32(reg, r.reg32(reg) & ~0xffff); // bswap of a 16-bit register is undefined; hardware gives zero
             } else {
-                r[reg] = Integer.reverseBytes(r[reg]);
+                r.setReg32(reg, Integer.reverseBytes(r.reg32(reg)));
             }
         }
     }
@@ -184,18 +186,18 @@ final class MoveOps {
 
         @Override
         public void exec(X86Cpu cpu) {
-            int[] r = cpu.state.regs;
-            int eax = r[X86CpuState.EAX];
+            X86CpuState r = cpu.state;
+            int eax = r.reg32(X86CpuState.EAX);
             if (intoDx) {
                 if (bits == 16) {
-                    r[X86CpuState.EDX] = (r[X86CpuState.EDX] & ~0xffff) | (((short) eax >> 15) & 0xffff);
+                    r.setReg16(X86CpuState.EDX, (short) eax >> 15);
                 } else {
-                    r[X86CpuState.EDX] = eax >> 31;
+                    r.setReg32(X86CpuState.EDX, eax >> 31);
                 }
             } else if (bits == 16) {
-                r[X86CpuState.EAX] = (eax & ~0xffff) | ((byte) eax & 0xffff);
+                r.setReg16(X86CpuState.EAX, (byte) eax);
             } else {
-                r[X86CpuState.EAX] = (short) eax;
+                r.setReg32(X86CpuState.EAX, (short) eax);
             }
         }
     }
@@ -248,12 +250,12 @@ final class MoveOps {
         @Override
         public void exec(X86Cpu cpu) {
             X86CpuState s = cpu.state;
-            int off = s.regs[X86CpuState.EBX] + (s.regs[X86CpuState.EAX] & 0xff);
+            int off = s.reg32(X86CpuState.EBX) + (s.reg32(X86CpuState.EAX) & 0xff);
             if (address16) {
                 off &= 0xffff;
             }
             int v = cpu.memory.read8((off + s.segBase[segment]) & 0xffffffffL);
-            s.regs[X86CpuState.EAX] = (s.regs[X86CpuState.EAX] & ~0xff) | v;
+            s.setReg32(X86CpuState.EAX, (s.reg32(X86CpuState.EAX) & ~0xff) | v);
         }
     }
 }

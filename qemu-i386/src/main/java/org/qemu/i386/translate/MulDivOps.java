@@ -24,28 +24,28 @@ final class MulDivOps {
         @Override
         public void exec(X86Cpu cpu) {
             X86CpuState s = cpu.state;
-            int[] r = s.regs;
+            X86CpuState r = s;
             int v = src.get(cpu);
             int bits = src.bits;
-            int eax = r[X86CpuState.EAX];
+            int eax = r.reg32(X86CpuState.EAX);
             long product;
             boolean overflow;
             switch (bits) {
                 case 8 -> {
                     product = signed ? (long) (byte) eax * (byte) v : (long) (eax & 0xff) * (v & 0xff);
-                    r[X86CpuState.EAX] = (eax & ~0xffff) | ((int) product & 0xffff);
+                    r.setReg16(X86CpuState.EAX, (int) product);
                     overflow = signed ? product != (byte) product : (product & ~0xffL) != 0;
                 }
                 case 16 -> {
                     product = signed ? (long) (short) eax * (short) v : (long) (eax & 0xffff) * (v & 0xffff);
-                    r[X86CpuState.EAX] = (eax & ~0xffff) | ((int) product & 0xffff);
-                    r[X86CpuState.EDX] = (r[X86CpuState.EDX] & ~0xffff) | ((int) (product >> 16) & 0xffff);
+                    r.setReg16(X86CpuState.EAX, (int) product);
+                    r.setReg16(X86CpuState.EDX, (int) (product >> 16));
                     overflow = signed ? product != (short) product : (product & ~0xffffL) != 0;
                 }
                 default -> {
                     product = signed ? (long) eax * v : (eax & 0xffffffffL) * (v & 0xffffffffL);
-                    r[X86CpuState.EAX] = (int) product;
-                    r[X86CpuState.EDX] = (int) (product >>> 32);
+                    r.setReg32(X86CpuState.EAX, (int) product);
+                    r.setReg32(X86CpuState.EDX, (int) (product >>> 32));
                     overflow = signed ? product != (int) product : (product >>> 32) != 0;
                 }
             }
@@ -101,11 +101,11 @@ final class MulDivOps {
 
         @Override
         public void exec(X86Cpu cpu) {
-            int[] r = cpu.state.regs;
+            X86CpuState r = cpu.state;
             int bits = src.bits;
             int v = src.get(cpu);
-            int eax = r[X86CpuState.EAX];
-            int edx = r[X86CpuState.EDX];
+            int eax = r.reg32(X86CpuState.EAX);
+            int edx = r.reg32(X86CpuState.EDX);
             switch (bits) {
                 case 8 -> {
                     long dividend = signed ? (short) eax : eax & 0xffff;
@@ -118,7 +118,7 @@ final class MulDivOps {
                     if (signed ? q != (byte) q : q > 0xff) {
                         throw X86Trap.divideError(0);
                     }
-                    r[X86CpuState.EAX] = (eax & ~0xffff) | ((int) rem & 0xff) << 8 | ((int) q & 0xff);
+                    r.setReg16(X86CpuState.EAX, ((int) rem & 0xff) << 8 | ((int) q & 0xff));
                 }
                 case 16 -> {
                     long dividend = ((edx & 0xffffL) << 16) | (eax & 0xffff);
@@ -134,8 +134,8 @@ final class MulDivOps {
                     if (signed ? q != (short) q : q > 0xffff) {
                         throw X86Trap.divideError(0);
                     }
-                    r[X86CpuState.EAX] = (eax & ~0xffff) | ((int) q & 0xffff);
-                    r[X86CpuState.EDX] = (edx & ~0xffff) | ((int) rem & 0xffff);
+                    r.setReg16(X86CpuState.EAX, (int) q);
+                    r.setReg16(X86CpuState.EDX, (int) rem);
                 }
                 default -> {
                     long dividend = ((long) edx << 32) | (eax & 0xffffffffL);
@@ -161,8 +161,8 @@ final class MulDivOps {
                             throw X86Trap.divideError(0);
                         }
                     }
-                    r[X86CpuState.EAX] = (int) q;
-                    r[X86CpuState.EDX] = (int) rem;
+                    r.setReg32(X86CpuState.EAX, (int) q);
+                    r.setReg32(X86CpuState.EDX, (int) rem);
                 }
             }
         }

@@ -7,7 +7,8 @@ import org.qemu.i386.decode.EffectiveAddress;
 /**
  * A decoded operand of a given size: a register, a memory location or an immediate. Values are
  * ints holding the operand's bits (upper bits of 8/16-bit values are don't-care on input and
- * zero-extended on output of {@link #get}).
+ * zero-extended on output of {@link #get}); 64-bit operands (long mode) use {@link #getLong} and
+ * {@link #setLong}.
  */
 public abstract sealed class Operand permits Operand.Register, Operand.Memory, Operand.Immediate {
     public final int bits;
@@ -20,6 +21,12 @@ public abstract sealed class Operand permits Operand.Register, Operand.Memory, O
 
     public abstract void set(X86Cpu cpu, int value);
 
+    /** The value as a long: a 64-bit operand whole, smaller ones zero-extended (immediates: see {@link Immediate}). */
+    public abstract long getLong(X86Cpu cpu);
+
+    /** Writes a 64-bit operand; smaller ones take the low bits as {@link #set} does. */
+    public abstract void setLong(X86Cpu cpu, long value);
+
     public static Operand register(int bits, int reg) {
         return new Register(bits, reg);
     }
@@ -30,6 +37,11 @@ public abstract sealed class Operand permits Operand.Register, Operand.Memory, O
 
     public static Operand immediate(int bits, int value) {
         return new Immediate(bits, value);
+    }
+
+    /** The immediate of mov r64, imm64. */
+    public static Operand immediate64(long value) {
+        return new Immediate(value);
     }
 
     /** Writes the low 16 bits of a register (generated code calls this). */
@@ -63,7 +75,10 @@ public abstract sealed class Operand permits Operand.Register, Operand.Memory, O
         };
     }
 
-    /** A general register; 8-bit numbers 4-7 are AH, CH, DH, BH. */
+    /**
+     * A general register (0-15); 8-bit numbers 4-7 are AH, CH, DH, BH, and 20-23 SPL, BPL, SIL,
+     * DIL (the low bytes of registers 4-7 that a REX prefix selects).
+     */
     public static final class Register extends Operand {
         public final int reg;
 
@@ -74,27 +89,41 @@ public abstract sealed class Operand permits Operand.Register, Operand.Memory, O
 
         @Override
         public int get(X86Cpu cpu) {
-            int[] r = cpu.state.regs;
+            X86CpuState r = cpu.state;
             return switch (bits) {
-                case 8 -> reg < 4 ? r[reg] & 0xff : (r[reg - 4] >>> 8) & 0xff;
-                case 16 -> r[reg] & 0xffff;
-                default -> r[reg];
+                case 8 -> reg < 4 || reg >= 8 ? r.reg32(reg & 15) & 0xff : (r.reg32(reg - 4) >>> 8) & 0xff;
+                case 16 -> r.reg32(reg) & 0xffff;
+                default -> r.reg32(reg);
             };
         }
 
         @Override
         public void set(X86Cpu cpu, int value) {
-            int[] r = cpu.state.regs;
+            X86CpuState r = cpu.state;
             switch (bits) {
                 case 8 -> {
-                    if (reg < 4) {
-                        r[reg] = (r[reg] & ~0xff) | (value & 0xff);
+                    if (reg < 4 || reg >= 8) {
+                        r.setReg8Low(reg & 15, value);
                     } else {
-                        r[reg - 4] = (r[reg - 4] & ~0xff00) | ((value & 0xff) << 8);
+                        r.setReg8High(reg - 4, value);
                     }
                 }
-                case 16 -> r[reg] = (r[reg] & ~0xffff) | (value & 0xffff);
-                default -> r[reg] = value;
+                case 16 -> r.setReg16(reg, value);
+                default -> r.setReg32(reg, value);
+            }
+        }
+
+        @Override
+        public long getLong(X86Cpu cpu) {
+            return bits == 64 ? cpu.state.regs[reg] : get(cpu) & 0xffffffffL;
+        }
+
+        @Override
+        public void setLong(X86Cpu cpu, long value) {
+            if (bits == 64) {
+                cpu.state.regs[reg] = value;
+            } else {
+                set(cpu, (int) value);
             }
         }
     }
@@ -108,6 +137,10 @@ public abstract sealed class Operand permits Operand.Register, Operand.Memory, O
         final int displacement;
         final int segment;
         final boolean address16;
+        /** 64-bit code: the offset is 64-bit (or 32-bit zero-extended with 0x67) and not wrapped after the segment base. */
+        final boolean longMode;
+        final boolean address32InLongMode;
+        final org.qemu.i386.decode.X86Decoder.RipAnchor ripAnchor;
 
         Memory(int bits, EffectiveAddress ea) {
             super(bits);
@@ -118,16 +151,43 @@ public abstract sealed class Operand permits Operand.Register, Operand.Memory, O
             this.displacement = ea.displacement();
             this.segment = ea.segment();
             this.address16 = ea.addressBits() == 16;
+            this.longMode = ea.longMode();
+            this.address32InLongMode = ea.longMode() && ea.addressBits() == 32;
+            this.ripAnchor = ea.ripAnchor();
         }
 
-        /** The offset within the segment (what lea yields). */
+        /** 64-bit code: the offset (what lea yields), 64-bit or zero-extended from 32 bits. */
+        public long offset64(X86CpuState s) {
+            long a = displacement;
+            if (ripAnchor != null) {
+                a += ripAnchor.nextInstruction;
+            } else {
+                if (base >= 0) {
+                    a += s.regs[base];
+                }
+                if (index >= 0) {
+                    a += s.regs[index] << scale;
+                }
+            }
+            return address32InLongMode ? a & 0xffffffffL : a;
+        }
+
+        /** 64-bit code: the linear address (only FS and GS bases count; user mode keeps the others at 0). */
+        private long address64(X86CpuState s, long delta) {
+            return offset64(s) + delta + s.segBase[segment];
+        }
+
+        /** The offset within the segment (what lea yields); in 64-bit code its low 32 bits. */
         public int offset(X86CpuState s) {
+            if (longMode) {
+                return (int) offset64(s);
+            }
             int a = displacement;
             if (base >= 0) {
-                a += s.regs[base];
+                a += s.reg32(base);
             }
             if (index >= 0) {
-                a += s.regs[index] << scale;
+                a += s.reg32(index) << scale;
             }
             return address16 ? a & 0xffff : a;
         }
@@ -135,12 +195,18 @@ public abstract sealed class Operand permits Operand.Register, Operand.Memory, O
         /** The linear address. */
         public long address(X86Cpu cpu) {
             X86CpuState s = cpu.state;
+            if (longMode) {
+                return address64(s, 0);
+            }
             return (offset(s) + s.segBase[segment]) & 0xffffffffL;
         }
 
         /** The linear address of {@code delta} bytes past the operand (wrapping in 32 bits). */
         public long address(X86Cpu cpu, int delta) {
             X86CpuState s = cpu.state;
+            if (longMode) {
+                return address64(s, delta);
+            }
             return (offset(s) + delta + s.segBase[segment]) & 0xffffffffL;
         }
 
@@ -163,15 +229,50 @@ public abstract sealed class Operand permits Operand.Register, Operand.Memory, O
                 default -> cpu.memory.write32(a, value);
             }
         }
+
+        @Override
+        public long getLong(X86Cpu cpu) {
+            return bits == 64 ? cpu.memory.read64(address(cpu)) : get(cpu) & 0xffffffffL;
+        }
+
+        @Override
+        public void setLong(X86Cpu cpu, long value) {
+            if (bits == 64) {
+                cpu.memory.write64(address(cpu), value);
+            } else {
+                set(cpu, (int) value);
+            }
+        }
     }
 
-    /** An immediate (already sign- or zero-extended as the instruction defines). */
+    /**
+     * An immediate (already sign- or zero-extended as the instruction defines). A 64-bit
+     * operand's immediate is a 32-bit one sign-extended ({@link #longValue}), except mov r64, imm64.
+     */
     public static final class Immediate extends Operand {
         public final int value;
+        public final long longValue;
 
         Immediate(int bits, int value) {
             super(bits);
             this.value = zeroExtend(bits, value);
+            this.longValue = bits == 64 ? value : this.value & 0xffffffffL;
+        }
+
+        Immediate(long value) {
+            super(64);
+            this.value = (int) value;
+            this.longValue = value;
+        }
+
+        @Override
+        public long getLong(X86Cpu cpu) {
+            return longValue;
+        }
+
+        @Override
+        public void setLong(X86Cpu cpu, long value) {
+            throw new IllegalStateException("write to an immediate");
         }
 
         @Override

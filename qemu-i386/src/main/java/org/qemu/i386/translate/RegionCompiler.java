@@ -227,8 +227,8 @@ public final class RegionCompiler {
             indexOfPc.put((int) b.pc, k);
             for (int i = 0; i < b.instructionCount(); i++, n++) {
                 ops[n] = b.ops()[i];
-                instructionAddress[n] = b.instructionAddress(i);
-                nextAddress[n] = b.nextAddress(i);
+                instructionAddress[n] = (int) b.instructionAddress(i);
+                nextAddress[n] = (int) b.nextAddress(i);
             }
         }
 
@@ -256,7 +256,8 @@ public final class RegionCompiler {
         mv.visitTryCatchBlock(tryStart, tryEnd, handler, "java/lang/Throwable");
         emitter.prologue(mv, false);
         mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.STATE_LOCAL);
-        mv.visitFieldInsn(Opcodes.GETFIELD, X86Emitter.STATE, "eip", "I");
+        mv.visitFieldInsn(Opcodes.GETFIELD, X86Emitter.STATE, "rip", "J");
+        mv.visitInsn(Opcodes.L2I);
         mv.visitVarInsn(Opcodes.ISTORE, X86Emitter.NEXT);
         mv.visitLabel(tryStart);
 
@@ -311,7 +312,8 @@ public final class RegionCompiler {
             } else {
                 emitOp(mv, emitter, ops, index, fallbackOps);
                 mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.STATE_LOCAL);
-                mv.visitFieldInsn(Opcodes.GETFIELD, X86Emitter.STATE, "eip", "I");
+                mv.visitFieldInsn(Opcodes.GETFIELD, X86Emitter.STATE, "rip", "J");
+        mv.visitInsn(Opcodes.L2I);
                 mv.visitVarInsn(Opcodes.ISTORE, X86Emitter.NEXT);
                 edges.toNext(dispatch);
             }
@@ -322,7 +324,7 @@ public final class RegionCompiler {
         emitter.flushAll(mv);
         mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.STATE_LOCAL);
         mv.visitVarInsn(Opcodes.ILOAD, X86Emitter.NEXT);
-        mv.visitFieldInsn(Opcodes.PUTFIELD, X86Emitter.STATE, "eip", "I");
+        X86Emitter.putEip(mv);
         mv.visitInsn(Opcodes.RETURN);
         mv.visitLabel(handler);
         emitter.faultHandler(mv);

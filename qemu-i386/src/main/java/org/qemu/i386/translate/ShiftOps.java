@@ -52,6 +52,16 @@ final class ShiftOps {
         }
     }
 
+    /**
+     * A shift by 0 leaves a 32-bit register destination zero-extended in 64-bit code, as the
+     * hardware does (the register is written even though nothing moves); in 32-bit code a no-op.
+     */
+    private static void zeroExtendRegister(X86Cpu cpu, Operand dst) {
+        if (dst.bits == 32 && dst instanceof Operand.Register) {
+            dst.set(cpu, dst.get(cpu));
+        }
+    }
+
     static final class Shift implements X86Op {
         final int kind;
         final Operand dst;
@@ -69,6 +79,7 @@ final class ShiftOps {
         public void exec(X86Cpu cpu) {
             int n = count.get(cpu) & 0x1f;
             if (n == 0) {
+                zeroExtendRegister(cpu, dst);
                 return; // no write, flags unchanged (a memory operand is not even read)
             }
             X86CpuState s = cpu.state;
@@ -153,6 +164,7 @@ final class ShiftOps {
         public void exec(X86Cpu cpu) {
             int n = count.get(cpu) & 0x1f;
             if (n == 0) {
+                zeroExtendRegister(cpu, dst);
                 return;
             }
             int a = Operand.zeroExtend(bits, dst.get(cpu));

@@ -17,25 +17,25 @@ final class StackOps {
     }
 
     static void push(X86Cpu cpu, int bits, int value) {
-        int[] r = cpu.state.regs;
-        int esp = r[X86CpuState.ESP] - bits / 8;
+        X86CpuState r = cpu.state;
+        int esp = r.reg32(X86CpuState.ESP) - bits / 8;
         if (bits == 16) {
             cpu.memory.write16(linear(cpu, esp), value);
         } else {
             cpu.memory.write32(linear(cpu, esp), value);
         }
-        r[X86CpuState.ESP] = esp;
+        r.setReg32(X86CpuState.ESP, esp);
     }
 
     /** The value on top of the stack (zero-extended when 16-bit), without popping it. */
     static int peek(X86Cpu cpu, int bits) {
-        int esp = cpu.state.regs[X86CpuState.ESP];
+        int esp = cpu.state.reg32(X86CpuState.ESP);
         return bits == 16 ? cpu.memory.read16(linear(cpu, esp)) : cpu.memory.read32(linear(cpu, esp));
     }
 
     static int pop(X86Cpu cpu, int bits) {
         int v = peek(cpu, bits);
-        cpu.state.regs[X86CpuState.ESP] += bits / 8;
+        cpu.state.setReg32(X86CpuState.ESP, cpu.state.reg32(X86CpuState.ESP) + bits / 8);
         return v;
     }
 
@@ -66,14 +66,14 @@ final class StackOps {
 
         @Override
         public void exec(X86Cpu cpu) {
-            int[] r = cpu.state.regs;
-            int oldEsp = r[X86CpuState.ESP];
+            X86CpuState r = cpu.state;
+            int oldEsp = r.reg32(X86CpuState.ESP);
             int v = peek(cpu, bits);
-            r[X86CpuState.ESP] = oldEsp + bits / 8;
+            r.setReg32(X86CpuState.ESP, oldEsp + bits / 8);
             try {
                 dst.set(cpu, v);
             } catch (RuntimeException e) {
-                r[X86CpuState.ESP] = oldEsp;
+                r.setReg32(X86CpuState.ESP, oldEsp);
                 throw e;
             }
         }
@@ -88,12 +88,12 @@ final class StackOps {
 
         @Override
         public void exec(X86Cpu cpu) {
-            int[] r = cpu.state.regs;
-            int esp = r[X86CpuState.ESP];
+            X86CpuState r = cpu.state;
+            int esp = r.reg32(X86CpuState.ESP);
             int size = bits / 8;
             cpu.memory.checkRange(linear(cpu, esp - 8 * size), 8L * size, true);
             for (int i = 0; i < 8; i++) {
-                int v = i == X86CpuState.ESP ? esp : r[i];
+                int v = i == X86CpuState.ESP ? esp : r.reg32(i);
                 long a = linear(cpu, esp - (i + 1) * size);
                 if (bits == 16) {
                     cpu.memory.write16(a, v);
@@ -101,7 +101,7 @@ final class StackOps {
                     cpu.memory.write32(a, v);
                 }
             }
-            r[X86CpuState.ESP] = esp - 8 * size;
+            r.setReg32(X86CpuState.ESP, esp - 8 * size);
         }
     }
 
@@ -114,8 +114,8 @@ final class StackOps {
 
         @Override
         public void exec(X86Cpu cpu) {
-            int[] r = cpu.state.regs;
-            int esp = r[X86CpuState.ESP];
+            X86CpuState r = cpu.state;
+            int esp = r.reg32(X86CpuState.ESP);
             int size = bits / 8;
             int[] values = new int[8];
             for (int i = 0; i < 8; i++) {
@@ -124,10 +124,10 @@ final class StackOps {
             }
             for (int i = 0; i < 8; i++) {
                 if (i != X86CpuState.ESP) {
-                    r[i] = bits == 16 ? (r[i] & ~0xffff) | values[i] : values[i];
+                    r.setReg32(i, bits == 16 ? (r.reg32(i) & ~0xffff) | values[i] : values[i]);
                 }
             }
-            r[X86CpuState.ESP] = esp + 8 * size;
+            r.setReg32(X86CpuState.ESP, esp + 8 * size);
         }
     }
 
@@ -176,13 +176,13 @@ final class StackOps {
 
         @Override
         public void exec(X86Cpu cpu) {
-            int[] r = cpu.state.regs;
-            int oldEsp = r[X86CpuState.ESP];
-            int oldEbp = r[X86CpuState.EBP];
+            X86CpuState r = cpu.state;
+            int oldEsp = r.reg32(X86CpuState.ESP);
+            int oldEbp = r.reg32(X86CpuState.EBP);
             int step = bits / 8;
             try {
                 push(cpu, bits, oldEbp);
-                int frame = r[X86CpuState.ESP];
+                int frame = r.reg32(X86CpuState.ESP);
                 int ebp = oldEbp;
                 for (int i = 1; i < level; i++) {
                     ebp -= step;
@@ -192,14 +192,14 @@ final class StackOps {
                     push(cpu, bits, frame);
                 }
                 if (bits == 16) {
-                    r[X86CpuState.EBP] = (oldEbp & ~0xffff) | (frame & 0xffff);
+                    r.setReg32(X86CpuState.EBP, (oldEbp & ~0xffff) | (frame & 0xffff));
                 } else {
-                    r[X86CpuState.EBP] = frame;
+                    r.setReg32(X86CpuState.EBP, frame);
                 }
-                r[X86CpuState.ESP] -= size;
+                r.setReg32(X86CpuState.ESP, r.reg32(X86CpuState.ESP) - size);
             } catch (RuntimeException e) {
-                r[X86CpuState.ESP] = oldEsp;
-                r[X86CpuState.EBP] = oldEbp;
+                r.setReg32(X86CpuState.ESP, oldEsp);
+                r.setReg32(X86CpuState.EBP, oldEbp);
                 throw e;
             }
         }
@@ -214,11 +214,11 @@ final class StackOps {
 
         @Override
         public void exec(X86Cpu cpu) {
-            int[] r = cpu.state.regs;
-            int ebp = r[X86CpuState.EBP];
+            X86CpuState r = cpu.state;
+            int ebp = r.reg32(X86CpuState.EBP);
             int v = bits == 16 ? cpu.memory.read16(linear(cpu, ebp)) : cpu.memory.read32(linear(cpu, ebp));
-            r[X86CpuState.ESP] = ebp + bits / 8;
-            r[X86CpuState.EBP] = bits == 16 ? (r[X86CpuState.EBP] & ~0xffff) | v : v;
+            r.setReg32(X86CpuState.ESP, ebp + bits / 8);
+            r.setReg32(X86CpuState.EBP, bits == 16 ? (r.reg32(X86CpuState.EBP) & ~0xffff) | v : v);
         }
     }
 
@@ -251,7 +251,7 @@ final class StackOps {
         public void exec(X86Cpu cpu) {
             int v = peek(cpu, bits);
             cpu.loadSegment(segment, v);
-            cpu.state.regs[X86CpuState.ESP] += bits / 8;
+            cpu.state.setReg32(X86CpuState.ESP, cpu.state.reg32(X86CpuState.ESP) + bits / 8);
         }
     }
 

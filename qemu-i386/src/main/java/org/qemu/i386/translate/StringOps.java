@@ -59,14 +59,14 @@ final class StringOps {
         @Override
         public void exec(X86Cpu cpu) {
             X86CpuState s = cpu.state;
-            int[] r = s.regs;
+            X86CpuState r = s;
             if (rep == 0) {
                 once(cpu, s, r);
                 return;
             }
-            while (mask(r[X86CpuState.ECX]) != 0) {
+            while (mask(r.reg32(X86CpuState.ECX)) != 0) {
                 once(cpu, s, r);
-                r[X86CpuState.ECX] = advance(r[X86CpuState.ECX], -1);
+                r.setReg32(X86CpuState.ECX, advance(r.reg32(X86CpuState.ECX), -1));
                 if (kind == CMPS || kind == SCAS) {
                     boolean zf = LazyFlags.condition(s, 4);
                     if (rep == 0xf3 ? !zf : zf) {
@@ -76,37 +76,37 @@ final class StringOps {
             }
         }
 
-        private void once(X86Cpu cpu, X86CpuState s, int[] r) {
+        private void once(X86Cpu cpu, X86CpuState s, X86CpuState r) {
             GuestMemory m = cpu.memory;
             int delta = s.direction() * (bits / 8);
-            long src = (mask(r[X86CpuState.ESI]) + s.segBase[sourceSegment]) & 0xffffffffL;
-            long dst = (mask(r[X86CpuState.EDI]) + s.segBase[X86CpuState.ES]) & 0xffffffffL;
+            long src = (mask(r.reg32(X86CpuState.ESI)) + s.segBase[sourceSegment]) & 0xffffffffL;
+            long dst = (mask(r.reg32(X86CpuState.EDI)) + s.segBase[X86CpuState.ES]) & 0xffffffffL;
             switch (kind) {
                 case MOVS -> {
                     write(m, dst, read(m, src));
-                    r[X86CpuState.ESI] = advance(r[X86CpuState.ESI], delta);
-                    r[X86CpuState.EDI] = advance(r[X86CpuState.EDI], delta);
+                    r.setReg32(X86CpuState.ESI, advance(r.reg32(X86CpuState.ESI), delta));
+                    r.setReg32(X86CpuState.EDI, advance(r.reg32(X86CpuState.EDI), delta));
                 }
                 case STOS -> {
-                    write(m, dst, r[X86CpuState.EAX]);
-                    r[X86CpuState.EDI] = advance(r[X86CpuState.EDI], delta);
+                    write(m, dst, r.reg32(X86CpuState.EAX));
+                    r.setReg32(X86CpuState.EDI, advance(r.reg32(X86CpuState.EDI), delta));
                 }
                 case LODS -> {
                     int v = read(m, src);
                     Operand.register(bits, X86CpuState.EAX).set(cpu, v);
-                    r[X86CpuState.ESI] = advance(r[X86CpuState.ESI], delta);
+                    r.setReg32(X86CpuState.ESI, advance(r.reg32(X86CpuState.ESI), delta));
                 }
                 case CMPS -> {
                     int a = read(m, src);
                     int b = read(m, dst);
-                    r[X86CpuState.ESI] = advance(r[X86CpuState.ESI], delta);
-                    r[X86CpuState.EDI] = advance(r[X86CpuState.EDI], delta);
+                    r.setReg32(X86CpuState.ESI, advance(r.reg32(X86CpuState.ESI), delta));
+                    r.setReg32(X86CpuState.EDI, advance(r.reg32(X86CpuState.EDI), delta));
                     LazyFlags.setSub(s, bits, a, b, 0, a - b);
                 }
                 default -> { // SCAS
                     int b = read(m, dst);
-                    int a = Operand.zeroExtend(bits, r[X86CpuState.EAX]);
-                    r[X86CpuState.EDI] = advance(r[X86CpuState.EDI], delta);
+                    int a = Operand.zeroExtend(bits, r.reg32(X86CpuState.EAX));
+                    r.setReg32(X86CpuState.EDI, advance(r.reg32(X86CpuState.EDI), delta));
                     LazyFlags.setSub(s, bits, a, b, 0, a - b);
                 }
             }

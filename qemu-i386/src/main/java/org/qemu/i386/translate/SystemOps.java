@@ -76,7 +76,7 @@ public final class SystemOps {
 
         @Override
         public void exec(X86Cpu cpu) {
-            cpu.state.eip = next;
+            cpu.state.setEip(next);
             cpu.requestSyscall();
         }
 
@@ -122,15 +122,15 @@ public final class SystemOps {
         @Override
         public void exec(X86Cpu cpu) {
             int f = LazyFlags.arithmetic(cpu.state) & (SF | ZF | AF | PF | CF) | 2;
-            int[] r = cpu.state.regs;
-            r[X86CpuState.EAX] = (r[X86CpuState.EAX] & ~0xff00) | f << 8;
+            X86CpuState r = cpu.state;
+            r.setReg8High(X86CpuState.EAX, f);
         }
     }
 
     static final class StoreAhIntoFlags implements X86Op {
         @Override
         public void exec(X86Cpu cpu) {
-            int ah = (cpu.state.regs[X86CpuState.EAX] >> 8) & 0xff;
+            int ah = (cpu.state.reg32(X86CpuState.EAX) >> 8) & 0xff;
             LazyFlags.modify(cpu.state, SF | ZF | AF | PF | CF, ah);
         }
     }
@@ -138,7 +138,7 @@ public final class SystemOps {
     static final class Cpuid implements X86Op {
         @Override
         public void exec(X86Cpu cpu) {
-            CpuidTable.query(cpu.state);
+            CpuidTable.query(cpu.state, cpu.codeMode() == X86Cpu.MODE_64);
         }
     }
 
@@ -147,8 +147,8 @@ public final class SystemOps {
         @Override
         public void exec(X86Cpu cpu) {
             long t = System.nanoTime();
-            cpu.state.regs[X86CpuState.EAX] = (int) t;
-            cpu.state.regs[X86CpuState.EDX] = (int) (t >>> 32);
+            cpu.state.setReg32(X86CpuState.EAX, (int) t);
+            cpu.state.setReg32(X86CpuState.EDX, (int) (t >>> 32));
         }
     }
 
@@ -197,8 +197,8 @@ public final class SystemOps {
         @Override
         public void exec(X86Cpu cpu) {
             X86CpuState s = cpu.state;
-            int[] r = s.regs;
-            int eax = r[X86CpuState.EAX];
+            X86CpuState r = s;
+            int eax = r.reg32(X86CpuState.EAX);
             int al = eax & 0xff;
             int f = LazyFlags.arithmetic(s);
             boolean cf = (f & CF) != 0;
@@ -219,7 +219,7 @@ public final class SystemOps {
                         al = (kind == DAA ? al + 0x60 : al - 0x60) & 0xff;
                         newCf = true;
                     }
-                    r[X86CpuState.EAX] = (eax & ~0xff) | al;
+                    r.setReg32(X86CpuState.EAX, (eax & ~0xff) | al);
                     int flags = (newCf ? CF : 0) | (newAf ? AF : 0) | (al == 0 ? ZF : 0) | ((al & 0x80) != 0 ? SF : 0)
                             | ((Integer.bitCount(al) & 1) == 0 ? PF : 0) | (f & OF);
                     LazyFlags.setFlags(s, flags);
@@ -240,7 +240,7 @@ public final class SystemOps {
                         af = false;
                     }
                     ax = ax & 0xff0f;
-                    r[X86CpuState.EAX] = (eax & ~0xffff) | (ax & 0xffff);
+                    r.setReg32(X86CpuState.EAX, (eax & ~0xffff) | (ax & 0xffff));
                     LazyFlags.modify(s, CF | AF, (cf ? CF : 0) | (af ? AF : 0));
                 }
             }
@@ -259,8 +259,8 @@ public final class SystemOps {
 
         @Override
         public void exec(X86Cpu cpu) {
-            int[] r = cpu.state.regs;
-            int eax = r[X86CpuState.EAX];
+            X86CpuState r = cpu.state;
+            int eax = r.reg32(X86CpuState.EAX);
             int al = eax & 0xff;
             int ah = (eax >> 8) & 0xff;
             int result;
@@ -275,7 +275,7 @@ public final class SystemOps {
                 ah = 0;
             }
             result = al;
-            r[X86CpuState.EAX] = (eax & ~0xffff) | ah << 8 | al;
+            r.setReg32(X86CpuState.EAX, (eax & ~0xffff) | ah << 8 | al);
             LazyFlags.setLogic(cpu.state, 8, result);
         }
     }

@@ -16,8 +16,8 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
     public static final int DEFAULT_COMPILE_THRESHOLD = 64;
 
     private final X86Op[] ops;
-    private final int[] instructionAddress;
-    private final int[] nextAddress;
+    private final long[] instructionAddress;
+    private final long[] nextAddress;
     private volatile OpSequence<X86Cpu> sequence;
     /** The region the run loop enters instead of this block, or null. */
     private volatile X86Region region;
@@ -26,7 +26,7 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
     /** Execution count at which this block next asks for a region of its own. */
     private int regionAt;
 
-    X86Block(long pc, int flags, long firstPage, long lastPage, X86Op[] ops, int[] instructionAddress, int[] nextAddress) {
+    X86Block(long pc, int flags, long firstPage, long lastPage, X86Op[] ops, long[] instructionAddress, long[] nextAddress) {
         super(pc, flags, firstPage, lastPage);
         this.ops = ops;
         this.instructionAddress = instructionAddress;
@@ -37,7 +37,7 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
     /** Runs the block; the {@code compileThreshold}-th run first compiles it (0: never compile). */
     public void execute(X86Cpu cpu, BytecodeBlockCompiler compiler, int compileThreshold) {
         if (countExecution() == compileThreshold) {
-            sequence = compiler.compile(ops);
+            sequence = compiler.compile(ops, flags == X86Cpu.MODE_64);
         }
         sequence.run(cpu);
     }
@@ -128,12 +128,12 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
     }
 
     @Override
-    public int instructionAddress(int index) {
+    public long instructionAddress(int index) {
         return instructionAddress[index];
     }
 
     @Override
-    public int nextAddress(int index) {
+    public long nextAddress(int index) {
         return nextAddress[index];
     }
 }

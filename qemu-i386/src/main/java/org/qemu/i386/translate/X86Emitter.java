@@ -67,6 +67,17 @@ final class X86Emitter {
     /** LazyFlags' general condition and carry evaluation. */
     static final int FLAG_EVALUATION_BYTES = 150;
 
+    /** 64-bit code: nothing inline, the registers are never written back from int locals. */
+    private final boolean longMode;
+
+    X86Emitter() {
+        this(false);
+    }
+
+    X86Emitter(boolean longMode) {
+        this.longMode = longMode;
+    }
+
     int calleeBytes() {
         return calleeBytes;
     }
@@ -85,7 +96,7 @@ final class X86Emitter {
         mv.visitFieldInsn(Opcodes.GETFIELD, CPU, "state", "L" + STATE + ";");
         mv.visitVarInsn(Opcodes.ASTORE, STATE_LOCAL);
         mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
-        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "regs", "[I");
+        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "regs", "[J");
         mv.visitVarInsn(Opcodes.ASTORE, REGS);
         mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
         mv.visitFieldInsn(Opcodes.GETFIELD, CPU, "memory", "L" + MEMORY + ";");
@@ -111,7 +122,7 @@ final class X86Emitter {
     boolean emitOp(MethodVisitor mv, X86Op op, int index, String owner, String fieldName) {
         push(mv, index);
         mv.visitVarInsn(Opcodes.ISTORE, INDEX);
-        if (emitInline(mv, op)) {
+        if (!longMode && emitInline(mv, op)) {
             return true;
         }
         // the op works on the register array: bring it up to date, and reload what the op changed
@@ -164,7 +175,7 @@ final class X86Emitter {
         Label arrayCurrent = new Label();
         mv.visitVarInsn(Opcodes.ILOAD, IN_FALLBACK);
         mv.visitJumpInsn(Opcodes.IFNE, arrayCurrent);
-        for (int r = 0; r < 8; r++) {
+        for (int r = 0; r < 8 && !longMode; r++) {
             flush(mv, r);
         }
         flagsDirty = true;
@@ -333,7 +344,7 @@ final class X86Emitter {
             mv.visitLabel(notTaken);
             push(mv, j.fallThrough);
             mv.visitLabel(done);
-            mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "eip", "I");
+            putEip(mv);
             return true;
         }
         if (op instanceof ControlOps.Call c && c.indirectTarget == null) {
@@ -367,7 +378,7 @@ final class X86Emitter {
             mv.visitVarInsn(Opcodes.ALOAD, MEM);
             mv.visitVarInsn(Opcodes.LLOAD, ADDR);
             memoryAccess(mv, false, ret.bits);
-            mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "eip", "I");
+            putEip(mv);
             adjustEsp(mv, ret.bits / 8 + ret.release);
             return true;
         }
@@ -740,16 +751,28 @@ final class X86Emitter {
     static void setEip(MethodVisitor mv, int target) {
         mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
         push(mv, target);
-        mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "eip", "I");
+        putEip(mv);
+    }
+
+    /** Expects the state object and an int eip on the stack: stores it zero-extended into {@code rip}. */
+    static void putEip(MethodVisitor mv) {
+        mv.visitInsn(Opcodes.I2L);
+        mv.visitLdcInsn(0xffffffffL);
+        mv.visitInsn(Opcodes.LAND);
+        mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "rip", "J");
     }
 
     // ---- registers in locals ------------------------------------------------------------------
 
+    /** A 32-bit register write-back: zero-extends the local into the 64-bit register, the x86-64 rule. */
     private static void flush(MethodVisitor mv, int reg) {
         mv.visitVarInsn(Opcodes.ALOAD, REGS);
         push(mv, reg);
         mv.visitVarInsn(Opcodes.ILOAD, R0 + reg);
-        mv.visitInsn(Opcodes.IASTORE);
+        mv.visitInsn(Opcodes.I2L);
+        mv.visitLdcInsn(0xffffffffL);
+        mv.visitInsn(Opcodes.LAND);
+        mv.visitInsn(Opcodes.LASTORE);
     }
 
     /** Stores the locals written since the last sync back into the register array. */
@@ -766,7 +789,8 @@ final class X86Emitter {
         for (int r = 0; r < 8; r++) {
             mv.visitVarInsn(Opcodes.ALOAD, REGS);
             push(mv, r);
-            mv.visitInsn(Opcodes.IALOAD);
+            mv.visitInsn(Opcodes.LALOAD);
+            mv.visitInsn(Opcodes.L2I);
             mv.visitVarInsn(Opcodes.ISTORE, R0 + r);
         }
     }

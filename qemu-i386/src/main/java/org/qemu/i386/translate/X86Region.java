@@ -50,12 +50,12 @@ public abstract class X86Region implements InstructionLocator {
     }
 
     @Override
-    public int instructionAddress(int index) {
+    public long instructionAddress(int index) {
         return instructionAddress[index];
     }
 
     @Override
-    public int nextAddress(int index) {
+    public long nextAddress(int index) {
         return nextAddress[index];
     }
 }

@@ -59,8 +59,9 @@ public final class X86Translator {
         long started = System.nanoTime();
         X86Decoder d = new X86Decoder(memory);
         List<X86Op> ops = new ArrayList<>();
-        List<Integer> starts = new ArrayList<>();
-        List<Integer> ends = new ArrayList<>();
+        List<Long> starts = new ArrayList<>();
+        List<Long> ends = new ArrayList<>();
+        boolean longMode = mode == X86Cpu.MODE_64;
         long firstPage = pc >>> GuestMemory.PAGE_SHIFT;
         long lastPage = firstPage;
         long cur = pc;
@@ -68,9 +69,10 @@ public final class X86Translator {
             X86Op op;
             long next;
             try {
-                d.start(cur, mode == X86Cpu.MODE_16 ? 16 : 32);
+                d.start(cur, mode == X86Cpu.MODE_16 ? 16 : longMode ? 64 : 32);
                 op = translateOne(d);
                 next = d.cursor();
+                d.finishInstruction();
             } catch (GuestMemoryFault f) {
                 if (ops.isEmpty()) {
                     throw f;
@@ -82,25 +84,25 @@ public final class X86Translator {
                 next = cur;
             }
             ops.add(op);
-            starts.add((int) cur);
-            ends.add((int) next);
+            starts.add(cur);
+            ends.add(next);
             if (next > cur) {
                 lastPage = Math.max(lastPage, (next - 1) >>> GuestMemory.PAGE_SHIFT);
             }
             if (op.endsBlock()) {
                 break;
             }
-            cur = next & 0xffffffffL;
+            cur = longMode ? next : next & 0xffffffffL;
             if (ops.size() >= maxInstructions || (cur >>> GuestMemory.PAGE_SHIFT) != firstPage) {
-                ops.add(new ControlOps.Goto((int) cur));
-                starts.add((int) cur);
-                ends.add((int) cur);
+                ops.add(longMode ? new LongModeOps.Goto(cur) : new ControlOps.Goto((int) cur));
+                starts.add(cur);
+                ends.add(cur);
                 break;
             }
         }
         int n = ops.size();
-        int[] s = new int[n];
-        int[] e = new int[n];
+        long[] s = new long[n];
+        long[] e = new long[n];
         for (int i = 0; i < n; i++) {
             s[i] = starts.get(i);
             e[i] = ends.get(i);
@@ -124,22 +126,81 @@ public final class X86Translator {
 
     // ---- operand helpers -----------------------------------------------------------------
 
-    private static Operand rm(X86Decoder d, int bits) {
+    static Operand rm(X86Decoder d, int bits) {
         d.readModrm();
-        return d.modrmIsRegister() ? Operand.register(bits, d.rm()) : Operand.memory(bits, d.decodeModrmMemory());
+        return d.modrmIsRegister() ? Operand.register(bits, bits == 8 ? d.byteRegister(d.rm()) : d.rm())
+                : Operand.memory(bits, d.decodeModrmMemory());
     }
 
-    private static Operand reg(X86Decoder d, int bits) {
+    static Operand reg(X86Decoder d, int bits) {
         d.readModrm();
-        return Operand.register(bits, d.reg());
+        return Operand.register(bits, bits == 8 ? d.byteRegister(d.reg()) : d.reg());
     }
 
-    private static Operand imm(X86Decoder d, int bits) {
+    // ---- op factories: 64-bit operands (REX.W) take the quadword ops ---------------------------
+
+    static X86Op binary(int kind, Operand dst, Operand src) {
+        return dst.bits == 64 ? new QuadwordOps.Binary(kind, dst, src) : new ArithmeticOps.Binary(kind, dst, src);
+    }
+
+    static X86Op unary(int kind, Operand dst) {
+        return dst.bits == 64 ? new QuadwordOps.Unary(kind, dst) : new ArithmeticOps.Unary(kind, dst);
+    }
+
+    static X86Op shift(int kind, Operand dst, Operand count) {
+        return dst.bits == 64 ? new QuadwordOps.Shift(kind, dst, count) : new ShiftOps.Shift(kind, dst, count);
+    }
+
+    static X86Op doubleShift(boolean left, Operand dst, Operand src, Operand count) {
+        return dst.bits == 64 ? new QuadwordOps.DoubleShift(left, dst, src, count) : new ShiftOps.DoubleShift(left, dst, src, count);
+    }
+
+    static X86Op multiply(Operand dst, Operand a, Operand b) {
+        return dst.bits == 64 ? new QuadwordOps.Multiply(dst, a, b) : new MulDivOps.Multiply(dst, a, b);
+    }
+
+    static X86Op wideMultiply(Operand src, boolean signed) {
+        return src.bits == 64 ? new QuadwordOps.WideMultiply(src, signed) : new MulDivOps.WideMultiply(src, signed);
+    }
+
+    static X86Op divide(Operand src, boolean signed) {
+        return src.bits == 64 ? new QuadwordOps.Divide(src, signed) : new MulDivOps.Divide(src, signed);
+    }
+
+    static X86Op move(Operand dst, Operand src) {
+        return dst.bits == 64 ? new QuadwordOps.Move(dst, src) : new MoveOps.Move(dst, src);
+    }
+
+    static X86Op moveExtend(Operand dst, Operand src, boolean signed) {
+        return dst.bits == 64 ? new QuadwordOps.MoveExtend(dst, src, signed) : new MoveOps.MoveExtend(dst, src, signed);
+    }
+
+    static X86Op exchange(Operand rm, Operand reg) {
+        return rm.bits == 64 ? new QuadwordOps.Exchange(rm, reg) : new MoveOps.Exchange(rm, reg);
+    }
+
+    static X86Op exchangeAdd(Operand rm, Operand reg) {
+        return rm.bits == 64 ? new QuadwordOps.ExchangeAdd(rm, reg) : new MoveOps.ExchangeAdd(rm, reg);
+    }
+
+    static X86Op compareExchange(Operand rm, Operand reg) {
+        return rm.bits == 64 ? new QuadwordOps.CompareExchange(rm, reg) : new MoveOps.CompareExchange(rm, reg);
+    }
+
+    static X86Op bitTest(int kind, Operand base, Operand offset) {
+        return base.bits == 64 ? new QuadwordOps.BitTest(kind, base, offset) : new BitOps.BitTest(kind, base, offset);
+    }
+
+    static X86Op bitScan(boolean reverse, Operand dst, Operand src) {
+        return dst.bits == 64 ? new QuadwordOps.BitScan(reverse, dst, src) : new BitOps.BitScan(reverse, dst, src);
+    }
+
+    static Operand imm(X86Decoder d, int bits) {
         return Operand.immediate(bits, d.immediate(bits));
     }
 
     /** An 8-bit immediate sign-extended to {@code bits}. */
-    private static Operand imm8(X86Decoder d, int bits) {
+    static Operand imm8(X86Decoder d, int bits) {
         return Operand.immediate(bits, d.imm8());
     }
 
@@ -148,16 +209,16 @@ public final class X86Translator {
         return bits == 16 ? t & 0xffff : t;
     }
 
-    private static X86Op invalid(X86Decoder d) {
+    static X86Op invalid(X86Decoder d) {
         return new SystemOps.Trap(X86Trap.invalidOpcode(d.pc()));
     }
 
-    private static X86Op privileged() {
+    static X86Op privileged() {
         return new SystemOps.Trap(X86Trap.generalProtection(0));
     }
 
     /** Wraps a read-modify-write op that carries lock (or is xchg with memory) so it is atomic between guest threads. */
-    private static X86Op atomicIf(boolean atomic, X86Op op) {
+    static X86Op atomicIf(boolean atomic, X86Op op) {
         return atomic ? new Locked(op) : op;
     }
 
@@ -182,6 +243,12 @@ public final class X86Translator {
     private X86Op translateOne(X86Decoder d) {
         int op = d.readPrefixes();
         int v = d.operandBits();
+        if (d.longMode()) {
+            X86Op special = LongModeTranslation.translate(d, op, v);
+            if (special != null) {
+                return special;
+            }
+        }
         if (system != null) {
             X86Op privileged = system.translate(op, d, v);
             if (privileged != null) {
@@ -211,7 +278,7 @@ public final class X86Translator {
                 break;
         }
         if (op >= 0x40 && op <= 0x4f) {
-            return new ArithmeticOps.Unary(op < 0x48 ? ArithmeticOps.INC : ArithmeticOps.DEC, Operand.register(v, op & 7));
+            return unary(op < 0x48 ? ArithmeticOps.INC : ArithmeticOps.DEC, Operand.register(v, op & 7));
         }
         if (op >= 0x50 && op <= 0x57) {
             return new StackOps.Push(Operand.register(v, op & 7), v);
@@ -224,13 +291,13 @@ public final class X86Translator {
             return new ControlOps.ConditionalJump(op & 15, target(d, rel, v), (int) d.cursor());
         }
         if (op >= 0x91 && op <= 0x97) {
-            return new MoveOps.Exchange(Operand.register(v, op & 7), Operand.register(v, REG_EAX));
+            return exchange(Operand.register(v, op & 7), Operand.register(v, REG_EAX));
         }
         if (op >= 0xb0 && op <= 0xb7) {
-            return new MoveOps.Move(Operand.register(8, op & 7), imm(d, 8));
+            return move(Operand.register(8, op & 7), imm(d, 8));
         }
         if (op >= 0xb8 && op <= 0xbf) {
-            return new MoveOps.Move(Operand.register(v, op & 7), imm(d, v));
+            return move(Operand.register(v, op & 7), imm(d, v));
         }
         if (op >= 0xd8 && op <= 0xdf) {
             X86Op fp = coprocessor == null ? null : coprocessor.translateX87(op, d);
@@ -248,12 +315,12 @@ public final class X86Translator {
             case 0x69: {
                 Operand r = reg(d, v);
                 Operand m = rm(d, v);
-                return new MulDivOps.Multiply(r, m, imm(d, v));
+                return multiply(r, m, imm(d, v));
             }
             case 0x6b: {
                 Operand r = reg(d, v);
                 Operand m = rm(d, v);
-                return new MulDivOps.Multiply(r, m, imm8(d, v));
+                return multiply(r, m, imm8(d, v));
             }
             case 0x6c, 0x6d, 0x6e, 0x6f, 0xe4, 0xe5, 0xe6, 0xe7, 0xec, 0xed, 0xee, 0xef, 0xf4, 0xfa, 0xfb, 0xcf,
                     0x9a, 0xea, 0xca, 0xcb:
@@ -261,34 +328,34 @@ public final class X86Translator {
             case 0x80, 0x81, 0x82, 0x83: {
                 int bits = (op & 1) == 0 ? 8 : v;
                 Operand dst = rm(d, bits);
-                int kind = d.reg();
+                int kind = d.opcodeExtension();
                 Operand src = op == 0x83 ? imm8(d, bits) : imm(d, bits);
                 return atomicIf(d.lock() && kind != ArithmeticOps.CMP && dst instanceof Operand.Memory,
-                        new ArithmeticOps.Binary(kind, dst, src));
+                        binary(kind, dst, src));
             }
             case 0x84, 0x85: {
                 int bits = op == 0x84 ? 8 : v;
                 Operand m = rm(d, bits);
-                return new ArithmeticOps.Binary(ArithmeticOps.TEST, m, reg(d, bits));
+                return binary(ArithmeticOps.TEST, m, reg(d, bits));
             }
             case 0x86, 0x87: {
                 int bits = op == 0x86 ? 8 : v;
                 Operand m = rm(d, bits);
-                return atomicIf(m instanceof Operand.Memory, new MoveOps.Exchange(m, reg(d, bits)));
+                return atomicIf(m instanceof Operand.Memory, exchange(m, reg(d, bits)));
             }
             case 0x88, 0x89: {
                 int bits = op == 0x88 ? 8 : v;
                 Operand m = rm(d, bits);
-                return new MoveOps.Move(m, reg(d, bits));
+                return move(m, reg(d, bits));
             }
             case 0x8a, 0x8b: {
                 int bits = op == 0x8a ? 8 : v;
                 Operand m = rm(d, bits);
-                return new MoveOps.Move(reg(d, bits), m);
+                return move(reg(d, bits), m);
             }
             case 0x8c: {
                 d.readModrm();
-                int seg = d.reg();
+                int seg = d.opcodeExtension();
                 if (seg > 5) {
                     return invalid(d);
                 }
@@ -301,11 +368,14 @@ public final class X86Translator {
                     return invalid(d);
                 }
                 Operand.Memory m = (Operand.Memory) Operand.memory(v, d.decodeModrmMemory());
+                if (v == 64) {
+                    return new QuadwordOps.LoadEffectiveAddress(Operand.register(v, d.reg()), m);
+                }
                 return new MoveOps.LoadEffectiveAddress(Operand.register(v, d.reg()), m);
             }
             case 0x8e: {
                 Operand src = rm(d, 16);
-                int seg = d.reg();
+                int seg = d.opcodeExtension();
                 if (seg > 5 || seg == X86CpuState.CS) {
                     return invalid(d);
                 }
@@ -313,7 +383,7 @@ public final class X86Translator {
             }
             case 0x8f: {
                 Operand dst = rm(d, v);
-                return d.reg() == 0 ? new StackOps.Pop(dst, v) : invalid(d);
+                return d.opcodeExtension() == 0 ? new StackOps.Pop(dst, v) : invalid(d);
             }
             case 0x90:
                 return SystemOps.Nop.INSTANCE;
@@ -336,7 +406,7 @@ public final class X86Translator {
                 int offset = d.addressBits() == 16 ? d.imm16() : d.imm32();
                 Operand m = Operand.memory(bits, new org.qemu.i386.decode.EffectiveAddress(d.dataSegment(), -1, -1, 0, offset, d.addressBits()));
                 Operand acc = Operand.register(bits, REG_EAX);
-                return op < 0xa2 ? new MoveOps.Move(acc, m) : new MoveOps.Move(m, acc);
+                return op < 0xa2 ? move(acc, m) : move(m, acc);
             }
             case 0xa4, 0xa5, 0xa6, 0xa7, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf: {
                 int bits = (op & 1) == 0 ? 8 : v;
@@ -350,23 +420,23 @@ public final class X86Translator {
                 return new StringOps.StringOp(kind, bits, d.repPrefix(), d.dataSegment(), d.addressBits() == 16);
             }
             case 0xa8:
-                return new ArithmeticOps.Binary(ArithmeticOps.TEST, Operand.register(8, REG_EAX), imm(d, 8));
+                return binary(ArithmeticOps.TEST, Operand.register(8, REG_EAX), imm(d, 8));
             case 0xa9:
-                return new ArithmeticOps.Binary(ArithmeticOps.TEST, Operand.register(v, REG_EAX), imm(d, v));
+                return binary(ArithmeticOps.TEST, Operand.register(v, REG_EAX), imm(d, v));
             case 0xc0, 0xc1: {
                 int bits = op == 0xc0 ? 8 : v;
                 Operand dst = rm(d, bits);
-                return new ShiftOps.Shift(d.reg(), dst, Operand.immediate(8, d.uimm8()));
+                return shift(d.opcodeExtension(), dst, Operand.immediate(8, d.uimm8()));
             }
             case 0xd0, 0xd1: {
                 int bits = op == 0xd0 ? 8 : v;
                 Operand dst = rm(d, bits);
-                return new ShiftOps.Shift(d.reg(), dst, Operand.immediate(8, 1));
+                return shift(d.opcodeExtension(), dst, Operand.immediate(8, 1));
             }
             case 0xd2, 0xd3: {
                 int bits = op == 0xd2 ? 8 : v;
                 Operand dst = rm(d, bits);
-                return new ShiftOps.Shift(d.reg(), dst, Operand.register(8, X86CpuState.ECX));
+                return shift(d.opcodeExtension(), dst, Operand.register(8, X86CpuState.ECX));
             }
             case 0xc2:
                 return new ControlOps.Return(d.imm16(), v);
@@ -375,10 +445,10 @@ public final class X86Translator {
             case 0xc6, 0xc7: {
                 int bits = op == 0xc6 ? 8 : v;
                 Operand dst = rm(d, bits);
-                if (d.reg() != 0) {
+                if (d.opcodeExtension() != 0) {
                     return invalid(d);
                 }
-                return new MoveOps.Move(dst, imm(d, bits));
+                return move(dst, imm(d, bits));
             }
             case 0xc8: {
                 int size = d.imm16();
@@ -433,9 +503,9 @@ public final class X86Translator {
                 return new SystemOps.FlagOp(SystemOps.STD);
             case 0xfe: {
                 Operand dst = rm(d, 8);
-                return switch (d.reg()) {
-                    case 0 -> atomicIf(d.lock() && dst instanceof Operand.Memory, new ArithmeticOps.Unary(ArithmeticOps.INC, dst));
-                    case 1 -> atomicIf(d.lock() && dst instanceof Operand.Memory, new ArithmeticOps.Unary(ArithmeticOps.DEC, dst));
+                return switch (d.opcodeExtension()) {
+                    case 0 -> atomicIf(d.lock() && dst instanceof Operand.Memory, unary(ArithmeticOps.INC, dst));
+                    case 1 -> atomicIf(d.lock() && dst instanceof Operand.Memory, unary(ArithmeticOps.DEC, dst));
                     default -> invalid(d);
                 };
             }
@@ -453,49 +523,55 @@ public final class X86Translator {
                 Operand dst = rm(d, bits);
                 Operand src = reg(d, bits);
                 if ((kind == ArithmeticOps.XOR || kind == ArithmeticOps.SUB) && dst instanceof Operand.Register r && r.reg == d.reg()) {
-                    return new ArithmeticOps.ZeroRegister(dst, kind == ArithmeticOps.SUB);
+                    return zeroRegister(dst, kind == ArithmeticOps.SUB);
                 }
                 return atomicIf(d.lock() && kind != ArithmeticOps.CMP && dst instanceof Operand.Memory,
-                        new ArithmeticOps.Binary(kind, dst, src));
+                        binary(kind, dst, src));
             }
             case 2, 3: {
                 int bits = form == 2 ? 8 : v;
                 Operand src = rm(d, bits);
                 Operand dst = reg(d, bits);
                 if ((kind == ArithmeticOps.XOR || kind == ArithmeticOps.SUB) && src instanceof Operand.Register r && r.reg == d.reg()) {
-                    return new ArithmeticOps.ZeroRegister(dst, kind == ArithmeticOps.SUB);
+                    return zeroRegister(dst, kind == ArithmeticOps.SUB);
                 }
-                return new ArithmeticOps.Binary(kind, dst, src);
+                return binary(kind, dst, src);
             }
             case 4:
-                return new ArithmeticOps.Binary(kind, Operand.register(8, REG_EAX), imm(d, 8));
+                return binary(kind, Operand.register(8, REG_EAX), imm(d, 8));
             default:
-                return new ArithmeticOps.Binary(kind, Operand.register(v, REG_EAX), imm(d, v));
+                return binary(kind, Operand.register(v, REG_EAX), imm(d, v));
         }
+    }
+
+    /** xor/sub r, r: a 64-bit register is zeroed by its 32-bit write (zero-extended), with the same flags. */
+    static X86Op zeroRegister(Operand dst, boolean sub) {
+        Operand target = dst.bits == 64 ? Operand.register(32, ((Operand.Register) dst).reg) : dst;
+        return new ArithmeticOps.ZeroRegister(target, sub);
     }
 
     private X86Op group3(X86Decoder d, int bits) {
         Operand m = rm(d, bits);
         boolean atomic = d.lock() && m instanceof Operand.Memory;
-        return switch (d.reg()) {
-            case 0, 1 -> new ArithmeticOps.Binary(ArithmeticOps.TEST, m, imm(d, bits));
-            case 2 -> atomicIf(atomic, new ArithmeticOps.Unary(ArithmeticOps.NOT, m));
-            case 3 -> atomicIf(atomic, new ArithmeticOps.Unary(ArithmeticOps.NEG, m));
-            case 4 -> new MulDivOps.WideMultiply(m, false);
-            case 5 -> new MulDivOps.WideMultiply(m, true);
-            case 6 -> new MulDivOps.Divide(m, false);
-            default -> new MulDivOps.Divide(m, true);
+        return switch (d.opcodeExtension()) {
+            case 0, 1 -> binary(ArithmeticOps.TEST, m, imm(d, bits));
+            case 2 -> atomicIf(atomic, unary(ArithmeticOps.NOT, m));
+            case 3 -> atomicIf(atomic, unary(ArithmeticOps.NEG, m));
+            case 4 -> wideMultiply(m, false);
+            case 5 -> wideMultiply(m, true);
+            case 6 -> divide(m, false);
+            default -> divide(m, true);
         };
     }
 
     private X86Op group5(X86Decoder d, int v) {
         d.readModrm();
-        int sub = d.reg();
+        int sub = d.opcodeExtension();
         Operand m = rm(d, v);
         boolean atomic = d.lock() && m instanceof Operand.Memory;
         return switch (sub) {
-            case 0 -> atomicIf(atomic, new ArithmeticOps.Unary(ArithmeticOps.INC, m));
-            case 1 -> atomicIf(atomic, new ArithmeticOps.Unary(ArithmeticOps.DEC, m));
+            case 0 -> atomicIf(atomic, unary(ArithmeticOps.INC, m));
+            case 1 -> atomicIf(atomic, unary(ArithmeticOps.DEC, m));
             case 2 -> new ControlOps.Call(m, 0, (int) d.cursor(), v);
             case 4 -> new ControlOps.IndirectJump(m);
             case 6 -> new StackOps.Push(m, v);
@@ -511,6 +587,9 @@ public final class X86Translator {
         if (op < 0x200) {
             if (b >= 0x40 && b <= 0x4f) {
                 Operand dst = reg(d, v);
+                if (d.longMode() && v != 16) {
+                    return new QuadwordOps.ConditionalMove(b & 15, dst, rm(d, v));
+                }
                 return new MoveOps.ConditionalMove(b & 15, dst, rm(d, v));
             }
             if (b >= 0x80 && b <= 0x8f) {
@@ -525,7 +604,7 @@ public final class X86Translator {
             }
             if (b == 0xae) {
                 d.readModrm();
-                if (d.modrmIsRegister() && d.reg() >= 5) {
+                if (d.modrmIsRegister() && d.opcodeExtension() >= 5) {
                     return SystemOps.Nop.INSTANCE; // lfence, mfence, sfence: one guest thread's memory is already ordered
                 }
             }
@@ -557,49 +636,49 @@ public final class X86Translator {
                 Operand m = rm(d, v);
                 int kind = (b >> 3) & 3;
                 return atomicIf(d.lock() && kind != BitOps.BT && m instanceof Operand.Memory,
-                        new BitOps.BitTest(kind, m, reg(d, v)));
+                        bitTest(kind, m, reg(d, v)));
             }
             case 0xba: {
                 Operand m = rm(d, v);
-                int sub = d.reg();
+                int sub = d.opcodeExtension();
                 if (sub < 4) {
                     return invalid(d);
                 }
                 return atomicIf(d.lock() && sub != 4 && m instanceof Operand.Memory,
-                        new BitOps.BitTest(sub - 4, m, Operand.immediate(8, d.uimm8())));
+                        bitTest(sub - 4, m, Operand.immediate(8, d.uimm8())));
             }
             case 0xa4, 0xa5, 0xac, 0xad: {
                 Operand m = rm(d, v);
                 Operand r = reg(d, v);
                 Operand count = (b & 1) == 0 ? Operand.immediate(8, d.uimm8()) : Operand.register(8, X86CpuState.ECX);
-                return new ShiftOps.DoubleShift(b < 0xa8, m, r, count);
+                return doubleShift(b < 0xa8, m, r, count);
             }
             case 0xaf: {
                 Operand r = reg(d, v);
-                return new MulDivOps.Multiply(r, r, rm(d, v));
+                return multiply(r, r, rm(d, v));
             }
             case 0xb0, 0xb1: {
                 int bits = b == 0xb0 ? 8 : v;
                 Operand m = rm(d, bits);
-                return atomicIf(d.lock() && m instanceof Operand.Memory, new MoveOps.CompareExchange(m, reg(d, bits)));
+                return atomicIf(d.lock() && m instanceof Operand.Memory, compareExchange(m, reg(d, bits)));
             }
             case 0xb6, 0xb7, 0xbe, 0xbf: {
                 int srcBits = (b & 1) == 0 ? 8 : 16;
                 Operand src = rm(d, srcBits);
-                return new MoveOps.MoveExtend(reg(d, v), src, b >= 0xbe);
+                return moveExtend(reg(d, v), src, b >= 0xbe);
             }
             case 0xbc, 0xbd: {
                 Operand src = rm(d, v);
-                return new BitOps.BitScan(b == 0xbd, reg(d, v), src);
+                return bitScan(b == 0xbd, reg(d, v), src);
             }
             case 0xc0, 0xc1: {
                 int bits = b == 0xc0 ? 8 : v;
                 Operand m = rm(d, bits);
-                return atomicIf(d.lock() && m instanceof Operand.Memory, new MoveOps.ExchangeAdd(m, reg(d, bits)));
+                return atomicIf(d.lock() && m instanceof Operand.Memory, exchangeAdd(m, reg(d, bits)));
             }
             case 0xc7: {
                 d.readModrm();
-                if (d.reg() != 1 || d.modrmIsRegister()) {
+                if (d.opcodeExtension() != 1 || d.modrmIsRegister()) {
                     return invalid(d);
                 }
                 Operand.Memory m = (Operand.Memory) Operand.memory(64, d.decodeModrmMemory());

@@ -38,8 +38,8 @@ class RegionTierTest {
         cpu = new X86Cpu(memory, new X86CpuState());
         cpu.setCompileThreshold(1);
         cpu.setRegionThreshold(regionThreshold == DEFAULT ? X86Cpu.HOT_REGION_THRESHOLD : regionThreshold);
-        cpu.state.eip = at;
-        cpu.state.regs[X86CpuState.ESP] = STACK_TOP;
+        cpu.state.setEip(at);
+        cpu.state.setReg32(X86CpuState.ESP, STACK_TOP);
     }
 
     @AfterEach
@@ -57,8 +57,8 @@ class RegionTierTest {
         // 1000: dec ecx; jnz loop; int 0x80
         load(regionThreshold, CODE + 0xff0, "b9 30 75 00 00  31 c0  01 c8  83 c0 03  90 90 90 90  49  75 f4  cd 80");
         assertThat(cpu.run()).isEqualTo(CpuExit.SYSCALL);
-        assertThat(cpu.state.regs[X86CpuState.EAX]).isEqualTo(30000 * 30001 / 2 + 3 * 30000);
-        assertThat(cpu.state.regs[X86CpuState.ECX]).isZero();
+        assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(30000 * 30001 / 2 + 3 * 30000);
+        assertThat(cpu.state.reg32(X86CpuState.ECX)).isZero();
         if (regionThreshold == 1) {
             // both blocks of the loop are in one region: the loop does not go back to the run loop
             assertThat(cpu.regionEntries()).isLessThan(10);
@@ -76,7 +76,7 @@ class RegionTierTest {
         // 16: dec ecx; jnz 7; int 0x80
         load(regionThreshold, CODE, "b9 05 00 00 00  31 c0  05 01 00 00 00  c7 05 " + le(CODE + 8) + " 00 01 00 00  49  75 ee  cd 80");
         assertThat(cpu.run()).isEqualTo(CpuExit.SYSCALL);
-        assertThat(cpu.state.regs[X86CpuState.EAX]).isEqualTo(1 + 4 * 0x100);
+        assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(1 + 4 * 0x100);
     }
 
     @ParameterizedTest
@@ -87,7 +87,7 @@ class RegionTierTest {
         // 13: add eax, 1 (immediate at CODE+0x14); dec ecx; jnz 7; int 0x80
         load(regionThreshold, CODE, "b9 05 00 00 00  31 c0  c7 05 " + le(CODE + 0x14) + " 00 01 00 00  eb 00  05 01 00 00 00  49  75 ec  cd 80");
         assertThat(cpu.run()).isEqualTo(CpuExit.SYSCALL);
-        assertThat(cpu.state.regs[X86CpuState.EAX]).isEqualTo(5 * 0x100);
+        assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(5 * 0x100);
     }
 
     @ParameterizedTest
@@ -106,10 +106,10 @@ class RegionTierTest {
         });
         assertThat(cpu.run()).isEqualTo(CpuExit.EXIT_REQUEST);
         t.join();
-        int eax = cpu.state.regs[X86CpuState.EAX];
+        int eax = cpu.state.reg32(X86CpuState.EAX);
         // the state is that of a block boundary: an even count at CODE, an odd one at CODE+3
-        assertThat(cpu.state.eip).isIn(CODE, CODE + 3);
-        assertThat(eax & 1).isEqualTo(cpu.state.eip == CODE ? 0 : 1);
+        assertThat(cpu.state.eip()).isIn(CODE, CODE + 3);
+        assertThat(eax & 1).isEqualTo(cpu.state.eip() == CODE ? 0 : 1);
         assertThat(eax).isGreaterThan(10_000);
         if (regionThreshold == 1) {
             assertThat(cpu.regionEntries()).isLessThan(10);
@@ -129,10 +129,10 @@ class RegionTierTest {
         assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
         assertThat(cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGSEGV);
         assertThat(cpu.lastTrap().address()).isEqualTo(DATA + 0x1000L);
-        assertThat(cpu.state.eip).isEqualTo(CODE + 7);
-        assertThat(cpu.state.regs[X86CpuState.EAX]).isEqualTo(15);
-        assertThat(cpu.state.regs[X86CpuState.ESI]).isEqualTo(DATA + 0x1000);
-        assertThat(cpu.state.regs[X86CpuState.ECX]).isEqualTo(4);
+        assertThat(cpu.state.eip()).isEqualTo(CODE + 7);
+        assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(15);
+        assertThat(cpu.state.reg32(X86CpuState.ESI)).isEqualTo(DATA + 0x1000);
+        assertThat(cpu.state.reg32(X86CpuState.ECX)).isEqualTo(4);
         // the flags are those of the last inc ecx (4): ZF, SF clear
         assertThat(LazyFlags.condition(cpu.state, 4)).isFalse();
         assertThat(LazyFlags.condition(cpu.state, 8)).isFalse();

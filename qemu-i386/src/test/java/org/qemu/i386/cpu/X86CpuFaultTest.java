@@ -40,8 +40,8 @@ class X86CpuFaultTest {
         // REGIONS: every block seeds a region at its first run; otherwise regions stay off so each block tier is covered alone
         cpu.setCompileThreshold(threshold == REGIONS ? 1 : threshold);
         cpu.setRegionThreshold(threshold == REGIONS ? 1 : 0);
-        cpu.state.eip = CODE;
-        cpu.state.regs[X86CpuState.ESP] = STACK_TOP;
+        cpu.state.setEip(CODE);
+        cpu.state.setReg32(X86CpuState.ESP, STACK_TOP);
         return cpu;
     }
 
@@ -58,8 +58,8 @@ class X86CpuFaultTest {
         load(threshold, "b8 05 00 00 00  0f 0b  b8 07 00 00 00");
         assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
         assertThat(cpu.lastTrap()).isEqualTo(new GuestTrap(GuestTrap.SIGILL, GuestTrap.ILL_ILLOPC, CODE + 5, 6, 0));
-        assertThat(cpu.state.eip).isEqualTo(CODE + 5);
-        assertThat(cpu.state.regs[X86CpuState.EAX]).isEqualTo(5);
+        assertThat(cpu.state.eip()).isEqualTo(CODE + 5);
+        assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(5);
     }
 
     @ParameterizedTest
@@ -69,8 +69,8 @@ class X86CpuFaultTest {
         assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
         assertThat(cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGILL);
         assertThat(cpu.lastTrap().address()).isEqualTo(CODE + 1);
-        assertThat(cpu.state.eip).isEqualTo(CODE + 1);
-        assertThat(cpu.state.regs[X86CpuState.EAX]).isEqualTo(1);
+        assertThat(cpu.state.eip()).isEqualTo(CODE + 1);
+        assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(1);
     }
 
     @ParameterizedTest
@@ -81,9 +81,9 @@ class X86CpuFaultTest {
         assertThat(cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGFPE);
         assertThat(cpu.lastTrap().code()).isEqualTo(GuestTrap.FPE_INTDIV);
         assertThat(cpu.lastTrap().address()).isEqualTo(CODE + 9);
-        assertThat(cpu.state.eip).isEqualTo(CODE + 9);
-        assertThat(cpu.state.regs[X86CpuState.EAX]).isEqualTo(100);
-        assertThat(cpu.state.regs[X86CpuState.EDX]).isZero();
+        assertThat(cpu.state.eip()).isEqualTo(CODE + 9);
+        assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(100);
+        assertThat(cpu.state.reg32(X86CpuState.EDX)).isZero();
     }
 
     @ParameterizedTest
@@ -94,8 +94,8 @@ class X86CpuFaultTest {
         assertThat(cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGSEGV);
         assertThat(cpu.lastTrap().code()).isEqualTo(GuestTrap.SEGV_MAPERR);
         assertThat(cpu.lastTrap().address()).isEqualTo(0x1234);
-        assertThat(cpu.state.eip).isEqualTo(CODE + 5);
-        assertThat(cpu.state.regs[X86CpuState.EBX]).isEqualTo(0x1234);
+        assertThat(cpu.state.eip()).isEqualTo(CODE + 5);
+        assertThat(cpu.state.reg32(X86CpuState.EBX)).isEqualTo(0x1234);
     }
 
     @ParameterizedTest
@@ -104,12 +104,12 @@ class X86CpuFaultTest {
         // mov eax, 5; cmp eax, 7 (CF=1 SF=1 ZF=0); inc ebx (CF kept); mov ecx, [0x1234] faults
         load(threshold, "b8 05 00 00 00  83 f8 07  43  8b 0d 34 12 00 00");
         assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
-        assertThat(cpu.state.eip).isEqualTo(CODE + 9);
+        assertThat(cpu.state.eip()).isEqualTo(CODE + 9);
         int flags = cpu.state.eflags();
         assertThat(flags & X86CpuState.CF).isNotZero();
         assertThat(flags & X86CpuState.ZF).isZero();
         assertThat(flags & X86CpuState.SF).isZero(); // from inc ebx: 0 -> 1
-        assertThat(cpu.state.regs[X86CpuState.EBX]).isEqualTo(1);
+        assertThat(cpu.state.reg32(X86CpuState.EBX)).isEqualTo(1);
     }
 
     @ParameterizedTest
@@ -119,7 +119,7 @@ class X86CpuFaultTest {
         assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
         assertThat(cpu.lastTrap().code()).isEqualTo(GuestTrap.SEGV_ACCERR);
         assertThat(cpu.lastTrap().address()).isEqualTo(READ_ONLY + 8);
-        assertThat(cpu.state.eip).isEqualTo(CODE);
+        assertThat(cpu.state.eip()).isEqualTo(CODE);
     }
 
     @ParameterizedTest
@@ -128,8 +128,8 @@ class X86CpuFaultTest {
         load(threshold, "bc 00 10 00 00  50");
         assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
         assertThat(cpu.lastTrap().address()).isEqualTo(0x1000 - 4);
-        assertThat(cpu.state.regs[X86CpuState.ESP]).isEqualTo(0x1000);
-        assertThat(cpu.state.eip).isEqualTo(CODE + 5);
+        assertThat(cpu.state.reg32(X86CpuState.ESP)).isEqualTo(0x1000);
+        assertThat(cpu.state.eip()).isEqualTo(CODE + 5);
     }
 
     @ParameterizedTest
@@ -139,10 +139,10 @@ class X86CpuFaultTest {
         load(threshold, String.format("be %s  bf %s  b9 64 00 00 00  f3 a4", le(DATA + 0xff0), le(READ_ONLY - 16)));
         assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
         assertThat(cpu.lastTrap().address()).isEqualTo(READ_ONLY);
-        assertThat(cpu.state.regs[X86CpuState.ECX]).isEqualTo(100 - 16);
-        assertThat(cpu.state.regs[X86CpuState.ESI]).isEqualTo(DATA + 0xff0 + 16);
-        assertThat(cpu.state.regs[X86CpuState.EDI]).isEqualTo(READ_ONLY);
-        assertThat(cpu.state.eip).isEqualTo(CODE + 15);
+        assertThat(cpu.state.reg32(X86CpuState.ECX)).isEqualTo(100 - 16);
+        assertThat(cpu.state.reg32(X86CpuState.ESI)).isEqualTo(DATA + 0xff0 + 16);
+        assertThat(cpu.state.reg32(X86CpuState.EDI)).isEqualTo(READ_ONLY);
+        assertThat(cpu.state.eip()).isEqualTo(CODE + 15);
     }
 
     @ParameterizedTest
@@ -151,7 +151,7 @@ class X86CpuFaultTest {
         load(threshold, "90 cc 90");
         assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
         assertThat(cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGTRAP);
-        assertThat(cpu.state.eip).isEqualTo(CODE + 2);
+        assertThat(cpu.state.eip()).isEqualTo(CODE + 2);
     }
 
     @ParameterizedTest
@@ -161,7 +161,7 @@ class X86CpuFaultTest {
         assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
         assertThat(cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGSEGV);
         assertThat(cpu.lastTrap().trapNumber()).isEqualTo(13);
-        assertThat(cpu.state.eip).isEqualTo(CODE);
+        assertThat(cpu.state.eip()).isEqualTo(CODE);
         load(threshold, "fa"); // cli
         assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
         assertThat(cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGSEGV);
@@ -172,8 +172,8 @@ class X86CpuFaultTest {
     void int80ExitsWithSyscallAndEipPastIt(int threshold) {
         load(threshold, "b8 04 00 00 00  cd 80  90");
         assertThat(cpu.run()).isEqualTo(CpuExit.SYSCALL);
-        assertThat(cpu.state.eip).isEqualTo(CODE + 7);
-        assertThat(cpu.state.regs[X86CpuState.EAX]).isEqualTo(4);
+        assertThat(cpu.state.eip()).isEqualTo(CODE + 7);
+        assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(4);
     }
 
     @ParameterizedTest
@@ -183,7 +183,7 @@ class X86CpuFaultTest {
         assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
         assertThat(cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGSEGV);
         assertThat(cpu.lastTrap().address()).isEqualTo(0x30000000);
-        assertThat(cpu.state.eip).isEqualTo(0x30000000);
+        assertThat(cpu.state.eip()).isEqualTo(0x30000000);
     }
 
     @ParameterizedTest
@@ -200,7 +200,7 @@ class X86CpuFaultTest {
         load(threshold, String.format("b9 03 00 00 00  e8 0c 00 00 00  c6 05 %s 09  e2 f2  cd 80  90  b8 01 00 00 00  c3",
                 le(CODE + 0x17)));
         assertThat(cpu.run()).isEqualTo(CpuExit.SYSCALL);
-        assertThat(cpu.state.regs[X86CpuState.EAX]).isEqualTo(9);
+        assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(9);
     }
 
     @ParameterizedTest
@@ -211,14 +211,14 @@ class X86CpuFaultTest {
         memory.write32(DATA + 4, 0xfeedbeef);
         cpu.setSegmentResolver(sel -> sel == 0x33 ? DATA : -1);
         assertThat(cpu.run()).isEqualTo(CpuExit.SYSCALL);
-        assertThat(cpu.state.regs[X86CpuState.EAX]).isEqualTo(0xfeedbeef);
+        assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(0xfeedbeef);
         assertThat(cpu.state.segSelector[X86CpuState.GS]).isEqualTo(0x33);
 
         load(threshold, "b8 3b 00 00 00  8e e8");
         cpu.setSegmentResolver(sel -> -1);
         assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
         assertThat(cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGSEGV);
-        assertThat(cpu.state.eip).isEqualTo(CODE + 5);
+        assertThat(cpu.state.eip()).isEqualTo(CODE + 5);
     }
 
     @ParameterizedTest
@@ -226,8 +226,8 @@ class X86CpuFaultTest {
     void cpuidReportsTheClaimedFeatureTable(int threshold) {
         load(threshold, "b8 01 00 00 00  0f a2  cd 80");
         assertThat(cpu.run()).isEqualTo(CpuExit.SYSCALL);
-        assertThat(cpu.state.regs[X86CpuState.EDX]).isEqualTo(CpuidTable.LEAF1_EDX);
-        assertThat(cpu.state.regs[X86CpuState.EDX] & CpuidTable.EDX_CMOV).isNotZero();
+        assertThat(cpu.state.reg32(X86CpuState.EDX)).isEqualTo(CpuidTable.LEAF1_EDX);
+        assertThat(cpu.state.reg32(X86CpuState.EDX) & CpuidTable.EDX_CMOV).isNotZero();
     }
 
     @ParameterizedTest
@@ -244,7 +244,7 @@ class X86CpuFaultTest {
         });
         assertThat(cpu.run()).isEqualTo(CpuExit.EXIT_REQUEST);
         t.join();
-        assertThat(cpu.state.eip).isEqualTo(CODE);
+        assertThat(cpu.state.eip()).isEqualTo(CODE);
     }
 
     private static String le(int v) {

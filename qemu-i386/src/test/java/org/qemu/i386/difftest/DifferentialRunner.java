@@ -150,22 +150,22 @@ final class DifferentialRunner {
             cpu.flushTranslations();
             X86CpuState s = cpu.state;
             for (int i = 0; i < 7; i++) {
-                s.regs[REG_ORDER[i]] = c.regs()[i];
+                s.setReg32(REG_ORDER[i], c.regs()[i]);
             }
-            s.regs[X86CpuState.ESP] = c.esp();
+            s.setReg32(X86CpuState.ESP, c.esp());
             s.setEflags(c.eflags());
-            s.eip = FormCatalogue.CODE;
+            s.setEip(FormCatalogue.CODE);
             CpuExit exit = cpu.run();
             if (exit == CpuExit.TRAP) {
                 return Outcome.trap(cpu.lastTrap().signal());
             }
             assertThat(exit).isEqualTo(CpuExit.SYSCALL);
-            assertThat(s.eip).as("eip after " + c.describe()).isEqualTo(FormCatalogue.CODE + code.length);
+            assertThat(s.eip()).as("eip after " + c.describe()).isEqualTo(FormCatalogue.CODE + code.length);
             int[] regs = new int[withEsp ? 8 : 7];
             for (int i = 0, j = 0; i < 7; i++) {
-                regs[j++] = s.regs[REG_ORDER[i]];
+                regs[j++] = s.reg32(REG_ORDER[i]);
                 if (withEsp && i == 3) {
-                    regs[j++] = s.regs[X86CpuState.ESP];
+                    regs[j++] = s.reg32(X86CpuState.ESP);
                 }
             }
             byte[] data = new byte[FormCatalogue.DATA_SIZE];

@@ -77,8 +77,8 @@ class FpuStateImageTest {
                     s.mxcsr = mxcsr;
                     s.xmm[0] = x0;
                     s.xmm[1] = x1;
-                    s.regs[X86CpuState.EDI] = (int) DATA;
-                    s.eip = (int) pc;
+                    s.setReg32(X86CpuState.EDI, (int) DATA);
+                    s.setEip((int) pc);
                     pc += 64;
                     X86Cpu cpu = new X86Cpu(memory, s);
                     CpuExit exit = cpu.run();

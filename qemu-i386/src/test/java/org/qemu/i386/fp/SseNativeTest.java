@@ -194,9 +194,9 @@ class SseNativeTest {
         s.xmm[2] = b[0];
         s.xmm[3] = b[1];
         s.mxcsr = mxcsr;
-        s.regs[X86CpuState.EAX] = eax;
-        s.regs[X86CpuState.EDI] = (int) DATA;
-        s.eip = (int) pc;
+        s.setReg32(X86CpuState.EAX, eax);
+        s.setReg32(X86CpuState.EDI, (int) DATA);
+        s.setEip((int) pc);
         X86Cpu cpu = new X86Cpu(memory, s);
         CpuExit exit = cpu.run();
         if (exit != CpuExit.SYSCALL) {
@@ -205,6 +205,6 @@ class SseNativeTest {
         byte[] after = new byte[16];
         memory.read(DATA, after, 0, 16);
         return String.format("%x %x %x %x %x %s", s.mxcsr, s.eflags() & 0x8d5, s.xmm[0], s.xmm[1],
-                s.regs[X86CpuState.EAX], HEX.formatHex(after));
+                s.reg32(X86CpuState.EAX), HEX.formatHex(after));
     }
 }

@@ -134,8 +134,8 @@ class X87TranslatorTest {
             s.fpu.loadExtended(b);
         }
         s.fpu.loadExtended(a);
-        s.regs[X86CpuState.EDI] = (int) DATA;
-        s.eip = (int) pc;
+        s.setReg32(X86CpuState.EDI, (int) DATA);
+        s.setEip((int) pc);
         X86Cpu cpu = new X86Cpu(memory, s);
         CpuExit exit = cpu.run();
         if (exit != CpuExit.SYSCALL) {

@@ -75,7 +75,7 @@ final class MiniLinux {
                 throw new IllegalStateException(e);
             }
             java.io.PrintStream log = pcLog;
-            cpu.setBlockListener(pc -> log.printf("%08x %08x %08x %08x%n", pc, cpu.state.regs[0], cpu.state.regs[2], cpu.state.eflags() & 0x8d5));
+            cpu.setBlockListener(pc -> log.printf("%08x %08x %08x %08x%n", pc, cpu.state.reg32(0), cpu.state.reg32(2), cpu.state.eflags() & 0x8d5));
         }
         while (exitStatus == null && fatalTrap == null) {
             CpuExit exit = cpu.run();
@@ -124,7 +124,7 @@ final class MiniLinux {
             end = Math.max(end, stop);
         }
         brk = end;
-        cpu.state.eip = entry;
+        cpu.state.setEip(entry);
     }
 
     private void setUpStack(byte[] elf, List<String> args) {
@@ -191,7 +191,7 @@ final class MiniLinux {
             memory.write32(p + 4, (int) a[1]);
             p += 8;
         }
-        cpu.state.regs[X86CpuState.ESP] = (int) sp;
+        cpu.state.setReg32(X86CpuState.ESP, (int) sp);
     }
 
     private void writeString(long address, String s) {
@@ -201,14 +201,14 @@ final class MiniLinux {
 
     private void syscall() {
         syscalls++;
-        int[] r = cpu.state.regs;
-        int nr = r[X86CpuState.EAX];
-        long a1 = r[X86CpuState.EBX] & 0xffffffffL;
-        long a2 = r[X86CpuState.ECX] & 0xffffffffL;
-        long a3 = r[X86CpuState.EDX] & 0xffffffffL;
-        r[X86CpuState.EAX] = (int) dispatch(nr, a1, a2, a3);
+        X86CpuState r = cpu.state;
+        int nr = r.reg32(X86CpuState.EAX);
+        long a1 = r.reg32(X86CpuState.EBX) & 0xffffffffL;
+        long a2 = r.reg32(X86CpuState.ECX) & 0xffffffffL;
+        long a3 = r.reg32(X86CpuState.EDX) & 0xffffffffL;
+        r.setReg32(X86CpuState.EAX, (int) dispatch(nr, a1, a2, a3));
         if (System.getenv("MINILINUX_TRACE") != null) {
-            System.err.printf("syscall %d(%x, %x, %x) = %x%n", nr, a1, a2, a3, r[X86CpuState.EAX]);
+            System.err.printf("syscall %d(%x, %x, %x) = %x%n", nr, a1, a2, a3, r.reg32(X86CpuState.EAX));
         }
     }
 

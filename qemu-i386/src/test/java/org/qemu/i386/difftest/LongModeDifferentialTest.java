@@ -1,0 +1,907 @@
+package org.qemu.i386.difftest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.Test;
+import org.qemu.common.exec.CpuExit;
+import org.qemu.common.exec.GuestTrap;
+import org.qemu.common.memory.GuestMemory;
+import org.qemu.i386.cpu.X86Cpu;
+import org.qemu.i386.cpu.X86CpuState;
+import org.qemu.i386.difftest.LongModeAssembler.Mem;
+import org.qemu.i386.difftest.LongModeAssembler.Reg;
+import org.qemu.i386.difftest.LongModeAssembler.Rip;
+import org.qemu.i386.difftest.LongModeAssembler.Rm;
+
+/**
+ * The long-mode (64-bit) differential test against this x86-64 host's CPU: generated 64-bit
+ * instruction sequences (REX forms, r8-r15, the REX byte registers, 64-bit ALU/shift/mul/div,
+ * RIP-relative operands, the stack, string instructions, cmpxchg16b, SSE on xmm0-xmm15) run
+ * natively through {@code long_mode_harness.c} and through our translator (interpreted and
+ * compiled) from the same sixteen registers (high halves set), flags, XMM registers and memory,
+ * with code and data above 4 GiB. Registers, defined flags, XMM registers, memory and traps must
+ * agree.
+ */
+class LongModeDifferentialTest {
+    static final long CODE = 0x10_0000_1000L;
+    static final long DATA = 0x10_0000_2000L;
+    static final int DATA_SIZE = 1024;
+    static final long STACK_TOP = DATA + 0x3f0;
+    static final int CASES_PER_FORM = 24;
+
+    static final int CF = 1, PF = 4, AF = 0x10, ZF = 0x40, SF = 0x80, OF = 0x800;
+    static final int ALL = CF | PF | AF | ZF | SF | OF;
+
+    record Case(String form, byte[] code, long[] regs, int rflags, long[] xmm, byte[] data, int definedFlags) {
+        String harnessLine() {
+            StringBuilder sb = new StringBuilder(HexFormat.of().formatHex(code));
+            for (long r : regs) {
+                sb.append(' ').append(Long.toHexString(r));
+            }
+            sb.append(' ').append(Integer.toHexString(rflags));
+            for (long x : xmm) {
+                sb.append(' ').append(Long.toHexString(x));
+            }
+            return sb.append(' ').append(HexFormat.of().formatHex(data)).toString();
+        }
+
+        String describe() {
+            return form + " code=" + HexFormat.of().formatHex(code);
+        }
+    }
+
+    record Result(int trap, long[] regs, int rflags, long[] xmm, byte[] data) {
+        static Result parse(String line) {
+            String[] f = line.trim().split(" ");
+            if (f[0].equals("TRAP")) {
+                return new Result(Integer.parseInt(f[1]), null, 0, null, null);
+            }
+            long[] regs = new long[16];
+            for (int i = 0; i < 16; i++) {
+                regs[i] = Long.parseUnsignedLong(f[i], 16);
+            }
+            long[] xmm = new long[32];
+            for (int i = 0; i < 32; i++) {
+                xmm[i] = Long.parseUnsignedLong(f[17 + i], 16);
+            }
+            return new Result(0, regs, (int) Long.parseLong(f[16], 16), xmm, HexFormat.of().parseHex(f[49]));
+        }
+
+        String difference(Result ours, int defined) {
+            if (trap != ours.trap) {
+                return "trap " + trap + " vs " + ours.trap;
+            }
+            if (trap != 0) {
+                return null;
+            }
+            for (int i = 0; i < 16; i++) {
+                if (regs[i] != ours.regs[i]) {
+                    return "r" + i + " " + Long.toHexString(regs[i]) + " vs " + Long.toHexString(ours.regs[i]);
+                }
+            }
+            if ((rflags & defined) != (ours.rflags & defined)) {
+                return "rflags " + Integer.toHexString(rflags & defined) + " vs " + Integer.toHexString(ours.rflags & defined);
+            }
+            for (int i = 0; i < 32; i++) {
+                if (xmm[i] != ours.xmm[i]) {
+                    return "xmm" + i / 2 + (i % 2 == 0 ? " low " : " high ") + Long.toHexString(xmm[i]) + " vs " + Long.toHexString(ours.xmm[i]);
+                }
+            }
+            if (!Arrays.equals(data, ours.data)) {
+                int i = Arrays.mismatch(data, ours.data);
+                return "memory at +" + i + ": " + (data[i] & 0xff) + " vs " + (ours.data[i] & 0xff);
+            }
+            return null;
+        }
+    }
+
+    /** A case under construction: random registers with high halves set, rsp on the data page's stack. */
+    static final class Builder {
+        final Random rnd;
+        final LongModeAssembler asm = new LongModeAssembler(CODE);
+        final long[] regs = new long[16];
+        final long[] xmm = new long[32];
+        final byte[] data = new byte[DATA_SIZE];
+        int rflags;
+        int defined = ALL;
+
+        Builder(Random rnd) {
+            this.rnd = rnd;
+            for (int i = 0; i < 16; i++) {
+                regs[i] = interesting(rnd);
+            }
+            regs[X86CpuState.ESP] = STACK_TOP;
+            for (int i = 0; i < 32; i++) {
+                xmm[i] = rnd.nextLong();
+            }
+            rnd.nextBytes(data);
+            rflags = 0x202 | (rnd.nextInt() & ALL);
+        }
+
+        /** A register other than rsp. */
+        int anyReg() {
+            int r;
+            do {
+                r = rnd.nextInt(16);
+            } while (r == X86CpuState.ESP);
+            return r;
+        }
+
+        /** A memory operand into the data buffer's first 512 bytes, through a fresh base (and maybe index) register. */
+        Rm mem(int... avoid) {
+            int base = pick(avoid);
+            int offset = rnd.nextInt(512 - 16) & ~7;
+            int disp = rnd.nextInt(256) - 128;
+            if (rnd.nextBoolean()) {
+                int index = pick(concat(avoid, base));
+                int scale = rnd.nextInt(4);
+                long k = rnd.nextInt(8);
+                regs[index] = k;
+                regs[base] = DATA + offset - (k << scale) - disp;
+                return new Mem(base, index, scale, disp);
+            }
+            regs[base] = DATA + offset - disp;
+            return new Mem(base, -1, 0, disp);
+        }
+
+        Rm regOrMem(int... avoid) {
+            return rnd.nextBoolean() ? new Reg(pick(avoid)) : mem(avoid);
+        }
+
+        int pick(int... avoid) {
+            while (true) {
+                int r = anyReg();
+                if (Arrays.stream(avoid).noneMatch(a -> a == r)) {
+                    return r;
+                }
+            }
+        }
+
+        Case build(String name) {
+            return new Case(name, asm.bytes(), regs.clone(), rflags, xmm.clone(), data.clone(), defined);
+        }
+    }
+
+    static int[] concat(int[] a, int b) {
+        int[] c = Arrays.copyOf(a, a.length + 1);
+        c[a.length] = b;
+        return c;
+    }
+
+    static long interesting(Random rnd) {
+        return switch (rnd.nextInt(8)) {
+            case 0 -> 0;
+            case 1 -> -1L;
+            case 2 -> Long.MIN_VALUE + rnd.nextInt(3) - 1;
+            case 3 -> 0xffffffffL + rnd.nextInt(3) - 1;
+            case 4 -> rnd.nextInt(256);
+            case 5 -> (long) rnd.nextInt() << 32;
+            default -> rnd.nextLong();
+        };
+    }
+
+    static final int[] NONE = {};
+
+    /** The forms: name to case generator. */
+    static Map<String, Function<Random, Case>> forms() {
+        Map<String, Function<Random, Case>> f = new LinkedHashMap<>();
+        String[] alu = {"add", "or", "adc", "sbb", "and", "sub", "xor", "cmp"};
+        for (int k = 0; k < 8; k++) {
+            int kind = k;
+            int logicMask = kind == 1 || kind == 4 || kind == 6 ? ALL & ~AF : ALL;
+            f.put(alu[k] + " r/m64, r64", rnd -> {
+                Builder b = new Builder(rnd);
+                b.asm.op(true, new int[] {kind << 3 | 1}, b.anyReg(), b.regOrMem());
+                b.defined = logicMask;
+                return b.build(alu[kind] + " r/m64, r64");
+            });
+            f.put(alu[k] + " r64, r/m64", rnd -> {
+                Builder b = new Builder(rnd);
+                b.asm.op(true, new int[] {kind << 3 | 3}, b.anyReg(), b.regOrMem());
+                b.defined = logicMask;
+                return b.build(alu[kind] + " r64, r/m64");
+            });
+            f.put(alu[k] + " r/m64, imm32", rnd -> {
+                Builder b = new Builder(rnd);
+                b.asm.op(new int[0], true, false, new int[] {0x81}, kind, b.regOrMem(), 4, rnd.nextInt());
+                b.defined = logicMask;
+                return b.build(alu[kind] + " r/m64, imm32");
+            });
+            f.put(alu[k] + " r/m64, imm8", rnd -> {
+                Builder b = new Builder(rnd);
+                b.asm.op(new int[0], true, false, new int[] {0x83}, kind, b.regOrMem(), 1, rnd.nextInt(256));
+                b.defined = logicMask;
+                return b.build(alu[kind] + " r/m64, imm8");
+            });
+            f.put(alu[k] + " r32, r/m32 (r8-r15, zero-extends)", rnd -> {
+                Builder b = new Builder(rnd);
+                b.asm.op(false, new int[] {kind << 3 | 3}, 8 + rnd.nextInt(8), b.regOrMem());
+                b.defined = logicMask;
+                return b.build(alu[kind] + " r32, r/m32");
+            });
+            f.put(alu[k] + " r/m8, r8 (REX byte registers)", rnd -> {
+                Builder b = new Builder(rnd);
+                b.asm.op(new int[0], false, true, new int[] {kind << 3}, b.anyReg(), b.regOrMem(), 0, 0);
+                b.defined = logicMask;
+                return b.build(alu[kind] + " r/m8, r8 REX");
+            });
+            f.put(alu[k] + " r/m16, r16", rnd -> {
+                Builder b = new Builder(rnd);
+                b.asm.op(new int[] {0x66}, false, false, new int[] {kind << 3 | 1}, b.anyReg(), b.regOrMem(), 0, 0);
+                b.defined = logicMask;
+                return b.build(alu[kind] + " r/m16, r16");
+            });
+        }
+        f.put("test r/m64, r64", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(true, new int[] {0x85}, b.anyReg(), b.regOrMem());
+            b.defined = ALL & ~AF;
+            return b.build("test");
+        });
+        f.put("xor r64, r64 (zero idiom)", rnd -> {
+            Builder b = new Builder(rnd);
+            int r = b.anyReg();
+            b.asm.op(true, new int[] {0x31}, r, new Reg(r));
+            b.defined = ALL & ~AF;
+            return b.build("xor zero");
+        });
+        String[] unary = {"not", "neg"};
+        for (int k = 0; k < 2; k++) {
+            int sub = 2 + k;
+            f.put(unary[k] + " r/m64", rnd -> {
+                Builder b = new Builder(rnd);
+                b.asm.op(true, new int[] {0xf7}, sub, b.regOrMem());
+                return b.build(unary[sub - 2]);
+            });
+        }
+        f.put("inc r/m64", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(true, new int[] {0xff}, 0, b.regOrMem());
+            return b.build("inc");
+        });
+        f.put("dec r/m64", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(true, new int[] {0xff}, 1, b.regOrMem());
+            return b.build("dec");
+        });
+        String[] shifts = {"rol", "ror", "rcl", "rcr", "shl", "shr", "sal", "sar"};
+        for (int k = 0; k < 8; k++) {
+            int kind = k;
+            f.put(shifts[k] + " r/m64, imm8", rnd -> {
+                Builder b = new Builder(rnd);
+                int count = rnd.nextInt(4) == 0 ? 1 : rnd.nextInt(70);
+                b.asm.op(new int[0], true, false, new int[] {0xc1}, kind, b.regOrMem(), 1, count);
+                b.defined = shiftFlags(kind, count & 63);
+                return b.build(shifts[kind] + " imm8");
+            });
+            f.put(shifts[k] + " r/m64, cl", rnd -> {
+                Builder b = new Builder(rnd);
+                Rm dst = b.regOrMem(X86CpuState.ECX);
+                int count = rnd.nextInt(4) == 0 ? 1 : rnd.nextInt(256);
+                b.regs[X86CpuState.ECX] = (b.regs[X86CpuState.ECX] & ~0xffL) | count;
+                b.asm.op(true, new int[] {0xd3}, kind, dst);
+                b.defined = shiftFlags(kind, count & 63);
+                return b.build(shifts[kind] + " cl");
+            });
+        }
+        f.put("shld r/m64, r64, imm8", rnd -> doubleShift(rnd, 0xa4));
+        f.put("shrd r/m64, r64, imm8", rnd -> doubleShift(rnd, 0xac));
+        f.put("imul r64, r/m64", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(true, new int[] {0x0f, 0xaf}, b.anyReg(), b.regOrMem());
+            b.defined = CF | OF;
+            return b.build("imul2");
+        });
+        f.put("imul r64, r/m64, imm32", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(new int[0], true, false, new int[] {0x69}, b.anyReg(), b.regOrMem(), 4, rnd.nextInt());
+            b.defined = CF | OF;
+            return b.build("imul3");
+        });
+        f.put("imul r64, r/m64, imm8", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(new int[0], true, false, new int[] {0x6b}, b.anyReg(), b.regOrMem(), 1, rnd.nextInt(256));
+            b.defined = CF | OF;
+            return b.build("imul3b");
+        });
+        String[] group3 = {"mul", "imul", "div", "idiv"};
+        for (int k = 0; k < 4; k++) {
+            int sub = 4 + k;
+            f.put(group3[k] + " r/m64", rnd -> {
+                Builder b = new Builder(rnd);
+                Rm src = b.regOrMem(X86CpuState.EAX, X86CpuState.EDX);
+                if (sub >= 6 && rnd.nextInt(4) != 0) {
+                    // usually a quotient that fits: a small high half
+                    b.regs[X86CpuState.EDX] = sub == 6 ? rnd.nextInt(4) : rnd.nextInt(4) - 2;
+                }
+                b.asm.op(true, new int[] {0xf7}, sub, src);
+                b.defined = sub >= 6 ? 0 : CF | OF;
+                return b.build(group3[sub - 4]);
+            });
+        }
+        f.put("div r/m32 (zero-extends rax, rdx)", rnd -> {
+            Builder b = new Builder(rnd);
+            Rm src = b.regOrMem(X86CpuState.EAX, X86CpuState.EDX);
+            b.regs[X86CpuState.EDX] = rnd.nextInt(4);
+            b.asm.op(false, new int[] {0xf7}, 6, src);
+            b.defined = 0;
+            return b.build("div32");
+        });
+        f.put("mov r/m64, r64", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(true, new int[] {0x89}, b.anyReg(), b.regOrMem());
+            return b.build("mov store");
+        });
+        f.put("mov r64, r/m64", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(true, new int[] {0x8b}, b.anyReg(), b.regOrMem());
+            return b.build("mov load");
+        });
+        f.put("mov r64, [rip+disp32]", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(true, new int[] {0x8b}, b.anyReg(), new Rip(DATA + (rnd.nextInt(500) & ~7)));
+            return b.build("mov rip-relative");
+        });
+        f.put("add [rip+disp32], imm32", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(new int[0], true, false, new int[] {0x81}, 0, new Rip(DATA + (rnd.nextInt(500) & ~7)), 4, rnd.nextInt());
+            return b.build("add rip-relative imm");
+        });
+        f.put("lea r64, [rip+disp32]", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(true, new int[] {0x8d}, b.anyReg(), new Rip(CODE + rnd.nextInt(100000) - 50000));
+            return b.build("lea rip");
+        });
+        f.put("lea r64, [base+index*scale+disp]", rnd -> {
+            Builder b = new Builder(rnd);
+            int base = b.anyReg();
+            int index = b.anyReg();
+            b.asm.op(true, new int[] {0x8d}, b.anyReg(), new Mem(base, index, rnd.nextInt(4), rnd.nextInt()));
+            return b.build("lea sib");
+        });
+        f.put("lea r32, [base+index*scale+disp]", rnd -> {
+            Builder b = new Builder(rnd);
+            int base = b.anyReg();
+            int index = b.anyReg();
+            b.asm.op(false, new int[] {0x8d}, b.anyReg(), new Mem(base, index, rnd.nextInt(4), rnd.nextInt()));
+            return b.build("lea32 sib");
+        });
+        f.put("mov r64, imm64", rnd -> {
+            Builder b = new Builder(rnd);
+            int r = b.anyReg();
+            b.asm.raw(0x48 | (r >> 3), 0xb8 + (r & 7)).little(interesting(rnd), 8);
+            return b.build("movabs");
+        });
+        f.put("mov r32, imm32 (r8-r15)", rnd -> {
+            Builder b = new Builder(rnd);
+            int r = 8 + rnd.nextInt(8);
+            b.asm.raw(0x41, 0xb8 + (r & 7)).little(rnd.nextInt(), 4);
+            return b.build("mov r32 imm");
+        });
+        f.put("mov r8, imm8 (REX byte registers)", rnd -> {
+            Builder b = new Builder(rnd);
+            int r = b.anyReg();
+            b.asm.raw(0x40 | (r >> 3), 0xb0 + (r & 7), rnd.nextInt(256));
+            return b.build("mov r8 imm");
+        });
+        f.put("mov r/m64, imm32", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(new int[0], true, false, new int[] {0xc7}, 0, b.regOrMem(), 4, rnd.nextInt());
+            return b.build("mov imm32");
+        });
+        f.put("movsxd r64, r/m32", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(true, new int[] {0x63}, b.anyReg(), b.regOrMem());
+            return b.build("movsxd");
+        });
+        int[][] extend = {{0xb6}, {0xb7}, {0xbe}, {0xbf}};
+        String[] extendNames = {"movzx r64, r/m8", "movzx r64, r/m16", "movsx r64, r/m8", "movsx r64, r/m16"};
+        for (int k = 0; k < 4; k++) {
+            int opc = extend[k][0];
+            String name = extendNames[k];
+            f.put(name, rnd -> {
+                Builder b = new Builder(rnd);
+                b.asm.op(new int[0], true, rnd.nextBoolean(), new int[] {0x0f, opc}, b.anyReg(), b.regOrMem(), 0, 0);
+                return b.build(name);
+            });
+        }
+        f.put("cdqe", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.raw(0x48, 0x98);
+            return b.build("cdqe");
+        });
+        f.put("cqo", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.raw(0x48, 0x99);
+            return b.build("cqo");
+        });
+        f.put("cwde (zero-extends rax)", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.raw(0x98);
+            return b.build("cwde");
+        });
+        for (int cc = 0; cc < 16; cc++) {
+            int c = cc;
+            f.put("cmov" + cc + " r64, r/m64", rnd -> {
+                Builder b = new Builder(rnd);
+                b.asm.op(true, new int[] {0x0f, 0x40 + c}, b.anyReg(), b.regOrMem());
+                return b.build("cmov64");
+            });
+            f.put("cmov" + cc + " r32, r/m32", rnd -> {
+                Builder b = new Builder(rnd);
+                b.asm.op(false, new int[] {0x0f, 0x40 + c}, b.anyReg(), b.regOrMem());
+                return b.build("cmov32");
+            });
+            f.put("set" + cc + " r/m8 (REX)", rnd -> {
+                Builder b = new Builder(rnd);
+                b.asm.op(new int[0], false, true, new int[] {0x0f, 0x90 + c}, 0, b.regOrMem(), 0, 0);
+                return b.build("setcc");
+            });
+        }
+        f.put("xchg r/m64, r64", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(true, new int[] {0x87}, b.anyReg(), b.regOrMem());
+            return b.build("xchg");
+        });
+        f.put("xchg r64, rax (90+r)", rnd -> {
+            Builder b = new Builder(rnd);
+            int r = 1 + rnd.nextInt(15);
+            if (r == X86CpuState.ESP) {
+                r = 8;
+            }
+            b.asm.raw(0x48 | (r >> 3), 0x90 + (r & 7));
+            return b.build("xchg rax");
+        });
+        f.put("xadd r/m64, r64", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(true, new int[] {0x0f, 0xc1}, b.anyReg(), b.regOrMem());
+            return b.build("xadd");
+        });
+        f.put("lock cmpxchg m64, r64", rnd -> {
+            Builder b = new Builder(rnd);
+            Rm m = b.mem(X86CpuState.EAX);
+            if (rnd.nextBoolean()) {
+                b.regs[X86CpuState.EAX] = 0x1122334455667788L;
+                int off = (int) (((Mem) m).disp() + b.regs[((Mem) m).base()] - DATA)
+                        + (((Mem) m).index() >= 0 ? (int) (b.regs[((Mem) m).index()] << ((Mem) m).scale()) : 0);
+                java.nio.ByteBuffer.wrap(b.data, off, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(0x1122334455667788L);
+            }
+            b.asm.op(new int[] {0xf0}, true, false, new int[] {0x0f, 0xb1}, b.pick(X86CpuState.EAX), m, 0, 0);
+            return b.build("cmpxchg");
+        });
+        f.put("cmpxchg r/m32, r32", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(false, new int[] {0x0f, 0xb1}, b.anyReg(), b.regOrMem());
+            return b.build("cmpxchg32");
+        });
+        f.put("lock cmpxchg16b m128", rnd -> {
+            Builder b = new Builder(rnd);
+            int base = b.pick(X86CpuState.EAX, X86CpuState.EDX, X86CpuState.EBX, X86CpuState.ECX);
+            int off = rnd.nextInt(30) * 16 + (rnd.nextInt(8) == 0 ? 8 : 0);
+            b.regs[base] = DATA + off;
+            if (rnd.nextBoolean()) {
+                java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b.data).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                b.regs[X86CpuState.EAX] = bb.getLong(off);
+                b.regs[X86CpuState.EDX] = rnd.nextInt(4) == 0 ? 5 : bb.getLong(off + 8);
+            }
+            b.asm.op(new int[] {0xf0}, true, false, new int[] {0x0f, 0xc7}, 1, new Mem(base, -1, 0, 0), 0, 0);
+            b.defined = ZF;
+            return b.build("cmpxchg16b");
+        });
+        String[] bitOps = {"bt", "bts", "btr", "btc"};
+        for (int k = 0; k < 4; k++) {
+            int kind = k;
+            f.put(bitOps[k] + " r/m64, r64", rnd -> {
+                Builder b = new Builder(rnd);
+                int offReg = b.anyReg();
+                Rm base = b.regOrMem(offReg);
+                b.regs[offReg] = base instanceof Mem ? rnd.nextInt(2048) : rnd.nextLong(); // below the data page is code (read-only here, writable natively)
+                b.asm.op(true, new int[] {0x0f, 0xa3 + 8 * kind}, offReg, base);
+                b.defined = CF | ZF;
+                return b.build(bitOps[kind]);
+            });
+            f.put(bitOps[k] + " r/m64, imm8", rnd -> {
+                Builder b = new Builder(rnd);
+                b.asm.op(new int[0], true, false, new int[] {0x0f, 0xba}, 4 + kind, b.regOrMem(), 1, rnd.nextInt(256));
+                b.defined = CF | ZF;
+                return b.build(bitOps[kind] + " imm");
+            });
+        }
+        f.put("bsf r64, r/m64", rnd -> bitScan(rnd, 0xbc));
+        f.put("bsr r64, r/m64", rnd -> bitScan(rnd, 0xbd));
+        f.put("bswap r64", rnd -> {
+            Builder b = new Builder(rnd);
+            int r = b.anyReg();
+            b.asm.raw(0x48 | (r >> 3), 0x0f, 0xc8 + (r & 7));
+            return b.build("bswap");
+        });
+        f.put("push r64 / pop r64", rnd -> {
+            Builder b = new Builder(rnd);
+            int a = rnd.nextInt(16);
+            int c = b.anyReg();
+            b.asm.raw(0x40 | (a >> 3), 0x50 + (a & 7));
+            b.asm.raw(0x40 | (c >> 3), 0x58 + (c & 7));
+            return b.build("push pop");
+        });
+        f.put("push imm8 / push imm32 / pop r/m64", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.raw(0x6a, rnd.nextInt(256));
+            b.asm.raw(0x68).little(rnd.nextInt(), 4);
+            b.asm.op(false, new int[] {0x8f}, 0, b.regOrMem());
+            return b.build("push imm");
+        });
+        f.put("push m64 / pushfq / popfq", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(false, new int[] {0xff}, 6, b.mem());
+            b.asm.raw(0x9c);
+            b.asm.raw(0x9d);
+            return b.build("pushf");
+        });
+        f.put("call rel32 / pop (pushes a 64-bit rip)", rnd -> {
+            Builder b = new Builder(rnd);
+            int r = b.anyReg();
+            b.asm.raw(0xe8).little(0, 4);
+            b.asm.raw(0x40 | (r >> 3), 0x58 + (r & 7));
+            return b.build("call pop");
+        });
+        f.put("call r64 / ret", rnd -> {
+            Builder b = new Builder(rnd);
+            int r = b.anyReg();
+            int callLength = r >= 8 ? 3 : 2;
+            b.regs[r] = CODE + callLength + 2; // the ret below
+            if (r >= 8) {
+                b.asm.raw(0x41);
+            }
+            b.asm.raw(0xff, 0xd0 + (r & 7)); // call r
+            b.asm.raw(0xeb, 1); // jmp over the ret
+            b.asm.raw(0xc3); // ret
+            return b.build("call ret");
+        });
+        f.put("jcc rel8 / rel32 over an instruction", rnd -> {
+            Builder b = new Builder(rnd);
+            int cc = rnd.nextInt(16);
+            int r = b.anyReg();
+            if (rnd.nextBoolean()) {
+                b.asm.raw(0x70 + cc, 3);
+            } else {
+                b.asm.raw(0x0f, 0x80 + cc).little(3, 4);
+            }
+            b.asm.raw(0x48 | (r >> 3), 0xff, 0xc0 + (r & 7)); // inc r64, skipped when taken
+            return b.build("jcc");
+        });
+        f.put("loop rel8", rnd -> {
+            Builder b = new Builder(rnd);
+            b.regs[X86CpuState.ECX] = rnd.nextInt(3) == 0 ? 1L << 32 | 1 : rnd.nextInt(3);
+            int r = b.pick(X86CpuState.ECX);
+            b.asm.raw(0xe2, 3);
+            b.asm.raw(0x48 | (r >> 3), 0xff, 0xc0 + (r & 7));
+            return b.build("loop");
+        });
+        f.put("rep movsq / rep stosq / movsb", rnd -> {
+            Builder b = new Builder(rnd);
+            b.regs[X86CpuState.ESI] = DATA + 8 * rnd.nextInt(20);
+            b.regs[X86CpuState.EDI] = DATA + 256 + 8 * rnd.nextInt(20);
+            b.regs[X86CpuState.ECX] = rnd.nextInt(6);
+            int which = rnd.nextInt(3);
+            switch (which) {
+                case 0 -> b.asm.raw(0xf3, 0x48, 0xa5);
+                case 1 -> b.asm.raw(0xf3, 0x48, 0xab);
+                default -> b.asm.raw(0xa4);
+            }
+            return b.build("strings");
+        });
+        f.put("repne scasb / repe cmpsq", rnd -> {
+            Builder b = new Builder(rnd);
+            b.regs[X86CpuState.ESI] = DATA + 8 * rnd.nextInt(20);
+            b.regs[X86CpuState.EDI] = DATA + 256 + 8 * rnd.nextInt(20);
+            b.regs[X86CpuState.ECX] = rnd.nextInt(12);
+            if (rnd.nextBoolean()) {
+                b.asm.raw(0xf2, 0xae);
+            } else {
+                b.asm.raw(0xf3, 0x48, 0xa7);
+            }
+            return b.build("scas cmps");
+        });
+        // SSE on all sixteen registers
+        f.put("movq xmm, r64 / movq r64, xmm", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(new int[] {0x66}, true, false, new int[] {0x0f, 0x6e}, rnd.nextInt(16), new Reg(b.anyReg()), 0, 0);
+            b.asm.op(new int[] {0x66}, true, false, new int[] {0x0f, 0x7e}, rnd.nextInt(16), new Reg(b.anyReg()), 0, 0);
+            return b.build("movq gpr");
+        });
+        f.put("movd xmm, r32 / movd r/m32, xmm", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(new int[] {0x66}, false, false, new int[] {0x0f, 0x6e}, rnd.nextInt(16), new Reg(b.anyReg()), 0, 0);
+            b.asm.op(new int[] {0x66}, false, false, new int[] {0x0f, 0x7e}, rnd.nextInt(16), b.regOrMem(), 0, 0);
+            return b.build("movd gpr");
+        });
+        int[][] sse = {{0x66, 0x58}, {0x66, 0xef}, {0x66, 0xd4}, {0x66, 0xfe}, {0xf2, 0x59}, {0x66, 0x6f}, {0xf3, 0x6f}, {0x66, 0x62}};
+        String[] sseNames = {"addpd", "pxor", "paddq", "paddd", "mulsd", "movdqa", "movdqu", "punpckldq"};
+        for (int k = 0; k < sse.length; k++) {
+            int[] enc = sse[k];
+            String name = sseNames[k] + " xmm, xmm (xmm0-15)";
+            f.put(name, rnd -> {
+                Builder b = new Builder(rnd);
+                for (int i = 0; i < 32; i++) {
+                    b.xmm[i] = Double.doubleToRawLongBits(rnd.nextInt(2000) / 8.0 - 100);
+                }
+                b.asm.op(new int[] {enc[0]}, false, false, new int[] {0x0f, enc[1]}, rnd.nextInt(16), new Reg(rnd.nextInt(16)), 0, 0);
+                return b.build(name);
+            });
+        }
+        f.put("movdqu xmm8-15, m128 / movdqu m128, xmm", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(new int[] {0xf3}, false, false, new int[] {0x0f, 0x6f}, 8 + rnd.nextInt(8), b.mem(), 0, 0);
+            b.asm.op(new int[] {0xf3}, false, false, new int[] {0x0f, 0x7f}, rnd.nextInt(16), b.mem(), 0, 0);
+            return b.build("movdqu mem");
+        });
+        f.put("movsd xmm, [rip+disp32]", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(new int[] {0xf2}, false, false, new int[] {0x0f, 0x10}, rnd.nextInt(16), new Rip(DATA + 8 * rnd.nextInt(60)), 0, 0);
+            return b.build("movsd rip");
+        });
+        f.put("cvtsi2sd xmm, r/m64", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(new int[] {0xf2}, true, false, new int[] {0x0f, 0x2a}, rnd.nextInt(16), b.regOrMem(), 0, 0);
+            return b.build("cvtsi2sd64");
+        });
+        f.put("cvtsi2ss xmm, r/m64", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(new int[] {0xf3}, true, false, new int[] {0x0f, 0x2a}, rnd.nextInt(16), b.regOrMem(), 0, 0);
+            return b.build("cvtsi2ss64");
+        });
+        f.put("cvttsd2si r64, xmm", rnd -> {
+            Builder b = new Builder(rnd);
+            int x = rnd.nextInt(16);
+            b.xmm[2 * x] = Double.doubleToRawLongBits(switch (rnd.nextInt(4)) {
+                case 0 -> rnd.nextGaussian() * 1e18;
+                case 1 -> 9.3e18;
+                default -> rnd.nextGaussian() * 1e6;
+            });
+            b.asm.op(new int[] {0xf2}, true, false, new int[] {0x0f, 0x2c}, b.anyReg(), new Reg(x), 0, 0);
+            return b.build("cvttsd2si64");
+        });
+        f.put("cvtsd2si r64, xmm", rnd -> {
+            Builder b = new Builder(rnd);
+            int x = rnd.nextInt(16);
+            b.xmm[2 * x] = Double.doubleToRawLongBits(rnd.nextGaussian() * 1e12);
+            b.asm.op(new int[] {0xf2}, true, false, new int[] {0x0f, 0x2d}, b.anyReg(), new Reg(x), 0, 0);
+            return b.build("cvtsd2si64");
+        });
+        f.put("cvttss2si r64, xmm", rnd -> {
+            Builder b = new Builder(rnd);
+            int x = rnd.nextInt(16);
+            b.xmm[2 * x] = Float.floatToRawIntBits((float) (rnd.nextGaussian() * 1e10)) & 0xffffffffL;
+            b.asm.op(new int[] {0xf3}, true, false, new int[] {0x0f, 0x2c}, b.anyReg(), new Reg(x), 0, 0);
+            return b.build("cvttss2si64");
+        });
+        for (int k = 0; k < 8; k++) {
+            int kind = k;
+            f.put(shifts[k] + " r32, imm8 (count 0 still zero-extends)", rnd -> {
+                Builder b = new Builder(rnd);
+                int count = rnd.nextBoolean() ? 0 : rnd.nextInt(40);
+                b.asm.op(new int[0], false, false, new int[] {0xc1}, kind, new Reg(b.anyReg()), 1, count);
+                b.defined = shiftFlags(kind, count & 31);
+                return b.build(shifts[kind] + " r32");
+            });
+        }
+        f.put("shld/shrd r32, r32, imm8 (count 0)", rnd -> {
+            Builder b = new Builder(rnd);
+            int count = rnd.nextBoolean() ? 0 : rnd.nextInt(32);
+            b.asm.op(new int[0], false, false, new int[] {0x0f, rnd.nextBoolean() ? 0xa4 : 0xac}, b.anyReg(), new Reg(b.anyReg()), 1, count);
+            b.defined = count == 0 ? ALL : (CF | PF | ZF | SF | (count == 1 ? OF : 0));
+            return b.build("shld32");
+        });
+        f.put("xchg r32, r32 / bsf r32 (nonzero)", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(false, new int[] {0x87}, b.anyReg(), new Reg(b.anyReg()));
+            int src = b.anyReg();
+            b.regs[src] |= 1L << rnd.nextInt(32);
+            b.asm.op(false, new int[] {0x0f, 0xbc}, b.anyReg(), new Reg(src));
+            b.defined = ZF;
+            return b.build("xchg32 bsf32");
+        });
+        // partial-register writes keep the upper bits of the 64-bit registers
+        f.put("mul r/m8 / imul r/m16 (AX, DX:AX)", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(false, new int[] {0xf6}, 4, b.regOrMem(X86CpuState.EAX));
+            b.asm.op(new int[] {0x66}, false, false, new int[] {0xf7}, 5, b.regOrMem(X86CpuState.EAX, X86CpuState.EDX), 0, 0);
+            b.defined = CF | OF;
+            return b.build("mul8 imul16");
+        });
+        f.put("div r/m8 / div r/m16", rnd -> {
+            Builder b = new Builder(rnd);
+            b.regs[X86CpuState.EAX] = b.regs[X86CpuState.EAX] & ~0xff00L | (long) rnd.nextInt(3) << 8;
+            b.regs[X86CpuState.EDX] = b.regs[X86CpuState.EDX] & ~0xffffL | rnd.nextInt(3);
+            int divisor = b.pick(X86CpuState.EAX, X86CpuState.EDX);
+            b.regs[divisor] |= 0x0404;
+            b.asm.op(new int[0], false, true, new int[] {0xf6}, 6, new Reg(divisor), 0, 0);
+            b.asm.op(new int[] {0x66}, false, false, new int[] {0xf7}, 6, new Reg(divisor), 0, 0);
+            b.defined = 0;
+            return b.build("div8 div16");
+        });
+        f.put("cbw / cwd / lahf / sahf", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.raw(0x66, 0x98, 0x66, 0x99, 0x9f);
+            if (rnd.nextBoolean()) {
+                b.asm.raw(0x9e);
+            }
+            return b.build("cbw cwd lahf");
+        });
+        f.put("fnstsw ax / fnstcw m16", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.raw(0xd9, 0xe8); // fld1
+            b.asm.raw(0xdf, 0xe0); // fnstsw ax
+            b.asm.op(false, new int[] {0xd9}, 7, b.mem()); // fnstcw
+            b.asm.raw(0xdd, 0xd8); // fstp st(0)
+            return b.build("fnstsw");
+        });
+        f.put("mov cl, m8", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(false, new int[] {0x8a}, 1, b.mem()); // mov cl, [m]
+            return b.build("mov8 load");
+        });
+        // opcodes that are invalid in 64-bit code: #UD (SIGILL)
+        int[] invalid = {0x06, 0x07, 0x0e, 0x16, 0x17, 0x1e, 0x1f, 0x27, 0x2f, 0x37, 0x3f, 0x60, 0x61, 0xd4, 0xd5, 0xd6};
+        for (int opc : invalid) {
+            f.put(String.format("invalid %02x", opc), rnd -> {
+                Builder b = new Builder(rnd);
+                b.asm.raw(opc, 0x0a, 0x0a);
+                return b.build(String.format("invalid %02x", opc));
+            });
+        }
+        return f;
+    }
+
+    static int shiftFlags(int kind, int count) {
+        if (count == 0) {
+            return ALL;
+        }
+        int of = count == 1 ? OF : 0;
+        if (kind < 4) { // rotates touch only CF and OF
+            return ALL & ~OF | of;
+        }
+        return (CF | PF | ZF | SF | of);
+    }
+
+    static Case doubleShift(Random rnd, int opcode) {
+        Builder b = new Builder(rnd);
+        int count = rnd.nextInt(4) == 0 ? 1 : rnd.nextInt(64);
+        b.asm.op(new int[0], true, false, new int[] {0x0f, opcode}, b.anyReg(), b.regOrMem(), 1, count);
+        b.defined = count == 0 ? ALL : (CF | PF | ZF | SF | (count == 1 ? OF : 0));
+        return b.build(opcode == 0xa4 ? "shld" : "shrd");
+    }
+
+    static Case bitScan(Random rnd, int opcode) {
+        Builder b = new Builder(rnd);
+        Rm src = b.regOrMem();
+        if (src instanceof Reg r && b.regs[r.n()] == 0) {
+            b.regs[r.n()] = 1L << rnd.nextInt(64);
+        }
+        if (src instanceof Mem) {
+            for (int i = 0; i < DATA_SIZE; i++) {
+                if (b.data[i] == 0) {
+                    b.data[i] = 1;
+                }
+            }
+        }
+        b.asm.op(true, new int[] {0x0f, opcode}, b.anyReg(), src);
+        b.defined = ZF;
+        return b.build(opcode == 0xbc ? "bsf" : "bsr");
+    }
+
+    @Test
+    void longModeInstructionsMatchTheHostCpu() throws Exception {
+        assumeTrue(System.getProperty("os.arch").matches("amd64|x86_64"), "the native oracle needs an x86-64 host");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/gcc")), "host gcc is needed to build the native harness");
+        Path harness = DifferentialRunner.buildHarness("long_mode_harness.c", "long_mode_harness", "/usr/bin/gcc", "-O1");
+        Random rnd = new Random(0x64_64_64L);
+        List<Case> cases = new ArrayList<>();
+        Map<String, Function<Random, Case>> forms = forms();
+        for (var form : forms.entrySet()) {
+            for (int i = 0; i < CASES_PER_FORM; i++) {
+                Case c = form.getValue().apply(rnd);
+                cases.add(new Case(form.getKey(), c.code(), c.regs(), c.rflags(), c.xmm(), c.data(), c.definedFlags()));
+            }
+        }
+        List<Result> expected = runOracle(harness, cases);
+        List<String> failures = new ArrayList<>();
+        int traps = 0;
+        for (int threshold : new int[] {0, 1}) {
+            try (GuestMemory memory = new GuestMemory(40)) {
+                memory.map(CODE, 4096, GuestMemory.READ | GuestMemory.EXEC);
+                memory.map(DATA, 4096, GuestMemory.READ | GuestMemory.WRITE);
+                X86Cpu cpu = new X86Cpu(memory, new X86CpuState());
+                cpu.setCodeMode(X86Cpu.MODE_64);
+                cpu.setCompileThreshold(threshold);
+                for (int i = 0; i < cases.size(); i++) {
+                    Case c = cases.get(i);
+                    Result ours = runOurs(cpu, memory, c);
+                    if (threshold == 0 && expected.get(i).trap() != 0) {
+                        traps++;
+                    }
+                    String diff = expected.get(i).difference(ours, c.definedFlags());
+                    if (diff != null && failures.size() < 40) {
+                        failures.add((threshold == 0 ? "[interpreted] " : "[compiled] ") + c.describe() + ": host vs ours: " + diff);
+                    }
+                }
+            }
+        }
+        System.out.printf("x86-64 long-mode differential test against the host CPU: %d instruction forms, %d cases (%d trapping), each interpreted and compiled, %d mismatches%n",
+                forms.size(), cases.size(), traps, failures.size());
+        failures.forEach(f -> System.out.println("  " + f));
+        assertThat(failures).isEmpty();
+    }
+
+    private static List<Result> runOracle(Path harness, List<Case> cases) throws Exception {
+        Process p = new ProcessBuilder(harness.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Thread writer = Thread.ofPlatform().start(() -> {
+            try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(p.getOutputStream(), StandardCharsets.US_ASCII))) {
+                for (Case c : cases) {
+                    w.write(c.harnessLine());
+                    w.newLine();
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        List<Result> out = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                out.add(Result.parse(line));
+            }
+        }
+        writer.join();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        assertThat(out).hasSize(cases.size());
+        return out;
+    }
+
+    /** Runs a case until the ud2 appended after its code (a #UD there is the normal end). */
+    private static Result runOurs(X86Cpu cpu, GuestMemory memory, Case c) {
+        byte[] code = Arrays.copyOf(c.code(), c.code().length + 2);
+        code[code.length - 2] = 0x0f;
+        code[code.length - 1] = 0x0b;
+        memory.load(CODE, code, 0, code.length);
+        memory.load(DATA, new byte[4096], 0, 4096);
+        memory.load(DATA, c.data(), 0, c.data().length);
+        cpu.flushTranslations();
+        X86CpuState s = cpu.state;
+        new X86CpuState().copyInto(s); // a fresh x87/SSE state, as the harness process has
+        System.arraycopy(c.regs(), 0, s.regs, 0, 16);
+        System.arraycopy(c.xmm(), 0, s.xmm, 0, 32);
+        s.setEflags(c.rflags());
+        s.mxcsr = 0x1f80;
+        s.rip = CODE;
+        CpuExit exit = cpu.run();
+        assertThat(exit).isEqualTo(CpuExit.TRAP);
+        GuestTrap trap = cpu.lastTrap();
+        if (trap.signal() != GuestTrap.SIGILL || s.rip != CODE + c.code().length) {
+            return new Result(trap.signal(), null, 0, null, null);
+        }
+        byte[] data = new byte[DATA_SIZE];
+        memory.read(DATA, data, 0, data.length);
+        return new Result(0, s.regs.clone(), s.eflags(), s.xmm.clone(), data);
+    }
+}
