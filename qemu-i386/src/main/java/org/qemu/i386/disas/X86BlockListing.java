@@ -19,14 +19,14 @@ public final class X86BlockListing {
 
     /**
      * {@code starts[i]}/{@code ends[i]}: the bytes op i was translated from (equal for an op the
-     * translator added, such as the jump to the next page); {@code codeBits} 16 or 32.
+     * translator added, such as the jump to the next page); {@code codeBits} 16, 32 or 64.
      */
-    public static void write(TranslationLog log, GuestMemory memory, long pc, int codeBits, Object[] ops, int[] starts, int[] ends) {
+    public static void write(TranslationLog log, GuestMemory memory, long pc, int codeBits, Object[] ops, long[] starts, long[] ends) {
         List<String> assembly = new ArrayList<>();
         List<String> opLines = new ArrayList<>();
         for (int i = 0; i < ops.length; i++) {
-            long start = Integer.toUnsignedLong(starts[i]);
-            int length = ends[i] - starts[i];
+            long start = starts[i];
+            int length = (int) (ends[i] - starts[i]);
             if (log.inAsm() && length > 0) {
                 assembly.add(TranslationLog.instructionLine(start, text(memory, start, length, codeBits)));
             }

@@ -27,8 +27,11 @@ public final class X86Disassembler {
     private X86Disassembler() {
     }
 
-    /** The instruction at {@code address} in {@code codeBits} (16 or 32) code, or null when it is not one we read. */
+    /** The instruction at {@code address} in {@code codeBits} (16, 32; 64 is not read yet) code, or null when it is not one we read. */
     public static Disassembled disassemble(ByteSource bytes, long address, int codeBits) {
+        if (codeBits == 64) {
+            return null; // REX prefixes and 64-bit operands are not read yet: the log shows the bytes
+        }
         X86Operands o = new X86Operands(bytes::byteAt, address, codeBits);
         try {
             String text = decode(o);
