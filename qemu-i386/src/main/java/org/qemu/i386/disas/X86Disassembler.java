@@ -27,11 +27,8 @@ public final class X86Disassembler {
     private X86Disassembler() {
     }
 
-    /** The instruction at {@code address} in {@code codeBits} (16, 32; 64 is not read yet) code, or null when it is not one we read. */
+    /** The instruction at {@code address} in {@code codeBits} (16, 32 or 64) code, or null when it is not one we read. */
     public static Disassembled disassemble(ByteSource bytes, long address, int codeBits) {
-        if (codeBits == 64) {
-            return null; // REX prefixes and 64-bit operands are not read yet: the log shows the bytes
-        }
         X86Operands o = new X86Operands(bytes::byteAt, address, codeBits);
         try {
             String text = decode(o);
@@ -39,6 +36,22 @@ public final class X86Disassembler {
         } catch (IllegalStateException tooLong) {
             return null;
         }
+    }
+
+    private static boolean isLegacyPrefix(int b) {
+        return switch (b) {
+            case 0x66, 0x67, 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0xf0, 0xf2, 0xf3 -> true;
+            default -> false;
+        };
+    }
+
+    /** Opcodes that do not exist in 64-bit code (objdump prints "(bad)"). */
+    private static boolean invalidIn64(int op) {
+        return switch (op) {
+            case 0x06, 0x07, 0x0e, 0x16, 0x17, 0x1e, 0x1f, 0x27, 0x2f, 0x37, 0x3f, 0x60, 0x61, 0x62,
+                 0x82, 0x9a, 0xc4, 0xc5, 0xce, 0xd4, 0xd5, 0xd6, 0xea -> true;
+            default -> false;
+        };
     }
 
     static String insn(String mnemonic, String operands) {
@@ -49,7 +62,10 @@ public final class X86Disassembler {
         while (true) {
             int b = o.peek();
             switch (b) {
-                case 0x66 -> o.operandSize = true;
+                case 0x66 -> {
+                    o.repeatedPrefix |= o.operandSize;
+                    o.operandSize = true;
+                }
                 case 0x67 -> o.addressSize = true;
                 case 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65 -> {
                     o.repeatedPrefix |= o.segment != null;
@@ -69,6 +85,15 @@ public final class X86Disassembler {
                 }
                 default -> {
                     o.next();
+                    if (o.codeBits == 64 && b >= 0x40 && b <= 0x4f) {
+                        // REX counts only right before the opcode; objdump shows a misplaced one as a word
+                        o.rex = b;
+                        int opcode = o.next();
+                        if (isLegacyPrefix(opcode) || opcode >= 0x40 && opcode <= 0x4f) {
+                            return null;
+                        }
+                        return withPrefixes(o, opcode);
+                    }
                     return withPrefixes(o, b);
                 }
             }
@@ -113,6 +138,32 @@ public final class X86Disassembler {
     }
 
     private static String oneByte(X86Operands o, int op) {
+        boolean long64 = o.codeBits == 64;
+        if (long64 && invalidIn64(op)) {
+            return null;
+        }
+        if (long64 && op >= 0x50 && op < 0x60) {
+            String[] names = o.operandSize ? X86Operands.REG16 : X86Operands.REG64;
+            return insn(op < 0x58 ? "push" : "pop", names[o.opcodeRegister(op)]);
+        }
+        if (long64 && op == 0x63) {
+            if (!o.rexW()) {
+                return null;
+            }
+            String source = o.rm(X86Operands.REG32);
+            return insn("movslq", source + "," + o.regV());
+        }
+        if (long64 && op >= 0xb8 && op < 0xc0 && o.rexW()) {
+            long low = o.read32() & 0xffffffffL;
+            long value = low | (long) o.read32() << 32;
+            return insn("movabs", "$0x" + Long.toHexString(value) + "," + X86Operands.REG64[o.opcodeRegister(op)]);
+        }
+        if (long64 && op >= 0xa0 && op <= 0xa3) {
+            return movabsOffset(o, op);
+        }
+        if (long64 && (op == 0x90 && (o.rex & 1) != 0 || op == 0x8f || op == 0xff && isStackOrBranch(o))) {
+            return longModeStackOrBranch(o, op);
+        }
         if (op < 0x40 && (op & 7) < 6) {
             String name = ARITHMETIC[op >>> 3];
             return switch (op & 7) {
@@ -132,13 +183,13 @@ public final class X86Disassembler {
             return insn("j" + CONDITIONS[op & 15], o.relative(1));
         }
         if (op >= 0x91 && op < 0x98) {
-            return insn("xchg", o.vRegisters()[0] + "," + o.vRegisters()[op & 7]);
+            return insn("xchg", o.vRegisters()[0] + "," + o.vRegisters()[o.opcodeRegister(op)]);
         }
         if (op >= 0xb0 && op < 0xb8) {
-            return insn("mov", o.immediate8() + "," + X86Operands.REG8[op & 7]);
+            return insn("mov", o.immediate8() + "," + o.byteRegisters()[o.opcodeRegister(op)]);
         }
         if (op >= 0xb8 && op < 0xc0) {
-            return insn("mov", o.immediateV() + "," + o.vRegisters()[op & 7]);
+            return insn("mov", o.immediateV() + "," + o.vRegisters()[o.opcodeRegister(op)]);
         }
         if (op >= 0xd8 && op <= 0xdf) {
             return X87Text.decode(o, op);
@@ -177,8 +228,8 @@ public final class X86Disassembler {
             case 0x8e -> { o.readModrm(); yield o.reg > 5 || o.reg == 1 ? null : insn("mov", o.rmV() + "," + X86Operands.SEGMENTS[o.reg]); }
             case 0x8f -> { o.readModrm(); yield o.reg != 0 ? null : insn(o.sized("pop"), o.rmV()); }
             case 0x90 -> o.rep == 0xf3 ? pause(o) : o.operandSize ? insn("xchg", o.vRegisters()[0] + "," + o.vRegisters()[0]) : "nop";
-            case 0x98 -> o.wide() ? "cwtl" : "cbtw";
-            case 0x99 -> o.wide() ? "cltd" : "cwtd";
+            case 0x98 -> switch (o.operandBits()) { case 64 -> "cltq"; case 32 -> "cwtl"; default -> "cbtw"; };
+            case 0x99 -> switch (o.operandBits()) { case 64 -> "cqto"; case 32 -> "cltd"; default -> "cwtd"; };
             case 0x9b -> x87Follows(o) ? null : "fwait";
             case 0x9c -> o.sized("pushf");
             case 0x9d -> o.sized("popf");
@@ -213,16 +264,16 @@ public final class X86Disassembler {
             case 0xcc -> "int3";
             case 0xcd -> insn("int", o.immediate8());
             case 0xce -> "into";
-            case 0xcf -> o.sized("iret");
+            case 0xcf -> o.codeBits == 64 && o.rexW() ? "iretq" : o.sized("iret");
             case 0xd0 -> shift(o, true, null);
             case 0xd1 -> shift(o, false, null);
             case 0xd2 -> shift(o, true, "%cl");
             case 0xd3 -> shift(o, false, "%cl");
-            case 0xd7 -> insn("xlat", (o.segment == null ? "%ds" : o.segmentText().replace(":", "")) + ":(" + (o.wideAddress() ? "%ebx" : "%bx") + ")");
+            case 0xd7 -> insn("xlat", (o.segment == null ? "%ds" : o.segmentText().replace(":", "")) + ":(" + addressRegister(o, 3) + ")");
             case 0xe0 -> insn("loopne", o.relative(1));
             case 0xe1 -> insn("loope", o.relative(1));
             case 0xe2 -> insn("loop", o.relative(1));
-            case 0xe3 -> insn(o.wideAddress() ? "jecxz" : "jcxz", o.relative(1));
+            case 0xe3 -> insn(long64 ? (o.addressSize ? "jecxz" : "jrcxz") : o.wideAddress() ? "jecxz" : "jcxz", o.relative(1));
             case 0xe4 -> insn("in", o.immediate8() + ",%al");
             case 0xe5 -> insn("in", o.immediate8() + "," + o.vRegisters()[0]);
             case 0xe6 -> insn("out", "%al," + o.immediate8());
@@ -248,6 +299,48 @@ public final class X86Disassembler {
             case 0xfe -> { String dst = o.rmB(); yield o.reg > 1 ? null : insn(suffixed(o, o.reg == 0 ? "inc" : "dec", true), dst); }
             case 0xff -> group5(o);
             default -> null;
+        };
+    }
+
+    /** An implicit address register (rsi/esi/si, ...) of the address size. */
+    private static String addressRegister(X86Operands o, int n) {
+        if (o.codeBits == 64) {
+            return (o.addressSize ? X86Operands.REG32 : X86Operands.REG64)[n];
+        }
+        return (o.wideAddress() ? X86Operands.REG32 : X86Operands.REG16)[n];
+    }
+
+    private static String movabsOffset(X86Operands o, int op) {
+        if (o.addressSize) {
+            return null;
+        }
+        long low = o.read32() & 0xffffffffL;
+        long address = low | (long) o.read32() << 32;
+        String memory = o.segmentText() + "0x" + Long.toHexString(address);
+        String register = (op & 1) == 0 ? "%al" : o.vRegisters()[0];
+        return insn("movabs", op < 0xa2 ? memory + "," + register : register + "," + memory);
+    }
+
+    private static boolean isStackOrBranch(X86Operands o) {
+        o.readModrm();
+        return o.reg == 2 || o.reg == 4 || o.reg == 6;
+    }
+
+    /** push/pop/call/jmp through r/m in 64-bit code: 64-bit operands without REX.W, so no suffix. */
+    private static String longModeStackOrBranch(X86Operands o, int op) {
+        if (op == 0x90) {
+            return insn("xchg", o.vRegisters()[o.opcodeRegister(op)] + "," + o.vRegisters()[0]);
+        }
+        o.readModrm();
+        if (o.operandSize) {
+            return null;
+        }
+        String target = o.rm(X86Operands.REG64);
+        return switch (op == 0x8f ? 8 : o.reg) {
+            case 8 -> o.reg == 0 ? insn("pop", target) : null;
+            case 2 -> insn("call", "*" + target);
+            case 4 -> insn("jmp", "*" + target);
+            default -> insn("push", target);
         };
     }
 
@@ -278,11 +371,11 @@ public final class X86Disassembler {
     }
 
     private static String source(X86Operands o) {
-        return (o.segment == null ? "%ds:" : o.segmentText()) + "(" + (o.wideAddress() ? "%esi" : "%si") + ")";
+        return (o.segment == null ? "%ds:" : o.segmentText()) + "(" + addressRegister(o, 6) + ")";
     }
 
     private static String destination(X86Operands o) {
-        return "%es:(" + (o.wideAddress() ? "%edi" : "%di") + ")";
+        return "%es:(" + addressRegister(o, 7) + ")";
     }
 
     /** Marks a shift whose count is the immediate after the ModRM operand. */

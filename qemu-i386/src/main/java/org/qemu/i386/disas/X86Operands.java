@@ -7,8 +7,15 @@ package org.qemu.i386.disas;
  */
 final class X86Operands {
     static final String[] REG8 = {"%al", "%cl", "%dl", "%bl", "%ah", "%ch", "%dh", "%bh"};
-    static final String[] REG16 = {"%ax", "%cx", "%dx", "%bx", "%sp", "%bp", "%si", "%di"};
-    static final String[] REG32 = {"%eax", "%ecx", "%edx", "%ebx", "%esp", "%ebp", "%esi", "%edi"};
+    /** Byte registers when a REX prefix is present: spl..dil replace ah..bh, r8b..r15b follow. */
+    static final String[] REG8_REX = {"%al", "%cl", "%dl", "%bl", "%spl", "%bpl", "%sil", "%dil",
+        "%r8b", "%r9b", "%r10b", "%r11b", "%r12b", "%r13b", "%r14b", "%r15b"};
+    static final String[] REG16 = {"%ax", "%cx", "%dx", "%bx", "%sp", "%bp", "%si", "%di",
+        "%r8w", "%r9w", "%r10w", "%r11w", "%r12w", "%r13w", "%r14w", "%r15w"};
+    static final String[] REG32 = {"%eax", "%ecx", "%edx", "%ebx", "%esp", "%ebp", "%esi", "%edi",
+        "%r8d", "%r9d", "%r10d", "%r11d", "%r12d", "%r13d", "%r14d", "%r15d"};
+    static final String[] REG64 = {"%rax", "%rcx", "%rdx", "%rbx", "%rsp", "%rbp", "%rsi", "%rdi",
+        "%r8", "%r9", "%r10", "%r11", "%r12", "%r13", "%r14", "%r15"};
     static final String[] SEGMENTS = {"%es", "%cs", "%ss", "%ds", "%fs", "%gs", "%?", "%?"};
     private static final String[] ADDRESS16 = {"%bx,%si", "%bx,%di", "%bp,%si", "%bp,%di", "%si", "%di", "%bp", "%bx"};
 
@@ -27,6 +34,8 @@ final class X86Operands {
     boolean addressSize;
     String segment;
     int rep;
+    /** The REX prefix byte (0x40-0x4F) of 64-bit code, 0 without one. */
+    int rex;
     /** The F2/F3 byte selected an SSE form (movss, tzcnt, ...) instead of being a rep prefix. */
     boolean repConsumed;
     boolean lock;
@@ -58,15 +67,58 @@ final class X86Operands {
         return (int) (cursor - start);
     }
 
-    /** 32-bit operands (the code size, flipped by 0x66). */
+    /** 32- or 64-bit operands (not 16): the code's default, flipped by 0x66, widened by REX.W. */
     boolean wide() {
         operandSizeUsed = true;
-        return (codeBits == 32) != operandSize;
+        return operandBits() != 16;
+    }
+
+    /** The operand size: 16, 32 or 64 (REX.W in 64-bit code). */
+    int operandBits() {
+        operandSizeUsed = true;
+        if (codeBits == 64) {
+            return rexW() ? 64 : operandSize ? 16 : 32;
+        }
+        return (codeBits == 32) != operandSize ? 32 : 16;
     }
 
     boolean wideAddress() {
         addressSizeUsed = true;
-        return (codeBits == 32) != addressSize;
+        return codeBits == 64 || (codeBits == 32) != addressSize;
+    }
+
+    boolean rexW() {
+        return (rex & 8) != 0;
+    }
+
+    /** ModRM reg with REX.R. */
+    int regX() {
+        readModrm();
+        return reg | (rex & 4) << 1;
+    }
+
+    /** ModRM rm (register form) with REX.B. */
+    int rmX() {
+        readModrm();
+        return rm | (rex & 1) << 3;
+    }
+
+    /** A register operand number from the opcode's low bits, with REX.B. */
+    int opcodeRegister(int op) {
+        return op & 7 | (rex & 1) << 3;
+    }
+
+    String[] byteRegisters() {
+        return rex != 0 ? REG8_REX : REG8;
+    }
+
+    /** Registers of the given operand size in bits. */
+    static String[] registers(int bits) {
+        return switch (bits) {
+            case 64 -> REG64;
+            case 16 -> REG16;
+            default -> REG32;
+        };
     }
 
     /** Whether the 0x66 / 0x67 prefixes meant anything (objdump shows unused ones as data32/addr32 words). */
@@ -77,11 +129,15 @@ final class X86Operands {
 
     /** 'l' or 'w': the AT&T suffix of the current operand size. */
     char sizeSuffix() {
-        return wide() ? 'l' : 'w';
+        return switch (operandBits()) {
+            case 64 -> 'q';
+            case 32 -> 'l';
+            default -> 'w';
+        };
     }
 
     String[] vRegisters() {
-        return wide() ? REG32 : REG16;
+        return registers(operandBits());
     }
 
     void readModrm() {
@@ -102,7 +158,7 @@ final class X86Operands {
     /** The r/m operand: a register of {@code names} or the memory operand. */
     String rm(String[] names) {
         readModrm();
-        return mod == 3 ? names[rm] : memory();
+        return mod == 3 ? names[names.length > 8 ? rmX() : rm] : memory();
     }
 
     String rmV() {
@@ -110,17 +166,15 @@ final class X86Operands {
     }
 
     String rmB() {
-        return rm(REG8);
+        return rm(byteRegisters());
     }
 
     String regV() {
-        readModrm();
-        return vRegisters()[reg];
+        return vRegisters()[regX()];
     }
 
     String regB() {
-        readModrm();
-        return REG8[reg];
+        return byteRegisters()[regX()];
     }
 
     /** True once an operand printed the segment override (objdump shows an unused one as a prefix word). */
@@ -141,36 +195,46 @@ final class X86Operands {
         return wideAddress() ? memory32() : memory16();
     }
 
+    /** 32-bit addressing, or 64-bit in 64-bit code (0x67 there gives 32-bit registers). */
     private String memory32() {
+        boolean long64 = codeBits == 64;
+        String[] bases = long64 && !addressSize ? REG64 : REG32;
         if (mod == 0 && rm == 5) {
-            return segmentText() + hex(read32());
+            int d = read32();
+            return long64 ? segmentText() + signedHex(d) + (addressSize ? "(%eip)" : "(%rip)") : segmentText() + hex(d);
         }
         boolean hasSib = rm == 4;
-        int base = rm;
+        int base = rm | (rex & 1) << 3;
         int index = 4;
         int scale = 0;
         if (hasSib) {
             int sib = next();
             scale = sib >>> 6;
-            index = (sib >>> 3) & 7;
-            base = sib & 7;
+            index = (sib >>> 3) & 7 | (rex & 2) << 2;
+            base = sib & 7 | (rex & 1) << 3;
         }
-        boolean noBase = hasSib && base == 5 && mod == 0;
+        boolean noBase = hasSib && (base & 7) == 5 && mod == 0;
         String displacement;
+        int value = 0;
         if (mod == 1) {
-            displacement = signedHex((byte) next());
+            value = (byte) next();
+            displacement = signedHex(value);
         } else if (mod == 2 || noBase) {
-            int d = read32();
-            displacement = signedHex(d);
+            value = read32();
+            displacement = signedHex(value);
         } else {
             displacement = "";
         }
+        if (long64 && noBase && index == 4 && scale == 0) {
+            // disp32 through a SIB with neither base nor index: an absolute address, sign-extended
+            return segmentText() + "0x" + Long.toHexString(value);
+        }
         StringBuilder text = new StringBuilder(segmentText()).append(displacement).append('(');
         if (!noBase) {
-            text.append(REG32[base]);
+            text.append(bases[base]);
         }
-        if (hasSib && (index != 4 || scale != 0 || base != 4 || noBase)) {
-            text.append(',').append(index == 4 ? "%eiz" : REG32[index]).append(',').append(1 << scale);
+        if (hasSib && (index != 4 || scale != 0 || (base & 7) != 4 || noBase)) {
+            text.append(',').append(index == 4 ? (bases == REG64 ? "%riz" : "%eiz") : bases[index]).append(',').append(1 << scale);
         }
         return text.append(')').toString();
     }
@@ -199,9 +263,13 @@ final class X86Operands {
         return b0 | b1 << 8 | b2 << 16 | next() << 24;
     }
 
-    /** An immediate of the operand size (Iz). */
+    /** An immediate of the operand size (Iz: 32 bits sign-extended for 64-bit operands). */
     String immediateV() {
-        return "$" + hex(wide() ? read32() : read16());
+        return switch (operandBits()) {
+            case 64 -> "$0x" + Long.toHexString(read32());
+            case 32 -> "$" + hex(read32());
+            default -> "$" + hex(read16());
+        };
     }
 
     String immediate8() {
@@ -210,8 +278,12 @@ final class X86Operands {
 
     /** An 8-bit immediate sign-extended to the operand size (Ib of 0x83, 0x6b, 0x6a). */
     String immediate8Extended() {
-        int value = (byte) next();
-        return "$" + hex(wide() ? value : value & 0xffff);
+        long value = (byte) next();
+        return switch (operandBits()) {
+            case 64 -> "$0x" + Long.toHexString(value);
+            case 32 -> "$" + hex(value);
+            default -> "$" + hex(value & 0xffff);
+        };
     }
 
     static String hex(long value) {
@@ -231,6 +303,9 @@ final class X86Operands {
         };
         // objdump keeps a 16-bit displacement's sum within the 64 KiB around the instruction
         // (the IP wraps); a short jump's target it leaves unwrapped.
+        if (codeBits == 64) {
+            return "0x" + Long.toHexString(cursor + offset);
+        }
         return hex(size == 2 ? cursor & ~0xffffL | (cursor + offset) & 0xffff : cursor + offset);
     }
 }

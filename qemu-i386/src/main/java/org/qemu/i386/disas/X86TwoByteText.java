@@ -7,7 +7,8 @@ import static org.qemu.i386.disas.X86Disassembler.insn;
  * SSE2 forms with their mandatory prefixes (none, 0x66, 0xF3, 0xF2 pick ps/pd/ss/sd forms).
  */
 final class X86TwoByteText {
-    private static final String[] XMM = {"%xmm0", "%xmm1", "%xmm2", "%xmm3", "%xmm4", "%xmm5", "%xmm6", "%xmm7"};
+    private static final String[] XMM = {"%xmm0", "%xmm1", "%xmm2", "%xmm3", "%xmm4", "%xmm5", "%xmm6", "%xmm7",
+        "%xmm8", "%xmm9", "%xmm10", "%xmm11", "%xmm12", "%xmm13", "%xmm14", "%xmm15"};
 
     private X86TwoByteText() {
     }
@@ -21,8 +22,12 @@ final class X86TwoByteText {
     }
 
     private static String xmmReg(X86Operands o) {
-        o.readModrm();
-        return XMM[o.reg];
+        return XMM[o.regX()];
+    }
+
+    /** A general register of 32 bits, or 64 with REX.W (movq, cvtsi2sd ...). */
+    private static String[] generalRegisters(X86Operands o) {
+        return o.codeBits == 64 && o.rexW() ? X86Operands.REG64 : X86Operands.REG32;
     }
 
     /** Source r/m, destination reg (the load direction). */
@@ -57,7 +62,7 @@ final class X86TwoByteText {
             return insn("set" + X86Disassembler.CONDITIONS[op & 15], o.rmB());
         }
         if (op >= 0xc8 && op < 0xd0) {
-            return insn("bswap", o.vRegisters()[op & 7]);
+            return insn("bswap", o.vRegisters()[o.opcodeRegister(op)]);
         }
         boolean p66 = o.operandSize;
         int rep = o.rep;
@@ -87,7 +92,8 @@ final class X86TwoByteText {
                 o.readModrm();
                 yield o.mod == 3 || o.reg > 3 ? null : insn(hints[o.reg], o.memory());
             }
-            case 0x1f -> { o.readModrm(); yield o.reg != 0 ? null : insn("nop" + o.sizeSuffix(), o.rmV()); }
+            // objdump prints a segment override on a long nop as a prefix word ("cs nopw"), not in the operand
+            case 0x1f -> { o.readModrm(); yield o.reg != 0 || o.segment != null ? null : insn("nop" + o.sizeSuffix(), o.rmV()); }
             case 0xa3 -> insn("bt", o.regV() + "," + o.rmV());
             case 0xab -> insn("bts", o.regV() + "," + o.rmV());
             case 0xb3 -> insn("btr", o.regV() + "," + o.rmV());
@@ -111,7 +117,8 @@ final class X86TwoByteText {
             }
             case 0xbc -> rep == 0xf3 ? consumeRep(o, insn("tzcnt", o.rmV() + "," + o.regV())) : insn("bsf", o.rmV() + "," + o.regV());
             case 0xbd -> rep == 0xf3 ? consumeRep(o, insn("lzcnt", o.rmV() + "," + o.regV())) : insn("bsr", o.rmV() + "," + o.regV());
-            case 0xc7 -> { o.readModrm(); yield o.reg == 1 && o.mod != 3 ? insn("cmpxchg8b", o.memory()) : null; }
+            case 0xc7 -> { o.readModrm(); yield o.reg == 1 && o.mod != 3 ? insn(o.rexW() ? "cmpxchg16b" : "cmpxchg8b", o.memory()) : null; }
+            case 0x1e -> rep == 0xf3 && (o.peek() == 0xfa || o.peek() == 0xfb) ? consumeRep(o, endbr(o)) : null;
             case 0xae -> fence(o);
             case 0x10 -> rep == 0xf3 ? consumeRep(o, load(o, "movss")) : rep == 0xf2 ? consumeRep(o, load(o, "movsd")) : load(o, p66 ? "movupd" : "movups");
             case 0x11 -> rep == 0xf3 ? consumeRep(o, store(o, "movss")) : rep == 0xf2 ? consumeRep(o, store(o, "movsd")) : store(o, p66 ? "movupd" : "movups");
@@ -138,8 +145,8 @@ final class X86TwoByteText {
             case 0x62 -> packed66(o, "punpckldq");
             case 0x64 -> packed66(o, "pcmpgtb");
             case 0x6c -> packed66(o, "punpcklqdq");
-            case 0x6e -> p66 && rep == 0 ? insn("movd", o.rm(X86Operands.REG32) + "," + xmmReg(o)) : null;
-            case 0x7e -> rep == 0xf3 ? consumeRep(o, load(o, "movq")) : p66 ? insn("movd", xmmReg(o) + "," + o.rm(X86Operands.REG32)) : null;
+            case 0x6e -> p66 && rep == 0 ? insn(o.rexW() ? "movq" : "movd", o.rm(generalRegisters(o)) + "," + xmmReg(o)) : null;
+            case 0x7e -> rep == 0xf3 ? consumeRep(o, load(o, "movq")) : p66 ? insn(o.rexW() ? "movq" : "movd", xmmReg(o) + "," + o.rm(generalRegisters(o))) : null;
             case 0xd6 -> p66 && rep == 0 ? store(o, "movq") : null;
             case 0x6f -> rep == 0xf3 ? consumeRep(o, load(o, "movdqu")) : p66 && rep == 0 ? load(o, "movdqa") : null;
             case 0x7f -> rep == 0xf3 ? consumeRep(o, store(o, "movdqu")) : p66 && rep == 0 ? store(o, "movdqa") : null;
@@ -157,13 +164,13 @@ final class X86TwoByteText {
                     yield null;
                 }
                 String[] names = {null, null, "psrlq", "psrldq", null, null, "psllq", "pslldq"};
-                yield insn(names[o.reg], o.immediate8() + "," + XMM[o.rm]);
+                yield insn(names[o.reg], o.immediate8() + "," + XMM[o.rmX()]);
             }
             case 0x74 -> packed66(o, "pcmpeqb");
             case 0x75 -> packed66(o, "pcmpeqw");
             case 0x76 -> packed66(o, "pcmpeqd");
             case 0xd4 -> packed66(o, "paddq");
-            case 0xd7 -> p66 && rep == 0 && o.registerForm() ? insn("pmovmskb", XMM[o.rm] + "," + X86Operands.REG32[o.reg]) : null;
+            case 0xd7 -> p66 && rep == 0 && o.registerForm() ? insn("pmovmskb", XMM[o.rmX()] + "," + X86Operands.REG32[o.regX()]) : null;
             case 0xda -> packed66(o, "pminub");
             case 0xdb -> packed66(o, "pand");
             case 0xde -> packed66(o, "pmaxub");
@@ -178,7 +185,7 @@ final class X86TwoByteText {
             case 0x38 -> threeByte38(o, o.next());
             case 0x3a -> threeByte3a(o, o.next());
             case 0x2a -> rep == 0xf2 || rep == 0xf3 ? consumeRep(o, convertFromInteger(o, rep == 0xf2 ? "cvtsi2sd" : "cvtsi2ss")) : null;
-            case 0x2c -> rep == 0xf2 || rep == 0xf3 ? consumeRep(o, insn(rep == 0xf2 ? "cvttsd2si" : "cvttss2si", xmmRm(o) + "," + o.regV())) : null;
+            case 0x2c -> rep == 0xf2 || rep == 0xf3 ? consumeRep(o, insn(rep == 0xf2 ? "cvttsd2si" : "cvttss2si", xmmRm(o) + "," + generalRegisters(o)[o.regX()])) : null;
             case 0x5a -> rep == 0xf2 ? consumeRep(o, load(o, "cvtsd2ss")) : rep == 0xf3 ? consumeRep(o, load(o, "cvtss2sd")) : null;
             default -> null;
         };
@@ -220,15 +227,18 @@ final class X86TwoByteText {
 
     /** mov to or from a control ({@code %cr}) or debug ({@code %db}) register: always a 32-bit general register. */
     private static String controlMove(X86Operands o, String prefix, boolean toControl) {
-        o.readModrm();
-        String control = prefix + o.reg;
-        String general = X86Operands.REG32[o.rm];
+        String control = prefix + o.regX();
+        String general = (o.codeBits == 64 ? X86Operands.REG64 : X86Operands.REG32)[o.rmX()];
         return insn("mov", toControl ? general + "," + control : control + "," + general);
     }
 
     private static String convertFromInteger(X86Operands o, String name) {
-        String source = o.rmV();
-        return insn(o.registerForm() ? name : name + "l", source + "," + xmmReg(o));
+        String source = o.rm(generalRegisters(o));
+        return insn(o.registerForm() ? name : name + (o.rexW() ? "q" : "l"), source + "," + xmmReg(o));
+    }
+
+    private static String endbr(X86Operands o) {
+        return o.next() == 0xfa ? "endbr64" : "endbr32";
     }
 
     private static String scalarOrPacked(X86Operands o, String stem) {

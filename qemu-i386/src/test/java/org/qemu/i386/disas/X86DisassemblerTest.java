@@ -65,6 +65,28 @@ class X86DisassemblerTest {
     }
 
     @Test
+    void everyInstructionWeReadOfAStatic64BitProgramReadsAsObjdumpPrintsIt() throws Exception {
+        Path hostGcc = Path.of("/usr/bin/gcc");
+        Assumptions.assumeTrue(Files.isExecutable(hostGcc), "gcc (x86-64) is not installed");
+        Assumptions.assumeTrue(Files.isExecutable(OBJDUMP), "objdump (binutils) is not installed");
+        Path source = dir.resolve("prog64.c");
+        Files.writeString(source, """
+                #include <stdio.h>
+                #include <stdlib.h>
+                #include <math.h>
+                int main(int argc, char **argv) {
+                    double x = argc * 1.5;
+                    printf("%g %ld\\n", sqrt(x), strtol(argc > 1 ? argv[1] : "3", 0, 0));
+                    return 0;
+                }
+                """);
+        Path program = dir.resolve("prog64");
+        run(List.of(hostGcc.toString(), "-static", "-O2", "-o", program.toString(), source.toString(), "-lm"));
+        List<Listed> listed = parse(run(List.of(OBJDUMP.toString(), "-d", "--insn-width=16", program.toString())));
+        compare(program.getFileName().toString() + " (64-bit)", listed, 64, 0.85);
+    }
+
+    @Test
     void anotherBinaryWhenNamed() throws Exception {
         String named = System.getProperty("x86.disas.binary");
         Assumptions.assumeTrue(named != null, "-Dx86.disas.binary=FILE not given");
