@@ -68,6 +68,11 @@ public abstract class SystemLauncher extends Launcher {
             System.out.print(LogOptions.usage(LogItem::supportedInSystemMode));
             return 0;
         }
+        if ("help".equals(line.getOptionValue("trace"))) {
+            System.out.print(org.qemu.common.log.TraceEvents.usage());
+            return 0;
+        }
+        enableTraceEvents(line);
         return runMachine(request(line));
     }
 
@@ -156,6 +161,7 @@ public abstract class SystemLauncher extends Launcher {
         options.addOption(Option.builder("qmp").hasArg().argName("dev").desc("like -monitor but opens in 'control' mode (QMP)").get());
         options.addOption(Option.builder("d").hasArg().argName("item[,...]").desc("enable logging of specified items (use '-d help' for a list of log items)").get());
         options.addOption(Option.builder("D").hasArg().argName("logfile").desc("output log to logfile (default stderr)").get());
+        options.addOption(Option.builder("trace").hasArg().argName("[[enable=]pattern][,events=file]").desc("enable trace events ('-trace help' lists them)").get());
     }
 
     private static MachineControlOptions controlOptions(CommandLine line) throws LauncherException {

@@ -13,6 +13,7 @@ import org.apache.commons.cli.Options;
 import org.qemu.common.log.GuestLog;
 import org.qemu.common.log.LogItem;
 import org.qemu.common.log.LogOptions;
+import org.qemu.common.log.TraceEvents;
 import org.qemu.common.log.TranslationLog;
 
 /**
@@ -41,6 +42,7 @@ public abstract class UserModeLauncher extends Launcher {
         options.addOption(Option.builder("d").hasArg().argName("item[,...]").desc("enable logging of specified items (QEMU_LOG)").get());
         options.addOption(Option.builder("g").hasArg().argName("port").desc("wait gdb connection to 'port' (QEMU_GDB)").get());
         options.addOption(Option.builder("D").hasArg().argName("logfile").desc("write logs to 'logfile' (default stderr) (QEMU_LOG_FILENAME)").get());
+        options.addOption(Option.builder("trace").hasArg().argName("[[enable=]pattern][,events=file]").desc("enable trace events ('-trace help' lists them)").get());
     }
 
     @Override
@@ -65,6 +67,11 @@ public abstract class UserModeLauncher extends Launcher {
             System.out.print(LogOptions.usage(LogItem::supportedInUserMode));
             return 0;
         }
+        if ("help".equals(line.getOptionValue("trace"))) {
+            System.out.print(TraceEvents.usage());
+            return 0;
+        }
+        enableTraceEvents(line);
         String cpu = line.getOptionValue("cpu", System.getenv("QEMU_CPU"));
         if ("help".equals(cpu) || "?".equals(cpu)) {
             System.out.println("Available CPUs:");
@@ -171,7 +178,7 @@ public abstract class UserModeLauncher extends Launcher {
      * flushed and closed when the emulator exits. Strace lines keep going to stderr.
      */
     private static void startTranslationLog(LogOptions options) throws LauncherException {
-        if (!options.has(LogItem.IN_ASM) && !options.has(LogItem.OP)) {
+        if (!TranslationLog.wanted(options)) {
             return;
         }
         try {

@@ -16,6 +16,9 @@ public final class TranslationLog {
     private final GuestLog log;
     private final boolean inAsm;
     private final boolean ops;
+    private final boolean traceBlocks;
+    /** Numbers blocks for the trace line (QEMU prints the TB's host address; a JVM has none to show). */
+    private final java.util.concurrent.atomic.AtomicLong blocks = new java.util.concurrent.atomic.AtomicLong();
     private volatile SymbolLookup symbols = address -> "";
 
     /** Names the function an address lies in, for the {@code IN:} line ("" when unknown). */
@@ -28,13 +31,22 @@ public final class TranslationLog {
         this.log = log;
         this.inAsm = log.has(LogItem.IN_ASM);
         this.ops = log.has(LogItem.OP);
+        this.traceBlocks = TraceEvents.isEnabled("translate_block");
     }
 
-    /** Starts listing translated blocks into {@code log} when it asks for in_asm or op; otherwise does nothing. */
+    /**
+     * Starts listing translated blocks into {@code log} when it asks for in_asm or op, or
+     * {@code -trace} enabled {@code translate_block}; otherwise does nothing.
+     */
     public static void activate(GuestLog log) {
-        if (log.has(LogItem.IN_ASM) || log.has(LogItem.OP)) {
+        if (wanted(log.options())) {
             active = new TranslationLog(log);
         }
+    }
+
+    /** True when these options (with the enabled trace events) make translators report their blocks. */
+    public static boolean wanted(LogOptions options) {
+        return options.has(LogItem.IN_ASM) || options.has(LogItem.OP) || TraceEvents.isEnabled("translate_block");
     }
 
     public static void deactivate() {
@@ -79,6 +91,12 @@ public final class TranslationLog {
             opLines.forEach(line -> text.append(' ').append(line).append('\n'));
             text.append('\n');
         }
-        log.write(text.toString());
+        if (traceBlocks) {
+            // QEMU's log backend line; tb is our block number, and tb_code 0: no host address to show
+            text.append(String.format("translate_block tb:0x%x, pc:0x%x, tb_code:0x0%n", blocks.incrementAndGet(), pc));
+        }
+        if (!text.isEmpty()) {
+            log.write(text.toString());
+        }
     }
 }
