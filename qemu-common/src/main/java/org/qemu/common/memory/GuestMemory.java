@@ -52,6 +52,14 @@ public final class GuestMemory implements AutoCloseable {
     private final byte[] protection;
     private volatile CodeWriteListener codeWriteListener = page -> { };
     private volatile IoHandler ioHandler;
+    /**
+     * Pages a debugger watches, with the READ/WRITE bits the guest really has there. While a page
+     * is watched its protection byte lacks those bits, so every access to it leaves the fast
+     * path; the slow path finds the page here, lets the access through and reports it. Other
+     * pages never look here.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<Long, Integer> watchedPages = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile WatchListener watchListener = (address, bytes, write) -> { };
 
     /** Reserves a guest address space of {@code 2^addressBits} bytes, nothing mapped yet. */
     public GuestMemory(int addressBits) {
@@ -93,6 +101,9 @@ public final class GuestMemory implements AutoCloseable {
         HostMemory.discard(space.asSlice(first << PAGE_SHIFT, (end - first) << PAGE_SHIFT));
         for (long p = first; p < end; p++) {
             protection[(int) p] = pageBits((prot & (READ | WRITE | EXEC)) | MAPPED);
+            if (!watchedPages.isEmpty()) {
+                watchedPages.remove(p);
+            }
         }
     }
 
@@ -120,7 +131,11 @@ public final class GuestMemory implements AutoCloseable {
         }
         for (long p = first; p < end; p++) {
             int code = protection[(int) p] & CODE;
-            protection[(int) p] = pageBits((prot & (READ | WRITE | EXEC)) | code | MAPPED);
+            int access = prot & (READ | WRITE);
+            if (watchedPages.replace(p, access) != null) {
+                access = 0;
+            }
+            protection[(int) p] = pageBits(access | (prot & EXEC) | code | MAPPED);
         }
         return true;
     }
@@ -134,6 +149,9 @@ public final class GuestMemory implements AutoCloseable {
                 codeWriteListener.codeWritten(p);
             }
             protection[(int) p] = 0;
+            if (!watchedPages.isEmpty()) {
+                watchedPages.remove(p);
+            }
         }
         HostMemory.discard(space.asSlice(first << PAGE_SHIFT, (end - first) << PAGE_SHIFT));
     }
@@ -187,7 +205,9 @@ public final class GuestMemory implements AutoCloseable {
         if (address < 0 || address >= size) {
             return 0;
         }
-        return protection[(int) (address >>> PAGE_SHIFT)] & (READ | WRITE | EXEC | CODE);
+        int bits = protection[(int) (address >>> PAGE_SHIFT)] & (READ | WRITE | EXEC | CODE);
+        Integer watched = watchedPages.isEmpty() ? null : watchedPages.get(address >>> PAGE_SHIFT);
+        return watched == null ? bits : bits | watched;
     }
 
     /**
@@ -261,6 +281,9 @@ public final class GuestMemory implements AutoCloseable {
         if ((p1 & IO) != 0) {
             return false;
         }
+        if (!watchedPages.isEmpty() && watchedAccess(address, bytes, false)) {
+            return true;
+        }
         long bad = (p1 & READ) == 0 ? address : (address + bytes - 1) & ~PAGE_MASK;
         throw new GuestMemoryFault(bad, GuestMemoryFault.Access.READ, isMappedPage(bad >>> PAGE_SHIFT));
     }
@@ -278,9 +301,10 @@ public final class GuestMemory implements AutoCloseable {
         }
         long firstPage = address >>> PAGE_SHIFT;
         long lastPage = (address + bytes - 1) >>> PAGE_SHIFT;
+        boolean watched = !watchedPages.isEmpty() && watchedAccess(address, bytes, true);
         for (long p = firstPage; p <= lastPage; p++) {
             int prot = protection[(int) p];
-            if ((prot & WRITE) == 0) {
+            if ((prot & WRITE) == 0 && !watched) {
                 long bad = Math.max(address, p << PAGE_SHIFT);
                 throw new GuestMemoryFault(bad, GuestMemoryFault.Access.WRITE, (prot & MAPPED) != 0);
             }
@@ -300,6 +324,60 @@ public final class GuestMemory implements AutoCloseable {
 
     private void ioWrite(long address, int bytes, long value) {
         ioHandler.write(address, bytes, value);
+    }
+
+    // ---- debugger watchpoints (slow path only) ------------------------------------------
+
+    /** Told of every guest access to a watched page (on the accessing thread, before the access is done). */
+    @FunctionalInterface
+    public interface WatchListener {
+        void accessed(long address, int bytes, boolean write);
+    }
+
+    public void setWatchListener(WatchListener listener) {
+        this.watchListener = listener;
+    }
+
+    /**
+     * Starts ({@code watched}) or stops sending every access to {@code page} through the slow
+     * path and the {@link WatchListener}. Unmapped pages are left alone.
+     */
+    public synchronized void watchPage(long page, boolean watched) {
+        if (page < 0 || page >= size >>> PAGE_SHIFT || !isMappedPage(page)) {
+            return;
+        }
+        int bits = protection[(int) page];
+        if (watched) {
+            if (watchedPages.putIfAbsent(page, bits & (READ | WRITE)) == null) {
+                protection[(int) page] = pageBits(bits & ~(READ | WRITE));
+            }
+        } else {
+            Integer access = watchedPages.remove(page);
+            if (access != null) {
+                protection[(int) page] = pageBits(bits | access);
+            }
+        }
+    }
+
+    /**
+     * True when the access touches a watched page and the guest may make it (every page it spans
+     * allows it, watched or not): the listener hears of it and the caller lets it through.
+     */
+    private boolean watchedAccess(long address, int bytes, boolean write) {
+        int need = write ? WRITE : READ;
+        boolean touchesWatched = false;
+        for (long p = address >>> PAGE_SHIFT, last = (address + bytes - 1) >>> PAGE_SHIFT; p <= last; p++) {
+            Integer access = watchedPages.get(p);
+            int allowed = access != null ? access : protection[(int) p];
+            touchesWatched |= access != null;
+            if ((allowed & need) == 0) {
+                return false;
+            }
+        }
+        if (touchesWatched) {
+            watchListener.accessed(address, bytes, write);
+        }
+        return touchesWatched;
     }
 
     /** Checks that guest code may be fetched from {@code address} (EXEC permission). */

@@ -128,6 +128,7 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
         }
         try {
             log = GuestLog.open(request.control().log());
+            org.qemu.common.log.TranslationLog.activate(log);
         } catch (java.io.IOException e) {
             throw new LauncherException(e.getMessage());
         }

@@ -57,6 +57,10 @@ public final class PpcTranslator {
             address += 4;
             if (insn.endsBlock() && !insn.continuesBlock() || address >= pageEnd || block.size() >= maxInstructions
                     || insn.method().equals("illegal") || insn.method().equals("privileged")) {
+                org.qemu.common.log.TranslationLog log = org.qemu.common.log.TranslationLog.active();
+                if (log != null) {
+                    org.qemu.ppc.disas.PpcBlockListing.write(log, block);
+                }
                 return block;
             }
         }
