@@ -17,8 +17,8 @@ public final class QemuX86_64 extends UserModeLauncher {
 
     @Override
     protected int runGuest(UserModeRequest request) throws LauncherException {
-        // No gdbstub for 64-bit guests yet: -g is refused with a notBuilt message by the session.
-        return UserModeSession.run(new X86_64LinuxAbi(), request, QemuX86_64.class, null, null);
+        return UserModeSession.run(new X86_64LinuxAbi(), request, QemuX86_64.class, null,
+                new org.qemu.i386.gdb.LongModeDebugSupport());
     }
 
     /** One x86-64 core with x87, MMX, SSE and SSE2 (the baseline every x86-64 program may assume). */
