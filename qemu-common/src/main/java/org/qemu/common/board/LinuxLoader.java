@@ -9,14 +9,18 @@ import java.util.List;
 import org.qemu.common.hw.PhysicalMemory;
 
 /**
- * Linux bzImage through the 64-bit boot protocol (Documentation/arch/x86/boot.rst): the
- * protected-mode kernel at 1 MiB, a zero page with the copied setup header, E820 map,
- * command line and initrd, then entry at load address + 0x200 in long mode with RSI = zero page.
+ * Linux bzImage through the 64-bit or the 32-bit boot protocol (Documentation/arch/x86/boot.rst):
+ * the protected-mode kernel at 1 MiB, a zero page with the copied setup header, E820 map,
+ * command line and initrd, then entry at load address + 0x200 in long mode with RSI = zero page
+ * (64-bit), or at code32_start (the load address) in flat 32-bit protected mode with paging off
+ * and ESI = zero page (32-bit: what an i386 kernel without its real-mode setup needs).
  */
 public final class LinuxLoader {
     private static final int SETUP_HEADER = 0x1f1;
     private static final int HDRS_MAGIC = 0x53726448; // "HdrS"
     private static final int MIN_VERSION_64 = 0x020c;
+    /** 2.02: the command line pointer in the header; the 32-bit entry needs no more. */
+    private static final int MIN_VERSION_32 = 0x0202;
     private static final int LOADED_HIGH = 0x01;
     private static final int CAN_USE_HEAP = 0x80;
     private static final int XLF_KERNEL_64 = 0x01;
@@ -50,7 +54,17 @@ public final class LinuxLoader {
         return new String(image, at, end - at, StandardCharsets.US_ASCII);
     }
 
+    /** The 64-bit boot protocol (what qemu-kvm's x86_64 guests use). */
     public static BootState load(byte[] image, byte[] initrd, String cmdline, PhysicalMemory memory) throws BootException {
+        return load(image, initrd, cmdline, memory, false);
+    }
+
+    /** The 32-bit boot protocol: entry at code32_start with ESI = the zero page, flat segments 0x10/0x18, paging off. */
+    public static BootState load32(byte[] image, byte[] initrd, String cmdline, PhysicalMemory memory) throws BootException {
+        return load(image, initrd, cmdline, memory, true);
+    }
+
+    private static BootState load(byte[] image, byte[] initrd, String cmdline, PhysicalMemory memory, boolean entry32) throws BootException {
         if (!isBzImage(image)) {
             throw new BootException("not a Linux bzImage (no HdrS signature at 0x202)");
         }
@@ -61,7 +75,11 @@ public final class LinuxLoader {
             setupSectors = 4;
         }
         int loadflags = Byte.toUnsignedInt(image[0x211]);
-        if (version < MIN_VERSION_64 || (Short.toUnsignedInt(b.getShort(0x236)) & XLF_KERNEL_64) == 0) {
+        if (entry32 && version < MIN_VERSION_32) {
+            throw new BootException(String.format("kernel boot protocol %d.%02d is too old (2.02 or later needed)",
+                    version >> 8, version & 0xff));
+        }
+        if (!entry32 && (version < MIN_VERSION_64 || (Short.toUnsignedInt(b.getShort(0x236)) & XLF_KERNEL_64) == 0)) {
             throw new BootException(String.format("kernel boot protocol %d.%02d has no 64-bit entry point (2.12 or later needed)",
                     version >> 8, version & 0xff));
         }
@@ -118,6 +136,9 @@ public final class LinuxLoader {
             memory.write32(e + 16, map.get(i).type());
         }
         memory.write32(zeroPage + 0x214, (int) loadAddress);                // code32_start: where it was loaded
+        if (entry32) {
+            return new BootState(BootState.Mode.LINUX_32, loadAddress, 0, 0, zeroPage, 0);
+        }
         return new BootState(BootState.Mode.LONG_64, loadAddress + 0x200, 0, 0, zeroPage, 0);
     }
 }

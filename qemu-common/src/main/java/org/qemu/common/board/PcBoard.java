@@ -162,10 +162,20 @@ public final class PcBoard {
      * writes the MP table, and returns the boot processor's starting state.
      */
     public BootState loadKernel(Path kernel, Path initrd, String cmdline) throws BootException {
+        return loadKernel(kernel, initrd, cmdline, false);
+    }
+
+    /** As {@link #loadKernel(Path, Path, String)}; {@code linux32}: a bzImage is entered through the 32-bit boot protocol. */
+    public BootState loadKernel(Path kernel, Path initrd, String cmdline, boolean linux32) throws BootException {
         byte[] image = readFile(kernel, "kernel");
         MpTable.write(memory, PcMemoryMap.MP_TABLE, cpus, cpus, pciSlotIrqs, timerIoApicPin);
         if (LinuxLoader.isBzImage(image)) {
             byte[] ramdisk = initrd == null ? null : readFile(initrd, "initrd");
+            if (linux32) {
+                BootState state = LinuxLoader.load32(image, ramdisk, cmdline, memory);
+                BootTables.writeGdt(memory, false);
+                return state;
+            }
             BootState state = LinuxLoader.load(image, ramdisk, cmdline, memory);
             BootTables.writeGdt(memory, true);
             BootTables.writeIdentityPageTables(memory);

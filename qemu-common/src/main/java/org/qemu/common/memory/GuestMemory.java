@@ -60,6 +60,8 @@ public final class GuestMemory implements AutoCloseable {
      */
     private final java.util.concurrent.ConcurrentHashMap<Long, Integer> watchedPages = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile WatchListener watchListener = (address, bytes, write) -> { };
+    /** System mode with paging: fills a linear page the guest's page tables allow (see {@link #setPageMissHandler}). */
+    private volatile PageMissHandler pageMissHandler;
 
     /** Reserves a guest address space of {@code 2^addressBits} bytes, nothing mapped yet. */
     public GuestMemory(int addressBits) {
@@ -253,6 +255,59 @@ public final class GuestMemory implements AutoCloseable {
         return end;
     }
 
+    // ---- system mode: a linear address space filled page by page --------------------
+    // The MMU of a paging CPU keeps its pages here: host mappings of physical RAM made by the
+    // caller (SharedRam), the protection its page walk allows, and misses reported to it.
+
+    /**
+     * System mode: {@code handler} hears every access that finds its page without the needed
+     * right, before it becomes a {@link GuestMemoryFault}; it may fill the page and return true
+     * (the access is checked again) or throw the guest's fault itself.
+     */
+    public void setPageMissHandler(PageMissHandler handler) {
+        this.pageMissHandler = handler;
+    }
+
+    private boolean missFilled(long address, GuestMemoryFault.Access access) {
+        PageMissHandler h = pageMissHandler;
+        return h != null && address >= 0 && address < size && h.pageMissed(address, access);
+    }
+
+    /**
+     * System mode: page {@code page} becomes RAM the guest may access with {@code prot}
+     * (READ/WRITE/EXEC, plus CODE to keep writes on the slow path); its CODE mark is kept.
+     * The host memory behind it is the caller's business.
+     */
+    public void setPageAccess(long page, int prot) {
+        int code = protection[(int) page] & CODE;
+        protection[(int) page] = pageBits((prot & (READ | WRITE | EXEC | CODE)) | code | MAPPED);
+    }
+
+    /** System mode: the page faults on every access (the next one reaches the miss handler); translations on it stay. */
+    public void revokePageAccess(long page) {
+        protection[(int) page] = (byte) (protection[(int) page] & CODE);
+    }
+
+    /**
+     * System mode: the page faults on every access (its mapping changed). Returns whether it held
+     * translated code: the caller drops those translations (its listener is the one to tell).
+     */
+    public boolean dropPage(long page) {
+        byte old = protection[(int) page];
+        protection[(int) page] = 0;
+        return (old & CODE) != 0;
+    }
+
+    /** True if translated code was taken from the page since it was last written or dropped. */
+    public boolean holdsCode(long page) {
+        return (protection[(int) page] & CODE) != 0;
+    }
+
+    /** The listener told about writes to code pages (the translation cache), for a system MMU to chain. */
+    public CodeWriteListener codeWriteListener() {
+        return codeWriteListener;
+    }
+
     // ---- checks ----------------------------------------------------------------------
 
     /**
@@ -285,6 +340,9 @@ public final class GuestMemory implements AutoCloseable {
             return true;
         }
         long bad = (p1 & READ) == 0 ? address : (address + bytes - 1) & ~PAGE_MASK;
+        if (missFilled(bad, GuestMemoryFault.Access.READ)) {
+            return checkRead(address, bytes);
+        }
         throw new GuestMemoryFault(bad, GuestMemoryFault.Access.READ, isMappedPage(bad >>> PAGE_SHIFT));
     }
 
@@ -299,6 +357,9 @@ public final class GuestMemory implements AutoCloseable {
         if ((protection[(int) (address >>> PAGE_SHIFT)] & IO) != 0) {
             return false;
         }
+        if ((protection[(int) (address >>> PAGE_SHIFT)] & MAPPED) == 0 && missFilled(address, GuestMemoryFault.Access.WRITE)) {
+            return checkWrite(address, bytes);
+        }
         long firstPage = address >>> PAGE_SHIFT;
         long lastPage = (address + bytes - 1) >>> PAGE_SHIFT;
         boolean watched = !watchedPages.isEmpty() && watchedAccess(address, bytes, true);
@@ -306,6 +367,9 @@ public final class GuestMemory implements AutoCloseable {
             int prot = protection[(int) p];
             if ((prot & WRITE) == 0 && !watched) {
                 long bad = Math.max(address, p << PAGE_SHIFT);
+                if (missFilled(bad, GuestMemoryFault.Access.WRITE)) {
+                    return checkWrite(address, bytes);
+                }
                 throw new GuestMemoryFault(bad, GuestMemoryFault.Access.WRITE, (prot & MAPPED) != 0);
             }
         }
@@ -383,6 +447,9 @@ public final class GuestMemory implements AutoCloseable {
     /** Checks that guest code may be fetched from {@code address} (EXEC permission). */
     public void checkExecute(long address) {
         if (address < 0 || address >= size || (protection[(int) (address >>> PAGE_SHIFT)] & EXEC) == 0) {
+            if (missFilled(address, GuestMemoryFault.Access.EXECUTE) && (protection[(int) (address >>> PAGE_SHIFT)] & EXEC) != 0) {
+                return;
+            }
             boolean mapped = address >= 0 && address < size && isMappedPage(address >>> PAGE_SHIFT);
             throw new GuestMemoryFault(address, GuestMemoryFault.Access.EXECUTE, mapped);
         }
@@ -664,6 +731,13 @@ public final class GuestMemory implements AutoCloseable {
         long read(long address, int size);
 
         void write(long address, int size, long value);
+    }
+
+    /** System mode: fills a page on a miss (see {@link #setPageMissHandler}). */
+    @FunctionalInterface
+    public interface PageMissHandler {
+        /** True when the page now allows the access; false leaves the miss a fault; may throw the guest's own fault. */
+        boolean pageMissed(long address, GuestMemoryFault.Access access);
     }
 
     /** Told when a guest write lands on a page holding translated code. */

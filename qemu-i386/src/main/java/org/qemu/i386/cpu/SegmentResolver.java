@@ -9,6 +9,15 @@ public interface SegmentResolver {
     /** The base of {@code selector}, or -1 when the selector is not valid (the load raises #GP). */
     long baseOf(int selector);
 
+    /**
+     * The base of {@code selector} loaded into segment register {@code segment} (X86CpuState.ES
+     * ... GS). System mode checks the descriptor against the register and the privilege level
+     * here and throws the exception itself; user mode needs only the selector.
+     */
+    default long baseOf(int segment, int selector) {
+        return baseOf(selector);
+    }
+
     /** Without a runtime: the null selector and the flat user code/data selectors have base 0. */
     SegmentResolver FLAT = selector -> switch (selector & ~3) {
         case 0, 0x20, 0x28 -> 0;

@@ -30,6 +30,14 @@ public final class X86Cpu implements GuestCpu, OpContext {
     public static final int MODE_32 = 0;
     /** System mode: a 16-bit code segment (real mode, e.g. an application processor's start-up code). */
     public static final int MODE_16 = 1;
+    /** The bits of a mode that give the code size ({@link #MODE_32}, {@link #MODE_16}). */
+    public static final int MODE_SIZE_MASK = 0xf;
+    /**
+     * System mode: the current privilege level sits above the size bits, so a block translated
+     * at CPL 0 (where privileged instructions are translated as themselves) never runs at CPL 3.
+     * Code that asks for the size (16, 32, 64) masks a mode with {@link #MODE_SIZE_MASK}.
+     */
+    public static final int MODE_PRIVILEGE_SHIFT = 4;
     /**
      * Long mode, 64-bit code (x86_64 user mode): REX prefixes, 64-bit registers and addresses,
      * {@code syscall}. Blocks of 64-bit code run interpreted or compiled with every instruction
@@ -158,7 +166,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
 
     /** Sets rip from a locator's address: 32-bit code keeps it below 2^32. */
     private void setPc(long address) {
-        state.rip = codeMode == MODE_64 ? address : address & 0xffffffffL;
+        state.rip = (codeMode & MODE_SIZE_MASK) == MODE_64 ? address : address & 0xffffffffL;
     }
 
     /** Called by an op (system mode: hlt): ends the run with {@code exit} once the block finishes. */
@@ -201,7 +209,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
         if (segment == X86CpuState.CS) {
             throw X86Trap.invalidOpcode(state.eip());
         }
-        long base = segmentResolver.baseOf(selector);
+        long base = segmentResolver.baseOf(segment, selector);
         if (base < 0) {
             throw X86Trap.generalProtection(selector & ~3);
         }
@@ -262,7 +270,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
             if (blockListener != null) {
                 blockListener.accept(pc);
             }
-            X86Region region = regionsOn && blockListener == null && mode != MODE_64 ? regionAt(block, background) : null;
+            X86Region region = regionsOn && blockListener == null && (mode & MODE_SIZE_MASK) != MODE_64 ? regionAt(block, background) : null;
             InstructionLocator running = region != null ? region : block;
             try {
                 if (region != null) {

@@ -6,7 +6,7 @@ import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
 
-/** in, out, ins, outs (with rep): the I/O port space of the board (CPL 0, so no permission checks). */
+/** in, out, ins, outs (with rep): the I/O port space of the board, behind the IOPL and TSS bitmap check. */
 final class PortIoOps {
     private PortIoOps() {
     }
@@ -39,7 +39,9 @@ final class PortIoOps {
 
         @Override
         public void exec(X86Cpu cpu) {
-            int value = bus(cpu).in(port(cpu, fixedPort), bits / 8);
+            int port = port(cpu, fixedPort);
+            PrivilegeChecks.requireIoPermission((SystemCpu) cpu.systemContext(), port, bits / 8);
+            int value = bus(cpu).in(port, bits / 8);
             X86CpuState r = cpu.state;
             r.setReg32(X86CpuState.EAX, merge(r.reg32(X86CpuState.EAX), value, bits));
         }
@@ -58,7 +60,9 @@ final class PortIoOps {
         public void exec(X86Cpu cpu) {
             int eax = cpu.state.reg32(X86CpuState.EAX);
             int value = bits == 8 ? eax & 0xff : bits == 16 ? eax & 0xffff : eax;
-            bus(cpu).out(port(cpu, fixedPort), bits / 8, value);
+            int port = port(cpu, fixedPort);
+            PrivilegeChecks.requireIoPermission((SystemCpu) cpu.systemContext(), port, bits / 8);
+            bus(cpu).out(port, bits / 8, value);
         }
     }
 
@@ -90,6 +94,7 @@ final class PortIoOps {
         public void exec(X86Cpu cpu) {
             X86CpuState s = cpu.state;
             X86CpuState r = s;
+            PrivilegeChecks.requireIoPermission((SystemCpu) cpu.systemContext(), r.reg32(X86CpuState.EDX) & 0xffff, bits / 8);
             if (!rep) {
                 once(cpu, s, r);
                 return;

@@ -12,6 +12,12 @@ final class ProcessorControlOps {
     static final int MSR_TSC = 0x10;
     static final int MSR_APIC_BASE = 0x1b;
     static final int MSR_EFER = 0xc0000080;
+    static final int CR0_WP = 1 << 16;
+    static final int CR4_PSE = 1 << 4;
+    static final int CR4_PAE = 1 << 5;
+    static final int CR4_PGE = 1 << 7;
+    /** CR4 bits a guest may set: VME PVI TSD DE PSE PAE(refused when used) MCE PGE PCE OSFXSR OSXMMEXCPT. */
+    private static final int SUPPORTED_CR4 = 0x7ff;
 
     private ProcessorControlOps() {
     }
@@ -48,19 +54,51 @@ final class ProcessorControlOps {
             int v = r.reg32(gpr);
             switch (control) {
                 case 0 -> {
-                    if ((v & SystemCpu.CR0_PG) != 0) {
-                        throw new UnsupportedGuestFeature("paging (CR0.PG) is not supported under TCG in this build"
-                                + ((sys.efer & 0x100) != 0 ? "; neither is long mode" : ""));
+                    if ((v & SystemCpu.CR0_PG) != 0 && (sys.efer & 0x100) != 0) {
+                        throw new UnsupportedGuestFeature("long mode (EFER.LME with CR0.PG) is not supported under TCG in this build");
                     }
                     if ((v & SystemCpu.CR0_PE) == 0 && (sys.cr0 & SystemCpu.CR0_PE) != 0) {
                         throw new UnsupportedGuestFeature("returning to real mode (CR0.PE=0) is not supported under TCG in this build");
                     }
+                    int old = sys.cr0;
                     sys.cr0 = v | SystemCpu.CR0_ET;
+                    if (((old ^ sys.cr0) & (SystemCpu.CR0_PG | CR0_WP)) != 0) {
+                        sys.mmu.controlChanged();
+                    }
                 }
                 case 2 -> sys.cr2 = v;
-                case 3 -> sys.cr3 = v;
-                default -> sys.cr4 = v;
+                case 3 -> {
+                    sys.cr3 = v;
+                    sys.mmu.addressSpaceChanged();
+                }
+                default -> {
+                    if ((v & ~SUPPORTED_CR4) != 0) {
+                        throw X86Trap.generalProtection(0);
+                    }
+                    int old = sys.cr4;
+                    sys.cr4 = v;
+                    if (((old ^ v) & (CR4_PSE | CR4_PGE | CR4_PAE)) != 0) {
+                        if ((v & CR4_PAE) != 0) {
+                            throw new UnsupportedGuestFeature("PAE paging (CR4.PAE) is not supported under TCG in this build");
+                        }
+                        sys.mmu.controlChanged();
+                    }
+                }
             }
+        }
+    }
+
+    /** invlpg m: the MMU forgets the page's translation. */
+    static final class InvalidatePage implements X86Op {
+        private final Operand.Memory operand;
+
+        InvalidatePage(Operand.Memory operand) {
+            this.operand = operand;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            system(cpu).mmu.invalidate(operand.address(cpu));
         }
     }
 

@@ -5,8 +5,8 @@ import org.qemu.i386.cpu.X86CpuState;
 /**
  * One CPU's state in the layout of QEMU's {@code info registers} for a 32-bit x86 CPU, so people
  * and scripts used to QEMU's monitor read it the same way. Segment attributes come from the
- * GDT descriptor each selector names; there is no LDT or TSS, so those lines show the reset
- * values QEMU shows for a guest that never loaded them. FPU register lines are left out.
+ * GDT descriptor each selector names; LDTR and TR show what lldt and ltr loaded (QEMU's reset
+ * values before). FPU register lines are left out.
  */
 final class RegisterDump {
     private static final String[] SEGMENT_NAMES = {"ES", "CS", "SS", "DS", "FS", "GS"};
@@ -22,15 +22,15 @@ final class RegisterDump {
         out.append(String.format("EAX=%08x EBX=%08x ECX=%08x EDX=%08x%n", r.reg32(X86CpuState.EAX), r.reg32(X86CpuState.EBX), r.reg32(X86CpuState.ECX), r.reg32(X86CpuState.EDX)));
         out.append(String.format("ESI=%08x EDI=%08x EBP=%08x ESP=%08x%n", r.reg32(X86CpuState.ESI), r.reg32(X86CpuState.EDI), r.reg32(X86CpuState.EBP), r.reg32(X86CpuState.ESP)));
         int flags = s.eflags() | 2;
-        out.append(String.format("EIP=%08x EFL=%08x [%c%c%c%c%c%c%c] CPL=0 II=0 A20=1 SMM=0 HLT=%d%n", s.eip(), flags,
+        out.append(String.format("EIP=%08x EFL=%08x [%c%c%c%c%c%c%c] CPL=%d II=0 A20=1 SMM=0 HLT=%d%n", s.eip(), flags,
                 flag(flags, X86CpuState.DF, 'D'), flag(flags, X86CpuState.OF, 'O'), flag(flags, X86CpuState.SF, 'S'),
                 flag(flags, X86CpuState.ZF, 'Z'), flag(flags, X86CpuState.AF, 'A'), flag(flags, X86CpuState.PF, 'P'),
-                flag(flags, X86CpuState.CF, 'C'), halted ? 1 : 0));
+                flag(flags, X86CpuState.CF, 'C'), cpu.cpl(), halted ? 1 : 0));
         for (int seg = 0; seg < 6; seg++) {
             out.append(segment(cpu, SEGMENT_NAMES[seg], s.segSelector[seg], s.segBase[seg]));
         }
-        out.append("LDT=0000 00000000 0000ffff 00008200 DPL=0 LDT\n");
-        out.append("TR =0000 00000000 0000ffff 00008b00 DPL=0 TSS32-busy\n");
+        out.append(systemSegment("LDT", cpu.ldtSelector, cpu.ldtBase, cpu.ldtLimit, cpu.ldtDescriptor, 0x8200, "LDT"));
+        out.append(systemSegment("TR ", cpu.tss.selector, cpu.tss.base, cpu.tss.limit, cpu.tss.descriptor, 0x8b00, "TSS32-busy"));
         out.append(String.format("GDT=     %08x %08x%n", cpu.gdtBase, cpu.gdtLimit));
         out.append(String.format("IDT=     %08x %08x%n", cpu.idtBase, cpu.idtLimit));
         out.append(String.format("CR0=%08x CR2=%08x CR3=%08x CR4=%08x%n", cpu.cr0, cpu.cr2, cpu.cr3, cpu.cr4));
@@ -46,6 +46,16 @@ final class RegisterDump {
         return out.toString();
     }
 
+    /** LDTR or TR: QEMU's reset values (limit 0xffff, present) until the guest loads one. */
+    private static String systemSegment(String name, int selector, long base, int limit, long descriptor, int resetAttributes, String kind) {
+        if (descriptor == 0) {
+            return String.format("%s=%04x %08x 0000ffff %08x DPL=0 %s%n", name, selector & 0xffff, 0, resetAttributes, kind);
+        }
+        int attributes = (int) (descriptor >>> 32) & 0x00ffff00;
+        return String.format("%s=%04x %08x %08x %08x DPL=%d %s%n", name, selector & 0xffff, base & 0xffffffffL, limit, attributes,
+                attributes >> 13 & 3, kind);
+    }
+
     private static char flag(int flags, int bit, char name) {
         return (flags & bit) != 0 ? name : '-';
     }
@@ -54,7 +64,11 @@ final class RegisterDump {
         long descriptor = 0;
         if ((cpu.cr0 & SystemCpu.CR0_PE) != 0 && (selector & ~3) != 0 && (selector & 4) == 0
                 && (selector & ~7) + 7 <= cpu.gdtLimit) {
-            descriptor = cpu.cpu.memory.read64((cpu.gdtBase + (selector & ~7)) & 0xffffffffL);
+            try {
+                descriptor = cpu.readSystem64(cpu.gdtBase + (selector & ~7));
+            } catch (org.qemu.common.memory.GuestMemoryFault unmapped) {
+                cpu.mmu.takeFaultError(); // a dump must not leave a page fault pending
+            }
         }
         long limit = (descriptor & 0xffff) | ((descriptor >>> 48) & 0xf) << 16;
         if ((descriptor & (1L << 55)) != 0) {

@@ -1,93 +1,141 @@
 package org.qemu.i386.system;
 
-import org.qemu.common.memory.GuestMemory;
-import org.qemu.i386.cpu.SegmentResolver;
-import org.qemu.i386.cpu.X86CpuState;
-import org.qemu.i386.cpu.X86Trap;
-
 /**
- * Reads segment descriptors from the GDT for selector loads (Intel SDM vol. 3, 3.4.5): a data
- * segment register load checks that the descriptor is present and is readable data or code; a
- * CS load checks for a present code segment. The translator runs code at linear address = eip,
- * so a code segment must be flat 32-bit (base 0, D=1); anything else stops the machine.
+ * Segment descriptors: reading them from the GDT or the LDT a selector names (Intel SDM vol. 3,
+ * 3.4.2 and 3.5.1), and the fields of the 8-byte descriptor (3.4.5) as static readers over the
+ * raw little-endian quadword.
  */
-final class SegmentDescriptors implements SegmentResolver {
-    private static final long PRESENT = 1L << 47;
-    private static final long CODE_OR_DATA = 1L << 44;
+final class SegmentDescriptors {
+    static final long ACCESSED = 1L << 40;
+    private static final long WRITABLE_OR_READABLE = 1L << 41;
+    private static final long CONFORMING = 1L << 42;
     private static final long EXECUTABLE = 1L << 43;
-    private static final long READABLE = 1L << 41;
-    private static final long LONG_MODE = 1L << 53;
+    private static final long CODE_OR_DATA = 1L << 44;
+    private static final long PRESENT = 1L << 47;
+    static final long LONG_MODE = 1L << 53;
     private static final long DEFAULT_32 = 1L << 54;
+    private static final long GRANULARITY = 1L << 55;
+
+    /** System descriptor types (S = 0). */
+    static final int TYPE_TSS16_AVAILABLE = 1;
+    static final int TYPE_LDT = 2;
+    static final int TYPE_TSS16_BUSY = 3;
+    static final int TYPE_CALL_GATE16 = 4;
+    static final int TYPE_TASK_GATE = 5;
+    static final int TYPE_INTERRUPT_GATE16 = 6;
+    static final int TYPE_TRAP_GATE16 = 7;
+    static final int TYPE_TSS32_AVAILABLE = 9;
+    static final int TYPE_TSS32_BUSY = 11;
+    static final int TYPE_CALL_GATE32 = 12;
+    static final int TYPE_INTERRUPT_GATE32 = 14;
+    static final int TYPE_TRAP_GATE32 = 15;
 
     private final SystemCpu cpu;
-    private final GuestMemory memory;
 
-    SegmentDescriptors(SystemCpu cpu, GuestMemory memory) {
+    SegmentDescriptors(SystemCpu cpu) {
         this.cpu = cpu;
-        this.memory = memory;
     }
 
-    /** The descriptor of a non-null GDT selector, or #GP(selector) when it lies outside the table. */
-    private long descriptor(int selector) {
-        int index = selector & ~7;
-        if ((selector & 4) != 0 || index + 7 > cpu.gdtLimit) {
-            throw X86Trap.generalProtection(selector & ~3);
+    static boolean isNull(int selector) {
+        return (selector & 0xfffc) == 0;
+    }
+
+    static int rpl(int selector) {
+        return selector & 3;
+    }
+
+    /** The linear address of a selector's descriptor, or -1 when it lies outside its table (or TI=1 without an LDT). */
+    long address(int selector) {
+        int index = selector & 0xfff8;
+        if ((selector & 4) != 0) {
+            if (isNull(cpu.ldtSelector) || index + 7 > cpu.ldtLimit) {
+                return -1;
+            }
+            return (cpu.ldtBase + index) & 0xffffffffL;
         }
-        return memory.read64((cpu.gdtBase + index) & 0xffffffffL);
+        if (index + 7 > cpu.gdtLimit) {
+            return -1;
+        }
+        return (cpu.gdtBase + index) & 0xffffffffL;
+    }
+
+    /** The descriptor a selector names; #GP(selector) when it lies outside its table. */
+    long read(int selector) {
+        long a = address(selector);
+        if (a < 0) {
+            throw ProtectionFaults.badSelector(selector);
+        }
+        return cpu.readSystem64(a);
+    }
+
+    /** The descriptor, or 0 (an invalid descriptor) when the selector is null or outside its table: lar, lsl, verr, verw. */
+    long readOrZero(int selector) {
+        long a = isNull(selector) ? -1 : address(selector);
+        return a < 0 ? 0 : cpu.readSystem64(a);
+    }
+
+    /** Sets the accessed bit of a data or code segment descriptor on load, as the processor does. */
+    void markAccessed(int selector, long descriptor) {
+        if ((descriptor & ACCESSED) == 0) {
+            long a = address(selector);
+            cpu.writeSystem8(a + 5, (int) (descriptor >>> 40) & 0xff | 1);
+        }
+    }
+
+    /** Sets the busy bit of the TSS descriptor ltr loads. */
+    void markBusy(int selector, long descriptor) {
+        cpu.writeSystem8(address(selector) + 5, (int) (descriptor >>> 40) & 0xff | 2);
+    }
+
+    static boolean present(long d) {
+        return (d & PRESENT) != 0;
+    }
+
+    static int dpl(long d) {
+        return (int) (d >>> 45) & 3;
+    }
+
+    /** A code or data segment (S = 1), not a system descriptor. */
+    static boolean isSegment(long d) {
+        return (d & CODE_OR_DATA) != 0;
+    }
+
+    static boolean isCode(long d) {
+        return isSegment(d) && (d & EXECUTABLE) != 0;
+    }
+
+    static boolean isData(long d) {
+        return isSegment(d) && (d & EXECUTABLE) == 0;
+    }
+
+    static boolean conforming(long d) {
+        return isCode(d) && (d & CONFORMING) != 0;
+    }
+
+    static boolean readable(long d) {
+        return isData(d) || (d & WRITABLE_OR_READABLE) != 0;
+    }
+
+    static boolean writableData(long d) {
+        return isData(d) && (d & WRITABLE_OR_READABLE) != 0;
+    }
+
+    static boolean default32(long d) {
+        return (d & DEFAULT_32) != 0;
+    }
+
+    /** The type field (for system descriptors the descriptor kind, for segments the E/C/R/W/A bits). */
+    static int type(long d) {
+        return (int) (d >>> 40) & 0xf;
     }
 
     static long base(long d) {
         return ((d >>> 16) & 0xffffff) | ((d >>> 56) & 0xff) << 24;
     }
 
-    @Override
-    public long baseOf(int selector) {
-        if ((cpu.cr0 & SystemCpu.CR0_PE) == 0) {
-            return (selector & 0xffffL) << 4; // real mode
-        }
-        if ((selector & ~3) == 0) {
-            return 0; // the null selector may sit in a data segment register
-        }
-        long d = descriptor(selector);
-        boolean usable = (d & CODE_OR_DATA) != 0 && ((d & EXECUTABLE) == 0 || (d & READABLE) != 0);
-        if (!usable) {
-            return -1;
-        }
-        if ((d & PRESENT) == 0) {
-            throw new X86Trap(new org.qemu.common.exec.GuestTrap(org.qemu.common.exec.GuestTrap.SIGBUS, 0, 0, 11, selector & ~3), false);
-        }
-        return base(d);
-    }
-
-    /** Loads CS for a far jump, call, return, iret or interrupt gate. */
-    void loadCodeSegment(X86CpuState s, int selector) {
-        selector &= 0xffff;
-        if ((cpu.cr0 & SystemCpu.CR0_PE) == 0) {
-            throw new UnsupportedGuestFeature("far transfer in real mode: only the switch to protected mode is supported under TCG in this build");
-        }
-        if ((selector & ~3) == 0) {
-            throw X86Trap.generalProtection(0);
-        }
-        long d = descriptor(selector);
-        if ((d & CODE_OR_DATA) == 0 || (d & EXECUTABLE) == 0) {
-            throw X86Trap.generalProtection(selector & ~3);
-        }
-        if ((d & PRESENT) == 0) {
-            throw new X86Trap(new org.qemu.common.exec.GuestTrap(org.qemu.common.exec.GuestTrap.SIGBUS, 0, 0, 11, selector & ~3), false);
-        }
-        if ((d & LONG_MODE) != 0 && (cpu.efer & SystemCpu.EFER_LMA) != 0) {
-            throw new UnsupportedGuestFeature("64-bit code segment: long mode is not supported under TCG in this build");
-        }
-        if ((d & DEFAULT_32) == 0) {
-            throw new UnsupportedGuestFeature("16-bit code segment (selector 0x" + Integer.toHexString(selector)
-                    + "): only flat 32-bit protected mode is supported under TCG in this build");
-        }
-        if (base(d) != 0) {
-            throw new UnsupportedGuestFeature("code segment base 0x" + Long.toHexString(base(d))
-                    + ": only flat code segments are supported under TCG in this build");
-        }
-        s.segSelector[X86CpuState.CS] = selector;
-        s.segBase[X86CpuState.CS] = 0;
-        cpu.cpu.setCodeMode(org.qemu.i386.cpu.X86Cpu.MODE_32);
+    /** The limit in bytes, scaled by the granularity bit. */
+    static int limit(long d) {
+        int raw = (int) (d & 0xffff) | (int) ((d >>> 48) & 0xf) << 16;
+        return (d & GRANULARITY) != 0 ? raw << 12 | 0xfff : raw;
     }
 }

@@ -6,13 +6,16 @@ import org.qemu.common.exec.CpuExit;
 import org.qemu.common.exec.GuestTrap;
 import org.qemu.common.hw.IoPortBus;
 import org.qemu.common.memory.GuestMemory;
+import org.qemu.common.memory.GuestMemoryFault;
+import org.qemu.i386.system.mmu.Mmu;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Trap;
 
 /**
- * One x86 CPU of the TCG PC in 32-bit protected mode at CPL 0: the system registers user mode
- * does not have (CR0-CR4, GDTR, IDTR, EFER, APIC base), and the loop that runs translated code
+ * One x86 CPU of the TCG PC in 32-bit protected mode: the system registers user mode does not
+ * have (CR0-CR4, GDTR, IDTR, LDTR, TR, EFER, APIC base), the current privilege level with the
+ * descriptor each segment register was loaded from, and the loop that runs translated code
  * and, between blocks, delivers exceptions and external interrupts through the IDT, halts, and
  * wakes up. System ops reach this object through {@link X86Cpu#systemContext()}.
  */
@@ -23,11 +26,20 @@ public final class SystemCpu {
     static final long EFER_LMA = 1L << 10;
     /** Software interrupts (int n, int3) carry this in {@link GuestTrap#signal()}: no error code, eip after. */
     static final int SOFTWARE_INTERRUPT = 0;
+    /** into carries this: a software interrupt to vector 4 (its gate DPL is checked), eip after. */
+    static final int SOFTWARE_OVERFLOW = -4;
     private static final int DOUBLE_FAULT = 8;
+    private static final int PAGE_FAULT = 14;
 
     public final X86Cpu cpu;
+    /** This CPU's linear address space (paging, or the identity map while paging is off). */
+    final Mmu mmu;
     final IoPortBus io;
-    final SegmentDescriptors segments;
+    final SegmentDescriptors descriptors;
+    final SegmentLoader loader;
+    final TaskStateSegment tss;
+    final TaskSwitch taskSwitch;
+    private final GateDelivery gates;
     private final InterruptSource interrupts;
     private final MachineControl machine;
     private final int apicId;
@@ -47,23 +59,126 @@ public final class SystemCpu {
     int gdtLimit;
     long idtBase;
     int idtLimit = 0x3ff;
+    /** The current privilege level: CS.RPL once protected mode has loaded CS. */
+    private int cpl;
+    /** The descriptor each segment register (ES CS SS DS FS GS) was loaded from; 0 for a null selector or real mode. */
+    final long[] segmentDescriptor = new long[6];
+    int ldtSelector;
+    long ldtBase;
+    int ldtLimit;
+    long ldtDescriptor;
     final int[] debugRegisters = new int[8];
     final java.util.Map<Integer, Long> modelSpecificRegisters = new java.util.HashMap<>();
 
-    public SystemCpu(GuestMemory memory, IoPortBus io, InterruptSource interrupts, MachineControl machine, int apicId) {
+    public SystemCpu(Mmu mmu, IoPortBus io, InterruptSource interrupts, MachineControl machine, int apicId) {
+        GuestMemory memory = mmu.linear();
+        this.mmu = mmu;
         this.cpu = new X86Cpu(memory, new X86CpuState(), new SystemInstructionTranslator());
+        mmu.bind(new Mmu.Registers() {
+            @Override
+            public int cr0() {
+                return cr0;
+            }
+
+            @Override
+            public int cr3() {
+                return cr3;
+            }
+
+            @Override
+            public int cr4() {
+                return cr4;
+            }
+
+            @Override
+            public int cpl() {
+                return SystemCpu.this.cpl;
+            }
+        });
         this.io = io;
         this.interrupts = interrupts;
         this.machine = machine;
         this.apicId = apicId;
-        this.segments = new SegmentDescriptors(this, memory);
+        this.descriptors = new SegmentDescriptors(this);
+        this.loader = new SegmentLoader(this, descriptors);
+        this.tss = new TaskStateSegment(this);
+        this.taskSwitch = new TaskSwitch(this);
+        this.gates = new GateDelivery(this);
         this.apicBase = 0xfee00000L | 1 << 11 | (apicId == 0 ? 1 << 8 : 0);
         cpu.setSystemContext(this);
-        cpu.setSegmentResolver(segments);
+        cpu.setSegmentResolver(loader);
+    }
+
+    /** The current privilege level (0 in real mode). */
+    public int cpl() {
+        return cpl;
+    }
+
+    boolean protectedMode() {
+        return (cr0 & CR0_PE) != 0;
+    }
+
+    int iopl() {
+        return (cpu.state.eflagsOther >>> 12) & 3;
+    }
+
+    /**
+     * A new CPL (with the code size of the new CS): blocks are looked up and translated for it
+     * from the next block on, since the privilege level is part of the code mode.
+     */
+    void setPrivilege(int newCpl, int sizeMode) {
+        cpl = newCpl;
+        cpu.setCodeMode(sizeMode | newCpl << X86Cpu.MODE_PRIVILEGE_SHIFT);
+        mmu.privilegeChanged(newCpl);
+    }
+
+    /**
+     * The privilege memory accesses are made with, without changing the translation mode:
+     * interrupt delivery pushes onto the handler's stack as the handler's ring before CS changes.
+     */
+    void setPrivilegeForAccess(int level) {
+        cpl = level;
+        mmu.privilegeChanged(level);
+    }
+
+    // Descriptor tables, the TSS and the IDT are read and written by the processor itself
+    // (implicit supervisor accesses at linear addresses), whatever the CPL: all of them go here.
+
+    long readSystem64(long linear) {
+        return mmu.readSupervisor(linear, 8);
+    }
+
+    int readSystem32(long linear) {
+        return (int) mmu.readSupervisor(linear, 4);
+    }
+
+    int readSystem16(long linear) {
+        return (int) mmu.readSupervisor(linear, 2);
+    }
+
+    void writeSystem8(long linear, int value) {
+        mmu.writeSupervisor(linear, 1, value);
+    }
+
+    void writeSystem16(long linear, int value) {
+        mmu.writeSupervisor(linear, 2, value & 0xffff);
+    }
+
+    void writeSystem32(long linear, int value) {
+        mmu.writeSupervisor(linear, 4, value & 0xffffffffL);
     }
 
     public int apicId() {
         return apicId;
+    }
+
+    /**
+     * The Linux 32-bit boot protocol's hand-over: as multiboot's (flat 32-bit protected mode, paging
+     * and interrupts off), with ESI = boot_params and EBP, EDI, EBX zero (Documentation/arch/x86/boot.rst).
+     */
+    public void enterLinux32(long entry, long bootParams, long gdtBase, int gdtLimit, int codeSelector, int dataSelector) {
+        enterMultiboot(entry, 0, 0, gdtBase, gdtLimit, codeSelector, dataSelector);
+        cpu.state.setReg32(X86CpuState.ESI, (int) bootParams);
     }
 
     /** Multiboot's hand-over: flat 32-bit protected mode, paging off, interrupts off (Multiboot spec 3.2). */
@@ -76,9 +191,12 @@ public final class SystemCpu {
         s.setReg32(X86CpuState.EBX, (int) ebx);
         s.setEflags(0);
         for (int seg = 0; seg < 6; seg++) {
-            s.segSelector[seg] = seg == X86CpuState.CS ? codeSelector : dataSelector;
+            int selector = seg == X86CpuState.CS ? codeSelector : dataSelector;
+            s.segSelector[seg] = selector;
             s.segBase[seg] = 0;
+            segmentDescriptor[seg] = descriptors.readOrZero(selector);
         }
+        setPrivilege(0, X86Cpu.MODE_32);
     }
 
     /** An application processor: holds in wait-for-SIPI until {@link #startup} (SDM vol. 3, 9.4.4). */
@@ -118,8 +236,9 @@ public final class SystemCpu {
         for (int seg = 0; seg < 6; seg++) {
             s.segSelector[seg] = 0;
             s.segBase[seg] = 0;
+            segmentDescriptor[seg] = 0;
         }
-        cpu.setCodeMode(X86Cpu.MODE_16);
+        setPrivilege(0, X86Cpu.MODE_16);
     }
 
     /** Thread-safe: an interrupt request or a machine decision wants this CPU's attention. */
@@ -161,7 +280,7 @@ public final class SystemCpu {
                 if (interruptsEnabled() && interrupts.interruptPending()) {
                     int vector = interrupts.acknowledge();
                     InterruptLog.interrupt(machine.log(), this, vector, -1, false);
-                    deliver(vector, -1);
+                    deliver(vector, -1, false);
                 }
                 CpuExit exit = cpu.run();
                 switch (exit) {
@@ -212,15 +331,46 @@ public final class SystemCpu {
     }
 
     private void raise(GuestTrap trap) {
-        if (trap.trapNumber() == 14 && trap.signal() == GuestTrap.SIGSEGV) {
-            // paging is off, so the only memory fault left is fetching code outside RAM (QEMU's wording)
+        if (trap.trapNumber() == PAGE_FAULT && trap.signal() == GuestTrap.SIGSEGV) {
+            int error = mmu.takeFaultError();
+            if (error >= 0) {
+                cr2 = (int) mmu.faultAddress();
+                InterruptLog.interrupt(machine.log(), this, PAGE_FAULT, error, false);
+                deliver(PAGE_FAULT, error, false);
+                return;
+            }
+            // not a fault of the guest's page tables: fetching code outside RAM (QEMU's wording)
             throw new UnsupportedGuestFeature("fatal: Trying to execute code outside RAM or ROM at 0x"
                     + Long.toHexString(trap.address()));
         }
         int vector = trap.trapNumber();
-        boolean software = trap.signal() == SOFTWARE_INTERRUPT || vector == 3;
-        InterruptLog.interrupt(machine.log(), this, vector, software || !pushesErrorCode(vector) ? -1 : trap.errorCode(), software);
-        deliver(vector, software || !pushesErrorCode(vector) ? -1 : trap.errorCode());
+        boolean software = trap.signal() == SOFTWARE_INTERRUPT || vector == 3 || trap.signal() == SOFTWARE_OVERFLOW;
+        int errorCode = software || !pushesErrorCode(vector) ? -1 : trap.errorCode();
+        InterruptLog.interrupt(machine.log(), this, vector, errorCode, software);
+        if (software) {
+            // a software interrupt the IDT refuses faults at the instruction, not after it
+            int after = cpu.state.eip();
+            int at = trap.signal() == SOFTWARE_INTERRUPT ? (int) trap.address() : after - 1;
+            try {
+                gates.deliver(vector, errorCode, true);
+                return;
+            } catch (X86Trap refused) {
+                cpu.state.setEip(at);
+                raise(refused.trap());
+                return;
+            } catch (GuestMemoryFault pageFault) {
+                cpu.state.setEip(at);
+                int error = mmu.takeFaultError();
+                if (error < 0) {
+                    throw new UnsupportedGuestFeature("fatal: interrupt delivery reached memory outside RAM at 0x"
+                            + Long.toHexString(pageFault.address()));
+                }
+                cr2 = (int) mmu.faultAddress();
+                deliver(PAGE_FAULT, error, false);
+                return;
+            }
+        }
+        deliver(vector, errorCode, software);
     }
 
     private static boolean pushesErrorCode(int vector) {
@@ -235,99 +385,62 @@ public final class SystemCpu {
     }
 
     /**
-     * Delivers {@code vector} through a 32-bit interrupt or trap gate (SDM vol. 3, 6.12.1): pushes
-     * EFLAGS, CS, EIP (and {@code errorCode} unless negative) on the current stack, clears TF (and
-     * IF for an interrupt gate), loads CS:EIP from the gate. A fault on the way is a double fault;
-     * a fault delivering that is a triple fault.
+     * Delivers {@code vector} through the IDT ({@link GateDelivery}). A fault on the way is a
+     * double fault when both are contributory or a page fault meets either (SDM vol. 3, table
+     * 6-5); otherwise the new fault is delivered instead. A fault delivering the double fault is
+     * a triple fault.
      */
-    private void deliver(int vector, int errorCode) {
+    private void deliver(int vector, int errorCode, boolean software) {
+        if (!protectedMode()) {
+            throw new UnsupportedGuestFeature("interrupt or exception " + vector + " in real mode is not supported under TCG in this build");
+        }
         try {
-            deliverOnce(vector, errorCode);
+            gates.deliver(vector, errorCode, software);
+        } catch (GuestMemoryFault pageFault) {
+            // the IDT, a descriptor table, the TSS or the handler's stack is not mapped: a page fault while delivering
+            int error = mmu.takeFaultError();
+            if (vector == DOUBLE_FAULT) {
+                throw new TripleFault();
+            }
+            if (error >= 0 && !causesDoubleFault(vector, PAGE_FAULT)) {
+                cr2 = (int) mmu.faultAddress();
+                InterruptLog.interrupt(machine.log(), this, PAGE_FAULT, error, false);
+                deliver(PAGE_FAULT, error, false);
+                return;
+            }
+            deliverDoubleFault();
         } catch (X86Trap first) {
             if (vector == DOUBLE_FAULT) {
                 throw new TripleFault();
             }
-            try {
-                deliverOnce(DOUBLE_FAULT, 0);
-            } catch (X86Trap second) {
-                throw new TripleFault();
+            int second = first.trap().trapNumber();
+            if (!causesDoubleFault(vector, second)) {
+                raise(first.trap());
+                return;
             }
+            deliverDoubleFault();
         }
     }
 
-    private void deliverOnce(int vector, int errorCode) {
-        X86CpuState s = cpu.state;
-        GuestMemory m = cpu.memory;
-        if ((cr0 & CR0_PE) == 0) {
-            throw new UnsupportedGuestFeature("interrupt or exception " + vector + " in real mode is not supported under TCG in this build");
-        }
-        int gateError = vector * 8 + 2;
-        if (vector * 8 + 7 > idtLimit) {
-            throw X86Trap.generalProtection(gateError);
-        }
-        long gate = m.read64((idtBase + vector * 8L) & 0xffffffffL);
-        int type = (int) (gate >>> 40) & 0x1f;
-        boolean present = (gate & (1L << 47)) != 0;
-        if (type != 0x0e && type != 0x0f) {
-            if (type == 0x05 || type == 0x06 || type == 0x07) {
-                throw new UnsupportedGuestFeature("IDT vector " + vector + " is a task or 16-bit gate, not supported under TCG in this build");
-            }
-            throw X86Trap.generalProtection(gateError);
-        }
-        if (!present) {
-            throw X86Trap.generalProtection(gateError);
-        }
-        int selector = (int) (gate >>> 16) & 0xffff;
-        int offset = (int) (gate & 0xffff) | (int) ((gate >>> 48) & 0xffff) << 16;
-        int flags = s.eflags() & ~0x10000; // the pushed image has RF as the CPU keeps it: clear here
-        int oldCs = s.segSelector[X86CpuState.CS];
-        int oldEip = s.eip();
-        int oldEsp = s.reg32(X86CpuState.ESP);
-        segments.loadCodeSegment(s, selector);
+    private void deliverDoubleFault() {
         try {
-            push(flags);
-            push(oldCs);
-            push(oldEip);
-            if (errorCode >= 0) {
-                push(errorCode);
-            }
-        } catch (RuntimeException e) {
-            s.setReg32(X86CpuState.ESP, oldEsp);
-            s.segSelector[X86CpuState.CS] = oldCs;
-            throw e;
+            gates.deliver(DOUBLE_FAULT, 0, false);
+        } catch (X86Trap | GuestMemoryFault again) {
+            mmu.takeFaultError();
+            throw new TripleFault();
         }
-        int cleared = X86CpuState.TF | 0x4000 /* NT */ | 0x10000 /* RF */ | (type == 0x0e ? X86CpuState.IF : 0);
-        s.eflagsOther &= ~cleared;
-        s.setEip(offset);
     }
 
-    void push(int value) {
-        X86CpuState s = cpu.state;
-        int esp = s.reg32(X86CpuState.ESP) - 4;
-        cpu.memory.write32((s.segBase[X86CpuState.SS] + esp) & 0xffffffffL, value);
-        s.setReg32(X86CpuState.ESP, esp);
-    }
-
-    int pop() {
-        X86CpuState s = cpu.state;
-        int esp = s.reg32(X86CpuState.ESP);
-        int v = cpu.memory.read32((s.segBase[X86CpuState.SS] + esp) & 0xffffffffL);
-        s.setReg32(X86CpuState.ESP, esp + 4);
-        return v;
-    }
-
-    int pop16() {
-        X86CpuState s = cpu.state;
-        int esp = s.reg32(X86CpuState.ESP);
-        int v = cpu.memory.read16((s.segBase[X86CpuState.SS] + esp) & 0xffffffffL);
-        s.setReg32(X86CpuState.ESP, esp + 2);
-        return v;
-    }
-
-    void push16(int value) {
-        X86CpuState s = cpu.state;
-        int esp = s.reg32(X86CpuState.ESP) - 2;
-        cpu.memory.write16((s.segBase[X86CpuState.SS] + esp) & 0xffffffffL, value);
-        s.setReg32(X86CpuState.ESP, esp);
+    /** SDM vol. 3, table 6-5: a contributory fault or page fault on top of one is a double fault. */
+    static boolean causesDoubleFault(int first, int second) {
+        boolean firstContributory = first == 0 || (first >= 10 && first <= 13);
+        boolean secondContributory = second == 0 || (second >= 10 && second <= 13);
+        if (firstContributory) {
+            return secondContributory;
+        }
+        if (first == PAGE_FAULT) {
+            return secondContributory || second == PAGE_FAULT;
+        }
+        return false;
     }
 }

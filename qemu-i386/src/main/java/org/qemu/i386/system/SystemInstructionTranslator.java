@@ -1,6 +1,7 @@
 package org.qemu.i386.system;
 
 import org.qemu.i386.cpu.X86Cpu;
+import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
 import org.qemu.i386.cpu.X86Trap;
 import org.qemu.i386.decode.X86Decoder;
@@ -8,12 +9,17 @@ import org.qemu.i386.translate.Operand;
 import org.qemu.i386.translate.SystemTranslator;
 
 /**
- * Translates the instructions user mode leaves as #GP, for a CPU at CPL 0 (the opcode map of
- * Intel SDM vol. 2, appendix A). Everything else goes back to the user-mode translator.
+ * Translates the instructions user mode leaves as #GP (the opcode map of Intel SDM vol. 2,
+ * appendix A). Blocks are translated for one privilege level: above CPL 0 the instructions
+ * reserved to it become #GP(0) here; the rules that depend on IOPL, the TSS or CR4 are checked
+ * when the op runs. Everything else goes back to the user-mode translator.
  */
 final class SystemInstructionTranslator implements SystemTranslator {
     @Override
-    public X86Op translate(int opcode, X86Decoder d, int v) {
+    public X86Op translate(int opcode, X86Decoder d, int v, int privilegeLevel) {
+        if (privilegeLevel > 0 && reservedToRing0(opcode)) {
+            return PrivilegeChecks.privilegedInstruction();
+        }
         switch (opcode) {
             case 0xe4, 0xe5:
                 return new PortIoOps.In(opcode == 0xe4 ? 8 : v, d.uimm8());
@@ -33,15 +39,15 @@ final class SystemInstructionTranslator implements SystemTranslator {
             case 0xf4:
                 return new InterruptOps.Halt((int) d.cursor());
             case 0xcd:
-                return InterruptOps.softwareInterrupt(d.uimm8());
+                return InterruptOps.softwareInterrupt(d.uimm8(), d.pc());
             case 0xcf:
-                return new InterruptOps.InterruptReturn(v);
+                return new InterruptOps.InterruptReturn(v, (int) d.cursor());
             case 0x9d:
                 return new InterruptOps.PopFlags(v);
             case 0xea, 0x9a: {
                 int offset = v == 16 ? d.imm16() : d.imm32();
                 int selector = d.imm16();
-                return new FarTransferOps.FarJump(selector, offset, null, v, opcode == 0x9a ? (int) d.cursor() : null);
+                return new FarTransferOps.FarJump(selector, offset, null, v, opcode == 0x9a, (int) d.cursor());
             }
             case 0xca:
                 return new FarTransferOps.FarReturn(d.imm16(), v);
@@ -53,10 +59,40 @@ final class SystemInstructionTranslator implements SystemTranslator {
                     return null;
                 }
                 Operand.Memory pointer = (Operand.Memory) Operand.memory(v, d.decodeModrmMemory());
-                return new FarTransferOps.FarJump(0, 0, pointer, v, d.reg() == 3 ? (int) d.cursor() : null);
+                return new FarTransferOps.FarJump(0, 0, pointer, v, d.reg() == 3, (int) d.cursor());
             }
+            case 0xce:
+                return new InterruptOps.InterruptOnOverflow();
+            case 0x100:
+                return group6(d, v, privilegeLevel);
             case 0x101:
-                return group7(d);
+                return group7(d, privilegeLevel);
+            case 0x102, 0x103: {
+                Operand selector = selectorOperand(d);
+                return new DescriptorTableOps.Probe(opcode == 0x102 ? DescriptorTableOps.LAR : DescriptorTableOps.LSL,
+                        selector, Operand.register(v, d.reg()));
+            }
+            case 0xc4, 0xc5, 0x1b2, 0x1b4, 0x1b5: {
+                d.readModrm(); // read once: the user-mode translator reuses it when this returns null
+                if (d.modrmIsRegister()) {
+                    return null;
+                }
+                int segment = switch (opcode) {
+                    case 0xc4 -> X86CpuState.ES;
+                    case 0xc5 -> X86CpuState.DS;
+                    case 0x1b2 -> X86CpuState.SS;
+                    case 0x1b4 -> X86CpuState.FS;
+                    default -> X86CpuState.GS;
+                };
+                Operand.Memory pointer = (Operand.Memory) Operand.memory(v, d.decodeModrmMemory());
+                return new LoadFarPointer(segment, d.reg(), pointer, v);
+            }
+            case 0x131:
+                return new PrivilegeChecks.ReadTimeStampCounter();
+            case 0x134:
+                return new FastSystemCallOps.SystemEnter();
+            case 0x135:
+                return new FastSystemCallOps.SystemExit();
             case 0x106:
                 return new ProcessorControlOps.ClearTaskSwitched();
             case 0x108, 0x109:
@@ -73,6 +109,8 @@ final class SystemInstructionTranslator implements SystemTranslator {
                 d.readModrm();
                 return new ProcessorControlOps.MoveDebugRegister(opcode == 0x123, d.reg(), d.rm());
             }
+            case 0x1a2:
+                return new SystemCpuid();
             case 0x130:
                 return new ProcessorControlOps.ModelSpecificRegister(true);
             case 0x132:
@@ -82,16 +120,56 @@ final class SystemInstructionTranslator implements SystemTranslator {
         }
     }
 
+    /**
+     * hlt, clts, invd, wbinvd, mov to and from control and debug registers, wrmsr, rdmsr,
+     * sysexit: #GP(0) above CPL 0 whatever their operands (lgdt, lidt, invlpg, lldt, ltr are
+     * decided in their groups, whose other members are open to every ring).
+     */
+    private static boolean reservedToRing0(int opcode) {
+        return switch (opcode) {
+            case 0xf4, 0x106, 0x108, 0x109, 0x120, 0x121, 0x122, 0x123, 0x130, 0x132, 0x135 -> true;
+            default -> false;
+        };
+    }
+
+    /** A selector operand: r/m16 (a register names its low 16 bits). */
+    private static Operand selectorOperand(X86Decoder d) {
+        d.readModrm();
+        return d.modrmIsRegister() ? Operand.register(16, d.rm()) : Operand.memory(16, d.decodeModrmMemory());
+    }
+
+    /** 0F 00: sldt, str, lldt, ltr, verr, verw. */
+    private static X86Op group6(X86Decoder d, int v, int privilegeLevel) {
+        d.readModrm();
+        int sub = d.reg();
+        if (sub > 5) {
+            return invalid(d);
+        }
+        if ((sub == 2 || sub == 3) && privilegeLevel > 0) {
+            return PrivilegeChecks.privilegedInstruction();
+        }
+        Operand operand = d.modrmIsRegister() ? Operand.register(sub < 2 ? v : 16, d.rm()) : Operand.memory(16, d.decodeModrmMemory());
+        return switch (sub) {
+            case 0, 1 -> new DescriptorTableOps.StoreSelector(sub == 1, operand);
+            case 2 -> new DescriptorTableOps.LoadLocalDescriptorTable(operand);
+            case 3 -> new DescriptorTableOps.LoadTaskRegister(operand);
+            default -> new DescriptorTableOps.Probe(sub == 4 ? DescriptorTableOps.VERR : DescriptorTableOps.VERW, operand, null);
+        };
+    }
+
     /** 0F 01: sgdt, sidt, lgdt, lidt, invlpg (memory forms); the register forms are not built (#UD). */
-    private static X86Op group7(X86Decoder d) {
+    private static X86Op group7(X86Decoder d, int privilegeLevel) {
         d.readModrm();
         int sub = d.reg();
         if (d.modrmIsRegister() || sub == 4 || sub == 5 || sub == 6) {
             return invalid(d);
         }
+        if ((sub == 2 || sub == 3 || sub == 7) && privilegeLevel > 0) {
+            return PrivilegeChecks.privilegedInstruction();
+        }
         Operand.Memory m = (Operand.Memory) Operand.memory(16, d.decodeModrmMemory());
         if (sub == 7) {
-            return new Nop(); // invlpg: no TLB without paging
+            return new ProcessorControlOps.InvalidatePage(m);
         }
         return new ProcessorControlOps.DescriptorTableRegister(sub >= 2, (sub & 1) != 0, m, d.operandBits() == 16);
     }

@@ -39,6 +39,9 @@ import org.qemu.common.hw.intc.LocalApic;
 import org.qemu.common.hw.timer.Pit8254;
 import org.qemu.common.hw.virtio.block.BlockBackend;
 import org.qemu.common.memory.GuestMemory;
+import org.qemu.common.memory.SharedRam;
+import org.qemu.i386.system.mmu.Mmu;
+import org.qemu.i386.system.mmu.PhysicalCodePages;
 
 /**
  * The PC under translation (TCG): the same {@link PcBoard} and devices qemu-kvm drives, plus
@@ -61,6 +64,11 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
     private final List<LocalApic> apics = new CopyOnWriteArrayList<>();
     /** QEMU's pc wires the PIT's IRQ 0 to I/O APIC pin 2 (pin 0 carries the 8259's INTR). */
     private static final int TIMER_IOAPIC_PIN = 2;
+    private final List<Mmu> mmus = new ArrayList<>();
+    private SharedRam ram;
+    private PhysicalCodePages codePages;
+    private long ramBytes;
+    private MmioBridge mmio;
 
     private TcgPcMachine(MachineRequest request) {
         this.request = request;
@@ -93,14 +101,21 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
 
         PcMemoryMap.RamLayout layout = PcMemoryMap.layout((request.ramBytes() + GuestMemory.PAGE_MASK) & ~GuestMemory.PAGE_MASK);
         long ramBytes = layout.below4g();
-        GuestMemory memory = new GuestMemory(32);
-        memory.map(0, ramBytes, GuestMemory.READ | GuestMemory.WRITE | GuestMemory.EXEC);
-        PhysicalMemory physical = new PhysicalMemory(memory.segment().asSlice(0, ramBytes), highRam(layout.above4g()));
+        SharedRam ram = SharedRam.create(ramBytes);
+        PhysicalCodePages codePages = new PhysicalCodePages(ramBytes >>> GuestMemory.PAGE_SHIFT);
+        this.ram = ram;
+        this.codePages = codePages;
+        this.ramBytes = ramBytes;
+        PhysicalMemory physical = new PhysicalMemory(ram.segment(), highRam(layout.above4g()));
         physical.setWriteObserver((address, length) -> {
             if (address < ramBytes) {
-                memory.externalWrite(address, length);
+                Mmu.externalWrite(codePages, address, Math.min(length, ramBytes - address));
             }
         });
+        // guest-physical memory for the debugger (each CPU has its own linear space: see Mmu)
+        GuestMemory memory = new GuestMemory(32);
+        memory.map(0, ramBytes, GuestMemory.READ | GuestMemory.WRITE);
+        ram.mapInto(memory, 0, 0, ramBytes);
 
         DualPic pic = new DualPic(this::interruptRequested);
         ApicBus apicBus = new ApicBus(new StartupIpis());
@@ -121,6 +136,7 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
         board.addResettable(pit);
         MmioBridge mmio = new MmioBridge(board.mmioBus());
         memory.mapIo(ramBytes, memory.size() - ramBytes, mmio);
+        this.mmio = mmio;
 
         org.qemu.common.gdbstub.GdbServer gdb = null;
         if (request.control().startPaused()) {
@@ -154,7 +170,7 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
                         }
                     };
                     gdb = org.qemu.common.gdbstub.DebuggedRun.listen(request.gdb(), new org.qemu.common.gdbstub.MachineDebugTarget(
-                            new org.qemu.i386.gdb.X86DebugSupport(), memory, debuggedCpus, () -> end(0, MachineEvent.shutdown(false, "host-signal"))));
+                            new org.qemu.i386.gdb.X86DebugSupport(), debuggerView(memory), debuggedCpus, () -> end(0, MachineEvent.shutdown(false, "host-signal"))));
                 }
                 threads.forEach(Thread::start);
                 while (!outcome.isDone() && !resetPending) {
@@ -175,6 +191,12 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
             Thread.currentThread().interrupt();
             return 1;
         } finally {
+            if (Boolean.getBoolean("qemu.tcg.stats")) {
+                for (int i = 0; i < mmus.size(); i++) {
+                    System.err.println("qemu.tcg.stats: CPU " + i + " linear page misses " + mmus.get(i).misses()
+                            + ", flushes " + mmus.get(i).flushes());
+                }
+            }
             pit.close();
             apics.forEach(LocalApic::close);
             cpus.forEach(SystemCpu::wake);
@@ -190,11 +212,11 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
             throws LauncherException {
         BootState boot;
         try {
-            boot = board.loadKernel(request.kernel(), request.initrd(), request.append());
+            boot = board.loadKernel(request.kernel(), request.initrd(), request.append(), true);
         } catch (BootException e) {
             throw new LauncherException(e.getMessage());
         }
-        if (boot.mode() != BootState.Mode.PROTECTED_32) {
+        if (boot.mode() != BootState.Mode.PROTECTED_32 && boot.mode() != BootState.Mode.LINUX_32) {
             throw LauncherException.notBuilt("booting a Linux kernel under TCG (64-bit long mode)");
         }
         cpus.clear();
@@ -212,9 +234,13 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
             });
             apicBus.attach(apic);
             apics.add(apic);
-            SystemCpu cpu = new SystemCpu(memory, board.ioBus(), new ApicInterrupts(apic, pic), this, id);
+            SystemCpu cpu = new SystemCpu(mmuOf(id), board.ioBus(), new ApicInterrupts(apic, pic), this, id);
             cpuOf.set(cpu);
-            if (id == 0) {
+            if (id == 0 && boot.mode() == BootState.Mode.LINUX_32) {
+                cpu.enterLinux32(boot.entry(), boot.rsi(), PcMemoryMap.GDT, BootTables.GDT_LIMIT,
+                        BootTables.CODE_SELECTOR, BootTables.DATA_SELECTOR);
+                bootCpu = cpu;
+            } else if (id == 0) {
                 cpu.enterMultiboot(boot.entry(), boot.eax(), boot.ebx(), PcMemoryMap.GDT, BootTables.GDT_LIMIT,
                         BootTables.CODE32_SELECTOR, BootTables.DATA_SELECTOR);
                 bootCpu = cpu;
@@ -236,6 +262,36 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
             }));
         }
         return threads;
+    }
+
+    /**
+     * The debugger's guest-physical memory: its writes (a patched instruction) drop the translations
+     * every CPU made of that code, whatever linear address they ran it at.
+     */
+    private org.qemu.common.gdbstub.DebugMemory debuggerView(GuestMemory physicalView) {
+        org.qemu.common.gdbstub.DebugMemory plain = org.qemu.common.gdbstub.DebugMemory.of(physicalView);
+        return new org.qemu.common.gdbstub.DebugMemory() {
+            @Override
+            public byte[] read(long address, int length) {
+                return plain.read(address, length);
+            }
+
+            @Override
+            public void write(long address, byte[] data) {
+                plain.write(address, data);
+                if (address >= 0 && address < ramBytes && data.length > 0) {
+                    Mmu.externalWrite(codePages, address, Math.min(data.length, ramBytes - address));
+                }
+            }
+        };
+    }
+
+    /** CPU {@code id}'s linear address space: made at its first power-on, kept (with its translations) across resets. */
+    private Mmu mmuOf(int id) {
+        while (mmus.size() <= id) {
+            mmus.add(new Mmu(new GuestMemory(32), ram, ramBytes, mmio, codePages));
+        }
+        return mmus.get(id);
     }
 
     /**

@@ -12,7 +12,9 @@ public interface SystemTranslator {
     /**
      * The op for the instruction whose prefixes and opcode the decoder has just read ({@code opcode}:
      * the one-byte opcode, or 0x100 | second byte for the 0x0F map), or null — having consumed
-     * nothing more — when the instruction is not a system instruction.
+     * nothing more — when the instruction is not a system instruction. {@code privilegeLevel} is
+     * the CPL the block is translated for (blocks are keyed by it), so an instruction reserved to
+     * CPL 0 can be translated as #GP(0) at CPL 3.
      */
-    X86Op translate(int opcode, X86Decoder decoder, int operandBits);
+    X86Op translate(int opcode, X86Decoder decoder, int operandBits, int privilegeLevel);
 }

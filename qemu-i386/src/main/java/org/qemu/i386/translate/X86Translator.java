@@ -61,7 +61,7 @@ public final class X86Translator {
         List<X86Op> ops = new ArrayList<>();
         List<Long> starts = new ArrayList<>();
         List<Long> ends = new ArrayList<>();
-        boolean longMode = mode == X86Cpu.MODE_64;
+        boolean longMode = (mode & X86Cpu.MODE_SIZE_MASK) == X86Cpu.MODE_64;
         long firstPage = pc >>> GuestMemory.PAGE_SHIFT;
         long lastPage = firstPage;
         long cur = pc;
@@ -69,8 +69,8 @@ public final class X86Translator {
             X86Op op;
             long next;
             try {
-                d.start(cur, mode == X86Cpu.MODE_16 ? 16 : longMode ? 64 : 32);
-                op = translateOne(d);
+                d.start(cur, (mode & X86Cpu.MODE_SIZE_MASK) == X86Cpu.MODE_16 ? 16 : longMode ? 64 : 32);
+                op = translateOne(d, mode >>> X86Cpu.MODE_PRIVILEGE_SHIFT);
                 next = d.cursor();
                 d.finishInstruction();
             } catch (GuestMemoryFault f) {
@@ -240,7 +240,7 @@ public final class X86Translator {
 
     // ---- the one-byte map ------------------------------------------------------------------
 
-    private X86Op translateOne(X86Decoder d) {
+    private X86Op translateOne(X86Decoder d, int privilegeLevel) {
         int op = d.readPrefixes();
         int v = d.operandBits();
         if (d.longMode()) {
@@ -250,7 +250,7 @@ public final class X86Translator {
             }
         }
         if (system != null) {
-            X86Op privileged = system.translate(op, d, v);
+            X86Op privileged = system.translate(op, d, v, privilegeLevel);
             if (privileged != null) {
                 return privileged;
             }

@@ -1,0 +1,31 @@
+package org.qemu.i386.system;
+
+import org.qemu.i386.cpu.CpuidTable;
+import org.qemu.i386.cpu.X86Cpu;
+import org.qemu.i386.cpu.X86CpuState;
+import org.qemu.i386.cpu.X86Op;
+
+/**
+ * cpuid in system mode: the user-mode table plus the system features this CPU implements —
+ * PSE (4 MiB pages), MSR (rdmsr/wrmsr), the on-chip APIC and PGE (global pages) — and the
+ * initial APIC ID in leaf 1 EBX[31:24]. Nothing is claimed that does not work (no PAE, no MTRR).
+ */
+final class SystemCpuid implements X86Op {
+    static final int EDX_PSE = 1 << 3;
+    static final int EDX_MSR = 1 << 5;
+    static final int EDX_APIC = 1 << 9;
+    static final int EDX_PGE = 1 << 13;
+    static final int SYSTEM_EDX = EDX_PSE | EDX_MSR | EDX_APIC | EDX_PGE;
+
+    @Override
+    public void exec(X86Cpu cpu) {
+        X86CpuState s = cpu.state;
+        int leaf = s.reg32(X86CpuState.EAX);
+        CpuidTable.query(s);
+        if (leaf == 1) {
+            SystemCpu sys = (SystemCpu) cpu.systemContext();
+            s.setReg32(X86CpuState.EDX, s.reg32(X86CpuState.EDX) | SYSTEM_EDX);
+            s.setReg32(X86CpuState.EBX, sys.apicId() << 24);
+        }
+    }
+}

@@ -1,0 +1,538 @@
+package org.qemu.i386.system.mmu;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import org.qemu.common.memory.GuestMemory;
+import org.qemu.common.memory.GuestMemoryFault;
+import org.qemu.common.memory.SharedRam;
+
+/**
+ * One CPU's linear address space, filled page by page from its page tables. The CPU's
+ * {@link GuestMemory} is the linear space; each linear page starts without access, and the
+ * first access that misses walks the guest's page tables ({@link PageWalker}), maps the
+ * physical RAM page there (a shared host mapping of {@link SharedRam}) with the rights the
+ * entries and the CPL allow, or raises the guest's page fault. A device page stays an I/O page
+ * whose accesses reach the board with their physical address. Paging off is the identity map.
+ *
+ * <p>What the hardware TLB keeps, this keeps too (until CR3 is written, invlpg, or a paging
+ * control bit changes): global pages survive a CR3 write. Rights granted to the supervisor
+ * beyond what user mode may do are withdrawn when the CPU enters CPL 3, so user code faults on
+ * kernel pages. Pages are executable only once a fetch missed on them, which is how the
+ * physical pages holding translated code are known ({@link PhysicalCodePages}).
+ */
+public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHandler {
+    /** The control registers and privilege level the walk depends on (the CPU's). */
+    public interface Registers {
+        int cr0();
+
+        int cr3();
+
+        int cr4();
+
+        int cpl();
+    }
+
+    private static final int CR0_PG = 0x80000000;
+    private static final int TRACKED = 1;
+    private static final int GLOBAL = 2;
+    private static final int PRIVILEGED = 4;
+    private static final int LARGE = 8;
+    /** The page was user-accessible when mapped (a kept translation must still be). */
+    private static final int USER_PAGE = 16;
+    private static final int PAGES = 1 << 20;
+
+    private final GuestMemory linear;
+    private final SharedRam ram;
+    private final MemorySegment physical;
+    private final long ramPages;
+    private final GuestMemory.IoHandler devices;
+    private final PhysicalCodePages code;
+    private final PageWalker walker;
+    private volatile Registers registers;
+    private GuestMemory.CodeWriteListener translations;
+    /** Per linear page: the physical page it maps while it is mapped. */
+    private final int[] physicalOf = new int[PAGES];
+    /** Per linear page: the RAM page host-mapped there (kept after the guest mapping goes), -1 for none. */
+    private final int[] hostMapped = new int[PAGES];
+    private final byte[] state = new byte[PAGES];
+    private int[] tracked = new int[4096];
+    private int trackedCount;
+    private int[] privileged = new int[1024];
+    private int privilegedCount;
+    private boolean paging;
+    private long faultAddress;
+    private int faultError = -1;
+    private long misses;
+    private long flushes;
+
+    /** {@code linear} must be a fresh 32-bit space; {@code devices} takes physical addresses outside RAM. */
+    public Mmu(GuestMemory linear, SharedRam ram, long ramBytes, GuestMemory.IoHandler devices, PhysicalCodePages code) {
+        if (linear.addressBits() != 32) {
+            throw new IllegalArgumentException("a 32-bit linear space is needed");
+        }
+        this.linear = linear;
+        this.ram = ram;
+        this.physical = ram.segment();
+        this.ramPages = ramBytes >>> GuestMemory.PAGE_SHIFT;
+        this.devices = devices;
+        this.code = code;
+        this.walker = new PageWalker(new PageWalker.PhysicalWords() {
+            @Override
+            public int read32(long address) {
+                return address + 4 <= ramBytes ? physical.get(ValueLayout.JAVA_INT_UNALIGNED, address) : (int) devices.read(address, 4);
+            }
+
+            @Override
+            public void write32(long address, int value) {
+                if (address + 4 <= ramBytes) {
+                    physical.set(ValueLayout.JAVA_INT_UNALIGNED, address, value);
+                    code.written(address >>> GuestMemory.PAGE_SHIFT);
+                } else {
+                    devices.write(address, 4, value & 0xffffffffL);
+                }
+            }
+        });
+        java.util.Arrays.fill(hostMapped, -1);
+        ram.mapInto(linear, 0, 0, ramBytes);
+        for (int p = 0; p < ramPages; p++) {
+            hostMapped[p] = p;
+        }
+        linear.setPageMissHandler(this);
+        code.attach(this);
+        identity();
+    }
+
+    public GuestMemory linear() {
+        return linear;
+    }
+
+    /**
+     * Binds the CPU (at power-on and after each reset) and chains the translation cache's
+     * code-write listener (once, after the CPU over {@link #linear()} exists), so a write to
+     * code through any mapping drops the translations made through every mapping.
+     */
+    public void bind(Registers cpu) {
+        this.registers = cpu;
+        if (translations == null) {
+            translations = linear.codeWriteListener();
+            linear.setCodeWriteListener(this::codeWritten);
+        }
+        faultError = -1;
+        if (paging) {
+            paging = false;
+            dropAll();
+            identity();
+        }
+    }
+
+    public boolean pagingEnabled() {
+        return paging;
+    }
+
+    /** Linear page misses since start (a measuring aid). */
+    public long misses() {
+        return misses;
+    }
+
+    /** TLB flushes (CR3 writes, control changes) since start (a measuring aid). */
+    public long flushes() {
+        return flushes;
+    }
+
+    // ---- what the CPU tells the MMU ------------------------------------------------------
+
+    /** After a write to CR0 or CR4: paging switched on or off, or a bit the walk depends on changed (everything is dropped). */
+    public void controlChanged() {
+        flushes++;
+        boolean on = (registers.cr0() & CR0_PG) != 0;
+        if (on && paging) {
+            // CR4.PGE toggled (Linux's global flush), PSE or WP changed: every page is re-walked or forgotten
+            int kept = 0;
+            for (int i = 0; i < trackedCount; i++) {
+                int page = tracked[i];
+                if ((state[page] & TRACKED) == 0) {
+                    continue;
+                }
+                if (keepsTranslations(page)) {
+                    tracked[kept++] = page;
+                } else {
+                    unmap(page);
+                }
+            }
+            trackedCount = kept;
+            privilegedCount = 0;
+            return;
+        }
+        dropAll();
+        paging = on;
+        if (!on) {
+            identity();
+        }
+    }
+
+    /** A write to CR3: every translation except global pages is forgotten (SDM 4.10.4.1). */
+    public void addressSpaceChanged() {
+        if (!paging) {
+            return;
+        }
+        flushes++;
+        int kept = 0;
+        for (int i = 0; i < trackedCount; i++) {
+            int page = tracked[i];
+            if ((state[page] & TRACKED) == 0) {
+                continue;
+            }
+            if ((state[page] & GLOBAL) != 0 || keepsTranslations(page)) {
+                tracked[kept++] = page;
+            } else {
+                unmap(page);
+            }
+        }
+        trackedCount = kept;
+    }
+
+    /**
+     * A TLB flush forgets a page, but its translated code stays good if the page still maps the
+     * same physical page: re-walked now, such a page only loses its rights (the next access walks
+     * again and sets the accessed and dirty bits as it should) and keeps its translations, which
+     * saves translating the same code again after every address-space switch. Pages without code
+     * are simply forgotten.
+     */
+    private boolean keepsTranslations(int page) {
+        if (!linear.holdsCode(page)) {
+            return false;
+        }
+        Registers r = registers;
+        long address = (long) page << GuestMemory.PAGE_SHIFT;
+        boolean user = (state[page] & USER_PAGE) != 0;
+        PageWalker.Translation t = walker.walk(address, PageWalker.Access.READ, false, r.cr0(), r.cr3(), r.cr4(), false);
+        if (t.faulted() || t.physicalPage() >>> GuestMemory.PAGE_SHIFT != physicalOf[page] || t.user() != user) {
+            return false;
+        }
+        linear.revokePageAccess(page);
+        state[page] = (byte) (TRACKED | (t.global() ? GLOBAL : 0) | (t.largePage() ? LARGE : 0) | (user ? USER_PAGE : 0));
+        return true;
+    }
+
+    /** invlpg: the page's translation (a whole 4 MiB page's, if it came from one) is forgotten, global or not. */
+    public void invalidate(long linearAddress) {
+        int page = (int) ((linearAddress & 0xffffffffL) >>> GuestMemory.PAGE_SHIFT);
+        if (!paging || (state[page] & TRACKED) == 0) {
+            return;
+        }
+        if ((state[page] & LARGE) == 0) {
+            unmap(page);
+            return;
+        }
+        int region = page >>> 10;
+        for (int i = 0; i < trackedCount; i++) {
+            int p = tracked[i];
+            if (p >>> 10 == region && (state[p] & (TRACKED | LARGE)) == (TRACKED | LARGE)) {
+                unmap(p);
+            }
+        }
+    }
+
+    /** The CPL changed: entering user mode withdraws what only the supervisor may do. */
+    public void privilegeChanged(int cpl) {
+        if (cpl != 3 || !paging) {
+            return;
+        }
+        for (int i = 0; i < privilegedCount; i++) {
+            int page = privileged[i];
+            if ((state[page] & PRIVILEGED) != 0) {
+                state[page] &= ~PRIVILEGED;
+                linear.revokePageAccess(page);
+            }
+        }
+        privilegedCount = 0;
+    }
+
+    /**
+     * The page fault the last miss raised, as the CPU delivers it: CR2 in {@link #faultAddress()}
+     * and this error code; -1 when the last memory fault was not a page fault of the guest's tables
+     * (then it is a fetch outside RAM, which QEMU reports and stops at).
+     */
+    public int takeFaultError() {
+        int e = faultError;
+        faultError = -1;
+        return e;
+    }
+
+    public long faultAddress() {
+        return faultAddress;
+    }
+
+    /** A device wrote RAM (DMA): translations of code there die. */
+    public static void externalWrite(PhysicalCodePages code, long address, long length) {
+        for (long p = address >>> GuestMemory.PAGE_SHIFT, last = (address + length - 1) >>> GuestMemory.PAGE_SHIFT; p <= last; p++) {
+            code.written(p);
+        }
+    }
+
+    // ---- implicit supervisor accesses (descriptor tables, TSS): never through the user's rights ----
+
+    /** Reads {@code bytes} (1, 2, 4, 8) at a linear address as the processor itself does, at supervisor rights whatever the CPL. */
+    public long readSupervisor(long linearAddress, int bytes) {
+        linearAddress &= 0xffffffffL;
+        if (!paging) {
+            return readLinear(linearAddress, bytes);
+        }
+        long value = 0;
+        for (int i = 0; i < bytes; i++) {
+            long a = (linearAddress + i) & 0xffffffffL;
+            long phys = supervisorPhysical(a, PageWalker.Access.READ);
+            long b = phys + 1 <= ramPages << GuestMemory.PAGE_SHIFT ? physical.get(ValueLayout.JAVA_BYTE, phys) & 0xff : devices.read(phys, 1) & 0xff;
+            value |= b << (8 * i);
+        }
+        return value;
+    }
+
+    /** Writes as {@link #readSupervisor} reads. */
+    public void writeSupervisor(long linearAddress, int bytes, long value) {
+        linearAddress &= 0xffffffffL;
+        if (!paging) {
+            writeLinear(linearAddress, bytes, value);
+            return;
+        }
+        for (int i = 0; i < bytes; i++) {
+            long a = (linearAddress + i) & 0xffffffffL;
+            long phys = supervisorPhysical(a, PageWalker.Access.WRITE);
+            if (phys < ramPages << GuestMemory.PAGE_SHIFT) {
+                physical.set(ValueLayout.JAVA_BYTE, phys, (byte) (value >>> (8 * i)));
+                code.written(phys >>> GuestMemory.PAGE_SHIFT);
+            } else {
+                devices.write(phys, 1, (value >>> (8 * i)) & 0xff);
+            }
+        }
+    }
+
+    private long supervisorPhysical(long address, PageWalker.Access access) {
+        Registers r = registers;
+        PageWalker.Translation t = walker.walk(address, access, false, r.cr0(), r.cr3(), r.cr4(), false);
+        if (t.faulted()) {
+            throw pageFault(address, t.faultErrorCode(), access == PageWalker.Access.WRITE ? GuestMemoryFault.Access.WRITE : GuestMemoryFault.Access.READ);
+        }
+        return t.physicalPage() | (address & GuestMemory.PAGE_MASK);
+    }
+
+    private long readLinear(long a, int bytes) {
+        return switch (bytes) {
+            case 1 -> linear.read8(a);
+            case 2 -> linear.read16(a);
+            case 4 -> linear.read32(a) & 0xffffffffL;
+            default -> linear.read64(a);
+        };
+    }
+
+    private void writeLinear(long a, int bytes, long v) {
+        switch (bytes) {
+            case 1 -> linear.write8(a, (int) v);
+            case 2 -> linear.write16(a, (int) v);
+            case 4 -> linear.write32(a, (int) v);
+            default -> linear.write64(a, v);
+        }
+    }
+
+    // ---- the miss path ----------------------------------------------------------------------
+
+    @Override
+    public boolean pageMissed(long address, GuestMemoryFault.Access access) {
+        misses++;
+        int page = (int) (address >>> GuestMemory.PAGE_SHIFT);
+        if (!paging) {
+            if (page >= ramPages) {
+                return false; // an I/O page: loads and stores never miss there, a fetch is a real fault
+            }
+            grantRam(page, page, access == GuestMemoryFault.Access.EXECUTE, true, access);
+            return true;
+        }
+        Registers r = registers;
+        boolean user = r.cpl() == 3;
+        PageWalker.Access walkAccess = switch (access) {
+            case READ -> PageWalker.Access.READ;
+            case WRITE -> PageWalker.Access.WRITE;
+            case EXECUTE -> PageWalker.Access.FETCH;
+        };
+        PageWalker.Translation t = walker.walk(address, walkAccess, user, r.cr0(), r.cr3(), r.cr4(), false);
+        if (t.faulted()) {
+            throw pageFault(address, t.faultErrorCode(), access);
+        }
+        int phys = (int) (t.physicalPage() >>> GuestMemory.PAGE_SHIFT);
+        if (linear.holdsCode(page) && physicalOf[page] != phys) {
+            // kept translations of a page whose mapping has changed since (without a flush): they die now
+            if (linear.dropPage(page)) {
+                translations.codeWritten(page);
+            }
+            code.forget(physicalOf[page], this, page);
+        }
+        if (phys >= ramPages) {
+            if (access == GuestMemoryFault.Access.EXECUTE) {
+                return false;
+            }
+            physicalOf[page] = phys;
+            linear.mapIo((long) page << GuestMemory.PAGE_SHIFT, GuestMemory.PAGE_SIZE, this);
+            track(page, t.global(), !user && !t.user(), t.largePage(), t.user());
+            return true;
+        }
+        boolean write = t.writable() && (t.dirty() || access == GuestMemoryFault.Access.WRITE);
+        boolean exec = access == GuestMemoryFault.Access.EXECUTE
+                || ((state[page] & TRACKED) != 0 && physicalOf[page] == phys
+                && (linear.protectionAt((long) page << GuestMemory.PAGE_SHIFT) & GuestMemory.EXEC) != 0);
+        if (hostMapped[page] != phys) {
+            ram.mapInto(linear, (long) page << GuestMemory.PAGE_SHIFT, (long) phys << GuestMemory.PAGE_SHIFT, GuestMemory.PAGE_SIZE);
+            hostMapped[page] = phys;
+        }
+        grantRam(page, phys, exec, write, access);
+        boolean beyondUser = !user && (!t.user() || (write && (r.cr0() & PageWalker.CR0_WP) == 0));
+        track(page, t.global(), beyondUser, t.largePage(), t.user());
+        return true;
+    }
+
+    private void grantRam(int page, int phys, boolean exec, boolean write, GuestMemoryFault.Access access) {
+        if (exec && access == GuestMemoryFault.Access.EXECUTE) {
+            code.translatedFrom(phys, this, page);
+        }
+        int prot = GuestMemory.READ | (write ? GuestMemory.WRITE : 0) | (exec ? GuestMemory.EXEC : 0);
+        if (write && code.holdsCode(phys)) {
+            prot |= GuestMemory.CODE; // another mapping's translations came from here: keep writes on the slow path
+        }
+        physicalOf[page] = phys;
+        linear.setPageAccess(page, prot);
+    }
+
+    private GuestMemoryFault pageFault(long address, int errorCode, GuestMemoryFault.Access access) {
+        faultAddress = address;
+        faultError = errorCode;
+        return new GuestMemoryFault(address, access, (errorCode & PageWalker.ERROR_PRESENT) != 0);
+    }
+
+    private void track(int page, boolean global, boolean beyondUser, boolean large, boolean user) {
+        if ((state[page] & TRACKED) == 0) {
+            if (trackedCount == tracked.length) {
+                tracked = java.util.Arrays.copyOf(tracked, trackedCount * 2);
+            }
+            tracked[trackedCount++] = page;
+        }
+        int s = TRACKED | (global ? GLOBAL : 0) | (large ? LARGE : 0) | (user ? USER_PAGE : 0);
+        if (beyondUser) {
+            if ((state[page] & PRIVILEGED) == 0) {
+                if (privilegedCount == privileged.length) {
+                    privileged = java.util.Arrays.copyOf(privileged, privilegedCount * 2);
+                }
+                privileged[privilegedCount++] = page;
+            }
+            s |= PRIVILEGED;
+        }
+        state[page] = (byte) s;
+    }
+
+    private void unmap(int page) {
+        boolean hadCode = linear.dropPage(page);
+        state[page] = 0;
+        if (hadCode) {
+            translations.codeWritten(page);
+        }
+        code.forget(physicalOf[page], this, page);
+    }
+
+    /** Every linear page forgotten (paging switched, or a control bit the walk depends on changed). */
+    private void dropAll() {
+        if (paging) {
+            for (int i = 0; i < trackedCount; i++) {
+                int page = tracked[i];
+                if ((state[page] & TRACKED) != 0) {
+                    unmap(page);
+                }
+            }
+        } else {
+            for (int page = 0; page < PAGES; page++) {
+                boolean hadCode = linear.dropPage(page);
+                if (hadCode) {
+                    translations.codeWritten(page);
+                }
+                if (page < ramPages) {
+                    code.forget(page, this, page);
+                }
+            }
+        }
+        trackedCount = 0;
+        privilegedCount = 0;
+        java.util.Arrays.fill(state, (byte) 0);
+    }
+
+    /** Paging off: linear = physical; RAM is host-mapped in one piece, the rest is device space. */
+    private void identity() {
+        long ramBytes = ramPages << GuestMemory.PAGE_SHIFT;
+        boolean moved = false;
+        for (int p = 0; p < ramPages && !moved; p++) {
+            moved = hostMapped[p] != p;
+        }
+        if (moved) {
+            ram.mapInto(linear, 0, 0, ramBytes);
+            for (int p = 0; p < ramPages; p++) {
+                hostMapped[p] = p;
+            }
+        }
+        for (int p = 0; p < PAGES; p++) {
+            physicalOf[p] = p;
+        }
+        for (int p = 0; p < ramPages; p++) {
+            linear.setPageAccess(p, GuestMemory.READ | GuestMemory.WRITE | (code.holdsCode(p) ? GuestMemory.CODE : 0));
+        }
+        if (ramBytes < linear.size()) {
+            linear.mapIo(ramBytes, linear.size() - ramBytes, this);
+        }
+    }
+
+    /** A write reached code through this space: every mapping of that physical page loses its translations. */
+    private void codeWritten(long page) {
+        int phys = physicalOf[(int) page];
+        if (code.holdsCode(phys)) {
+            code.written(phys);
+        } else {
+            translations.codeWritten(page);
+        }
+    }
+
+    /** {@code physicalPage} now holds code: every writable mapping of it here takes the slow path on writes. */
+    void writeProtect(int physicalPage) {
+        if (!paging) {
+            return; // identity: the one mapping is the page the code was fetched from, already marked
+        }
+        int[] pages = tracked;
+        for (int i = 0, n = Math.min(trackedCount, pages.length); i < n; i++) {
+            int page = pages[i];
+            if (physicalOf[page] == physicalPage && (linear.protectionAt((long) page << GuestMemory.PAGE_SHIFT) & GuestMemory.WRITE) != 0) {
+                linear.markCode(page);
+            }
+        }
+    }
+
+    /** {@link PhysicalCodePages} drops one alias: its translations die and its next access misses again. */
+    void dropTranslations(int page) {
+        linear.dropPage(page);
+        GuestMemory.CodeWriteListener t = translations;
+        if (t != null) {
+            t.codeWritten(page);
+        }
+    }
+
+    // ---- device pages: linear to physical -------------------------------------------------
+
+    @Override
+    public long read(long address, int size) {
+        return devices.read(physicalAddress(address), size);
+    }
+
+    @Override
+    public void write(long address, int size, long value) {
+        devices.write(physicalAddress(address), size, value);
+    }
+
+    private long physicalAddress(long linearAddress) {
+        return ((long) physicalOf[(int) (linearAddress >>> GuestMemory.PAGE_SHIFT)] << GuestMemory.PAGE_SHIFT)
+                | (linearAddress & GuestMemory.PAGE_MASK);
+    }
+}

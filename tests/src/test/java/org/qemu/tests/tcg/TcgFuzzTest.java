@@ -1,0 +1,61 @@
+package org.qemu.tests.tcg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.qemu.tests.kvm.Payloads;
+
+/**
+ * Guest faults stay in the guest: the {@code fuzz} payload runs rounds of random instruction
+ * bytes in ring 0 (privileged instructions, control registers, descriptor tables, ports, wild
+ * jumps under paging, a timer tick ending loops), each round ended by whatever vector it raises.
+ * There is no oracle for the output (random code diverges on anything the firmware left in
+ * memory); what must hold is that our emulator never fails inside itself: no internal error
+ * and no Java exception on stderr, and the run ends the way a machine ends (status 0: the payload
+ * finished or the random code reset the machine; status 1 only with QEMU's own wording for a
+ * fetch outside RAM once the code turned paging off; the test's timeout for a guest that halted
+ * with interrupts off).
+ */
+class TcgFuzzTest {
+    private static final int TIMEOUT_SECONDS = 90;
+    private static Path kernel;
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void build() throws Exception {
+        assumeTrue(Payloads.compilerAvailable(), Payloads.COMPILER + " is not installed (apt gcc-i686-linux-gnu)");
+        Path sources = Path.of(System.getProperty("qemu.root", "..")).toAbsolutePath().resolve("tests/src/test/payloads");
+        kernel = dir.resolve("fuzz.elf");
+        EmulatorRun build = EmulatorRun.of(dir, 60, List.of(Payloads.COMPILER, "-O2", "-ffreestanding", "-fno-pic", "-no-pie",
+                "-nostdlib", "-static", "-fno-stack-protector", "-mno-sse", "-Wall", "-Werror", "-I" + sources,
+                "-Wl,-T," + sources.resolve("payload.ld"), "-Wl,--build-id=none", "-Wl,-z,max-page-size=0x1000",
+                "-Wl,--no-warn-rwx-segments", "-Wl,-z,noexecstack", "-o", kernel.toString(),
+                sources.resolve("boot.S").toString(), sources.resolve("lib.c").toString(), sources.resolve("fuzz.c").toString()));
+        assertThat(build.status()).as("%s", build).isZero();
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(ints = {1, 2, 5, 6})
+    void randomRing0CodeNeverBreaksTheEmulator(int seed) throws Exception {
+        Path launcher = Path.of(System.getProperty("qemu.root", "..")).resolve("bin/qemu-system-i386").toAbsolutePath();
+        EmulatorRun ours = EmulatorRun.of(dir, TIMEOUT_SECONDS, List.of(launcher.toString(), "-nographic", "-no-reboot", "-m", "64",
+                "-kernel", kernel.toString(), "-append", "seed=" + seed + " rounds=150"));
+        assertThat(ours.stdout()).as("%s", ours).contains("fuzz: seed");
+        assertThat(ours.stderr()).as("%s", ours).doesNotContain("internal error").doesNotContain("Exception").doesNotContain("\tat ");
+        if (ours.status() == 1) {
+            assertThat(ours.stderr().lines().toList()).as("%s", ours).singleElement().asString()
+                    .contains("Trying to execute code outside RAM or ROM");
+        } else {
+            assertThat(ours.status()).as("%s", ours).isIn(0, -1);
+        }
+    }
+}
