@@ -117,4 +117,19 @@ public abstract class Launcher {
         System.out.flush();
         System.exit(status);
     }
+
+    /** {@code -trace}: enables the named events; a name no event has is a warning line, as in QEMU. */
+    protected final void enableTraceEvents(CommandLine line) throws LauncherException {
+        String[] values = line.getOptionValues("trace");
+        if (values == null) {
+            return;
+        }
+        try {
+            for (String warning : org.qemu.common.log.TraceEvents.enable(List.of(values))) {
+                System.err.println(program() + ": warning: " + warning);
+            }
+        } catch (org.qemu.common.log.TraceEvents.InvalidTrace e) {
+            throw new LauncherException(e.getMessage());
+        }
+    }
 }

@@ -68,6 +68,11 @@ public abstract class SystemLauncher extends Launcher {
             System.out.print(LogOptions.usage(LogItem::supportedInSystemMode));
             return 0;
         }
+        if ("help".equals(line.getOptionValue("trace"))) {
+            System.out.print(org.qemu.common.log.TraceEvents.usage());
+            return 0;
+        }
+        enableTraceEvents(line);
         return runMachine(request(line));
     }
 
@@ -121,7 +126,9 @@ public abstract class SystemLauncher extends Launcher {
             drives.add(DriveSpec.parse("file=" + disk));
         }
         // There is no display backend, so with or without -nographic the serial port is on stdio.
-        String serial = line.getOptionValue("serial", "stdio");
+        // With QMP on stdio its JSON owns stdout: the serial port goes nowhere unless given.
+        boolean qmpOnStdio = line.getOptionValues("qmp") != null && java.util.Arrays.asList(line.getOptionValues("qmp")).contains("stdio");
+        String serial = line.getOptionValue("serial", qmpOnStdio ? "null" : "stdio");
         return new MachineRequest(ram, cpus, kernel, initrd, line.getOptionValue("append", ""),
                 List.copyOf(drives), line.hasOption("nographic"), serial, line.hasOption("no-reboot"),
                 line.getOptionValue("cpu"), List.copyOf(accel),
@@ -154,6 +161,7 @@ public abstract class SystemLauncher extends Launcher {
         options.addOption(Option.builder("qmp").hasArg().argName("dev").desc("like -monitor but opens in 'control' mode (QMP)").get());
         options.addOption(Option.builder("d").hasArg().argName("item[,...]").desc("enable logging of specified items (use '-d help' for a list of log items)").get());
         options.addOption(Option.builder("D").hasArg().argName("logfile").desc("output log to logfile (default stderr)").get());
+        options.addOption(Option.builder("trace").hasArg().argName("[[enable=]pattern][,events=file]").desc("enable trace events ('-trace help' lists them)").get());
     }
 
     private static MachineControlOptions controlOptions(CommandLine line) throws LauncherException {
@@ -161,9 +169,6 @@ public abstract class SystemLauncher extends Launcher {
             List<ChardevSpec> qmp = new ArrayList<>();
             for (String spec : line.getOptionValues("qmp") == null ? new String[0] : line.getOptionValues("qmp")) {
                 ChardevSpec c = ChardevSpec.parse("-qmp", spec);
-                if (c.kind() == ChardevSpec.Kind.STDIO) {
-                    throw new LauncherException("-qmp stdio: QMP on stdio is not supported in this build (use unix:PATH,server,nowait)");
-                }
                 if (c.kind() != ChardevSpec.Kind.NONE) {
                     qmp.add(c);
                 }
@@ -172,7 +177,12 @@ public abstract class SystemLauncher extends Launcher {
             if (monitor != null && monitor.kind() == ChardevSpec.Kind.NONE) {
                 monitor = null;
             }
-            if (monitor != null && monitor.kind() == ChardevSpec.Kind.STDIO && "stdio".equals(line.getOptionValue("serial"))) {
+            long qmpOnStdio = qmp.stream().filter(c -> c.kind() == ChardevSpec.Kind.STDIO).count();
+            boolean monitorOnStdio = monitor != null && monitor.kind() == ChardevSpec.Kind.STDIO;
+            // -nographic puts the serial port on stdio; QMP there would interleave with it
+            boolean serialOnStdio = "stdio".equals(line.getOptionValue("serial"))
+                    || qmpOnStdio > 0 && line.hasOption("nographic") && !line.hasOption("serial");
+            if (qmpOnStdio + (monitorOnStdio ? 1 : 0) + (serialOnStdio ? 1 : 0) > 1) {
                 throw new LauncherException("cannot use stdio by multiple character devices");
             }
             LogOptions log = LogOptions.parse(line.getOptionValue("d"), line.getOptionValue("D"), LogItem::supportedInSystemMode);

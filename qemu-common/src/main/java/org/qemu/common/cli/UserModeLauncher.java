@@ -10,8 +10,11 @@ import java.util.Map;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
+import org.qemu.common.log.GuestLog;
 import org.qemu.common.log.LogItem;
 import org.qemu.common.log.LogOptions;
+import org.qemu.common.log.TraceEvents;
+import org.qemu.common.log.TranslationLog;
 
 /**
  * The common command line of the Linux user-mode emulators:
@@ -39,6 +42,7 @@ public abstract class UserModeLauncher extends Launcher {
         options.addOption(Option.builder("d").hasArg().argName("item[,...]").desc("enable logging of specified items (QEMU_LOG)").get());
         options.addOption(Option.builder("g").hasArg().argName("port").desc("wait gdb connection to 'port' (QEMU_GDB)").get());
         options.addOption(Option.builder("D").hasArg().argName("logfile").desc("write logs to 'logfile' (default stderr) (QEMU_LOG_FILENAME)").get());
+        options.addOption(Option.builder("trace").hasArg().argName("[[enable=]pattern][,events=file]").desc("enable trace events ('-trace help' lists them)").get());
     }
 
     @Override
@@ -60,9 +64,14 @@ public abstract class UserModeLauncher extends Launcher {
     @Override
     protected final int run(CommandLine line) throws LauncherException {
         if ("help".equals(line.getOptionValue("d"))) {
-            System.out.print(LogOptions.usage(item -> item == LogItem.STRACE));
+            System.out.print(LogOptions.usage(LogItem::supportedInUserMode));
             return 0;
         }
+        if ("help".equals(line.getOptionValue("trace"))) {
+            System.out.print(TraceEvents.usage());
+            return 0;
+        }
+        enableTraceEvents(line);
         String cpu = line.getOptionValue("cpu", System.getenv("QEMU_CPU"));
         if ("help".equals(cpu) || "?".equals(cpu)) {
             System.out.println("Available CPUs:");
@@ -100,8 +109,9 @@ public abstract class UserModeLauncher extends Launcher {
     private static UserModeRequest request(CommandLine line, List<String> operands) throws LauncherException {
         String ldPrefix = line.getOptionValue("L", System.getenv("QEMU_LD_PREFIX"));
         String cpu = line.getOptionValue("cpu", System.getenv("QEMU_CPU"));
-        boolean strace = line.hasOption("strace") || System.getenv("QEMU_STRACE") != null
-                || userModeLog(line).has(LogItem.STRACE);
+        LogOptions log = userModeLog(line);
+        boolean strace = line.hasOption("strace") || System.getenv("QEMU_STRACE") != null || log.has(LogItem.STRACE);
+        startTranslationLog(log);
         Map<String, String> env = new LinkedHashMap<>(System.getenv());
         List<String> sets = new ArrayList<>();
         if (System.getenv("QEMU_SET_ENV") != null) {
@@ -150,17 +160,32 @@ public abstract class UserModeLauncher extends Launcher {
     }
 
     /**
-     * {@code -d}/{@code QEMU_LOG} and {@code -D}/{@code QEMU_LOG_FILENAME}: user mode logs only
-     * {@code strace} (to stderr); anything else is refused by name rather than ignored.
+     * {@code -d}/{@code QEMU_LOG} and {@code -D}/{@code QEMU_LOG_FILENAME}: user mode logs
+     * {@code strace} (to stderr), {@code in_asm} and {@code op}; anything else is refused by name
+     * rather than ignored.
      */
     private static LogOptions userModeLog(CommandLine line) throws LauncherException {
         String file = line.getOptionValue("D", System.getenv("QEMU_LOG_FILENAME"));
-        if (file != null) {
-            throw new LauncherException("-D " + file + ": a log file is not supported in user mode in this build (-strace writes to stderr)");
+        try {
+            return LogOptions.parse(line.getOptionValue("d", System.getenv("QEMU_LOG")), file, LogItem::supportedInUserMode);
+        } catch (LogOptions.InvalidLogItem e) {
+            throw new LauncherException(e.getMessage());
+        }
+    }
+
+    /**
+     * Opens the {@code -d in_asm,op} log ({@code -D} file or stderr) for the translators; it is
+     * flushed and closed when the emulator exits. Strace lines keep going to stderr.
+     */
+    private static void startTranslationLog(LogOptions options) throws LauncherException {
+        if (!TranslationLog.wanted(options)) {
+            return;
         }
         try {
-            return LogOptions.parse(line.getOptionValue("d", System.getenv("QEMU_LOG")), null, item -> item == LogItem.STRACE);
-        } catch (LogOptions.InvalidLogItem e) {
+            GuestLog log = GuestLog.open(options);
+            TranslationLog.activate(log);
+            Runtime.getRuntime().addShutdownHook(new Thread(log::close, "guest-log-close"));
+        } catch (java.io.IOException e) {
             throw new LauncherException(e.getMessage());
         }
     }

@@ -14,6 +14,8 @@ public record GuestTrap(int signal, int code, long address, int trapNumber, int 
     public static final int SIGSEGV = 11;
 
     public static final int ILL_ILLOPC = 1;
+    /** What Linux on x86 reports for #UD (do_error_trap with ILL_ILLOPN), ud2 included. */
+    public static final int ILL_ILLOPN = 2;
     public static final int FPE_INTDIV = 1;
     public static final int FPE_INTOVF = 2;
     public static final int SEGV_MAPERR = 1;

@@ -12,6 +12,11 @@ public interface DebugMemory {
 
     void write(long address, byte[] data);
 
+    /** The memory every guest access of the CPUs goes through (for watchpoints), or null. */
+    default GuestMemory watchable() {
+        return null;
+    }
+
     /** TCG memory: mapped pages whatever their protection; writes drop translations of that code. */
     static DebugMemory of(GuestMemory memory) {
         return new DebugMemory() {
@@ -23,6 +28,11 @@ public interface DebugMemory {
             @Override
             public void write(long address, byte[] data) {
                 GuestMemoryAccess.write(memory, address, data);
+            }
+
+            @Override
+            public GuestMemory watchable() {
+                return memory;
             }
         };
     }

@@ -28,6 +28,11 @@ public interface DebugTarget {
     /** Writes guest memory for the debugger (code included: translations of it are dropped). */
     void writeMemory(long address, byte[] data);
 
+    /** The memory watchpoints can watch (every guest access goes through it), or null: none. */
+    default org.qemu.common.memory.GuestMemory watchableMemory() {
+        return null;
+    }
+
     /** The debugger asked to kill the guest ({@code k}, {@code vKill}). */
     void kill();
 

@@ -18,8 +18,14 @@ public final class ExecutionGate implements InstructionHook {
     public static final int SIGINT = 2;
     public static final int SIGTRAP = 5;
 
-    /** Why the guest stopped: the CPU that stopped first (null if none ran) and the signal. */
-    public record StopEvent(Object cpu, int signal) {
+    /**
+     * Why the guest stopped: the CPU that stopped first (null if none ran), the signal, and for a
+     * watchpoint its stop-reply field ({@code watch:ADDR}, null otherwise).
+     */
+    public record StopEvent(Object cpu, int signal, String watch) {
+        public StopEvent(Object cpu, int signal) {
+            this(cpu, signal, null);
+        }
     }
 
     private final Object lock = new Object();
@@ -34,6 +40,9 @@ public final class ExecutionGate implements InstructionHook {
     private boolean othersRun = true;
     private volatile boolean released;
     private Consumer<StopEvent> stopListener = e -> { };
+    /** Watchpoint hits waiting for their thread's next instruction (the access itself completes first). */
+    private final Map<Thread, String> watchHits = new ConcurrentHashMap<>();
+    private volatile Watchpoints watchpoints;
 
     /** A gate that holds every CPU before its first instruction ({@code -g}, {@code -S}) or lets them run. */
     public ExecutionGate(boolean startStopped) {
@@ -47,6 +56,22 @@ public final class ExecutionGate implements InstructionHook {
     public void setStopListener(Consumer<StopEvent> listener) {
         synchronized (lock) {
             this.stopListener = listener;
+        }
+    }
+
+    /** The watchpoints of this gate's target, or null when its memory cannot be watched (KVM). */
+    public Watchpoints watchpoints() {
+        return watchpoints;
+    }
+
+    public void setWatchpoints(Watchpoints watchpoints) {
+        this.watchpoints = watchpoints;
+    }
+
+    /** A watched access by the calling guest thread: it stops before its next instruction. */
+    void watchHit(String replyField) {
+        if (!released) {
+            watchHits.putIfAbsent(Thread.currentThread(), replyField);
         }
     }
 
@@ -70,16 +95,20 @@ public final class ExecutionGate implements InstructionHook {
                 if (!stopped) {
                     boolean mayRun = othersRun || steppingCpu == null || steppingCpu == cpu;
                     int signal = 0;
-                    if (stopRequested) {
+                    String watch = watchHits.isEmpty() ? null : watchHits.remove(Thread.currentThread());
+                    if (watch != null) {
+                        stopAll(new StopEvent(cpu, SIGTRAP, watch));
+                        signal = -1;
+                    } else if (stopRequested) {
                         signal = requestedSignal;
                     } else if (!first && cpu == steppingCpu) {
                         signal = SIGTRAP;
                     } else if (!first && breakpoints.contains(pc)) {
                         signal = SIGTRAP;
                     }
-                    if (signal != 0) {
+                    if (signal > 0) {
                         stopAll(new StopEvent(cpu, signal));
-                    } else if (mayRun) {
+                    } else if (signal == 0 && mayRun) {
                         return;
                     }
                 }
@@ -183,6 +212,11 @@ public final class ExecutionGate implements InstructionHook {
 
     /** The debugger went away: drop the breakpoints and let every CPU run freely from now on. */
     public void release() {
+        Watchpoints w = watchpoints;
+        if (w != null) {
+            w.clear();
+        }
+        watchHits.clear();
         synchronized (lock) {
             breakpoints.clear();
             released = true;

@@ -44,6 +44,10 @@ public final class GdbServer {
             throw new IOException("gdbstub: cannot listen on " + endpoint.host() + ":" + endpoint.port() + ": " + e.getMessage());
         }
         ExecutionGate gate = new ExecutionGate(endpoint.startStopped());
+        org.qemu.common.memory.GuestMemory watchable = target.watchableMemory();
+        if (watchable != null) {
+            gate.setWatchpoints(new Watchpoints(watchable, gate));
+        }
         target.installHook(gate);
         GdbServer server = new GdbServer(socket, target, gate);
         Thread.ofPlatform().daemon().name("gdbstub").start(server::acceptLoop);

@@ -148,7 +148,8 @@ final class GdbSession {
     }
 
     private String stopReply(ExecutionGate.StopEvent stop) {
-        return String.format("T%02xthread:%x;", stop == null ? ExecutionGate.SIGTRAP : stop.signal(), generalThread);
+        String reply = String.format("T%02xthread:%x;", stop == null ? ExecutionGate.SIGTRAP : stop.signal(), generalThread);
+        return stop != null && stop.watch() != null ? reply + stop.watch() + ";" : reply;
     }
 
     /** Handles one packet; false ends the session (detach, kill). */
@@ -383,8 +384,20 @@ final class GdbSession {
         int type = Integer.parseInt(parts[0]);
         long address = Long.parseUnsignedLong(parts[1], 16);
         Integer.parseInt(parts[2].split(";")[0], 16); // the kind must be there and be hex, though every kind is handled alike
+        if (type > 4) {
+            return ""; // unknown kinds: the empty reply says "not supported"
+        }
         if (type > 1) {
-            return ""; // watchpoints are not supported: the empty reply says so
+            Watchpoints watchpoints = gate.watchpoints();
+            if (watchpoints == null) {
+                return ""; // this target's memory cannot be watched (KVM runs the guest)
+            }
+            long length = Long.parseLong(parts[2].split(";")[0], 16);
+            if (insert) {
+                watchpoints.add(type, address, length);
+                return "OK";
+            }
+            return watchpoints.remove(type, address, length) ? "OK" : "E22";
         }
         // The pc is checked before every instruction, so software and hardware breakpoints are the same thing here.
         if (insert) {

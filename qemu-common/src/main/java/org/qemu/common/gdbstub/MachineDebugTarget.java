@@ -31,6 +31,11 @@ public final class MachineDebugTarget implements DebugTarget {
     }
 
     @Override
+    public GuestMemory watchableMemory() {
+        return memory.watchable();
+    }
+
+    @Override
     public TargetDescription description() {
         return support.description();
     }

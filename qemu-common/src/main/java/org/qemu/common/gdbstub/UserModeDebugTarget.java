@@ -46,6 +46,11 @@ public final class UserModeDebugTarget implements DebugTarget {
         GuestMemoryAccess.write(process.memory(), address, data);
     }
 
+    @Override
+    public org.qemu.common.memory.GuestMemory watchableMemory() {
+        return process.memory();
+    }
+
     /** Like QEMU's user mode: the emulator ends with status 0. */
     @Override
     public void kill() {

@@ -57,6 +57,14 @@ public interface LinuxAbi {
     default void prepareAddressSpace(LinuxProcess process) {
     }
 
+    /**
+     * Gives the ABI a first look at a synchronous trap (x86-64: a call into the legacy vsyscall
+     * page, which the kernel emulates); true if it handled it and the thread just goes on.
+     */
+    default boolean handleTrap(LinuxThread thread, org.qemu.common.exec.GuestTrap trap) {
+        return false;
+    }
+
     /** A fresh CPU for the first thread of a process over its memory. */
     GuestCpu newCpu(LinuxProcess process);
 

@@ -139,7 +139,12 @@ public final class LinuxThread {
             }
             switch (exit) {
                 case SYSCALL -> process.syscalls().dispatch(this);
-                case TRAP -> raiseTrap(cpu.lastTrap());
+                case TRAP -> {
+                    GuestTrap trap = cpu.lastTrap();
+                    if (!process.abi().handleTrap(this, trap)) {
+                        raiseTrap(trap);
+                    }
+                }
                 case EXIT_REQUEST, HALT -> process.checkExiting(this);
             }
             deliverSignals();

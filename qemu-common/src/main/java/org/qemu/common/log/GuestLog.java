@@ -34,6 +34,10 @@ public final class GuestLog implements AutoCloseable {
         }
     }
 
+    public LogOptions options() {
+        return options;
+    }
+
     public boolean has(LogItem item) {
         return options.has(item);
     }

@@ -3,8 +3,8 @@ package org.qemu.common.log;
 /** The {@code -d} items QEMU documents; {@link #supportedInSystemMode} says which this build logs. */
 public enum LogItem {
     OUT_ASM("out_asm", "show generated host assembly code for each compiled TB", false),
-    IN_ASM("in_asm", "show target assembly code for each compiled TB", false),
-    OP("op", "show micro ops for each compiled TB", false),
+    IN_ASM("in_asm", "show target assembly code for each compiled TB", true),
+    OP("op", "show micro ops for each compiled TB", true),
     OP_OPT("op_opt", "show micro ops after optimization", false),
     INT("int", "show interrupts/exceptions in short format", true),
     EXEC("exec", "show trace before each executed TB (lots of logs)", true),
@@ -37,6 +37,11 @@ public enum LogItem {
 
     public boolean supportedInSystemMode() {
         return supportedInSystemMode;
+    }
+
+    /** What the user-mode emulators log: system calls and the translated blocks. */
+    public boolean supportedInUserMode() {
+        return this == STRACE || this == IN_ASM || this == OP;
     }
 
     public static LogItem bySpelling(String name) {

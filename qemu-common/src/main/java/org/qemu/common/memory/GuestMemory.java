@@ -52,6 +52,14 @@ public final class GuestMemory implements AutoCloseable {
     private final byte[] protection;
     private volatile CodeWriteListener codeWriteListener = page -> { };
     private volatile IoHandler ioHandler;
+    /**
+     * Pages a debugger watches, with the READ/WRITE bits the guest really has there. While a page
+     * is watched its protection byte lacks those bits, so every access to it leaves the fast
+     * path; the slow path finds the page here, lets the access through and reports it. Other
+     * pages never look here.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<Long, Integer> watchedPages = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile WatchListener watchListener = (address, bytes, write) -> { };
     /** System mode with paging: fills a linear page the guest's page tables allow (see {@link #setPageMissHandler}). */
     private volatile PageMissHandler pageMissHandler;
 
@@ -95,6 +103,9 @@ public final class GuestMemory implements AutoCloseable {
         HostMemory.discard(space.asSlice(first << PAGE_SHIFT, (end - first) << PAGE_SHIFT));
         for (long p = first; p < end; p++) {
             protection[(int) p] = pageBits((prot & (READ | WRITE | EXEC)) | MAPPED);
+            if (!watchedPages.isEmpty()) {
+                watchedPages.remove(p);
+            }
         }
     }
 
@@ -122,7 +133,11 @@ public final class GuestMemory implements AutoCloseable {
         }
         for (long p = first; p < end; p++) {
             int code = protection[(int) p] & CODE;
-            protection[(int) p] = pageBits((prot & (READ | WRITE | EXEC)) | code | MAPPED);
+            int access = prot & (READ | WRITE);
+            if (watchedPages.replace(p, access) != null) {
+                access = 0;
+            }
+            protection[(int) p] = pageBits(access | (prot & EXEC) | code | MAPPED);
         }
         return true;
     }
@@ -136,6 +151,9 @@ public final class GuestMemory implements AutoCloseable {
                 codeWriteListener.codeWritten(p);
             }
             protection[(int) p] = 0;
+            if (!watchedPages.isEmpty()) {
+                watchedPages.remove(p);
+            }
         }
         HostMemory.discard(space.asSlice(first << PAGE_SHIFT, (end - first) << PAGE_SHIFT));
     }
@@ -189,7 +207,9 @@ public final class GuestMemory implements AutoCloseable {
         if (address < 0 || address >= size) {
             return 0;
         }
-        return protection[(int) (address >>> PAGE_SHIFT)] & (READ | WRITE | EXEC | CODE);
+        int bits = protection[(int) (address >>> PAGE_SHIFT)] & (READ | WRITE | EXEC | CODE);
+        Integer watched = watchedPages.isEmpty() ? null : watchedPages.get(address >>> PAGE_SHIFT);
+        return watched == null ? bits : bits | watched;
     }
 
     /**
@@ -316,6 +336,9 @@ public final class GuestMemory implements AutoCloseable {
         if ((p1 & IO) != 0) {
             return false;
         }
+        if (!watchedPages.isEmpty() && watchedAccess(address, bytes, false)) {
+            return true;
+        }
         long bad = (p1 & READ) == 0 ? address : (address + bytes - 1) & ~PAGE_MASK;
         if (missFilled(bad, GuestMemoryFault.Access.READ)) {
             return checkRead(address, bytes);
@@ -339,9 +362,10 @@ public final class GuestMemory implements AutoCloseable {
         }
         long firstPage = address >>> PAGE_SHIFT;
         long lastPage = (address + bytes - 1) >>> PAGE_SHIFT;
+        boolean watched = !watchedPages.isEmpty() && watchedAccess(address, bytes, true);
         for (long p = firstPage; p <= lastPage; p++) {
             int prot = protection[(int) p];
-            if ((prot & WRITE) == 0) {
+            if ((prot & WRITE) == 0 && !watched) {
                 long bad = Math.max(address, p << PAGE_SHIFT);
                 if (missFilled(bad, GuestMemoryFault.Access.WRITE)) {
                     return checkWrite(address, bytes);
@@ -364,6 +388,60 @@ public final class GuestMemory implements AutoCloseable {
 
     private void ioWrite(long address, int bytes, long value) {
         ioHandler.write(address, bytes, value);
+    }
+
+    // ---- debugger watchpoints (slow path only) ------------------------------------------
+
+    /** Told of every guest access to a watched page (on the accessing thread, before the access is done). */
+    @FunctionalInterface
+    public interface WatchListener {
+        void accessed(long address, int bytes, boolean write);
+    }
+
+    public void setWatchListener(WatchListener listener) {
+        this.watchListener = listener;
+    }
+
+    /**
+     * Starts ({@code watched}) or stops sending every access to {@code page} through the slow
+     * path and the {@link WatchListener}. Unmapped pages are left alone.
+     */
+    public synchronized void watchPage(long page, boolean watched) {
+        if (page < 0 || page >= size >>> PAGE_SHIFT || !isMappedPage(page)) {
+            return;
+        }
+        int bits = protection[(int) page];
+        if (watched) {
+            if (watchedPages.putIfAbsent(page, bits & (READ | WRITE)) == null) {
+                protection[(int) page] = pageBits(bits & ~(READ | WRITE));
+            }
+        } else {
+            Integer access = watchedPages.remove(page);
+            if (access != null) {
+                protection[(int) page] = pageBits(bits | access);
+            }
+        }
+    }
+
+    /**
+     * True when the access touches a watched page and the guest may make it (every page it spans
+     * allows it, watched or not): the listener hears of it and the caller lets it through.
+     */
+    private boolean watchedAccess(long address, int bytes, boolean write) {
+        int need = write ? WRITE : READ;
+        boolean touchesWatched = false;
+        for (long p = address >>> PAGE_SHIFT, last = (address + bytes - 1) >>> PAGE_SHIFT; p <= last; p++) {
+            Integer access = watchedPages.get(p);
+            int allowed = access != null ? access : protection[(int) p];
+            touchesWatched |= access != null;
+            if ((allowed & need) == 0) {
+                return false;
+            }
+        }
+        if (touchesWatched) {
+            watchListener.accessed(address, bytes, write);
+        }
+        return touchesWatched;
     }
 
     /** Checks that guest code may be fetched from {@code address} (EXEC permission). */
@@ -506,6 +584,68 @@ public final class GuestMemory implements AutoCloseable {
         } else {
             ioWrite(address, 8, value);
         }
+    }
+
+    // ---- the fast path, for code generators that emit it inline -------------------------
+    // A translator whose generated method holds many accesses (a region of blocks) cannot rely
+    // on HotSpot inlining read32/write32 into it: C2 stops inlining once a method and its
+    // inlined callees pass about 8,000 bytes of bytecode, and each access left as a call spills
+    // every guest register held in locals. Such a generator emits the test of read32 itself
+    // (pageProtection, then the protection bit) with these values loaded once into locals, loads
+    // or stores through hostLoad32/hostStore32 on success, and calls read32/write32 otherwise
+    // (they redo the check and take the slow path). The protection array is the live one.
+
+    /** True when the host load/store helpers below may be used (Unsafe access allowed, little-endian host). */
+    public static boolean directAccess() {
+        return HostLoadStore.direct();
+    }
+
+    /** The live page protection table, indexed by guest page number: see {@link #INLINE_READ}. */
+    public byte[] protectionTable() {
+        return protection;
+    }
+
+    /** Host address of guest address 0. */
+    public long hostBase() {
+        return base;
+    }
+
+    /**
+     * The fast path's range mask: {@code ((address & rangeMask) + bytes - 1) >>> PAGE_SHIFT == 0}
+     * exactly when the access lies inside one page of the guest space.
+     */
+    public long rangeMask() {
+        return rangeMask;
+    }
+
+    /** The protection bit a fast-path read tests. */
+    public static final int INLINE_READ = READ;
+    /** The protection bit a fast-path write tests (writable RAM holding no translated code). */
+    public static final int INLINE_WRITE = RAM_WRITE;
+
+    /** Loads at a host address the caller checked (see {@link #directAccess}); 8/16-bit loads zero-extend. */
+    public static int hostLoad8(long hostAddress) {
+        return HostLoadStore.rawGet8(hostAddress) & 0xff;
+    }
+
+    public static int hostLoad16(long hostAddress) {
+        return HostLoadStore.rawGet16(hostAddress) & 0xffff;
+    }
+
+    public static int hostLoad32(long hostAddress) {
+        return HostLoadStore.rawGet32(hostAddress);
+    }
+
+    public static void hostStore8(long hostAddress, int value) {
+        HostLoadStore.rawPut8(hostAddress, value);
+    }
+
+    public static void hostStore16(long hostAddress, int value) {
+        HostLoadStore.rawPut16(hostAddress, value);
+    }
+
+    public static void hostStore32(long hostAddress, int value) {
+        HostLoadStore.rawPut32(hostAddress, value);
     }
 
     // ---- big-endian accessors: the little-endian ones, bytes reversed (one bswap) -------

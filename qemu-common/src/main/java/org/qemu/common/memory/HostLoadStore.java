@@ -98,6 +98,32 @@ final class HostLoadStore {
         }
     }
 
+    // Raw accesses for inline fast paths: only called when direct() is true.
+
+    static byte rawGet8(long address) {
+        return UNSAFE.getByte(address);
+    }
+
+    static short rawGet16(long address) {
+        return UNSAFE.getShort(address);
+    }
+
+    static int rawGet32(long address) {
+        return UNSAFE.getInt(address);
+    }
+
+    static void rawPut8(long address, int value) {
+        UNSAFE.putByte(address, (byte) value);
+    }
+
+    static void rawPut16(long address, int value) {
+        UNSAFE.putShort(address, (short) value);
+    }
+
+    static void rawPut32(long address, int value) {
+        UNSAFE.putInt(address, value);
+    }
+
     private HostLoadStore() {
     }
 }

@@ -14,4 +14,9 @@ public record MachineControlOptions(List<ChardevSpec> qmp, ChardevSpec monitor, 
     public boolean monitorOnStdio() {
         return monitor != null && monitor.kind() == ChardevSpec.Kind.STDIO;
     }
+
+    /** {@code -qmp stdio}: a QMP session owns stdin and stdout. */
+    public boolean qmpOnStdio() {
+        return qmp.stream().anyMatch(c -> c.kind() == ChardevSpec.Kind.STDIO);
+    }
 }

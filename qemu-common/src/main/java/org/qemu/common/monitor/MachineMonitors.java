@@ -18,11 +18,13 @@ public final class MachineMonitors implements AutoCloseable {
     private final List<QmpServer> qmpServers;
     private final HumanMonitor human;
     private final boolean monitorOnStdio;
+    private final boolean qmpOnStdio;
 
-    private MachineMonitors(List<QmpServer> qmpServers, HumanMonitor human, boolean monitorOnStdio) {
+    private MachineMonitors(List<QmpServer> qmpServers, HumanMonitor human, boolean monitorOnStdio, boolean qmpOnStdio) {
         this.qmpServers = qmpServers;
         this.human = human;
         this.monitorOnStdio = monitorOnStdio;
+        this.qmpOnStdio = qmpOnStdio;
     }
 
     public static MachineMonitors open(MachineControlOptions options, ManagedMachine machine) throws LauncherException {
@@ -40,7 +42,7 @@ public final class MachineMonitors implements AutoCloseable {
             servers.forEach(QmpServer::close);
             throw new LauncherException(e.getMessage());
         }
-        MachineMonitors monitors = new MachineMonitors(servers, human, options.monitorOnStdio());
+        MachineMonitors monitors = new MachineMonitors(servers, human, options.monitorOnStdio(), options.qmpOnStdio());
         try {
             for (int i = 0; i < options.qmp().size(); i++) {
                 if (options.qmp().get(i).waitForClient()) {
@@ -62,9 +64,9 @@ public final class MachineMonitors implements AutoCloseable {
         }
     }
 
-    /** The human monitor owns stdin: the serial console must not read it too. */
+    /** The human monitor or a QMP session owns stdin: the serial console must not read it too. */
     public boolean ownsStdin() {
-        return monitorOnStdio;
+        return monitorOnStdio || qmpOnStdio;
     }
 
     @Override

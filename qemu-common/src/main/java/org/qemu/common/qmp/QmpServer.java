@@ -19,7 +19,7 @@ import org.qemu.common.board.MachineEvent;
 import org.qemu.common.monitor.ChardevSpec;
 
 /**
- * A QMP server on a listening unix or TCP socket: one client at a time (later ones wait in the
+ * A QMP server on a listening unix or TCP socket, or on stdio: one client at a time (later ones wait in the
  * backlog, as on QEMU's socket chardev), each served by a {@link QmpSession} on this server's
  * thread. The socket file of a unix server is removed when the machine ends.
  */
@@ -52,6 +52,8 @@ public final class QmpServer implements AutoCloseable {
                 channel = ServerSocketChannel.open();
                 channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 channel.bind(spec.host().isEmpty() ? new InetSocketAddress(spec.port()) : new InetSocketAddress(spec.host(), spec.port()));
+            } else if (spec.kind() == ChardevSpec.Kind.STDIO) {
+                channel = null;
             } else {
                 throw new IOException("-qmp " + spec + ": not a socket");
             }
@@ -79,6 +81,10 @@ public final class QmpServer implements AutoCloseable {
     }
 
     private void serveClients() {
+        if (listener == null) {
+            serveStdio();
+            return;
+        }
         while (!closing) {
             SocketChannel client;
             try {
@@ -101,6 +107,22 @@ public final class QmpServer implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code -qmp stdio}: one session on the emulator's stdin and stdout. When stdin ends the
+     * session ends and the guest runs on, as with a socket client that disconnects.
+     */
+    private void serveStdio() {
+        QmpSession session = new QmpSession(System.in, System.out, commands);
+        current = session;
+        try {
+            session.serve();
+        } catch (RuntimeException e) {
+            // stdout closed under us: nobody is listening any more
+        } finally {
+            current = null;
+        }
+    }
+
     private void event(MachineEvent event) {
         QmpSession s = current;
         if (s != null) {
@@ -117,7 +139,9 @@ public final class QmpServer implements AutoCloseable {
             s.finish();
         }
         try {
-            listener.close();
+            if (listener != null) {
+                listener.close();
+            }
         } catch (IOException e) {
             // nothing more to release
         }

@@ -4,7 +4,7 @@ package org.qemu.common.tcg;
  * The cheap first tier: runs a block's ops through one shared loop. Costs nothing to create,
  * so cold code (run once or a few times) never pays for class generation.
  */
-public final class InterpretedSequence<C extends OpContext> implements OpSequence<C> {
+public final class InterpretedSequence<C extends OpContext> extends OpSequence<C> {
     private final GuestOp<C>[] ops;
 
     public InterpretedSequence(GuestOp<C>[] ops) {

@@ -82,7 +82,7 @@ public final class SequenceCompiler<C extends OpContext> {
         };
         String name = PACKAGE + "/CompiledBlock";
         String opType = "L" + opInterface + ";";
-        cw.visit(Opcodes.V21, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, name, null, "java/lang/Object", new String[] {SEQUENCE});
+        cw.visit(Opcodes.V21, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, name, null, SEQUENCE, null);
         for (int i = 0; i < count; i++) {
             cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_FINAL, "op" + i, opType, null, null).visitEnd();
         }
@@ -90,7 +90,7 @@ public final class SequenceCompiler<C extends OpContext> {
         MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "([Ljava/lang/Object;)V", null, null);
         init.visitCode();
         init.visitVarInsn(Opcodes.ALOAD, 0);
-        init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        init.visitMethodInsn(Opcodes.INVOKESPECIAL, SEQUENCE, "<init>", "()V", false);
         for (int i = 0; i < count; i++) {
             init.visitVarInsn(Opcodes.ALOAD, 0);
             init.visitVarInsn(Opcodes.ALOAD, 1);

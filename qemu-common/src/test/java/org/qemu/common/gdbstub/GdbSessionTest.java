@@ -89,7 +89,7 @@ class GdbSessionTest {
     void unknownPacketsGetTheEmptyReply() throws Exception {
         assertThat(reply("qNoSuchThing")).isEmpty();
         assertThat(reply("!")).isEmpty();
-        assertThat(reply("Z2,10,4")).isEmpty();
+        assertThat(reply("Z2,10,4")).as("a target whose memory cannot be watched").isEmpty();
     }
 
     @Test

@@ -18,8 +18,8 @@ class LogOptionsTest {
 
     @Test
     void qemuItemsNotBuiltAndUnknownItemsAreRefusedByName() {
-        assertThatThrownBy(() -> LogOptions.parse("int,in_asm", null, LogItem::supportedInSystemMode))
-                .hasMessage("-d in_asm: logging 'in_asm' is not supported in this build");
+        assertThatThrownBy(() -> LogOptions.parse("int,out_asm", null, LogItem::supportedInSystemMode))
+                .hasMessage("-d out_asm: logging 'out_asm' is not supported in this build");
         assertThatThrownBy(() -> LogOptions.parse("nope", null, LogItem::supportedInSystemMode))
                 .hasMessage("-d nope: unknown logging item (-d help lists them)");
     }
@@ -28,7 +28,7 @@ class LogOptionsTest {
     void helpListsEveryItemAndMarksTheOnesNotBuilt() {
         String usage = LogOptions.usage(LogItem::supportedInSystemMode);
         assertThat(usage).startsWith("Log items (comma separated):\n");
-        assertThat(usage.lines().filter(l -> l.startsWith("in_asm")).findFirst().orElseThrow()).endsWith("(not supported in this build)");
+        assertThat(usage.lines().filter(l -> l.startsWith("out_asm")).findFirst().orElseThrow()).endsWith("(not supported in this build)");
         assertThat(usage.lines().filter(l -> l.startsWith("int ")).findFirst().orElseThrow()).doesNotContain("not supported");
     }
 }

@@ -24,9 +24,9 @@ public final class X86Trap extends RuntimeException {
         return resumeAfter;
     }
 
-    /** #UD: SIGILL/ILL_ILLOPC at the instruction. */
+    /** #UD: SIGILL/ILL_ILLOPN at the instruction, as Linux's x86 trap handler and QEMU report it. */
     public static X86Trap invalidOpcode(long address) {
-        return new X86Trap(new GuestTrap(GuestTrap.SIGILL, GuestTrap.ILL_ILLOPC, address, 6, 0), false);
+        return new X86Trap(new GuestTrap(GuestTrap.SIGILL, GuestTrap.ILL_ILLOPN, address, 6, 0), false);
     }
 
     /** #DE: SIGFPE/FPE_INTDIV at the instruction (Linux reports overflow the same way). */

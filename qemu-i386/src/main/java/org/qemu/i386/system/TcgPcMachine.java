@@ -147,6 +147,7 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
         }
         try {
             log = GuestLog.open(request.control().log());
+            org.qemu.common.log.TranslationLog.activate(log);
         } catch (java.io.IOException e) {
             throw new LauncherException(e.getMessage());
         }
@@ -490,6 +491,23 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
         runControl.pause(() -> cpus.forEach(SystemCpu::wake));
     }
 
+    /**
+     * A monitor may ask for the CPUs while the machine is still starting them (QMP serves from the
+     * first instant); QEMU answers only once its vCPU threads exist, so wait a bounded time for
+     * every CPU thread to have recorded its host thread id.
+     */
+    private void awaitCpuThreads() {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while ((cpus.isEmpty() || cpuThreadIds.size() < cpus.size()) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     @Override
     public void resume() {
         runControl.resume();
@@ -498,6 +516,7 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
     @Override
     public List<CpuInfo> cpus() {
         String target = System.getProperty("qemu.program", "qemu-system-i386").contains("i386") ? "i386" : "x86_64";
+        awaitCpuThreads();
         List<CpuInfo> list = new ArrayList<>();
         for (int i = 0; i < cpus.size(); i++) {
             list.add(new CpuInfo(i, "/machine/unattached/device[" + i + "]", threadIdOf(i), target));

@@ -36,7 +36,7 @@ import org.qemu.i386.cpu.X86Op;
  */
 public final class RegionCompiler {
     /** Method size limit: stays under HotSpot's HugeMethodLimit (8,000) with room to spare. */
-    public static final int MAX_METHOD_BYTES = 7000;
+    public static final int MAX_METHOD_BYTES = Integer.getInteger("qemu.tcg.region-max-method", 7000);
     /**
      * The budget regions are cut to by default: bytes of bytecode of the method plus the
      * estimated bytecode of what HotSpot inlines into it ({@link X86Emitter#calleeBytes}). C2
@@ -44,6 +44,9 @@ public final class RegionCompiler {
      * leaves in place spills every guest register held in locals.
      */
     public static final int DEFAULT_BUDGET = 8000;
+
+    /** Guest memory accesses' fast path emitted inline (false: calls to GuestMemory's accessors, for comparison). */
+    static final boolean INLINE_MEMORY = !Boolean.getBoolean("qemu.tcg.region-memory-calls");
 
     private final int budget = Integer.getInteger("qemu.tcg.region-budget", DEFAULT_BUDGET);
 
@@ -109,6 +112,14 @@ public final class RegionCompiler {
         }
         for (int i = 0; i < take.size(); i++) {
             take.get(i).joinRegion(region, i == 0);
+        }
+        // compiled off the run loop's thread: a block may have died meanwhile, after its
+        // invalidation looked for the regions to kill with it
+        for (X86Block b : take) {
+            if (!b.isValid()) {
+                region.invalidate();
+                break;
+            }
         }
         if (LOG) {
             StringBuilder sb = new StringBuilder("qemu.tcg.region-log: " + best.methodBytes + " bytes:");
@@ -197,7 +208,17 @@ public final class RegionCompiler {
         return g.methodBytes <= MAX_METHOD_BYTES && g.methodBytes + g.calleeBytes <= budget;
     }
 
+    /** A debugging aid: each region's class file is written to this directory (javap -c reads it). */
+    private static final String DUMP_DIR = System.getProperty("qemu.tcg.region-dump");
+
     private X86Region define(List<X86Block> take, Generated g) {
+        if (DUMP_DIR != null) {
+            try {
+                java.nio.file.Files.write(java.nio.file.Path.of(DUMP_DIR, "region-" + Long.toHexString(take.get(0).pc) + ".class"), g.bytes);
+            } catch (java.io.IOException e) {
+                System.err.println("qemu.tcg.region-dump: " + e.getMessage());
+            }
+        }
         try {
             MethodHandles.Lookup hidden = lookup.defineHiddenClass(g.bytes, true);
             MethodHandle ctor = hidden.findConstructor(hidden.lookupClass(),
@@ -242,7 +263,7 @@ public final class RegionCompiler {
 
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "(L" + X86Emitter.CPU + ";)V", null, null);
         mv.visitCode();
-        X86Emitter emitter = new X86Emitter();
+        X86Emitter emitter = new X86Emitter(false, INLINE_MEMORY);
         Label tryStart = new Label();
         Label tryEnd = new Label();
         Label handler = new Label();

@@ -63,9 +63,16 @@ public final class RegionSelector {
         }
     }
 
+    /**
+     * A block run fewer than 1/COLD_RATIO times as often as the seed stays out: it would make
+     * the method bigger (HotSpot's compile time grows faster than the method) for little use,
+     * and reaching it leaves the region through the run loop, which is cheap at that rate.
+     */
+    static final int COLD_RATIO = Integer.getInteger("qemu.tcg.region-cold-ratio", 64);
+
     private static void consider(X86Block seed, TranslationBlock candidate, List<X86Block> chosen, Set<Long> seen) {
         if (candidate instanceof X86Block b && chosen.size() < MAX_BLOCKS && b.isValid() && b.flags == seed.flags
-                && b.executions() > 0 && seen.add(b.pc)) {
+                && b.executions() > 0 && (long) b.executions() * COLD_RATIO >= seed.executions() && seen.add(b.pc)) {
             chosen.add(b);
         }
     }

@@ -34,10 +34,23 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
         this.sequence = new InterpretedSequence<>(ops);
     }
 
-    /** Runs the block; the {@code compileThreshold}-th run first compiles it (0: never compile). */
-    public void execute(X86Cpu cpu, BytecodeBlockCompiler compiler, int compileThreshold) {
+    /**
+     * Runs the block; the {@code compileThreshold}-th run compiles it (0: never compile): on
+     * {@code background} when there is one (the block runs interpreted until its class is
+     * ready), else at once.
+     */
+    public void execute(X86Cpu cpu, BytecodeBlockCompiler compiler, int compileThreshold, java.util.concurrent.Executor background) {
         if (countExecution() == compileThreshold) {
-            sequence = compiler.compile(ops, flags == X86Cpu.MODE_64);
+            boolean longMode = (flags & X86Cpu.MODE_SIZE_MASK) == X86Cpu.MODE_64;
+            if (background == null) {
+                sequence = compiler.compile(ops, longMode);
+            } else {
+                background.execute(() -> {
+                    if (isValid()) {
+                        sequence = compiler.compile(ops, longMode);
+                    }
+                });
+            }
         }
         sequence.run(cpu);
     }

@@ -45,11 +45,33 @@ final class X86Emitter {
     /** Region methods: the guest pc of the next block to run. */
     static final int NEXT = 30;
     private static final String[] FLAG_FIELDS = {"ccOp", "ccA", "ccB", "ccC", "ccRes"};
+    /**
+     * Inline memory fast path (regions): the protection table, host base and range mask of
+     * {@link GuestMemory}, loaded once at entry, and the address and value of the access in
+     * flight, after the other locals.
+     */
+    static final int MEM_PROT = NEXT + 1, MEM_BASE = NEXT + 2, MEM_RANGE = NEXT + 4, MEM_ADDR = NEXT + 6, MEM_VALUE = NEXT + 8;
+
+    /** Emit guest memory accesses' fast path as bytecode instead of calling GuestMemory's accessors. */
+    private final boolean inlineMemory;
+
 
     /** Registers whose local was written since the array was last in step (one bit per register). */
     private int dirty;
     /** The flag locals were written since the state fields were last in step. */
     private boolean flagsDirty;
+    /**
+     * Registers (one bit each) and flags whose locals were written anywhere in the method so
+     * far: the fault handler writes back only those, so a register the method never changes
+     * needs no load at entry unless it is read (HotSpot drops the dead loads).
+     */
+    private int everDirty;
+    private boolean flagsEverDirty;
+
+    private void noteWritten() {
+        everDirty |= dirty;
+        flagsEverDirty |= flagsDirty;
+    }
     /** The ccOp local's value when known at translation time (set by the last flag-setting instruction emitted), else -1. */
     private int knownFlagOp = -1;
     /** The code emitted since {@link #forgetState} may store to guest memory or call out. */
@@ -62,6 +84,8 @@ final class X86Emitter {
     private int calleeBytes;
     /** GuestMemory's accessor, its protection check and the segment access, inlined. */
     static final int MEMORY_ACCESS_BYTES = Integer.getInteger("qemu.tcg.region-access-weight", 200);
+    /** What HotSpot inlines for an inline fast path: the host load or store helper and Unsafe's wrapper. */
+    static final int INLINE_ACCESS_BYTES = Integer.getInteger("qemu.tcg.region-inline-access-weight", 40);
     /** An op called through its field: its exec and what that calls (x87/SSE ops are large). */
     static final int OP_CALL_BYTES = Integer.getInteger("qemu.tcg.region-op-weight", 300);
     /** LazyFlags' general condition and carry evaluation. */
@@ -75,7 +99,12 @@ final class X86Emitter {
     }
 
     X86Emitter(boolean longMode) {
+        this(longMode, false);
+    }
+
+    X86Emitter(boolean longMode, boolean inlineMemory) {
         this.longMode = longMode;
+        this.inlineMemory = inlineMemory && GuestMemory.directAccess();
     }
 
     int calleeBytes() {
@@ -109,6 +138,21 @@ final class X86Emitter {
         mv.visitVarInsn(Opcodes.LSTORE, ADDR);
         mv.visitInsn(Opcodes.LCONST_0);
         mv.visitVarInsn(Opcodes.LSTORE, PRODUCT);
+        if (inlineMemory) {
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "protectionTable", "()[B", false);
+            mv.visitVarInsn(Opcodes.ASTORE, MEM_PROT);
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "hostBase", "()J", false);
+            mv.visitVarInsn(Opcodes.LSTORE, MEM_BASE);
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "rangeMask", "()J", false);
+            mv.visitVarInsn(Opcodes.LSTORE, MEM_RANGE);
+            mv.visitInsn(Opcodes.LCONST_0);
+            mv.visitVarInsn(Opcodes.LSTORE, MEM_ADDR);
+            mv.visitInsn(Opcodes.ICONST_0);
+            mv.visitVarInsn(Opcodes.ISTORE, MEM_VALUE);
+        }
         reload(mv);
         reloadFlags(mv);
         dirty = 0;
@@ -123,6 +167,7 @@ final class X86Emitter {
         push(mv, index);
         mv.visitVarInsn(Opcodes.ISTORE, INDEX);
         if (!longMode && emitInline(mv, op)) {
+            noteWritten();
             return true;
         }
         // the op works on the register array: bring it up to date, and reload what the op changed
@@ -140,6 +185,7 @@ final class X86Emitter {
         reload(mv);
         reloadFlags(mv);
         mayWrite = true;
+        noteWritten();
         return false;
     }
 
@@ -157,6 +203,7 @@ final class X86Emitter {
         flagsDirty = true;
         knownFlagOp = -1;
         mayWrite = false;
+        noteWritten();
     }
 
     /** Writes every register and the flag record back to the state object. */
@@ -171,14 +218,17 @@ final class X86Emitter {
      * Reports the op index and rethrows.
      */
     void faultHandler(MethodVisitor mv) {
+        noteWritten();
         mv.visitVarInsn(Opcodes.ASTORE, THROWN);
         Label arrayCurrent = new Label();
         mv.visitVarInsn(Opcodes.ILOAD, IN_FALLBACK);
         mv.visitJumpInsn(Opcodes.IFNE, arrayCurrent);
         for (int r = 0; r < 8 && !longMode; r++) {
-            flush(mv, r);
+            if ((everDirty & (1 << r)) != 0) {
+                flush(mv, r);
+            }
         }
-        flagsDirty = true;
+        flagsDirty = flagsEverDirty;
         flushFlags(mv);
         mv.visitLabel(arrayCurrent);
         mv.visitVarInsn(Opcodes.ALOAD, CTX);
@@ -197,6 +247,7 @@ final class X86Emitter {
         memoryAccess(mv, false, ret.bits);
         mv.visitVarInsn(Opcodes.ISTORE, NEXT);
         adjustEsp(mv, ret.bits / 8 + ret.release);
+        noteWritten();
     }
 
     /** Region terminators: a direct call's return-address push (the jump itself is the caller's). */
@@ -204,6 +255,7 @@ final class X86Emitter {
         push(mv, c.returnAddress);
         mv.visitVarInsn(Opcodes.ISTORE, VALUE);
         pushValue(mv, c.bits);
+        noteWritten();
     }
 
     /**
@@ -213,13 +265,75 @@ final class X86Emitter {
      */
     void memoryAccess(MethodVisitor mv, boolean write, int bits) {
         mayWrite |= write;
-        calleeBytes += MEMORY_ACCESS_BYTES;
         String size = switch (bits) {
             case 8 -> "8";
             case 16 -> "16";
             default -> "32";
         };
+        if (inlineMemory) {
+            inlineMemoryAccess(mv, write, bits, size);
+            return;
+        }
+        calleeBytes += MEMORY_ACCESS_BYTES;
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, (write ? "write" : "read") + size, write ? "(JI)V" : "(J)I", false);
+    }
+
+    /**
+     * GuestMemory's fast path as bytecode (see {@link GuestMemory#protectionTable}): an access
+     * inside one page whose protection allows it goes straight to the host address; anything
+     * else calls the accessor, which checks again and takes the slow path (faults, code pages,
+     * page-crossing accesses).
+     */
+    private void inlineMemoryAccess(MethodVisitor mv, boolean write, int bits, String size) {
+        calleeBytes += INLINE_ACCESS_BYTES;
+        Label slow = new Label();
+        Label done = new Label();
+        if (write) {
+            mv.visitVarInsn(Opcodes.ISTORE, MEM_VALUE);
+        }
+        mv.visitVarInsn(Opcodes.LSTORE, MEM_ADDR);
+        mv.visitInsn(Opcodes.POP);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_RANGE);
+        mv.visitInsn(Opcodes.LAND);
+        if (bits > 8) {
+            mv.visitLdcInsn((long) (bits / 8 - 1));
+            mv.visitInsn(Opcodes.LADD);
+        }
+        push(mv, GuestMemory.PAGE_SHIFT);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFNE, slow);
+        mv.visitVarInsn(Opcodes.ALOAD, MEM_PROT);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        push(mv, GuestMemory.PAGE_SHIFT);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.L2I);
+        mv.visitInsn(Opcodes.BALOAD);
+        push(mv, write ? GuestMemory.INLINE_WRITE : GuestMemory.INLINE_READ);
+        mv.visitInsn(Opcodes.IAND);
+        mv.visitJumpInsn(Opcodes.IFEQ, slow);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        mv.visitInsn(Opcodes.LADD);
+        if (write) {
+            mv.visitVarInsn(Opcodes.ILOAD, MEM_VALUE);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostStore" + size, "(JI)V", false);
+        } else {
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostLoad" + size, "(J)I", false);
+        }
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(slow);
+        mv.visitVarInsn(Opcodes.ALOAD, MEM);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        if (write) {
+            mv.visitVarInsn(Opcodes.ILOAD, MEM_VALUE);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "write" + size, "(JI)V", false);
+        } else {
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "read" + size, "(J)I", false);
+        }
+        mv.visitLabel(done);
     }
 
     // ---- instruction emitters -------------------------------------------------------------
@@ -727,6 +841,7 @@ final class X86Emitter {
     }
 
     void flushFlags(MethodVisitor mv) {
+        noteWritten();
         if (!flagsDirty) {
             return;
         }
@@ -777,6 +892,7 @@ final class X86Emitter {
 
     /** Stores the locals written since the last sync back into the register array. */
     void flushDirty(MethodVisitor mv) {
+        noteWritten();
         for (int r = 0; r < 8; r++) {
             if ((dirty & (1 << r)) != 0) {
                 flush(mv, r);

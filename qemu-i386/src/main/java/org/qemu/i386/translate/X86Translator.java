@@ -108,6 +108,10 @@ public final class X86Translator {
             e[i] = ends.get(i);
         }
         X86Block block = new X86Block(pc, mode, firstPage, lastPage, ops.toArray(new X86Op[0]), s, e);
+        org.qemu.common.log.TranslationLog log = org.qemu.common.log.TranslationLog.active();
+        if (log != null) {
+            org.qemu.i386.disas.X86BlockListing.write(log, memory, pc, mode == X86Cpu.MODE_16 ? 16 : longMode ? 64 : 32, ops.toArray(), s, e);
+        }
         synchronized (this) {
             blocks++;
             instructions += n;

@@ -57,7 +57,7 @@ class X86CpuFaultTest {
     void ud2RaisesSigillAtTheInstructionAfterEarlierInstructionsTookEffect(int threshold) {
         load(threshold, "b8 05 00 00 00  0f 0b  b8 07 00 00 00");
         assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
-        assertThat(cpu.lastTrap()).isEqualTo(new GuestTrap(GuestTrap.SIGILL, GuestTrap.ILL_ILLOPC, CODE + 5, 6, 0));
+        assertThat(cpu.lastTrap()).isEqualTo(new GuestTrap(GuestTrap.SIGILL, GuestTrap.ILL_ILLOPN, CODE + 5, 6, 0));
         assertThat(cpu.state.eip()).isEqualTo(CODE + 5);
         assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(5);
     }

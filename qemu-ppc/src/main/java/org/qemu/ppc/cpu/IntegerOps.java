@@ -49,20 +49,28 @@ public final class IntegerOps {
 
     /** addic and addic. : CA is the carry out of the unsigned 32-bit sum. */
     public static void addic(PpcCpuState s, int rt, int ra, int simm, int rc) {
-        int a = s.gpr[ra];
-        int r = a + simm;
-        s.xerCa = Integer.compareUnsigned(r, a) < 0 ? 1 : 0;
+        int r = addicValue(s, s.gpr[ra], simm);
         s.gpr[rt] = r;
         if (rc != 0) {
             recordCr0(s, r);
         }
     }
 
+    /** addic on a value: sets CA, returns the sum (translated code keeps registers in locals). */
+    public static int addicValue(PpcCpuState s, int a, int simm) {
+        int r = a + simm;
+        s.xerCa = Integer.compareUnsigned(r, a) < 0 ? 1 : 0;
+        return r;
+    }
+
     /** subfic: RT = ~RA + SIMM + 1, CA the carry of that sum (set when RA <= SIMM unsigned). */
     public static void subfic(PpcCpuState s, int rt, int ra, int simm) {
-        int a = s.gpr[ra];
+        s.gpr[rt] = subficValue(s, s.gpr[ra], simm);
+    }
+
+    public static int subficValue(PpcCpuState s, int a, int simm) {
         s.xerCa = Integer.compareUnsigned(a, simm) <= 0 ? 1 : 0;
-        s.gpr[rt] = simm - a;
+        return simm - a;
     }
 
     public static void mulli(PpcCpuState s, int rt, int ra, int simm) {
@@ -70,6 +78,13 @@ public final class IntegerOps {
     }
 
     /** The general carrying add ~/RA + RB + carry-in shared by add, subf, adde, subfe, addc, subfc. */
+    /** a + b + carryIn with CA set to the carry out (OE=0, Rc=0 forms in translated code). */
+    public static int carryingAdd(PpcCpuState s, int a, int b, int carryIn) {
+        long unsigned = Integer.toUnsignedLong(a) + Integer.toUnsignedLong(b) + carryIn;
+        s.xerCa = (int) (unsigned >>> 32);
+        return (int) unsigned;
+    }
+
     private static void addWithCarry(PpcCpuState s, int rt, int a, int b, int carryIn, boolean setsCarry, int oe, int rc) {
         long unsigned = Integer.toUnsignedLong(a) + Integer.toUnsignedLong(b) + carryIn;
         int r = (int) unsigned;
@@ -154,7 +169,7 @@ public final class IntegerOps {
     }
 
     public static void mulhw(PpcCpuState s, int rt, int ra, int rb, int oe, int rc) {
-        int r = (int) (((long) s.gpr[ra] * s.gpr[rb]) >> 32);
+        int r = multiplyHigh(s.gpr[ra], s.gpr[rb]);
         s.gpr[rt] = r;
         if (rc != 0) {
             recordCr0(s, r);
@@ -162,11 +177,19 @@ public final class IntegerOps {
     }
 
     public static void mulhwu(PpcCpuState s, int rt, int ra, int rb, int oe, int rc) {
-        int r = (int) ((Integer.toUnsignedLong(s.gpr[ra]) * Integer.toUnsignedLong(s.gpr[rb])) >>> 32);
+        int r = multiplyHighUnsigned(s.gpr[ra], s.gpr[rb]);
         s.gpr[rt] = r;
         if (rc != 0) {
             recordCr0(s, r);
         }
+    }
+
+    public static int multiplyHigh(int a, int b) {
+        return (int) (((long) a * b) >> 32);
+    }
+
+    public static int multiplyHighUnsigned(int a, int b) {
+        return (int) ((Integer.toUnsignedLong(a) * Integer.toUnsignedLong(b)) >>> 32);
     }
 
     /** divw: the ISA leaves RT undefined for x/0 and MIN/-1; we give 0, and OV=1 when OE=1. */
@@ -324,7 +347,7 @@ public final class IntegerOps {
     }
 
     public static void rlwnm(PpcCpuState s, int rs, int ra, int rb, int mb, int me, int rc) {
-        logicalResult(s, ra, Integer.rotateLeft(s.gpr[rs], s.gpr[rb] & 31) & mask(mb, me), rc);
+        logicalResult(s, ra, rotateLeftWord(s.gpr[rs], s.gpr[rb]) & mask(mb, me), rc);
     }
 
     public static void rlwimi(PpcCpuState s, int rs, int ra, int sh, int mb, int me, int rc) {
@@ -334,17 +357,36 @@ public final class IntegerOps {
 
     /** slw/srw use six bits of RB: a shift of 32..63 gives zero. */
     public static void slw(PpcCpuState s, int rs, int ra, int rb, int rc) {
-        int n = s.gpr[rb] & 63;
-        logicalResult(s, ra, n > 31 ? 0 : s.gpr[rs] << n, rc);
+        logicalResult(s, ra, shiftLeftWord(s.gpr[rs], s.gpr[rb]), rc);
     }
 
     public static void srw(PpcCpuState s, int rs, int ra, int rb, int rc) {
-        int n = s.gpr[rb] & 63;
-        logicalResult(s, ra, n > 31 ? 0 : s.gpr[rs] >>> n, rc);
+        logicalResult(s, ra, shiftRightWord(s.gpr[rs], s.gpr[rb]), rc);
+    }
+
+    /** rlwnm's rotation: the low five bits of RB. */
+    public static int rotateLeftWord(int value, int rb) {
+        return Integer.rotateLeft(value, rb & 31);
+    }
+
+    public static int shiftLeftWord(int value, int rb) {
+        int n = rb & 63;
+        return n > 31 ? 0 : value << n;
+    }
+
+    public static int shiftRightWord(int value, int rb) {
+        int n = rb & 63;
+        return n > 31 ? 0 : value >>> n;
     }
 
     /** sraw/srawi: CA is set when the source is negative and any 1 bit is shifted out. */
     private static void shiftRightAlgebraic(PpcCpuState s, int ra, int value, int n, int rc) {
+        logicalResult(s, ra, shiftRightAlgebraicValue(s, value, n), rc);
+    }
+
+    /** sraw/srawi on a value: the shift amount's six low bits count; sets CA, returns the result. */
+    public static int shiftRightAlgebraicValue(PpcCpuState s, int value, int amount) {
+        int n = amount & 63;
         int r;
         boolean lostOnes;
         if (n > 31) {
@@ -355,7 +397,7 @@ public final class IntegerOps {
             lostOnes = n != 0 && (value & ((1 << n) - 1)) != 0;
         }
         s.xerCa = value < 0 && lostOnes ? 1 : 0;
-        logicalResult(s, ra, r, rc);
+        return r;
     }
 
     public static void sraw(PpcCpuState s, int rs, int ra, int rb, int rc) {

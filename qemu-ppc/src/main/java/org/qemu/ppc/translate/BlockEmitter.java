@@ -15,11 +15,13 @@ import org.qemu.ppc.cpu.PpcCpuState;
  * anything that can fault, read them through the state, or leave the block. The common
  * integer, load/store and LR/CTR moves are emitted inline; everything else calls its helper.
  *
- * <p>Locals: 0 this, 1 state, 2 scratch int, 3..34 r0..r31, 35 the gpr array, 36 scratch int.
+ * <p>Locals: 0 this, 1 state, 2 scratch int, 3..34 r0..r31, 35 the gpr array, 36 scratch int, 37 the pc of
+ * the memory access in progress (for its fault handler).
  */
 final class BlockEmitter {
     private static final String STATE = Type.getInternalName(PpcCpuState.class);
     private static final String MEMORY = Type.getInternalName(GuestMemory.class);
+    private static final String BLOCK = Type.getInternalName(PpcBlock.class);
     private static final String INTEGER_OPS = Type.getInternalName(IntegerOps.class);
     private static final int FIRST_GPR = 3;
     private static final int GPR_ARRAY = 35;
@@ -28,9 +30,23 @@ final class BlockEmitter {
     private final MethodVisitor mv;
     private final boolean[] loaded = new boolean[32];
     private final boolean[] dirty = new boolean[32];
+    /** Every register this emitter loaded or stored so far, and every one it stored (for a loop's first pass). */
+    private final boolean[] everUsed = new boolean[32];
+    private final boolean[] everWritten = new boolean[32];
+    /** In a block that loops on itself: the registers held in locals across iterations (null otherwise). */
+    private boolean[] loopRegisters;
+    private boolean[] loopWritten;
+    /** A guest store was emitted so far; in a loop, the body has one somewhere. */
+    private boolean storesSeen;
+    private boolean loopStores;
+    private static final Class<?> LOAD_STORE_OPS = org.qemu.ppc.cpu.LoadStoreOps.class;
 
     BlockEmitter(MethodVisitor mv) {
         this.mv = mv;
+    }
+
+    MethodVisitor visitor() {
+        return mv;
     }
 
     /** At method entry: the gpr array into its local. */
@@ -40,11 +56,240 @@ final class BlockEmitter {
         mv.visitVarInsn(Opcodes.ASTORE, GPR_ARRAY);
     }
 
+    boolean[] usedRegisters() {
+        return everUsed.clone();
+    }
+
+    boolean[] writtenRegisters() {
+        return everWritten.clone();
+    }
+
+    /**
+     * The top of a block that branches back to its start: {@code used} (what a first pass over
+     * the block loaded or stored) is loaded into locals once, before the loop, and stays there
+     * across iterations; the registers the body writes count as dirty from the top on, so every
+     * exit writes them back whichever iteration it leaves from.
+     */
+    boolean storesSeen() {
+        return storesSeen;
+    }
+
+    void enterLoop(Label top, boolean[] used, boolean[] written, boolean bodyStores) {
+        loopStores = bodyStores;
+        for (int r = 0; r < 32; r++) {
+            loaded[r] = false;
+            dirty[r] = false;
+            if (used[r]) {
+                load(r);
+                mv.visitInsn(Opcodes.POP);
+            }
+        }
+        mv.visitLabel(top);
+        loopRegisters = used.clone();
+        loopWritten = written.clone();
+        for (int r = 0; r < 32; r++) {
+            loaded[r] = used[r];
+            dirty[r] = written[r];
+        }
+    }
+
+    /** The back edge: what the loop keeps in locals must be there again (a helper call may have dropped it). */
+    private void continueLoop(Label top) {
+        boolean[] before = loaded.clone();
+        for (int r = 0; r < 32; r++) {
+            if (loopRegisters[r] && !loaded[r]) {
+                load(r);
+                mv.visitInsn(Opcodes.POP);
+            }
+        }
+        mv.visitJumpInsn(Opcodes.GOTO, top);
+        // Only this path loaded them: the code after the branch has not.
+        System.arraycopy(before, 0, loaded, 0, 32);
+    }
+
+    // ---- branches (the block compiler; regions call the helpers) --------------------------
+
+    /** What {@link #emitBranch} did with an instruction. */
+    enum BranchEmission { NOT_A_BRANCH, CONTINUES, ENDS_BLOCK }
+
+    private static final int TARGET = 2;
+
+    /**
+     * Emits b/bc/bclr/bcctr as bytecode: each exit writes back the dirty registers and returns
+     * its target; the not-taken path of a conditional branch in the middle of a block goes on
+     * with the registers still in locals. A static branch to {@code blockStart} jumps to
+     * {@code loopTop} (when not null) unless another thread asked this CPU to stop.
+     */
+    BranchEmission emitBranch(Instruction insn, boolean last, int continueAt, int blockStart, Label loopTop) {
+        int[] o = insn.operands();
+        // In a trace an unconditional branch that is not last goes on at the next instruction in
+        // the list: its static target, or the guessed target of a computed one (checked).
+        boolean traced = !last && !insn.continuesBlock();
+        switch (insn.method()) {
+            case "branch" -> {
+                if (o[2] != 0) {
+                    setLink(o[1]);
+                }
+                if (traced) {
+                    leaveIfInvalid(o[0]);
+                    return BranchEmission.CONTINUES;
+                }
+                exitTo(o[0], blockStart, loopTop);
+                return BranchEmission.ENDS_BLOCK;
+            }
+            case "bc" -> {
+                int bo = o[0];
+                if (o[4] != 0) {
+                    setLink(o[3]);
+                }
+                if ((bo & 0x14) == 0x14) {
+                    if (traced) {
+                        leaveIfInvalid(o[2]);
+                        return BranchEmission.CONTINUES;
+                    }
+                    exitTo(o[2], blockStart, loopTop);
+                    return BranchEmission.ENDS_BLOCK;
+                }
+                Label notTaken = new Label();
+                jumpIfNotTaken(bo, o[1], true, notTaken);
+                exitTo(o[2], blockStart, loopTop);
+                mv.visitLabel(notTaken);
+                if (last) {
+                    exitTo(o[3], blockStart, loopTop);
+                    return BranchEmission.ENDS_BLOCK;
+                }
+                return BranchEmission.CONTINUES;
+            }
+            case "bclr", "bcctr" -> {
+                boolean viaLr = insn.method().equals("bclr");
+                int bo = o[0];
+                mv.visitVarInsn(Opcodes.ALOAD, 1);
+                mv.visitFieldInsn(Opcodes.GETFIELD, STATE, viaLr ? "lr" : "ctr", "I");
+                PpcTranslator.pushInt(mv, ~3);
+                mv.visitInsn(Opcodes.IAND);
+                mv.visitVarInsn(Opcodes.ISTORE, TARGET);
+                if (o[3] != 0) {
+                    setLink(o[2]);
+                }
+                // bcctr never decrements CTR (BO[2]=0 is an invalid form).
+                boolean always = (bo & 0x10) != 0 && (!viaLr || (bo & 0x04) != 0);
+                Label notTaken = new Label();
+                if (!always) {
+                    jumpIfNotTaken(bo, o[1], viaLr, notTaken);
+                }
+                if (traced) {
+                    Label guessed = new Label();
+                    mv.visitVarInsn(Opcodes.ILOAD, TARGET);
+                    PpcTranslator.pushInt(mv, continueAt);
+                    mv.visitJumpInsn(Opcodes.IF_ICMPEQ, guessed);
+                    writeBack();
+                    mv.visitVarInsn(Opcodes.ILOAD, TARGET);
+                    mv.visitInsn(Opcodes.IRETURN);
+                    mv.visitLabel(guessed);
+                    leaveIfInvalid(continueAt);
+                    return BranchEmission.CONTINUES;
+                }
+                writeBack();
+                mv.visitVarInsn(Opcodes.ILOAD, TARGET);
+                mv.visitInsn(Opcodes.IRETURN);
+                if (!always) {
+                    mv.visitLabel(notTaken);
+                    exitTo(o[2], blockStart, loopTop);
+                }
+                return BranchEmission.ENDS_BLOCK;
+            }
+            default -> {
+                return BranchEmission.NOT_A_BRANCH;
+            }
+        }
+    }
+
+    /**
+     * Where a trace goes on into code of another segment, and on a loop's back edge: leave for
+     * {@code next} if a guest store since the block started dropped the block (a store into
+     * code the trace holds, self-modifying code), so the new code gets translated.
+     */
+    private void leaveIfInvalid(int next) {
+        if (!storesSeen && !loopStores) {
+            return; // nothing this thread ran since the block started can have written code
+        }
+        Label valid = new Label();
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitFieldInsn(Opcodes.GETFIELD, BLOCK, "valid", "Z");
+        mv.visitJumpInsn(Opcodes.IFNE, valid);
+        writeBack();
+        PpcTranslator.pushInt(mv, next);
+        mv.visitInsn(Opcodes.IRETURN);
+        mv.visitLabel(valid);
+    }
+
+    private void setLink(int returnAddress) {
+        mv.visitVarInsn(Opcodes.ALOAD, 1);
+        PpcTranslator.pushInt(mv, returnAddress);
+        mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "lr", "I");
+    }
+
+    /**
+     * The BO rule (bits ISA-numbered, BO[0] = 0x10): BO[2]=0 decrements CTR and needs CTR != 0
+     * (BO[3]=0) or CTR == 0 (BO[3]=1); BO[0]=0 needs CR[BI] == BO[1]. Jumps when the branch is not taken.
+     */
+    private void jumpIfNotTaken(int bo, int bi, boolean mayDecrement, Label notTaken) {
+        if (mayDecrement && (bo & 0x04) == 0) {
+            mv.visitVarInsn(Opcodes.ALOAD, 1);
+            mv.visitInsn(Opcodes.DUP);
+            mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "ctr", "I");
+            mv.visitInsn(Opcodes.ICONST_1);
+            mv.visitInsn(Opcodes.ISUB);
+            mv.visitInsn(Opcodes.DUP_X1);
+            mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "ctr", "I");
+            mv.visitJumpInsn((bo & 0x02) == 0 ? Opcodes.IFEQ : Opcodes.IFNE, notTaken);
+        }
+        if ((bo & 0x10) == 0) {
+            mv.visitVarInsn(Opcodes.ALOAD, 1);
+            mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "cr", "I");
+            PpcTranslator.pushInt(mv, 1 << (31 - bi));
+            mv.visitInsn(Opcodes.IAND);
+            mv.visitJumpInsn((bo & 0x08) != 0 ? Opcodes.IFEQ : Opcodes.IFNE, notTaken);
+        }
+    }
+
+    /** Leaves the block for a static target, or loops when it is the block's own start. */
+    private void exitTo(int target, int blockStart, Label loopTop) {
+        if (loopTop != null && target == blockStart) {
+            Label leave = new Label();
+            mv.visitVarInsn(Opcodes.ALOAD, 1);
+            mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "interruptRequested", "Z");
+            mv.visitJumpInsn(Opcodes.IFNE, leave);
+            if (loopStores) {
+                mv.visitVarInsn(Opcodes.ALOAD, 0);
+                mv.visitFieldInsn(Opcodes.GETFIELD, BLOCK, "valid", "Z");
+                mv.visitJumpInsn(Opcodes.IFEQ, leave);
+            }
+            continueLoop(loopTop);
+            mv.visitLabel(leave);
+        }
+        writeBack();
+        PpcTranslator.pushInt(mv, target);
+        mv.visitInsn(Opcodes.IRETURN);
+    }
+
     /** Where control can arrive from elsewhere (a case label, a loop top): nothing is in locals yet. */
     void forget() {
         for (int r = 0; r < 32; r++) {
             loaded[r] = false;
             dirty[r] = false;
+        }
+    }
+
+    /** Writes back every register changed in a local, leaving them dirty (an exit path the code continues past). */
+    private void writeBack() {
+        for (int r = 0; r < 32; r++) {
+            if (dirty[r]) {
+                mv.visitVarInsn(Opcodes.ALOAD, GPR_ARRAY);
+                PpcTranslator.pushInt(mv, r);
+                mv.visitVarInsn(Opcodes.ILOAD, FIRST_GPR + r);
+                mv.visitInsn(Opcodes.IASTORE);
+            }
         }
     }
 
@@ -62,6 +307,7 @@ final class BlockEmitter {
     }
 
     private void load(int r) {
+        everUsed[r] = true;
         if (!loaded[r]) {
             mv.visitVarInsn(Opcodes.ALOAD, GPR_ARRAY);
             PpcTranslator.pushInt(mv, r);
@@ -82,6 +328,8 @@ final class BlockEmitter {
     }
 
     private void store(int r) {
+        everUsed[r] = true;
+        everWritten[r] = true;
         mv.visitVarInsn(Opcodes.ISTORE, FIRST_GPR + r);
         loaded[r] = true;
         dirty[r] = true;
@@ -92,11 +340,33 @@ final class BlockEmitter {
      * the stack, with every register written back.
      */
     void emit(Instruction insn) {
-        if (!emitInline(insn)) {
-            flush();
-            PpcTranslator.emitCall(mv, insn);
-            forget();
+        if (insn.owner() == LOAD_STORE_OPS && !insn.method().startsWith("l")) {
+            storesSeen = true; // stw..., stfd..., stmw, stswi, stwcx., dcbz
         }
+        if (emitInline(insn)) {
+            return;
+        }
+        if (touchesNoGpr(insn)) {
+            // The FPU and CR-logic helpers read and write only the state's other fields and
+            // cannot fault: the registers in locals stay valid across the call.
+            PpcTranslator.emitCall(mv, insn);
+            return;
+        }
+        flush();
+        PpcTranslator.emitCall(mv, insn);
+        forget();
+    }
+
+    /** Helpers that neither read nor write a general-purpose register and never trap. */
+    static boolean touchesNoGpr(Instruction insn) {
+        if (insn.kind() != Instruction.Kind.PLAIN) {
+            return false;
+        }
+        String m = insn.method();
+        if (insn.owner() == org.qemu.ppc.cpu.FloatOps.class) {
+            return true;
+        }
+        return insn.owner() == IntegerOps.class && (m.startsWith("cr") || m.equals("mcrf") || m.equals("mcrxr"));
     }
 
     /** Instructions {@link #emit} writes as bytecode of their own rather than a helper call. */
@@ -107,6 +377,12 @@ final class BlockEmitter {
     private static final java.util.Set<String> INLINE = java.util.Set.of("IntegerOps.addi", "IntegerOps.addis",
             "IntegerOps.add", "IntegerOps.subf", "IntegerOps.mullw", "IntegerOps.and", "IntegerOps.or", "IntegerOps.xor",
             "IntegerOps.ori", "IntegerOps.oris", "IntegerOps.xori", "IntegerOps.xoris", "IntegerOps.rlwinm",
+            "IntegerOps.andc", "IntegerOps.orc", "IntegerOps.nand", "IntegerOps.nor", "IntegerOps.eqv",
+            "IntegerOps.extsb", "IntegerOps.extsh", "IntegerOps.cntlzw", "IntegerOps.slw", "IntegerOps.srw",
+            "IntegerOps.sraw", "IntegerOps.srawi", "IntegerOps.rlwimi", "IntegerOps.rlwnm", "IntegerOps.neg",
+            "IntegerOps.mulli", "IntegerOps.mulhw", "IntegerOps.mulhwu", "IntegerOps.addic", "IntegerOps.subfic",
+            "IntegerOps.addc", "IntegerOps.adde", "IntegerOps.addze", "IntegerOps.addme", "IntegerOps.subfc",
+            "IntegerOps.subfe", "IntegerOps.subfze", "IntegerOps.subfme", "IntegerOps.mfcr", "IntegerOps.mtcrf",
             "FlowOps.mflr", "FlowOps.mfctr", "FlowOps.mtlr", "FlowOps.mtctr", "FlowOps.noOperation");
 
     private boolean emitInline(Instruction insn) {
@@ -115,19 +391,50 @@ final class BlockEmitter {
         return switch (owner + "." + insn.method()) {
             case "IntegerOps.addi" -> { loadOrZero(o[1]); PpcTranslator.pushInt(mv, o[2]); mv.visitInsn(Opcodes.IADD); store(o[0]); yield true; }
             case "IntegerOps.addis" -> { loadOrZero(o[1]); PpcTranslator.pushInt(mv, o[2] << 16); mv.visitInsn(Opcodes.IADD); store(o[0]); yield true; }
-            case "IntegerOps.add" -> o[3] == 0 && o[4] == 0 && binary(o[1], o[2], o[0], Opcodes.IADD);
-            case "IntegerOps.subf" -> o[3] == 0 && o[4] == 0 && binary(o[2], o[1], o[0], Opcodes.ISUB);
-            case "IntegerOps.mullw" -> o[3] == 0 && o[4] == 0 && binary(o[1], o[2], o[0], Opcodes.IMUL);
-            case "IntegerOps.and" -> o[3] == 0 && binary(o[0], o[2], o[1], Opcodes.IAND);
-            case "IntegerOps.or" -> o[3] == 0 && binary(o[0], o[2], o[1], Opcodes.IOR);
-            case "IntegerOps.xor" -> o[3] == 0 && binary(o[0], o[2], o[1], Opcodes.IXOR);
+            case "IntegerOps.add" -> o[3] == 0 && recorded(binary(o[1], o[2], o[0], Opcodes.IADD), o[0], o[4]);
+            case "IntegerOps.subf" -> o[3] == 0 && recorded(binary(o[2], o[1], o[0], Opcodes.ISUB), o[0], o[4]);
+            case "IntegerOps.mullw" -> o[3] == 0 && recorded(binary(o[1], o[2], o[0], Opcodes.IMUL), o[0], o[4]);
+            case "IntegerOps.and" -> recorded(binary(o[0], o[2], o[1], Opcodes.IAND), o[1], o[3]);
+            case "IntegerOps.or" -> recorded(binary(o[0], o[2], o[1], Opcodes.IOR), o[1], o[3]);
+            case "IntegerOps.xor" -> recorded(binary(o[0], o[2], o[1], Opcodes.IXOR), o[1], o[3]);
+            case "IntegerOps.andc" -> recorded(complemented(o[0], o[2], o[1], Opcodes.IAND, false), o[1], o[3]);
+            case "IntegerOps.orc" -> recorded(complemented(o[0], o[2], o[1], Opcodes.IOR, false), o[1], o[3]);
+            case "IntegerOps.nand" -> recorded(complemented(o[0], o[2], o[1], Opcodes.IAND, true), o[1], o[3]);
+            case "IntegerOps.nor" -> recorded(complemented(o[0], o[2], o[1], Opcodes.IOR, true), o[1], o[3]);
+            case "IntegerOps.eqv" -> recorded(complemented(o[0], o[2], o[1], Opcodes.IXOR, true), o[1], o[3]);
+            case "IntegerOps.extsb" -> recorded(unary(o[0], o[1], Opcodes.I2B), o[1], o[3]);
+            case "IntegerOps.extsh" -> recorded(unary(o[0], o[1], Opcodes.I2S), o[1], o[3]);
+            case "IntegerOps.neg" -> o[3] == 0 && recorded(unary(o[1], o[0], Opcodes.INEG), o[0], o[4]);
+            case "IntegerOps.cntlzw" -> recorded(pure(o[1], "numberOfLeadingZeros", "java/lang/Integer", o[0]), o[1], o[3]);
+            case "IntegerOps.slw" -> recorded(pure(o[1], "shiftLeftWord", INTEGER_OPS, o[0], o[2]), o[1], o[3]);
+            case "IntegerOps.srw" -> recorded(pure(o[1], "shiftRightWord", INTEGER_OPS, o[0], o[2]), o[1], o[3]);
+            case "IntegerOps.rlwnm" -> recorded(pure(o[1], "rotateLeftWord", INTEGER_OPS, o[0], o[2]), o[1], 0)
+                    && rlwnmMask(o[1], IntegerOps.mask(o[3], o[4]), o[5]);
+            case "IntegerOps.mulhw" -> recorded(pure(o[0], "multiplyHigh", INTEGER_OPS, o[1], o[2]), o[0], o[4]);
+            case "IntegerOps.mulhwu" -> recorded(pure(o[0], "multiplyHighUnsigned", INTEGER_OPS, o[1], o[2]), o[0], o[4]);
+            case "IntegerOps.mulli" -> immediate(o[1], o[2], o[0], Opcodes.IMUL);
+            case "IntegerOps.sraw" -> recorded(withState(o[1], "shiftRightAlgebraicValue", false, o[0], o[2]), o[1], o[3]);
+            case "IntegerOps.srawi" -> recorded(withState(o[1], "shiftRightAlgebraicValue", true, o[0], o[2]), o[1], o[3]);
+            case "IntegerOps.addic" -> recorded(withState(o[0], "addicValue", true, o[1], o[2]), o[0], o[3]);
+            case "IntegerOps.subfic" -> withState(o[0], "subficValue", true, o[1], o[2]);
+            case "IntegerOps.addc" -> o[3] == 0 && recorded(carrying(o[0], o[1], false, o[2], 0), o[0], o[4]);
+            case "IntegerOps.adde" -> o[3] == 0 && recorded(carrying(o[0], o[1], false, o[2], -1), o[0], o[4]);
+            case "IntegerOps.addze" -> o[3] == 0 && recorded(carrying(o[0], o[1], false, -2, -1), o[0], o[4]);
+            case "IntegerOps.addme" -> o[3] == 0 && recorded(carrying(o[0], o[1], false, -3, -1), o[0], o[4]);
+            case "IntegerOps.subfc" -> o[3] == 0 && recorded(carrying(o[0], o[1], true, o[2], 1), o[0], o[4]);
+            case "IntegerOps.subfe" -> o[3] == 0 && recorded(carrying(o[0], o[1], true, o[2], -1), o[0], o[4]);
+            case "IntegerOps.subfze" -> o[3] == 0 && recorded(carrying(o[0], o[1], true, -2, -1), o[0], o[4]);
+            case "IntegerOps.subfme" -> o[3] == 0 && recorded(carrying(o[0], o[1], true, -3, -1), o[0], o[4]);
+            case "IntegerOps.rlwimi" -> recorded(rotateAndInsert(o[0], o[2], IntegerOps.mask(o[3], o[4]), o[1]), o[1], o[5]);
+            case "IntegerOps.mfcr" -> getField("cr", o[0]);
+            case "IntegerOps.mtcrf" -> moveToCr(o[0], o[1]);
             case "IntegerOps.ori" -> immediate(o[0], o[2], o[1], Opcodes.IOR);
             case "IntegerOps.oris" -> immediate(o[0], o[2] << 16, o[1], Opcodes.IOR);
             case "IntegerOps.xori" -> immediate(o[0], o[2], o[1], Opcodes.IXOR);
             case "IntegerOps.xoris" -> immediate(o[0], o[2] << 16, o[1], Opcodes.IXOR);
             case "IntegerOps.andiDot" -> andDot(o[0], o[2], o[1]);
             case "IntegerOps.andisDot" -> andDot(o[0], o[2] << 16, o[1]);
-            case "IntegerOps.rlwinm" -> o[5] == 0 && rotateAndMask(o[0], o[2], IntegerOps.mask(o[3], o[4]), o[1]);
+            case "IntegerOps.rlwinm" -> recorded(rotateAndMask(o[0], o[2], IntegerOps.mask(o[3], o[4]), o[1]), o[1], o[5]);
             case "IntegerOps.cmpi" -> compare(o[0], o[1], o[2], true, "compareValues");
             case "IntegerOps.cmpli" -> compare(o[0], o[1], o[2], true, "compareValuesUnsigned");
             case "IntegerOps.cmp" -> compare(o[0], o[1], o[2], false, "compareValues");
@@ -151,6 +458,10 @@ final class BlockEmitter {
             case "LoadStoreOps.stwx" -> storeMemory(insn, "write32be");
             case "LoadStoreOps.sthx" -> storeMemory(insn, "write16be");
             case "LoadStoreOps.stbx" -> storeMemory(insn, "write8");
+            case "LoadStoreOps.lfd", "LoadStoreOps.lfdx" -> loadFloat(insn, false);
+            case "LoadStoreOps.lfs", "LoadStoreOps.lfsx" -> loadFloat(insn, true);
+            case "LoadStoreOps.stfd", "LoadStoreOps.stfdx" -> storeFloat(insn, false);
+            case "LoadStoreOps.stfs", "LoadStoreOps.stfsx" -> storeFloat(insn, true);
             default -> false;
         };
     }
@@ -160,6 +471,159 @@ final class BlockEmitter {
         load(b);
         mv.visitInsn(opcode);
         store(target);
+        return true;
+    }
+
+    /** Rc=1: CR0 from the result now in the target's local. */
+    private boolean recorded(boolean emitted, int target, int rc) {
+        if (emitted && rc != 0) {
+            mv.visitVarInsn(Opcodes.ALOAD, 1);
+            mv.visitVarInsn(Opcodes.ILOAD, FIRST_GPR + target);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, INTEGER_OPS, "setCr0", "(L" + STATE + ";I)V", false);
+        }
+        return emitted;
+    }
+
+    /** a OP ~b, or ~(a OP b) when {@code complementResult}. */
+    private boolean complemented(int a, int b, int target, int opcode, boolean complementResult) {
+        load(a);
+        load(b);
+        if (!complementResult) {
+            mv.visitInsn(Opcodes.ICONST_M1);
+            mv.visitInsn(Opcodes.IXOR);
+        }
+        mv.visitInsn(opcode);
+        if (complementResult) {
+            mv.visitInsn(Opcodes.ICONST_M1);
+            mv.visitInsn(Opcodes.IXOR);
+        }
+        store(target);
+        return true;
+    }
+
+    private boolean unary(int source, int target, int opcode) {
+        load(source);
+        mv.visitInsn(opcode);
+        store(target);
+        return true;
+    }
+
+    /** target = owner.method(registers...), a static int function of register values only. */
+    private boolean pure(int target, String method, String owner, int... sources) {
+        for (int r : sources) {
+            load(r);
+        }
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, owner, method, "(" + "I".repeat(sources.length) + ")I", false);
+        store(target);
+        return true;
+    }
+
+    /**
+     * target = IntegerOps.method(state, RA, second): helpers that also set XER[CA]; the second
+     * operand is a register or, when {@code immediate}, a constant.
+     */
+    private boolean withState(int target, String method, boolean immediate, int ra, int second) {
+        // Loads first: a first load emits an istore, kept out of the argument list.
+        load(ra);
+        mv.visitInsn(Opcodes.POP);
+        if (!immediate) {
+            load(second);
+            mv.visitInsn(Opcodes.POP);
+        }
+        mv.visitVarInsn(Opcodes.ALOAD, 1);
+        load(ra);
+        if (immediate) {
+            PpcTranslator.pushInt(mv, second);
+        } else {
+            load(second);
+        }
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, INTEGER_OPS, method, "(L" + STATE + ";II)I", false);
+        store(target);
+        return true;
+    }
+
+    /**
+     * The carrying adds (OE=0): RT = (~)RA + b + carry, CA = the carry out. {@code rb} is a
+     * register, or -2 for 0 (the ze forms) and -3 for -1 (the me forms); {@code carryIn} is 0,
+     * 1, or -1 for XER[CA].
+     */
+    private boolean carrying(int rt, int ra, boolean complementA, int rb, int carryIn) {
+        load(ra);
+        mv.visitInsn(Opcodes.POP);
+        if (rb >= 0) {
+            load(rb);
+            mv.visitInsn(Opcodes.POP);
+        }
+        mv.visitVarInsn(Opcodes.ALOAD, 1);
+        load(ra);
+        if (complementA) {
+            mv.visitInsn(Opcodes.ICONST_M1);
+            mv.visitInsn(Opcodes.IXOR);
+        }
+        if (rb >= 0) {
+            load(rb);
+        } else {
+            PpcTranslator.pushInt(mv, rb == -2 ? 0 : -1);
+        }
+        if (carryIn >= 0) {
+            PpcTranslator.pushInt(mv, carryIn);
+        } else {
+            mv.visitVarInsn(Opcodes.ALOAD, 1);
+            mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "xerCa", "I");
+        }
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, INTEGER_OPS, "carryingAdd", "(L" + STATE + ";III)I", false);
+        store(rt);
+        return true;
+    }
+
+    /** rlwnm's mask, applied to the rotated value already in the target's local. */
+    private boolean rlwnmMask(int target, int mask, int rc) {
+        if (mask != -1) {
+            mv.visitVarInsn(Opcodes.ILOAD, FIRST_GPR + target);
+            PpcTranslator.pushInt(mv, mask);
+            mv.visitInsn(Opcodes.IAND);
+            store(target);
+        }
+        return recorded(true, target, rc);
+    }
+
+    /** rlwimi: (ROTL(RS, sh) & m) | (RA & ~m). */
+    private boolean rotateAndInsert(int source, int shift, int mask, int target) {
+        load(source);
+        if (shift != 0) {
+            PpcTranslator.pushInt(mv, shift);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Integer", "rotateLeft", "(II)I", false);
+        }
+        PpcTranslator.pushInt(mv, mask);
+        mv.visitInsn(Opcodes.IAND);
+        load(target);
+        PpcTranslator.pushInt(mv, ~mask);
+        mv.visitInsn(Opcodes.IAND);
+        mv.visitInsn(Opcodes.IOR);
+        store(target);
+        return true;
+    }
+
+    /** mtcrf: the CR fields FXM selects come from RS. */
+    private boolean moveToCr(int fxm, int source) {
+        int m = 0;
+        for (int i = 0; i < 8; i++) {
+            if ((fxm & (0x80 >>> i)) != 0) {
+                m |= 0xf0000000 >>> (4 * i);
+            }
+        }
+        load(source);
+        mv.visitInsn(Opcodes.POP);
+        mv.visitVarInsn(Opcodes.ALOAD, 1);
+        mv.visitVarInsn(Opcodes.ALOAD, 1);
+        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "cr", "I");
+        PpcTranslator.pushInt(mv, ~m);
+        mv.visitInsn(Opcodes.IAND);
+        load(source);
+        PpcTranslator.pushInt(mv, m);
+        mv.visitInsn(Opcodes.IAND);
+        mv.visitInsn(Opcodes.IOR);
+        mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "cr", "I");
         return true;
     }
 
@@ -264,30 +728,41 @@ final class BlockEmitter {
         mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "memory", "L" + MEMORY + ";");
     }
 
-    /** One faulting site: the range of the access and what its handler must write back. */
-    private record FaultSite(Label start, Label end, Label handler, int pc, boolean[] dirty) {
-    }
-
-    private final java.util.List<FaultSite> faultSites = new java.util.ArrayList<>();
+    /**
+     * The fault handlers, one per set of registers dirty at a faulting site (a bit mask): a site
+     * stores its guest pc in {@link #FAULT_PC} first (a constant into a local, free in compiled
+     * code), so sites with the same dirty set share one handler. One handler per site made the
+     * handlers most of a memory-heavy block's bytecode, which C1 and C2 then compiled.
+     */
+    private final java.util.Map<Integer, Label> faultHandlers = new java.util.LinkedHashMap<>();
+    private static final int FAULT_PC = 37;
 
     /** Emits a GuestMemory call covered by a handler that makes the state exact before the fault propagates. */
     private void guarded(int pc, String accessor, String descriptor) {
+        int mask = 0;
+        for (int r = 0; r < 32; r++) {
+            if (dirty[r]) {
+                mask |= 1 << r;
+            }
+        }
+        Label handler = faultHandlers.computeIfAbsent(mask, m -> new Label());
+        PpcTranslator.pushInt(mv, pc);
+        mv.visitVarInsn(Opcodes.ISTORE, FAULT_PC);
         Label start = new Label();
         Label end = new Label();
-        Label handler = new Label();
         mv.visitTryCatchBlock(start, end, handler, null);
         mv.visitLabel(start);
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, accessor, descriptor, false);
         mv.visitLabel(end);
-        faultSites.add(new FaultSite(start, end, handler, pc, dirty.clone()));
     }
 
     /** The handlers of the method's faulting sites, out of line at its end: write back, set pc, rethrow. */
     void emitFaultHandlers() {
-        for (FaultSite site : faultSites) {
-            mv.visitLabel(site.handler());
+        for (var entry : faultHandlers.entrySet()) {
+            mv.visitLabel(entry.getValue());
+            int mask = entry.getKey();
             for (int r = 0; r < 32; r++) {
-                if (site.dirty()[r]) {
+                if ((mask & (1 << r)) != 0) {
                     mv.visitVarInsn(Opcodes.ALOAD, GPR_ARRAY);
                     PpcTranslator.pushInt(mv, r);
                     mv.visitVarInsn(Opcodes.ILOAD, FIRST_GPR + r);
@@ -295,11 +770,11 @@ final class BlockEmitter {
                 }
             }
             mv.visitVarInsn(Opcodes.ALOAD, 1);
-            PpcTranslator.pushInt(mv, site.pc());
+            mv.visitVarInsn(Opcodes.ILOAD, FAULT_PC);
             mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "pc", "I");
             mv.visitInsn(Opcodes.ATHROW);
         }
-        faultSites.clear();
+        faultHandlers.clear();
     }
 
     private boolean loadMemory(Instruction insn, String accessor, int signExtendFrom16) {
@@ -320,6 +795,75 @@ final class BlockEmitter {
             store(o[1]);
         }
         return true;
+    }
+
+    private static final String FLOAT_OPS = Type.getInternalName(org.qemu.ppc.cpu.FloatOps.class);
+
+    /** lfd/lfs (and x, u forms): the FPR gets the loaded bits, a single widened to double. */
+    private boolean loadFloat(Instruction insn, boolean single) {
+        int[] o = insn.operands();
+        boolean update = o[3] != 0;
+        if (update && o[1] == 0) {
+            return false;
+        }
+        preloadAddressRegisters(insn);
+        mv.visitVarInsn(Opcodes.ALOAD, 1);
+        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "fpr", "[J");
+        PpcTranslator.pushInt(mv, o[0]);
+        mv.visitVarInsn(Opcodes.ALOAD, 1);
+        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "memory", "L" + MEMORY + ";");
+        effectiveAddress(insn, update);
+        if (single) {
+            guarded(insn.address(), "read32be", "(J)I");
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLOAT_OPS, "singleToDoubleBits", "(I)J", false);
+        } else {
+            guarded(insn.address(), "read64be", "(J)J");
+        }
+        mv.visitInsn(Opcodes.LASTORE);
+        if (update) {
+            mv.visitVarInsn(Opcodes.ILOAD, EA);
+            store(o[1]);
+        }
+        return true;
+    }
+
+    /** stfd/stfs (and x, u forms): a single is narrowed from the FPR's double bits. */
+    private boolean storeFloat(Instruction insn, boolean single) {
+        int[] o = insn.operands();
+        boolean update = o[3] != 0;
+        if (update && o[1] == 0) {
+            return false;
+        }
+        preloadAddressRegisters(insn);
+        mv.visitVarInsn(Opcodes.ALOAD, 1);
+        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "memory", "L" + MEMORY + ";");
+        effectiveAddress(insn, update);
+        mv.visitVarInsn(Opcodes.ALOAD, 1);
+        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "fpr", "[J");
+        PpcTranslator.pushInt(mv, o[0]);
+        mv.visitInsn(Opcodes.LALOAD);
+        if (single) {
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLOAT_OPS, "doubleToSingleBits", "(J)I", false);
+            guarded(insn.address(), "write32be", "(JI)V");
+        } else {
+            guarded(insn.address(), "write64be", "(JJ)V");
+        }
+        if (update) {
+            mv.visitVarInsn(Opcodes.ILOAD, EA);
+            store(o[1]);
+        }
+        return true;
+    }
+
+    /** The address registers into locals before any operand is pushed. */
+    private void preloadAddressRegisters(Instruction insn) {
+        int[] o = insn.operands();
+        loadOrZero(o[1]);
+        mv.visitInsn(Opcodes.POP);
+        if (insn.method().endsWith("x")) {
+            load(o[2]);
+            mv.visitInsn(Opcodes.POP);
+        }
     }
 
     private boolean storeMemory(Instruction insn, String accessor) {

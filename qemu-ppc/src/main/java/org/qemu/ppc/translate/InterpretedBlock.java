@@ -57,6 +57,10 @@ final class InterpretedBlock extends PpcBlock {
             s.pc = addresses[last];
         }
         int next = d.call(ids[last], s, operands[last]);
-        return endsWithBranch ? next : fallThrough;
+        if (endsWithBranch) {
+            lastTarget = next;
+            return next;
+        }
+        return fallThrough;
     }
 }

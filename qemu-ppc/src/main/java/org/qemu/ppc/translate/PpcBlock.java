@@ -15,6 +15,11 @@ public abstract class PpcBlock {
     public volatile boolean valid = true;
     /** How often runners entered the block (racy between threads; only a hotness hint). */
     public int executions;
+    /**
+     * Where the block's final branch went the last time it ran interpreted: the guess a trace
+     * follows through an indirect call (bctrl), checked at run time (0: none yet).
+     */
+    public int lastTarget;
     /** The decoded instructions, kept to compile the block again into its page's region. */
     List<Instruction> instructions = List.of();
 

@@ -43,6 +43,11 @@ public final class PpcCodeCache {
         memory.setCodeWriteListener(this::invalidatePage);
     }
 
+    /** Traces on or off (see {@link PpcTranslator#trace}); on unless -Dqemu.ppc.noTraces=true. */
+    public void setTraces(boolean enabled) {
+        translator.setTraces(enabled);
+    }
+
     public GuestMemory memory() {
         return memory;
     }
@@ -152,14 +157,29 @@ public final class PpcCodeCache {
             return current != null ? current : cold;
         }
         long t0 = System.nanoTime();
-        PpcBlock hot = translator.compile(cold.instructions);
+        long page = Integer.toUnsignedLong(cold.start) >>> GuestMemory.PAGE_SHIFT;
+        // A trace may run code of other pages: a write to any of them must drop it too.
+        List<Long> otherPages = new ArrayList<>();
+        List<Instruction> trace = translator.trace(cold, p -> {
+            if (p != page && !otherPages.contains(p)) {
+                memory.markCode(p);
+                otherPages.add(p);
+            }
+        });
+        if (!cold.valid) {
+            return cold; // the trace's decoding wrote nothing, but another thread may have
+        }
+        PpcBlock hot = translator.compile(trace);
+        hot.instructions = cold.instructions;
         translationNanos += System.nanoTime() - t0;
         hot.executions = cold.executions;
-        long page = Integer.toUnsignedLong(cold.start) >>> GuestMemory.PAGE_SHIFT;
         List<PpcBlock> onPage = blocksByPage.get(page);
         if (onPage != null) {
             onPage.remove(cold);
             onPage.add(hot);
+        }
+        for (long p : otherPages) {
+            blocksByPage.computeIfAbsent(p, q -> new ArrayList<>()).add(hot);
         }
         blocks.put(cold.start, hot);
         compiled++;

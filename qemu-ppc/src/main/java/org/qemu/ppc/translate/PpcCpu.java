@@ -66,9 +66,29 @@ public final class PpcCpu implements GuestCpu {
 
     @Override
     public CpuExit run() {
+        try {
+            return regionsEnabled || instructionHook != null ? runWithRegionsAndHook() : runBlocks();
+        } catch (GuestMemoryFault f) {
+            boolean fetch = f.access() == GuestMemoryFault.Access.EXECUTE;
+            lastTrap = new GuestTrap(GuestTrap.SIGSEGV, f.mapped() ? GuestTrap.SEGV_ACCERR : GuestTrap.SEGV_MAPERR,
+                    f.address(), fetch ? INSTRUCTION_STORAGE : DATA_STORAGE, 0);
+            return CpuExit.TRAP;
+        } catch (TrapException t) {
+            lastTrap = t.trap();
+            return CpuExit.TRAP;
+        }
+    }
+
+    /**
+     * The common loop: blocks and traces only, no debugger. A block counts its entries only until
+     * it is compiled (nothing else reads the count without regions), so the step from block to
+     * block is a table probe, the call, and the stop test.
+     */
+    private CpuExit runBlocks() {
         PpcCpuState s = state;
         PpcBlock[] table = fast;
         int pc = s.pc;
+        long runs = 0;
         try {
             while (true) {
                 if (exitPending) {
@@ -77,46 +97,19 @@ public final class PpcCpu implements GuestCpu {
                     s.pc = pc;
                     return CpuExit.EXIT_REQUEST;
                 }
-                if (instructionHook != null) {
-                    s.pc = pc;
-                    instructionHook.beforeInstruction(this, Integer.toUnsignedLong(pc));
-                    pc = s.pc;
-                }
-                long page = Integer.toUnsignedLong(pc) >>> 12;
-                int regionSlot = (int) page & (REGION_SLOTS - 1);
-                PpcRegion region = regionTable[regionSlot];
-                if (region != null && regionTablePage[regionSlot] == page && region.valid) {
-                    regionEntries++;
-                    int left = region.execute(s, pc);
-                    if (s.stop != PpcCpuState.Stop.NONE) {
-                        s.pc = left;
-                        s.stop = PpcCpuState.Stop.NONE;
-                        return CpuExit.SYSCALL;
-                    }
-                    if (left != pc) {
-                        noteRegionExit(region, left);
-                        pc = left;
-                        continue;
-                    }
-                }
                 int slot = (pc >>> 2) & (FAST_SLOTS - 1);
                 PpcBlock b = table[slot];
                 if (b == null || b.start != pc || !b.valid) {
-                    s.pc = pc;
+                    s.pc = pc; // an instruction fetch fault reports it
                     b = cache.lookup(pc);
                     table[slot] = b;
                 }
-                int runs = ++b.executions;
-                if (runs == COMPILE_THRESHOLD) {
+                if (b.executions < COMPILE_THRESHOLD && ++b.executions == COMPILE_THRESHOLD) {
                     s.pc = pc;
                     b = cache.compile(b);
                     table[slot] = b;
                 }
-                if (runs % HOT_BLOCK == 0 && regionsEnabled) {
-                    // First time hot, or hot outside the page's region: (re)compile the region.
-                    install(cache.compileRegion(page));
-                }
-                blockRuns++;
+                runs++;
                 pc = b.execute(s);
                 if (s.stop != PpcCpuState.Stop.NONE) {
                     s.pc = pc;
@@ -124,17 +117,68 @@ public final class PpcCpu implements GuestCpu {
                     return CpuExit.SYSCALL;
                 }
             }
-        } catch (GuestMemoryFault f) {
-            boolean fetch = f.access() == GuestMemoryFault.Access.EXECUTE;
-            if (fetch) {
+        } finally {
+            blockRuns += runs;
+        }
+    }
+
+    private CpuExit runWithRegionsAndHook() {
+        PpcCpuState s = state;
+        PpcBlock[] table = fast;
+        int pc = s.pc;
+        while (true) {
+            if (exitPending) {
+                exitPending = false;
+                s.interruptRequested = false;
                 s.pc = pc;
+                return CpuExit.EXIT_REQUEST;
             }
-            lastTrap = new GuestTrap(GuestTrap.SIGSEGV, f.mapped() ? GuestTrap.SEGV_ACCERR : GuestTrap.SEGV_MAPERR,
-                    f.address(), fetch ? INSTRUCTION_STORAGE : DATA_STORAGE, 0);
-            return CpuExit.TRAP;
-        } catch (TrapException t) {
-            lastTrap = t.trap();
-            return CpuExit.TRAP;
+            if (instructionHook != null) {
+                s.pc = pc;
+                instructionHook.beforeInstruction(this, Integer.toUnsignedLong(pc));
+                pc = s.pc;
+            }
+            long page = Integer.toUnsignedLong(pc) >>> 12;
+            int regionSlot = (int) page & (REGION_SLOTS - 1);
+            PpcRegion region = regionTable[regionSlot];
+            if (regionsEnabled && region != null && regionTablePage[regionSlot] == page && region.valid) {
+                regionEntries++;
+                int left = region.execute(s, pc);
+                if (s.stop != PpcCpuState.Stop.NONE) {
+                    s.pc = left;
+                    s.stop = PpcCpuState.Stop.NONE;
+                    return CpuExit.SYSCALL;
+                }
+                if (left != pc) {
+                    noteRegionExit(region, left);
+                    pc = left;
+                    continue;
+                }
+            }
+            int slot = (pc >>> 2) & (FAST_SLOTS - 1);
+            PpcBlock b = table[slot];
+            if (b == null || b.start != pc || !b.valid) {
+                s.pc = pc;
+                b = cache.lookup(pc);
+                table[slot] = b;
+            }
+            int runs = ++b.executions;
+            if (runs == COMPILE_THRESHOLD) {
+                s.pc = pc;
+                b = cache.compile(b);
+                table[slot] = b;
+            }
+            if (regionsEnabled && runs % HOT_BLOCK == 0) {
+                // First time hot, or hot outside the page's region: (re)compile the region.
+                install(cache.compileRegion(page));
+            }
+            blockRuns++;
+            pc = b.execute(s);
+            if (s.stop != PpcCpuState.Stop.NONE) {
+                s.pc = pc;
+                s.stop = PpcCpuState.Stop.NONE;
+                return CpuExit.SYSCALL;
+            }
         }
     }
 

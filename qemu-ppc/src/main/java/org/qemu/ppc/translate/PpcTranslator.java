@@ -57,10 +57,109 @@ public final class PpcTranslator {
             address += 4;
             if (insn.endsBlock() && !insn.continuesBlock() || address >= pageEnd || block.size() >= maxInstructions
                     || insn.method().equals("illegal") || insn.method().equals("privileged")) {
+                org.qemu.common.log.TranslationLog log = org.qemu.common.log.TranslationLog.active();
+                if (log != null) {
+                    org.qemu.ppc.disas.PpcBlockListing.write(log, block);
+                }
                 return block;
             }
         }
     }
+
+    /** A trace stops growing once it holds this many instructions or segments. */
+    static final int MAX_TRACE_INSTRUCTIONS = Integer.getInteger("qemu.ppc.traceInstructions", 128);
+    static final int MAX_TRACE_SEGMENTS = Integer.getInteger("qemu.ppc.traceSegments", 4);
+    /** Traces can be switched off (-Dqemu.ppc.noTraces=true) to compare; they need registers in locals. */
+    private boolean traces = !Boolean.getBoolean("qemu.ppc.noTraces") && !Boolean.getBoolean("qemu.ppc.noRegisterLocals");
+
+    /** Compiles blocks alone (the region tests: a trace that loops never returns to the run loop that builds regions). */
+    public void setTraces(boolean enabled) {
+        traces = enabled && REGISTER_LOCALS;
+    }
+
+    /**
+     * A block followed through its unconditional exits: a direct branch or call goes on at its
+     * target, an indirect call (bctrl, bctr) at the target it took last time it ran interpreted,
+     * and a return (blr) at the address the trace's own call left in LR. The compiled trace
+     * checks the computed targets at run time and leaves when they differ, so the guesses only
+     * decide what is worth compiling. In qsort, a comparison is a call through CTR and a return:
+     * three blocks and three trips through the run loop each, one method as a trace. A trace
+     * stops at a branch back to its start (the block loops instead), at an address it already
+     * holds, at a conditional exit, a system call, or {@link #MAX_TRACE_INSTRUCTIONS}.
+     *
+     * @param pageListener told about each page a later segment comes from, before it is decoded
+     */
+    public List<Instruction> trace(PpcBlock block, java.util.function.LongConsumer pageListener) {
+        List<Instruction> trace = new ArrayList<>(block.instructions);
+        if (!traces || maxInstructions < MAX_INSTRUCTIONS) {
+            return trace;
+        }
+        int start = block.start;
+        int segments = 1;
+        int knownLr = 0;
+        boolean lrKnown = false;
+        java.util.Set<Integer> addresses = new java.util.HashSet<>();
+        int scanned = 0;
+        while (true) {
+            // What the trace so far has left in LR, as far as the code tells.
+            for (; scanned < trace.size(); scanned++) {
+                Instruction insn = trace.get(scanned);
+                addresses.add(insn.address());
+                int[] o = insn.operands();
+                switch (insn.method()) {
+                    case "branch" -> { if (o[2] != 0) { knownLr = o[1]; lrKnown = true; } }
+                    case "bc" -> { if (o[4] != 0) { knownLr = o[3]; lrKnown = true; } }
+                    case "bclr", "bcctr" -> { if (o[3] != 0) { knownLr = o[2]; lrKnown = true; } }
+                    case "mtlr" -> lrKnown = false;
+                    default -> { }
+                }
+            }
+            Instruction last = trace.getLast();
+            if (segments >= MAX_TRACE_SEGMENTS || trace.size() >= MAX_TRACE_INSTRUCTIONS || !last.endsBlock()) {
+                return trace;
+            }
+            int[] o = last.operands();
+            int target;
+            switch (last.method()) {
+                case "branch" -> target = o[0];
+                case "bcctr" -> {
+                    if ((o[0] & 0x10) == 0 || segments > 1 || block.lastTarget == 0) {
+                        return trace;
+                    }
+                    target = block.lastTarget;
+                }
+                case "bclr" -> {
+                    if ((o[0] & 0x14) != 0x14 || o[3] != 0 || !lrKnown) {
+                        return trace;
+                    }
+                    target = knownLr;
+                }
+                default -> {
+                    return trace;
+                }
+            }
+            if (target == start || addresses.contains(target) || last.word() == ISYNC) {
+                return trace;
+            }
+            List<Instruction> segment;
+            try {
+                pageListener.accept(Integer.toUnsignedLong(target) >>> GuestMemory.PAGE_SHIFT);
+                segment = decodeBlock(target);
+            } catch (org.qemu.common.memory.GuestMemoryFault f) {
+                return trace;
+            }
+            int room = MAX_TRACE_INSTRUCTIONS - trace.size();
+            if (segment.size() > room) {
+                // Cut where the block itself could have ended: after a conditional branch or anywhere straight.
+                segment = segment.subList(0, room);
+            }
+            trace.addAll(segment);
+            segments++;
+        }
+    }
+
+    /** isync decodes as a branch to the next instruction; a trace need not follow it. */
+    private static final int ISYNC = 0x4c00012c;
 
     /** The cheap tier: decoded only, run through the helper dispatcher. */
     public PpcBlock interpret(int pc) {
@@ -104,15 +203,43 @@ public final class PpcTranslator {
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "execute", "(L" + STATE + ";)I", null, null);
         mv.visitCode();
         int start = instructions.getFirst().address();
+        boolean loops = REGISTER_LOCALS && instructions.stream().anyMatch(insn -> branchesTo(insn, start));
         BlockEmitter emitter = new BlockEmitter(mv);
         emitter.prologue();
-        Label top = new Label();
-        mv.visitLabel(top);
-        emitter.forget();
-        boolean ended = false;
-        for (Instruction insn : instructions) {
+        Label top = null;
+        if (loops) {
+            // A first pass learns which registers the body touches; they stay in locals across iterations.
+            BlockEmitter survey = new BlockEmitter(new MethodVisitor(Opcodes.ASM9) { });
+            emitBody(survey, instructions, start, null);
+            top = new Label();
+            emitter.enterLoop(top, survey.usedRegisters(), survey.writtenRegisters(), survey.storesSeen());
+        }
+        emitBody(emitter, instructions, start, top);
+        emitter.emitFaultHandlers();
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    /** The instructions of a block, each exit returning the next pc; {@code loopTop} is where a branch to the start goes. */
+    private static void emitBody(BlockEmitter emitter, List<Instruction> instructions, int start, Label loopTop) {
+        MethodVisitor mv = emitter.visitor();
+        for (int i = 0; i < instructions.size(); i++) {
+            Instruction insn = instructions.get(i);
+            boolean last = i == instructions.size() - 1;
+            if (REGISTER_LOCALS) {
+                int continueAt = last ? 0 : instructions.get(i + 1).address();
+                BlockEmitter.BranchEmission done = emitter.emitBranch(insn, last, continueAt, start, loopTop);
+                if (done == BlockEmitter.BranchEmission.ENDS_BLOCK) {
+                    return;
+                }
+                if (done == BlockEmitter.BranchEmission.CONTINUES) {
+                    continue;
+                }
+            }
             emit(mv, emitter, insn);
-            if (insn.endsBlock() && insn != instructions.getLast()) {
+            if (insn.endsBlock() && !last) {
                 // A side exit: leave with the taken target, or go on with the next instruction.
                 Label notTaken = new Label();
                 mv.visitInsn(Opcodes.DUP);
@@ -124,24 +251,13 @@ public final class PpcTranslator {
                 continue;
             }
             if (insn.endsBlock()) {
-                if (branchesTo(insn, start)) {
-                    loopBack(mv, start, top);
-                }
                 mv.visitInsn(Opcodes.IRETURN);
-                ended = true;
-                break;
+                return;
             }
         }
-        if (!ended) {
-            emitter.flush();
-            pushInt(mv, instructions.getLast().address() + 4);
-            mv.visitInsn(Opcodes.IRETURN);
-        }
-        emitter.emitFaultHandlers();
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
-        cw.visitEnd();
-        return cw.toByteArray();
+        emitter.flush();
+        pushInt(mv, instructions.getLast().address() + 4);
+        mv.visitInsn(Opcodes.IRETURN);
     }
 
     /**
@@ -187,28 +303,9 @@ public final class PpcTranslator {
     private static boolean branchesTo(Instruction insn, int start) {
         return switch (insn.method()) {
             case "bc" -> insn.operands()[2] == start;
-            case "branch" -> insn.operands()[0] == start && insn.operands()[1] != start;
+            case "branch" -> insn.operands()[0] == start;
             default -> false;
         };
-    }
-
-    /**
-     * Loops inside the method while the branch goes back to the block start, so HotSpot sees
-     * a real loop; another thread's exit request (a signal, exit_group) is checked on each
-     * back edge. Leaves the next pc on the stack for the return that follows.
-     */
-    private static void loopBack(MethodVisitor mv, int start, Label top) {
-        Label leave = new Label();
-        mv.visitVarInsn(Opcodes.ISTORE, 2);
-        mv.visitVarInsn(Opcodes.ILOAD, 2);
-        pushInt(mv, start);
-        mv.visitJumpInsn(Opcodes.IF_ICMPNE, leave);
-        mv.visitVarInsn(Opcodes.ALOAD, 1);
-        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "interruptRequested", "Z");
-        mv.visitJumpInsn(Opcodes.IFNE, leave);
-        mv.visitJumpInsn(Opcodes.GOTO, top);
-        mv.visitLabel(leave);
-        mv.visitVarInsn(Opcodes.ILOAD, 2);
     }
 
     static void pushInt(MethodVisitor mv, int value) {

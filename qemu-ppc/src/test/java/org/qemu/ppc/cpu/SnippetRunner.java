@@ -18,9 +18,10 @@ final class SnippetRunner implements AutoCloseable {
     final PpcCpuState state = new PpcCpuState(memory);
     final PpcCpu cpu = new PpcCpu(state, new PpcCodeCache(memory, !compileEverything));
 
-    /** Runs with the region tier on, whatever the default. */
+    /** Runs with the region tier on, whatever the default, and without traces (a looping trace never leaves for the run loop that builds regions). */
     SnippetRunner withRegions() {
         cpu.setRegionsEnabled(true);
+        cpu.cache().setTraces(false);
         return this;
     }
 

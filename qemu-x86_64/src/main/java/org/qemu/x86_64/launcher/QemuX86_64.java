@@ -3,8 +3,13 @@ package org.qemu.x86_64.launcher;
 import org.qemu.common.cli.LauncherException;
 import org.qemu.common.cli.UserModeLauncher;
 import org.qemu.common.cli.UserModeRequest;
+import org.qemu.common.linux.UserModeSession;
+import org.qemu.x86_64.linux.X86_64LinuxAbi;
 
-/** {@code qemu-x86_64}: runs x86_64 Linux programs. */
+/**
+ * {@code qemu-x86_64}: runs x86-64 Linux programs. Without -L the interpreter a program names
+ * (/lib64/ld-linux-x86-64.so.2) is the host's own file, as in QEMU.
+ */
 public final class QemuX86_64 extends UserModeLauncher {
     public QemuX86_64() {
         super("qemu-x86_64", "x86_64");
@@ -12,10 +17,11 @@ public final class QemuX86_64 extends UserModeLauncher {
 
     @Override
     protected int runGuest(UserModeRequest request) throws LauncherException {
-        throw LauncherException.notBuilt("x86_64 user-mode emulation");
+        return UserModeSession.run(new X86_64LinuxAbi(), request, QemuX86_64.class, null,
+                new org.qemu.i386.gdb.LongModeDebugSupport());
     }
 
-    /** The x86-64 target is not built yet; these are the names it will answer to. */
+    /** One x86-64 core with x87, MMX, SSE and SSE2 (the baseline every x86-64 program may assume). */
     @Override
     protected java.util.List<String> cpuModels() {
         return java.util.List.of("qemu64", "max");

@@ -47,7 +47,11 @@ class GdbProtocolRobustnessTest {
                 assertThat(exchange(in, out, "mzz,4")).startsWith("E");
                 assertThat(exchange(in, out, "m0,4")).as("unmapped memory").startsWith("E");
                 assertThat(exchange(in, out, "Pzz")).startsWith("E");
-                assertThat(exchange(in, out, "Z2,8049000,4")).as("watchpoints are not supported").isEmpty();
+                assertThat(exchange(in, out, "Z2,8049000,4")).as("a write watchpoint").isEqualTo("OK");
+                assertThat(exchange(in, out, "z2,8049000,4")).isEqualTo("OK");
+                assertThat(exchange(in, out, "z2,8049000,4")).as("no such watchpoint").startsWith("E");
+                assertThat(exchange(in, out, "Z2,8049000,zz")).as("a malformed length").startsWith("E");
+                assertThat(exchange(in, out, "Z5,8049000,4")).as("unknown kinds are not supported").isEmpty();
                 assertThat(exchange(in, out, "vCont;q")).startsWith("E");
                 assertThat(exchange(in, out, "p8")).hasSize(8);
 

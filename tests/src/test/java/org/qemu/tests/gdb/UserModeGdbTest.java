@@ -42,6 +42,21 @@ class UserModeGdbTest {
     }
 
     @Test
+    void x86_64UnderGdbBehavesAsUnderDebianQemu() throws Exception {
+        GdbHarness.assumeBuilt("qemu-x86_64.jar");
+        GdbHarness.assumeTools("gdb", "gcc", "qemu-x86_64");
+        Path program = GdbHarness.compile("gcc", "x86_64");
+        List<String> script = script("rip", "$rbp - $rsp");
+        GdbHarness.Run ours = GdbHarness.debug(port -> List.of(GdbHarness.ROOT.resolve("bin/qemu-x86_64").toString(),
+                "-g", String.valueOf(port), program.toString()), "gdb", program, List.of(), script);
+        GdbHarness.Run debian = GdbHarness.debug(port -> List.of("qemu-x86_64", "-g", String.valueOf(port), program.toString()),
+                "gdb", program, List.of(), script);
+        assertSameSession(ours, debian);
+        assertThat(ours.gdbOutput()).contains("Breakpoint 1, main").contains("Thread 2 hit Breakpoint 2, worker")
+                .contains("$4 = 100").contains("exited with code 03");
+    }
+
+    @Test
     void ppcUnderGdbBehavesAsUnderDebianQemu() throws Exception {
         GdbHarness.assumeBuilt("qemu-ppc.jar");
         GdbHarness.assumeTools("gdb-multiarch", "powerpc-linux-gnu-gcc", "qemu-ppc");

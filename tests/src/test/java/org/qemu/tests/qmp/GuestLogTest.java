@@ -88,9 +88,9 @@ class GuestLogTest {
     @Test
     void itemsNotBuiltUnknownItemsAndUnwritableFilesAreOneLine() throws Exception {
         Path kernel = payloads.resolve("hello.elf");
-        LauncherProcess inAsm = ours("-kernel", kernel.toString(), "-d", "in_asm");
-        assertThat(inAsm.exitStatus()).isEqualTo(1);
-        assertThat(inAsm.stderrLines()).containsExactly("qemu-system-i386: -d in_asm: logging 'in_asm' is not supported in this build");
+        LauncherProcess outAsm = ours("-kernel", kernel.toString(), "-d", "out_asm");
+        assertThat(outAsm.exitStatus()).isEqualTo(1);
+        assertThat(outAsm.stderrLines()).containsExactly("qemu-system-i386: -d out_asm: logging 'out_asm' is not supported in this build");
         LauncherProcess unknown = ours("-kernel", kernel.toString(), "-d", "int,bogus");
         assertThat(unknown.exitStatus()).isEqualTo(1);
         assertThat(unknown.stderrLines()).containsExactly("qemu-system-i386: -d bogus: unknown logging item (-d help lists them)");
@@ -104,8 +104,8 @@ class GuestLogTest {
         LauncherProcess kvm = LauncherProcess.run("qemu-kvm", "-nographic", "-no-reboot", "-kernel", kernel.toString(), "-d", "int");
         assertThat(kvm.exitStatus()).isEqualTo(1);
         assertThat(kvm.stderrLines()).containsExactly("qemu-kvm: -d int: logging 'int' needs TCG (under KVM the kernel runs the guest); use -accel tcg");
-        LauncherProcess userMode = LauncherProcess.run("qemu-i386", "-d", "in_asm", "/bin/true");
+        LauncherProcess userMode = LauncherProcess.run("qemu-i386", "-d", "cpu", "/bin/true");
         assertThat(userMode.exitStatus()).isEqualTo(1);
-        assertThat(userMode.stderrLines()).containsExactly("qemu-i386: -d in_asm: logging 'in_asm' is not supported in this build");
+        assertThat(userMode.stderrLines()).containsExactly("qemu-i386: -d cpu: logging 'cpu' is not supported in this build");
     }
 }

@@ -140,11 +140,12 @@ final class FileSyscalls extends SyscallSupport {
                 boolean wide = cmd >= getlk64;
                 Scratch s = Scratch.begin();
                 MemorySegment fl = s.allocate(32);
-                // struct flock: short type, short whence, off start, off len, int pid (off is 4 or 8 bytes, 4-aligned on i386).
+                // struct flock: short type, short whence, off start, off len, int pid (off is a word,
+                // word-aligned: at 4 on 32-bit ABIs, at 8 on 64-bit ones).
                 int offSize = wide ? 8 : word;
-                int startAt = wide ? process.abi().structs().flock64StartOffset() : 4;
-                long start = wide ? data.u64(arg + startAt) : signedWord(arg + 4);
-                long len = wide ? data.u64(arg + startAt + offSize) : signedWord(arg + 4 + offSize);
+                int startAt = wide ? process.abi().structs().flock64StartOffset() : word;
+                long start = wide ? data.u64(arg + startAt) : signedWord(arg + startAt);
+                long len = wide ? data.u64(arg + startAt + offSize) : signedWord(arg + startAt + offSize);
                 fl.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, 0, (short) data.u16(arg));
                 fl.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, 2, (short) data.u16(arg + 2));
                 fl.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 8, start);
@@ -159,9 +160,9 @@ final class FileSyscalls extends SyscallSupport {
                         data.put64(arg + startAt + 8, i64(fl, 16));
                         data.put32(arg + startAt + 16, i32(fl, 24));
                     } else {
-                        data.putWord(arg + 4, i64(fl, 8));
-                        data.putWord(arg + 4 + word, i64(fl, 16));
-                        data.put32(arg + 4 + 2L * word, i32(fl, 24));
+                        data.putWord(arg + startAt, i64(fl, 8));
+                        data.putWord(arg + startAt + word, i64(fl, 16));
+                        data.put32(arg + startAt + 2L * word, i32(fl, 24));
                     }
                 }
                 return r;

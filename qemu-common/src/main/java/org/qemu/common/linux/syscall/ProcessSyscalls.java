@@ -212,6 +212,22 @@ final class ProcessSyscalls extends SyscallSupport {
         return HostSyscall.call(HostNr.GETRANDOM, host(buf, len, true), len, flags);
     }
 
+    /** getcpu(cpu, node, cache): two optional u32 results; the cache argument is unused since Linux 2.6.24. */
+    long getcpu(long cpu, long node) {
+        Scratch s = Scratch.begin();
+        MemorySegment out = s.allocate(8);
+        long r = HostSyscall.call(HostNr.GETCPU, addr(out), addr(out) + 4, 0);
+        if (r == 0) {
+            if (cpu != 0) {
+                data.put32(cpu, i32(out, 0));
+            }
+            if (node != 0) {
+                data.put32(node, i32(out, 4));
+            }
+        }
+        return r;
+    }
+
     long schedGetaffinity(int pid, long len, long mask) {
         long hostLen = Math.max(8, len & ~7L);
         Scratch s = Scratch.begin();

@@ -152,6 +152,7 @@ public enum Syscall {
     GETRANDOM("getrandom"),
     SCHED_YIELD("sched_yield"),
     SCHED_GETAFFINITY("sched_getaffinity"),
+    GETCPU("getcpu"),
     MEMBARRIER("membarrier"),
     BRK("brk"),
     MMAP("mmap"),

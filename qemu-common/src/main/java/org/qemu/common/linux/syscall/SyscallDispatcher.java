@@ -245,6 +245,7 @@ public final class SyscallDispatcher {
                 yield 0;
             }
             case SCHED_GETAFFINITY -> procs.schedGetaffinity((int) a[0], a[1], a[2]);
+            case GETCPU -> procs.getcpu(a[0], a[1]);
 
             case BRK -> mem.brk(a[0]);
             case MMAP -> mem.mmap(a[0], a[1], (int) a[2], (int) a[3], (int) a[4], a[5]);

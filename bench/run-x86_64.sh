@@ -1,0 +1,75 @@
+#!/bin/sh
+# x86-64 user-mode benchmark, all contenders in one run, each running the very same binary:
+#   native   - the program run directly on this x86-64 host;
+#   qemu     - Debian's qemu-x86_64 (QEMU 7.2);
+#   ours     - bin/qemu-x86_64.
+# Workloads: the CPU-bound program (static x86-64 build: SSE2 doubles, as the x86-64 ABI
+# computes), busybox sha256sum and gzip of a 32 MiB file (random bytes), busybox true and python3 -c pass
+# (start-up). Wall time (median of $RUNS, default 3), user+sys CPU seconds of that median run
+# (JIT compiler threads included: on a shared machine it is steadier than wall time) and peak
+# RSS from GNU time. Prints a markdown table for docs/PERFORMANCE.md and the load average.
+# QEMU_NO_AOT=1 and QEMU_JAVA_OPTS pass through to bin/qemu-x86_64.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+work=$root/target/bench
+mkdir -p "$work"
+runs=${RUNS:-3}
+
+gcc -static -O2 "$here/src/cpubench.c" -o "$work/cpubench-x86_64" -lm
+busybox=/bin/busybox
+head -c 33554432 /dev/urandom > "$work/32MiB.bin"
+
+ours=$root/bin/qemu-x86_64
+expected=$("$work/cpubench-x86_64")
+
+# "wall cpu rss": median wall seconds of $runs, the user+sys CPU seconds of that run, peak RSS in
+# MiB; "n/a" when it fails, "wrong" when its output disagrees.
+measure() {
+  check=$1; shift
+  results=""
+  rss=0
+  i=0
+  while [ $i -lt "$runs" ]; do
+    start=$(date +%s.%N)
+    if ! out=$(/usr/bin/time -f '%M %U %S' -o "$work/usage" "$@" 2>/dev/null); then echo "n/a n/a n/a"; return; fi
+    end=$(date +%s.%N)
+    if [ -n "$check" ] && [ "$out" != "$check" ]; then echo "wrong n/a n/a"; return; fi
+    read -r r u sy < "$work/usage"
+    t=$(echo "$end - $start" | bc -l)
+    cpu=$(echo "$u + $sy" | bc -l)
+    results="$results $t:$cpu"
+    [ "$r" -gt "$rss" ] && rss=$r
+    i=$((i + 1))
+  done
+  med=$(printf '%s\n' $results | sort -t: -k1 -n | sed -n "$(( (runs + 1) / 2 ))p")
+  printf '%.3f %.2f %d\n' "${med%%:*}" "${med##*:}" $((rss / 1024))
+}
+
+row() {
+  name=$1; check=$2; shift 2
+  n=$(measure "$check" "$@")
+  q=$(measure "$check" qemu-x86_64 "$@")
+  o=$(measure "$check" "$ours" "$@")
+  set -- $n $q $o
+  ratio=n/a
+  cpu_ratio=n/a
+  case "$4$7" in *n/a*|*wrong*) ;; *)
+    ratio=$(printf '%.2f' "$(echo "$7 / $4" | bc -l)")
+    cpu_ratio=$(printf '%.2f' "$(echo "$8 / $5" | bc -l)") ;;
+  esac
+  echo "| $name | $1 s ($2 s CPU, $3 MiB) | $4 s ($5 s CPU, $6 MiB) | $7 s ($8 s CPU, $9 MiB) | $ratio | $cpu_ratio |"
+}
+
+sha=$(sha256sum "$work/32MiB.bin" | cut -d' ' -f1)
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "| workload | native x86-64 | Debian qemu-x86_64 7.2 | ours | ours / QEMU (wall) | ours / QEMU (CPU) |"
+echo "| --- | --- | --- | --- | --- | --- |"
+row "cpubench (static, SSE2)" "$expected" "$work/cpubench-x86_64"
+row "busybox sha256sum 32 MiB" "$sha  $work/32MiB.bin" $busybox sha256sum "$work/32MiB.bin"
+# gzip writes 32MiB.bin.gz (-k keeps the input, -f overwrites): no pipe, so no second process.
+row "busybox gzip 32 MiB" "" $busybox gzip -f -k "$work/32MiB.bin"
+row "busybox true (start-up)" "" $busybox true
+row "python3 -c pass (start-up, dynamic)" "" /usr/bin/python3 -c pass
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,0 +1,65 @@
+package org.qemu.common.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fast-path test that code generators emit inline (GuestMemory#protectionTable and friends)
+ * accepts only accesses the accessors would complete without a fault, a code-page report or an
+ * IO handler, and the host helpers then see the same bytes as the accessors.
+ */
+class InlineFastPathTest {
+    private static final long PAGE = GuestMemory.PAGE_SIZE;
+
+    private static boolean inlineAccepts(GuestMemory m, long address, int bytes, int bit) {
+        return ((address & m.rangeMask()) + bytes - 1) >>> GuestMemory.PAGE_SHIFT == 0
+                && (m.protectionTable()[(int) (address >>> GuestMemory.PAGE_SHIFT)] & bit) != 0;
+    }
+
+    @Test
+    void inlineCheckAcceptsExactlyTheSafeAccesses() {
+        assumeThat(GuestMemory.directAccess()).as("needs --sun-misc-unsafe-memory-access=allow (the surefire argLine)").isTrue();
+        try (GuestMemory m = new GuestMemory(32)) {
+            m.map(0x10000, 2 * PAGE, GuestMemory.READ | GuestMemory.WRITE);
+            m.map(0x20000, PAGE, GuestMemory.READ);
+            m.map(0x30000, PAGE, GuestMemory.READ | GuestMemory.WRITE);
+            m.markCode(0x30000 >>> GuestMemory.PAGE_SHIFT);
+            m.write32(0x10ffc, 0x11223344);
+            m.write32(0x11000, 0x55667788);
+
+            // inside one writable page: both tests pass, and the host helpers agree with the accessors
+            assertThat(inlineAccepts(m, 0x10ffc, 4, GuestMemory.INLINE_READ)).isTrue();
+            assertThat(GuestMemory.hostLoad32(m.hostBase() + 0x10ffc)).isEqualTo(0x11223344);
+            assertThat(GuestMemory.hostLoad16(m.hostBase() + 0x10ffe)).isEqualTo(0x1122);
+            assertThat(GuestMemory.hostLoad8(m.hostBase() + 0x10fff)).isEqualTo(0x11);
+            assertThat(inlineAccepts(m, 0x10ff0, 4, GuestMemory.INLINE_WRITE)).isTrue();
+            GuestMemory.hostStore32(m.hostBase() + 0x10ff0, 0xcafef00d);
+            GuestMemory.hostStore16(m.hostBase() + 0x10ff4, 0xbeef);
+            GuestMemory.hostStore8(m.hostBase() + 0x10ff6, 0x7f);
+            assertThat(m.read32(0x10ff0)).isEqualTo(0xcafef00d);
+            assertThat(m.read16(0x10ff4)).isEqualTo(0xbeef);
+            assertThat(m.read8(0x10ff6)).isEqualTo(0x7f);
+
+            // an access running into the next page goes to the accessor (which handles the crossing)
+            assertThat(inlineAccepts(m, 0x10ffd, 4, GuestMemory.INLINE_READ)).isFalse();
+            assertThat(inlineAccepts(m, 0x10fff, 2, GuestMemory.INLINE_READ)).isFalse();
+            assertThat(inlineAccepts(m, 0x10fff, 1, GuestMemory.INLINE_READ)).isTrue();
+            // read-only page: reads inline, writes not
+            assertThat(inlineAccepts(m, 0x20000, 4, GuestMemory.INLINE_READ)).isTrue();
+            assertThat(inlineAccepts(m, 0x20000, 4, GuestMemory.INLINE_WRITE)).isFalse();
+            // a page holding translated code: reads inline, writes must reach the accessor to report
+            assertThat(inlineAccepts(m, 0x30010, 4, GuestMemory.INLINE_READ)).isTrue();
+            assertThat(inlineAccepts(m, 0x30010, 4, GuestMemory.INLINE_WRITE)).isFalse();
+            // unmapped page and the top of the space
+            assertThat(inlineAccepts(m, 0x40000, 1, GuestMemory.INLINE_READ)).isFalse();
+            assertThat(inlineAccepts(m, 0xfffffffeL, 4, GuestMemory.INLINE_READ)).isFalse();
+            // protection changes are seen through the same table
+            m.protect(0x10000, PAGE, GuestMemory.READ);
+            assertThat(inlineAccepts(m, 0x10010, 4, GuestMemory.INLINE_WRITE)).isFalse();
+            m.unmap(0x10000, PAGE);
+            assertThat(inlineAccepts(m, 0x10010, 4, GuestMemory.INLINE_READ)).isFalse();
+        }
+    }
+}

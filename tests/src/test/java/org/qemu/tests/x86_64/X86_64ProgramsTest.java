@@ -1,0 +1,105 @@
+package org.qemu.tests.x86_64;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Our C test programs built by the host gcc, static and dynamic, run natively and under
+ * bin/qemu-x86_64: standard output and exit status must be identical. Dynamic builds run with
+ * the host's own /lib64/ld-linux-x86-64.so.2 and libc, loaded by the guest.
+ */
+class X86_64ProgramsTest {
+    @BeforeAll
+    static void launcherBuilt() {
+        X64Tools.assumeLauncherBuilt();
+    }
+
+    private static void assertSameAsNative(Path binary, String... args) throws Exception {
+        String[] cmd = new String[args.length + 1];
+        cmd[0] = binary.toString();
+        System.arraycopy(args, 0, cmd, 1, args.length);
+        X64Tools.Result expected = X64Tools.run(null, cmd);
+        X64Tools.Result actual = X64Tools.ours(null, cmd);
+        assertThat(actual.stderr()).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(actual.stdout()).isEqualTo(expected.stdout());
+        assertThat(actual.status()).isEqualTo(expected.status());
+    }
+
+    @ParameterizedTest(name = "{0} ({1}) matches native")
+    @CsvSource({
+        "arith, static", "arith, dynamic",
+        "math64, static", "math64, dynamic",
+        "cas128, static", "threads, static",
+        "signals, static", "frames, static", "frames, dynamic",
+        "mmap, static", "alarmloop, static",
+    })
+    void programMatchesNative(String name, String linkage) throws Exception {
+        assertSameAsNative(X64Tools.compile(name, linkage.equals("dynamic")));
+    }
+
+    @Test
+    void argvEnvironmentAndAuxvMatchNative() throws Exception {
+        Path binary = X64Tools.compile("auxv", false);
+        X64Tools.Result expected = X64Tools.run(null, binary.toString(), "one", "two words");
+        X64Tools.Result actual = X64Tools.ours(null, binary.toString(), "one", "two words");
+        assertThat(actual.stdout()).isEqualTo(expected.stdout()).contains("platform x86_64");
+        X64Tools.Result withEnv = X64Tools.run(null, X64Tools.LAUNCHER.toString(), "-E", "GUEST_TEST_VAR=set-by-E",
+                binary.toString());
+        assertThat(withEnv.stdout()).contains("env set-by-E");
+    }
+
+    @Test
+    void forkPipesWaitAndExecMatchNative() throws Exception {
+        assertSameAsNative(X64Tools.compile("forkpipe", false));
+    }
+
+    @Test
+    void filesAndDirectoriesMatchNative() throws Exception {
+        Path binary = X64Tools.compile("files", true);
+        String dir = X64Tools.WORK.resolve("files-test-dir").toString();
+        X64Tools.Result expected = X64Tools.run(null, binary.toString(), dir);
+        X64Tools.Result actual = X64Tools.ours(null, binary.toString(), dir);
+        assertThat(actual.stdout()).isEqualTo(expected.stdout()).contains("entries 31");
+        assertThat(actual.status()).isEqualTo(expected.status());
+    }
+
+    @Test
+    void execveKeepsIgnoredSignalsAndTheMask() throws Exception {
+        assertSameAsNative(X64Tools.compile("execsig", false));
+    }
+
+    /** Old static binaries call the vsyscall page; the host kernel emulates it here, and so do we. */
+    @Test
+    void vsyscallPageEntriesWorkAsNatively() throws Exception {
+        assumeTrue(java.nio.file.Files.readString(Path.of("/proc/self/maps")).contains("[vsyscall]"),
+                "this kernel has no vsyscall page (vsyscall=none): native execution is no oracle");
+        assertSameAsNative(X64Tools.compile("vsyscall", false));
+    }
+
+    @Test
+    void invalidOpcodeKillsTheGuestWithSigill() throws Exception {
+        Path binary = X64Tools.compile("illegal", false);
+        String script = "\"$@\"; echo status=$?";
+        X64Tools.Result expected = X64Tools.run(null, "sh", "-c", script, "sh", binary.toString());
+        X64Tools.Result actual = X64Tools.run(null, "sh", "-c", script, "sh", X64Tools.LAUNCHER.toString(),
+                binary.toString());
+        assertThat(expected.stdout()).isEqualTo("before\nstatus=132\n");
+        assertThat(actual.stdout()).isEqualTo(expected.stdout());
+        assertThat(actual.stderr()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void straceNamesTheX86_64Calls() throws Exception {
+        Path binary = X64Tools.compile("arith", false);
+        X64Tools.Result r = X64Tools.run(null, X64Tools.LAUNCHER.toString(), "-strace", binary.toString());
+        assertThat(r.status()).isZero();
+        assertThat(r.stderr()).contains("arch_prctl(").contains("exit_group(");
+    }
+}
