@@ -519,22 +519,9 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
         awaitCpuThreads();
         List<CpuInfo> list = new ArrayList<>();
         for (int i = 0; i < cpus.size(); i++) {
-            list.add(new CpuInfo(i, "/machine/unattached/device[" + i + "]", threadIdOf(i), target));
+            list.add(new CpuInfo(i, "/machine/unattached/device[" + i + "]", cpuThreadIds.getOrDefault(i, 0L), target));
         }
         return list;
-    }
-
-    /**
-     * The host thread id of CPU {@code index}; a monitor may ask in the moment between power-on and
-     * the CPU thread's start, so this waits (briefly) for the thread to tell it.
-     */
-    private long threadIdOf(int index) {
-        long giveUp = System.nanoTime() + 2_000_000_000L;
-        Long id;
-        while ((id = cpuThreadIds.get(index)) == null && !outcome.isDone() && System.nanoTime() < giveUp) {
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
-        }
-        return id == null ? 0L : id;
     }
 
     @Override
