@@ -1,0 +1,54 @@
+#!/bin/sh
+# Issue 7's speed measure: Debian's i386 kernel with a busybox initramfs, from start to the
+# shell's marker and the reboot that ends the run (reboot=k + -no-reboot: status 0), under
+# Debian's qemu-system-i386 (TCG) and ours, interleaved, RUNS times each. Prints wall time,
+# user+sys CPU and peak RSS of every run and the median ratio.
+#
+# The kernel comes from target/tcg-linux (what TcgLinuxBootTest fetches: linux-image-*-686:i386),
+# busybox from target/fixtures/busybox-i386 (scripts/install-deps.sh); the initramfs is built
+# here with cpio(1) with the same /init as the test.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+runs=${RUNS:-3}
+kernel=$(ls "$root"/target/tcg-linux/vmlinuz-* 2>/dev/null | head -1 || true)
+busybox=$root/target/fixtures/busybox-i386/bin/busybox
+if [ -z "$kernel" ] || [ ! -x "$busybox" ]; then
+  echo "run-linux-boot: needs target/tcg-linux/vmlinuz-* (run TcgLinuxBootTest once) and $busybox (scripts/install-deps.sh)" >&2
+  exit 1
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/tree/bin" "$work/tree/dev" "$work/tree/proc" "$work/tree/sys"
+cp "$busybox" "$work/tree/bin/busybox"
+cat > "$work/tree/init" <<'EOF'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+echo TCG-LINUX-MARKER
+uname -a
+ls /
+echo $((6*7))
+reboot -f
+EOF
+chmod 755 "$work/tree/init" "$work/tree/bin/busybox"
+(cd "$work/tree" && find . | cpio -o -H newc --quiet > "$work/initramfs.cpio")
+append="console=ttyS0 acpi=off reboot=k nokaslr quiet panic=-1"
+
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+for i in $(seq "$runs"); do
+  for who in debian ours; do
+    if [ "$who" = debian ]; then emu=qemu-system-i386; else emu=$root/bin/qemu-system-i386; fi
+    /usr/bin/time -f "%e %U %S %M" -o "$work/time" \
+      "$emu" -nographic -no-reboot -m 256 -kernel "$kernel" -initrd "$work/initramfs.cpio" \
+      -append "$append" > "$work/out" 2>&1 < /dev/null || true
+    grep -q TCG-LINUX-MARKER "$work/out" || { echo "run-linux-boot: $who did not reach the marker" >&2; tail -5 "$work/out" >&2; exit 1; }
+    read -r wall user sys rss < "$work/time"
+    echo "$who $wall $(echo "$user + $sys" | bc) $rss" | tee -a "$work/results"
+  done
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+median() { grep "^$1 " "$work/results" | cut -d' ' -f"$2" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+dw=$(median debian 2); ow=$(median ours 2); dc=$(median debian 3); oc=$(median ours 3)
+echo "| boot to marker + reboot | Debian qemu-system-i386 7.2 | ours | ours / QEMU (wall) | ours / QEMU (CPU) |"
+echo "| --- | --- | --- | --- | --- |"
+echo "| $(basename "$kernel"), median of $runs | $dw s ($dc s CPU) | $ow s ($oc s CPU) | $(echo "scale=2; $ow / $dw" | bc) | $(echo "scale=2; $oc / $dc" | bc) |"
