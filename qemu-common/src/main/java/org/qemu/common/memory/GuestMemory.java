@@ -280,12 +280,25 @@ public final class GuestMemory implements AutoCloseable {
      */
     public void setPageAccess(long page, int prot) {
         int code = protection[(int) page] & CODE;
-        protection[(int) page] = pageBits((prot & (READ | WRITE | EXEC | CODE)) | code | MAPPED);
+        int granted = prot & (READ | WRITE | EXEC | CODE);
+        if (!watchedPages.isEmpty() && watchedPages.replace(page, granted & (READ | WRITE)) != null) {
+            // a debugger watches this linear page: keep its accesses on the slow path
+            granted &= ~(READ | WRITE);
+        }
+        protection[(int) page] = pageBits(granted | code | MAPPED);
     }
 
     /** System mode: the page faults on every access (the next one reaches the miss handler); translations on it stay. */
     public void revokePageAccess(long page) {
         protection[(int) page] = (byte) (protection[(int) page] & CODE);
+        forgetWatchedAccess(page);
+    }
+
+    /** A watched page that lost its mapping: the guest may not access it until the MMU fills it again. */
+    private void forgetWatchedAccess(long page) {
+        if (!watchedPages.isEmpty()) {
+            watchedPages.replace(page, 0);
+        }
     }
 
     /**
@@ -295,6 +308,7 @@ public final class GuestMemory implements AutoCloseable {
     public boolean dropPage(long page) {
         byte old = protection[(int) page];
         protection[(int) page] = 0;
+        forgetWatchedAccess(page);
         return (old & CODE) != 0;
     }
 
@@ -404,10 +418,14 @@ public final class GuestMemory implements AutoCloseable {
 
     /**
      * Starts ({@code watched}) or stops sending every access to {@code page} through the slow
-     * path and the {@link WatchListener}. Unmapped pages are left alone.
+     * path and the {@link WatchListener}. Unmapped pages are left alone, except in system mode
+     * (a page-miss handler fills pages on demand): there the page is watched from its next fill.
      */
     public synchronized void watchPage(long page, boolean watched) {
-        if (page < 0 || page >= size >>> PAGE_SHIFT || !isMappedPage(page)) {
+        if (page < 0 || page >= size >>> PAGE_SHIFT) {
+            return;
+        }
+        if (!isMappedPage(page) && pageMissHandler == null) {
             return;
         }
         int bits = protection[(int) page];

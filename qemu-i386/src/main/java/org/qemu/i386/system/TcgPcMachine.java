@@ -286,6 +286,12 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
                     Mmu.externalWrite(codePages, address, Math.min(data.length, ramBytes - address));
                 }
             }
+
+            /** Watchpoints are on linear addresses, as in QEMU: the boot CPU's address space. */
+            @Override
+            public GuestMemory watchable() {
+                return mmuOf(0).linear();
+            }
         };
     }
 

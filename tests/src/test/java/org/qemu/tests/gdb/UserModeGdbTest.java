@@ -28,28 +28,24 @@ class UserModeGdbTest {
 
     @Test
     void i386UnderGdbBehavesAsUnderDebianQemu() throws Exception {
-        GdbHarness.assumeBuilt("qemu-i386.jar");
-        GdbHarness.assumeTools("gdb", "i686-linux-gnu-gcc", "qemu-i386");
-        Path program = GdbHarness.compile("i686-linux-gnu-gcc", "i386");
-        List<String> script = script("eip", "$ebp - $esp");
-        GdbHarness.Run ours = GdbHarness.debug(port -> List.of(GdbHarness.ROOT.resolve("bin/qemu-i386").toString(),
-                "-g", String.valueOf(port), program.toString()), "gdb", program, List.of(), script);
-        GdbHarness.Run debian = GdbHarness.debug(port -> List.of("qemu-i386", "-g", String.valueOf(port), program.toString()),
-                "gdb", program, List.of(), script);
-        assertSameSession(ours, debian);
-        assertThat(ours.gdbOutput()).contains("Breakpoint 1, main").contains("Thread 2 hit Breakpoint 2, worker")
-                .contains("$4 = 100").contains("exited with code 03");
+        assertX86SessionAsDebian("qemu-i386", "i686-linux-gnu-gcc", "i386", "eip", "$ebp - $esp");
     }
 
     @Test
     void x86_64UnderGdbBehavesAsUnderDebianQemu() throws Exception {
-        GdbHarness.assumeBuilt("qemu-x86_64.jar");
-        GdbHarness.assumeTools("gdb", "gcc", "qemu-x86_64");
-        Path program = GdbHarness.compile("gcc", "x86_64");
-        List<String> script = script("rip", "$rbp - $rsp");
-        GdbHarness.Run ours = GdbHarness.debug(port -> List.of(GdbHarness.ROOT.resolve("bin/qemu-x86_64").toString(),
+        assertX86SessionAsDebian("qemu-x86_64", "gcc", "x86_64", "rip", "$rbp - $rsp");
+    }
+
+    /** The script under Debian's gdb against our {@code emulator} and against Debian's emulator of the same name. */
+    private static void assertX86SessionAsDebian(String emulator, String compiler, String suffix, String pcRegister,
+            String frameExpression) throws Exception {
+        GdbHarness.assumeBuilt(emulator + ".jar");
+        GdbHarness.assumeTools("gdb", compiler, emulator);
+        Path program = GdbHarness.compile(compiler, suffix);
+        List<String> script = script(pcRegister, frameExpression);
+        GdbHarness.Run ours = GdbHarness.debug(port -> List.of(GdbHarness.ROOT.resolve("bin/" + emulator).toString(),
                 "-g", String.valueOf(port), program.toString()), "gdb", program, List.of(), script);
-        GdbHarness.Run debian = GdbHarness.debug(port -> List.of("qemu-x86_64", "-g", String.valueOf(port), program.toString()),
+        GdbHarness.Run debian = GdbHarness.debug(port -> List.of(emulator, "-g", String.valueOf(port), program.toString()),
                 "gdb", program, List.of(), script);
         assertSameSession(ours, debian);
         assertThat(ours.gdbOutput()).contains("Breakpoint 1, main").contains("Thread 2 hit Breakpoint 2, worker")
