@@ -45,6 +45,20 @@ public final class X86Cpu implements GuestCpu, OpContext {
      */
     public static final int MODE_64 = 2;
 
+    /** True when {@code mode} (privilege bits included) runs 64-bit code. */
+    public static boolean isLongMode(int mode) {
+        return (mode & MODE_SIZE_MASK) == MODE_64;
+    }
+
+    /** The code size of {@code mode} (privilege bits included): 16, 32 or 64. */
+    public static int codeBits(int mode) {
+        return switch (mode & MODE_SIZE_MASK) {
+            case MODE_16 -> 16;
+            case MODE_64 -> 64;
+            default -> 32;
+        };
+    }
+
     /**
      * Regions are off by default: measured on the benchmark workloads (docs/TRANSLATOR.md,
      * "Regions"), they only pay on tight loops so far. {@code -Dqemu.tcg.region-threshold=N}
@@ -166,7 +180,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
 
     /** Sets rip from a locator's address: 32-bit code keeps it below 2^32. */
     private void setPc(long address) {
-        state.rip = (codeMode & MODE_SIZE_MASK) == MODE_64 ? address : address & 0xffffffffL;
+        state.rip = isLongMode(codeMode) ? address : address & 0xffffffffL;
     }
 
     /** Called by an op (system mode: hlt): ends the run with {@code exit} once the block finishes. */
@@ -270,7 +284,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
             if (blockListener != null) {
                 blockListener.accept(pc);
             }
-            X86Region region = regionsOn && blockListener == null && (mode & MODE_SIZE_MASK) != MODE_64 ? regionAt(block, background) : null;
+            X86Region region = regionsOn && blockListener == null && !isLongMode(mode) ? regionAt(block, background) : null;
             InstructionLocator running = region != null ? region : block;
             try {
                 if (region != null) {

@@ -138,7 +138,7 @@ public final class SystemOps {
     static final class Cpuid implements X86Op {
         @Override
         public void exec(X86Cpu cpu) {
-            CpuidTable.query(cpu.state, (cpu.codeMode() & X86Cpu.MODE_SIZE_MASK) == X86Cpu.MODE_64);
+            CpuidTable.query(cpu.state, X86Cpu.isLongMode(cpu.codeMode()));
         }
     }
 

@@ -41,7 +41,7 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
      */
     public void execute(X86Cpu cpu, BytecodeBlockCompiler compiler, int compileThreshold, java.util.concurrent.Executor background) {
         if (countExecution() == compileThreshold) {
-            boolean longMode = (flags & X86Cpu.MODE_SIZE_MASK) == X86Cpu.MODE_64;
+            boolean longMode = X86Cpu.isLongMode(flags);
             if (background == null) {
                 sequence = compiler.compile(ops, longMode);
             } else {

@@ -61,7 +61,8 @@ public final class X86Translator {
         List<X86Op> ops = new ArrayList<>();
         List<Long> starts = new ArrayList<>();
         List<Long> ends = new ArrayList<>();
-        boolean longMode = (mode & X86Cpu.MODE_SIZE_MASK) == X86Cpu.MODE_64;
+        int codeBits = X86Cpu.codeBits(mode);
+        boolean longMode = codeBits == 64;
         long firstPage = pc >>> GuestMemory.PAGE_SHIFT;
         long lastPage = firstPage;
         long cur = pc;
@@ -69,7 +70,7 @@ public final class X86Translator {
             X86Op op;
             long next;
             try {
-                d.start(cur, (mode & X86Cpu.MODE_SIZE_MASK) == X86Cpu.MODE_16 ? 16 : longMode ? 64 : 32);
+                d.start(cur, codeBits);
                 op = translateOne(d, mode >>> X86Cpu.MODE_PRIVILEGE_SHIFT);
                 next = d.cursor();
                 d.finishInstruction();
@@ -110,7 +111,7 @@ public final class X86Translator {
         X86Block block = new X86Block(pc, mode, firstPage, lastPage, ops.toArray(new X86Op[0]), s, e);
         org.qemu.common.log.TranslationLog log = org.qemu.common.log.TranslationLog.active();
         if (log != null) {
-            org.qemu.i386.disas.X86BlockListing.write(log, memory, pc, mode == X86Cpu.MODE_16 ? 16 : longMode ? 64 : 32, ops.toArray(), s, e);
+            org.qemu.i386.disas.X86BlockListing.write(log, memory, pc, codeBits, ops.toArray(), s, e);
         }
         synchronized (this) {
             blocks++;
