@@ -30,39 +30,14 @@ gcc -O2 "$here/src/hello-ppc.c" -o "$work/hello-native"
 ours=$root/bin/qemu-ppc
 expected=$("$work/cpubench-native")
 
-# "wall user+sys rss": median wall seconds of $runs runs, the CPU seconds of that run, peak RSS
-# in MiB; "n/a" when the command fails, "wrong" when its output differs from the native one.
-measure() {
-  check=$1; shift
-  : > "$work/times"
-  rss=0
-  i=0
-  while [ $i -lt "$runs" ]; do
-    start=$(date +%s.%N)
-    if ! out=$(/usr/bin/time -f '%U %S %M' -o "$work/rss" "$@" 2>/dev/null); then echo "n/a n/a n/a"; return; fi
-    end=$(date +%s.%N)
-    if [ "$out" != "$check" ]; then echo "wrong n/a n/a"; return; fi
-    read -r user sys r < "$work/rss"
-    echo "$(echo "$end - $start" | bc -l) $(echo "$user + $sys" | bc -l)" >> "$work/times"
-    [ "$r" -gt "$rss" ] && rss=$r
-    i=$((i + 1))
-  done
-  med=$(sort -n "$work/times" | sed -n "$(( (runs + 1) / 2 ))p")
-  set -- $med
-  printf '%.3f %.2f %d\n' "$1" "$2" $((rss / 1024))
-}
+. "$root/bench/lib.sh"
 
 row() {
   name=$1; check=$2; native=$3; guest=$4
   n=$(measure "$check" $native)
   q=$(measure "$check" qemu-ppc $guest)
   o=$(measure "$check" "$ours" $guest)
-  set -- $n $q $o
-  ratio=n/a
-  cpu=n/a
-  case "$4$7" in *n/a*|*wrong*) ;; *) ratio=$(printf '%.2f' "$(echo "$7 / $4" | bc -l)") ;; esac
-  case "$5$8" in *n/a*|*wrong*) ;; *) cpu=$(printf '%.2f' "$(echo "$8 / $5" | bc -l)") ;; esac
-  echo "| $name | $1 s ($2 s CPU, $3 MiB) | $4 s ($5 s CPU, $6 MiB) | $7 s ($8 s CPU, $9 MiB) | $ratio | $cpu |"
+  table_row "$name" $n $q $o
 }
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -24,42 +24,14 @@ head -c 33554432 /dev/urandom > "$work/32MiB.bin"
 ours=$root/bin/qemu-x86_64
 expected=$("$work/cpubench-x86_64")
 
-# "wall cpu rss": median wall seconds of $runs, the user+sys CPU seconds of that run, peak RSS in
-# MiB; "n/a" when it fails, "wrong" when its output disagrees.
-measure() {
-  check=$1; shift
-  results=""
-  rss=0
-  i=0
-  while [ $i -lt "$runs" ]; do
-    start=$(date +%s.%N)
-    if ! out=$(/usr/bin/time -f '%M %U %S' -o "$work/usage" "$@" 2>/dev/null); then echo "n/a n/a n/a"; return; fi
-    end=$(date +%s.%N)
-    if [ -n "$check" ] && [ "$out" != "$check" ]; then echo "wrong n/a n/a"; return; fi
-    read -r r u sy < "$work/usage"
-    t=$(echo "$end - $start" | bc -l)
-    cpu=$(echo "$u + $sy" | bc -l)
-    results="$results $t:$cpu"
-    [ "$r" -gt "$rss" ] && rss=$r
-    i=$((i + 1))
-  done
-  med=$(printf '%s\n' $results | sort -t: -k1 -n | sed -n "$(( (runs + 1) / 2 ))p")
-  printf '%.3f %.2f %d\n' "${med%%:*}" "${med##*:}" $((rss / 1024))
-}
+. "$root/bench/lib.sh"
 
 row() {
   name=$1; check=$2; shift 2
   n=$(measure "$check" "$@")
   q=$(measure "$check" qemu-x86_64 "$@")
   o=$(measure "$check" "$ours" "$@")
-  set -- $n $q $o
-  ratio=n/a
-  cpu_ratio=n/a
-  case "$4$7" in *n/a*|*wrong*) ;; *)
-    ratio=$(printf '%.2f' "$(echo "$7 / $4" | bc -l)")
-    cpu_ratio=$(printf '%.2f' "$(echo "$8 / $5" | bc -l)") ;;
-  esac
-  echo "| $name | $1 s ($2 s CPU, $3 MiB) | $4 s ($5 s CPU, $6 MiB) | $7 s ($8 s CPU, $9 MiB) | $ratio | $cpu_ratio |"
+  table_row "$name" $n $q $o
 }
 
 sha=$(sha256sum "$work/32MiB.bin" | cut -d' ' -f1)

@@ -1,0 +1,37 @@
+# Shared by bench/run-i386.sh, run-ppc.sh and run-x86_64.sh (sourced; they set $work and $runs).
+
+# measure CHECK COMMAND...: "wall cpu rss" — median wall seconds of $runs runs, the user+sys CPU
+# seconds of that run (JIT threads included), peak RSS in MiB; "n/a n/a n/a" when the command
+# fails, "wrong n/a n/a" when CHECK is not empty and the output differs from it.
+measure() {
+  check=$1; shift
+  results=""
+  rss=0
+  i=0
+  while [ $i -lt "$runs" ]; do
+    start=$(date +%s.%N)
+    if ! out=$(/usr/bin/time -f '%M %U %S' -o "$work/usage" "$@" 2>/dev/null); then echo "n/a n/a n/a"; return; fi
+    end=$(date +%s.%N)
+    if [ -n "$check" ] && [ "$out" != "$check" ]; then echo "wrong n/a n/a"; return; fi
+    read -r r u sy < "$work/usage"
+    t=$(echo "$end - $start" | bc -l)
+    cpu=$(echo "$u + $sy" | bc -l)
+    results="$results $t:$cpu"
+    [ "$r" -gt "$rss" ] && rss=$r
+    i=$((i + 1))
+  done
+  med=$(printf '%s\n' $results | sort -t: -k1 -n | sed -n "$(( (runs + 1) / 2 ))p")
+  printf '%.3f %.2f %d\n' "${med%%:*}" "${med##*:}" $((rss / 1024))
+}
+
+# table_row NAME NATIVE(3 fields) QEMU(3) OURS(3): one Markdown row with ours/QEMU wall and CPU ratios.
+table_row() {
+  name=$1; shift
+  ratio=n/a
+  cpu_ratio=n/a
+  case "$4$7" in *n/a*|*wrong*) ;; *)
+    ratio=$(printf '%.2f' "$(echo "$7 / $4" | bc -l)")
+    cpu_ratio=$(printf '%.2f' "$(echo "$8 / $5" | bc -l)") ;;
+  esac
+  echo "| $name | $1 s ($2 s CPU, $3 MiB) | $4 s ($5 s CPU, $6 MiB) | $7 s ($8 s CPU, $9 MiB) | $ratio | $cpu_ratio |"
+}
