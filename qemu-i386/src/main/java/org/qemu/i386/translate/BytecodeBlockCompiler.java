@@ -109,11 +109,16 @@ public final class BytecodeBlockCompiler {
 
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "(L" + CONTEXT + ";)V", null, null);
         mv.visitCode();
-        X86Emitter emitter = new X86Emitter(longMode);
         Label start = new Label();
         Label end = new Label();
         Label handler = new Label();
         mv.visitTryCatchBlock(start, end, handler, "java/lang/Throwable");
+        if (longMode && LONG_MODE_INLINE) {
+            generateLongMode(mv, ops, inlineCount, start, end, handler);
+            cw.visitEnd();
+            return cw.toByteArray();
+        }
+        X86Emitter emitter = new X86Emitter(longMode);
         emitter.prologue(mv, true);
         mv.visitLabel(start);
         for (int i = 0; i < ops.length; i++) {
@@ -130,6 +135,27 @@ public final class BytecodeBlockCompiler {
         mv.visitEnd();
         cw.visitEnd();
         return cw.toByteArray();
+    }
+
+    /** {@code -Dqemu.tcg.long-mode-inline=false}: 64-bit blocks call every op (the comparison point). */
+    private static final boolean LONG_MODE_INLINE = !"false".equals(System.getProperty("qemu.tcg.long-mode-inline"));
+
+    private static void generateLongMode(MethodVisitor mv, X86Op[] ops, int[] inlineCount, Label start, Label end, Label handler) {
+        LongModeEmitter emitter = new LongModeEmitter();
+        emitter.prologue(mv);
+        mv.visitLabel(start);
+        for (int i = 0; i < ops.length; i++) {
+            if (emitter.emitOp(mv, ops[i], i, NAME, "op" + i)) {
+                inlineCount[0]++;
+            }
+        }
+        emitter.flushAll(mv);
+        mv.visitLabel(end);
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitLabel(handler);
+        emitter.faultHandler(mv);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
     }
 
     static void push(MethodVisitor mv, int value) {
