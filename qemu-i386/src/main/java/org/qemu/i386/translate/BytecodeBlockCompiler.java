@@ -76,7 +76,8 @@ public final class BytecodeBlockCompiler {
 
     public synchronized String statistics() {
         return compiled + " blocks compiled (" + (compiled == 0 ? 0 : nanos / compiled / 1000) + " us each), "
-                + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes";
+                + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes"
+                + (CALLED_64.isEmpty() ? "" : ", 64-bit ops called " + new java.util.TreeMap<>(CALLED_64));
     }
 
     private byte[] generate(X86Op[] ops, int[] inlineCount, boolean longMode) {
@@ -147,6 +148,8 @@ public final class BytecodeBlockCompiler {
         for (int i = 0; i < ops.length; i++) {
             if (emitter.emitOp(mv, ops[i], i, NAME, "op" + i)) {
                 inlineCount[0]++;
+            } else {
+                CALLED_64.merge(ops[i].getClass().getName().replaceFirst(".*\\.", ""), 1, Integer::sum);
             }
         }
         emitter.flushAll(mv);
@@ -157,6 +160,9 @@ public final class BytecodeBlockCompiler {
         mv.visitMaxs(0, 0);
         mv.visitEnd();
     }
+
+    /** Ops of compiled 64-bit blocks still called through their field, by class (for qemu.tcg.stats: what to inline next). */
+    private static final java.util.Map<String, Integer> CALLED_64 = new java.util.concurrent.ConcurrentHashMap<>();
 
     static void push(MethodVisitor mv, int value) {
         X86Emitter.push(mv, value);

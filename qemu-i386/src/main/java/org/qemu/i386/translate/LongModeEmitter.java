@@ -52,6 +52,8 @@ final class LongModeEmitter {
     private int pendingOp = -1;
     /** The pending record differs from the state object. */
     private boolean flagsDirty;
+    /** The pending ADD/SUB record has a carry-in (adc/sbb): its orderings are not a plain comparison of FA and FB. */
+    private boolean pendingCarryIn;
 
     void prologue(MethodVisitor mv) {
         mv.visitVarInsn(Opcodes.ALOAD, CTX);
@@ -332,9 +334,7 @@ final class LongModeEmitter {
     }
 
     private boolean emitBinary(MethodVisitor mv, int kind, Operand dst, Operand src) {
-        if (kind == ArithmeticOps.ADC || kind == ArithmeticOps.SBB) {
-            return false;
-        }
+        boolean withCarry = kind == ArithmeticOps.ADC || kind == ArithmeticOps.SBB;
         int bits = dst.bits;
         if (dst instanceof Operand.Memory m) {
             address(mv, m);
@@ -344,11 +344,20 @@ final class LongModeEmitter {
         mv.visitVarInsn(Opcodes.LSTORE, A);
         read(mv, src, false);
         mv.visitVarInsn(Opcodes.LSTORE, B);
+        if (withCarry) {
+            conditionValue(mv, 2);
+            mv.visitVarInsn(Opcodes.ISTORE, TEMP_INT);
+        }
         mv.visitVarInsn(Opcodes.LLOAD, A);
         mv.visitVarInsn(Opcodes.LLOAD, B);
+        if (withCarry) {
+            mv.visitInsn(kind == ArithmeticOps.ADC ? Opcodes.LADD : Opcodes.LSUB);
+            mv.visitVarInsn(Opcodes.ILOAD, TEMP_INT);
+            mv.visitInsn(Opcodes.I2L);
+        }
         mv.visitInsn(switch (kind) {
-            case ArithmeticOps.ADD -> Opcodes.LADD;
-            case ArithmeticOps.SUB, ArithmeticOps.CMP -> Opcodes.LSUB;
+            case ArithmeticOps.ADD, ArithmeticOps.ADC -> Opcodes.LADD;
+            case ArithmeticOps.SUB, ArithmeticOps.CMP, ArithmeticOps.SBB -> Opcodes.LSUB;
             case ArithmeticOps.OR -> Opcodes.LOR;
             case ArithmeticOps.XOR -> Opcodes.LXOR;
             default -> Opcodes.LAND; // AND, TEST
@@ -360,11 +369,16 @@ final class LongModeEmitter {
             write(mv, dst, true);
         }
         int flagKind = switch (kind) {
-            case ArithmeticOps.ADD -> LazyFlags.ADD;
-            case ArithmeticOps.SUB, ArithmeticOps.CMP -> LazyFlags.SUB;
+            case ArithmeticOps.ADD, ArithmeticOps.ADC -> LazyFlags.ADD;
+            case ArithmeticOps.SUB, ArithmeticOps.CMP, ArithmeticOps.SBB -> LazyFlags.SUB;
             default -> LazyFlags.LOGIC;
         };
         record(mv, flagKind | LazyFlags.sizeIndex(bits), A, B);
+        if (withCarry) {
+            mv.visitVarInsn(Opcodes.ILOAD, TEMP_INT);
+            mv.visitVarInsn(Opcodes.ISTORE, FC);
+            pendingCarryIn = true;
+        }
         return true;
     }
 
@@ -413,16 +427,22 @@ final class LongModeEmitter {
         return true;
     }
 
-    /** shl/sal/shr/sar of 32 or 64 bits by a constant other than 0 (mod the operand size). */
+    /** shl/sal/shr/sar and rol/ror of 32 or 64 bits: by a constant other than 0 (mod the operand size), or shifts by cl. */
     private boolean emitShift(MethodVisitor mv, int kind, Operand dst, Operand count) {
         int bits = dst.bits;
-        if (!(count instanceof Operand.Immediate imm) || (bits != 32 && bits != 64)
-                || kind == ShiftOps.ROL || kind == ShiftOps.ROR || kind == ShiftOps.RCL || kind == ShiftOps.RCR) {
+        if ((bits != 32 && bits != 64) || kind == ShiftOps.RCL || kind == ShiftOps.RCR) {
             return false;
+        }
+        if (!(count instanceof Operand.Immediate imm)) {
+            return kind != ShiftOps.ROL && kind != ShiftOps.ROR && emitVariableShift(mv, kind, dst, count);
         }
         int n = imm.value & (bits == 64 ? 63 : 31);
         if (n == 0) {
             return false;
+        }
+        if (kind == ShiftOps.ROL || kind == ShiftOps.ROR) {
+            emitRotate(mv, kind == ShiftOps.ROL, dst, n);
+            return true;
         }
         if (dst instanceof Operand.Memory m) {
             address(mv, m);
@@ -467,6 +487,135 @@ final class LongModeEmitter {
         mv.visitVarInsn(Opcodes.ILOAD, TEMP_INT);
         mv.visitVarInsn(Opcodes.ISTORE, FCF);
         record(mv, LazyFlags.RESULT_CO | LazyFlags.sizeIndex(bits), A, A);
+        return true;
+    }
+
+    /**
+     * rol/ror by a constant: CF and OF change, SF ZF AF PF stay those of the record before, so
+     * that record goes to the state object and {@link LazyFlags#setCarryOverflow} keeps it as the base.
+     */
+    private void emitRotate(MethodVisitor mv, boolean left, Operand dst, int n) {
+        int bits = dst.bits;
+        if (dst instanceof Operand.Memory m) {
+            address(mv, m);
+            mv.visitVarInsn(Opcodes.LSTORE, ADDR);
+        }
+        read(mv, dst, true);
+        if (bits == 32) {
+            mv.visitInsn(Opcodes.L2I);
+            X86Emitter.push(mv, n);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Integer", left ? "rotateLeft" : "rotateRight", "(II)I", false);
+            mv.visitInsn(Opcodes.I2L);
+        } else {
+            X86Emitter.push(mv, n);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Long", left ? "rotateLeft" : "rotateRight", "(JI)J", false);
+        }
+        mv.visitVarInsn(Opcodes.LSTORE, RES);
+        mv.visitVarInsn(Opcodes.LLOAD, RES);
+        mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+        write(mv, dst, true);
+        flushFlags(mv);
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        // CF: rol: the result's low bit; ror: its top bit. OF: rol: top bit ^ CF; ror: the two top bits differ
+        if (left) {
+            mv.visitVarInsn(Opcodes.LLOAD, RES);
+            mv.visitInsn(Opcodes.L2I);
+            X86Emitter.push(mv, 1);
+            mv.visitInsn(Opcodes.IAND);
+            mv.visitInsn(Opcodes.DUP);
+            topBit(mv, RES, bits);
+            mv.visitInsn(Opcodes.IXOR);
+        } else {
+            topBit(mv, RES, bits);
+            topBit(mv, RES, bits);
+            topBit(mv, RES, bits - 1);
+            mv.visitInsn(Opcodes.IXOR);
+        }
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLAGS, "setCarryOverflow", "(" + STATE_DESC + "II)V", false);
+        setPending(mv, -1);
+    }
+
+    /**
+     * shl/shr/sar by cl: a count of 0 (mod 32 or 64) changes no flag, so the record before goes
+     * to the state object first and a non-zero count stores its own there too: after the
+     * instruction the state object holds the flags on both paths.
+     */
+    private boolean emitVariableShift(MethodVisitor mv, int kind, Operand dst, Operand count) {
+        int bits = dst.bits;
+        if (!(count instanceof Operand.Register c) || c.bits != 8 || c.reg != X86CpuState.ECX) {
+            return false;
+        }
+        flushFlags(mv);
+        setPending(mv, -1);
+        Label done = new Label();
+        mv.visitVarInsn(Opcodes.LLOAD, reg(X86CpuState.ECX));
+        mv.visitInsn(Opcodes.L2I);
+        X86Emitter.push(mv, bits - 1);
+        mv.visitInsn(Opcodes.IAND);
+        mv.visitInsn(Opcodes.DUP);
+        mv.visitVarInsn(Opcodes.ISTORE, TEMP_INT);
+        Label shift = new Label();
+        mv.visitJumpInsn(Opcodes.IFNE, shift);
+        if (bits == 32 && dst instanceof Operand.Register r) {
+            // no shift, but a 32-bit register is still written: its upper half clears
+            mv.visitVarInsn(Opcodes.LLOAD, reg(r.reg));
+            storeRegister(mv, r.reg, 32);
+        }
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(shift);
+        if (dst instanceof Operand.Memory m) {
+            address(mv, m);
+            mv.visitVarInsn(Opcodes.LSTORE, ADDR);
+        }
+        read(mv, dst, true);
+        if (kind == ShiftOps.SAR && bits == 32) {
+            mv.visitInsn(Opcodes.L2I);
+            mv.visitInsn(Opcodes.I2L);
+        }
+        mv.visitVarInsn(Opcodes.LSTORE, A);
+        mv.visitVarInsn(Opcodes.LLOAD, A);
+        mv.visitVarInsn(Opcodes.ILOAD, TEMP_INT);
+        mv.visitInsn(switch (kind) {
+            case ShiftOps.SHR -> Opcodes.LUSHR;
+            case ShiftOps.SAR -> Opcodes.LSHR;
+            default -> Opcodes.LSHL;
+        });
+        mv.visitVarInsn(Opcodes.LSTORE, RES);
+        mv.visitVarInsn(Opcodes.LLOAD, RES);
+        mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+        write(mv, dst, true);
+        // CF: the last bit shifted out
+        mv.visitVarInsn(Opcodes.LLOAD, A);
+        if (kind == ShiftOps.SHR || kind == ShiftOps.SAR) {
+            mv.visitVarInsn(Opcodes.ILOAD, TEMP_INT);
+            X86Emitter.push(mv, 1);
+            mv.visitInsn(Opcodes.ISUB);
+        } else {
+            X86Emitter.push(mv, bits);
+            mv.visitVarInsn(Opcodes.ILOAD, TEMP_INT);
+            mv.visitInsn(Opcodes.ISUB);
+        }
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.L2I);
+        X86Emitter.push(mv, 1);
+        mv.visitInsn(Opcodes.IAND);
+        mv.visitVarInsn(Opcodes.ISTORE, FCF);
+        switch (kind) {
+            case ShiftOps.SHR -> topBit(mv, A, bits);
+            case ShiftOps.SAR -> X86Emitter.push(mv, 0);
+            default -> {
+                topBit(mv, RES, bits);
+                mv.visitVarInsn(Opcodes.ILOAD, FCF);
+                mv.visitInsn(Opcodes.IXOR);
+            }
+        }
+        mv.visitVarInsn(Opcodes.ISTORE, FOF);
+        mv.visitVarInsn(Opcodes.LLOAD, RES);
+        mv.visitVarInsn(Opcodes.LSTORE, FRES);
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        X86Emitter.push(mv, LazyFlags.RESULT_CO | LazyFlags.sizeIndex(bits));
+        recordArguments(mv);
+        mv.visitLabel(done);
         return true;
     }
 
@@ -559,6 +708,7 @@ final class LongModeEmitter {
         mv.visitVarInsn(Opcodes.ISTORE, FC);
         setPending(mv, op);
         flagsDirty = true;
+        pendingCarryIn = false;
     }
 
     private void setPending(MethodVisitor mv, int op) {
@@ -655,6 +805,8 @@ final class LongModeEmitter {
                 case 12 -> Opcodes.IFLT; // less: SF
                 default -> Opcodes.IFLE; // less or equal: ZF or SF
             };
+        } else if (pendingCarryIn && (kind == LazyFlags.ADD || kind == LazyFlags.SUB)) {
+            return false;
         } else if (kind == LazyFlags.SUB && (base == 2 || base == 6 || base == 12 || base == 14)) {
             boolean unsigned = base <= 6;
             shifted(mv, FA, shift);

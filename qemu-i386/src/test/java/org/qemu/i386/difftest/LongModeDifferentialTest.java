@@ -823,13 +823,14 @@ class LongModeDifferentialTest {
      * checked against the host after every producer kind and size.
      */
     static void flagConsumerForms(Map<String, Function<Random, Case>> f) {
-        String[] producers = {"add", "or", "adc", "sbb", "and", "sub", "xor", "cmp", "test", "inc", "dec", "neg", "shl", "shr", "sar", "imul"};
+        String[] producers = {"add", "or", "adc", "sbb", "and", "sub", "xor", "cmp", "test", "inc", "dec", "neg", "shl", "shr", "sar", "imul",
+            "rol", "ror", "shl cl", "shr cl", "sar cl"};
         int[] sizes = {8, 16, 32, 64};
         for (int p = 0; p < producers.length; p++) {
             for (int size : sizes) {
                 int kind = p;
                 String producer = producers[p];
-                if ((kind >= 12 && size < 32) || (kind == 15 && size == 8)) {
+                if ((kind >= 12 && kind != 15 && size < 32) || (kind == 15 && size == 8)) {
                     continue; // 8/16-bit shifts and imul r8 do not exist or are covered elsewhere
                 }
                 String name = producer + " " + size + " then setcc/cmovcc/inc/jcc";
@@ -860,6 +861,27 @@ class LongModeDifferentialTest {
                         int sub = kind == 12 ? 4 : kind == 13 ? 5 : 7;
                         b.asm.op(prefix, w, false, new int[] {0xc1}, sub, rm, 1, count);
                         defined = shiftFlags(sub, count);
+                    } else if (kind >= 16) {
+                        if (rnd.nextBoolean()) { // a record before: the rotate keeps its SF ZF PF, a zero count all of it
+                            int[] keep = rm instanceof Mem m ? new int[] {src, X86CpuState.ECX, m.base(), m.index()} : new int[] {src, X86CpuState.ECX};
+                            b.asm.op(prefix, w, false, new int[] {0x29}, src, new Reg(b.pick(keep)), 0, 0);
+                        }
+                        int sub = kind == 16 ? 0 : kind == 17 ? 1 : kind == 18 ? 4 : kind == 19 ? 5 : 7;
+                        int count;
+                        if (kind <= 17) {
+                            count = rnd.nextInt(3) == 0 ? 1 : 1 + rnd.nextInt(size - 1);
+                            b.asm.op(prefix, w, false, new int[] {0xc1}, sub, rm, 1, count);
+                        } else {
+                            if (rm instanceof Reg r && r.n() == X86CpuState.ECX) {
+                                rm = new Reg(b.pick(X86CpuState.ECX));
+                            } else if (rm instanceof Mem m && (m.base() == X86CpuState.ECX || m.index() == X86CpuState.ECX)) {
+                                rm = new Reg(b.pick(X86CpuState.ECX)); // cl is the count
+                            }
+                            count = rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(4) == 0 ? 1 : rnd.nextInt(256);
+                            b.regs[X86CpuState.ECX] = (b.regs[X86CpuState.ECX] & ~0xffL) | count;
+                            b.asm.op(prefix, w, false, new int[] {0xd3}, sub, rm, 0, 0);
+                        }
+                        defined = shiftFlags(sub, count & (size - 1));
                     } else {
                         Rm source = rm;
                         rm = new Reg(dst);
