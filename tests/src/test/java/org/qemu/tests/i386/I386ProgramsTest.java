@@ -39,7 +39,7 @@ class I386ProgramsTest {
     }
 
     @ParameterizedTest(name = "{0} (static) matches Debian qemu-i386")
-    @ValueSource(strings = {"arith", "signals", "threads", "alarmloop"})
+    @ValueSource(strings = {"arith", "signals", "threads", "alarmloop", "bound"})
     void staticProgramMatchesDebianQemu(String name) throws Exception {
         Path binary = Tools.compileI386(name, false);
         Tools.Result expected = debianQemu(binary);
