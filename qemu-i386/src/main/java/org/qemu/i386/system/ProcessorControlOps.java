@@ -16,7 +16,8 @@ final class ProcessorControlOps {
     static final int CR4_PSE = 1 << 4;
     static final int CR4_PAE = 1 << 5;
     static final int CR4_PGE = 1 << 7;
-    /** CR4 bits a guest may set: VME PVI TSD DE PSE PAE(refused when used) MCE PGE PCE OSFXSR OSXMMEXCPT. */
+    static final long EFER_NXE = 1L << 11;
+    /** CR4 bits a guest may set: VME PVI TSD DE PSE PAE MCE PGE PCE OSFXSR OSXMMEXCPT. */
     private static final int SUPPORTED_CR4 = 0x7ff;
 
     private ProcessorControlOps() {
@@ -78,9 +79,6 @@ final class ProcessorControlOps {
                     int old = sys.cr4;
                     sys.cr4 = v;
                     if (((old ^ v) & (CR4_PSE | CR4_PGE | CR4_PAE)) != 0) {
-                        if ((v & CR4_PAE) != 0) {
-                            throw new UnsupportedGuestFeature("PAE paging (CR4.PAE) is not supported under TCG in this build");
-                        }
                         sys.mmu.controlChanged();
                     }
                 }
@@ -186,7 +184,14 @@ final class ProcessorControlOps {
                 switch (index) {
                     case MSR_TSC -> { }
                     case MSR_APIC_BASE -> sys.apicBase = (v & ~0xfffL) | (v & 0xc00) | (sys.apicBase & 0x100);
-                    case MSR_EFER -> sys.efer = v & 0xd01;
+                    case MSR_EFER -> {
+                        long old = sys.efer;
+                        // LMA is the processor's to set (CR0.PG with LME); NXE changes what the walk allows
+                        sys.efer = (v & 0x901) | (old & SystemCpu.EFER_LMA);
+                        if (((old ^ sys.efer) & EFER_NXE) != 0) {
+                            sys.mmu.controlChanged();
+                        }
+                    }
                     default -> {
                         if (!known(index)) {
                             throw X86Trap.generalProtection(0);

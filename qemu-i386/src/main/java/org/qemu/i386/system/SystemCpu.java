@@ -94,6 +94,11 @@ public final class SystemCpu {
             public int cpl() {
                 return SystemCpu.this.cpl;
             }
+
+            @Override
+            public long efer() {
+                return efer;
+            }
         });
         this.io = io;
         this.interrupts = interrupts;

@@ -31,6 +31,11 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         int cr4();
 
         int cpl();
+
+        /** EFER: NXE (execute-disable) and LMA (4-level paging) change the walk. */
+        default long efer() {
+            return 0;
+        }
     }
 
     private static final int CR0_PG = 0x80000000;
@@ -206,8 +211,9 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         Registers r = registers;
         long address = (long) page << GuestMemory.PAGE_SHIFT;
         boolean user = (state[page] & USER_PAGE) != 0;
-        PageWalker.Translation t = walker.walk(address, PageWalker.Access.READ, false, r.cr0(), r.cr3(), r.cr4(), false);
-        if (t.faulted() || t.physicalPage() >>> GuestMemory.PAGE_SHIFT != physicalOf[page] || t.user() != user) {
+        PageWalker.Translation t = walker.walk(address, PageWalker.Access.READ, false, r.cr0(), r.cr3() & 0xffffffffL, r.cr4(), r.efer());
+        if (t.faulted() || t.physicalPage() >>> GuestMemory.PAGE_SHIFT != physicalOf[page] || t.user() != user
+                || !t.executable()) {
             return false;
         }
         linear.revokePageAccess(page);
@@ -225,10 +231,12 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
             unmap(page);
             return;
         }
-        int region = page >>> 10;
+        // a large page is 2 MiB under PAE and 4-level paging, 4 MiB under 32-bit paging
+        int shift = (registers.cr4() & PageWalker.CR4_PAE) != 0 ? 9 : 10;
+        int region = page >>> shift;
         for (int i = 0; i < trackedCount; i++) {
             int p = tracked[i];
-            if (p >>> 10 == region && (state[p] & (TRACKED | LARGE)) == (TRACKED | LARGE)) {
+            if (p >>> shift == region && (state[p] & (TRACKED | LARGE)) == (TRACKED | LARGE)) {
                 unmap(p);
             }
         }
@@ -310,7 +318,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
 
     private long supervisorPhysical(long address, PageWalker.Access access) {
         Registers r = registers;
-        PageWalker.Translation t = walker.walk(address, access, false, r.cr0(), r.cr3(), r.cr4(), false);
+        PageWalker.Translation t = walker.walk(address, access, false, r.cr0(), r.cr3() & 0xffffffffL, r.cr4(), r.efer());
         if (t.faulted()) {
             throw pageFault(address, t.faultErrorCode(), access == PageWalker.Access.WRITE ? GuestMemoryFault.Access.WRITE : GuestMemoryFault.Access.READ);
         }
@@ -355,7 +363,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
             case WRITE -> PageWalker.Access.WRITE;
             case EXECUTE -> PageWalker.Access.FETCH;
         };
-        PageWalker.Translation t = walker.walk(address, walkAccess, user, r.cr0(), r.cr3(), r.cr4(), false);
+        PageWalker.Translation t = walker.walk(address, walkAccess, user, r.cr0(), r.cr3() & 0xffffffffL, r.cr4(), r.efer());
         if (t.faulted()) {
             throw pageFault(address, t.faultErrorCode(), access);
         }
