@@ -24,6 +24,8 @@ public final class SystemCpu {
     static final int CR0_ET = 0x10;
     static final int CR0_PG = 0x80000000;
     static final long EFER_LMA = 1L << 10;
+    static final long EFER_LME = 1L << 8;
+    static final long EFER_SCE = 1L;
     /** Software interrupts (int n, int3) carry this in {@link GuestTrap#signal()}: no error code, eip after. */
     static final int SOFTWARE_INTERRUPT = 0;
     /** into carries this: a software interrupt to vector 4 (its gate DPL is checked), eip after. */
@@ -54,6 +56,14 @@ public final class SystemCpu {
     int cr3;
     int cr4;
     long efer;
+    /** CR8: the task priority, 64-bit code's view of it. */
+    long cr8;
+    /** syscall/sysret and swapgs (long mode): STAR, LSTAR, CSTAR, FMASK, KERNEL_GS_BASE. */
+    long star;
+    long lstar;
+    long cstar;
+    long syscallFlagMask;
+    long kernelGsBase;
     long apicBase;
     long gdtBase;
     int gdtLimit;
@@ -119,6 +129,15 @@ public final class SystemCpu {
         return cpl;
     }
 
+    /** qemu-system-x86_64 (and qemu-kvm's TCG) has long mode; qemu-system-i386's CPU does not. */
+    boolean longModeCapable() {
+        return !programName().contains("i386");
+    }
+
+    boolean longModeActive() {
+        return (efer & EFER_LMA) != 0;
+    }
+
     boolean protectedMode() {
         return (cr0 & CR0_PE) != 0;
     }
@@ -150,27 +169,43 @@ public final class SystemCpu {
     // (implicit supervisor accesses at linear addresses), whatever the CPL: all of them go here.
 
     long readSystem64(long linear) {
-        return mmu.readSupervisor(linear, 8);
+        return mmu.readSupervisor(withinLinearSpace(linear), 8);
     }
 
     int readSystem32(long linear) {
-        return (int) mmu.readSupervisor(linear, 4);
+        return (int) mmu.readSupervisor(withinLinearSpace(linear), 4);
     }
 
     int readSystem16(long linear) {
-        return (int) mmu.readSupervisor(linear, 2);
+        return (int) mmu.readSupervisor(withinLinearSpace(linear), 2);
     }
 
     void writeSystem8(long linear, int value) {
-        mmu.writeSupervisor(linear, 1, value);
+        mmu.writeSupervisor(withinLinearSpace(linear), 1, value);
     }
 
     void writeSystem16(long linear, int value) {
-        mmu.writeSupervisor(linear, 2, value & 0xffff);
+        mmu.writeSupervisor(withinLinearSpace(linear), 2, value & 0xffff);
     }
 
     void writeSystem32(long linear, int value) {
-        mmu.writeSupervisor(linear, 4, value & 0xffffffffL);
+        mmu.writeSupervisor(withinLinearSpace(linear), 4, value & 0xffffffffL);
+    }
+
+    /**
+     * This CPU's linear space is 32 bits wide (one host reservation, see docs/SYSTEM.md); a
+     * long-mode address beyond it stops the machine with one line rather than wrapping.
+     */
+    long withinLinearSpace(long linear) {
+        if (longModeActive() && (linear >>> 32) != 0) {
+            throw beyondLinearSpace(linear);
+        }
+        return linear;
+    }
+
+    static UnsupportedGuestFeature beyondLinearSpace(long linear) {
+        return new UnsupportedGuestFeature("linear address 0x" + Long.toHexString(linear)
+                + ": long mode addresses only the low 4 GiB under TCG in this build");
     }
 
     public int apicId() {
@@ -295,7 +330,8 @@ public final class SystemCpu {
                 }
             }
         } catch (UnsupportedGuestFeature e) {
-            machine.fatal(programName() + ": " + e.getMessage() + " (at eip=" + hex(cpu.state.eip()) + ")");
+            String where = longModeActive() ? "rip=" + String.format("%016x", cpu.state.rip) : "eip=" + hex(cpu.state.eip());
+            machine.fatal(programName() + ": " + e.getMessage() + " (at " + where + ")");
         } catch (TripleFault e) {
             InterruptLog.guestError(machine.log(), "Triple fault on CPU " + apicId + " at eip=" + hex(cpu.state.eip()));
             machine.guestReset("triple fault");
@@ -304,7 +340,7 @@ public final class SystemCpu {
         }
     }
 
-    private static String programName() {
+    static String programName() {
         return System.getProperty("qemu.program", "qemu-system-i386");
     }
 
@@ -338,6 +374,9 @@ public final class SystemCpu {
     private void raise(GuestTrap trap) {
         if (trap.trapNumber() == PAGE_FAULT && trap.signal() == GuestTrap.SIGSEGV) {
             int error = mmu.takeFaultError();
+            if (error < 0 && (trap.address() >>> 32) != 0) {
+                throw beyondLinearSpace(trap.address());
+            }
             if (error >= 0) {
                 cr2 = (int) mmu.faultAddress();
                 InterruptLog.interrupt(machine.log(), this, PAGE_FAULT, error, false);
@@ -404,6 +443,9 @@ public final class SystemCpu {
         } catch (GuestMemoryFault pageFault) {
             // the IDT, a descriptor table, the TSS or the handler's stack is not mapped: a page fault while delivering
             int error = mmu.takeFaultError();
+            if (error < 0 && (pageFault.address() >>> 32) != 0) {
+                throw beyondLinearSpace(pageFault.address());
+            }
             if (vector == DOUBLE_FAULT) {
                 throw new TripleFault();
             }

@@ -8,7 +8,8 @@ import org.qemu.i386.cpu.X86Op;
 /**
  * cpuid in system mode: the user-mode table plus the system features this CPU implements —
  * PSE (4 MiB pages), MSR (rdmsr/wrmsr), PAE paging, the on-chip APIC, PGE (global pages) and
- * the execute-disable bit (leaf 0x80000001 EDX.NX) — and the initial APIC ID in leaf 1
+ * the execute-disable bit (leaf 0x80000001 EDX.NX; LM and SYSCALL too on qemu-system-x86_64,
+ * whose CPU has long mode) — and the initial APIC ID in leaf 1
  * EBX[31:24]. Nothing is claimed that does not work (no MTRR, no PSE-36).
  */
 final class SystemCpuid implements X86Op {
@@ -32,7 +33,9 @@ final class SystemCpuid implements X86Op {
         } else if (leaf == 0x80000000) {
             s.setReg32(X86CpuState.EAX, Math.max(s.reg32(X86CpuState.EAX), EXTENDED_FEATURES));
         } else if (leaf == EXTENDED_FEATURES) {
-            s.setReg32(X86CpuState.EDX, s.reg32(X86CpuState.EDX) | CpuidTable.EXT_EDX_NX);
+            SystemCpu sys = (SystemCpu) cpu.systemContext();
+            int longMode = sys.longModeCapable() ? CpuidTable.EXT_EDX_LM | CpuidTable.EXT_EDX_SYSCALL : 0;
+            s.setReg32(X86CpuState.EDX, s.reg32(X86CpuState.EDX) | CpuidTable.EXT_EDX_NX | longMode);
         }
     }
 }
