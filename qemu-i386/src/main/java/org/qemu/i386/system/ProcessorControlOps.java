@@ -64,7 +64,7 @@ final class ProcessorControlOps {
             if (!toControl) {
                 long value = switch (control) {
                     case 0 -> sys.cr0 & 0xffffffffL;
-                    case 2 -> sys.cr2 & 0xffffffffL;
+                    case 2 -> sys.cr2;
                     case 3 -> sys.cr3 & 0xffffffffL;
                     case 8 -> sys.cr8;
                     default -> sys.cr4 & 0xffffffffL;
@@ -106,7 +106,7 @@ final class ProcessorControlOps {
                         sys.mmu.controlChanged();
                     }
                 }
-                case 2 -> sys.cr2 = v;
+                case 2 -> sys.cr2 = wide ? wideValue : v & 0xffffffffL;
                 case 3 -> {
                     if ((wideValue >>> 32) != 0) {
                         throw new UnsupportedGuestFeature("CR3 0x" + Long.toHexString(wideValue)

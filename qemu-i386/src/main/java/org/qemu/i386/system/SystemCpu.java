@@ -32,6 +32,7 @@ public final class SystemCpu {
     static final int SOFTWARE_OVERFLOW = -4;
     private static final int DOUBLE_FAULT = 8;
     private static final int PAGE_FAULT = 14;
+    private static final int GENERAL_PROTECTION = 13;
 
     public final X86Cpu cpu;
     /** This CPU's linear address space (paging, or the identity map while paging is off). */
@@ -52,7 +53,7 @@ public final class SystemCpu {
     private volatile boolean halted;
 
     int cr0 = CR0_PE | CR0_ET;
-    int cr2;
+    long cr2;
     int cr3;
     int cr4;
     long efer;
@@ -169,43 +170,27 @@ public final class SystemCpu {
     // (implicit supervisor accesses at linear addresses), whatever the CPL: all of them go here.
 
     long readSystem64(long linear) {
-        return mmu.readSupervisor(withinLinearSpace(linear), 8);
+        return mmu.readSupervisor(linear, 8);
     }
 
     int readSystem32(long linear) {
-        return (int) mmu.readSupervisor(withinLinearSpace(linear), 4);
+        return (int) mmu.readSupervisor(linear, 4);
     }
 
     int readSystem16(long linear) {
-        return (int) mmu.readSupervisor(withinLinearSpace(linear), 2);
+        return (int) mmu.readSupervisor(linear, 2);
     }
 
     void writeSystem8(long linear, int value) {
-        mmu.writeSupervisor(withinLinearSpace(linear), 1, value);
+        mmu.writeSupervisor(linear, 1, value);
     }
 
     void writeSystem16(long linear, int value) {
-        mmu.writeSupervisor(withinLinearSpace(linear), 2, value & 0xffff);
+        mmu.writeSupervisor(linear, 2, value & 0xffff);
     }
 
     void writeSystem32(long linear, int value) {
-        mmu.writeSupervisor(withinLinearSpace(linear), 4, value & 0xffffffffL);
-    }
-
-    /**
-     * This CPU's linear space is 32 bits wide (one host reservation, see docs/SYSTEM.md); a
-     * long-mode address beyond it stops the machine with one line rather than wrapping.
-     */
-    long withinLinearSpace(long linear) {
-        if (longModeActive() && (linear >>> 32) != 0) {
-            throw beyondLinearSpace(linear);
-        }
-        return linear;
-    }
-
-    static UnsupportedGuestFeature beyondLinearSpace(long linear) {
-        return new UnsupportedGuestFeature("linear address 0x" + Long.toHexString(linear)
-                + ": long mode addresses only the low 4 GiB under TCG in this build");
+        mmu.writeSupervisor(linear, 4, value & 0xffffffffL);
     }
 
     public int apicId() {
@@ -336,6 +321,9 @@ public final class SystemCpu {
             InterruptLog.guestError(machine.log(), "Triple fault on CPU " + apicId + " at eip=" + hex(cpu.state.eip()));
             machine.guestReset("triple fault");
         } catch (RuntimeException e) {
+            if (Boolean.getBoolean("qemu.tcg.internal-error-trace")) {
+                e.printStackTrace(); // a developer's aid: which op broke
+            }
             machine.fatal(programName() + ": internal error in CPU " + apicId + ": " + e + "\n" + cpu.state);
         }
     }
@@ -374,11 +362,12 @@ public final class SystemCpu {
     private void raise(GuestTrap trap) {
         if (trap.trapNumber() == PAGE_FAULT && trap.signal() == GuestTrap.SIGSEGV) {
             int error = mmu.takeFaultError();
-            if (error < 0 && (trap.address() >>> 32) != 0) {
-                throw beyondLinearSpace(trap.address());
+            if (error == Mmu.NON_CANONICAL) {
+                deliver(GENERAL_PROTECTION, 0, false);
+                return;
             }
             if (error >= 0) {
-                cr2 = (int) mmu.faultAddress();
+                cr2 = mmu.faultAddress();
                 InterruptLog.interrupt(machine.log(), this, PAGE_FAULT, error, false);
                 deliver(PAGE_FAULT, error, false);
                 return;
@@ -393,23 +382,26 @@ public final class SystemCpu {
         InterruptLog.interrupt(machine.log(), this, vector, errorCode, software);
         if (software) {
             // a software interrupt the IDT refuses faults at the instruction, not after it
-            int after = cpu.state.eip();
-            int at = trap.signal() == SOFTWARE_INTERRUPT ? (int) trap.address() : after - 1;
+            long at = trap.signal() == SOFTWARE_INTERRUPT ? trap.address() : cpu.programCounter() - 1;
             try {
                 gates.deliver(vector, errorCode, true);
                 return;
             } catch (X86Trap refused) {
-                cpu.state.setEip(at);
+                cpu.setProgramCounter(at);
                 raise(refused.trap());
                 return;
             } catch (GuestMemoryFault pageFault) {
-                cpu.state.setEip(at);
+                cpu.setProgramCounter(at);
                 int error = mmu.takeFaultError();
+                if (error == Mmu.NON_CANONICAL) {
+                    deliver(GENERAL_PROTECTION, 0, false);
+                    return;
+                }
                 if (error < 0) {
                     throw new UnsupportedGuestFeature("fatal: interrupt delivery reached memory outside RAM at 0x"
                             + Long.toHexString(pageFault.address()));
                 }
-                cr2 = (int) mmu.faultAddress();
+                cr2 = mmu.faultAddress();
                 deliver(PAGE_FAULT, error, false);
                 return;
             }
@@ -443,14 +435,22 @@ public final class SystemCpu {
         } catch (GuestMemoryFault pageFault) {
             // the IDT, a descriptor table, the TSS or the handler's stack is not mapped: a page fault while delivering
             int error = mmu.takeFaultError();
-            if (error < 0 && (pageFault.address() >>> 32) != 0) {
-                throw beyondLinearSpace(pageFault.address());
+            if (error == Mmu.NON_CANONICAL) {
+                if (vector == DOUBLE_FAULT) {
+                    throw new TripleFault();
+                }
+                if (!causesDoubleFault(vector, GENERAL_PROTECTION)) {
+                    deliver(GENERAL_PROTECTION, 0, false);
+                    return;
+                }
+                deliverDoubleFault();
+                return;
             }
             if (vector == DOUBLE_FAULT) {
                 throw new TripleFault();
             }
             if (error >= 0 && !causesDoubleFault(vector, PAGE_FAULT)) {
-                cr2 = (int) mmu.faultAddress();
+                cr2 = mmu.faultAddress();
                 InterruptLog.interrupt(machine.log(), this, PAGE_FAULT, error, false);
                 deliver(PAGE_FAULT, error, false);
                 return;

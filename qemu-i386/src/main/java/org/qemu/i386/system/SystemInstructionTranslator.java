@@ -37,7 +37,7 @@ final class SystemInstructionTranslator implements SystemTranslator {
             case 0xfb:
                 return new InterruptOps.SetInterruptFlag();
             case 0xf4:
-                return new InterruptOps.Halt((int) d.cursor());
+                return new InterruptOps.Halt(d.cursor());
             case 0xcd:
                 return InterruptOps.softwareInterrupt(d.uimm8(), d.pc());
             case 0xcf:
@@ -156,6 +156,16 @@ final class SystemInstructionTranslator implements SystemTranslator {
             }
             case 0x101:
                 return longModeGroup7(d, privilegeLevel);
+            case 0x121, 0x123: {
+                if (privilegeLevel > 0) {
+                    return PrivilegeChecks.privilegedInstruction();
+                }
+                d.readModrm();
+                if (d.reg() > 7) {
+                    return invalid(d); // DR8-DR15 do not exist (REX.R is #UD here)
+                }
+                return new ProcessorControlOps.MoveDebugRegister(opcode == 0x123, d.reg(), d.rm());
+            }
             default:
                 return null;
         }
@@ -205,7 +215,7 @@ final class SystemInstructionTranslator implements SystemTranslator {
     /** 0F 00: sldt, str, lldt, ltr, verr, verw. */
     private static X86Op group6(X86Decoder d, int v, int privilegeLevel) {
         d.readModrm();
-        int sub = d.reg();
+        int sub = d.opcodeExtension();
         if (sub > 5) {
             return invalid(d);
         }

@@ -54,6 +54,8 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
     private final GuestMemory.IoHandler devices;
     private final PhysicalCodePages code;
     private final PageWalker walker;
+    /** Long mode's linear addresses beyond the 4 GiB of {@link #linear}. */
+    private final FarPages far;
     private volatile Registers registers;
     private GuestMemory.CodeWriteListener translations;
     /** Per linear page: the physical page it maps while it is mapped. */
@@ -98,6 +100,8 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
                 }
             }
         });
+        this.far = new FarPages(this, walker, physical, ramBytes, devices, code);
+        linear.setFarAccessHandler(far);
         java.util.Arrays.fill(hostMapped, -1);
         ram.mapInto(linear, 0, 0, ramBytes);
         for (int p = 0; p < ramPages; p++) {
@@ -131,6 +135,10 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         }
     }
 
+    Registers registers() {
+        return registers;
+    }
+
     public boolean pagingEnabled() {
         return paging;
     }
@@ -150,6 +158,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
     /** After a write to CR0 or CR4: paging switched on or off, or a bit the walk depends on changed (everything is dropped). */
     public void controlChanged() {
         flushes++;
+        far.controlChanged();
         boolean on = (registers.cr0() & CR0_PG) != 0;
         if (on && paging) {
             // CR4.PGE toggled (Linux's global flush), PSE or WP changed: every page is re-walked or forgotten
@@ -182,6 +191,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
             return;
         }
         flushes++;
+        far.addressSpaceChanged();
         int kept = 0;
         for (int i = 0; i < trackedCount; i++) {
             int page = tracked[i];
@@ -223,6 +233,10 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
 
     /** invlpg: the page's translation (a whole 4 MiB page's, if it came from one) is forgotten, global or not. */
     public void invalidate(long linearAddress) {
+        if (FarPages.isFar(linearAddress)) {
+            far.invalidate(linearAddress);
+            return;
+        }
         int page = (int) ((linearAddress & 0xffffffffL) >>> GuestMemory.PAGE_SHIFT);
         if (!paging || (state[page] & TRACKED) == 0) {
             return;
@@ -283,6 +297,9 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
 
     /** Reads {@code bytes} (1, 2, 4, 8) at a linear address as the processor itself does, at supervisor rights whatever the CPL. */
     public long readSupervisor(long linearAddress, int bytes) {
+        if (FarPages.isFar(linearAddress) && longMode()) {
+            return far.read(linearAddress, bytes, false);
+        }
         linearAddress &= 0xffffffffL;
         if (!paging) {
             return readLinear(linearAddress, bytes);
@@ -299,6 +316,10 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
 
     /** Writes as {@link #readSupervisor} reads. */
     public void writeSupervisor(long linearAddress, int bytes, long value) {
+        if (FarPages.isFar(linearAddress) && longMode()) {
+            far.write(linearAddress, bytes, value, false);
+            return;
+        }
         linearAddress &= 0xffffffffL;
         if (!paging) {
             writeLinear(linearAddress, bytes, value);
@@ -410,7 +431,28 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         linear.setPageAccess(page, prot);
     }
 
-    private GuestMemoryFault pageFault(long address, int errorCode, GuestMemoryFault.Access access) {
+    private boolean longMode() {
+        return (registers.efer() & PageWalker.EFER_LMA) != 0;
+    }
+
+    /** {@link #takeFaultError()}'s value for a non-canonical address: the CPU raises #GP(0). */
+    public static final int NON_CANONICAL = -2;
+
+    GuestMemoryFault generalProtectionFault(long address, GuestMemoryFault.Access access) {
+        faultAddress = address;
+        faultError = NON_CANONICAL;
+        return new GuestMemoryFault(address, access, false);
+    }
+
+    /** The translation cache drops the blocks of a linear page (low or far). */
+    void translationsWritten(long page) {
+        GuestMemory.CodeWriteListener t = translations;
+        if (t != null) {
+            t.codeWritten(page);
+        }
+    }
+
+    GuestMemoryFault pageFault(long address, int errorCode, GuestMemoryFault.Access access) {
         faultAddress = address;
         faultError = errorCode;
         return new GuestMemoryFault(address, access, (errorCode & PageWalker.ERROR_PRESENT) != 0);
@@ -447,6 +489,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
 
     /** Every linear page forgotten (paging switched, or a control bit the walk depends on changed). */
     private void dropAll() {
+        far.dropAll();
         if (paging) {
             for (int i = 0; i < trackedCount; i++) {
                 int page = tracked[i];
@@ -519,7 +562,11 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
     }
 
     /** {@link PhysicalCodePages} drops one alias: its translations die and its next access misses again. */
-    void dropTranslations(int page) {
+    void dropTranslations(long page) {
+        if (FarPages.isFar(page << GuestMemory.PAGE_SHIFT)) {
+            far.dropTranslations(page);
+            return;
+        }
         linear.dropPage(page);
         GuestMemory.CodeWriteListener t = translations;
         if (t != null) {
