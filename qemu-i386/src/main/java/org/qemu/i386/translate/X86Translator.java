@@ -245,6 +245,12 @@ public final class X86Translator {
         int op = d.readPrefixes();
         int v = d.operandBits();
         if (d.longMode()) {
+            if (system != null) {
+                X86Op first = system.translateLongMode(op, d, v, privilegeLevel);
+                if (first != null) {
+                    return first;
+                }
+            }
             X86Op special = LongModeTranslation.translate(d, op, v);
             if (special != null) {
                 return special;
