@@ -26,6 +26,9 @@ public final class PpcCodeCache {
     /** Cold blocks run interpreted first; -Dqemu.ppc.compileAll=true compiles every block at once. */
     private final boolean tiered;
 
+    /** -Dqemu.ppc.logCompiles=true names each compiled block's class (to match profiler symbols to guest code). */
+    private static final boolean LOG_COMPILES = Boolean.getBoolean("qemu.ppc.logCompiles");
+
     /** Recompiling a page's region as more of its blocks get hot stops after this many tries. */
     static final int MAX_REGION_COMPILATIONS = Integer.getInteger("qemu.ppc.maxRegionCompilations", 4);
     /** A region spans at most this many pages (merging stops there). */
@@ -170,6 +173,9 @@ public final class PpcCodeCache {
             return cold; // the trace's decoding wrote nothing, but another thread may have
         }
         PpcBlock hot = translator.compile(trace);
+        if (LOG_COMPILES) {
+            System.err.printf("qemu-ppc: compiled 0x%08x (%d instructions) as %s%n", cold.start, trace.size(), hot.getClass().getName());
+        }
         hot.instructions = cold.instructions;
         translationNanos += System.nanoTime() - t0;
         hot.executions = cold.executions;
