@@ -414,9 +414,68 @@ final class BlockEmitter {
         }
     }
 
-    /** Leaves the block for a static target, or loops when it is the block's own start. */
+    /** Where each instruction emitted so far begins, with the registers in locals and dirty there. */
+    private record InstructionStart(Label label, boolean[] loaded, boolean[] dirty) { }
+
+    private final java.util.Map<Integer, InstructionStart> instructionStarts = new java.util.HashMap<>();
+
+    /**
+     * Called before each instruction of a block or trace: a later branch back to this address
+     * can jump here instead of leaving the method. In qsort's merge loop the trace of one branch
+     * of the comparison ends with a branch into the middle of itself (the loop has two entries);
+     * leaving there made every other comparison a trip through the run loop, with all registers
+     * written back and loaded again.
+     */
+    void markInstruction(int address) {
+        Label label = new Label();
+        mv.visitLabel(label);
+        instructionStarts.put(address, new InstructionStart(label, loaded.clone(), dirty.clone()));
+    }
+
+    /**
+     * A branch back to an instruction of this method: what is in locals there must be in locals
+     * here (loaded from the gpr array, which is current for every register not in a local),
+     * and what is dirty here but not there is written back, since that code will not write it.
+     */
+    private void jumpBack(InstructionStart to) {
+        boolean[] loadedBefore = loaded.clone();
+        for (int r = 0; r < 32; r++) {
+            if (dirty[r] && !to.dirty()[r]) {
+                mv.visitVarInsn(Opcodes.ALOAD, GPR_ARRAY);
+                PpcTranslator.pushInt(mv, r);
+                mv.visitVarInsn(Opcodes.ILOAD, FIRST_GPR + r);
+                mv.visitInsn(Opcodes.IASTORE);
+            }
+        }
+        for (int r = 0; r < 32; r++) {
+            if (to.loaded()[r] && !loaded[r]) {
+                load(r);
+                mv.visitInsn(Opcodes.POP);
+            }
+        }
+        mv.visitJumpInsn(Opcodes.GOTO, to.label());
+        System.arraycopy(loadedBefore, 0, loaded, 0, 32);
+    }
+
+    /** Backward branches into the middle of a method can be switched off (-Dqemu.ppc.noInnerLoops=true) to compare. */
+    static final boolean INNER_LOOPS = !Boolean.getBoolean("qemu.ppc.noInnerLoops");
+
+    /** Leaves the block for a static target, or loops when it is the block's own start or an earlier instruction. */
     private void exitTo(int target, int blockStart, Label loopTop) {
-        if (loopTop != null && target == blockStart) {
+        InstructionStart earlier = INNER_LOOPS && target != blockStart ? instructionStarts.get(target) : null;
+        if (earlier != null) {
+            Label leave = new Label();
+            mv.visitVarInsn(Opcodes.ALOAD, 1);
+            mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "interruptRequested", "Z");
+            mv.visitJumpInsn(Opcodes.IFNE, leave);
+            if (storesSeen || loopStores) {
+                mv.visitVarInsn(Opcodes.ALOAD, 0);
+                mv.visitFieldInsn(Opcodes.GETFIELD, BLOCK, "valid", "Z");
+                mv.visitJumpInsn(Opcodes.IFEQ, leave);
+            }
+            jumpBack(earlier);
+            mv.visitLabel(leave);
+        } else if (loopTop != null && target == blockStart) {
             Label leave = new Label();
             mv.visitVarInsn(Opcodes.ALOAD, 1);
             mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "interruptRequested", "Z");

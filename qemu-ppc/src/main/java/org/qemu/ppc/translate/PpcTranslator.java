@@ -229,6 +229,7 @@ public final class PpcTranslator {
             Instruction insn = instructions.get(i);
             boolean last = i == instructions.size() - 1;
             if (REGISTER_LOCALS) {
+                emitter.markInstruction(insn.address());
                 int continueAt = last ? 0 : instructions.get(i + 1).address();
                 BlockEmitter.BranchEmission done = emitter.emitBranch(insn, last, continueAt, start, loopTop);
                 if (done == BlockEmitter.BranchEmission.ENDS_BLOCK) {

@@ -107,4 +107,50 @@ class TraceTest {
             assertThat(r.gpr(6)).isEqualTo(1);
         }
     }
+
+    @Test
+    void branchBackIntoTheMiddleOfATraceLoopsInsideIt() {
+        // Two entries, as in qsort's merge loop: every 4th value of r5 goes back to X (the
+        // trace's start), the others to Y (an instruction inside the trace). Worked out by
+        // hand: r5 ends at 3001 (3000 goes back to X once more), X runs 1 + 750 times, the
+        // r7 += 2 path for each of the 3001 - 750 values that are not multiples of 4.
+        String asm = "li r5,0\n li r6,0\n li r7,0\n li r8,3000\n"
+                + "1: addi r6,r6,1\n2: addi r5,r5,1\n andi. r9,r5,3\n beq 1b\n addi r7,r7,2\n cmpw r5,r8\n blt 2b\n sc\n";
+        for (boolean compiled : new boolean[] {false, true}) {
+            SnippetRunner.compileEverything = compiled;
+            try (SnippetRunner r = new SnippetRunner(asm)) {
+                assertThat(r.run()).isEqualTo(CpuExit.SYSCALL);
+                assertThat(r.gpr(5)).isEqualTo(3001);
+                assertThat(r.gpr(6)).isEqualTo(751);
+                assertThat(r.gpr(7)).isEqualTo(4502);
+                assertThat(r.gpr(9)).isEqualTo(1);
+            } finally {
+                SnippetRunner.compileEverything = false;
+            }
+        }
+    }
+
+    @Test
+    void exitRequestStopsALoopIntoTheMiddleOfATrace() throws Exception {
+        // Compiled on first use, the first block branches back to its fourth instruction, never to its start.
+        SnippetRunner.compileEverything = true;
+        try (SnippetRunner r = new SnippetRunner("li r5,0\n li r6,0\n1: addi r6,r6,1\n2: addi r5,r5,1\n b 2b\n")) {
+            Thread stopper = new Thread(() -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                r.cpu.requestExit();
+            });
+            stopper.start();
+            assertThat(r.run()).isEqualTo(CpuExit.EXIT_REQUEST);
+            stopper.join();
+            assertThat(r.gpr(5)).as("the loop ran").isGreaterThan(1000);
+            assertThat(r.gpr(6)).isEqualTo(1);
+            assertThat(r.state.pc).isEqualTo(SnippetRunner.CODE + 12);
+        } finally {
+            SnippetRunner.compileEverything = false;
+        }
+    }
 }
