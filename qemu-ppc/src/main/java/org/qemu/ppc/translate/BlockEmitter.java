@@ -1,5 +1,7 @@
 package org.qemu.ppc.translate;
 
+import java.util.List;
+
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
@@ -35,9 +37,6 @@ final class BlockEmitter {
     /** Every register this emitter loaded or stored so far, and every one it stored (for a loop's first pass). */
     private final boolean[] everUsed = new boolean[32];
     private final boolean[] everWritten = new boolean[32];
-    /** In a block that loops on itself: the registers held in locals across iterations (null otherwise). */
-    private boolean[] loopRegisters;
-    private boolean[] loopWritten;
     /** A guest store was emitted so far; in a loop, the body has one somewhere. */
     private boolean storesSeen;
     private boolean loopStores;
@@ -246,27 +245,15 @@ final class BlockEmitter {
             }
         }
         mv.visitLabel(top);
-        loopRegisters = used.clone();
-        loopWritten = written.clone();
         for (int r = 0; r < 32; r++) {
             loaded[r] = used[r];
             dirty[r] = written[r];
         }
+        loopStart = new InstructionStart(top, used.clone(), written.clone());
     }
 
-    /** The back edge: what the loop keeps in locals must be there again (a helper call may have dropped it). */
-    private void continueLoop(Label top) {
-        boolean[] before = loaded.clone();
-        for (int r = 0; r < 32; r++) {
-            if (loopRegisters[r] && !loaded[r]) {
-                load(r);
-                mv.visitInsn(Opcodes.POP);
-            }
-        }
-        mv.visitJumpInsn(Opcodes.GOTO, top);
-        // Only this path loaded them: the code after the branch has not.
-        System.arraycopy(before, 0, loaded, 0, 32);
-    }
+    /** The loop top with what is in locals and dirty there (null when the block does not loop). */
+    private InstructionStart loopStart;
 
     // ---- branches (the block compiler; regions call the helpers) --------------------------
 
@@ -460,9 +447,55 @@ final class BlockEmitter {
     /** Backward branches into the middle of a method can be switched off (-Dqemu.ppc.noInnerLoops=true) to compare. */
     static final boolean INNER_LOOPS = !Boolean.getBoolean("qemu.ppc.noInnerLoops");
 
+    // ---- detours -----------------------------------------------------------------------------
+    // A side exit of a looping trace whose target block branches back into the trace (qsort's
+    // merge loop: one side of the comparison copies an element and goes back to the call) runs
+    // that block inside the method instead of leaving: the block's code is emitted after the
+    // trace's own, entered from that one exit with the registers as they are there, and its
+    // branches back into the trace are jumps to the instructions' labels.
+
+    /** A detour claimed by a side exit: where it starts and the register state it starts with. */
+    record Detour(List<Instruction> instructions, Label label, boolean[] loaded, boolean[] dirty) { }
+
+    private java.util.Map<Integer, List<Instruction>> detourCode = java.util.Map.of();
+    private final java.util.ArrayDeque<Detour> pendingDetours = new java.util.ArrayDeque<>();
+
+    /** The blocks side exits may run inline, by their start address (see {@link PpcTranslator#detours}). */
+    void setDetours(java.util.Map<Integer, List<Instruction>> detours) {
+        detourCode = new java.util.HashMap<>(detours);
+    }
+
+    /** The next detour a side exit jumped to and that is not emitted yet, its state restored and its label placed; or null. */
+    Detour enterNextDetour() {
+        Detour d = pendingDetours.poll();
+        if (d != null) {
+            System.arraycopy(d.loaded(), 0, loaded, 0, 32);
+            System.arraycopy(d.dirty(), 0, dirty, 0, 32);
+            mv.visitLabel(d.label());
+        }
+        return d;
+    }
+
+    /** True when the instruction at {@code address} is already in this method (a detour running into it jumps there). */
+    boolean emitted(int address) {
+        return instructionStarts.containsKey(address);
+    }
+
+    /** Goes on at an instruction already emitted, the code running straight into it. */
+    void continueAt(int address, int blockStart, Label loopTop) {
+        exitTo(address, blockStart, loopTop);
+    }
+
     /** Leaves the block for a static target, or loops when it is the block's own start or an earlier instruction. */
     private void exitTo(int target, int blockStart, Label loopTop) {
         InstructionStart earlier = INNER_LOOPS && target != blockStart ? instructionStarts.get(target) : null;
+        List<Instruction> detour = earlier == null && (loopTop == null || target != blockStart) ? detourCode.remove(target) : null;
+        if (detour != null) {
+            Label label = new Label();
+            pendingDetours.add(new Detour(detour, label, loaded.clone(), dirty.clone()));
+            mv.visitJumpInsn(Opcodes.GOTO, label);
+            return;
+        }
         if (earlier != null) {
             Label leave = new Label();
             mv.visitVarInsn(Opcodes.ALOAD, 1);
@@ -485,7 +518,7 @@ final class BlockEmitter {
                 mv.visitFieldInsn(Opcodes.GETFIELD, BLOCK, "valid", "Z");
                 mv.visitJumpInsn(Opcodes.IFEQ, leave);
             }
-            continueLoop(loopTop);
+            jumpBack(loopStart);
             mv.visitLabel(leave);
         }
         writeBack();

@@ -172,7 +172,16 @@ public final class PpcCodeCache {
         if (!cold.valid) {
             return cold; // the trace's decoding wrote nothing, but another thread may have
         }
-        PpcBlock hot = translator.compile(trace);
+        java.util.Map<Integer, List<Instruction>> detours = translator.detours(trace, p -> {
+            if (p != page && !otherPages.contains(p)) {
+                memory.markCode(p);
+                otherPages.add(p);
+            }
+        });
+        if (!cold.valid) {
+            return cold;
+        }
+        PpcBlock hot = translator.compile(trace, detours);
         if (LOG_COMPILES) {
             System.err.printf("qemu-ppc: compiled 0x%08x (%d instructions) as %s%n", cold.start, trace.size(), hot.getClass().getName());
         }
