@@ -690,6 +690,14 @@ public final class GuestMemory implements AutoCloseable {
         return HostLoadStore.rawGet32(hostAddress);
     }
 
+    public static long hostLoad64(long hostAddress) {
+        return HostLoadStore.rawGet64(hostAddress);
+    }
+
+    public static void hostStore64(long hostAddress, long value) {
+        HostLoadStore.rawPut64(hostAddress, value);
+    }
+
     public static void hostStore8(long hostAddress, int value) {
         HostLoadStore.rawPut8(hostAddress, value);
     }
