@@ -109,7 +109,7 @@ public final class BytecodeBlockCompiler {
 
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "(L" + CONTEXT + ";)V", null, null);
         mv.visitCode();
-        X86Emitter emitter = new X86Emitter(longMode);
+        X86Emitter emitter = new X86Emitter(longMode, false, WINDOWS ? planWindows(ops, longMode) : null);
         Label start = new Label();
         Label end = new Label();
         Label handler = new Label();
@@ -130,6 +130,22 @@ public final class BytecodeBlockCompiler {
         mv.visitEnd();
         cw.visitEnd();
         return cw.toByteArray();
+    }
+
+    /** Verified windows in blocks ({@link AccessWindows}); {@code -Dqemu.tcg.access-windows=false} turns them off, for comparison. */
+    static final boolean WINDOWS = !"false".equals(System.getProperty("qemu.tcg.access-windows"));
+
+    /** The first pass: the block's body emitted into nothing, to see which accesses share a window. */
+    private static AccessWindows planWindows(X86Op[] ops, boolean longMode) {
+        AccessWindows plan = AccessWindows.recording();
+        MethodVisitor nowhere = new MethodVisitor(Opcodes.ASM9) {
+        };
+        X86Emitter planner = new X86Emitter(longMode, false, plan);
+        planner.prologue(nowhere, true);
+        for (int i = 0; i < ops.length; i++) {
+            planner.emitOp(nowhere, ops[i], i, NAME, "op" + i);
+        }
+        return plan.replay();
     }
 
     static void push(MethodVisitor mv, int value) {
