@@ -207,6 +207,11 @@ public final class BytecodeBlockCompiler {
         Label head = new Label();
         Label exit = new Label();
         int body = loopStart != 0 ? ops.length - 1 : ops.length;
+        if (LIVENESS && !longMode) {
+            boolean[] dead = new boolean[ops.length];
+            FlagLiveness.mark(ops, 0, body, dead);
+            emitter.flagLiveness(dead);
+        }
         if (loopStart != 0) {
             // the loop head: reached again with registers and flags only in locals
             mv.visitLabel(head);
@@ -274,6 +279,9 @@ public final class BytecodeBlockCompiler {
     }
 
     private static final String BLOCK = Type.getInternalName(X86Block.class);
+
+    /** Flag liveness ({@link FlagLiveness}); {@code -Dqemu.tcg.flag-liveness=false} turns it off, for comparison. */
+    static final boolean LIVENESS = !"false".equals(System.getProperty("qemu.tcg.flag-liveness"));
 
     /** Verified windows in blocks ({@link AccessWindows}); {@code -Dqemu.tcg.access-windows=false} turns them off, for comparison. */
     static final boolean WINDOWS = !"false".equals(System.getProperty("qemu.tcg.access-windows"));

@@ -310,6 +310,14 @@ public final class RegionCompiler {
         mv.visitVarInsn(Opcodes.ILOAD, X86Emitter.NEXT);
         mv.visitLookupSwitchInsn(exit, keys, targets);
 
+        if (BytecodeBlockCompiler.LIVENESS) {
+            // per block, up to its terminator: control may arrive at a block from anywhere
+            boolean[] dead = new boolean[ops.length];
+            for (int k = 0; k < blocks.size(); k++) {
+                FlagLiveness.mark(ops, firstOp[k], firstOp[k] + blocks.get(k).instructionCount() - 1, dead);
+            }
+            emitter.flagLiveness(dead);
+        }
         List<Integer> fallbackOps = new ArrayList<>();
         Edges edges = new Edges(mv, emitter, entry, indexOfPc, exit);
         int[] calleeBytesBefore = new int[blocks.size()];

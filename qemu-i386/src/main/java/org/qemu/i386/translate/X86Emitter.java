@@ -187,6 +187,7 @@ final class X86Emitter {
      * {@code fieldName} of class {@code owner}. Returns true when it was emitted inline.
      */
     boolean emitOp(MethodVisitor mv, X86Op op, int index, String owner, String fieldName) {
+        currentOp = index;
         push(mv, index);
         mv.visitVarInsn(Opcodes.ISTORE, INDEX);
         if (!longMode && emitInline(mv, op)) {
@@ -356,6 +357,22 @@ final class X86Emitter {
         mv.visitLabel(done);
     }
 
+    // ---- flag liveness -------------------------------------------------------------------
+
+    /** Per op index: its flags are dead ({@link FlagLiveness}); null: all live. */
+    private boolean[] deadFlags;
+    /** The index of the op being emitted. */
+    private int currentOp;
+
+    /** Tells which ops' flags nothing reads (indexed like emitOp's {@code index}). */
+    void flagLiveness(boolean[] dead) {
+        this.deadFlags = dead;
+    }
+
+    private boolean flagsDead() {
+        return deadFlags != null && currentOp >= 0 && currentOp < deadFlags.length && deadFlags[currentOp];
+    }
+
     // ---- verified windows ------------------------------------------------------------------
 
     /** Registers whose value changed (a bit each): accesses through them start new windows. */
@@ -509,10 +526,9 @@ final class X86Emitter {
         if (op instanceof ArithmeticOps.Unary u) {
             return emitUnary(mv, u);
         }
-        if (op instanceof ShiftOps.Shift sh && sh.bits == 32 && sh.dst instanceof Operand.Register
-                && sh.count instanceof Operand.Immediate count && (count.value & 31) != 0
-                && sh.kind != ShiftOps.RCL && sh.kind != ShiftOps.RCR) {
-            emitShift32(mv, sh.kind, sh.dst, count.value & 31);
+        if (isInlineShift(op)) {
+            ShiftOps.Shift sh = (ShiftOps.Shift) op;
+            emitShift32(mv, sh.kind, sh.dst, ((Operand.Immediate) sh.count).value & 31);
             return true;
         }
         if (op instanceof MulDivOps.Multiply m && m.dst.bits != 8) {
@@ -647,6 +663,13 @@ final class X86Emitter {
         return false;
     }
 
+    /** True for the shifts and rotates {@link #emitShift32} emits inline. */
+    static boolean isInlineShift(X86Op op) {
+        return op instanceof ShiftOps.Shift sh && sh.bits == 32 && sh.dst instanceof Operand.Register
+                && sh.count instanceof Operand.Immediate count && (count.value & 31) != 0
+                && sh.kind != ShiftOps.RCL && sh.kind != ShiftOps.RCR;
+    }
+
     /**
      * shl/shr/sar/rol/ror of a 32-bit register by a constant 1..31, all in locals: shifts record
      * RESULT_CO (CF, OF computed here), rotates set CF and OF over the saved base record
@@ -682,6 +705,9 @@ final class X86Emitter {
         mv.visitVarInsn(Opcodes.ILOAD, RES);
         mv.visitVarInsn(Opcodes.ISTORE, VALUE);
         write(mv, dst, false);
+        if (flagsDead()) {
+            return;
+        }
         if (kind == ShiftOps.ROL || kind == ShiftOps.ROR) {
             saveRotateBase(mv);
             // CF
@@ -854,6 +880,9 @@ final class X86Emitter {
         mv.visitVarInsn(Opcodes.ISTORE, VALUE);
         write(mv, u.dst, true);
         int bits = u.dst.bits;
+        if (flagsDead()) {
+            return true;
+        }
         switch (u.kind) {
             case ArithmeticOps.INC, ArithmeticOps.DEC -> {
                 // inc/dec keep CF: it becomes the record's carry-in slot
@@ -966,6 +995,10 @@ final class X86Emitter {
 
     /** Records a flag-setting result: op constant, a and b from locals (-1: zero), no carry-in, RES. */
     private void recordFlags(MethodVisitor mv, int op, int aLocal, int bLocal) {
+        if (flagsDead()) {
+            // nothing reads them: the locals keep the record before, which knownFlagOp still describes
+            return;
+        }
         knownFlagOp = op;
         push(mv, op);
         mv.visitVarInsn(Opcodes.ISTORE, F_OP);
