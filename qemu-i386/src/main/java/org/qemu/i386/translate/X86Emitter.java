@@ -502,6 +502,18 @@ final class X86Emitter {
             setEip(mv, c.target);
             return true;
         }
+        if (op instanceof ControlOps.Call c && c.indirectTarget != null && c.bits == 32 && c.indirectTarget.bits == 32) {
+            // call r/m32 (qsort's comparator, function pointers): the target is read before the push
+            read(mv, c.indirectTarget, false);
+            mv.visitVarInsn(Opcodes.ISTORE, A);
+            push(mv, c.returnAddress);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            pushValue(mv, c.bits);
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            mv.visitVarInsn(Opcodes.ILOAD, A);
+            putEip(mv);
+            return true;
+        }
         if (op instanceof StackOps.Push p) {
             read(mv, p.src, false);
             mv.visitVarInsn(Opcodes.ISTORE, VALUE);
