@@ -196,6 +196,86 @@ final class LongModeEmitter {
         mv.visitInsn(Opcodes.ATHROW);
     }
 
+    // ---- loop blocks --------------------------------------------------------------------------
+
+    /** True when the first {@code count} ops would all be emitted inline (a dry run into a throwaway method). */
+    static boolean allInline(X86Op[] ops, int count) {
+        net.bytebuddy.jar.asm.ClassWriter cw = new net.bytebuddy.jar.asm.ClassWriter(0);
+        cw.visit(Opcodes.V21, Opcodes.ACC_FINAL, "DryRun", null, "java/lang/Object", null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "()V", null, null);
+        mv.visitCode();
+        LongModeEmitter dry = new LongModeEmitter();
+        dry.prologue(mv);
+        dry.loopHead();
+        for (int i = 0; i < count; i++) {
+            if (!dry.emitInline(mv, ops[i])) {
+                return false;
+            }
+        }
+        Label end = new Label();
+        mv.visitLabel(end);
+        return end.getOffset() < INLINE_BYTECODE_BUDGET;
+    }
+
+    /**
+     * The head of a loop block: reached again with registers only in locals (so all count as
+     * written) and, since the backward jump stores the flag record, the flags in the state object.
+     */
+    void loopHead() {
+        dirty = 0xffff;
+        everDirty = 0xffff;
+        pendingOp = -1;
+        flagsDirty = false;
+    }
+
+    /**
+     * A loop block's last op, a jmp or jcc with a side at {@code loopStart}: that side stores the
+     * flag record and jumps back to the head unless the CPU must leave (an exit request, a
+     * debugger hook) or the block died (its code was overwritten), in which case rip is the loop
+     * start; the other side sets rip. All ways out meet at {@code exit}, where everything is
+     * written back once.
+     */
+    void emitLoopEnd(MethodVisitor mv, X86Op last, int index, long loopStart, Label head, Label exit, String owner, String blockType) {
+        X86Emitter.push(mv, index);
+        mv.visitVarInsn(Opcodes.ISTORE, INDEX);
+        Label back = new Label();
+        if (last instanceof LongModeOps.ConditionalJump j) {
+            Label taken = new Label();
+            jumpIf(mv, j.cc, taken);
+            if (j.fallThrough == loopStart) {
+                mv.visitJumpInsn(Opcodes.GOTO, back);
+            } else {
+                setRip(mv, j.fallThrough);
+                mv.visitJumpInsn(Opcodes.GOTO, exit);
+            }
+            mv.visitLabel(taken);
+            if (j.target != loopStart) {
+                setRip(mv, j.target);
+                mv.visitJumpInsn(Opcodes.GOTO, exit);
+            }
+        }
+        mv.visitLabel(back);
+        // the exit path flushes with what is pending here: keep it for after the backward jump's code
+        int pending = pendingOp;
+        boolean pendingDirty = flagsDirty;
+        flushFlags(mv);
+        setPending(mv, -1);
+        Label leave = new Label();
+        mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CPU, "mustLeaveLoop", "()Z", false);
+        mv.visitJumpInsn(Opcodes.IFNE, leave);
+        mv.visitVarInsn(Opcodes.ALOAD, THIS);
+        mv.visitFieldInsn(Opcodes.GETFIELD, owner, "loop", "L" + blockType + ";");
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, blockType, "isValid", "()Z", false);
+        mv.visitJumpInsn(Opcodes.IFEQ, leave);
+        mv.visitJumpInsn(Opcodes.GOTO, head);
+        mv.visitLabel(leave);
+        setRip(mv, loopStart);
+        mv.visitJumpInsn(Opcodes.GOTO, exit);
+        pendingOp = pending;
+        flagsDirty = pendingDirty;
+    }
+
     // ---- instructions -------------------------------------------------------------------------
 
     private boolean emitInline(MethodVisitor mv, X86Op op) {
