@@ -179,6 +179,36 @@ public final class SystemCpu {
     public void enterLinux32(long entry, long bootParams, long gdtBase, int gdtLimit, int codeSelector, int dataSelector) {
         enterMultiboot(entry, 0, 0, gdtBase, gdtLimit, codeSelector, dataSelector);
         cpu.state.setReg32(X86CpuState.ESI, (int) bootParams);
+        if (BOOT_REGIONS) {
+            bootRegions = true;
+            cpu.setRegionThreshold(X86Cpu.HOT_REGION_THRESHOLD);
+        }
+    }
+
+    /**
+     * The kernel's decompressor runs in regions (hot blocks compiled together into one method
+     * with internal jumps), which cuts its dispatch cost: it is plain computation in flat
+     * 32-bit mode at CPL 0 with paging and interrupts off, where a region's internal jumps
+     * need no checks beyond user mode's. Regions end for good when the kernel turns paging on
+     * ({@link #pagingSwitched}): from then on, system ops change the code mode and the address
+     * space under a region's jumps. {@code -Dqemu.tcg.boot-regions=false} keeps them off.
+     */
+    private static final boolean BOOT_REGIONS = !"false".equals(System.getProperty("qemu.tcg.boot-regions"));
+    private boolean bootRegions;
+    private static final boolean STATS = Boolean.getBoolean("qemu.tcg.stats");
+    /** This thread's CPU time when paging was first switched on (the kernel's decompressor ends before that), for the statistics. */
+    private long pagingOnAtCpuNanos = -1;
+
+    /** CR0.PG changed: the boot's regions end, and the run loop leaves any region it is in at its next check. */
+    void pagingSwitched() {
+        if (pagingOnAtCpuNanos < 0 && STATS) {
+            pagingOnAtCpuNanos = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        }
+        if (bootRegions) {
+            bootRegions = false;
+            cpu.setRegionThreshold(0);
+            cpu.requestExit();
+        }
     }
 
     /** Multiboot's hand-over: flat 32-bit protected mode, paging off, interrupts off (Multiboot spec 3.2). */
@@ -264,6 +294,7 @@ public final class SystemCpu {
     /** Runs this CPU on the calling thread until the machine finishes. */
     public void run() {
         thread = Thread.currentThread();
+        GuestProfiler.startIfAsked(cpu.state, cpu.memory, apicId);
         try {
             if (waitingForStartup) {
                 while (!machine.finished() && startupVector < 0) {
@@ -296,6 +327,13 @@ public final class SystemCpu {
             machine.guestReset("triple fault");
         } catch (RuntimeException e) {
             machine.fatal(programName() + ": internal error in CPU " + apicId + ": " + e + "\n" + cpu.state);
+        } finally {
+            if (STATS) {
+                // the CPU thread's own time: on an idle machine with a second core for the JIT, the run's wall time follows it
+                System.err.printf("qemu.tcg.stats: CPU %d thread %.2f s CPU, %.2f s of it before paging was first on%n", apicId,
+                        java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1e9,
+                        pagingOnAtCpuNanos / 1e9);
+            }
         }
     }
 
