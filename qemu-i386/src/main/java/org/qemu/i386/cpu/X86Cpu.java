@@ -414,9 +414,6 @@ public final class X86Cpu implements GuestCpu, OpContext {
      * regions everywhere at once, 0: never; tests use both to cover each tier).
      */
     public void setRegionThreshold(int runs) {
-        if (runs != 0 && shared.instructionHook != null) {
-            return; // a debugger steps block by block: no regions while it is attached
-        }
         shared.regionThreshold = runs;
     }
 

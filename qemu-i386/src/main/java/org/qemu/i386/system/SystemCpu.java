@@ -179,35 +179,16 @@ public final class SystemCpu {
     public void enterLinux32(long entry, long bootParams, long gdtBase, int gdtLimit, int codeSelector, int dataSelector) {
         enterMultiboot(entry, 0, 0, gdtBase, gdtLimit, codeSelector, dataSelector);
         cpu.state.setReg32(X86CpuState.ESI, (int) bootParams);
-        if (BOOT_REGIONS) {
-            bootRegions = true;
-            cpu.setRegionThreshold(X86Cpu.HOT_REGION_THRESHOLD);
-        }
     }
 
-    /**
-     * The kernel's decompressor runs in regions (hot blocks compiled together into one method
-     * with internal jumps), which cuts its dispatch cost: it is plain computation in flat
-     * 32-bit mode at CPL 0 with paging and interrupts off, where a region's internal jumps
-     * need no checks beyond user mode's. Regions end for good when the kernel turns paging on
-     * ({@link #pagingSwitched}): from then on, system ops change the code mode and the address
-     * space under a region's jumps. {@code -Dqemu.tcg.boot-regions=false} keeps them off.
-     */
-    private static final boolean BOOT_REGIONS = !"false".equals(System.getProperty("qemu.tcg.boot-regions"));
-    private boolean bootRegions;
     private static final boolean STATS = Boolean.getBoolean("qemu.tcg.stats");
     /** This thread's CPU time when paging was first switched on (the kernel's decompressor ends before that), for the statistics. */
     private long pagingOnAtCpuNanos = -1;
 
-    /** CR0.PG changed: the boot's regions end, and the run loop leaves any region it is in at its next check. */
+    /** CR0.PG changed: the first time, the statistics note how long the boot took until then (a Linux kernel's decompressor runs before it). */
     void pagingSwitched() {
         if (pagingOnAtCpuNanos < 0 && STATS) {
             pagingOnAtCpuNanos = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-        }
-        if (bootRegions) {
-            bootRegions = false;
-            cpu.setRegionThreshold(0);
-            cpu.requestExit();
         }
     }
 
