@@ -13,9 +13,10 @@ import org.qemu.i386.cpu.X86CpuState;
 /**
  * A measuring aid: samples where a CPU's guest code is, once a millisecond of host time, from a
  * thread of its own (the read of eip races with the CPU, which is fine for a histogram), and
- * writes "count eip" lines to the file {@code -Dqemu.tcg.guest-profile=FILE} names when the
- * emulator exits. Host-side profilers see translated classes, not guest functions; with the
- * kernel's System.map these samples say which guest function the time went to.
+ * writes "count eip top-of-stack" lines (hex) to {@code FILE.<apic id>} when the emulator exits
+ * ({@code -Dqemu.tcg.guest-profile=FILE}; after a guest reset, one boot's samples end up there).
+ * Host-side profilers see translated classes, not guest functions; with the guest kernel's
+ * {@code /proc/kallsyms} these samples say which guest function the time went to.
  */
 final class GuestProfiler {
     private static final String FILE = System.getProperty("qemu.tcg.guest-profile");
@@ -23,13 +24,18 @@ final class GuestProfiler {
     private GuestProfiler() {
     }
 
-    static void startIfAsked(X86CpuState state, org.qemu.common.memory.GuestMemory linear, int apicId) {
+    /**
+     * Starts sampling when the property asks for it; the returned action stops it (the CPU's loop
+     * ended: later samples would only repeat the stopped CPU's last eip).
+     */
+    static Runnable startIfAsked(X86CpuState state, org.qemu.common.memory.GuestMemory linear, int apicId) {
         if (FILE == null) {
-            return;
+            return () -> { };
         }
         Map<Long, Integer> samples = new HashMap<>();
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
         Thread sampler = Thread.ofPlatform().daemon().name("guest-profile" + apicId).start(() -> {
-            while (true) {
+            while (running.get()) {
                 LockSupport.parkNanos(1_000_000L);
                 long eip = state.rip;
                 // the word on top of the stack: the caller, when eip is a function's entry
@@ -51,5 +57,6 @@ final class GuestProfiler {
                 System.err.println("qemu.tcg.guest-profile: " + e.getMessage());
             }
         }));
+        return () -> running.set(false);
     }
 }

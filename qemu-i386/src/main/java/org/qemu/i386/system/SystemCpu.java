@@ -300,7 +300,7 @@ public final class SystemCpu {
     /** Runs this CPU on the calling thread until the machine finishes. */
     public void run() {
         thread = Thread.currentThread();
-        GuestProfiler.startIfAsked(cpu.state, cpu.memory, apicId);
+        Runnable stopProfiler = GuestProfiler.startIfAsked(cpu.state, cpu.memory, apicId);
         try {
             if (waitingForStartup) {
                 while (!machine.finished() && startupVector < 0) {
@@ -338,6 +338,7 @@ public final class SystemCpu {
             }
             machine.fatal(programName() + ": internal error in CPU " + apicId + ": " + e + "\n" + cpu.state);
         } finally {
+            stopProfiler.run();
             if (STATS) {
                 // the CPU thread's own time: on an idle machine with a second core for the JIT, the run's wall time follows it
                 System.err.printf("qemu.tcg.stats: CPU %d thread %.2f s CPU, %.2f s of it before paging was first on%n", apicId,
