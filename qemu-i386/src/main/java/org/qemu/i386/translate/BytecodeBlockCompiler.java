@@ -168,7 +168,8 @@ public final class BytecodeBlockCompiler {
 
     public synchronized String statistics() {
         return compiled + " blocks compiled (" + (compiled == 0 ? 0 : nanos / compiled / 1000) + " us each, " + loopBlocks + " loop blocks), "
-                + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes";
+                + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes"
+                + (CALLED_64.isEmpty() ? "" : ", 64-bit ops called " + new java.util.TreeMap<>(CALLED_64));
     }
 
     /** {@code loopStart}: the guest address the last op may jump back to (a loop block), 0 for none. */
@@ -209,11 +210,16 @@ public final class BytecodeBlockCompiler {
 
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "(L" + CONTEXT + ";)V", null, null);
         mv.visitCode();
-        X86Emitter emitter = new X86Emitter(longMode, false, WINDOWS ? planWindows(ops, longMode, loopStart != 0) : null);
         Label start = new Label();
         Label end = new Label();
         Label handler = new Label();
         mv.visitTryCatchBlock(start, end, handler, "java/lang/Throwable");
+        if (longMode && LONG_MODE_INLINE) {
+            generateLongMode(mv, ops, inlineCount, start, end, handler);
+            cw.visitEnd();
+            return cw.toByteArray();
+        }
+        X86Emitter emitter = new X86Emitter(longMode, false, WINDOWS ? planWindows(ops, longMode, loopStart != 0) : null);
         emitter.prologue(mv, true);
         mv.visitLabel(start);
         Label head = new Label();
@@ -249,6 +255,32 @@ public final class BytecodeBlockCompiler {
         cw.visitEnd();
         return cw.toByteArray();
     }
+
+    /** {@code -Dqemu.tcg.long-mode-inline=false}: 64-bit blocks call every op (the comparison point). */
+    private static final boolean LONG_MODE_INLINE = !"false".equals(System.getProperty("qemu.tcg.long-mode-inline"));
+
+    private static void generateLongMode(MethodVisitor mv, X86Op[] ops, int[] inlineCount, Label start, Label end, Label handler) {
+        LongModeEmitter emitter = new LongModeEmitter();
+        emitter.prologue(mv);
+        mv.visitLabel(start);
+        for (int i = 0; i < ops.length; i++) {
+            if (emitter.emitOp(mv, ops[i], i, NAME, "op" + i)) {
+                inlineCount[0]++;
+            } else {
+                CALLED_64.merge(ops[i].getClass().getName().replaceFirst(".*\\.", ""), 1, Integer::sum);
+            }
+        }
+        emitter.flushAll(mv);
+        mv.visitLabel(end);
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitLabel(handler);
+        emitter.faultHandler(mv);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** Ops of compiled 64-bit blocks still called through their field, by class (for qemu.tcg.stats: what to inline next). */
+    private static final java.util.Map<String, Integer> CALLED_64 = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * A loop block's last op (a jmp or jcc with a side at {@code loopStart}): that side jumps back

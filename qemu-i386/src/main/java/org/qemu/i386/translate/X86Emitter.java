@@ -196,6 +196,10 @@ final class X86Emitter {
             noteWritten();
             return true;
         }
+        if (!longMode && (op instanceof FpuOnlyOp || op instanceof ComparisonToFlagsOp)) {
+            emitFpuCall(mv, op, owner, fieldName);
+            return false;
+        }
         // the op works on the register array: bring it up to date, and reload what the op changed
         flushDirty(mv);
         flushFlags(mv);
@@ -213,6 +217,36 @@ final class X86Emitter {
         mayWrite = true;
         noteWritten();
         return false;
+    }
+
+    /**
+     * An x87/MMX/SSE op called through its field without the reload that follows other calls:
+     * it changes no general register and no EFLAGS bit except, for a comparison, ZF/PF/CF, which
+     * it returns into the flag locals. Only the changed registers are written back first (the op
+     * may read them). IN_FALLBACK stays 0: the locals remain current, so a fault inside the op
+     * writes them back like a fault in inline code.
+     */
+    private void emitFpuCall(MethodVisitor mv, X86Op op, String owner, String fieldName) {
+        flushDirty(mv);
+        mv.visitVarInsn(Opcodes.ALOAD, THIS);
+        mv.visitFieldInsn(Opcodes.GETFIELD, owner, fieldName, "L" + OP + ";");
+        if (op instanceof ComparisonToFlagsOp) {
+            String comparison = Type.getInternalName(ComparisonToFlagsOp.class);
+            mv.visitTypeInsn(Opcodes.CHECKCAST, comparison);
+            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+            mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, comparison, "compareToFlags", "(L" + CPU + ";)I", true);
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP + 1);
+            push(mv, LazyFlags.EFLAGS);
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP);
+            knownFlagOp = LazyFlags.EFLAGS;
+            flagsDirty = true;
+        } else {
+            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+            mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, OP, "exec", "(L" + CPU + ";)V", true);
+        }
+        calleeBytes += OP_CALL_BYTES;
+        mayWrite = true;
+        noteWritten();
     }
 
     /** True when code emitted since the last {@link #forgetState} may have stored to guest memory or called out. */
@@ -642,6 +676,18 @@ final class X86Emitter {
             setEip(mv, c.target);
             return true;
         }
+        if (op instanceof ControlOps.Call c && c.indirectTarget != null && c.bits == 32 && c.indirectTarget.bits == 32) {
+            // call r/m32 (qsort's comparator, function pointers): the target is read before the push
+            read(mv, c.indirectTarget, false);
+            mv.visitVarInsn(Opcodes.ISTORE, A);
+            push(mv, c.returnAddress);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            pushValue(mv, c.bits);
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            mv.visitVarInsn(Opcodes.ILOAD, A);
+            putEip(mv);
+            return true;
+        }
         if (op instanceof StackOps.Push p) {
             read(mv, p.src, false);
             mv.visitVarInsn(Opcodes.ISTORE, VALUE);
@@ -937,6 +983,29 @@ final class X86Emitter {
 
     private boolean emitKnownCondition(MethodVisitor mv, int cc) {
         int op = knownFlagOp;
+        if (op == LazyFlags.EFLAGS && cc >> 1 < 6) {
+            // the flags themselves (after a floating-point comparison): O, B, E, BE, S, P are bit tests
+            int mask = switch (cc >> 1) {
+                case 0 -> X86CpuState.OF;
+                case 1 -> X86CpuState.CF;
+                case 2 -> X86CpuState.ZF;
+                case 3 -> X86CpuState.CF | X86CpuState.ZF;
+                case 4 -> X86CpuState.SF;
+                default -> X86CpuState.PF;
+            };
+            Label no = new Label();
+            Label end = new Label();
+            mv.visitVarInsn(Opcodes.ILOAD, F_OP + 1);
+            push(mv, mask);
+            mv.visitInsn(Opcodes.IAND);
+            mv.visitJumpInsn((cc & 1) == 0 ? Opcodes.IFEQ : Opcodes.IFNE, no);
+            push(mv, 1);
+            mv.visitJumpInsn(Opcodes.GOTO, end);
+            mv.visitLabel(no);
+            push(mv, 0);
+            mv.visitLabel(end);
+            return true;
+        }
         if (op < 0 || (op & 3) != 2) {
             return false;
         }
