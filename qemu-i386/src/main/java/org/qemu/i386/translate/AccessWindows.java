@@ -62,9 +62,26 @@ final class AccessWindows {
         return new AccessWindows(null);
     }
 
+    /** True during the first pass. */
+    boolean isRecording() {
+        return planned == null;
+    }
+
     /** The plan recorded by this object's pass, for the second pass. */
     AccessWindows replay() {
         return new AccessWindows(List.copyOf(groups));
+    }
+
+    /** True when the replayed plan has a window at all (the method then needs the window locals). */
+    boolean any() {
+        if (planned != null) {
+            for (Group p : planned) {
+                if (p.accesses >= 2 && (long) p.end - p.low <= PAGE) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Registers (one bit each) got new values: their next accesses open new windows. */

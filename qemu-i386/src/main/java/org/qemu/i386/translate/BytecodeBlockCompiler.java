@@ -60,6 +60,13 @@ public final class BytecodeBlockCompiler {
     /** Loop blocks; {@code -Dqemu.tcg.loop-blocks=false} turns them off, for comparison. */
     static final boolean LOOPS = !"false".equals(System.getProperty("qemu.tcg.loop-blocks"));
 
+    /*
+     * Only loops whose every instruction is emitted inline become loop blocks: measured on
+     * cpubench (x87 build, CPU seconds), loop blocks over code that calls x87/SSE ops through
+     * fields cost more than they saved (C2 compiles such loops, with every op inlined, as big
+     * methods, and on-stack replacement adds compiles).
+     */
+
     /** The most instructions a loop block takes in: the two blocks' limits. */
     private static final int MAX_LOOP_OPS = 128;
 
@@ -104,6 +111,11 @@ public final class BytecodeBlockCompiler {
                 : end instanceof ControlOps.ConditionalJump j && (j.target == start || j.fallThrough == start);
         if (!loops) {
             return compile(ops, false);
+        }
+        for (X86Op op : body) {
+            if (!X86Emitter.emitsInline(op)) {
+                return compile(ops, false);
+            }
         }
         if (address != null) {
             block.takeIn(address, next);

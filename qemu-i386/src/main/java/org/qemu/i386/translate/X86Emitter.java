@@ -121,7 +121,9 @@ final class X86Emitter {
     X86Emitter(boolean longMode, boolean inlineMemory, AccessWindows windows) {
         this.longMode = longMode;
         this.inlineMemory = inlineMemory && GuestMemory.directAccess();
-        this.windows = !longMode && GuestMemory.directAccess() ? windows : null;
+        // a method without a window needs none of their locals, nor the fast path's values
+        this.windows = !longMode && GuestMemory.directAccess() && windows != null && (windows.any() || windows.isRecording())
+                ? windows : null;
     }
 
     int calleeBytes() {
@@ -155,7 +157,7 @@ final class X86Emitter {
         mv.visitVarInsn(Opcodes.LSTORE, ADDR);
         mv.visitInsn(Opcodes.LCONST_0);
         mv.visitVarInsn(Opcodes.LSTORE, PRODUCT);
-        if (inlineMemory || windows != null) {
+        if (inlineMemory || (windows != null && !windows.isRecording())) {
             mv.visitVarInsn(Opcodes.ALOAD, MEM);
             mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "protectionTable", "()[B", false);
             mv.visitVarInsn(Opcodes.ASTORE, MEM_PROT);
@@ -170,7 +172,7 @@ final class X86Emitter {
             mv.visitInsn(Opcodes.ICONST_0);
             mv.visitVarInsn(Opcodes.ISTORE, MEM_VALUE);
         }
-        if (windows != null) {
+        if (windows != null && !windows.isRecording()) {
             for (int local = WINDOW_TEST; local <= WINDOW_HOST + 2 * 7; local += 2) {
                 mv.visitInsn(Opcodes.LCONST_0);
                 mv.visitVarInsn(Opcodes.LSTORE, local);
@@ -707,6 +709,13 @@ final class X86Emitter {
             return true;
         }
         return false;
+    }
+
+    /** True when 32-bit code emits {@code op} as bytecode of its own (not a call to the op). */
+    static boolean emitsInline(X86Op op) {
+        X86Emitter probe = new X86Emitter();
+        return probe.emitInline(new MethodVisitor(Opcodes.ASM9) {
+        }, op);
     }
 
     /** True for the shifts and rotates {@link #emitShift32} emits inline. */
