@@ -64,9 +64,6 @@ final class StringOps {
                 once(cpu, s, r);
                 return;
             }
-            if ((kind == MOVS || kind == STOS) && !address16 && s.direction() > 0) {
-                bulk(cpu, s);
-            }
             while (mask(r.reg32(X86CpuState.ECX)) != 0) {
                 once(cpu, s, r);
                 r.setReg32(X86CpuState.ECX, advance(r.reg32(X86CpuState.ECX), -1));
@@ -76,68 +73,6 @@ final class StringOps {
                         break;
                     }
                 }
-            }
-        }
-
-        /** Chunks of a bulk rep movs/stos: large enough to amortise the page checks, small enough to stay in cache. */
-        private static final int CHUNK = 4096;
-
-        /**
-         * rep movs/stos forward with 32-bit addresses, a chunk at a time (memcpy and memset of
-         * glibc's i386 string functions): each chunk is read and written with one page check
-         * instead of one accessor call per element, and the registers advance after it. A chunk
-         * that would fault, a copy whose destination overlaps the source ahead of it (the
-         * element-wise copy then replicates a pattern, which a block copy would not) or
-         * addresses that wrap around 4 GiB leave the rest to the element loop, which faults at
-         * exactly the right element.
-         */
-        private void bulk(X86Cpu cpu, X86CpuState s) {
-            GuestMemory m = cpu.memory;
-            int size = bits / 8;
-            long remaining = Integer.toUnsignedLong(s.reg32(X86CpuState.ECX));
-            if (remaining * size < 64) {
-                return;
-            }
-            byte[] chunk = null;
-            while (remaining > 0) {
-                int elements = (int) Math.min(remaining, CHUNK / size);
-                int length = elements * size;
-                long dst = Integer.toUnsignedLong(s.reg32(X86CpuState.EDI)) + s.segBase[X86CpuState.ES];
-                if (dst + length > 1L << 32) {
-                    return;
-                }
-                try {
-                    if (kind == MOVS) {
-                        long src = Integer.toUnsignedLong(s.reg32(X86CpuState.ESI)) + s.segBase[sourceSegment];
-                        if (src + length > 1L << 32 || (dst > src && dst < src + remaining * size)) {
-                            return;
-                        }
-                        if (chunk == null) {
-                            chunk = new byte[(int) Math.min(remaining * size, CHUNK)];
-                        }
-                        m.read(src, chunk, 0, length);
-                        m.write(dst, chunk, 0, length);
-                        s.setReg32(X86CpuState.ESI, s.reg32(X86CpuState.ESI) + length);
-                    } else {
-                        if (chunk == null) {
-                            chunk = new byte[(int) Math.min(remaining * size, CHUNK)];
-                            fill(chunk, s.reg32(X86CpuState.EAX), size);
-                        }
-                        m.write(dst, chunk, 0, length);
-                    }
-                } catch (org.qemu.common.memory.GuestMemoryFault f) {
-                    return;
-                }
-                s.setReg32(X86CpuState.EDI, s.reg32(X86CpuState.EDI) + length);
-                remaining -= elements;
-                s.setReg32(X86CpuState.ECX, (int) remaining);
-            }
-        }
-
-        /** The little-endian pattern of stos's eax/ax/al repeated over the whole chunk. */
-        private static void fill(byte[] chunk, int value, int size) {
-            for (int i = 0; i < chunk.length; i++) {
-                chunk[i] = (byte) (value >>> (8 * (i % size)));
             }
         }
 
