@@ -62,6 +62,8 @@ public final class GuestMemory implements AutoCloseable {
     private volatile WatchListener watchListener = (address, bytes, write) -> { };
     /** System mode with paging: fills a linear page the guest's page tables allow (see {@link #setPageMissHandler}). */
     private volatile PageMissHandler pageMissHandler;
+    /** System mode in long mode: the addresses beyond this space (see {@link #setFarAccessHandler}). */
+    private volatile FarAccessHandler farHandler;
 
     /** Reserves a guest address space of {@code 2^addressBits} bytes, nothing mapped yet. */
     public GuestMemory(int addressBits) {
@@ -231,6 +233,13 @@ public final class GuestMemory implements AutoCloseable {
 
     /** Marks a page as holding translated code, so writes to it are reported. */
     public void markCode(long page) {
+        if (page < 0 || page >= size >>> PAGE_SHIFT) {
+            FarAccessHandler far = farHandler;
+            if (far != null) {
+                far.codeTranslated(page);
+            }
+            return;
+        }
         protection[(int) page] = pageBits(protection[(int) page] | CODE);
     }
 
@@ -340,6 +349,9 @@ public final class GuestMemory implements AutoCloseable {
     /** Full read check: true for RAM the caller may read, false for an IO page (the caller asks {@link #ioHandler}). */
     private boolean checkRead(long address, int bytes) {
         if (address < 0 || address > size - bytes) {
+            if (farHandler != null) {
+                return false; // ioRead hands it to the far handler
+            }
             throw new GuestMemoryFault(address, GuestMemoryFault.Access.READ, false);
         }
         int p1 = protection[(int) (address >>> PAGE_SHIFT)];
@@ -366,6 +378,9 @@ public final class GuestMemory implements AutoCloseable {
      */
     private boolean checkWrite(long address, int bytes) {
         if (address < 0 || address > size - bytes) {
+            if (farHandler != null) {
+                return false; // ioWrite hands it to the far handler
+            }
             throw new GuestMemoryFault(address, GuestMemoryFault.Access.WRITE, false);
         }
         if ((protection[(int) (address >>> PAGE_SHIFT)] & IO) != 0) {
@@ -397,11 +412,29 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     private long ioRead(long address, int bytes) {
+        FarAccessHandler far = farHandler;
+        if (far != null && (address < 0 || address > size - bytes)) {
+            return far.read(address, bytes);
+        }
         return ioHandler.read(address, bytes);
     }
 
     private void ioWrite(long address, int bytes, long value) {
+        FarAccessHandler far = farHandler;
+        if (far != null && (address < 0 || address > size - bytes)) {
+            far.write(address, bytes, value);
+            return;
+        }
         ioHandler.write(address, bytes, value);
+    }
+
+    /**
+     * System mode in long mode: accesses, fetches and code marks at addresses beyond this space
+     * (or running past its end) go to {@code handler} instead of faulting. Such addresses never
+     * pass the fast path's range test, so the fast path is unchanged.
+     */
+    public void setFarAccessHandler(FarAccessHandler handler) {
+        this.farHandler = handler;
     }
 
     // ---- debugger watchpoints (slow path only) ------------------------------------------
@@ -479,6 +512,9 @@ public final class GuestMemory implements AutoCloseable {
             return;
         }
         if (address < 0 || length < 0 || address > size - length) {
+            if (farHandler != null && length > 0) {
+                return; // far pages fault on the access itself (byte by byte, see read/write below)
+            }
             throw new GuestMemoryFault(address, write ? GuestMemoryFault.Access.WRITE : GuestMemoryFault.Access.READ, false);
         }
         for (long p = address >>> PAGE_SHIFT, end = (address + length - 1) >>> PAGE_SHIFT; p <= end; p++) {
@@ -604,6 +640,37 @@ public final class GuestMemory implements AutoCloseable {
         }
     }
 
+    // ---- bulk fast paths for string instructions ----------------------------------------
+
+    /**
+     * Copies {@code length} bytes from {@code source} to {@code target} as one host copy (with
+     * memmove's result for overlapping ranges) when each range lies in one page that allows it
+     * (readable RAM, writable RAM holding no translated code): true when done; false, with
+     * nothing copied, when the caller must copy element by element (faults, code pages, IO,
+     * watchpoints, ranges crossing a page).
+     */
+    public boolean copyWithinPages(long target, long source, int length) {
+        if (length <= 0 || length > PAGE_SIZE
+                || (pageProtection(source, length - 1) & READ) == 0 || (pageProtection(target, length - 1) & RAM_WRITE) == 0) {
+            return false;
+        }
+        MemorySegment.copy(space, source, space, target, length);
+        return true;
+    }
+
+    /**
+     * Fills {@code length} bytes at {@code target} with {@code value} as one host fill when the
+     * range lies in one page of writable RAM holding no translated code: true when done; false,
+     * with nothing written, when the caller must store element by element.
+     */
+    public boolean fillWithinPage(long target, int length, byte value) {
+        if (length <= 0 || length > PAGE_SIZE || (pageProtection(target, length - 1) & RAM_WRITE) == 0) {
+            return false;
+        }
+        space.asSlice(target, length).fill(value);
+        return true;
+    }
+
     // ---- the fast path, for code generators that emit it inline -------------------------
     // A translator whose generated method holds many accesses (a region of blocks) cannot rely
     // on HotSpot inlining read32/write32 into it: C2 stops inlining once a method and its
@@ -654,6 +721,14 @@ public final class GuestMemory implements AutoCloseable {
         return HostLoadStore.rawGet32(hostAddress);
     }
 
+    public static long hostLoad64(long hostAddress) {
+        return HostLoadStore.rawGet64(hostAddress);
+    }
+
+    public static void hostStore64(long hostAddress, long value) {
+        HostLoadStore.rawPut64(hostAddress, value);
+    }
+
     public static void hostStore8(long hostAddress, int value) {
         HostLoadStore.rawPut8(hostAddress, value);
     }
@@ -696,6 +771,10 @@ public final class GuestMemory implements AutoCloseable {
     // ---- code fetch: checks EXEC, not READ -------------------------------------------
 
     public int fetch8(long address) {
+        FarAccessHandler far = farHandler;
+        if (far != null && (address < 0 || address >= size)) {
+            return far.fetch8(address);
+        }
         checkExecute(address);
         return HostLoadStore.get8(space, base, address) & 0xff;
     }
@@ -704,12 +783,26 @@ public final class GuestMemory implements AutoCloseable {
 
     /** Copies guest bytes out, checking READ on every page. */
     public void read(long address, byte[] dst, int offset, int length) {
+        FarAccessHandler far = farHandler;
+        if (far != null && (address < 0 || address > size - length)) {
+            for (int i = 0; i < length; i++) {
+                dst[offset + i] = (byte) far.read(address + i, 1);
+            }
+            return;
+        }
         checkRange(address, length, false);
         MemorySegment.copy(space, ValueLayout.JAVA_BYTE, address, dst, offset, length);
     }
 
     /** Copies bytes into the guest, checking WRITE on every page (and dropping stale translations). */
     public void write(long address, byte[] src, int offset, int length) {
+        FarAccessHandler far = farHandler;
+        if (far != null && (address < 0 || address > size - length)) {
+            for (int i = 0; i < length; i++) {
+                far.write(address + i, 1, src[offset + i] & 0xff);
+            }
+            return;
+        }
         checkRange(address, length, true);
         MemorySegment.copy(src, offset, space, ValueLayout.JAVA_BYTE, address, length);
     }
@@ -749,6 +842,15 @@ public final class GuestMemory implements AutoCloseable {
         long read(long address, int size);
 
         void write(long address, int size, long value);
+    }
+
+    /** System mode: the linear addresses beyond a 64-bit CPU's space (see {@link #setFarAccessHandler}). */
+    public interface FarAccessHandler extends IoHandler {
+        /** An instruction byte (execute rights checked). */
+        int fetch8(long address);
+
+        /** Translated code now comes from the far page {@code page}: writes to it must reach the code-write listener. */
+        void codeTranslated(long page);
     }
 
     /** System mode: fills a page on a miss (see {@link #setPageMissHandler}). */

@@ -31,13 +31,13 @@ final class X87Translator {
         d.readModrm();
         X86Op op;
         if (d.modrmIsRegister()) {
-            op = registerForm(opcode, d.reg(), d.rm());
+            op = registerForm(opcode, d.opcodeExtension(), d.rm() & 7); // REX.R and REX.B do not apply to x87
         } else {
-            if (d.hasOperandSizePrefix() && (opcode == 0xd9 || opcode == 0xdd) && (d.reg() == 4 || d.reg() == 6)) {
+            if (d.hasOperandSizePrefix() && (opcode == 0xd9 || opcode == 0xdd) && (d.opcodeExtension() == 4 || d.opcodeExtension() == 6)) {
                 return null; // 16-bit environment layouts are not implemented
             }
             Operand.Memory m = (Operand.Memory) Operand.memory(32, d.decodeModrmMemory());
-            op = memoryForm(opcode, d.reg(), m);
+            op = memoryForm(opcode, d.opcodeExtension(), m);
         }
         return op;
     }

@@ -5,7 +5,7 @@ import static org.qemu.i386.system.SegmentDescriptors.dpl;
 import org.qemu.i386.cpu.X86CpuState;
 
 /**
- * Delivers an interrupt or exception through a 32-bit interrupt or trap gate of the IDT (Intel
+ * Delivers an interrupt or exception (in long mode: {@link LongModeGateDelivery}) through a 32-bit interrupt or trap gate of the IDT (Intel
  * SDM vol. 3, 6.12.1), or through a task gate to a {@link TaskSwitch}: the gate's checks (IDT limit, type, DPL for software interrupts,
  * presence), the handler's code segment checks, and the stack switch to SS:ESP of the handler's
  * ring from the TSS when the handler is more privileged than the interrupted code, with the old
@@ -19,8 +19,11 @@ final class GateDelivery {
 
     private final SystemCpu cpu;
 
+    private final LongModeGateDelivery longMode;
+
     GateDelivery(SystemCpu cpu) {
         this.cpu = cpu;
+        this.longMode = new LongModeGateDelivery(cpu);
     }
 
     /**
@@ -28,6 +31,10 @@ final class GateDelivery {
      * @param software  int n, int3, into: the gate's DPL must allow the current privilege level
      */
     void deliver(int vector, int errorCode, boolean software) {
+        if (cpu.longModeActive()) {
+            longMode.deliver(vector, errorCode, software);
+            return;
+        }
         X86CpuState s = cpu.cpu.state;
         int gateError = vector * 8 + 2;
         if (vector * 8 + 7 > cpu.idtLimit) {

@@ -67,15 +67,15 @@ final class InterruptOps {
 
     /** hlt (translated only at CPL 0; elsewhere it is #GP(0)). */
     static final class Halt implements X86Op {
-        private final int next;
+        private final long next;
 
-        Halt(int next) {
+        Halt(long next) {
             this.next = next;
         }
 
         @Override
         public void exec(X86Cpu cpu) {
-            cpu.state.setEip(next);
+            cpu.setProgramCounter(next);
             cpu.endRunWith(CpuExit.HALT);
         }
 

@@ -129,7 +129,16 @@ final class SegmentLoader implements SegmentResolver {
     /** Makes a checked code segment current: CS = selector with RPL = {@code newCpl}, which becomes the CPL. */
     void enterCode(int selector, long descriptor, int newCpl) {
         if ((descriptor & SegmentDescriptors.LONG_MODE) != 0 && (cpu.efer & SystemCpu.EFER_LMA) != 0) {
-            throw new UnsupportedGuestFeature("64-bit code segment: long mode is not supported under TCG in this build");
+            if (SegmentDescriptors.default32(descriptor)) {
+                throw ProtectionFaults.badSelector(selector); // L and D both set is reserved (SDM vol. 3, 5.2.1)
+            }
+            // 64-bit mode: the base and limit do not apply (SDM vol. 3, 5.2.1)
+            X86CpuState s = cpu.cpu.state;
+            s.segSelector[X86CpuState.CS] = (selector & 0xfffc) | newCpl;
+            s.segBase[X86CpuState.CS] = 0;
+            cpu.segmentDescriptor[X86CpuState.CS] = descriptor;
+            cpu.setPrivilege(newCpl, X86Cpu.MODE_64);
+            return;
         }
         if (!SegmentDescriptors.default32(descriptor)) {
             throw new UnsupportedGuestFeature("16-bit code segment (selector 0x" + Integer.toHexString(selector)

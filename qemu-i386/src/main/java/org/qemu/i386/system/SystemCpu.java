@@ -24,12 +24,15 @@ public final class SystemCpu {
     static final int CR0_ET = 0x10;
     static final int CR0_PG = 0x80000000;
     static final long EFER_LMA = 1L << 10;
+    static final long EFER_LME = 1L << 8;
+    static final long EFER_SCE = 1L;
     /** Software interrupts (int n, int3) carry this in {@link GuestTrap#signal()}: no error code, eip after. */
     static final int SOFTWARE_INTERRUPT = 0;
     /** into carries this: a software interrupt to vector 4 (its gate DPL is checked), eip after. */
     static final int SOFTWARE_OVERFLOW = -4;
     private static final int DOUBLE_FAULT = 8;
     private static final int PAGE_FAULT = 14;
+    private static final int GENERAL_PROTECTION = 13;
 
     public final X86Cpu cpu;
     /** This CPU's linear address space (paging, or the identity map while paging is off). */
@@ -50,10 +53,18 @@ public final class SystemCpu {
     private volatile boolean halted;
 
     int cr0 = CR0_PE | CR0_ET;
-    int cr2;
+    long cr2;
     int cr3;
     int cr4;
     long efer;
+    /** CR8: the task priority, 64-bit code's view of it. */
+    long cr8;
+    /** syscall/sysret and swapgs (long mode): STAR, LSTAR, CSTAR, FMASK, KERNEL_GS_BASE. */
+    long star;
+    long lstar;
+    long cstar;
+    long syscallFlagMask;
+    long kernelGsBase;
     long apicBase;
     long gdtBase;
     int gdtLimit;
@@ -94,6 +105,11 @@ public final class SystemCpu {
             public int cpl() {
                 return SystemCpu.this.cpl;
             }
+
+            @Override
+            public long efer() {
+                return efer;
+            }
         });
         this.io = io;
         this.interrupts = interrupts;
@@ -112,6 +128,15 @@ public final class SystemCpu {
     /** The current privilege level (0 in real mode). */
     public int cpl() {
         return cpl;
+    }
+
+    /** qemu-system-x86_64 (and qemu-kvm's TCG) has long mode; qemu-system-i386's CPU does not. */
+    boolean longModeCapable() {
+        return !programName().contains("i386");
+    }
+
+    boolean longModeActive() {
+        return (efer & EFER_LMA) != 0;
     }
 
     boolean protectedMode() {
@@ -290,16 +315,20 @@ public final class SystemCpu {
                 }
             }
         } catch (UnsupportedGuestFeature e) {
-            machine.fatal(programName() + ": " + e.getMessage() + " (at eip=" + hex(cpu.state.eip()) + ")");
+            String where = longModeActive() ? "rip=" + String.format("%016x", cpu.state.rip) : "eip=" + hex(cpu.state.eip());
+            machine.fatal(programName() + ": " + e.getMessage() + " (at " + where + ")");
         } catch (TripleFault e) {
             InterruptLog.guestError(machine.log(), "Triple fault on CPU " + apicId + " at eip=" + hex(cpu.state.eip()));
             machine.guestReset("triple fault");
         } catch (RuntimeException e) {
+            if (Boolean.getBoolean("qemu.tcg.internal-error-trace")) {
+                e.printStackTrace(); // a developer's aid: which op broke
+            }
             machine.fatal(programName() + ": internal error in CPU " + apicId + ": " + e + "\n" + cpu.state);
         }
     }
 
-    private static String programName() {
+    static String programName() {
         return System.getProperty("qemu.program", "qemu-system-i386");
     }
 
@@ -333,8 +362,12 @@ public final class SystemCpu {
     private void raise(GuestTrap trap) {
         if (trap.trapNumber() == PAGE_FAULT && trap.signal() == GuestTrap.SIGSEGV) {
             int error = mmu.takeFaultError();
+            if (error == Mmu.NON_CANONICAL) {
+                deliver(GENERAL_PROTECTION, 0, false);
+                return;
+            }
             if (error >= 0) {
-                cr2 = (int) mmu.faultAddress();
+                cr2 = mmu.faultAddress();
                 InterruptLog.interrupt(machine.log(), this, PAGE_FAULT, error, false);
                 deliver(PAGE_FAULT, error, false);
                 return;
@@ -349,23 +382,26 @@ public final class SystemCpu {
         InterruptLog.interrupt(machine.log(), this, vector, errorCode, software);
         if (software) {
             // a software interrupt the IDT refuses faults at the instruction, not after it
-            int after = cpu.state.eip();
-            int at = trap.signal() == SOFTWARE_INTERRUPT ? (int) trap.address() : after - 1;
+            long at = trap.signal() == SOFTWARE_INTERRUPT ? trap.address() : cpu.programCounter() - 1;
             try {
                 gates.deliver(vector, errorCode, true);
                 return;
             } catch (X86Trap refused) {
-                cpu.state.setEip(at);
+                cpu.setProgramCounter(at);
                 raise(refused.trap());
                 return;
             } catch (GuestMemoryFault pageFault) {
-                cpu.state.setEip(at);
+                cpu.setProgramCounter(at);
                 int error = mmu.takeFaultError();
+                if (error == Mmu.NON_CANONICAL) {
+                    deliver(GENERAL_PROTECTION, 0, false);
+                    return;
+                }
                 if (error < 0) {
                     throw new UnsupportedGuestFeature("fatal: interrupt delivery reached memory outside RAM at 0x"
                             + Long.toHexString(pageFault.address()));
                 }
-                cr2 = (int) mmu.faultAddress();
+                cr2 = mmu.faultAddress();
                 deliver(PAGE_FAULT, error, false);
                 return;
             }
@@ -399,11 +435,22 @@ public final class SystemCpu {
         } catch (GuestMemoryFault pageFault) {
             // the IDT, a descriptor table, the TSS or the handler's stack is not mapped: a page fault while delivering
             int error = mmu.takeFaultError();
+            if (error == Mmu.NON_CANONICAL) {
+                if (vector == DOUBLE_FAULT) {
+                    throw new TripleFault();
+                }
+                if (!causesDoubleFault(vector, GENERAL_PROTECTION)) {
+                    deliver(GENERAL_PROTECTION, 0, false);
+                    return;
+                }
+                deliverDoubleFault();
+                return;
+            }
             if (vector == DOUBLE_FAULT) {
                 throw new TripleFault();
             }
             if (error >= 0 && !causesDoubleFault(vector, PAGE_FAULT)) {
-                cr2 = (int) mmu.faultAddress();
+                cr2 = mmu.faultAddress();
                 InterruptLog.interrupt(machine.log(), this, PAGE_FAULT, error, false);
                 deliver(PAGE_FAULT, error, false);
                 return;

@@ -7,15 +7,19 @@ import org.qemu.i386.cpu.X86Op;
 
 /**
  * cpuid in system mode: the user-mode table plus the system features this CPU implements —
- * PSE (4 MiB pages), MSR (rdmsr/wrmsr), the on-chip APIC and PGE (global pages) — and the
- * initial APIC ID in leaf 1 EBX[31:24]. Nothing is claimed that does not work (no PAE, no MTRR).
+ * PSE (4 MiB pages), MSR (rdmsr/wrmsr), PAE paging, the on-chip APIC, PGE (global pages) and
+ * the execute-disable bit (leaf 0x80000001 EDX.NX; LM and SYSCALL too on qemu-system-x86_64,
+ * whose CPU has long mode) — and the initial APIC ID in leaf 1
+ * EBX[31:24]. Nothing is claimed that does not work (no MTRR, no PSE-36).
  */
 final class SystemCpuid implements X86Op {
     static final int EDX_PSE = 1 << 3;
     static final int EDX_MSR = 1 << 5;
     static final int EDX_APIC = 1 << 9;
+    static final int EDX_PAE = 1 << 6;
     static final int EDX_PGE = 1 << 13;
-    static final int SYSTEM_EDX = EDX_PSE | EDX_MSR | EDX_APIC | EDX_PGE;
+    static final int SYSTEM_EDX = EDX_PSE | EDX_MSR | EDX_PAE | EDX_APIC | EDX_PGE;
+    static final int EXTENDED_FEATURES = 0x80000001;
 
     @Override
     public void exec(X86Cpu cpu) {
@@ -26,6 +30,12 @@ final class SystemCpuid implements X86Op {
             SystemCpu sys = (SystemCpu) cpu.systemContext();
             s.setReg32(X86CpuState.EDX, s.reg32(X86CpuState.EDX) | SYSTEM_EDX);
             s.setReg32(X86CpuState.EBX, sys.apicId() << 24);
+        } else if (leaf == 0x80000000) {
+            s.setReg32(X86CpuState.EAX, Math.max(s.reg32(X86CpuState.EAX), EXTENDED_FEATURES));
+        } else if (leaf == EXTENDED_FEATURES) {
+            SystemCpu sys = (SystemCpu) cpu.systemContext();
+            int longMode = sys.longModeCapable() ? CpuidTable.EXT_EDX_LM | CpuidTable.EXT_EDX_SYSCALL : 0;
+            s.setReg32(X86CpuState.EDX, s.reg32(X86CpuState.EDX) | CpuidTable.EXT_EDX_NX | longMode);
         }
     }
 }

@@ -37,7 +37,7 @@ final class SystemInstructionTranslator implements SystemTranslator {
             case 0xfb:
                 return new InterruptOps.SetInterruptFlag();
             case 0xf4:
-                return new InterruptOps.Halt((int) d.cursor());
+                return new InterruptOps.Halt(d.cursor());
             case 0xcd:
                 return InterruptOps.softwareInterrupt(d.uimm8(), d.pc());
             case 0xcf:
@@ -121,6 +121,80 @@ final class SystemInstructionTranslator implements SystemTranslator {
     }
 
     /**
+     * 64-bit code: the instructions whose long-mode meaning differs from both user mode's and
+     * 32-bit system code's (SDM vol. 2): iretq, far returns, popf, int n (through 64-bit gates
+     * at run time), syscall, sysret, swapgs, 64-bit control registers (CR8 too) and 10-byte
+     * descriptor-table operands. Everything else falls through to {@link #translate}.
+     */
+    @Override
+    public X86Op translateLongMode(int opcode, X86Decoder d, int v, int privilegeLevel) {
+        switch (opcode) {
+            case 0xcf:
+                return new LongModeSystemOps.InterruptReturn(v);
+            case 0xca:
+                return new LongModeSystemOps.FarReturn(v, d.imm16() & 0xffff);
+            case 0xcb:
+                return new LongModeSystemOps.FarReturn(v, 0);
+            case 0x9d:
+                return new LongModeSystemOps.PopFlags(d.stackOperandBits());
+            case 0xcd:
+                return InterruptOps.softwareInterrupt(d.uimm8(), d.pc());
+            case 0x105:
+                return new LongModeSystemOps.SystemCall(d.pc(), d.cursor());
+            case 0x107:
+                return new LongModeSystemOps.SystemReturn(d.rexW(), d.pc());
+            case 0x120, 0x122: {
+                if (privilegeLevel > 0) {
+                    return PrivilegeChecks.privilegedInstruction();
+                }
+                d.readModrm();
+                int control = d.reg();
+                if (control != 0 && control != 2 && control != 3 && control != 4 && control != 8) {
+                    return invalid(d);
+                }
+                return new ProcessorControlOps.MoveControlRegister(opcode == 0x122, control, d.rm(), true);
+            }
+            case 0x101:
+                return longModeGroup7(d, privilegeLevel);
+            case 0x121, 0x123: {
+                if (privilegeLevel > 0) {
+                    return PrivilegeChecks.privilegedInstruction();
+                }
+                d.readModrm();
+                if (d.reg() > 7) {
+                    return invalid(d); // DR8-DR15 do not exist (REX.R is #UD here)
+                }
+                return new ProcessorControlOps.MoveDebugRegister(opcode == 0x123, d.reg(), d.rm());
+            }
+            default:
+                return null;
+        }
+    }
+
+    /** 0F 01 in 64-bit code: sgdt/sidt/lgdt/lidt with an 8-byte base, invlpg, swapgs. */
+    private static X86Op longModeGroup7(X86Decoder d, int privilegeLevel) {
+        d.readModrm();
+        int sub = d.opcodeExtension();
+        if (d.modrmIsRegister()) {
+            if (sub == 7 && (d.rm() & 7) == 0) {
+                return privilegeLevel > 0 ? PrivilegeChecks.privilegedInstruction() : new LongModeSystemOps.SwapGs();
+            }
+            return invalid(d);
+        }
+        if (sub == 4 || sub == 5 || sub == 6) {
+            return invalid(d);
+        }
+        if ((sub == 2 || sub == 3 || sub == 7) && privilegeLevel > 0) {
+            return PrivilegeChecks.privilegedInstruction();
+        }
+        Operand.Memory m = (Operand.Memory) Operand.memory(16, d.decodeModrmMemory());
+        if (sub == 7) {
+            return new ProcessorControlOps.InvalidatePage(m);
+        }
+        return new ProcessorControlOps.DescriptorTableRegister(sub >= 2, (sub & 1) != 0, m, false, true);
+    }
+
+    /**
      * hlt, clts, invd, wbinvd, mov to and from control and debug registers, wrmsr, rdmsr,
      * sysexit: #GP(0) above CPL 0 whatever their operands (lgdt, lidt, invlpg, lldt, ltr are
      * decided in their groups, whose other members are open to every ring).
@@ -141,7 +215,7 @@ final class SystemInstructionTranslator implements SystemTranslator {
     /** 0F 00: sldt, str, lldt, ltr, verr, verw. */
     private static X86Op group6(X86Decoder d, int v, int privilegeLevel) {
         d.readModrm();
-        int sub = d.reg();
+        int sub = d.opcodeExtension();
         if (sub > 5) {
             return invalid(d);
         }

@@ -78,4 +78,21 @@ final class TaskStateSegment {
         int mask = ((1 << size) - 1) << (port & 7);
         return (bits & mask) == 0;
     }
+
+    /** Long mode: RSPn of the 64-bit TSS (at 4 + 8n) for an interrupt into an inner ring. */
+    long ringStack(int ring) {
+        return stack64(4 + 8 * ring);
+    }
+
+    /** Long mode: ISTn of the 64-bit TSS (at 0x24 + 8(n-1)), the stack an IDT gate names. */
+    long interruptStack(int index) {
+        return stack64(0x24 + 8 * (index - 1));
+    }
+
+    private long stack64(int offset) {
+        if (offset + 7 > limit) {
+            throw ProtectionFaults.invalidTss(ProtectionFaults.selectorError(selector));
+        }
+        return cpu.readSystem64(base + offset);
+    }
 }

@@ -17,4 +17,13 @@ public interface SystemTranslator {
      * CPL 0 can be translated as #GP(0) at CPL 3.
      */
     X86Op translate(int opcode, X86Decoder decoder, int operandBits, int privilegeLevel);
+
+    /**
+     * As {@link #translate}, asked first in 64-bit code, for the instructions whose system meaning
+     * replaces user mode's there (iretq, int n through 64-bit gates, popf with IF, syscall,
+     * sysret, swapgs, 64-bit control and descriptor table registers); null otherwise.
+     */
+    default X86Op translateLongMode(int opcode, X86Decoder decoder, int operandBits, int privilegeLevel) {
+        return null;
+    }
 }

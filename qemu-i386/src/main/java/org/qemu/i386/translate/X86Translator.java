@@ -245,6 +245,12 @@ public final class X86Translator {
         int op = d.readPrefixes();
         int v = d.operandBits();
         if (d.longMode()) {
+            if (system != null) {
+                X86Op first = system.translateLongMode(op, d, v, privilegeLevel);
+                if (first != null) {
+                    return first;
+                }
+            }
             X86Op special = LongModeTranslation.translate(d, op, v);
             if (special != null) {
                 return special;
@@ -309,6 +315,13 @@ public final class X86Translator {
                 return new StackOps.PushAll(v);
             case 0x61:
                 return new StackOps.PopAll(v);
+            case 0x62: {
+                Operand index = reg(d, v);
+                if (d.modrmIsRegister()) {
+                    return invalid(d);
+                }
+                return new SystemOps.CheckBounds(index, Operand.memory(v, d.decodeModrmMemory()));
+            }
             case 0x68:
                 return new StackOps.Push(imm(d, v), v);
             case 0x6a:

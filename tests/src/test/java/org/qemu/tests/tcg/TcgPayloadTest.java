@@ -253,12 +253,21 @@ class TcgPayloadTest {
         return ranges;
     }
 
+    /**
+     * qemu-system-x86_64 runs the long mode payload as Debian's does; qemu-system-i386's CPU has
+     * no long mode, so EFER.LME is #GP(0) there and, without an IDT, the payload triple-faults
+     * silently into the reset that ends the process (status 0), as under Debian's qemu-system-i386.
+     */
     @Test
-    void longModeIsReportedAsNotSupportedInOneLine() throws Exception {
-        EmulatorRun ours = oursI386(payloads.resolve("longmode.elf"), null, null);
-        assertThat(ours.status()).as("%s", ours).isEqualTo(1);
-        assertThat(ours.stderr().lines().toList()).singleElement().asString()
-                .startsWith("qemu-system-i386: ").contains("not supported under TCG");
+    void longModeRunsOnX86_64AndFaultsOnI386() throws Exception {
+        Path kernel = payloads.resolve("longmode.elf");
+        EmulatorRun ours = ours(List.of(launcher("qemu-system-x86_64").toString()), kernel, null, null);
+        assertSameMachineBehaviour(ours, debian(kernel, null, null));
+        assertThat(ours.stdout()).contains("long mode ok");
+        EmulatorRun oursI386 = oursI386(kernel, null, null);
+        assertThat(oursI386.status()).as("%s", oursI386).isZero();
+        assertThat(oursI386.stdout().strip()).as("%s", oursI386).isEmpty();
+        assertThat(oursI386.stderr()).as("%s", oursI386).doesNotContain("Exception", "internal error");
     }
 
     @Test

@@ -31,6 +31,11 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         int cr4();
 
         int cpl();
+
+        /** EFER: NXE (execute-disable) and LMA (4-level paging) change the walk. */
+        default long efer() {
+            return 0;
+        }
     }
 
     private static final int CR0_PG = 0x80000000;
@@ -49,6 +54,8 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
     private final GuestMemory.IoHandler devices;
     private final PhysicalCodePages code;
     private final PageWalker walker;
+    /** Long mode's linear addresses beyond the 4 GiB of {@link #linear}. */
+    private final FarPages far;
     private volatile Registers registers;
     private GuestMemory.CodeWriteListener translations;
     /** Per linear page: the physical page it maps while it is mapped. */
@@ -93,6 +100,8 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
                 }
             }
         });
+        this.far = new FarPages(this, walker, physical, ramBytes, devices, code);
+        linear.setFarAccessHandler(far);
         java.util.Arrays.fill(hostMapped, -1);
         ram.mapInto(linear, 0, 0, ramBytes);
         for (int p = 0; p < ramPages; p++) {
@@ -126,6 +135,10 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         }
     }
 
+    Registers registers() {
+        return registers;
+    }
+
     public boolean pagingEnabled() {
         return paging;
     }
@@ -145,6 +158,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
     /** After a write to CR0 or CR4: paging switched on or off, or a bit the walk depends on changed (everything is dropped). */
     public void controlChanged() {
         flushes++;
+        far.controlChanged();
         boolean on = (registers.cr0() & CR0_PG) != 0;
         if (on && paging) {
             // CR4.PGE toggled (Linux's global flush), PSE or WP changed: every page is re-walked or forgotten
@@ -177,6 +191,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
             return;
         }
         flushes++;
+        far.addressSpaceChanged();
         int kept = 0;
         for (int i = 0; i < trackedCount; i++) {
             int page = tracked[i];
@@ -206,8 +221,9 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         Registers r = registers;
         long address = (long) page << GuestMemory.PAGE_SHIFT;
         boolean user = (state[page] & USER_PAGE) != 0;
-        PageWalker.Translation t = walker.walk(address, PageWalker.Access.READ, false, r.cr0(), r.cr3(), r.cr4(), false);
-        if (t.faulted() || t.physicalPage() >>> GuestMemory.PAGE_SHIFT != physicalOf[page] || t.user() != user) {
+        PageWalker.Translation t = walker.walk(address, PageWalker.Access.READ, false, r.cr0(), r.cr3() & 0xffffffffL, r.cr4(), r.efer());
+        if (t.faulted() || t.physicalPage() >>> GuestMemory.PAGE_SHIFT != physicalOf[page] || t.user() != user
+                || !t.executable()) {
             return false;
         }
         linear.revokePageAccess(page);
@@ -217,6 +233,10 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
 
     /** invlpg: the page's translation (a whole 4 MiB page's, if it came from one) is forgotten, global or not. */
     public void invalidate(long linearAddress) {
+        if (FarPages.isFar(linearAddress)) {
+            far.invalidate(linearAddress);
+            return;
+        }
         int page = (int) ((linearAddress & 0xffffffffL) >>> GuestMemory.PAGE_SHIFT);
         if (!paging || (state[page] & TRACKED) == 0) {
             return;
@@ -225,10 +245,12 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
             unmap(page);
             return;
         }
-        int region = page >>> 10;
+        // a large page is 2 MiB under PAE and 4-level paging, 4 MiB under 32-bit paging
+        int shift = (registers.cr4() & PageWalker.CR4_PAE) != 0 ? 9 : 10;
+        int region = page >>> shift;
         for (int i = 0; i < trackedCount; i++) {
             int p = tracked[i];
-            if (p >>> 10 == region && (state[p] & (TRACKED | LARGE)) == (TRACKED | LARGE)) {
+            if (p >>> shift == region && (state[p] & (TRACKED | LARGE)) == (TRACKED | LARGE)) {
                 unmap(p);
             }
         }
@@ -275,6 +297,9 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
 
     /** Reads {@code bytes} (1, 2, 4, 8) at a linear address as the processor itself does, at supervisor rights whatever the CPL. */
     public long readSupervisor(long linearAddress, int bytes) {
+        if (FarPages.isFar(linearAddress) && longMode()) {
+            return far.read(linearAddress, bytes, false);
+        }
         linearAddress &= 0xffffffffL;
         if (!paging) {
             return readLinear(linearAddress, bytes);
@@ -291,6 +316,10 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
 
     /** Writes as {@link #readSupervisor} reads. */
     public void writeSupervisor(long linearAddress, int bytes, long value) {
+        if (FarPages.isFar(linearAddress) && longMode()) {
+            far.write(linearAddress, bytes, value, false);
+            return;
+        }
         linearAddress &= 0xffffffffL;
         if (!paging) {
             writeLinear(linearAddress, bytes, value);
@@ -310,7 +339,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
 
     private long supervisorPhysical(long address, PageWalker.Access access) {
         Registers r = registers;
-        PageWalker.Translation t = walker.walk(address, access, false, r.cr0(), r.cr3(), r.cr4(), false);
+        PageWalker.Translation t = walker.walk(address, access, false, r.cr0(), r.cr3() & 0xffffffffL, r.cr4(), r.efer());
         if (t.faulted()) {
             throw pageFault(address, t.faultErrorCode(), access == PageWalker.Access.WRITE ? GuestMemoryFault.Access.WRITE : GuestMemoryFault.Access.READ);
         }
@@ -355,7 +384,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
             case WRITE -> PageWalker.Access.WRITE;
             case EXECUTE -> PageWalker.Access.FETCH;
         };
-        PageWalker.Translation t = walker.walk(address, walkAccess, user, r.cr0(), r.cr3(), r.cr4(), false);
+        PageWalker.Translation t = walker.walk(address, walkAccess, user, r.cr0(), r.cr3() & 0xffffffffL, r.cr4(), r.efer());
         if (t.faulted()) {
             throw pageFault(address, t.faultErrorCode(), access);
         }
@@ -402,7 +431,28 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         linear.setPageAccess(page, prot);
     }
 
-    private GuestMemoryFault pageFault(long address, int errorCode, GuestMemoryFault.Access access) {
+    private boolean longMode() {
+        return (registers.efer() & PageWalker.EFER_LMA) != 0;
+    }
+
+    /** {@link #takeFaultError()}'s value for a non-canonical address: the CPU raises #GP(0). */
+    public static final int NON_CANONICAL = -2;
+
+    GuestMemoryFault generalProtectionFault(long address, GuestMemoryFault.Access access) {
+        faultAddress = address;
+        faultError = NON_CANONICAL;
+        return new GuestMemoryFault(address, access, false);
+    }
+
+    /** The translation cache drops the blocks of a linear page (low or far). */
+    void translationsWritten(long page) {
+        GuestMemory.CodeWriteListener t = translations;
+        if (t != null) {
+            t.codeWritten(page);
+        }
+    }
+
+    GuestMemoryFault pageFault(long address, int errorCode, GuestMemoryFault.Access access) {
         faultAddress = address;
         faultError = errorCode;
         return new GuestMemoryFault(address, access, (errorCode & PageWalker.ERROR_PRESENT) != 0);
@@ -439,6 +489,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
 
     /** Every linear page forgotten (paging switched, or a control bit the walk depends on changed). */
     private void dropAll() {
+        far.dropAll();
         if (paging) {
             for (int i = 0; i < trackedCount; i++) {
                 int page = tracked[i];
@@ -511,7 +562,11 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
     }
 
     /** {@link PhysicalCodePages} drops one alias: its translations die and its next access misses again. */
-    void dropTranslations(int page) {
+    void dropTranslations(long page) {
+        if (FarPages.isFar(page << GuestMemory.PAGE_SHIFT)) {
+            far.dropTranslations(page);
+            return;
+        }
         linear.dropPage(page);
         GuestMemory.CodeWriteListener t = translations;
         if (t != null) {

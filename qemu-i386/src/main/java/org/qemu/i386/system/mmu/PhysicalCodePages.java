@@ -13,7 +13,7 @@ import java.util.Map;
  * machine; touched only on the slow paths (page misses, code writes), so one lock is enough.
  */
 public final class PhysicalCodePages {
-    private record Alias(Mmu mmu, int linearPage) {
+    private record Alias(Mmu mmu, long linearPage) {
     }
 
     private final boolean[] isCode;
@@ -34,7 +34,7 @@ public final class PhysicalCodePages {
         spaces.add(mmu);
     }
 
-    void translatedFrom(int physicalPage, Mmu mmu, int linearPage) {
+    void translatedFrom(int physicalPage, Mmu mmu, long linearPage) {
         if (physicalPage >= isCode.length) {
             return;
         }
@@ -51,7 +51,7 @@ public final class PhysicalCodePages {
         }
     }
 
-    private void register(int physicalPage, Mmu mmu, int linearPage) {
+    private void register(int physicalPage, Mmu mmu, long linearPage) {
         List<Alias> list = aliases.computeIfAbsent(physicalPage, k -> new ArrayList<>(1));
         for (Alias a : list) {
             if (a.mmu() == mmu && a.linearPage() == linearPage) {
@@ -63,7 +63,7 @@ public final class PhysicalCodePages {
     }
 
     /** A linear page's mapping went away together with its translations. */
-    synchronized void forget(int physicalPage, Mmu mmu, int linearPage) {
+    synchronized void forget(int physicalPage, Mmu mmu, long linearPage) {
         List<Alias> list = aliases.get(physicalPage);
         if (list == null) {
             return;
