@@ -102,6 +102,15 @@ public final class Flags64 {
         }
     }
 
+    /**
+     * Stores a rotate's flags kept in locals: the record before the rotate ({@code baseOp}, whose
+     * SF ZF AF PF the rotate keeps) and the rotate's CF and OF.
+     */
+    public static void recordRotate(X86CpuState s, int baseOp, long a, long b, int c, long res, int cf, int of) {
+        record(s, baseOp, a, b, c, res, 0, 0);
+        LazyFlags.setCarryOverflow(s, cf, of);
+    }
+
     /** Shifts and multiplies: SF ZF PF from the result, CF and OF given, AF cleared. */
     public static void setResultCarryOverflow(X86CpuState s, long res, boolean carry, boolean overflow) {
         LazyFlags.setFlags(s, signZeroParity(res) | (carry ? CF : 0) | (overflow ? OF : 0));

@@ -105,6 +105,9 @@ final class ProcessorControlOps {
                     if (((old ^ sys.cr0) & (SystemCpu.CR0_PG | CR0_WP)) != 0) {
                         sys.mmu.controlChanged();
                     }
+                    if (((old ^ sys.cr0) & SystemCpu.CR0_PG) != 0) {
+                        sys.pagingSwitched();
+                    }
                 }
                 case 2 -> sys.cr2 = wide ? wideValue : v & 0xffffffffL;
                 case 3 -> {

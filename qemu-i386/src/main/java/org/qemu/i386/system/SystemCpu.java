@@ -206,6 +206,17 @@ public final class SystemCpu {
         cpu.state.setReg32(X86CpuState.ESI, (int) bootParams);
     }
 
+    private static final boolean STATS = Boolean.getBoolean("qemu.tcg.stats");
+    /** This thread's CPU time when paging was first switched on (the kernel's decompressor ends before that), for the statistics. */
+    private long pagingOnAtCpuNanos = -1;
+
+    /** CR0.PG changed: the first time, the statistics note how long the boot took until then (a Linux kernel's decompressor runs before it). */
+    void pagingSwitched() {
+        if (pagingOnAtCpuNanos < 0 && STATS) {
+            pagingOnAtCpuNanos = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        }
+    }
+
     /** Multiboot's hand-over: flat 32-bit protected mode, paging off, interrupts off (Multiboot spec 3.2). */
     public void enterMultiboot(long entry, long eax, long ebx, long gdtBase, int gdtLimit, int codeSelector, int dataSelector) {
         X86CpuState s = cpu.state;
@@ -289,6 +300,7 @@ public final class SystemCpu {
     /** Runs this CPU on the calling thread until the machine finishes. */
     public void run() {
         thread = Thread.currentThread();
+        Runnable stopProfiler = GuestProfiler.startIfAsked(cpu.state, cpu.memory, apicId);
         try {
             if (waitingForStartup) {
                 while (!machine.finished() && startupVector < 0) {
@@ -325,6 +337,14 @@ public final class SystemCpu {
                 e.printStackTrace(); // a developer's aid: which op broke
             }
             machine.fatal(programName() + ": internal error in CPU " + apicId + ": " + e + "\n" + cpu.state);
+        } finally {
+            stopProfiler.run();
+            if (STATS) {
+                // the CPU thread's own time: on an idle machine with a second core for the JIT, the run's wall time follows it
+                System.err.printf("qemu.tcg.stats: CPU %d thread %.2f s CPU, %.2f s of it before paging was first on%n", apicId,
+                        java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1e9,
+                        pagingOnAtCpuNanos / 1e9);
+            }
         }
     }
 

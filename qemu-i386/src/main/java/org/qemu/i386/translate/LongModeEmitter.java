@@ -60,6 +60,13 @@ final class LongModeEmitter {
      */
     static final int INLINE_BYTECODE_BUDGET = Integer.getInteger("qemu.tcg.long-mode-budget", 6500);
 
+    /**
+     * A rotate's record in locals: CF and OF in FCF and FOF, the record before it (which keeps
+     * SF ZF AF PF) moved to the base locals (BASE_KIND, BA, BB, BC, BRES).
+     */
+    private static final int ROTATE = LazyFlags.ROTATE;
+    private static final int BASE_KIND = MEM_VALUE + 2, BC = BASE_KIND + 1, BA = BC + 1, BB = BA + 2, BRES = BB + 2;
+
     private static final int[] BITS = {8, 16, 32, 64};
 
     /** Registers whose local was written since the array was last in step. */
@@ -72,6 +79,8 @@ final class LongModeEmitter {
     private boolean flagsDirty;
     /** The pending ADD/SUB record has a carry-in (adc/sbb): its orderings are not a plain comparison of FA and FB. */
     private boolean pendingCarryIn;
+    /** With {@link #pendingOp} = ROTATE: the base record's kind and size. */
+    private int baseOp = -1;
 
     void prologue(MethodVisitor mv) {
         mv.visitVarInsn(Opcodes.ALOAD, CTX);
@@ -92,7 +101,11 @@ final class LongModeEmitter {
         }
         X86Emitter.push(mv, -1);
         mv.visitVarInsn(Opcodes.ISTORE, FLAG_KIND);
-        for (int local : new int[] {FA, FB, FRES, ADDR, VALUE, A, B, RES, TEMP, MEM_ADDR, MEM_VALUE}) {
+        for (int local : new int[] {BASE_KIND, BC}) {
+            mv.visitInsn(Opcodes.ICONST_0);
+            mv.visitVarInsn(Opcodes.ISTORE, local);
+        }
+        for (int local : new int[] {FA, FB, FRES, ADDR, VALUE, A, B, RES, TEMP, MEM_ADDR, MEM_VALUE, BA, BB, BRES}) {
             mv.visitInsn(Opcodes.LCONST_0);
             mv.visitVarInsn(Opcodes.LSTORE, local);
         }
@@ -165,6 +178,13 @@ final class LongModeEmitter {
                 flush(mv, r);
             }
         }
+        Label plainRecord = new Label();
+        mv.visitVarInsn(Opcodes.ILOAD, FLAG_KIND);
+        X86Emitter.push(mv, ROTATE);
+        mv.visitJumpInsn(Opcodes.IF_ICMPNE, plainRecord);
+        rotateRecord(mv, false);
+        mv.visitJumpInsn(Opcodes.GOTO, stateCurrent);
+        mv.visitLabel(plainRecord);
         mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
         mv.visitVarInsn(Opcodes.ILOAD, FLAG_KIND);
         recordArguments(mv);
@@ -174,6 +194,86 @@ final class LongModeEmitter {
         mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, CONTEXT, "recordFaultingOp", "(I)V", true);
         mv.visitVarInsn(Opcodes.ALOAD, THROWN);
         mv.visitInsn(Opcodes.ATHROW);
+    }
+
+    // ---- loop blocks --------------------------------------------------------------------------
+
+    /** True when the first {@code count} ops would all be emitted inline (a dry run into a throwaway method). */
+    static boolean allInline(X86Op[] ops, int count) {
+        net.bytebuddy.jar.asm.ClassWriter cw = new net.bytebuddy.jar.asm.ClassWriter(0);
+        cw.visit(Opcodes.V21, Opcodes.ACC_FINAL, "DryRun", null, "java/lang/Object", null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "()V", null, null);
+        mv.visitCode();
+        LongModeEmitter dry = new LongModeEmitter();
+        dry.prologue(mv);
+        dry.loopHead();
+        for (int i = 0; i < count; i++) {
+            if (!dry.emitInline(mv, ops[i])) {
+                return false;
+            }
+        }
+        Label end = new Label();
+        mv.visitLabel(end);
+        return end.getOffset() < INLINE_BYTECODE_BUDGET;
+    }
+
+    /**
+     * The head of a loop block: reached again with registers only in locals (so all count as
+     * written) and, since the backward jump stores the flag record, the flags in the state object.
+     */
+    void loopHead() {
+        dirty = 0xffff;
+        everDirty = 0xffff;
+        pendingOp = -1;
+        flagsDirty = false;
+    }
+
+    /**
+     * A loop block's last op, a jmp or jcc with a side at {@code loopStart}: that side stores the
+     * flag record and jumps back to the head unless the CPU must leave (an exit request, a
+     * debugger hook) or the block died (its code was overwritten), in which case rip is the loop
+     * start; the other side sets rip. All ways out meet at {@code exit}, where everything is
+     * written back once.
+     */
+    void emitLoopEnd(MethodVisitor mv, X86Op last, int index, long loopStart, Label head, Label exit, String owner, String blockType) {
+        X86Emitter.push(mv, index);
+        mv.visitVarInsn(Opcodes.ISTORE, INDEX);
+        Label back = new Label();
+        if (last instanceof LongModeOps.ConditionalJump j) {
+            Label taken = new Label();
+            jumpIf(mv, j.cc, taken);
+            if (j.fallThrough == loopStart) {
+                mv.visitJumpInsn(Opcodes.GOTO, back);
+            } else {
+                setRip(mv, j.fallThrough);
+                mv.visitJumpInsn(Opcodes.GOTO, exit);
+            }
+            mv.visitLabel(taken);
+            if (j.target != loopStart) {
+                setRip(mv, j.target);
+                mv.visitJumpInsn(Opcodes.GOTO, exit);
+            }
+        }
+        mv.visitLabel(back);
+        // the exit path flushes with what is pending here: keep it for after the backward jump's code
+        int pending = pendingOp;
+        boolean pendingDirty = flagsDirty;
+        flushFlags(mv);
+        setPending(mv, -1);
+        Label leave = new Label();
+        mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CPU, "mustLeaveLoop", "()Z", false);
+        mv.visitJumpInsn(Opcodes.IFNE, leave);
+        mv.visitVarInsn(Opcodes.ALOAD, THIS);
+        mv.visitFieldInsn(Opcodes.GETFIELD, owner, "loop", "L" + blockType + ";");
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, blockType, "isValid", "()Z", false);
+        mv.visitJumpInsn(Opcodes.IFEQ, leave);
+        mv.visitJumpInsn(Opcodes.GOTO, head);
+        mv.visitLabel(leave);
+        setRip(mv, loopStart);
+        mv.visitJumpInsn(Opcodes.GOTO, exit);
+        pendingOp = pending;
+        flagsDirty = pendingDirty;
     }
 
     // ---- instructions -------------------------------------------------------------------------
@@ -545,8 +645,36 @@ final class LongModeEmitter {
         mv.visitVarInsn(Opcodes.LLOAD, RES);
         mv.visitVarInsn(Opcodes.LSTORE, VALUE);
         write(mv, dst, true);
-        flushFlags(mv);
+        if (pendingOp >= 0) {
+            // the record stays in locals: the one before the rotate becomes its base
+            if (pendingOp != ROTATE) {
+                mv.visitVarInsn(Opcodes.LLOAD, FA);
+                mv.visitVarInsn(Opcodes.LSTORE, BA);
+                mv.visitVarInsn(Opcodes.LLOAD, FB);
+                mv.visitVarInsn(Opcodes.LSTORE, BB);
+                mv.visitVarInsn(Opcodes.LLOAD, FRES);
+                mv.visitVarInsn(Opcodes.LSTORE, BRES);
+                mv.visitVarInsn(Opcodes.ILOAD, FC);
+                mv.visitVarInsn(Opcodes.ISTORE, BC);
+                X86Emitter.push(mv, pendingOp);
+                mv.visitVarInsn(Opcodes.ISTORE, BASE_KIND);
+                baseOp = pendingOp;
+                setPending(mv, ROTATE);
+            }
+            rotateFlags(mv, left, bits);
+            mv.visitVarInsn(Opcodes.ISTORE, FOF);
+            mv.visitVarInsn(Opcodes.ISTORE, FCF);
+            flagsDirty = true;
+            return;
+        }
         mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        rotateFlags(mv, left, bits);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLAGS, "setCarryOverflow", "(" + STATE_DESC + "II)V", false);
+        setPending(mv, -1);
+    }
+
+    /** Pushes a rotate's CF and OF (ints 0 or 1) computed from the RES local. */
+    private static void rotateFlags(MethodVisitor mv, boolean left, int bits) {
         // CF: rol: the result's low bit; ror: its top bit. OF: rol: top bit ^ CF; ror: the two top bits differ
         if (left) {
             mv.visitVarInsn(Opcodes.LLOAD, RES);
@@ -562,8 +690,6 @@ final class LongModeEmitter {
             topBit(mv, RES, bits - 1);
             mv.visitInsn(Opcodes.IXOR);
         }
-        mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLAGS, "setCarryOverflow", "(" + STATE_DESC + "II)V", false);
-        setPending(mv, -1);
     }
 
     /**
@@ -755,10 +881,31 @@ final class LongModeEmitter {
         if (!flagsDirty || pendingOp < 0) {
             return;
         }
-        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
-        X86Emitter.push(mv, pendingOp);
-        recordArguments(mv);
+        if (pendingOp == ROTATE) {
+            rotateRecord(mv, true);
+        } else {
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            X86Emitter.push(mv, pendingOp);
+            recordArguments(mv);
+        }
         flagsDirty = false;
+    }
+
+    /** Stores a rotate record kept in locals ({@link Flags64#recordRotate}); the base kind a constant when {@code knownBase}. */
+    private void rotateRecord(MethodVisitor mv, boolean knownBase) {
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        if (knownBase) {
+            X86Emitter.push(mv, baseOp);
+        } else {
+            mv.visitVarInsn(Opcodes.ILOAD, BASE_KIND);
+        }
+        mv.visitVarInsn(Opcodes.LLOAD, BA);
+        mv.visitVarInsn(Opcodes.LLOAD, BB);
+        mv.visitVarInsn(Opcodes.ILOAD, BC);
+        mv.visitVarInsn(Opcodes.LLOAD, BRES);
+        mv.visitVarInsn(Opcodes.ILOAD, FCF);
+        mv.visitVarInsn(Opcodes.ILOAD, FOF);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLAGS64, "recordRotate", "(" + STATE_DESC + "IJJIJII)V", false);
     }
 
     /** Expects the state and the op code on the stack; pushes the record's locals and calls {@link Flags64#record}. */
@@ -801,7 +948,11 @@ final class LongModeEmitter {
      */
     private void jumpIf(MethodVisitor mv, int cc, Label target) {
         int op = pendingOp;
-        if (op >= 0 && emitKnownCondition(mv, op & ~3, 64 - BITS[op & 3], cc, target)) {
+        if (op == ROTATE) {
+            if (emitRotateCondition(mv, cc, target)) {
+                return;
+            }
+        } else if (op >= 0 && emitKnownCondition(mv, op & ~3, 64 - BITS[op & 3], cc, target)) {
             return;
         }
         flushFlags(mv);
@@ -867,6 +1018,25 @@ final class LongModeEmitter {
             return false;
         }
         mv.visitJumpInsn(negate ? negated(jump) : jump, target);
+        return true;
+    }
+
+    /** After a rotate kept in locals: CF and OF are its own, SF and ZF the base record's result's. */
+    private boolean emitRotateCondition(MethodVisitor mv, int cc, Label target) {
+        int base = cc & ~1;
+        int jump;
+        if (base == 0 || base == 2) {
+            mv.visitVarInsn(Opcodes.ILOAD, base == 0 ? FOF : FCF);
+            jump = Opcodes.IFNE;
+        } else if (base == 4 || base == 8) {
+            shifted(mv, BRES, 64 - BITS[baseOp & 3]);
+            mv.visitInsn(Opcodes.LCONST_0);
+            mv.visitInsn(Opcodes.LCMP);
+            jump = base == 4 ? Opcodes.IFEQ : Opcodes.IFLT;
+        } else {
+            return false;
+        }
+        mv.visitJumpInsn((cc & 1) != 0 ? negated(jump) : jump, target);
         return true;
     }
 

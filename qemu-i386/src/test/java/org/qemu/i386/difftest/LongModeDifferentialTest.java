@@ -780,6 +780,21 @@ class LongModeDifferentialTest {
             return b.build("mov8 load");
         });
         flagConsumerForms(f);
+        f.put("loop block: add/rol/adc/cmp, dec ecx, jnz back (compiled as one method)", rnd -> {
+            Builder b = new Builder(rnd);
+            b.regs[X86CpuState.ECX] = (b.regs[X86CpuState.ECX] & ~0xffffffffL) | (1 + rnd.nextInt(6));
+            int x = b.pick(X86CpuState.ECX);
+            int y = b.pick(X86CpuState.ECX, x);
+            long top = b.asm.pc();
+            b.asm.op(true, new int[] {0x01}, y, new Reg(x)); // add x, y
+            b.asm.op(new int[0], rnd.nextBoolean(), false, new int[] {0xc1}, 0, new Reg(y), 1, 1 + rnd.nextInt(31)); // rol y, n
+            b.asm.op(true, new int[] {0x11}, x, new Reg(y)); // adc y, x
+            b.asm.op(false, new int[] {0x39}, y, new Reg(x)); // cmp x32, y32
+            b.asm.op(false, new int[] {0xff}, 1, new Reg(X86CpuState.ECX)); // dec ecx
+            long after = b.asm.pc() + 2;
+            b.asm.raw(0x75, (int) (top - after) & 0xff); // jnz top
+            return b.build("loop block");
+        });
         // opcodes that are invalid in 64-bit code: #UD (SIGILL)
         int[] invalid = {0x06, 0x07, 0x0e, 0x16, 0x17, 0x1e, 0x1f, 0x27, 0x2f, 0x37, 0x3f, 0x60, 0x61, 0xd4, 0xd5, 0xd6};
         for (int opc : invalid) {

@@ -183,7 +183,8 @@ public final class PpcCodeCache {
         }
         PpcBlock hot = translator.compile(trace, detours);
         if (LOG_COMPILES) {
-            System.err.printf("qemu-ppc: compiled 0x%08x (%d instructions) as %s%n", cold.start, trace.size(), hot.getClass().getName());
+            System.err.printf("qemu-ppc: compiled 0x%08x (%d instructions, detours %s) as %s%n", cold.start, trace.size(),
+                    detours.keySet().stream().map(Integer::toHexString).toList(), hot.getClass().getName());
         }
         hot.instructions = cold.instructions;
         translationNanos += System.nanoTime() - t0;

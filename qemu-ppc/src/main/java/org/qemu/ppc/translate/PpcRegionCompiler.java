@@ -53,8 +53,11 @@ final class PpcRegionCompiler {
      */
     static List<PpcBlock> select(List<PpcBlock> pageBlocks) {
         List<PpcBlock> sorted = new ArrayList<>();
+        // A trace is listed on every page it runs code from, so the pages of a merged region
+        // can list it twice; one case per start (a lookupswitch rejects duplicate keys).
+        java.util.Set<Integer> starts = new java.util.HashSet<>();
         for (PpcBlock b : pageBlocks) {
-            if (b.valid && !b.instructions.isEmpty() && b.executions >= WARM_BLOCK) {
+            if (b.valid && !b.instructions.isEmpty() && b.executions >= WARM_BLOCK && starts.add(b.start)) {
                 sorted.add(b);
             }
         }

@@ -191,7 +191,13 @@ public final class PpcTranslator {
             } catch (org.qemu.common.memory.GuestMemoryFault f) {
                 continue;
             }
-            if (block.size() <= DETOUR_INSTRUCTIONS && block.stream().anyMatch(b -> branchesInto(b, addresses))) {
+            // It must end with a static branch: one ending in a call or a computed branch (qsort's
+            // call of the comparison) would leave the trace there, where it used to leave at once
+            // for a trace of its own that runs the call inline.
+            Instruction end = block.getLast();
+            boolean staticEnd = end.method().equals("bc") && end.operands()[4] == 0
+                    || end.method().equals("branch") && end.operands()[2] == 0;
+            if (block.size() <= DETOUR_INSTRUCTIONS && staticEnd && block.stream().anyMatch(b -> branchesInto(b, addresses))) {
                 detours.put(o[2], block);
             }
         }

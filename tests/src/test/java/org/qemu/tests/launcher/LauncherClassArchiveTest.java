@@ -40,6 +40,12 @@ class LauncherClassArchiveTest {
         Path home = Files.createDirectories(dir.resolve("home"));
         Path archive = home.resolve(".cache/qemu-java").resolve(archiveName(lib));
 
+        // A -version run writes no archive: the JVM would keep that one, holding the launcher's classes only.
+        LauncherProcess version = LauncherProcess.exec(command(bin, home, "-version"));
+        assertThat(version.exitStatus()).isZero();
+        assertThat(version.stderr()).isEmpty();
+        assertThat(archive).doesNotExist();
+
         LauncherProcess first = run(bin, home);
         assertThat(first.exitStatus()).isZero();
         assertThat(first.stdout()).isEqualTo("archive test\n");
@@ -60,16 +66,22 @@ class LauncherClassArchiveTest {
         assertThat(Files.getLastModifiedTime(archive)).isGreaterThan(old);
     }
 
-    /** The launcher names the archive after the jar folder's path, '/' turned into '-'. */
+    /** The launcher names the archive after the emulator and the jar folder's path, '/' turned into '-'. */
     private static String archiveName(Path lib) {
         List<String> parts = new ArrayList<>();
+        parts.add("qemu-x86_64");
         lib.forEach(p -> parts.add(p.toString()));
         return String.join("-", parts) + ".jsa";
     }
 
     private static LauncherProcess run(Path bin, Path home) throws Exception {
-        List<String> command = List.of("env", "-u", "QEMU_NO_AOT", "-u", "XDG_CACHE_HOME", "HOME=" + home,
-                bin.resolve("qemu-x86_64").toString(), HOST_BUSYBOX.toString(), "echo", "archive test");
-        return LauncherProcess.exec(command);
+        return LauncherProcess.exec(command(bin, home, HOST_BUSYBOX.toString(), "echo", "archive test"));
+    }
+
+    private static List<String> command(Path bin, Path home, String... args) {
+        List<String> command = new ArrayList<>(List.of("env", "-u", "QEMU_NO_AOT", "-u", "XDG_CACHE_HOME",
+                "HOME=" + home, bin.resolve("qemu-x86_64").toString()));
+        command.addAll(List.of(args));
+        return command;
     }
 }
