@@ -39,13 +39,15 @@ public final class LinuxProcess {
     public LinuxProcess(LinuxAbi abi, GuestPaths paths, RuntimeOptions options) {
         this.abi = abi;
         this.memory = new GuestMemory(abi.addressBits());
+        StartupTrace.mark("guest memory reserved");
         this.space = new AddressSpace(memory, abi.stackTop() - (256L << 20), abi.mmapBottom());
         this.data = new GuestData(memory, abi.wordSize(), abi.bigEndian());
         this.paths = paths;
         this.options = options;
         this.futexes = new Futexes(data);
         this.syscalls = new SyscallDispatcher(this);
-        this.pid = (int) ProcessHandle.current().pid();
+        // getpid rather than ProcessHandle.current(): its class set-up is start-up time for one number
+        this.pid = (int) org.qemu.common.linux.host.HostSyscall.call(org.qemu.common.linux.host.HostNr.GETPID);
     }
 
     public LinuxAbi abi() {

@@ -37,6 +37,7 @@ public final class ProgramStarter {
         abi.prepareAddressSpace(process);
         ElfLoader loader = new ElfLoader(process.space(), abi.elfTarget(), ldPrefix, abi.pieBase());
         LoadedProgram loaded = loader.load(elf);
+        StartupTrace.mark("ELF mapped");
         process.space().initBrk(loaded.brkStart());
 
         long stackTop = abi.stackTop();
@@ -64,8 +65,10 @@ public final class ProgramStarter {
         InitialStack stack = new InitialStack(process.data(), stackTop);
         long sp = stack.build(argv, envp, program.toString(), abi.platform(), random, auxv);
 
+        StartupTrace.mark("stack built");
         LinuxThread main = process.createMainThread();
         abi.startProcess(main.cpu(), loaded.entry(), sp);
+        StartupTrace.mark("CPU created");
         inheritSignalState(process, main, System.getenv(org.qemu.common.linux.syscall.ForkExec.EXEC_SIGNAL_STATE_ENV));
         return main;
     }

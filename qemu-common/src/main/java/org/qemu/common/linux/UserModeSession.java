@@ -47,19 +47,21 @@ public final class UserModeSession {
         if (debugged) {
             org.qemu.common.gdbstub.DebuggedRun.prepareTranslators();
         }
-        boolean timing = System.getenv("QEMU_DEBUG") != null;
+        boolean timing = StartupTrace.enabled();
         long entered = System.nanoTime();
         if (timing) {
             // process start time has clock-tick (10 ms) resolution and includes the launcher script
             System.err.printf("qemu: start-up: session entered %d ms after the process started%n",
                     System.currentTimeMillis() - ProcessHandle.current().info().startInstant()
                             .map(java.time.Instant::toEpochMilli).orElse(0L));
+            StartupTrace.mark("JVM start to session");
         }
         String program = request.program().toAbsolutePath().normalize().toString();
         LinuxProcess.RuntimeOptions options = new LinuxProcess.RuntimeOptions(request.strace(),
                 request.unameRelease(), System.err, EmulatorCommand.ofCurrentJvm(launcherClass),
                 UserModeSession::endProcess);
         LinuxProcess process = new LinuxProcess(abi, new GuestPaths(request.ldPrefix(), program), options);
+        StartupTrace.mark("process created");
         String snapshot = System.getenv(ForkExec.SNAPSHOT_ENV);
         try {
             if (snapshot != null) {
@@ -79,6 +81,7 @@ public final class UserModeSession {
             throw new LauncherException(request.program() + ": Invalid ELF image for this architecture");
         }
         long loaded = System.nanoTime();
+        StartupTrace.mark("program loaded");
         if (timing) {
             System.err.printf("qemu: start-up: process %s in %.1f ms%n", snapshot != null ? "restored" : "loaded",
                     (loaded - entered) / 1e6);
@@ -98,6 +101,7 @@ public final class UserModeSession {
             }
             throw new LauncherException("internal error: " + e);
         }
+        StartupTrace.mark("guest ran");
         if (timing) {
             System.err.printf("qemu: guest ran %.1f ms%n", (System.nanoTime() - loaded) / 1e6);
         }

@@ -640,6 +640,37 @@ public final class GuestMemory implements AutoCloseable {
         }
     }
 
+    // ---- bulk fast paths for string instructions ----------------------------------------
+
+    /**
+     * Copies {@code length} bytes from {@code source} to {@code target} as one host copy (with
+     * memmove's result for overlapping ranges) when each range lies in one page that allows it
+     * (readable RAM, writable RAM holding no translated code): true when done; false, with
+     * nothing copied, when the caller must copy element by element (faults, code pages, IO,
+     * watchpoints, ranges crossing a page).
+     */
+    public boolean copyWithinPages(long target, long source, int length) {
+        if (length <= 0 || length > PAGE_SIZE
+                || (pageProtection(source, length - 1) & READ) == 0 || (pageProtection(target, length - 1) & RAM_WRITE) == 0) {
+            return false;
+        }
+        MemorySegment.copy(space, source, space, target, length);
+        return true;
+    }
+
+    /**
+     * Fills {@code length} bytes at {@code target} with {@code value} as one host fill when the
+     * range lies in one page of writable RAM holding no translated code: true when done; false,
+     * with nothing written, when the caller must store element by element.
+     */
+    public boolean fillWithinPage(long target, int length, byte value) {
+        if (length <= 0 || length > PAGE_SIZE || (pageProtection(target, length - 1) & RAM_WRITE) == 0) {
+            return false;
+        }
+        space.asSlice(target, length).fill(value);
+        return true;
+    }
+
     // ---- the fast path, for code generators that emit it inline -------------------------
     // A translator whose generated method holds many accesses (a region of blocks) cannot rely
     // on HotSpot inlining read32/write32 into it: C2 stops inlining once a method and its
@@ -688,6 +719,14 @@ public final class GuestMemory implements AutoCloseable {
 
     public static int hostLoad32(long hostAddress) {
         return HostLoadStore.rawGet32(hostAddress);
+    }
+
+    public static long hostLoad64(long hostAddress) {
+        return HostLoadStore.rawGet64(hostAddress);
+    }
+
+    public static void hostStore64(long hostAddress, long value) {
+        HostLoadStore.rawPut64(hostAddress, value);
     }
 
     public static void hostStore8(long hostAddress, int value) {

@@ -112,6 +112,14 @@ final class HostLoadStore {
         return UNSAFE.getInt(address);
     }
 
+    static long rawGet64(long address) {
+        return UNSAFE.getLong(address);
+    }
+
+    static void rawPut64(long address, long value) {
+        UNSAFE.putLong(address, value);
+    }
+
     static void rawPut8(long address, int value) {
         UNSAFE.putByte(address, (byte) value);
     }

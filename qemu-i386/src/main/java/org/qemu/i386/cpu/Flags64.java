@@ -67,6 +67,41 @@ public final class Flags64 {
         LazyFlags.setFlags(s, f);
     }
 
+    /**
+     * Stores a flag record that 64-bit translated code kept in locals ({@code op}: a
+     * {@link LazyFlags} kind plus size index; negative: nothing pending). Sizes 8-32 become the
+     * ordinary lazy record (nothing computed); a 64-bit record is evaluated here, since the
+     * record's fields are ints. {@code c}: carry-in (inc/dec: CF before); {@code cf}, {@code of}:
+     * RESULT_CO's flags.
+     */
+    public static void record(X86CpuState s, int op, long a, long b, int c, long res, int cf, int of) {
+        if (op < 0) {
+            return;
+        }
+        int kind = op & ~3;
+        if ((op & 3) != 3) {
+            s.ccOp = op;
+            s.ccA = (int) a;
+            s.ccB = kind == LazyFlags.RESULT_CO ? cf : (int) b;
+            s.ccC = kind == LazyFlags.RESULT_CO ? of : c;
+            s.ccRes = (int) res;
+            return;
+        }
+        switch (kind) {
+            case LazyFlags.ADD -> setAdd(s, a, b, c, res);
+            case LazyFlags.SUB -> setSub(s, a, b, c, res);
+            case LazyFlags.LOGIC -> setLogic(s, res);
+            case LazyFlags.INC, LazyFlags.DEC -> {
+                int f = signZeroParity(res) | (c & CF) | ((int) (a ^ res) & AF);
+                if (kind == LazyFlags.INC ? res == Long.MIN_VALUE : res == Long.MAX_VALUE) {
+                    f |= OF;
+                }
+                LazyFlags.setFlags(s, f);
+            }
+            default -> setResultCarryOverflow(s, res, cf != 0, of != 0);
+        }
+    }
+
     /** Shifts and multiplies: SF ZF PF from the result, CF and OF given, AF cleared. */
     public static void setResultCarryOverflow(X86CpuState s, long res, boolean carry, boolean overflow) {
         LazyFlags.setFlags(s, signZeroParity(res) | (carry ? CF : 0) | (overflow ? OF : 0));

@@ -108,7 +108,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
     private static final class Shared {
         final TranslationCache<X86Block> cache;
         final X86Translator translator;
-        final BytecodeBlockCompiler compiler = new BytecodeBlockCompiler();
+        final BytecodeBlockCompiler compiler;
         final RegionSelector regionSelector;
         final RegionCompiler regionCompiler = new RegionCompiler();
         volatile int compileThreshold = Integer.getInteger("qemu.tcg.compile-threshold", X86Block.DEFAULT_COMPILE_THRESHOLD);
@@ -122,6 +122,8 @@ public final class X86Cpu implements GuestCpu, OpContext {
 
         Shared(GuestMemory memory, org.qemu.i386.translate.SystemTranslator system) {
             cache = new TranslationCache<>(memory);
+            // system mode: no loop blocks (interrupts and paging changes are seen between blocks)
+            compiler = new BytecodeBlockCompiler(system == null ? cache : null);
             translator = system == null ? new X86Translator(memory) : new X86Translator(memory, system);
             regionSelector = new RegionSelector(cache);
             regionThreshold = system == null ? Integer.getInteger("qemu.tcg.region-threshold", DEFAULT_REGION_THRESHOLD) : 0;
@@ -346,6 +348,15 @@ public final class X86Cpu implements GuestCpu, OpContext {
      */
     public boolean mustLeaveRegion() {
         return exitRequested || pendingExit != null;
+    }
+
+    /**
+     * Polled by loop blocks on their backward jump: true when the run must end (as
+     * {@link #mustLeaveRegion}) or every block must come back to the run loop (a debugger hook
+     * or block listener was set).
+     */
+    public boolean mustLeaveLoop() {
+        return exitRequested || pendingExit != null || shared.instructionHook != null || blockListener != null;
     }
 
     private static GuestTrap memoryTrap(GuestMemoryFault f) {

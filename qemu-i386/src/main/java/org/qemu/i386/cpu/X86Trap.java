@@ -39,6 +39,11 @@ public final class X86Trap extends RuntimeException {
         return new X86Trap(new GuestTrap(GuestTrap.SIGSEGV, GuestTrap.SI_KERNEL, 0, 13, errorCode), false);
     }
 
+    /** #BR from bound: a fault at the instruction; Linux sends SIGSEGV/SI_KERNEL with trapno 5. */
+    public static X86Trap boundRangeExceeded() {
+        return new X86Trap(new GuestTrap(GuestTrap.SIGSEGV, GuestTrap.SI_KERNEL, 0, 5, 0), false);
+    }
+
     /** #BP from int3: SIGTRAP/SI_KERNEL, eip after the int3. */
     public static X86Trap breakpoint() {
         return new X86Trap(new GuestTrap(GuestTrap.SIGTRAP, GuestTrap.SI_KERNEL, 0, 3, 0), true);

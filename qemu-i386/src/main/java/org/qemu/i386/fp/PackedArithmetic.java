@@ -2,7 +2,7 @@ package org.qemu.i386.fp;
 
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
-import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.translate.FpuOnlyOp;
 import org.qemu.i386.cpu.X86Trap;
 import org.qemu.i386.fp.SseFloat.Arithmetic;
 import org.qemu.i386.translate.Operand;
@@ -13,7 +13,7 @@ import org.qemu.i386.translate.Operand;
  * there (the fast lanes can only have set the sticky precision flag, which the general path
  * sets too, and in the default mode nothing traps).
  */
-final class PackedArithmetic implements X86Op {
+final class PackedArithmetic implements FpuOnlyOp {
     private final Arithmetic operation;
     private final int fastKind;
     private final boolean isDouble;

@@ -4,6 +4,7 @@ import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
 import org.qemu.i386.fp.SseFloat.Arithmetic;
+import org.qemu.i386.translate.FpuOnlyOp;
 import org.qemu.i386.translate.Operand;
 
 /**
@@ -14,7 +15,7 @@ import org.qemu.i386.translate.Operand;
  * the operations grew too big once compiled (over {@code InlineSmallCode}), and HotSpot then
  * refused to inline it anywhere.
  */
-abstract class ScalarArithmetic implements X86Op {
+abstract class ScalarArithmetic implements FpuOnlyOp {
     final int destination;
     final int sourceRegister;
     final Operand.Memory sourceMemory;

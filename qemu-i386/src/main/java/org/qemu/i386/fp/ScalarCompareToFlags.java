@@ -2,14 +2,14 @@ package org.qemu.i386.fp;
 
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
-import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.translate.ComparisonToFlagsOp;
 import org.qemu.i386.translate.Operand;
 
 /**
  * comisd/ucomisd/comiss/ucomiss, which compiled code runs before nearly every floating-point
  * branch: ordinary operands compare with Java's own comparison and raise nothing.
  */
-final class ScalarCompareToFlags implements X86Op {
+final class ScalarCompareToFlags implements ComparisonToFlagsOp {
     private final boolean isDouble;
     private final boolean signaling;
     private final int destination;
@@ -30,7 +30,7 @@ final class ScalarCompareToFlags implements X86Op {
     }
 
     @Override
-    public void exec(X86Cpu cpu) {
+    public int compareToFlags(X86Cpu cpu) {
         X86CpuState s = cpu.state;
         long[] x = s.xmm;
         int flags;
@@ -51,6 +51,6 @@ final class ScalarCompareToFlags implements X86Op {
                 SseTranslator.end(cpu, c);
             }
         }
-        SseFastPath.setComparisonFlags(s, flags);
+        return flags;
     }
 }

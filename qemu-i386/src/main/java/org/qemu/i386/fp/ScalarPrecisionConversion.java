@@ -2,11 +2,11 @@ package org.qemu.i386.fp;
 
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
-import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.translate.FpuOnlyOp;
 import org.qemu.i386.translate.Operand;
 
 /** cvtss2sd ({@code widen}) and cvtsd2ss on the low element. */
-final class ScalarPrecisionConversion implements X86Op {
+final class ScalarPrecisionConversion implements FpuOnlyOp {
     private final boolean widen;
     private final int destination;
     private final int sourceRegister;

@@ -2,11 +2,11 @@ package org.qemu.i386.fp;
 
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
-import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.translate.FpuOnlyOp;
 import org.qemu.i386.translate.Operand;
 
 /** sqrtsd/sqrtss as their own op class (one receiver type per call site, see {@link ScalarArithmetic}). */
-final class ScalarSquareRoot implements X86Op {
+final class ScalarSquareRoot implements FpuOnlyOp {
     private final boolean isDouble;
     private final int destination;
     private final int sourceRegister;

@@ -1,11 +1,11 @@
 package org.qemu.i386.fp;
 
 import org.qemu.i386.cpu.X86Cpu;
-import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.translate.FpuOnlyOp;
 import org.qemu.i386.translate.Operand;
 
 /** movsd/movss to memory: the store of nearly every scalar SSE computation, as an op class of its own. */
-final class ScalarStore implements X86Op {
+final class ScalarStore implements FpuOnlyOp {
     private final boolean isDouble;
     private final int source;
     private final Operand.Memory destination;

@@ -9,6 +9,7 @@ import org.qemu.i386.cpu.X86Op;
 import org.qemu.i386.cpu.X86Trap;
 import org.qemu.i386.decode.X86Decoder;
 import org.qemu.i386.fp.SseFloat.Arithmetic;
+import org.qemu.i386.translate.FpuOnlyOp;
 import org.qemu.i386.translate.Operand;
 
 /**
@@ -42,7 +43,7 @@ final class SseTranslator {
      * XMM destination (ModRM reg), source XMM register or memory of {@code bytes} (16 aligned
      * unless {@code unaligned}, 8 or 4: zero-extended into lo), optional imm8 after the operand.
      */
-    private static X86Op xmm(X86Decoder d, int bytes, boolean unaligned, boolean hasImm, XmmOp op) {
+    private static FpuOnlyOp xmm(X86Decoder d, int bytes, boolean unaligned, boolean hasImm, XmmOp op) {
         d.readModrm();
         int dst = d.reg();
         if (d.modrmIsRegister()) {
@@ -76,7 +77,7 @@ final class SseTranslator {
     }
 
     /** An XMM-or-memory destination written from XMM register reg (movaps m128, xmm and friends). */
-    private static X86Op xmmStore(X86Decoder d, int bytes, boolean unaligned, boolean registerZeroExtends) {
+    private static FpuOnlyOp xmmStore(X86Decoder d, int bytes, boolean unaligned, boolean registerZeroExtends) {
         d.readModrm();
         int src = d.reg();
         if (d.modrmIsRegister()) {
@@ -118,7 +119,7 @@ final class SseTranslator {
     }
 
     /** An MMX destination (reg) with an MMX-register or m64 source. */
-    private static X86Op mmx(X86Decoder d, boolean hasImm, LongBinaryOperator op) {
+    private static FpuOnlyOp mmx(X86Decoder d, boolean hasImm, LongBinaryOperator op) {
         d.readModrm();
         int dst = d.reg();
         if (d.modrmIsRegister()) {
@@ -140,7 +141,7 @@ final class SseTranslator {
     }
 
     /** A 64-bit-lane-local integer operation on MMX (no prefix) or XMM (66). */
-    private static X86Op packed(X86Decoder d, int prefix, LongBinaryOperator op) {
+    private static FpuOnlyOp packed(X86Decoder d, int prefix, LongBinaryOperator op) {
         if (prefix == 0) {
             return mmx(d, false, op);
         }
@@ -154,7 +155,7 @@ final class SseTranslator {
     }
 
     /** A whole-register operation on MMX or XMM where the 128-bit form needs both halves at once. */
-    private static X86Op packedWide(X86Decoder d, int prefix, LongBinaryOperator mmxOp, XmmOp xmmOp) {
+    private static FpuOnlyOp packedWide(X86Decoder d, int prefix, LongBinaryOperator mmxOp, XmmOp xmmOp) {
         if (prefix == 0) {
             return mmx(d, false, mmxOp);
         }
@@ -236,7 +237,7 @@ final class SseTranslator {
 
     // ---------------------------------------------------------------- moves
 
-    private static X86Op moves(int b, int prefix, X86Decoder d) {
+    private static FpuOnlyOp moves(int b, int prefix, X86Decoder d) {
         switch (b) {
             case 0x10:
                 return switch (prefix) {
@@ -327,7 +328,7 @@ final class SseTranslator {
     }
 
     /** movss/movsd stores: register destinations keep the generic helper, memory gets its own op class. */
-    private static X86Op scalarStore(X86Decoder d, boolean isDouble) {
+    private static FpuOnlyOp scalarStore(X86Decoder d, boolean isDouble) {
         d.readModrm();
         if (d.modrmIsRegister()) {
             return xmmStore(d, isDouble ? 8 : 4, false, false); // readModrm reads the byte once
@@ -336,7 +337,7 @@ final class SseTranslator {
     }
 
     /** movss/movsd loads: a register source moves only the low element, memory zeroes the rest. */
-    private static X86Op scalarLoad(X86Decoder d, int bytes) {
+    private static FpuOnlyOp scalarLoad(X86Decoder d, int bytes) {
         d.readModrm();
         int dst = d.reg();
         if (d.modrmIsRegister()) {
@@ -357,7 +358,7 @@ final class SseTranslator {
         };
     }
 
-    private static X86Op moveNonTemporalInteger(int prefix, X86Decoder d) {
+    private static FpuOnlyOp moveNonTemporalInteger(int prefix, X86Decoder d) {
         d.readModrm();
         if (prefix != 0 || d.modrmIsRegister()) {
             return null;
@@ -429,7 +430,7 @@ final class SseTranslator {
      * rcpps/rsqrtps: the hardware returns a 12-bit approximation whose exact bits differ between
      * vendors; this returns the correctly rounded single-precision value (within their error bound).
      */
-    private static X86Op reciprocal(boolean squareRoot, int prefix, X86Decoder d) {
+    private static FpuOnlyOp reciprocal(boolean squareRoot, int prefix, X86Decoder d) {
         if (prefix != 0 && prefix != 0xf3) {
             return null;
         }
@@ -463,7 +464,7 @@ final class SseTranslator {
         return new XmmLogic(kind, XmmOperands.decode(d));
     }
 
-    private static X86Op compare(int prefix, X86Decoder d) {
+    private static FpuOnlyOp compare(int prefix, X86Decoder d) {
         return switch (prefix) {
             case 0 -> xmm(d, 16, false, true, (cpu, x, dst, lo, hi, imm) -> {
                 FpContext c = begin(cpu);
@@ -507,7 +508,7 @@ final class SseTranslator {
         return null;
     }
 
-    private static X86Op shuffle(int prefix, X86Decoder d) {
+    private static FpuOnlyOp shuffle(int prefix, X86Decoder d) {
         if (prefix == 0) {
             return xmm(d, 16, false, true, (cpu, x, dst, lo, hi, imm) -> {
                 long dlo = x[2 * dst];
@@ -569,7 +570,7 @@ final class SseTranslator {
                         int dst = regField(d);
                         Operand src = rmInteger(d);
                         boolean wide = src.bits == 64;
-                        yield cpu -> {
+                        yield (FpuOnlyOp) cpu -> {
                             long v = src.getLong(cpu);
                             FpContext c = begin(cpu);
                             int r = wide ? SseFloat.int64ToFloat(c, v) : SseFloat.int32ToFloat(c, (int) v);
@@ -582,14 +583,14 @@ final class SseTranslator {
                         int dst = regField(d);
                         Operand src = rmInteger(d);
                         if (src.bits == 64) {
-                            yield cpu -> {
+                            yield (FpuOnlyOp) cpu -> {
                                 FpContext c = begin(cpu);
                                 long r = SseFloat.int64ToDouble(c, src.getLong(cpu));
                                 end(cpu, c);
                                 cpu.state.xmm[2 * dst] = r;
                             };
                         }
-                        yield cpu -> cpu.state.xmm[2 * dst] = SseFloat.int32ToDouble(src.get(cpu));
+                        yield (FpuOnlyOp) cpu -> cpu.state.xmm[2 * dst] = SseFloat.int32ToDouble(src.get(cpu));
                     }
                 };
             case 0x2c:
@@ -668,7 +669,7 @@ final class SseTranslator {
     }
 
     /** 0F E6: cvttpd2dq (66), cvtdq2pd (F3), cvtpd2dq (F2). */
-    private static X86Op convertDoublesAndDwords(int prefix, X86Decoder d) {
+    private static FpuOnlyOp convertDoublesAndDwords(int prefix, X86Decoder d) {
         return switch (prefix) {
             case 0x66, 0xf2 -> {
                 boolean truncate = prefix == 0x66;
@@ -698,7 +699,7 @@ final class SseTranslator {
         void apply(X86Cpu cpu, long[] x, int dst, long value);
     }
 
-    private static X86Op mmxSourceToXmm(X86Decoder d, MmxToXmm op) {
+    private static FpuOnlyOp mmxSourceToXmm(X86Decoder d, MmxToXmm op) {
         d.readModrm();
         int dst = d.reg();
         if (d.modrmIsRegister()) {
@@ -713,13 +714,13 @@ final class SseTranslator {
         long apply(X86Cpu cpu, long lo, long hi);
     }
 
-    private static X86Op xmmToMmx(X86Decoder d, int bytes, XmmToMmx op) {
+    private static FpuOnlyOp xmmToMmx(X86Decoder d, int bytes, XmmToMmx op) {
         return xmm(d, bytes, false, false, (cpu, x, dst, lo, hi, imm) -> cpu.state.fpu.mmxWrite(dst, op.apply(cpu, lo, hi)));
     }
 
     // ---------------------------------------------------------------- MXCSR, fxsave
 
-    private static X86Op stateManagement(X86Decoder d) {
+    private static FpuOnlyOp stateManagement(X86Decoder d) {
         d.readModrm();
         if (d.modrmIsRegister() || d.mandatoryPrefix() != 0) {
             return null;
@@ -957,7 +958,7 @@ final class SseTranslator {
         }
     }
 
-    private static X86Op mmxStore(X86Decoder d) {
+    private static FpuOnlyOp mmxStore(X86Decoder d) {
         d.readModrm();
         int src = d.reg();
         if (d.modrmIsRegister()) {
@@ -972,7 +973,7 @@ final class SseTranslator {
         };
     }
 
-    private static X86Op moveDwordIn(int prefix, X86Decoder d) {
+    private static FpuOnlyOp moveDwordIn(int prefix, X86Decoder d) {
         int dst = regField(d);
         Operand src = rmInteger(d);
         if (prefix == 0) {
@@ -1024,7 +1025,7 @@ final class SseTranslator {
         return r;
     }
 
-    private static X86Op shuffleInteger(int prefix, X86Decoder d) {
+    private static FpuOnlyOp shuffleInteger(int prefix, X86Decoder d) {
         return switch (prefix) {
             case 0 -> {
                 d.readModrm();
@@ -1066,7 +1067,7 @@ final class SseTranslator {
     }
 
     /** 0F 71/72/73 groups: /2 psrl, /4 psra, /6 psll by imm8; 66 0F 73 /3 psrldq and /7 pslldq. */
-    private static X86Op shiftImmediate(int b, int prefix, X86Decoder d) {
+    private static FpuOnlyOp shiftImmediate(int b, int prefix, X86Decoder d) {
         d.readModrm();
         if (!d.modrmIsRegister() || (prefix != 0 && prefix != 0x66)) {
             return null;
@@ -1126,7 +1127,7 @@ final class SseTranslator {
         }
     }
 
-    private static X86Op shiftByRegister(int b, int prefix, X86Decoder d) {
+    private static FpuOnlyOp shiftByRegister(int b, int prefix, X86Decoder d) {
         int kind = (b & 0xf0) == 0xd0 ? 2 : (b & 0xf0) == 0xe0 ? 4 : 6;
         int bits = switch (b & 0xf) {
             case 1 -> 16;
@@ -1186,7 +1187,7 @@ final class SseTranslator {
     }
 
     /** maskmovq / maskmovdqu: bytes of reg whose mask byte has its top bit set go to [DS:EDI]. */
-    private static X86Op maskedMove(int prefix, X86Decoder d) {
+    private static FpuOnlyOp maskedMove(int prefix, X86Decoder d) {
         d.readModrm();
         if (!d.modrmIsRegister() || (prefix != 0 && prefix != 0x66)) {
             return null;

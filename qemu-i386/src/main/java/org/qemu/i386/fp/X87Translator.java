@@ -6,6 +6,8 @@ import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
 import org.qemu.i386.decode.X86Decoder;
 import org.qemu.i386.fp.X87Fpu.Operation;
+import org.qemu.i386.translate.ComparisonToFlagsOp;
+import org.qemu.i386.translate.FpuOnlyOp;
 import org.qemu.i386.translate.Operand;
 
 /**
@@ -54,7 +56,7 @@ final class X87Translator {
 
     // ---------------------------------------------------------------- memory operands
 
-    private static X86Op memoryForm(int opcode, int reg, Operand.Memory m) {
+    private static FpuOnlyOp memoryForm(int opcode, int reg, Operand.Memory m) {
         switch (opcode) {
             case 0xd8: {
                 if (reg == 2 || reg == 3) {
@@ -160,7 +162,7 @@ final class X87Translator {
         return image;
     }
 
-    private static X86Op storeFloat(Operand.Memory m, boolean pop) {
+    private static FpuOnlyOp storeFloat(Operand.Memory m, boolean pop) {
         return cpu -> {
             X87Fpu fpu = checked(cpu);
             long a = m.address(cpu);
@@ -169,7 +171,7 @@ final class X87Translator {
         };
     }
 
-    private static X86Op storeDouble(Operand.Memory m, boolean pop) {
+    private static FpuOnlyOp storeDouble(Operand.Memory m, boolean pop) {
         return cpu -> {
             X87Fpu fpu = checked(cpu);
             long a = m.address(cpu);
@@ -178,7 +180,7 @@ final class X87Translator {
         };
     }
 
-    private static X86Op storeInteger(Operand.Memory m, int bits, boolean truncate, boolean pop) {
+    private static FpuOnlyOp storeInteger(Operand.Memory m, int bits, boolean truncate, boolean pop) {
         return cpu -> {
             X87Fpu fpu = checked(cpu);
             long a = m.address(cpu);
@@ -200,23 +202,23 @@ final class X87Translator {
             case 0xd8: {
                 if (reg == 2 || reg == 3) {
                     int pops = reg == 3 ? 1 : 0;
-                    return cpu -> checked(cpu).compareStack(i, false, pops);
+                    return (FpuOnlyOp) cpu -> checked(cpu).compareStack(i, false, pops);
                 }
                 Operation op = BY_REG[reg];
-                return cpu -> checked(cpu).arithmeticRegisters(op, 0, i, false);
+                return (FpuOnlyOp) cpu -> checked(cpu).arithmeticRegisters(op, 0, i, false);
             }
             case 0xdc:
             case 0xde: {
                 boolean pop = opcode == 0xde;
                 if (reg == 2 || reg == 3) {
                     if (opcode == 0xde && reg == 3 && i == 1) {
-                        return cpu -> checked(cpu).compareStack(1, false, 2); // fcompp
+                        return (FpuOnlyOp) cpu -> checked(cpu).compareStack(1, false, 2); // fcompp
                     }
                     int pops = reg == 3 || pop ? 1 : 0;
-                    return cpu -> checked(cpu).compareStack(i, false, pops);
+                    return (FpuOnlyOp) cpu -> checked(cpu).compareStack(i, false, pops);
                 }
                 Operation op = BY_REG_TO_STI[reg];
-                return cpu -> checked(cpu).arithmeticRegisters(op, i, 0, pop);
+                return (FpuOnlyOp) cpu -> checked(cpu).arithmeticRegisters(op, i, 0, pop);
             }
             case 0xd9:
                 return d9Register(reg, i);
@@ -225,7 +227,7 @@ final class X87Translator {
                     return conditionalMove(reg, false, i);
                 }
                 if (reg == 5 && i == 1) {
-                    return cpu -> checked(cpu).compareStack(1, true, 2); // fucompp
+                    return (FpuOnlyOp) cpu -> checked(cpu).compareStack(1, true, 2); // fucompp
                 }
                 return null;
             case 0xdb:
@@ -234,59 +236,55 @@ final class X87Translator {
                 }
                 if (reg == 4) {
                     return switch (i) {
-                        case 2 -> cpu -> cpu.state.fpu.clearExceptions();
-                        case 3 -> cpu -> cpu.state.fpu.initialize();
-                        case 0, 1, 4 -> cpu -> { }; // feni/fdisi/fsetpm: no-ops since the 387
+                        case 2 -> (FpuOnlyOp) cpu -> cpu.state.fpu.clearExceptions();
+                        case 3 -> (FpuOnlyOp) cpu -> cpu.state.fpu.initialize();
+                        case 0, 1, 4 -> (FpuOnlyOp) cpu -> { }; // feni/fdisi/fsetpm: no-ops since the 387
                         default -> null;
                     };
                 }
                 if (reg == 5 || reg == 6) {
                     boolean unordered = reg == 5;
-                    return cpu -> setComparisonFlags(cpu.state, checked(cpu).compareToEflags(i, unordered, false));
+                    return (ComparisonToFlagsOp) cpu -> checked(cpu).compareToEflags(i, unordered, false);
                 }
                 return null;
             case 0xdd:
                 return switch (reg) {
-                    case 0 -> cpu -> checked(cpu).free(i);
-                    case 1 -> cpu -> checked(cpu).exchange(i);
-                    case 2 -> cpu -> checked(cpu).storeStack(i, false);
-                    case 3 -> cpu -> checked(cpu).storeStack(i, true);
-                    case 4 -> cpu -> checked(cpu).compareStack(i, true, 0);
-                    case 5 -> cpu -> checked(cpu).compareStack(i, true, 1);
+                    case 0 -> (FpuOnlyOp) cpu -> checked(cpu).free(i);
+                    case 1 -> (FpuOnlyOp) cpu -> checked(cpu).exchange(i);
+                    case 2 -> (FpuOnlyOp) cpu -> checked(cpu).storeStack(i, false);
+                    case 3 -> (FpuOnlyOp) cpu -> checked(cpu).storeStack(i, true);
+                    case 4 -> (FpuOnlyOp) cpu -> checked(cpu).compareStack(i, true, 0);
+                    case 5 -> (FpuOnlyOp) cpu -> checked(cpu).compareStack(i, true, 1);
                     default -> null;
                 };
             case 0xdf:
                 if (reg == 4 && i == 0) {
-                    return cpu -> {
+                    return (X86Op) cpu -> {
                         X86CpuState regs = cpu.state;
                         regs.setReg16(X86CpuState.EAX, cpu.state.fpu.statusWord());
                     };
                 }
                 if (reg == 5 || reg == 6) {
                     boolean unordered = reg == 5;
-                    return cpu -> setComparisonFlags(cpu.state, checked(cpu).compareToEflags(i, unordered, true));
+                    return (ComparisonToFlagsOp) cpu -> checked(cpu).compareToEflags(i, unordered, true);
                 }
                 if (reg == 0) {
-                    return cpu -> {
+                    return (FpuOnlyOp) cpu -> {
                         X87Fpu fpu = checked(cpu);
                         fpu.free(i);
                         fpu.pop();
                     };
                 }
                 if (reg == 1) {
-                    return cpu -> checked(cpu).exchange(i);
+                    return (FpuOnlyOp) cpu -> checked(cpu).exchange(i);
                 }
                 if (reg == 2 || reg == 3) {
-                    return cpu -> checked(cpu).storeStack(i, true);
+                    return (FpuOnlyOp) cpu -> checked(cpu).storeStack(i, true);
                 }
                 return null;
             default:
                 return null;
         }
-    }
-
-    private static void setComparisonFlags(X86CpuState s, int zfPfCf) {
-        SseFastPath.setComparisonFlags(s, zfPfCf);
     }
 
     /** fcmovcc: B/E/BE/U and their negations (DB). */
@@ -308,7 +306,7 @@ final class X87Translator {
         };
     }
 
-    private static X86Op d9Register(int reg, int i) {
+    private static FpuOnlyOp d9Register(int reg, int i) {
         switch (reg) {
             case 0:
                 return cpu -> checked(cpu).loadStack(i);
@@ -354,7 +352,7 @@ final class X87Translator {
         };
     }
 
-    private static X86Op constant(X87Fpu.Constant c) {
+    private static FpuOnlyOp constant(X87Fpu.Constant c) {
         return cpu -> checked(cpu).loadConstant(c);
     }
 }

@@ -1,7 +1,7 @@
 package org.qemu.i386.fp;
 
 import org.qemu.i386.cpu.X86Cpu;
-import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.translate.FpuOnlyOp;
 import org.qemu.i386.cpu.X86Trap;
 import org.qemu.i386.translate.Operand;
 
@@ -10,7 +10,7 @@ import org.qemu.i386.translate.Operand;
  * uses them to zero registers and to take absolute values and negate, so they get an op class
  * of their own instead of the generic XMM helper's shared (megamorphic) call.
  */
-final class XmmLogic implements X86Op {
+final class XmmLogic implements FpuOnlyOp {
     static final int AND = 0, AND_NOT = 1, OR = 2, XOR = 3;
 
     private final int kind;

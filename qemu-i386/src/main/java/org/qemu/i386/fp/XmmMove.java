@@ -1,7 +1,7 @@
 package org.qemu.i386.fp;
 
 import org.qemu.i386.cpu.X86Cpu;
-import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.translate.FpuOnlyOp;
 import org.qemu.i386.cpu.X86Trap;
 import org.qemu.i386.translate.Operand;
 
@@ -9,7 +9,7 @@ import org.qemu.i386.translate.Operand;
  * movaps/movapd/movdqa (aligned) and movups/movupd/movdqu loads and register copies, the most
  * frequent SSE instructions of all, as an op class of their own.
  */
-final class XmmMove implements X86Op {
+final class XmmMove implements FpuOnlyOp {
     private final boolean aligned;
     private final int destination;
     private final int sourceRegister;

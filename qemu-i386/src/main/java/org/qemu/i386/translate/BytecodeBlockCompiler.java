@@ -12,6 +12,7 @@ import net.bytebuddy.jar.asm.Type;
 
 import org.qemu.common.tcg.OpContext;
 import org.qemu.common.tcg.OpSequence;
+import org.qemu.common.tcg.TranslationCache;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86Op;
 
@@ -32,11 +33,83 @@ public final class BytecodeBlockCompiler {
     private static final String SEQUENCE = Type.getInternalName(OpSequence.class);
 
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
+    /** Where loop blocks find the block a jmp leads to; null: no loop blocks (system mode). */
+    private final TranslationCache<X86Block> cache;
+    private long loopBlocks;
     private long compiled;
     private long inlined;
     private long total;
     private long nanos;
     private int largestClass;
+
+    public BytecodeBlockCompiler() {
+        this(null);
+    }
+
+    /**
+     * {@code cache}: the blocks that loop blocks may take in (null: none). A loop block is a
+     * block whose code leads back to its own start, directly or through one jmp to a block of the
+     * same pages; compiled as one method with a backward jump, a hot loop such as sha256's round
+     * (a 9-instruction block jumping to a 54-instruction one that branches back) runs without
+     * returning to the run loop on every iteration.
+     */
+    public BytecodeBlockCompiler(TranslationCache<X86Block> cache) {
+        this.cache = LOOPS ? cache : null;
+    }
+
+    /** Loop blocks; {@code -Dqemu.tcg.loop-blocks=false} turns them off, for comparison. */
+    static final boolean LOOPS = !"false".equals(System.getProperty("qemu.tcg.loop-blocks"));
+
+    /** The most instructions a loop block takes in: the two blocks' limits. */
+    private static final int MAX_LOOP_OPS = 128;
+
+    /**
+     * Compiles {@code block}: as a loop block when its code leads back to its start (it then
+     * reports the instructions it took in to the block, for precise faults), else as itself.
+     */
+    public OpSequence<X86Cpu> compileBlock(X86Block block) {
+        boolean longMode = X86Cpu.isLongMode(block.flags);
+        X86Op[] ops = block.ops();
+        if (cache == null || longMode || ops.length == 0) {
+            return compile(ops, longMode);
+        }
+        X86Op[] body = ops;
+        long[] address = null;
+        long[] next = null;
+        X86Op last = ops[ops.length - 1];
+        if (last instanceof ControlOps.Goto g && g.target != (int) block.pc) {
+            X86Block then = cache.lookup(g.target & 0xffffffffL, block.flags);
+            if (then == null || !then.isValid() || then.firstPage != block.firstPage || then.lastPage != block.lastPage
+                    || ops.length - 1 + then.instructionCount() > MAX_LOOP_OPS) {
+                return compile(ops, false);
+            }
+            int n = ops.length - 1;
+            int m = then.instructionCount();
+            body = new X86Op[n + m];
+            address = new long[n + m];
+            next = new long[n + m];
+            System.arraycopy(ops, 0, body, 0, n);
+            System.arraycopy(then.ops(), 0, body, n, m);
+            for (int i = 0; i < n + m; i++) {
+                address[i] = i < n ? block.instructionAddress(i) : then.instructionAddress(i - n);
+                next[i] = i < n ? block.nextAddress(i) : then.nextAddress(i - n);
+            }
+        }
+        int start = (int) block.pc;
+        X86Op end = body[body.length - 1];
+        boolean loops = end instanceof ControlOps.Goto g ? g.target == start
+                : end instanceof ControlOps.ConditionalJump j && (j.target == start || j.fallThrough == start);
+        if (!loops) {
+            return compile(ops, false);
+        }
+        if (address != null) {
+            block.takeIn(address, next);
+        }
+        synchronized (this) {
+            loopBlocks++;
+        }
+        return compile(body, false, block);
+    }
 
     /** Compiles the ops of one block (one per guest instruction) into a new hidden class instance. */
     @SuppressWarnings("unchecked")
@@ -49,16 +122,23 @@ public final class BytecodeBlockCompiler {
      * keep 32-bit registers in int locals and wrap addresses to 32 bits).
      */
     public OpSequence<X86Cpu> compile(X86Op[] ops, boolean longMode) {
+        return compile(ops, longMode, null);
+    }
+
+    /** {@code loop}: the block whose start the last op may jump back to (a loop block), or null. */
+    private OpSequence<X86Cpu> compile(X86Op[] ops, boolean longMode, X86Block loop) {
         long start = System.nanoTime();
         int[] counts = new int[1];
         byte[] bytes;
         synchronized (this) {
-            bytes = generate(ops, counts, longMode);
+            bytes = generate(ops, counts, longMode, loop == null ? 0 : (int) loop.pc);
         }
         try {
             MethodHandles.Lookup hidden = lookup.defineHiddenClass(bytes, true);
             MethodHandle ctor = hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, Object[].class));
-            OpSequence<X86Cpu> sequence = (OpSequence<X86Cpu>) ctor.invoke((Object[]) ops);
+            Object[] fields = java.util.Arrays.copyOf(ops, ops.length + 1, Object[].class);
+            fields[ops.length] = loop;
+            OpSequence<X86Cpu> sequence = (OpSequence<X86Cpu>) ctor.invoke(fields);
             synchronized (this) {
                 compiled++;
                 largestClass = Math.max(largestClass, bytes.length);
@@ -75,11 +155,13 @@ public final class BytecodeBlockCompiler {
     }
 
     public synchronized String statistics() {
-        return compiled + " blocks compiled (" + (compiled == 0 ? 0 : nanos / compiled / 1000) + " us each), "
-                + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes";
+        return compiled + " blocks compiled (" + (compiled == 0 ? 0 : nanos / compiled / 1000) + " us each, " + loopBlocks + " loop blocks), "
+                + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes"
+                + (CALLED_64.isEmpty() ? "" : ", 64-bit ops called " + new java.util.TreeMap<>(CALLED_64));
     }
 
-    private byte[] generate(X86Op[] ops, int[] inlineCount, boolean longMode) {
+    /** {@code loopStart}: the guest address the last op may jump back to (a loop block), 0 for none. */
+    private byte[] generate(X86Op[] ops, int[] inlineCount, boolean longMode, int loopStart) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
@@ -103,24 +185,54 @@ public final class BytecodeBlockCompiler {
             init.visitTypeInsn(Opcodes.CHECKCAST, OP);
             init.visitFieldInsn(Opcodes.PUTFIELD, NAME, "op" + i, opType);
         }
+        cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_FINAL, "loop", "L" + BLOCK + ";", null, null).visitEnd();
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitVarInsn(Opcodes.ALOAD, 1);
+        push(init, ops.length);
+        init.visitInsn(Opcodes.AALOAD);
+        init.visitTypeInsn(Opcodes.CHECKCAST, BLOCK);
+        init.visitFieldInsn(Opcodes.PUTFIELD, NAME, "loop", "L" + BLOCK + ";");
         init.visitInsn(Opcodes.RETURN);
         init.visitMaxs(0, 0);
         init.visitEnd();
 
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "(L" + CONTEXT + ";)V", null, null);
         mv.visitCode();
-        X86Emitter emitter = new X86Emitter(longMode);
         Label start = new Label();
         Label end = new Label();
         Label handler = new Label();
         mv.visitTryCatchBlock(start, end, handler, "java/lang/Throwable");
+        if (longMode && LONG_MODE_INLINE) {
+            generateLongMode(mv, ops, inlineCount, start, end, handler);
+            cw.visitEnd();
+            return cw.toByteArray();
+        }
+        X86Emitter emitter = new X86Emitter(longMode, false, WINDOWS ? planWindows(ops, longMode, loopStart != 0) : null);
         emitter.prologue(mv, true);
         mv.visitLabel(start);
-        for (int i = 0; i < ops.length; i++) {
+        Label head = new Label();
+        Label exit = new Label();
+        int body = loopStart != 0 ? ops.length - 1 : ops.length;
+        if (LIVENESS && !longMode) {
+            boolean[] dead = new boolean[ops.length];
+            FlagLiveness.mark(ops, 0, body, dead);
+            emitter.flagLiveness(dead);
+        }
+        if (loopStart != 0) {
+            // the loop head: reached again with registers and flags only in locals
+            mv.visitLabel(head);
+            emitter.forgetState();
+        }
+        for (int i = 0; i < body; i++) {
             if (emitter.emitOp(mv, ops[i], i, NAME, "op" + i)) {
                 inlineCount[0]++;
             }
         }
+        if (loopStart != 0) {
+            emitLoopEnd(mv, emitter, ops[body], body, loopStart, head, exit);
+            inlineCount[0]++;
+        }
+        mv.visitLabel(exit);
         emitter.flushAll(mv);
         mv.visitLabel(end);
         mv.visitInsn(Opcodes.RETURN);
@@ -130,6 +242,96 @@ public final class BytecodeBlockCompiler {
         mv.visitEnd();
         cw.visitEnd();
         return cw.toByteArray();
+    }
+
+    /** {@code -Dqemu.tcg.long-mode-inline=false}: 64-bit blocks call every op (the comparison point). */
+    private static final boolean LONG_MODE_INLINE = !"false".equals(System.getProperty("qemu.tcg.long-mode-inline"));
+
+    private static void generateLongMode(MethodVisitor mv, X86Op[] ops, int[] inlineCount, Label start, Label end, Label handler) {
+        LongModeEmitter emitter = new LongModeEmitter();
+        emitter.prologue(mv);
+        mv.visitLabel(start);
+        for (int i = 0; i < ops.length; i++) {
+            if (emitter.emitOp(mv, ops[i], i, NAME, "op" + i)) {
+                inlineCount[0]++;
+            } else {
+                CALLED_64.merge(ops[i].getClass().getName().replaceFirst(".*\\.", ""), 1, Integer::sum);
+            }
+        }
+        emitter.flushAll(mv);
+        mv.visitLabel(end);
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitLabel(handler);
+        emitter.faultHandler(mv);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** Ops of compiled 64-bit blocks still called through their field, by class (for qemu.tcg.stats: what to inline next). */
+    private static final java.util.Map<String, Integer> CALLED_64 = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * A loop block's last op (a jmp or jcc with a side at {@code loopStart}): that side jumps back
+     * to {@code head} unless the CPU must leave (an exit request, a debugger hook) or the block
+     * died (its code was overwritten), in which case eip is the loop start; the other side sets eip.
+     * All ways out meet at {@code exit}, where the registers are written back once.
+     */
+    private static void emitLoopEnd(MethodVisitor mv, X86Emitter emitter, X86Op last, int index, int loopStart, Label head, Label exit) {
+        X86Emitter.push(mv, index);
+        mv.visitVarInsn(Opcodes.ISTORE, X86Emitter.INDEX);
+        Label back = new Label();
+        if (last instanceof ControlOps.ConditionalJump j) {
+            emitter.condition(mv, j.cc);
+            Label notTaken = new Label();
+            mv.visitJumpInsn(Opcodes.IFEQ, notTaken);
+            if (j.target == loopStart) {
+                mv.visitJumpInsn(Opcodes.GOTO, back);
+            } else {
+                X86Emitter.setEip(mv, j.target);
+                mv.visitJumpInsn(Opcodes.GOTO, exit);
+            }
+            mv.visitLabel(notTaken);
+            if (j.fallThrough != loopStart) {
+                X86Emitter.setEip(mv, j.fallThrough);
+                mv.visitJumpInsn(Opcodes.GOTO, exit);
+            }
+        }
+        mv.visitLabel(back);
+        Label leave = new Label();
+        mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.CPU_LOCAL);
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, X86Emitter.CPU, "mustLeaveLoop", "()Z", false);
+        mv.visitJumpInsn(Opcodes.IFNE, leave);
+        mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.THIS);
+        mv.visitFieldInsn(Opcodes.GETFIELD, NAME, "loop", "L" + BLOCK + ";");
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, BLOCK, "isValid", "()Z", false);
+        mv.visitJumpInsn(Opcodes.IFEQ, leave);
+        mv.visitJumpInsn(Opcodes.GOTO, head);
+        mv.visitLabel(leave);
+        X86Emitter.setEip(mv, loopStart);
+    }
+
+    private static final String BLOCK = Type.getInternalName(X86Block.class);
+
+    /** Flag liveness ({@link FlagLiveness}); {@code -Dqemu.tcg.flag-liveness=false} turns it off, for comparison. */
+    static final boolean LIVENESS = !"false".equals(System.getProperty("qemu.tcg.flag-liveness"));
+
+    /** Verified windows in blocks ({@link AccessWindows}); {@code -Dqemu.tcg.access-windows=false} turns them off, for comparison. */
+    static final boolean WINDOWS = !"false".equals(System.getProperty("qemu.tcg.access-windows"));
+
+    /** The first pass: the block's body emitted into nothing, to see which accesses share a window. */
+    private static AccessWindows planWindows(X86Op[] ops, boolean longMode, boolean loop) {
+        AccessWindows plan = AccessWindows.recording();
+        MethodVisitor nowhere = new MethodVisitor(Opcodes.ASM9) {
+        };
+        X86Emitter planner = new X86Emitter(longMode, false, plan);
+        planner.prologue(nowhere, true);
+        if (loop) {
+            planner.forgetState();
+        }
+        for (int i = 0; i < (loop ? ops.length - 1 : ops.length); i++) {
+            planner.emitOp(nowhere, ops[i], i, NAME, "op" + i);
+        }
+        return plan.replay();
     }
 
     static void push(MethodVisitor mv, int value) {

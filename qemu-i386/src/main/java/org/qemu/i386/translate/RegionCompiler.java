@@ -231,7 +231,20 @@ public final class RegionCompiler {
         }
     }
 
+    /**
+     * Emits the region twice when verified windows are on: the first pass records which
+     * accesses share a window ({@link AccessWindows}), the second uses that plan.
+     */
     private Generated generate(List<X86Block> blocks) {
+        if (!BytecodeBlockCompiler.WINDOWS) {
+            return generate(blocks, null);
+        }
+        AccessWindows plan = AccessWindows.recording();
+        generate(blocks, plan);
+        return generate(blocks, plan.replay());
+    }
+
+    private Generated generate(List<X86Block> blocks, AccessWindows windows) {
         int total = 0;
         for (X86Block b : blocks) {
             total += b.instructionCount();
@@ -263,7 +276,7 @@ public final class RegionCompiler {
 
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "(L" + X86Emitter.CPU + ";)V", null, null);
         mv.visitCode();
-        X86Emitter emitter = new X86Emitter(false, INLINE_MEMORY);
+        X86Emitter emitter = new X86Emitter(false, INLINE_MEMORY, windows);
         Label tryStart = new Label();
         Label tryEnd = new Label();
         Label handler = new Label();
@@ -297,6 +310,14 @@ public final class RegionCompiler {
         mv.visitVarInsn(Opcodes.ILOAD, X86Emitter.NEXT);
         mv.visitLookupSwitchInsn(exit, keys, targets);
 
+        if (BytecodeBlockCompiler.LIVENESS) {
+            // per block, up to its terminator: control may arrive at a block from anywhere
+            boolean[] dead = new boolean[ops.length];
+            for (int k = 0; k < blocks.size(); k++) {
+                FlagLiveness.mark(ops, firstOp[k], firstOp[k] + blocks.get(k).instructionCount() - 1, dead);
+            }
+            emitter.flagLiveness(dead);
+        }
         List<Integer> fallbackOps = new ArrayList<>();
         Edges edges = new Edges(mv, emitter, entry, indexOfPc, exit);
         int[] calleeBytesBefore = new int[blocks.size()];

@@ -64,6 +64,9 @@ final class StringOps {
                 once(cpu, s, r);
                 return;
             }
+            if (!address16 && s.direction() > 0 && (kind == MOVS || kind == STOS)) {
+                bulk(cpu, s);
+            }
             while (mask(r.reg32(X86CpuState.ECX)) != 0) {
                 once(cpu, s, r);
                 r.setReg32(X86CpuState.ECX, advance(r.reg32(X86CpuState.ECX), -1));
@@ -73,6 +76,47 @@ final class StringOps {
                         break;
                     }
                 }
+            }
+        }
+
+        /**
+         * rep movs / rep stos upwards, a page at a time as one host copy or fill (memcpy and memset
+         * are built on them): registers advance after each chunk, so where a chunk cannot go in
+         * bulk (a fault, a code page, a page crossing, a stored value whose bytes differ) the
+         * element loop takes over from an exact state.
+         */
+        private void bulk(X86Cpu cpu, X86CpuState s) {
+            GuestMemory m = cpu.memory;
+            int size = bits / 8;
+            int v = s.reg32(X86CpuState.EAX);
+            byte fill = (byte) v;
+            if (kind == STOS && (bits == 16 ? ((v ^ (v >>> 8)) & 0xff) != 0 : bits == 32 && v != (v & 0xff) * 0x01010101)) {
+                return;
+            }
+            while (true) {
+                long count = Integer.toUnsignedLong(s.reg32(X86CpuState.ECX));
+                long src = (s.reg32(X86CpuState.ESI) + s.segBase[sourceSegment]) & 0xffffffffL;
+                long dst = (s.reg32(X86CpuState.EDI) + s.segBase[X86CpuState.ES]) & 0xffffffffL;
+                long room = (GuestMemory.PAGE_SIZE - (dst & (GuestMemory.PAGE_SIZE - 1))) / size;
+                if (kind == MOVS) {
+                    room = Math.min(room, (GuestMemory.PAGE_SIZE - (src & (GuestMemory.PAGE_SIZE - 1))) / size);
+                }
+                int chunk = (int) Math.min(count, room);
+                if (chunk == 0) {
+                    return;
+                }
+                int length = chunk * size;
+                if (kind == MOVS) {
+                    // a forward copy onto its own source's tail repeats bytes: memmove would not
+                    if (dst > src && dst < src + length || !m.copyWithinPages(dst, src, length)) {
+                        return;
+                    }
+                    s.setReg32(X86CpuState.ESI, s.reg32(X86CpuState.ESI) + length);
+                } else if (!m.fillWithinPage(dst, length, fill)) {
+                    return;
+                }
+                s.setReg32(X86CpuState.EDI, s.reg32(X86CpuState.EDI) + length);
+                s.setReg32(X86CpuState.ECX, (int) (count - chunk));
             }
         }
 

@@ -96,6 +96,36 @@ public final class SystemOps {
         }
     }
 
+    /**
+     * bound: the signed index must lie within the pair of limits in memory (lower, then upper,
+     * each of the operand size), otherwise #BR, a fault at the instruction.
+     */
+    static final class CheckBounds implements X86Op {
+        private final Operand index;
+        private final Operand.Memory limits;
+
+        CheckBounds(Operand index, Operand limits) {
+            this.index = index;
+            this.limits = (Operand.Memory) limits;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            int bits = index.bits;
+            long lowerAddress = limits.address(cpu);
+            long upperAddress = limits.address(cpu, bits / 8);
+            int value = index.get(cpu);
+            int lower = bits == 16 ? (short) cpu.memory.read16(lowerAddress) : cpu.memory.read32(lowerAddress);
+            int upper = bits == 16 ? (short) cpu.memory.read16(upperAddress) : cpu.memory.read32(upperAddress);
+            if (bits == 16) {
+                value = (short) value;
+            }
+            if (value < lower || value > upper) {
+                throw X86Trap.boundRangeExceeded();
+            }
+        }
+    }
+
     static final int CLC = 0, STC = 1, CMC = 2, CLD = 3, STD = 4;
 
     static final class FlagOp implements X86Op {

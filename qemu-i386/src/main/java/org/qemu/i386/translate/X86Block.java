@@ -16,8 +16,9 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
     public static final int DEFAULT_COMPILE_THRESHOLD = 64;
 
     private final X86Op[] ops;
-    private final long[] instructionAddress;
-    private final long[] nextAddress;
+    /** Replaced (by longer arrays that start the same) when the block is compiled as a loop block taking in another block's code. */
+    private volatile long[] instructionAddress;
+    private volatile long[] nextAddress;
     private volatile OpSequence<X86Cpu> sequence;
     /** The region the run loop enters instead of this block, or null. */
     private volatile X86Region region;
@@ -43,11 +44,11 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
         if (countExecution() == compileThreshold) {
             boolean longMode = X86Cpu.isLongMode(flags);
             if (background == null) {
-                sequence = compiler.compile(ops, longMode);
+                sequence = compiler.compileBlock(this);
             } else {
                 background.execute(() -> {
                     if (isValid()) {
-                        sequence = compiler.compile(ops, longMode);
+                        sequence = compiler.compileBlock(this);
                     }
                 });
             }
@@ -130,6 +131,16 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
         for (X86Region r : regions) {
             r.invalidate();
         }
+    }
+
+    /**
+     * A loop block compiled from this block took in the instructions of the block it jumps to:
+     * {@code address} and {@code next} cover them all (the first entries are this block's own),
+     * so a fault in the taken-in code reports its own address.
+     */
+    void takeIn(long[] address, long[] next) {
+        nextAddress = next;
+        instructionAddress = address;
     }
 
     X86Op[] ops() {

@@ -51,6 +51,14 @@ final class X86Emitter {
      * flight, after the other locals.
      */
     static final int MEM_PROT = NEXT + 1, MEM_BASE = NEXT + 2, MEM_RANGE = NEXT + 4, MEM_ADDR = NEXT + 6, MEM_VALUE = NEXT + 8;
+    /**
+     * Verified windows ({@link AccessWindows}): a scratch long for the window test, then one long per
+     * guest register holding the host address of its window's lowest byte (0: not verified).
+     */
+    static final int WINDOW_TEST = MEM_VALUE + 1, WINDOW_HOST = WINDOW_TEST + 2;
+
+    /** The access windows of this method (null: none), planned by a first emission pass. */
+    private final AccessWindows windows;
 
     /** Emit guest memory accesses' fast path as bytecode instead of calling GuestMemory's accessors. */
     private final boolean inlineMemory;
@@ -103,8 +111,17 @@ final class X86Emitter {
     }
 
     X86Emitter(boolean longMode, boolean inlineMemory) {
+        this(longMode, inlineMemory, null);
+    }
+
+    /**
+     * {@code windows}: a plan being recorded (this emitter's output is thrown away) or one
+     * recorded by an emitter that emitted the same method before; null for none.
+     */
+    X86Emitter(boolean longMode, boolean inlineMemory, AccessWindows windows) {
         this.longMode = longMode;
         this.inlineMemory = inlineMemory && GuestMemory.directAccess();
+        this.windows = !longMode && GuestMemory.directAccess() ? windows : null;
     }
 
     int calleeBytes() {
@@ -138,7 +155,7 @@ final class X86Emitter {
         mv.visitVarInsn(Opcodes.LSTORE, ADDR);
         mv.visitInsn(Opcodes.LCONST_0);
         mv.visitVarInsn(Opcodes.LSTORE, PRODUCT);
-        if (inlineMemory) {
+        if (inlineMemory || windows != null) {
             mv.visitVarInsn(Opcodes.ALOAD, MEM);
             mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "protectionTable", "()[B", false);
             mv.visitVarInsn(Opcodes.ASTORE, MEM_PROT);
@@ -153,6 +170,12 @@ final class X86Emitter {
             mv.visitInsn(Opcodes.ICONST_0);
             mv.visitVarInsn(Opcodes.ISTORE, MEM_VALUE);
         }
+        if (windows != null) {
+            for (int local = WINDOW_TEST; local <= WINDOW_HOST + 2 * 7; local += 2) {
+                mv.visitInsn(Opcodes.LCONST_0);
+                mv.visitVarInsn(Opcodes.LSTORE, local);
+            }
+        }
         reload(mv);
         reloadFlags(mv);
         dirty = 0;
@@ -164,11 +187,16 @@ final class X86Emitter {
      * {@code fieldName} of class {@code owner}. Returns true when it was emitted inline.
      */
     boolean emitOp(MethodVisitor mv, X86Op op, int index, String owner, String fieldName) {
+        currentOp = index;
         push(mv, index);
         mv.visitVarInsn(Opcodes.ISTORE, INDEX);
         if (!longMode && emitInline(mv, op)) {
             noteWritten();
             return true;
+        }
+        if (!longMode && (op instanceof FpuOnlyOp || op instanceof ComparisonToFlagsOp)) {
+            emitFpuCall(mv, op, owner, fieldName);
+            return false;
         }
         // the op works on the register array: bring it up to date, and reload what the op changed
         flushDirty(mv);
@@ -189,6 +217,36 @@ final class X86Emitter {
         return false;
     }
 
+    /**
+     * An x87/MMX/SSE op called through its field without the reload that follows other calls:
+     * it changes no general register and no EFLAGS bit except, for a comparison, ZF/PF/CF, which
+     * it returns into the flag locals. Only the changed registers are written back first (the op
+     * may read them). IN_FALLBACK stays 0: the locals remain current, so a fault inside the op
+     * writes them back like a fault in inline code.
+     */
+    private void emitFpuCall(MethodVisitor mv, X86Op op, String owner, String fieldName) {
+        flushDirty(mv);
+        mv.visitVarInsn(Opcodes.ALOAD, THIS);
+        mv.visitFieldInsn(Opcodes.GETFIELD, owner, fieldName, "L" + OP + ";");
+        if (op instanceof ComparisonToFlagsOp) {
+            String comparison = Type.getInternalName(ComparisonToFlagsOp.class);
+            mv.visitTypeInsn(Opcodes.CHECKCAST, comparison);
+            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+            mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, comparison, "compareToFlags", "(L" + CPU + ";)I", true);
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP + 1);
+            push(mv, LazyFlags.EFLAGS);
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP);
+            knownFlagOp = LazyFlags.EFLAGS;
+            flagsDirty = true;
+        } else {
+            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+            mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, OP, "exec", "(L" + CPU + ";)V", true);
+        }
+        calleeBytes += OP_CALL_BYTES;
+        mayWrite = true;
+        noteWritten();
+    }
+
     /** True when code emitted since the last {@link #forgetState} may have stored to guest memory or called out. */
     boolean mayWrite() {
         return mayWrite;
@@ -199,6 +257,7 @@ final class X86Emitter {
      * locals hold relative to the state object, so everything counts as written.
      */
     void forgetState() {
+        registersChanged(0xff);
         dirty = 0xff;
         flagsDirty = true;
         knownFlagOp = -1;
@@ -240,11 +299,7 @@ final class X86Emitter {
 
     /** Region terminators: ret's target popped into the NEXT local (the load first, esp after). */
     void emitReturnToNext(MethodVisitor mv, ControlOps.Return ret) {
-        stackAddress(mv, 0);
-        mv.visitVarInsn(Opcodes.LSTORE, ADDR);
-        mv.visitVarInsn(Opcodes.ALOAD, MEM);
-        mv.visitVarInsn(Opcodes.LLOAD, ADDR);
-        memoryAccess(mv, false, ret.bits);
+        stackAccess(mv, 0, false, ret.bits);
         mv.visitVarInsn(Opcodes.ISTORE, NEXT);
         adjustEsp(mv, ret.bits / 8 + ret.release);
         noteWritten();
@@ -336,6 +391,157 @@ final class X86Emitter {
         mv.visitLabel(done);
     }
 
+    // ---- flag liveness -------------------------------------------------------------------
+
+    /** Per op index: its flags are dead ({@link FlagLiveness}); null: all live. */
+    private boolean[] deadFlags;
+    /** The index of the op being emitted. */
+    private int currentOp;
+
+    /** Tells which ops' flags nothing reads (indexed like emitOp's {@code index}). */
+    void flagLiveness(boolean[] dead) {
+        this.deadFlags = dead;
+    }
+
+    private boolean flagsDead() {
+        return deadFlags != null && currentOp >= 0 && currentOp < deadFlags.length && deadFlags[currentOp];
+    }
+
+    // ---- verified windows ------------------------------------------------------------------
+
+    /** Registers whose value changed (a bit each): accesses through them start new windows. */
+    private void registersChanged(int mask) {
+        if (windows != null) {
+            windows.registersChanged(mask);
+        }
+    }
+
+    /** A memory operand's access: through a verified window when the plan gives it one. */
+    private void operandAccess(MethodVisitor mv, Operand.Memory m, boolean write, boolean addressInLocal) {
+        Runnable pushAddress = () -> {
+            if (addressInLocal) {
+                mv.visitVarInsn(Opcodes.LLOAD, ADDR);
+            } else {
+                address(mv, m);
+            }
+        };
+        boolean eligible = m.base >= 0 && m.index < 0 && !m.address16;
+        access(mv, eligible ? m.base : -1, m.displacement, m.segment, m.bits, write, pushAddress);
+    }
+
+    /** A stack access at esp + {@code delta} (a write stores the VALUE local; a read leaves the value). */
+    private void stackAccess(MethodVisitor mv, int delta, boolean write, int bits) {
+        access(mv, X86CpuState.ESP, delta, X86CpuState.SS, bits, write, () -> stackAddress(mv, delta));
+    }
+
+    /**
+     * One guest memory access at register {@code base} (-1: not through a plain base register)
+     * plus {@code displacement} in {@code segment}; a write stores the VALUE local, a read leaves
+     * the zero-extended value. {@code pushAddress} pushes the long linear address.
+     */
+    private void access(MethodVisitor mv, int base, int displacement, int segment, int bits, boolean write, Runnable pushAddress) {
+        AccessWindows.Window w = windows == null || base < 0 ? null : windows.access(base, segment, displacement, bits / 8, write);
+        if (w == null) {
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+            pushAddress.run();
+            if (write) {
+                mv.visitVarInsn(Opcodes.ILOAD, VALUE);
+            }
+            memoryAccess(mv, write, bits);
+            return;
+        }
+        mayWrite |= write;
+        calleeBytes += INLINE_ACCESS_BYTES;
+        int host = WINDOW_HOST + 2 * base;
+        if (w.first()) {
+            verifyWindow(mv, base, segment, w);
+        }
+        String size = bits == 8 ? "8" : bits == 16 ? "16" : "32";
+        Label slow = new Label();
+        Label done = new Label();
+        mv.visitVarInsn(Opcodes.LLOAD, host);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFEQ, slow);
+        mv.visitVarInsn(Opcodes.LLOAD, host);
+        if (w.offset() != 0) {
+            mv.visitLdcInsn((long) w.offset());
+            mv.visitInsn(Opcodes.LADD);
+        }
+        if (write) {
+            mv.visitVarInsn(Opcodes.ILOAD, VALUE);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostStore" + size, "(JI)V", false);
+        } else {
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostLoad" + size, "(J)I", false);
+        }
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(slow);
+        // the window failed its test: the accessor checks this access alone (and faults precisely)
+        mv.visitVarInsn(Opcodes.ALOAD, MEM);
+        pushAddress.run();
+        if (write) {
+            mv.visitVarInsn(Opcodes.ILOAD, VALUE);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "write" + size, "(JI)V", false);
+        } else {
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "read" + size, "(J)I", false);
+        }
+        mv.visitLabel(done);
+    }
+
+    /**
+     * At a window's first access: sets the register's window host address when all bytes the
+     * window's accesses touch lie in one guest page that allows every kind of access they make
+     * (GuestMemory's inline fast-path test, once for all of them), else 0.
+     */
+    private void verifyWindow(MethodVisitor mv, int base, int segment, AccessWindows.Window w) {
+        int host = WINDOW_HOST + 2 * base;
+        Label bad = new Label();
+        Label done = new Label();
+        // the lowest byte: the register now, minus the offset of this access within the window
+        mv.visitVarInsn(Opcodes.ILOAD, R0 + base);
+        push(mv, w.lowFromNow());
+        mv.visitInsn(Opcodes.IADD);
+        mv.visitInsn(Opcodes.I2L);
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "segBase", "[J");
+        push(mv, segment);
+        mv.visitInsn(Opcodes.LALOAD);
+        mv.visitInsn(Opcodes.LADD);
+        mv.visitLdcInsn(0xffffffffL);
+        mv.visitInsn(Opcodes.LAND);
+        mv.visitVarInsn(Opcodes.LSTORE, WINDOW_TEST);
+        mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_RANGE);
+        mv.visitInsn(Opcodes.LAND);
+        mv.visitLdcInsn((long) (w.span() - 1));
+        mv.visitInsn(Opcodes.LADD);
+        push(mv, GuestMemory.PAGE_SHIFT);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFNE, bad);
+        int need = (w.reads() ? GuestMemory.INLINE_READ : 0) | (w.writes() ? GuestMemory.INLINE_WRITE : 0);
+        mv.visitVarInsn(Opcodes.ALOAD, MEM_PROT);
+        mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
+        push(mv, GuestMemory.PAGE_SHIFT);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.L2I);
+        mv.visitInsn(Opcodes.BALOAD);
+        push(mv, need);
+        mv.visitInsn(Opcodes.IAND);
+        push(mv, need);
+        mv.visitJumpInsn(Opcodes.IF_ICMPNE, bad);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
+        mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
+        mv.visitInsn(Opcodes.LADD);
+        mv.visitVarInsn(Opcodes.LSTORE, host);
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(bad);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitVarInsn(Opcodes.LSTORE, host);
+        mv.visitLabel(done);
+    }
+
     // ---- instruction emitters -------------------------------------------------------------
 
     private boolean emitInline(MethodVisitor mv, X86Op op) {
@@ -354,10 +560,9 @@ final class X86Emitter {
         if (op instanceof ArithmeticOps.Unary u) {
             return emitUnary(mv, u);
         }
-        if (op instanceof ShiftOps.Shift sh && sh.bits == 32 && sh.dst instanceof Operand.Register
-                && sh.count instanceof Operand.Immediate count && (count.value & 31) != 0
-                && sh.kind != ShiftOps.RCL && sh.kind != ShiftOps.RCR) {
-            emitShift32(mv, sh.kind, sh.dst, count.value & 31);
+        if (isInlineShift(op)) {
+            ShiftOps.Shift sh = (ShiftOps.Shift) op;
+            emitShift32(mv, sh.kind, sh.dst, ((Operand.Immediate) sh.count).value & 31);
             return true;
         }
         if (op instanceof MulDivOps.Multiply m && m.dst.bits != 8) {
@@ -414,6 +619,7 @@ final class X86Emitter {
             mv.visitVarInsn(Opcodes.ILOAD, R0 + bs.reg);
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Integer", "reverseBytes", "(I)I", false);
             mv.visitVarInsn(Opcodes.ISTORE, R0 + bs.reg);
+            registersChanged(1 << bs.reg);
             dirty |= 1 << bs.reg;
             return true;
         }
@@ -468,6 +674,18 @@ final class X86Emitter {
             setEip(mv, c.target);
             return true;
         }
+        if (op instanceof ControlOps.Call c && c.indirectTarget != null && c.bits == 32 && c.indirectTarget.bits == 32) {
+            // call r/m32 (qsort's comparator, function pointers): the target is read before the push
+            read(mv, c.indirectTarget, false);
+            mv.visitVarInsn(Opcodes.ISTORE, A);
+            push(mv, c.returnAddress);
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            pushValue(mv, c.bits);
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            mv.visitVarInsn(Opcodes.ILOAD, A);
+            putEip(mv);
+            return true;
+        }
         if (op instanceof StackOps.Push p) {
             read(mv, p.src, false);
             mv.visitVarInsn(Opcodes.ISTORE, VALUE);
@@ -475,28 +693,27 @@ final class X86Emitter {
             return true;
         }
         if (op instanceof StackOps.Pop p && p.dst instanceof Operand.Register) {
-            stackAddress(mv, 0);
-            mv.visitVarInsn(Opcodes.LSTORE, ADDR);
-            mv.visitVarInsn(Opcodes.ALOAD, MEM);
-            mv.visitVarInsn(Opcodes.LLOAD, ADDR);
-            memoryAccess(mv, false, p.bits);
+            stackAccess(mv, 0, false, p.bits);
             mv.visitVarInsn(Opcodes.ISTORE, VALUE);
             adjustEsp(mv, p.bits / 8);
             write(mv, p.dst, false);
             return true;
         }
         if (op instanceof ControlOps.Return ret) {
-            stackAddress(mv, 0);
-            mv.visitVarInsn(Opcodes.LSTORE, ADDR);
             mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
-            mv.visitVarInsn(Opcodes.ALOAD, MEM);
-            mv.visitVarInsn(Opcodes.LLOAD, ADDR);
-            memoryAccess(mv, false, ret.bits);
+            stackAccess(mv, 0, false, ret.bits);
             putEip(mv);
             adjustEsp(mv, ret.bits / 8 + ret.release);
             return true;
         }
         return false;
+    }
+
+    /** True for the shifts and rotates {@link #emitShift32} emits inline. */
+    static boolean isInlineShift(X86Op op) {
+        return op instanceof ShiftOps.Shift sh && sh.bits == 32 && sh.dst instanceof Operand.Register
+                && sh.count instanceof Operand.Immediate count && (count.value & 31) != 0
+                && sh.kind != ShiftOps.RCL && sh.kind != ShiftOps.RCR;
     }
 
     /**
@@ -534,6 +751,9 @@ final class X86Emitter {
         mv.visitVarInsn(Opcodes.ILOAD, RES);
         mv.visitVarInsn(Opcodes.ISTORE, VALUE);
         write(mv, dst, false);
+        if (flagsDead()) {
+            return;
+        }
         if (kind == ShiftOps.ROL || kind == ShiftOps.ROR) {
             saveRotateBase(mv);
             // CF
@@ -706,6 +926,9 @@ final class X86Emitter {
         mv.visitVarInsn(Opcodes.ISTORE, VALUE);
         write(mv, u.dst, true);
         int bits = u.dst.bits;
+        if (flagsDead()) {
+            return true;
+        }
         switch (u.kind) {
             case ArithmeticOps.INC, ArithmeticOps.DEC -> {
                 // inc/dec keep CF: it becomes the record's carry-in slot
@@ -751,6 +974,29 @@ final class X86Emitter {
 
     private boolean emitKnownCondition(MethodVisitor mv, int cc) {
         int op = knownFlagOp;
+        if (op == LazyFlags.EFLAGS && cc >> 1 < 6) {
+            // the flags themselves (after a floating-point comparison): O, B, E, BE, S, P are bit tests
+            int mask = switch (cc >> 1) {
+                case 0 -> X86CpuState.OF;
+                case 1 -> X86CpuState.CF;
+                case 2 -> X86CpuState.ZF;
+                case 3 -> X86CpuState.CF | X86CpuState.ZF;
+                case 4 -> X86CpuState.SF;
+                default -> X86CpuState.PF;
+            };
+            Label no = new Label();
+            Label end = new Label();
+            mv.visitVarInsn(Opcodes.ILOAD, F_OP + 1);
+            push(mv, mask);
+            mv.visitInsn(Opcodes.IAND);
+            mv.visitJumpInsn((cc & 1) == 0 ? Opcodes.IFEQ : Opcodes.IFNE, no);
+            push(mv, 1);
+            mv.visitJumpInsn(Opcodes.GOTO, end);
+            mv.visitLabel(no);
+            push(mv, 0);
+            mv.visitLabel(end);
+            return true;
+        }
         if (op < 0 || (op & 3) != 2) {
             return false;
         }
@@ -818,6 +1064,10 @@ final class X86Emitter {
 
     /** Records a flag-setting result: op constant, a and b from locals (-1: zero), no carry-in, RES. */
     private void recordFlags(MethodVisitor mv, int op, int aLocal, int bLocal) {
+        if (flagsDead()) {
+            // nothing reads them: the locals keep the record before, which knownFlagOp still describes
+            return;
+        }
         knownFlagOp = op;
         push(mv, op);
         mv.visitVarInsn(Opcodes.ISTORE, F_OP);
@@ -901,7 +1151,8 @@ final class X86Emitter {
         dirty = 0;
     }
 
-    static void reload(MethodVisitor mv) {
+    void reload(MethodVisitor mv) {
+        registersChanged(0xff);
         for (int r = 0; r < 8; r++) {
             mv.visitVarInsn(Opcodes.ALOAD, REGS);
             push(mv, r);
@@ -929,18 +1180,16 @@ final class X86Emitter {
     }
 
     private void adjustEsp(MethodVisitor mv, int delta) {
+        if (windows != null) {
+            windows.registerMoved(X86CpuState.ESP, delta);
+        }
         mv.visitIincInsn(R0 + X86CpuState.ESP, delta);
         dirty |= 1 << X86CpuState.ESP;
     }
 
     /** push of the VALUE local: the store first, esp only once it succeeded. */
     private void pushValue(MethodVisitor mv, int bits) {
-        stackAddress(mv, -bits / 8);
-        mv.visitVarInsn(Opcodes.LSTORE, ADDR);
-        mv.visitVarInsn(Opcodes.ALOAD, MEM);
-        mv.visitVarInsn(Opcodes.LLOAD, ADDR);
-        mv.visitVarInsn(Opcodes.ILOAD, VALUE);
-        memoryAccess(mv, true, bits);
+        stackAccess(mv, -bits / 8, true, bits);
         adjustEsp(mv, -bits / 8);
     }
 
@@ -965,14 +1214,7 @@ final class X86Emitter {
                 mv.visitInsn(Opcodes.IAND);
             }
         } else {
-            Operand.Memory m = (Operand.Memory) o;
-            mv.visitVarInsn(Opcodes.ALOAD, MEM);
-            if (addressInLocal && o instanceof Operand.Memory) {
-                mv.visitVarInsn(Opcodes.LLOAD, ADDR);
-            } else {
-                address(mv, m);
-            }
-            memoryAccess(mv, false, m.bits);
+            operandAccess(mv, (Operand.Memory) o, false, addressInLocal);
         }
     }
 
@@ -1001,16 +1243,10 @@ final class X86Emitter {
                 mv.visitInsn(Opcodes.IOR);
             }
             mv.visitVarInsn(Opcodes.ISTORE, R0 + reg);
+            registersChanged(1 << reg);
             dirty |= 1 << reg;
         } else if (o instanceof Operand.Memory m) {
-            mv.visitVarInsn(Opcodes.ALOAD, MEM);
-            if (addressInLocal) {
-                mv.visitVarInsn(Opcodes.LLOAD, ADDR);
-            } else {
-                address(mv, m);
-            }
-            mv.visitVarInsn(Opcodes.ILOAD, VALUE);
-            memoryAccess(mv, true, m.bits);
+            operandAccess(mv, m, true, addressInLocal);
         } else {
             throw new IllegalStateException("write to an immediate");
         }

@@ -315,6 +315,13 @@ public final class X86Translator {
                 return new StackOps.PushAll(v);
             case 0x61:
                 return new StackOps.PopAll(v);
+            case 0x62: {
+                Operand index = reg(d, v);
+                if (d.modrmIsRegister()) {
+                    return invalid(d);
+                }
+                return new SystemOps.CheckBounds(index, Operand.memory(v, d.decodeModrmMemory()));
+            }
             case 0x68:
                 return new StackOps.Push(imm(d, v), v);
             case 0x6a:

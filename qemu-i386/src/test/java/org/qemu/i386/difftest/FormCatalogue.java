@@ -156,6 +156,7 @@ final class FormCatalogue {
         moves();
         conditions();
         strings();
+        bulkStrings();
         misc();
     }
 
@@ -599,6 +600,34 @@ final class FormCatalogue {
                         return x.build(n);
                     });
                 }
+            }
+        }
+    }
+
+    /**
+     * rep movs/stos long enough for the chunked copy (64 bytes and more), forward and backward,
+     * with source and destination overlapping either way (a forward copy onto the source ahead of
+     * it must replicate the pattern element by element).
+     */
+    private void bulkStrings() {
+        for (int kind : new int[] {0xa4, 0xaa}) {
+            for (int bits : new int[] {8, 16, 32}) {
+                int b = bits;
+                String n = "rep " + (kind == 0xa4 ? "movs" : "stos") + b + " bulk";
+                add(n, r -> {
+                    Builder x = new Builder(r).bytes(0xf3).bytes(prefix(b)).bytes(kind | (b == 8 ? 0 : 1));
+                    int size = b / 8;
+                    int count = 64 / size + r.nextInt(128 / size);
+                    x.regs[ECX] = count;
+                    x.regs[ESI] = DATA + 8 + r.nextInt(200);
+                    x.regs[EDI] = r.nextInt(3) == 0 ? x.regs[ESI] + size * (1 + r.nextInt(4)) : DATA + 8 + r.nextInt(200);
+                    if (r.nextInt(4) == 0) {
+                        x.eflags |= DF;
+                        x.regs[ESI] += count * size;
+                        x.regs[EDI] += count * size;
+                    }
+                    return x.build(n);
+                });
             }
         }
     }

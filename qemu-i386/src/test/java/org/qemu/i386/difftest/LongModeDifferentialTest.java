@@ -779,6 +779,7 @@ class LongModeDifferentialTest {
             b.asm.op(false, new int[] {0x8a}, 1, b.mem()); // mov cl, [m]
             return b.build("mov8 load");
         });
+        flagConsumerForms(f);
         // opcodes that are invalid in 64-bit code: #UD (SIGILL)
         int[] invalid = {0x06, 0x07, 0x0e, 0x16, 0x17, 0x1e, 0x1f, 0x27, 0x2f, 0x37, 0x3f, 0x60, 0x61, 0xd4, 0xd5, 0xd6};
         for (int opc : invalid) {
@@ -789,6 +790,123 @@ class LongModeDifferentialTest {
             });
         }
         return f;
+    }
+
+    /** The flags condition code {@code cc} reads. */
+    static int conditionFlags(int cc) {
+        return switch (cc >> 1) {
+            case 0 -> OF;
+            case 1 -> CF;
+            case 2 -> ZF;
+            case 3 -> CF | ZF;
+            case 4 -> SF;
+            case 5 -> PF;
+            case 6 -> SF | OF;
+            default -> ZF | SF | OF;
+        };
+    }
+
+    /** A random condition code that reads only {@code defined} flags. */
+    static int definedCondition(Random rnd, int defined) {
+        while (true) {
+            int cc = rnd.nextInt(16);
+            if ((conditionFlags(cc) & defined) == conditionFlags(cc)) {
+                return cc;
+            }
+        }
+    }
+
+    /**
+     * A flag-setting instruction of each size followed in the same block by the instructions that
+     * read its flags (setcc, cmovcc, inc keeping CF, then setcc again and jcc): the translator
+     * answers these from the instruction's operands without a flag record, so every condition is
+     * checked against the host after every producer kind and size.
+     */
+    static void flagConsumerForms(Map<String, Function<Random, Case>> f) {
+        String[] producers = {"add", "or", "adc", "sbb", "and", "sub", "xor", "cmp", "test", "inc", "dec", "neg", "shl", "shr", "sar", "imul",
+            "rol", "ror", "shl cl", "shr cl", "sar cl"};
+        int[] sizes = {8, 16, 32, 64};
+        for (int p = 0; p < producers.length; p++) {
+            for (int size : sizes) {
+                int kind = p;
+                String producer = producers[p];
+                if ((kind >= 12 && kind != 15 && size < 32) || (kind == 15 && size == 8)) {
+                    continue; // 8/16-bit shifts and imul r8 do not exist or are covered elsewhere
+                }
+                String name = producer + " " + size + " then setcc/cmovcc/inc/jcc";
+                f.put(name, rnd -> {
+                    Builder b = new Builder(rnd);
+                    int[] prefix = size == 16 ? new int[] {0x66} : new int[0];
+                    boolean w = size == 64;
+                    boolean rex = size == 8;
+                    int dst = b.anyReg();
+                    Rm rm = rnd.nextBoolean() ? new Reg(dst) : b.mem();
+                    int src = b.pick(rm instanceof Mem m ? new int[] {m.base(), m.index()} : new int[] {dst});
+                    if (rnd.nextInt(4) == 0 && rm instanceof Reg) {
+                        b.regs[src] = b.regs[dst]; // equal operands: ZF and the orderings' edges
+                    }
+                    int defined;
+                    if (kind < 8) {
+                        b.asm.op(prefix, w, rex, new int[] {kind << 3 | (size == 8 ? 0 : 1)}, src, rm, 0, 0);
+                        defined = kind == 1 || kind == 4 || kind == 6 ? ALL & ~AF : ALL;
+                    } else if (kind == 8) {
+                        b.asm.op(prefix, w, rex, new int[] {size == 8 ? 0x84 : 0x85}, src, rm, 0, 0);
+                        defined = ALL & ~AF;
+                    } else if (kind <= 11) {
+                        int sub = kind == 9 ? 0 : kind == 10 ? 1 : 3;
+                        b.asm.op(prefix, w, rex, new int[] {size == 8 ? (sub == 3 ? 0xf6 : 0xfe) : (sub == 3 ? 0xf7 : 0xff)}, sub, rm, 0, 0);
+                        defined = ALL;
+                    } else if (kind <= 14) {
+                        int count = rnd.nextInt(3) == 0 ? 1 : 1 + rnd.nextInt(size - 1);
+                        int sub = kind == 12 ? 4 : kind == 13 ? 5 : 7;
+                        b.asm.op(prefix, w, false, new int[] {0xc1}, sub, rm, 1, count);
+                        defined = shiftFlags(sub, count);
+                    } else if (kind >= 16) {
+                        if (rnd.nextBoolean()) { // a record before: the rotate keeps its SF ZF PF, a zero count all of it
+                            int[] keep = rm instanceof Mem m ? new int[] {src, X86CpuState.ECX, m.base(), m.index()} : new int[] {src, X86CpuState.ECX};
+                            b.asm.op(prefix, w, false, new int[] {0x29}, src, new Reg(b.pick(keep)), 0, 0);
+                        }
+                        int sub = kind == 16 ? 0 : kind == 17 ? 1 : kind == 18 ? 4 : kind == 19 ? 5 : 7;
+                        int count;
+                        if (kind <= 17) {
+                            count = rnd.nextInt(3) == 0 ? 1 : 1 + rnd.nextInt(size - 1);
+                            b.asm.op(prefix, w, false, new int[] {0xc1}, sub, rm, 1, count);
+                        } else {
+                            if (rm instanceof Reg r && r.n() == X86CpuState.ECX) {
+                                rm = new Reg(b.pick(X86CpuState.ECX));
+                            } else if (rm instanceof Mem m && (m.base() == X86CpuState.ECX || m.index() == X86CpuState.ECX)) {
+                                rm = new Reg(b.pick(X86CpuState.ECX)); // cl is the count
+                            }
+                            count = rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(4) == 0 ? 1 : rnd.nextInt(256);
+                            b.regs[X86CpuState.ECX] = (b.regs[X86CpuState.ECX] & ~0xffL) | count;
+                            b.asm.op(prefix, w, false, new int[] {0xd3}, sub, rm, 0, 0);
+                        }
+                        defined = shiftFlags(sub, count & (size - 1));
+                    } else {
+                        Rm source = rm;
+                        rm = new Reg(dst);
+                        b.asm.op(prefix, w, false, new int[] {0x0f, 0xaf}, dst, source, 0, 0);
+                        defined = CF | OF;
+                    }
+                    int avoid = rm instanceof Mem m ? m.base() : -1;
+                    int set = b.pick(avoid);
+                    b.asm.op(new int[0], false, true, new int[] {0x0f, 0x90 + definedCondition(rnd, defined)}, 0, new Reg(set), 0, 0);
+                    int moved = b.pick(avoid);
+                    b.asm.op(new int[0], rnd.nextBoolean(), false, new int[] {0x0f, 0x40 + definedCondition(rnd, defined)}, moved, new Reg(b.pick(avoid)), 0, 0);
+                    if (rnd.nextBoolean()) { // inc keeps the producer's CF and sets the rest
+                        int counter = b.pick(avoid);
+                        b.asm.op(new int[0], rnd.nextBoolean(), false, new int[] {0xff}, 0, new Reg(counter), 0, 0);
+                        defined = (ALL & ~CF) | (defined & CF);
+                        b.asm.op(new int[0], false, true, new int[] {0x0f, 0x90 + definedCondition(rnd, defined)}, 0, new Reg(b.pick(avoid)), 0, 0);
+                    }
+                    int skipped = b.pick(avoid);
+                    b.asm.raw(0x70 + definedCondition(rnd, defined), 3);
+                    b.asm.raw(0x48 | (skipped >> 3), 0xff, 0xc0 + (skipped & 7)); // inc r64, skipped when taken
+                    b.defined = defined;
+                    return b.build(name);
+                });
+            }
+        }
     }
 
     static int shiftFlags(int kind, int count) {

@@ -107,7 +107,24 @@ class SseNativeTest {
 
     @Test
     void translatedSimdInstructionsMatchTheHost() throws Exception {
-        Random random = new Random(99);
+        compareWithHost(new Random(99), 150, "", "", 0);
+    }
+
+    /**
+     * The same forms in compiled blocks (compile threshold 1), between integer instructions that
+     * the block keeps in locals: a dirty eax (which cvtsi2sd and movd read), a flag record that
+     * an op changing no flags must leave alone, and seta/setp after it (after comisd/ucomisd: a bit
+     * test on the flags the op returned).
+     */
+    @Test
+    void simdInstructionsInCompiledBlocksKeepRegistersAndFlags() throws Exception {
+        String before = "8d4001" + "3d45230100"; // lea eax,[eax+1]; cmp eax,0x12345
+        String after = "0f97c0" + "0f9ac4"; // seta al; setp ah
+        compareWithHost(new Random(7), 12, before, after, 1);
+    }
+
+    private static void compareWithHost(Random random, int casesPerForm, String before, String after, int compileThreshold)
+            throws Exception {
         Operands operands = new Operands(random);
         List<String> requests = new ArrayList<>();
         List<String> ours = new ArrayList<>();
@@ -121,7 +138,7 @@ class SseNativeTest {
                 if (only != null && !form[0].startsWith(only)) {
                     continue;
                 }
-                for (int n = 0; n < 150; n++) {
+                for (int n = 0; n < casesPerForm; n++) {
                     long[] a = vector(random, operands);
                     long[] b = random.nextInt(5) == 0 ? a.clone() : vector(random, operands);
                     if (random.nextInt(5) == 0) {
@@ -135,10 +152,11 @@ class SseNativeTest {
                     System.arraycopy(high, 0, data, 8, 8);
                     int eax = random.nextInt(3) == 0 ? random.nextInt(2001) - 1000 : random.nextInt();
                     int mxcsr = randomMxcsr(random);
-                    requests.add(String.format("s %s %x %x %x %x %x %x %s", form[1], mxcsr, a[0], a[1], b[0], b[1], eax,
+                    String code = before + form[1] + after;
+                    requests.add(String.format("s %s %x %x %x %x %x %x %s", code, mxcsr, a[0], a[1], b[0], b[1], eax,
                             HEX.formatHex(data)));
                     names.add(form[0]);
-                    ours.add(run(memory, pc, form[1], mxcsr, a, b, eax, data));
+                    ours.add(run(memory, pc, code, mxcsr, a, b, eax, data, compileThreshold));
                     pc += 64;
                 }
             }
@@ -185,6 +203,12 @@ class SseNativeTest {
     }
 
     static String run(GuestMemory memory, long pc, String code, int mxcsr, long[] a, long[] b, int eax, byte[] data) {
+        return run(memory, pc, code, mxcsr, a, b, eax, data, 0);
+    }
+
+    /** {@code compileThreshold} 0: the default tiers (a block run once stays interpreted). */
+    static String run(GuestMemory memory, long pc, String code, int mxcsr, long[] a, long[] b, int eax, byte[] data,
+            int compileThreshold) {
         byte[] bytes = HEX.parseHex(code + "cd80");
         memory.write(pc, bytes, 0, bytes.length);
         memory.write(DATA, data, 0, 16);
@@ -198,6 +222,9 @@ class SseNativeTest {
         s.setReg32(X86CpuState.EDI, (int) DATA);
         s.setEip((int) pc);
         X86Cpu cpu = new X86Cpu(memory, s);
+        if (compileThreshold > 0) {
+            cpu.setCompileThreshold(compileThreshold);
+        }
         CpuExit exit = cpu.run();
         if (exit != CpuExit.SYSCALL) {
             return "exit " + exit + " " + cpu.lastTrap();

@@ -1,5 +1,7 @@
 package org.qemu.ppc.translate;
 
+import java.util.List;
+
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
@@ -16,7 +18,9 @@ import org.qemu.ppc.cpu.PpcCpuState;
  * integer, load/store and LR/CTR moves are emitted inline; everything else calls its helper.
  *
  * <p>Locals: 0 this, 1 state, 2 scratch int, 3..34 r0..r31, 35 the gpr array, 36 scratch int, 37 the pc of
- * the memory access in progress (for its fault handler).
+ * the memory access in progress (for its fault handler); with the inline memory fast path, 38 the
+ * page protection table, 39-40 the host base, 41-42 the range mask, 43-44 the guest address of
+ * the access in progress, 45 an int and 46-47 a long value being stored or loaded.
  */
 final class BlockEmitter {
     private static final String STATE = Type.getInternalName(PpcCpuState.class);
@@ -33,9 +37,6 @@ final class BlockEmitter {
     /** Every register this emitter loaded or stored so far, and every one it stored (for a loop's first pass). */
     private final boolean[] everUsed = new boolean[32];
     private final boolean[] everWritten = new boolean[32];
-    /** In a block that loops on itself: the registers held in locals across iterations (null otherwise). */
-    private boolean[] loopRegisters;
-    private boolean[] loopWritten;
     /** A guest store was emitted so far; in a loop, the body has one somewhere. */
     private boolean storesSeen;
     private boolean loopStores;
@@ -49,11 +50,170 @@ final class BlockEmitter {
         return mv;
     }
 
-    /** At method entry: the gpr array into its local. */
+    /** At method entry: the gpr array into its local, and what the inline memory fast path tests. */
     void prologue() {
         mv.visitVarInsn(Opcodes.ALOAD, 1);
         mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "gpr", "[I");
         mv.visitVarInsn(Opcodes.ASTORE, GPR_ARRAY);
+        if (INLINE_MEMORY) {
+            mv.visitVarInsn(Opcodes.ALOAD, 1);
+            mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "memory", "L" + MEMORY + ";");
+            mv.visitInsn(Opcodes.DUP);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "protectionTable", "()[B", false);
+            mv.visitVarInsn(Opcodes.ASTORE, PROTECTION);
+            mv.visitInsn(Opcodes.DUP);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "hostBase", "()J", false);
+            mv.visitVarInsn(Opcodes.LSTORE, HOST_BASE);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "rangeMask", "()J", false);
+            mv.visitVarInsn(Opcodes.LSTORE, RANGE_MASK);
+        }
+    }
+
+    // ---- the inline memory fast path ------------------------------------------------------
+    // GuestMemory's accessors, inlined by HotSpot, reload the memory object, its protection
+    // table, range mask and host base after every guest store (an Unsafe store to a raw address
+    // may alias any field), about a dozen loads per access. Here the three live in locals
+    // (registers in compiled code) loaded once per block entry, and the test of
+    // GuestMemory.pageProtection is emitted as bytecode: range and page-crossing test, protection
+    // bit, then a raw host load or store and one byte swap. Everything else (a page crossing,
+    // a fault, a store to a page holding code, an unmapped page) takes the accessor's call,
+    // which redoes the check and covers the slow cases, under the site's fault handler.
+
+    /** Off with -Dqemu.ppc.noInlineMemory=true, and when the host loads and stores cannot go straight to memory. */
+    static final boolean INLINE_MEMORY = GuestMemory.directAccess() && !Boolean.getBoolean("qemu.ppc.noInlineMemory");
+    private static final int PROTECTION = 38;
+    private static final int HOST_BASE = 39;
+    private static final int RANGE_MASK = 41;
+    private static final int ADDRESS = 43;
+    private static final int INT_VALUE = 45;
+    private static final int LONG_VALUE = 46;
+
+    /**
+     * With the guest address in {@link #ADDRESS}: jumps to {@code slow} unless the {@code bytes}
+     * at it lie in one page of the guest space whose protection byte has {@code bit}; otherwise
+     * leaves the host address on the stack.
+     */
+    private void fastPathAddress(int bytes, int bit, Label slow) {
+        mv.visitVarInsn(Opcodes.LLOAD, ADDRESS);
+        mv.visitVarInsn(Opcodes.LLOAD, RANGE_MASK);
+        mv.visitInsn(Opcodes.LAND);
+        if (bytes > 1) {
+            mv.visitLdcInsn((long) (bytes - 1));
+            mv.visitInsn(Opcodes.LADD);
+        }
+        PpcTranslator.pushInt(mv, GuestMemory.PAGE_SHIFT);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.L2I);
+        mv.visitJumpInsn(Opcodes.IFNE, slow);
+        mv.visitVarInsn(Opcodes.ALOAD, PROTECTION);
+        mv.visitVarInsn(Opcodes.LLOAD, ADDRESS);
+        PpcTranslator.pushInt(mv, GuestMemory.PAGE_SHIFT);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.L2I);
+        mv.visitInsn(Opcodes.BALOAD);
+        PpcTranslator.pushInt(mv, bit);
+        mv.visitInsn(Opcodes.IAND);
+        mv.visitJumpInsn(Opcodes.IFEQ, slow);
+        mv.visitVarInsn(Opcodes.LLOAD, HOST_BASE);
+        mv.visitVarInsn(Opcodes.LLOAD, ADDRESS);
+        mv.visitInsn(Opcodes.LADD);
+    }
+
+    /** Bytes a GuestMemory accessor moves. */
+    private static int accessBytes(String accessor) {
+        return accessor.endsWith("8") ? 1 : accessor.contains("16") ? 2 : accessor.contains("32") ? 4 : 8;
+    }
+
+    /**
+     * A guest load through {@code accessor} (read8, read16be, read32be, read64be) of the address
+     * in {@link #ADDRESS}: the value ends on the stack, as the accessor returns it.
+     */
+    private void inlineRead(int pc, String accessor) {
+        int bytes = accessBytes(accessor);
+        String descriptor = bytes == 8 ? "(J)J" : "(J)I";
+        if (!INLINE_MEMORY) {
+            mv.visitVarInsn(Opcodes.ALOAD, 1);
+            mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "memory", "L" + MEMORY + ";");
+            mv.visitVarInsn(Opcodes.LLOAD, ADDRESS);
+            guarded(pc, accessor, descriptor);
+            return;
+        }
+        Label slow = new Label();
+        Label done = new Label();
+        fastPathAddress(bytes, GuestMemory.INLINE_READ, slow);
+        switch (bytes) {
+            case 1 -> mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostLoad8", "(J)I", false);
+            case 2 -> {
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostLoad16", "(J)I", false);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Integer", "reverseBytes", "(I)I", false);
+                PpcTranslator.pushInt(mv, 16);
+                mv.visitInsn(Opcodes.IUSHR);
+            }
+            case 4 -> {
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostLoad32", "(J)I", false);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Integer", "reverseBytes", "(I)I", false);
+            }
+            default -> {
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostLoad64", "(J)J", false);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Long", "reverseBytes", "(J)J", false);
+            }
+        }
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(slow);
+        mv.visitVarInsn(Opcodes.ALOAD, 1);
+        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "memory", "L" + MEMORY + ";");
+        mv.visitVarInsn(Opcodes.LLOAD, ADDRESS);
+        guarded(pc, accessor, descriptor);
+        mv.visitLabel(done);
+    }
+
+    /**
+     * A guest store through {@code accessor} (write8, write16be, write32be, write64be) of the
+     * value in {@link #INT_VALUE} (or {@link #LONG_VALUE} for 8 bytes) to the address in {@link #ADDRESS}.
+     */
+    private void inlineWrite(int pc, String accessor) {
+        int bytes = accessBytes(accessor);
+        Label done = new Label();
+        if (INLINE_MEMORY) {
+            Label slow = new Label();
+            fastPathAddress(bytes, GuestMemory.INLINE_WRITE, slow);
+            switch (bytes) {
+                case 1 -> {
+                    mv.visitVarInsn(Opcodes.ILOAD, INT_VALUE);
+                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostStore8", "(JI)V", false);
+                }
+                case 2 -> {
+                    mv.visitVarInsn(Opcodes.ILOAD, INT_VALUE);
+                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Integer", "reverseBytes", "(I)I", false);
+                    PpcTranslator.pushInt(mv, 16);
+                    mv.visitInsn(Opcodes.IUSHR);
+                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostStore16", "(JI)V", false);
+                }
+                case 4 -> {
+                    mv.visitVarInsn(Opcodes.ILOAD, INT_VALUE);
+                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Integer", "reverseBytes", "(I)I", false);
+                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostStore32", "(JI)V", false);
+                }
+                default -> {
+                    mv.visitVarInsn(Opcodes.LLOAD, LONG_VALUE);
+                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Long", "reverseBytes", "(J)J", false);
+                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostStore64", "(JJ)V", false);
+                }
+            }
+            mv.visitJumpInsn(Opcodes.GOTO, done);
+            mv.visitLabel(slow);
+        }
+        mv.visitVarInsn(Opcodes.ALOAD, 1);
+        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "memory", "L" + MEMORY + ";");
+        mv.visitVarInsn(Opcodes.LLOAD, ADDRESS);
+        if (bytes == 8) {
+            mv.visitVarInsn(Opcodes.LLOAD, LONG_VALUE);
+            guarded(pc, accessor, "(JJ)V");
+        } else {
+            mv.visitVarInsn(Opcodes.ILOAD, INT_VALUE);
+            guarded(pc, accessor, "(JI)V");
+        }
+        mv.visitLabel(done);
     }
 
     boolean[] usedRegisters() {
@@ -85,27 +245,15 @@ final class BlockEmitter {
             }
         }
         mv.visitLabel(top);
-        loopRegisters = used.clone();
-        loopWritten = written.clone();
         for (int r = 0; r < 32; r++) {
             loaded[r] = used[r];
             dirty[r] = written[r];
         }
+        loopStart = new InstructionStart(top, used.clone(), written.clone());
     }
 
-    /** The back edge: what the loop keeps in locals must be there again (a helper call may have dropped it). */
-    private void continueLoop(Label top) {
-        boolean[] before = loaded.clone();
-        for (int r = 0; r < 32; r++) {
-            if (loopRegisters[r] && !loaded[r]) {
-                load(r);
-                mv.visitInsn(Opcodes.POP);
-            }
-        }
-        mv.visitJumpInsn(Opcodes.GOTO, top);
-        // Only this path loaded them: the code after the branch has not.
-        System.arraycopy(before, 0, loaded, 0, 32);
-    }
+    /** The loop top with what is in locals and dirty there (null when the block does not loop). */
+    private InstructionStart loopStart;
 
     // ---- branches (the block compiler; regions call the helpers) --------------------------
 
@@ -253,9 +401,114 @@ final class BlockEmitter {
         }
     }
 
-    /** Leaves the block for a static target, or loops when it is the block's own start. */
+    /** Where each instruction emitted so far begins, with the registers in locals and dirty there. */
+    private record InstructionStart(Label label, boolean[] loaded, boolean[] dirty) { }
+
+    private final java.util.Map<Integer, InstructionStart> instructionStarts = new java.util.HashMap<>();
+
+    /**
+     * Called before each instruction of a block or trace: a later branch back to this address
+     * can jump here instead of leaving the method. In qsort's merge loop the trace of one branch
+     * of the comparison ends with a branch into the middle of itself (the loop has two entries);
+     * leaving there made every other comparison a trip through the run loop, with all registers
+     * written back and loaded again.
+     */
+    void markInstruction(int address) {
+        Label label = new Label();
+        mv.visitLabel(label);
+        instructionStarts.put(address, new InstructionStart(label, loaded.clone(), dirty.clone()));
+    }
+
+    /**
+     * A branch back to an instruction of this method: what is in locals there must be in locals
+     * here (loaded from the gpr array, which is current for every register not in a local),
+     * and what is dirty here but not there is written back, since that code will not write it.
+     */
+    private void jumpBack(InstructionStart to) {
+        boolean[] loadedBefore = loaded.clone();
+        for (int r = 0; r < 32; r++) {
+            if (dirty[r] && !to.dirty()[r]) {
+                mv.visitVarInsn(Opcodes.ALOAD, GPR_ARRAY);
+                PpcTranslator.pushInt(mv, r);
+                mv.visitVarInsn(Opcodes.ILOAD, FIRST_GPR + r);
+                mv.visitInsn(Opcodes.IASTORE);
+            }
+        }
+        for (int r = 0; r < 32; r++) {
+            if (to.loaded()[r] && !loaded[r]) {
+                load(r);
+                mv.visitInsn(Opcodes.POP);
+            }
+        }
+        mv.visitJumpInsn(Opcodes.GOTO, to.label());
+        System.arraycopy(loadedBefore, 0, loaded, 0, 32);
+    }
+
+    /** Backward branches into the middle of a method can be switched off (-Dqemu.ppc.noInnerLoops=true) to compare. */
+    static final boolean INNER_LOOPS = !Boolean.getBoolean("qemu.ppc.noInnerLoops");
+
+    // ---- detours -----------------------------------------------------------------------------
+    // A side exit of a looping trace whose target block branches back into the trace (qsort's
+    // merge loop: one side of the comparison copies an element and goes back to the call) runs
+    // that block inside the method instead of leaving: the block's code is emitted after the
+    // trace's own, entered from that one exit with the registers as they are there, and its
+    // branches back into the trace are jumps to the instructions' labels.
+
+    /** A detour claimed by a side exit: where it starts and the register state it starts with. */
+    record Detour(List<Instruction> instructions, Label label, boolean[] loaded, boolean[] dirty) { }
+
+    private java.util.Map<Integer, List<Instruction>> detourCode = java.util.Map.of();
+    private final java.util.ArrayDeque<Detour> pendingDetours = new java.util.ArrayDeque<>();
+
+    /** The blocks side exits may run inline, by their start address (see {@link PpcTranslator#detours}). */
+    void setDetours(java.util.Map<Integer, List<Instruction>> detours) {
+        detourCode = new java.util.HashMap<>(detours);
+    }
+
+    /** The next detour a side exit jumped to and that is not emitted yet, its state restored and its label placed; or null. */
+    Detour enterNextDetour() {
+        Detour d = pendingDetours.poll();
+        if (d != null) {
+            System.arraycopy(d.loaded(), 0, loaded, 0, 32);
+            System.arraycopy(d.dirty(), 0, dirty, 0, 32);
+            mv.visitLabel(d.label());
+        }
+        return d;
+    }
+
+    /** True when the instruction at {@code address} is already in this method (a detour running into it jumps there). */
+    boolean emitted(int address) {
+        return instructionStarts.containsKey(address);
+    }
+
+    /** Goes on at an instruction already emitted, the code running straight into it. */
+    void continueAt(int address, int blockStart, Label loopTop) {
+        exitTo(address, blockStart, loopTop);
+    }
+
+    /** Leaves the block for a static target, or loops when it is the block's own start or an earlier instruction. */
     private void exitTo(int target, int blockStart, Label loopTop) {
-        if (loopTop != null && target == blockStart) {
+        InstructionStart earlier = INNER_LOOPS && target != blockStart ? instructionStarts.get(target) : null;
+        List<Instruction> detour = earlier == null && (loopTop == null || target != blockStart) ? detourCode.remove(target) : null;
+        if (detour != null) {
+            Label label = new Label();
+            pendingDetours.add(new Detour(detour, label, loaded.clone(), dirty.clone()));
+            mv.visitJumpInsn(Opcodes.GOTO, label);
+            return;
+        }
+        if (earlier != null) {
+            Label leave = new Label();
+            mv.visitVarInsn(Opcodes.ALOAD, 1);
+            mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "interruptRequested", "Z");
+            mv.visitJumpInsn(Opcodes.IFNE, leave);
+            if (storesSeen || loopStores) {
+                mv.visitVarInsn(Opcodes.ALOAD, 0);
+                mv.visitFieldInsn(Opcodes.GETFIELD, BLOCK, "valid", "Z");
+                mv.visitJumpInsn(Opcodes.IFEQ, leave);
+            }
+            jumpBack(earlier);
+            mv.visitLabel(leave);
+        } else if (loopTop != null && target == blockStart) {
             Label leave = new Label();
             mv.visitVarInsn(Opcodes.ALOAD, 1);
             mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "interruptRequested", "Z");
@@ -265,7 +518,7 @@ final class BlockEmitter {
                 mv.visitFieldInsn(Opcodes.GETFIELD, BLOCK, "valid", "Z");
                 mv.visitJumpInsn(Opcodes.IFEQ, leave);
             }
-            continueLoop(loopTop);
+            jumpBack(loopStart);
             mv.visitLabel(leave);
         }
         writeBack();
@@ -716,19 +969,6 @@ final class BlockEmitter {
     }
 
     /**
-     * Before a guest memory access: the memory object on the stack. Registers stay in locals
-     * and pc is not stored: if the access faults, its own exception handler (see
-     * {@link #guarded}) writes back what is dirty at that point and sets pc, so the fault is
-     * still precise while the common path pays nothing for it.
-     */
-    private void beforeAccess(int ra) {
-        loadOrZero(ra);
-        mv.visitInsn(Opcodes.POP);
-        mv.visitVarInsn(Opcodes.ALOAD, 1);
-        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "memory", "L" + MEMORY + ";");
-    }
-
-    /**
      * The fault handlers, one per set of registers dirty at a faulting site (a bit mask): a site
      * stores its guest pc in {@link #FAULT_PC} first (a constant into a local, free in compiled
      * code), so sites with the same dirty set share one handler. One handler per site made the
@@ -783,9 +1023,10 @@ final class BlockEmitter {
         if (update && (o[1] == 0 || o[1] == o[0])) {
             return false; // invalid forms: leave them to the helper
         }
-        beforeAccess(o[1]);
+        preloadAddressRegisters(insn);
         effectiveAddress(insn, update);
-        guarded(insn.address(), accessor, "(J)I");
+        mv.visitVarInsn(Opcodes.LSTORE, ADDRESS);
+        inlineRead(insn.address(), accessor);
         if (signExtendFrom16 != 0) {
             mv.visitInsn(Opcodes.I2S);
         }
@@ -807,18 +1048,19 @@ final class BlockEmitter {
             return false;
         }
         preloadAddressRegisters(insn);
+        effectiveAddress(insn, update);
+        mv.visitVarInsn(Opcodes.LSTORE, ADDRESS);
+        if (single) {
+            inlineRead(insn.address(), "read32be");
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLOAT_OPS, "singleToDoubleBits", "(I)J", false);
+        } else {
+            inlineRead(insn.address(), "read64be");
+        }
+        mv.visitVarInsn(Opcodes.LSTORE, LONG_VALUE);
         mv.visitVarInsn(Opcodes.ALOAD, 1);
         mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "fpr", "[J");
         PpcTranslator.pushInt(mv, o[0]);
-        mv.visitVarInsn(Opcodes.ALOAD, 1);
-        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "memory", "L" + MEMORY + ";");
-        effectiveAddress(insn, update);
-        if (single) {
-            guarded(insn.address(), "read32be", "(J)I");
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLOAT_OPS, "singleToDoubleBits", "(I)J", false);
-        } else {
-            guarded(insn.address(), "read64be", "(J)J");
-        }
+        mv.visitVarInsn(Opcodes.LLOAD, LONG_VALUE);
         mv.visitInsn(Opcodes.LASTORE);
         if (update) {
             mv.visitVarInsn(Opcodes.ILOAD, EA);
@@ -835,18 +1077,19 @@ final class BlockEmitter {
             return false;
         }
         preloadAddressRegisters(insn);
-        mv.visitVarInsn(Opcodes.ALOAD, 1);
-        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "memory", "L" + MEMORY + ";");
         effectiveAddress(insn, update);
+        mv.visitVarInsn(Opcodes.LSTORE, ADDRESS);
         mv.visitVarInsn(Opcodes.ALOAD, 1);
         mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "fpr", "[J");
         PpcTranslator.pushInt(mv, o[0]);
         mv.visitInsn(Opcodes.LALOAD);
         if (single) {
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLOAT_OPS, "doubleToSingleBits", "(J)I", false);
-            guarded(insn.address(), "write32be", "(JI)V");
+            mv.visitVarInsn(Opcodes.ISTORE, INT_VALUE);
+            inlineWrite(insn.address(), "write32be");
         } else {
-            guarded(insn.address(), "write64be", "(JJ)V");
+            mv.visitVarInsn(Opcodes.LSTORE, LONG_VALUE);
+            inlineWrite(insn.address(), "write64be");
         }
         if (update) {
             mv.visitVarInsn(Opcodes.ILOAD, EA);
@@ -873,11 +1116,11 @@ final class BlockEmitter {
             return false;
         }
         load(o[0]);
-        mv.visitInsn(Opcodes.POP);
-        beforeAccess(o[1]);
+        mv.visitVarInsn(Opcodes.ISTORE, INT_VALUE);
+        preloadAddressRegisters(insn);
         effectiveAddress(insn, update);
-        load(o[0]);
-        guarded(insn.address(), accessor, "(JI)V");
+        mv.visitVarInsn(Opcodes.LSTORE, ADDRESS);
+        inlineWrite(insn.address(), accessor);
         if (update) {
             mv.visitVarInsn(Opcodes.ILOAD, EA);
             store(o[1]);

@@ -26,6 +26,9 @@ public final class PpcCodeCache {
     /** Cold blocks run interpreted first; -Dqemu.ppc.compileAll=true compiles every block at once. */
     private final boolean tiered;
 
+    /** -Dqemu.ppc.logCompiles=true names each compiled block's class (to match profiler symbols to guest code). */
+    private static final boolean LOG_COMPILES = Boolean.getBoolean("qemu.ppc.logCompiles");
+
     /** Recompiling a page's region as more of its blocks get hot stops after this many tries. */
     static final int MAX_REGION_COMPILATIONS = Integer.getInteger("qemu.ppc.maxRegionCompilations", 4);
     /** A region spans at most this many pages (merging stops there). */
@@ -169,7 +172,19 @@ public final class PpcCodeCache {
         if (!cold.valid) {
             return cold; // the trace's decoding wrote nothing, but another thread may have
         }
-        PpcBlock hot = translator.compile(trace);
+        java.util.Map<Integer, List<Instruction>> detours = translator.detours(trace, p -> {
+            if (p != page && !otherPages.contains(p)) {
+                memory.markCode(p);
+                otherPages.add(p);
+            }
+        });
+        if (!cold.valid) {
+            return cold;
+        }
+        PpcBlock hot = translator.compile(trace, detours);
+        if (LOG_COMPILES) {
+            System.err.printf("qemu-ppc: compiled 0x%08x (%d instructions) as %s%n", cold.start, trace.size(), hot.getClass().getName());
+        }
         hot.instructions = cold.instructions;
         translationNanos += System.nanoTime() - t0;
         hot.executions = cold.executions;

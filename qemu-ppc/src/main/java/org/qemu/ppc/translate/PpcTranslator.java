@@ -158,6 +158,55 @@ public final class PpcTranslator {
         }
     }
 
+    /** A trace runs at most this many side-exit blocks inline, each of at most DETOUR_INSTRUCTIONS. */
+    static final int MAX_DETOURS = Integer.getInteger("qemu.ppc.detours", 2);
+    static final int DETOUR_INSTRUCTIONS = 32;
+
+    /**
+     * The blocks at the conditional side exits of a trace that branch straight back into it
+     * (see BlockEmitter's detours): each is decoded at its exit's target and kept when one of
+     * its own branches goes to an instruction of the trace. Empty without traces.
+     *
+     * @param pageListener told about each page a detour comes from, before it is decoded
+     */
+    public java.util.Map<Integer, List<Instruction>> detours(List<Instruction> trace, java.util.function.LongConsumer pageListener) {
+        java.util.Map<Integer, List<Instruction>> detours = new java.util.LinkedHashMap<>();
+        if (!traces || maxInstructions < MAX_INSTRUCTIONS || MAX_DETOURS <= 0) {
+            return detours;
+        }
+        java.util.Set<Integer> addresses = new java.util.HashSet<>();
+        for (Instruction insn : trace) {
+            addresses.add(insn.address());
+        }
+        for (int i = 0; i < trace.size() - 1 && detours.size() < MAX_DETOURS; i++) {
+            Instruction insn = trace.get(i);
+            int[] o = insn.operands();
+            if (!insn.method().equals("bc") || (o[0] & 0x14) == 0x14 || addresses.contains(o[2]) || detours.containsKey(o[2])) {
+                continue;
+            }
+            List<Instruction> block;
+            try {
+                pageListener.accept(Integer.toUnsignedLong(o[2]) >>> GuestMemory.PAGE_SHIFT);
+                block = decodeBlock(o[2]);
+            } catch (org.qemu.common.memory.GuestMemoryFault f) {
+                continue;
+            }
+            if (block.size() <= DETOUR_INSTRUCTIONS && block.stream().anyMatch(b -> branchesInto(b, addresses))) {
+                detours.put(o[2], block);
+            }
+        }
+        return detours;
+    }
+
+    private static boolean branchesInto(Instruction insn, java.util.Set<Integer> addresses) {
+        int[] o = insn.operands();
+        return switch (insn.method()) {
+            case "bc" -> addresses.contains(o[2]);
+            case "branch" -> o[2] == 0 && addresses.contains(o[0]);
+            default -> false;
+        };
+    }
+
     /** isync decodes as a branch to the next instruction; a trace need not follow it. */
     private static final int ISYNC = 0x4c00012c;
 
@@ -172,9 +221,14 @@ public final class PpcTranslator {
 
     /** The compiled tier: a hidden class whose method calls the helpers with constant operands. */
     public PpcBlock compile(List<Instruction> instructions) {
+        return compile(instructions, java.util.Map.of());
+    }
+
+    /** A trace with the side-exit blocks it runs inline ({@link #detours}). */
+    public PpcBlock compile(List<Instruction> instructions, java.util.Map<Integer, List<Instruction>> detours) {
         int pc = instructions.getFirst().address();
         Instruction last = instructions.getLast();
-        byte[] bytes = generate(instructions);
+        byte[] bytes = generate(instructions, detours);
         try {
             Class<?> c = LOOKUP.defineHiddenClass(bytes, false, MethodHandles.Lookup.ClassOption.NESTMATE).lookupClass();
             PpcBlock block = (PpcBlock) c.getDeclaredConstructor(int.class, int.class).newInstance(pc, last.address() + 4);
@@ -186,6 +240,10 @@ public final class PpcTranslator {
     }
 
     static byte[] generate(List<Instruction> instructions) {
+        return generate(instructions, java.util.Map.of());
+    }
+
+    static byte[] generate(List<Instruction> instructions, java.util.Map<Integer, List<Instruction>> detours) {
         // Stack map frames: the fault handlers and a loop back to the start are jump targets.
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES);
         cw.visit(Opcodes.V21, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, CLASS_NAME, null, BLOCK, null);
@@ -205,21 +263,32 @@ public final class PpcTranslator {
         int start = instructions.getFirst().address();
         boolean loops = REGISTER_LOCALS && instructions.stream().anyMatch(insn -> branchesTo(insn, start));
         BlockEmitter emitter = new BlockEmitter(mv);
+        emitter.setDetours(detours);
         emitter.prologue();
         Label top = null;
         if (loops) {
             // A first pass learns which registers the body touches; they stay in locals across iterations.
             BlockEmitter survey = new BlockEmitter(new MethodVisitor(Opcodes.ASM9) { });
+            survey.setDetours(detours);
             emitBody(survey, instructions, start, null);
+            emitDetours(survey, start, null);
             top = new Label();
             emitter.enterLoop(top, survey.usedRegisters(), survey.writtenRegisters(), survey.storesSeen());
         }
         emitBody(emitter, instructions, start, top);
+        emitDetours(emitter, start, top);
         emitter.emitFaultHandlers();
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         cw.visitEnd();
         return cw.toByteArray();
+    }
+
+    /** The side-exit blocks the body jumped to, each after the code before it, until none is left. */
+    private static void emitDetours(BlockEmitter emitter, int start, Label loopTop) {
+        for (BlockEmitter.Detour d = emitter.enterNextDetour(); d != null; d = emitter.enterNextDetour()) {
+            emitBody(emitter, d.instructions(), start, loopTop);
+        }
     }
 
     /** The instructions of a block, each exit returning the next pc; {@code loopTop} is where a branch to the start goes. */
@@ -229,6 +298,12 @@ public final class PpcTranslator {
             Instruction insn = instructions.get(i);
             boolean last = i == instructions.size() - 1;
             if (REGISTER_LOCALS) {
+                if (i > 0 && emitter.emitted(insn.address())) {
+                    // A detour running straight into code already in the method goes on there.
+                    emitter.continueAt(insn.address(), start, loopTop);
+                    return;
+                }
+                emitter.markInstruction(insn.address());
                 int continueAt = last ? 0 : instructions.get(i + 1).address();
                 BlockEmitter.BranchEmission done = emitter.emitBranch(insn, last, continueAt, start, loopTop);
                 if (done == BlockEmitter.BranchEmission.ENDS_BLOCK) {

@@ -107,4 +107,86 @@ class TraceTest {
             assertThat(r.gpr(6)).isEqualTo(1);
         }
     }
+
+    @Test
+    void branchBackIntoTheMiddleOfATraceLoopsInsideIt() {
+        // Two entries, as in qsort's merge loop: every 4th value of r5 goes back to X (the
+        // trace's start), the others to Y (an instruction inside the trace). Worked out by
+        // hand: r5 ends at 3001 (3000 goes back to X once more), X runs 1 + 750 times, the
+        // r7 += 2 path for each of the 3001 - 750 values that are not multiples of 4.
+        String asm = "li r5,0\n li r6,0\n li r7,0\n li r8,3000\n"
+                + "1: addi r6,r6,1\n2: addi r5,r5,1\n andi. r9,r5,3\n beq 1b\n addi r7,r7,2\n cmpw r5,r8\n blt 2b\n sc\n";
+        for (boolean compiled : new boolean[] {false, true}) {
+            SnippetRunner.compileEverything = compiled;
+            try (SnippetRunner r = new SnippetRunner(asm)) {
+                assertThat(r.run()).isEqualTo(CpuExit.SYSCALL);
+                assertThat(r.gpr(5)).isEqualTo(3001);
+                assertThat(r.gpr(6)).isEqualTo(751);
+                assertThat(r.gpr(7)).isEqualTo(4502);
+                assertThat(r.gpr(9)).isEqualTo(1);
+            } finally {
+                SnippetRunner.compileEverything = false;
+            }
+        }
+    }
+
+    @Test
+    void exitRequestStopsALoopIntoTheMiddleOfATrace() throws Exception {
+        // Compiled on first use, the first block branches back to its fourth instruction, never to its start.
+        SnippetRunner.compileEverything = true;
+        try (SnippetRunner r = new SnippetRunner("li r5,0\n li r6,0\n1: addi r6,r6,1\n2: addi r5,r5,1\n b 2b\n")) {
+            Thread stopper = new Thread(() -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                r.cpu.requestExit();
+            });
+            stopper.start();
+            assertThat(r.run()).isEqualTo(CpuExit.EXIT_REQUEST);
+            stopper.join();
+            assertThat(r.gpr(5)).as("the loop ran").isGreaterThan(1000);
+            assertThat(r.gpr(6)).isEqualTo(1);
+            assertThat(r.state.pc).isEqualTo(SnippetRunner.CODE + 12);
+        } finally {
+            SnippetRunner.compileEverything = false;
+        }
+    }
+
+    @Test
+    void sideExitBlockThatBranchesBackRunsInsideTheTrace() {
+        // Every 4th value of r5 leaves the loop's trace for the block at 3:, which branches back
+        // to the loop's start: r5 runs to 3000 (a multiple of 4, so it ends in that block), the
+        // block runs 750 times (r7 = 5 * 750) and the loop's own path 2250 times.
+        String asm = "li r5,0\n li r6,0\n li r7,0\n li r8,3000\n"
+                + "1: addi r5,r5,1\n andi. r9,r5,3\n beq 3f\n addi r6,r6,1\n cmpw r5,r8\n blt 1b\n sc\n"
+                + "3: addi r7,r7,5\n cmpw r5,r8\n blt 1b\n sc\n";
+        try (SnippetRunner r = new SnippetRunner(asm)) {
+            assertThat(r.run()).isEqualTo(CpuExit.SYSCALL);
+            assertThat(r.gpr(5)).isEqualTo(3000);
+            assertThat(r.gpr(6)).isEqualTo(2250);
+            assertThat(r.gpr(7)).isEqualTo(3750);
+            assertThat(r.state.pc).isEqualTo(SnippetRunner.CODE + 0x3c);
+        }
+    }
+
+    @Test
+    void faultInASideExitBlockRunInsideTheTraceIsPrecise() {
+        // As above, but the block at 3: loads through an address that turns unmapped once r5
+        // reaches 2000: the fault stops at that load with the counters of the iterations before.
+        String asm = "lis r4,2\n li r5,0\n li r6,0\n li r7,0\n li r8,3000\n li r12,2000\n"
+                + "1: addi r5,r5,1\n andi. r9,r5,3\n beq 3f\n addi r6,r6,1\n cmpw r5,r8\n blt 1b\n sc\n"
+                + "3: subf r11,r12,r5\n srawi r11,r11,31\n not r11,r11\n andis. r11,r11,0x4000\n lwzx r10,r4,r11\n"
+                + " addi r7,r7,5\n cmpw r5,r8\n blt 1b\n sc\n";
+        try (SnippetRunner r = new SnippetRunner(asm)) {
+            assertThat(r.run()).isEqualTo(CpuExit.TRAP);
+            assertThat(r.cpu.lastTrap().address()).isEqualTo(0x40020000L);
+            assertThat(r.state.pc).isEqualTo(SnippetRunner.CODE + 0x44);
+            assertThat(r.gpr(5)).isEqualTo(2000);
+            assertThat(r.gpr(6)).isEqualTo(1500);
+            assertThat(r.gpr(7)).isEqualTo(5 * 499);
+            assertThat(r.gpr(11)).isEqualTo(0x40000000);
+        }
+    }
 }

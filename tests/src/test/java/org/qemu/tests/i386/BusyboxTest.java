@@ -1,5 +1,6 @@
 package org.qemu.tests.i386;
 
+import org.qemu.tests.support.HostProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -25,8 +26,8 @@ class BusyboxTest {
     }
 
     private static void assertSameAsNative(String script, String stdin) throws Exception {
-        Tools.Result expected = Tools.run(stdin, "/bin/busybox", "sh", "-c", script);
-        Tools.Result actual = Tools.run(stdin, Tools.LAUNCHER.toString(), busybox.toString(), "sh", "-c", script);
+        HostProcess.Result expected = Tools.run(stdin, "/bin/busybox", "sh", "-c", script);
+        HostProcess.Result actual = Tools.run(stdin, Tools.LAUNCHER.toString(), busybox.toString(), "sh", "-c", script);
         assertThat(actual.stdout()).isEqualTo(expected.stdout());
         assertThat(actual.status()).isEqualTo(expected.status());
         assertThat(actual.stderr()).doesNotContain("Exception").doesNotContain("\tat ");
@@ -34,8 +35,8 @@ class BusyboxTest {
 
     @Test
     void hashesOfStdin() throws Exception {
-        Tools.Result expected = Tools.run("hello\n", "/bin/busybox", "sha256sum");
-        Tools.Result actual = Tools.run("hello\n", Tools.LAUNCHER.toString(), busybox.toString(), "sha256sum");
+        HostProcess.Result expected = Tools.run("hello\n", "/bin/busybox", "sha256sum");
+        HostProcess.Result actual = Tools.run("hello\n", Tools.LAUNCHER.toString(), busybox.toString(), "sha256sum");
         assertThat(actual.stdout()).isEqualTo(expected.stdout());
     }
 
@@ -66,7 +67,7 @@ class BusyboxTest {
         Path script = sysroot.resolve("greet.sh");
         Files.writeString(script, "#!/bin/sh\necho \"script $0 got $1\"\nexit 4\n");
         script.toFile().setExecutable(true);
-        Tools.Result r = Tools.run(null, Tools.LAUNCHER.toString(), "-L", sysroot.toString(), busybox.toString(),
+        HostProcess.Result r = Tools.run(null, Tools.LAUNCHER.toString(), "-L", sysroot.toString(), busybox.toString(),
                 "sh", "-c", "/greet.sh hello; echo status=$?");
         assertThat(r.stdout()).isEqualTo("script /greet.sh got hello\nstatus=4\n");
     }
@@ -83,8 +84,8 @@ class BusyboxTest {
                 mkdir out; tar -xf t.tar -C out; find out -type f | sort; cat out/tree/sub/file
                 cd /; rm -rf "$d"
                 """;
-        Tools.Result expected = Tools.run(null, "/bin/busybox", "sh", "-c", script, "sh", dir.toString());
-        Tools.Result actual = Tools.run(null, Tools.LAUNCHER.toString(), busybox.toString(), "sh", "-c", script, "sh", dir.toString());
+        HostProcess.Result expected = Tools.run(null, "/bin/busybox", "sh", "-c", script, "sh", dir.toString());
+        HostProcess.Result actual = Tools.run(null, Tools.LAUNCHER.toString(), busybox.toString(), "sh", "-c", script, "sh", dir.toString());
         assertThat(actual.stdout()).isEqualTo(expected.stdout()).contains("numbers");
         assertThat(actual.status()).isEqualTo(expected.status()).isZero();
     }

@@ -1,62 +1,41 @@
 package org.qemu.tests.i386;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.qemu.tests.support.BadProgramContract;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-/** Files that are not i386 programs: one clear line on stderr, exit status 1, no stack trace. */
-class I386BadInputTest {
+/** Files that are not i386 programs, and an i386 program whose loader is missing. */
+class I386BadInputTest extends BadProgramContract {
     @BeforeAll
     static void launcherBuilt() {
         Tools.assumeLauncherBuilt();
     }
 
-    private static void assertOneLineError(Path file, String expectedText) throws Exception {
-        Tools.Result r = Tools.run(null, Tools.LAUNCHER.toString(), file.toString());
-        assertThat(r.status()).isEqualTo(1);
-        assertThat(r.stdout()).isEmpty();
-        assertThat(r.stderr().lines().count()).as(r.stderr()).isEqualTo(1);
-        assertThat(r.stderr()).startsWith("qemu-i386: ").contains(expectedText);
+    @Override
+    protected String emulatorName() {
+        return "qemu-i386";
     }
 
-    @Test
-    void textFileIsNotAnElfImage() throws Exception {
-        Path f = Tools.WORK.resolve("not-elf.txt");
-        Files.createDirectories(Tools.WORK);
-        Files.writeString(f, "just text\n");
-        assertOneLineError(f, f + ": Invalid ELF image for this architecture");
+    @Override
+    protected Path work() {
+        return Tools.WORK;
     }
 
-    @Test
-    void truncatedElfIsRejected() throws Exception {
-        Path full = Tools.compileI386("arith", false);
-        Path f = Tools.WORK.resolve("truncated-elf");
-        byte[] bytes = Files.readAllBytes(full);
-        Files.write(f, java.util.Arrays.copyOf(bytes, 3000));
-        assertOneLineError(f, "Invalid ELF image for this architecture");
-        Files.write(f, java.util.Arrays.copyOf(bytes, 40));
-        assertOneLineError(f, "Invalid ELF image for this architecture");
+    @Override
+    protected Path sampleProgram() throws Exception {
+        return Tools.compileI386("arith", false);
     }
 
-    @Test
-    void x86_64ElfIsTheWrongArchitecture() throws Exception {
-        assertOneLineError(Path.of("/bin/true"), "/bin/true: Invalid ELF image for this architecture");
-    }
-
-    @Test
-    void powerPcElfIsTheWrongArchitecture() throws Exception {
-        assumeTrue(Tools.onPath("powerpc-linux-gnu-gcc"), "powerpc-linux-gnu-gcc is not installed");
-        Path f = Tools.WORK.resolve("ppc-program");
-        Files.createDirectories(Tools.WORK);
-        Tools.Result c = Tools.run(null, "powerpc-linux-gnu-gcc", "-static", "-o", f.toString(),
-                Tools.C_SOURCES.resolve("arith.c").toString());
-        assumeTrue(c.status() == 0, "ppc compile failed");
-        assertOneLineError(f, "Invalid ELF image for this architecture");
+    @Override
+    protected List<Path> foreignPrograms() throws Exception {
+        return List.of(Path.of("/bin/true"),
+                crossCompiled("powerpc-linux-gnu-gcc", Tools.C_SOURCES.resolve("arith.c"), "ppc-program"));
     }
 
     @Test
@@ -64,10 +43,5 @@ class I386BadInputTest {
         assumeTrue(!Files.exists(Path.of("/lib/ld-linux.so.2")), "this host has an i386 loader installed");
         Path dynamic = Tools.compileI386("arith", true);
         assertOneLineError(dynamic, "Could not open '/lib/ld-linux.so.2'");
-    }
-
-    @Test
-    void missingProgramIsNamed() throws Exception {
-        assertOneLineError(Tools.WORK.resolve("no-such-program"), "no-such-program");
     }
 }

@@ -1,5 +1,6 @@
 package org.qemu.tests.i386;
 
+import org.qemu.tests.support.HostProcess;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +22,7 @@ class I386ProgramsTest {
         Tools.assumeLauncherBuilt();
     }
 
-    private static Tools.Result ours(Path binary, String... args) throws Exception {
+    private static HostProcess.Result ours(Path binary, String... args) throws Exception {
         String[] cmd = new String[args.length + 2];
         cmd[0] = Tools.LAUNCHER.toString();
         cmd[1] = binary.toString();
@@ -29,7 +30,7 @@ class I386ProgramsTest {
         return Tools.run(null, cmd);
     }
 
-    private static Tools.Result debianQemu(Path binary, String... args) throws Exception {
+    private static HostProcess.Result debianQemu(Path binary, String... args) throws Exception {
         assumeTrue(Tools.onPath("qemu-i386"), "Debian's qemu-i386 (package qemu-user) is not installed");
         String[] cmd = new String[args.length + 2];
         cmd[0] = "qemu-i386";
@@ -39,11 +40,11 @@ class I386ProgramsTest {
     }
 
     @ParameterizedTest(name = "{0} (static) matches Debian qemu-i386")
-    @ValueSource(strings = {"arith", "signals", "threads", "alarmloop"})
+    @ValueSource(strings = {"arith", "signals", "threads", "alarmloop", "bound"})
     void staticProgramMatchesDebianQemu(String name) throws Exception {
         Path binary = Tools.compileI386(name, false);
-        Tools.Result expected = debianQemu(binary);
-        Tools.Result actual = ours(binary);
+        HostProcess.Result expected = debianQemu(binary);
+        HostProcess.Result actual = ours(binary);
         assertThat(actual.stdout()).isEqualTo(expected.stdout());
         assertThat(actual.status()).isEqualTo(expected.status());
         assertThat(actual.stderr()).doesNotContain("Exception").doesNotContain("\tat ");
@@ -52,10 +53,10 @@ class I386ProgramsTest {
     @Test
     void argvEnvironmentAndAuxvMatchDebianQemu() throws Exception {
         Path binary = Tools.compileI386("auxv", false);
-        Tools.Result expected = debianQemu(binary, "one", "two words");
-        Tools.Result actual = ours(binary, "one", "two words");
+        HostProcess.Result expected = debianQemu(binary, "one", "two words");
+        HostProcess.Result actual = ours(binary, "one", "two words");
         assertThat(actual.stdout()).isEqualTo(expected.stdout()).contains("platform i686");
-        Tools.Result withEnv = Tools.run(null, Tools.LAUNCHER.toString(), "-E", "GUEST_TEST_VAR=set-by-E", binary.toString());
+        HostProcess.Result withEnv = Tools.run(null, Tools.LAUNCHER.toString(), "-E", "GUEST_TEST_VAR=set-by-E", binary.toString());
         assertThat(withEnv.stdout()).contains("env set-by-E");
     }
 
@@ -63,8 +64,8 @@ class I386ProgramsTest {
     void dynamicProgramRunsWithInterpreterFromPrefix() throws Exception {
         Path binary = Tools.compileI386("arith", true);
         assumeTrue(java.nio.file.Files.exists(Path.of("/usr/i686-linux-gnu/lib/ld-linux.so.2")), "no i686 sysroot");
-        Tools.Result expected = Tools.run(null, "qemu-i386", "-L", "/usr/i686-linux-gnu", binary.toString());
-        Tools.Result actual = Tools.run(null, Tools.LAUNCHER.toString(), "-L", "/usr/i686-linux-gnu", binary.toString());
+        HostProcess.Result expected = Tools.run(null, "qemu-i386", "-L", "/usr/i686-linux-gnu", binary.toString());
+        HostProcess.Result actual = Tools.run(null, Tools.LAUNCHER.toString(), "-L", "/usr/i686-linux-gnu", binary.toString());
         assertThat(actual.stdout()).isEqualTo(expected.stdout()).contains("qsort");
         assertThat(actual.status()).isZero();
     }
@@ -73,8 +74,8 @@ class I386ProgramsTest {
     @Test
     void forkPipesWaitAndExecMatchNativeBuild() throws Exception {
         Path binary = Tools.compileI386("forkpipe", false);
-        Tools.Result expected = Tools.run(null, Tools.compileNative("forkpipe").toString());
-        Tools.Result actual = ours(binary);
+        HostProcess.Result expected = Tools.run(null, Tools.compileNative("forkpipe").toString());
+        HostProcess.Result actual = ours(binary);
         assertThat(actual.stdout()).isEqualTo(expected.stdout());
         assertThat(actual.status()).isEqualTo(expected.status());
     }
@@ -87,8 +88,8 @@ class I386ProgramsTest {
     void filesAndDirectoriesMatchNativeBuild() throws Exception {
         Path binary = Tools.compileI386("files", false);
         String dir = Tools.WORK.resolve("files-test-dir").toString();
-        Tools.Result expected = Tools.run(null, Tools.compileNative("files").toString(), dir);
-        Tools.Result actual = ours(binary, dir);
+        HostProcess.Result expected = Tools.run(null, Tools.compileNative("files").toString(), dir);
+        HostProcess.Result actual = ours(binary, dir);
         assertThat(actual.stdout()).isEqualTo(expected.stdout()).contains("entries 31");
         assertThat(actual.status()).isEqualTo(expected.status());
     }
@@ -96,16 +97,16 @@ class I386ProgramsTest {
     @Test
     void execveKeepsIgnoredSignalsAndTheMask() throws Exception {
         Path binary = Tools.compileI386("execsig", false);
-        Tools.Result expected = Tools.run(null, Tools.compileNative("execsig").toString());
-        Tools.Result actual = ours(binary);
+        HostProcess.Result expected = Tools.run(null, Tools.compileNative("execsig").toString());
+        HostProcess.Result actual = ours(binary);
         assertThat(actual.stdout()).isEqualTo(expected.stdout()).contains("usr1 ignored 1");
     }
 
     @Test
     void mmapMatchesNativeBuild() throws Exception {
         Path binary = Tools.compileI386("mmap", false);
-        Tools.Result expected = Tools.run(null, Tools.compileNative("mmap").toString());
-        Tools.Result actual = ours(binary);
+        HostProcess.Result expected = Tools.run(null, Tools.compileNative("mmap").toString());
+        HostProcess.Result actual = ours(binary);
         // Addresses differ between a 64-bit and a 32-bit process except the MAP_FIXED one; all else must match.
         assertThat(actual.stdout()).isEqualTo(expected.stdout());
         assertThat(actual.status()).isEqualTo(expected.status());
@@ -114,7 +115,7 @@ class I386ProgramsTest {
     @Test
     void invalidOpcodeKillsTheGuestWithSigill() throws Exception {
         Path binary = Tools.compileI386("illegal", false);
-        Tools.Result actual = Tools.run(null, "sh", "-c", "\"$0\" \"$1\"; echo status=$?", Tools.LAUNCHER.toString(), binary.toString());
+        HostProcess.Result actual = Tools.run(null, "sh", "-c", "\"$0\" \"$1\"; echo status=$?", Tools.LAUNCHER.toString(), binary.toString());
         assertThat(actual.stdout()).isEqualTo("before\nstatus=132\n");
         assertThat(actual.stderr()).doesNotContain("Exception").doesNotContain("\tat ");
     }

@@ -1,47 +1,25 @@
 package org.qemu.tests.i386;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+
+import org.qemu.tests.support.HostProcess;
+import org.qemu.tests.support.HostProcess.Result;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Runs host commands for the end-to-end tests: compilers, Debian's QEMU, busybox, our launcher. */
 final class Tools {
-    static final Path ROOT = Path.of(System.getProperty("qemu.root", System.getenv().getOrDefault("QEMU_ROOT", "..")))
-            .toAbsolutePath().normalize();
+    static final Path ROOT = HostProcess.ROOT;
     static final Path LAUNCHER = ROOT.resolve("bin/qemu-i386");
     static final Path WORK = ROOT.resolve("tests/target/i386");
     static final Path C_SOURCES = ROOT.resolve("tests/src/test/c/i386");
 
-    record Result(int status, String stdout, String stderr) {
-    }
-
     static Result run(Path dir, String stdin, List<String> command) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
-        pb.environment().put("JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64");
-        Process p = pb.start();
-        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-        try (var in = p.getOutputStream()) {
-            if (stdin != null) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
-            }
-        } catch (IOException ignored) {
-            // the program did not read its input
-        }
-        if (!p.waitFor(180, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("timed out: " + command);
-        }
-        return new Result(p.exitValue(), new String(out.join(), StandardCharsets.UTF_8),
-                new String(err.join(), StandardCharsets.UTF_8));
+        return HostProcess.run(dir, stdin, command, 180);
     }
 
     static Result run(String stdin, String... command) throws IOException, InterruptedException {
@@ -49,21 +27,8 @@ final class Tools {
         return run(WORK, stdin, List.of(command));
     }
 
-    private static byte[] readAll(InputStream in) {
-        try {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            return new byte[0];
-        }
-    }
-
     static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
+        return HostProcess.onPath(tool);
     }
 
     static void assumeLauncherBuilt() {

@@ -1,5 +1,6 @@
 package org.qemu.tests.x86_64;
 
+import org.qemu.tests.support.HostProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -22,8 +23,8 @@ class HostProgramsTest {
 
     private static void assertSameAsNative(String stdin, String... cmd) throws Exception {
         assumeTrue(Files.isExecutable(Path.of(cmd[0])), cmd[0] + " is not installed");
-        X64Tools.Result expected = X64Tools.run(stdin, cmd);
-        X64Tools.Result actual = X64Tools.ours(stdin, cmd);
+        HostProcess.Result expected = X64Tools.run(stdin, cmd);
+        HostProcess.Result actual = X64Tools.ours(stdin, cmd);
         assertThat(actual.stderr()).doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(actual.stdout()).isEqualTo(expected.stdout()).isNotEmpty();
         assertThat(actual.status()).isEqualTo(expected.status());

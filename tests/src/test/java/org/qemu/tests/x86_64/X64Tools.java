@@ -1,14 +1,13 @@
 package org.qemu.tests.x86_64;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+
+import org.qemu.tests.support.HostProcess;
+import org.qemu.tests.support.HostProcess.Result;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -17,8 +16,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * this host runs x86-64 programs itself, so every guest program also runs without us.
  */
 final class X64Tools {
-    static final Path ROOT = Path.of(System.getProperty("qemu.root", System.getenv().getOrDefault("QEMU_ROOT", "..")))
-            .toAbsolutePath().normalize();
+    static final Path ROOT = HostProcess.ROOT;
     static final Path LAUNCHER = ROOT.resolve("bin/qemu-x86_64");
     static final Path WORK = ROOT.resolve("tests/target/x86_64");
     /** Programs written for this target (SSE2/x87/128-bit math, signal frames, cmpxchg16b). */
@@ -26,28 +24,8 @@ final class X64Tools {
     /** The i386 programs are plain portable C: the same sources serve here. */
     static final Path SHARED_C_SOURCES = ROOT.resolve("tests/src/test/c/i386");
 
-    record Result(int status, String stdout, String stderr) {
-    }
-
     static Result run(Path dir, String stdin, List<String> command) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
-        pb.environment().put("JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64");
-        Process p = pb.start();
-        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-        try (var in = p.getOutputStream()) {
-            if (stdin != null) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
-            }
-        } catch (IOException ignored) {
-            // the program did not read its input
-        }
-        if (!p.waitFor(240, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("timed out: " + command);
-        }
-        return new Result(p.exitValue(), new String(out.join(), StandardCharsets.UTF_8),
-                new String(err.join(), StandardCharsets.UTF_8));
+        return HostProcess.run(dir, stdin, command, 240);
     }
 
     static Result run(String stdin, String... command) throws IOException, InterruptedException {
@@ -63,21 +41,8 @@ final class X64Tools {
         return run(stdin, cmd);
     }
 
-    private static byte[] readAll(InputStream in) {
-        try {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            return new byte[0];
-        }
-    }
-
     static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
+        return HostProcess.onPath(tool);
     }
 
     static void assumeLauncherBuilt() {

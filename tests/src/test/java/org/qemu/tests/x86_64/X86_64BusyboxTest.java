@@ -1,5 +1,6 @@
 package org.qemu.tests.x86_64;
 
+import org.qemu.tests.support.HostProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -28,8 +29,8 @@ class X86_64BusyboxTest {
         String[] cmd = new String[args.length + 1];
         cmd[0] = BUSYBOX;
         System.arraycopy(args, 0, cmd, 1, args.length);
-        X64Tools.Result expected = X64Tools.run(stdin, cmd);
-        X64Tools.Result actual = X64Tools.ours(stdin, cmd);
+        HostProcess.Result expected = X64Tools.run(stdin, cmd);
+        HostProcess.Result actual = X64Tools.ours(stdin, cmd);
         assertThat(actual.stderr()).doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(actual.stdout()).isEqualTo(expected.stdout());
         assertThat(actual.status()).isEqualTo(expected.status());

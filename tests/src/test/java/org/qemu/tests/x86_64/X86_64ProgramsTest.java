@@ -1,5 +1,6 @@
 package org.qemu.tests.x86_64;
 
+import org.qemu.tests.support.HostProcess;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -25,8 +26,8 @@ class X86_64ProgramsTest {
         String[] cmd = new String[args.length + 1];
         cmd[0] = binary.toString();
         System.arraycopy(args, 0, cmd, 1, args.length);
-        X64Tools.Result expected = X64Tools.run(null, cmd);
-        X64Tools.Result actual = X64Tools.ours(null, cmd);
+        HostProcess.Result expected = X64Tools.run(null, cmd);
+        HostProcess.Result actual = X64Tools.ours(null, cmd);
         assertThat(actual.stderr()).doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(actual.stdout()).isEqualTo(expected.stdout());
         assertThat(actual.status()).isEqualTo(expected.status());
@@ -47,10 +48,10 @@ class X86_64ProgramsTest {
     @Test
     void argvEnvironmentAndAuxvMatchNative() throws Exception {
         Path binary = X64Tools.compile("auxv", false);
-        X64Tools.Result expected = X64Tools.run(null, binary.toString(), "one", "two words");
-        X64Tools.Result actual = X64Tools.ours(null, binary.toString(), "one", "two words");
+        HostProcess.Result expected = X64Tools.run(null, binary.toString(), "one", "two words");
+        HostProcess.Result actual = X64Tools.ours(null, binary.toString(), "one", "two words");
         assertThat(actual.stdout()).isEqualTo(expected.stdout()).contains("platform x86_64");
-        X64Tools.Result withEnv = X64Tools.run(null, X64Tools.LAUNCHER.toString(), "-E", "GUEST_TEST_VAR=set-by-E",
+        HostProcess.Result withEnv = X64Tools.run(null, X64Tools.LAUNCHER.toString(), "-E", "GUEST_TEST_VAR=set-by-E",
                 binary.toString());
         assertThat(withEnv.stdout()).contains("env set-by-E");
     }
@@ -64,8 +65,8 @@ class X86_64ProgramsTest {
     void filesAndDirectoriesMatchNative() throws Exception {
         Path binary = X64Tools.compile("files", true);
         String dir = X64Tools.WORK.resolve("files-test-dir").toString();
-        X64Tools.Result expected = X64Tools.run(null, binary.toString(), dir);
-        X64Tools.Result actual = X64Tools.ours(null, binary.toString(), dir);
+        HostProcess.Result expected = X64Tools.run(null, binary.toString(), dir);
+        HostProcess.Result actual = X64Tools.ours(null, binary.toString(), dir);
         assertThat(actual.stdout()).isEqualTo(expected.stdout()).contains("entries 31");
         assertThat(actual.status()).isEqualTo(expected.status());
     }
@@ -87,8 +88,8 @@ class X86_64ProgramsTest {
     void invalidOpcodeKillsTheGuestWithSigill() throws Exception {
         Path binary = X64Tools.compile("illegal", false);
         String script = "\"$@\"; echo status=$?";
-        X64Tools.Result expected = X64Tools.run(null, "sh", "-c", script, "sh", binary.toString());
-        X64Tools.Result actual = X64Tools.run(null, "sh", "-c", script, "sh", X64Tools.LAUNCHER.toString(),
+        HostProcess.Result expected = X64Tools.run(null, "sh", "-c", script, "sh", binary.toString());
+        HostProcess.Result actual = X64Tools.run(null, "sh", "-c", script, "sh", X64Tools.LAUNCHER.toString(),
                 binary.toString());
         assertThat(expected.stdout()).isEqualTo("before\nstatus=132\n");
         assertThat(actual.stdout()).isEqualTo(expected.stdout());
@@ -98,7 +99,7 @@ class X86_64ProgramsTest {
     @Test
     void straceNamesTheX86_64Calls() throws Exception {
         Path binary = X64Tools.compile("arith", false);
-        X64Tools.Result r = X64Tools.run(null, X64Tools.LAUNCHER.toString(), "-strace", binary.toString());
+        HostProcess.Result r = X64Tools.run(null, X64Tools.LAUNCHER.toString(), "-strace", binary.toString());
         assertThat(r.status()).isZero();
         assertThat(r.stderr()).contains("arch_prctl(").contains("exit_group(");
     }

@@ -122,7 +122,13 @@ public final class ElfFile {
             }
             phdrs.add(ph);
         }
-        if (phdrs.stream().noneMatch(p -> p.type() == PT_LOAD)) {
+        // Plain loops here and below, no streams: this runs at every start-up, still in the
+        // JVM's interpreter, where a stream pipeline costs milliseconds of set-up.
+        boolean loadable = false;
+        for (ProgramHeader p : phdrs) {
+            loadable |= p.type() == PT_LOAD;
+        }
+        if (!loadable) {
             throw invalid();
         }
         return new ElfFile(bytes, type, machine, entry, phoff, phentsize, List.copyOf(phdrs));
@@ -189,10 +195,22 @@ public final class ElfFile {
 
     /** Lowest and highest (exclusive) virtual addresses covered by PT_LOAD segments. */
     public long lowestLoadAddress() {
-        return programHeaders.stream().filter(p -> p.type() == PT_LOAD).mapToLong(ProgramHeader::vaddr).min().orElse(0);
+        long lowest = Long.MAX_VALUE;
+        for (ProgramHeader p : programHeaders) {
+            if (p.type() == PT_LOAD) {
+                lowest = Math.min(lowest, p.vaddr());
+            }
+        }
+        return lowest == Long.MAX_VALUE ? 0 : lowest;
     }
 
     public long highestLoadAddress() {
-        return programHeaders.stream().filter(p -> p.type() == PT_LOAD).mapToLong(p -> p.vaddr() + p.memorySize()).max().orElse(0);
+        long highest = Long.MIN_VALUE;
+        for (ProgramHeader p : programHeaders) {
+            if (p.type() == PT_LOAD) {
+                highest = Math.max(highest, p.vaddr() + p.memorySize());
+            }
+        }
+        return highest == Long.MIN_VALUE ? 0 : highest;
     }
 }

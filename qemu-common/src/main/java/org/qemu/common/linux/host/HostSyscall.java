@@ -8,7 +8,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
  * Raw host (x86-64 Linux) system calls through libc's {@code syscall(2)} wrapper, called with
@@ -19,7 +18,11 @@ import java.lang.invoke.VarHandle;
 public final class HostSyscall {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    /**
+     * Where errno sits in the capture area, read as a plain int: a layout VarHandle would spin
+     * its own method-handle classes at start-up (about a tenth of the link's time, JFR here).
+     */
+    private static final long ERRNO_OFFSET = CAPTURE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
     private static final MethodHandle SYSCALL = LINKER.downcallHandle(
             LINKER.defaultLookup().find("syscall").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
@@ -56,7 +59,7 @@ public final class HostSyscall {
         try {
             long r = (long) SYSCALL.invokeExact(state, nr, a, b, c, d, e, f);
             if (r == -1) {
-                return -(int) ERRNO.get(state, 0L);
+                return -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
             }
             return r;
         } catch (Throwable t) {

@@ -1,10 +1,6 @@
 package org.qemu.common.linux.syscall;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.BitSet;
-import java.util.stream.Stream;
 
 import org.qemu.common.linux.host.HostNr;
 import org.qemu.common.linux.host.HostSyscall;
@@ -23,24 +19,26 @@ public final class FdTable {
     public static FdTable ofCurrentProcess() {
         FdTable table = new FdTable();
         BitSet open = new BitSet();
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            fds.forEach(p -> {
+        // java.io.File.list rather than a Files.list stream: this runs at every start-up, in the interpreter.
+        String[] entries = new java.io.File("/proc/self/fd").list();
+        if (entries == null) {
+            open.set(0, 3);
+        } else {
+            for (String entry : entries) {
                 try {
-                    open.set(Integer.parseInt(p.getFileName().toString()));
+                    open.set(Integer.parseInt(entry));
                 } catch (NumberFormatException ignored) {
                     // not a descriptor entry
                 }
-            });
-        } catch (IOException e) {
-            open.set(0, 3);
+            }
         }
         // Checked after the listing's own descriptor is closed, so it is not counted.
-        open.stream().forEach(fd -> {
+        for (int fd = open.nextSetBit(0); fd >= 0; fd = open.nextSetBit(fd + 1)) {
             long flags = HostSyscall.call(HostNr.FCNTL, fd, F_GETFD, 0);
             if (flags >= 0 && (fd <= 2 || (flags & FD_CLOEXEC) == 0)) {
                 table.guest.set(fd);
             }
-        });
+        }
         return table;
     }
 

@@ -29,11 +29,21 @@ public final class SyscallNameTable {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII))) {
             String line;
             while ((line = r.readLine()) != null) {
-                if (line.isBlank() || line.startsWith("#")) {
+                String entry = line.strip();
+                if (entry.isEmpty() || entry.startsWith("#")) {
                     continue;
                 }
-                String[] parts = line.trim().split("\\s+");
-                names[Integer.parseInt(parts[0])] = parts[1];
+                // split by hand: String.split with a regex compiles a Pattern per line, at every start-up
+                int space = 0;
+                while (space < entry.length() && !Character.isWhitespace(entry.charAt(space))) {
+                    space++;
+                }
+                String rest = entry.substring(space).strip();
+                int end = 0;
+                while (end < rest.length() && !Character.isWhitespace(rest.charAt(end))) {
+                    end++;
+                }
+                names[Integer.parseInt(entry.substring(0, space))] = rest.substring(0, end);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -14,15 +14,15 @@ import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
 
 /**
- * GDB's x86-64 numbering over the CPU's registers. Oracles: the register encodings of the
+ * GDB's i386 and x86-64 numbering over the CPU's registers. Oracles: the register encodings of the
  * Intel SDM (rax=0 rcx=1 rdx=2 rbx=3 rsp=4 rbp=5 rsi=6 rdi=7) and GDB's amd64 register table
  * (rax rbx rcx rdx rsi rdi rbp rsp r8.., 536 bytes in the g packet, as `maint print registers`
  * shows: checked against gdb in TargetDescriptionGdbTest).
  */
-class LongModeDebugSupportTest {
+class X86DebugSupportTest {
     private final GuestMemory memory = new GuestMemory(20);
     private final X86Cpu cpu = new X86Cpu(memory, new X86CpuState());
-    private final LongModeDebugSupport support = new LongModeDebugSupport();
+    private final X86DebugSupport support = X86DebugSupport.longMode();
 
     @AfterEach
     void close() {
@@ -73,5 +73,31 @@ class LongModeDebugSupportTest {
         assertThat(regs.write(55, xmm15)).isTrue();
         assertThat(cpu.state.xmm[30]).isEqualTo(1L);
         assertThat(cpu.state.xmm[31]).isEqualTo(0x8000_0000_0000_0000L);
+    }
+
+    @Test
+    void i386FileHasThe32BitLayout() {
+        X86DebugSupport i386 = new X86DebugSupport();
+        for (int encoding = 0; encoding < 8; encoding++) {
+            cpu.state.setReg32(encoding, 0x1000 * (encoding + 1));
+        }
+        cpu.state.setEip(0x0804_8000);
+        cpu.state.mxcsr = 0x1f80;
+        DebugRegisters regs = i386.registers(cpu);
+        int total = 0;
+        for (TargetDescription.Register r : i386.description().registers()) {
+            byte[] value = regs.read(r.regnum());
+            assertThat(value).as(r.name()).hasSize(r.bytes());
+            total += value.length;
+        }
+        // GDB's i386 g packet: 8 general + eip + eflags + 6 segments (4 bytes each), st0-7 (10), 8 x87 control (4), xmm0-7 (16), mxcsr
+        assertThat(total).isEqualTo(16 * 4 + 8 * 10 + 8 * 4 + 8 * 16 + 4);
+        assertThat(ByteBuffer.wrap(regs.read(3)).order(ByteOrder.LITTLE_ENDIAN).getInt()).isEqualTo(0x4000); // ebx
+        assertThat(ByteBuffer.wrap(regs.read(8)).order(ByteOrder.LITTLE_ENDIAN).getInt()).isEqualTo(0x0804_8000);
+        assertThat(ByteBuffer.wrap(regs.read(40)).order(ByteOrder.LITTLE_ENDIAN).getInt()).isEqualTo(0x1f80);
+        assertThat(regs.programCounter()).isEqualTo(0x0804_8000L);
+        assertThat(regs.write(4, new byte[] {0x10, 0, 0, (byte) 0xc0})).isTrue(); // esp
+        assertThat(cpu.state.reg32(4)).isEqualTo(0xc000_0010);
+        assertThat(cpu.state.regs[4]).as("a 32-bit write zero-extends").isEqualTo(0xc000_0010L);
     }
 }

@@ -1,0 +1,117 @@
+package org.qemu.i386.translate;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Verified windows: the guest memory accesses of a compiled method that go through the same
+ * base register while it keeps its value (esp moved by push and pop counts as the same value plus
+ * a known offset), grouped so that one protection test covers them all. Where the test passes
+ * (every byte they touch lies in one page that allows every kind of access they make), each
+ * access is a host load or store at a constant offset from one host address: about three machine
+ * instructions instead of the fourteen of a checked access. Where it fails, each access takes the
+ * accessor, which checks it alone and faults precisely.
+ *
+ * <p>Why it is sound: within one compiled method, a page's protection changes only through code
+ * that calls out (an op called through its field, which starts new windows) or another thread
+ * (a race the per-access test has as well); a page that holds translated code never passes the
+ * write test, so stores that must invalidate translations still take the accessor.
+ *
+ * <p>A window's extent is known only after the method's accesses have been seen: the emitter
+ * emits the method twice, first recording ({@link #recording}), then with the recorded plan
+ * ({@link #replay}). Both passes make the same calls in the same order, so window numbers agree.
+ */
+final class AccessWindows {
+    /** What one access of a planned window emits: the test at its first access, then its offset. */
+    record Window(boolean first, int offset, int lowFromNow, int span, boolean reads, boolean writes) {
+    }
+
+    private static final int PAGE = 4096;
+
+    /** What the first pass saw of one window. */
+    private static final class Group {
+        final int segment;
+        final int firstAccess;
+        int low = Integer.MAX_VALUE;
+        int end = Integer.MIN_VALUE;
+        boolean reads;
+        boolean writes;
+        int accesses;
+
+        Group(int segment, int firstAccess) {
+            this.segment = segment;
+            this.firstAccess = firstAccess;
+        }
+    }
+
+    /** Null while recording; the first pass's windows when replaying. */
+    private final List<Group> planned;
+    private final List<Group> groups = new ArrayList<>();
+    /** Per guest register: its current window's number, or -1 (the next access opens one). */
+    private final int[] current = {-1, -1, -1, -1, -1, -1, -1, -1};
+    /** Per guest register: how far it moved (push/pop) since its window opened. */
+    private final int[] moved = new int[8];
+    private int accessCount;
+
+    private AccessWindows(List<Group> planned) {
+        this.planned = planned;
+    }
+
+    /** A plan to record during a first emission pass. */
+    static AccessWindows recording() {
+        return new AccessWindows(null);
+    }
+
+    /** The plan recorded by this object's pass, for the second pass. */
+    AccessWindows replay() {
+        return new AccessWindows(List.copyOf(groups));
+    }
+
+    /** Registers (one bit each) got new values: their next accesses open new windows. */
+    void registersChanged(int mask) {
+        for (int r = 0; r < 8; r++) {
+            if ((mask & (1 << r)) != 0) {
+                current[r] = -1;
+                moved[r] = 0;
+            }
+        }
+    }
+
+    /** Register {@code reg} moved by {@code delta} (push, pop): its window stays, offsets shift. */
+    void registerMoved(int reg, int delta) {
+        if (current[reg] >= 0) {
+            moved[reg] += delta;
+        }
+    }
+
+    /**
+     * An access of {@code bytes} at register {@code base} plus {@code displacement}: the window
+     * to emit it through, or null for a checked access (while recording, always null).
+     */
+    Window access(int base, int segment, int displacement, int bytes, boolean write) {
+        int number = accessCount++;
+        if (current[base] < 0) {
+            current[base] = groups.size();
+            moved[base] = 0;
+            groups.add(new Group(segment, number));
+        }
+        Group g = groups.get(current[base]);
+        if (g.segment != segment) {
+            return null;
+        }
+        int at = moved[base] + displacement;
+        if (planned == null) {
+            g.low = Math.min(g.low, at);
+            g.end = Math.max(g.end, at + bytes);
+            g.reads |= !write;
+            g.writes |= write;
+            g.accesses++;
+            return null;
+        }
+        Group p = planned.get(current[base]);
+        if (p.accesses < 2 || (long) p.end - p.low > PAGE) {
+            return null;
+        }
+        return new Window(number == p.firstAccess, at - p.low, p.low - moved[base], p.end - p.low, p.reads, p.writes);
+    }
+}

@@ -1,0 +1,1176 @@
+package org.qemu.i386.translate;
+
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
+
+import org.qemu.common.memory.GuestMemory;
+import org.qemu.i386.cpu.Flags64;
+import org.qemu.i386.cpu.LazyFlags;
+import org.qemu.i386.cpu.X86CpuState;
+import org.qemu.i386.cpu.X86Op;
+
+/**
+ * Emits one block of 64-bit code as JVM bytecode (the block tier of {@link BytecodeBlockCompiler}
+ * for long mode). The sixteen guest registers live in long locals, loaded at entry and written
+ * back at the end, around ops still called through their fields, and in the fault handler; the
+ * common integer instructions of every operand size are emitted inline, 32-bit register writes
+ * zero-extending as x86-64 requires.
+ *
+ * <p>Flags: a block is straight-line code, so at each instruction the last flag-setting
+ * instruction is known at translation time. Its operands and result stay in locals (FA, FB, FRES,
+ * and the kind in {@link #pendingOp}); a condition that follows is a comparison of those locals
+ * (cmp; jcc is one long compare), and the record reaches the state object only where something
+ * outside the method can see it ({@link Flags64#record}: the ordinary lazy record for 8-32-bit
+ * results, an eager evaluation for 64-bit ones).
+ */
+final class LongModeEmitter {
+    private static final String STATE = X86Emitter.STATE;
+    private static final String MEMORY = X86Emitter.MEMORY;
+    private static final String CPU = X86Emitter.CPU;
+    private static final String OP = X86Emitter.OP;
+    private static final String CONTEXT = X86Emitter.CONTEXT;
+    private static final String FLAGS = X86Emitter.FLAGS;
+    private static final String FLAGS64 = Type.getInternalName(Flags64.class);
+    private static final String STATE_DESC = "L" + STATE + ";";
+
+    // locals of the generated method (ints first, then longs: two slots each)
+    private static final int THIS = 0, CTX = 1, CPU_LOCAL = 2, STATE_LOCAL = 3, REGS = 4, MEM = 5, INDEX = 6,
+            IN_FALLBACK = 7, THROWN = 8, FLAG_KIND = 9, FC = 10, FCF = 11, FOF = 12, TEMP_INT = 13;
+    /** Register r lives in local R0 + 2 * r. */
+    private static final int R0 = 14;
+    private static final int FA = R0 + 32, FB = FA + 2, FRES = FB + 2, ADDR = FRES + 2, VALUE = ADDR + 2,
+            A = VALUE + 2, B = A + 2, RES = B + 2, TEMP = RES + 2;
+    /** Inline memory fast path: GuestMemory's protection table, host base and range mask, and the access in flight. */
+    private static final int MEM_PROT = TEMP + 2, MEM_BASE = MEM_PROT + 1, MEM_RANGE = MEM_BASE + 2, MEM_ADDR = MEM_RANGE + 2,
+            MEM_VALUE = MEM_ADDR + 2;
+
+    /**
+     * {@code -Dqemu.tcg.long-mode-inline-memory=true}: emit GuestMemory's fast path as bytecode
+     * instead of calling the accessors (as regions do). Off by default: on sha256sum it measured
+     * the same as calls (3.2-3.4 s of CPU either way, load 16), HotSpot inlines the accessors into
+     * a block, and the inline form makes each block's method larger for C1 and C2.
+     */
+    private static final boolean INLINE_MEMORY = GuestMemory.directAccess() && Boolean.getBoolean("qemu.tcg.long-mode-inline-memory");
+    /**
+     * Bytecode past which the remaining instructions of a block are called instead of emitted
+     * inline: HotSpot compiles no method over 8,000 bytes ({@code HugeMethodLimit}), and a block
+     * left to the JVM interpreter is far slower than calls.
+     */
+    static final int INLINE_BYTECODE_BUDGET = Integer.getInteger("qemu.tcg.long-mode-budget", 6500);
+
+    private static final int[] BITS = {8, 16, 32, 64};
+
+    /** Registers whose local was written since the array was last in step. */
+    private int dirty;
+    /** Registers written anywhere in the method: the fault handler stores those. */
+    private int everDirty;
+    /** The pending flag record's kind and size ({@link LazyFlags} op code, size index 3 = 64 bits), or -1: the state object holds the flags. */
+    private int pendingOp = -1;
+    /** The pending record differs from the state object. */
+    private boolean flagsDirty;
+    /** The pending ADD/SUB record has a carry-in (adc/sbb): its orderings are not a plain comparison of FA and FB. */
+    private boolean pendingCarryIn;
+
+    void prologue(MethodVisitor mv) {
+        mv.visitVarInsn(Opcodes.ALOAD, CTX);
+        mv.visitTypeInsn(Opcodes.CHECKCAST, CPU);
+        mv.visitVarInsn(Opcodes.ASTORE, CPU_LOCAL);
+        mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+        mv.visitFieldInsn(Opcodes.GETFIELD, CPU, "state", STATE_DESC);
+        mv.visitVarInsn(Opcodes.ASTORE, STATE_LOCAL);
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "regs", "[J");
+        mv.visitVarInsn(Opcodes.ASTORE, REGS);
+        mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+        mv.visitFieldInsn(Opcodes.GETFIELD, CPU, "memory", "L" + MEMORY + ";");
+        mv.visitVarInsn(Opcodes.ASTORE, MEM);
+        for (int local : new int[] {INDEX, IN_FALLBACK, FC, FCF, FOF, TEMP_INT}) {
+            mv.visitInsn(Opcodes.ICONST_0);
+            mv.visitVarInsn(Opcodes.ISTORE, local);
+        }
+        X86Emitter.push(mv, -1);
+        mv.visitVarInsn(Opcodes.ISTORE, FLAG_KIND);
+        for (int local : new int[] {FA, FB, FRES, ADDR, VALUE, A, B, RES, TEMP, MEM_ADDR, MEM_VALUE}) {
+            mv.visitInsn(Opcodes.LCONST_0);
+            mv.visitVarInsn(Opcodes.LSTORE, local);
+        }
+        if (INLINE_MEMORY) {
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "protectionTable", "()[B", false);
+            mv.visitVarInsn(Opcodes.ASTORE, MEM_PROT);
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "hostBase", "()J", false);
+            mv.visitVarInsn(Opcodes.LSTORE, MEM_BASE);
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "rangeMask", "()J", false);
+            mv.visitVarInsn(Opcodes.LSTORE, MEM_RANGE);
+        }
+        reload(mv);
+    }
+
+    /**
+     * Emits op {@code index} inline when this class knows it, else as a call to the op held in
+     * field {@code fieldName} of {@code owner}. Returns true when it was emitted inline.
+     */
+    boolean emitOp(MethodVisitor mv, X86Op op, int index, String owner, String fieldName) {
+        X86Emitter.push(mv, index);
+        mv.visitVarInsn(Opcodes.ISTORE, INDEX);
+        Label here = new Label();
+        mv.visitLabel(here);
+        if (here.getOffset() < INLINE_BYTECODE_BUDGET && emitInline(mv, op)) {
+            everDirty |= dirty;
+            return true;
+        }
+        flushAll(mv);
+        X86Emitter.push(mv, 1);
+        mv.visitVarInsn(Opcodes.ISTORE, IN_FALLBACK);
+        mv.visitVarInsn(Opcodes.ALOAD, THIS);
+        mv.visitFieldInsn(Opcodes.GETFIELD, owner, fieldName, "L" + OP + ";");
+        mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+        mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, OP, "exec", "(L" + CPU + ";)V", true);
+        X86Emitter.push(mv, 0);
+        mv.visitVarInsn(Opcodes.ISTORE, IN_FALLBACK);
+        reload(mv);
+        setPending(mv, -1);
+        return false;
+    }
+
+    /** Writes the registers and the flag record back to the state object. */
+    void flushAll(MethodVisitor mv) {
+        everDirty |= dirty;
+        for (int r = 0; r < 16; r++) {
+            if ((dirty & (1 << r)) != 0) {
+                flush(mv, r);
+            }
+        }
+        dirty = 0;
+        flushFlags(mv);
+    }
+
+    /**
+     * A fault in inline code leaves the locals holding the state before the faulting instruction
+     * (each instruction's memory accesses come before its register and flag updates): they are
+     * written back; in an op call, the state object is current. Reports the op index and rethrows.
+     */
+    void faultHandler(MethodVisitor mv) {
+        everDirty |= dirty;
+        mv.visitVarInsn(Opcodes.ASTORE, THROWN);
+        Label stateCurrent = new Label();
+        mv.visitVarInsn(Opcodes.ILOAD, IN_FALLBACK);
+        mv.visitJumpInsn(Opcodes.IFNE, stateCurrent);
+        for (int r = 0; r < 16; r++) {
+            if ((everDirty & (1 << r)) != 0) {
+                flush(mv, r);
+            }
+        }
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        mv.visitVarInsn(Opcodes.ILOAD, FLAG_KIND);
+        recordArguments(mv);
+        mv.visitLabel(stateCurrent);
+        mv.visitVarInsn(Opcodes.ALOAD, CTX);
+        mv.visitVarInsn(Opcodes.ILOAD, INDEX);
+        mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, CONTEXT, "recordFaultingOp", "(I)V", true);
+        mv.visitVarInsn(Opcodes.ALOAD, THROWN);
+        mv.visitInsn(Opcodes.ATHROW);
+    }
+
+    // ---- instructions -------------------------------------------------------------------------
+
+    private boolean emitInline(MethodVisitor mv, X86Op op) {
+        if (op instanceof ArithmeticOps.Binary b) {
+            return emitBinary(mv, b.kind, b.dst, b.src);
+        }
+        if (op instanceof QuadwordOps.Binary b) {
+            return emitBinary(mv, b.kind, b.dst, b.src);
+        }
+        if (op instanceof ArithmeticOps.Unary u) {
+            return emitUnary(mv, u.kind, u.dst);
+        }
+        if (op instanceof QuadwordOps.Unary u) {
+            return emitUnary(mv, u.kind, u.dst);
+        }
+        if (op instanceof ArithmeticOps.ZeroRegister z) {
+            mv.visitInsn(Opcodes.LCONST_0);
+            mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+            write(mv, z.dst, false);
+            mv.visitInsn(Opcodes.LCONST_0);
+            mv.visitInsn(Opcodes.DUP2);
+            mv.visitVarInsn(Opcodes.LSTORE, A);
+            mv.visitVarInsn(Opcodes.LSTORE, RES);
+            record(mv, (z.sub ? LazyFlags.SUB : LazyFlags.LOGIC) | LazyFlags.sizeIndex(z.dst.bits), A, A);
+            return true;
+        }
+        if (op instanceof ShiftOps.Shift sh) {
+            return emitShift(mv, sh.kind, sh.dst, sh.count);
+        }
+        if (op instanceof QuadwordOps.Shift sh) {
+            return emitShift(mv, sh.kind, sh.dst, sh.count);
+        }
+        if (op instanceof MulDivOps.Multiply m && m.dst.bits == 32) {
+            return emitMultiply(mv, m.dst, m.a, m.b);
+        }
+        if (op instanceof QuadwordOps.Multiply m) {
+            return emitMultiply(mv, m.dst, m.a, m.b);
+        }
+        if (op instanceof MoveOps.Move m) {
+            return emitMove(mv, m.dst, m.src);
+        }
+        if (op instanceof QuadwordOps.Move m) {
+            return emitMove(mv, m.dst, m.src);
+        }
+        if (op instanceof MoveOps.MoveExtend m) {
+            return emitMoveExtend(mv, m.dst, m.src, m.signed);
+        }
+        if (op instanceof QuadwordOps.MoveExtend m) {
+            return emitMoveExtend(mv, m.dst, m.src, m.signed);
+        }
+        if (op instanceof MoveOps.LoadEffectiveAddress lea) {
+            offset(mv, lea.src);
+            mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+            write(mv, lea.dst, false);
+            return true;
+        }
+        if (op instanceof QuadwordOps.LoadEffectiveAddress lea) {
+            offset(mv, lea.src);
+            mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+            write(mv, lea.dst, false);
+            return true;
+        }
+        if (op instanceof MoveOps.ByteSwap bs && bs.bits == 32) {
+            mv.visitVarInsn(Opcodes.LLOAD, reg(bs.reg));
+            mv.visitInsn(Opcodes.L2I);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Integer", "reverseBytes", "(I)I", false);
+            mv.visitInsn(Opcodes.I2L);
+            storeRegister(mv, bs.reg, 32);
+            return true;
+        }
+        if (op instanceof QuadwordOps.ByteSwap bs) {
+            mv.visitVarInsn(Opcodes.LLOAD, reg(bs.reg));
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Long", "reverseBytes", "(J)J", false);
+            storeRegister(mv, bs.reg, 64);
+            return true;
+        }
+        if (op instanceof QuadwordOps.ConditionalMove c) {
+            // the destination is always written (a 32-bit one zero-extended), the source always read
+            read(mv, c.src, false);
+            mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+            Label write = new Label();
+            jumpIf(mv, c.cc, write);
+            read(mv, c.dst, false);
+            mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+            mv.visitLabel(write);
+            write(mv, c.dst, false);
+            return true;
+        }
+        if (op instanceof MoveOps.ConditionalMove c) {
+            read(mv, c.src, false);
+            mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+            Label skip = new Label();
+            jumpIf(mv, c.cc ^ 1, skip);
+            write(mv, c.dst, false);
+            mv.visitLabel(skip);
+            return true;
+        }
+        if (op instanceof MoveOps.SetCondition c) {
+            if (c.dst instanceof Operand.Memory m) {
+                address(mv, m);
+                mv.visitVarInsn(Opcodes.LSTORE, ADDR);
+            }
+            conditionValue(mv, c.cc);
+            mv.visitInsn(Opcodes.I2L);
+            mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+            write(mv, c.dst, true);
+            return true;
+        }
+        if (op instanceof LongModeOps.Push p && p.bits == 64) {
+            read(mv, p.src, false);
+            mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+            pushValue(mv);
+            return true;
+        }
+        if (op instanceof LongModeOps.Pop p && p.bits == 64 && p.dst instanceof Operand.Register) {
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+            mv.visitVarInsn(Opcodes.LLOAD, reg(X86CpuState.ESP));
+            memoryRead(mv, 64);
+            mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+            adjustRsp(mv, 8);
+            write(mv, p.dst, false);
+            return true;
+        }
+        if (op instanceof LongModeOps.Leave l && l.bits == 64) {
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+            mv.visitVarInsn(Opcodes.LLOAD, reg(X86CpuState.EBP));
+            memoryRead(mv, 64);
+            mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+            mv.visitVarInsn(Opcodes.LLOAD, reg(X86CpuState.EBP));
+            mv.visitLdcInsn(8L);
+            mv.visitInsn(Opcodes.LADD);
+            storeRegister(mv, X86CpuState.ESP, 64);
+            mv.visitVarInsn(Opcodes.LLOAD, VALUE);
+            storeRegister(mv, X86CpuState.EBP, 64);
+            return true;
+        }
+        if (op instanceof LongModeOps.Goto g) {
+            setRip(mv, g.target);
+            return true;
+        }
+        if (op instanceof LongModeOps.ConditionalJump j) {
+            Label taken = new Label();
+            Label done = new Label();
+            jumpIf(mv, j.cc, taken);
+            setRip(mv, j.fallThrough);
+            mv.visitJumpInsn(Opcodes.GOTO, done);
+            mv.visitLabel(taken);
+            setRip(mv, j.target);
+            mv.visitLabel(done);
+            return true;
+        }
+        if (op instanceof LongModeOps.IndirectJump j) {
+            read(mv, j.target, false);
+            mv.visitVarInsn(Opcodes.LSTORE, TEMP);
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            mv.visitVarInsn(Opcodes.LLOAD, TEMP);
+            mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "rip", "J");
+            return true;
+        }
+        if (op instanceof LongModeOps.Call c) {
+            if (c.indirectTarget != null) {
+                read(mv, c.indirectTarget, false); // before the push: call [rsp] uses the old rsp
+            } else {
+                mv.visitLdcInsn(c.target);
+            }
+            mv.visitVarInsn(Opcodes.LSTORE, TEMP);
+            mv.visitLdcInsn(c.returnAddress);
+            mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+            pushValue(mv);
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            mv.visitVarInsn(Opcodes.LLOAD, TEMP);
+            mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "rip", "J");
+            return true;
+        }
+        if (op instanceof LongModeOps.Return r) {
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+            mv.visitVarInsn(Opcodes.LLOAD, reg(X86CpuState.ESP));
+            memoryRead(mv, 64);
+            mv.visitVarInsn(Opcodes.LSTORE, TEMP);
+            adjustRsp(mv, 8 + r.release);
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            mv.visitVarInsn(Opcodes.LLOAD, TEMP);
+            mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "rip", "J");
+            return true;
+        }
+        return false;
+    }
+
+    private boolean emitBinary(MethodVisitor mv, int kind, Operand dst, Operand src) {
+        boolean withCarry = kind == ArithmeticOps.ADC || kind == ArithmeticOps.SBB;
+        int bits = dst.bits;
+        if (dst instanceof Operand.Memory m) {
+            address(mv, m);
+            mv.visitVarInsn(Opcodes.LSTORE, ADDR);
+        }
+        read(mv, dst, true);
+        mv.visitVarInsn(Opcodes.LSTORE, A);
+        read(mv, src, false);
+        mv.visitVarInsn(Opcodes.LSTORE, B);
+        if (withCarry) {
+            conditionValue(mv, 2);
+            mv.visitVarInsn(Opcodes.ISTORE, TEMP_INT);
+        }
+        mv.visitVarInsn(Opcodes.LLOAD, A);
+        mv.visitVarInsn(Opcodes.LLOAD, B);
+        if (withCarry) {
+            mv.visitInsn(kind == ArithmeticOps.ADC ? Opcodes.LADD : Opcodes.LSUB);
+            mv.visitVarInsn(Opcodes.ILOAD, TEMP_INT);
+            mv.visitInsn(Opcodes.I2L);
+        }
+        mv.visitInsn(switch (kind) {
+            case ArithmeticOps.ADD, ArithmeticOps.ADC -> Opcodes.LADD;
+            case ArithmeticOps.SUB, ArithmeticOps.CMP, ArithmeticOps.SBB -> Opcodes.LSUB;
+            case ArithmeticOps.OR -> Opcodes.LOR;
+            case ArithmeticOps.XOR -> Opcodes.LXOR;
+            default -> Opcodes.LAND; // AND, TEST
+        });
+        mv.visitVarInsn(Opcodes.LSTORE, RES);
+        if (kind != ArithmeticOps.CMP && kind != ArithmeticOps.TEST) {
+            mv.visitVarInsn(Opcodes.LLOAD, RES);
+            mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+            write(mv, dst, true);
+        }
+        int flagKind = switch (kind) {
+            case ArithmeticOps.ADD, ArithmeticOps.ADC -> LazyFlags.ADD;
+            case ArithmeticOps.SUB, ArithmeticOps.CMP, ArithmeticOps.SBB -> LazyFlags.SUB;
+            default -> LazyFlags.LOGIC;
+        };
+        record(mv, flagKind | LazyFlags.sizeIndex(bits), A, B);
+        if (withCarry) {
+            mv.visitVarInsn(Opcodes.ILOAD, TEMP_INT);
+            mv.visitVarInsn(Opcodes.ISTORE, FC);
+            pendingCarryIn = true;
+        }
+        return true;
+    }
+
+    private boolean emitUnary(MethodVisitor mv, int kind, Operand dst) {
+        if (dst instanceof Operand.Memory m) {
+            address(mv, m);
+            mv.visitVarInsn(Opcodes.LSTORE, ADDR);
+        }
+        read(mv, dst, true);
+        mv.visitVarInsn(Opcodes.LSTORE, A);
+        boolean incDec = kind == ArithmeticOps.INC || kind == ArithmeticOps.DEC;
+        if (incDec) {
+            conditionValue(mv, 2); // inc/dec keep CF: the carry of the record they replace
+            mv.visitVarInsn(Opcodes.ISTORE, TEMP_INT);
+        }
+        switch (kind) {
+            case ArithmeticOps.INC, ArithmeticOps.DEC -> {
+                mv.visitVarInsn(Opcodes.LLOAD, A);
+                mv.visitInsn(Opcodes.LCONST_1);
+                mv.visitInsn(kind == ArithmeticOps.INC ? Opcodes.LADD : Opcodes.LSUB);
+            }
+            case ArithmeticOps.NOT -> {
+                mv.visitVarInsn(Opcodes.LLOAD, A);
+                mv.visitLdcInsn(-1L);
+                mv.visitInsn(Opcodes.LXOR);
+            }
+            default -> {
+                mv.visitVarInsn(Opcodes.LLOAD, A);
+                mv.visitInsn(Opcodes.LNEG);
+            }
+        }
+        mv.visitVarInsn(Opcodes.LSTORE, RES);
+        mv.visitVarInsn(Opcodes.LLOAD, RES);
+        mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+        write(mv, dst, true);
+        int size = LazyFlags.sizeIndex(dst.bits);
+        if (incDec) {
+            record(mv, (kind == ArithmeticOps.INC ? LazyFlags.INC : LazyFlags.DEC) | size, A, A);
+            mv.visitVarInsn(Opcodes.ILOAD, TEMP_INT);
+            mv.visitVarInsn(Opcodes.ISTORE, FC);
+        } else if (kind == ArithmeticOps.NEG) {
+            mv.visitInsn(Opcodes.LCONST_0);
+            mv.visitVarInsn(Opcodes.LSTORE, B);
+            record(mv, LazyFlags.SUB | size, B, A); // the flags of 0 - a
+        }
+        return true;
+    }
+
+    /** shl/sal/shr/sar and rol/ror of 32 or 64 bits: by a constant other than 0 (mod the operand size), or shifts by cl. */
+    private boolean emitShift(MethodVisitor mv, int kind, Operand dst, Operand count) {
+        int bits = dst.bits;
+        if ((bits != 32 && bits != 64) || kind == ShiftOps.RCL || kind == ShiftOps.RCR) {
+            return false;
+        }
+        if (!(count instanceof Operand.Immediate imm)) {
+            return kind != ShiftOps.ROL && kind != ShiftOps.ROR && emitVariableShift(mv, kind, dst, count);
+        }
+        int n = imm.value & (bits == 64 ? 63 : 31);
+        if (n == 0) {
+            return false;
+        }
+        if (kind == ShiftOps.ROL || kind == ShiftOps.ROR) {
+            emitRotate(mv, kind == ShiftOps.ROL, dst, n);
+            return true;
+        }
+        if (dst instanceof Operand.Memory m) {
+            address(mv, m);
+            mv.visitVarInsn(Opcodes.LSTORE, ADDR);
+        }
+        read(mv, dst, true);
+        if (kind == ShiftOps.SAR && bits == 32) {
+            mv.visitInsn(Opcodes.L2I);
+            mv.visitInsn(Opcodes.I2L);
+        }
+        mv.visitVarInsn(Opcodes.LSTORE, A);
+        mv.visitVarInsn(Opcodes.LLOAD, A);
+        X86Emitter.push(mv, n);
+        mv.visitInsn(switch (kind) {
+            case ShiftOps.SHR -> Opcodes.LUSHR;
+            case ShiftOps.SAR -> Opcodes.LSHR;
+            default -> Opcodes.LSHL;
+        });
+        mv.visitVarInsn(Opcodes.LSTORE, RES);
+        mv.visitVarInsn(Opcodes.LLOAD, RES);
+        mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+        write(mv, dst, true);
+        // CF: the last bit shifted out
+        mv.visitVarInsn(Opcodes.LLOAD, A);
+        X86Emitter.push(mv, kind == ShiftOps.SHR || kind == ShiftOps.SAR ? n - 1 : bits - n);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.L2I);
+        X86Emitter.push(mv, 1);
+        mv.visitInsn(Opcodes.IAND);
+        mv.visitVarInsn(Opcodes.ISTORE, TEMP_INT);
+        // OF: shl: the result's top bit differs from CF; shr: the operand's top bit; sar: 0
+        switch (kind) {
+            case ShiftOps.SHR -> topBit(mv, A, bits);
+            case ShiftOps.SAR -> X86Emitter.push(mv, 0);
+            default -> {
+                topBit(mv, RES, bits);
+                mv.visitVarInsn(Opcodes.ILOAD, TEMP_INT);
+                mv.visitInsn(Opcodes.IXOR);
+            }
+        }
+        mv.visitVarInsn(Opcodes.ISTORE, FOF);
+        mv.visitVarInsn(Opcodes.ILOAD, TEMP_INT);
+        mv.visitVarInsn(Opcodes.ISTORE, FCF);
+        record(mv, LazyFlags.RESULT_CO | LazyFlags.sizeIndex(bits), A, A);
+        return true;
+    }
+
+    /**
+     * rol/ror by a constant: CF and OF change, SF ZF AF PF stay those of the record before, so
+     * that record goes to the state object and {@link LazyFlags#setCarryOverflow} keeps it as the base.
+     */
+    private void emitRotate(MethodVisitor mv, boolean left, Operand dst, int n) {
+        int bits = dst.bits;
+        if (dst instanceof Operand.Memory m) {
+            address(mv, m);
+            mv.visitVarInsn(Opcodes.LSTORE, ADDR);
+        }
+        read(mv, dst, true);
+        if (bits == 32) {
+            mv.visitInsn(Opcodes.L2I);
+            X86Emitter.push(mv, n);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Integer", left ? "rotateLeft" : "rotateRight", "(II)I", false);
+            mv.visitInsn(Opcodes.I2L);
+        } else {
+            X86Emitter.push(mv, n);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Long", left ? "rotateLeft" : "rotateRight", "(JI)J", false);
+        }
+        mv.visitVarInsn(Opcodes.LSTORE, RES);
+        mv.visitVarInsn(Opcodes.LLOAD, RES);
+        mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+        write(mv, dst, true);
+        flushFlags(mv);
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        // CF: rol: the result's low bit; ror: its top bit. OF: rol: top bit ^ CF; ror: the two top bits differ
+        if (left) {
+            mv.visitVarInsn(Opcodes.LLOAD, RES);
+            mv.visitInsn(Opcodes.L2I);
+            X86Emitter.push(mv, 1);
+            mv.visitInsn(Opcodes.IAND);
+            mv.visitInsn(Opcodes.DUP);
+            topBit(mv, RES, bits);
+            mv.visitInsn(Opcodes.IXOR);
+        } else {
+            topBit(mv, RES, bits);
+            topBit(mv, RES, bits);
+            topBit(mv, RES, bits - 1);
+            mv.visitInsn(Opcodes.IXOR);
+        }
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLAGS, "setCarryOverflow", "(" + STATE_DESC + "II)V", false);
+        setPending(mv, -1);
+    }
+
+    /**
+     * shl/shr/sar by cl: a count of 0 (mod 32 or 64) changes no flag, so the record before goes
+     * to the state object first and a non-zero count stores its own there too: after the
+     * instruction the state object holds the flags on both paths.
+     */
+    private boolean emitVariableShift(MethodVisitor mv, int kind, Operand dst, Operand count) {
+        int bits = dst.bits;
+        if (!(count instanceof Operand.Register c) || c.bits != 8 || c.reg != X86CpuState.ECX) {
+            return false;
+        }
+        flushFlags(mv);
+        setPending(mv, -1);
+        Label done = new Label();
+        mv.visitVarInsn(Opcodes.LLOAD, reg(X86CpuState.ECX));
+        mv.visitInsn(Opcodes.L2I);
+        X86Emitter.push(mv, bits - 1);
+        mv.visitInsn(Opcodes.IAND);
+        mv.visitInsn(Opcodes.DUP);
+        mv.visitVarInsn(Opcodes.ISTORE, TEMP_INT);
+        Label shift = new Label();
+        mv.visitJumpInsn(Opcodes.IFNE, shift);
+        if (bits == 32 && dst instanceof Operand.Register r) {
+            // no shift, but a 32-bit register is still written: its upper half clears
+            mv.visitVarInsn(Opcodes.LLOAD, reg(r.reg));
+            storeRegister(mv, r.reg, 32);
+        }
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(shift);
+        if (dst instanceof Operand.Memory m) {
+            address(mv, m);
+            mv.visitVarInsn(Opcodes.LSTORE, ADDR);
+        }
+        read(mv, dst, true);
+        if (kind == ShiftOps.SAR && bits == 32) {
+            mv.visitInsn(Opcodes.L2I);
+            mv.visitInsn(Opcodes.I2L);
+        }
+        mv.visitVarInsn(Opcodes.LSTORE, A);
+        mv.visitVarInsn(Opcodes.LLOAD, A);
+        mv.visitVarInsn(Opcodes.ILOAD, TEMP_INT);
+        mv.visitInsn(switch (kind) {
+            case ShiftOps.SHR -> Opcodes.LUSHR;
+            case ShiftOps.SAR -> Opcodes.LSHR;
+            default -> Opcodes.LSHL;
+        });
+        mv.visitVarInsn(Opcodes.LSTORE, RES);
+        mv.visitVarInsn(Opcodes.LLOAD, RES);
+        mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+        write(mv, dst, true);
+        // CF: the last bit shifted out
+        mv.visitVarInsn(Opcodes.LLOAD, A);
+        if (kind == ShiftOps.SHR || kind == ShiftOps.SAR) {
+            mv.visitVarInsn(Opcodes.ILOAD, TEMP_INT);
+            X86Emitter.push(mv, 1);
+            mv.visitInsn(Opcodes.ISUB);
+        } else {
+            X86Emitter.push(mv, bits);
+            mv.visitVarInsn(Opcodes.ILOAD, TEMP_INT);
+            mv.visitInsn(Opcodes.ISUB);
+        }
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.L2I);
+        X86Emitter.push(mv, 1);
+        mv.visitInsn(Opcodes.IAND);
+        mv.visitVarInsn(Opcodes.ISTORE, FCF);
+        switch (kind) {
+            case ShiftOps.SHR -> topBit(mv, A, bits);
+            case ShiftOps.SAR -> X86Emitter.push(mv, 0);
+            default -> {
+                topBit(mv, RES, bits);
+                mv.visitVarInsn(Opcodes.ILOAD, FCF);
+                mv.visitInsn(Opcodes.IXOR);
+            }
+        }
+        mv.visitVarInsn(Opcodes.ISTORE, FOF);
+        mv.visitVarInsn(Opcodes.LLOAD, RES);
+        mv.visitVarInsn(Opcodes.LSTORE, FRES);
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        X86Emitter.push(mv, LazyFlags.RESULT_CO | LazyFlags.sizeIndex(bits));
+        recordArguments(mv);
+        mv.visitLabel(done);
+        return true;
+    }
+
+    /** imul r, r/m (, imm) of 32 or 64 bits: the low half; CF = OF = the product did not fit. */
+    private boolean emitMultiply(MethodVisitor mv, Operand dst, Operand a, Operand b) {
+        int bits = dst.bits;
+        read(mv, a, false);
+        if (bits == 32) {
+            mv.visitInsn(Opcodes.L2I);
+            mv.visitInsn(Opcodes.I2L);
+        }
+        mv.visitVarInsn(Opcodes.LSTORE, A);
+        read(mv, b, false);
+        if (bits == 32) {
+            mv.visitInsn(Opcodes.L2I);
+            mv.visitInsn(Opcodes.I2L);
+        }
+        mv.visitVarInsn(Opcodes.LSTORE, B);
+        mv.visitVarInsn(Opcodes.LLOAD, A);
+        mv.visitVarInsn(Opcodes.LLOAD, B);
+        mv.visitInsn(Opcodes.LMUL);
+        mv.visitVarInsn(Opcodes.LSTORE, RES);
+        mv.visitVarInsn(Opcodes.LLOAD, RES);
+        mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+        write(mv, dst, false);
+        // overflow: the high half is not the sign of the low half
+        if (bits == 64) {
+            mv.visitVarInsn(Opcodes.LLOAD, A);
+            mv.visitVarInsn(Opcodes.LLOAD, B);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Math", "multiplyHigh", "(JJ)J", false);
+            mv.visitVarInsn(Opcodes.LLOAD, RES);
+            X86Emitter.push(mv, 63);
+            mv.visitInsn(Opcodes.LSHR);
+        } else {
+            mv.visitVarInsn(Opcodes.LLOAD, RES);
+            mv.visitVarInsn(Opcodes.LLOAD, RES);
+            mv.visitInsn(Opcodes.L2I);
+            mv.visitInsn(Opcodes.I2L);
+        }
+        Label fits = new Label();
+        Label done = new Label();
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFEQ, fits);
+        X86Emitter.push(mv, 1);
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(fits);
+        X86Emitter.push(mv, 0);
+        mv.visitLabel(done);
+        mv.visitInsn(Opcodes.DUP);
+        mv.visitVarInsn(Opcodes.ISTORE, FCF);
+        mv.visitVarInsn(Opcodes.ISTORE, FOF);
+        record(mv, LazyFlags.RESULT_CO | LazyFlags.sizeIndex(bits), A, B);
+        return true;
+    }
+
+    private boolean emitMove(MethodVisitor mv, Operand dst, Operand src) {
+        read(mv, src, false);
+        mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+        write(mv, dst, false);
+        return true;
+    }
+
+    private boolean emitMoveExtend(MethodVisitor mv, Operand dst, Operand src, boolean signed) {
+        read(mv, src, false);
+        if (signed) {
+            mv.visitInsn(Opcodes.L2I);
+            if (src.bits == 8) {
+                mv.visitInsn(Opcodes.I2B);
+            } else if (src.bits == 16) {
+                mv.visitInsn(Opcodes.I2S);
+            }
+            mv.visitInsn(Opcodes.I2L);
+        }
+        mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+        write(mv, dst, false);
+        return true;
+    }
+
+    // ---- flags --------------------------------------------------------------------------------
+
+    /** Makes the record of the instruction just emitted pending: FA, FB from locals, FRES from RES, no carry-in. */
+    private void record(MethodVisitor mv, int op, int aLocal, int bLocal) {
+        mv.visitVarInsn(Opcodes.LLOAD, aLocal);
+        mv.visitVarInsn(Opcodes.LSTORE, FA);
+        mv.visitVarInsn(Opcodes.LLOAD, bLocal);
+        mv.visitVarInsn(Opcodes.LSTORE, FB);
+        mv.visitVarInsn(Opcodes.LLOAD, RES);
+        mv.visitVarInsn(Opcodes.LSTORE, FRES);
+        X86Emitter.push(mv, 0);
+        mv.visitVarInsn(Opcodes.ISTORE, FC);
+        setPending(mv, op);
+        flagsDirty = true;
+        pendingCarryIn = false;
+    }
+
+    private void setPending(MethodVisitor mv, int op) {
+        if (op != pendingOp) {
+            X86Emitter.push(mv, op);
+            mv.visitVarInsn(Opcodes.ISTORE, FLAG_KIND);
+        }
+        pendingOp = op;
+        flagsDirty = false;
+    }
+
+    private void flushFlags(MethodVisitor mv) {
+        if (!flagsDirty || pendingOp < 0) {
+            return;
+        }
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        X86Emitter.push(mv, pendingOp);
+        recordArguments(mv);
+        flagsDirty = false;
+    }
+
+    /** Expects the state and the op code on the stack; pushes the record's locals and calls {@link Flags64#record}. */
+    private static void recordArguments(MethodVisitor mv) {
+        mv.visitVarInsn(Opcodes.LLOAD, FA);
+        mv.visitVarInsn(Opcodes.LLOAD, FB);
+        mv.visitVarInsn(Opcodes.ILOAD, FC);
+        mv.visitVarInsn(Opcodes.LLOAD, FRES);
+        mv.visitVarInsn(Opcodes.ILOAD, FCF);
+        mv.visitVarInsn(Opcodes.ILOAD, FOF);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLAGS64, "record", "(" + STATE_DESC + "IJJIJII)V", false);
+    }
+
+    /** Pushes bit {@code bits - 1} of a long local as an int 0 or 1. */
+    private static void topBit(MethodVisitor mv, int local, int bits) {
+        mv.visitVarInsn(Opcodes.LLOAD, local);
+        X86Emitter.push(mv, bits - 1);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.L2I);
+        X86Emitter.push(mv, 1);
+        mv.visitInsn(Opcodes.IAND);
+    }
+
+    /** Pushes condition {@code cc} as an int 0 or 1. */
+    private void conditionValue(MethodVisitor mv, int cc) {
+        Label yes = new Label();
+        Label done = new Label();
+        jumpIf(mv, cc, yes);
+        X86Emitter.push(mv, 0);
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(yes);
+        X86Emitter.push(mv, 1);
+        mv.visitLabel(done);
+    }
+
+    /**
+     * Jumps to {@code target} when condition {@code cc} holds. With the flag-setting instruction
+     * known, the common conditions compare its operands or result directly: a value of n bits
+     * shifted left by 64 - n keeps its signed and unsigned order and its sign and zero tests.
+     */
+    private void jumpIf(MethodVisitor mv, int cc, Label target) {
+        int op = pendingOp;
+        if (op >= 0 && emitKnownCondition(mv, op & ~3, 64 - BITS[op & 3], cc, target)) {
+            return;
+        }
+        flushFlags(mv);
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        X86Emitter.push(mv, cc);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLAGS, "condition", "(" + STATE_DESC + "I)Z", false);
+        mv.visitJumpInsn(Opcodes.IFNE, target);
+    }
+
+    private boolean emitKnownCondition(MethodVisitor mv, int kind, int shift, int cc, Label target) {
+        boolean negate = (cc & 1) != 0;
+        int base = cc & ~1;
+        int jump;
+        if (base == 4 || base == 8) { // Z, S: every record's result
+            shifted(mv, FRES, shift);
+            mv.visitInsn(Opcodes.LCONST_0);
+            mv.visitInsn(Opcodes.LCMP);
+            jump = base == 4 ? Opcodes.IFEQ : Opcodes.IFLT;
+        } else if (kind == LazyFlags.LOGIC && base != 10) {
+            // CF = OF = 0
+            if (base == 0 || base == 2) {
+                if (negate) {
+                    mv.visitJumpInsn(Opcodes.GOTO, target);
+                }
+                return true;
+            }
+            shifted(mv, FRES, shift);
+            mv.visitInsn(Opcodes.LCONST_0);
+            mv.visitInsn(Opcodes.LCMP);
+            jump = switch (base) {
+                case 6 -> Opcodes.IFEQ; // below or equal: ZF
+                case 12 -> Opcodes.IFLT; // less: SF
+                default -> Opcodes.IFLE; // less or equal: ZF or SF
+            };
+        } else if (pendingCarryIn && (kind == LazyFlags.ADD || kind == LazyFlags.SUB)) {
+            return false;
+        } else if (kind == LazyFlags.SUB && (base == 2 || base == 6 || base == 12 || base == 14)) {
+            boolean unsigned = base <= 6;
+            shifted(mv, FA, shift);
+            if (unsigned) {
+                flipSign(mv);
+            }
+            shifted(mv, FB, shift);
+            if (unsigned) {
+                flipSign(mv);
+            }
+            mv.visitInsn(Opcodes.LCMP);
+            jump = base == 2 || base == 12 ? Opcodes.IFLT : Opcodes.IFLE;
+        } else if (kind == LazyFlags.ADD && base == 2) { // CF: the result wrapped below a
+            shifted(mv, FRES, shift);
+            flipSign(mv);
+            shifted(mv, FA, shift);
+            flipSign(mv);
+            mv.visitInsn(Opcodes.LCMP);
+            jump = Opcodes.IFLT;
+        } else if (kind == LazyFlags.RESULT_CO && (base == 0 || base == 2)) {
+            mv.visitVarInsn(Opcodes.ILOAD, base == 0 ? FOF : FCF);
+            jump = Opcodes.IFNE;
+        } else if ((kind == LazyFlags.INC || kind == LazyFlags.DEC) && base == 2) {
+            mv.visitVarInsn(Opcodes.ILOAD, FC);
+            jump = Opcodes.IFNE;
+        } else {
+            return false;
+        }
+        mv.visitJumpInsn(negate ? negated(jump) : jump, target);
+        return true;
+    }
+
+    private static int negated(int jump) {
+        return switch (jump) {
+            case Opcodes.IFEQ -> Opcodes.IFNE;
+            case Opcodes.IFNE -> Opcodes.IFEQ;
+            case Opcodes.IFLT -> Opcodes.IFGE;
+            case Opcodes.IFGE -> Opcodes.IFLT;
+            case Opcodes.IFLE -> Opcodes.IFGT;
+            default -> Opcodes.IFLE; // IFGT
+        };
+    }
+
+    private static void shifted(MethodVisitor mv, int local, int shift) {
+        mv.visitVarInsn(Opcodes.LLOAD, local);
+        if (shift != 0) {
+            X86Emitter.push(mv, shift);
+            mv.visitInsn(Opcodes.LSHL);
+        }
+    }
+
+    private static void flipSign(MethodVisitor mv) {
+        mv.visitLdcInsn(Long.MIN_VALUE);
+        mv.visitInsn(Opcodes.LXOR);
+    }
+
+    // ---- registers, stack, memory -------------------------------------------------------------
+
+    private static int reg(int r) {
+        return R0 + 2 * r;
+    }
+
+    private void flush(MethodVisitor mv, int r) {
+        mv.visitVarInsn(Opcodes.ALOAD, REGS);
+        X86Emitter.push(mv, r);
+        mv.visitVarInsn(Opcodes.LLOAD, reg(r));
+        mv.visitInsn(Opcodes.LASTORE);
+    }
+
+    private void reload(MethodVisitor mv) {
+        for (int r = 0; r < 16; r++) {
+            mv.visitVarInsn(Opcodes.ALOAD, REGS);
+            X86Emitter.push(mv, r);
+            mv.visitInsn(Opcodes.LALOAD);
+            mv.visitVarInsn(Opcodes.LSTORE, reg(r));
+        }
+        dirty = 0;
+    }
+
+    /** Expects the new long value on the stack; a 32-bit write zero-extends, 8/16-bit writes merge. */
+    private void storeRegister(MethodVisitor mv, int r, int bits) {
+        if (bits == 32) {
+            mv.visitLdcInsn(0xffffffffL);
+            mv.visitInsn(Opcodes.LAND);
+        } else if (bits != 64) {
+            throw new IllegalArgumentException("merge through write()");
+        }
+        mv.visitVarInsn(Opcodes.LSTORE, reg(r));
+        dirty |= 1 << r;
+    }
+
+    private void adjustRsp(MethodVisitor mv, int delta) {
+        mv.visitVarInsn(Opcodes.LLOAD, reg(X86CpuState.ESP));
+        mv.visitLdcInsn((long) delta);
+        mv.visitInsn(Opcodes.LADD);
+        storeRegister(mv, X86CpuState.ESP, 64);
+    }
+
+    /** push of the VALUE local (64 bits): the store first, rsp only once it succeeded. */
+    private void pushValue(MethodVisitor mv) {
+        mv.visitVarInsn(Opcodes.LLOAD, reg(X86CpuState.ESP));
+        mv.visitLdcInsn(8L);
+        mv.visitInsn(Opcodes.LSUB);
+        mv.visitVarInsn(Opcodes.LSTORE, ADDR);
+        mv.visitVarInsn(Opcodes.ALOAD, MEM);
+        mv.visitVarInsn(Opcodes.LLOAD, ADDR);
+        mv.visitVarInsn(Opcodes.LLOAD, VALUE);
+        memoryWrite(mv, 64);
+        mv.visitVarInsn(Opcodes.LLOAD, ADDR);
+        storeRegister(mv, X86CpuState.ESP, 64);
+    }
+
+    private void setRip(MethodVisitor mv, long target) {
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        mv.visitLdcInsn(target);
+        mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "rip", "J");
+    }
+
+    /** Expects the memory object and the address; leaves the value zero-extended to a long. */
+    private static void memoryRead(MethodVisitor mv, int bits) {
+        if (!INLINE_MEMORY) {
+            accessorRead(mv, bits);
+            return;
+        }
+        mv.visitVarInsn(Opcodes.LSTORE, MEM_ADDR);
+        mv.visitInsn(Opcodes.POP);
+        Label slow = new Label();
+        Label done = new Label();
+        fastPathTest(mv, bits, GuestMemory.INLINE_READ, slow);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        mv.visitInsn(Opcodes.LADD);
+        if (bits == 64) {
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostLoad64", "(J)J", false);
+        } else {
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostLoad" + bits, "(J)I", false);
+            zeroExtend(mv, bits);
+        }
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(slow);
+        mv.visitVarInsn(Opcodes.ALOAD, MEM);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        accessorRead(mv, bits);
+        mv.visitLabel(done);
+    }
+
+    /** Expects the memory object, the address and the long value. */
+    private static void memoryWrite(MethodVisitor mv, int bits) {
+        if (!INLINE_MEMORY) {
+            accessorWrite(mv, bits);
+            return;
+        }
+        mv.visitVarInsn(Opcodes.LSTORE, MEM_VALUE);
+        mv.visitVarInsn(Opcodes.LSTORE, MEM_ADDR);
+        mv.visitInsn(Opcodes.POP);
+        Label slow = new Label();
+        Label done = new Label();
+        fastPathTest(mv, bits, GuestMemory.INLINE_WRITE, slow);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        mv.visitInsn(Opcodes.LADD);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_VALUE);
+        if (bits == 64) {
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostStore64", "(JJ)V", false);
+        } else {
+            mv.visitInsn(Opcodes.L2I);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostStore" + bits, "(JI)V", false);
+        }
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(slow);
+        mv.visitVarInsn(Opcodes.ALOAD, MEM);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_VALUE);
+        accessorWrite(mv, bits);
+        mv.visitLabel(done);
+    }
+
+    /**
+     * Jumps to {@code slow} unless the access at MEM_ADDR lies inside one page of the guest space
+     * whose protection byte has {@code bit} (GuestMemory's own fast-path test, see {@link GuestMemory#rangeMask}).
+     */
+    private static void fastPathTest(MethodVisitor mv, int bits, int bit, Label slow) {
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_RANGE);
+        mv.visitInsn(Opcodes.LAND);
+        if (bits > 8) {
+            mv.visitLdcInsn((long) (bits / 8 - 1));
+            mv.visitInsn(Opcodes.LADD);
+        }
+        X86Emitter.push(mv, GuestMemory.PAGE_SHIFT);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFNE, slow);
+        mv.visitVarInsn(Opcodes.ALOAD, MEM_PROT);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        X86Emitter.push(mv, GuestMemory.PAGE_SHIFT);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.L2I);
+        mv.visitInsn(Opcodes.BALOAD);
+        X86Emitter.push(mv, bit);
+        mv.visitInsn(Opcodes.IAND);
+        mv.visitJumpInsn(Opcodes.IFEQ, slow);
+    }
+
+    private static void zeroExtend(MethodVisitor mv, int bits) {
+        mv.visitInsn(Opcodes.I2L);
+        if (bits == 32) {
+            mv.visitLdcInsn(0xffffffffL);
+            mv.visitInsn(Opcodes.LAND);
+        }
+    }
+
+    private static void accessorRead(MethodVisitor mv, int bits) {
+        if (bits == 64) {
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "read64", "(J)J", false);
+        } else {
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "read" + bits, "(J)I", false);
+            zeroExtend(mv, bits);
+        }
+    }
+
+    private static void accessorWrite(MethodVisitor mv, int bits) {
+        if (bits == 64) {
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "write64", "(JJ)V", false);
+        } else {
+            mv.visitInsn(Opcodes.L2I);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "write" + bits, "(JI)V", false);
+        }
+    }
+
+    /** Pushes the operand's value as a long, zero-extended from its size (a 64-bit immediate as the instruction extends it). */
+    private void read(MethodVisitor mv, Operand o, boolean addressInLocal) {
+        if (o instanceof Operand.Immediate imm) {
+            mv.visitLdcInsn(imm.longValue);
+        } else if (o instanceof Operand.Register r) {
+            int bits = r.bits;
+            boolean high = bits == 8 && r.reg >= 4 && r.reg < 8;
+            int n = bits == 8 ? (high ? r.reg - 4 : r.reg & 15) : r.reg;
+            mv.visitVarInsn(Opcodes.LLOAD, reg(n));
+            if (high) {
+                X86Emitter.push(mv, 8);
+                mv.visitInsn(Opcodes.LUSHR);
+            }
+            if (bits != 64) {
+                mv.visitLdcInsn(bits == 32 ? 0xffffffffL : bits == 16 ? 0xffffL : 0xffL);
+                mv.visitInsn(Opcodes.LAND);
+            }
+        } else {
+            Operand.Memory m = (Operand.Memory) o;
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+            if (addressInLocal) {
+                mv.visitVarInsn(Opcodes.LLOAD, ADDR);
+            } else {
+                address(mv, m);
+            }
+            memoryRead(mv, m.bits);
+        }
+    }
+
+    /** Writes the VALUE local to the operand; a memory operand takes its address from ADDR when {@code addressInLocal}. */
+    private void write(MethodVisitor mv, Operand o, boolean addressInLocal) {
+        if (o instanceof Operand.Register r) {
+            int bits = r.bits;
+            if (bits == 64 || bits == 32) {
+                mv.visitVarInsn(Opcodes.LLOAD, VALUE);
+                storeRegister(mv, r.reg, bits);
+                return;
+            }
+            boolean high = bits == 8 && r.reg >= 4 && r.reg < 8;
+            int n = bits == 8 ? (high ? r.reg - 4 : r.reg & 15) : r.reg;
+            long field = bits == 16 ? 0xffffL : high ? 0xff00L : 0xffL;
+            mv.visitVarInsn(Opcodes.LLOAD, reg(n));
+            mv.visitLdcInsn(~field);
+            mv.visitInsn(Opcodes.LAND);
+            mv.visitVarInsn(Opcodes.LLOAD, VALUE);
+            mv.visitLdcInsn(bits == 16 ? 0xffffL : 0xffL);
+            mv.visitInsn(Opcodes.LAND);
+            if (high) {
+                X86Emitter.push(mv, 8);
+                mv.visitInsn(Opcodes.LSHL);
+            }
+            mv.visitInsn(Opcodes.LOR);
+            storeRegister(mv, n, 64);
+        } else if (o instanceof Operand.Memory m) {
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+            if (addressInLocal) {
+                mv.visitVarInsn(Opcodes.LLOAD, ADDR);
+            } else {
+                address(mv, m);
+            }
+            mv.visitVarInsn(Opcodes.LLOAD, VALUE);
+            memoryWrite(mv, m.bits);
+        } else {
+            throw new IllegalStateException("write to an immediate");
+        }
+    }
+
+    /** Pushes the 64-bit offset (what lea computes): zero-extended from 32 bits with an 0x67 prefix. */
+    private static void offset(MethodVisitor mv, Operand.Memory m) {
+        if (m.ripAnchor != null) {
+            mv.visitLdcInsn(m.ripAnchor.nextInstruction + m.displacement);
+        } else {
+            mv.visitLdcInsn((long) m.displacement);
+            if (m.base >= 0) {
+                mv.visitVarInsn(Opcodes.LLOAD, reg(m.base));
+                mv.visitInsn(Opcodes.LADD);
+            }
+            if (m.index >= 0) {
+                mv.visitVarInsn(Opcodes.LLOAD, reg(m.index));
+                if (m.scale > 0) {
+                    X86Emitter.push(mv, m.scale);
+                    mv.visitInsn(Opcodes.LSHL);
+                }
+                mv.visitInsn(Opcodes.LADD);
+            }
+        }
+        if (m.address32InLongMode) {
+            mv.visitLdcInsn(0xffffffffL);
+            mv.visitInsn(Opcodes.LAND);
+        }
+    }
+
+    /** Pushes the linear address: the offset plus the segment base (long mode ignores all bases but FS and GS). */
+    private void address(MethodVisitor mv, Operand.Memory m) {
+        offset(mv, m);
+        if (m.segment != X86CpuState.FS && m.segment != X86CpuState.GS) {
+            return;
+        }
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "segBase", "[J");
+        X86Emitter.push(mv, m.segment);
+        mv.visitInsn(Opcodes.LALOAD);
+        mv.visitInsn(Opcodes.LADD);
+    }
+}

@@ -1,0 +1,170 @@
+package org.qemu.i386.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HexFormat;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.qemu.common.exec.CpuExit;
+import org.qemu.common.exec.GuestTrap;
+import org.qemu.common.memory.GuestMemory;
+
+/**
+ * Loop blocks (a block whose code leads back to its start compiled as one method with a
+ * backward jump) and verified access windows (one protection test for a block's accesses
+ * through one base register): results, precise faults in taken-in code and in windows that
+ * fail their test, an exit request while a loop block loops forever, code patched by its own
+ * loop. Expected values follow from the x86 semantics of the hand-assembled code.
+ */
+class LoopBlockTest {
+    private static final int CODE = 0x08048000;
+    private static final int DATA = 0x08050000;
+    private static final int READ_ONLY = 0x08052000;
+    private static final int STACK_TOP = 0x08060000;
+
+    private GuestMemory memory;
+    private X86Cpu cpu;
+
+    /** {@code compileThreshold} 2: a block is compiled at its second run, when the block it jumps to exists. */
+    private void load(int compileThreshold, String hex) {
+        memory = new GuestMemory(32);
+        memory.map(CODE, 0x2000, GuestMemory.READ | GuestMemory.WRITE | GuestMemory.EXEC);
+        memory.map(DATA, 0x1000, GuestMemory.READ | GuestMemory.WRITE);
+        memory.map(READ_ONLY, 0x1000, GuestMemory.READ);
+        memory.map(STACK_TOP - 0x2000, 0x2000, GuestMemory.READ | GuestMemory.WRITE);
+        byte[] code = HexFormat.of().parseHex(hex.replace(" ", ""));
+        memory.load(CODE, code, 0, code.length);
+        cpu = new X86Cpu(memory, new X86CpuState());
+        cpu.setCompileThreshold(compileThreshold);
+        cpu.setRegionThreshold(0);
+        cpu.state.setEip(CODE);
+        cpu.state.setReg32(X86CpuState.ESP, STACK_TOP);
+    }
+
+    @AfterEach
+    void close() {
+        if (memory != null) {
+            memory.close();
+        }
+    }
+
+    @Test
+    void aBlockJumpingToABlockThatBranchesBackLoopsInsideOneMethod() {
+        // 0: mov ecx, 1000; xor eax, eax; jmp c
+        // 9: inc eax; jmp c                  (the loop block: this block and the one at c)
+        // c: add eax, ecx; dec ecx; jnz 9; int 0x80
+        load(2, "b9 e8 03 00 00  31 c0  eb 03  40  eb 00  01 c8  49  75 f8  cd 80");
+        assertThat(cpu.run()).isEqualTo(CpuExit.SYSCALL);
+        assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(1000 * 1001 / 2 + 999);
+        assertThat(cpu.state.reg32(X86CpuState.ECX)).isZero();
+        assertThat(cpu.state.eip()).isEqualTo(CODE + 0x13);
+        assertThat(statistic("(\\d+) loop blocks")).isGreaterThanOrEqualTo(1);
+        // without the loop block the run loop would run about 2,000 blocks
+        assertThat(statistic("^(\\d+) block runs")).isLessThan(50);
+    }
+
+    @Test
+    void aFaultInTakenInCodeLeavesEveryRegisterAtTheFaultingInstruction() {
+        // mov esi, DATA+0xff0; xor eax, eax
+        // 7: add eax, [esi]; add esi, 4; jmp e
+        // e: inc ecx; jmp 7                     (reads on until the end of the data page)
+        load(2, "be " + le(DATA + 0xff0) + "  31 c0  03 06  83 c6 04  eb 00  41  eb f6");
+        for (int i = 0; i < 4; i++) {
+            memory.write32(DATA + 0xff0 + 4L * i, 1 << i);
+        }
+        assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
+        assertThat(cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGSEGV);
+        assertThat(cpu.lastTrap().address()).isEqualTo(DATA + 0x1000L);
+        assertThat(cpu.state.eip()).isEqualTo(CODE + 7);
+        assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(15);
+        assertThat(cpu.state.reg32(X86CpuState.ESI)).isEqualTo(DATA + 0x1000);
+        assertThat(cpu.state.reg32(X86CpuState.ECX)).isEqualTo(4);
+        assertThat(LazyFlags.condition(cpu.state, 4)).isFalse();
+    }
+
+    @Test
+    void anExitRequestStopsALoopBlockThatLoopsForeverAtItsStart() throws Exception {
+        // 0: inc eax; jmp 3
+        // 3: inc eax; jmp 0
+        load(2, "40  eb 00  40  eb fa");
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            cpu.requestExit();
+        });
+        assertThat(cpu.run()).isEqualTo(CpuExit.EXIT_REQUEST);
+        t.join();
+        int eax = cpu.state.reg32(X86CpuState.EAX);
+        assertThat(cpu.state.eip()).isIn(CODE, CODE + 3);
+        assertThat(eax & 1).isEqualTo(cpu.state.eip() == CODE ? 0 : 1);
+        assertThat(eax).isGreaterThan(10_000);
+        assertThat(statistic("(\\d+) loop blocks")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void anInstructionPatchedByItsOwnLoopTakesEffectOnTheNextIteration() {
+        // mov ecx, 5; xor eax, eax
+        // 7: add eax, 1                    (its immediate is at CODE+8)
+        // c: mov dword [CODE+8], 0x100
+        // 16: dec ecx; jnz 7; int 0x80
+        load(2, "b9 05 00 00 00  31 c0  05 01 00 00 00  c7 05 " + le(CODE + 8) + " 00 01 00 00  49  75 ee  cd 80");
+        assertThat(cpu.run()).isEqualTo(CpuExit.SYSCALL);
+        assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(1 + 4 * 0x100);
+    }
+
+    @Test
+    void aWindowRunningIntoAnUnmappedPageFaultsAtTheFirstAccessBeyondIt() {
+        // mov esi, DATA+0xff8; mov eax, [esi]; mov ebx, [esi+4]; mov edx, [esi+8]; int 0x80
+        load(1, "be " + le(DATA + 0xff8) + "  8b 06  8b 5e 04  8b 56 08  cd 80");
+        memory.write32(DATA + 0xff8, 0x11);
+        memory.write32(DATA + 0xffc, 0x22);
+        assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
+        assertThat(cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGSEGV);
+        assertThat(cpu.lastTrap().code()).isEqualTo(GuestTrap.SEGV_MAPERR);
+        assertThat(cpu.lastTrap().address()).isEqualTo(DATA + 0x1000L);
+        assertThat(cpu.state.eip()).isEqualTo(CODE + 10);
+        assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(0x11);
+        assertThat(cpu.state.reg32(X86CpuState.EBX)).isEqualTo(0x22);
+        assertThat(cpu.state.reg32(X86CpuState.EDX)).isZero();
+    }
+
+    @Test
+    void aWindowThatReadsAndWritesAReadOnlyPageFaultsAtTheWrite() {
+        // mov esi, READ_ONLY; mov eax, [esi]; inc eax; mov [esi+4], eax; int 0x80
+        load(1, "be " + le(READ_ONLY) + "  8b 06  40  89 46 04  cd 80");
+        assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
+        assertThat(cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGSEGV);
+        assertThat(cpu.lastTrap().code()).isEqualTo(GuestTrap.SEGV_ACCERR);
+        assertThat(cpu.lastTrap().address()).isEqualTo(READ_ONLY + 4L);
+        assertThat(cpu.state.eip()).isEqualTo(CODE + 8);
+        assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(1);
+    }
+
+    @Test
+    void pushesAndPopsShareOneWindowOfTheStack() {
+        // mov eax, 1; mov ebx, 2; push eax; push ebx; mov ecx, [esp+4]; pop edx; pop esi; int 0x80
+        load(1, "b8 01 00 00 00  bb 02 00 00 00  50  53  8b 4c 24 04  5a  5e  cd 80");
+        assertThat(cpu.run()).isEqualTo(CpuExit.SYSCALL);
+        assertThat(cpu.state.reg32(X86CpuState.ECX)).isEqualTo(1);
+        assertThat(cpu.state.reg32(X86CpuState.EDX)).isEqualTo(2);
+        assertThat(cpu.state.reg32(X86CpuState.ESI)).isEqualTo(1);
+        assertThat(cpu.state.reg32(X86CpuState.ESP)).isEqualTo(STACK_TOP);
+        assertThat(memory.read32(STACK_TOP - 8L)).isEqualTo(2);
+    }
+
+    private long statistic(String regex) {
+        Matcher m = Pattern.compile(regex).matcher(cpu.translationStatistics());
+        assertThat(m.find()).as(cpu.translationStatistics()).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    private static String le(int v) {
+        return String.format("%02x %02x %02x %02x", v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24));
+    }
+}
