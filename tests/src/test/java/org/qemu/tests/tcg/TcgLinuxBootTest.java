@@ -57,8 +57,10 @@ class TcgLinuxBootTest {
         List<String> lines = new ArrayList<>();
         boolean in = false;
         for (String raw : console.replace("\r", "").split("\n")) {
-            if (raw.contains(DebianLinux.MARKER)) {
+            if (!in && raw.contains(DebianLinux.MARKER)) {
                 in = true;
+                // the firmware's terminal reset may share the line when the kernel printed nothing before (quiet)
+                raw = raw.substring(raw.indexOf(DebianLinux.MARKER));
             }
             if (in && (raw.startsWith("[") || raw.contains("reboot:"))) {
                 break;
