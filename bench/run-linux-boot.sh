@@ -7,14 +7,24 @@
 # The kernel comes from target/tcg-linux (what TcgLinuxBootTest fetches: linux-image-*-686:i386),
 # busybox from target/fixtures/busybox-i386 (scripts/install-deps.sh); the initramfs is built
 # here with cpio(1) with the same /init as the test.
+# ARCH=amd64: Debian's amd64 kernel from target/tcg-linux-amd64 (TcgLinux64BootTest fetches it)
+# with the host's amd64 busybox-static (/bin/busybox), under qemu-system-x86_64 (ours: long mode).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 runs=${RUNS:-3}
-kernel=$(ls "$root"/target/tcg-linux/vmlinuz-* 2>/dev/null | head -1 || true)
-busybox=$root/target/fixtures/busybox-i386/bin/busybox
+arch=${ARCH:-i386}
+if [ "$arch" = amd64 ]; then
+  kernel=$(ls "$root"/target/tcg-linux-amd64/vmlinuz-* 2>/dev/null | head -1 || true)
+  busybox=${BUSYBOX:-/bin/busybox}
+  program=qemu-system-x86_64
+else
+  kernel=$(ls "$root"/target/tcg-linux/vmlinuz-* 2>/dev/null | head -1 || true)
+  busybox=$root/target/fixtures/busybox-i386/bin/busybox
+  program=qemu-system-i386
+fi
 if [ -z "$kernel" ] || [ ! -x "$busybox" ]; then
-  echo "run-linux-boot: needs target/tcg-linux/vmlinuz-* (run TcgLinuxBootTest once) and $busybox (scripts/install-deps.sh)" >&2
+  echo "run-linux-boot: needs the $arch kernel (run TcgLinuxBootTest or TcgLinux64BootTest once) and $busybox (scripts/install-deps.sh)" >&2
   exit 1
 fi
 work=$(mktemp -d)
@@ -40,7 +50,7 @@ append="console=ttyS0 acpi=off reboot=k nokaslr quiet panic=-1 no_timer_check"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for i in $(seq "$runs"); do
   for who in debian ours; do
-    if [ "$who" = debian ]; then emu=qemu-system-i386; else emu=$root/bin/qemu-system-i386; fi
+    if [ "$who" = debian ]; then emu=$program; else emu=$root/bin/$program; fi
     /usr/bin/time -f "%e %U %S %M" -o "$work/time" \
       "$emu" -nographic -no-reboot -m 256 -kernel "$kernel" -initrd "$work/initramfs.cpio" \
       -append "$append" > "$work/out" 2>&1 < /dev/null || true
@@ -52,6 +62,6 @@ done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 median() { grep "^$1 " "$work/results" | cut -d' ' -f"$2" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 dw=$(median debian 2); ow=$(median ours 2); dc=$(median debian 3); oc=$(median ours 3)
-echo "| boot to marker + reboot | Debian qemu-system-i386 7.2 | ours | ours / QEMU (wall) | ours / QEMU (CPU) |"
+echo "| boot to marker + reboot | Debian $program 7.2 | ours | ours / QEMU (wall) | ours / QEMU (CPU) |"
 echo "| --- | --- | --- | --- | --- |"
 echo "| $(basename "$kernel"), median of $runs | $dw s ($dc s CPU) | $ow s ($oc s CPU) | $(echo "scale=2; $ow / $dw" | bc) | $(echo "scale=2; $oc / $dc" | bc) |"

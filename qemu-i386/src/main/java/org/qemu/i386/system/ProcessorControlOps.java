@@ -305,11 +305,12 @@ final class ProcessorControlOps {
         }
 
         /**
-         * SYSENTER_CS/ESP/EIP, MISC_ENABLE, PAT, MTRR default type: stored and read back, no
+         * BIOS_SIGN_ID (the microcode revision Linux asks Intel CPUs for), SYSENTER_CS/ESP/EIP,
+         * MISC_ENABLE, PAT, MTRR default type: stored and read back, no
          * effect here.
          */
         private static boolean known(int index) {
-            return index == 0x174 || index == 0x175 || index == 0x176 || index == 0x1a0 || index == 0x277 || index == 0x2ff;
+            return index == 0x8b || index == 0x174 || index == 0x175 || index == 0x176 || index == 0x1a0 || index == 0x277 || index == 0x2ff;
         }
 
         /** A base or entry point MSR takes only canonical addresses (#GP(0) otherwise, as on hardware). */

@@ -44,25 +44,36 @@ final class SegmentDescriptors {
         return selector & 3;
     }
 
-    /** The linear address of a selector's descriptor, or -1 when it lies outside its table (or TI=1 without an LDT). */
+    /**
+     * What {@link #address} returns for a selector outside its table (or TI=1 without an LDT): a
+     * non-canonical address, so no long-mode table address (a negative number there) is taken for it.
+     */
+    static final long OUTSIDE = Long.MIN_VALUE;
+
+    /** The linear address of a selector's descriptor, or {@link #OUTSIDE}. */
     long address(int selector) {
         int index = selector & 0xfff8;
         if ((selector & 4) != 0) {
             if (isNull(cpu.ldtSelector) || index + 7 > cpu.ldtLimit) {
-                return -1;
+                return OUTSIDE;
             }
-            return (cpu.ldtBase + index) & 0xffffffffL;
+            return (cpu.ldtBase + index) & linearMask();
         }
         if (index + 7 > cpu.gdtLimit) {
-            return -1;
+            return OUTSIDE;
         }
-        return (cpu.gdtBase + index) & 0xffffffffL;
+        return (cpu.gdtBase + index) & linearMask();
+    }
+
+    /** Table addresses wrap at 4 GiB outside long mode; in long mode the bases are 64-bit. */
+    private long linearMask() {
+        return cpu.longModeActive() ? -1L : 0xffffffffL;
     }
 
     /** The descriptor a selector names; #GP(selector) when it lies outside its table. */
     long read(int selector) {
         long a = address(selector);
-        if (a < 0) {
+        if (a == OUTSIDE) {
             throw ProtectionFaults.badSelector(selector);
         }
         return cpu.readSystem64(a);
@@ -70,8 +81,8 @@ final class SegmentDescriptors {
 
     /** The descriptor, or 0 (an invalid descriptor) when the selector is null or outside its table: lar, lsl, verr, verw. */
     long readOrZero(int selector) {
-        long a = isNull(selector) ? -1 : address(selector);
-        return a < 0 ? 0 : cpu.readSystem64(a);
+        long a = isNull(selector) ? OUTSIDE : address(selector);
+        return a == OUTSIDE ? 0 : cpu.readSystem64(a);
     }
 
     /** Sets the accessed bit of a data or code segment descriptor on load, as the processor does. */

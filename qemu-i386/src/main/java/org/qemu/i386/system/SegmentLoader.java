@@ -37,8 +37,16 @@ final class SegmentLoader implements SegmentResolver {
             cpu.segmentDescriptor[segment] = 0;
             return (long) selector << 4;
         }
+        boolean code64 = X86Cpu.isLongMode(cpu.cpu.codeMode());
+        if (code64 && segment == X86CpuState.SS && isNull(selector) && cpu.cpl() < 3 && rpl(selector) == cpu.cpl()) {
+            cpu.segmentDescriptor[segment] = 0; // 64-bit code may run with a null SS outside ring 3 (SDM vol. 2, MOV)
+            return 0;
+        }
         long d = segment == X86CpuState.SS ? checkStack(selector) : checkData(selector);
         cpu.segmentDescriptor[segment] = d;
+        if (code64 && segment != X86CpuState.FS && segment != X86CpuState.GS) {
+            return 0; // 64-bit mode ignores the bases of ES, SS and DS
+        }
         return d == 0 ? 0 : SegmentDescriptors.base(d);
     }
 
@@ -112,7 +120,7 @@ final class SegmentLoader implements SegmentResolver {
             throw fromTss ? ProtectionFaults.invalidTss(0) : ProtectionFaults.generalProtection(0);
         }
         long a = table.address(selector);
-        if (a < 0) {
+        if (a == SegmentDescriptors.OUTSIDE) {
             throw fromTss ? ProtectionFaults.invalidTss(ProtectionFaults.selectorError(selector)) : ProtectionFaults.badSelector(selector);
         }
         long d = cpu.readSystem64(a);

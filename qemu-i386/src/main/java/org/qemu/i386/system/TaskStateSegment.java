@@ -38,6 +38,10 @@ final class TaskStateSegment {
         table.markBusy(newSelector, d);
         selector = newSelector & 0xffff;
         base = SegmentDescriptors.base(d);
+        if (cpu.longModeActive()) {
+            // a long-mode TSS descriptor is 16 bytes: base bits 63:32 in the second half
+            base |= (cpu.readSystem64(table.address(newSelector) + 8) & 0xffffffffL) << 32;
+        }
         limit = SegmentDescriptors.limit(d);
         descriptor = d | 2L << 40;
     }

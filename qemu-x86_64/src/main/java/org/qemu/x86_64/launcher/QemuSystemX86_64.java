@@ -7,7 +7,9 @@ import org.qemu.i386.system.TcgPcMachine;
 
 /**
  * {@code qemu-system-x86_64}: PC system emulator for x86_64 guests. Under TCG it runs the same
- * translated PC as qemu-system-i386: 32-bit multiboot kernels; long mode is not built yet.
+ * translated PC as qemu-system-i386, whose CPU gets long mode here (EFER.LME, 4-level paging,
+ * 64-bit gates, syscall; the {@code qemu.program} property tells the CPU which one it is):
+ * multiboot kernels and Linux bzImages through the 32-bit boot protocol (see docs/SYSTEM.md).
  */
 public final class QemuSystemX86_64 extends SystemLauncher {
     public QemuSystemX86_64() {

@@ -26,6 +26,7 @@ import org.qemu.tests.kvm.Payloads;
 class TcgFuzzTest {
     private static final int TIMEOUT_SECONDS = 90;
     private static Path kernel;
+    private static Path kernel64;
 
     @TempDir
     static Path dir;
@@ -34,13 +35,19 @@ class TcgFuzzTest {
     static void build() throws Exception {
         assumeTrue(Payloads.compilerAvailable(), Payloads.COMPILER + " is not installed (apt gcc-i686-linux-gnu)");
         Path sources = Path.of(System.getProperty("qemu.root", "..")).toAbsolutePath().resolve("tests/src/test/payloads");
-        kernel = dir.resolve("fuzz.elf");
+        kernel = build(sources, "fuzz");
+        kernel64 = build(sources, "fuzz64");
+    }
+
+    private static Path build(Path sources, String name) throws Exception {
+        Path elf = dir.resolve(name + ".elf");
         EmulatorRun build = EmulatorRun.of(dir, 60, List.of(Payloads.COMPILER, "-O2", "-ffreestanding", "-fno-pic", "-no-pie",
                 "-nostdlib", "-static", "-fno-stack-protector", "-mno-sse", "-Wall", "-Werror", "-I" + sources,
                 "-Wl,-T," + sources.resolve("payload.ld"), "-Wl,--build-id=none", "-Wl,-z,max-page-size=0x1000",
-                "-Wl,--no-warn-rwx-segments", "-Wl,-z,noexecstack", "-o", kernel.toString(),
-                sources.resolve("boot.S").toString(), sources.resolve("lib.c").toString(), sources.resolve("fuzz.c").toString()));
+                "-Wl,--no-warn-rwx-segments", "-Wl,-z,noexecstack", "-o", elf.toString(),
+                sources.resolve("boot.S").toString(), sources.resolve("lib.c").toString(), sources.resolve(name + ".c").toString()));
         assertThat(build.status()).as("%s", build).isZero();
+        return elf;
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -50,6 +57,24 @@ class TcgFuzzTest {
         EmulatorRun ours = EmulatorRun.of(dir, TIMEOUT_SECONDS, List.of(launcher.toString(), "-nographic", "-no-reboot", "-m", "64",
                 "-kernel", kernel.toString(), "-append", "seed=" + seed + " rounds=150"));
         assertThat(ours.stdout()).as("%s", ours).contains("fuzz: seed");
+        assertEndedAsAMachine(ours);
+    }
+
+    /**
+     * The same in 64-bit ring 0 ({@code fuzz64}: 4-level paging, 64-bit gates through IST1),
+     * where random code reaches far and non-canonical addresses all the time.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(ints = {1, 2, 5, 6})
+    void randomLongModeRing0CodeNeverBreaksTheEmulator(int seed) throws Exception {
+        Path launcher = Path.of(System.getProperty("qemu.root", "..")).resolve("bin/qemu-system-x86_64").toAbsolutePath();
+        EmulatorRun ours = EmulatorRun.of(dir, TIMEOUT_SECONDS, List.of(launcher.toString(), "-nographic", "-no-reboot", "-m", "64",
+                "-kernel", kernel64.toString(), "-append", "seed=" + seed + " rounds=150"));
+        assertThat(ours.stdout()).as("%s", ours).contains("fuzz64: seed");
+        assertEndedAsAMachine(ours);
+    }
+
+    private static void assertEndedAsAMachine(EmulatorRun ours) {
         assertThat(ours.stderr()).as("%s", ours).doesNotContain("internal error").doesNotContain("Exception").doesNotContain("\tat ");
         if (ours.status() == 1) {
             assertThat(ours.stderr().lines().toList()).as("%s", ours).singleElement().asString()

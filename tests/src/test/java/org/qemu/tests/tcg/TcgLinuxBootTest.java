@@ -33,8 +33,8 @@ class TcgLinuxBootTest {
         work = Path.of("target/tcg-linux-work").toAbsolutePath();
         Files.createDirectories(work);
         try {
-            kernel = DebianI386Linux.kernel();
-            initramfs = DebianI386Linux.initramfs(work);
+            kernel = DebianLinux.I386.kernel();
+            initramfs = DebianLinux.I386.initramfs(work);
         } catch (IOException e) {
             assumeTrue(false, "Debian's i386 kernel or busybox is not available: " + e.getMessage());
         }
@@ -57,8 +57,10 @@ class TcgLinuxBootTest {
         List<String> lines = new ArrayList<>();
         boolean in = false;
         for (String raw : console.replace("\r", "").split("\n")) {
-            if (raw.contains(DebianI386Linux.MARKER)) {
+            if (!in && raw.contains(DebianLinux.MARKER)) {
                 in = true;
+                // the firmware's terminal reset may share the line when the kernel printed nothing before (quiet)
+                raw = raw.substring(raw.indexOf(DebianLinux.MARKER));
             }
             if (in && (raw.startsWith("[") || raw.contains("reboot:"))) {
                 break;
@@ -74,7 +76,7 @@ class TcgLinuxBootTest {
     void bootsToTheShellAndRebootsLikeDebiansQemu() throws Exception {
         Path emulator = ours();
         EmulatorRun ourRun = EmulatorRun.of(work, OUR_TIMEOUT_SECONDS, command(emulator.toString()));
-        assertThat(ourRun.stdout()).as("our console\n%s", ourRun).contains(DebianI386Linux.MARKER);
+        assertThat(ourRun.stdout()).as("our console\n%s", ourRun).contains(DebianLinux.MARKER);
         assertThat(ourRun.status()).as("%s", ourRun).isZero();
         List<String> ourLines = shellOutput(ourRun.stdout());
         assertThat(ourLines).as("%s", ourRun).contains("42");

@@ -63,9 +63,10 @@ class TcgLongModePayloadTest {
 
         int banner = debian.stdout().indexOf(FIRMWARE_LAST_LINE);
         assertThat(banner).as("Debian's QEMU printed its firmware banner: %s", debian).isGreaterThanOrEqualTo(0);
-        String expected = debian.stdout().substring(banner + FIRMWARE_LAST_LINE.length()).replaceFirst("^\\.+", "");
+        // the option ROM adds progress dots and, on a loaded host, a line break of its own before the payload's first
+        String expected = debian.stdout().substring(banner + FIRMWARE_LAST_LINE.length()).replaceFirst("^[.\\r\\n]+", "");
         assertThat(debian.status()).as("Debian's QEMU: %s", debian).isZero();
-        assertThat(ours.stdout()).as("serial output; ours: %s", ours).isEqualTo(expected);
+        assertThat(ours.stdout().replaceFirst("^[\\r\\n]+", "")).as("serial output; ours: %s", ours).isEqualTo(expected);
         assertThat(ours.status()).as("%s", ours).isZero();
         assertThat(ours.stdout()).contains("long64 done");
         assertThat(ours.stderr()).isEmpty();

@@ -13,56 +13,86 @@ import org.apache.commons.compress.archivers.cpio.CpioArchiveOutputStream;
 import org.apache.commons.compress.archivers.cpio.CpioConstants;
 
 /**
- * Debian's i386 kernel (the non-PAE 686 flavour: 32-bit paging with 4 MiB pages) and Debian's
- * i386 busybox-static, fetched with {@code apt-get download} and unpacked with {@code dpkg-deb}
- * into {@code target/tcg-linux} (kept between runs), and an initramfs (newc cpio) around that
- * busybox whose /init prints a marker, runs a few commands and ends the machine.
+ * A Debian kernel and Debian's busybox-static of the same architecture, fetched with
+ * {@code apt-get download} and unpacked with {@code dpkg-deb} into a cache under
+ * {@code target/} (kept between runs), and an initramfs (newc cpio) around that busybox whose
+ * /init prints a marker, runs a few commands and ends the machine. {@link #I386}: the non-PAE
+ * 686 kernel (32-bit paging with 4 MiB pages); {@link #AMD64}: the amd64 kernel (long mode).
  */
-final class DebianI386Linux {
-    static final String KERNEL_PACKAGE = "linux-image-6.1.0-50-686:i386";
+final class DebianLinux {
     static final String MARKER = "TCG-LINUX-MARKER";
     /** What /init runs after the marker: the commands both emulators must agree on. */
     static final List<String> COMMANDS = List.of("uname -a", "ls /", "echo $((6*7))");
 
-    private DebianI386Linux() {
+    static final DebianLinux I386 = new DebianLinux("linux-image-6.1.0-50-686:i386", "busybox-static:i386",
+            "QEMU_TEST_BUSYBOX_I386", "target/tcg-linux");
+    /** /bin/busybox of an amd64 Debian host is the same busybox-static: used when present. */
+    static final DebianLinux AMD64 = new DebianLinux("linux-image-6.1.0-50-amd64", "busybox-static",
+            "QEMU_TEST_BUSYBOX_X86_64", "target/tcg-linux-amd64");
+
+    private final String kernelPackage;
+    private final String busyboxPackage;
+    private final String busyboxVariable;
+    private final String cacheDirectory;
+
+    private DebianLinux(String kernelPackage, String busyboxPackage, String busyboxVariable, String cacheDirectory) {
+        this.kernelPackage = kernelPackage;
+        this.busyboxPackage = busyboxPackage;
+        this.busyboxVariable = busyboxVariable;
+        this.cacheDirectory = cacheDirectory;
     }
 
-    static Path cache() {
-        return Path.of(System.getProperty("qemu.root", "..")).resolve("target/tcg-linux").toAbsolutePath();
+    Path cache() {
+        return Path.of(System.getProperty("qemu.root", "..")).resolve(cacheDirectory).toAbsolutePath();
     }
 
     /** The vmlinuz; throws with the reason when it cannot be had. */
-    static synchronized Path kernel() throws IOException, InterruptedException {
+    synchronized Path kernel() throws IOException, InterruptedException {
         Path dir = cache();
         Path found = find(dir, "vmlinuz-");
         if (found != null) {
             return found;
         }
-        fetch(dir, KERNEL_PACKAGE, "./boot/vmlinuz-*");
+        fetch(dir, kernelPackage, "./boot/vmlinuz-*");
         found = find(dir, "vmlinuz-");
         if (found == null) {
-            throw new IOException("no vmlinuz in " + KERNEL_PACKAGE);
+            throw new IOException("no vmlinuz in " + kernelPackage);
         }
         return found;
     }
 
-    /** The i386 busybox the i386 user-mode tests use (scripts/install-deps.sh fetches it), else our own download. */
-    static synchronized Path busybox() throws IOException, InterruptedException {
-        String fixture = System.getenv("QEMU_TEST_BUSYBOX_I386");
+    /**
+     * The busybox the user-mode tests use (scripts/install-deps.sh fetches it; its variable names
+     * it), the host's own /bin/busybox when it is the same package and architecture (amd64), else
+     * our own download.
+     */
+    synchronized Path busybox() throws IOException, InterruptedException {
+        String fixture = System.getenv(busyboxVariable);
         if (fixture != null && Files.isRegularFile(Path.of(fixture))) {
             return Path.of(fixture);
+        }
+        if (this == AMD64 && Files.isRegularFile(Path.of("/bin/busybox"))
+                && "amd64".equals(System.getProperty("os.arch")) && isStaticBusybox(Path.of("/bin/busybox"))) {
+            return Path.of("/bin/busybox");
         }
         Path dir = cache();
         Path found = find(dir, "busybox");
         if (found != null) {
             return found;
         }
-        fetch(dir, "busybox-static:i386", "./bin/busybox");
+        fetch(dir, busyboxPackage, "./bin/busybox");
         found = find(dir, "busybox");
         if (found == null) {
-            throw new IOException("no busybox in busybox-static:i386");
+            throw new IOException("no busybox in " + busyboxPackage);
         }
         return found;
+    }
+
+    /** A static x86-64 ELF (no PT_INTERP): busybox-static rather than the dynamic busybox package. */
+    private static boolean isStaticBusybox(Path file) throws IOException {
+        byte[] b = Files.readAllBytes(file);
+        return b.length > 64 && b[0] == 0x7f && b[1] == 'E' && b[4] == 2
+                && !new String(b, 0, Math.min(b.length, 4096), StandardCharsets.ISO_8859_1).contains("/lib64/ld-linux");
     }
 
     private static void fetch(Path dir, String pkg, String member) throws IOException, InterruptedException {
@@ -109,7 +139,7 @@ final class DebianI386Linux {
     }
 
     /** A newc initramfs with /bin/busybox, /init and the directories busybox needs. */
-    static Path initramfs(Path work) throws IOException, InterruptedException {
+    Path initramfs(Path work) throws IOException, InterruptedException {
         byte[] busybox = Files.readAllBytes(busybox());
         Path cpio = work.resolve("initramfs.cpio");
         try (OutputStream file = Files.newOutputStream(cpio);
