@@ -7,7 +7,7 @@
 # The kernel comes from target/tcg-linux (what TcgLinuxBootTest fetches: linux-image-*-686:i386),
 # busybox from target/fixtures/busybox-i386 (scripts/install-deps.sh); the initramfs is built
 # here with cpio(1) with the same /init as the test.
-# ARCH=amd64: Debian's amd64 kernel from target/tcg-linux-amd64 (TcgLinux64BootTest fetches it)
+# ARCH=amd64: Debian's amd64 kernel from target/tcg-linux-amd64 (TcgLinuxBootTest's AMD64 case fetches it)
 # with the host's amd64 busybox-static (/bin/busybox), under qemu-system-x86_64 (ours: long mode).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,7 +24,7 @@ else
   program=qemu-system-i386
 fi
 if [ -z "$kernel" ] || [ ! -x "$busybox" ]; then
-  echo "run-linux-boot: needs the $arch kernel (run TcgLinuxBootTest or TcgLinux64BootTest once) and $busybox (scripts/install-deps.sh)" >&2
+  echo "run-linux-boot: needs the $arch kernel (run TcgLinuxBootTest once) and $busybox (scripts/install-deps.sh)" >&2
   exit 1
 fi
 work=$(mktemp -d)
