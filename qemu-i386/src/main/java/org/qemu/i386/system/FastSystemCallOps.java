@@ -14,11 +14,6 @@ final class FastSystemCallOps {
     static final int MSR_SYSENTER_CS = 0x174;
     static final int MSR_SYSENTER_ESP = 0x175;
     static final int MSR_SYSENTER_EIP = 0x176;
-    /** The descriptors the processor assumes: flat 4 GiB, 32-bit, accessed; code readable, data writable. */
-    private static final long KERNEL_CODE = 0x00cf9b000000ffffL;
-    private static final long KERNEL_STACK = 0x00cf93000000ffffL;
-    private static final long USER_CODE = 0x00cffb000000ffffL;
-    private static final long USER_STACK = 0x00cff3000000ffffL;
     private static final int RF = 1 << 16;
     private static final int VM = 1 << 17;
 
@@ -33,14 +28,6 @@ final class FastSystemCallOps {
         return cs;
     }
 
-    private static void enterFlat(SystemCpu sys, int cs, long code, int ss, long stack, int cpl) {
-        X86CpuState s = sys.cpu.state;
-        sys.loader.enterCode(cs, code, cpl);
-        s.segSelector[X86CpuState.SS] = ss;
-        s.segBase[X86CpuState.SS] = 0;
-        sys.segmentDescriptor[X86CpuState.SS] = stack;
-    }
-
     static final class SystemEnter implements X86Op {
         @Override
         public void exec(X86Cpu cpu) {
@@ -48,7 +35,7 @@ final class FastSystemCallOps {
             int cs = sysenterCs(sys) & 0xfffc;
             X86CpuState s = cpu.state;
             s.eflagsOther &= ~(VM | X86CpuState.IF | RF);
-            enterFlat(sys, cs, KERNEL_CODE, cs + 8, KERNEL_STACK, 0);
+            sys.loader.enterFlat(cs, SegmentDescriptors.FLAT_KERNEL_CODE32, cs + 8, SegmentDescriptors.FLAT_KERNEL_DATA, 0);
             s.setReg32(X86CpuState.ESP, (int) (long) sys.modelSpecificRegisters.getOrDefault(MSR_SYSENTER_ESP, 0L));
             s.setEip((int) (long) sys.modelSpecificRegisters.getOrDefault(MSR_SYSENTER_EIP, 0L));
         }
@@ -66,7 +53,8 @@ final class FastSystemCallOps {
             SystemCpu sys = (SystemCpu) cpu.systemContext();
             int cs = sysenterCs(sys);
             X86CpuState s = cpu.state;
-            enterFlat(sys, ((cs + 16) & 0xfffc) | 3, USER_CODE, ((cs + 24) & 0xfffc) | 3, USER_STACK, 3);
+            sys.loader.enterFlat(((cs + 16) & 0xfffc) | 3, SegmentDescriptors.FLAT_USER_CODE32, ((cs + 24) & 0xfffc) | 3,
+                    SegmentDescriptors.FLAT_USER_DATA, 3);
             s.setReg32(X86CpuState.ESP, s.reg32(X86CpuState.ECX));
             s.setEip(s.reg32(X86CpuState.EDX));
         }

@@ -17,12 +17,6 @@ import org.qemu.i386.cpu.X86Trap;
 final class LongModeSystemOps {
     private static final int NT = 1 << 14;
     private static final int RF = 1 << 16;
-    /** The flat segments syscall and sysret load without reading the GDT (SDM vol. 2, SYSCALL, SYSRET). */
-    private static final long SYSCALL_CODE = 0x00af9b000000ffffL;
-    private static final long SYSCALL_STACK = 0x00cf93000000ffffL;
-    private static final long SYSRET_CODE64 = 0x00affb000000ffffL;
-    private static final long SYSRET_CODE32 = 0x00cffb000000ffffL;
-    private static final long SYSRET_STACK = 0x00cff3000000ffffL;
     /** RFLAGS bits sysret restores from R11 (RF and VM stay clear; bit 1 is always set). */
     private static final int SYSRET_FLAGS = 0x3c7fd7;
 
@@ -216,13 +210,7 @@ final class LongModeSystemOps {
             s.regs[X86CpuState.ECX] = next;
             s.regs[11] = s.eflags() & ~RF & 0xffffffffL;
             s.setEflags(s.eflags() & ~(int) sys.syscallFlagMask & ~RF);
-            s.segSelector[X86CpuState.CS] = selector;
-            s.segBase[X86CpuState.CS] = 0;
-            sys.segmentDescriptor[X86CpuState.CS] = SYSCALL_CODE;
-            s.segSelector[X86CpuState.SS] = selector + 8;
-            s.segBase[X86CpuState.SS] = 0;
-            sys.segmentDescriptor[X86CpuState.SS] = SYSCALL_STACK;
-            sys.setPrivilege(0, X86Cpu.MODE_64);
+            sys.loader.enterFlat(selector, SegmentDescriptors.FLAT_KERNEL_CODE64, selector + 8, SegmentDescriptors.FLAT_KERNEL_DATA, 0);
             s.rip = sys.lstar;
         }
 
@@ -263,13 +251,8 @@ final class LongModeSystemOps {
             int base = (int) (sys.star >>> 48) & 0xffff;
             int code = (to64 ? base + 16 : base) | 3;
             s.setEflags(((int) s.regs[11] & SYSRET_FLAGS) | 2);
-            s.segSelector[X86CpuState.CS] = code;
-            s.segBase[X86CpuState.CS] = 0;
-            sys.segmentDescriptor[X86CpuState.CS] = to64 ? SYSRET_CODE64 : SYSRET_CODE32;
-            s.segSelector[X86CpuState.SS] = (base + 8) | 3;
-            s.segBase[X86CpuState.SS] = 0;
-            sys.segmentDescriptor[X86CpuState.SS] = SYSRET_STACK;
-            sys.setPrivilege(3, to64 ? X86Cpu.MODE_64 : X86Cpu.MODE_32);
+            sys.loader.enterFlat(code, to64 ? SegmentDescriptors.FLAT_USER_CODE64 : SegmentDescriptors.FLAT_USER_CODE32,
+                    (base + 8) | 3, SegmentDescriptors.FLAT_USER_DATA, 3);
             s.rip = to64 ? rip : rip & 0xffffffffL;
             sys.checkPendingInterrupt();
         }

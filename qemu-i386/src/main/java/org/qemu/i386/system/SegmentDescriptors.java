@@ -50,6 +50,17 @@ final class SegmentDescriptors {
      */
     static final long OUTSIDE = Long.MIN_VALUE;
 
+    /**
+     * The flat segments the fast system calls load without reading the GDT (SDM vol. 2,
+     * SYSENTER, SYSEXIT, SYSCALL, SYSRET): 4 GiB, accessed; code readable, data writable.
+     */
+    static final long FLAT_KERNEL_CODE32 = 0x00cf9b000000ffffL;
+    static final long FLAT_KERNEL_CODE64 = 0x00af9b000000ffffL;
+    static final long FLAT_KERNEL_DATA = 0x00cf93000000ffffL;
+    static final long FLAT_USER_CODE32 = 0x00cffb000000ffffL;
+    static final long FLAT_USER_CODE64 = 0x00affb000000ffffL;
+    static final long FLAT_USER_DATA = 0x00cff3000000ffffL;
+
     /** The linear address of a selector's descriptor, or {@link #OUTSIDE}. */
     long address(int selector) {
         int index = selector & 0xfff8;

@@ -163,6 +163,15 @@ final class SegmentLoader implements SegmentResolver {
         cpu.setPrivilege(newCpl, X86Cpu.MODE_32);
     }
 
+    /** CS and SS as the flat segments a fast system call assumes; {@code newCpl} becomes the CPL. */
+    void enterFlat(int codeSelector, long code, int stackSelector, long stack, int newCpl) {
+        enterCode(codeSelector, code, newCpl);
+        X86CpuState s = cpu.cpu.state;
+        s.segSelector[X86CpuState.SS] = stackSelector;
+        s.segBase[X86CpuState.SS] = 0;
+        cpu.segmentDescriptor[X86CpuState.SS] = stack;
+    }
+
     /** Makes a checked stack segment current (no accessed-bit write: the checks already ran). */
     void enterStack(int selector, long descriptor) {
         X86CpuState s = cpu.cpu.state;
