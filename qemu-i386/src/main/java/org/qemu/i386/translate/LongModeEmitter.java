@@ -604,17 +604,7 @@ final class LongModeEmitter {
         X86Emitter.push(mv, 1);
         mv.visitInsn(Opcodes.IAND);
         mv.visitVarInsn(Opcodes.ISTORE, TEMP_INT);
-        // OF: shl: the result's top bit differs from CF; shr: the operand's top bit; sar: 0
-        switch (kind) {
-            case ShiftOps.SHR -> topBit(mv, A, bits);
-            case ShiftOps.SAR -> X86Emitter.push(mv, 0);
-            default -> {
-                topBit(mv, RES, bits);
-                mv.visitVarInsn(Opcodes.ILOAD, TEMP_INT);
-                mv.visitInsn(Opcodes.IXOR);
-            }
-        }
-        mv.visitVarInsn(Opcodes.ISTORE, FOF);
+        shiftOverflow(mv, kind, bits, TEMP_INT);
         mv.visitVarInsn(Opcodes.ILOAD, TEMP_INT);
         mv.visitVarInsn(Opcodes.ISTORE, FCF);
         record(mv, LazyFlags.RESULT_CO | LazyFlags.sizeIndex(bits), A, A);
@@ -757,16 +747,7 @@ final class LongModeEmitter {
         X86Emitter.push(mv, 1);
         mv.visitInsn(Opcodes.IAND);
         mv.visitVarInsn(Opcodes.ISTORE, FCF);
-        switch (kind) {
-            case ShiftOps.SHR -> topBit(mv, A, bits);
-            case ShiftOps.SAR -> X86Emitter.push(mv, 0);
-            default -> {
-                topBit(mv, RES, bits);
-                mv.visitVarInsn(Opcodes.ILOAD, FCF);
-                mv.visitInsn(Opcodes.IXOR);
-            }
-        }
-        mv.visitVarInsn(Opcodes.ISTORE, FOF);
+        shiftOverflow(mv, kind, bits, FCF);
         mv.visitVarInsn(Opcodes.LLOAD, RES);
         mv.visitVarInsn(Opcodes.LSTORE, FRES);
         mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
@@ -920,6 +901,24 @@ final class LongModeEmitter {
     }
 
     /** Pushes bit {@code bits - 1} of a long local as an int 0 or 1. */
+    /**
+     * OF of a shift by a nonzero count into {@code FOF}, the operand in A, the result in RES and
+     * CF in the int local {@code carry}: shl: the result's top bit differs from CF; shr: the
+     * operand's top bit; sar: 0.
+     */
+    private static void shiftOverflow(MethodVisitor mv, int kind, int bits, int carry) {
+        switch (kind) {
+            case ShiftOps.SHR -> topBit(mv, A, bits);
+            case ShiftOps.SAR -> X86Emitter.push(mv, 0);
+            default -> {
+                topBit(mv, RES, bits);
+                mv.visitVarInsn(Opcodes.ILOAD, carry);
+                mv.visitInsn(Opcodes.IXOR);
+            }
+        }
+        mv.visitVarInsn(Opcodes.ISTORE, FOF);
+    }
+
     private static void topBit(MethodVisitor mv, int local, int bits) {
         mv.visitVarInsn(Opcodes.LLOAD, local);
         X86Emitter.push(mv, bits - 1);
