@@ -51,12 +51,6 @@ static u32 eflags(void) {
     return f;
 }
 
-static u32 cr0(void) {
-    u32 v;
-    __asm__ volatile("mov %%cr0, %0" : "=r"(v));
-    return v;
-}
-
 static void busy_bits(void) {
     hex_field(" types main=", (u32) (gdt[MAIN_TSS / 8] >> 40) & 0xf, 1);
     hex_field(" df=", (u32) (gdt[DF_TSS / 8] >> 40) & 0xf, 1);
