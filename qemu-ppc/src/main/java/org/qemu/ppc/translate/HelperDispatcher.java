@@ -26,23 +26,30 @@ import org.qemu.ppc.cpu.PpcCpuState;
  * every helper, so cold code can run without a class of its own per block (the cheap tier).
  */
 public abstract class HelperDispatcher {
+    /** Declared before HELPERS: static initializers run in order. */
+    private static final Comparator<Method> BY_CLASS_AND_NAME = new Comparator<>() {
+        @Override
+        public int compare(Method x, Method y) {
+            int byClass = x.getDeclaringClass().getSimpleName().compareTo(y.getDeclaringClass().getSimpleName());
+            return byClass != 0 ? byClass : x.getName().compareTo(y.getName());
+        }
+    };
+
     private static final List<Method> HELPERS = helpers();
-    private static final Map<String, Integer> IDS = ids();
+    /** Helper numbers by declaring class and name (no string building: idOf runs for every decoded instruction). */
+    private static final Map<Class<?>, Map<String, Integer>> IDS = ids();
     static final HelperDispatcher INSTANCE = generate();
 
     /** Calls helper {@code id} with the operands; returns the helper's next pc, or 0 for helpers without one. */
     public abstract int call(int id, PpcCpuState state, int[] operands);
 
     static int idOf(Instruction insn) {
-        Integer id = IDS.get(key(insn.owner(), insn.method()));
+        Map<String, Integer> byName = IDS.get(insn.owner());
+        Integer id = byName == null ? null : byName.get(insn.method());
         if (id == null) {
             throw new IllegalStateException("no helper " + insn);
         }
         return id;
-    }
-
-    private static String key(Class<?> owner, String name) {
-        return owner.getSimpleName() + "." + name;
     }
 
     private static List<Method> helpers() {
@@ -60,14 +67,22 @@ public abstract class HelperDispatcher {
                 }
             }
         }
-        all.sort(Comparator.comparing((Method m) -> key(m.getDeclaringClass(), m.getName())));
+        // A named comparator, not a lambda: this runs at every start-up, where spinning a lambda
+        // class (and a string concatenation's call site) cost more than the rest of this class.
+        all.sort(BY_CLASS_AND_NAME);
         return all;
     }
 
-    private static Map<String, Integer> ids() {
-        Map<String, Integer> ids = new HashMap<>();
+    private static Map<Class<?>, Map<String, Integer>> ids() {
+        Map<Class<?>, Map<String, Integer>> ids = new HashMap<>();
         for (int i = 0; i < HELPERS.size(); i++) {
-            ids.put(key(HELPERS.get(i).getDeclaringClass(), HELPERS.get(i).getName()), i);
+            Method m = HELPERS.get(i);
+            Map<String, Integer> byName = ids.get(m.getDeclaringClass());
+            if (byName == null) {
+                byName = new HashMap<>();
+                ids.put(m.getDeclaringClass(), byName);
+            }
+            byName.put(m.getName(), i);
         }
         return ids;
     }
@@ -75,14 +90,18 @@ public abstract class HelperDispatcher {
     private static HelperDispatcher generate() {
         String self = Type.getInternalName(HelperDispatcher.class);
         String name = "org/qemu/ppc/translate/GeneratedHelperDispatcher";
-        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES);
+        // No frame computation: ASM's data-flow analysis over a few hundred cases was most of
+        // this class's start-up cost. Every case starts with the method's entry frame (the
+        // locals never change, the stack is empty), so each label gets F_SAME, and the deepest
+        // stack is the state, the helper's other arguments and an array load's two operands.
+        ClassWriter cw = new ClassWriter(0);
         cw.visit(Opcodes.V21, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, name, null, self, null);
         MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
         init.visitCode();
         init.visitVarInsn(Opcodes.ALOAD, 0);
         init.visitMethodInsn(Opcodes.INVOKESPECIAL, self, "<init>", "()V", false);
         init.visitInsn(Opcodes.RETURN);
-        init.visitMaxs(0, 0);
+        init.visitMaxs(1, 1);
         init.visitEnd();
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "call", "(IL" + Type.getInternalName(PpcCpuState.class) + ";[I)I", null, null);
         mv.visitCode();
@@ -93,9 +112,12 @@ public abstract class HelperDispatcher {
         Label unknown = new Label();
         mv.visitVarInsn(Opcodes.ILOAD, 1);
         mv.visitTableSwitchInsn(0, cases.length - 1, unknown, cases);
+        int maxStack = 1;
         for (int i = 0; i < cases.length; i++) {
             Method m = HELPERS.get(i);
             mv.visitLabel(cases[i]);
+            mv.visitFrame(Opcodes.F_SAME, 0, null, 0, null);
+            maxStack = Math.max(maxStack, m.getParameterCount() + 2);
             mv.visitVarInsn(Opcodes.ALOAD, 2);
             for (int j = 0; j < m.getParameterCount() - 1; j++) {
                 mv.visitVarInsn(Opcodes.ALOAD, 3);
@@ -110,9 +132,10 @@ public abstract class HelperDispatcher {
             mv.visitInsn(Opcodes.IRETURN);
         }
         mv.visitLabel(unknown);
+        mv.visitFrame(Opcodes.F_SAME, 0, null, 0, null);
         mv.visitInsn(Opcodes.ICONST_0);
         mv.visitInsn(Opcodes.IRETURN);
-        mv.visitMaxs(0, 0);
+        mv.visitMaxs(maxStack, 4);
         mv.visitEnd();
         cw.visitEnd();
         try {
