@@ -37,7 +37,8 @@ class TcgPagingPayloadTest {
         assumeTrue(HostProcess.onPath(DEBIAN_QEMU), DEBIAN_QEMU + " is not installed (apt qemu-system-x86)");
         Path root = Path.of(System.getProperty("qemu.root", "..")).toAbsolutePath();
         Path sources = root.resolve("tests/src/test/payloads");
-        Path kernel = Payloads.compile(dir, payload, sources.resolve(payload + ".c"));
+        Path kernel = payload.equals("userpaging") ? Payloads.compile(dir, payload, sources.resolve(payload + ".c"))
+                : Payloads.compile(dir, payload, sources.resolve(payload + ".c"), sources.resolve("probe.c"));
         List<String> machine = List.of("-nographic", "-no-reboot", "-m", "64", "-kernel", kernel.toString());
 
         List<String> ourCommand = new java.util.ArrayList<>(List.of(root.resolve("bin/qemu-system-i386").toString()));
