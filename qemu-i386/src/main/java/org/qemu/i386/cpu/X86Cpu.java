@@ -337,12 +337,14 @@ public final class X86Cpu implements GuestCpu, OpContext {
                     block.execute(this, compiler, compileThreshold, background);
                 }
             } catch (GuestMemoryFault f) {
+                countChained(budget);
                 running = faultingLocator(running);
                 setPc(running.instructionAddress(faultingOp));
                 lastTrap = memoryTrap(f);
                 pendingExit = null;
                 return CpuExit.TRAP;
             } catch (X86Trap t) {
+                countChained(budget);
                 running = faultingLocator(running);
                 setPc(t.resumeAfter() ? running.nextAddress(faultingOp) : running.instructionAddress(faultingOp));
                 GuestTrap g = t.trap();
@@ -353,9 +355,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
                 pendingExit = null;
                 return CpuExit.TRAP;
             }
-            if (budget > chainBudget) {
-                chainedRunsInLoop += budget - Math.max(chainBudget, 0);
-            }
+            countChained(budget);
             if (pendingExit != null) {
                 CpuExit e = pendingExit;
                 pendingExit = null;
@@ -365,6 +365,13 @@ public final class X86Cpu implements GuestCpu, OpContext {
             // run several); after a region it is unknown: no link to record
             from = leftFrom;
             prev = region != null ? null : from != null && from.block instanceof X86Block last ? last : block;
+        }
+    }
+
+    /** Adds the chained exits taken in this run-loop iteration ({@code budget} was handed out) to the statistics. */
+    private void countChained(int budget) {
+        if (budget > chainBudget) {
+            chainedRunsInLoop += budget - Math.max(chainBudget, 0);
         }
     }
 
