@@ -10,6 +10,7 @@ import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
 
+import org.qemu.common.tcg.ChainedSequence;
 import org.qemu.common.tcg.OpContext;
 import org.qemu.common.tcg.OpSequence;
 import org.qemu.common.tcg.TranslationCache;
@@ -30,7 +31,7 @@ public final class BytecodeBlockCompiler {
     private static final String NAME = BytecodeBlockCompiler.class.getPackageName().replace('.', '/') + "/TranslatedBlock";
     private static final String OP = X86Emitter.OP;
     private static final String CONTEXT = X86Emitter.CONTEXT;
-    private static final String SEQUENCE = Type.getInternalName(OpSequence.class);
+    private static final String SEQUENCE = Type.getInternalName(ChainedSequence.class);
 
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
     /** Where loop blocks find the block a jmp leads to; null: no loop blocks (system mode). */
@@ -81,7 +82,7 @@ public final class BytecodeBlockCompiler {
             return compileLongModeBlock(block, ops);
         }
         if (cache == null || longMode || ops.length == 0) {
-            return compile(ops, longMode);
+            return compile(ops, longMode, null, block);
         }
         X86Op[] body = ops;
         long[] address = null;
@@ -91,7 +92,7 @@ public final class BytecodeBlockCompiler {
             X86Block then = cache.lookup(g.target & 0xffffffffL, block.flags);
             if (then == null || !then.isValid() || then.firstPage != block.firstPage || then.lastPage != block.lastPage
                     || ops.length - 1 + then.instructionCount() > MAX_LOOP_OPS) {
-                return compile(ops, false);
+                return compile(ops, false, null, block);
             }
             int n = ops.length - 1;
             int m = then.instructionCount();
@@ -110,11 +111,11 @@ public final class BytecodeBlockCompiler {
         boolean loops = end instanceof ControlOps.Goto g ? g.target == start
                 : end instanceof ControlOps.ConditionalJump j && (j.target == start || j.fallThrough == start);
         if (!loops) {
-            return compile(ops, false);
+            return compile(ops, false, null, block);
         }
         for (X86Op op : body) {
             if (!X86Emitter.emitsInline(op)) {
-                return compile(ops, false);
+                return compile(ops, false, null, block);
             }
         }
         if (address != null) {
@@ -123,7 +124,7 @@ public final class BytecodeBlockCompiler {
         synchronized (this) {
             loopBlocks++;
         }
-        return compile(body, false, block);
+        return compile(body, false, block, block);
     }
 
     /**
@@ -146,7 +147,7 @@ public final class BytecodeBlockCompiler {
             X86Block then = cache.lookup(g.target, block.flags);
             if (then == null || !then.isValid() || then.firstPage != block.firstPage || then.lastPage != block.lastPage
                     || ops.length - 1 + then.instructionCount() > MAX_LOOP_OPS) {
-                return compile(ops, true);
+                return compile(ops, true, null, block);
             }
             int n = ops.length - 1;
             int m = then.instructionCount();
@@ -165,7 +166,7 @@ public final class BytecodeBlockCompiler {
         boolean loops = end instanceof LongModeOps.Goto g ? g.target == start
                 : end instanceof LongModeOps.ConditionalJump j && (j.target == start || j.fallThrough == start);
         if (!loops || !LongModeEmitter.allInline(body, body.length - 1)) {
-            return compile(ops, true);
+            return compile(ops, true, null, block);
         }
         if (address != null) {
             block.takeIn(address, next);
@@ -173,7 +174,7 @@ public final class BytecodeBlockCompiler {
         synchronized (this) {
             loopBlocks++;
         }
-        return compile(body, true, block);
+        return compile(body, true, block, block);
     }
 
     /** Compiles the ops of one block (one per guest instruction) into a new hidden class instance. */
@@ -187,11 +188,14 @@ public final class BytecodeBlockCompiler {
      * keep 32-bit registers in int locals and wrap addresses to 32 bits).
      */
     public OpSequence<X86Cpu> compile(X86Op[] ops, boolean longMode) {
-        return compile(ops, longMode, null);
+        return compile(ops, longMode, null, null);
     }
 
-    /** {@code loop}: the block whose start the last op may jump back to (a loop block), or null. */
-    private OpSequence<X86Cpu> compile(X86Op[] ops, boolean longMode, X86Block loop) {
+    /**
+     * {@code loop}: the block whose start the last op may jump back to (a loop block), or null;
+     * {@code owner}: the block this is the compiled form of (what chained exits link to), or null.
+     */
+    private OpSequence<X86Cpu> compile(X86Op[] ops, boolean longMode, X86Block loop, X86Block owner) {
         long start = System.nanoTime();
         int[] counts = new int[1];
         byte[] bytes;
@@ -202,8 +206,9 @@ public final class BytecodeBlockCompiler {
         try {
             MethodHandles.Lookup hidden = lookup.defineHiddenClass(bytes, true);
             MethodHandle ctor = hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, Object[].class));
-            Object[] fields = java.util.Arrays.copyOf(ops, ops.length + 1, Object[].class);
+            Object[] fields = java.util.Arrays.copyOf(ops, ops.length + 2, Object[].class);
             fields[ops.length] = loop;
+            fields[ops.length + 1] = owner;
             OpSequence<X86Cpu> sequence = (OpSequence<X86Cpu>) ctor.invoke(fields);
             synchronized (this) {
                 compiled++;
@@ -242,7 +247,11 @@ public final class BytecodeBlockCompiler {
         MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "([Ljava/lang/Object;)V", null, null);
         init.visitCode();
         init.visitVarInsn(Opcodes.ALOAD, 0);
-        init.visitMethodInsn(Opcodes.INVOKESPECIAL, SEQUENCE, "<init>", "()V", false);
+        init.visitVarInsn(Opcodes.ALOAD, 1);
+        push(init, ops.length + 1);
+        init.visitInsn(Opcodes.AALOAD);
+        init.visitTypeInsn(Opcodes.CHECKCAST, BlockChaining.BLOCK);
+        init.visitMethodInsn(Opcodes.INVOKESPECIAL, SEQUENCE, "<init>", "(L" + BlockChaining.BLOCK + ";)V", false);
         for (int i = 0; i < ops.length; i++) {
             init.visitVarInsn(Opcodes.ALOAD, 0);
             init.visitVarInsn(Opcodes.ALOAD, 1);
@@ -301,8 +310,9 @@ public final class BytecodeBlockCompiler {
         mv.visitLabel(exit);
         emitter.flushAll(mv);
         mv.visitLabel(end);
-        mv.visitInsn(Opcodes.RETURN);
+        BlockChaining.emitExit(mv);
         mv.visitLabel(handler);
+        BlockChaining.emitFaultOwner(mv);
         emitter.faultHandler(mv);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
@@ -341,8 +351,9 @@ public final class BytecodeBlockCompiler {
         mv.visitLabel(exit);
         emitter.flushAll(mv);
         mv.visitLabel(end);
-        mv.visitInsn(Opcodes.RETURN);
+        BlockChaining.emitExit(mv);
         mv.visitLabel(handler);
+        BlockChaining.emitFaultOwner(mv);
         emitter.faultHandler(mv);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
