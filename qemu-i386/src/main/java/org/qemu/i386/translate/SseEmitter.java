@@ -131,6 +131,26 @@ final class SseEmitter {
         return f.integer() == null || f.integer().bits == 32;
     }
 
+    /** (u)comisd/(u)comiss set all six flags (OF, SF and AF cleared); every other form leaves them. */
+    static boolean writesFlags(XmmForm f) {
+        return f.kind() == COMPARE_DOUBLE || f.kind() == COMPARE_FLOAT;
+    }
+
+    /**
+     * True when the form may fault: a memory operand, or floating-point work that can raise an
+     * unmasked #XM; register moves, logic, lane shifts and adds and integer transfers cannot.
+     */
+    static boolean mayFault(XmmForm f) {
+        if (f.sourceMemory() != null || f.integer() instanceof Operand.Memory) {
+            return true;
+        }
+        return switch (f.kind()) {
+            case MOVE, LOAD_LOW_ZERO, MOVE_LOW, LOAD_SINGLE, AND, AND_NOT, OR, XOR, ADD_QWORDS, SUB_QWORDS,
+                    SHIFT_LEFT_QWORDS, SHIFT_RIGHT_QWORDS, DWORD_IN, DWORD_OUT, INT_TO_DOUBLE -> false;
+            default -> true;
+        };
+    }
+
     /** Loads the prepared registers into their locals (the prologue, and after a call). */
     void load(MethodVisitor mv) {
         for (int r = 0; r < registers; r++) {

@@ -646,6 +646,12 @@ final class X86Emitter {
             emitShift32(mv, sh.kind, sh.dst, ((Operand.Immediate) sh.count).value & 31);
             return true;
         }
+        if (isInlineDoubleShift(op)) {
+            // 64-bit integers in 32-bit code (a xorshift generator): shld/shrd by a constant
+            ShiftOps.DoubleShift ds = (ShiftOps.DoubleShift) op;
+            emitDoubleShift32(mv, ds.left, ds.dst, ds.src, ((Operand.Immediate) ds.count).value & 31);
+            return true;
+        }
         if (op instanceof MulDivOps.Multiply m && m.dst.bits != 8) {
             read(mv, m.a, false);
             if (m.dst.bits == 16) {
@@ -798,6 +804,12 @@ final class X86Emitter {
         }, op);
     }
 
+    /** True for the shld/shrd forms {@link #emitDoubleShift32} emits inline: 32-bit registers, a constant count 1..31. */
+    static boolean isInlineDoubleShift(X86Op op) {
+        return op instanceof ShiftOps.DoubleShift ds && ds.bits == 32 && ds.dst instanceof Operand.Register
+                && ds.src instanceof Operand.Register && ds.count instanceof Operand.Immediate count && (count.value & 31) != 0;
+    }
+
     /** True for the shifts and rotates {@link #emitShift32} emits inline. */
     static boolean isInlineShift(X86Op op) {
         return op instanceof ShiftOps.Shift sh && sh.bits == 32 && sh.dst instanceof Operand.Register
@@ -810,6 +822,49 @@ final class X86Emitter {
      * RESULT_CO (CF, OF computed here), rotates set CF and OF over the saved base record
      * (the same records {@code ShiftOps.shift32} makes, without its five field stores and loads).
      */
+    /**
+     * shld/shrd of a 32-bit register by a constant 1..31, filling from register {@code src}:
+     * records RESULT_CO with CF (the last bit shifted out of dst) and OF (the sign changed).
+     */
+    private void emitDoubleShift32(MethodVisitor mv, boolean left, Operand dst, Operand src, int n) {
+        read(mv, dst, false);
+        mv.visitVarInsn(Opcodes.ISTORE, A);
+        read(mv, src, false);
+        mv.visitVarInsn(Opcodes.ISTORE, B);
+        mv.visitVarInsn(Opcodes.ILOAD, A);
+        push(mv, n);
+        mv.visitInsn(left ? Opcodes.ISHL : Opcodes.IUSHR);
+        mv.visitVarInsn(Opcodes.ILOAD, B);
+        push(mv, 32 - n);
+        mv.visitInsn(left ? Opcodes.IUSHR : Opcodes.ISHL);
+        mv.visitInsn(Opcodes.IOR);
+        mv.visitVarInsn(Opcodes.ISTORE, RES);
+        mv.visitVarInsn(Opcodes.ILOAD, RES);
+        mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+        write(mv, dst, false);
+        if (flagsDead()) {
+            return;
+        }
+        mv.visitVarInsn(Opcodes.ILOAD, A);
+        push(mv, left ? 32 - n : n - 1);
+        mv.visitInsn(Opcodes.IUSHR);
+        push(mv, 1);
+        mv.visitInsn(Opcodes.IAND);
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP + 2);
+        mv.visitVarInsn(Opcodes.ILOAD, RES);
+        mv.visitVarInsn(Opcodes.ILOAD, A);
+        mv.visitInsn(Opcodes.IXOR);
+        push(mv, 31);
+        mv.visitInsn(Opcodes.IUSHR);
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP + 3);
+        push(mv, LazyFlags.RESULT_CO | 2);
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP);
+        mv.visitVarInsn(Opcodes.ILOAD, RES);
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP + 4);
+        knownFlagOp = LazyFlags.RESULT_CO | 2;
+        flagsDirty = true;
+    }
+
     private void emitShift32(MethodVisitor mv, int kind, Operand dst, int n) {
         read(mv, dst, false);
         mv.visitVarInsn(Opcodes.ISTORE, A);
