@@ -96,16 +96,30 @@ final class SseEmitter {
         return base + 4 * r + (high ? 2 : 0);
     }
 
-    /** Chooses the registers to hold in locals: those the method's inline forms name. Call before {@link #load}. */
+    /**
+     * Register reloads (registers held times op calls) a method may carry: every op call reloads
+     * all held registers, and a block of packed-integer string code calling many ops around one
+     * inline {@code pxor} would grow towards HotSpot's 8,000-byte limit for little gain.
+     */
+    private static final int MAX_RELOADS = 24;
+
+    /**
+     * Chooses the registers to hold in locals: those the method's inline forms name, unless the
+     * method calls so many ops that reloading them after each call costs more than it saves
+     * (then nothing is held and every SSE instruction is called). Call before {@link #load}.
+     */
     void prepare(X86Op[] ops) {
         int mask = 0;
+        int calls = 0;
         for (X86Op op : ops) {
             XmmForm f = op instanceof InlineXmmOp x ? x.xmmForm() : null;
             if (f != null && supported(f)) {
                 mask |= registersOf(f);
+            } else if (op instanceof InlineXmmOp || !X86Emitter.emitsInline(op)) {
+                calls++;
             }
         }
-        prepared = mask;
+        prepared = Integer.bitCount(mask) * calls > MAX_RELOADS ? 0 : mask;
     }
 
     private int registersOf(XmmForm f) {

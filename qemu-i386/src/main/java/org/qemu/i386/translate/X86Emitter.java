@@ -799,7 +799,9 @@ final class X86Emitter {
     /** True when 32-bit code emits {@code op} as bytecode of its own (not a call to the op). */
     static boolean emitsInline(X86Op op) {
         X86Emitter probe = new X86Emitter();
-        probe.prepareXmm(new X86Op[] {op});
+        if (op instanceof InlineXmmOp) {
+            probe.prepareXmm(new X86Op[] {op});
+        }
         return probe.emitInline(new MethodVisitor(Opcodes.ASM9) {
         }, op);
     }
