@@ -283,6 +283,7 @@ public final class BytecodeBlockCompiler {
             return cw.toByteArray();
         }
         X86Emitter emitter = new X86Emitter(longMode, false, WINDOWS ? planWindows(ops, longMode, loopStart != 0) : null);
+        emitter.prepareXmm(ops);
         emitter.prologue(mv, true);
         mv.visitLabel(start);
         Label head = new Label();
@@ -416,6 +417,7 @@ public final class BytecodeBlockCompiler {
         MethodVisitor nowhere = new MethodVisitor(Opcodes.ASM9) {
         };
         X86Emitter planner = new X86Emitter(longMode, false, plan);
+        planner.prepareXmm(ops);
         planner.prologue(nowhere, true);
         if (loop) {
             planner.forgetState();
