@@ -228,14 +228,9 @@ public final class BytecodeBlockCompiler {
 
     /** {@code loopStart}: the guest address the last op may jump back to (a loop block), 0 for none. */
     private byte[] generate(X86Op[] ops, int[] inlineCount, boolean longMode, int loopStart) {
-        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
-            @Override
-            protected String getCommonSuperClass(String a, String b) {
-                return "java/lang/Object";
-            }
-        };
+        ClassWriter cw = ClassFiles.writer();
         String opType = "L" + OP + ";";
-        cw.visit(Opcodes.V21, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, NAME, null, SEQUENCE, null);
+        cw.visit(ClassFiles.VERSION, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, NAME, null, SEQUENCE, null);
         for (int i = 0; i < ops.length; i++) {
             cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_FINAL, "op" + i, opType, null, null).visitEnd();
         }
