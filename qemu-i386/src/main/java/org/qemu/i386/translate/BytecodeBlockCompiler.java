@@ -75,6 +75,11 @@ public final class BytecodeBlockCompiler {
      * reports the instructions it took in to the block, for precise faults), else as itself.
      */
     public OpSequence<X86Cpu> compileBlock(X86Block block) {
+        if (STATS) {
+            synchronized (this) {
+                compiledBlocks.add(block);
+            }
+        }
         boolean longMode = X86Cpu.isLongMode(block.flags);
         X86Op[] ops = block.ops();
         if (longMode && cache != null && LONG_MODE_INLINE && LONG_MODE_LOOPS && ops.length > 0) {
@@ -220,8 +225,19 @@ public final class BytecodeBlockCompiler {
         }
     }
 
+    /** {@code -Dqemu.tcg.stats=true}: the statistics name the compiled blocks that ran most often in the run loop. */
+    private static final boolean STATS = Boolean.getBoolean("qemu.tcg.stats");
+    private final java.util.List<X86Block> compiledBlocks = new java.util.ArrayList<>();
+
+    /** The compiled blocks the run loop ran most often: address, instructions, runs (what dispatch still costs). */
+    private String hottestBlocks() {
+        return compiledBlocks.stream().sorted((a, b) -> Integer.compare(b.executions(), a.executions())).limit(16)
+                .map(b -> String.format("%x/%d:%d", b.pc, b.instructionCount(), b.executions()))
+                .collect(java.util.stream.Collectors.joining(" ", ", hottest compiled blocks (pc/instructions:runs) ", ""));
+    }
+
     public synchronized String statistics() {
-        return compiled + " blocks compiled (" + (compiled == 0 ? 0 : nanos / compiled / 1000) + " us each, " + loopBlocks + " loop blocks), "
+        return (STATS ? hottestBlocks() + "\n" : "") + compiled + " blocks compiled (" + (compiled == 0 ? 0 : nanos / compiled / 1000) + " us each, " + loopBlocks + " loop blocks), "
                 + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes"
                 + (CALLED_64.isEmpty() ? "" : ", 64-bit ops called " + new java.util.TreeMap<>(CALLED_64));
     }
@@ -280,6 +296,7 @@ public final class BytecodeBlockCompiler {
             emitter.flagLiveness(dead);
         }
         if (loopStart != 0) {
+            emitter.verifyHoistedWindows(mv);
             // the loop head: reached again with registers and flags only in locals
             mv.visitLabel(head);
             emitter.forgetState();
@@ -407,7 +424,7 @@ public final class BytecodeBlockCompiler {
         for (int i = 0; i < (loop ? ops.length - 1 : ops.length); i++) {
             planner.emitOp(nowhere, ops[i], i, NAME, "op" + i);
         }
-        return plan.replay();
+        return loop ? plan.replayLoop() : plan.replay();
     }
 
     static void push(MethodVisitor mv, int value) {

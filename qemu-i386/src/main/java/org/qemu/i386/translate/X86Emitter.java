@@ -259,7 +259,9 @@ final class X86Emitter {
      * locals hold relative to the state object, so everything counts as written.
      */
     void forgetState() {
-        registersChanged(0xff);
+        if (windows != null) {
+            windows.loopHead();
+        }
         dirty = 0xff;
         flagsDirty = true;
         knownFlagOp = -1;
@@ -410,6 +412,15 @@ final class X86Emitter {
     }
 
     // ---- verified windows ------------------------------------------------------------------
+
+    /** A loop block, before its head: verifies the windows of registers the loop never changes. */
+    void verifyHoistedWindows(MethodVisitor mv) {
+        if (windows != null && !windows.isRecording()) {
+            for (AccessWindows.Hoisted h : windows.hoisted()) {
+                verifyWindow(mv, h.register(), h.segment(), h.window());
+            }
+        }
+    }
 
     /** Registers whose value changed (a bit each): accesses through them start new windows. */
     private void registersChanged(int mask) {
