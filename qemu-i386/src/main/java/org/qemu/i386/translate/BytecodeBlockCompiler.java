@@ -285,6 +285,9 @@ public final class BytecodeBlockCompiler {
             return cw.toByteArray();
         }
         X86Emitter emitter = new X86Emitter(longMode, false, WINDOWS ? planWindows(ops, longMode, loopStart != 0) : null);
+        if (loopStart != 0 && PAGE_CACHES) {
+            emitter.cacheAccessPages();
+        }
         emitter.prologue(mv, true);
         mv.visitLabel(start);
         Label head = new Label();
@@ -407,6 +410,9 @@ public final class BytecodeBlockCompiler {
 
     /** Flag liveness ({@link FlagLiveness}); {@code -Dqemu.tcg.flag-liveness=false} turns it off, for comparison. */
     static final boolean LIVENESS = !"false".equals(System.getProperty("qemu.tcg.flag-liveness"));
+
+    /** Page caches in loop blocks ({@link X86Emitter#cacheAccessPages}); {@code -Dqemu.tcg.page-caches=false} turns them off, for comparison. */
+    static final boolean PAGE_CACHES = !"false".equals(System.getProperty("qemu.tcg.page-caches"));
 
     /** Verified windows in blocks ({@link AccessWindows}); {@code -Dqemu.tcg.access-windows=false} turns them off, for comparison. */
     static final boolean WINDOWS = !"false".equals(System.getProperty("qemu.tcg.access-windows"));
