@@ -40,8 +40,7 @@ public final class ProgramStarter {
         Thread cpuBuilder = new Thread(cpuSetUp, "cpu-set-up");
         cpuBuilder.setDaemon(true);
         cpuBuilder.start();
-        byte[] bytes = ElfLoader.readFile(program);
-        ElfFile elf = ElfFile.parse(bytes, abi.elfTarget());
+        ElfFile elf = ElfLoader.readProgram(program, abi.elfTarget());
         abi.prepareAddressSpace(process);
         ElfLoader loader = new ElfLoader(process.space(), abi.elfTarget(), ldPrefix, abi.pieBase());
         LoadedProgram loaded = loader.load(elf, program);
