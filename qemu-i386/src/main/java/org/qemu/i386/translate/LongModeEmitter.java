@@ -69,6 +69,47 @@ final class LongModeEmitter {
 
     private static final int[] BITS = {8, 16, 32, 64};
 
+    /** Verified windows ({@link AccessWindows}): a scratch long for the window test, then one long per register: its window's host address, or 0. */
+    private static final int WINDOW_TEST = BRES + 2, WINDOW_HOST = WINDOW_TEST + 2;
+    /**
+     * Upper bounds of the bytecode a windowed access adds to a checked one, and of a window's test:
+     * the first pass (which emits checked accesses) adds them up, so the second pass, with windows,
+     * stays under the budget at the same ops.
+     */
+    private static final int WINDOW_ACCESS_BYTES = 32, WINDOW_TEST_BYTES = 96;
+
+    /** The windows plan: recording in a first pass, replayed in the second; null without windows. */
+    private final AccessWindows windows;
+    /** Second pass: which ops the first pass emitted inline (the same ops must be inline, or window numbers disagree); null in a first pass. */
+    private final boolean[] inlinePlan;
+    /** First pass: which ops were emitted inline. */
+    private boolean[] inlined = new boolean[0];
+    /** First pass: bytes the windowed form of the accesses so far would add. */
+    private int windowBytes;
+
+    /** Emits without windows. */
+    LongModeEmitter() {
+        this(null, null);
+    }
+
+    /**
+     * With {@code windows} recording: a first pass, deciding what is inline; replaying: the second
+     * pass, emitting inline exactly the ops {@code inlinePlan} (the first pass's {@link #inlined()}) says.
+     */
+    LongModeEmitter(AccessWindows windows, boolean[] inlinePlan) {
+        this.windows = windows != null && GuestMemory.directAccess() && (windows.isRecording() || windows.any()) ? windows : null;
+        this.inlinePlan = inlinePlan;
+    }
+
+    /** A first pass's decisions, by op index. */
+    boolean[] inlined() {
+        return inlined.clone();
+    }
+
+    private boolean windowed() {
+        return windows != null && !windows.isRecording();
+    }
+
     /** Registers whose local was written since the array was last in step. */
     private int dirty;
     /** Registers written anywhere in the method: the fault handler stores those. */
@@ -109,7 +150,7 @@ final class LongModeEmitter {
             mv.visitInsn(Opcodes.LCONST_0);
             mv.visitVarInsn(Opcodes.LSTORE, local);
         }
-        if (INLINE_MEMORY) {
+        if (INLINE_MEMORY || windowed()) {
             mv.visitVarInsn(Opcodes.ALOAD, MEM);
             mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "protectionTable", "()[B", false);
             mv.visitVarInsn(Opcodes.ASTORE, MEM_PROT);
@@ -119,6 +160,12 @@ final class LongModeEmitter {
             mv.visitVarInsn(Opcodes.ALOAD, MEM);
             mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "rangeMask", "()J", false);
             mv.visitVarInsn(Opcodes.LSTORE, MEM_RANGE);
+        }
+        if (windowed()) {
+            for (int local = WINDOW_TEST; local <= WINDOW_HOST + 2 * 15; local += 2) {
+                mv.visitInsn(Opcodes.LCONST_0);
+                mv.visitVarInsn(Opcodes.LSTORE, local);
+            }
         }
         reload(mv);
     }
@@ -132,8 +179,13 @@ final class LongModeEmitter {
         mv.visitVarInsn(Opcodes.ISTORE, INDEX);
         Label here = new Label();
         mv.visitLabel(here);
-        if (here.getOffset() < INLINE_BYTECODE_BUDGET && emitInline(mv, op)) {
+        boolean inline = inlinePlan != null ? index < inlinePlan.length && inlinePlan[index] : here.getOffset() + windowBytes < INLINE_BYTECODE_BUDGET;
+        if (inline && emitInline(mv, op)) {
             everDirty |= dirty;
+            if (index >= inlined.length) {
+                inlined = java.util.Arrays.copyOf(inlined, Math.max(index + 1, 2 * inlined.length));
+            }
+            inlined[index] = true;
             return true;
         }
         flushAll(mv);
@@ -204,7 +256,7 @@ final class LongModeEmitter {
         cw.visit(Opcodes.V21, Opcodes.ACC_FINAL, "DryRun", null, "java/lang/Object", null);
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "()V", null, null);
         mv.visitCode();
-        LongModeEmitter dry = new LongModeEmitter();
+        LongModeEmitter dry = new LongModeEmitter(BytecodeBlockCompiler.WINDOWS ? AccessWindows.recording() : null, null);
         dry.prologue(mv);
         dry.loopHead();
         for (int i = 0; i < count; i++) {
@@ -214,7 +266,7 @@ final class LongModeEmitter {
         }
         Label end = new Label();
         mv.visitLabel(end);
-        return end.getOffset() < INLINE_BYTECODE_BUDGET;
+        return end.getOffset() + dry.windowBytes < INLINE_BYTECODE_BUDGET;
     }
 
     /**
@@ -222,6 +274,7 @@ final class LongModeEmitter {
      * written) and, since the backward jump stores the flag record, the flags in the state object.
      */
     void loopHead() {
+        registersChanged(0xffff);
         dirty = 0xffff;
         everDirty = 0xffff;
         pendingOp = -1;
@@ -391,18 +444,14 @@ final class LongModeEmitter {
             return true;
         }
         if (op instanceof LongModeOps.Pop p && p.bits == 64 && p.dst instanceof Operand.Register) {
-            mv.visitVarInsn(Opcodes.ALOAD, MEM);
-            mv.visitVarInsn(Opcodes.LLOAD, reg(X86CpuState.ESP));
-            memoryRead(mv, 64);
+            stackRead(mv, X86CpuState.ESP);
             mv.visitVarInsn(Opcodes.LSTORE, VALUE);
             adjustRsp(mv, 8);
             write(mv, p.dst, false);
             return true;
         }
         if (op instanceof LongModeOps.Leave l && l.bits == 64) {
-            mv.visitVarInsn(Opcodes.ALOAD, MEM);
-            mv.visitVarInsn(Opcodes.LLOAD, reg(X86CpuState.EBP));
-            memoryRead(mv, 64);
+            stackRead(mv, X86CpuState.EBP);
             mv.visitVarInsn(Opcodes.LSTORE, VALUE);
             mv.visitVarInsn(Opcodes.LLOAD, reg(X86CpuState.EBP));
             mv.visitLdcInsn(8L);
@@ -451,9 +500,7 @@ final class LongModeEmitter {
             return true;
         }
         if (op instanceof LongModeOps.Return r) {
-            mv.visitVarInsn(Opcodes.ALOAD, MEM);
-            mv.visitVarInsn(Opcodes.LLOAD, reg(X86CpuState.ESP));
-            memoryRead(mv, 64);
+            stackRead(mv, X86CpuState.ESP);
             mv.visitVarInsn(Opcodes.LSTORE, TEMP);
             adjustRsp(mv, 8 + r.release);
             mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
@@ -1077,6 +1124,7 @@ final class LongModeEmitter {
     }
 
     private void reload(MethodVisitor mv) {
+        registersChanged(0xffff);
         for (int r = 0; r < 16; r++) {
             mv.visitVarInsn(Opcodes.ALOAD, REGS);
             X86Emitter.push(mv, r);
@@ -1096,13 +1144,19 @@ final class LongModeEmitter {
         }
         mv.visitVarInsn(Opcodes.LSTORE, reg(r));
         dirty |= 1 << r;
+        registersChanged(1 << r);
     }
 
+    /** rsp moved by {@code delta} (push, pop, ret): its window stays, at shifted offsets. */
     private void adjustRsp(MethodVisitor mv, int delta) {
         mv.visitVarInsn(Opcodes.LLOAD, reg(X86CpuState.ESP));
         mv.visitLdcInsn((long) delta);
         mv.visitInsn(Opcodes.LADD);
-        storeRegister(mv, X86CpuState.ESP, 64);
+        mv.visitVarInsn(Opcodes.LSTORE, reg(X86CpuState.ESP));
+        dirty |= 1 << X86CpuState.ESP;
+        if (windows != null) {
+            windows.registerMoved(X86CpuState.ESP, delta);
+        }
     }
 
     /** push of the VALUE local (64 bits): the store first, rsp only once it succeeded. */
@@ -1111,12 +1165,145 @@ final class LongModeEmitter {
         mv.visitLdcInsn(8L);
         mv.visitInsn(Opcodes.LSUB);
         mv.visitVarInsn(Opcodes.LSTORE, ADDR);
+        access(mv, X86CpuState.ESP, -8, X86CpuState.SS, 64, true, () -> mv.visitVarInsn(Opcodes.LLOAD, ADDR));
+        adjustRsp(mv, -8);
+    }
+
+    /** Pushes the 64-bit value at register {@code base} (pop, ret, leave). */
+    private void stackRead(MethodVisitor mv, int base) {
+        access(mv, base, 0, X86CpuState.SS, 64, false, () -> mv.visitVarInsn(Opcodes.LLOAD, reg(base)));
+    }
+
+    // ---- verified windows ---------------------------------------------------------------------
+
+    /** Registers whose value changed (a bit each): accesses through them start new windows. */
+    private void registersChanged(int mask) {
+        if (windows != null) {
+            windows.registersChanged(mask);
+        }
+    }
+
+    /**
+     * One guest memory access at register {@code base} (-1: not through a plain base register)
+     * plus {@code displacement}; a write stores the VALUE local, a read leaves the value
+     * zero-extended to a long. {@code pushAddress} pushes the linear address.
+     */
+    private void access(MethodVisitor mv, int base, int displacement, int segment, int bits, boolean write, Runnable pushAddress) {
+        // long mode ignores every segment base but FS and GS: accesses through one register share a window whatever their segment
+        int space = segment == X86CpuState.FS || segment == X86CpuState.GS ? segment : X86CpuState.DS;
+        AccessWindows.Window w = null;
+        if (windows != null && base >= 0) {
+            int before = windows.opened();
+            w = windows.access(base, space, displacement, bits / 8, write);
+            if (windows.isRecording()) {
+                windowBytes += WINDOW_ACCESS_BYTES + (windows.opened() > before ? WINDOW_TEST_BYTES : 0);
+            }
+        }
+        if (w == null) {
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+            pushAddress.run();
+            if (write) {
+                mv.visitVarInsn(Opcodes.LLOAD, VALUE);
+                memoryWrite(mv, bits);
+            } else {
+                memoryRead(mv, bits);
+            }
+            return;
+        }
+        int host = WINDOW_HOST + 2 * base;
+        if (w.first()) {
+            verifyWindow(mv, base, space, w);
+        }
+        Label slow = new Label();
+        Label done = new Label();
+        mv.visitVarInsn(Opcodes.LLOAD, host);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFEQ, slow);
+        mv.visitVarInsn(Opcodes.LLOAD, host);
+        if (w.offset() != 0) {
+            mv.visitLdcInsn((long) w.offset());
+            mv.visitInsn(Opcodes.LADD);
+        }
+        if (write) {
+            mv.visitVarInsn(Opcodes.LLOAD, VALUE);
+            if (bits == 64) {
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostStore64", "(JJ)V", false);
+            } else {
+                mv.visitInsn(Opcodes.L2I);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostStore" + bits, "(JI)V", false);
+            }
+        } else if (bits == 64) {
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostLoad64", "(J)J", false);
+        } else {
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostLoad" + bits, "(J)I", false);
+            zeroExtend(mv, bits);
+        }
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(slow);
+        // the window failed its test: the accessor checks this access alone (and faults precisely)
         mv.visitVarInsn(Opcodes.ALOAD, MEM);
-        mv.visitVarInsn(Opcodes.LLOAD, ADDR);
-        mv.visitVarInsn(Opcodes.LLOAD, VALUE);
-        memoryWrite(mv, 64);
-        mv.visitVarInsn(Opcodes.LLOAD, ADDR);
-        storeRegister(mv, X86CpuState.ESP, 64);
+        pushAddress.run();
+        if (write) {
+            mv.visitVarInsn(Opcodes.LLOAD, VALUE);
+            accessorWrite(mv, bits);
+        } else {
+            accessorRead(mv, bits);
+        }
+        mv.visitLabel(done);
+    }
+
+    /**
+     * At a window's first access: sets the register's window host address when all bytes the
+     * window's accesses touch lie in one guest page that allows every kind of access they make
+     * (GuestMemory's fast-path test, once for all of them), else 0.
+     */
+    private void verifyWindow(MethodVisitor mv, int base, int segment, AccessWindows.Window w) {
+        int host = WINDOW_HOST + 2 * base;
+        Label bad = new Label();
+        Label done = new Label();
+        // the lowest byte: the register now, minus the offset of this access within the window
+        mv.visitVarInsn(Opcodes.LLOAD, reg(base));
+        mv.visitLdcInsn((long) w.lowFromNow());
+        mv.visitInsn(Opcodes.LADD);
+        if (segment != X86CpuState.DS) {
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "segBase", "[J");
+            X86Emitter.push(mv, segment);
+            mv.visitInsn(Opcodes.LALOAD);
+            mv.visitInsn(Opcodes.LADD);
+        }
+        mv.visitVarInsn(Opcodes.LSTORE, WINDOW_TEST);
+        mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_RANGE);
+        mv.visitInsn(Opcodes.LAND);
+        mv.visitLdcInsn((long) (w.span() - 1));
+        mv.visitInsn(Opcodes.LADD);
+        X86Emitter.push(mv, GuestMemory.PAGE_SHIFT);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFNE, bad);
+        int need = (w.reads() ? GuestMemory.INLINE_READ : 0) | (w.writes() ? GuestMemory.INLINE_WRITE : 0);
+        mv.visitVarInsn(Opcodes.ALOAD, MEM_PROT);
+        mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
+        X86Emitter.push(mv, GuestMemory.PAGE_SHIFT);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.L2I);
+        mv.visitInsn(Opcodes.BALOAD);
+        X86Emitter.push(mv, need);
+        mv.visitInsn(Opcodes.IAND);
+        X86Emitter.push(mv, need);
+        mv.visitJumpInsn(Opcodes.IF_ICMPNE, bad);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
+        mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
+        mv.visitInsn(Opcodes.LADD);
+        mv.visitVarInsn(Opcodes.LSTORE, host);
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(bad);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitVarInsn(Opcodes.LSTORE, host);
+        mv.visitLabel(done);
     }
 
     private void setRip(MethodVisitor mv, long target) {
@@ -1256,14 +1443,7 @@ final class LongModeEmitter {
                 mv.visitInsn(Opcodes.LAND);
             }
         } else {
-            Operand.Memory m = (Operand.Memory) o;
-            mv.visitVarInsn(Opcodes.ALOAD, MEM);
-            if (addressInLocal) {
-                mv.visitVarInsn(Opcodes.LLOAD, ADDR);
-            } else {
-                address(mv, m);
-            }
-            memoryRead(mv, m.bits);
+            memoryOperand(mv, (Operand.Memory) o, false, addressInLocal);
         }
     }
 
@@ -1292,17 +1472,22 @@ final class LongModeEmitter {
             mv.visitInsn(Opcodes.LOR);
             storeRegister(mv, n, 64);
         } else if (o instanceof Operand.Memory m) {
-            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+            memoryOperand(mv, m, true, addressInLocal);
+        } else {
+            throw new IllegalStateException("write to an immediate");
+        }
+    }
+
+    /** A memory operand's access (a write stores VALUE): through a verified window when the plan gives it one. */
+    private void memoryOperand(MethodVisitor mv, Operand.Memory m, boolean write, boolean addressInLocal) {
+        boolean eligible = m.base >= 0 && m.index < 0 && m.ripAnchor == null && !m.address32InLongMode;
+        access(mv, eligible ? m.base : -1, m.displacement, m.segment, m.bits, write, () -> {
             if (addressInLocal) {
                 mv.visitVarInsn(Opcodes.LLOAD, ADDR);
             } else {
                 address(mv, m);
             }
-            mv.visitVarInsn(Opcodes.LLOAD, VALUE);
-            memoryWrite(mv, m.bits);
-        } else {
-            throw new IllegalStateException("write to an immediate");
-        }
+        });
     }
 
     /** Pushes the 64-bit offset (what lea computes): zero-extended from 32 bits with an 0x67 prefix. */

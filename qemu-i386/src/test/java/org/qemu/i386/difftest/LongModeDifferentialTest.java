@@ -780,6 +780,7 @@ class LongModeDifferentialTest {
             return b.build("mov8 load");
         });
         flagConsumerForms(f);
+        windowForms(f);
         f.put("loop block: add/rol/adc/cmp, dec ecx, jnz back (compiled as one method)", rnd -> {
             Builder b = new Builder(rnd);
             b.regs[X86CpuState.ECX] = (b.regs[X86CpuState.ECX] & ~0xffffffffL) | (1 + rnd.nextInt(6));
@@ -922,6 +923,74 @@ class LongModeDifferentialTest {
                 });
             }
         }
+    }
+
+    /**
+     * Several accesses through one base register in one block: the compiled block tests their
+     * page once (a verified window) and reaches them at offsets from one host address. The forms
+     * move the base between accesses (add, lea, a load into the base itself, push/pop/call/ret
+     * moving rsp) so a window kept past a change of its register would read the wrong bytes.
+     */
+    static void windowForms(Map<String, Function<Random, Case>> f) {
+        f.put("window: loads, stores and read-modify-writes of 8-64 bits through one base", rnd -> {
+            Builder b = new Builder(rnd);
+            int base = b.anyReg();
+            b.regs[base] = DATA + 128 + (rnd.nextInt(512) & ~7);
+            int r1 = b.pick(base);
+            int r2 = b.pick(base, r1);
+            b.asm.op(true, new int[] {0x8b}, r1, new Mem(base, -1, 0, rnd.nextInt(128) - 64));
+            b.asm.op(true, new int[] {0x01}, r1, new Mem(base, -1, 0, rnd.nextInt(128) - 64));
+            b.asm.op(false, new int[] {0x89}, r2, new Mem(base, -1, 0, rnd.nextInt(128) - 64));
+            b.asm.op(false, new int[] {0x0f, 0xb6}, r2, new Mem(base, -1, 0, rnd.nextInt(128) - 64));
+            b.asm.op(new int[] {0x66}, false, false, new int[] {0x2b}, r1, new Mem(base, -1, 0, rnd.nextInt(128) - 64), 0, 0);
+            b.asm.op(new int[0], true, false, new int[] {0xc1}, 4, new Mem(base, -1, 0, rnd.nextInt(128) - 64), 1, 1 + rnd.nextInt(63));
+            b.asm.op(new int[0], false, true, new int[] {0x30}, r2, new Mem(base, -1, 0, rnd.nextInt(128) - 64), 0, 0);
+            b.defined = ALL & ~AF;
+            return b.build("window rmw");
+        });
+        f.put("window: the base moves between accesses (add, lea, a load into the base)", rnd -> {
+            Builder b = new Builder(rnd);
+            int base = b.anyReg();
+            int start = 64 + (rnd.nextInt(256) & ~7);
+            b.regs[base] = DATA + start;
+            int r1 = b.pick(base);
+            int r2 = b.pick(base, r1);
+            int next = 512 + (rnd.nextInt(256) & ~7);
+            int at = rnd.nextInt(8) * 8;
+            for (int i = 0; i < 8; i++) { // the pointer the base loads from [base + at] after the lea
+                b.data[start + 48 + at + i] = (byte) ((DATA + next) >>> (8 * i));
+            }
+            b.asm.op(true, new int[] {0x8b}, r1, new Mem(base, -1, 0, 8));
+            b.asm.op(new int[0], true, false, new int[] {0x83}, 0, new Reg(base), 1, 16); // add base, 16
+            b.asm.op(true, new int[] {0x89}, r1, new Mem(base, -1, 0, 8));
+            b.asm.op(true, new int[] {0x33}, r2, new Mem(base, -1, 0, 0));
+            b.asm.op(true, new int[] {0x8d}, base, new Mem(base, -1, 0, 32)); // lea base, [base + 32]
+            b.asm.op(true, new int[] {0x01}, r2, new Mem(base, -1, 0, -8));
+            b.asm.op(true, new int[] {0x8b}, base, new Mem(base, -1, 0, at));
+            b.asm.op(true, new int[] {0x8b}, r1, new Mem(base, -1, 0, 16));
+            b.asm.op(true, new int[] {0x29}, r2, new Mem(base, -1, 0, 24));
+            return b.build("window base moves");
+        });
+        f.put("window: pushes, pops, call and ret moving rsp between stack accesses", rnd -> {
+            Builder b = new Builder(rnd);
+            int r1 = b.anyReg();
+            int r2 = b.pick(r1);
+            int r3 = b.pick(r1, r2);
+            b.asm.raw(0x40 | (r1 >> 3), 0x50 + (r1 & 7)); // push r1
+            b.asm.op(true, new int[] {0x8b}, r3, new Mem(X86CpuState.ESP, -1, 0, 8));
+            b.asm.raw(0x40 | (r2 >> 3), 0x50 + (r2 & 7)); // push r2
+            b.asm.op(true, new int[] {0x01}, r3, new Mem(X86CpuState.ESP, -1, 0, 8)); // add [rsp+8], r3
+            b.asm.raw(0xe8).little(2, 4); // call the ret, which returns to the jmp over it
+            b.asm.raw(0xeb, 0x01);
+            b.asm.raw(0xc3);
+            b.asm.raw(0x40 | (r2 >> 3), 0x50 + (r2 & 7)); // push r2
+            b.asm.op(new int[0], true, false, new int[] {0x83}, 0, new Reg(X86CpuState.ESP), 1, 8); // add rsp, 8
+            b.asm.raw(0x40 | (r3 >> 3), 0x58 + (r3 & 7)); // pop r3
+            b.asm.op(true, new int[] {0x8b}, r2, new Mem(X86CpuState.ESP, -1, 0, -16));
+            b.asm.raw(0x40 | (r1 >> 3), 0x58 + (r1 & 7)); // pop r1
+            b.asm.op(true, new int[] {0x89}, r1, new Mem(X86CpuState.ESP, -1, 0, 0));
+            return b.build("window stack");
+        });
     }
 
     static int shiftFlags(int kind, int count) {
