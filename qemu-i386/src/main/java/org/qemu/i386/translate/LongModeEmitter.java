@@ -188,6 +188,10 @@ final class LongModeEmitter {
             inlined[index] = true;
             return true;
         }
+        if (op instanceof FpuOnlyOp || op instanceof ComparisonToFlagsOp) {
+            emitFpuCall(mv, op, owner, fieldName);
+            return false;
+        }
         flushAll(mv);
         X86Emitter.push(mv, 1);
         mv.visitVarInsn(Opcodes.ISTORE, IN_FALLBACK);
@@ -200,6 +204,31 @@ final class LongModeEmitter {
         reload(mv);
         setPending(mv, -1);
         return false;
+    }
+
+    /**
+     * An x87/MMX/SSE op ({@link FpuOnlyOp}: it may read the general registers but writes none, and
+     * neither reads nor writes EFLAGS) called without the reload of all sixteen registers that
+     * follows other calls: only the changed registers are written back first, the flag record
+     * stays in the locals. A comparison ({@link ComparisonToFlagsOp}) writes its flags to the state
+     * object: the record in the locals is dead. IN_FALLBACK stays 0: a fault inside the op writes
+     * the locals back like a fault in inline code.
+     */
+    private void emitFpuCall(MethodVisitor mv, X86Op op, String owner, String fieldName) {
+        everDirty |= dirty;
+        for (int r = 0; r < 16; r++) {
+            if ((dirty & (1 << r)) != 0) {
+                flush(mv, r);
+            }
+        }
+        dirty = 0;
+        mv.visitVarInsn(Opcodes.ALOAD, THIS);
+        mv.visitFieldInsn(Opcodes.GETFIELD, owner, fieldName, "L" + OP + ";");
+        mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+        mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, OP, "exec", "(L" + CPU + ";)V", true);
+        if (op instanceof ComparisonToFlagsOp) {
+            setPending(mv, -1);
+        }
     }
 
     /** Writes the registers and the flag record back to the state object. */
@@ -332,6 +361,49 @@ final class LongModeEmitter {
     // ---- instructions -------------------------------------------------------------------------
 
     private boolean emitInline(MethodVisitor mv, X86Op op) {
+        if (op instanceof SystemOps.Nop) {
+            return true;
+        }
+        if (op instanceof QuadwordOps.WideMultiply m) {
+            return emitWideMultiply(mv, m.src, m.signed);
+        }
+        if (op instanceof QuadwordOps.SignExtendAccumulator e) {
+            mv.visitVarInsn(Opcodes.LLOAD, reg(X86CpuState.EAX));
+            if (e.intoDx) { // cqo
+                X86Emitter.push(mv, 63);
+                mv.visitInsn(Opcodes.LSHR);
+                storeRegister(mv, X86CpuState.EDX, 64);
+            } else { // cdqe
+                mv.visitInsn(Opcodes.L2I);
+                mv.visitInsn(Opcodes.I2L);
+                storeRegister(mv, X86CpuState.EAX, 64);
+            }
+            return true;
+        }
+        if (op instanceof MoveOps.SignExtendAccumulator e && e.bits == 32) {
+            mv.visitVarInsn(Opcodes.LLOAD, reg(X86CpuState.EAX));
+            mv.visitInsn(Opcodes.L2I);
+            if (e.intoDx) { // cdq
+                X86Emitter.push(mv, 31);
+                mv.visitInsn(Opcodes.ISHR);
+            } else { // cwde
+                mv.visitInsn(Opcodes.I2S);
+            }
+            mv.visitInsn(Opcodes.I2L);
+            storeRegister(mv, e.intoDx ? X86CpuState.EDX : X86CpuState.EAX, 32);
+            return true;
+        }
+        if (op instanceof QuadwordOps.Exchange x && x.rm instanceof Operand.Register) {
+            read(mv, x.rm, false);
+            mv.visitVarInsn(Opcodes.LSTORE, TEMP);
+            read(mv, x.reg, false);
+            mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+            write(mv, x.rm, false);
+            mv.visitVarInsn(Opcodes.LLOAD, TEMP);
+            mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+            write(mv, x.reg, false);
+            return true;
+        }
         if (op instanceof ArithmeticOps.Binary b) {
             return emitBinary(mv, b.kind, b.dst, b.src);
         }
@@ -853,6 +925,48 @@ final class LongModeEmitter {
         mv.visitVarInsn(Opcodes.ISTORE, FCF);
         mv.visitVarInsn(Opcodes.ISTORE, FOF);
         record(mv, LazyFlags.RESULT_CO | LazyFlags.sizeIndex(bits), A, B);
+        return true;
+    }
+
+    /** mul/imul r/m64: rdx:rax = rax * src; CF = OF = the high half is not the low half's extension. */
+    private boolean emitWideMultiply(MethodVisitor mv, Operand src, boolean signed) {
+        read(mv, src, false);
+        mv.visitVarInsn(Opcodes.LSTORE, B);
+        mv.visitVarInsn(Opcodes.LLOAD, reg(X86CpuState.EAX));
+        mv.visitVarInsn(Opcodes.LSTORE, A);
+        mv.visitVarInsn(Opcodes.LLOAD, A);
+        mv.visitVarInsn(Opcodes.LLOAD, B);
+        mv.visitInsn(Opcodes.LMUL);
+        mv.visitVarInsn(Opcodes.LSTORE, RES);
+        mv.visitVarInsn(Opcodes.LLOAD, A);
+        mv.visitVarInsn(Opcodes.LLOAD, B);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Math", signed ? "multiplyHigh" : "unsignedMultiplyHigh", "(JJ)J", false);
+        mv.visitVarInsn(Opcodes.LSTORE, TEMP);
+        mv.visitVarInsn(Opcodes.LLOAD, TEMP);
+        if (signed) {
+            mv.visitVarInsn(Opcodes.LLOAD, RES);
+            X86Emitter.push(mv, 63);
+            mv.visitInsn(Opcodes.LSHR);
+        } else {
+            mv.visitInsn(Opcodes.LCONST_0);
+        }
+        Label fits = new Label();
+        Label done = new Label();
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFEQ, fits);
+        X86Emitter.push(mv, 1);
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(fits);
+        X86Emitter.push(mv, 0);
+        mv.visitLabel(done);
+        mv.visitInsn(Opcodes.DUP);
+        mv.visitVarInsn(Opcodes.ISTORE, FCF);
+        mv.visitVarInsn(Opcodes.ISTORE, FOF);
+        mv.visitVarInsn(Opcodes.LLOAD, RES);
+        storeRegister(mv, X86CpuState.EAX, 64);
+        mv.visitVarInsn(Opcodes.LLOAD, TEMP);
+        storeRegister(mv, X86CpuState.EDX, 64);
+        record(mv, LazyFlags.RESULT_CO | LazyFlags.sizeIndex(64), A, B);
         return true;
     }
 

@@ -781,6 +781,7 @@ class LongModeDifferentialTest {
         });
         flagConsumerForms(f);
         windowForms(f);
+        inlineAndCallForms(f);
         f.put("loop block: add/rol/adc/cmp, dec ecx, jnz back (compiled as one method)", rnd -> {
             Builder b = new Builder(rnd);
             b.regs[X86CpuState.ECX] = (b.regs[X86CpuState.ECX] & ~0xffffffffL) | (1 + rnd.nextInt(6));
@@ -990,6 +991,80 @@ class LongModeDifferentialTest {
             b.asm.raw(0x40 | (r1 >> 3), 0x58 + (r1 & 7)); // pop r1
             b.asm.op(true, new int[] {0x89}, r1, new Mem(X86CpuState.ESP, -1, 0, 0));
             return b.build("window stack");
+        });
+    }
+
+    /**
+     * Instructions the compiled 64-bit block emits inline (wide mul/imul, cqo/cdq/cdqe/cwde,
+     * xchg of two registers, nops) or calls without reloading the registers and with the flag
+     * record kept in locals (SSE ops; ucomisd, which returns its flags), each followed in the same
+     * block by readers of what it wrote.
+     */
+    static void inlineAndCallForms(Map<String, Function<Random, Case>> f) {
+        f.put("mul/imul r/m64 then setc, seto and cmovc in one block", rnd -> {
+            Builder b = new Builder(rnd);
+            Rm src = b.regOrMem(X86CpuState.EAX, X86CpuState.EDX);
+            b.asm.op(new int[0], true, false, new int[] {0xf7}, rnd.nextBoolean() ? 4 : 5, src, 0, 0);
+            b.asm.op(new int[0], false, true, new int[] {0x0f, 0x92}, 0, new Reg(b.pick(X86CpuState.EAX, X86CpuState.EDX)), 0, 0);
+            b.asm.op(new int[0], false, true, new int[] {0x0f, 0x90}, 0, new Reg(b.pick(X86CpuState.EAX, X86CpuState.EDX)), 0, 0);
+            b.asm.op(true, new int[] {0x0f, 0x42}, b.pick(X86CpuState.EAX, X86CpuState.EDX), new Reg(b.anyReg()));
+            b.defined = CF | OF;
+            return b.build("wide multiply");
+        });
+        f.put("cqo / cdq / cdqe / cwde in sequence", rnd -> {
+            Builder b = new Builder(rnd);
+            int[][] forms = {{0x48, 0x99}, {0x99}, {0x48, 0x98}, {0x98}};
+            for (int i = 0; i < 4; i++) {
+                b.asm.raw(forms[rnd.nextInt(4)]);
+                b.asm.op(true, new int[] {0x01}, X86CpuState.EDX, new Reg(b.pick(X86CpuState.EAX, X86CpuState.EDX)));
+                if (rnd.nextBoolean()) {
+                    b.asm.op(true, new int[] {0x8b}, X86CpuState.EAX, new Reg(b.anyReg()));
+                }
+            }
+            return b.build("sign-extend accumulator");
+        });
+        f.put("xchg r64, r64 then add", rnd -> {
+            Builder b = new Builder(rnd);
+            int x = b.anyReg();
+            int y = rnd.nextInt(4) == 0 ? x : b.anyReg();
+            b.asm.op(true, new int[] {0x87}, x, new Reg(y));
+            b.asm.op(true, new int[] {0x01}, y, new Reg(x));
+            return b.build("xchg");
+        });
+        f.put("nops between a compare and its setcc", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(true, new int[] {0x39}, b.anyReg(), b.regOrMem());
+            b.asm.raw(0x90);
+            b.asm.raw(0x0f, 0x1f, 0x44, 0x00, 0x00);
+            b.asm.raw(0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00);
+            b.asm.op(new int[0], false, true, new int[] {0x0f, 0x90 | rnd.nextInt(16)}, 0, new Reg(b.anyReg()), 0, 0);
+            return b.build("nops");
+        });
+        f.put("a compare's flags kept across SSE ops (addsd, movsd load, movapd) to setcc and adc", rnd -> {
+            Builder b = new Builder(rnd);
+            int x = b.anyReg();
+            b.asm.op(true, new int[] {0x39}, x, new Reg(b.anyReg()));
+            b.asm.op(new int[] {0xf2}, false, false, new int[] {0x0f, 0x58}, rnd.nextInt(16), new Reg(rnd.nextInt(16)), 0, 0);
+            b.asm.op(new int[] {0xf2}, false, false, new int[] {0x0f, 0x10}, rnd.nextInt(16), b.mem(x), 0, 0);
+            b.asm.op(new int[] {0x66}, false, false, new int[] {0x0f, 0x28}, rnd.nextInt(16), new Reg(rnd.nextInt(16)), 0, 0);
+            b.asm.op(new int[0], false, true, new int[] {0x0f, 0x90 | rnd.nextInt(16)}, 0, new Reg(b.anyReg()), 0, 0);
+            b.asm.op(true, new int[] {0x11}, b.anyReg(), new Reg(b.anyReg()));
+            return b.build("flags across sse");
+        });
+        f.put("ucomisd / comisd then seta, setp, setb and adc", rnd -> {
+            Builder b = new Builder(rnd);
+            for (int i = 0; i < 32; i += 2) {
+                if (rnd.nextInt(3) > 0) { // mostly ordinary doubles, so the unordered case is not all there is
+                    b.xmm[i] = Double.doubleToLongBits((rnd.nextInt(7) - 3) * 0.5);
+                }
+            }
+            b.asm.op(true, new int[] {0x01}, b.anyReg(), new Reg(b.anyReg())); // a record the compare replaces
+            b.asm.op(new int[] {0x66}, false, false, new int[] {0x0f, rnd.nextBoolean() ? 0x2e : 0x2f}, rnd.nextInt(16), new Reg(rnd.nextInt(16)), 0, 0);
+            b.asm.op(new int[0], false, true, new int[] {0x0f, 0x97}, 0, new Reg(b.anyReg()), 0, 0);
+            b.asm.op(new int[0], false, true, new int[] {0x0f, 0x9a}, 0, new Reg(b.anyReg()), 0, 0);
+            b.asm.op(new int[0], false, true, new int[] {0x0f, 0x92}, 0, new Reg(b.anyReg()), 0, 0);
+            b.asm.op(true, new int[] {0x11}, b.anyReg(), new Reg(b.anyReg()));
+            return b.build("ucomisd");
         });
     }
 
