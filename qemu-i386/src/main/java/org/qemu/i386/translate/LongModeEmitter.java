@@ -279,6 +279,12 @@ final class LongModeEmitter {
 
     // ---- loop blocks --------------------------------------------------------------------------
 
+    /**
+     * Loop blocks may call x87/SSE ops ({@link FpuOnlyOp}), which keep the registers and flags in
+     * locals; {@code -Dqemu.tcg.long-mode-fpu-loops=false} allows only all-inline bodies.
+     */
+    static final boolean LOOPS_WITH_FPU_CALLS = !"false".equals(System.getProperty("qemu.tcg.long-mode-fpu-loops"));
+
     /** True when the first {@code count} ops would all be emitted inline (a dry run into a throwaway method). */
     static boolean allInline(X86Op[] ops, int count) {
         net.bytebuddy.jar.asm.ClassWriter cw = new net.bytebuddy.jar.asm.ClassWriter(0);
@@ -289,6 +295,12 @@ final class LongModeEmitter {
         dry.prologue(mv);
         dry.loopHead();
         for (int i = 0; i < count; i++) {
+            if (LOOPS_WITH_FPU_CALLS && (ops[i] instanceof FpuOnlyOp || ops[i] instanceof ComparisonToFlagsOp)) {
+                if (!dry.emitInline(mv, ops[i])) {
+                    dry.emitFpuCall(mv, ops[i], "DryRun", "op" + i);
+                }
+                continue;
+            }
             if (!dry.emitInline(mv, ops[i])) {
                 return false;
             }
@@ -677,17 +689,24 @@ final class LongModeEmitter {
         return true;
     }
 
-    /** shl/sal/shr/sar and rol/ror of 32 or 64 bits: by a constant other than 0 (mod the operand size), or shifts by cl. */
+    /**
+     * shl/sal/shr/sar and rol/ror of 32 or 64 bits: by a constant other than 0 (mod the operand
+     * size), or shifts by cl; shl/shr/sar of 8 or 16 bits by a constant below the operand size.
+     */
     private boolean emitShift(MethodVisitor mv, int kind, Operand dst, Operand count) {
         int bits = dst.bits;
-        if ((bits != 32 && bits != 64) || kind == ShiftOps.RCL || kind == ShiftOps.RCR) {
+        if (kind == ShiftOps.RCL || kind == ShiftOps.RCR) {
+            return false;
+        }
+        boolean narrow = bits == 8 || bits == 16;
+        if (narrow && (kind == ShiftOps.ROL || kind == ShiftOps.ROR || !(count instanceof Operand.Immediate))) {
             return false;
         }
         if (!(count instanceof Operand.Immediate imm)) {
             return kind != ShiftOps.ROL && kind != ShiftOps.ROR && emitVariableShift(mv, kind, dst, count);
         }
         int n = imm.value & (bits == 64 ? 63 : 31);
-        if (n == 0) {
+        if (n == 0 || n >= bits) {
             return false;
         }
         if (kind == ShiftOps.ROL || kind == ShiftOps.ROR) {
@@ -699,9 +718,12 @@ final class LongModeEmitter {
             mv.visitVarInsn(Opcodes.LSTORE, ADDR);
         }
         read(mv, dst, true);
-        if (kind == ShiftOps.SAR && bits == 32) {
-            mv.visitInsn(Opcodes.L2I);
-            mv.visitInsn(Opcodes.I2L);
+        if (kind == ShiftOps.SAR && bits < 64) {
+            // the sign of the operand's size fills from the left
+            X86Emitter.push(mv, 64 - bits);
+            mv.visitInsn(Opcodes.LSHL);
+            X86Emitter.push(mv, 64 - bits);
+            mv.visitInsn(Opcodes.LSHR);
         }
         mv.visitVarInsn(Opcodes.LSTORE, A);
         mv.visitVarInsn(Opcodes.LLOAD, A);
