@@ -609,6 +609,26 @@ class LongModeDifferentialTest {
             }
             return b.build("strings");
         });
+        f.put("rep movs / rep stos of every size, overlapping forward copies, fills of differing bytes", rnd -> {
+            Builder b = new Builder(rnd);
+            int size = 1 << rnd.nextInt(4);
+            long src = DATA + rnd.nextInt(400);
+            long dst = rnd.nextInt(3) == 0 ? src + rnd.nextInt(24) : DATA + 200 + rnd.nextInt(400); // onto its own tail, or elsewhere
+            b.regs[X86CpuState.ESI] = src;
+            b.regs[X86CpuState.EDI] = dst;
+            b.regs[X86CpuState.ECX] = rnd.nextInt(200 / size);
+            if (rnd.nextBoolean()) { // a fill value whose bytes agree (one host fill) or not
+                b.regs[X86CpuState.EAX] = (b.regs[X86CpuState.EAX] & 0xff) * 0x0101010101010101L;
+            }
+            boolean stos = rnd.nextBoolean();
+            int[] prefix = size == 2 ? new int[] {0xf3, 0x66} : new int[] {0xf3};
+            b.asm.raw(prefix);
+            if (size == 8) {
+                b.asm.raw(0x48);
+            }
+            b.asm.raw((stos ? 0xaa : 0xa4) + (size == 1 ? 0 : 1));
+            return b.build("rep strings");
+        });
         f.put("repne scasb / repe cmpsq", rnd -> {
             Builder b = new Builder(rnd);
             b.regs[X86CpuState.ESI] = DATA + 8 * rnd.nextInt(20);
