@@ -376,6 +376,12 @@ final class LongModeEmitter {
         if (op instanceof SystemOps.Nop) {
             return true;
         }
+        if (op instanceof QuadwordOps.BitScan b) {
+            return emitBitScan(mv, b.reverse, b.dst, b.src);
+        }
+        if (op instanceof BitOps.BitScan b) {
+            return emitBitScan(mv, b.reverse, b.dst, b.src);
+        }
         if (op instanceof QuadwordOps.WideMultiply m) {
             return emitWideMultiply(mv, m.src, m.signed);
         }
@@ -947,6 +953,52 @@ final class LongModeEmitter {
         mv.visitVarInsn(Opcodes.ISTORE, FCF);
         mv.visitVarInsn(Opcodes.ISTORE, FOF);
         record(mv, LazyFlags.RESULT_CO | LazyFlags.sizeIndex(bits), A, B);
+        return true;
+    }
+
+    /**
+     * bsf/bsr (and tzcnt, which is bsf where BMI1 is not claimed): ZF tells whether the source is
+     * zero, the other flags stay (the record goes to the state object and ZF is patched into it);
+     * a zero source leaves the destination as it was (this host's behaviour), else it gets the
+     * index of the lowest or highest set bit.
+     */
+    private boolean emitBitScan(MethodVisitor mv, boolean reverse, Operand dst, Operand src) {
+        read(mv, src, false);
+        mv.visitVarInsn(Opcodes.LSTORE, TEMP);
+        flushFlags(mv);
+        Label nonzero = new Label();
+        Label flagged = new Label();
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        X86Emitter.push(mv, X86CpuState.ZF);
+        mv.visitVarInsn(Opcodes.LLOAD, TEMP);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFNE, nonzero);
+        X86Emitter.push(mv, X86CpuState.ZF);
+        mv.visitJumpInsn(Opcodes.GOTO, flagged);
+        mv.visitLabel(nonzero);
+        X86Emitter.push(mv, 0);
+        mv.visitLabel(flagged);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLAGS, "modify", "(" + STATE_DESC + "II)V", false);
+        setPending(mv, -1);
+        Label skip = new Label();
+        mv.visitVarInsn(Opcodes.LLOAD, TEMP);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFEQ, skip);
+        if (reverse) {
+            X86Emitter.push(mv, 63);
+            mv.visitVarInsn(Opcodes.LLOAD, TEMP);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Long", "numberOfLeadingZeros", "(J)I", false);
+            mv.visitInsn(Opcodes.ISUB);
+        } else {
+            mv.visitVarInsn(Opcodes.LLOAD, TEMP);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Long", "numberOfTrailingZeros", "(J)I", false);
+        }
+        mv.visitInsn(Opcodes.I2L);
+        mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+        write(mv, dst, false);
+        mv.visitLabel(skip);
         return true;
     }
 

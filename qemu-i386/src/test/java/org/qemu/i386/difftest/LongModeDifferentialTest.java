@@ -1043,6 +1043,30 @@ class LongModeDifferentialTest {
             }
             return b.build("sign-extend accumulator");
         });
+        f.put("bsf/bsr of 16, 32 and 64 bits (a zero source into itself) then setz and cmovz", rnd -> {
+            Builder b = new Builder(rnd);
+            int size = 16 << rnd.nextInt(3);
+            int[] prefix = size == 16 ? new int[] {0x66} : new int[0];
+            int dst = b.anyReg();
+            Rm src = b.regOrMem(dst);
+            if (src instanceof Reg r && (b.regs[r.n()] & (-1L >>> (64 - size))) == 0) {
+                b.regs[r.n()] |= 1L << rnd.nextInt(size);
+            }
+            if (src instanceof Mem) {
+                for (int i = 0; i < DATA_SIZE; i += 2) {
+                    b.data[i] |= 1;
+                }
+            }
+            if (rnd.nextInt(4) == 0) { // a zero source: ZF set, the destination (the source itself here) kept
+                b.regs[dst] &= ~(-1L >>> (64 - size));
+                src = new Reg(dst);
+            }
+            b.asm.op(prefix, size == 64, false, new int[] {0x0f, rnd.nextBoolean() ? 0xbc : 0xbd}, dst, src, 0, 0);
+            b.asm.op(new int[0], false, true, new int[] {0x0f, 0x94}, 0, new Reg(b.pick(dst)), 0, 0);
+            b.asm.op(true, new int[] {0x0f, 0x44}, b.pick(dst), new Reg(b.anyReg()));
+            b.defined = ZF;
+            return b.build("bit scan");
+        });
         f.put("xchg r64, r64 then add", rnd -> {
             Builder b = new Builder(rnd);
             int x = b.anyReg();
