@@ -343,7 +343,7 @@ public final class BytecodeBlockCompiler {
     private long longModeLoopStart = -1;
 
     private static void generateLongMode(MethodVisitor mv, X86Op[] ops, int[] inlineCount, Label start, Label end, Label handler, long loopStart) {
-        LongModeEmitter emitter = new LongModeEmitter();
+        LongModeEmitter emitter = WINDOWS ? planLongMode(ops, loopStart) : new LongModeEmitter();
         emitter.prologue(mv);
         mv.visitLabel(start);
         Label head = new Label();
@@ -373,6 +373,29 @@ public final class BytecodeBlockCompiler {
         emitter.faultHandler(mv);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    /**
+     * The first pass of a 64-bit block with verified windows: the body emitted (checked accesses)
+     * into a throwaway method, to see which accesses share a window and which ops fit the budget;
+     * returns the emitter of the second pass, which emits the same ops inline, with windows.
+     */
+    private static LongModeEmitter planLongMode(X86Op[] ops, long loopStart) {
+        AccessWindows plan = AccessWindows.recording();
+        LongModeEmitter planner = new LongModeEmitter(plan, null);
+        net.bytebuddy.jar.asm.ClassWriter cw = new net.bytebuddy.jar.asm.ClassWriter(0);
+        cw.visit(Opcodes.V21, Opcodes.ACC_FINAL, "Plan", null, "java/lang/Object", null);
+        MethodVisitor nowhere = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "()V", null, null);
+        nowhere.visitCode();
+        planner.prologue(nowhere);
+        int body = loopStart != -1 ? ops.length - 1 : ops.length;
+        if (loopStart != -1) {
+            planner.loopHead();
+        }
+        for (int i = 0; i < body; i++) {
+            planner.emitOp(nowhere, ops[i], i, NAME, "op" + i);
+        }
+        return new LongModeEmitter(plan.replay(), planner.inlined());
     }
 
     /** Ops of compiled 64-bit blocks still called through their field, by class (for qemu.tcg.stats: what to inline next). */
