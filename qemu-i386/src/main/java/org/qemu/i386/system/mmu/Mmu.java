@@ -554,8 +554,8 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
                 hostMapped[p] = p;
             }
         }
-        for (int p = 0; p < pages; p++) {
-            physicalOf[p] = p;
+        for (int p = 0; p < SPACE_PAGES; p++) {
+            physicalOf[p] = p; // the windows stay unused until long mode pages them
         }
         for (int p = 0; p < ramPages; p++) {
             linear.setPageAccess(p, GuestMemory.READ | GuestMemory.WRITE | (code.holdsCode(p) ? GuestMemory.CODE : 0));
