@@ -76,6 +76,11 @@ public final class BytecodeBlockCompiler {
      * reports the instructions it took in to the block, for precise faults), else as itself.
      */
     public OpSequence<X86Cpu> compileBlock(X86Block block) {
+        if (STATS) {
+            synchronized (this) {
+                compiledBlocks.add(block);
+            }
+        }
         boolean longMode = X86Cpu.isLongMode(block.flags);
         X86Op[] ops = block.ops();
         if (longMode && cache != null && LONG_MODE_INLINE && LONG_MODE_LOOPS && ops.length > 0) {
@@ -225,22 +230,28 @@ public final class BytecodeBlockCompiler {
         }
     }
 
+    /** {@code -Dqemu.tcg.stats=true}: the statistics name the compiled blocks that ran most often in the run loop. */
+    private static final boolean STATS = Boolean.getBoolean("qemu.tcg.stats");
+    private final java.util.List<X86Block> compiledBlocks = new java.util.ArrayList<>();
+
+    /** The compiled blocks the run loop ran most often: address, instructions, runs (what dispatch still costs). */
+    private String hottestBlocks() {
+        return compiledBlocks.stream().sorted((a, b) -> Integer.compare(b.executions(), a.executions())).limit(16)
+                .map(b -> String.format("%x/%d:%d", b.pc, b.instructionCount(), b.executions()))
+                .collect(java.util.stream.Collectors.joining(" ", ", hottest compiled blocks (pc/instructions:runs) ", ""));
+    }
+
     public synchronized String statistics() {
-        return compiled + " blocks compiled (" + (compiled == 0 ? 0 : nanos / compiled / 1000) + " us each, " + loopBlocks + " loop blocks), "
+        return (STATS ? hottestBlocks() + "\n" : "") + compiled + " blocks compiled (" + (compiled == 0 ? 0 : nanos / compiled / 1000) + " us each, " + loopBlocks + " loop blocks), "
                 + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes"
                 + (CALLED_64.isEmpty() ? "" : ", 64-bit ops called " + new java.util.TreeMap<>(CALLED_64));
     }
 
     /** {@code loopStart}: the guest address the last op may jump back to (a loop block), 0 for none. */
     private byte[] generate(X86Op[] ops, int[] inlineCount, boolean longMode, int loopStart) {
-        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
-            @Override
-            protected String getCommonSuperClass(String a, String b) {
-                return "java/lang/Object";
-            }
-        };
+        ClassWriter cw = ClassFiles.writer();
         String opType = "L" + OP + ";";
-        cw.visit(Opcodes.V21, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, NAME, null, SEQUENCE, null);
+        cw.visit(ClassFiles.VERSION, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, NAME, null, SEQUENCE, null);
         for (int i = 0; i < ops.length; i++) {
             cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_FINAL, "op" + i, opType, null, null).visitEnd();
         }
@@ -283,6 +294,10 @@ public final class BytecodeBlockCompiler {
             return cw.toByteArray();
         }
         X86Emitter emitter = new X86Emitter(longMode, false, WINDOWS ? planWindows(ops, longMode, loopStart != 0) : null);
+        emitter.prepareXmm(ops);
+        if (loopStart != 0 && PAGE_CACHES) {
+            emitter.cacheAccessPages();
+        }
         emitter.prologue(mv, true);
         mv.visitLabel(start);
         Label head = new Label();
@@ -294,6 +309,7 @@ public final class BytecodeBlockCompiler {
             emitter.flagLiveness(dead);
         }
         if (loopStart != 0) {
+            emitter.verifyHoistedWindows(mv);
             // the loop head: reached again with registers and flags only in locals
             mv.visitLabel(head);
             emitter.forgetState();
@@ -327,7 +343,7 @@ public final class BytecodeBlockCompiler {
     private long longModeLoopStart = -1;
 
     private static void generateLongMode(MethodVisitor mv, X86Op[] ops, int[] inlineCount, Label start, Label end, Label handler, long loopStart) {
-        LongModeEmitter emitter = new LongModeEmitter();
+        LongModeEmitter emitter = WINDOWS ? planLongMode(ops, loopStart) : new LongModeEmitter();
         emitter.prologue(mv);
         mv.visitLabel(start);
         Label head = new Label();
@@ -357,6 +373,29 @@ public final class BytecodeBlockCompiler {
         emitter.faultHandler(mv);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    /**
+     * The first pass of a 64-bit block with verified windows: the body emitted (checked accesses)
+     * into a throwaway method, to see which accesses share a window and which ops fit the budget;
+     * returns the emitter of the second pass, which emits the same ops inline, with windows.
+     */
+    private static LongModeEmitter planLongMode(X86Op[] ops, long loopStart) {
+        AccessWindows plan = AccessWindows.recording();
+        LongModeEmitter planner = new LongModeEmitter(plan, null);
+        net.bytebuddy.jar.asm.ClassWriter cw = new net.bytebuddy.jar.asm.ClassWriter(0);
+        cw.visit(Opcodes.V21, Opcodes.ACC_FINAL, "Plan", null, "java/lang/Object", null);
+        MethodVisitor nowhere = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "()V", null, null);
+        nowhere.visitCode();
+        planner.prologue(nowhere);
+        int body = loopStart != -1 ? ops.length - 1 : ops.length;
+        if (loopStart != -1) {
+            planner.loopHead();
+        }
+        for (int i = 0; i < body; i++) {
+            planner.emitOp(nowhere, ops[i], i, NAME, "op" + i);
+        }
+        return new LongModeEmitter(plan.replay(), planner.inlined());
     }
 
     /** Ops of compiled 64-bit blocks still called through their field, by class (for qemu.tcg.stats: what to inline next). */
@@ -407,6 +446,9 @@ public final class BytecodeBlockCompiler {
     /** Flag liveness ({@link FlagLiveness}); {@code -Dqemu.tcg.flag-liveness=false} turns it off, for comparison. */
     static final boolean LIVENESS = !"false".equals(System.getProperty("qemu.tcg.flag-liveness"));
 
+    /** Page caches in loop blocks ({@link X86Emitter#cacheAccessPages}); {@code -Dqemu.tcg.page-caches=false} turns them off, for comparison. */
+    static final boolean PAGE_CACHES = !"false".equals(System.getProperty("qemu.tcg.page-caches"));
+
     /** Verified windows in blocks ({@link AccessWindows}); {@code -Dqemu.tcg.access-windows=false} turns them off, for comparison. */
     static final boolean WINDOWS = !"false".equals(System.getProperty("qemu.tcg.access-windows"));
 
@@ -416,6 +458,7 @@ public final class BytecodeBlockCompiler {
         MethodVisitor nowhere = new MethodVisitor(Opcodes.ASM9) {
         };
         X86Emitter planner = new X86Emitter(longMode, false, plan);
+        planner.prepareXmm(ops);
         planner.prologue(nowhere, true);
         if (loop) {
             planner.forgetState();
@@ -423,7 +466,7 @@ public final class BytecodeBlockCompiler {
         for (int i = 0; i < (loop ? ops.length - 1 : ops.length); i++) {
             planner.emitOp(nowhere, ops[i], i, NAME, "op" + i);
         }
-        return plan.replay();
+        return loop ? plan.replayLoop() : plan.replay();
     }
 
     static void push(MethodVisitor mv, int value) {
