@@ -264,6 +264,8 @@ public final class X86Cpu implements GuestCpu, OpContext {
         Shared sh = shared;
         long runsBefore = blockRunsInLoop;
         long chainedBefore = chainedRunsInLoop;
+        // a fault that ended an earlier run outside the run loop's handlers must not name this run's faulting block
+        faultedIn = null;
         try {
             return runBlocks(sh);
         } finally {
