@@ -56,6 +56,15 @@ final class X86Emitter {
      * guest register holding the host address of its window's lowest byte (0: not verified).
      */
     static final int WINDOW_TEST = MEM_VALUE + 1, WINDOW_HOST = WINDOW_TEST + 2;
+    /**
+     * Page caches of a loop block's accesses that have no window (indexed accesses such as
+     * sha256's {@code [esp+ebp*4+0x4c]} and its K table, accesses through registers the loop
+     * changes): per access site, the guest address of the page it last verified and that page's
+     * host address, two longs each, after the window locals.
+     */
+    static final int SITE_CACHE = WINDOW_HOST + 2 * 8, SITE_CACHES = 8;
+    /** A cached page address no access matches: the distance to it never passes the test. */
+    private static final long NO_PAGE = 1L << 62;
 
     /** XMM registers in locals after the window locals, and the SSE instructions emitted over them. */
     private final SseEmitter sse = new SseEmitter(new SseHost(), WINDOW_HOST + 2 * 8, 8);
@@ -64,6 +73,11 @@ final class X86Emitter {
 
     /** The access windows of this method (null: none), planned by a first emission pass. */
     private final AccessWindows windows;
+
+    /** Accesses without a window get a page cache of their own ({@link #SITE_CACHE}): loop blocks. */
+    private boolean siteCaches;
+    /** Page caches handed out so far. */
+    private int sites;
 
     /** Emit guest memory accesses' fast path as bytecode instead of calling GuestMemory's accessors. */
     private final boolean inlineMemory;
@@ -193,6 +207,14 @@ final class X86Emitter {
                 mv.visitInsn(Opcodes.LCONST_0);
                 mv.visitVarInsn(Opcodes.LSTORE, local);
             }
+            if (siteCaches) {
+                for (int site = 0; site < SITE_CACHES; site++) {
+                    mv.visitLdcInsn(NO_PAGE);
+                    mv.visitVarInsn(Opcodes.LSTORE, SITE_CACHE + 4 * site);
+                    mv.visitInsn(Opcodes.LCONST_0);
+                    mv.visitVarInsn(Opcodes.LSTORE, SITE_CACHE + 4 * site + 2);
+                }
+            }
         }
         reload(mv);
         reloadFlags(mv);
@@ -283,7 +305,9 @@ final class X86Emitter {
      * locals hold relative to the state object, so everything counts as written.
      */
     void forgetState() {
-        registersChanged(0xff);
+        if (windows != null) {
+            windows.loopHead();
+        }
         dirty = 0xff;
         flagsDirty = true;
         knownFlagOp = -1;
@@ -487,6 +511,26 @@ final class X86Emitter {
 
     // ---- verified windows ------------------------------------------------------------------
 
+    /**
+     * A loop block's accesses without a window each keep the page they last verified (call before
+     * {@link #prologue}): an iteration that touches the same page again pays a subtraction and a
+     * range test instead of the protection lookup. Sound for the reason hoisted windows are (a
+     * loop block calls no op); a page that fails the test is never cached, so those accesses keep
+     * taking the accessor.
+     */
+    void cacheAccessPages() {
+        siteCaches = windows != null && !windows.isRecording();
+    }
+
+    /** A loop block, before its head: verifies the windows of registers the loop never changes. */
+    void verifyHoistedWindows(MethodVisitor mv) {
+        if (windows != null && !windows.isRecording()) {
+            for (AccessWindows.Hoisted h : windows.hoisted()) {
+                verifyWindow(mv, h.register(), h.segment(), h.window());
+            }
+        }
+    }
+
     /** Registers whose value changed (a bit each): accesses through them start new windows. */
     private void registersChanged(int mask) {
         if (windows != null) {
@@ -519,6 +563,10 @@ final class X86Emitter {
      */
     private void access(MethodVisitor mv, int base, int displacement, int segment, int bits, boolean write, Runnable pushAddress) {
         AccessWindows.Window w = windows == null || base < 0 ? null : windows.access(base, segment, displacement, bits / 8, write);
+        if (w == null && siteCaches && sites < SITE_CACHES) {
+            cachedPageAccess(mv, SITE_CACHE + 4 * sites++, bits, write, pushAddress);
+            return;
+        }
         if (w == null) {
             mv.visitVarInsn(Opcodes.ALOAD, MEM);
             pushAddress.run();
@@ -564,6 +612,100 @@ final class X86Emitter {
             mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "read" + size, "(J)I", false);
         }
         mv.visitLabel(done);
+    }
+
+    /**
+     * An access through the page cache at local {@code cache} (the page's guest address, then its
+     * host address): a hit is a host load or store; a miss makes GuestMemory's inline test and, when
+     * the page allows the access, caches the page; a page that does not takes the accessor.
+     */
+    private void cachedPageAccess(MethodVisitor mv, int cache, int bits, boolean write, Runnable pushAddress) {
+        mayWrite |= write;
+        calleeBytes += INLINE_ACCESS_BYTES;
+        int bytes = bits / 8;
+        String size = bits == 8 ? "8" : bits == 16 ? "16" : "32";
+        Label miss = new Label();
+        Label slow = new Label();
+        Label done = new Label();
+        pushAddress.run();
+        mv.visitVarInsn(Opcodes.LSTORE, MEM_ADDR);
+        // hit: the distance from the cached page is 0..4096-bytes (first and last byte in the page)
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        mv.visitVarInsn(Opcodes.LLOAD, cache);
+        mv.visitInsn(Opcodes.LSUB);
+        mv.visitVarInsn(Opcodes.LSTORE, WINDOW_TEST);
+        mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
+        if (bytes > 1) {
+            mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
+            mv.visitLdcInsn((long) (bytes - 1));
+            mv.visitInsn(Opcodes.LADD);
+            mv.visitInsn(Opcodes.LOR);
+        }
+        push(mv, GuestMemory.PAGE_SHIFT);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFNE, miss);
+        mv.visitVarInsn(Opcodes.LLOAD, cache + 2);
+        mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
+        mv.visitInsn(Opcodes.LADD);
+        hostAccess(mv, write, size);
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(miss);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_RANGE);
+        mv.visitInsn(Opcodes.LAND);
+        if (bytes > 1) {
+            mv.visitLdcInsn((long) (bytes - 1));
+            mv.visitInsn(Opcodes.LADD);
+        }
+        push(mv, GuestMemory.PAGE_SHIFT);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFNE, slow);
+        mv.visitVarInsn(Opcodes.ALOAD, MEM_PROT);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        push(mv, GuestMemory.PAGE_SHIFT);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.L2I);
+        mv.visitInsn(Opcodes.BALOAD);
+        push(mv, write ? GuestMemory.INLINE_WRITE : GuestMemory.INLINE_READ);
+        mv.visitInsn(Opcodes.IAND);
+        mv.visitJumpInsn(Opcodes.IFEQ, slow);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        mv.visitLdcInsn(~(long) GuestMemory.PAGE_MASK);
+        mv.visitInsn(Opcodes.LAND);
+        mv.visitVarInsn(Opcodes.LSTORE, cache);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
+        mv.visitVarInsn(Opcodes.LLOAD, cache);
+        mv.visitInsn(Opcodes.LADD);
+        mv.visitVarInsn(Opcodes.LSTORE, cache + 2);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        mv.visitInsn(Opcodes.LADD);
+        hostAccess(mv, write, size);
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(slow);
+        mv.visitVarInsn(Opcodes.ALOAD, MEM);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        if (write) {
+            mv.visitVarInsn(Opcodes.ILOAD, VALUE);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "write" + size, "(JI)V", false);
+        } else {
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "read" + size, "(J)I", false);
+        }
+        mv.visitLabel(done);
+    }
+
+    /** A host load (leaves the value) or store (of the VALUE local) at the host address on the stack. */
+    private static void hostAccess(MethodVisitor mv, boolean write, String size) {
+        if (write) {
+            mv.visitVarInsn(Opcodes.ILOAD, VALUE);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostStore" + size, "(JI)V", false);
+        } else {
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostLoad" + size, "(J)I", false);
+        }
     }
 
     /**
