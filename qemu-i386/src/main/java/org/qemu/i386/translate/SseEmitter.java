@@ -110,13 +110,20 @@ final class SseEmitter {
      */
     void prepare(X86Op[] ops) {
         int mask = 0;
-        int calls = 0;
         for (X86Op op : ops) {
             XmmForm f = op instanceof InlineXmmOp x ? x.xmmForm() : null;
             if (f != null && supported(f)) {
                 mask |= registersOf(f);
-            } else if (op instanceof InlineXmmOp || !X86Emitter.emitsInline(op)) {
-                calls++;
+            }
+        }
+        int calls = 0;
+        for (int i = 0; i < ops.length && mask != 0; i++) {
+            X86Op op = ops[i];
+            XmmForm f = op instanceof InlineXmmOp x ? x.xmmForm() : null;
+            if (f == null || !supported(f)) {
+                if (op instanceof InlineXmmOp || !X86Emitter.emitsInline(op)) {
+                    calls++;
+                }
             }
         }
         prepared = Integer.bitCount(mask) * calls > MAX_RELOADS ? 0 : mask;

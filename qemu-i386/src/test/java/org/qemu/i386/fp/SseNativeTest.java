@@ -138,6 +138,9 @@ class SseNativeTest {
                 new String[] {"series loop", loop("f20f2ad1" + "f20f59d2" + "660f28d9" + "f20f5eda" + "f20f58c3")},
                 new String[] {"xorshift loop", loop("660f6fd8" + "660f73f30d" + "660fefc3" + "660f6fd8" + "660f73d307" + "660fefc3"
                         + "660f6fd8" + "660f73f311" + "660fefc3" + "660f7ec0" + "8807" + "660fd4c1")},
+                // the fill loop's shape: the byte store walks through memory ([edi+ecx]: a loop-block page cache, next to a window on edi)
+                new String[] {"xorshift fill loop", loop("660f6fd8" + "660f73f30d" + "660fefc3" + "660f6fd8" + "660f73d307"
+                        + "660fefc3" + "660f7ec0" + "3907" + "88040f")},
                 new String[] {"n-body loop", loop("f20f1017" + "f20f5cd1" + "f20f59d2" + "660f2ec2" + "7704" + "f20f51d2"
                         + "f20f58c2" + "f20f1107")},
                 new String[] {"logic and store loop", loop("660f57c1" + "660f54c8" + "660f29c8" + "660f2907" + "0f2807" + "660f55c1" + "f30f7e17"
