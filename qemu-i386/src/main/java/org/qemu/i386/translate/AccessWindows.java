@@ -56,10 +56,10 @@ final class AccessWindows {
     /** Null while recording; the first pass's windows when replaying. */
     private final List<Group> planned;
     private final List<Group> groups = new ArrayList<>();
-    /** Per guest register: its current window's number, or -1 (the next access opens one). */
-    private final int[] current = {-1, -1, -1, -1, -1, -1, -1, -1};
+    /** Per guest register (sixteen: long mode has r8-r15): its current window's number, or -1 (the next access opens one). */
+    private final int[] current = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
     /** Per guest register: how far it moved (push/pop) since its window opened. */
-    private final int[] moved = new int[8];
+    private final int[] moved = new int[16];
     private int accessCount;
     /** Registers (one bit each) that changed or moved since the loop head. */
     private int changed;
@@ -94,7 +94,7 @@ final class AccessWindows {
      * block calls no op, so page protections change only through another thread.
      */
     AccessWindows replayLoop() {
-        return new AccessWindows(List.copyOf(groups), ~changed & 0xff);
+        return new AccessWindows(List.copyOf(groups), ~changed & 0xffff);
     }
 
     /** The windows to verify before the loop head (see {@link #replayLoop}). */
@@ -116,7 +116,7 @@ final class AccessWindows {
 
     /** The loop head: every window closes, and tracking of changed registers starts. */
     void loopHead() {
-        registersChanged(0xff);
+        registersChanged(0xffff);
         changed = 0;
     }
 
@@ -132,10 +132,15 @@ final class AccessWindows {
         return false;
     }
 
+    /** How many windows the accesses so far opened (a first pass sizes the code the second emits for them). */
+    int opened() {
+        return groups.size();
+    }
+
     /** Registers (one bit each) got new values: their next accesses open new windows. */
     void registersChanged(int mask) {
         changed |= mask;
-        for (int r = 0; r < 8; r++) {
+        for (int r = 0; r < current.length; r++) {
             if ((mask & (1 << r)) != 0) {
                 current[r] = -1;
                 moved[r] = 0;

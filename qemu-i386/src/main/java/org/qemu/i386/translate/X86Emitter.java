@@ -68,6 +68,11 @@ final class X86Emitter {
     /** A cached page address no access matches: the distance to it never passes the test. */
     private static final long NO_PAGE = 1L << 62;
 
+    /** XMM registers in locals after the window locals, and the SSE instructions emitted over them. */
+    private final SseEmitter sse = new SseEmitter(new SseHost(), WINDOW_HOST + 2 * 8, 8);
+    /** {@link #prepareXmm} was called: SSE forms may be emitted inline. */
+    private boolean xmmPrepared;
+
     /** The access windows of this method (null: none), planned by a first emission pass. */
     private final AccessWindows windows;
 
@@ -147,6 +152,17 @@ final class X86Emitter {
     }
 
     /**
+     * Lets the method's SSE instructions be emitted inline, holding the XMM registers they name
+     * in locals; call before {@link #prologue} with the ops the method will emit.
+     */
+    void prepareXmm(X86Op[] ops) {
+        if (!longMode) {
+            sse.prepare(ops);
+            xmmPrepared = true;
+        }
+    }
+
+    /**
      * Initialises every local (so all frames agree) and loads the registers and flags;
      * {@code castContext}: the method's parameter is an {@link OpContext} to cast to the CPU.
      */
@@ -214,6 +230,10 @@ final class X86Emitter {
         reload(mv);
         reloadFlags(mv);
         dirty = 0;
+        if (xmmPrepared) {
+            sse.initialiseScratch(mv);
+            sse.load(mv);
+        }
     }
 
     /**
@@ -236,6 +256,7 @@ final class X86Emitter {
         // the op works on the register array: bring it up to date, and reload what the op changed
         flushDirty(mv);
         flushFlags(mv);
+        sse.flush(mv);
         push(mv, 1);
         mv.visitVarInsn(Opcodes.ISTORE, IN_FALLBACK);
         mv.visitVarInsn(Opcodes.ALOAD, THIS);
@@ -247,6 +268,7 @@ final class X86Emitter {
         mv.visitVarInsn(Opcodes.ISTORE, IN_FALLBACK);
         reload(mv);
         reloadFlags(mv);
+        sse.load(mv);
         mayWrite = true;
         noteWritten();
         return false;
@@ -261,6 +283,7 @@ final class X86Emitter {
      */
     private void emitFpuCall(MethodVisitor mv, X86Op op, String owner, String fieldName) {
         flushDirty(mv);
+        sse.flush(mv);
         mv.visitVarInsn(Opcodes.ALOAD, THIS);
         mv.visitFieldInsn(Opcodes.GETFIELD, owner, fieldName, "L" + OP + ";");
         if (op instanceof ComparisonToFlagsOp) {
@@ -277,6 +300,7 @@ final class X86Emitter {
             mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
             mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, OP, "exec", "(L" + CPU + ";)V", true);
         }
+        sse.load(mv);
         calleeBytes += OP_CALL_BYTES;
         mayWrite = true;
         noteWritten();
@@ -299,6 +323,7 @@ final class X86Emitter {
         flagsDirty = true;
         knownFlagOp = -1;
         mayWrite = false;
+        sse.forgetState();
         noteWritten();
     }
 
@@ -306,6 +331,7 @@ final class X86Emitter {
     void flushAll(MethodVisitor mv) {
         flushDirty(mv);
         flushFlags(mv);
+        sse.flush(mv);
     }
 
     /**
@@ -326,6 +352,7 @@ final class X86Emitter {
         }
         flagsDirty = flagsEverDirty;
         flushFlags(mv);
+        sse.flushForFault(mv);
         mv.visitLabel(arrayCurrent);
         mv.visitVarInsn(Opcodes.ALOAD, CTX);
         mv.visitVarInsn(Opcodes.ILOAD, INDEX);
@@ -426,6 +453,55 @@ final class X86Emitter {
             mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "read" + size, "(J)I", false);
         }
         mv.visitLabel(done);
+    }
+
+    /** What {@link SseEmitter} needs from this emitter: the CPU, addresses, integer operands, the flag record. */
+    private final class SseHost implements SseEmitter.Host {
+        @Override
+        public void loadCpu(MethodVisitor mv) {
+            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+        }
+
+        @Override
+        public void loadState(MethodVisitor mv) {
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        }
+
+        @Override
+        public void loadMemory(MethodVisitor mv) {
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+        }
+
+        @Override
+        public void pushAddress(MethodVisitor mv, Operand.Memory m) {
+            address(mv, m);
+        }
+
+        @Override
+        public void readInteger(MethodVisitor mv, Operand o) {
+            read(mv, o, false);
+        }
+
+        @Override
+        public void writeInteger(MethodVisitor mv, Operand o) {
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            write(mv, o, false);
+        }
+
+        @Override
+        public void comparisonFlags(MethodVisitor mv) {
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP + 1);
+            push(mv, LazyFlags.EFLAGS);
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP);
+            knownFlagOp = LazyFlags.EFLAGS;
+            flagsDirty = true;
+        }
+
+        @Override
+        public void memoryAccessed(boolean write) {
+            mayWrite |= write;
+            calleeBytes += MEMORY_ACCESS_BYTES;
+        }
     }
 
     // ---- flag liveness -------------------------------------------------------------------
@@ -722,6 +798,9 @@ final class X86Emitter {
     // ---- instruction emitters -------------------------------------------------------------
 
     private boolean emitInline(MethodVisitor mv, X86Op op) {
+        if (op instanceof InlineXmmOp x) {
+            return xmmPrepared && sse.emit(mv, x);
+        }
         if (op instanceof ArithmeticOps.Binary b) {
             return emitBinary(mv, b);
         }
@@ -740,6 +819,12 @@ final class X86Emitter {
         if (isInlineShift(op)) {
             ShiftOps.Shift sh = (ShiftOps.Shift) op;
             emitShift32(mv, sh.kind, sh.dst, ((Operand.Immediate) sh.count).value & 31);
+            return true;
+        }
+        if (isInlineDoubleShift(op)) {
+            // 64-bit integers in 32-bit code (a xorshift generator): shld/shrd by a constant
+            ShiftOps.DoubleShift ds = (ShiftOps.DoubleShift) op;
+            emitDoubleShift32(mv, ds.left, ds.dst, ds.src, ((Operand.Immediate) ds.count).value & 31);
             return true;
         }
         if (op instanceof MulDivOps.Multiply m && m.dst.bits != 8) {
@@ -889,8 +974,17 @@ final class X86Emitter {
     /** True when 32-bit code emits {@code op} as bytecode of its own (not a call to the op). */
     static boolean emitsInline(X86Op op) {
         X86Emitter probe = new X86Emitter();
+        if (op instanceof InlineXmmOp) {
+            probe.prepareXmm(new X86Op[] {op});
+        }
         return probe.emitInline(new MethodVisitor(Opcodes.ASM9) {
         }, op);
+    }
+
+    /** True for the shld/shrd forms {@link #emitDoubleShift32} emits inline: 32-bit registers, a constant count 1..31. */
+    static boolean isInlineDoubleShift(X86Op op) {
+        return op instanceof ShiftOps.DoubleShift ds && ds.bits == 32 && ds.dst instanceof Operand.Register
+                && ds.src instanceof Operand.Register && ds.count instanceof Operand.Immediate count && (count.value & 31) != 0;
     }
 
     /** True for the shifts and rotates {@link #emitShift32} emits inline. */
@@ -905,6 +999,49 @@ final class X86Emitter {
      * RESULT_CO (CF, OF computed here), rotates set CF and OF over the saved base record
      * (the same records {@code ShiftOps.shift32} makes, without its five field stores and loads).
      */
+    /**
+     * shld/shrd of a 32-bit register by a constant 1..31, filling from register {@code src}:
+     * records RESULT_CO with CF (the last bit shifted out of dst) and OF (the sign changed).
+     */
+    private void emitDoubleShift32(MethodVisitor mv, boolean left, Operand dst, Operand src, int n) {
+        read(mv, dst, false);
+        mv.visitVarInsn(Opcodes.ISTORE, A);
+        read(mv, src, false);
+        mv.visitVarInsn(Opcodes.ISTORE, B);
+        mv.visitVarInsn(Opcodes.ILOAD, A);
+        push(mv, n);
+        mv.visitInsn(left ? Opcodes.ISHL : Opcodes.IUSHR);
+        mv.visitVarInsn(Opcodes.ILOAD, B);
+        push(mv, 32 - n);
+        mv.visitInsn(left ? Opcodes.IUSHR : Opcodes.ISHL);
+        mv.visitInsn(Opcodes.IOR);
+        mv.visitVarInsn(Opcodes.ISTORE, RES);
+        mv.visitVarInsn(Opcodes.ILOAD, RES);
+        mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+        write(mv, dst, false);
+        if (flagsDead()) {
+            return;
+        }
+        mv.visitVarInsn(Opcodes.ILOAD, A);
+        push(mv, left ? 32 - n : n - 1);
+        mv.visitInsn(Opcodes.IUSHR);
+        push(mv, 1);
+        mv.visitInsn(Opcodes.IAND);
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP + 2);
+        mv.visitVarInsn(Opcodes.ILOAD, RES);
+        mv.visitVarInsn(Opcodes.ILOAD, A);
+        mv.visitInsn(Opcodes.IXOR);
+        push(mv, 31);
+        mv.visitInsn(Opcodes.IUSHR);
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP + 3);
+        push(mv, LazyFlags.RESULT_CO | 2);
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP);
+        mv.visitVarInsn(Opcodes.ILOAD, RES);
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP + 4);
+        knownFlagOp = LazyFlags.RESULT_CO | 2;
+        flagsDirty = true;
+    }
+
     private void emitShift32(MethodVisitor mv, int kind, Operand dst, int n) {
         read(mv, dst, false);
         mv.visitVarInsn(Opcodes.ISTORE, A);
