@@ -298,6 +298,9 @@ public final class BytecodeBlockCompiler {
         if (loopStart != 0 && PAGE_CACHES) {
             emitter.cacheAccessPages();
         }
+        if (loopStart != 0) {
+            emitter.segmentBasesInLocals();
+        }
         emitter.prologue(mv, true);
         mv.visitLabel(start);
         Label head = new Label();

@@ -63,6 +63,8 @@ final class X86Emitter {
      * host address, two longs each, after the window locals.
      */
     static final int SITE_CACHE = WINDOW_HOST + 2 * 8, SITE_CACHES = 8;
+    /** Loop blocks: the six segment bases, two slots each, after the page caches. */
+    static final int SEGMENT_BASE = SITE_CACHE + 4 * SITE_CACHES;
     /** A cached page address no access matches: the distance to it never passes the test. */
     private static final long NO_PAGE = 1L << 62;
 
@@ -214,6 +216,15 @@ final class X86Emitter {
                     mv.visitInsn(Opcodes.LCONST_0);
                     mv.visitVarInsn(Opcodes.LSTORE, SITE_CACHE + 4 * site + 2);
                 }
+            }
+        }
+        if (segmentLocals) {
+            for (int segment = 0; segment < 6; segment++) {
+                mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+                mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "segBase", "[J");
+                push(mv, segment);
+                mv.visitInsn(Opcodes.LALOAD);
+                mv.visitVarInsn(Opcodes.LSTORE, SEGMENT_BASE + 2 * segment);
             }
         }
         reload(mv);
@@ -522,6 +533,31 @@ final class X86Emitter {
         siteCaches = windows != null && !windows.isRecording();
     }
 
+    /** Segment bases live in locals ({@link #SEGMENT_BASE}); see {@link #segmentBasesInLocals}. */
+    private boolean segmentLocals;
+
+    /**
+     * A loop block keeps the segment bases in locals, loaded once (call before {@link #prologue}):
+     * only an op called through its field can load a segment register, and a loop block calls none.
+     * Without it every address computation reloads the base from the state's array, which C2 cannot
+     * hoist out of the loop past the volatile read of the loop's exit poll.
+     */
+    void segmentBasesInLocals() {
+        segmentLocals = true;
+    }
+
+    /** Pushes the long base of {@code segment}. */
+    private void segmentBase(MethodVisitor mv, int segment) {
+        if (segmentLocals) {
+            mv.visitVarInsn(Opcodes.LLOAD, SEGMENT_BASE + 2 * segment);
+            return;
+        }
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "segBase", "[J");
+        push(mv, segment);
+        mv.visitInsn(Opcodes.LALOAD);
+    }
+
     /** A loop block, before its head: verifies the windows of registers the loop never changes. */
     void verifyHoistedWindows(MethodVisitor mv) {
         if (windows != null && !windows.isRecording()) {
@@ -722,10 +758,7 @@ final class X86Emitter {
         push(mv, w.lowFromNow());
         mv.visitInsn(Opcodes.IADD);
         mv.visitInsn(Opcodes.I2L);
-        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
-        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "segBase", "[J");
-        push(mv, segment);
-        mv.visitInsn(Opcodes.LALOAD);
+        segmentBase(mv, segment);
         mv.visitInsn(Opcodes.LADD);
         mv.visitLdcInsn(0xffffffffL);
         mv.visitInsn(Opcodes.LAND);
@@ -1451,17 +1484,14 @@ final class X86Emitter {
     }
 
     /** Pushes the linear address esp + delta on the stack segment. */
-    private static void stackAddress(MethodVisitor mv, int delta) {
+    private void stackAddress(MethodVisitor mv, int delta) {
         mv.visitVarInsn(Opcodes.ILOAD, R0 + X86CpuState.ESP);
         if (delta != 0) {
             push(mv, delta);
             mv.visitInsn(Opcodes.IADD);
         }
         mv.visitInsn(Opcodes.I2L);
-        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
-        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "segBase", "[J");
-        push(mv, X86CpuState.SS);
-        mv.visitInsn(Opcodes.LALOAD);
+        segmentBase(mv, X86CpuState.SS);
         mv.visitInsn(Opcodes.LADD);
         mv.visitLdcInsn(0xffffffffL);
         mv.visitInsn(Opcodes.LAND);
@@ -1565,10 +1595,7 @@ final class X86Emitter {
     private void address(MethodVisitor mv, Operand.Memory m) {
         offset(mv, m);
         mv.visitInsn(Opcodes.I2L);
-        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
-        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "segBase", "[J");
-        push(mv, m.segment);
-        mv.visitInsn(Opcodes.LALOAD);
+        segmentBase(mv, m.segment);
         mv.visitInsn(Opcodes.LADD);
         mv.visitLdcInsn(0xffffffffL);
         mv.visitInsn(Opcodes.LAND);
