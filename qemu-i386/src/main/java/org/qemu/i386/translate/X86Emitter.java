@@ -68,8 +68,8 @@ final class X86Emitter {
     /** A cached page address no access matches: the distance to it never passes the test. */
     private static final long NO_PAGE = 1L << 62;
 
-    /** XMM registers in locals after the page caches, and the SSE instructions emitted over them. */
-    private final SseEmitter sse = new SseEmitter(new SseHost(), SITE_CACHE + 4 * SITE_CACHES, 8);
+    /** XMM registers in locals after the segment bases, and the SSE instructions emitted over them. */
+    private final SseEmitter sse = new SseEmitter(new SseHost(), SEGMENT_BASE + 2 * 6, 8);
     /** {@link #prepareXmm} was called: SSE forms may be emitted inline. */
     private boolean xmmPrepared;
 
