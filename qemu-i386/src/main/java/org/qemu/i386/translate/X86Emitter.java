@@ -65,11 +65,13 @@ final class X86Emitter {
     static final int SITE_CACHE = WINDOW_HOST + 2 * 8, SITE_CACHES = 8;
     /** Loop blocks: the six segment bases, two slots each, after the page caches. */
     static final int SEGMENT_BASE = SITE_CACHE + 4 * SITE_CACHES;
+    /** XMM0-7 in locals ({@link SseEmitter}: two longs each), after the segment bases: the last locals of the layout. */
+    static final int XMM_BASE = SEGMENT_BASE + 2 * 6;
     /** A cached page address no access matches: the distance to it never passes the test. */
     private static final long NO_PAGE = 1L << 62;
 
     /** XMM registers in locals after the segment bases, and the SSE instructions emitted over them. */
-    private final SseEmitter sse = new SseEmitter(new SseHost(), SEGMENT_BASE + 2 * 6, 8);
+    private final SseEmitter sse = new SseEmitter(new SseHost(), XMM_BASE, 8);
     /** {@link #prepareXmm} was called: SSE forms may be emitted inline. */
     private boolean xmmPrepared;
 
