@@ -73,6 +73,12 @@ public final class GuestMemory implements AutoCloseable {
      */
     private final java.util.concurrent.ConcurrentHashMap<Long, Integer> watchedPages = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile WatchListener watchListener = (address, bytes, write) -> { };
+    /**
+     * Page ranges (first page -> end page) whose host memory is a private mapping of a file (see
+     * {@link #mapFile}). Giving such pages back with madvise would bring the file's bytes back,
+     * not zeros, so they are replaced by anonymous memory instead. Empty for most of a run.
+     */
+    private final java.util.TreeMap<Long, Long> fileBacked = new java.util.TreeMap<>();
     /** System mode with paging: fills a linear page the guest's page tables allow (see {@link #setPageMissHandler}). */
     private volatile PageMissHandler pageMissHandler;
     /** System mode in long mode: the addresses beyond this space (see {@link #setFarAccessHandler}). */
@@ -129,7 +135,7 @@ public final class GuestMemory implements AutoCloseable {
     public void map(long address, long length, int prot) {
         long first = pageOf(address);
         long end = pageEnd(address, length);
-        HostMemory.discard(space.asSlice(first << PAGE_SHIFT, (end - first) << PAGE_SHIFT));
+        discard(first, end);
         for (long p = first; p < end; p++) {
             protection[(int) p] = pageBits((prot & (READ | WRITE | EXEC)) | MAPPED);
             if (!watchedPages.isEmpty()) {
@@ -184,7 +190,77 @@ public final class GuestMemory implements AutoCloseable {
                 watchedPages.remove(p);
             }
         }
+        discard(first, end);
+    }
+
+    /**
+     * Maps {@code [address, address+length)} (page-aligned) to a private, copy-on-write host
+     * mapping of the file {@code fd} from {@code offset} (page-aligned), with the given guest
+     * protection: the host faults in only the pages the guest touches, where copying would read
+     * the whole file (a 2 MiB busybox, a 5 MiB libpython) at every start. Every page must lie
+     * within the file: a host access past its end would be SIGBUS. Returns false, changing
+     * nothing, when the host refuses (a file system without mmap).
+     */
+    public synchronized boolean mapFile(long address, long length, int fd, long offset, int prot) {
+        if ((address & PAGE_MASK) != 0 || (offset & PAGE_MASK) != 0 || length <= 0 || address + length > size) {
+            throw new IllegalArgumentException("unaligned or out-of-range file mapping at 0x" + Long.toHexString(address));
+        }
+        long first = pageOf(address);
+        long end = pageEnd(address, length);
+        MemorySegment pages = space.asSlice(first << PAGE_SHIFT, (end - first) << PAGE_SHIFT);
+        if (!HostMemory.mapFile(pages, fd, offset)) {
+            // A failed fixed mapping may have taken the old pages away: leave zeros, as the caller expects.
+            HostMemory.replaceWithAnonymous(pages);
+            removeFileBacked(first, end);
+            return false;
+        }
+        for (long p = first; p < end; p++) {
+            if ((protection[(int) p] & CODE) != 0) {
+                codeWriteListener.codeWritten(p);
+            }
+            protection[(int) p] = pageBits((prot & (READ | WRITE | EXEC)) | MAPPED);
+            if (!watchedPages.isEmpty()) {
+                watchedPages.remove(p);
+            }
+        }
+        removeFileBacked(first, end);
+        fileBacked.put(first, end);
+        return true;
+    }
+
+    /** Zero-fills pages {@code [first, end)} and gives their host memory back. */
+    private void discard(long first, long end) {
+        if (!fileBacked.isEmpty()) {
+            synchronized (this) {
+                if (removeFileBacked(first, end)) {
+                    HostMemory.replaceWithAnonymous(space.asSlice(first << PAGE_SHIFT, (end - first) << PAGE_SHIFT));
+                    return;
+                }
+            }
+        }
         HostMemory.discard(space.asSlice(first << PAGE_SHIFT, (end - first) << PAGE_SHIFT));
+    }
+
+    /** Forgets the file-backed parts of pages {@code [first, end)}; true if there were any. */
+    private boolean removeFileBacked(long first, long end) {
+        boolean found = false;
+        // The ranges are disjoint: walk down from the last one starting before the end.
+        for (Long from = fileBacked.lowerKey(end); from != null; from = fileBacked.lowerKey(from)) {
+            long to = fileBacked.get(from);
+            if (to <= first) {
+                break;
+            }
+            fileBacked.remove(from);
+            found = true;
+            if (to > end) {
+                fileBacked.put(end, to);
+            }
+            if (from < first) {
+                fileBacked.put(from, first);
+                break;
+            }
+        }
+        return found;
     }
 
     private boolean isMappedPage(long page) {

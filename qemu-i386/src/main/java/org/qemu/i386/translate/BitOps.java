@@ -71,9 +71,9 @@ final class BitOps {
 
     /** bsf / bsr: a zero source sets ZF and leaves the destination unchanged. */
     static final class BitScan implements X86Op {
-        private final boolean reverse;
-        private final Operand dst;
-        private final Operand src;
+        final boolean reverse;
+        final Operand dst;
+        final Operand src;
 
         BitScan(boolean reverse, Operand dst, Operand src) {
             this.reverse = reverse;

@@ -69,6 +69,47 @@ final class LongModeEmitter {
 
     private static final int[] BITS = {8, 16, 32, 64};
 
+    /** Verified windows ({@link AccessWindows}): a scratch long for the window test, then one long per register: its window's host address, or 0. */
+    private static final int WINDOW_TEST = BRES + 2, WINDOW_HOST = WINDOW_TEST + 2;
+    /**
+     * Upper bounds of the bytecode a windowed access adds to a checked one, and of a window's test:
+     * the first pass (which emits checked accesses) adds them up, so the second pass, with windows,
+     * stays under the budget at the same ops.
+     */
+    private static final int WINDOW_ACCESS_BYTES = 32, WINDOW_TEST_BYTES = 96;
+
+    /** The windows plan: recording in a first pass, replayed in the second; null without windows. */
+    private final AccessWindows windows;
+    /** Second pass: which ops the first pass emitted inline (the same ops must be inline, or window numbers disagree); null in a first pass. */
+    private final boolean[] inlinePlan;
+    /** First pass: which ops were emitted inline. */
+    private boolean[] inlined = new boolean[0];
+    /** First pass: bytes the windowed form of the accesses so far would add. */
+    private int windowBytes;
+
+    /** Emits without windows. */
+    LongModeEmitter() {
+        this(null, null);
+    }
+
+    /**
+     * With {@code windows} recording: a first pass, deciding what is inline; replaying: the second
+     * pass, emitting inline exactly the ops {@code inlinePlan} (the first pass's {@link #inlined()}) says.
+     */
+    LongModeEmitter(AccessWindows windows, boolean[] inlinePlan) {
+        this.windows = windows != null && GuestMemory.directAccess() && (windows.isRecording() || windows.any()) ? windows : null;
+        this.inlinePlan = inlinePlan;
+    }
+
+    /** A first pass's decisions, by op index. */
+    boolean[] inlined() {
+        return inlined.clone();
+    }
+
+    private boolean windowed() {
+        return windows != null && !windows.isRecording();
+    }
+
     /** Registers whose local was written since the array was last in step. */
     private int dirty;
     /** Registers written anywhere in the method: the fault handler stores those. */
@@ -109,7 +150,7 @@ final class LongModeEmitter {
             mv.visitInsn(Opcodes.LCONST_0);
             mv.visitVarInsn(Opcodes.LSTORE, local);
         }
-        if (INLINE_MEMORY) {
+        if (INLINE_MEMORY || windowed()) {
             mv.visitVarInsn(Opcodes.ALOAD, MEM);
             mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "protectionTable", "()[B", false);
             mv.visitVarInsn(Opcodes.ASTORE, MEM_PROT);
@@ -119,6 +160,12 @@ final class LongModeEmitter {
             mv.visitVarInsn(Opcodes.ALOAD, MEM);
             mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "rangeMask", "()J", false);
             mv.visitVarInsn(Opcodes.LSTORE, MEM_RANGE);
+        }
+        if (windowed()) {
+            for (int local = WINDOW_TEST; local <= WINDOW_HOST + 2 * 15; local += 2) {
+                mv.visitInsn(Opcodes.LCONST_0);
+                mv.visitVarInsn(Opcodes.LSTORE, local);
+            }
         }
         reload(mv);
     }
@@ -132,9 +179,18 @@ final class LongModeEmitter {
         mv.visitVarInsn(Opcodes.ISTORE, INDEX);
         Label here = new Label();
         mv.visitLabel(here);
-        if (here.getOffset() < INLINE_BYTECODE_BUDGET && emitInline(mv, op)) {
+        boolean inline = inlinePlan != null ? index < inlinePlan.length && inlinePlan[index] : here.getOffset() + windowBytes < INLINE_BYTECODE_BUDGET;
+        if (inline && emitInline(mv, op)) {
             everDirty |= dirty;
+            if (index >= inlined.length) {
+                inlined = java.util.Arrays.copyOf(inlined, Math.max(index + 1, 2 * inlined.length));
+            }
+            inlined[index] = true;
             return true;
+        }
+        if (op instanceof FpuOnlyOp || op instanceof ComparisonToFlagsOp) {
+            emitFpuCall(mv, op, owner, fieldName);
+            return false;
         }
         flushAll(mv);
         X86Emitter.push(mv, 1);
@@ -148,6 +204,31 @@ final class LongModeEmitter {
         reload(mv);
         setPending(mv, -1);
         return false;
+    }
+
+    /**
+     * An x87/MMX/SSE op ({@link FpuOnlyOp}: it may read the general registers but writes none, and
+     * neither reads nor writes EFLAGS) called without the reload of all sixteen registers that
+     * follows other calls: only the changed registers are written back first, the flag record
+     * stays in the locals. A comparison ({@link ComparisonToFlagsOp}) writes its flags to the state
+     * object: the record in the locals is dead. IN_FALLBACK stays 0: a fault inside the op writes
+     * the locals back like a fault in inline code.
+     */
+    private void emitFpuCall(MethodVisitor mv, X86Op op, String owner, String fieldName) {
+        everDirty |= dirty;
+        for (int r = 0; r < 16; r++) {
+            if ((dirty & (1 << r)) != 0) {
+                flush(mv, r);
+            }
+        }
+        dirty = 0;
+        mv.visitVarInsn(Opcodes.ALOAD, THIS);
+        mv.visitFieldInsn(Opcodes.GETFIELD, owner, fieldName, "L" + OP + ";");
+        mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+        mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, OP, "exec", "(L" + CPU + ";)V", true);
+        if (op instanceof ComparisonToFlagsOp) {
+            setPending(mv, -1);
+        }
     }
 
     /** Writes the registers and the flag record back to the state object. */
@@ -198,23 +279,35 @@ final class LongModeEmitter {
 
     // ---- loop blocks --------------------------------------------------------------------------
 
+    /**
+     * Loop blocks may call x87/SSE ops ({@link FpuOnlyOp}), which keep the registers and flags in
+     * locals; {@code -Dqemu.tcg.long-mode-fpu-loops=false} allows only all-inline bodies.
+     */
+    static final boolean LOOPS_WITH_FPU_CALLS = !"false".equals(System.getProperty("qemu.tcg.long-mode-fpu-loops"));
+
     /** True when the first {@code count} ops would all be emitted inline (a dry run into a throwaway method). */
     static boolean allInline(X86Op[] ops, int count) {
         net.bytebuddy.jar.asm.ClassWriter cw = new net.bytebuddy.jar.asm.ClassWriter(0);
         cw.visit(Opcodes.V21, Opcodes.ACC_FINAL, "DryRun", null, "java/lang/Object", null);
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "()V", null, null);
         mv.visitCode();
-        LongModeEmitter dry = new LongModeEmitter();
+        LongModeEmitter dry = new LongModeEmitter(BytecodeBlockCompiler.WINDOWS ? AccessWindows.recording() : null, null);
         dry.prologue(mv);
         dry.loopHead();
         for (int i = 0; i < count; i++) {
+            if (LOOPS_WITH_FPU_CALLS && (ops[i] instanceof FpuOnlyOp || ops[i] instanceof ComparisonToFlagsOp)) {
+                if (!dry.emitInline(mv, ops[i])) {
+                    dry.emitFpuCall(mv, ops[i], "DryRun", "op" + i);
+                }
+                continue;
+            }
             if (!dry.emitInline(mv, ops[i])) {
                 return false;
             }
         }
         Label end = new Label();
         mv.visitLabel(end);
-        return end.getOffset() < INLINE_BYTECODE_BUDGET;
+        return end.getOffset() + dry.windowBytes < INLINE_BYTECODE_BUDGET;
     }
 
     /**
@@ -222,6 +315,7 @@ final class LongModeEmitter {
      * written) and, since the backward jump stores the flag record, the flags in the state object.
      */
     void loopHead() {
+        registersChanged(0xffff);
         dirty = 0xffff;
         everDirty = 0xffff;
         pendingOp = -1;
@@ -279,6 +373,55 @@ final class LongModeEmitter {
     // ---- instructions -------------------------------------------------------------------------
 
     private boolean emitInline(MethodVisitor mv, X86Op op) {
+        if (op instanceof SystemOps.Nop) {
+            return true;
+        }
+        if (op instanceof QuadwordOps.BitScan b) {
+            return emitBitScan(mv, b.reverse, b.dst, b.src);
+        }
+        if (op instanceof BitOps.BitScan b) {
+            return emitBitScan(mv, b.reverse, b.dst, b.src);
+        }
+        if (op instanceof QuadwordOps.WideMultiply m) {
+            return emitWideMultiply(mv, m.src, m.signed);
+        }
+        if (op instanceof QuadwordOps.SignExtendAccumulator e) {
+            mv.visitVarInsn(Opcodes.LLOAD, reg(X86CpuState.EAX));
+            if (e.intoDx) { // cqo
+                X86Emitter.push(mv, 63);
+                mv.visitInsn(Opcodes.LSHR);
+                storeRegister(mv, X86CpuState.EDX, 64);
+            } else { // cdqe
+                mv.visitInsn(Opcodes.L2I);
+                mv.visitInsn(Opcodes.I2L);
+                storeRegister(mv, X86CpuState.EAX, 64);
+            }
+            return true;
+        }
+        if (op instanceof MoveOps.SignExtendAccumulator e && e.bits == 32) {
+            mv.visitVarInsn(Opcodes.LLOAD, reg(X86CpuState.EAX));
+            mv.visitInsn(Opcodes.L2I);
+            if (e.intoDx) { // cdq
+                X86Emitter.push(mv, 31);
+                mv.visitInsn(Opcodes.ISHR);
+            } else { // cwde
+                mv.visitInsn(Opcodes.I2S);
+            }
+            mv.visitInsn(Opcodes.I2L);
+            storeRegister(mv, e.intoDx ? X86CpuState.EDX : X86CpuState.EAX, 32);
+            return true;
+        }
+        if (op instanceof QuadwordOps.Exchange x && x.rm instanceof Operand.Register) {
+            read(mv, x.rm, false);
+            mv.visitVarInsn(Opcodes.LSTORE, TEMP);
+            read(mv, x.reg, false);
+            mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+            write(mv, x.rm, false);
+            mv.visitVarInsn(Opcodes.LLOAD, TEMP);
+            mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+            write(mv, x.reg, false);
+            return true;
+        }
         if (op instanceof ArithmeticOps.Binary b) {
             return emitBinary(mv, b.kind, b.dst, b.src);
         }
@@ -391,18 +534,14 @@ final class LongModeEmitter {
             return true;
         }
         if (op instanceof LongModeOps.Pop p && p.bits == 64 && p.dst instanceof Operand.Register) {
-            mv.visitVarInsn(Opcodes.ALOAD, MEM);
-            mv.visitVarInsn(Opcodes.LLOAD, reg(X86CpuState.ESP));
-            memoryRead(mv, 64);
+            stackRead(mv, X86CpuState.ESP);
             mv.visitVarInsn(Opcodes.LSTORE, VALUE);
             adjustRsp(mv, 8);
             write(mv, p.dst, false);
             return true;
         }
         if (op instanceof LongModeOps.Leave l && l.bits == 64) {
-            mv.visitVarInsn(Opcodes.ALOAD, MEM);
-            mv.visitVarInsn(Opcodes.LLOAD, reg(X86CpuState.EBP));
-            memoryRead(mv, 64);
+            stackRead(mv, X86CpuState.EBP);
             mv.visitVarInsn(Opcodes.LSTORE, VALUE);
             mv.visitVarInsn(Opcodes.LLOAD, reg(X86CpuState.EBP));
             mv.visitLdcInsn(8L);
@@ -451,9 +590,7 @@ final class LongModeEmitter {
             return true;
         }
         if (op instanceof LongModeOps.Return r) {
-            mv.visitVarInsn(Opcodes.ALOAD, MEM);
-            mv.visitVarInsn(Opcodes.LLOAD, reg(X86CpuState.ESP));
-            memoryRead(mv, 64);
+            stackRead(mv, X86CpuState.ESP);
             mv.visitVarInsn(Opcodes.LSTORE, TEMP);
             adjustRsp(mv, 8 + r.release);
             mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
@@ -558,17 +695,24 @@ final class LongModeEmitter {
         return true;
     }
 
-    /** shl/sal/shr/sar and rol/ror of 32 or 64 bits: by a constant other than 0 (mod the operand size), or shifts by cl. */
+    /**
+     * shl/sal/shr/sar and rol/ror of 32 or 64 bits: by a constant other than 0 (mod the operand
+     * size), or shifts by cl; shl/shr/sar of 8 or 16 bits by a constant below the operand size.
+     */
     private boolean emitShift(MethodVisitor mv, int kind, Operand dst, Operand count) {
         int bits = dst.bits;
-        if ((bits != 32 && bits != 64) || kind == ShiftOps.RCL || kind == ShiftOps.RCR) {
+        if (kind == ShiftOps.RCL || kind == ShiftOps.RCR) {
+            return false;
+        }
+        boolean narrow = bits == 8 || bits == 16;
+        if (narrow && (kind == ShiftOps.ROL || kind == ShiftOps.ROR || !(count instanceof Operand.Immediate))) {
             return false;
         }
         if (!(count instanceof Operand.Immediate imm)) {
             return kind != ShiftOps.ROL && kind != ShiftOps.ROR && emitVariableShift(mv, kind, dst, count);
         }
         int n = imm.value & (bits == 64 ? 63 : 31);
-        if (n == 0) {
+        if (n == 0 || n >= bits) {
             return false;
         }
         if (kind == ShiftOps.ROL || kind == ShiftOps.ROR) {
@@ -580,9 +724,12 @@ final class LongModeEmitter {
             mv.visitVarInsn(Opcodes.LSTORE, ADDR);
         }
         read(mv, dst, true);
-        if (kind == ShiftOps.SAR && bits == 32) {
-            mv.visitInsn(Opcodes.L2I);
-            mv.visitInsn(Opcodes.I2L);
+        if (kind == ShiftOps.SAR && bits < 64) {
+            // the sign of the operand's size fills from the left
+            X86Emitter.push(mv, 64 - bits);
+            mv.visitInsn(Opcodes.LSHL);
+            X86Emitter.push(mv, 64 - bits);
+            mv.visitInsn(Opcodes.LSHR);
         }
         mv.visitVarInsn(Opcodes.LSTORE, A);
         mv.visitVarInsn(Opcodes.LLOAD, A);
@@ -806,6 +953,94 @@ final class LongModeEmitter {
         mv.visitVarInsn(Opcodes.ISTORE, FCF);
         mv.visitVarInsn(Opcodes.ISTORE, FOF);
         record(mv, LazyFlags.RESULT_CO | LazyFlags.sizeIndex(bits), A, B);
+        return true;
+    }
+
+    /**
+     * bsf/bsr (and tzcnt, which is bsf where BMI1 is not claimed): ZF tells whether the source is
+     * zero, the other flags stay (the record goes to the state object and ZF is patched into it);
+     * a zero source leaves the destination as it was (this host's behaviour), else it gets the
+     * index of the lowest or highest set bit.
+     */
+    private boolean emitBitScan(MethodVisitor mv, boolean reverse, Operand dst, Operand src) {
+        read(mv, src, false);
+        mv.visitVarInsn(Opcodes.LSTORE, TEMP);
+        flushFlags(mv);
+        Label nonzero = new Label();
+        Label flagged = new Label();
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        X86Emitter.push(mv, X86CpuState.ZF);
+        mv.visitVarInsn(Opcodes.LLOAD, TEMP);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFNE, nonzero);
+        X86Emitter.push(mv, X86CpuState.ZF);
+        mv.visitJumpInsn(Opcodes.GOTO, flagged);
+        mv.visitLabel(nonzero);
+        X86Emitter.push(mv, 0);
+        mv.visitLabel(flagged);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLAGS, "modify", "(" + STATE_DESC + "II)V", false);
+        setPending(mv, -1);
+        Label skip = new Label();
+        mv.visitVarInsn(Opcodes.LLOAD, TEMP);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFEQ, skip);
+        if (reverse) {
+            X86Emitter.push(mv, 63);
+            mv.visitVarInsn(Opcodes.LLOAD, TEMP);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Long", "numberOfLeadingZeros", "(J)I", false);
+            mv.visitInsn(Opcodes.ISUB);
+        } else {
+            mv.visitVarInsn(Opcodes.LLOAD, TEMP);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Long", "numberOfTrailingZeros", "(J)I", false);
+        }
+        mv.visitInsn(Opcodes.I2L);
+        mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+        write(mv, dst, false);
+        mv.visitLabel(skip);
+        return true;
+    }
+
+    /** mul/imul r/m64: rdx:rax = rax * src; CF = OF = the high half is not the low half's extension. */
+    private boolean emitWideMultiply(MethodVisitor mv, Operand src, boolean signed) {
+        read(mv, src, false);
+        mv.visitVarInsn(Opcodes.LSTORE, B);
+        mv.visitVarInsn(Opcodes.LLOAD, reg(X86CpuState.EAX));
+        mv.visitVarInsn(Opcodes.LSTORE, A);
+        mv.visitVarInsn(Opcodes.LLOAD, A);
+        mv.visitVarInsn(Opcodes.LLOAD, B);
+        mv.visitInsn(Opcodes.LMUL);
+        mv.visitVarInsn(Opcodes.LSTORE, RES);
+        mv.visitVarInsn(Opcodes.LLOAD, A);
+        mv.visitVarInsn(Opcodes.LLOAD, B);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Math", signed ? "multiplyHigh" : "unsignedMultiplyHigh", "(JJ)J", false);
+        mv.visitVarInsn(Opcodes.LSTORE, TEMP);
+        mv.visitVarInsn(Opcodes.LLOAD, TEMP);
+        if (signed) {
+            mv.visitVarInsn(Opcodes.LLOAD, RES);
+            X86Emitter.push(mv, 63);
+            mv.visitInsn(Opcodes.LSHR);
+        } else {
+            mv.visitInsn(Opcodes.LCONST_0);
+        }
+        Label fits = new Label();
+        Label done = new Label();
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFEQ, fits);
+        X86Emitter.push(mv, 1);
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(fits);
+        X86Emitter.push(mv, 0);
+        mv.visitLabel(done);
+        mv.visitInsn(Opcodes.DUP);
+        mv.visitVarInsn(Opcodes.ISTORE, FCF);
+        mv.visitVarInsn(Opcodes.ISTORE, FOF);
+        mv.visitVarInsn(Opcodes.LLOAD, RES);
+        storeRegister(mv, X86CpuState.EAX, 64);
+        mv.visitVarInsn(Opcodes.LLOAD, TEMP);
+        storeRegister(mv, X86CpuState.EDX, 64);
+        record(mv, LazyFlags.RESULT_CO | LazyFlags.sizeIndex(64), A, B);
         return true;
     }
 
@@ -1077,6 +1312,7 @@ final class LongModeEmitter {
     }
 
     private void reload(MethodVisitor mv) {
+        registersChanged(0xffff);
         for (int r = 0; r < 16; r++) {
             mv.visitVarInsn(Opcodes.ALOAD, REGS);
             X86Emitter.push(mv, r);
@@ -1096,13 +1332,19 @@ final class LongModeEmitter {
         }
         mv.visitVarInsn(Opcodes.LSTORE, reg(r));
         dirty |= 1 << r;
+        registersChanged(1 << r);
     }
 
+    /** rsp moved by {@code delta} (push, pop, ret): its window stays, at shifted offsets. */
     private void adjustRsp(MethodVisitor mv, int delta) {
         mv.visitVarInsn(Opcodes.LLOAD, reg(X86CpuState.ESP));
         mv.visitLdcInsn((long) delta);
         mv.visitInsn(Opcodes.LADD);
-        storeRegister(mv, X86CpuState.ESP, 64);
+        mv.visitVarInsn(Opcodes.LSTORE, reg(X86CpuState.ESP));
+        dirty |= 1 << X86CpuState.ESP;
+        if (windows != null) {
+            windows.registerMoved(X86CpuState.ESP, delta);
+        }
     }
 
     /** push of the VALUE local (64 bits): the store first, rsp only once it succeeded. */
@@ -1111,12 +1353,145 @@ final class LongModeEmitter {
         mv.visitLdcInsn(8L);
         mv.visitInsn(Opcodes.LSUB);
         mv.visitVarInsn(Opcodes.LSTORE, ADDR);
+        access(mv, X86CpuState.ESP, -8, X86CpuState.SS, 64, true, () -> mv.visitVarInsn(Opcodes.LLOAD, ADDR));
+        adjustRsp(mv, -8);
+    }
+
+    /** Pushes the 64-bit value at register {@code base} (pop, ret, leave). */
+    private void stackRead(MethodVisitor mv, int base) {
+        access(mv, base, 0, X86CpuState.SS, 64, false, () -> mv.visitVarInsn(Opcodes.LLOAD, reg(base)));
+    }
+
+    // ---- verified windows ---------------------------------------------------------------------
+
+    /** Registers whose value changed (a bit each): accesses through them start new windows. */
+    private void registersChanged(int mask) {
+        if (windows != null) {
+            windows.registersChanged(mask);
+        }
+    }
+
+    /**
+     * One guest memory access at register {@code base} (-1: not through a plain base register)
+     * plus {@code displacement}; a write stores the VALUE local, a read leaves the value
+     * zero-extended to a long. {@code pushAddress} pushes the linear address.
+     */
+    private void access(MethodVisitor mv, int base, int displacement, int segment, int bits, boolean write, Runnable pushAddress) {
+        // long mode ignores every segment base but FS and GS: accesses through one register share a window whatever their segment
+        int space = segment == X86CpuState.FS || segment == X86CpuState.GS ? segment : X86CpuState.DS;
+        AccessWindows.Window w = null;
+        if (windows != null && base >= 0) {
+            int before = windows.opened();
+            w = windows.access(base, space, displacement, bits / 8, write);
+            if (windows.isRecording()) {
+                windowBytes += WINDOW_ACCESS_BYTES + (windows.opened() > before ? WINDOW_TEST_BYTES : 0);
+            }
+        }
+        if (w == null) {
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+            pushAddress.run();
+            if (write) {
+                mv.visitVarInsn(Opcodes.LLOAD, VALUE);
+                memoryWrite(mv, bits);
+            } else {
+                memoryRead(mv, bits);
+            }
+            return;
+        }
+        int host = WINDOW_HOST + 2 * base;
+        if (w.first()) {
+            verifyWindow(mv, base, space, w);
+        }
+        Label slow = new Label();
+        Label done = new Label();
+        mv.visitVarInsn(Opcodes.LLOAD, host);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFEQ, slow);
+        mv.visitVarInsn(Opcodes.LLOAD, host);
+        if (w.offset() != 0) {
+            mv.visitLdcInsn((long) w.offset());
+            mv.visitInsn(Opcodes.LADD);
+        }
+        if (write) {
+            mv.visitVarInsn(Opcodes.LLOAD, VALUE);
+            if (bits == 64) {
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostStore64", "(JJ)V", false);
+            } else {
+                mv.visitInsn(Opcodes.L2I);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostStore" + bits, "(JI)V", false);
+            }
+        } else if (bits == 64) {
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostLoad64", "(J)J", false);
+        } else {
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostLoad" + bits, "(J)I", false);
+            zeroExtend(mv, bits);
+        }
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(slow);
+        // the window failed its test: the accessor checks this access alone (and faults precisely)
         mv.visitVarInsn(Opcodes.ALOAD, MEM);
-        mv.visitVarInsn(Opcodes.LLOAD, ADDR);
-        mv.visitVarInsn(Opcodes.LLOAD, VALUE);
-        memoryWrite(mv, 64);
-        mv.visitVarInsn(Opcodes.LLOAD, ADDR);
-        storeRegister(mv, X86CpuState.ESP, 64);
+        pushAddress.run();
+        if (write) {
+            mv.visitVarInsn(Opcodes.LLOAD, VALUE);
+            accessorWrite(mv, bits);
+        } else {
+            accessorRead(mv, bits);
+        }
+        mv.visitLabel(done);
+    }
+
+    /**
+     * At a window's first access: sets the register's window host address when all bytes the
+     * window's accesses touch lie in one guest page that allows every kind of access they make
+     * (GuestMemory's fast-path test, once for all of them), else 0.
+     */
+    private void verifyWindow(MethodVisitor mv, int base, int segment, AccessWindows.Window w) {
+        int host = WINDOW_HOST + 2 * base;
+        Label bad = new Label();
+        Label done = new Label();
+        // the lowest byte: the register now, minus the offset of this access within the window
+        mv.visitVarInsn(Opcodes.LLOAD, reg(base));
+        mv.visitLdcInsn((long) w.lowFromNow());
+        mv.visitInsn(Opcodes.LADD);
+        if (segment != X86CpuState.DS) {
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "segBase", "[J");
+            X86Emitter.push(mv, segment);
+            mv.visitInsn(Opcodes.LALOAD);
+            mv.visitInsn(Opcodes.LADD);
+        }
+        mv.visitVarInsn(Opcodes.LSTORE, WINDOW_TEST);
+        mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_RANGE);
+        mv.visitInsn(Opcodes.LAND);
+        mv.visitLdcInsn((long) (w.span() - 1));
+        mv.visitInsn(Opcodes.LADD);
+        X86Emitter.push(mv, GuestMemory.PAGE_SHIFT);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFNE, bad);
+        int need = (w.reads() ? GuestMemory.INLINE_READ : 0) | (w.writes() ? GuestMemory.INLINE_WRITE : 0);
+        mv.visitVarInsn(Opcodes.ALOAD, MEM_PROT);
+        mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
+        X86Emitter.push(mv, GuestMemory.PAGE_SHIFT);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.L2I);
+        mv.visitInsn(Opcodes.BALOAD);
+        X86Emitter.push(mv, need);
+        mv.visitInsn(Opcodes.IAND);
+        X86Emitter.push(mv, need);
+        mv.visitJumpInsn(Opcodes.IF_ICMPNE, bad);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
+        mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
+        mv.visitInsn(Opcodes.LADD);
+        mv.visitVarInsn(Opcodes.LSTORE, host);
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(bad);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitVarInsn(Opcodes.LSTORE, host);
+        mv.visitLabel(done);
     }
 
     private void setRip(MethodVisitor mv, long target) {
@@ -1256,14 +1631,7 @@ final class LongModeEmitter {
                 mv.visitInsn(Opcodes.LAND);
             }
         } else {
-            Operand.Memory m = (Operand.Memory) o;
-            mv.visitVarInsn(Opcodes.ALOAD, MEM);
-            if (addressInLocal) {
-                mv.visitVarInsn(Opcodes.LLOAD, ADDR);
-            } else {
-                address(mv, m);
-            }
-            memoryRead(mv, m.bits);
+            memoryOperand(mv, (Operand.Memory) o, false, addressInLocal);
         }
     }
 
@@ -1292,17 +1660,22 @@ final class LongModeEmitter {
             mv.visitInsn(Opcodes.LOR);
             storeRegister(mv, n, 64);
         } else if (o instanceof Operand.Memory m) {
-            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+            memoryOperand(mv, m, true, addressInLocal);
+        } else {
+            throw new IllegalStateException("write to an immediate");
+        }
+    }
+
+    /** A memory operand's access (a write stores VALUE): through a verified window when the plan gives it one. */
+    private void memoryOperand(MethodVisitor mv, Operand.Memory m, boolean write, boolean addressInLocal) {
+        boolean eligible = m.base >= 0 && m.index < 0 && m.ripAnchor == null && !m.address32InLongMode;
+        access(mv, eligible ? m.base : -1, m.displacement, m.segment, m.bits, write, () -> {
             if (addressInLocal) {
                 mv.visitVarInsn(Opcodes.LLOAD, ADDR);
             } else {
                 address(mv, m);
             }
-            mv.visitVarInsn(Opcodes.LLOAD, VALUE);
-            memoryWrite(mv, m.bits);
-        } else {
-            throw new IllegalStateException("write to an immediate");
-        }
+        });
     }
 
     /** Pushes the 64-bit offset (what lea computes): zero-extended from 32 bits with an 0x67 prefix. */

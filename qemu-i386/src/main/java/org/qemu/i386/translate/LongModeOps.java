@@ -385,6 +385,9 @@ final class LongModeOps {
                 once(cpu, s, r);
                 return;
             }
+            if (!address32 && s.direction() > 0 && (kind == StringOps.MOVS || kind == StringOps.STOS)) {
+                inPageRuns(cpu.memory, s, r);
+            }
             while (index(r, X86CpuState.ECX) != 0) {
                 once(cpu, s, r);
                 advance(r, X86CpuState.ECX, -1);
@@ -394,6 +397,48 @@ final class LongModeOps {
                         break;
                     }
                 }
+            }
+        }
+
+        /**
+         * rep movs / rep stos upwards with 64-bit addresses, as one host copy or fill per run of
+         * elements that stays inside one page of the source and one of the destination (memcpy,
+         * memset and calloc end in them). rsi, rdi and rcx advance after each run, so whatever
+         * cannot go this way (a fault, a code page, a copy onto its own source's tail, a stored
+         * value whose bytes differ) is left to the element loop from an exact state.
+         */
+        private void inPageRuns(GuestMemory m, X86CpuState s, long[] r) {
+            int size = bits / 8;
+            long value = r[X86CpuState.EAX];
+            long lowBytes = (value & 0xff) * 0x0101010101010101L;
+            if (kind == StringOps.STOS && (bits == 64 ? value != lowBytes : (value ^ lowBytes) << (64 - bits) != 0)) {
+                return;
+            }
+            long pageMask = GuestMemory.PAGE_SIZE - 1;
+            while (r[X86CpuState.ECX] != 0) {
+                long target = r[X86CpuState.EDI] + s.segBase[X86CpuState.ES];
+                long source = r[X86CpuState.ESI] + s.segBase[sourceSegment];
+                long fit = (GuestMemory.PAGE_SIZE - (target & pageMask)) / size;
+                if (kind == StringOps.MOVS) {
+                    fit = Math.min(fit, (GuestMemory.PAGE_SIZE - (source & pageMask)) / size);
+                }
+                long elements = Long.compareUnsigned(r[X86CpuState.ECX], fit) < 0 ? r[X86CpuState.ECX] : fit;
+                if (elements == 0) {
+                    return;
+                }
+                int bytes = (int) elements * size;
+                if (kind == StringOps.MOVS) {
+                    // x86 copying forward onto its source's tail repeats bytes; a host memmove would not
+                    boolean overlapsAhead = Long.compareUnsigned(target - source, bytes) < 0 && target != source;
+                    if (overlapsAhead || !m.copyWithinPages(target, source, bytes)) {
+                        return;
+                    }
+                    r[X86CpuState.ESI] += bytes;
+                } else if (!m.fillWithinPage(target, bytes, (byte) value)) {
+                    return;
+                }
+                r[X86CpuState.EDI] += bytes;
+                r[X86CpuState.ECX] -= elements;
             }
         }
 

@@ -564,9 +564,9 @@ final class QuadwordOps {
 
     /** bsf / bsr r64: a zero source sets ZF and leaves the destination unchanged. */
     static final class BitScan implements X86Op {
-        private final boolean reverse;
-        private final Operand dst;
-        private final Operand src;
+        final boolean reverse;
+        final Operand dst;
+        final Operand src;
 
         BitScan(boolean reverse, Operand dst, Operand src) {
             this.reverse = reverse;

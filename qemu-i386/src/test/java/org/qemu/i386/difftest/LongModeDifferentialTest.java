@@ -609,6 +609,26 @@ class LongModeDifferentialTest {
             }
             return b.build("strings");
         });
+        f.put("rep movs / rep stos of every size, overlapping forward copies, fills of differing bytes", rnd -> {
+            Builder b = new Builder(rnd);
+            int size = 1 << rnd.nextInt(4);
+            long src = DATA + rnd.nextInt(400);
+            long dst = rnd.nextInt(3) == 0 ? src + rnd.nextInt(24) : DATA + 200 + rnd.nextInt(400); // onto its own tail, or elsewhere
+            b.regs[X86CpuState.ESI] = src;
+            b.regs[X86CpuState.EDI] = dst;
+            b.regs[X86CpuState.ECX] = rnd.nextInt(200 / size);
+            if (rnd.nextBoolean()) { // a fill value whose bytes agree (one host fill) or not
+                b.regs[X86CpuState.EAX] = (b.regs[X86CpuState.EAX] & 0xff) * 0x0101010101010101L;
+            }
+            boolean stos = rnd.nextBoolean();
+            int[] prefix = size == 2 ? new int[] {0xf3, 0x66} : new int[] {0xf3};
+            b.asm.raw(prefix);
+            if (size == 8) {
+                b.asm.raw(0x48);
+            }
+            b.asm.raw((stos ? 0xaa : 0xa4) + (size == 1 ? 0 : 1));
+            return b.build("rep strings");
+        });
         f.put("repne scasb / repe cmpsq", rnd -> {
             Builder b = new Builder(rnd);
             b.regs[X86CpuState.ESI] = DATA + 8 * rnd.nextInt(20);
@@ -780,6 +800,8 @@ class LongModeDifferentialTest {
             return b.build("mov8 load");
         });
         flagConsumerForms(f);
+        windowForms(f);
+        inlineAndCallForms(f);
         f.put("loop block: add/rol/adc/cmp, dec ecx, jnz back (compiled as one method)", rnd -> {
             Builder b = new Builder(rnd);
             b.regs[X86CpuState.ECX] = (b.regs[X86CpuState.ECX] & ~0xffffffffL) | (1 + rnd.nextInt(6));
@@ -845,8 +867,8 @@ class LongModeDifferentialTest {
             for (int size : sizes) {
                 int kind = p;
                 String producer = producers[p];
-                if ((kind >= 12 && kind != 15 && size < 32) || (kind == 15 && size == 8)) {
-                    continue; // 8/16-bit shifts and imul r8 do not exist or are covered elsewhere
+                if ((kind >= 15 && size < 32) && !(kind == 15 && size == 16)) {
+                    continue; // imul r8 does not exist; 8/16-bit rotates and shifts by cl are called, covered elsewhere
                 }
                 String name = producer + " " + size + " then setcc/cmovcc/inc/jcc";
                 f.put(name, rnd -> {
@@ -874,7 +896,7 @@ class LongModeDifferentialTest {
                     } else if (kind <= 14) {
                         int count = rnd.nextInt(3) == 0 ? 1 : 1 + rnd.nextInt(size - 1);
                         int sub = kind == 12 ? 4 : kind == 13 ? 5 : 7;
-                        b.asm.op(prefix, w, false, new int[] {0xc1}, sub, rm, 1, count);
+                        b.asm.op(prefix, w, rex, new int[] {size == 8 ? 0xc0 : 0xc1}, sub, rm, 1, count);
                         defined = shiftFlags(sub, count);
                     } else if (kind >= 16) {
                         if (rnd.nextBoolean()) { // a record before: the rotate keeps its SF ZF PF, a zero count all of it
@@ -922,6 +944,172 @@ class LongModeDifferentialTest {
                 });
             }
         }
+    }
+
+    /**
+     * Several accesses through one base register in one block: the compiled block tests their
+     * page once (a verified window) and reaches them at offsets from one host address. The forms
+     * move the base between accesses (add, lea, a load into the base itself, push/pop/call/ret
+     * moving rsp) so a window kept past a change of its register would read the wrong bytes.
+     */
+    static void windowForms(Map<String, Function<Random, Case>> f) {
+        f.put("window: loads, stores and read-modify-writes of 8-64 bits through one base", rnd -> {
+            Builder b = new Builder(rnd);
+            int base = b.anyReg();
+            b.regs[base] = DATA + 128 + (rnd.nextInt(512) & ~7);
+            int r1 = b.pick(base);
+            int r2 = b.pick(base, r1);
+            b.asm.op(true, new int[] {0x8b}, r1, new Mem(base, -1, 0, rnd.nextInt(128) - 64));
+            b.asm.op(true, new int[] {0x01}, r1, new Mem(base, -1, 0, rnd.nextInt(128) - 64));
+            b.asm.op(false, new int[] {0x89}, r2, new Mem(base, -1, 0, rnd.nextInt(128) - 64));
+            b.asm.op(false, new int[] {0x0f, 0xb6}, r2, new Mem(base, -1, 0, rnd.nextInt(128) - 64));
+            b.asm.op(new int[] {0x66}, false, false, new int[] {0x2b}, r1, new Mem(base, -1, 0, rnd.nextInt(128) - 64), 0, 0);
+            b.asm.op(new int[0], true, false, new int[] {0xc1}, 4, new Mem(base, -1, 0, rnd.nextInt(128) - 64), 1, 1 + rnd.nextInt(63));
+            b.asm.op(new int[0], false, true, new int[] {0x30}, r2, new Mem(base, -1, 0, rnd.nextInt(128) - 64), 0, 0);
+            b.defined = ALL & ~AF;
+            return b.build("window rmw");
+        });
+        f.put("window: the base moves between accesses (add, lea, a load into the base)", rnd -> {
+            Builder b = new Builder(rnd);
+            int base = b.anyReg();
+            int start = 64 + (rnd.nextInt(256) & ~7);
+            b.regs[base] = DATA + start;
+            int r1 = b.pick(base);
+            int r2 = b.pick(base, r1);
+            int next = 512 + (rnd.nextInt(256) & ~7);
+            int at = rnd.nextInt(8) * 8;
+            for (int i = 0; i < 8; i++) { // the pointer the base loads from [base + at] after the lea
+                b.data[start + 48 + at + i] = (byte) ((DATA + next) >>> (8 * i));
+            }
+            b.asm.op(true, new int[] {0x8b}, r1, new Mem(base, -1, 0, 8));
+            b.asm.op(new int[0], true, false, new int[] {0x83}, 0, new Reg(base), 1, 16); // add base, 16
+            b.asm.op(true, new int[] {0x89}, r1, new Mem(base, -1, 0, 8));
+            b.asm.op(true, new int[] {0x33}, r2, new Mem(base, -1, 0, 0));
+            b.asm.op(true, new int[] {0x8d}, base, new Mem(base, -1, 0, 32)); // lea base, [base + 32]
+            b.asm.op(true, new int[] {0x01}, r2, new Mem(base, -1, 0, -8));
+            b.asm.op(true, new int[] {0x8b}, base, new Mem(base, -1, 0, at));
+            b.asm.op(true, new int[] {0x8b}, r1, new Mem(base, -1, 0, 16));
+            b.asm.op(true, new int[] {0x29}, r2, new Mem(base, -1, 0, 24));
+            return b.build("window base moves");
+        });
+        f.put("window: pushes, pops, call and ret moving rsp between stack accesses", rnd -> {
+            Builder b = new Builder(rnd);
+            int r1 = b.anyReg();
+            int r2 = b.pick(r1);
+            int r3 = b.pick(r1, r2);
+            b.asm.raw(0x40 | (r1 >> 3), 0x50 + (r1 & 7)); // push r1
+            b.asm.op(true, new int[] {0x8b}, r3, new Mem(X86CpuState.ESP, -1, 0, 8));
+            b.asm.raw(0x40 | (r2 >> 3), 0x50 + (r2 & 7)); // push r2
+            b.asm.op(true, new int[] {0x01}, r3, new Mem(X86CpuState.ESP, -1, 0, 8)); // add [rsp+8], r3
+            b.asm.raw(0xe8).little(2, 4); // call the ret, which returns to the jmp over it
+            b.asm.raw(0xeb, 0x01);
+            b.asm.raw(0xc3);
+            b.asm.raw(0x40 | (r2 >> 3), 0x50 + (r2 & 7)); // push r2
+            b.asm.op(new int[0], true, false, new int[] {0x83}, 0, new Reg(X86CpuState.ESP), 1, 8); // add rsp, 8
+            b.asm.raw(0x40 | (r3 >> 3), 0x58 + (r3 & 7)); // pop r3
+            b.asm.op(true, new int[] {0x8b}, r2, new Mem(X86CpuState.ESP, -1, 0, -16));
+            b.asm.raw(0x40 | (r1 >> 3), 0x58 + (r1 & 7)); // pop r1
+            b.asm.op(true, new int[] {0x89}, r1, new Mem(X86CpuState.ESP, -1, 0, 0));
+            return b.build("window stack");
+        });
+    }
+
+    /**
+     * Instructions the compiled 64-bit block emits inline (wide mul/imul, cqo/cdq/cdqe/cwde,
+     * xchg of two registers, nops) or calls without reloading the registers and with the flag
+     * record kept in locals (SSE ops; ucomisd, which returns its flags), each followed in the same
+     * block by readers of what it wrote.
+     */
+    static void inlineAndCallForms(Map<String, Function<Random, Case>> f) {
+        f.put("mul/imul r/m64 then setc, seto and cmovc in one block", rnd -> {
+            Builder b = new Builder(rnd);
+            Rm src = b.regOrMem(X86CpuState.EAX, X86CpuState.EDX);
+            b.asm.op(new int[0], true, false, new int[] {0xf7}, rnd.nextBoolean() ? 4 : 5, src, 0, 0);
+            b.asm.op(new int[0], false, true, new int[] {0x0f, 0x92}, 0, new Reg(b.pick(X86CpuState.EAX, X86CpuState.EDX)), 0, 0);
+            b.asm.op(new int[0], false, true, new int[] {0x0f, 0x90}, 0, new Reg(b.pick(X86CpuState.EAX, X86CpuState.EDX)), 0, 0);
+            b.asm.op(true, new int[] {0x0f, 0x42}, b.pick(X86CpuState.EAX, X86CpuState.EDX), new Reg(b.anyReg()));
+            b.defined = CF | OF;
+            return b.build("wide multiply");
+        });
+        f.put("cqo / cdq / cdqe / cwde in sequence", rnd -> {
+            Builder b = new Builder(rnd);
+            int[][] forms = {{0x48, 0x99}, {0x99}, {0x48, 0x98}, {0x98}};
+            for (int i = 0; i < 4; i++) {
+                b.asm.raw(forms[rnd.nextInt(4)]);
+                b.asm.op(true, new int[] {0x01}, X86CpuState.EDX, new Reg(b.pick(X86CpuState.EAX, X86CpuState.EDX)));
+                if (rnd.nextBoolean()) {
+                    b.asm.op(true, new int[] {0x8b}, X86CpuState.EAX, new Reg(b.anyReg()));
+                }
+            }
+            return b.build("sign-extend accumulator");
+        });
+        f.put("bsf/bsr of 16, 32 and 64 bits (a zero source into itself) then setz and cmovz", rnd -> {
+            Builder b = new Builder(rnd);
+            int size = 16 << rnd.nextInt(3);
+            int[] prefix = size == 16 ? new int[] {0x66} : new int[0];
+            int dst = b.anyReg();
+            Rm src = b.regOrMem(dst);
+            if (src instanceof Reg r && (b.regs[r.n()] & (-1L >>> (64 - size))) == 0) {
+                b.regs[r.n()] |= 1L << rnd.nextInt(size);
+            }
+            if (src instanceof Mem) {
+                for (int i = 0; i < DATA_SIZE; i += 2) {
+                    b.data[i] |= 1;
+                }
+            }
+            if (rnd.nextInt(4) == 0) { // a zero source: ZF set, the destination (the source itself here) kept
+                b.regs[dst] &= ~(-1L >>> (64 - size));
+                src = new Reg(dst);
+            }
+            b.asm.op(prefix, size == 64, false, new int[] {0x0f, rnd.nextBoolean() ? 0xbc : 0xbd}, dst, src, 0, 0);
+            b.asm.op(new int[0], false, true, new int[] {0x0f, 0x94}, 0, new Reg(b.pick(dst)), 0, 0);
+            b.asm.op(true, new int[] {0x0f, 0x44}, b.pick(dst), new Reg(b.anyReg()));
+            b.defined = ZF;
+            return b.build("bit scan");
+        });
+        f.put("xchg r64, r64 then add", rnd -> {
+            Builder b = new Builder(rnd);
+            int x = b.anyReg();
+            int y = rnd.nextInt(4) == 0 ? x : b.anyReg();
+            b.asm.op(true, new int[] {0x87}, x, new Reg(y));
+            b.asm.op(true, new int[] {0x01}, y, new Reg(x));
+            return b.build("xchg");
+        });
+        f.put("nops between a compare and its setcc", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(true, new int[] {0x39}, b.anyReg(), b.regOrMem());
+            b.asm.raw(0x90);
+            b.asm.raw(0x0f, 0x1f, 0x44, 0x00, 0x00);
+            b.asm.raw(0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00);
+            b.asm.op(new int[0], false, true, new int[] {0x0f, 0x90 | rnd.nextInt(16)}, 0, new Reg(b.anyReg()), 0, 0);
+            return b.build("nops");
+        });
+        f.put("a compare's flags kept across SSE ops (addsd, movsd load, movapd) to setcc and adc", rnd -> {
+            Builder b = new Builder(rnd);
+            int x = b.anyReg();
+            b.asm.op(true, new int[] {0x39}, x, new Reg(b.anyReg()));
+            b.asm.op(new int[] {0xf2}, false, false, new int[] {0x0f, 0x58}, rnd.nextInt(16), new Reg(rnd.nextInt(16)), 0, 0);
+            b.asm.op(new int[] {0xf2}, false, false, new int[] {0x0f, 0x10}, rnd.nextInt(16), b.mem(x), 0, 0);
+            b.asm.op(new int[] {0x66}, false, false, new int[] {0x0f, 0x28}, rnd.nextInt(16), new Reg(rnd.nextInt(16)), 0, 0);
+            b.asm.op(new int[0], false, true, new int[] {0x0f, 0x90 | rnd.nextInt(16)}, 0, new Reg(b.anyReg()), 0, 0);
+            b.asm.op(true, new int[] {0x11}, b.anyReg(), new Reg(b.anyReg()));
+            return b.build("flags across sse");
+        });
+        f.put("ucomisd / comisd then seta, setp, setb and adc", rnd -> {
+            Builder b = new Builder(rnd);
+            for (int i = 0; i < 32; i += 2) {
+                if (rnd.nextInt(3) > 0) { // mostly ordinary doubles, so the unordered case is not all there is
+                    b.xmm[i] = Double.doubleToLongBits((rnd.nextInt(7) - 3) * 0.5);
+                }
+            }
+            b.asm.op(true, new int[] {0x01}, b.anyReg(), new Reg(b.anyReg())); // a record the compare replaces
+            b.asm.op(new int[] {0x66}, false, false, new int[] {0x0f, rnd.nextBoolean() ? 0x2e : 0x2f}, rnd.nextInt(16), new Reg(rnd.nextInt(16)), 0, 0);
+            b.asm.op(new int[0], false, true, new int[] {0x0f, 0x97}, 0, new Reg(b.anyReg()), 0, 0);
+            b.asm.op(new int[0], false, true, new int[] {0x0f, 0x9a}, 0, new Reg(b.anyReg()), 0, 0);
+            b.asm.op(new int[0], false, true, new int[] {0x0f, 0x92}, 0, new Reg(b.anyReg()), 0, 0);
+            b.asm.op(true, new int[] {0x11}, b.anyReg(), new Reg(b.anyReg()));
+            return b.build("ucomisd");
+        });
     }
 
     static int shiftFlags(int kind, int count) {
