@@ -26,7 +26,7 @@ class FarWindowTest {
     private static final long PML4 = 0x10000;
     /** Next free physical page for page-table pages. */
     private long nextTable = 0x11000;
-    private static final int WINDOWS = 4;
+    private static final int WINDOWS = 3;
 
     private SharedRam ram;
     private MemorySegment physical;
