@@ -111,7 +111,7 @@ int main(void) {
                 "pushfq\n pop %[fl]\n stmxcsr %[mxo]\n ldmxcsr %[dmx]\n movdqu %%xmm0, %[r]\n mov %%eax, %[eax]\n"
                 : [r] "=m"(r), [mxo] "=m"(mx_out), [fl] "=&r"(flags), [eax] "+m"(eax_io)
                 : [a] "m"(a), [b] "m"(b), [mxi] "m"(mx_in), [dmx] "m"(default_mx), [fn] "r"(fn), [mem] "r"(mem)
-                : "rax", "rdi", "xmm0", "xmm1", "memory", "cc");
+                : "rax", "rcx", "rdi", "xmm0", "xmm1", "xmm2", "xmm3", "memory", "cc");
             printf("%x %llx %llx %llx %x", mx_out, (unsigned long long) (flags & 0x8d5),
                    (unsigned long long) r[0], (unsigned long long) r[1], eax_io);
             print_bytes(mem, 16);

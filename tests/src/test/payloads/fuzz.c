@@ -8,7 +8,6 @@
  * machine may still end the run early. What is checked is only that the emulator never fails
  * inside itself: the test reads its stderr. */
 
-extern u32 multiboot_info;
 extern u64 gdt[];
 extern struct { u16 limit; u32 base; } __attribute__((packed)) gdt_descriptor;
 struct gate { u16 off_lo, sel; u8 zero, attr; u16 off_hi; } __attribute__((packed));
@@ -27,25 +26,6 @@ extern void next_round(void);
 /* 256 entry points of 8 bytes each: push the vector, jump to the common path */
 __asm__(".globl vectors\n.align 8\nvectors:\n"
         ".set v, 0\n.rept 256\n.align 8\npushl $v\njmp next_round\n.set v, v+1\n.endr\n");
-
-/* The number after "name=" on the command line, or fallback. */
-static u32 parameter(const char *cmdline, const char *name, u32 fallback) {
-    for (const char *p = cmdline; p && *p; p++) {
-        const char *n = name, *q = p;
-        while (*n && *q == *n) {
-            n++;
-            q++;
-        }
-        if (*n == 0 && *q == '=') {
-            u32 v = 0;
-            for (q++; *q >= '0' && *q <= '9'; q++) {
-                v = v * 10 + (u32) (*q - '0');
-            }
-            return v;
-        }
-    }
-    return fallback;
-}
 
 static u32 random32(void) {
     state ^= state << 13;
@@ -93,10 +73,8 @@ void payload_main(void) {
     serial_init();
     outb(0x21, 0xff);
     outb(0xa1, 0xff);
-    const u32 *info = (const u32 *) multiboot_info;
-    const char *cmdline = (info[0] & 4) ? (const char *) info[4] : 0;
-    state = parameter(cmdline, "seed", 1) * 2654435761u | 1;
-    round_limit = parameter(cmdline, "rounds", 3000);
+    state = cmdline_number("seed", 1) * 2654435761u | 1;
+    round_limit = cmdline_number("rounds", 3000);
     for (int v = 0; v < 256; v++) {
         u32 a = (u32) vectors + 8 * v;
         idt[v] = (struct gate) {(u16) a, 0x08, 0, 0xee, (u16) (a >> 16)};

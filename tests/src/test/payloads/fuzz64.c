@@ -8,7 +8,6 @@
  * 1 kHz PIT tick, puts 48 random bytes between int3s and jumps there with IF=1. What is checked
  * is only that the emulator never fails inside itself. */
 
-extern u32 multiboot_info;
 u64 pml4[512] __attribute__((aligned(4096)));
 u64 pdpt[512] __attribute__((aligned(4096)));
 u64 pd[512] __attribute__((aligned(4096)));
@@ -26,32 +25,12 @@ extern void enter_long_mode(void);
 __asm__(".code64\n.globl vectors64\n.align 16\nvectors64:\n"
         ".set v, 0\n.rept 256\n.align 16\npushq $v\njmp fuzz64_next\n.set v, v+1\n.endr\n.code32\n");
 
-static u32 parameter(const char *cmdline, const char *name, u32 fallback) {
-    for (const char *p = cmdline; p && *p; p++) {
-        const char *n = name, *q = p;
-        while (*n && *q == *n) {
-            n++;
-            q++;
-        }
-        if (*n == 0 && *q == '=') {
-            u32 v = 0;
-            for (q++; *q >= '0' && *q <= '9'; q++) {
-                v = v * 10 + (u32) (*q - '0');
-            }
-            return v;
-        }
-    }
-    return fallback;
-}
-
 void payload_main(void) {
     serial_init();
     outb(0x21, 0xff);
     outb(0xa1, 0xff);
-    const u32 *info = (const u32 *) multiboot_info;
-    const char *cmdline = (info[0] & 4) ? (const char *) info[4] : 0;
-    state = parameter(cmdline, "seed", 1) * 2654435761u | 1;
-    round_limit = parameter(cmdline, "rounds", 3000);
+    state = cmdline_number("seed", 1) * 2654435761u | 1;
+    round_limit = cmdline_number("rounds", 3000);
     pml4[0] = (u32) pdpt | 3;
     pdpt[0] = (u32) pd | 3;
     for (u32 i = 0; i < 32; i++) {

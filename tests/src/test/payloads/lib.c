@@ -82,3 +82,25 @@ void *memcpy(void *d, const void *s, unsigned n) {
     }
     return d;
 }
+
+extern u32 multiboot_info;
+
+u32 cmdline_number(const char *name, u32 fallback) {
+    const u32 *info = (const u32 *) multiboot_info;
+    const char *cmdline = (info[0] & 4) ? (const char *) info[4] : 0;
+    for (const char *p = cmdline; p && *p; p++) {
+        const char *n = name, *q = p;
+        while (*n && *q == *n) {
+            n++;
+            q++;
+        }
+        if (*n == 0 && *q == '=') {
+            u32 v = 0;
+            for (q++; *q >= '0' && *q <= '9'; q++) {
+                v = v * 10 + (u32) (*q - '0');
+            }
+            return v;
+        }
+    }
+    return fallback;
+}

@@ -31,4 +31,6 @@ u32 pci_read(int slot, int offset);
 void pci_write(int slot, int offset, u32 value);
 void *memset(void *d, int c, unsigned n);
 void *memcpy(void *d, const void *s, unsigned n);
+/* The number after "name=" on the multiboot command line, or fallback. */
+u32 cmdline_number(const char *name, u32 fallback);
 #endif

@@ -1,32 +1,15 @@
-#include "lib.h"
+#include "probe.h"
 
 /* PAE paging (CR4.PAE): a four-entry PDPT, 8-byte directory and table entries, 2 MiB pages,
  * accessed and dirty bits, page faults with CR2 and error codes, and the execute-disable bit
  * once EFER.NXE is set (fetch faults carry the I/D bit; without NXE bit 63 is reserved). */
 
-struct gate { u16 off_lo, sel; u8 zero, attr; u16 off_hi; } __attribute__((packed));
-struct frame { u32 edi, esi, ebp, esp, ebx, edx, ecx, eax, vector, error, eip, cs, eflags; };
-static struct gate idt[256];
-static struct { u16 limit; u32 base; } __attribute__((packed)) idtr;
 static u64 pdpt[4] __attribute__((aligned(32)));
 static u64 low_directory[512] __attribute__((aligned(4096)));   /* linear 0-1 GiB: 2 MiB identity pages */
 static u64 test_directory[512] __attribute__((aligned(4096)));  /* linear 0x80000000-0xbfffffff */
 static u64 test_table[512] __attribute__((aligned(4096)));      /* linear 0x80000000-0x801fffff */
 static u8 frames[4][4096] __attribute__((aligned(4096)));
-volatile u32 resume, saved_esp, faults, last_cr2, last_error, last_eip;
-extern char pf_stub[];
-
-__asm__(".globl pf_stub\npf_stub: pushl $14\npusha\npush %esp\ncall pf_handler\nadd $4, %esp\npopa\nadd $8, %esp\niret\n");
-
-void pf_handler(struct frame *f) {
-    u32 cr2;
-    __asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
-    faults++;
-    last_cr2 = cr2;
-    last_error = f->error;
-    last_eip = f->eip;
-    f->eip = resume;
-}
+volatile u32 saved_esp;
 
 static u64 rdmsr(u32 index) {
     u32 lo, hi;
@@ -42,25 +25,6 @@ static void cpuid(u32 leaf, u32 *a, u32 *b, u32 *c, u32 *d) {
     __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
 }
 
-static void line(const char *what, u32 v) {
-    puts(what);
-    puts(" ");
-    puthex(v, 8);
-    puts("\n");
-}
-
-static u32 probe_read(u32 address) {
-    u32 v = 0xdeadbeef;
-    faults = 0;
-    __asm__ volatile("movl $1f, resume\n mov (%1), %0\n1:" : "+r"(v) : "r"(address) : "memory");
-    return v;
-}
-
-static void probe_write(u32 address, u32 value) {
-    faults = 0;
-    __asm__ volatile("movl $1f, resume\n mov %1, (%0)\n1:" : : "r"(address), "r"(value) : "memory");
-}
-
 /* Calls code at a linear address (a ret there comes straight back); a fetch fault resumes after the call. */
 static void probe_call(u32 address) {
     faults = 0;
@@ -68,27 +32,11 @@ static void probe_call(u32 address) {
                      : : "r"(address) : "memory", "eax", "ecx", "edx");
 }
 
-static void report_fault(const char *what) {
-    puts(what);
-    if (faults) {
-        puts(": #PF cr2 ");
-        puthex(last_cr2, 8);
-        puts(" error ");
-        puthex(last_error, 2);
-        puts("\n");
-    } else {
-        puts(": no fault\n");
-    }
-}
-
 #define XD (1ull << 63)
 
 void payload_main(void) {
     serial_init();
-    idt[14] = (struct gate) {(u16) (u32) pf_stub, 0x08, 0, 0x8e, (u16) ((u32) pf_stub >> 16)};
-    idtr.limit = sizeof idt - 1;
-    idtr.base = (u32) idt;
-    __asm__ volatile("lidt %0" : : "m"(idtr));
+    install_page_fault_probe();
 
     u32 a, b, c, d;
     cpuid(1, &a, &b, &c, &d);

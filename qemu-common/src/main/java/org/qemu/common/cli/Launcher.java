@@ -106,6 +106,13 @@ public abstract class Launcher {
         out.flush();
     }
 
+    /**
+     * Runs first in a launcher process, before the command line is parsed: start-up work that can
+     * overlap with the parsing (on the second core) starts here. Nothing by default.
+     */
+    protected void prepareHost() {
+    }
+
     /** The positional arguments left after the options. */
     protected static List<String> operands(CommandLine line) {
         return line.getArgList();
@@ -113,6 +120,7 @@ public abstract class Launcher {
 
     /** Runs a launcher as a process entry point: the status becomes the process exit status. */
     public static void launch(Launcher launcher, String[] args) {
+        launcher.prepareHost();
         int status = launcher.execute(args);
         System.out.flush();
         System.exit(status);

@@ -100,7 +100,11 @@ public final class LinuxProcess {
 
     /** Creates the first thread (tid = pid) around a fresh CPU. */
     public LinuxThread createMainThread() {
-        GuestCpu cpu = abi.newCpu(this);
+        return createMainThread(abi.newCpu(this));
+    }
+
+    /** Creates the first thread (tid = pid) around {@code cpu}, made by {@link LinuxAbi#newCpu} for this process. */
+    public LinuxThread createMainThread(GuestCpu cpu) {
         LinuxThread t = new LinuxThread(this, cpu, pid);
         threads.put(pid, t);
         mainThread = t;

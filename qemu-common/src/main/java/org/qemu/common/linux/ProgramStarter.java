@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.qemu.common.exec.GuestCpu;
 import org.qemu.common.linux.elf.AuxvType;
 import org.qemu.common.linux.elf.ElfFile;
 import org.qemu.common.linux.elf.ElfFormatException;
@@ -32,11 +33,17 @@ public final class ProgramStarter {
     public static LinuxThread start(LinuxProcess process, Path program, List<String> argv, Map<String, String> env,
                                     long stackSize, Path ldPrefix) throws ElfFormatException {
         LinuxAbi abi = process.abi();
-        byte[] bytes = ElfLoader.readFile(program);
-        ElfFile elf = ElfFile.parse(bytes, abi.elfTarget());
+        // The CPU and its translator (decoder tables, emitters: class set-up run in the JVM's
+        // interpreter) need nothing from the program: they are built on the other core while this
+        // thread reads and maps the ELF file and builds the stack.
+        java.util.concurrent.FutureTask<GuestCpu> cpuSetUp = new java.util.concurrent.FutureTask<>(() -> abi.newCpu(process));
+        Thread cpuBuilder = new Thread(cpuSetUp, "cpu-set-up");
+        cpuBuilder.setDaemon(true);
+        cpuBuilder.start();
+        ElfFile elf = ElfLoader.readProgram(program, abi.elfTarget());
         abi.prepareAddressSpace(process);
         ElfLoader loader = new ElfLoader(process.space(), abi.elfTarget(), ldPrefix, abi.pieBase());
-        LoadedProgram loaded = loader.load(elf);
+        LoadedProgram loaded = loader.load(elf, program);
         StartupTrace.mark("ELF mapped");
         process.space().initBrk(loaded.brkStart());
 
@@ -66,11 +73,36 @@ public final class ProgramStarter {
         long sp = stack.build(argv, envp, program.toString(), abi.platform(), random, auxv);
 
         StartupTrace.mark("stack built");
-        LinuxThread main = process.createMainThread();
+        LinuxThread main = process.createMainThread(awaitCpu(cpuSetUp));
         abi.startProcess(main.cpu(), loaded.entry(), sp);
         StartupTrace.mark("CPU created");
         inheritSignalState(process, main, System.getenv(org.qemu.common.linux.syscall.ForkExec.EXEC_SIGNAL_STATE_ENV));
         return main;
+    }
+
+    private static GuestCpu awaitCpu(java.util.concurrent.FutureTask<GuestCpu> cpuSetUp) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return cpuSetUp.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**

@@ -1,22 +1,22 @@
 package org.qemu.common.linux;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-
-import org.qemu.common.linux.host.HostNr;
-import org.qemu.common.linux.host.HostSyscall;
-import org.qemu.common.linux.host.Scratch;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Start-up phase marks for {@code QEMU_DEBUG=1}: each mark prints the calling thread's CPU time,
  * the whole process's CPU time (JIT compiler and GC threads included) and the wall time since
  * the previous mark. Thread CPU time is what makes the marks usable on a machine where other
  * builds share the cores: wall time there is mostly waiting for a core.
+ *
+ * <p>The times come from the scheduler's counts in {@code /proc} (nanoseconds of run time per
+ * thread), not from a host call: the host-call downcall is linked on another thread while the
+ * first phases run, and a mark must not wait for it.
  */
 public final class StartupTrace {
     private static final boolean ENABLED = System.getenv("QEMU_DEBUG") != null;
-    private static final int CLOCK_PROCESS_CPUTIME_ID = 2;
-    private static final int CLOCK_THREAD_CPUTIME_ID = 3;
 
     private static long lastWall;
     private static long lastThread;
@@ -32,39 +32,53 @@ public final class StartupTrace {
             return;
         }
         long wall = System.nanoTime();
-        if (lastWall == 0) {
-            // The first host call links the runtime's one FFM downcall: that cost is a phase of its own,
-            // timed with the scheduler's count of this thread's run time, which needs no host call.
-            long before = scheduledNanos();
-            clock(CLOCK_THREAD_CPUTIME_ID);
-            System.err.printf("qemu: start-up: linking the syscall downcall took %.1f ms CPU, %.1f ms wall%n",
-                    (scheduledNanos() - before) / 1e6, (System.nanoTime() - wall) / 1e6);
+        long thread = threadNanos();
+        long process = processNanos();
+        StringBuilder line = new StringBuilder("qemu: start-up: ").append(phase);
+        while (line.length() < 16 + 28) {
+            line.append(' ');
         }
-        long thread = clock(CLOCK_THREAD_CPUTIME_ID);
-        long process = clock(CLOCK_PROCESS_CPUTIME_ID);
-        System.err.printf("qemu: start-up: %-28s thread %6.1f ms CPU, process %6.1f ms CPU, %s%n", phase,
-                (thread - lastThread) / 1e6, (process - lastProcess) / 1e6,
-                lastWall == 0 ? "first mark" : String.format("%.1f ms wall", (wall - lastWall) / 1e6));
+        line.append(" thread ").append(millis(thread - lastThread)).append(" ms CPU, process ")
+                .append(millis(process - lastProcess)).append(" ms CPU, ")
+                .append(lastWall == 0 ? "first mark" : millis(wall - lastWall) + " ms wall");
+        // No printf: the formatter's own set-up would land in the next phase.
+        System.err.println(line);
         lastWall = wall;
         lastThread = thread;
         lastProcess = process;
     }
 
-    private static long scheduledNanos() {
-        try {
-            String text = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/thread-self/schedstat"));
-            return Long.parseLong(text.substring(0, text.indexOf(' ')));
-        } catch (java.io.IOException | RuntimeException e) {
-            return 0;
-        }
+    /** Nanoseconds as milliseconds with one decimal. */
+    public static String millis(long nanos) {
+        long tenths = Math.round(nanos / 1e5);
+        return (tenths < 0 ? "-" : "") + Math.abs(tenths) / 10 + "." + Math.abs(tenths) % 10;
     }
 
-    private static long clock(int id) {
-        MemorySegment timespec = Scratch.begin().allocate(16);
-        if (HostSyscall.call(HostNr.CLOCK_GETTIME, id, timespec.address()) != 0) {
+    /** The calling thread's CPU time so far, in nanoseconds (0 where /proc cannot tell). */
+    public static long threadNanos() {
+        return scheduledNanos(Path.of("/proc/thread-self/schedstat"));
+    }
+
+    /** The run time of every thread alive now; threads that already ended are missing (few do at start-up). */
+    private static long processNanos() {
+        long total = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                total += scheduledNanos(task.resolve("schedstat"));
+            }
+        } catch (IOException e) {
             return 0;
         }
-        return timespec.get(ValueLayout.JAVA_LONG, 0) * 1_000_000_000L + timespec.get(ValueLayout.JAVA_LONG, 8);
+        return total;
+    }
+
+    private static long scheduledNanos(Path schedstat) {
+        try {
+            String text = Files.readString(schedstat);
+            return Long.parseLong(text.substring(0, text.indexOf(' ')));
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     private StartupTrace() {

@@ -49,13 +49,8 @@ public final class UserModeSession {
         }
         boolean timing = StartupTrace.enabled();
         long entered = System.nanoTime();
-        if (timing) {
-            // process start time has clock-tick (10 ms) resolution and includes the launcher script
-            System.err.printf("qemu: start-up: session entered %d ms after the process started%n",
-                    System.currentTimeMillis() - ProcessHandle.current().info().startInstant()
-                            .map(java.time.Instant::toEpochMilli).orElse(0L));
-            StartupTrace.mark("JVM start to session");
-        }
+        long enteredMillis = System.currentTimeMillis();
+        StartupTrace.mark("main to session");
         String program = request.program().toAbsolutePath().normalize().toString();
         LinuxProcess.RuntimeOptions options = new LinuxProcess.RuntimeOptions(request.strace(),
                 request.unameRelease(), System.err, EmulatorCommand.ofCurrentJvm(launcherClass),
@@ -104,6 +99,11 @@ public final class UserModeSession {
         StartupTrace.mark("guest ran");
         if (timing) {
             System.err.printf("qemu: guest ran %.1f ms%n", (System.nanoTime() - loaded) / 1e6);
+            // Asked only now: the process handle's set-up would be counted in the phases above. The
+            // start time has clock-tick (10 ms) resolution and includes the launcher script.
+            System.err.printf("qemu: start-up: session entered %d ms after the process started%n",
+                    enteredMillis - ProcessHandle.current().info().startInstant()
+                            .map(java.time.Instant::toEpochMilli).orElse(0L));
         }
         if (afterRun != null) {
             afterRun.accept(process);

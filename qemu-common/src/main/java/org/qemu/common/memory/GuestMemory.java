@@ -44,6 +44,19 @@ public final class GuestMemory implements AutoCloseable {
 
     private final int addressBits;
     private final long size;
+    /**
+     * System mode in long mode: the reservation holds this many spaces of {@code size} bytes. The
+     * first is the guest's low space; each other one (a window) stands for the slice of the wider
+     * linear space whose address bits above {@code addressBits} equal its key, so a far address is
+     * one mask and a few compares away from an ordinary page of this space (see {@link #fold}).
+     * The fast path's range test still accepts only the first space: folded pages are reached
+     * through the accessors' slow paths.
+     */
+    private final int windows;
+    /** Bytes of all spaces: folded addresses lie in {@code [size, spaceEnd)}. */
+    private final long spaceEnd;
+    /** Per window (index 0 unused): the address bits above {@code addressBits} it holds, 0 for none. */
+    private final long[] windowKeys;
     private final MemorySegment space;
     /** Host address of guest address 0. */
     private final long base;
@@ -60,6 +73,12 @@ public final class GuestMemory implements AutoCloseable {
      */
     private final java.util.concurrent.ConcurrentHashMap<Long, Integer> watchedPages = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile WatchListener watchListener = (address, bytes, write) -> { };
+    /**
+     * Page ranges (first page -> end page) whose host memory is a private mapping of a file (see
+     * {@link #mapFile}). Giving such pages back with madvise would bring the file's bytes back,
+     * not zeros, so they are replaced by anonymous memory instead. Empty for most of a run.
+     */
+    private final java.util.TreeMap<Long, Long> fileBacked = new java.util.TreeMap<>();
     /** System mode with paging: fills a linear page the guest's page tables allow (see {@link #setPageMissHandler}). */
     private volatile PageMissHandler pageMissHandler;
     /** System mode in long mode: the addresses beyond this space (see {@link #setFarAccessHandler}). */
@@ -67,15 +86,29 @@ public final class GuestMemory implements AutoCloseable {
 
     /** Reserves a guest address space of {@code 2^addressBits} bytes, nothing mapped yet. */
     public GuestMemory(int addressBits) {
+        this(addressBits, 1);
+    }
+
+    /**
+     * Reserves a guest address space of {@code 2^addressBits} bytes and {@code windows - 1} more
+     * spaces of that size for far slices of a wider linear space (see {@link #assignWindow}).
+     */
+    public GuestMemory(int addressBits, int windows) {
         if (addressBits < 16 || addressBits > 40) {
             throw new IllegalArgumentException("guest address width " + addressBits + " bits is out of range 16..40");
         }
+        if (windows < 1 || windows > 16 || ((long) windows << addressBits) >>> PAGE_SHIFT >= Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(windows + " windows of " + addressBits + " bits do not fit");
+        }
         this.addressBits = addressBits;
         this.size = 1L << addressBits;
-        this.space = HostMemory.reserve(size + SLACK);
+        this.windows = windows;
+        this.spaceEnd = size * windows;
+        this.windowKeys = new long[windows];
+        this.space = HostMemory.reserve(spaceEnd + SLACK);
         this.base = space.address();
         this.rangeMask = ~(size - 1) | PAGE_MASK;
-        this.protection = new byte[(int) (size >>> PAGE_SHIFT) + 1];
+        this.protection = new byte[(int) (spaceEnd >>> PAGE_SHIFT) + 1];
     }
 
     public int addressBits() {
@@ -102,7 +135,7 @@ public final class GuestMemory implements AutoCloseable {
     public void map(long address, long length, int prot) {
         long first = pageOf(address);
         long end = pageEnd(address, length);
-        HostMemory.discard(space.asSlice(first << PAGE_SHIFT, (end - first) << PAGE_SHIFT));
+        discard(first, end);
         for (long p = first; p < end; p++) {
             protection[(int) p] = pageBits((prot & (READ | WRITE | EXEC)) | MAPPED);
             if (!watchedPages.isEmpty()) {
@@ -157,7 +190,77 @@ public final class GuestMemory implements AutoCloseable {
                 watchedPages.remove(p);
             }
         }
+        discard(first, end);
+    }
+
+    /**
+     * Maps {@code [address, address+length)} (page-aligned) to a private, copy-on-write host
+     * mapping of the file {@code fd} from {@code offset} (page-aligned), with the given guest
+     * protection: the host faults in only the pages the guest touches, where copying would read
+     * the whole file (a 2 MiB busybox, a 5 MiB libpython) at every start. Every page must lie
+     * within the file: a host access past its end would be SIGBUS. Returns false, changing
+     * nothing, when the host refuses (a file system without mmap).
+     */
+    public synchronized boolean mapFile(long address, long length, int fd, long offset, int prot) {
+        if ((address & PAGE_MASK) != 0 || (offset & PAGE_MASK) != 0 || length <= 0 || address + length > size) {
+            throw new IllegalArgumentException("unaligned or out-of-range file mapping at 0x" + Long.toHexString(address));
+        }
+        long first = pageOf(address);
+        long end = pageEnd(address, length);
+        MemorySegment pages = space.asSlice(first << PAGE_SHIFT, (end - first) << PAGE_SHIFT);
+        if (!HostMemory.mapFile(pages, fd, offset)) {
+            // A failed fixed mapping may have taken the old pages away: leave zeros, as the caller expects.
+            HostMemory.replaceWithAnonymous(pages);
+            removeFileBacked(first, end);
+            return false;
+        }
+        for (long p = first; p < end; p++) {
+            if ((protection[(int) p] & CODE) != 0) {
+                codeWriteListener.codeWritten(p);
+            }
+            protection[(int) p] = pageBits((prot & (READ | WRITE | EXEC)) | MAPPED);
+            if (!watchedPages.isEmpty()) {
+                watchedPages.remove(p);
+            }
+        }
+        removeFileBacked(first, end);
+        fileBacked.put(first, end);
+        return true;
+    }
+
+    /** Zero-fills pages {@code [first, end)} and gives their host memory back. */
+    private void discard(long first, long end) {
+        if (!fileBacked.isEmpty()) {
+            synchronized (this) {
+                if (removeFileBacked(first, end)) {
+                    HostMemory.replaceWithAnonymous(space.asSlice(first << PAGE_SHIFT, (end - first) << PAGE_SHIFT));
+                    return;
+                }
+            }
+        }
         HostMemory.discard(space.asSlice(first << PAGE_SHIFT, (end - first) << PAGE_SHIFT));
+    }
+
+    /** Forgets the file-backed parts of pages {@code [first, end)}; true if there were any. */
+    private boolean removeFileBacked(long first, long end) {
+        boolean found = false;
+        // The ranges are disjoint: walk down from the last one starting before the end.
+        for (Long from = fileBacked.lowerKey(end); from != null; from = fileBacked.lowerKey(from)) {
+            long to = fileBacked.get(from);
+            if (to <= first) {
+                break;
+            }
+            fileBacked.remove(from);
+            found = true;
+            if (to > end) {
+                fileBacked.put(end, to);
+            }
+            if (from < first) {
+                fileBacked.put(from, first);
+                break;
+            }
+        }
+        return found;
     }
 
     private boolean isMappedPage(long page) {
@@ -279,7 +382,7 @@ public final class GuestMemory implements AutoCloseable {
 
     private boolean missFilled(long address, GuestMemoryFault.Access access) {
         PageMissHandler h = pageMissHandler;
-        return h != null && address >= 0 && address < size && h.pageMissed(address, access);
+        return h != null && address >= 0 && address < spaceEnd && h.pageMissed(address, access);
     }
 
     /**
@@ -348,7 +451,7 @@ public final class GuestMemory implements AutoCloseable {
 
     /** Full read check: true for RAM the caller may read, false for an IO page (the caller asks {@link #ioHandler}). */
     private boolean checkRead(long address, int bytes) {
-        if (address < 0 || address > size - bytes) {
+        if (address < 0 || address > spaceEnd - bytes) {
             if (farHandler != null) {
                 return false; // ioRead hands it to the far handler
             }
@@ -369,7 +472,7 @@ public final class GuestMemory implements AutoCloseable {
         if (missFilled(bad, GuestMemoryFault.Access.READ)) {
             return checkRead(address, bytes);
         }
-        throw new GuestMemoryFault(bad, GuestMemoryFault.Access.READ, isMappedPage(bad >>> PAGE_SHIFT));
+        throw new GuestMemoryFault(linearAddress(bad), GuestMemoryFault.Access.READ, isMappedPage(bad >>> PAGE_SHIFT));
     }
 
     /**
@@ -377,7 +480,7 @@ public final class GuestMemory implements AutoCloseable {
      * false for an IO page (the caller tells {@link #ioHandler}).
      */
     private boolean checkWrite(long address, int bytes) {
-        if (address < 0 || address > size - bytes) {
+        if (address < 0 || address > spaceEnd - bytes) {
             if (farHandler != null) {
                 return false; // ioWrite hands it to the far handler
             }
@@ -399,7 +502,7 @@ public final class GuestMemory implements AutoCloseable {
                 if (missFilled(bad, GuestMemoryFault.Access.WRITE)) {
                     return checkWrite(address, bytes);
                 }
-                throw new GuestMemoryFault(bad, GuestMemoryFault.Access.WRITE, (prot & MAPPED) != 0);
+                throw new GuestMemoryFault(linearAddress(bad), GuestMemoryFault.Access.WRITE, (prot & MAPPED) != 0);
             }
         }
         for (long p = firstPage; p <= lastPage; p++) {
@@ -411,9 +514,122 @@ public final class GuestMemory implements AutoCloseable {
         return true;
     }
 
+    /** {@link #inSpace}'s answer for an address no space of this reservation holds. */
+    private static final long OUTSIDE = Long.MIN_VALUE;
+
+    /**
+     * Where an access the fast path refused lies in this reservation: the address itself inside
+     * the low space, its folded address when a window holds its slice (claimed from the far
+     * handler on first use), else {@link #OUTSIDE}.
+     */
+    private long inSpace(long address, int bytes) {
+        if (address >= 0 && address <= size - bytes) {
+            return address;
+        }
+        return windows == 1 ? OUTSIDE : fold(address, bytes);
+    }
+
+    /** The folded address of {@code address} (see {@link #windows}), claiming a window if needed; {@link #OUTSIDE} when none holds it. */
+    private long fold(long address, int bytes) {
+        long offset = address & (size - 1);
+        if (offset > size - bytes) {
+            return OUTSIDE; // runs past its slice: the far handler takes it byte by byte
+        }
+        long key = address >>> addressBits;
+        long[] keys = windowKeys;
+        for (int w = 1; w < keys.length; w++) {
+            if (keys[w] == key) {
+                return ((long) w << addressBits) | offset;
+            }
+        }
+        FarAccessHandler far = farHandler;
+        if (far == null || !far.windowMissed(address)) {
+            return OUTSIDE;
+        }
+        for (int w = 1; w < keys.length; w++) {
+            if (keys[w] == key) {
+                return ((long) w << addressBits) | offset;
+            }
+        }
+        return OUTSIDE;
+    }
+
+    /** The folded address of {@code address} if a window holds its page now (no claim), else -1. */
+    public long foldedAddress(long address) {
+        if (address >= 0 && address < size) {
+            return address;
+        }
+        long key = address >>> addressBits;
+        for (int w = 1; w < windows; w++) {
+            if (windowKeys[w] == key) {
+                return ((long) w << addressBits) | (address & (size - 1));
+            }
+        }
+        return -1;
+    }
+
+    /** The guest address a folded address stands for (an address of the low space is itself). */
+    public long linearAddress(long folded) {
+        int w = (int) (folded >>> addressBits);
+        return w == 0 || w >= windows ? folded : (windowKeys[w] << addressBits) | (folded & (size - 1));
+    }
+
+    /** Spaces in the reservation: 1 plus the windows (see {@link #GuestMemory(int, int)}). */
+    public int windowCount() {
+        return windows;
+    }
+
+    /** The address bits above {@link #addressBits()} window {@code w} holds, 0 for none. */
+    public long windowKey(int w) {
+        return windowKeys[w];
+    }
+
+    /**
+     * Window {@code w} (1 and up) now holds the slice {@code key} (0: none). The caller (the MMU)
+     * has dropped every page of the window's previous slice first.
+     */
+    public void assignWindow(int w, long key) {
+        if (w < 1 || w >= windows) {
+            throw new IllegalArgumentException("no window " + w);
+        }
+        windowKeys[w] = key;
+    }
+
+    /** Bytes the host reservation spans for guest pages: the low space and the windows. */
+    public long reservedSize() {
+        return spaceEnd;
+    }
+
+    /** System mode: page {@code page} (of any space, windows included) becomes device space served by {@code handler}. */
+    public void mapIoPage(long page, IoHandler handler) {
+        this.ioHandler = handler;
+        protection[(int) page] = pageBits(IO | MAPPED);
+    }
+
+    /** System mode: writes to page {@code page} (of any space) take the slow path and reach the code-write listener. */
+    public void markCodeWrites(long page) {
+        protection[(int) page] = pageBits(protection[(int) page] | CODE);
+    }
+
+    private long beyondRead(long address, int bytes) {
+        FarAccessHandler far = farHandler;
+        if (far == null) {
+            throw new GuestMemoryFault(address, GuestMemoryFault.Access.READ, false);
+        }
+        return far.read(address, bytes);
+    }
+
+    private void beyondWrite(long address, int bytes, long value) {
+        FarAccessHandler far = farHandler;
+        if (far == null) {
+            throw new GuestMemoryFault(address, GuestMemoryFault.Access.WRITE, false);
+        }
+        far.write(address, bytes, value);
+    }
+
     private long ioRead(long address, int bytes) {
         FarAccessHandler far = farHandler;
-        if (far != null && (address < 0 || address > size - bytes)) {
+        if (far != null && (address < 0 || address > spaceEnd - bytes)) {
             return far.read(address, bytes);
         }
         return ioHandler.read(address, bytes);
@@ -421,7 +637,7 @@ public final class GuestMemory implements AutoCloseable {
 
     private void ioWrite(long address, int bytes, long value) {
         FarAccessHandler far = farHandler;
-        if (far != null && (address < 0 || address > size - bytes)) {
+        if (far != null && (address < 0 || address > spaceEnd - bytes)) {
             far.write(address, bytes, value);
             return;
         }
@@ -540,6 +756,11 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     private int read8Slow(long address) {
+        long folded = inSpace(address, 1);
+        if (folded == OUTSIDE) {
+            return (int) (beyondRead(address, 1) & 0xff);
+        }
+        address = folded;
         return (checkRead(address, 1) ? HostLoadStore.get8(space, base, address) : (int) ioRead(address, 1)) & 0xff;
     }
 
@@ -551,6 +772,11 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     private int read16Slow(long address) {
+        long folded = inSpace(address, 2);
+        if (folded == OUTSIDE) {
+            return (int) (beyondRead(address, 2) & 0xffff);
+        }
+        address = folded;
         return (checkRead(address, 2) ? HostLoadStore.get16(space, base, address) : (int) ioRead(address, 2)) & 0xffff;
     }
 
@@ -562,6 +788,11 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     private int read32Slow(long address) {
+        long folded = inSpace(address, 4);
+        if (folded == OUTSIDE) {
+            return (int) (beyondRead(address, 4));
+        }
+        address = folded;
         return checkRead(address, 4) ? HostLoadStore.get32(space, base, address) : (int) ioRead(address, 4);
     }
 
@@ -573,6 +804,11 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     private long read64Slow(long address) {
+        long folded = inSpace(address, 8);
+        if (folded == OUTSIDE) {
+            return (beyondRead(address, 8));
+        }
+        address = folded;
         return checkRead(address, 8) ? HostLoadStore.get64(space, base, address) : ioRead(address, 8);
     }
 
@@ -585,6 +821,12 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     private void write8Slow(long address, int value) {
+        long folded = inSpace(address, 1);
+        if (folded == OUTSIDE) {
+            beyondWrite(address, 1, value & 0xffffffffL);
+            return;
+        }
+        address = folded;
         if (checkWrite(address, 1)) {
             HostLoadStore.put8(space, base, address, value);
         } else {
@@ -601,6 +843,12 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     private void write16Slow(long address, int value) {
+        long folded = inSpace(address, 2);
+        if (folded == OUTSIDE) {
+            beyondWrite(address, 2, value & 0xffffffffL);
+            return;
+        }
+        address = folded;
         if (checkWrite(address, 2)) {
             HostLoadStore.put16(space, base, address, value);
         } else {
@@ -617,6 +865,12 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     private void write32Slow(long address, int value) {
+        long folded = inSpace(address, 4);
+        if (folded == OUTSIDE) {
+            beyondWrite(address, 4, value & 0xffffffffL);
+            return;
+        }
+        address = folded;
         if (checkWrite(address, 4)) {
             HostLoadStore.put32(space, base, address, value);
         } else {
@@ -633,6 +887,12 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     private void write64Slow(long address, long value) {
+        long folded = inSpace(address, 8);
+        if (folded == OUTSIDE) {
+            beyondWrite(address, 8, value);
+            return;
+        }
+        address = folded;
         if (checkWrite(address, 8)) {
             HostLoadStore.put64(space, base, address, value);
         } else {
@@ -650,9 +910,18 @@ public final class GuestMemory implements AutoCloseable {
      * watchpoints, ranges crossing a page).
      */
     public boolean copyWithinPages(long target, long source, int length) {
-        if (length <= 0 || length > PAGE_SIZE
-                || (pageProtection(source, length - 1) & READ) == 0 || (pageProtection(target, length - 1) & RAM_WRITE) == 0) {
+        if (length <= 0 || length > PAGE_SIZE) {
             return false;
+        }
+        if ((pageProtection(source, length - 1) & READ) == 0 || (pageProtection(target, length - 1) & RAM_WRITE) == 0) {
+            long s = foldedWithinPage(source, length - 1);
+            long t = foldedWithinPage(target, length - 1);
+            if (s < 0 || t < 0 || (protection[(int) (s >>> PAGE_SHIFT)] & READ) == 0
+                    || (protection[(int) (t >>> PAGE_SHIFT)] & RAM_WRITE) == 0) {
+                return false;
+            }
+            source = s;
+            target = t;
         }
         MemorySegment.copy(space, source, space, target, length);
         return true;
@@ -664,11 +933,27 @@ public final class GuestMemory implements AutoCloseable {
      * with nothing written, when the caller must store element by element.
      */
     public boolean fillWithinPage(long target, int length, byte value) {
-        if (length <= 0 || length > PAGE_SIZE || (pageProtection(target, length - 1) & RAM_WRITE) == 0) {
+        if (length <= 0 || length > PAGE_SIZE) {
             return false;
+        }
+        if ((pageProtection(target, length - 1) & RAM_WRITE) == 0) {
+            long t = foldedWithinPage(target, length - 1);
+            if (t < 0 || (protection[(int) (t >>> PAGE_SHIFT)] & RAM_WRITE) == 0) {
+                return false;
+            }
+            target = t;
         }
         space.asSlice(target, length).fill(value);
         return true;
+    }
+
+    /** A far address's folded address when a window holds it and the access stays in its page, else -1 (bulk paths: no claim). */
+    private long foldedWithinPage(long address, int last) {
+        if (windows == 1 || (address >= 0 && address < size)) {
+            return -1;
+        }
+        long f = foldedAddress(address);
+        return f < 0 || (f & PAGE_MASK) + last > PAGE_MASK ? -1 : f;
     }
 
     // ---- the fast path, for code generators that emit it inline -------------------------
@@ -851,6 +1136,14 @@ public final class GuestMemory implements AutoCloseable {
 
         /** Translated code now comes from the far page {@code page}: writes to it must reach the code-write listener. */
         void codeTranslated(long page);
+
+        /**
+         * No window holds {@code address}'s slice: true once one does (the handler assigned one
+         * with {@link GuestMemory#assignWindow}), false to leave the access to this handler.
+         */
+        default boolean windowMissed(long address) {
+            return false;
+        }
     }
 
     /** System mode: fills a page on a miss (see {@link #setPageMissHandler}). */

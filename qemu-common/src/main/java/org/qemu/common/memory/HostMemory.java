@@ -29,6 +29,24 @@ final class HostMemory {
         return MemorySegment.ofAddress(p).reinterpret(size);
     }
 
+    static final int MAP_FIXED = 0x10;
+
+    /** Maps a file privately (copy-on-write) over {@code segment}; false if the host refuses. */
+    static boolean mapFile(MemorySegment segment, int fd, long offset) {
+        long p = HostSyscall.call(HostNr.MMAP, segment.address(), segment.byteSize(), PROT_READ | PROT_WRITE,
+                MAP_PRIVATE | MAP_FIXED, fd, offset);
+        return p == segment.address();
+    }
+
+    /** Puts fresh zero-filled anonymous memory where a file was mapped. */
+    static void replaceWithAnonymous(MemorySegment segment) {
+        long p = HostSyscall.call(HostNr.MMAP, segment.address(), segment.byteSize(), PROT_READ | PROT_WRITE,
+                MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+        if (p != segment.address()) {
+            throw new IllegalStateException("cannot replace a file mapping with anonymous memory (errno " + -p + ")");
+        }
+    }
+
     static void release(MemorySegment segment) {
         if (HostSyscall.call(HostNr.MUNMAP, segment.address(), segment.byteSize()) != 0) {
             throw new IllegalStateException("munmap failed");

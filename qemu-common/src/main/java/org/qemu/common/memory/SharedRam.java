@@ -66,7 +66,7 @@ public final class SharedRam implements AutoCloseable {
      * {@code physicalAddress} on (page-aligned; the guest protection is set separately).
      */
     public void mapInto(GuestMemory space, long linearAddress, long physicalAddress, long length) {
-        if (physicalAddress < 0 || length <= 0 || physicalAddress + length > bytes || linearAddress + length > space.size()
+        if (physicalAddress < 0 || length <= 0 || physicalAddress + length > bytes || linearAddress + length > space.reservedSize()
                 || ((linearAddress | physicalAddress | length) & GuestMemory.PAGE_MASK) != 0) {
             throw new IllegalArgumentException("RAM window 0x" + Long.toHexString(physicalAddress) + "+" + length
                     + " at 0x" + Long.toHexString(linearAddress) + " is outside RAM or not page-aligned");

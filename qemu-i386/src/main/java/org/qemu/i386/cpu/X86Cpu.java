@@ -8,6 +8,7 @@ import org.qemu.common.exec.GuestCpu;
 import org.qemu.common.exec.GuestTrap;
 import org.qemu.common.memory.GuestMemory;
 import org.qemu.common.memory.GuestMemoryFault;
+import org.qemu.common.tcg.ChainedSequence;
 import org.qemu.common.tcg.OpContext;
 import org.qemu.common.tcg.TranslationCache;
 import org.qemu.i386.translate.BytecodeBlockCompiler;
@@ -71,6 +72,14 @@ public final class X86Cpu implements GuestCpu, OpContext {
     private static final Map<GuestMemory, Shared> SHARED = new WeakHashMap<>();
 
     /**
+     * Compiled blocks one run-loop iteration may chain ({@link ChainedSequence}) before control
+     * comes back to the run loop: bounds how long an exit request, a signal, a debugger hook or
+     * a block listener waits, and how deep the Java stack grows (each chained block is a nested
+     * call). {@code -Dqemu.tcg.chain-depth=0} turns chaining off, for comparison.
+     */
+    static final int CHAIN_DEPTH = Integer.getInteger("qemu.tcg.chain-depth", 32);
+
+    /**
      * Generates block and region classes off the run loop's thread, as HotSpot compiles in
      * the background: a hot block keeps running in its current tier until its class is ready,
      * instead of the guest waiting for our code generation (and, on the second core, for it
@@ -101,6 +110,14 @@ public final class X86Cpu implements GuestCpu, OpContext {
     private GuestTrap lastTrap;
     private int faultingOp;
     private java.util.function.LongConsumer blockListener;
+    /** Chained blocks still allowed in this run-loop iteration ({@link #chainStep}). */
+    private int chainBudget;
+    /** The compiled block whose exit returned to the run loop in this iteration (null: an interpreted one). */
+    private ChainedSequence<X86Cpu> leftFrom;
+    /** The compiled block whose exception handler saw the fault being thrown (null: the block the run loop entered). */
+    private ChainedSequence<X86Cpu> faultedIn;
+    /** Blocks entered through chained exits (approximate: counted from the budget the run loop hands out). */
+    private long chainedRunsInLoop;
     private Object systemContext;
     private int codeMode = MODE_32;
 
@@ -111,6 +128,12 @@ public final class X86Cpu implements GuestCpu, OpContext {
         final BytecodeBlockCompiler compiler;
         final RegionSelector regionSelector;
         final RegionCompiler regionCompiler = new RegionCompiler();
+        /**
+         * Compiled blocks chain to their successors: user mode only. System mode sees interrupts,
+         * code-mode and paging changes only between blocks, and its successors are keyed by more
+         * than the pc.
+         */
+        final boolean chaining;
         volatile int compileThreshold = Integer.getInteger("qemu.tcg.compile-threshold", X86Block.DEFAULT_COMPILE_THRESHOLD);
         /** Set while a debugger may be attached (gdbstub); null costs the run loop one check per block. */
         org.qemu.common.gdbstub.InstructionHook instructionHook;
@@ -127,11 +150,13 @@ public final class X86Cpu implements GuestCpu, OpContext {
             translator = system == null ? new X86Translator(memory) : new X86Translator(memory, system);
             regionSelector = new RegionSelector(cache);
             regionThreshold = system == null ? Integer.getInteger("qemu.tcg.region-threshold", DEFAULT_REGION_THRESHOLD) : 0;
+            chaining = system == null && CHAIN_DEPTH > 0;
         }
 
         /** Region entries and block runs in the run loop (plain longs: approximate across threads, for -d style statistics). */
         long regionRuns;
         long blockRuns;
+        long chainedRuns;
     }
 
     public X86Cpu(GuestMemory memory, X86CpuState state) {
@@ -188,6 +213,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
     /** Called by an op (system mode: hlt): ends the run with {@code exit} once the block finishes. */
     public void endRunWith(CpuExit exit) {
         pendingExit = exit;
+        chainBudget = 0;
     }
 
     /** A new CPU for a clone()d thread or fork()ed child: a copy of this state over {@code memory}. */
@@ -237,11 +263,13 @@ public final class X86Cpu implements GuestCpu, OpContext {
     public CpuExit run() {
         Shared sh = shared;
         long runsBefore = blockRunsInLoop;
+        long chainedBefore = chainedRunsInLoop;
         try {
             return runBlocks(sh);
         } finally {
             // counted in a field of this CPU, not the shared object: one store less per block
             sh.blockRuns += blockRunsInLoop - runsBefore;
+            sh.chainedRuns += chainedRunsInLoop - chainedBefore;
         }
     }
 
@@ -256,14 +284,18 @@ public final class X86Cpu implements GuestCpu, OpContext {
         int compileThreshold = sh.compileThreshold;
         boolean regionsOn = sh.regionThreshold != 0;
         java.util.concurrent.Executor background = compileThreshold > 1 ? BACKGROUND : null;
+        // chained exits would step past region entries: chaining only without regions
+        int chainDepth = sh.chaining && !regionsOn ? CHAIN_DEPTH : 0;
+        ChainedSequence<X86Cpu> from = null;
         while (true) {
             if (exitRequested) {
                 exitRequested = false;
                 return CpuExit.EXIT_REQUEST;
             }
             long pc = s.rip;
-            if (shared.instructionHook != null) {
-                shared.instructionHook.beforeInstruction(this, pc);
+            org.qemu.common.gdbstub.InstructionHook hook = shared.instructionHook;
+            if (hook != null) {
+                hook.beforeInstruction(this, pc);
                 pc = s.rip;
             }
             int mode = codeMode;
@@ -283,9 +315,16 @@ public final class X86Cpu implements GuestCpu, OpContext {
                     prev.link(block);
                 }
             }
+            if (from != null && chainDepth != 0 && block.sequence() instanceof ChainedSequence<X86Cpu> to) {
+                from.link(to);
+            }
             if (blockListener != null) {
                 blockListener.accept(pc);
             }
+            // a hook or listener must see every block: no chaining past this one
+            int budget = hook == null && blockListener == null ? chainDepth : 0;
+            chainBudget = budget;
+            leftFrom = null;
             X86Region region = regionsOn && blockListener == null && !isLongMode(mode) ? regionAt(block, background) : null;
             InstructionLocator running = region != null ? region : block;
             try {
@@ -298,11 +337,15 @@ public final class X86Cpu implements GuestCpu, OpContext {
                     block.execute(this, compiler, compileThreshold, background);
                 }
             } catch (GuestMemoryFault f) {
+                countChained(budget);
+                running = faultingLocator(running);
                 setPc(running.instructionAddress(faultingOp));
                 lastTrap = memoryTrap(f);
                 pendingExit = null;
                 return CpuExit.TRAP;
             } catch (X86Trap t) {
+                countChained(budget);
+                running = faultingLocator(running);
                 setPc(t.resumeAfter() ? running.nextAddress(faultingOp) : running.instructionAddress(faultingOp));
                 GuestTrap g = t.trap();
                 if (g.trapNumber() == 6 || g.trapNumber() == 0 || g.trapNumber() == 16 || g.trapNumber() == 19) {
@@ -312,14 +355,57 @@ public final class X86Cpu implements GuestCpu, OpContext {
                 pendingExit = null;
                 return CpuExit.TRAP;
             }
+            countChained(budget);
             if (pendingExit != null) {
                 CpuExit e = pendingExit;
                 pendingExit = null;
                 return e;
             }
-            // after a region, the block that ran last is unknown: no link to record
-            prev = region == null ? block : null;
+            // the block that ran last: the one whose exit came back here (chained exits may have
+            // run several); after a region it is unknown: no link to record
+            from = leftFrom;
+            prev = region != null ? null : from != null && from.block instanceof X86Block last ? last : block;
         }
+    }
+
+    /** Adds the chained exits taken in this run-loop iteration ({@code budget} was handed out) to the statistics. */
+    private void countChained(int budget) {
+        if (budget > chainBudget) {
+            chainedRunsInLoop += budget - Math.max(chainBudget, 0);
+        }
+    }
+
+    /**
+     * Where a fault happened: the compiled block whose handler saw it (a block reached through a
+     * chained exit), else the block or region the run loop entered.
+     */
+    private InstructionLocator faultingLocator(InstructionLocator entered) {
+        ChainedSequence<X86Cpu> f = faultedIn;
+        faultedIn = null;
+        return f != null && f.block instanceof X86Block b ? b : entered;
+    }
+
+    /**
+     * Asked by a compiled block's exit before it calls a chained successor: true (and one less
+     * left) while this run-loop iteration may chain one more block.
+     */
+    public boolean chainStep() {
+        int b = chainBudget;
+        if (b <= 0) {
+            return false;
+        }
+        chainBudget = b - 1;
+        return true;
+    }
+
+    /** Told by a compiled block's exit that returns to the run loop: the run loop links it to the block found next. */
+    public void leftFrom(ChainedSequence<X86Cpu> sequence) {
+        leftFrom = sequence;
+    }
+
+    /** Told by a compiled block's exception handler: the fault in flight is this block's. */
+    public void faultIn(ChainedSequence<X86Cpu> sequence) {
+        faultedIn = sequence;
     }
 
     /** The region to run instead of {@code block}: its own, or a new one when the block just got hot. */
@@ -369,6 +455,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
     /** Called by the int 0x80 and syscall ops: ends the run with SYSCALL once the block finishes. */
     public void requestSyscall() {
         pendingExit = CpuExit.SYSCALL;
+        chainBudget = 0;
     }
 
     @Override
@@ -384,6 +471,8 @@ public final class X86Cpu implements GuestCpu, OpContext {
     @Override
     public void requestExit() {
         exitRequested = true;
+        // from another thread this plain write may be seen late: the chain then ends within the depth bound
+        chainBudget = 0;
     }
 
     @Override
@@ -408,6 +497,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
 
     private static String statistics(Shared shared) {
         return shared.blockRuns + " block runs and " + shared.regionRuns + " region entries in the run loop, "
+                + shared.chainedRuns + " chained block runs, "
                 + shared.cache.translations() + " blocks translated, " + shared.cache.invalidations() + " invalidated, "
                 + shared.compiler.statistics() + ", " + shared.regionCompiler.statistics() + ", translate " + shared.translator.statistics();
     }

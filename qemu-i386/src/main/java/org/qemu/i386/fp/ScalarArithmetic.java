@@ -5,6 +5,8 @@ import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
 import org.qemu.i386.fp.SseFloat.Arithmetic;
 import org.qemu.i386.translate.FpuOnlyOp;
+import org.qemu.i386.translate.InlineXmmOp;
+import org.qemu.i386.translate.XmmForm;
 import org.qemu.i386.translate.Operand;
 
 /**
@@ -15,7 +17,7 @@ import org.qemu.i386.translate.Operand;
  * the operations grew too big once compiled (over {@code InlineSmallCode}), and HotSpot then
  * refused to inline it anywhere.
  */
-abstract class ScalarArithmetic implements FpuOnlyOp {
+abstract class ScalarArithmetic implements FpuOnlyOp, InlineXmmOp {
     final int destination;
     final int sourceRegister;
     final Operand.Memory sourceMemory;
@@ -24,6 +26,15 @@ abstract class ScalarArithmetic implements FpuOnlyOp {
         this.destination = destination;
         this.sourceRegister = sourceRegister;
         this.sourceMemory = sourceMemory;
+    }
+
+    /** The inline kind, or 0 for none (min/max stay calls). */
+    abstract int inlineKind();
+
+    @Override
+    public XmmForm xmmForm() {
+        int kind = inlineKind();
+        return kind == 0 ? null : XmmForm.of(kind, destination, sourceRegister, sourceMemory);
     }
 
     static X86Op of(Arithmetic op, boolean isDouble, int destination, int sourceRegister, Operand.Memory sourceMemory) {
@@ -91,12 +102,16 @@ abstract class ScalarArithmetic implements FpuOnlyOp {
         }
 
         @Override
+        int inlineKind() {
+            return XmmForm.ADD_DOUBLE;
+        }
+
+        @Override
         public void exec(X86Cpu cpu) {
             long[] x = cpu.state.xmm;
             long b = sourceDouble(cpu, x);
             int d = 2 * destination;
-            long r = SseFastPath.addDouble(cpu.state, x[d], b);
-            x[d] = r != SseFastPath.SLOW ? r : generalDouble(cpu, Arithmetic.ADD, x[d], b);
+            x[d] = SseInline.addDouble(cpu, x[d], b);
         }
     }
 
@@ -106,12 +121,16 @@ abstract class ScalarArithmetic implements FpuOnlyOp {
         }
 
         @Override
+        int inlineKind() {
+            return XmmForm.SUB_DOUBLE;
+        }
+
+        @Override
         public void exec(X86Cpu cpu) {
             long[] x = cpu.state.xmm;
             long b = sourceDouble(cpu, x);
             int d = 2 * destination;
-            long r = SseFastPath.addDouble(cpu.state, x[d], b ^ Long.MIN_VALUE);
-            x[d] = r != SseFastPath.SLOW ? r : generalDouble(cpu, Arithmetic.SUB, x[d], b);
+            x[d] = SseInline.subtractDouble(cpu, x[d], b);
         }
     }
 
@@ -121,12 +140,16 @@ abstract class ScalarArithmetic implements FpuOnlyOp {
         }
 
         @Override
+        int inlineKind() {
+            return XmmForm.MUL_DOUBLE;
+        }
+
+        @Override
         public void exec(X86Cpu cpu) {
             long[] x = cpu.state.xmm;
             long b = sourceDouble(cpu, x);
             int d = 2 * destination;
-            long r = SseFastPath.multiplyDouble(cpu.state, x[d], b);
-            x[d] = r != SseFastPath.SLOW ? r : generalDouble(cpu, Arithmetic.MUL, x[d], b);
+            x[d] = SseInline.multiplyDouble(cpu, x[d], b);
         }
     }
 
@@ -136,12 +159,16 @@ abstract class ScalarArithmetic implements FpuOnlyOp {
         }
 
         @Override
+        int inlineKind() {
+            return XmmForm.DIV_DOUBLE;
+        }
+
+        @Override
         public void exec(X86Cpu cpu) {
             long[] x = cpu.state.xmm;
             long b = sourceDouble(cpu, x);
             int d = 2 * destination;
-            long r = SseFastPath.divideDouble(cpu.state, x[d], b);
-            x[d] = r != SseFastPath.SLOW ? r : generalDouble(cpu, Arithmetic.DIV, x[d], b);
+            x[d] = SseInline.divideDouble(cpu, x[d], b);
         }
     }
 
@@ -153,6 +180,11 @@ abstract class ScalarArithmetic implements FpuOnlyOp {
             super(destination, sourceRegister, sourceMemory);
             this.operation = operation;
             this.fastKind = fastKind(operation);
+        }
+
+        @Override
+        int inlineKind() {
+            return 0;
         }
 
         @Override
@@ -171,12 +203,16 @@ abstract class ScalarArithmetic implements FpuOnlyOp {
         }
 
         @Override
+        int inlineKind() {
+            return XmmForm.ADD_FLOAT;
+        }
+
+        @Override
         public void exec(X86Cpu cpu) {
             long[] x = cpu.state.xmm;
             int b = sourceFloat(cpu, x);
             int d = 2 * destination;
-            long r = SseFastPath.addFloat(cpu.state, (int) x[d], b);
-            x[d] = lowFloat(x[d], r != SseFastPath.SLOW_FLOAT ? r : generalFloat(cpu, Arithmetic.ADD, (int) x[d], b));
+            x[d] = SseInline.addFloat(cpu, x[d], b);
         }
     }
 
@@ -186,12 +222,16 @@ abstract class ScalarArithmetic implements FpuOnlyOp {
         }
 
         @Override
+        int inlineKind() {
+            return XmmForm.SUB_FLOAT;
+        }
+
+        @Override
         public void exec(X86Cpu cpu) {
             long[] x = cpu.state.xmm;
             int b = sourceFloat(cpu, x);
             int d = 2 * destination;
-            long r = SseFastPath.addFloat(cpu.state, (int) x[d], b ^ Integer.MIN_VALUE);
-            x[d] = lowFloat(x[d], r != SseFastPath.SLOW_FLOAT ? r : generalFloat(cpu, Arithmetic.SUB, (int) x[d], b));
+            x[d] = SseInline.subtractFloat(cpu, x[d], b);
         }
     }
 
@@ -201,12 +241,16 @@ abstract class ScalarArithmetic implements FpuOnlyOp {
         }
 
         @Override
+        int inlineKind() {
+            return XmmForm.MUL_FLOAT;
+        }
+
+        @Override
         public void exec(X86Cpu cpu) {
             long[] x = cpu.state.xmm;
             int b = sourceFloat(cpu, x);
             int d = 2 * destination;
-            long r = SseFastPath.arithmeticFloat(cpu.state, SseFastPath.MUL, (int) x[d], b);
-            x[d] = lowFloat(x[d], r != SseFastPath.SLOW_FLOAT ? r : generalFloat(cpu, Arithmetic.MUL, (int) x[d], b));
+            x[d] = SseInline.multiplyFloat(cpu, x[d], b);
         }
     }
 
@@ -216,12 +260,16 @@ abstract class ScalarArithmetic implements FpuOnlyOp {
         }
 
         @Override
+        int inlineKind() {
+            return XmmForm.DIV_FLOAT;
+        }
+
+        @Override
         public void exec(X86Cpu cpu) {
             long[] x = cpu.state.xmm;
             int b = sourceFloat(cpu, x);
             int d = 2 * destination;
-            long r = SseFastPath.arithmeticFloat(cpu.state, SseFastPath.DIV, (int) x[d], b);
-            x[d] = lowFloat(x[d], r != SseFastPath.SLOW_FLOAT ? r : generalFloat(cpu, Arithmetic.DIV, (int) x[d], b));
+            x[d] = SseInline.divideFloat(cpu, x[d], b);
         }
     }
 
@@ -233,6 +281,11 @@ abstract class ScalarArithmetic implements FpuOnlyOp {
             super(destination, sourceRegister, sourceMemory);
             this.operation = operation;
             this.fastKind = fastKind(operation);
+        }
+
+        @Override
+        int inlineKind() {
+            return 0;
         }
 
         @Override

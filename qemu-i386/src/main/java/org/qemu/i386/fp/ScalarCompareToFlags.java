@@ -2,6 +2,8 @@ package org.qemu.i386.fp;
 
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
+import org.qemu.i386.translate.InlineXmmOp;
+import org.qemu.i386.translate.XmmForm;
 import org.qemu.i386.translate.ComparisonToFlagsOp;
 import org.qemu.i386.translate.Operand;
 
@@ -9,7 +11,7 @@ import org.qemu.i386.translate.Operand;
  * comisd/ucomisd/comiss/ucomiss, which compiled code runs before nearly every floating-point
  * branch: ordinary operands compare with Java's own comparison and raise nothing.
  */
-final class ScalarCompareToFlags implements ComparisonToFlagsOp {
+final class ScalarCompareToFlags implements ComparisonToFlagsOp, InlineXmmOp {
     private final boolean isDouble;
     private final boolean signaling;
     private final int destination;
@@ -30,26 +32,22 @@ final class ScalarCompareToFlags implements ComparisonToFlagsOp {
     }
 
     @Override
+    public XmmForm xmmForm() {
+        return XmmForm.of(isDouble ? XmmForm.COMPARE_DOUBLE : XmmForm.COMPARE_FLOAT, destination, sourceRegister, sourceMemory,
+                signaling ? 1 : 0);
+    }
+
+    @Override
     public int compareToFlags(X86Cpu cpu) {
         X86CpuState s = cpu.state;
         long[] x = s.xmm;
         int flags;
         if (isDouble) {
             long b = sourceMemory == null ? x[2 * sourceRegister] : cpu.memory.read64(sourceMemory.address(cpu));
-            flags = SseFastPath.compareDoubleToFlags(x[2 * destination], b);
-            if (flags < 0) {
-                FpContext c = SseFloat.begin(s.sseContext, s.mxcsr);
-                flags = SseFloat.compareDoubleToFlags(c, x[2 * destination], b, signaling);
-                SseTranslator.end(cpu, c);
-            }
+            flags = SseInline.compareDouble(cpu, x[2 * destination], b, signaling);
         } else {
             int b = sourceMemory == null ? (int) x[2 * sourceRegister] : cpu.memory.read32(sourceMemory.address(cpu));
-            flags = SseFastPath.compareFloatToFlags((int) x[2 * destination], b);
-            if (flags < 0) {
-                FpContext c = SseFloat.begin(s.sseContext, s.mxcsr);
-                flags = SseFloat.compareFloatToFlags(c, (int) x[2 * destination], b, signaling);
-                SseTranslator.end(cpu, c);
-            }
+            flags = SseInline.compareFloat(cpu, (int) x[2 * destination], b, signaling);
         }
         return flags;
     }

@@ -1,11 +1,13 @@
 package org.qemu.i386.fp;
 
 import org.qemu.i386.cpu.X86Cpu;
+import org.qemu.i386.translate.InlineXmmOp;
+import org.qemu.i386.translate.XmmForm;
 import org.qemu.i386.translate.FpuOnlyOp;
 import org.qemu.i386.translate.Operand;
 
 /** movsd/movss to memory: the store of nearly every scalar SSE computation, as an op class of its own. */
-final class ScalarStore implements FpuOnlyOp {
+final class ScalarStore implements FpuOnlyOp, InlineXmmOp {
     private final boolean isDouble;
     private final int source;
     private final Operand.Memory destination;
@@ -14,6 +16,11 @@ final class ScalarStore implements FpuOnlyOp {
         this.isDouble = isDouble;
         this.source = source;
         this.destination = destination;
+    }
+
+    @Override
+    public XmmForm xmmForm() {
+        return XmmForm.of(isDouble ? XmmForm.STORE_LOW : XmmForm.STORE_SINGLE, 0, source, destination);
     }
 
     @Override

@@ -3,10 +3,12 @@ package org.qemu.i386.fp;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.translate.InlineXmmOp;
+import org.qemu.i386.translate.XmmForm;
 import org.qemu.i386.translate.Operand;
 
 /** cvttsd2si/cvtsd2si/cvttss2si/cvtss2si to a 32-bit general register, or a 64-bit one (REX.W). */
-final class ScalarToInteger implements X86Op {
+final class ScalarToInteger implements X86Op, InlineXmmOp {
     private final boolean isDouble;
     private final boolean truncate;
     private final int destination;
@@ -35,6 +37,12 @@ final class ScalarToInteger implements X86Op {
         this.destination = destination;
         this.sourceRegister = sourceRegister;
         this.sourceMemory = sourceMemory;
+    }
+
+    @Override
+    public XmmForm xmmForm() {
+        return bits == 32 ? XmmForm.of(isDouble ? XmmForm.DOUBLE_TO_INT : XmmForm.FLOAT_TO_INT, destination, sourceRegister, sourceMemory,
+                truncate ? 1 : 0) : null;
     }
 
     @Override

@@ -100,6 +100,9 @@ final class SseTranslator {
             };
         }
         Operand.Memory m = memory(d);
+        if (bytes >= 8) {
+            return new XmmStore(bytes, !unaligned, src, m);
+        }
         return cpu -> {
             long a = m.address(cpu);
             long[] x = cpu.state.xmm;
@@ -338,24 +341,8 @@ final class SseTranslator {
 
     /** movss/movsd loads: a register source moves only the low element, memory zeroes the rest. */
     private static FpuOnlyOp scalarLoad(X86Decoder d, int bytes) {
-        d.readModrm();
-        int dst = d.reg();
-        if (d.modrmIsRegister()) {
-            int src = d.rm();
-            return bytes == 4
-                    ? cpu -> {
-                        long[] x = cpu.state.xmm;
-                        x[2 * dst] = (x[2 * dst] & 0xffffffff00000000L) | (x[2 * src] & 0xffffffffL);
-                    }
-                    : cpu -> cpu.state.xmm[2 * dst] = cpu.state.xmm[2 * src];
-        }
-        Operand.Memory m = memory(d);
-        return cpu -> {
-            long a = m.address(cpu);
-            long v = bytes == 4 ? cpu.memory.read32(a) & 0xffffffffL : cpu.memory.read64(a);
-            cpu.state.xmm[2 * dst] = v;
-            cpu.state.xmm[2 * dst + 1] = 0;
-        };
+        XmmOperands o = XmmOperands.decode(d);
+        return new XmmScalarLoad(bytes == 8, false, o.destination(), o.sourceRegister(), o.sourceMemory());
     }
 
     private static FpuOnlyOp moveNonTemporalInteger(int prefix, X86Decoder d) {
@@ -590,7 +577,7 @@ final class SseTranslator {
                                 cpu.state.xmm[2 * dst] = r;
                             };
                         }
-                        yield (FpuOnlyOp) cpu -> cpu.state.xmm[2 * dst] = SseFloat.int32ToDouble(src.get(cpu));
+                        yield new XmmFromInteger(true, dst, src);
                     }
                 };
             case 0x2c:
@@ -829,6 +816,9 @@ final class SseTranslator {
             case 0xfe -> PackedInteger::addDwords;
             default -> null;
         };
+        if (prefix == 0x66 && (b == 0xd4 || b == 0xfb)) {
+            return XmmQwordLanes.arithmetic(b == 0xd4, XmmOperands.decode(d));
+        }
         if (prefix == 0x66 && (b == 0xdb || b == 0xdf || b == 0xeb || b == 0xef)) {
             int kind = switch (b) {
                 case 0xdb -> XmmLogic.AND;
@@ -888,10 +878,11 @@ final class SseTranslator {
             case 0x6e:
                 return moveDwordIn(prefix, d);
             case 0x7e:
-                return prefix == 0xf3 ? xmm(d, 8, false, false, (cpu, x, dst, lo, hi, imm) -> {
-                    x[2 * dst] = lo;
-                    x[2 * dst + 1] = 0;
-                }) : moveDwordOut(prefix, d);
+                if (prefix == 0xf3) {
+                    XmmOperands o = XmmOperands.decode(d);
+                    return new XmmScalarLoad(true, true, o.destination(), o.sourceRegister(), o.sourceMemory());
+                }
+                return moveDwordOut(prefix, d);
             case 0x6f:
                 return switch (prefix) {
                     case 0 -> mmx(d, false, (a, s) -> s);
@@ -979,6 +970,9 @@ final class SseTranslator {
         if (prefix == 0) {
             return cpu -> cpu.state.fpu.mmxWrite(dst, src.getLong(cpu));
         }
+        if (prefix == 0x66 && src.bits == 32) {
+            return new XmmFromInteger(false, dst, src);
+        }
         if (prefix == 0x66) {
             return cpu -> {
                 cpu.state.xmm[2 * dst] = src.getLong(cpu);
@@ -993,6 +987,9 @@ final class SseTranslator {
         Operand dst = rmInteger(d);
         if (prefix == 0) {
             return cpu -> dst.setLong(cpu, cpu.state.fpu.mmxRead(src));
+        }
+        if (prefix == 0x66 && dst.bits == 32) {
+            return new XmmToInteger(src, dst);
         }
         if (prefix == 0x66) {
             return cpu -> dst.setLong(cpu, cpu.state.xmm[2 * src]);
@@ -1088,6 +1085,9 @@ final class SseTranslator {
         }
         if (prefix == 0) {
             return cpu -> cpu.state.fpu.mmxWrite(r, shift(kind, bits, cpu.state.fpu.mmxRead(r), count));
+        }
+        if (bits == 64) {
+            return XmmQwordLanes.shift(kind == 6, r, count);
         }
         return cpu -> {
             long[] x = cpu.state.xmm;

@@ -1,6 +1,8 @@
 package org.qemu.i386.fp;
 
 import org.qemu.i386.cpu.X86Cpu;
+import org.qemu.i386.translate.InlineXmmOp;
+import org.qemu.i386.translate.XmmForm;
 import org.qemu.i386.translate.FpuOnlyOp;
 import org.qemu.i386.cpu.X86Trap;
 import org.qemu.i386.translate.Operand;
@@ -10,7 +12,7 @@ import org.qemu.i386.translate.Operand;
  * uses them to zero registers and to take absolute values and negate, so they get an op class
  * of their own instead of the generic XMM helper's shared (megamorphic) call.
  */
-final class XmmLogic implements FpuOnlyOp {
+final class XmmLogic implements FpuOnlyOp, InlineXmmOp {
     static final int AND = 0, AND_NOT = 1, OR = 2, XOR = 3;
 
     private final int kind;
@@ -27,6 +29,17 @@ final class XmmLogic implements FpuOnlyOp {
         this.destination = destination;
         this.sourceRegister = sourceRegister;
         this.sourceMemory = sourceMemory;
+    }
+
+    @Override
+    public XmmForm xmmForm() {
+        int inline = switch (kind) {
+            case AND -> XmmForm.AND;
+            case AND_NOT -> XmmForm.AND_NOT;
+            case OR -> XmmForm.OR;
+            default -> XmmForm.XOR;
+        };
+        return XmmForm.of(inline, destination, sourceRegister, sourceMemory);
     }
 
     @Override

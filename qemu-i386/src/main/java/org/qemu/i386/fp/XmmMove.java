@@ -2,6 +2,8 @@ package org.qemu.i386.fp;
 
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.translate.FpuOnlyOp;
+import org.qemu.i386.translate.InlineXmmOp;
+import org.qemu.i386.translate.XmmForm;
 import org.qemu.i386.cpu.X86Trap;
 import org.qemu.i386.translate.Operand;
 
@@ -9,7 +11,7 @@ import org.qemu.i386.translate.Operand;
  * movaps/movapd/movdqa (aligned) and movups/movupd/movdqu loads and register copies, the most
  * frequent SSE instructions of all, as an op class of their own.
  */
-final class XmmMove implements FpuOnlyOp {
+final class XmmMove implements FpuOnlyOp, InlineXmmOp {
     private final boolean aligned;
     private final int destination;
     private final int sourceRegister;
@@ -24,6 +26,11 @@ final class XmmMove implements FpuOnlyOp {
         this.destination = destination;
         this.sourceRegister = sourceRegister;
         this.sourceMemory = sourceMemory;
+    }
+
+    @Override
+    public XmmForm xmmForm() {
+        return XmmForm.of(XmmForm.MOVE, destination, sourceRegister, sourceMemory, aligned ? 1 : 0);
     }
 
     @Override

@@ -50,6 +50,15 @@ import org.qemu.i386.system.mmu.PhysicalCodePages;
  * check the request, lay out physical memory, build the board, load the kernel, run.
  */
 public final class TcgPcMachine implements MachineControl, ManagedMachine {
+    /**
+     * Spaces of 4 GiB in each CPU's linear reservation: the low one and, for a CPU with long mode,
+     * windows that fold the far slices Linux uses most (its direct map, vmalloc'd stacks, struct
+     * pages, the CPU entry area, its text and fixmap) onto ordinary host-mapped pages, so their
+     * accesses skip {@link org.qemu.i386.system.mmu.FarPages}' walk of a software TLB. Address space only:
+     * the host commits nothing until RAM is mapped there.
+     */
+    private static final int LINEAR_WINDOWS = System.getProperty("qemu.program", "qemu-system-i386").contains("i386") ? 1
+            : Integer.getInteger("qemu.tcg.linear-windows", 8);
     private final MachineRequest request;
     private final CompletableFuture<Integer> outcome = new CompletableFuture<>();
     /** Released whenever the main thread has something to decide: the machine ended or a reset was asked for. */
@@ -197,7 +206,11 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
             if (Boolean.getBoolean("qemu.tcg.stats")) {
                 for (int i = 0; i < mmus.size(); i++) {
                     System.err.println("qemu.tcg.stats: CPU " + i + " linear page misses " + mmus.get(i).misses()
-                            + ", flushes " + mmus.get(i).flushes());
+                            + ", flushes " + mmus.get(i).flushes() + ", far windows claimed " + mmus.get(i).windowClaims()
+                            + ", far code pages remapped " + mmus.get(i).farCodePagesRemapped() + ", code pages unmapped " + mmus.get(i).codePagesUnmapped());
+                }
+                if (codePages != null) {
+                    System.err.println("qemu.tcg.stats: code pages dropped by writes " + codePages.pagesDroppedByWrites());
                 }
             }
             pit.close();
@@ -298,7 +311,7 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
     /** CPU {@code id}'s linear address space: made at its first power-on, kept (with its translations) across resets. */
     private Mmu mmuOf(int id) {
         while (mmus.size() <= id) {
-            mmus.add(new Mmu(new GuestMemory(32), ram, ramBytes, mmio, codePages));
+            mmus.add(new Mmu(new GuestMemory(32, LINEAR_WINDOWS), ram, ramBytes, mmio, codePages));
         }
         return mmus.get(id);
     }

@@ -28,8 +28,16 @@ final class AccessWindows {
 
     private static final int PAGE = 4096;
 
+    /**
+     * A window of a loop block whose register the loop never changes: verified once, before the
+     * loop head, instead of at its first access in every iteration.
+     */
+    record Hoisted(int register, int segment, Window window) {
+    }
+
     /** What the first pass saw of one window. */
     private static final class Group {
+        final int register;
         final int segment;
         final int firstAccess;
         int low = Integer.MAX_VALUE;
@@ -38,7 +46,8 @@ final class AccessWindows {
         boolean writes;
         int accesses;
 
-        Group(int segment, int firstAccess) {
+        Group(int register, int segment, int firstAccess) {
+            this.register = register;
             this.segment = segment;
             this.firstAccess = firstAccess;
         }
@@ -52,14 +61,19 @@ final class AccessWindows {
     /** Per guest register: how far it moved (push/pop) since its window opened. */
     private final int[] moved = new int[16];
     private int accessCount;
+    /** Registers (one bit each) that changed or moved since the loop head. */
+    private int changed;
+    /** Replaying a loop block: the registers its body never changes, whose windows are hoisted. */
+    private final int invariant;
 
-    private AccessWindows(List<Group> planned) {
+    private AccessWindows(List<Group> planned, int invariant) {
         this.planned = planned;
+        this.invariant = invariant;
     }
 
     /** A plan to record during a first emission pass. */
     static AccessWindows recording() {
-        return new AccessWindows(null);
+        return new AccessWindows(null, 0);
     }
 
     /** True during the first pass. */
@@ -69,14 +83,48 @@ final class AccessWindows {
 
     /** The plan recorded by this object's pass, for the second pass. */
     AccessWindows replay() {
-        return new AccessWindows(List.copyOf(groups));
+        return new AccessWindows(List.copyOf(groups), 0);
+    }
+
+    /**
+     * The plan for a loop block whose body this object recorded from its head: windows of
+     * registers the body never changes (nor moves) are verified once before the head, so every
+     * iteration uses them untested (one that failed its test sends each access to the accessor).
+     * Sound for the loop's whole run for the reason windows are sound within a block: a loop
+     * block calls no op, so page protections change only through another thread.
+     */
+    AccessWindows replayLoop() {
+        return new AccessWindows(List.copyOf(groups), ~changed & 0xffff);
+    }
+
+    /** The windows to verify before the loop head (see {@link #replayLoop}). */
+    List<Hoisted> hoisted() {
+        List<Hoisted> result = new ArrayList<>();
+        if (planned != null) {
+            for (Group p : planned) {
+                if (hoists(p)) {
+                    result.add(new Hoisted(p.register, p.segment, new Window(true, 0, p.low, p.end - p.low, p.reads, p.writes)));
+                }
+            }
+        }
+        return result;
+    }
+
+    private boolean hoists(Group p) {
+        return (invariant & (1 << p.register)) != 0 && p.accesses >= 1 && (long) p.end - p.low <= PAGE;
+    }
+
+    /** The loop head: every window closes, and tracking of changed registers starts. */
+    void loopHead() {
+        registersChanged(0xffff);
+        changed = 0;
     }
 
     /** True when the replayed plan has a window at all (the method then needs the window locals). */
     boolean any() {
         if (planned != null) {
             for (Group p : planned) {
-                if (p.accesses >= 2 && (long) p.end - p.low <= PAGE) {
+                if (p.accesses >= 2 && (long) p.end - p.low <= PAGE || hoists(p)) {
                     return true;
                 }
             }
@@ -91,6 +139,7 @@ final class AccessWindows {
 
     /** Registers (one bit each) got new values: their next accesses open new windows. */
     void registersChanged(int mask) {
+        changed |= mask;
         for (int r = 0; r < current.length; r++) {
             if ((mask & (1 << r)) != 0) {
                 current[r] = -1;
@@ -101,6 +150,7 @@ final class AccessWindows {
 
     /** Register {@code reg} moved by {@code delta} (push, pop): its window stays, offsets shift. */
     void registerMoved(int reg, int delta) {
+        changed |= 1 << reg;
         if (current[reg] >= 0) {
             moved[reg] += delta;
         }
@@ -115,7 +165,7 @@ final class AccessWindows {
         if (current[base] < 0) {
             current[base] = groups.size();
             moved[base] = 0;
-            groups.add(new Group(segment, number));
+            groups.add(new Group(base, segment, number));
         }
         Group g = groups.get(current[base]);
         if (g.segment != segment) {
@@ -131,9 +181,10 @@ final class AccessWindows {
             return null;
         }
         Group p = planned.get(current[base]);
-        if (p.accesses < 2 || (long) p.end - p.low > PAGE) {
+        boolean hoisted = hoists(p);
+        if (!hoisted && (p.accesses < 2 || (long) p.end - p.low > PAGE)) {
             return null;
         }
-        return new Window(number == p.firstAccess, at - p.low, p.low - moved[base], p.end - p.low, p.reads, p.writes);
+        return new Window(number == p.firstAccess && !hoisted, at - p.low, p.low - moved[base], p.end - p.low, p.reads, p.writes);
     }
 }

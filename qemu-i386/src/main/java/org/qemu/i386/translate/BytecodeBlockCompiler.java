@@ -10,6 +10,7 @@ import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
 
+import org.qemu.common.tcg.ChainedSequence;
 import org.qemu.common.tcg.OpContext;
 import org.qemu.common.tcg.OpSequence;
 import org.qemu.common.tcg.TranslationCache;
@@ -30,7 +31,7 @@ public final class BytecodeBlockCompiler {
     private static final String NAME = BytecodeBlockCompiler.class.getPackageName().replace('.', '/') + "/TranslatedBlock";
     private static final String OP = X86Emitter.OP;
     private static final String CONTEXT = X86Emitter.CONTEXT;
-    private static final String SEQUENCE = Type.getInternalName(OpSequence.class);
+    private static final String SEQUENCE = Type.getInternalName(ChainedSequence.class);
 
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
     /** Where loop blocks find the block a jmp leads to; null: no loop blocks (system mode). */
@@ -75,13 +76,18 @@ public final class BytecodeBlockCompiler {
      * reports the instructions it took in to the block, for precise faults), else as itself.
      */
     public OpSequence<X86Cpu> compileBlock(X86Block block) {
+        if (STATS) {
+            synchronized (this) {
+                compiledBlocks.add(block);
+            }
+        }
         boolean longMode = X86Cpu.isLongMode(block.flags);
         X86Op[] ops = block.ops();
         if (longMode && cache != null && LONG_MODE_INLINE && LONG_MODE_LOOPS && ops.length > 0) {
             return compileLongModeBlock(block, ops);
         }
         if (cache == null || longMode || ops.length == 0) {
-            return compile(ops, longMode);
+            return compile(ops, longMode, null, block);
         }
         X86Op[] body = ops;
         long[] address = null;
@@ -91,7 +97,7 @@ public final class BytecodeBlockCompiler {
             X86Block then = cache.lookup(g.target & 0xffffffffL, block.flags);
             if (then == null || !then.isValid() || then.firstPage != block.firstPage || then.lastPage != block.lastPage
                     || ops.length - 1 + then.instructionCount() > MAX_LOOP_OPS) {
-                return compile(ops, false);
+                return compile(ops, false, null, block);
             }
             int n = ops.length - 1;
             int m = then.instructionCount();
@@ -110,11 +116,11 @@ public final class BytecodeBlockCompiler {
         boolean loops = end instanceof ControlOps.Goto g ? g.target == start
                 : end instanceof ControlOps.ConditionalJump j && (j.target == start || j.fallThrough == start);
         if (!loops) {
-            return compile(ops, false);
+            return compile(ops, false, null, block);
         }
         for (X86Op op : body) {
             if (!X86Emitter.emitsInline(op)) {
-                return compile(ops, false);
+                return compile(ops, false, null, block);
             }
         }
         if (address != null) {
@@ -123,7 +129,7 @@ public final class BytecodeBlockCompiler {
         synchronized (this) {
             loopBlocks++;
         }
-        return compile(body, false, block);
+        return compile(body, false, block, block);
     }
 
     /**
@@ -146,7 +152,7 @@ public final class BytecodeBlockCompiler {
             X86Block then = cache.lookup(g.target, block.flags);
             if (then == null || !then.isValid() || then.firstPage != block.firstPage || then.lastPage != block.lastPage
                     || ops.length - 1 + then.instructionCount() > MAX_LOOP_OPS) {
-                return compile(ops, true);
+                return compile(ops, true, null, block);
             }
             int n = ops.length - 1;
             int m = then.instructionCount();
@@ -165,7 +171,7 @@ public final class BytecodeBlockCompiler {
         boolean loops = end instanceof LongModeOps.Goto g ? g.target == start
                 : end instanceof LongModeOps.ConditionalJump j && (j.target == start || j.fallThrough == start);
         if (!loops || !LongModeEmitter.allInline(body, body.length - 1)) {
-            return compile(ops, true);
+            return compile(ops, true, null, block);
         }
         if (address != null) {
             block.takeIn(address, next);
@@ -173,7 +179,7 @@ public final class BytecodeBlockCompiler {
         synchronized (this) {
             loopBlocks++;
         }
-        return compile(body, true, block);
+        return compile(body, true, block, block);
     }
 
     /** Compiles the ops of one block (one per guest instruction) into a new hidden class instance. */
@@ -187,11 +193,14 @@ public final class BytecodeBlockCompiler {
      * keep 32-bit registers in int locals and wrap addresses to 32 bits).
      */
     public OpSequence<X86Cpu> compile(X86Op[] ops, boolean longMode) {
-        return compile(ops, longMode, null);
+        return compile(ops, longMode, null, null);
     }
 
-    /** {@code loop}: the block whose start the last op may jump back to (a loop block), or null. */
-    private OpSequence<X86Cpu> compile(X86Op[] ops, boolean longMode, X86Block loop) {
+    /**
+     * {@code loop}: the block whose start the last op may jump back to (a loop block), or null;
+     * {@code owner}: the block this is the compiled form of (what chained exits link to), or null.
+     */
+    private OpSequence<X86Cpu> compile(X86Op[] ops, boolean longMode, X86Block loop, X86Block owner) {
         long start = System.nanoTime();
         int[] counts = new int[1];
         byte[] bytes;
@@ -202,8 +211,9 @@ public final class BytecodeBlockCompiler {
         try {
             MethodHandles.Lookup hidden = lookup.defineHiddenClass(bytes, true);
             MethodHandle ctor = hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, Object[].class));
-            Object[] fields = java.util.Arrays.copyOf(ops, ops.length + 1, Object[].class);
+            Object[] fields = java.util.Arrays.copyOf(ops, ops.length + 2, Object[].class);
             fields[ops.length] = loop;
+            fields[ops.length + 1] = owner;
             OpSequence<X86Cpu> sequence = (OpSequence<X86Cpu>) ctor.invoke(fields);
             synchronized (this) {
                 compiled++;
@@ -220,29 +230,39 @@ public final class BytecodeBlockCompiler {
         }
     }
 
+    /** {@code -Dqemu.tcg.stats=true}: the statistics name the compiled blocks that ran most often in the run loop. */
+    private static final boolean STATS = Boolean.getBoolean("qemu.tcg.stats");
+    private final java.util.List<X86Block> compiledBlocks = new java.util.ArrayList<>();
+
+    /** The compiled blocks the run loop ran most often: address, instructions, runs (what dispatch still costs). */
+    private String hottestBlocks() {
+        return compiledBlocks.stream().sorted((a, b) -> Integer.compare(b.executions(), a.executions())).limit(16)
+                .map(b -> String.format("%x/%d:%d", b.pc, b.instructionCount(), b.executions()))
+                .collect(java.util.stream.Collectors.joining(" ", ", hottest compiled blocks (pc/instructions:runs) ", ""));
+    }
+
     public synchronized String statistics() {
-        return compiled + " blocks compiled (" + (compiled == 0 ? 0 : nanos / compiled / 1000) + " us each, " + loopBlocks + " loop blocks), "
+        return (STATS ? hottestBlocks() + "\n" : "") + compiled + " blocks compiled (" + (compiled == 0 ? 0 : nanos / compiled / 1000) + " us each, " + loopBlocks + " loop blocks), "
                 + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes"
                 + (CALLED_64.isEmpty() ? "" : ", 64-bit ops called " + new java.util.TreeMap<>(CALLED_64));
     }
 
     /** {@code loopStart}: the guest address the last op may jump back to (a loop block), 0 for none. */
     private byte[] generate(X86Op[] ops, int[] inlineCount, boolean longMode, int loopStart) {
-        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
-            @Override
-            protected String getCommonSuperClass(String a, String b) {
-                return "java/lang/Object";
-            }
-        };
+        ClassWriter cw = ClassFiles.writer();
         String opType = "L" + OP + ";";
-        cw.visit(Opcodes.V21, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, NAME, null, SEQUENCE, null);
+        cw.visit(ClassFiles.VERSION, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, NAME, null, SEQUENCE, null);
         for (int i = 0; i < ops.length; i++) {
             cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_FINAL, "op" + i, opType, null, null).visitEnd();
         }
         MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "([Ljava/lang/Object;)V", null, null);
         init.visitCode();
         init.visitVarInsn(Opcodes.ALOAD, 0);
-        init.visitMethodInsn(Opcodes.INVOKESPECIAL, SEQUENCE, "<init>", "()V", false);
+        init.visitVarInsn(Opcodes.ALOAD, 1);
+        push(init, ops.length + 1);
+        init.visitInsn(Opcodes.AALOAD);
+        init.visitTypeInsn(Opcodes.CHECKCAST, BlockChaining.BLOCK);
+        init.visitMethodInsn(Opcodes.INVOKESPECIAL, SEQUENCE, "<init>", "(L" + BlockChaining.BLOCK + ";)V", false);
         for (int i = 0; i < ops.length; i++) {
             init.visitVarInsn(Opcodes.ALOAD, 0);
             init.visitVarInsn(Opcodes.ALOAD, 1);
@@ -274,6 +294,10 @@ public final class BytecodeBlockCompiler {
             return cw.toByteArray();
         }
         X86Emitter emitter = new X86Emitter(longMode, false, WINDOWS ? planWindows(ops, longMode, loopStart != 0) : null);
+        emitter.prepareXmm(ops);
+        if (loopStart != 0 && PAGE_CACHES) {
+            emitter.cacheAccessPages();
+        }
         emitter.prologue(mv, true);
         mv.visitLabel(start);
         Label head = new Label();
@@ -285,6 +309,7 @@ public final class BytecodeBlockCompiler {
             emitter.flagLiveness(dead);
         }
         if (loopStart != 0) {
+            emitter.verifyHoistedWindows(mv);
             // the loop head: reached again with registers and flags only in locals
             mv.visitLabel(head);
             emitter.forgetState();
@@ -301,8 +326,9 @@ public final class BytecodeBlockCompiler {
         mv.visitLabel(exit);
         emitter.flushAll(mv);
         mv.visitLabel(end);
-        mv.visitInsn(Opcodes.RETURN);
+        BlockChaining.emitExit(mv);
         mv.visitLabel(handler);
+        BlockChaining.emitFaultOwner(mv);
         emitter.faultHandler(mv);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
@@ -344,8 +370,9 @@ public final class BytecodeBlockCompiler {
         mv.visitLabel(exit);
         emitter.flushAll(mv);
         mv.visitLabel(end);
-        mv.visitInsn(Opcodes.RETURN);
+        BlockChaining.emitExit(mv);
         mv.visitLabel(handler);
+        BlockChaining.emitFaultOwner(mv);
         emitter.faultHandler(mv);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
@@ -422,6 +449,9 @@ public final class BytecodeBlockCompiler {
     /** Flag liveness ({@link FlagLiveness}); {@code -Dqemu.tcg.flag-liveness=false} turns it off, for comparison. */
     static final boolean LIVENESS = !"false".equals(System.getProperty("qemu.tcg.flag-liveness"));
 
+    /** Page caches in loop blocks ({@link X86Emitter#cacheAccessPages}); {@code -Dqemu.tcg.page-caches=false} turns them off, for comparison. */
+    static final boolean PAGE_CACHES = !"false".equals(System.getProperty("qemu.tcg.page-caches"));
+
     /** Verified windows in blocks ({@link AccessWindows}); {@code -Dqemu.tcg.access-windows=false} turns them off, for comparison. */
     static final boolean WINDOWS = !"false".equals(System.getProperty("qemu.tcg.access-windows"));
 
@@ -431,6 +461,7 @@ public final class BytecodeBlockCompiler {
         MethodVisitor nowhere = new MethodVisitor(Opcodes.ASM9) {
         };
         X86Emitter planner = new X86Emitter(longMode, false, plan);
+        planner.prepareXmm(ops);
         planner.prologue(nowhere, true);
         if (loop) {
             planner.forgetState();
@@ -438,7 +469,7 @@ public final class BytecodeBlockCompiler {
         for (int i = 0; i < (loop ? ops.length - 1 : ops.length); i++) {
             planner.emitOp(nowhere, ops[i], i, NAME, "op" + i);
         }
-        return plan.replay();
+        return loop ? plan.replayLoop() : plan.replay();
     }
 
     static void push(MethodVisitor mv, int value) {

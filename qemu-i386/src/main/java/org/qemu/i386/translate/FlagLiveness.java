@@ -129,6 +129,12 @@ final class FlagLiveness {
         if (op instanceof MulDivOps.Multiply m && m.dst.bits != 8) {
             return Effect.WRITES_ALL;
         }
+        if (X86Emitter.isInlineDoubleShift(op)) {
+            return Effect.WRITES_ALL;
+        }
+        if (op instanceof InlineXmmOp x && x.xmmForm() != null) {
+            return SseEmitter.writesFlags(x.xmmForm()) ? Effect.WRITES_ALL : Effect.KEEPS_OR_PASSES_ON;
+        }
         if (op instanceof MoveOps.Move || op instanceof MoveOps.MoveExtend || op instanceof MoveOps.LoadEffectiveAddress
                 || op instanceof StackOps.Push || (op instanceof StackOps.Pop p && p.dst instanceof Operand.Register)
                 || (op instanceof MoveOps.ByteSwap bs && bs.bits == 32)) {
@@ -156,6 +162,12 @@ final class FlagLiveness {
         }
         if (op instanceof MoveOps.MoveExtend m) {
             return m.src instanceof Operand.Memory;
+        }
+        if (op instanceof InlineXmmOp x && x.xmmForm() != null) {
+            return SseEmitter.mayFault(x.xmmForm());
+        }
+        if (X86Emitter.isInlineDoubleShift(op)) {
+            return false;
         }
         // lea computes an address without touching it; register shifts and zeroing touch nothing
         return !(op instanceof MoveOps.LoadEffectiveAddress || op instanceof ArithmeticOps.ZeroRegister

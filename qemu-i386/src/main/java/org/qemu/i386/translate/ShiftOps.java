@@ -146,11 +146,11 @@ final class ShiftOps {
 
     /** shld / shrd: shift dst, filling from src. */
     static final class DoubleShift implements X86Op {
-        private final boolean left;
-        private final Operand dst;
-        private final Operand src;
-        private final Operand count;
-        private final int bits;
+        final boolean left;
+        final Operand dst;
+        final Operand src;
+        final Operand count;
+        final int bits;
 
         DoubleShift(boolean left, Operand dst, Operand src, Operand count) {
             this.left = left;

@@ -1,5 +1,6 @@
 package org.qemu.i386.translate;
 
+import org.qemu.common.tcg.ChainedSequence;
 import org.qemu.common.tcg.InterpretedSequence;
 import org.qemu.common.tcg.OpSequence;
 import org.qemu.common.tcg.TranslationBlock;
@@ -49,11 +50,20 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
                 background.execute(() -> {
                     if (isValid()) {
                         sequence = compiler.compileBlock(this);
+                        if (!isValid() && sequence instanceof ChainedSequence<X86Cpu> late) {
+                            // died while being compiled: no exit may chain into it
+                            late.kill();
+                        }
                     }
                 });
             }
         }
         sequence.run(cpu);
+    }
+
+    /** The block's current tier: interpreted, or (once compiled) a {@link ChainedSequence} that exits may chain to. */
+    public OpSequence<X86Cpu> sequence() {
+        return sequence;
     }
 
     /** The live region to enter at this block, or null. */
@@ -122,6 +132,9 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
     @Override
     public void invalidate() {
         super.invalidate();
+        if (sequence instanceof ChainedSequence<X86Cpu> compiled) {
+            compiled.kill();
+        }
         X86Region[] regions;
         synchronized (this) {
             regions = memberOf.toArray(new X86Region[0]);

@@ -56,9 +56,28 @@ final class X86Emitter {
      * guest register holding the host address of its window's lowest byte (0: not verified).
      */
     static final int WINDOW_TEST = MEM_VALUE + 1, WINDOW_HOST = WINDOW_TEST + 2;
+    /**
+     * Page caches of a loop block's accesses that have no window (indexed accesses such as
+     * sha256's {@code [esp+ebp*4+0x4c]} and its K table, accesses through registers the loop
+     * changes): per access site, the guest address of the page it last verified and that page's
+     * host address, two longs each, after the window locals.
+     */
+    static final int SITE_CACHE = WINDOW_HOST + 2 * 8, SITE_CACHES = 8;
+    /** A cached page address no access matches: the distance to it never passes the test. */
+    private static final long NO_PAGE = 1L << 62;
+
+    /** XMM registers in locals after the window locals, and the SSE instructions emitted over them. */
+    private final SseEmitter sse = new SseEmitter(new SseHost(), WINDOW_HOST + 2 * 8, 8);
+    /** {@link #prepareXmm} was called: SSE forms may be emitted inline. */
+    private boolean xmmPrepared;
 
     /** The access windows of this method (null: none), planned by a first emission pass. */
     private final AccessWindows windows;
+
+    /** Accesses without a window get a page cache of their own ({@link #SITE_CACHE}): loop blocks. */
+    private boolean siteCaches;
+    /** Page caches handed out so far. */
+    private int sites;
 
     /** Emit guest memory accesses' fast path as bytecode instead of calling GuestMemory's accessors. */
     private final boolean inlineMemory;
@@ -131,6 +150,17 @@ final class X86Emitter {
     }
 
     /**
+     * Lets the method's SSE instructions be emitted inline, holding the XMM registers they name
+     * in locals; call before {@link #prologue} with the ops the method will emit.
+     */
+    void prepareXmm(X86Op[] ops) {
+        if (!longMode) {
+            sse.prepare(ops);
+            xmmPrepared = true;
+        }
+    }
+
+    /**
      * Initialises every local (so all frames agree) and loads the registers and flags;
      * {@code castContext}: the method's parameter is an {@link OpContext} to cast to the CPU.
      */
@@ -177,10 +207,22 @@ final class X86Emitter {
                 mv.visitInsn(Opcodes.LCONST_0);
                 mv.visitVarInsn(Opcodes.LSTORE, local);
             }
+            if (siteCaches) {
+                for (int site = 0; site < SITE_CACHES; site++) {
+                    mv.visitLdcInsn(NO_PAGE);
+                    mv.visitVarInsn(Opcodes.LSTORE, SITE_CACHE + 4 * site);
+                    mv.visitInsn(Opcodes.LCONST_0);
+                    mv.visitVarInsn(Opcodes.LSTORE, SITE_CACHE + 4 * site + 2);
+                }
+            }
         }
         reload(mv);
         reloadFlags(mv);
         dirty = 0;
+        if (xmmPrepared) {
+            sse.initialiseScratch(mv);
+            sse.load(mv);
+        }
     }
 
     /**
@@ -203,6 +245,7 @@ final class X86Emitter {
         // the op works on the register array: bring it up to date, and reload what the op changed
         flushDirty(mv);
         flushFlags(mv);
+        sse.flush(mv);
         push(mv, 1);
         mv.visitVarInsn(Opcodes.ISTORE, IN_FALLBACK);
         mv.visitVarInsn(Opcodes.ALOAD, THIS);
@@ -214,6 +257,7 @@ final class X86Emitter {
         mv.visitVarInsn(Opcodes.ISTORE, IN_FALLBACK);
         reload(mv);
         reloadFlags(mv);
+        sse.load(mv);
         mayWrite = true;
         noteWritten();
         return false;
@@ -228,6 +272,7 @@ final class X86Emitter {
      */
     private void emitFpuCall(MethodVisitor mv, X86Op op, String owner, String fieldName) {
         flushDirty(mv);
+        sse.flush(mv);
         mv.visitVarInsn(Opcodes.ALOAD, THIS);
         mv.visitFieldInsn(Opcodes.GETFIELD, owner, fieldName, "L" + OP + ";");
         if (op instanceof ComparisonToFlagsOp) {
@@ -244,6 +289,7 @@ final class X86Emitter {
             mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
             mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, OP, "exec", "(L" + CPU + ";)V", true);
         }
+        sse.load(mv);
         calleeBytes += OP_CALL_BYTES;
         mayWrite = true;
         noteWritten();
@@ -259,11 +305,14 @@ final class X86Emitter {
      * locals hold relative to the state object, so everything counts as written.
      */
     void forgetState() {
-        registersChanged(0xff);
+        if (windows != null) {
+            windows.loopHead();
+        }
         dirty = 0xff;
         flagsDirty = true;
         knownFlagOp = -1;
         mayWrite = false;
+        sse.forgetState();
         noteWritten();
     }
 
@@ -271,6 +320,7 @@ final class X86Emitter {
     void flushAll(MethodVisitor mv) {
         flushDirty(mv);
         flushFlags(mv);
+        sse.flush(mv);
     }
 
     /**
@@ -291,6 +341,7 @@ final class X86Emitter {
         }
         flagsDirty = flagsEverDirty;
         flushFlags(mv);
+        sse.flushForFault(mv);
         mv.visitLabel(arrayCurrent);
         mv.visitVarInsn(Opcodes.ALOAD, CTX);
         mv.visitVarInsn(Opcodes.ILOAD, INDEX);
@@ -393,6 +444,55 @@ final class X86Emitter {
         mv.visitLabel(done);
     }
 
+    /** What {@link SseEmitter} needs from this emitter: the CPU, addresses, integer operands, the flag record. */
+    private final class SseHost implements SseEmitter.Host {
+        @Override
+        public void loadCpu(MethodVisitor mv) {
+            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+        }
+
+        @Override
+        public void loadState(MethodVisitor mv) {
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        }
+
+        @Override
+        public void loadMemory(MethodVisitor mv) {
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+        }
+
+        @Override
+        public void pushAddress(MethodVisitor mv, Operand.Memory m) {
+            address(mv, m);
+        }
+
+        @Override
+        public void readInteger(MethodVisitor mv, Operand o) {
+            read(mv, o, false);
+        }
+
+        @Override
+        public void writeInteger(MethodVisitor mv, Operand o) {
+            mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+            write(mv, o, false);
+        }
+
+        @Override
+        public void comparisonFlags(MethodVisitor mv) {
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP + 1);
+            push(mv, LazyFlags.EFLAGS);
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP);
+            knownFlagOp = LazyFlags.EFLAGS;
+            flagsDirty = true;
+        }
+
+        @Override
+        public void memoryAccessed(boolean write) {
+            mayWrite |= write;
+            calleeBytes += MEMORY_ACCESS_BYTES;
+        }
+    }
+
     // ---- flag liveness -------------------------------------------------------------------
 
     /** Per op index: its flags are dead ({@link FlagLiveness}); null: all live. */
@@ -410,6 +510,26 @@ final class X86Emitter {
     }
 
     // ---- verified windows ------------------------------------------------------------------
+
+    /**
+     * A loop block's accesses without a window each keep the page they last verified (call before
+     * {@link #prologue}): an iteration that touches the same page again pays a subtraction and a
+     * range test instead of the protection lookup. Sound for the reason hoisted windows are (a
+     * loop block calls no op); a page that fails the test is never cached, so those accesses keep
+     * taking the accessor.
+     */
+    void cacheAccessPages() {
+        siteCaches = windows != null && !windows.isRecording();
+    }
+
+    /** A loop block, before its head: verifies the windows of registers the loop never changes. */
+    void verifyHoistedWindows(MethodVisitor mv) {
+        if (windows != null && !windows.isRecording()) {
+            for (AccessWindows.Hoisted h : windows.hoisted()) {
+                verifyWindow(mv, h.register(), h.segment(), h.window());
+            }
+        }
+    }
 
     /** Registers whose value changed (a bit each): accesses through them start new windows. */
     private void registersChanged(int mask) {
@@ -443,6 +563,10 @@ final class X86Emitter {
      */
     private void access(MethodVisitor mv, int base, int displacement, int segment, int bits, boolean write, Runnable pushAddress) {
         AccessWindows.Window w = windows == null || base < 0 ? null : windows.access(base, segment, displacement, bits / 8, write);
+        if (w == null && siteCaches && sites < SITE_CACHES) {
+            cachedPageAccess(mv, SITE_CACHE + 4 * sites++, bits, write, pushAddress);
+            return;
+        }
         if (w == null) {
             mv.visitVarInsn(Opcodes.ALOAD, MEM);
             pushAddress.run();
@@ -488,6 +612,100 @@ final class X86Emitter {
             mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "read" + size, "(J)I", false);
         }
         mv.visitLabel(done);
+    }
+
+    /**
+     * An access through the page cache at local {@code cache} (the page's guest address, then its
+     * host address): a hit is a host load or store; a miss makes GuestMemory's inline test and, when
+     * the page allows the access, caches the page; a page that does not takes the accessor.
+     */
+    private void cachedPageAccess(MethodVisitor mv, int cache, int bits, boolean write, Runnable pushAddress) {
+        mayWrite |= write;
+        calleeBytes += INLINE_ACCESS_BYTES;
+        int bytes = bits / 8;
+        String size = bits == 8 ? "8" : bits == 16 ? "16" : "32";
+        Label miss = new Label();
+        Label slow = new Label();
+        Label done = new Label();
+        pushAddress.run();
+        mv.visitVarInsn(Opcodes.LSTORE, MEM_ADDR);
+        // hit: the distance from the cached page is 0..4096-bytes (first and last byte in the page)
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        mv.visitVarInsn(Opcodes.LLOAD, cache);
+        mv.visitInsn(Opcodes.LSUB);
+        mv.visitVarInsn(Opcodes.LSTORE, WINDOW_TEST);
+        mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
+        if (bytes > 1) {
+            mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
+            mv.visitLdcInsn((long) (bytes - 1));
+            mv.visitInsn(Opcodes.LADD);
+            mv.visitInsn(Opcodes.LOR);
+        }
+        push(mv, GuestMemory.PAGE_SHIFT);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFNE, miss);
+        mv.visitVarInsn(Opcodes.LLOAD, cache + 2);
+        mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
+        mv.visitInsn(Opcodes.LADD);
+        hostAccess(mv, write, size);
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(miss);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_RANGE);
+        mv.visitInsn(Opcodes.LAND);
+        if (bytes > 1) {
+            mv.visitLdcInsn((long) (bytes - 1));
+            mv.visitInsn(Opcodes.LADD);
+        }
+        push(mv, GuestMemory.PAGE_SHIFT);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFNE, slow);
+        mv.visitVarInsn(Opcodes.ALOAD, MEM_PROT);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        push(mv, GuestMemory.PAGE_SHIFT);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.L2I);
+        mv.visitInsn(Opcodes.BALOAD);
+        push(mv, write ? GuestMemory.INLINE_WRITE : GuestMemory.INLINE_READ);
+        mv.visitInsn(Opcodes.IAND);
+        mv.visitJumpInsn(Opcodes.IFEQ, slow);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        mv.visitLdcInsn(~(long) GuestMemory.PAGE_MASK);
+        mv.visitInsn(Opcodes.LAND);
+        mv.visitVarInsn(Opcodes.LSTORE, cache);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
+        mv.visitVarInsn(Opcodes.LLOAD, cache);
+        mv.visitInsn(Opcodes.LADD);
+        mv.visitVarInsn(Opcodes.LSTORE, cache + 2);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        mv.visitInsn(Opcodes.LADD);
+        hostAccess(mv, write, size);
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(slow);
+        mv.visitVarInsn(Opcodes.ALOAD, MEM);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        if (write) {
+            mv.visitVarInsn(Opcodes.ILOAD, VALUE);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "write" + size, "(JI)V", false);
+        } else {
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "read" + size, "(J)I", false);
+        }
+        mv.visitLabel(done);
+    }
+
+    /** A host load (leaves the value) or store (of the VALUE local) at the host address on the stack. */
+    private static void hostAccess(MethodVisitor mv, boolean write, String size) {
+        if (write) {
+            mv.visitVarInsn(Opcodes.ILOAD, VALUE);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostStore" + size, "(JI)V", false);
+        } else {
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostLoad" + size, "(J)I", false);
+        }
     }
 
     /**
@@ -547,6 +765,9 @@ final class X86Emitter {
     // ---- instruction emitters -------------------------------------------------------------
 
     private boolean emitInline(MethodVisitor mv, X86Op op) {
+        if (op instanceof InlineXmmOp x) {
+            return xmmPrepared && sse.emit(mv, x);
+        }
         if (op instanceof ArithmeticOps.Binary b) {
             return emitBinary(mv, b);
         }
@@ -565,6 +786,12 @@ final class X86Emitter {
         if (isInlineShift(op)) {
             ShiftOps.Shift sh = (ShiftOps.Shift) op;
             emitShift32(mv, sh.kind, sh.dst, ((Operand.Immediate) sh.count).value & 31);
+            return true;
+        }
+        if (isInlineDoubleShift(op)) {
+            // 64-bit integers in 32-bit code (a xorshift generator): shld/shrd by a constant
+            ShiftOps.DoubleShift ds = (ShiftOps.DoubleShift) op;
+            emitDoubleShift32(mv, ds.left, ds.dst, ds.src, ((Operand.Immediate) ds.count).value & 31);
             return true;
         }
         if (op instanceof MulDivOps.Multiply m && m.dst.bits != 8) {
@@ -714,8 +941,17 @@ final class X86Emitter {
     /** True when 32-bit code emits {@code op} as bytecode of its own (not a call to the op). */
     static boolean emitsInline(X86Op op) {
         X86Emitter probe = new X86Emitter();
+        if (op instanceof InlineXmmOp) {
+            probe.prepareXmm(new X86Op[] {op});
+        }
         return probe.emitInline(new MethodVisitor(Opcodes.ASM9) {
         }, op);
+    }
+
+    /** True for the shld/shrd forms {@link #emitDoubleShift32} emits inline: 32-bit registers, a constant count 1..31. */
+    static boolean isInlineDoubleShift(X86Op op) {
+        return op instanceof ShiftOps.DoubleShift ds && ds.bits == 32 && ds.dst instanceof Operand.Register
+                && ds.src instanceof Operand.Register && ds.count instanceof Operand.Immediate count && (count.value & 31) != 0;
     }
 
     /** True for the shifts and rotates {@link #emitShift32} emits inline. */
@@ -730,6 +966,49 @@ final class X86Emitter {
      * RESULT_CO (CF, OF computed here), rotates set CF and OF over the saved base record
      * (the same records {@code ShiftOps.shift32} makes, without its five field stores and loads).
      */
+    /**
+     * shld/shrd of a 32-bit register by a constant 1..31, filling from register {@code src}:
+     * records RESULT_CO with CF (the last bit shifted out of dst) and OF (the sign changed).
+     */
+    private void emitDoubleShift32(MethodVisitor mv, boolean left, Operand dst, Operand src, int n) {
+        read(mv, dst, false);
+        mv.visitVarInsn(Opcodes.ISTORE, A);
+        read(mv, src, false);
+        mv.visitVarInsn(Opcodes.ISTORE, B);
+        mv.visitVarInsn(Opcodes.ILOAD, A);
+        push(mv, n);
+        mv.visitInsn(left ? Opcodes.ISHL : Opcodes.IUSHR);
+        mv.visitVarInsn(Opcodes.ILOAD, B);
+        push(mv, 32 - n);
+        mv.visitInsn(left ? Opcodes.IUSHR : Opcodes.ISHL);
+        mv.visitInsn(Opcodes.IOR);
+        mv.visitVarInsn(Opcodes.ISTORE, RES);
+        mv.visitVarInsn(Opcodes.ILOAD, RES);
+        mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+        write(mv, dst, false);
+        if (flagsDead()) {
+            return;
+        }
+        mv.visitVarInsn(Opcodes.ILOAD, A);
+        push(mv, left ? 32 - n : n - 1);
+        mv.visitInsn(Opcodes.IUSHR);
+        push(mv, 1);
+        mv.visitInsn(Opcodes.IAND);
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP + 2);
+        mv.visitVarInsn(Opcodes.ILOAD, RES);
+        mv.visitVarInsn(Opcodes.ILOAD, A);
+        mv.visitInsn(Opcodes.IXOR);
+        push(mv, 31);
+        mv.visitInsn(Opcodes.IUSHR);
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP + 3);
+        push(mv, LazyFlags.RESULT_CO | 2);
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP);
+        mv.visitVarInsn(Opcodes.ILOAD, RES);
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP + 4);
+        knownFlagOp = LazyFlags.RESULT_CO | 2;
+        flagsDirty = true;
+    }
+
     private void emitShift32(MethodVisitor mv, int kind, Operand dst, int n) {
         read(mv, dst, false);
         mv.visitVarInsn(Opcodes.ISTORE, A);

@@ -158,6 +158,58 @@ class LoopBlockTest {
         assertThat(memory.read32(STACK_TOP - 8L)).isEqualTo(2);
     }
 
+    @Test
+    void anIndexedReadThroughAPageCacheFaultsAtTheFirstAccessPastItsPage() {
+        // mov esi, DATA+0xff0; xor eax, eax; xor ecx, ecx
+        // 9: add eax, [esi+ecx*4]; inc ecx; cmp ecx, 16; jne 9; int 0x80   (reads on into the unmapped page)
+        load(1, "be " + le(DATA + 0xff0) + "  31 c0  31 c9  03 04 8e  41  83 f9 10  75 f7  cd 80");
+        for (int i = 0; i < 4; i++) {
+            memory.write32(DATA + 0xff0 + 4L * i, 1 << i);
+        }
+        assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
+        assertThat(cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGSEGV);
+        assertThat(cpu.lastTrap().code()).isEqualTo(GuestTrap.SEGV_MAPERR);
+        assertThat(cpu.lastTrap().address()).isEqualTo(DATA + 0x1000L);
+        assertThat(cpu.state.eip()).isEqualTo(CODE + 9);
+        assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(15);
+        assertThat(cpu.state.reg32(X86CpuState.ECX)).isEqualTo(4);
+        assertThat(statistic("(\\d+) loop blocks")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void anIndexedStoreThroughAPageCacheFaultsAtTheFirstStoreIntoAReadOnlyPage() {
+        // mov edi, READ_ONLY-16; xor ecx, ecx
+        // 7: mov [edi+ecx*4], ecx; inc ecx; cmp ecx, 8; jne 7; int 0x80
+        load(1, "bf " + le(READ_ONLY - 16) + "  31 c9  89 0c 8f  41  83 f9 08  75 f7  cd 80");
+        memory.map(READ_ONLY - 0x1000, 0x1000, GuestMemory.READ | GuestMemory.WRITE);
+        assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
+        assertThat(cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGSEGV);
+        assertThat(cpu.lastTrap().code()).isEqualTo(GuestTrap.SEGV_ACCERR);
+        assertThat(cpu.lastTrap().address()).isEqualTo(READ_ONLY);
+        assertThat(cpu.state.eip()).isEqualTo(CODE + 7);
+        assertThat(cpu.state.reg32(X86CpuState.ECX)).isEqualTo(4);
+        for (int i = 0; i < 4; i++) {
+            assertThat(memory.read32(READ_ONLY - 16L + 4 * i)).isEqualTo(i);
+        }
+    }
+
+    @Test
+    void indexedReadsCrossingIntoTheNextPageReadBothPages() {
+        // mov esi, DATA+0xffc; xor edx, edx; xor ecx, ecx
+        // 9: mov eax, [esi+ecx]; add edx, eax; inc ecx; cmp ecx, 5; jne 9; int 0x80
+        load(1, "be " + le(DATA + 0xffc) + "  31 d2  31 c9  8b 04 0e  01 c2  41  83 f9 05  75 f5  cd 80");
+        memory.map(DATA + 0x1000, 0x1000, GuestMemory.READ | GuestMemory.WRITE);
+        byte[] bytes = {0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, (byte) 0x88};
+        memory.load(DATA + 0xffc, bytes, 0, bytes.length);
+        int expected = 0;
+        for (int k = 0; k < 5; k++) {
+            expected += (bytes[k] & 0xff) | (bytes[k + 1] & 0xff) << 8 | (bytes[k + 2] & 0xff) << 16 | (bytes[k + 3] & 0xff) << 24;
+        }
+        assertThat(cpu.run()).isEqualTo(CpuExit.SYSCALL);
+        assertThat(cpu.state.reg32(X86CpuState.EDX)).isEqualTo(expected);
+        assertThat(cpu.state.reg32(X86CpuState.ECX)).isEqualTo(5);
+    }
+
     private long statistic(String regex) {
         Matcher m = Pattern.compile(regex).matcher(cpu.translationStatistics());
         assertThat(m.find()).as(cpu.translationStatistics()).isTrue();

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Whole real x86_64 programs on our CPU in long mode (through the test-only {@link MiniLinux64}):
+ * Whole real x86_64 programs on our CPU in long mode (through the test-only {@link MiniLinux#run64}):
  * a static glibc program built with the host gcc, and Debian's static amd64 busybox. The oracle is
  * this x86-64 host running the very same binaries natively.
  */
@@ -51,7 +51,7 @@ class LongModeProgramTest {
 
         byte[] elf = Files.readAllBytes(binary);
         for (int threshold : new int[] {0, 1, 64}) {
-            MiniLinux64.Result r = MiniLinux64.run(elf, List.of(binary.toString(), "one", "two"), new byte[0], threshold);
+            MiniLinux.Result r = MiniLinux.run64(elf, List.of(binary.toString(), "one", "two"), new byte[0], threshold);
             assertThat(r.trap()).as("threshold " + threshold + ", rip " + Long.toHexString(r.rip()) + ", output so far: " + r.stdout()).isNull();
             assertThat(r.stdout()).as("threshold " + threshold).isEqualTo(expected.output());
             assertThat(r.exitStatus()).isEqualTo(expected.exit());
@@ -75,7 +75,7 @@ class LongModeProgramTest {
             ProcessResult build = exec(new byte[0], gcc.toString(), "-static", "-O2", "-o", binary.toString(), source.toString(), "-lm");
             assumeTrue(build.exit() == 0, "static glibc for x86_64 is not installed: " + build.output());
             ProcessResult expected = exec(new byte[0], binary.toString());
-            MiniLinux64.Result r = MiniLinux64.run(Files.readAllBytes(binary), List.of(binary.toString()), new byte[0], 64);
+            MiniLinux.Result r = MiniLinux.run64(Files.readAllBytes(binary), List.of(binary.toString()), new byte[0], 64);
             assertThat(r.trap()).as(base + " rip " + Long.toHexString(r.rip()) + ", output so far: " + r.stdout()).isNull();
             assertThat(r.stdout()).as(base).isEqualTo(expected.output());
             assertThat(r.exitStatus()).as(base).isEqualTo(expected.exit());
@@ -107,7 +107,7 @@ class LongModeProgramTest {
             args.add("busybox");
             args.addAll(List.of(applet));
             long t0 = System.nanoTime();
-            MiniLinux64.Result r = MiniLinux64.run(elf, args, text, 64);
+            MiniLinux.Result r = MiniLinux.run64(elf, args, text, 64);
             System.out.printf("busybox (x86_64) %s: %d ms, %d system calls; %s%n", String.join(" ", applet), (System.nanoTime() - t0) / 1_000_000, r.syscalls(), r.statistics());
             assertThat(r.trap()).as(String.join(" ", applet) + " at rip " + Long.toHexString(r.rip()) + ": " + r.stdout()).isNull();
             assertThat(r.stdout()).as(String.join(" ", applet)).isEqualTo(expected.output());

@@ -384,6 +384,46 @@ public final class FloatOps {
      * {@code subtract} negates FRB, {@code negate} the result (not a NaN result, ISA 4.6.6.2).
      */
     public static void fmadd(PpcCpuState s, int frt, int fra, int frc, int frb, int subtract, int negate, int single, int rc) {
+        if (single == 0 && mode(s) == Fpscr.ROUND_NEAREST) {
+            double a = Double.longBitsToDouble(s.fpr[fra]);
+            double c = Double.longBitsToDouble(s.fpr[frc]);
+            double b = Double.longBitsToDouble(s.fpr[frb]);
+            if (subtract != 0) {
+                b = -b;
+            }
+            double product = a * c;
+            double r = Math.fma(a, c, b);
+            double absProduct = Math.abs(product);
+            double absR = Math.abs(r);
+            // The common case, small enough for HotSpot to inline into a block: every magnitude in
+            // the range where ErrFma is exact, so no operand is a NaN, an infinity or subnormal,
+            // and the result is a normal double (the comparisons are false for NaNs).
+            if (absProduct >= FUSED_FAST_LOW && absProduct <= FUSED_FAST_HIGH && absR >= FUSED_FAST_LOW
+                    && absR <= FUSED_FAST_HIGH && Math.abs(b) <= FUSED_FAST_HIGH) {
+                int err = fusedErrorSignInRange(a, c, b, product, r);
+                if (negate != 0) {
+                    // Rounding to nearest is symmetric: negating the rounded value negates the error.
+                    r = -r;
+                    err = -err;
+                }
+                int fpscr = s.fpscr & ~(Fpscr.FI | Fpscr.FR | Fpscr.FPRF);
+                if (err != 0) {
+                    fpscr |= Fpscr.FI;
+                    if ((err > 0) != (r > 0)) {
+                        fpscr |= Fpscr.FR;
+                    }
+                    fpscr = Fpscr.raise(fpscr, Fpscr.XX);
+                }
+                s.fpscr = fpscr | (r > 0 ? 0x04 : 0x08) << Fpscr.FPRF_SHIFT;
+                s.fpr[frt] = Double.doubleToRawLongBits(r);
+                recordCr1(s, rc);
+                return;
+            }
+        }
+        fmaddInGeneral(s, frt, fra, frc, frb, subtract, negate, single, rc);
+    }
+
+    private static void fmaddInGeneral(PpcCpuState s, int frt, int fra, int frc, int frb, int subtract, int negate, int single, int rc) {
         long ab = s.fpr[fra];
         long bb = s.fpr[frb];
         long cb = s.fpr[frc];
@@ -453,22 +493,27 @@ public final class FloatOps {
             double absB = Math.abs(b);
             if (absProduct >= FUSED_FAST_LOW && absProduct <= FUSED_FAST_HIGH && absR >= FUSED_FAST_LOW
                     && absR <= FUSED_FAST_HIGH && absB <= FUSED_FAST_HIGH) {
-                double productError = Math.fma(a, c, -product);
-                double alpha = b + productError;
-                double z = twoSumError(b, productError, alpha);
-                double beta1 = product + alpha;
-                double beta2 = twoSumError(product, alpha, beta1);
-                double gamma = (beta1 - r) + beta2;
-                double r2 = gamma + z;
-                if (r2 != 0) {
-                    return r2 > 0 ? 1 : -1;
-                }
-                double r3 = z - (r2 - gamma);
-                return r3 > 0 ? 1 : r3 < 0 ? -1 : 0;
+                return fusedErrorSignInRange(a, c, b, product, r);
             }
         }
         BigDecimal exact = new BigDecimal(a).multiply(new BigDecimal(c)).add(new BigDecimal(b));
         return exact.compareTo(new BigDecimal(r));
+    }
+
+    /** ErrFma's sign for magnitudes inside [FUSED_FAST_LOW, FUSED_FAST_HIGH]; {@code product} is the rounded a*c. */
+    private static int fusedErrorSignInRange(double a, double c, double b, double product, double r) {
+        double productError = Math.fma(a, c, -product);
+        double alpha = b + productError;
+        double z = twoSumError(b, productError, alpha);
+        double beta1 = product + alpha;
+        double beta2 = twoSumError(product, alpha, beta1);
+        double gamma = (beta1 - r) + beta2;
+        double r2 = gamma + z;
+        if (r2 != 0) {
+            return r2 > 0 ? 1 : -1;
+        }
+        double r3 = z - (r2 - gamma);
+        return r3 > 0 ? 1 : r3 < 0 ? -1 : 0;
     }
 
     /** TwoSum: the rounding error of x + y = sum, exactly (Knuth). */

@@ -30,22 +30,35 @@ public final class Payloads {
         Path out = Files.createTempDirectory("qemu-kvm-payloads");
         Path src = sources();
         for (String name : List.of("hello", "pci", "irq", "smp", "longmode", "iobench", "reboot", "memmap", "pit", "apic", "rtc")) {
-            List<String> cmd = new ArrayList<>(List.of(COMPILER, "-O2", "-ffreestanding", "-fno-pic", "-no-pie",
-                    "-nostdlib", "-static", "-fno-stack-protector", "-mno-sse", "-Wall", "-Werror",
-                    "-Wl,-T," + src.resolve("payload.ld"), "-Wl,--build-id=none", "-Wl,-z,max-page-size=0x1000",
-                    "-Wl,--no-warn-rwx-segments", "-Wl,-z,noexecstack",
-                    "-o", out.resolve(name + ".elf").toString(),
-                    src.resolve("boot.S").toString(), src.resolve("lib.c").toString()));
-            cmd.add(src.resolve(name.equals("longmode") ? "longmode.S" : name + ".c").toString());
+            List<Path> program = new ArrayList<>(List.of(src.resolve(name.equals("longmode") ? "longmode.S" : name + ".c")));
             if (name.equals("smp") || name.equals("apic")) {
-                cmd.add(src.resolve("trampoline.S").toString());
+                program.add(src.resolve("trampoline.S"));
             }
-            Tools.Result r = Tools.run(out, 60, cmd);
-            if (r.status() != 0) {
-                throw new IOException("building payload " + name + " failed:\n" + r.output());
-            }
+            compile(out, name, program.toArray(Path[]::new));
         }
         built = out;
         return out;
+    }
+
+    /**
+     * Links the payload start-up code and library with {@code program} into {@code out/NAME.elf}
+     * (a multiboot ELF for any of our machines and Debian's QEMU); a compiler error fails with its output.
+     */
+    public static Path compile(Path out, String name, Path... program) throws IOException, InterruptedException {
+        Path src = sources().toAbsolutePath();
+        Path elf = out.resolve(name + ".elf");
+        List<String> cmd = new ArrayList<>(List.of(COMPILER, "-O2", "-ffreestanding", "-fno-pic", "-no-pie",
+                "-nostdlib", "-static", "-fno-stack-protector", "-mno-sse", "-Wall", "-Werror", "-I" + src,
+                "-Wl,-T," + src.resolve("payload.ld"), "-Wl,--build-id=none", "-Wl,-z,max-page-size=0x1000",
+                "-Wl,--no-warn-rwx-segments", "-Wl,-z,noexecstack", "-o", elf.toString(),
+                src.resolve("boot.S").toString(), src.resolve("lib.c").toString()));
+        for (Path p : program) {
+            cmd.add(p.toString());
+        }
+        Tools.Result r = Tools.run(out, 60, cmd);
+        if (r.status() != 0) {
+            throw new IOException("building payload " + name + " failed:\n" + r.output());
+        }
+        return elf;
     }
 }

@@ -40,14 +40,7 @@ class TcgFuzzTest {
     }
 
     private static Path build(Path sources, String name) throws Exception {
-        Path elf = dir.resolve(name + ".elf");
-        EmulatorRun build = EmulatorRun.of(dir, 60, List.of(Payloads.COMPILER, "-O2", "-ffreestanding", "-fno-pic", "-no-pie",
-                "-nostdlib", "-static", "-fno-stack-protector", "-mno-sse", "-Wall", "-Werror", "-I" + sources,
-                "-Wl,-T," + sources.resolve("payload.ld"), "-Wl,--build-id=none", "-Wl,-z,max-page-size=0x1000",
-                "-Wl,--no-warn-rwx-segments", "-Wl,-z,noexecstack", "-o", elf.toString(),
-                sources.resolve("boot.S").toString(), sources.resolve("lib.c").toString(), sources.resolve(name + ".c").toString()));
-        assertThat(build.status()).as("%s", build).isZero();
-        return elf;
+        return Payloads.compile(dir, name, sources.resolve(name + ".c"));
     }
 
     @ParameterizedTest(name = "seed {0}")

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.qemu.tests.kvm.Payloads;
+import org.qemu.tests.support.HostProcess;
 
 /**
  * The {@code long64} payload (tests/src/test/payloads/long64.S) under our qemu-system-x86_64:
@@ -28,29 +29,15 @@ class TcgLongModePayloadTest {
     @TempDir
     Path dir;
 
-    private static boolean onPath(String program) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(d, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     @ParameterizedTest
     @ValueSource(ints = {64, 1})
     void longModePayloadBehavesAsUnderDebianQemu(int compileThreshold) throws Exception {
         assumeTrue(Payloads.compilerAvailable(), Payloads.COMPILER + " is not installed (apt gcc-i686-linux-gnu)");
-        assumeTrue(onPath(DEBIAN_QEMU), DEBIAN_QEMU + " is not installed (apt qemu-system-x86)");
+        assumeTrue(HostProcess.onPath(DEBIAN_QEMU), DEBIAN_QEMU + " is not installed (apt qemu-system-x86)");
         Path root = Path.of(System.getProperty("qemu.root", "..")).toAbsolutePath();
         Path sources = root.resolve("tests/src/test/payloads");
-        Path kernel = dir.resolve("long64.elf");
-        EmulatorRun build = EmulatorRun.of(dir, 60, List.of(Payloads.COMPILER, "-O2", "-ffreestanding", "-fno-pic", "-no-pie",
-                "-nostdlib", "-static", "-fno-stack-protector", "-mno-sse", "-Wall", "-Werror", "-I" + sources,
-                "-Wl,-T," + sources.resolve("payload.ld"), "-Wl,--build-id=none", "-Wl,-z,max-page-size=0x1000",
-                "-Wl,--no-warn-rwx-segments", "-Wl,-z,noexecstack", "-o", kernel.toString(),
-                sources.resolve("boot.S").toString(), sources.resolve("lib.c").toString(), sources.resolve("long64.S").toString()));
-        assertThat(build.status()).as("%s", build).isZero();
+        Path kernel = Payloads.compile(dir, "long64", sources.resolve("long64.S"));
         List<String> machine = List.of("-nographic", "-no-reboot", "-m", "64", "-kernel", kernel.toString());
 
         List<String> ourCommand = new ArrayList<>(List.of("env", "QEMU_JAVA_OPTS=-Dqemu.tcg.compile-threshold=" + compileThreshold,

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.qemu.tests.kvm.Payloads;
+import org.qemu.tests.support.HostProcess;
 
 /**
  * The bare-metal paging payloads (tests/src/test/payloads): {@code paging} turns 32-bit paging
@@ -28,29 +29,16 @@ class TcgPagingPayloadTest {
     @TempDir
     Path dir;
 
-    private static boolean onPath(String program) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(d, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"paging", "userpaging", "pae"})
     void pagingPayloadBehavesAsUnderDebianQemu(String payload) throws Exception {
         assumeTrue(Payloads.compilerAvailable(), Payloads.COMPILER + " is not installed (apt gcc-i686-linux-gnu)");
-        assumeTrue(onPath(DEBIAN_QEMU), DEBIAN_QEMU + " is not installed (apt qemu-system-x86)");
+        assumeTrue(HostProcess.onPath(DEBIAN_QEMU), DEBIAN_QEMU + " is not installed (apt qemu-system-x86)");
         Path root = Path.of(System.getProperty("qemu.root", "..")).toAbsolutePath();
         Path sources = root.resolve("tests/src/test/payloads");
-        Path kernel = dir.resolve(payload + ".elf");
-        EmulatorRun build = EmulatorRun.of(dir, 60, List.of(Payloads.COMPILER, "-O2", "-ffreestanding", "-fno-pic", "-no-pie",
-                "-nostdlib", "-static", "-fno-stack-protector", "-mno-sse", "-Wall", "-Werror", "-I" + sources,
-                "-Wl,-T," + sources.resolve("payload.ld"), "-Wl,--build-id=none", "-Wl,-z,max-page-size=0x1000",
-                "-Wl,--no-warn-rwx-segments", "-Wl,-z,noexecstack", "-o", kernel.toString(),
-                sources.resolve("boot.S").toString(), sources.resolve("lib.c").toString(), sources.resolve(payload + ".c").toString()));
-        assertThat(build.status()).as("%s", build).isZero();
+        Path kernel = payload.equals("userpaging") ? Payloads.compile(dir, payload, sources.resolve(payload + ".c"))
+                : Payloads.compile(dir, payload, sources.resolve(payload + ".c"), sources.resolve("probe.c"));
         List<String> machine = List.of("-nographic", "-no-reboot", "-m", "64", "-kernel", kernel.toString());
 
         List<String> ourCommand = new java.util.ArrayList<>(List.of(root.resolve("bin/qemu-system-i386").toString()));

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.qemu.tests.kvm.Payloads;
+import org.qemu.tests.support.HostProcess;
 
 /**
  * The bare-metal payloads under our translated PC ({@code bin/qemu-system-i386}, and
@@ -35,18 +36,10 @@ class TcgPayloadTest {
     @BeforeAll
     static void build() throws Exception {
         assumeTrue(Payloads.compilerAvailable(), Payloads.COMPILER + " is not installed (apt gcc-i686-linux-gnu)");
-        assumeTrue(onPath(DEBIAN_QEMU), DEBIAN_QEMU + " is not installed (apt qemu-system-x86)");
+        assumeTrue(HostProcess.onPath(DEBIAN_QEMU), DEBIAN_QEMU + " is not installed (apt qemu-system-x86)");
         payloads = Payloads.build();
     }
 
-    private static boolean onPath(String program) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(d, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     private static Path launcher(String name) {
         return Path.of(System.getProperty("qemu.root", "..")).resolve("bin").resolve(name).toAbsolutePath();
@@ -310,15 +303,7 @@ class TcgPayloadTest {
     @Test
     void exceptionsAndSoftwareInterruptsReachTheirHandlersAsUnderDebianQemu() throws Exception {
         Path root = Path.of(System.getProperty("qemu.root", "..")).toAbsolutePath();
-        Path sources = root.resolve("tests/src/test/payloads");
-        Path kernel = dir.resolve("exceptions.elf");
-        EmulatorRun build = EmulatorRun.of(dir, 60, List.of(Payloads.COMPILER, "-O2", "-ffreestanding", "-fno-pic", "-no-pie",
-                "-nostdlib", "-static", "-fno-stack-protector", "-mno-sse", "-Wall", "-Werror", "-I" + sources,
-                "-Wl,-T," + sources.resolve("payload.ld"), "-Wl,--build-id=none", "-Wl,-z,max-page-size=0x1000",
-                "-Wl,--no-warn-rwx-segments", "-Wl,-z,noexecstack", "-o", kernel.toString(),
-                sources.resolve("boot.S").toString(), sources.resolve("lib.c").toString(),
-                root.resolve("tests/src/test/resources/tcg/exceptions.c").toString()));
-        assertThat(build.status()).as("%s", build).isZero();
+        Path kernel = Payloads.compile(dir, "exceptions", root.resolve("tests/src/test/resources/tcg/exceptions.c"));
         EmulatorRun ours = oursI386(kernel, null, null);
         assertSameMachineBehaviour(ours, debian(kernel, null, null));
         assertThat(ours.stdout()).contains("general protection: vector 13 error 0098 eip ok").contains("exceptions done");

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.qemu.tests.kvm.Payloads;
+import org.qemu.tests.support.HostProcess;
 
 /**
  * Privilege levels and tasks of the translated CPU, each payload under our {@code qemu-system-i386}
@@ -38,17 +39,11 @@ class TcgPrivilegeTest {
     @BeforeAll
     static void buildAndRunUnderDebianQemu() throws Exception {
         assumeTrue(Payloads.compilerAvailable(), Payloads.COMPILER + " is not installed (apt gcc-i686-linux-gnu)");
-        assumeTrue(onPath(DEBIAN_QEMU), DEBIAN_QEMU + " is not installed (apt qemu-system-x86)");
+        assumeTrue(HostProcess.onPath(DEBIAN_QEMU), DEBIAN_QEMU + " is not installed (apt qemu-system-x86)");
         Path root = Path.of(System.getProperty("qemu.root", "..")).toAbsolutePath();
         Path sources = root.resolve("tests/src/test/payloads");
         for (String payload : List.of("ring3", "tasks")) {
-            Path kernel = dir.resolve(payload + ".elf");
-            EmulatorRun build = EmulatorRun.of(dir, 60, List.of(Payloads.COMPILER, "-O2", "-ffreestanding", "-fno-pic", "-no-pie",
-                    "-nostdlib", "-static", "-fno-stack-protector", "-mno-sse", "-Wall", "-Werror", "-I" + sources,
-                    "-Wl,-T," + sources.resolve("payload.ld"), "-Wl,--build-id=none", "-Wl,-z,max-page-size=0x1000",
-                    "-Wl,--no-warn-rwx-segments", "-Wl,-z,noexecstack", "-o", kernel.toString(),
-                    sources.resolve("boot.S").toString(), sources.resolve("lib.c").toString(), sources.resolve(payload + ".c").toString()));
-            assertThat(build.status()).as("%s", build).isZero();
+            Path kernel = Payloads.compile(dir, payload, sources.resolve(payload + ".c"));
             EmulatorRun r = EmulatorRun.of(dir, TIMEOUT_SECONDS, List.of(DEBIAN_QEMU, "-accel", "tcg", "-vga", "none", "-net", "none",
                     "-nographic", "-no-reboot", "-m", "64", "-kernel", kernel.toString()));
             int banner = r.stdout().indexOf(FIRMWARE_LAST_LINE);
@@ -71,14 +66,6 @@ class TcgPrivilegeTest {
         return output.replaceFirst("^[.\\r\\n]*", "");
     }
 
-    private static boolean onPath(String program) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(d, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     @ParameterizedTest(name = "{0}, compile threshold {1}")
     @CsvSource({"ring3, 64", "ring3, 1", "tasks, 64", "tasks, 1"})

@@ -36,7 +36,9 @@ public final class ElfFile {
     public record ProgramHeader(int type, int flags, long offset, long vaddr, long fileSize, long memorySize, long align) {
     }
 
+    /** The file's first bytes: all of it, or a head holding the headers when {@link #fileLength()} is larger. */
     private final byte[] bytes;
+    private final long fileLength;
     private final int type;
     private final int machine;
     private final long entry;
@@ -44,8 +46,10 @@ public final class ElfFile {
     private final int phentsize;
     private final List<ProgramHeader> programHeaders;
 
-    private ElfFile(byte[] bytes, int type, int machine, long entry, long phoff, int phentsize, List<ProgramHeader> phdrs) {
+    private ElfFile(byte[] bytes, long fileLength, int type, int machine, long entry, long phoff, int phentsize,
+                    List<ProgramHeader> phdrs) {
         this.bytes = bytes;
+        this.fileLength = fileLength;
         this.type = type;
         this.machine = machine;
         this.entry = entry;
@@ -75,6 +79,16 @@ public final class ElfFile {
 
     /** Parses and validates; every rejection is an {@link ElfFormatException} (never an index error). */
     public static ElfFile parse(byte[] bytes, Target target) throws ElfFormatException {
+        return parse(bytes, bytes.length, target);
+    }
+
+    /**
+     * Parses the head of a file of {@code fileLength} bytes: the ELF header, the program headers
+     * and the interpreter's path must lie in {@code head} (an {@link ElfFormatException} otherwise),
+     * the segments anywhere in the file.
+     */
+    public static ElfFile parse(byte[] head, long fileLength, Target target) throws ElfFormatException {
+        byte[] bytes = head;
         if (!hasElfMagic(bytes) || bytes.length < 52) {
             throw invalid();
         }
@@ -115,7 +129,8 @@ public final class ElfFile {
                     : new ProgramHeader(b.getInt(o), b.getInt(o + 24), u32(b, o + 4), u32(b, o + 8),
                             u32(b, o + 16), u32(b, o + 20), u32(b, o + 28));
             if (ph.type() == PT_LOAD || ph.type() == PT_INTERP) {
-                if (ph.offset() < 0 || ph.fileSize() < 0 || ph.offset() + ph.fileSize() > bytes.length
+                long within = ph.type() == PT_INTERP ? bytes.length : fileLength;
+                if (ph.offset() < 0 || ph.fileSize() < 0 || ph.offset() + ph.fileSize() > within
                         || ph.memorySize() < ph.fileSize()) {
                     throw invalid();
                 }
@@ -131,7 +146,7 @@ public final class ElfFile {
         if (!loadable) {
             throw invalid();
         }
-        return new ElfFile(bytes, type, machine, entry, phoff, phentsize, List.copyOf(phdrs));
+        return new ElfFile(bytes, fileLength, type, machine, entry, phoff, phentsize, List.copyOf(phdrs));
     }
 
     private static long u32(ByteBuffer b, int offset) {
@@ -142,8 +157,17 @@ public final class ElfFile {
         return new ElfFormatException("Invalid ELF image for this architecture");
     }
 
+    /** The file's bytes: all of them when {@link #hasWholeFile()}, else the head that was parsed. */
     public byte[] bytes() {
         return bytes;
+    }
+
+    public long fileLength() {
+        return fileLength;
+    }
+
+    public boolean hasWholeFile() {
+        return bytes.length == fileLength;
     }
 
     public int type() {

@@ -9,6 +9,8 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
+import org.qemu.common.linux.StartupTrace;
+
 /**
  * Raw host (x86-64 Linux) system calls through libc's {@code syscall(2)} wrapper, called with
  * FFM. Guest file descriptors are host file descriptors, so most guest calls become one host
@@ -16,23 +18,58 @@ import java.lang.invoke.MethodHandle;
  * convention: a non-negative result, or {@code -errno}.
  */
 public final class HostSyscall {
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    /**
-     * Where errno sits in the capture area, read as a plain int: a layout VarHandle would spin
-     * its own method-handle classes at start-up (about a tenth of the link's time, JFR here).
-     */
-    private static final long ERRNO_OFFSET = CAPTURE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle SYSCALL = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("syscall").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_LONG),
-            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
-
     /** One errno capture area per thread: host calls happen on many guest threads at once. */
     private static final ThreadLocal<MemorySegment> STATE =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE));
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(Downcall.CAPTURE));
+
+    /**
+     * The linked downcall, in a class of its own so that linking (tens of milliseconds of method
+     * handle and stub classes spun at run time, which the JDK 25 AOT cache does not keep) can run
+     * on another thread from the first line of main: a caller that comes before it is done waits
+     * on the JVM's class initialisation lock, so nothing else needs to synchronise.
+     */
+    private static final class Downcall {
+        private static final Linker LINKER = Linker.nativeLinker();
+        private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+        /**
+         * Where errno sits in the capture area, read as a plain int: a layout VarHandle would spin
+         * its own method-handle classes at start-up (about a tenth of the link's time, JFR here).
+         */
+        private static final long ERRNO_OFFSET = CAPTURE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
+        private static final MethodHandle SYSCALL = LINKER.downcallHandle(
+                LINKER.defaultLookup().find("syscall").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                        ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                        ValueLayout.JAVA_LONG),
+                Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+    }
+
+    /**
+     * Starts linking the downcall on a daemon thread and returns at once. A user-mode emulator
+     * calls this first thing: its main thread parses the command line and reads the ELF file
+     * meanwhile, on the other core.
+     */
+    public static void linkInBackground() {
+        Thread linker = new Thread(HostSyscall::link, "host-call-linker");
+        linker.setDaemon(true);
+        linker.start();
+    }
+
+    private static void link() {
+        long started = System.nanoTime();
+        long cpu = StartupTrace.threadNanos();
+        try {
+            Class.forName(Downcall.class.getName(), true, HostSyscall.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            // The caller that needs the downcall meets the same failure and reports it.
+            return;
+        }
+        if (StartupTrace.enabled()) {
+            System.err.println("qemu: start-up: linking the syscall downcall took "
+                    + StartupTrace.millis(StartupTrace.threadNanos() - cpu) + " ms CPU, "
+                    + StartupTrace.millis(System.nanoTime() - started) + " ms wall on its own thread");
+        }
+    }
 
     public static long call(long nr) {
         return call(nr, 0, 0, 0, 0, 0, 0);
@@ -57,9 +94,9 @@ public final class HostSyscall {
     public static long call(long nr, long a, long b, long c, long d, long e, long f) {
         MemorySegment state = STATE.get();
         try {
-            long r = (long) SYSCALL.invokeExact(state, nr, a, b, c, d, e, f);
+            long r = (long) Downcall.SYSCALL.invokeExact(state, nr, a, b, c, d, e, f);
             if (r == -1) {
-                return -state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
+                return -state.get(ValueLayout.JAVA_INT, Downcall.ERRNO_OFFSET);
             }
             return r;
         } catch (Throwable t) {

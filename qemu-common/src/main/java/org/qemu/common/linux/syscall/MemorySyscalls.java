@@ -1,6 +1,7 @@
 package org.qemu.common.linux.syscall;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.TreeMap;
 
 import org.qemu.common.linux.AddressSpace;
@@ -8,6 +9,7 @@ import org.qemu.common.linux.Errno;
 import org.qemu.common.linux.LinuxProcess;
 import org.qemu.common.linux.host.HostNr;
 import org.qemu.common.linux.host.HostSyscall;
+import org.qemu.common.linux.host.Scratch;
 import org.qemu.common.memory.GuestMemory;
 
 /**
@@ -85,7 +87,8 @@ public final class MemorySyscalls extends SyscallSupport {
         if (anonymous || !isShared) {
             memory.map(at, len, GuestMemory.READ | GuestMemory.WRITE);
             if (!anonymous) {
-                long r = copyFile(fd, at, length, offset);
+                long mapped = mapFilePages(fd, at, len, offset);
+                long r = mapped >= length ? 0 : copyFile(fd, at + mapped, length - mapped, offset + mapped);
                 if (r < 0) {
                     memory.unmap(at, len);
                     return r;
@@ -106,6 +109,34 @@ public final class MemorySyscalls extends SyscallSupport {
         shared.put(at, at + len);
         return at;
     }
+
+    /**
+     * MAP_PRIVATE of a regular file: the whole pages the file covers are mapped from it (copy on
+     * write), so only what the guest touches is read: the dynamic loader maps every library
+     * this way, most of whose pages a short program never reads. Pages at or past the end of the
+     * file are left to {@link #copyFile} (a host access past the end would be SIGBUS). Returns
+     * how many bytes from {@code at} are mapped (0 when the host refuses or it is no regular file).
+     */
+    private long mapFilePages(int fd, long at, long len, long offset) {
+        MemorySegment stat = Scratch.begin().allocate(STAT_SIZE);
+        if (HostSyscall.call(HostNr.FSTAT, fd, stat.address()) != 0
+                || (stat.get(ValueLayout.JAVA_INT, STAT_MODE) & S_IFMT) != S_IFREG) {
+            return 0;
+        }
+        long fileSize = stat.get(ValueLayout.JAVA_LONG, STAT_SIZE_FIELD);
+        long pages = Math.min(len, AddressSpace.pageUp(Math.max(0, fileSize - offset)));
+        if (pages <= 0 || !memory.mapFile(at, pages, fd, offset, GuestMemory.READ | GuestMemory.WRITE)) {
+            return 0;
+        }
+        return pages;
+    }
+
+    /** struct stat of x86-64 Linux: size, st_mode and st_size offsets. */
+    private static final int STAT_SIZE = 144;
+    private static final int STAT_MODE = 24;
+    private static final int STAT_SIZE_FIELD = 48;
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFREG = 0100000;
 
     /** MAP_PRIVATE of a file: its bytes copied in (past end of file stays zero). */
     private long copyFile(int fd, long at, long length, long offset) {

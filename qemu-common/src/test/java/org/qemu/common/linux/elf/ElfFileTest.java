@@ -91,6 +91,24 @@ class ElfFileTest {
     }
 
     @Test
+    void aProgramIsParsedFromItsHeadAndItsSegmentsMayLieBeyondIt() throws Exception {
+        Path exe = compile(false);
+        long length = Files.size(exe);
+        assumeTrue(length > 64 * 1024, "the static executable is smaller than the head read");
+        ElfFile elf = ElfLoader.readProgram(exe, I386);
+        assertThat(elf.hasWholeFile()).isFalse();
+        assertThat(elf.fileLength()).isEqualTo(length);
+        assertThat(elf.bytes()).hasSizeLessThan((int) length);
+        String readelf = run("readelf", "-W", "-l", exe.toString());
+        List<Load> ours = elf.programHeaders().stream().filter(p -> p.type() == ElfFile.PT_LOAD)
+                .map(p -> new Load(p.vaddr(), p.fileSize(), p.memorySize())).toList();
+        assertThat(ours).isEqualTo(readelfLoads(readelf));
+        // A segment claimed past the end of the file is still refused.
+        byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(exe), 64 * 1024);
+        assertThatThrownBy(() -> ElfFile.parse(head, 64 * 1024 + 1, I386)).isInstanceOf(ElfFormatException.class);
+    }
+
+    @Test
     void hostExecutableIsTheWrongArchitecture() throws Exception {
         byte[] host = Files.readAllBytes(Path.of("/bin/true"));
         assertThatThrownBy(() -> ElfFile.parse(host, I386)).isInstanceOf(ElfFormatException.class)

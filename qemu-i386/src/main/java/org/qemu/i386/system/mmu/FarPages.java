@@ -167,6 +167,11 @@ final class FarPages implements GuestMemory.FarAccessHandler {
         code.translatedFrom((int) physicalPage, mmu, page);
     }
 
+    @Override
+    public boolean windowMissed(long address) {
+        return mmu.claimWindow(address);
+    }
+
     /** {@link PhysicalCodePages} drops this alias: its translations die. */
     void dropTranslations(long page) {
         codePages.remove(page);
@@ -233,7 +238,11 @@ final class FarPages implements GuestMemory.FarAccessHandler {
                 && t.user() == ((entry & USER) != 0);
     }
 
+    /** Far code pages dropped because a flush or invlpg found their mapping changed (a measuring aid). */
+    long remapDrops;
+
     private void forgetCode(long page, long entry) {
+        remapDrops++;
         codePages.remove(page);
         mmu.translationsWritten(page);
         code.forget((int) (entry >>> GuestMemory.PAGE_SHIFT), mmu, page);

@@ -45,7 +45,8 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
     private static final int LARGE = 8;
     /** The page was user-accessible when mapped (a kept translation must still be). */
     private static final int USER_PAGE = 16;
-    private static final int PAGES = 1 << 20;
+    /** Pages of one 4 GiB space (the low one, or a window of far addresses: see {@link GuestMemory#assignWindow}). */
+    private static final int SPACE_PAGES = 1 << 20;
 
     private final GuestMemory linear;
     private final SharedRam ram;
@@ -58,11 +59,16 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
     private final FarPages far;
     private volatile Registers registers;
     private GuestMemory.CodeWriteListener translations;
+    /** Pages of the linear space and its windows: the per-page arrays below are indexed by folded page. */
+    private final int pages;
     /** Per linear page: the physical page it maps while it is mapped. */
-    private final int[] physicalOf = new int[PAGES];
+    private final int[] physicalOf;
     /** Per linear page: the RAM page host-mapped there (kept after the guest mapping goes), -1 for none. */
-    private final int[] hostMapped = new int[PAGES];
-    private final byte[] state = new byte[PAGES];
+    private final int[] hostMapped;
+    private final byte[] state;
+    /** The window to give the next far slice when every window is taken (round robin). */
+    private int nextVictim = 1;
+    private long windowClaims;
     private int[] tracked = new int[4096];
     private int trackedCount;
     private int[] privileged = new int[1024];
@@ -79,6 +85,10 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
             throw new IllegalArgumentException("a 32-bit linear space is needed");
         }
         this.linear = linear;
+        this.pages = linear.windowCount() * SPACE_PAGES;
+        this.physicalOf = new int[pages];
+        this.hostMapped = new int[pages];
+        this.state = new byte[pages];
         this.ram = ram;
         this.physical = ram.segment();
         this.ramPages = ramBytes >>> GuestMemory.PAGE_SHIFT;
@@ -219,7 +229,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
             return false;
         }
         Registers r = registers;
-        long address = (long) page << GuestMemory.PAGE_SHIFT;
+        long address = linear.linearAddress((long) page << GuestMemory.PAGE_SHIFT);
         boolean user = (state[page] & USER_PAGE) != 0;
         PageWalker.Translation t = walker.walk(address, PageWalker.Access.READ, false, r.cr0(), r.cr3() & 0xffffffffL, r.cr4(), r.efer());
         if (t.faulted() || t.physicalPage() >>> GuestMemory.PAGE_SHIFT != physicalOf[page] || t.user() != user
@@ -233,11 +243,17 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
 
     /** invlpg: the page's translation (a whole 4 MiB page's, if it came from one) is forgotten, global or not. */
     public void invalidate(long linearAddress) {
+        int page;
         if (FarPages.isFar(linearAddress)) {
             far.invalidate(linearAddress);
-            return;
+            long folded = linear.foldedAddress(linearAddress);
+            if (folded < 0) {
+                return;
+            }
+            page = (int) (folded >>> GuestMemory.PAGE_SHIFT);
+        } else {
+            page = (int) ((linearAddress & 0xffffffffL) >>> GuestMemory.PAGE_SHIFT);
         }
-        int page = (int) ((linearAddress & 0xffffffffL) >>> GuestMemory.PAGE_SHIFT);
         if (!paging || (state[page] & TRACKED) == 0) {
             return;
         }
@@ -384,24 +400,30 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
             case WRITE -> PageWalker.Access.WRITE;
             case EXECUTE -> PageWalker.Access.FETCH;
         };
-        PageWalker.Translation t = walker.walk(address, walkAccess, user, r.cr0(), r.cr3() & 0xffffffffL, r.cr4(), r.efer());
+        long linearAddress = linear.linearAddress(address);
+        if (linearAddress != address && (r.efer() & PageWalker.EFER_LMA) == 0) {
+            throw generalProtectionFault(linearAddress, access); // a window's page outside long mode: nothing maps it
+        }
+        PageWalker.Translation t = walker.walk(linearAddress, walkAccess, user, r.cr0(), r.cr3() & 0xffffffffL, r.cr4(), r.efer());
         if (t.faulted()) {
-            throw pageFault(address, t.faultErrorCode(), access);
+            throw pageFault(linearAddress, t.faultErrorCode(), access);
         }
         int phys = (int) (t.physicalPage() >>> GuestMemory.PAGE_SHIFT);
         if (linear.holdsCode(page) && physicalOf[page] != phys) {
             // kept translations of a page whose mapping has changed since (without a flush): they die now
             if (linear.dropPage(page)) {
-                translations.codeWritten(page);
+                translations.codeWritten(linearPage(page));
             }
-            code.forget(physicalOf[page], this, page);
+            if (page < SPACE_PAGES) {
+                code.forget(physicalOf[page], this, page);
+            }
         }
         if (phys >= ramPages) {
             if (access == GuestMemoryFault.Access.EXECUTE) {
                 return false;
             }
             physicalOf[page] = phys;
-            linear.mapIo((long) page << GuestMemory.PAGE_SHIFT, GuestMemory.PAGE_SIZE, this);
+            linear.mapIoPage(page, this);
             track(page, t.global(), !user && !t.user(), t.largePage(), t.user());
             return true;
         }
@@ -482,9 +504,12 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         boolean hadCode = linear.dropPage(page);
         state[page] = 0;
         if (hadCode) {
-            translations.codeWritten(page);
+            codePagesUnmapped++;
+            translations.codeWritten(linearPage(page));
         }
-        code.forget(physicalOf[page], this, page);
+        if (page < SPACE_PAGES) {
+            code.forget(physicalOf[page], this, page); // a window's pages never register code: fetches take FarPages
+        }
     }
 
     /** Every linear page forgotten (paging switched, or a control bit the walk depends on changed). */
@@ -498,10 +523,10 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
                 }
             }
         } else {
-            for (int page = 0; page < PAGES; page++) {
+            for (int page = 0; page < pages; page++) {
                 boolean hadCode = linear.dropPage(page);
                 if (hadCode) {
-                    translations.codeWritten(page);
+                    translations.codeWritten(linearPage(page));
                 }
                 if (page < ramPages) {
                     code.forget(page, this, page);
@@ -511,6 +536,9 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         trackedCount = 0;
         privilegedCount = 0;
         java.util.Arrays.fill(state, (byte) 0);
+        for (int w = 1; w < linear.windowCount(); w++) {
+            linear.assignWindow(w, 0);
+        }
     }
 
     /** Paging off: linear = physical; RAM is host-mapped in one piece, the rest is device space. */
@@ -526,8 +554,8 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
                 hostMapped[p] = p;
             }
         }
-        for (int p = 0; p < PAGES; p++) {
-            physicalOf[p] = p;
+        for (int p = 0; p < SPACE_PAGES; p++) {
+            physicalOf[p] = p; // the windows stay unused until long mode pages them
         }
         for (int p = 0; p < ramPages; p++) {
             linear.setPageAccess(p, GuestMemory.READ | GuestMemory.WRITE | (code.holdsCode(p) ? GuestMemory.CODE : 0));
@@ -543,7 +571,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         if (code.holdsCode(phys)) {
             code.written(phys);
         } else {
-            translations.codeWritten(page);
+            translations.codeWritten(linearPage((int) page));
         }
     }
 
@@ -555,8 +583,8 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         int[] pages = tracked;
         for (int i = 0, n = Math.min(trackedCount, pages.length); i < n; i++) {
             int page = pages[i];
-            if (physicalOf[page] == physicalPage && (linear.protectionAt((long) page << GuestMemory.PAGE_SHIFT) & GuestMemory.WRITE) != 0) {
-                linear.markCode(page);
+            if (physicalOf[page] == physicalPage && canWrite(page)) {
+                linear.markCodeWrites(page);
             }
         }
     }
@@ -572,6 +600,63 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         if (t != null) {
             t.codeWritten(page);
         }
+    }
+
+    /** The guest's linear page number of a page of this space or of a window. */
+    private long linearPage(int page) {
+        return linear.linearAddress((long) page << GuestMemory.PAGE_SHIFT) >>> GuestMemory.PAGE_SHIFT;
+    }
+
+    private boolean canWrite(int page) {
+        return page < SPACE_PAGES ? (linear.protectionAt((long) page << GuestMemory.PAGE_SHIFT) & GuestMemory.WRITE) != 0
+                : (state[page] & TRACKED) != 0; // a window's page: protectionAt sees the low space only; marking a read-only page is harmless
+    }
+
+    /** Far code pages whose translations died at a flush or invlpg because their mapping changed (a measuring aid). */
+    public long farCodePagesRemapped() {
+        return far.remapDrops;
+    }
+
+    private long codePagesUnmapped;
+
+    /** Code pages of this space and its windows whose translations died at a flush, invlpg or window claim (a measuring aid). */
+    public long codePagesUnmapped() {
+        return codePagesUnmapped;
+    }
+
+    /** Window claims since start (a measuring aid: a far slice evicting another's pages). */
+    public long windowClaims() {
+        return windowClaims;
+    }
+
+    /**
+     * A far address no window holds: in long mode with paging, a window is given its slice (the
+     * first free one, else the next in turn, whose pages are dropped first). Outside long mode
+     * (or for a non-canonical address) the access stays with {@link FarPages}, which faults.
+     */
+    boolean claimWindow(long address) {
+        int windows = linear.windowCount();
+        Registers r = registers;
+        if (windows == 1 || !paging || r == null || (r.efer() & PageWalker.EFER_LMA) == 0 || (address << 16) >> 16 != address) {
+            return false;
+        }
+        windowClaims++;
+        int w = 1;
+        while (w < windows && linear.windowKey(w) != 0) {
+            w++;
+        }
+        if (w == windows) {
+            w = nextVictim;
+            nextVictim = nextVictim + 1 == windows ? 1 : nextVictim + 1;
+            for (int i = 0; i < trackedCount; i++) {
+                int page = tracked[i];
+                if (page / SPACE_PAGES == w && (state[page] & TRACKED) != 0) {
+                    unmap(page);
+                }
+            }
+        }
+        linear.assignWindow(w, address >>> 32);
+        return true;
     }
 
     // ---- device pages: linear to physical -------------------------------------------------

@@ -20,6 +20,13 @@ public final class PhysicalCodePages {
     private final Map<Integer, List<Alias>> aliases = new HashMap<>();
     private final List<Mmu> spaces = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    private volatile long pagesDroppedByWrites;
+
+    /** Linear code pages whose translations died because their physical page was written (a measuring aid). */
+    public long pagesDroppedByWrites() {
+        return pagesDroppedByWrites;
+    }
+
     public PhysicalCodePages(long ramPages) {
         this.isCode = new boolean[(int) ramPages];
     }
@@ -89,6 +96,7 @@ public final class PhysicalCodePages {
             isCode[(int) physicalPage] = false;
         }
         if (victims != null) {
+            pagesDroppedByWrites += victims.size();
             for (Alias a : victims) {
                 a.mmu().dropTranslations(a.linearPage());
             }

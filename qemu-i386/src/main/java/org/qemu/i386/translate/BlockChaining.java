@@ -1,0 +1,84 @@
+package org.qemu.i386.translate;
+
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
+
+import org.qemu.common.tcg.ChainedSequence;
+import org.qemu.common.tcg.OpContext;
+import org.qemu.common.tcg.TranslationBlock;
+import org.qemu.i386.cpu.X86Cpu;
+import org.qemu.i386.cpu.X86CpuState;
+
+/**
+ * The exit of a compiled x86 block (32-bit and 64-bit code alike): once the block has written its
+ * registers and flags back and stored the pc it leaves to, it calls the remembered compiled
+ * successor for that pc directly ({@link ChainedSequence}), if the CPU allows one more chained
+ * block ({@link X86Cpu#chainStep}); otherwise it tells the CPU which block it left from
+ * ({@link X86Cpu#leftFrom}), so the run loop can link that exit to the block it finds next.
+ *
+ * <p>Both emitters keep the same three locals this code uses: the sequence itself (0), the CPU
+ * (2) and its state (3). Emit {@link #emitExit} after the block's last write-back, outside its
+ * exception handler's range, and {@link #emitFaultOwner} first thing in the handler.
+ */
+final class BlockChaining {
+    static final String BLOCK = Type.getInternalName(TranslationBlock.class);
+    private static final String CHAINED = Type.getInternalName(ChainedSequence.class);
+    private static final String CONTEXT = Type.getInternalName(OpContext.class);
+    private static final String CPU = Type.getInternalName(X86Cpu.class);
+    private static final String STATE = Type.getInternalName(X86CpuState.class);
+    private static final int THIS = 0, CPU_LOCAL = 2, STATE_LOCAL = 3;
+
+    private BlockChaining() {
+    }
+
+    /**
+     * The block's exit: for each of the two link slots, a test that the slot's sequence starts at
+     * the pc being left to and is alive, the CPU's permission, and a call of its {@code run} from a
+     * call site of its own (so each site sees one receiver class); else record the exit and return.
+     */
+    static void emitExit(MethodVisitor mv) {
+        Label miss = new Label();
+        for (String slot : new String[] {"chain0", "chain1"}) {
+            Label notThis = new Label();
+            mv.visitVarInsn(Opcodes.ALOAD, THIS);
+            mv.visitFieldInsn(Opcodes.GETFIELD, CHAINED, slot, "L" + CHAINED + ";");
+            mv.visitInsn(Opcodes.DUP);
+            mv.visitJumpInsn(Opcodes.IFNULL, notThis);
+            mv.visitInsn(Opcodes.DUP);
+            mv.visitFieldInsn(Opcodes.GETFIELD, CHAINED, "entryPc", "J");
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "rip", "J");
+            mv.visitInsn(Opcodes.LCMP);
+            mv.visitJumpInsn(Opcodes.IFNE, notThis);
+            mv.visitInsn(Opcodes.DUP);
+            mv.visitFieldInsn(Opcodes.GETFIELD, CHAINED, "dead", "Z");
+            mv.visitJumpInsn(Opcodes.IFNE, notThis);
+            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CPU, "chainStep", "()Z", false);
+            mv.visitJumpInsn(Opcodes.IFEQ, notThis);
+            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CHAINED, "run", "(L" + CONTEXT + ";)V", false);
+            mv.visitInsn(Opcodes.RETURN);
+            mv.visitLabel(notThis);
+            mv.visitInsn(Opcodes.POP);
+        }
+        mv.visitLabel(miss);
+        mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+        mv.visitVarInsn(Opcodes.ALOAD, THIS);
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CPU, "leftFrom", "(L" + CHAINED + ";)V", false);
+        mv.visitInsn(Opcodes.RETURN);
+    }
+
+    /**
+     * At the handler's start (the exception on the operand stack): tells the CPU that this block
+     * faulted, so the fault is reported at this block's instruction even when the run loop
+     * entered an earlier block of the chain.
+     */
+    static void emitFaultOwner(MethodVisitor mv) {
+        mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+        mv.visitVarInsn(Opcodes.ALOAD, THIS);
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CPU, "faultIn", "(L" + CHAINED + ";)V", false);
+    }
+}
