@@ -276,10 +276,13 @@ final class LongModeEmitter {
     // ---- loop blocks --------------------------------------------------------------------------
 
     /**
-     * Loop blocks may call x87/SSE ops ({@link FpuOnlyOp}), which keep the registers and flags in
-     * locals; {@code -Dqemu.tcg.long-mode-fpu-loops=false} allows only all-inline bodies.
+     * {@code -Dqemu.tcg.long-mode-fpu-loops=true}: loop blocks may call x87/SSE ops
+     * ({@link FpuOnlyOp}), which keep the registers and flags in locals. Off by default: it halved
+     * cpubench's block runs in its floating-point phase (7.7 M to 3.7 M) but cost CPU overall
+     * (cpubench 8.1 s against 6.8 s with it off, same jars, runs side by side at load 21-26:
+     * the loops' methods are compiled again on stack replacement).
      */
-    static final boolean LOOPS_WITH_FPU_CALLS = !"false".equals(System.getProperty("qemu.tcg.long-mode-fpu-loops"));
+    static final boolean LOOPS_WITH_FPU_CALLS = Boolean.getBoolean("qemu.tcg.long-mode-fpu-loops");
 
     /** True when the first {@code count} ops would all be emitted inline (a dry run into a throwaway method). */
     static boolean allInline(X86Op[] ops, int count) {
