@@ -353,6 +353,9 @@ public final class BytecodeBlockCompiler {
         Label exit = new Label();
         int body = loopStart != -1 ? ops.length - 1 : ops.length;
         if (loopStart != -1) {
+            if (LIVENESS && !FlagLiveness.liveOnLongModeEntry(ops, 0, ops.length)) {
+                emitter.keepFlagsAcrossBackEdge();
+            }
             mv.visitLabel(head);
             emitter.loopHead();
         }

@@ -35,6 +35,68 @@ final class FlagLiveness {
         }
     }
 
+    /**
+     * 64-bit code: true when the flags on entry to {@code ops[from..to)} are read before an
+     * instruction overwrites them all (the flags are live after {@code to - 1}). Faults do not
+     * count here: the long-mode emitter's fault handler restores the flag record from its locals
+     * whatever the analysis says, so this only decides whether the state object must hold the
+     * entry flags (a loop block's backward jump then skips storing them).
+     */
+    static boolean liveOnLongModeEntry(X86Op[] ops, int from, int to) {
+        boolean live = true;
+        for (int i = to - 1; i >= from; i--) {
+            Effect e = longModeEffect(ops[i]);
+            if (e == Effect.WRITES_ALL) {
+                live = false;
+            } else if (e == Effect.READS) {
+                live = true;
+            } // passing flags on (rotates, inc/dec) reads them only where its own are live
+        }
+        return live;
+    }
+
+    private static Effect longModeEffect(X86Op op) {
+        if (op instanceof QuadwordOps.Binary b) {
+            return b.kind == ArithmeticOps.ADC || b.kind == ArithmeticOps.SBB ? Effect.READS : Effect.WRITES_ALL;
+        }
+        if (op instanceof QuadwordOps.Unary u) {
+            return switch (u.kind) {
+                case ArithmeticOps.INC, ArithmeticOps.DEC -> Effect.NEEDS_OWN_INPUT;
+                case ArithmeticOps.NOT -> Effect.KEEPS_OR_PASSES_ON;
+                default -> Effect.WRITES_ALL;
+            };
+        }
+        int shiftKind = -1;
+        Operand count = null;
+        if (op instanceof QuadwordOps.Shift sh) {
+            shiftKind = sh.kind;
+            count = sh.count;
+        } else if (op instanceof ShiftOps.Shift sh) {
+            shiftKind = sh.kind;
+            count = sh.count;
+        }
+        if (shiftKind >= 0) {
+            // a count of 0 (possible with cl) changes nothing; rcl/rcr read CF
+            if (!(count instanceof Operand.Immediate imm) || (imm.value & 31) == 0 || shiftKind == ShiftOps.RCL || shiftKind == ShiftOps.RCR) {
+                return Effect.READS;
+            }
+            return shiftKind == ShiftOps.ROL || shiftKind == ShiftOps.ROR ? Effect.NEEDS_OWN_INPUT : Effect.WRITES_ALL;
+        }
+        if (op instanceof QuadwordOps.Multiply || op instanceof QuadwordOps.WideMultiply) {
+            return Effect.WRITES_ALL;
+        }
+        if (op instanceof QuadwordOps.Move || op instanceof QuadwordOps.MoveExtend || op instanceof QuadwordOps.LoadEffectiveAddress
+                || op instanceof QuadwordOps.ByteSwap || op instanceof QuadwordOps.SignExtendAccumulator || op instanceof SystemOps.Nop
+                || op instanceof LongModeOps.Push || (op instanceof LongModeOps.Pop p && p.dst instanceof Operand.Register)
+                || op instanceof FpuOnlyOp) {
+            return Effect.KEEPS_OR_PASSES_ON;
+        }
+        if (op instanceof ShiftOps.Shift) {
+            return Effect.READS;
+        }
+        return effect(op);
+    }
+
     private enum Effect {
         /** Sets all six flags from its own operands. */
         WRITES_ALL,

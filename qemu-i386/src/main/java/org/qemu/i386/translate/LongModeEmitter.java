@@ -120,8 +120,13 @@ final class LongModeEmitter {
     private boolean flagsDirty;
     /** The pending ADD/SUB record has a carry-in (adc/sbb): its orderings are not a plain comparison of FA and FB. */
     private boolean pendingCarryIn;
-    /** With {@link #pendingOp} = ROTATE: the base record's kind and size. */
+    /** With {@link #pendingOp} = ROTATE: the base record's kind and size, or RUNTIME_BASE: only BASE_KIND holds it. */
     private int baseOp = -1;
+    private static final int RUNTIME_BASE = -2;
+    /** A loop block whose body overwrites the flags before reading them: the backward jump leaves the record in the locals. */
+    private boolean loopKeepsFlagsInLocals;
+    /** At a loop head reached with the record still in the locals: FLAG_KIND may differ from {@link #pendingOp}. */
+    private boolean flagKindUnknown;
 
     void prologue(MethodVisitor mv) {
         mv.visitVarInsn(Opcodes.ALOAD, CTX);
@@ -259,16 +264,7 @@ final class LongModeEmitter {
                 flush(mv, r);
             }
         }
-        Label plainRecord = new Label();
-        mv.visitVarInsn(Opcodes.ILOAD, FLAG_KIND);
-        X86Emitter.push(mv, ROTATE);
-        mv.visitJumpInsn(Opcodes.IF_ICMPNE, plainRecord);
-        rotateRecord(mv, false);
-        mv.visitJumpInsn(Opcodes.GOTO, stateCurrent);
-        mv.visitLabel(plainRecord);
-        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
-        mv.visitVarInsn(Opcodes.ILOAD, FLAG_KIND);
-        recordArguments(mv);
+        storeRecordOfRuntimeKind(mv);
         mv.visitLabel(stateCurrent);
         mv.visitVarInsn(Opcodes.ALOAD, CTX);
         mv.visitVarInsn(Opcodes.ILOAD, INDEX);
@@ -280,10 +276,13 @@ final class LongModeEmitter {
     // ---- loop blocks --------------------------------------------------------------------------
 
     /**
-     * Loop blocks may call x87/SSE ops ({@link FpuOnlyOp}), which keep the registers and flags in
-     * locals; {@code -Dqemu.tcg.long-mode-fpu-loops=false} allows only all-inline bodies.
+     * {@code -Dqemu.tcg.long-mode-fpu-loops=true}: loop blocks may call x87/SSE ops
+     * ({@link FpuOnlyOp}), which keep the registers and flags in locals. Off by default: it halved
+     * cpubench's block runs in its floating-point phase (7.7 M to 3.7 M) but cost CPU overall
+     * (cpubench 8.1 s against 6.8 s with it off, same jars, runs side by side at load 21-26:
+     * the loops' methods are compiled again on stack replacement).
      */
-    static final boolean LOOPS_WITH_FPU_CALLS = !"false".equals(System.getProperty("qemu.tcg.long-mode-fpu-loops"));
+    static final boolean LOOPS_WITH_FPU_CALLS = Boolean.getBoolean("qemu.tcg.long-mode-fpu-loops");
 
     /** True when the first {@code count} ops would all be emitted inline (a dry run into a throwaway method). */
     static boolean allInline(X86Op[] ops, int count) {
@@ -320,6 +319,18 @@ final class LongModeEmitter {
         everDirty = 0xffff;
         pendingOp = -1;
         flagsDirty = false;
+        flagKindUnknown = loopKeepsFlagsInLocals;
+    }
+
+    /**
+     * The loop body overwrites all flags before it reads any ({@link FlagLiveness#liveOnLongModeEntry}):
+     * the backward jump then leaves the last record in the locals instead of storing it (for a
+     * 64-bit record that store is an eager evaluation), and the head treats the state object's
+     * stale record as the flags, which nothing reads. FLAG_KIND keeps the record's runtime kind,
+     * so a fault before the body's first flag write still restores it. Before {@link #loopHead}.
+     */
+    void keepFlagsAcrossBackEdge() {
+        loopKeepsFlagsInLocals = true;
     }
 
     /**
@@ -352,8 +363,10 @@ final class LongModeEmitter {
         // the exit path flushes with what is pending here: keep it for after the backward jump's code
         int pending = pendingOp;
         boolean pendingDirty = flagsDirty;
-        flushFlags(mv);
-        setPending(mv, -1);
+        if (!loopKeepsFlagsInLocals) {
+            flushFlags(mv);
+            setPending(mv, -1);
+        }
         Label leave = new Label();
         mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CPU, "mustLeaveLoop", "()Z", false);
@@ -782,6 +795,27 @@ final class LongModeEmitter {
         mv.visitVarInsn(Opcodes.LLOAD, RES);
         mv.visitVarInsn(Opcodes.LSTORE, VALUE);
         write(mv, dst, true);
+        if (pendingOp < 0 && flagKindUnknown) {
+            // at a loop head whose record may still be in the locals: that record (or, with
+            // FLAG_KIND -1 on the first entry, the state object's) becomes the base, kind known at run time
+            mv.visitVarInsn(Opcodes.LLOAD, FA);
+            mv.visitVarInsn(Opcodes.LSTORE, BA);
+            mv.visitVarInsn(Opcodes.LLOAD, FB);
+            mv.visitVarInsn(Opcodes.LSTORE, BB);
+            mv.visitVarInsn(Opcodes.LLOAD, FRES);
+            mv.visitVarInsn(Opcodes.LSTORE, BRES);
+            mv.visitVarInsn(Opcodes.ILOAD, FC);
+            mv.visitVarInsn(Opcodes.ISTORE, BC);
+            mv.visitVarInsn(Opcodes.ILOAD, FLAG_KIND);
+            mv.visitVarInsn(Opcodes.ISTORE, BASE_KIND);
+            baseOp = RUNTIME_BASE;
+            setPending(mv, ROTATE);
+            rotateFlags(mv, left, bits);
+            mv.visitVarInsn(Opcodes.ISTORE, FOF);
+            mv.visitVarInsn(Opcodes.ISTORE, FCF);
+            flagsDirty = true;
+            return;
+        }
         if (pendingOp >= 0) {
             // the record stays in locals: the one before the rotate becomes its base
             if (pendingOp != ROTATE) {
@@ -1085,7 +1119,8 @@ final class LongModeEmitter {
     }
 
     private void setPending(MethodVisitor mv, int op) {
-        if (op != pendingOp) {
+        if (op != pendingOp || flagKindUnknown) {
+            flagKindUnknown = false;
             X86Emitter.push(mv, op);
             mv.visitVarInsn(Opcodes.ISTORE, FLAG_KIND);
         }
@@ -1094,17 +1129,39 @@ final class LongModeEmitter {
     }
 
     private void flushFlags(MethodVisitor mv) {
+        if (pendingOp < 0 && flagKindUnknown) {
+            // a loop head's record may still be in the locals: store it by its run-time kind, as the fault handler does
+            storeRecordOfRuntimeKind(mv);
+            setPending(mv, -1);
+            return;
+        }
         if (!flagsDirty || pendingOp < 0) {
             return;
         }
         if (pendingOp == ROTATE) {
-            rotateRecord(mv, true);
+            rotateRecord(mv, baseOp != RUNTIME_BASE);
         } else {
             mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
             X86Emitter.push(mv, pendingOp);
             recordArguments(mv);
         }
         flagsDirty = false;
+    }
+
+    /** Stores the record the locals hold, of the kind FLAG_KIND says at run time (-1: nothing, the state object has it). */
+    private void storeRecordOfRuntimeKind(MethodVisitor mv) {
+        Label plainRecord = new Label();
+        Label done = new Label();
+        mv.visitVarInsn(Opcodes.ILOAD, FLAG_KIND);
+        X86Emitter.push(mv, ROTATE);
+        mv.visitJumpInsn(Opcodes.IF_ICMPNE, plainRecord);
+        rotateRecord(mv, false);
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(plainRecord);
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        mv.visitVarInsn(Opcodes.ILOAD, FLAG_KIND);
+        recordArguments(mv);
+        mv.visitLabel(done);
     }
 
     /** Stores a rotate record kept in locals ({@link Flags64#recordRotate}); the base kind a constant when {@code knownBase}. */
@@ -1262,7 +1319,7 @@ final class LongModeEmitter {
         if (base == 0 || base == 2) {
             mv.visitVarInsn(Opcodes.ILOAD, base == 0 ? FOF : FCF);
             jump = Opcodes.IFNE;
-        } else if (base == 4 || base == 8) {
+        } else if ((base == 4 || base == 8) && baseOp != RUNTIME_BASE) {
             shifted(mv, BRES, 64 - BITS[baseOp & 3]);
             mv.visitInsn(Opcodes.LCONST_0);
             mv.visitInsn(Opcodes.LCMP);

@@ -817,6 +817,38 @@ class LongModeDifferentialTest {
             b.asm.raw(0x75, (int) (top - after) & 0xff); // jnz top
             return b.build("loop block");
         });
+        // loop blocks whose body overwrites all flags before reading any: the backward jump keeps
+        // the last record in locals, the first flag instruction of the next round finds it there
+        f.put("loop block: ror first (its base record from the last round), add, inc, cmp r64, jne back", rnd -> {
+            Builder b = new Builder(rnd);
+            int c = b.anyReg();
+            int x = b.pick(c);
+            int y = b.pick(c, x);
+            b.regs[c] = -(1 + rnd.nextInt(6));
+            long top = b.asm.pc();
+            b.asm.op(new int[0], rnd.nextBoolean(), false, new int[] {0xc1}, 1, new Reg(y), 1, 1 + rnd.nextInt(31)); // ror y, n
+            b.asm.op(true, new int[] {0x01}, x, new Reg(y)); // add y, x
+            b.asm.op(true, new int[] {0xff}, 0, new Reg(c)); // inc c
+            b.asm.op(new int[0], true, false, new int[] {0x83}, 7, new Reg(c), 1, 0); // cmp c, 0
+            long after = b.asm.pc() + 2;
+            b.asm.raw(0x75, (int) (top - after) & 0xff); // jne top
+            return b.build("loop block ror first");
+        });
+        f.put("loop block: dec ecx first (its CF from the last round), rol, add, test, jnz back", rnd -> {
+            Builder b = new Builder(rnd);
+            b.regs[X86CpuState.ECX] = (b.regs[X86CpuState.ECX] & ~0xffffffffL) | (1 + rnd.nextInt(6));
+            int x = b.pick(X86CpuState.ECX);
+            int y = b.pick(X86CpuState.ECX, x);
+            long top = b.asm.pc();
+            b.asm.op(false, new int[] {0xff}, 1, new Reg(X86CpuState.ECX)); // dec ecx
+            b.asm.op(new int[0], rnd.nextBoolean(), false, new int[] {0xc1}, 0, new Reg(y), 1, 1 + rnd.nextInt(31)); // rol y, n
+            b.asm.op(true, new int[] {0x01}, x, new Reg(y)); // add y, x
+            b.asm.op(false, new int[] {0x85}, X86CpuState.ECX, new Reg(X86CpuState.ECX)); // test ecx, ecx
+            long after = b.asm.pc() + 2;
+            b.asm.raw(0x75, (int) (top - after) & 0xff); // jnz top
+            b.defined = ALL & ~AF;
+            return b.build("loop block dec first");
+        });
         // opcodes that are invalid in 64-bit code: #UD (SIGILL)
         int[] invalid = {0x06, 0x07, 0x0e, 0x16, 0x17, 0x1e, 0x1f, 0x27, 0x2f, 0x37, 0x3f, 0x60, 0x61, 0xd4, 0xd5, 0xd6};
         for (int opc : invalid) {
