@@ -1,5 +1,5 @@
 #!/bin/sh
-# cpubench's phases one at a time (bench/src/cpubench-phases.c; argument = phase mask: 0 start-up
+# cpubench's phases one at a time (bench/src/cpubench.c at scale 2; second argument = phase mask: 0 start-up
 # and buffer fill, 1 hashing, 2 sorting, 4 floating point), x87 and SSE2 builds, under Debian's
 # qemu-i386 and bin/qemu-i386, one contender after the other per phase. Prints median wall seconds, the user+sys
 # CPU seconds of that run and peak RSS (bench/lib.sh's measure), and the output is checked against
@@ -18,9 +18,9 @@ phases=${PHASES:-0 1 2 4}
 builds=${BUILDS:-x87 sse2}
 . "$root/bench/lib.sh"
 
-i686-linux-gnu-gcc -static -O2 "$here/src/cpubench-phases.c" -o "$work/phases-x87" -lm
-i686-linux-gnu-gcc -static -O2 -msse2 -mfpmath=sse "$here/src/cpubench-phases.c" -o "$work/phases-sse2" -lm
-gcc -O2 "$here/src/cpubench-phases.c" -o "$work/phases-native" -lm
+i686-linux-gnu-gcc -static -O2 "$here/src/cpubench.c" -o "$work/phases-x87" -lm
+i686-linux-gnu-gcc -static -O2 -msse2 -mfpmath=sse "$here/src/cpubench.c" -o "$work/phases-sse2" -lm
+gcc -O2 "$here/src/cpubench.c" -o "$work/phases-native" -lm
 ours=$root/bin/qemu-i386
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -30,12 +30,12 @@ echo "$header"
 echo "$header" | sed 's/[^|]*|/ --- |/g; s/^ //'
 for b in $builds; do
   for p in $phases; do
-    expected=$("$work/phases-native" "$p")
-    q=$(measure "$expected" qemu-i386 "$work/phases-$b" "$p")
-    o=$(measure "$expected" "$ours" "$work/phases-$b" "$p")
+    expected=$("$work/phases-native" 2 "$p")
+    q=$(measure "$expected" qemu-i386 "$work/phases-$b" 2 "$p")
+    o=$(measure "$expected" "$ours" "$work/phases-$b" 2 "$p")
     row="| $b | $p | $q | $o |"
     if [ -n "${BASELINE:-}" ]; then
-      base=$(measure "$expected" "$BASELINE" "$work/phases-$b" "$p")
+      base=$(measure "$expected" "$BASELINE" "$work/phases-$b" 2 "$p")
       row="$row $base |"
     fi
     echo "$row"

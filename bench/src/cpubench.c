@@ -2,7 +2,9 @@
  * CPU-bound benchmark for the user-mode emulators: hashing (FNV-1a and a xorshift mix),
  * sorting (qsort of integers and doubles), and floating point (a small n-body step and
  * a series sum). Prints checksums so every run can be checked against the native one.
- * Scale with the first argument (default 1).
+ * Scale with the first argument (default 2). The second, a bit mask, runs some phases alone (1 hashing,
+ * 2 sorting, 4 floating point; default 7 = all; 0 = start-up and the buffer fill only): phases left
+ * out print their untouched checksums, so each mask has one expected output (bench/phases-i386.sh).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -31,6 +33,7 @@ static int cmp_dbl(const void *a, const void *b) {
 
 int main(int argc, char **argv) {
     int scale = argc > 1 ? atoi(argv[1]) : 2;
+    int phases = argc > 2 ? atoi(argv[2]) : 7;
     uint64_t seed = 88172645463325252ull;
 
     /* hashing */
@@ -38,7 +41,7 @@ int main(int argc, char **argv) {
     uint8_t *buf = malloc(n);
     for (size_t i = 0; i < n; i++) buf[i] = (uint8_t)xorshift(&seed);
     uint32_t h = 2166136261u;
-    for (int r = 0; r < 24 * scale; r++) h = fnv1a(buf, n, h);
+    for (int r = 0; r < 24 * scale * (phases & 1); r++) h = fnv1a(buf, n, h);
     printf("fnv1a %08x\n", h);
 
     /* sorting */
@@ -46,7 +49,7 @@ int main(int argc, char **argv) {
     uint32_t *ints = malloc(m * sizeof *ints);
     double *dbls = malloc(m * sizeof *dbls);
     uint64_t sum = 0;
-    for (int r = 0; r < 2 * scale; r++) {
+    for (int r = 0; r < 2 * scale * ((phases >> 1) & 1); r++) {
         for (size_t i = 0; i < m; i++) { ints[i] = (uint32_t)xorshift(&seed); dbls[i] = (double)(xorshift(&seed) >> 11) / 9007199254740992.0; }
         qsort(ints, m, sizeof *ints, cmp_u32);
         qsort(dbls, m, sizeof *dbls, cmp_dbl);
@@ -57,7 +60,7 @@ int main(int argc, char **argv) {
     /* floating point */
     double x[64], y[64], vx[64], vy[64];
     for (int i = 0; i < 64; i++) { x[i] = cos(i); y[i] = sin(i); vx[i] = vy[i] = 0; }
-    for (int step = 0; step < 150 * scale; step++) {
+    for (int step = 0; step < 150 * scale * ((phases >> 2) & 1); step++) {
         for (int i = 0; i < 64; i++) {
             double ax = 0, ay = 0;
             for (int j = 0; j < 64; j++) {
@@ -74,7 +77,7 @@ int main(int argc, char **argv) {
     double e = 0;
     for (int i = 0; i < 64; i++) e += x[i] * x[i] + y[i] * y[i];
     double s = 0;
-    for (int k = 1; k < 2000000 * scale; k++) s += 1.0 / ((double)k * k);
+    for (int k = 1; k < 2000000 * scale * ((phases >> 2) & 1); k++) s += 1.0 / ((double)k * k);
     printf("nbody %.9f series %.12f\n", e, s);
     return 0;
 }
