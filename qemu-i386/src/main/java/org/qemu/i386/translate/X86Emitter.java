@@ -414,27 +414,7 @@ final class X86Emitter {
         }
         mv.visitVarInsn(Opcodes.LSTORE, MEM_ADDR);
         mv.visitInsn(Opcodes.POP);
-        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
-        mv.visitVarInsn(Opcodes.LLOAD, MEM_RANGE);
-        mv.visitInsn(Opcodes.LAND);
-        if (bits > 8) {
-            mv.visitLdcInsn((long) (bits / 8 - 1));
-            mv.visitInsn(Opcodes.LADD);
-        }
-        push(mv, GuestMemory.PAGE_SHIFT);
-        mv.visitInsn(Opcodes.LUSHR);
-        mv.visitInsn(Opcodes.LCONST_0);
-        mv.visitInsn(Opcodes.LCMP);
-        mv.visitJumpInsn(Opcodes.IFNE, slow);
-        mv.visitVarInsn(Opcodes.ALOAD, MEM_PROT);
-        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
-        push(mv, GuestMemory.PAGE_SHIFT);
-        mv.visitInsn(Opcodes.LUSHR);
-        mv.visitInsn(Opcodes.L2I);
-        mv.visitInsn(Opcodes.BALOAD);
-        push(mv, write ? GuestMemory.INLINE_WRITE : GuestMemory.INLINE_READ);
-        mv.visitInsn(Opcodes.IAND);
-        mv.visitJumpInsn(Opcodes.IFEQ, slow);
+        inlineAccessTest(mv, bits / 8, write, slow);
         mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
         mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
         mv.visitInsn(Opcodes.LADD);
@@ -546,6 +526,34 @@ final class X86Emitter {
      */
     void segmentBasesInLocals() {
         segmentLocals = true;
+    }
+
+    /**
+     * The inline fast path's test: jumps to {@code slow} unless the {@code bytes} at the guest
+     * address in {@link #MEM_ADDR} stay in one page of the guest range whose protection allows the access.
+     */
+    private static void inlineAccessTest(MethodVisitor mv, int bytes, boolean write, Label slow) {
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_RANGE);
+        mv.visitInsn(Opcodes.LAND);
+        if (bytes > 1) {
+            mv.visitLdcInsn((long) (bytes - 1));
+            mv.visitInsn(Opcodes.LADD);
+        }
+        push(mv, GuestMemory.PAGE_SHIFT);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFNE, slow);
+        mv.visitVarInsn(Opcodes.ALOAD, MEM_PROT);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        push(mv, GuestMemory.PAGE_SHIFT);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.L2I);
+        mv.visitInsn(Opcodes.BALOAD);
+        push(mv, write ? GuestMemory.INLINE_WRITE : GuestMemory.INLINE_READ);
+        mv.visitInsn(Opcodes.IAND);
+        mv.visitJumpInsn(Opcodes.IFEQ, slow);
     }
 
     /** Pushes the long base of {@code segment}. */
@@ -690,27 +698,7 @@ final class X86Emitter {
         hostAccess(mv, write, size);
         mv.visitJumpInsn(Opcodes.GOTO, done);
         mv.visitLabel(miss);
-        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
-        mv.visitVarInsn(Opcodes.LLOAD, MEM_RANGE);
-        mv.visitInsn(Opcodes.LAND);
-        if (bytes > 1) {
-            mv.visitLdcInsn((long) (bytes - 1));
-            mv.visitInsn(Opcodes.LADD);
-        }
-        push(mv, GuestMemory.PAGE_SHIFT);
-        mv.visitInsn(Opcodes.LUSHR);
-        mv.visitInsn(Opcodes.LCONST_0);
-        mv.visitInsn(Opcodes.LCMP);
-        mv.visitJumpInsn(Opcodes.IFNE, slow);
-        mv.visitVarInsn(Opcodes.ALOAD, MEM_PROT);
-        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
-        push(mv, GuestMemory.PAGE_SHIFT);
-        mv.visitInsn(Opcodes.LUSHR);
-        mv.visitInsn(Opcodes.L2I);
-        mv.visitInsn(Opcodes.BALOAD);
-        push(mv, write ? GuestMemory.INLINE_WRITE : GuestMemory.INLINE_READ);
-        mv.visitInsn(Opcodes.IAND);
-        mv.visitJumpInsn(Opcodes.IFEQ, slow);
+        inlineAccessTest(mv, bytes, write, slow);
         mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
         mv.visitLdcInsn(~(long) GuestMemory.PAGE_MASK);
         mv.visitInsn(Opcodes.LAND);
