@@ -346,7 +346,7 @@ public final class BytecodeBlockCompiler {
     private long longModeLoopStart = -1;
 
     private static void generateLongMode(MethodVisitor mv, X86Op[] ops, int[] inlineCount, Label start, Label end, Label handler, long loopStart) {
-        LongModeEmitter emitter = WINDOWS ? planLongMode(ops, loopStart) : new LongModeEmitter();
+        LongModeEmitter emitter = LONG_MODE_WINDOWS ? planLongMode(ops, loopStart) : new LongModeEmitter();
         emitter.prologue(mv);
         mv.visitLabel(start);
         Label head = new Label();
@@ -457,6 +457,14 @@ public final class BytecodeBlockCompiler {
 
     /** Verified windows in blocks ({@link AccessWindows}); {@code -Dqemu.tcg.access-windows=false} turns them off, for comparison. */
     static final boolean WINDOWS = !"false".equals(System.getProperty("qemu.tcg.access-windows"));
+
+    /**
+     * Verified windows in 64-bit blocks: off unless {@code -Dqemu.tcg.long-mode-windows=true} (the
+     * module's tests turn them on). Their second emission pass cost `python3 -c pass` about 10% more
+     * CPU on a quiet machine, and no 64-bit benchmark measured a gain (sha256's round loop reads
+     * memory through indexed operands, which windows do not cover); see docs/PERFORMANCE.md.
+     */
+    static final boolean LONG_MODE_WINDOWS = WINDOWS && Boolean.getBoolean("qemu.tcg.long-mode-windows");
 
     /** The first pass: the block's body emitted into nothing, to see which accesses share a window. */
     private static AccessWindows planWindows(X86Op[] ops, boolean longMode, boolean loop) {

@@ -290,7 +290,7 @@ final class LongModeEmitter {
         cw.visit(Opcodes.V21, Opcodes.ACC_FINAL, "DryRun", null, "java/lang/Object", null);
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "()V", null, null);
         mv.visitCode();
-        LongModeEmitter dry = new LongModeEmitter(BytecodeBlockCompiler.WINDOWS ? AccessWindows.recording() : null, null);
+        LongModeEmitter dry = new LongModeEmitter(BytecodeBlockCompiler.LONG_MODE_WINDOWS ? AccessWindows.recording() : null, null);
         dry.prologue(mv);
         dry.loopHead();
         for (int i = 0; i < count; i++) {
