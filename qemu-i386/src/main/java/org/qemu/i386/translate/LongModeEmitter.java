@@ -974,18 +974,7 @@ final class LongModeEmitter {
             mv.visitInsn(Opcodes.L2I);
             mv.visitInsn(Opcodes.I2L);
         }
-        Label fits = new Label();
-        Label done = new Label();
-        mv.visitInsn(Opcodes.LCMP);
-        mv.visitJumpInsn(Opcodes.IFEQ, fits);
-        X86Emitter.push(mv, 1);
-        mv.visitJumpInsn(Opcodes.GOTO, done);
-        mv.visitLabel(fits);
-        X86Emitter.push(mv, 0);
-        mv.visitLabel(done);
-        mv.visitInsn(Opcodes.DUP);
-        mv.visitVarInsn(Opcodes.ISTORE, FCF);
-        mv.visitVarInsn(Opcodes.ISTORE, FOF);
+        carryAndOverflowWhenDifferent(mv);
         record(mv, LazyFlags.RESULT_CO | LazyFlags.sizeIndex(bits), A, B);
         return true;
     }
@@ -1058,18 +1047,7 @@ final class LongModeEmitter {
         } else {
             mv.visitInsn(Opcodes.LCONST_0);
         }
-        Label fits = new Label();
-        Label done = new Label();
-        mv.visitInsn(Opcodes.LCMP);
-        mv.visitJumpInsn(Opcodes.IFEQ, fits);
-        X86Emitter.push(mv, 1);
-        mv.visitJumpInsn(Opcodes.GOTO, done);
-        mv.visitLabel(fits);
-        X86Emitter.push(mv, 0);
-        mv.visitLabel(done);
-        mv.visitInsn(Opcodes.DUP);
-        mv.visitVarInsn(Opcodes.ISTORE, FCF);
-        mv.visitVarInsn(Opcodes.ISTORE, FOF);
+        carryAndOverflowWhenDifferent(mv);
         mv.visitVarInsn(Opcodes.LLOAD, RES);
         storeRegister(mv, X86CpuState.EAX, 64);
         mv.visitVarInsn(Opcodes.LLOAD, TEMP);
@@ -1771,5 +1749,24 @@ final class LongModeEmitter {
         X86Emitter.push(mv, m.segment);
         mv.visitInsn(Opcodes.LALOAD);
         mv.visitInsn(Opcodes.LADD);
+    }
+
+    /**
+     * Multiplications: CF and OF (the locals) are 1 when the two longs on the stack differ (the
+     * product did not fit its destination), else 0.
+     */
+    private static void carryAndOverflowWhenDifferent(MethodVisitor mv) {
+        Label fits = new Label();
+        Label done = new Label();
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFEQ, fits);
+        X86Emitter.push(mv, 1);
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(fits);
+        X86Emitter.push(mv, 0);
+        mv.visitLabel(done);
+        mv.visitInsn(Opcodes.DUP);
+        mv.visitVarInsn(Opcodes.ISTORE, FCF);
+        mv.visitVarInsn(Opcodes.ISTORE, FOF);
     }
 }
