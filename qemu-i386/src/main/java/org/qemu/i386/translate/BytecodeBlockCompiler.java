@@ -94,22 +94,13 @@ public final class BytecodeBlockCompiler {
         long[] next = null;
         X86Op last = ops[ops.length - 1];
         if (last instanceof ControlOps.Goto g && g.target != (int) block.pc) {
-            X86Block then = cache.lookup(g.target & 0xffffffffL, block.flags);
-            if (then == null || !then.isValid() || then.firstPage != block.firstPage || then.lastPage != block.lastPage
-                    || ops.length - 1 + then.instructionCount() > MAX_LOOP_OPS) {
+            LoopBody taken = bodyThroughJump(block, ops, g.target & 0xffffffffL);
+            if (taken == null) {
                 return compile(ops, false, null, block);
             }
-            int n = ops.length - 1;
-            int m = then.instructionCount();
-            body = new X86Op[n + m];
-            address = new long[n + m];
-            next = new long[n + m];
-            System.arraycopy(ops, 0, body, 0, n);
-            System.arraycopy(then.ops(), 0, body, n, m);
-            for (int i = 0; i < n + m; i++) {
-                address[i] = i < n ? block.instructionAddress(i) : then.instructionAddress(i - n);
-                next[i] = i < n ? block.nextAddress(i) : then.nextAddress(i - n);
-            }
+            body = taken.ops();
+            address = taken.address();
+            next = taken.next();
         }
         int start = (int) block.pc;
         X86Op end = body[body.length - 1];
@@ -133,6 +124,34 @@ public final class BytecodeBlockCompiler {
     }
 
     /**
+     * A loop block's body when the block ends in a jmp to {@code target}: its own ops but the jmp,
+     * then the ops of the block jumped to, with each instruction's address and next address.
+     */
+    private record LoopBody(X86Op[] ops, long[] address, long[] next) {
+    }
+
+    /** The body through the jump to {@code target}; null when that block cannot be taken in (not translated, dead, on other pages, or the whole too long). */
+    private LoopBody bodyThroughJump(X86Block block, X86Op[] ops, long target) {
+        X86Block then = cache.lookup(target, block.flags);
+        if (then == null || !then.isValid() || then.firstPage != block.firstPage || then.lastPage != block.lastPage
+                || ops.length - 1 + then.instructionCount() > MAX_LOOP_OPS) {
+            return null;
+        }
+        int n = ops.length - 1;
+        int m = then.instructionCount();
+        X86Op[] body = new X86Op[n + m];
+        long[] address = new long[n + m];
+        long[] next = new long[n + m];
+        System.arraycopy(ops, 0, body, 0, n);
+        System.arraycopy(then.ops(), 0, body, n, m);
+        for (int i = 0; i < n + m; i++) {
+            address[i] = i < n ? block.instructionAddress(i) : then.instructionAddress(i - n);
+            next[i] = i < n ? block.nextAddress(i) : then.nextAddress(i - n);
+        }
+        return new LoopBody(body, address, next);
+    }
+
+    /**
      * Loop blocks for 64-bit code ({@code -Dqemu.tcg.long-mode-loops=false} turns them off). Only
      * loops whose body is all inline: with op calls (SSE) in the body cpubench measured dearer
      * (8.4-8.6 s of CPU against 6.7 s, load 20); all-inline loops: sha256sum 2.5-2.9 s against
@@ -149,22 +168,13 @@ public final class BytecodeBlockCompiler {
         long[] address = null;
         long[] next = null;
         if (ops[ops.length - 1] instanceof LongModeOps.Goto g && g.target != block.pc) {
-            X86Block then = cache.lookup(g.target, block.flags);
-            if (then == null || !then.isValid() || then.firstPage != block.firstPage || then.lastPage != block.lastPage
-                    || ops.length - 1 + then.instructionCount() > MAX_LOOP_OPS) {
+            LoopBody taken = bodyThroughJump(block, ops, g.target);
+            if (taken == null) {
                 return compile(ops, true, null, block);
             }
-            int n = ops.length - 1;
-            int m = then.instructionCount();
-            body = new X86Op[n + m];
-            address = new long[n + m];
-            next = new long[n + m];
-            System.arraycopy(ops, 0, body, 0, n);
-            System.arraycopy(then.ops(), 0, body, n, m);
-            for (int i = 0; i < n + m; i++) {
-                address[i] = i < n ? block.instructionAddress(i) : then.instructionAddress(i - n);
-                next[i] = i < n ? block.nextAddress(i) : then.nextAddress(i - n);
-            }
+            body = taken.ops();
+            address = taken.address();
+            next = taken.next();
         }
         long start = block.pc;
         X86Op end = body[body.length - 1];
