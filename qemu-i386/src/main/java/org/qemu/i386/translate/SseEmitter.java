@@ -375,13 +375,7 @@ final class SseEmitter {
             }
             case DOUBLE_TO_INT, FLOAT_TO_INT -> {
                 boolean isDouble = f.kind() == DOUBLE_TO_INT;
-                if (isDouble) {
-                    source64(mv, s, m);
-                } else {
-                    source32(mv, s, m);
-                    mv.visitInsn(Opcodes.I2L);
-                }
-                mv.visitVarInsn(Opcodes.LSTORE, first);
+                sourceInFirst(mv, s, m, isDouble);
                 host.loadCpu(mv);
                 mv.visitVarInsn(Opcodes.LLOAD, first);
                 if (!isDouble) {
@@ -394,13 +388,7 @@ final class SseEmitter {
             }
             case COMPARE_DOUBLE, COMPARE_FLOAT -> {
                 boolean isDouble = f.kind() == COMPARE_DOUBLE;
-                if (isDouble) {
-                    source64(mv, s, m);
-                } else {
-                    source32(mv, s, m);
-                    mv.visitInsn(Opcodes.I2L);
-                }
-                mv.visitVarInsn(Opcodes.LSTORE, first);
+                sourceInFirst(mv, s, m, isDouble);
                 host.loadCpu(mv);
                 mv.visitVarInsn(Opcodes.LLOAD, local(d, false));
                 if (!isDouble) {
@@ -507,6 +495,17 @@ final class SseEmitter {
             default -> Opcodes.LSUB;
         });
         mv.visitVarInsn(Opcodes.LSTORE, dst);
+    }
+
+    /** Stores the scalar source (a double's bits, or a float's widened to a long) in the scratch local {@code first}. */
+    private void sourceInFirst(MethodVisitor mv, int s, Operand.Memory m, boolean isDouble) {
+        if (isDouble) {
+            source64(mv, s, m);
+        } else {
+            source32(mv, s, m);
+            mv.visitInsn(Opcodes.I2L);
+        }
+        mv.visitVarInsn(Opcodes.LSTORE, first);
     }
 
     /** Pushes the low quadword of XMM {@code s}, or the m64 at {@code m}. */
