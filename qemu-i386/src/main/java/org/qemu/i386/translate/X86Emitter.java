@@ -428,12 +428,7 @@ final class X86Emitter {
         mv.visitLabel(slow);
         mv.visitVarInsn(Opcodes.ALOAD, MEM);
         mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
-        if (write) {
-            mv.visitVarInsn(Opcodes.ILOAD, MEM_VALUE);
-            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "write" + size, "(JI)V", false);
-        } else {
-            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "read" + size, "(J)I", false);
-        }
+        accessorCall(mv, write, size, MEM_VALUE);
         mv.visitLabel(done);
     }
 
@@ -651,12 +646,7 @@ final class X86Emitter {
         // the window failed its test: the accessor checks this access alone (and faults precisely)
         mv.visitVarInsn(Opcodes.ALOAD, MEM);
         pushAddress.run();
-        if (write) {
-            mv.visitVarInsn(Opcodes.ILOAD, VALUE);
-            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "write" + size, "(JI)V", false);
-        } else {
-            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "read" + size, "(J)I", false);
-        }
+        accessorCall(mv, write, size, VALUE);
         mv.visitLabel(done);
     }
 
@@ -715,13 +705,22 @@ final class X86Emitter {
         mv.visitLabel(slow);
         mv.visitVarInsn(Opcodes.ALOAD, MEM);
         mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        accessorCall(mv, write, size, VALUE);
+        mv.visitLabel(done);
+    }
+
+    /**
+     * The slow path of an inline access: {@link GuestMemory}'s accessor for the memory and address
+     * on the stack (a store takes its value from {@code valueLocal}), which checks the access alone
+     * and faults precisely; a load leaves the value.
+     */
+    private static void accessorCall(MethodVisitor mv, boolean write, String size, int valueLocal) {
         if (write) {
-            mv.visitVarInsn(Opcodes.ILOAD, VALUE);
+            mv.visitVarInsn(Opcodes.ILOAD, valueLocal);
             mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "write" + size, "(JI)V", false);
         } else {
             mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "read" + size, "(J)I", false);
         }
-        mv.visitLabel(done);
     }
 
     /** A host load (leaves the value) or store (of the VALUE local) at the host address on the stack. */
