@@ -105,6 +105,14 @@ public final class X86Cpu implements GuestCpu, OpContext {
     public final GuestMemory memory;
     private final Shared shared;
     private volatile boolean exitRequested;
+    /**
+     * What loop blocks poll on their back edge ({@link #mustLeaveLoop}): true whenever one of
+     * its conditions may hold (an exit request, a pending exit, a debugger hook, a block
+     * listener). Set at once by whatever makes a condition true; cleared only at the start of a
+     * run ({@link #refreshLeaveLoops}). One volatile load per iteration instead of four loads
+     * through three objects: C2 reloads them on every iteration (the volatile read orders them).
+     */
+    private volatile boolean leaveLoops;
     private SegmentResolver segmentResolver = SegmentResolver.FLAT;
     private CpuExit pendingExit;
     private GuestTrap lastTrap;
@@ -213,6 +221,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
     /** Called by an op (system mode: hlt): ends the run with {@code exit} once the block finishes. */
     public void endRunWith(CpuExit exit) {
         pendingExit = exit;
+        leaveLoops = true;
         chainBudget = 0;
     }
 
@@ -227,6 +236,9 @@ public final class X86Cpu implements GuestCpu, OpContext {
     /** Told the guest pc of every block before it runs (QEMU's -d exec); null turns it off. */
     public void setBlockListener(java.util.function.LongConsumer listener) {
         this.blockListener = listener;
+        if (listener != null) {
+            leaveLoops = true;
+        }
     }
 
     /**
@@ -237,6 +249,8 @@ public final class X86Cpu implements GuestCpu, OpContext {
     public void setInstructionHook(org.qemu.common.gdbstub.InstructionHook hook) {
         shared.instructionHook = hook;
         if (hook != null) {
+            // the debug targets install the hook on every CPU (thread) of the address space
+            leaveLoops = true;
             shared.regionThreshold = 0;
         }
     }
@@ -266,6 +280,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
         long chainedBefore = chainedRunsInLoop;
         // a fault that ended an earlier run outside the run loop's handlers must not name this run's faulting block
         faultedIn = null;
+        refreshLeaveLoops();
         try {
             return runBlocks(sh);
         } finally {
@@ -444,7 +459,19 @@ public final class X86Cpu implements GuestCpu, OpContext {
      * or block listener was set).
      */
     public boolean mustLeaveLoop() {
-        return exitRequested || pendingExit != null || shared.instructionHook != null || blockListener != null;
+        return leaveLoops;
+    }
+
+    /**
+     * Clears {@link #leaveLoops} unless a condition still holds. An exit request made by another
+     * thread while this runs is not lost: it sets exitRequested before leaveLoops, and the
+     * second read of exitRequested (after the write) sees it or its leaveLoops write comes later.
+     */
+    private void refreshLeaveLoops() {
+        leaveLoops = pendingExit != null || shared.instructionHook != null || blockListener != null;
+        if (exitRequested) {
+            leaveLoops = true;
+        }
     }
 
     private static GuestTrap memoryTrap(GuestMemoryFault f) {
@@ -457,6 +484,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
     /** Called by the int 0x80 and syscall ops: ends the run with SYSCALL once the block finishes. */
     public void requestSyscall() {
         pendingExit = CpuExit.SYSCALL;
+        leaveLoops = true;
         chainBudget = 0;
     }
 
@@ -473,6 +501,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
     @Override
     public void requestExit() {
         exitRequested = true;
+        leaveLoops = true;
         // from another thread this plain write may be seen late: the chain then ends within the depth bound
         chainBudget = 0;
     }

@@ -120,7 +120,12 @@ public final class BytecodeBlockCompiler {
         synchronized (this) {
             loopBlocks++;
         }
-        return compile(body, false, block, block);
+        OpSequence<X86Cpu> loop = compile(body, false, block, block);
+        if (!block.isValid() && loop instanceof ChainedSequence<X86Cpu> late) {
+            // invalidated by another thread while compiling: its back edge polls the dead flag
+            late.kill();
+        }
+        return loop;
     }
 
     /**
@@ -448,10 +453,11 @@ public final class BytecodeBlockCompiler {
         mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.CPU_LOCAL);
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, X86Emitter.CPU, "mustLeaveLoop", "()Z", false);
         mv.visitJumpInsn(Opcodes.IFNE, leave);
+        // the block died (its code was overwritten): X86Block.invalidate kills its compiled sequence,
+        // this object; one load from this instead of two through the block
         mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.THIS);
-        mv.visitFieldInsn(Opcodes.GETFIELD, NAME, "loop", "L" + BLOCK + ";");
-        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, BLOCK, "isValid", "()Z", false);
-        mv.visitJumpInsn(Opcodes.IFEQ, leave);
+        mv.visitFieldInsn(Opcodes.GETFIELD, NAME, "dead", "Z");
+        mv.visitJumpInsn(Opcodes.IFNE, leave);
         mv.visitJumpInsn(Opcodes.GOTO, head);
         mv.visitLabel(leave);
         X86Emitter.setEip(mv, loopStart);
