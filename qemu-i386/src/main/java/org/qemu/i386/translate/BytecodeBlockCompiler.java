@@ -37,6 +37,15 @@ public final class BytecodeBlockCompiler {
     /** Where loop blocks find the block a jmp leads to; null: no loop blocks (system mode). */
     private final TranslationCache<X86Block> cache;
     private long loopBlocks;
+    /** Straight blocks compiled only up to a loop head ({@link #compileStraight}). */
+    private long stoppedAtLoopHeads;
+    /**
+     * The loop block {@link #generate} emits has a conditional jump inside its body (at this op
+     * index, -1: none) whose not-leaving side continues at guest address {@link #sideExitContinue};
+     * guarded by this.
+     */
+    private int sideExitOp = -1;
+    private int sideExitContinue;
     private long compiled;
     private long inlined;
     private long total;
@@ -92,26 +101,40 @@ public final class BytecodeBlockCompiler {
         X86Op[] body = ops;
         long[] address = null;
         long[] next = null;
+        int sideExit = -1;
+        int sideContinue = 0;
+        long head = block.pc;
         X86Op last = ops[ops.length - 1];
         if (last instanceof ControlOps.Goto g && g.target != (int) block.pc) {
             LoopBody taken = bodyThroughJump(block, ops, g.target & 0xffffffffL);
             if (taken == null) {
-                return compile(ops, false, null, block);
+                return compileStraight(block, ops);
             }
             body = taken.ops();
             address = taken.address();
             next = taken.next();
+            head = g.target & 0xffffffffL;
+        } else if (last instanceof ControlOps.ConditionalJump j && j.target != (int) block.pc && j.fallThrough != (int) block.pc) {
+            LoopBody around = bodyThroughSide(block, ops, j);
+            if (around == null) {
+                return compileStraight(block, ops);
+            }
+            body = around.ops();
+            address = around.address();
+            next = around.next();
+            sideExit = ops.length - 1;
+            sideContinue = (int) address[ops.length];
         }
         int start = (int) block.pc;
         X86Op end = body[body.length - 1];
         boolean loops = end instanceof ControlOps.Goto g ? g.target == start
                 : end instanceof ControlOps.ConditionalJump j && (j.target == start || j.fallThrough == start);
         if (!loops) {
-            return compile(ops, false, null, block);
+            return compileStraight(block, ops);
         }
         for (X86Op op : body) {
             if (!X86Emitter.emitsInline(op)) {
-                return compile(ops, false, null, block);
+                return compileStraight(block, ops);
             }
         }
         if (address != null) {
@@ -120,7 +143,17 @@ public final class BytecodeBlockCompiler {
         synchronized (this) {
             loopBlocks++;
         }
-        OpSequence<X86Cpu> loop = compile(body, false, block, block);
+        loopHeads.add(head);
+        OpSequence<X86Cpu> loop;
+        synchronized (this) {
+            sideExitOp = sideExit;
+            sideExitContinue = sideContinue;
+            try {
+                loop = compile(body, false, block, block);
+            } finally {
+                sideExitOp = -1;
+            }
+        }
         if (!block.isValid() && loop instanceof ChainedSequence<X86Cpu> late) {
             // invalidated by another thread while compiling: its back edge polls the dead flag
             late.kill();
@@ -133,6 +166,72 @@ public final class BytecodeBlockCompiler {
      * then the ops of the block jumped to, with each instruction's address and next address.
      */
     private record LoopBody(X86Op[] ops, long[] address, long[] next) {
+    }
+
+    /**
+     * Guest addresses where a loop block's iterations begin (its start, or the block its jmp
+     * leads to). A straight block compiled later stops where its code reaches one of them
+     * ({@link #compileStraight}) instead of running a copy of the loop's first iteration.
+     */
+    private final java.util.Set<Long> loopHeads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A block that is not a loop: compiled whole, or, when one of its instructions after the
+     * first is a loop head, only up to it, leaving to the head (the run loop or a chained exit
+     * then enters the loop block there). A loop whose test is at the bottom is entered by falling
+     * into it: the block before it ran through the loop's first iteration to the loop's branch,
+     * and that copy of the body was compiled, by us, C1 and C2, a second time (sha256's round
+     * loop: a 64-instruction block and its 19-instruction continuation, 4.7 KB of bytecode).
+     * The block's interpreted form still runs it all; either way the guest state is the same at
+     * every instruction boundary, and a fault in the first part reports the same instruction.
+     */
+    private OpSequence<X86Cpu> compileStraight(X86Block block, X86Op[] ops) {
+        for (int k = 1; k < ops.length && !loopHeads.isEmpty(); k++) {
+            long at = block.instructionAddress(k);
+            if (loopHeads.contains(at)) {
+                X86Op[] part = java.util.Arrays.copyOf(ops, k + 1);
+                part[k] = new ControlOps.Goto((int) at);
+                synchronized (this) {
+                    stoppedAtLoopHeads++;
+                }
+                return compile(part, false, null, block);
+            }
+        }
+        return compile(ops, false, null, block);
+    }
+
+    /**
+     * The body of a loop whose block ends in a conditional jump one side of which runs a block
+     * that jumps back to this one's start (sha256's round loop entered at its head: the
+     * 54-instruction round ending in {@code je} out, then the 9 instructions that rotate the
+     * working variables and {@code jmp} back): this block's ops, its jump now a side exit, then
+     * that block's. Null when there is no such block (not translated, dead, on other pages, too long).
+     */
+    private LoopBody bodyThroughSide(X86Block block, X86Op[] ops, ControlOps.ConditionalJump jump) {
+        for (int side : new int[] {jump.fallThrough, jump.target}) {
+            X86Block then = cache.lookup(side & 0xffffffffL, block.flags);
+            if (then == null || !then.isValid() || then.firstPage != block.firstPage || then.lastPage != block.lastPage
+                    || ops.length + then.instructionCount() > MAX_LOOP_OPS) {
+                continue;
+            }
+            X86Op[] thenOps = then.ops();
+            if (!(thenOps[thenOps.length - 1] instanceof ControlOps.Goto back) || back.target != (int) block.pc) {
+                continue;
+            }
+            int n = ops.length;
+            int m = thenOps.length;
+            X86Op[] body = new X86Op[n + m];
+            long[] address = new long[n + m];
+            long[] next = new long[n + m];
+            System.arraycopy(ops, 0, body, 0, n);
+            System.arraycopy(thenOps, 0, body, n, m);
+            for (int i = 0; i < n + m; i++) {
+                address[i] = i < n ? block.instructionAddress(i) : then.instructionAddress(i - n);
+                next[i] = i < n ? block.nextAddress(i) : then.nextAddress(i - n);
+            }
+            return new LoopBody(body, address, next);
+        }
+        return null;
     }
 
     /** The body through the jump to {@code target}; null when that block cannot be taken in (not translated, dead, on other pages, or the whole too long). */
@@ -257,7 +356,7 @@ public final class BytecodeBlockCompiler {
     }
 
     public synchronized String statistics() {
-        return (STATS ? hottestBlocks() + "\n" : "") + compiled + " blocks compiled (" + (compiled == 0 ? 0 : nanos / compiled / 1000) + " us each, " + loopBlocks + " loop blocks), "
+        return (STATS ? hottestBlocks() + "\n" : "") + compiled + " blocks compiled (" + (compiled == 0 ? 0 : nanos / compiled / 1000) + " us each, " + loopBlocks + " loop blocks, " + stoppedAtLoopHeads + " stopped at a loop head), "
                 + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes"
                 + (CALLED_64.isEmpty() ? "" : ", 64-bit ops called " + new java.util.TreeMap<>(CALLED_64));
     }
@@ -308,7 +407,8 @@ public final class BytecodeBlockCompiler {
             cw.visitEnd();
             return cw.toByteArray();
         }
-        X86Emitter emitter = new X86Emitter(longMode, false, WINDOWS ? planWindows(ops, longMode, loopStart != 0) : null);
+        int sideExit = loopStart != 0 ? sideExitOp : -1;
+        X86Emitter emitter = new X86Emitter(longMode, false, WINDOWS ? planWindows(ops, longMode, loopStart != 0, sideExit) : null);
         emitter.prepareXmm(ops);
         if (loopStart != 0 && PAGE_CACHES) {
             emitter.cacheAccessPages();
@@ -333,7 +433,10 @@ public final class BytecodeBlockCompiler {
             emitter.forgetState();
         }
         for (int i = 0; i < body; i++) {
-            if (emitter.emitOp(mv, ops[i], i, NAME, "op" + i)) {
+            if (i == sideExit) {
+                emitSideExit(mv, emitter, (ControlOps.ConditionalJump) ops[i], sideExitContinue, exit);
+                inlineCount[0]++;
+            } else if (emitter.emitOp(mv, ops[i], i, NAME, "op" + i)) {
                 inlineCount[0]++;
             }
         }
@@ -465,6 +568,22 @@ public final class BytecodeBlockCompiler {
 
     private static final String BLOCK = Type.getInternalName(X86Block.class);
 
+    /**
+     * A conditional jump inside a loop block's body: the side that goes on to guest address
+     * {@code continueAt} falls through to the next op; the other sets eip and leaves through
+     * {@code exit}, where every register and the flag record are written back (the locals always
+     * hold the current values, so the write-back emitted there for the body's end fits here too).
+     */
+    private static void emitSideExit(MethodVisitor mv, X86Emitter emitter, ControlOps.ConditionalJump jump, int continueAt, Label exit) {
+        boolean stayWhenTaken = jump.target == continueAt;
+        emitter.condition(mv, jump.cc);
+        Label stay = new Label();
+        mv.visitJumpInsn(stayWhenTaken ? Opcodes.IFNE : Opcodes.IFEQ, stay);
+        X86Emitter.setEip(mv, stayWhenTaken ? jump.fallThrough : jump.target);
+        mv.visitJumpInsn(Opcodes.GOTO, exit);
+        mv.visitLabel(stay);
+    }
+
     /** Flag liveness ({@link FlagLiveness}); {@code -Dqemu.tcg.flag-liveness=false} turns it off, for comparison. */
     static final boolean LIVENESS = !"false".equals(System.getProperty("qemu.tcg.flag-liveness"));
 
@@ -483,7 +602,7 @@ public final class BytecodeBlockCompiler {
     static final boolean LONG_MODE_WINDOWS = WINDOWS && Boolean.getBoolean("qemu.tcg.long-mode-windows");
 
     /** The first pass: the block's body emitted into nothing, to see which accesses share a window. */
-    private static AccessWindows planWindows(X86Op[] ops, boolean longMode, boolean loop) {
+    private static AccessWindows planWindows(X86Op[] ops, boolean longMode, boolean loop, int sideExit) {
         AccessWindows plan = AccessWindows.recording();
         MethodVisitor nowhere = new MethodVisitor(Opcodes.ASM9) {
         };
@@ -494,7 +613,12 @@ public final class BytecodeBlockCompiler {
             planner.forgetState();
         }
         for (int i = 0; i < (loop ? ops.length - 1 : ops.length); i++) {
-            planner.emitOp(nowhere, ops[i], i, NAME, "op" + i);
+            if (i == sideExit) {
+                // the same emission as the second pass (no access: windows go on across it)
+                emitSideExit(nowhere, planner, (ControlOps.ConditionalJump) ops[i], 0, new Label());
+            } else {
+                planner.emitOp(nowhere, ops[i], i, NAME, "op" + i);
+            }
         }
         return loop ? plan.replayLoop() : plan.replay();
     }
