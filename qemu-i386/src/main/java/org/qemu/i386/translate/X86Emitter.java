@@ -567,7 +567,7 @@ final class X86Emitter {
     void verifyHoistedWindows(MethodVisitor mv) {
         if (windows != null && !windows.isRecording()) {
             for (AccessWindows.Hoisted h : windows.hoisted()) {
-                verifyWindow(mv, h.register(), h.segment(), h.window());
+                verifyWindow(mv, h.register(), h.segment(), h.window(), false);
             }
         }
     }
@@ -621,7 +621,7 @@ final class X86Emitter {
         calleeBytes += INLINE_ACCESS_BYTES;
         int host = WINDOW_HOST + 2 * base;
         if (w.first()) {
-            verifyWindow(mv, base, segment, w);
+            verifyWindow(mv, base, segment, w, true);
         }
         String size = bits == 8 ? "8" : bits == 16 ? "16" : "32";
         Label slow = new Label();
@@ -738,7 +738,7 @@ final class X86Emitter {
      * window's accesses touch lie in one guest page that allows every kind of access they make
      * (GuestMemory's inline fast-path test, once for all of them), else 0.
      */
-    private void verifyWindow(MethodVisitor mv, int base, int segment, AccessWindows.Window w) {
+    private void verifyWindow(MethodVisitor mv, int base, int segment, AccessWindows.Window w, boolean inBody) {
         int host = WINDOW_HOST + 2 * base;
         Label bad = new Label();
         Label done = new Label();
@@ -752,6 +752,33 @@ final class X86Emitter {
         mv.visitLdcInsn(0xffffffffL);
         mv.visitInsn(Opcodes.LAND);
         mv.visitVarInsn(Opcodes.LSTORE, WINDOW_TEST);
+        // a loop block verifies the window of a register it moves (a pointer walking an array) on
+        // every iteration: the page the window was last verified in comes first, as for indexed
+        // accesses (cachedPageAccess), so a walk verifies each page once instead of each step
+        int cache = inBody && siteCaches && sites < SITE_CACHES ? SITE_CACHE + 4 * sites++ : -1;
+        Label verify = new Label();
+        if (cache >= 0) {
+            mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
+            mv.visitVarInsn(Opcodes.LLOAD, cache);
+            mv.visitInsn(Opcodes.LSUB);
+            mv.visitVarInsn(Opcodes.LSTORE, MEM_ADDR);
+            mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+            mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+            mv.visitLdcInsn((long) (w.span() - 1));
+            mv.visitInsn(Opcodes.LADD);
+            mv.visitInsn(Opcodes.LOR);
+            push(mv, GuestMemory.PAGE_SHIFT);
+            mv.visitInsn(Opcodes.LUSHR);
+            mv.visitInsn(Opcodes.LCONST_0);
+            mv.visitInsn(Opcodes.LCMP);
+            mv.visitJumpInsn(Opcodes.IFNE, verify);
+            mv.visitVarInsn(Opcodes.LLOAD, cache + 2);
+            mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+            mv.visitInsn(Opcodes.LADD);
+            mv.visitVarInsn(Opcodes.LSTORE, host);
+            mv.visitJumpInsn(Opcodes.GOTO, done);
+            mv.visitLabel(verify);
+        }
         mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
         mv.visitVarInsn(Opcodes.LLOAD, MEM_RANGE);
         mv.visitInsn(Opcodes.LAND);
@@ -777,6 +804,17 @@ final class X86Emitter {
         mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
         mv.visitInsn(Opcodes.LADD);
         mv.visitVarInsn(Opcodes.LSTORE, host);
+        if (cache >= 0) {
+            // the page allows every access of the window: later iterations inside it skip the test
+            mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
+            mv.visitLdcInsn(~(long) GuestMemory.PAGE_MASK);
+            mv.visitInsn(Opcodes.LAND);
+            mv.visitVarInsn(Opcodes.LSTORE, cache);
+            mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
+            mv.visitVarInsn(Opcodes.LLOAD, cache);
+            mv.visitInsn(Opcodes.LADD);
+            mv.visitVarInsn(Opcodes.LSTORE, cache + 2);
+        }
         mv.visitJumpInsn(Opcodes.GOTO, done);
         mv.visitLabel(bad);
         mv.visitInsn(Opcodes.LCONST_0);
