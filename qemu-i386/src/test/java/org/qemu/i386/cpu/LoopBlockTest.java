@@ -291,6 +291,33 @@ class LoopBlockTest {
         assertThat(memory.read32(DATA)).isEqualTo(0x100);
     }
 
+    @Test
+    void indexedReadsThroughASegmentWithAnUnalignedBaseMatchTheBytesAcrossAPageBoundary() {
+        // xor ecx, ecx; xor edx, edx
+        // 4: mov eax, gs:[ecx*4+0x800]; add edx, eax; inc ecx; cmp ecx, 16; jne 4; int 0x80
+        // gs base: 0xff3 - 0x800 bytes into the stack's lower page, so the first read straddles the
+        // two pages and the others lie in the upper one, at offsets whose page start is not aligned
+        load(1, "31 c9  31 d2  65 8b 04 8d 00 08 00 00  01 c2  41  83 f9 10  75 f0  cd 80");
+        long page = STACK_TOP - 0x2000;
+        long base = page + 0xff3 - 0x800;
+        cpu.state.segBase[X86CpuState.GS] = base;
+        int expected = 0;
+        for (int i = 0; i < 16; i++) {
+            int word = 0;
+            for (int b = 0; b < 4; b++) {
+                long at = base + 0x800 + 4L * i + b;
+                int v = (int) (at * 37 + 11) & 0xff;
+                memory.write8(at, v);
+                word |= v << (8 * b);
+            }
+            expected += word;
+        }
+        assertThat(cpu.run()).isEqualTo(CpuExit.SYSCALL);
+        assertThat(cpu.state.reg32(X86CpuState.EDX)).isEqualTo(expected);
+        assertThat(cpu.state.reg32(X86CpuState.ECX)).isEqualTo(16);
+        assertThat(statistic("(\\d+) loop blocks")).isGreaterThanOrEqualTo(1);
+    }
+
     private long statistic(String regex) {
         Matcher m = Pattern.compile(regex).matcher(cpu.translationStatistics());
         assertThat(m.find()).as(cpu.translationStatistics()).isTrue();
