@@ -101,7 +101,7 @@ public final class BytecodeBlockCompiler {
         X86Op[] body = ops;
         long[] address = null;
         long[] next = null;
-        int sideExit = -1;
+        int sideExitAt = -1;
         int sideContinue = 0;
         long head = block.pc;
         X86Op last = ops[ops.length - 1];
@@ -122,7 +122,7 @@ public final class BytecodeBlockCompiler {
             body = around.ops();
             address = around.address();
             next = around.next();
-            sideExit = ops.length - 1;
+            sideExitAt = ops.length - 1;
             sideContinue = (int) address[ops.length];
         }
         int start = (int) block.pc;
@@ -146,7 +146,7 @@ public final class BytecodeBlockCompiler {
         loopHeads.add(head);
         OpSequence<X86Cpu> loop;
         synchronized (this) {
-            sideExitOp = sideExit;
+            sideExitOp = sideExitAt;
             sideExitContinue = sideContinue;
             try {
                 loop = compile(body, false, block, block);
@@ -407,8 +407,8 @@ public final class BytecodeBlockCompiler {
             cw.visitEnd();
             return cw.toByteArray();
         }
-        int sideExit = loopStart != 0 ? sideExitOp : -1;
-        X86Emitter emitter = new X86Emitter(longMode, false, WINDOWS ? planWindows(ops, longMode, loopStart != 0, sideExit) : null);
+        int loopExitOp = loopStart != 0 ? sideExitOp : -1;
+        X86Emitter emitter = new X86Emitter(longMode, false, WINDOWS ? planWindows(ops, longMode, loopStart != 0, loopExitOp) : null);
         emitter.prepareXmm(ops);
         if (loopStart != 0 && PAGE_CACHES) {
             emitter.cacheAccessPages();
@@ -433,7 +433,7 @@ public final class BytecodeBlockCompiler {
             emitter.forgetState();
         }
         for (int i = 0; i < body; i++) {
-            if (i == sideExit) {
+            if (i == loopExitOp) {
                 emitSideExit(mv, emitter, (ControlOps.ConditionalJump) ops[i], sideExitContinue, exit);
                 inlineCount[0]++;
             } else if (emitter.emitOp(mv, ops[i], i, NAME, "op" + i)) {
@@ -602,7 +602,7 @@ public final class BytecodeBlockCompiler {
     static final boolean LONG_MODE_WINDOWS = WINDOWS && Boolean.getBoolean("qemu.tcg.long-mode-windows");
 
     /** The first pass: the block's body emitted into nothing, to see which accesses share a window. */
-    private static AccessWindows planWindows(X86Op[] ops, boolean longMode, boolean loop, int sideExit) {
+    private static AccessWindows planWindows(X86Op[] ops, boolean longMode, boolean loop, int loopExitOp) {
         AccessWindows plan = AccessWindows.recording();
         MethodVisitor nowhere = new MethodVisitor(Opcodes.ASM9) {
         };
@@ -613,7 +613,7 @@ public final class BytecodeBlockCompiler {
             planner.forgetState();
         }
         for (int i = 0; i < (loop ? ops.length - 1 : ops.length); i++) {
-            if (i == sideExit) {
+            if (i == loopExitOp) {
                 // the same emission as the second pass (no access: windows go on across it)
                 emitSideExit(nowhere, planner, (ControlOps.ConditionalJump) ops[i], 0, new Label());
             } else {
