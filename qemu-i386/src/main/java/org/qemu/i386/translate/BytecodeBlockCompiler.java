@@ -89,6 +89,16 @@ public final class BytecodeBlockCompiler {
         if (cache == null || longMode || ops.length == 0) {
             return compile(ops, longMode, null, block);
         }
+        if (CallUnit.ENABLED && ops[ops.length - 1] instanceof ControlOps.Call) {
+            CallUnit unit = CallUnit.form(block, cache, this);
+            if (unit != null) {
+                block.takeIn(unit.address, unit.next);
+                synchronized (this) {
+                    callUnits++;
+                }
+                return compile(unit.ops(), false, null, block, unit);
+            }
+        }
         X86Op[] body = ops;
         long[] address = null;
         long[] next = null;
@@ -211,19 +221,25 @@ public final class BytecodeBlockCompiler {
      * {@code owner}: the block this is the compiled form of (what chained exits link to), or null.
      */
     private OpSequence<X86Cpu> compile(X86Op[] ops, boolean longMode, X86Block loop, X86Block owner) {
+        return compile(ops, longMode, loop, owner, null);
+    }
+
+    /** {@code unit}: the call-return unit {@code ops} are the instructions of, or null. */
+    private OpSequence<X86Cpu> compile(X86Op[] ops, boolean longMode, X86Block loop, X86Block owner, CallUnit unit) {
         long start = System.nanoTime();
         int[] counts = new int[1];
         byte[] bytes;
         synchronized (this) {
             longModeLoopStart = longMode && loop != null ? loop.pc : -1;
-            bytes = generate(ops, counts, longMode, loop == null ? 0 : (int) loop.pc);
+            bytes = generate(ops, counts, longMode, loop == null ? 0 : (int) loop.pc, unit);
         }
         try {
             MethodHandles.Lookup hidden = lookup.defineHiddenClass(bytes, true);
             MethodHandle ctor = hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, Object[].class));
-            Object[] fields = java.util.Arrays.copyOf(ops, ops.length + 2, Object[].class);
+            Object[] fields = java.util.Arrays.copyOf(ops, ops.length + 3, Object[].class);
             fields[ops.length] = loop;
             fields[ops.length + 1] = owner;
+            fields[ops.length + 2] = unit;
             OpSequence<X86Cpu> sequence = (OpSequence<X86Cpu>) ctor.invoke(fields);
             synchronized (this) {
                 compiled++;
@@ -252,13 +268,13 @@ public final class BytecodeBlockCompiler {
     }
 
     public synchronized String statistics() {
-        return (STATS ? hottestBlocks() + "\n" : "") + compiled + " blocks compiled (" + (compiled == 0 ? 0 : nanos / compiled / 1000) + " us each, " + loopBlocks + " loop blocks), "
+        return (STATS ? hottestBlocks() + "\n" : "") + compiled + " blocks compiled (" + (compiled == 0 ? 0 : nanos / compiled / 1000) + " us each, " + loopBlocks + " loop blocks, " + callUnits + " call units), "
                 + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes"
                 + (CALLED_64.isEmpty() ? "" : ", 64-bit ops called " + new java.util.TreeMap<>(CALLED_64));
     }
 
     /** {@code loopStart}: the guest address the last op may jump back to (a loop block), 0 for none. */
-    private byte[] generate(X86Op[] ops, int[] inlineCount, boolean longMode, int loopStart) {
+    private byte[] generate(X86Op[] ops, int[] inlineCount, boolean longMode, int loopStart, CallUnit unit) {
         ClassWriter cw = ClassFiles.writer();
         String opType = "L" + OP + ";";
         cw.visit(ClassFiles.VERSION, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, NAME, null, SEQUENCE, null);
@@ -288,6 +304,13 @@ public final class BytecodeBlockCompiler {
         init.visitInsn(Opcodes.AALOAD);
         init.visitTypeInsn(Opcodes.CHECKCAST, BLOCK);
         init.visitFieldInsn(Opcodes.PUTFIELD, NAME, "loop", "L" + BLOCK + ";");
+        cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_FINAL, "unit", "L" + UNIT + ";", null, null).visitEnd();
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitVarInsn(Opcodes.ALOAD, 1);
+        push(init, ops.length + 2);
+        init.visitInsn(Opcodes.AALOAD);
+        init.visitTypeInsn(Opcodes.CHECKCAST, UNIT);
+        init.visitFieldInsn(Opcodes.PUTFIELD, NAME, "unit", "L" + UNIT + ";");
         init.visitInsn(Opcodes.RETURN);
         init.visitMaxs(0, 0);
         init.visitEnd();
@@ -318,7 +341,14 @@ public final class BytecodeBlockCompiler {
         int body = loopStart != 0 ? ops.length - 1 : ops.length;
         if (LIVENESS && !longMode) {
             boolean[] dead = new boolean[ops.length];
-            FlagLiveness.mark(ops, 0, body, dead);
+            if (unit == null) {
+                FlagLiveness.mark(ops, 0, body, dead);
+            } else {
+                // the flags are live at each guard: a side exit leaves with them
+                FlagLiveness.mark(ops, 0, unit.callIndex + 1, dead);
+                FlagLiveness.mark(ops, unit.callIndex + 1, unit.returnIndex + 1, dead);
+                FlagLiveness.mark(ops, unit.returnIndex + 1, body, dead);
+            }
             emitter.flagLiveness(dead);
         }
         if (loopStart != 0) {
@@ -327,9 +357,16 @@ public final class BytecodeBlockCompiler {
             mv.visitLabel(head);
             emitter.forgetState();
         }
+        Label callExit = new Label();
+        Label returnExit = new Label();
         for (int i = 0; i < body; i++) {
             if (emitter.emitOp(mv, ops[i], i, NAME, "op" + i)) {
                 inlineCount[0]++;
+            }
+            if (unit != null && i == unit.callIndex) {
+                emitUnitGuard(mv, unit.calleePc(), "callee", callExit);
+            } else if (unit != null && i == unit.returnIndex) {
+                emitUnitGuard(mv, unit.returnPc(), "returnTo", returnExit);
             }
         }
         if (loopStart != 0) {
@@ -338,6 +375,9 @@ public final class BytecodeBlockCompiler {
         }
         mv.visitLabel(exit);
         emitter.flushAll(mv);
+        if (unit != null) {
+            emitUnitSideExits(mv, emitter, callExit, returnExit);
+        }
         mv.visitLabel(end);
         BlockChaining.emitExit(mv);
         mv.visitLabel(handler);
@@ -458,6 +498,48 @@ public final class BytecodeBlockCompiler {
     }
 
     private static final String BLOCK = Type.getInternalName(X86Block.class);
+    private static final String UNIT = Type.getInternalName(CallUnit.class);
+    private long callUnits;
+
+    /**
+     * A call-return unit's guard after its call or ret (rip holds where it went): the unit goes
+     * on only if rip is {@code pc} and the block there (field {@code blockField} of the unit) is
+     * still valid; else to {@code sideExit}.
+     */
+    private static void emitUnitGuard(MethodVisitor mv, long pc, String blockField, Label sideExit) {
+        mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.STATE_LOCAL);
+        mv.visitFieldInsn(Opcodes.GETFIELD, X86Emitter.STATE, "rip", "J");
+        mv.visitLdcInsn(pc);
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFNE, sideExit);
+        mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.THIS);
+        mv.visitFieldInsn(Opcodes.GETFIELD, NAME, "unit", "L" + UNIT + ";");
+        mv.visitFieldInsn(Opcodes.GETFIELD, UNIT, blockField, "L" + BLOCK + ";");
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, BLOCK, "isValid", "()Z", false);
+        mv.visitJumpInsn(Opcodes.IFEQ, sideExit);
+    }
+
+    /**
+     * A unit's side exits, after its ordinary write-back: every local written back (what the
+     * locals hold there is not tracked), then the ordinary exit (rip is already the real
+     * target). A failed call guard also tells the unit, which rebuilds itself if it keeps failing.
+     */
+    private static void emitUnitSideExits(MethodVisitor mv, X86Emitter emitter, Label callExit, Label returnExit) {
+        Label leave = new Label();
+        mv.visitJumpInsn(Opcodes.GOTO, leave);
+        mv.visitLabel(callExit);
+        emitter.flushEverything(mv);
+        mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.THIS);
+        mv.visitFieldInsn(Opcodes.GETFIELD, NAME, "unit", "L" + UNIT + ";");
+        mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.THIS);
+        mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.STATE_LOCAL);
+        mv.visitFieldInsn(Opcodes.GETFIELD, X86Emitter.STATE, "rip", "J");
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, UNIT, "sideExit", "(L" + SEQUENCE + ";J)V", false);
+        mv.visitJumpInsn(Opcodes.GOTO, leave);
+        mv.visitLabel(returnExit);
+        emitter.flushEverything(mv);
+        mv.visitLabel(leave);
+    }
 
     /** Flag liveness ({@link FlagLiveness}); {@code -Dqemu.tcg.flag-liveness=false} turns it off, for comparison. */
     static final boolean LIVENESS = !"false".equals(System.getProperty("qemu.tcg.flag-liveness"));
