@@ -89,14 +89,14 @@ public final class BytecodeBlockCompiler {
         if (cache == null || longMode || ops.length == 0) {
             return compile(ops, longMode, null, block);
         }
-        if (CallUnit.ENABLED && ops[ops.length - 1] instanceof ControlOps.Call) {
+        if (CallUnit.ENABLED) {
             CallUnit unit = CallUnit.form(block, cache, this);
             if (unit != null) {
                 block.takeIn(unit.address, unit.next);
                 synchronized (this) {
                     callUnits++;
                 }
-                return compile(unit.ops(), false, null, block, unit);
+                return compile(unit.ops(), false, unit.loopStart == -1 ? null : block, block, unit);
             }
         }
         X86Op[] body = ops;
@@ -345,9 +345,9 @@ public final class BytecodeBlockCompiler {
                 FlagLiveness.mark(ops, 0, body, dead);
             } else {
                 // the flags are live at each guard: a side exit leaves with them
-                FlagLiveness.mark(ops, 0, unit.callIndex + 1, dead);
-                FlagLiveness.mark(ops, unit.callIndex + 1, unit.returnIndex + 1, dead);
-                FlagLiveness.mark(ops, unit.returnIndex + 1, body, dead);
+                for (int k = 0, from = 0; k < unit.blocks.length; from = unit.lastOp[k] + 1, k++) {
+                    FlagLiveness.mark(ops, from, Math.min(unit.lastOp[k] + 1, body), dead);
+                }
             }
             emitter.flagLiveness(dead);
         }
@@ -357,16 +357,18 @@ public final class BytecodeBlockCompiler {
             mv.visitLabel(head);
             emitter.forgetState();
         }
-        Label callExit = new Label();
-        Label returnExit = new Label();
-        for (int i = 0; i < body; i++) {
+        Label sideExit = new Label();
+        Label[] callExit = new Label[unit == null ? 0 : unit.blocks.length];
+        for (int i = 0, k = 0; i < body; i++) {
             if (emitter.emitOp(mv, ops[i], i, NAME, "op" + i)) {
                 inlineCount[0]++;
             }
-            if (unit != null && i == unit.callIndex) {
-                emitUnitGuard(mv, unit.calleePc(), "callee", callExit);
-            } else if (unit != null && i == unit.returnIndex) {
-                emitUnitGuard(mv, unit.returnPc(), "returnTo", returnExit);
+            if (unit != null && k < unit.blocks.length - 1 && i == unit.lastOp[k]) {
+                if (unit.indirectCallAt(k)) {
+                    callExit[k] = new Label();
+                }
+                emitUnitGuard(mv, unit.blocks[k + 1].pc, k + 1, callExit[k] != null ? callExit[k] : sideExit);
+                k++;
             }
         }
         if (loopStart != 0) {
@@ -376,7 +378,7 @@ public final class BytecodeBlockCompiler {
         mv.visitLabel(exit);
         emitter.flushAll(mv);
         if (unit != null) {
-            emitUnitSideExits(mv, emitter, callExit, returnExit);
+            emitUnitSideExits(mv, emitter, callExit, sideExit);
         }
         mv.visitLabel(end);
         BlockChaining.emitExit(mv);
@@ -502,11 +504,17 @@ public final class BytecodeBlockCompiler {
     private long callUnits;
 
     /**
-     * A call-return unit's guard after its call or ret (rip holds where it went): the unit goes
-     * on only if rip is {@code pc} and the block there (field {@code blockField} of the unit) is
-     * still valid; else to {@code sideExit}.
+     * A call-return unit's guard at a join (rip holds where the last instruction went): the
+     * unit goes on only if rip is {@code pc} and the unit's block {@code k}, which starts there,
+     * is still valid; else to {@code sideExit}. At the first join also unless a debugger hook
+     * or block listener must see every block.
      */
-    private static void emitUnitGuard(MethodVisitor mv, long pc, String blockField, Label sideExit) {
+    private static void emitUnitGuard(MethodVisitor mv, long pc, int k, Label sideExit) {
+        if (k == 1) {
+            mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.CPU_LOCAL);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, X86Emitter.CPU, "observed", "()Z", false);
+            mv.visitJumpInsn(Opcodes.IFNE, sideExit);
+        }
         mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.STATE_LOCAL);
         mv.visitFieldInsn(Opcodes.GETFIELD, X86Emitter.STATE, "rip", "J");
         mv.visitLdcInsn(pc);
@@ -514,7 +522,9 @@ public final class BytecodeBlockCompiler {
         mv.visitJumpInsn(Opcodes.IFNE, sideExit);
         mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.THIS);
         mv.visitFieldInsn(Opcodes.GETFIELD, NAME, "unit", "L" + UNIT + ";");
-        mv.visitFieldInsn(Opcodes.GETFIELD, UNIT, blockField, "L" + BLOCK + ";");
+        mv.visitFieldInsn(Opcodes.GETFIELD, UNIT, "blocks", "[L" + BLOCK + ";");
+        push(mv, k);
+        mv.visitInsn(Opcodes.AALOAD);
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, BLOCK, "isValid", "()Z", false);
         mv.visitJumpInsn(Opcodes.IFEQ, sideExit);
     }
@@ -522,21 +532,28 @@ public final class BytecodeBlockCompiler {
     /**
      * A unit's side exits, after its ordinary write-back: every local written back (what the
      * locals hold there is not tracked), then the ordinary exit (rip is already the real
-     * target). A failed call guard also tells the unit, which rebuilds itself if it keeps failing.
+     * target). A failed guard after an indirect call also tells the unit, which rebuilds itself
+     * if that call keeps going elsewhere.
      */
-    private static void emitUnitSideExits(MethodVisitor mv, X86Emitter emitter, Label callExit, Label returnExit) {
+    private static void emitUnitSideExits(MethodVisitor mv, X86Emitter emitter, Label[] callExit, Label sideExit) {
         Label leave = new Label();
         mv.visitJumpInsn(Opcodes.GOTO, leave);
-        mv.visitLabel(callExit);
-        emitter.flushEverything(mv);
-        mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.THIS);
-        mv.visitFieldInsn(Opcodes.GETFIELD, NAME, "unit", "L" + UNIT + ";");
-        mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.THIS);
-        mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.STATE_LOCAL);
-        mv.visitFieldInsn(Opcodes.GETFIELD, X86Emitter.STATE, "rip", "J");
-        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, UNIT, "sideExit", "(L" + SEQUENCE + ";J)V", false);
-        mv.visitJumpInsn(Opcodes.GOTO, leave);
-        mv.visitLabel(returnExit);
+        for (int k = 0; k < callExit.length; k++) {
+            if (callExit[k] == null) {
+                continue;
+            }
+            mv.visitLabel(callExit[k]);
+            emitter.flushEverything(mv);
+            mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.THIS);
+            mv.visitFieldInsn(Opcodes.GETFIELD, NAME, "unit", "L" + UNIT + ";");
+            mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.THIS);
+            mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.STATE_LOCAL);
+            mv.visitFieldInsn(Opcodes.GETFIELD, X86Emitter.STATE, "rip", "J");
+            push(mv, k);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, UNIT, "sideExit", "(L" + SEQUENCE + ";JI)V", false);
+            mv.visitJumpInsn(Opcodes.GOTO, leave);
+        }
+        mv.visitLabel(sideExit);
         emitter.flushEverything(mv);
         mv.visitLabel(leave);
     }

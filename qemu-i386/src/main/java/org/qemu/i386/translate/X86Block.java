@@ -160,7 +160,7 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
         return ops;
     }
 
-    /** The callee a call-return unit compiled from this block is built for (-1: the remembered successor). */
+    /** The callee of this block's indirect call that call-return units are built for (-1: not known yet). */
     volatile long unitCallee = -1;
 
     /**
