@@ -34,6 +34,15 @@ public final class CallUnit {
     /** {@code -Dqemu.tcg.call-unit-log=true}: each unit's blocks on stderr as it is formed. */
     private static final boolean LOG = Boolean.getBoolean("qemu.tcg.call-unit-log");
 
+    /**
+     * Only blocks that end in a call start a unit; {@code -Dqemu.tcg.call-unit-start=any}: any
+     * block whose path reaches a call does. Measured on cpubench's sort phase (CPU seconds, same
+     * jars, load 30): any block 4.4-4.9 (SSE2) and 5.4-6.4 (x87) against 3.7-4.6 and 4.4-5.0 for
+     * call blocks only and 4.3-4.8 and 4.8-5.5 without units: every block of the merge loop
+     * became a unit of its own (twelve, 2-3.5 KB of bytecode each) and C2's compile time ate the gain.
+     */
+    private static final boolean FROM_CALLS_ONLY = !"any".equals(System.getProperty("qemu.tcg.call-unit-start"));
+
     /** The most instructions a unit takes in. */
     private static final int MAX_OPS = Integer.getInteger("qemu.tcg.call-unit-ops", 64);
 
@@ -81,6 +90,9 @@ public final class CallUnit {
      * already holds, at any other exit, and at {@link #MAX_OPS} instructions.
      */
     static CallUnit form(X86Block first, TranslationCache<X86Block> cache, BytecodeBlockCompiler compiler) {
+        if (FROM_CALLS_ONLY && !(first.ops()[first.instructionCount() - 1] instanceof ControlOps.Call)) {
+            return null;
+        }
         java.util.List<X86Block> path = new java.util.ArrayList<>();
         path.add(first);
         int ops = first.instructionCount();
