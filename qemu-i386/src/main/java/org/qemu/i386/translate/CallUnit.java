@@ -7,7 +7,7 @@ import org.qemu.i386.cpu.X86Op;
 
 /**
  * A call-return unit: a hot path of blocks through a {@code call} compiled as ONE method. It
- * starts at the block being compiled and follows its exits: a {@code call} (direct, or through
+ * starts at a block that ends in a call, when that block is compiled, and follows the exits: a {@code call} (direct, or through
  * a register or memory, like qsort's {@code call *%eax} to its comparator) into the one block of
  * the function called (a leaf ending in {@code ret}) and on at the return address, a {@code jmp}
  * to its target, a {@code jcc} to the side that ran more often;
