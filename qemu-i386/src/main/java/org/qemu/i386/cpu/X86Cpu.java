@@ -454,6 +454,14 @@ public final class X86Cpu implements GuestCpu, OpContext {
     }
 
     /**
+     * Asked by a call-return unit after its first block: a debugger hook or a block listener
+     * must see every block, so the unit then leaves there (it runs one block at a time).
+     */
+    public boolean observed() {
+        return shared.instructionHook != null || blockListener != null;
+    }
+
+    /**
      * Polled by loop blocks on their backward jump: true when the run must end (as
      * {@link #mustLeaveRegion}) or every block must come back to the run loop (a debugger hook
      * or block listener was set).

@@ -98,6 +98,16 @@ public final class BytecodeBlockCompiler {
         if (cache == null || longMode || ops.length == 0) {
             return compile(ops, longMode, null, block);
         }
+        if (CallUnit.ENABLED) {
+            CallUnit unit = CallUnit.form(block, cache, this);
+            if (unit != null) {
+                block.takeIn(unit.address, unit.next);
+                synchronized (this) {
+                    callUnits++;
+                }
+                return compile(unit.ops(), false, unit.loopStart == -1 ? null : block, block, unit);
+            }
+        }
         X86Op[] body = ops;
         long[] address = null;
         long[] next = null;
@@ -315,19 +325,25 @@ public final class BytecodeBlockCompiler {
      * {@code owner}: the block this is the compiled form of (what chained exits link to), or null.
      */
     private OpSequence<X86Cpu> compile(X86Op[] ops, boolean longMode, X86Block loop, X86Block owner) {
+        return compile(ops, longMode, loop, owner, null);
+    }
+
+    /** {@code unit}: the call-return unit {@code ops} are the instructions of, or null. */
+    private OpSequence<X86Cpu> compile(X86Op[] ops, boolean longMode, X86Block loop, X86Block owner, CallUnit unit) {
         long start = System.nanoTime();
         int[] counts = new int[1];
         byte[] bytes;
         synchronized (this) {
             longModeLoopStart = longMode && loop != null ? loop.pc : -1;
-            bytes = generate(ops, counts, longMode, loop == null ? 0 : (int) loop.pc);
+            bytes = generate(ops, counts, longMode, loop == null ? 0 : (int) loop.pc, unit);
         }
         try {
             MethodHandles.Lookup hidden = lookup.defineHiddenClass(bytes, true);
             MethodHandle ctor = hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, Object[].class));
-            Object[] fields = java.util.Arrays.copyOf(ops, ops.length + 2, Object[].class);
+            Object[] fields = java.util.Arrays.copyOf(ops, ops.length + 3, Object[].class);
             fields[ops.length] = loop;
             fields[ops.length + 1] = owner;
+            fields[ops.length + 2] = unit;
             OpSequence<X86Cpu> sequence = (OpSequence<X86Cpu>) ctor.invoke(fields);
             synchronized (this) {
                 compiled++;
@@ -356,13 +372,13 @@ public final class BytecodeBlockCompiler {
     }
 
     public synchronized String statistics() {
-        return (STATS ? hottestBlocks() + "\n" : "") + compiled + " blocks compiled (" + (compiled == 0 ? 0 : nanos / compiled / 1000) + " us each, " + loopBlocks + " loop blocks, " + stoppedAtLoopHeads + " stopped at a loop head), "
+        return (STATS ? hottestBlocks() + "\n" : "") + compiled + " blocks compiled (" + (compiled == 0 ? 0 : nanos / compiled / 1000) + " us each, " + loopBlocks + " loop blocks, " + stoppedAtLoopHeads + " stopped at a loop head, " + callUnits + " call units), "
                 + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes"
                 + (CALLED_64.isEmpty() ? "" : ", 64-bit ops called " + new java.util.TreeMap<>(CALLED_64));
     }
 
     /** {@code loopStart}: the guest address the last op may jump back to (a loop block), 0 for none. */
-    private byte[] generate(X86Op[] ops, int[] inlineCount, boolean longMode, int loopStart) {
+    private byte[] generate(X86Op[] ops, int[] inlineCount, boolean longMode, int loopStart, CallUnit unit) {
         ClassWriter cw = ClassFiles.writer();
         String opType = "L" + OP + ";";
         cw.visit(ClassFiles.VERSION, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, NAME, null, SEQUENCE, null);
@@ -392,6 +408,13 @@ public final class BytecodeBlockCompiler {
         init.visitInsn(Opcodes.AALOAD);
         init.visitTypeInsn(Opcodes.CHECKCAST, BLOCK);
         init.visitFieldInsn(Opcodes.PUTFIELD, NAME, "loop", "L" + BLOCK + ";");
+        cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_FINAL, "unit", "L" + UNIT + ";", null, null).visitEnd();
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitVarInsn(Opcodes.ALOAD, 1);
+        push(init, ops.length + 2);
+        init.visitInsn(Opcodes.AALOAD);
+        init.visitTypeInsn(Opcodes.CHECKCAST, UNIT);
+        init.visitFieldInsn(Opcodes.PUTFIELD, NAME, "unit", "L" + UNIT + ";");
         init.visitInsn(Opcodes.RETURN);
         init.visitMaxs(0, 0);
         init.visitEnd();
@@ -407,7 +430,8 @@ public final class BytecodeBlockCompiler {
             cw.visitEnd();
             return cw.toByteArray();
         }
-        int sideExit = loopStart != 0 ? sideExitOp : -1;
+        // units never take a side-exit loop shape; sideExitOp belongs to the loop compile holding the lock
+        int sideExit = loopStart != 0 && unit == null ? sideExitOp : -1;
         X86Emitter emitter = new X86Emitter(longMode, false, WINDOWS ? planWindows(ops, longMode, loopStart != 0, sideExit) : null);
         emitter.prepareXmm(ops);
         if (loopStart != 0 && PAGE_CACHES) {
@@ -423,7 +447,14 @@ public final class BytecodeBlockCompiler {
         int body = loopStart != 0 ? ops.length - 1 : ops.length;
         if (LIVENESS && !longMode) {
             boolean[] dead = new boolean[ops.length];
-            FlagLiveness.mark(ops, 0, body, dead);
+            if (unit == null) {
+                FlagLiveness.mark(ops, 0, body, dead);
+            } else {
+                // the flags are live at each guard: a side exit leaves with them
+                for (int k = 0, from = 0; k < unit.blocks.length; from = unit.lastOp[k] + 1, k++) {
+                    FlagLiveness.mark(ops, from, Math.min(unit.lastOp[k] + 1, body), dead);
+                }
+            }
             emitter.flagLiveness(dead);
         }
         if (loopStart != 0) {
@@ -432,12 +463,21 @@ public final class BytecodeBlockCompiler {
             mv.visitLabel(head);
             emitter.forgetState();
         }
-        for (int i = 0; i < body; i++) {
+        Label unitExit = new Label();
+        Label[] callExit = new Label[unit == null ? 0 : unit.blocks.length];
+        for (int i = 0, k = 0; i < body; i++) {
             if (i == sideExit) {
                 emitSideExit(mv, emitter, (ControlOps.ConditionalJump) ops[i], sideExitContinue, exit);
                 inlineCount[0]++;
             } else if (emitter.emitOp(mv, ops[i], i, NAME, "op" + i)) {
                 inlineCount[0]++;
+            }
+            if (unit != null && k < unit.blocks.length - 1 && i == unit.lastOp[k]) {
+                if (unit.indirectCallAt(k)) {
+                    callExit[k] = new Label();
+                }
+                emitUnitGuard(mv, unit.blocks[k + 1].pc, k + 1, callExit[k] != null ? callExit[k] : unitExit);
+                k++;
             }
         }
         if (loopStart != 0) {
@@ -446,6 +486,9 @@ public final class BytecodeBlockCompiler {
         }
         mv.visitLabel(exit);
         emitter.flushAll(mv);
+        if (unit != null) {
+            emitUnitSideExits(mv, emitter, callExit, unitExit);
+        }
         mv.visitLabel(end);
         BlockChaining.emitExit(mv);
         mv.visitLabel(handler);
@@ -567,6 +610,63 @@ public final class BytecodeBlockCompiler {
     }
 
     private static final String BLOCK = Type.getInternalName(X86Block.class);
+    private static final String UNIT = Type.getInternalName(CallUnit.class);
+    private long callUnits;
+
+    /**
+     * A call-return unit's guard at a join (rip holds where the last instruction went): the
+     * unit goes on only if rip is {@code pc} and the unit's block {@code k}, which starts there,
+     * is still valid; else to {@code sideExit}. At the first join also unless a debugger hook
+     * or block listener must see every block.
+     */
+    private static void emitUnitGuard(MethodVisitor mv, long pc, int k, Label sideExit) {
+        if (k == 1) {
+            mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.CPU_LOCAL);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, X86Emitter.CPU, "observed", "()Z", false);
+            mv.visitJumpInsn(Opcodes.IFNE, sideExit);
+        }
+        mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.STATE_LOCAL);
+        mv.visitFieldInsn(Opcodes.GETFIELD, X86Emitter.STATE, "rip", "J");
+        mv.visitLdcInsn(pc);
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFNE, sideExit);
+        mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.THIS);
+        mv.visitFieldInsn(Opcodes.GETFIELD, NAME, "unit", "L" + UNIT + ";");
+        mv.visitFieldInsn(Opcodes.GETFIELD, UNIT, "blocks", "[L" + BLOCK + ";");
+        push(mv, k);
+        mv.visitInsn(Opcodes.AALOAD);
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, BLOCK, "isValid", "()Z", false);
+        mv.visitJumpInsn(Opcodes.IFEQ, sideExit);
+    }
+
+    /**
+     * A unit's side exits, after its ordinary write-back: every local written back (what the
+     * locals hold there is not tracked), then the ordinary exit (rip is already the real
+     * target). A failed guard after an indirect call also tells the unit, which rebuilds itself
+     * if that call keeps going elsewhere.
+     */
+    private static void emitUnitSideExits(MethodVisitor mv, X86Emitter emitter, Label[] callExit, Label sideExit) {
+        Label leave = new Label();
+        mv.visitJumpInsn(Opcodes.GOTO, leave);
+        for (int k = 0; k < callExit.length; k++) {
+            if (callExit[k] == null) {
+                continue;
+            }
+            mv.visitLabel(callExit[k]);
+            emitter.flushEverything(mv);
+            mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.THIS);
+            mv.visitFieldInsn(Opcodes.GETFIELD, NAME, "unit", "L" + UNIT + ";");
+            mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.THIS);
+            mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.STATE_LOCAL);
+            mv.visitFieldInsn(Opcodes.GETFIELD, X86Emitter.STATE, "rip", "J");
+            push(mv, k);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, UNIT, "sideExit", "(L" + SEQUENCE + ";JI)V", false);
+            mv.visitJumpInsn(Opcodes.GOTO, leave);
+        }
+        mv.visitLabel(sideExit);
+        emitter.flushEverything(mv);
+        mv.visitLabel(leave);
+    }
 
     /**
      * A conditional jump inside a loop block's body: the side that goes on to guest address

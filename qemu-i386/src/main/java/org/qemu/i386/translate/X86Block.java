@@ -160,6 +160,22 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
         return ops;
     }
 
+    /** The callee of this block's indirect call that call-return units are built for (-1: not known yet). */
+    volatile long unitCallee = -1;
+
+    /**
+     * Compiles this block again, on the calling thread, and kills {@code old}, its compiled form
+     * until now: a call-return unit whose callee changed ({@link CallUnit#sideExit}).
+     */
+    void recompile(BytecodeBlockCompiler compiler, ChainedSequence<X86Cpu> old) {
+        OpSequence<X86Cpu> fresh = compiler.compileBlock(this);
+        sequence = fresh;
+        old.kill();
+        if (!isValid() && fresh instanceof ChainedSequence<X86Cpu> late) {
+            late.kill();
+        }
+    }
+
     public int instructionCount() {
         return ops.length;
     }
