@@ -21,6 +21,7 @@ package org.qemu.i386.translate;
  * threshold, then every doubling of the run count) a block is compiled when fewer than
  * {@link #FRESH_PER_RUN} blocks per run of its own were translated since the last check. A block
  * still running after {@link #MAX_DEFERRED_RUNS} runs is compiled whatever the clock says.
+ * Thresholds below the default (tests: 1, 2, 3...) mean exactly that run, without the clock.
  */
 final class CompilePolicy {
     /**
@@ -55,7 +56,7 @@ final class CompilePolicy {
             return false;
         }
         long now = clock;
-        if (threshold == 1 || FRESH_PER_RUN < 0 && runs >= threshold) {
+        if (threshold == 1 || (FRESH_PER_RUN < 0 || threshold < X86Block.DEFAULT_COMPILE_THRESHOLD) && runs >= threshold) {
             block.nextCheck = -1;
             return true;
         }
