@@ -37,6 +37,9 @@ final class CompilePolicy {
     /** Runs after which a block is compiled even while new code keeps appearing. */
     static final int MAX_DEFERRED_RUNS = Integer.getInteger("qemu.tcg.compile-max-deferred", 1 << 14);
 
+    /** A block's next check when there is none: decided, compiled or never to be. */
+    static final int NEVER = Integer.MAX_VALUE;
+
     /** Blocks translated so far, by every translator of this JVM (plain: approximate across threads is enough). */
     private static long clock;
 
@@ -49,18 +52,23 @@ final class CompilePolicy {
     }
 
     /**
-     * Called at {@code block}'s run number {@code runs} when it equals the block's next check:
+     * Called at {@code block}'s run number {@code runs} when it reaches the block's next check
+     * (passes it, when runs were counted elsewhere, e.g. in a region):
      * true when the block should be compiled now; otherwise sets the block's next check.
      * {@code threshold} 1 compiles at the first run (tests), 0 never.
      */
     static boolean dueForCompile(X86Block block, int runs, int threshold) {
+        if (block.nextCheck == NEVER) {
+            // run count Integer.MAX_VALUE: decided long ago
+            return false;
+        }
         if (threshold <= 0) {
-            block.nextCheck = -1;
+            block.nextCheck = NEVER;
             return false;
         }
         long now = clock;
         if (threshold == 1 || (FRESH_PER_RUN < 0 || threshold < X86Block.DEFAULT_COMPILE_THRESHOLD) && runs >= threshold) {
-            block.nextCheck = -1;
+            block.nextCheck = NEVER;
             return true;
         }
         if (runs < threshold) {
@@ -73,7 +81,7 @@ final class CompilePolicy {
         long fresh = now - block.clockAtCheck;
         int window = runs - block.runsAtCheck;
         if (fresh <= window * FRESH_PER_RUN || runs >= MAX_DEFERRED_RUNS) {
-            block.nextCheck = -1;
+            block.nextCheck = NEVER;
             return true;
         }
         block.clockAtCheck = now;

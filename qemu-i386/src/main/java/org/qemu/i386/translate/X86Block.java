@@ -37,7 +37,7 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
         CompilePolicy.blockTranslated();
     }
 
-    /** The run count at which {@link CompilePolicy} next looks at this block (-1: never again), and its clock and run count at the last look. */
+    /** The run count at which {@link CompilePolicy} next looks at this block ({@link CompilePolicy#NEVER}: never again), and its clock and run count at the last look. */
     int nextCheck = 1;
     long clockAtCheck;
     int runsAtCheck;
@@ -49,7 +49,7 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
      */
     public void execute(X86Cpu cpu, BytecodeBlockCompiler compiler, int compileThreshold, java.util.concurrent.Executor background) {
         int runs = countExecution();
-        if (runs == nextCheck && CompilePolicy.dueForCompile(this, runs, compileThreshold)) {
+        if (runs >= nextCheck && CompilePolicy.dueForCompile(this, runs, compileThreshold)) {
             if (background == null) {
                 sequence = compiler.compileBlock(this);
             } else {

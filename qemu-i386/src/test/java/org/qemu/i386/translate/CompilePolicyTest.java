@@ -94,6 +94,22 @@ class CompilePolicyTest {
     }
 
     @Test
+    void aBlockWhoseFirstRunsWereCountedElsewhereIsStillCompiled() {
+        // e.g. runs inside a region: the counter passed the block's first check without it
+        X86Block block = translator.translate(CODE, X86Cpu.MODE_32);
+        for (int i = 0; i < 100; i++) {
+            block.countExecution();
+        }
+        for (int run = 1; run <= 1000; run++) {
+            block.execute(cpu, compiler, X86Block.DEFAULT_COMPILE_THRESHOLD, null);
+            if (block.sequence() instanceof ChainedSequence<?>) {
+                return;
+            }
+        }
+        throw new AssertionError("never compiled");
+    }
+
+    @Test
     void thresholdZeroNeverCompiles() {
         X86Block block = translator.translate(CODE, X86Cpu.MODE_32);
         assertThat(runUntilCompiled(block, 0, 20000, 0)).isZero();
