@@ -50,6 +50,12 @@ public final class BytecodeBlockCompiler {
     private long inlined;
     private long total;
     private long nanos;
+    /** Where {@link #nanos} went: emitting the class file, defining it (parse, verify, link), finding and calling its constructor. */
+    private long generateNanos;
+    private long defineNanos;
+    private long findNanos;
+    private long constructorNanos;
+    private long classBytes;
     private int largestClass;
 
     public BytecodeBlockCompiler() {
@@ -88,6 +94,7 @@ public final class BytecodeBlockCompiler {
         if (STATS) {
             synchronized (this) {
                 compiledBlocks.add(block);
+                runsAtCompile.add(block.executions());
             }
         }
         boolean longMode = X86Cpu.isLongMode(block.flags);
@@ -330,7 +337,7 @@ public final class BytecodeBlockCompiler {
 
     /** {@code unit}: the call-return unit {@code ops} are the instructions of, or null. */
     private OpSequence<X86Cpu> compile(X86Op[] ops, boolean longMode, X86Block loop, X86Block owner, CallUnit unit) {
-        long start = System.nanoTime();
+        long start = clock();
         int[] counts = new int[1];
         byte[] bytes;
         synchronized (this) {
@@ -338,19 +345,28 @@ public final class BytecodeBlockCompiler {
             bytes = generate(ops, counts, longMode, loop == null ? 0 : (int) loop.pc, unit);
         }
         try {
+            long generated = clock();
             MethodHandles.Lookup hidden = lookup.defineHiddenClass(bytes, true);
+            long defined = clock();
             MethodHandle ctor = hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, Object[].class));
+            long found = clock();
             Object[] fields = java.util.Arrays.copyOf(ops, ops.length + 3, Object[].class);
             fields[ops.length] = loop;
             fields[ops.length + 1] = owner;
             fields[ops.length + 2] = unit;
             OpSequence<X86Cpu> sequence = (OpSequence<X86Cpu>) ctor.invoke(fields);
+            long end = clock();
             synchronized (this) {
                 compiled++;
                 largestClass = Math.max(largestClass, bytes.length);
+                classBytes += bytes.length;
                 inlined += counts[0];
                 total += ops.length;
-                nanos += System.nanoTime() - start;
+                nanos += end - start;
+                generateNanos += generated - start;
+                defineNanos += defined - generated;
+                findNanos += found - defined;
+                constructorNanos += end - found;
             }
             return sequence;
         } catch (RuntimeException | Error e) {
@@ -360,9 +376,51 @@ public final class BytecodeBlockCompiler {
         }
     }
 
+    /**
+     * What the compile statistics time: this thread's CPU time with {@code qemu.tcg.stats} (so the
+     * phases mean something on a loaded machine), else the cheaper wall clock.
+     */
+    private static long clock() {
+        return STATS ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = Boolean.getBoolean("qemu.tcg.stats")
+            ? java.lang.management.ManagementFactory.getThreadMXBean() : null;
+
     /** {@code -Dqemu.tcg.stats=true}: the statistics name the compiled blocks that ran most often in the run loop. */
     private static final boolean STATS = Boolean.getBoolean("qemu.tcg.stats");
     private final java.util.List<X86Block> compiledBlocks = new java.util.ArrayList<>();
+    /** Each compiled block's run count when it was compiled (parallel to {@link #compiledBlocks}). */
+    private final java.util.List<Integer> runsAtCompile = new java.util.ArrayList<>();
+    /** Upper bounds of the buckets of {@link #runsAfterCompile}: 200 is where HotSpot's C1 takes a method, 5,000 C2. */
+    private static final int[] RUN_BUCKETS = {1, 64, 200, 1000, 5000, Integer.MAX_VALUE};
+
+    /**
+     * How often the compiled blocks ran after their class was made, as a histogram: whether the
+     * classes pay. Counts runs through the run loop only: with chaining on, blocks entered through
+     * a chained exit are not counted ({@code -Dqemu.tcg.chain-depth=0} counts every run).
+     */
+    private String runsAfterCompile() {
+        long[] blocks = new long[RUN_BUCKETS.length];
+        long[] runs = new long[RUN_BUCKETS.length];
+        for (int i = 0; i < compiledBlocks.size(); i++) {
+            int after = compiledBlocks.get(i).executions() - runsAtCompile.get(i);
+            int b = 0;
+            while (after >= RUN_BUCKETS[b]) {
+                b++;
+            }
+            blocks[b]++;
+            runs[b] += after;
+        }
+        StringBuilder out = new StringBuilder("runs after compilation (blocks/runs):");
+        int low = 0;
+        for (int b = 0; b < RUN_BUCKETS.length; b++) {
+            out.append(' ').append(low).append(RUN_BUCKETS[b] == Integer.MAX_VALUE ? "+" : "-" + (RUN_BUCKETS[b] - 1))
+                    .append(": ").append(blocks[b]).append('/').append(runs[b]);
+            low = RUN_BUCKETS[b];
+        }
+        return out.toString();
+    }
 
     /** The compiled blocks the run loop ran most often: address, instructions, runs (what dispatch still costs). */
     private String hottestBlocks() {
@@ -372,7 +430,10 @@ public final class BytecodeBlockCompiler {
     }
 
     public synchronized String statistics() {
-        return (STATS ? hottestBlocks() + "\n" : "") + compiled + " blocks compiled (" + (compiled == 0 ? 0 : nanos / compiled / 1000) + " us each, " + loopBlocks + " loop blocks, " + stoppedAtLoopHeads + " stopped at a loop head, " + callUnits + " call units), "
+        long n = Math.max(compiled, 1);
+        return (STATS ? hottestBlocks() + "\n" + runsAfterCompile() + "\n" : "") + compiled + " blocks compiled (" + nanos / n / 1000 + " us each: generate " + generateNanos / n / 1000
+                 + ", define " + defineNanos / n / 1000 + ", find constructor " + findNanos / n / 1000 + ", construct " + constructorNanos / n / 1000 + "; " + classBytes / n + " bytes each, " + loopBlocks + " loop blocks, "
+                 + stoppedAtLoopHeads + " stopped at a loop head, " + callUnits + " call units), "
                 + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes"
                 + (CALLED_64.isEmpty() ? "" : ", 64-bit ops called " + new java.util.TreeMap<>(CALLED_64));
     }
