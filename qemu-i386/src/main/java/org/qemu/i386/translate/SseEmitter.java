@@ -56,6 +56,16 @@ final class SseEmitter {
 
         /** A guest memory access was emitted (bookkeeping: stores, the inlining budget). */
         void memoryAccessed(boolean write);
+
+        /** Pushes the long value of a 64-bit register or memory operand (long mode only). */
+        default void readQuadword(MethodVisitor mv, Operand o) {
+            throw new UnsupportedOperationException("64-bit integer operands are long mode's");
+        }
+
+        /** Writes the long on the stack to a 64-bit register or memory operand (long mode only). */
+        default void writeQuadword(MethodVisitor mv, Operand o) {
+            throw new UnsupportedOperationException("64-bit integer operands are long mode's");
+        }
     }
 
     private static final String CPU = Type.getInternalName(X86Cpu.class);
@@ -67,6 +77,8 @@ final class SseEmitter {
     /** The local of XMM0's low quadword; register r's halves are at base + 4r and base + 4r + 2. */
     private final int base;
     private final int registers;
+    /** 64-bit code: long-mode memory operands and 64-bit integer operands (movq r/m64, cvt*2si r64) are taken. */
+    private final boolean longMode;
     /** Three long scratch locals after the registers: an address and two quadwords. */
     private final int address, first, second;
 
@@ -78,9 +90,14 @@ final class SseEmitter {
     private int everDirty;
 
     SseEmitter(Host host, int base, int registers) {
+        this(host, base, registers, false);
+    }
+
+    SseEmitter(Host host, int base, int registers, boolean longMode) {
         this.host = host;
         this.base = base;
         this.registers = registers;
+        this.longMode = longMode;
         this.address = base + 4 * registers;
         this.first = address + 2;
         this.second = address + 4;
@@ -109,6 +126,11 @@ final class SseEmitter {
      * (then nothing is held and every SSE instruction is called). Call before {@link #load}.
      */
     void prepare(X86Op[] ops) {
+        prepare(ops, X86Emitter::emitsInline);
+    }
+
+    /** {@link #prepare(X86Op[])} with the general-register emitter's own test of which other ops it emits inline. */
+    void prepare(X86Op[] ops, java.util.function.Predicate<X86Op> emitsInline) {
         int mask = 0;
         for (X86Op op : ops) {
             XmmForm f = op instanceof InlineXmmOp x ? x.xmmForm() : null;
@@ -121,7 +143,7 @@ final class SseEmitter {
             X86Op op = ops[i];
             XmmForm f = op instanceof InlineXmmOp x ? x.xmmForm() : null;
             if (f == null || !supported(f)) {
-                if (op instanceof InlineXmmOp || !X86Emitter.emitsInline(op)) {
+                if (op instanceof InlineXmmOp || !emitsInline.test(op)) {
                     calls++;
                 }
             }
@@ -143,13 +165,18 @@ final class SseEmitter {
             return false;
         }
         Operand.Memory m = f.sourceMemory();
-        if (m != null && (m.address16 || m.longMode)) {
+        if (m != null && (m.address16 || m.longMode != longMode)) {
             return false;
         }
-        if (f.integer() instanceof Operand.Memory im && (im.address16 || im.longMode)) {
+        if (f.integer() instanceof Operand.Memory im && (im.address16 || im.longMode != longMode)) {
             return false;
         }
-        return f.integer() == null || f.integer().bits == 32;
+        return f.integer() == null || f.integer().bits == 32 || (longMode && f.integer().bits == 64 && wideForm(f.kind()));
+    }
+
+    /** The forms whose integer operand may be 64 bits wide (REX.W): movq xmm, r/m64 and movq r/m64, xmm. */
+    private static boolean wideForm(int kind) {
+        return kind == DWORD_IN || kind == DWORD_OUT;
     }
 
     /** (u)comisd/(u)comiss set all six flags (OF, SF and AF cleared); every other form leaves them. */
@@ -439,10 +466,14 @@ final class SseEmitter {
                 written(d, true, true);
             }
             case DWORD_IN -> {
-                host.readInteger(mv, f.integer());
-                mv.visitInsn(Opcodes.I2L);
-                mv.visitLdcInsn(0xffffffffL);
-                mv.visitInsn(Opcodes.LAND);
+                if (f.integer().bits == 64) {
+                    host.readQuadword(mv, f.integer());
+                } else {
+                    host.readInteger(mv, f.integer());
+                    mv.visitInsn(Opcodes.I2L);
+                    mv.visitLdcInsn(0xffffffffL);
+                    mv.visitInsn(Opcodes.LAND);
+                }
                 mv.visitVarInsn(Opcodes.LSTORE, local(d, false));
                 mv.visitInsn(Opcodes.LCONST_0);
                 mv.visitVarInsn(Opcodes.LSTORE, local(d, true));
@@ -450,8 +481,12 @@ final class SseEmitter {
             }
             case DWORD_OUT -> {
                 mv.visitVarInsn(Opcodes.LLOAD, local(s, false));
-                mv.visitInsn(Opcodes.L2I);
-                host.writeInteger(mv, f.integer());
+                if (f.integer().bits == 64) {
+                    host.writeQuadword(mv, f.integer());
+                } else {
+                    mv.visitInsn(Opcodes.L2I);
+                    host.writeInteger(mv, f.integer());
+                }
             }
             default -> {
                 return false;
