@@ -168,10 +168,23 @@ final class SseEmitter {
         if (m != null && (m.address16 || m.longMode != longMode)) {
             return false;
         }
+        if (longMode && m != null && !LONG_MODE_M128 && wide128(f.kind())) {
+            return false;
+        }
         if (f.integer() instanceof Operand.Memory im && (im.address16 || im.longMode != longMode)) {
             return false;
         }
         return f.integer() == null || f.integer().bits == 32 || (longMode && f.integer().bits == 64 && wideForm(f.kind()));
+    }
+
+    static final boolean LONG_MODE_M128 = Boolean.getBoolean("qemu.tcg.long-mode-sse-m128");
+
+    /** Forms whose memory operand is 128 bits wide. */
+    private static boolean wide128(int kind) {
+        return switch (kind) {
+            case MOVE, STORE, AND, AND_NOT, OR, XOR, ADD_QWORDS, SUB_QWORDS -> true;
+            default -> false;
+        };
     }
 
     /** The forms whose integer operand may be 64 bits wide (REX.W): movq xmm, r/m64 and movq r/m64, xmm. */
