@@ -359,6 +359,8 @@ public final class BytecodeBlockCompiler {
         LongModeEmitter emitter = LONG_MODE_WINDOWS ? planLongMode(ops, loopStart) : new LongModeEmitter();
         emitter.prepareXmm(ops);
         emitter.prologue(mv);
+        MethodVisitor prologue = mv;
+        mv = emitter.tracking(mv);
         mv.visitLabel(start);
         Label head = new Label();
         Label exit = new Label();
@@ -388,6 +390,7 @@ public final class BytecodeBlockCompiler {
         mv.visitLabel(handler);
         BlockChaining.emitFaultOwner(mv);
         emitter.faultHandler(mv);
+        emitter.emitRegisterLoads(prologue);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
     }

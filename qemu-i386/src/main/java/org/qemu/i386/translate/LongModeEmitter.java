@@ -205,11 +205,69 @@ final class LongModeEmitter {
                 mv.visitVarInsn(Opcodes.LSTORE, local);
             }
         }
-        reload(mv);
+        if (DEFERRED_REGISTER_LOADS) {
+            // the registers the body reads are known only once it is emitted: their loads go at the method's end
+            registersChanged(0xffff);
+            dirty = 0;
+            mv.visitJumpInsn(Opcodes.GOTO, registerLoads);
+            mv.visitLabel(body);
+        } else {
+            reload(mv);
+        }
         if (xmmPrepared) {
             sse.initialiseScratch(mv);
             sse.load(mv);
         }
+    }
+
+    /**
+     * {@code -Dqemu.tcg.long-mode-used-registers=false}: every 64-bit block loads all sixteen
+     * registers at entry (the old shape). By default the prologue jumps to a tail emitted after
+     * the body ({@link #emitRegisterLoads}), which loads only the registers whose locals the body
+     * reads (a block touches three or four of sixteen): less bytecode for the interpreter, C1 and
+     * C2 to go through at every block.
+     */
+    static final boolean DEFERRED_REGISTER_LOADS = !"false".equals(System.getProperty("qemu.tcg.long-mode-used-registers"));
+
+    private final Label registerLoads = new Label();
+    private final Label body = new Label();
+    /** Registers (a bit each) whose local the body reads: those {@link #emitRegisterLoads} loads. */
+    private int registersRead;
+
+    /**
+     * The visitor to emit the body through (everything after {@link #prologue} but
+     * {@link #emitRegisterLoads}): it notes which register locals are read.
+     */
+    MethodVisitor tracking(MethodVisitor mv) {
+        if (!DEFERRED_REGISTER_LOADS) {
+            return mv;
+        }
+        return new MethodVisitor(Opcodes.ASM9, mv) {
+            @Override
+            public void visitVarInsn(int opcode, int var) {
+                if (opcode == Opcodes.LLOAD && var >= R0 && var < R0 + 32) {
+                    registersRead |= 1 << ((var - R0) / 2);
+                }
+                super.visitVarInsn(opcode, var);
+            }
+        };
+    }
+
+    /** The prologue's tail, after everything else: loads the registers the body read, then enters the body. */
+    void emitRegisterLoads(MethodVisitor mv) {
+        if (!DEFERRED_REGISTER_LOADS) {
+            return;
+        }
+        mv.visitLabel(registerLoads);
+        for (int r = 0; r < 16; r++) {
+            if ((registersRead & (1 << r)) != 0) {
+                mv.visitVarInsn(Opcodes.ALOAD, REGS);
+                X86Emitter.push(mv, r);
+                mv.visitInsn(Opcodes.LALOAD);
+                mv.visitVarInsn(Opcodes.LSTORE, reg(r));
+            }
+        }
+        mv.visitJumpInsn(Opcodes.GOTO, body);
     }
 
     /**
