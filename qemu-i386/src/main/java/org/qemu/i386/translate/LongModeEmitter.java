@@ -142,7 +142,8 @@ final class LongModeEmitter {
      */
     void prepareXmm(X86Op[] ops) {
         if (INLINE_XMM) {
-            sse.prepare(ops, LongModeEmitter::emitsInline);
+            LongModeEmitter dry = new LongModeEmitter();
+            sse.prepare(ops, op -> !(op instanceof InlineXmmOp) && dry.emitInline(DISCARD, op));
             xmmPrepared = true;
         }
     }
@@ -150,14 +151,7 @@ final class LongModeEmitter {
     /** {@code -Dqemu.tcg.long-mode-sse=false}: 64-bit blocks call every SSE op (the comparison point). */
     private static final boolean INLINE_XMM = !"false".equals(System.getProperty("qemu.tcg.long-mode-sse"));
 
-    /** True when a fresh emitter emits {@code op} inline (a dry run: how {@link SseEmitter#prepare} counts calls). */
-    static boolean emitsInline(X86Op op) {
-        if (op instanceof InlineXmmOp) {
-            return false;
-        }
-        return new LongModeEmitter().emitInline(DISCARD, op);
-    }
-
+    /** Where {@link #prepareXmm}'s dry runs (which ops this class emits inline) emit to. */
     private static final MethodVisitor DISCARD = new MethodVisitor(Opcodes.ASM9) {
     };
 

@@ -187,9 +187,12 @@ final class SseEmitter {
         };
     }
 
-    /** The forms whose integer operand may be 64 bits wide (REX.W): movq xmm, r/m64 and movq r/m64, xmm. */
+    /**
+     * The forms whose integer operand may be 64 bits wide (REX.W): movq xmm, r/m64, movq r/m64, xmm,
+     * cvtsi2sd xmm, r/m64 and cvt(t)sd2si/cvt(t)ss2si r64.
+     */
     private static boolean wideForm(int kind) {
-        return kind == DWORD_IN || kind == DWORD_OUT;
+        return kind == DWORD_IN || kind == DWORD_OUT || kind == INT_TO_DOUBLE || kind == DOUBLE_TO_INT || kind == FLOAT_TO_INT;
     }
 
     /** (u)comisd/(u)comiss set all six flags (OF, SF and AF cleared); every other form leaves them. */
@@ -204,6 +207,9 @@ final class SseEmitter {
     static boolean mayFault(XmmForm f) {
         if (f.sourceMemory() != null || f.integer() instanceof Operand.Memory) {
             return true;
+        }
+        if (f.kind() == INT_TO_DOUBLE && f.integer().bits == 64) {
+            return true; // rounding a 64-bit integer may raise an unmasked precision exception
         }
         return switch (f.kind()) {
             case MOVE, LOAD_LOW_ZERO, MOVE_LOW, LOAD_SINGLE, AND, AND_NOT, OR, XOR, ADD_QWORDS, SUB_QWORDS,
@@ -407,6 +413,17 @@ final class SseEmitter {
                 written(d, true, false);
             }
             case INT_TO_DOUBLE -> {
+                if (f.integer().bits == 64) {
+                    // the operand first: a faulting memory operand leaves everything as it was
+                    host.readQuadword(mv, f.integer());
+                    mv.visitVarInsn(Opcodes.LSTORE, first);
+                    host.loadCpu(mv);
+                    mv.visitVarInsn(Opcodes.LLOAD, first);
+                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, INLINE, "int64ToDouble", "(L" + CPU + ";J)J", false);
+                    mv.visitVarInsn(Opcodes.LSTORE, local(d, false));
+                    written(d, true, false);
+                    return true;
+                }
                 host.readInteger(mv, f.integer());
                 mv.visitInsn(Opcodes.I2D); // exact: every int32 is a binary64
                 mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Double", "doubleToRawLongBits", "(D)J", false);
@@ -422,6 +439,12 @@ final class SseEmitter {
                     mv.visitInsn(Opcodes.L2I);
                 }
                 X86Emitter.push(mv, f.immediate());
+                if (f.integer() != null) { // a 64-bit destination
+                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, INLINE, isDouble ? "doubleToInt64" : "floatToInt64",
+                            "(L" + CPU + ";" + (isDouble ? "J" : "I") + "Z)J", false);
+                    host.writeQuadword(mv, f.integer());
+                    return true;
+                }
                 mv.visitMethodInsn(Opcodes.INVOKESTATIC, INLINE, isDouble ? "doubleToInt32" : "floatToInt32",
                         "(L" + CPU + ";" + (isDouble ? "J" : "I") + "Z)I", false);
                 host.writeInteger(mv, Operand.register(32, d));
