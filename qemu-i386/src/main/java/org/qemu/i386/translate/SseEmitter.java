@@ -132,10 +132,12 @@ final class SseEmitter {
     /** {@link #prepare(X86Op[])} with the general-register emitter's own test of which other ops it emits inline. */
     void prepare(X86Op[] ops, java.util.function.Predicate<X86Op> emitsInline) {
         int mask = 0;
+        int inlineForms = 0;
         for (X86Op op : ops) {
             XmmForm f = op instanceof InlineXmmOp x ? x.xmmForm() : null;
             if (f != null && supported(f)) {
                 mask |= registersOf(f);
+                inlineForms++;
             }
         }
         int calls = 0;
@@ -149,6 +151,11 @@ final class SseEmitter {
             }
         }
         prepared = Integer.bitCount(mask) * calls > MAX_RELOADS ? 0 : mask;
+        if (longMode && calls > inlineForms) {
+            // glibc's SSE2 string functions: a pxor among packed-integer calls (pcmpeqb, pmovmskb,
+            // m128 loads) would save one call and add a flush and reload around each of the others
+            prepared = 0;
+        }
     }
 
     private int registersOf(XmmForm f) {
