@@ -215,13 +215,14 @@ final class LongModeEmitter {
     }
 
     /**
-     * {@code -Dqemu.tcg.long-mode-used-registers=false}: every 64-bit block loads all sixteen
-     * registers at entry (the old shape). By default the prologue jumps to a tail emitted after
+     * {@code -Dqemu.tcg.long-mode-used-registers=true}: the prologue jumps to a tail emitted after
      * the body ({@link #emitRegisterLoads}), which loads only the registers whose locals the body
-     * reads (a block touches three or four of sixteen): less bytecode for the interpreter, C1 and
-     * C2 to go through at every block.
+     * reads (a block touches three or four of sixteen), then jumps back to the body. Off by
+     * default: it measured no gain on gzip and cost cpubench 0.6-1.4 s of CPU (interleaved, load
+     * 21-24; likely the jump back, a backward branch HotSpot counts for on-stack replacement at
+     * every block entry).
      */
-    static final boolean DEFERRED_REGISTER_LOADS = !"false".equals(System.getProperty("qemu.tcg.long-mode-used-registers"));
+    static final boolean DEFERRED_REGISTER_LOADS = Boolean.getBoolean("qemu.tcg.long-mode-used-registers");
 
     private final Label registerLoads = new Label();
     private final Label body = new Label();
