@@ -569,7 +569,10 @@ public final class BytecodeBlockCompiler {
 
     private static void generateLongMode(MethodVisitor mv, X86Op[] ops, int[] inlineCount, Label start, Label end, Label handler, long loopStart) {
         LongModeEmitter emitter = LONG_MODE_WINDOWS ? planLongMode(ops, loopStart) : new LongModeEmitter();
+        emitter.prepareXmm(ops);
         emitter.prologue(mv);
+        MethodVisitor prologue = mv;
+        mv = emitter.tracking(mv);
         mv.visitLabel(start);
         Label head = new Label();
         Label exit = new Label();
@@ -599,6 +602,7 @@ public final class BytecodeBlockCompiler {
         mv.visitLabel(handler);
         BlockChaining.emitFaultOwner(mv);
         emitter.faultHandler(mv);
+        emitter.emitRegisterLoads(prologue);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
     }
@@ -611,6 +615,7 @@ public final class BytecodeBlockCompiler {
     private static LongModeEmitter planLongMode(X86Op[] ops, long loopStart) {
         AccessWindows plan = AccessWindows.recording();
         LongModeEmitter planner = new LongModeEmitter(plan, null);
+        planner.prepareXmm(ops);
         net.bytebuddy.jar.asm.ClassWriter cw = new net.bytebuddy.jar.asm.ClassWriter(0);
         cw.visit(Opcodes.V21, Opcodes.ACC_FINAL, "Plan", null, "java/lang/Object", null);
         MethodVisitor nowhere = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "()V", null, null);
