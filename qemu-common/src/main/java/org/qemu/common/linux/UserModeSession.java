@@ -128,7 +128,7 @@ public final class UserModeSession {
             HostDeath.dieFromSignal(exit.signal());
         } else if (Thread.currentThread().getName().startsWith("guest-")) {
             // exit_group from a secondary thread: the main thread may be blocked in a host call.
-            Runtime.getRuntime().halt(exit.status());
+            org.qemu.common.cli.ExitActions.halt(exit.status());
         }
     }
 
