@@ -183,7 +183,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
                 Shared created = new Shared(m, system);
                 if (Boolean.getBoolean("qemu.tcg.stats")) {
                     // a measurement aid: what the tiers did, printed when the emulator exits
-                    Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println("qemu.tcg.stats: " + statistics(created))));
+                    org.qemu.common.cli.ExitActions.add(() -> System.err.println("qemu.tcg.stats: " + statistics(created)));
                 }
                 return created;
             });
