@@ -183,7 +183,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
                 Shared created = new Shared(m, system);
                 if (Boolean.getBoolean("qemu.tcg.stats")) {
                     // a measurement aid: what the tiers did, printed when the emulator exits
-                    Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println("qemu.tcg.stats: " + statistics(created))));
+                    org.qemu.common.cli.ExitActions.add(() -> System.err.println("qemu.tcg.stats: " + statistics(created)));
                 }
                 return created;
             });
@@ -451,6 +451,14 @@ public final class X86Cpu implements GuestCpu, OpContext {
      */
     public boolean mustLeaveRegion() {
         return exitRequested || pendingExit != null;
+    }
+
+    /**
+     * Asked by a call-return unit after its first block: a debugger hook or a block listener
+     * must see every block, so the unit then leaves there (it runs one block at a time).
+     */
+    public boolean observed() {
+        return shared.instructionHook != null || blockListener != null;
     }
 
     /**

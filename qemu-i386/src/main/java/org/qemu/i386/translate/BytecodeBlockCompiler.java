@@ -50,6 +50,12 @@ public final class BytecodeBlockCompiler {
     private long inlined;
     private long total;
     private long nanos;
+    /** Where {@link #nanos} went: emitting the class file, defining it (parse, verify, link), finding and calling its constructor. */
+    private long generateNanos;
+    private long defineNanos;
+    private long findNanos;
+    private long constructorNanos;
+    private long classBytes;
     private int largestClass;
 
     public BytecodeBlockCompiler() {
@@ -88,6 +94,7 @@ public final class BytecodeBlockCompiler {
         if (STATS) {
             synchronized (this) {
                 compiledBlocks.add(block);
+                runsAtCompile.add(block.executions());
             }
         }
         boolean longMode = X86Cpu.isLongMode(block.flags);
@@ -97,6 +104,16 @@ public final class BytecodeBlockCompiler {
         }
         if (cache == null || longMode || ops.length == 0) {
             return compile(ops, longMode, null, block);
+        }
+        if (CallUnit.ENABLED) {
+            CallUnit unit = CallUnit.form(block, cache, this);
+            if (unit != null) {
+                block.takeIn(unit.address, unit.next);
+                synchronized (this) {
+                    callUnits++;
+                }
+                return compile(unit.ops(), false, unit.loopStart == -1 ? null : block, block, unit);
+            }
         }
         X86Op[] body = ops;
         long[] address = null;
@@ -315,26 +332,41 @@ public final class BytecodeBlockCompiler {
      * {@code owner}: the block this is the compiled form of (what chained exits link to), or null.
      */
     private OpSequence<X86Cpu> compile(X86Op[] ops, boolean longMode, X86Block loop, X86Block owner) {
-        long start = System.nanoTime();
+        return compile(ops, longMode, loop, owner, null);
+    }
+
+    /** {@code unit}: the call-return unit {@code ops} are the instructions of, or null. */
+    private OpSequence<X86Cpu> compile(X86Op[] ops, boolean longMode, X86Block loop, X86Block owner, CallUnit unit) {
+        long start = clock();
         int[] counts = new int[1];
         byte[] bytes;
         synchronized (this) {
             longModeLoopStart = longMode && loop != null ? loop.pc : -1;
-            bytes = generate(ops, counts, longMode, loop == null ? 0 : (int) loop.pc);
+            bytes = generate(ops, counts, longMode, loop == null ? 0 : (int) loop.pc, unit);
         }
         try {
+            long generated = clock();
             MethodHandles.Lookup hidden = lookup.defineHiddenClass(bytes, true);
+            long defined = clock();
             MethodHandle ctor = hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, Object[].class));
-            Object[] fields = java.util.Arrays.copyOf(ops, ops.length + 2, Object[].class);
+            long found = clock();
+            Object[] fields = java.util.Arrays.copyOf(ops, ops.length + 3, Object[].class);
             fields[ops.length] = loop;
             fields[ops.length + 1] = owner;
+            fields[ops.length + 2] = unit;
             OpSequence<X86Cpu> sequence = (OpSequence<X86Cpu>) ctor.invoke(fields);
+            long end = clock();
             synchronized (this) {
                 compiled++;
                 largestClass = Math.max(largestClass, bytes.length);
+                classBytes += bytes.length;
                 inlined += counts[0];
                 total += ops.length;
-                nanos += System.nanoTime() - start;
+                nanos += end - start;
+                generateNanos += generated - start;
+                defineNanos += defined - generated;
+                findNanos += found - defined;
+                constructorNanos += end - found;
             }
             return sequence;
         } catch (RuntimeException | Error e) {
@@ -344,9 +376,51 @@ public final class BytecodeBlockCompiler {
         }
     }
 
+    /**
+     * What the compile statistics time: this thread's CPU time with {@code qemu.tcg.stats} (so the
+     * phases mean something on a loaded machine), else the cheaper wall clock.
+     */
+    private static long clock() {
+        return STATS ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = Boolean.getBoolean("qemu.tcg.stats")
+            ? java.lang.management.ManagementFactory.getThreadMXBean() : null;
+
     /** {@code -Dqemu.tcg.stats=true}: the statistics name the compiled blocks that ran most often in the run loop. */
     private static final boolean STATS = Boolean.getBoolean("qemu.tcg.stats");
     private final java.util.List<X86Block> compiledBlocks = new java.util.ArrayList<>();
+    /** Each compiled block's run count when it was compiled (parallel to {@link #compiledBlocks}). */
+    private final java.util.List<Integer> runsAtCompile = new java.util.ArrayList<>();
+    /** Upper bounds of the buckets of {@link #runsAfterCompile}: 200 is where HotSpot's C1 takes a method, 5,000 C2. */
+    private static final int[] RUN_BUCKETS = {1, 64, 200, 1000, 5000, Integer.MAX_VALUE};
+
+    /**
+     * How often the compiled blocks ran after their class was made, as a histogram: whether the
+     * classes pay. Counts runs through the run loop only: with chaining on, blocks entered through
+     * a chained exit are not counted ({@code -Dqemu.tcg.chain-depth=0} counts every run).
+     */
+    private String runsAfterCompile() {
+        long[] blocks = new long[RUN_BUCKETS.length];
+        long[] runs = new long[RUN_BUCKETS.length];
+        for (int i = 0; i < compiledBlocks.size(); i++) {
+            int after = compiledBlocks.get(i).executions() - runsAtCompile.get(i);
+            int b = 0;
+            while (after >= RUN_BUCKETS[b]) {
+                b++;
+            }
+            blocks[b]++;
+            runs[b] += after;
+        }
+        StringBuilder out = new StringBuilder("runs after compilation (blocks/runs):");
+        int low = 0;
+        for (int b = 0; b < RUN_BUCKETS.length; b++) {
+            out.append(' ').append(low).append(RUN_BUCKETS[b] == Integer.MAX_VALUE ? "+" : "-" + (RUN_BUCKETS[b] - 1))
+                    .append(": ").append(blocks[b]).append('/').append(runs[b]);
+            low = RUN_BUCKETS[b];
+        }
+        return out.toString();
+    }
 
     /** The compiled blocks the run loop ran most often: address, instructions, runs (what dispatch still costs). */
     private String hottestBlocks() {
@@ -356,13 +430,16 @@ public final class BytecodeBlockCompiler {
     }
 
     public synchronized String statistics() {
-        return (STATS ? hottestBlocks() + "\n" : "") + compiled + " blocks compiled (" + (compiled == 0 ? 0 : nanos / compiled / 1000) + " us each, " + loopBlocks + " loop blocks, " + stoppedAtLoopHeads + " stopped at a loop head), "
+        long n = Math.max(compiled, 1);
+        return (STATS ? hottestBlocks() + "\n" + runsAfterCompile() + "\n" : "") + compiled + " blocks compiled (" + nanos / n / 1000 + " us each: generate " + generateNanos / n / 1000
+                 + ", define " + defineNanos / n / 1000 + ", find constructor " + findNanos / n / 1000 + ", construct " + constructorNanos / n / 1000 + "; " + classBytes / n + " bytes each, " + loopBlocks + " loop blocks, "
+                 + stoppedAtLoopHeads + " stopped at a loop head, " + callUnits + " call units), "
                 + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes"
                 + (CALLED_64.isEmpty() ? "" : ", 64-bit ops called " + new java.util.TreeMap<>(CALLED_64));
     }
 
     /** {@code loopStart}: the guest address the last op may jump back to (a loop block), 0 for none. */
-    private byte[] generate(X86Op[] ops, int[] inlineCount, boolean longMode, int loopStart) {
+    private byte[] generate(X86Op[] ops, int[] inlineCount, boolean longMode, int loopStart, CallUnit unit) {
         ClassWriter cw = ClassFiles.writer();
         String opType = "L" + OP + ";";
         cw.visit(ClassFiles.VERSION, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, NAME, null, SEQUENCE, null);
@@ -392,6 +469,13 @@ public final class BytecodeBlockCompiler {
         init.visitInsn(Opcodes.AALOAD);
         init.visitTypeInsn(Opcodes.CHECKCAST, BLOCK);
         init.visitFieldInsn(Opcodes.PUTFIELD, NAME, "loop", "L" + BLOCK + ";");
+        cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_FINAL, "unit", "L" + UNIT + ";", null, null).visitEnd();
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitVarInsn(Opcodes.ALOAD, 1);
+        push(init, ops.length + 2);
+        init.visitInsn(Opcodes.AALOAD);
+        init.visitTypeInsn(Opcodes.CHECKCAST, UNIT);
+        init.visitFieldInsn(Opcodes.PUTFIELD, NAME, "unit", "L" + UNIT + ";");
         init.visitInsn(Opcodes.RETURN);
         init.visitMaxs(0, 0);
         init.visitEnd();
@@ -407,8 +491,9 @@ public final class BytecodeBlockCompiler {
             cw.visitEnd();
             return cw.toByteArray();
         }
-        int loopExitOp = loopStart != 0 ? sideExitOp : -1;
-        X86Emitter emitter = new X86Emitter(longMode, false, WINDOWS ? planWindows(ops, longMode, loopStart != 0, loopExitOp) : null);
+        // units never take a side-exit loop shape; sideExitOp belongs to the loop compile holding the lock
+        int sideExit = loopStart != 0 && unit == null ? sideExitOp : -1;
+        X86Emitter emitter = new X86Emitter(longMode, false, WINDOWS ? planWindows(ops, longMode, loopStart != 0, sideExit) : null);
         emitter.prepareXmm(ops);
         if (loopStart != 0 && PAGE_CACHES) {
             emitter.cacheAccessPages();
@@ -423,7 +508,14 @@ public final class BytecodeBlockCompiler {
         int body = loopStart != 0 ? ops.length - 1 : ops.length;
         if (LIVENESS && !longMode) {
             boolean[] dead = new boolean[ops.length];
-            FlagLiveness.mark(ops, 0, body, dead);
+            if (unit == null) {
+                FlagLiveness.mark(ops, 0, body, dead);
+            } else {
+                // the flags are live at each guard: a side exit leaves with them
+                for (int k = 0, from = 0; k < unit.blocks.length; from = unit.lastOp[k] + 1, k++) {
+                    FlagLiveness.mark(ops, from, Math.min(unit.lastOp[k] + 1, body), dead);
+                }
+            }
             emitter.flagLiveness(dead);
         }
         if (loopStart != 0) {
@@ -432,12 +524,21 @@ public final class BytecodeBlockCompiler {
             mv.visitLabel(head);
             emitter.forgetState();
         }
-        for (int i = 0; i < body; i++) {
-            if (i == loopExitOp) {
+        Label unitExit = new Label();
+        Label[] callExit = new Label[unit == null ? 0 : unit.blocks.length];
+        for (int i = 0, k = 0; i < body; i++) {
+            if (i == sideExit) {
                 emitSideExit(mv, emitter, (ControlOps.ConditionalJump) ops[i], sideExitContinue, exit);
                 inlineCount[0]++;
             } else if (emitter.emitOp(mv, ops[i], i, NAME, "op" + i)) {
                 inlineCount[0]++;
+            }
+            if (unit != null && k < unit.blocks.length - 1 && i == unit.lastOp[k]) {
+                if (unit.indirectCallAt(k)) {
+                    callExit[k] = new Label();
+                }
+                emitUnitGuard(mv, unit.blocks[k + 1].pc, k + 1, callExit[k] != null ? callExit[k] : unitExit);
+                k++;
             }
         }
         if (loopStart != 0) {
@@ -446,6 +547,9 @@ public final class BytecodeBlockCompiler {
         }
         mv.visitLabel(exit);
         emitter.flushAll(mv);
+        if (unit != null) {
+            emitUnitSideExits(mv, emitter, callExit, unitExit);
+        }
         mv.visitLabel(end);
         BlockChaining.emitExit(mv);
         mv.visitLabel(handler);
@@ -465,7 +569,10 @@ public final class BytecodeBlockCompiler {
 
     private static void generateLongMode(MethodVisitor mv, X86Op[] ops, int[] inlineCount, Label start, Label end, Label handler, long loopStart) {
         LongModeEmitter emitter = LONG_MODE_WINDOWS ? planLongMode(ops, loopStart) : new LongModeEmitter();
+        emitter.prepareXmm(ops);
         emitter.prologue(mv);
+        MethodVisitor prologue = mv;
+        mv = emitter.tracking(mv);
         mv.visitLabel(start);
         Label head = new Label();
         Label exit = new Label();
@@ -495,6 +602,7 @@ public final class BytecodeBlockCompiler {
         mv.visitLabel(handler);
         BlockChaining.emitFaultOwner(mv);
         emitter.faultHandler(mv);
+        emitter.emitRegisterLoads(prologue);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
     }
@@ -507,6 +615,7 @@ public final class BytecodeBlockCompiler {
     private static LongModeEmitter planLongMode(X86Op[] ops, long loopStart) {
         AccessWindows plan = AccessWindows.recording();
         LongModeEmitter planner = new LongModeEmitter(plan, null);
+        planner.prepareXmm(ops);
         net.bytebuddy.jar.asm.ClassWriter cw = new net.bytebuddy.jar.asm.ClassWriter(0);
         cw.visit(Opcodes.V21, Opcodes.ACC_FINAL, "Plan", null, "java/lang/Object", null);
         MethodVisitor nowhere = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "()V", null, null);
@@ -567,6 +676,63 @@ public final class BytecodeBlockCompiler {
     }
 
     private static final String BLOCK = Type.getInternalName(X86Block.class);
+    private static final String UNIT = Type.getInternalName(CallUnit.class);
+    private long callUnits;
+
+    /**
+     * A call-return unit's guard at a join (rip holds where the last instruction went): the
+     * unit goes on only if rip is {@code pc} and the unit's block {@code k}, which starts there,
+     * is still valid; else to {@code sideExit}. At the first join also unless a debugger hook
+     * or block listener must see every block.
+     */
+    private static void emitUnitGuard(MethodVisitor mv, long pc, int k, Label sideExit) {
+        if (k == 1) {
+            mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.CPU_LOCAL);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, X86Emitter.CPU, "observed", "()Z", false);
+            mv.visitJumpInsn(Opcodes.IFNE, sideExit);
+        }
+        mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.STATE_LOCAL);
+        mv.visitFieldInsn(Opcodes.GETFIELD, X86Emitter.STATE, "rip", "J");
+        mv.visitLdcInsn(pc);
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFNE, sideExit);
+        mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.THIS);
+        mv.visitFieldInsn(Opcodes.GETFIELD, NAME, "unit", "L" + UNIT + ";");
+        mv.visitFieldInsn(Opcodes.GETFIELD, UNIT, "blocks", "[L" + BLOCK + ";");
+        push(mv, k);
+        mv.visitInsn(Opcodes.AALOAD);
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, BLOCK, "isValid", "()Z", false);
+        mv.visitJumpInsn(Opcodes.IFEQ, sideExit);
+    }
+
+    /**
+     * A unit's side exits, after its ordinary write-back: every local written back (what the
+     * locals hold there is not tracked), then the ordinary exit (rip is already the real
+     * target). A failed guard after an indirect call also tells the unit, which rebuilds itself
+     * if that call keeps going elsewhere.
+     */
+    private static void emitUnitSideExits(MethodVisitor mv, X86Emitter emitter, Label[] callExit, Label sideExit) {
+        Label leave = new Label();
+        mv.visitJumpInsn(Opcodes.GOTO, leave);
+        for (int k = 0; k < callExit.length; k++) {
+            if (callExit[k] == null) {
+                continue;
+            }
+            mv.visitLabel(callExit[k]);
+            emitter.flushEverything(mv);
+            mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.THIS);
+            mv.visitFieldInsn(Opcodes.GETFIELD, NAME, "unit", "L" + UNIT + ";");
+            mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.THIS);
+            mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.STATE_LOCAL);
+            mv.visitFieldInsn(Opcodes.GETFIELD, X86Emitter.STATE, "rip", "J");
+            push(mv, k);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, UNIT, "sideExit", "(L" + SEQUENCE + ";JI)V", false);
+            mv.visitJumpInsn(Opcodes.GOTO, leave);
+        }
+        mv.visitLabel(sideExit);
+        emitter.flushEverything(mv);
+        mv.visitLabel(leave);
+    }
 
     /**
      * A conditional jump inside a loop block's body: the side that goes on to guest address

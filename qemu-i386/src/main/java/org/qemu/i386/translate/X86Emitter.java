@@ -329,6 +329,18 @@ final class X86Emitter {
         noteWritten();
     }
 
+    /**
+     * A side exit reached from several points (a call-return unit's failed guard): what the
+     * locals hold against the state is not tracked there, so every register, the flag record and
+     * every XMM local are written back. The access windows are left alone: they stay valid.
+     */
+    void flushEverything(MethodVisitor mv) {
+        dirty = 0xff;
+        flagsDirty = true;
+        sse.forgetState();
+        flushAll(mv);
+    }
+
     /** Writes every register and the flag record back to the state object. */
     void flushAll(MethodVisitor mv) {
         flushDirty(mv);
