@@ -17,7 +17,7 @@
 #define KERNEL_DS 0x10
 #define USER_DS 0x23
 #define TSS_SEL 0x28
-#define ITERATIONS 5000
+#define ITERATIONS 1000
 #define REMAPPED 0x80000000u
 
 struct gate { u16 off_lo, sel; u8 zero, attr; u16 off_hi; } __attribute__((packed));
@@ -54,7 +54,7 @@ __asm__(".globl stub_80\nstub_80: incl int_count\niret\n"
         /* enter_user(): iret to ring 3 at user_code with user_stack, back at stub_81 */
         ".globl enter_user\nenter_user: push %ebp\npush %ebx\npush %esi\npush %edi\nmov %esp, kernel_esp\n"
         "pushl $0x23\npushl $user_stack + 4096\npushl $0x002\npushl $0x1b\npushl $user_code\niret\n"
-        "user_code: mov $0x23, %ax\nmov %ax, %ds\nmov %ax, %es\nmov $5000, %ecx\ncall shared_loop\nint $0x81\n"
+        "user_code: mov $0x23, %ax\nmov %ax, %ds\nmov %ax, %es\nmov $1000, %ecx\ncall shared_loop\nint $0x81\n"
         /* two blocks on two pages spinning until the timer has ticked 20 times */
         ".balign 4096\n.globl spin_until_ticks\nspin_until_ticks: incl spins\njmp spin_other_page\n"
         ".balign 4096\nspin_other_page: cmpl $20, ticks\njb spin_until_ticks\nret\n"
