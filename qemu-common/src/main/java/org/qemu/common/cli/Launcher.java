@@ -123,6 +123,11 @@ public abstract class Launcher {
         launcher.prepareHost();
         int status = launcher.execute(args);
         System.out.flush();
+        launcher.exitProcess(status);
+    }
+
+    /** Ends the process with {@code status} once the run is over; the JVM's full shutdown sequence by default. */
+    protected void exitProcess(int status) {
         System.exit(status);
     }
 

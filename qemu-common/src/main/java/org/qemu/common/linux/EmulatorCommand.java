@@ -43,8 +43,10 @@ public final class EmulatorCommand {
             if (!arg.startsWith("-") || arg.equals("-jar")) {
                 break;
             }
-            // Debug agents are per run; everything else (memory, native access, properties) carries over.
-            if (!arg.startsWith("-agentlib") && !arg.startsWith("-javaagent")) {
+            // Debug agents are per run, and so is the launcher's AOT recording (one JVM writes the
+            // record; a child would write the same file); everything else (memory, native access,
+            // properties) carries over.
+            if (!arg.startsWith("-agentlib") && !arg.startsWith("-javaagent") && !recordsAot(arg)) {
                 cmd.add(arg);
             }
             hasArchive |= arg.startsWith("-XX:SharedArchiveFile") || arg.startsWith("-XX:AOTCache");
@@ -60,6 +62,10 @@ public final class EmulatorCommand {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass.getName());
         return List.copyOf(cmd);
+    }
+
+    private static boolean recordsAot(String arg) {
+        return arg.startsWith("-XX:AOTMode=") || arg.startsWith("-XX:AOTConfiguration=") || arg.equals("-XX:-DisplayVMOutput");
     }
 
     private static String archivePath() {

@@ -36,11 +36,15 @@ public final class UserModeSession {
 
     /**
      * Runs the guest to its end, under the gdbstub when the request names a port ({@code -g})
-     * and {@code debug} describes the target's CPUs; a forked child never waits for gdb.
+     * and {@code debugSupport} describes the target's CPUs; a forked child never waits for gdb.
+     * The description is built only for a debugged run: its register files and target XML are
+     * class initialisation that every other start would pay for in the JVM's interpreter.
      */
     public static int run(LinuxAbi abi, UserModeRequest request, Class<?> launcherClass,
-            Consumer<LinuxProcess> afterRun, org.qemu.common.gdbstub.CpuDebugSupport debug) throws LauncherException {
+            Consumer<LinuxProcess> afterRun,
+            java.util.function.Supplier<org.qemu.common.gdbstub.CpuDebugSupport> debugSupport) throws LauncherException {
         boolean debugged = request.gdb() != null && !isForkedChild();
+        org.qemu.common.gdbstub.CpuDebugSupport debug = debugged && debugSupport != null ? debugSupport.get() : null;
         if (debugged && debug == null) {
             throw LauncherException.notBuilt("the gdbstub (-g) for " + abi.name());
         }
@@ -124,7 +128,7 @@ public final class UserModeSession {
             HostDeath.dieFromSignal(exit.signal());
         } else if (Thread.currentThread().getName().startsWith("guest-")) {
             // exit_group from a secondary thread: the main thread may be blocked in a host call.
-            Runtime.getRuntime().halt(exit.status());
+            org.qemu.common.cli.ExitActions.halt(exit.status());
         }
     }
 

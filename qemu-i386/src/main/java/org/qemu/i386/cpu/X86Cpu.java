@@ -108,6 +108,14 @@ public final class X86Cpu implements GuestCpu, OpContext {
     public final GuestMemory memory;
     private final Shared shared;
     private volatile boolean exitRequested;
+    /**
+     * What loop blocks poll on their back edge ({@link #mustLeaveLoop}): true whenever one of
+     * its conditions may hold (an exit request, a pending exit, a debugger hook, a block
+     * listener). Set at once by whatever makes a condition true; cleared only at the start of a
+     * run ({@link #refreshLeaveLoops}). One volatile load per iteration instead of four loads
+     * through three objects: C2 reloads them on every iteration (the volatile read orders them).
+     */
+    private volatile boolean leaveLoops;
     private SegmentResolver segmentResolver = SegmentResolver.FLAT;
     private CpuExit pendingExit;
     private GuestTrap lastTrap;
@@ -182,7 +190,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
                 Shared created = new Shared(m, system);
                 if (Boolean.getBoolean("qemu.tcg.stats")) {
                     // a measurement aid: what the tiers did, printed when the emulator exits
-                    Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println("qemu.tcg.stats: " + statistics(created))));
+                    org.qemu.common.cli.ExitActions.add(() -> System.err.println("qemu.tcg.stats: " + statistics(created)));
                 }
                 return created;
             });
@@ -225,6 +233,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
     /** Called by an op (system mode: hlt): ends the run with {@code exit} once the block finishes. */
     public void endRunWith(CpuExit exit) {
         pendingExit = exit;
+        leaveLoops = true;
         chainBudget = 0;
     }
 
@@ -239,6 +248,9 @@ public final class X86Cpu implements GuestCpu, OpContext {
     /** Told the guest pc of every block before it runs (QEMU's -d exec); null turns it off. */
     public void setBlockListener(java.util.function.LongConsumer listener) {
         this.blockListener = listener;
+        if (listener != null) {
+            leaveLoops = true;
+        }
     }
 
     /**
@@ -249,6 +261,8 @@ public final class X86Cpu implements GuestCpu, OpContext {
     public void setInstructionHook(org.qemu.common.gdbstub.InstructionHook hook) {
         shared.instructionHook = hook;
         if (hook != null) {
+            // the debug targets install the hook on every CPU (thread) of the address space
+            leaveLoops = true;
             shared.regionThreshold = 0;
         }
     }
@@ -278,6 +292,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
         long chainedBefore = chainedRunsInLoop;
         // a fault that ended an earlier run outside the run loop's handlers must not name this run's faulting block
         faultedIn = null;
+        refreshLeaveLoops();
         try {
             return runBlocks(sh);
         } finally {
@@ -453,12 +468,32 @@ public final class X86Cpu implements GuestCpu, OpContext {
     }
 
     /**
+     * Asked by a call-return unit after its first block: a debugger hook or a block listener
+     * must see every block, so the unit then leaves there (it runs one block at a time).
+     */
+    public boolean observed() {
+        return shared.instructionHook != null || blockListener != null;
+    }
+
+    /**
      * Polled by loop blocks on their backward jump: true when the run must end (as
      * {@link #mustLeaveRegion}) or every block must come back to the run loop (a debugger hook
      * or block listener was set).
      */
     public boolean mustLeaveLoop() {
-        return exitRequested || pendingExit != null || shared.instructionHook != null || blockListener != null;
+        return leaveLoops;
+    }
+
+    /**
+     * Clears {@link #leaveLoops} unless a condition still holds. An exit request made by another
+     * thread while this runs is not lost: it sets exitRequested before leaveLoops, and the
+     * second read of exitRequested (after the write) sees it or its leaveLoops write comes later.
+     */
+    private void refreshLeaveLoops() {
+        leaveLoops = pendingExit != null || shared.instructionHook != null || blockListener != null;
+        if (exitRequested) {
+            leaveLoops = true;
+        }
     }
 
     private static GuestTrap memoryTrap(GuestMemoryFault f) {
@@ -471,6 +506,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
     /** Called by the int 0x80 and syscall ops: ends the run with SYSCALL once the block finishes. */
     public void requestSyscall() {
         pendingExit = CpuExit.SYSCALL;
+        leaveLoops = true;
         chainBudget = 0;
     }
 
@@ -487,6 +523,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
     @Override
     public void requestExit() {
         exitRequested = true;
+        leaveLoops = true;
         // from another thread this plain write may be seen late: the chain then ends within the depth bound
         chainBudget = 0;
     }

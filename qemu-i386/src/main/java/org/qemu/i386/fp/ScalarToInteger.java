@@ -41,8 +41,9 @@ final class ScalarToInteger implements X86Op, InlineXmmOp {
 
     @Override
     public XmmForm xmmForm() {
-        return bits == 32 ? XmmForm.of(isDouble ? XmmForm.DOUBLE_TO_INT : XmmForm.FLOAT_TO_INT, destination, sourceRegister, sourceMemory,
-                truncate ? 1 : 0) : null;
+        // a 64-bit destination is named as the integer operand (its width is what differs)
+        return new XmmForm(isDouble ? XmmForm.DOUBLE_TO_INT : XmmForm.FLOAT_TO_INT, destination, sourceRegister, sourceMemory,
+                bits == 64 ? Operand.register(64, destination) : null, truncate ? 1 : 0);
     }
 
     @Override
@@ -52,16 +53,16 @@ final class ScalarToInteger implements X86Op, InlineXmmOp {
         long r;
         if (isDouble) {
             long b = sourceMemory == null ? x[2 * sourceRegister] : cpu.memory.read64(sourceMemory.address(cpu));
-            r = bits == 64 ? SseFastPath.SLOW : SseFastPath.doubleToInt32(s, b, truncate);
-            if (r == SseFastPath.SLOW) {
+            r = bits == 64 ? SseInline.doubleToInt64(cpu, b, truncate) : SseFastPath.doubleToInt32(s, b, truncate);
+            if (bits == 32 && r == SseFastPath.SLOW) {
                 FpContext c = SseFloat.begin(s.sseContext, s.mxcsr);
                 r = SseFloat.doubleToInteger(c, b, bits, truncate);
                 SseTranslator.end(cpu, c);
             }
         } else {
             int b = sourceMemory == null ? (int) x[2 * sourceRegister] : cpu.memory.read32(sourceMemory.address(cpu));
-            r = bits == 64 ? SseFastPath.SLOW : SseFastPath.floatToInt32(s, b, truncate);
-            if (r == SseFastPath.SLOW) {
+            r = bits == 64 ? SseInline.floatToInt64(cpu, b, truncate) : SseFastPath.floatToInt32(s, b, truncate);
+            if (bits == 32 && r == SseFastPath.SLOW) {
                 FpContext c = SseFloat.begin(s.sseContext, s.mxcsr);
                 r = SseFloat.floatToInteger(c, b, bits, truncate);
                 SseTranslator.end(cpu, c);

@@ -50,7 +50,7 @@ final class SseFastPath {
         return exponent != 0x7f800000 && (exponent != 0 || (bits << 1) == 0);
     }
 
-    private static void raiseInexact(X86CpuState s) {
+    static void raiseInexact(X86CpuState s) {
         s.mxcsr |= FpFlags.PRECISION;
     }
 

@@ -93,6 +93,57 @@ public final class SseInline {
         return (int) r;
     }
 
+    /**
+     * cvt(t)sd2si to 64 bits (REX.W): an ordinary double in the default mode whose whole part
+     * fits is Java's conversion of that whole part (inexact when a fraction was dropped); the
+     * rest (NaN, infinities, denormals, overflow, other modes) takes the general path, which
+     * gives the integer indefinite 0x8000000000000000 and IE.
+     */
+    public static long doubleToInt64(X86Cpu cpu, long b, boolean truncate) {
+        X86CpuState s = cpu.state;
+        if (SseFastPath.isDefaultMode(s.mxcsr) && SseFastPath.ordinaryDouble(b)) {
+            double x = Double.longBitsToDouble(b);
+            double whole = truncate ? (x < 0 ? Math.ceil(x) : Math.floor(x)) : Math.rint(x);
+            if (whole >= -0x1p63 && whole < 0x1p63) {
+                if (whole != x && (s.mxcsr & FpFlags.PRECISION) == 0) {
+                    SseFastPath.raiseInexact(s);
+                }
+                return (long) whole;
+            }
+        }
+        FpContext c = SseFloat.begin(s.sseContext, s.mxcsr);
+        long r = SseFloat.doubleToInteger(c, b, 64, truncate);
+        SseTranslator.end(cpu, c);
+        return r;
+    }
+
+    /** cvt(t)ss2si to 64 bits: an ordinary float widens exactly to a double, which converts as above. */
+    public static long floatToInt64(X86Cpu cpu, int b, boolean truncate) {
+        X86CpuState s = cpu.state;
+        if (SseFastPath.ordinaryFloat(b)) {
+            return doubleToInt64(cpu, Double.doubleToRawLongBits(Float.intBitsToFloat(b)), truncate);
+        }
+        FpContext c = SseFloat.begin(s.sseContext, s.mxcsr);
+        long r = SseFloat.floatToInteger(c, b, 64, truncate);
+        SseTranslator.end(cpu, c);
+        return r;
+    }
+
+    /**
+     * cvtsi2sd from 64 bits: exact (no flag, any rounding mode) when the integer has at most 53
+     * significant bits; wider ones are rounded by the general path, which sets PE.
+     */
+    public static long int64ToDouble(X86Cpu cpu, long v) {
+        if (v >= -(1L << 53) && v <= (1L << 53)) {
+            return Double.doubleToRawLongBits((double) v);
+        }
+        X86CpuState s = cpu.state;
+        FpContext c = SseFloat.begin(s.sseContext, s.mxcsr);
+        long r = SseFloat.int64ToDouble(c, v);
+        SseTranslator.end(cpu, c);
+        return r;
+    }
+
     /** (u)comisd: ZF, PF and CF as EFLAGS bits. */
     public static int compareDouble(X86Cpu cpu, long a, long b, boolean signaling) {
         int flags = SseFastPath.compareDoubleToFlags(a, b);

@@ -569,14 +569,6 @@ final class SseTranslator {
                     default -> {
                         int dst = regField(d);
                         Operand src = rmInteger(d);
-                        if (src.bits == 64) {
-                            yield (FpuOnlyOp) cpu -> {
-                                FpContext c = begin(cpu);
-                                long r = SseFloat.int64ToDouble(c, src.getLong(cpu));
-                                end(cpu, c);
-                                cpu.state.xmm[2 * dst] = r;
-                            };
-                        }
                         yield new XmmFromInteger(true, dst, src);
                     }
                 };

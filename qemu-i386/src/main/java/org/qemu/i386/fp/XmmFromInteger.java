@@ -9,7 +9,8 @@ import org.qemu.i386.translate.XmmForm;
 /**
  * A 32-bit general register or memory operand into an XMM register: movd xmm, r/m32 (zero-extended
  * into the whole register) and cvtsi2sd xmm, r/m32 (exact: every int32 is a binary64; the high
- * quadword stays).
+ * quadword stays); with REX.W the 64-bit forms movq xmm, r/m64 and cvtsi2sd xmm, r/m64 (rounded
+ * by MXCSR when wider than 53 bits).
  */
 final class XmmFromInteger implements FpuOnlyOp, InlineXmmOp {
     private final boolean convert;
@@ -31,7 +32,7 @@ final class XmmFromInteger implements FpuOnlyOp, InlineXmmOp {
     public void exec(X86Cpu cpu) {
         long[] x = cpu.state.xmm;
         if (convert) {
-            x[2 * destination] = SseFloat.int32ToDouble(source.get(cpu));
+            x[2 * destination] = source.bits == 64 ? SseInline.int64ToDouble(cpu, source.getLong(cpu)) : SseFloat.int32ToDouble(source.get(cpu));
         } else {
             x[2 * destination] = source.getLong(cpu);
             x[2 * destination + 1] = 0;

@@ -14,7 +14,7 @@ public final class QemuI386 extends UserModeLauncher {
 
     @Override
     protected int runGuest(UserModeRequest request) throws LauncherException {
-        return UserModeSession.run(new I386LinuxAbi(), request, QemuI386.class, null, new org.qemu.i386.gdb.X86DebugSupport());
+        return UserModeSession.run(new I386LinuxAbi(), request, QemuI386.class, null, org.qemu.i386.gdb.X86DebugSupport::new);
     }
 
     /** One i686-class core with x87, MMX, SSE and SSE2 (see CpuidTable); the names are QEMU's. */

@@ -37,10 +37,25 @@ public final class BytecodeBlockCompiler {
     /** Where loop blocks find the block a jmp leads to; null: no loop blocks (system mode). */
     private final TranslationCache<X86Block> cache;
     private long loopBlocks;
+    /** Straight blocks compiled only up to a loop head ({@link #compileStraight}). */
+    private long stoppedAtLoopHeads;
+    /**
+     * The loop block {@link #generate} emits has a conditional jump inside its body (at this op
+     * index, -1: none) whose not-leaving side continues at guest address {@link #sideExitContinue};
+     * guarded by this.
+     */
+    private int sideExitOp = -1;
+    private int sideExitContinue;
     private long compiled;
     private long inlined;
     private long total;
     private long nanos;
+    /** Where {@link #nanos} went: emitting the class file, defining it (parse, verify, link), finding and calling its constructor. */
+    private long generateNanos;
+    private long defineNanos;
+    private long findNanos;
+    private long constructorNanos;
+    private long classBytes;
     private int largestClass;
 
     public BytecodeBlockCompiler() {
@@ -79,6 +94,7 @@ public final class BytecodeBlockCompiler {
         if (STATS) {
             synchronized (this) {
                 compiledBlocks.add(block);
+                runsAtCompile.add(block.executions());
             }
         }
         boolean longMode = X86Cpu.isLongMode(block.flags);
@@ -89,29 +105,53 @@ public final class BytecodeBlockCompiler {
         if (cache == null || longMode || ops.length == 0) {
             return compile(ops, longMode, null, block);
         }
+        if (CallUnit.ENABLED) {
+            CallUnit unit = CallUnit.form(block, cache, this);
+            if (unit != null) {
+                block.takeIn(unit.address, unit.next);
+                synchronized (this) {
+                    callUnits++;
+                }
+                return compile(unit.ops(), false, unit.loopStart == -1 ? null : block, block, unit);
+            }
+        }
         X86Op[] body = ops;
         long[] address = null;
         long[] next = null;
+        int sideExit = -1;
+        int sideContinue = 0;
+        long head = block.pc;
         X86Op last = ops[ops.length - 1];
         if (last instanceof ControlOps.Goto g && g.target != (int) block.pc) {
             LoopBody taken = bodyThroughJump(block, ops, g.target & 0xffffffffL);
             if (taken == null) {
-                return compile(ops, false, null, block);
+                return compileStraight(block, ops);
             }
             body = taken.ops();
             address = taken.address();
             next = taken.next();
+            head = g.target & 0xffffffffL;
+        } else if (last instanceof ControlOps.ConditionalJump j && j.target != (int) block.pc && j.fallThrough != (int) block.pc) {
+            LoopBody around = bodyThroughSide(block, ops, j);
+            if (around == null) {
+                return compileStraight(block, ops);
+            }
+            body = around.ops();
+            address = around.address();
+            next = around.next();
+            sideExit = ops.length - 1;
+            sideContinue = (int) address[ops.length];
         }
         int start = (int) block.pc;
         X86Op end = body[body.length - 1];
         boolean loops = end instanceof ControlOps.Goto g ? g.target == start
                 : end instanceof ControlOps.ConditionalJump j && (j.target == start || j.fallThrough == start);
         if (!loops) {
-            return compile(ops, false, null, block);
+            return compileStraight(block, ops);
         }
         for (X86Op op : body) {
             if (!X86Emitter.emitsInline(op)) {
-                return compile(ops, false, null, block);
+                return compileStraight(block, ops);
             }
         }
         if (address != null) {
@@ -120,7 +160,22 @@ public final class BytecodeBlockCompiler {
         synchronized (this) {
             loopBlocks++;
         }
-        return compile(body, false, block, block);
+        loopHeads.add(head);
+        OpSequence<X86Cpu> loop;
+        synchronized (this) {
+            sideExitOp = sideExit;
+            sideExitContinue = sideContinue;
+            try {
+                loop = compile(body, false, block, block);
+            } finally {
+                sideExitOp = -1;
+            }
+        }
+        if (!block.isValid() && loop instanceof ChainedSequence<X86Cpu> late) {
+            // invalidated by another thread while compiling: its back edge polls the dead flag
+            late.kill();
+        }
+        return loop;
     }
 
     /**
@@ -128,6 +183,72 @@ public final class BytecodeBlockCompiler {
      * then the ops of the block jumped to, with each instruction's address and next address.
      */
     private record LoopBody(X86Op[] ops, long[] address, long[] next) {
+    }
+
+    /**
+     * Guest addresses where a loop block's iterations begin (its start, or the block its jmp
+     * leads to). A straight block compiled later stops where its code reaches one of them
+     * ({@link #compileStraight}) instead of running a copy of the loop's first iteration.
+     */
+    private final java.util.Set<Long> loopHeads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A block that is not a loop: compiled whole, or, when one of its instructions after the
+     * first is a loop head, only up to it, leaving to the head (the run loop or a chained exit
+     * then enters the loop block there). A loop whose test is at the bottom is entered by falling
+     * into it: the block before it ran through the loop's first iteration to the loop's branch,
+     * and that copy of the body was compiled, by us, C1 and C2, a second time (sha256's round
+     * loop: a 64-instruction block and its 19-instruction continuation, 4.7 KB of bytecode).
+     * The block's interpreted form still runs it all; either way the guest state is the same at
+     * every instruction boundary, and a fault in the first part reports the same instruction.
+     */
+    private OpSequence<X86Cpu> compileStraight(X86Block block, X86Op[] ops) {
+        for (int k = 1; k < ops.length && !loopHeads.isEmpty(); k++) {
+            long at = block.instructionAddress(k);
+            if (loopHeads.contains(at)) {
+                X86Op[] part = java.util.Arrays.copyOf(ops, k + 1);
+                part[k] = new ControlOps.Goto((int) at);
+                synchronized (this) {
+                    stoppedAtLoopHeads++;
+                }
+                return compile(part, false, null, block);
+            }
+        }
+        return compile(ops, false, null, block);
+    }
+
+    /**
+     * The body of a loop whose block ends in a conditional jump one side of which runs a block
+     * that jumps back to this one's start (sha256's round loop entered at its head: the
+     * 54-instruction round ending in {@code je} out, then the 9 instructions that rotate the
+     * working variables and {@code jmp} back): this block's ops, its jump now a side exit, then
+     * that block's. Null when there is no such block (not translated, dead, on other pages, too long).
+     */
+    private LoopBody bodyThroughSide(X86Block block, X86Op[] ops, ControlOps.ConditionalJump jump) {
+        for (int side : new int[] {jump.fallThrough, jump.target}) {
+            X86Block then = cache.lookup(side & 0xffffffffL, block.flags);
+            if (then == null || !then.isValid() || then.firstPage != block.firstPage || then.lastPage != block.lastPage
+                    || ops.length + then.instructionCount() > MAX_LOOP_OPS) {
+                continue;
+            }
+            X86Op[] thenOps = then.ops();
+            if (!(thenOps[thenOps.length - 1] instanceof ControlOps.Goto back) || back.target != (int) block.pc) {
+                continue;
+            }
+            int n = ops.length;
+            int m = thenOps.length;
+            X86Op[] body = new X86Op[n + m];
+            long[] address = new long[n + m];
+            long[] next = new long[n + m];
+            System.arraycopy(ops, 0, body, 0, n);
+            System.arraycopy(thenOps, 0, body, n, m);
+            for (int i = 0; i < n + m; i++) {
+                address[i] = i < n ? block.instructionAddress(i) : then.instructionAddress(i - n);
+                next[i] = i < n ? block.nextAddress(i) : then.nextAddress(i - n);
+            }
+            return new LoopBody(body, address, next);
+        }
+        return null;
     }
 
     /** The body through the jump to {@code target}; null when that block cannot be taken in (not translated, dead, on other pages, or the whole too long). */
@@ -211,26 +332,41 @@ public final class BytecodeBlockCompiler {
      * {@code owner}: the block this is the compiled form of (what chained exits link to), or null.
      */
     private OpSequence<X86Cpu> compile(X86Op[] ops, boolean longMode, X86Block loop, X86Block owner) {
-        long start = System.nanoTime();
+        return compile(ops, longMode, loop, owner, null);
+    }
+
+    /** {@code unit}: the call-return unit {@code ops} are the instructions of, or null. */
+    private OpSequence<X86Cpu> compile(X86Op[] ops, boolean longMode, X86Block loop, X86Block owner, CallUnit unit) {
+        long start = clock();
         int[] counts = new int[1];
         byte[] bytes;
         synchronized (this) {
             longModeLoopStart = longMode && loop != null ? loop.pc : -1;
-            bytes = generate(ops, counts, longMode, loop == null ? 0 : (int) loop.pc);
+            bytes = generate(ops, counts, longMode, loop == null ? 0 : (int) loop.pc, unit);
         }
         try {
+            long generated = clock();
             MethodHandles.Lookup hidden = lookup.defineHiddenClass(bytes, true);
+            long defined = clock();
             MethodHandle ctor = hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, Object[].class));
-            Object[] fields = java.util.Arrays.copyOf(ops, ops.length + 2, Object[].class);
+            long found = clock();
+            Object[] fields = java.util.Arrays.copyOf(ops, ops.length + 3, Object[].class);
             fields[ops.length] = loop;
             fields[ops.length + 1] = owner;
+            fields[ops.length + 2] = unit;
             OpSequence<X86Cpu> sequence = (OpSequence<X86Cpu>) ctor.invoke(fields);
+            long end = clock();
             synchronized (this) {
                 compiled++;
                 largestClass = Math.max(largestClass, bytes.length);
+                classBytes += bytes.length;
                 inlined += counts[0];
                 total += ops.length;
-                nanos += System.nanoTime() - start;
+                nanos += end - start;
+                generateNanos += generated - start;
+                defineNanos += defined - generated;
+                findNanos += found - defined;
+                constructorNanos += end - found;
             }
             return sequence;
         } catch (RuntimeException | Error e) {
@@ -240,9 +376,51 @@ public final class BytecodeBlockCompiler {
         }
     }
 
+    /**
+     * What the compile statistics time: this thread's CPU time with {@code qemu.tcg.stats} (so the
+     * phases mean something on a loaded machine), else the cheaper wall clock.
+     */
+    private static long clock() {
+        return STATS ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = Boolean.getBoolean("qemu.tcg.stats")
+            ? java.lang.management.ManagementFactory.getThreadMXBean() : null;
+
     /** {@code -Dqemu.tcg.stats=true}: the statistics name the compiled blocks that ran most often in the run loop. */
     private static final boolean STATS = Boolean.getBoolean("qemu.tcg.stats");
     private final java.util.List<X86Block> compiledBlocks = new java.util.ArrayList<>();
+    /** Each compiled block's run count when it was compiled (parallel to {@link #compiledBlocks}). */
+    private final java.util.List<Integer> runsAtCompile = new java.util.ArrayList<>();
+    /** Upper bounds of the buckets of {@link #runsAfterCompile}: 200 is where HotSpot's C1 takes a method, 5,000 C2. */
+    private static final int[] RUN_BUCKETS = {1, 64, 200, 1000, 5000, Integer.MAX_VALUE};
+
+    /**
+     * How often the compiled blocks ran after their class was made, as a histogram: whether the
+     * classes pay. Counts runs through the run loop only: with chaining on, blocks entered through
+     * a chained exit are not counted ({@code -Dqemu.tcg.chain-depth=0} counts every run).
+     */
+    private String runsAfterCompile() {
+        long[] blocks = new long[RUN_BUCKETS.length];
+        long[] runs = new long[RUN_BUCKETS.length];
+        for (int i = 0; i < compiledBlocks.size(); i++) {
+            int after = compiledBlocks.get(i).executions() - runsAtCompile.get(i);
+            int b = 0;
+            while (after >= RUN_BUCKETS[b]) {
+                b++;
+            }
+            blocks[b]++;
+            runs[b] += after;
+        }
+        StringBuilder out = new StringBuilder("runs after compilation (blocks/runs):");
+        int low = 0;
+        for (int b = 0; b < RUN_BUCKETS.length; b++) {
+            out.append(' ').append(low).append(RUN_BUCKETS[b] == Integer.MAX_VALUE ? "+" : "-" + (RUN_BUCKETS[b] - 1))
+                    .append(": ").append(blocks[b]).append('/').append(runs[b]);
+            low = RUN_BUCKETS[b];
+        }
+        return out.toString();
+    }
 
     /** The compiled blocks the run loop ran most often: address, instructions, runs (what dispatch still costs). */
     private String hottestBlocks() {
@@ -252,13 +430,16 @@ public final class BytecodeBlockCompiler {
     }
 
     public synchronized String statistics() {
-        return (STATS ? hottestBlocks() + "\n" : "") + compiled + " blocks compiled (" + (compiled == 0 ? 0 : nanos / compiled / 1000) + " us each, " + loopBlocks + " loop blocks), "
+        long n = Math.max(compiled, 1);
+        return (STATS ? hottestBlocks() + "\n" + runsAfterCompile() + "\n" : "") + compiled + " blocks compiled (" + nanos / n / 1000 + " us each: generate " + generateNanos / n / 1000
+                 + ", define " + defineNanos / n / 1000 + ", find constructor " + findNanos / n / 1000 + ", construct " + constructorNanos / n / 1000 + "; " + classBytes / n + " bytes each, " + loopBlocks + " loop blocks, "
+                 + stoppedAtLoopHeads + " stopped at a loop head, " + callUnits + " call units), "
                 + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes"
                 + (CALLED_64.isEmpty() ? "" : ", 64-bit ops called " + new java.util.TreeMap<>(CALLED_64));
     }
 
     /** {@code loopStart}: the guest address the last op may jump back to (a loop block), 0 for none. */
-    private byte[] generate(X86Op[] ops, int[] inlineCount, boolean longMode, int loopStart) {
+    private byte[] generate(X86Op[] ops, int[] inlineCount, boolean longMode, int loopStart, CallUnit unit) {
         ClassWriter cw = ClassFiles.writer();
         String opType = "L" + OP + ";";
         cw.visit(ClassFiles.VERSION, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, NAME, null, SEQUENCE, null);
@@ -288,6 +469,13 @@ public final class BytecodeBlockCompiler {
         init.visitInsn(Opcodes.AALOAD);
         init.visitTypeInsn(Opcodes.CHECKCAST, BLOCK);
         init.visitFieldInsn(Opcodes.PUTFIELD, NAME, "loop", "L" + BLOCK + ";");
+        cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_FINAL, "unit", "L" + UNIT + ";", null, null).visitEnd();
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitVarInsn(Opcodes.ALOAD, 1);
+        push(init, ops.length + 2);
+        init.visitInsn(Opcodes.AALOAD);
+        init.visitTypeInsn(Opcodes.CHECKCAST, UNIT);
+        init.visitFieldInsn(Opcodes.PUTFIELD, NAME, "unit", "L" + UNIT + ";");
         init.visitInsn(Opcodes.RETURN);
         init.visitMaxs(0, 0);
         init.visitEnd();
@@ -303,7 +491,9 @@ public final class BytecodeBlockCompiler {
             cw.visitEnd();
             return cw.toByteArray();
         }
-        X86Emitter emitter = new X86Emitter(longMode, false, WINDOWS ? planWindows(ops, longMode, loopStart != 0) : null);
+        // units never take a side-exit loop shape; sideExitOp belongs to the loop compile holding the lock
+        int sideExit = loopStart != 0 && unit == null ? sideExitOp : -1;
+        X86Emitter emitter = new X86Emitter(longMode, false, WINDOWS ? planWindows(ops, longMode, loopStart != 0, sideExit) : null);
         emitter.prepareXmm(ops);
         if (loopStart != 0 && PAGE_CACHES) {
             emitter.cacheAccessPages();
@@ -318,7 +508,14 @@ public final class BytecodeBlockCompiler {
         int body = loopStart != 0 ? ops.length - 1 : ops.length;
         if (LIVENESS && !longMode) {
             boolean[] dead = new boolean[ops.length];
-            FlagLiveness.mark(ops, 0, body, dead);
+            if (unit == null) {
+                FlagLiveness.mark(ops, 0, body, dead);
+            } else {
+                // the flags are live at each guard: a side exit leaves with them
+                for (int k = 0, from = 0; k < unit.blocks.length; from = unit.lastOp[k] + 1, k++) {
+                    FlagLiveness.mark(ops, from, Math.min(unit.lastOp[k] + 1, body), dead);
+                }
+            }
             emitter.flagLiveness(dead);
         }
         if (loopStart != 0) {
@@ -327,9 +524,21 @@ public final class BytecodeBlockCompiler {
             mv.visitLabel(head);
             emitter.forgetState();
         }
-        for (int i = 0; i < body; i++) {
-            if (emitter.emitOp(mv, ops[i], i, NAME, "op" + i)) {
+        Label unitExit = new Label();
+        Label[] callExit = new Label[unit == null ? 0 : unit.blocks.length];
+        for (int i = 0, k = 0; i < body; i++) {
+            if (i == sideExit) {
+                emitSideExit(mv, emitter, (ControlOps.ConditionalJump) ops[i], sideExitContinue, exit);
                 inlineCount[0]++;
+            } else if (emitter.emitOp(mv, ops[i], i, NAME, "op" + i)) {
+                inlineCount[0]++;
+            }
+            if (unit != null && k < unit.blocks.length - 1 && i == unit.lastOp[k]) {
+                if (unit.indirectCallAt(k)) {
+                    callExit[k] = new Label();
+                }
+                emitUnitGuard(mv, unit.blocks[k + 1].pc, k + 1, callExit[k] != null ? callExit[k] : unitExit);
+                k++;
             }
         }
         if (loopStart != 0) {
@@ -338,6 +547,9 @@ public final class BytecodeBlockCompiler {
         }
         mv.visitLabel(exit);
         emitter.flushAll(mv);
+        if (unit != null) {
+            emitUnitSideExits(mv, emitter, callExit, unitExit);
+        }
         mv.visitLabel(end);
         BlockChaining.emitExit(mv);
         mv.visitLabel(handler);
@@ -357,7 +569,10 @@ public final class BytecodeBlockCompiler {
 
     private static void generateLongMode(MethodVisitor mv, X86Op[] ops, int[] inlineCount, Label start, Label end, Label handler, long loopStart) {
         LongModeEmitter emitter = LONG_MODE_WINDOWS ? planLongMode(ops, loopStart) : new LongModeEmitter();
+        emitter.prepareXmm(ops);
         emitter.prologue(mv);
+        MethodVisitor prologue = mv;
+        mv = emitter.tracking(mv);
         mv.visitLabel(start);
         Label head = new Label();
         Label exit = new Label();
@@ -387,6 +602,7 @@ public final class BytecodeBlockCompiler {
         mv.visitLabel(handler);
         BlockChaining.emitFaultOwner(mv);
         emitter.faultHandler(mv);
+        emitter.emitRegisterLoads(prologue);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
     }
@@ -399,6 +615,7 @@ public final class BytecodeBlockCompiler {
     private static LongModeEmitter planLongMode(X86Op[] ops, long loopStart) {
         AccessWindows plan = AccessWindows.recording();
         LongModeEmitter planner = new LongModeEmitter(plan, null);
+        planner.prepareXmm(ops);
         net.bytebuddy.jar.asm.ClassWriter cw = new net.bytebuddy.jar.asm.ClassWriter(0);
         cw.visit(Opcodes.V21, Opcodes.ACC_FINAL, "Plan", null, "java/lang/Object", null);
         MethodVisitor nowhere = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "()V", null, null);
@@ -448,16 +665,90 @@ public final class BytecodeBlockCompiler {
         mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.CPU_LOCAL);
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, X86Emitter.CPU, "mustLeaveLoop", "()Z", false);
         mv.visitJumpInsn(Opcodes.IFNE, leave);
+        // the block died (its code was overwritten): X86Block.invalidate kills its compiled sequence,
+        // this object; one load from this instead of two through the block
         mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.THIS);
-        mv.visitFieldInsn(Opcodes.GETFIELD, NAME, "loop", "L" + BLOCK + ";");
-        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, BLOCK, "isValid", "()Z", false);
-        mv.visitJumpInsn(Opcodes.IFEQ, leave);
+        mv.visitFieldInsn(Opcodes.GETFIELD, NAME, "dead", "Z");
+        mv.visitJumpInsn(Opcodes.IFNE, leave);
         mv.visitJumpInsn(Opcodes.GOTO, head);
         mv.visitLabel(leave);
         X86Emitter.setEip(mv, loopStart);
     }
 
     private static final String BLOCK = Type.getInternalName(X86Block.class);
+    private static final String UNIT = Type.getInternalName(CallUnit.class);
+    private long callUnits;
+
+    /**
+     * A call-return unit's guard at a join (rip holds where the last instruction went): the
+     * unit goes on only if rip is {@code pc} and the unit's block {@code k}, which starts there,
+     * is still valid; else to {@code sideExit}. At the first join also unless a debugger hook
+     * or block listener must see every block.
+     */
+    private static void emitUnitGuard(MethodVisitor mv, long pc, int k, Label sideExit) {
+        if (k == 1) {
+            mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.CPU_LOCAL);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, X86Emitter.CPU, "observed", "()Z", false);
+            mv.visitJumpInsn(Opcodes.IFNE, sideExit);
+        }
+        mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.STATE_LOCAL);
+        mv.visitFieldInsn(Opcodes.GETFIELD, X86Emitter.STATE, "rip", "J");
+        mv.visitLdcInsn(pc);
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFNE, sideExit);
+        mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.THIS);
+        mv.visitFieldInsn(Opcodes.GETFIELD, NAME, "unit", "L" + UNIT + ";");
+        mv.visitFieldInsn(Opcodes.GETFIELD, UNIT, "blocks", "[L" + BLOCK + ";");
+        push(mv, k);
+        mv.visitInsn(Opcodes.AALOAD);
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, BLOCK, "isValid", "()Z", false);
+        mv.visitJumpInsn(Opcodes.IFEQ, sideExit);
+    }
+
+    /**
+     * A unit's side exits, after its ordinary write-back: every local written back (what the
+     * locals hold there is not tracked), then the ordinary exit (rip is already the real
+     * target). A failed guard after an indirect call also tells the unit, which rebuilds itself
+     * if that call keeps going elsewhere.
+     */
+    private static void emitUnitSideExits(MethodVisitor mv, X86Emitter emitter, Label[] callExit, Label sideExit) {
+        Label leave = new Label();
+        mv.visitJumpInsn(Opcodes.GOTO, leave);
+        for (int k = 0; k < callExit.length; k++) {
+            if (callExit[k] == null) {
+                continue;
+            }
+            mv.visitLabel(callExit[k]);
+            emitter.flushEverything(mv);
+            mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.THIS);
+            mv.visitFieldInsn(Opcodes.GETFIELD, NAME, "unit", "L" + UNIT + ";");
+            mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.THIS);
+            mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.STATE_LOCAL);
+            mv.visitFieldInsn(Opcodes.GETFIELD, X86Emitter.STATE, "rip", "J");
+            push(mv, k);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, UNIT, "sideExit", "(L" + SEQUENCE + ";JI)V", false);
+            mv.visitJumpInsn(Opcodes.GOTO, leave);
+        }
+        mv.visitLabel(sideExit);
+        emitter.flushEverything(mv);
+        mv.visitLabel(leave);
+    }
+
+    /**
+     * A conditional jump inside a loop block's body: the side that goes on to guest address
+     * {@code continueAt} falls through to the next op; the other sets eip and leaves through
+     * {@code exit}, where every register and the flag record are written back (the locals always
+     * hold the current values, so the write-back emitted there for the body's end fits here too).
+     */
+    private static void emitSideExit(MethodVisitor mv, X86Emitter emitter, ControlOps.ConditionalJump jump, int continueAt, Label exit) {
+        boolean stayWhenTaken = jump.target == continueAt;
+        emitter.condition(mv, jump.cc);
+        Label stay = new Label();
+        mv.visitJumpInsn(stayWhenTaken ? Opcodes.IFNE : Opcodes.IFEQ, stay);
+        X86Emitter.setEip(mv, stayWhenTaken ? jump.fallThrough : jump.target);
+        mv.visitJumpInsn(Opcodes.GOTO, exit);
+        mv.visitLabel(stay);
+    }
 
     /** Flag liveness ({@link FlagLiveness}); {@code -Dqemu.tcg.flag-liveness=false} turns it off, for comparison. */
     static final boolean LIVENESS = !"false".equals(System.getProperty("qemu.tcg.flag-liveness"));
@@ -477,7 +768,7 @@ public final class BytecodeBlockCompiler {
     static final boolean LONG_MODE_WINDOWS = WINDOWS && Boolean.getBoolean("qemu.tcg.long-mode-windows");
 
     /** The first pass: the block's body emitted into nothing, to see which accesses share a window. */
-    private static AccessWindows planWindows(X86Op[] ops, boolean longMode, boolean loop) {
+    private static AccessWindows planWindows(X86Op[] ops, boolean longMode, boolean loop, int sideExit) {
         AccessWindows plan = AccessWindows.recording();
         MethodVisitor nowhere = new MethodVisitor(Opcodes.ASM9) {
         };
@@ -488,7 +779,12 @@ public final class BytecodeBlockCompiler {
             planner.forgetState();
         }
         for (int i = 0; i < (loop ? ops.length - 1 : ops.length); i++) {
-            planner.emitOp(nowhere, ops[i], i, NAME, "op" + i);
+            if (i == sideExit) {
+                // the same emission as the second pass (no access: windows go on across it)
+                emitSideExit(nowhere, planner, (ControlOps.ConditionalJump) ops[i], 0, new Label());
+            } else {
+                planner.emitOp(nowhere, ops[i], i, NAME, "op" + i);
+            }
         }
         return loop ? plan.replayLoop() : plan.replay();
     }

@@ -4,8 +4,8 @@ import org.qemu.i386.cpu.X86Op;
 import org.qemu.i386.decode.X86Decoder;
 
 /**
- * The hook through which the floating-point translator (package {@code org.qemu.i386.fp},
- * found with {@link java.util.ServiceLoader}) turns x87, MMX and SSE instructions into ops.
+ * The hook through which the floating-point translator (package {@code org.qemu.i386.fp})
+ * turns x87, MMX and SSE instructions into ops.
  * The decoder is positioned just after the opcode: the implementation reads ModRM
  * ({@link X86Decoder#readModrm()}, {@link X86Decoder#decodeModrmMemory()}) and immediates
  * itself and builds memory operands with {@link Operand#memory}. Returning null means

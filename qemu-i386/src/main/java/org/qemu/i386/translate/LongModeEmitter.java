@@ -78,6 +78,14 @@ final class LongModeEmitter {
      */
     private static final int WINDOW_ACCESS_BYTES = 32, WINDOW_TEST_BYTES = 96;
 
+    /** XMM0-15 in locals ({@link SseEmitter}: two longs each, then its scratch longs), after the windows: the last locals of the layout. */
+    private static final int XMM_BASE = WINDOW_HOST + 2 * 16;
+
+    /** The inline SSE forms over XMM registers in locals. */
+    private final SseEmitter sse = new SseEmitter(new SseHost(), XMM_BASE, 16, true);
+    /** {@link #prepareXmm} was called: SSE forms may be emitted inline. */
+    private boolean xmmPrepared;
+
     /** The windows plan: recording in a first pass, replayed in the second; null without windows. */
     private final AccessWindows windows;
     /** Second pass: which ops the first pass emitted inline (the same ops must be inline, or window numbers disagree); null in a first pass. */
@@ -128,6 +136,25 @@ final class LongModeEmitter {
     /** At a loop head reached with the record still in the locals: FLAG_KIND may differ from {@link #pendingOp}. */
     private boolean flagKindUnknown;
 
+    /**
+     * Lets the method's SSE instructions be emitted inline, holding the XMM registers they name
+     * in locals; call before {@link #prologue} with the ops the method will emit.
+     */
+    void prepareXmm(X86Op[] ops) {
+        if (INLINE_XMM) {
+            LongModeEmitter dry = new LongModeEmitter();
+            sse.prepare(ops, op -> !(op instanceof InlineXmmOp) && dry.emitInline(DISCARD, op));
+            xmmPrepared = true;
+        }
+    }
+
+    /** {@code -Dqemu.tcg.long-mode-sse=false}: 64-bit blocks call every SSE op (the comparison point). */
+    private static final boolean INLINE_XMM = !"false".equals(System.getProperty("qemu.tcg.long-mode-sse"));
+
+    /** Where {@link #prepareXmm}'s dry runs (which ops this class emits inline) emit to. */
+    private static final MethodVisitor DISCARD = new MethodVisitor(Opcodes.ASM9) {
+    };
+
     void prologue(MethodVisitor mv) {
         mv.visitVarInsn(Opcodes.ALOAD, CTX);
         mv.visitTypeInsn(Opcodes.CHECKCAST, CPU);
@@ -172,7 +199,70 @@ final class LongModeEmitter {
                 mv.visitVarInsn(Opcodes.LSTORE, local);
             }
         }
-        reload(mv);
+        if (DEFERRED_REGISTER_LOADS) {
+            // the registers the body reads are known only once it is emitted: their loads go at the method's end
+            registersChanged(0xffff);
+            dirty = 0;
+            mv.visitJumpInsn(Opcodes.GOTO, registerLoads);
+            mv.visitLabel(body);
+        } else {
+            reload(mv);
+        }
+        if (xmmPrepared) {
+            sse.initialiseScratch(mv);
+            sse.load(mv);
+        }
+    }
+
+    /**
+     * {@code -Dqemu.tcg.long-mode-used-registers=true}: the prologue jumps to a tail emitted after
+     * the body ({@link #emitRegisterLoads}), which loads only the registers whose locals the body
+     * reads (a block touches three or four of sixteen), then jumps back to the body. Off by
+     * default: it measured no gain on gzip and cost cpubench 0.6-1.4 s of CPU (interleaved, load
+     * 21-24; likely the jump back, a backward branch HotSpot counts for on-stack replacement at
+     * every block entry).
+     */
+    static final boolean DEFERRED_REGISTER_LOADS = Boolean.getBoolean("qemu.tcg.long-mode-used-registers");
+
+    private final Label registerLoads = new Label();
+    private final Label body = new Label();
+    /** Registers (a bit each) whose local the body reads: those {@link #emitRegisterLoads} loads. */
+    private int registersRead;
+
+    /**
+     * The visitor to emit the body through (everything after {@link #prologue} but
+     * {@link #emitRegisterLoads}): it notes which register locals are read.
+     */
+    MethodVisitor tracking(MethodVisitor mv) {
+        if (!DEFERRED_REGISTER_LOADS) {
+            return mv;
+        }
+        return new MethodVisitor(Opcodes.ASM9, mv) {
+            @Override
+            public void visitVarInsn(int opcode, int var) {
+                if (opcode == Opcodes.LLOAD && var >= R0 && var < R0 + 32) {
+                    registersRead |= 1 << ((var - R0) / 2);
+                }
+                super.visitVarInsn(opcode, var);
+            }
+        };
+    }
+
+    /** The prologue's tail, after everything else: loads the registers the body read, then enters the body. */
+    void emitRegisterLoads(MethodVisitor mv) {
+        if (!DEFERRED_REGISTER_LOADS) {
+            return;
+        }
+        mv.visitLabel(registerLoads);
+        for (int r = 0; r < 16; r++) {
+            if ((registersRead & (1 << r)) != 0) {
+                mv.visitVarInsn(Opcodes.ALOAD, REGS);
+                X86Emitter.push(mv, r);
+                mv.visitInsn(Opcodes.LALOAD);
+                mv.visitVarInsn(Opcodes.LSTORE, reg(r));
+            }
+        }
+        mv.visitJumpInsn(Opcodes.GOTO, body);
     }
 
     /**
@@ -207,6 +297,7 @@ final class LongModeEmitter {
         X86Emitter.push(mv, 0);
         mv.visitVarInsn(Opcodes.ISTORE, IN_FALLBACK);
         reload(mv);
+        sse.load(mv);
         setPending(mv, -1);
         return false;
     }
@@ -227,10 +318,12 @@ final class LongModeEmitter {
             }
         }
         dirty = 0;
+        sse.flush(mv);
         mv.visitVarInsn(Opcodes.ALOAD, THIS);
         mv.visitFieldInsn(Opcodes.GETFIELD, owner, fieldName, "L" + OP + ";");
         mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
         mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, OP, "exec", "(L" + CPU + ";)V", true);
+        sse.load(mv);
         if (op instanceof ComparisonToFlagsOp) {
             setPending(mv, -1);
         }
@@ -246,6 +339,7 @@ final class LongModeEmitter {
         }
         dirty = 0;
         flushFlags(mv);
+        sse.flush(mv);
     }
 
     /**
@@ -265,6 +359,7 @@ final class LongModeEmitter {
             }
         }
         storeRecordOfRuntimeKind(mv);
+        sse.flushForFault(mv);
         mv.visitLabel(stateCurrent);
         mv.visitVarInsn(Opcodes.ALOAD, CTX);
         mv.visitVarInsn(Opcodes.ILOAD, INDEX);
@@ -291,6 +386,7 @@ final class LongModeEmitter {
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "()V", null, null);
         mv.visitCode();
         LongModeEmitter dry = new LongModeEmitter(BytecodeBlockCompiler.LONG_MODE_WINDOWS ? AccessWindows.recording() : null, null);
+        dry.prepareXmm(ops);
         dry.prologue(mv);
         dry.loopHead();
         for (int i = 0; i < count; i++) {
@@ -320,6 +416,7 @@ final class LongModeEmitter {
         pendingOp = -1;
         flagsDirty = false;
         flagKindUnknown = loopKeepsFlagsInLocals;
+        sse.forgetState();
     }
 
     /**
@@ -386,6 +483,9 @@ final class LongModeEmitter {
     // ---- instructions -------------------------------------------------------------------------
 
     private boolean emitInline(MethodVisitor mv, X86Op op) {
+        if (op instanceof InlineXmmOp x) {
+            return xmmPrepared && sse.emit(mv, x);
+        }
         if (op instanceof SystemOps.Nop) {
             return true;
         }
@@ -1768,5 +1868,73 @@ final class LongModeEmitter {
         mv.visitInsn(Opcodes.DUP);
         mv.visitVarInsn(Opcodes.ISTORE, FCF);
         mv.visitVarInsn(Opcodes.ISTORE, FOF);
+    }
+
+    /** What {@link SseEmitter} needs from this emitter: the CPU, long-mode addresses, integer operands, the flag record. */
+    private final class SseHost implements SseEmitter.Host {
+        @Override
+        public void loadCpu(MethodVisitor mv) {
+            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+        }
+
+        @Override
+        public void loadState(MethodVisitor mv) {
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        }
+
+        @Override
+        public void loadMemory(MethodVisitor mv) {
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+        }
+
+        @Override
+        public void pushAddress(MethodVisitor mv, Operand.Memory m) {
+            address(mv, m);
+        }
+
+        @Override
+        public void readInteger(MethodVisitor mv, Operand o) {
+            read(mv, o, false);
+            mv.visitInsn(Opcodes.L2I);
+        }
+
+        @Override
+        public void writeInteger(MethodVisitor mv, Operand o) {
+            mv.visitInsn(Opcodes.I2L);
+            mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+            write(mv, o, false);
+        }
+
+        @Override
+        public void readQuadword(MethodVisitor mv, Operand o) {
+            read(mv, o, false);
+        }
+
+        @Override
+        public void writeQuadword(MethodVisitor mv, Operand o) {
+            mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+            write(mv, o, false);
+        }
+
+        /**
+         * The comparison's ZF/PF/CF go to the state object as an EFLAGS record, as the called op
+         * leaves them: the record in the locals is dead (a fault before this point still finds it
+         * through FLAG_KIND).
+         */
+        @Override
+        public void comparisonFlags(MethodVisitor mv) {
+            mv.visitVarInsn(Opcodes.ISTORE, TEMP_INT);
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            X86Emitter.push(mv, LazyFlags.EFLAGS);
+            mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "ccOp", "I");
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            mv.visitVarInsn(Opcodes.ILOAD, TEMP_INT);
+            mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "ccA", "I");
+            setPending(mv, -1);
+        }
+
+        @Override
+        public void memoryAccessed(boolean write) {
+        }
     }
 }

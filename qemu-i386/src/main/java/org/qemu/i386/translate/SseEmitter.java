@@ -56,6 +56,16 @@ final class SseEmitter {
 
         /** A guest memory access was emitted (bookkeeping: stores, the inlining budget). */
         void memoryAccessed(boolean write);
+
+        /** Pushes the long value of a 64-bit register or memory operand (long mode only). */
+        default void readQuadword(MethodVisitor mv, Operand o) {
+            throw new UnsupportedOperationException("64-bit integer operands are long mode's");
+        }
+
+        /** Writes the long on the stack to a 64-bit register or memory operand (long mode only). */
+        default void writeQuadword(MethodVisitor mv, Operand o) {
+            throw new UnsupportedOperationException("64-bit integer operands are long mode's");
+        }
     }
 
     private static final String CPU = Type.getInternalName(X86Cpu.class);
@@ -67,6 +77,8 @@ final class SseEmitter {
     /** The local of XMM0's low quadword; register r's halves are at base + 4r and base + 4r + 2. */
     private final int base;
     private final int registers;
+    /** 64-bit code: long-mode memory operands and 64-bit integer operands (movq r/m64, cvt*2si r64) are taken. */
+    private final boolean longMode;
     /** Three long scratch locals after the registers: an address and two quadwords. */
     private final int address, first, second;
 
@@ -78,9 +90,14 @@ final class SseEmitter {
     private int everDirty;
 
     SseEmitter(Host host, int base, int registers) {
+        this(host, base, registers, false);
+    }
+
+    SseEmitter(Host host, int base, int registers, boolean longMode) {
         this.host = host;
         this.base = base;
         this.registers = registers;
+        this.longMode = longMode;
         this.address = base + 4 * registers;
         this.first = address + 2;
         this.second = address + 4;
@@ -109,11 +126,18 @@ final class SseEmitter {
      * (then nothing is held and every SSE instruction is called). Call before {@link #load}.
      */
     void prepare(X86Op[] ops) {
+        prepare(ops, X86Emitter::emitsInline);
+    }
+
+    /** {@link #prepare(X86Op[])} with the general-register emitter's own test of which other ops it emits inline. */
+    void prepare(X86Op[] ops, java.util.function.Predicate<X86Op> emitsInline) {
         int mask = 0;
+        int inlineForms = 0;
         for (X86Op op : ops) {
             XmmForm f = op instanceof InlineXmmOp x ? x.xmmForm() : null;
             if (f != null && supported(f)) {
                 mask |= registersOf(f);
+                inlineForms++;
             }
         }
         int calls = 0;
@@ -121,12 +145,17 @@ final class SseEmitter {
             X86Op op = ops[i];
             XmmForm f = op instanceof InlineXmmOp x ? x.xmmForm() : null;
             if (f == null || !supported(f)) {
-                if (op instanceof InlineXmmOp || !X86Emitter.emitsInline(op)) {
+                if (op instanceof InlineXmmOp || !emitsInline.test(op)) {
                     calls++;
                 }
             }
         }
         prepared = Integer.bitCount(mask) * calls > MAX_RELOADS ? 0 : mask;
+        if (longMode && calls > inlineForms) {
+            // glibc's SSE2 string functions: a pxor among packed-integer calls (pcmpeqb, pmovmskb,
+            // m128 loads) would save one call and add a flush and reload around each of the others
+            prepared = 0;
+        }
     }
 
     private int registersOf(XmmForm f) {
@@ -143,13 +172,34 @@ final class SseEmitter {
             return false;
         }
         Operand.Memory m = f.sourceMemory();
-        if (m != null && (m.address16 || m.longMode)) {
+        if (m != null && (m.address16 || m.longMode != longMode)) {
             return false;
         }
-        if (f.integer() instanceof Operand.Memory im && (im.address16 || im.longMode)) {
+        if (longMode && m != null && !LONG_MODE_M128 && wide128(f.kind())) {
             return false;
         }
-        return f.integer() == null || f.integer().bits == 32;
+        if (f.integer() instanceof Operand.Memory im && (im.address16 || im.longMode != longMode)) {
+            return false;
+        }
+        return f.integer() == null || f.integer().bits == 32 || (longMode && f.integer().bits == 64 && wideForm(f.kind()));
+    }
+
+    static final boolean LONG_MODE_M128 = Boolean.getBoolean("qemu.tcg.long-mode-sse-m128");
+
+    /** Forms whose memory operand is 128 bits wide. */
+    private static boolean wide128(int kind) {
+        return switch (kind) {
+            case MOVE, STORE, AND, AND_NOT, OR, XOR, ADD_QWORDS, SUB_QWORDS -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * The forms whose integer operand may be 64 bits wide (REX.W): movq xmm, r/m64, movq r/m64, xmm,
+     * cvtsi2sd xmm, r/m64 and cvt(t)sd2si/cvt(t)ss2si r64.
+     */
+    private static boolean wideForm(int kind) {
+        return kind == DWORD_IN || kind == DWORD_OUT || kind == INT_TO_DOUBLE || kind == DOUBLE_TO_INT || kind == FLOAT_TO_INT;
     }
 
     /** (u)comisd/(u)comiss set all six flags (OF, SF and AF cleared); every other form leaves them. */
@@ -164,6 +214,9 @@ final class SseEmitter {
     static boolean mayFault(XmmForm f) {
         if (f.sourceMemory() != null || f.integer() instanceof Operand.Memory) {
             return true;
+        }
+        if (f.kind() == INT_TO_DOUBLE && f.integer().bits == 64) {
+            return true; // rounding a 64-bit integer may raise an unmasked precision exception
         }
         return switch (f.kind()) {
             case MOVE, LOAD_LOW_ZERO, MOVE_LOW, LOAD_SINGLE, AND, AND_NOT, OR, XOR, ADD_QWORDS, SUB_QWORDS,
@@ -367,6 +420,17 @@ final class SseEmitter {
                 written(d, true, false);
             }
             case INT_TO_DOUBLE -> {
+                if (f.integer().bits == 64) {
+                    // the operand first: a faulting memory operand leaves everything as it was
+                    host.readQuadword(mv, f.integer());
+                    mv.visitVarInsn(Opcodes.LSTORE, first);
+                    host.loadCpu(mv);
+                    mv.visitVarInsn(Opcodes.LLOAD, first);
+                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, INLINE, "int64ToDouble", "(L" + CPU + ";J)J", false);
+                    mv.visitVarInsn(Opcodes.LSTORE, local(d, false));
+                    written(d, true, false);
+                    return true;
+                }
                 host.readInteger(mv, f.integer());
                 mv.visitInsn(Opcodes.I2D); // exact: every int32 is a binary64
                 mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Double", "doubleToRawLongBits", "(D)J", false);
@@ -382,6 +446,12 @@ final class SseEmitter {
                     mv.visitInsn(Opcodes.L2I);
                 }
                 X86Emitter.push(mv, f.immediate());
+                if (f.integer() != null) { // a 64-bit destination
+                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, INLINE, isDouble ? "doubleToInt64" : "floatToInt64",
+                            "(L" + CPU + ";" + (isDouble ? "J" : "I") + "Z)J", false);
+                    host.writeQuadword(mv, f.integer());
+                    return true;
+                }
                 mv.visitMethodInsn(Opcodes.INVOKESTATIC, INLINE, isDouble ? "doubleToInt32" : "floatToInt32",
                         "(L" + CPU + ";" + (isDouble ? "J" : "I") + "Z)I", false);
                 host.writeInteger(mv, Operand.register(32, d));
@@ -439,10 +509,14 @@ final class SseEmitter {
                 written(d, true, true);
             }
             case DWORD_IN -> {
-                host.readInteger(mv, f.integer());
-                mv.visitInsn(Opcodes.I2L);
-                mv.visitLdcInsn(0xffffffffL);
-                mv.visitInsn(Opcodes.LAND);
+                if (f.integer().bits == 64) {
+                    host.readQuadword(mv, f.integer());
+                } else {
+                    host.readInteger(mv, f.integer());
+                    mv.visitInsn(Opcodes.I2L);
+                    mv.visitLdcInsn(0xffffffffL);
+                    mv.visitInsn(Opcodes.LAND);
+                }
                 mv.visitVarInsn(Opcodes.LSTORE, local(d, false));
                 mv.visitInsn(Opcodes.LCONST_0);
                 mv.visitVarInsn(Opcodes.LSTORE, local(d, true));
@@ -450,8 +524,12 @@ final class SseEmitter {
             }
             case DWORD_OUT -> {
                 mv.visitVarInsn(Opcodes.LLOAD, local(s, false));
-                mv.visitInsn(Opcodes.L2I);
-                host.writeInteger(mv, f.integer());
+                if (f.integer().bits == 64) {
+                    host.writeQuadword(mv, f.integer());
+                } else {
+                    mv.visitInsn(Opcodes.L2I);
+                    host.writeInteger(mv, f.integer());
+                }
             }
             default -> {
                 return false;

@@ -34,16 +34,22 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
         this.instructionAddress = instructionAddress;
         this.nextAddress = nextAddress;
         this.sequence = new InterpretedSequence<>(ops);
+        CompilePolicy.blockTranslated();
     }
 
+    /** The run count at which {@link CompilePolicy} next looks at this block ({@link CompilePolicy#NEVER}: never again), and its clock and run count at the last look. */
+    int nextCheck = 1;
+    long clockAtCheck;
+    int runsAtCheck;
+
     /**
-     * Runs the block; the {@code compileThreshold}-th run compiles it (0: never compile): on
-     * {@code background} when there is one (the block runs interpreted until its class is
-     * ready), else at once.
+     * Runs the block; from the {@code compileThreshold}-th run on, {@link CompilePolicy} decides
+     * when it is compiled (0: never compile): on {@code background} when there is one (the block
+     * runs interpreted until its class is ready), else at once.
      */
     public void execute(X86Cpu cpu, BytecodeBlockCompiler compiler, int compileThreshold, java.util.concurrent.Executor background) {
-        if (countExecution() == compileThreshold) {
-            boolean longMode = X86Cpu.isLongMode(flags);
+        int runs = countExecution();
+        if (runs >= nextCheck && CompilePolicy.dueForCompile(this, runs, compileThreshold)) {
             if (background == null) {
                 sequence = compiler.compileBlock(this);
             } else {
@@ -158,6 +164,22 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
 
     X86Op[] ops() {
         return ops;
+    }
+
+    /** The callee of this block's indirect call that call-return units are built for (-1: not known yet). */
+    volatile long unitCallee = -1;
+
+    /**
+     * Compiles this block again, on the calling thread, and kills {@code old}, its compiled form
+     * until now: a call-return unit whose callee changed ({@link CallUnit#sideExit}).
+     */
+    void recompile(BytecodeBlockCompiler compiler, ChainedSequence<X86Cpu> old) {
+        OpSequence<X86Cpu> fresh = compiler.compileBlock(this);
+        sequence = fresh;
+        old.kill();
+        if (!isValid() && fresh instanceof ChainedSequence<X86Cpu> late) {
+            late.kill();
+        }
     }
 
     public int instructionCount() {

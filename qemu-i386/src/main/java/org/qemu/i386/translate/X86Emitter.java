@@ -191,7 +191,7 @@ final class X86Emitter {
         mv.visitVarInsn(Opcodes.LSTORE, ADDR);
         mv.visitInsn(Opcodes.LCONST_0);
         mv.visitVarInsn(Opcodes.LSTORE, PRODUCT);
-        if (inlineMemory || (windows != null && !windows.isRecording())) {
+        if (inlineMemory || (windows != null && !windows.isRecording()) || siteCaches) {
             mv.visitVarInsn(Opcodes.ALOAD, MEM);
             mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "protectionTable", "()[B", false);
             mv.visitVarInsn(Opcodes.ASTORE, MEM_PROT);
@@ -206,7 +206,7 @@ final class X86Emitter {
             mv.visitInsn(Opcodes.ICONST_0);
             mv.visitVarInsn(Opcodes.ISTORE, MEM_VALUE);
         }
-        if (windows != null && !windows.isRecording()) {
+        if ((windows != null && !windows.isRecording()) || siteCaches) {
             for (int local = WINDOW_TEST; local <= WINDOW_HOST + 2 * 7; local += 2) {
                 mv.visitInsn(Opcodes.LCONST_0);
                 mv.visitVarInsn(Opcodes.LSTORE, local);
@@ -327,6 +327,18 @@ final class X86Emitter {
         mayWrite = false;
         sse.forgetState();
         noteWritten();
+    }
+
+    /**
+     * A side exit reached from several points (a call-return unit's failed guard): what the
+     * locals hold against the state is not tracked there, so every register, the flag record and
+     * every XMM local are written back. The access windows are left alone: they stay valid.
+     */
+    void flushEverything(MethodVisitor mv) {
+        dirty = 0xff;
+        flagsDirty = true;
+        sse.forgetState();
+        flushAll(mv);
     }
 
     /** Writes every register and the flag record back to the state object. */
@@ -507,7 +519,9 @@ final class X86Emitter {
      * taking the accessor.
      */
     void cacheAccessPages() {
-        siteCaches = windows != null && !windows.isRecording();
+        // also without any window (a loop whose accesses are all indexed, such as a byte-swapping
+        // copy between two arrays): the caches need only the inline fast path's locals
+        siteCaches = !longMode && GuestMemory.directAccess() && (windows == null || !windows.isRecording());
     }
 
     /** Segment bases live in locals ({@link #SEGMENT_BASE}); see {@link #segmentBasesInLocals}. */
@@ -567,7 +581,7 @@ final class X86Emitter {
     void verifyHoistedWindows(MethodVisitor mv) {
         if (windows != null && !windows.isRecording()) {
             for (AccessWindows.Hoisted h : windows.hoisted()) {
-                verifyWindow(mv, h.register(), h.segment(), h.window());
+                verifyWindow(mv, h.register(), h.segment(), h.window(), false);
             }
         }
     }
@@ -589,12 +603,13 @@ final class X86Emitter {
             }
         };
         boolean eligible = m.base >= 0 && m.index < 0 && !m.address16;
-        access(mv, eligible ? m.base : -1, m.displacement, m.segment, m.bits, write, pushAddress);
+        Runnable pushOffset = addressInLocal || m.address16 ? null : () -> offset(mv, m);
+        access(mv, eligible ? m.base : -1, m.displacement, m.segment, m.bits, write, pushAddress, pushOffset);
     }
 
     /** A stack access at esp + {@code delta} (a write stores the VALUE local; a read leaves the value). */
     private void stackAccess(MethodVisitor mv, int delta, boolean write, int bits) {
-        access(mv, X86CpuState.ESP, delta, X86CpuState.SS, bits, write, () -> stackAddress(mv, delta));
+        access(mv, X86CpuState.ESP, delta, X86CpuState.SS, bits, write, () -> stackAddress(mv, delta), null);
     }
 
     /**
@@ -602,10 +617,11 @@ final class X86Emitter {
      * plus {@code displacement} in {@code segment}; a write stores the VALUE local, a read leaves
      * the zero-extended value. {@code pushAddress} pushes the long linear address.
      */
-    private void access(MethodVisitor mv, int base, int displacement, int segment, int bits, boolean write, Runnable pushAddress) {
+    private void access(MethodVisitor mv, int base, int displacement, int segment, int bits, boolean write, Runnable pushAddress,
+            Runnable pushOffset) {
         AccessWindows.Window w = windows == null || base < 0 ? null : windows.access(base, segment, displacement, bits / 8, write);
         if (w == null && siteCaches && sites < SITE_CACHES) {
-            cachedPageAccess(mv, SITE_CACHE + 4 * sites++, bits, write, pushAddress);
+            cachedPageAccess(mv, SITE_CACHE + 4 * sites++, bits, write, pushAddress, pushOffset, segment);
             return;
         }
         if (w == null) {
@@ -621,7 +637,7 @@ final class X86Emitter {
         calleeBytes += INLINE_ACCESS_BYTES;
         int host = WINDOW_HOST + 2 * base;
         if (w.first()) {
-            verifyWindow(mv, base, segment, w);
+            verifyWindow(mv, base, segment, w, true);
         }
         String size = bits == 8 ? "8" : bits == 16 ? "16" : "32";
         Label slow = new Label();
@@ -655,7 +671,8 @@ final class X86Emitter {
      * host address): a hit is a host load or store; a miss makes GuestMemory's inline test and, when
      * the page allows the access, caches the page; a page that does not takes the accessor.
      */
-    private void cachedPageAccess(MethodVisitor mv, int cache, int bits, boolean write, Runnable pushAddress) {
+    private void cachedPageAccess(MethodVisitor mv, int cache, int bits, boolean write, Runnable pushAddress, Runnable pushOffset,
+            int segment) {
         mayWrite |= write;
         calleeBytes += INLINE_ACCESS_BYTES;
         int bytes = bits / 8;
@@ -663,13 +680,24 @@ final class X86Emitter {
         Label miss = new Label();
         Label slow = new Label();
         Label done = new Label();
-        pushAddress.run();
-        mv.visitVarInsn(Opcodes.LSTORE, MEM_ADDR);
-        // hit: the distance from the cached page is 0..4096-bytes (first and last byte in the page)
-        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
-        mv.visitVarInsn(Opcodes.LLOAD, cache);
-        mv.visitInsn(Opcodes.LSUB);
-        mv.visitVarInsn(Opcodes.LSTORE, WINDOW_TEST);
+        if (pushOffset != null) {
+            // the cache holds the page's start as an offset in the segment (sign-extended): the
+            // hit test works on the instruction's own offset, without the segment base's add and
+            // the 32-bit wrap (a page whose offsets straddle 2^31 only misses, never hits wrongly)
+            pushOffset.run();
+            mv.visitInsn(Opcodes.I2L);
+            mv.visitVarInsn(Opcodes.LLOAD, cache);
+            mv.visitInsn(Opcodes.LSUB);
+            mv.visitVarInsn(Opcodes.LSTORE, WINDOW_TEST);
+        } else {
+            pushAddress.run();
+            mv.visitVarInsn(Opcodes.LSTORE, MEM_ADDR);
+            // hit: the distance from the cached page is 0..4096-bytes (first and last byte in the page)
+            mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+            mv.visitVarInsn(Opcodes.LLOAD, cache);
+            mv.visitInsn(Opcodes.LSUB);
+            mv.visitVarInsn(Opcodes.LSTORE, WINDOW_TEST);
+        }
         mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
         if (bytes > 1) {
             mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
@@ -688,6 +716,10 @@ final class X86Emitter {
         hostAccess(mv, write, size);
         mv.visitJumpInsn(Opcodes.GOTO, done);
         mv.visitLabel(miss);
+        if (pushOffset != null) {
+            pushAddress.run();
+            mv.visitVarInsn(Opcodes.LSTORE, MEM_ADDR);
+        }
         inlineAccessTest(mv, bytes, write, slow);
         mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
         mv.visitLdcInsn(~(long) GuestMemory.PAGE_MASK);
@@ -697,6 +729,15 @@ final class X86Emitter {
         mv.visitVarInsn(Opcodes.LLOAD, cache);
         mv.visitInsn(Opcodes.LADD);
         mv.visitVarInsn(Opcodes.LSTORE, cache + 2);
+        if (pushOffset != null) {
+            // the linear page minus the segment base, as the offset the hit test compares with
+            mv.visitVarInsn(Opcodes.LLOAD, cache);
+            segmentBase(mv, segment);
+            mv.visitInsn(Opcodes.LSUB);
+            mv.visitInsn(Opcodes.L2I);
+            mv.visitInsn(Opcodes.I2L);
+            mv.visitVarInsn(Opcodes.LSTORE, cache);
+        }
         mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
         mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
         mv.visitInsn(Opcodes.LADD);
@@ -738,10 +779,41 @@ final class X86Emitter {
      * window's accesses touch lie in one guest page that allows every kind of access they make
      * (GuestMemory's inline fast-path test, once for all of them), else 0.
      */
-    private void verifyWindow(MethodVisitor mv, int base, int segment, AccessWindows.Window w) {
+    private void verifyWindow(MethodVisitor mv, int base, int segment, AccessWindows.Window w, boolean inBody) {
         int host = WINDOW_HOST + 2 * base;
         Label bad = new Label();
         Label done = new Label();
+        // a loop block verifies the window of a register it moves (a pointer walking an array) on
+        // every iteration: the page the window was last verified in comes first, as for indexed
+        // accesses (cachedPageAccess, the same offset form), so a walk verifies each page once
+        // instead of each step
+        int cache = inBody && siteCaches && sites < SITE_CACHES ? SITE_CACHE + 4 * sites++ : -1;
+        Label verify = new Label();
+        if (cache >= 0) {
+            mv.visitVarInsn(Opcodes.ILOAD, R0 + base);
+            push(mv, w.lowFromNow());
+            mv.visitInsn(Opcodes.IADD);
+            mv.visitInsn(Opcodes.I2L);
+            mv.visitVarInsn(Opcodes.LLOAD, cache);
+            mv.visitInsn(Opcodes.LSUB);
+            mv.visitVarInsn(Opcodes.LSTORE, MEM_ADDR);
+            mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+            mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+            mv.visitLdcInsn((long) (w.span() - 1));
+            mv.visitInsn(Opcodes.LADD);
+            mv.visitInsn(Opcodes.LOR);
+            push(mv, GuestMemory.PAGE_SHIFT);
+            mv.visitInsn(Opcodes.LUSHR);
+            mv.visitInsn(Opcodes.LCONST_0);
+            mv.visitInsn(Opcodes.LCMP);
+            mv.visitJumpInsn(Opcodes.IFNE, verify);
+            mv.visitVarInsn(Opcodes.LLOAD, cache + 2);
+            mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+            mv.visitInsn(Opcodes.LADD);
+            mv.visitVarInsn(Opcodes.LSTORE, host);
+            mv.visitJumpInsn(Opcodes.GOTO, done);
+            mv.visitLabel(verify);
+        }
         // the lowest byte: the register now, minus the offset of this access within the window
         mv.visitVarInsn(Opcodes.ILOAD, R0 + base);
         push(mv, w.lowFromNow());
@@ -777,6 +849,23 @@ final class X86Emitter {
         mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
         mv.visitInsn(Opcodes.LADD);
         mv.visitVarInsn(Opcodes.LSTORE, host);
+        if (cache >= 0) {
+            // the page allows every access of the window: later iterations inside it skip the test
+            mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
+            mv.visitLdcInsn(~(long) GuestMemory.PAGE_MASK);
+            mv.visitInsn(Opcodes.LAND);
+            mv.visitVarInsn(Opcodes.LSTORE, cache);
+            mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
+            mv.visitVarInsn(Opcodes.LLOAD, cache);
+            mv.visitInsn(Opcodes.LADD);
+            mv.visitVarInsn(Opcodes.LSTORE, cache + 2);
+            mv.visitVarInsn(Opcodes.LLOAD, cache);
+            segmentBase(mv, segment);
+            mv.visitInsn(Opcodes.LSUB);
+            mv.visitInsn(Opcodes.L2I);
+            mv.visitInsn(Opcodes.I2L);
+            mv.visitVarInsn(Opcodes.LSTORE, cache);
+        }
         mv.visitJumpInsn(Opcodes.GOTO, done);
         mv.visitLabel(bad);
         mv.visitInsn(Opcodes.LCONST_0);

@@ -2,7 +2,6 @@ package org.qemu.i386.translate;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.ServiceLoader;
 
 import org.qemu.common.memory.GuestMemory;
 import org.qemu.common.memory.GuestMemoryFault;
@@ -36,7 +35,7 @@ public final class X86Translator {
     private long nanos;
 
     public X86Translator(GuestMemory memory) {
-        this(memory, ServiceLoader.load(CoprocessorTranslator.class).findFirst().orElse(null));
+        this(memory, bundledCoprocessor());
     }
 
     public X86Translator(GuestMemory memory, CoprocessorTranslator coprocessor) {
@@ -45,7 +44,16 @@ public final class X86Translator {
 
     /** A translator for system mode: {@code system} translates the privileged instructions. */
     public X86Translator(GuestMemory memory, SystemTranslator system) {
-        this(memory, ServiceLoader.load(CoprocessorTranslator.class).findFirst().orElse(null), system);
+        this(memory, bundledCoprocessor(), system);
+    }
+
+    /**
+     * The floating-point translator of this module, named directly: a {@code ServiceLoader}
+     * lookup opened and indexed every jar on the class path (Byte Buddy's 3,100 entries among
+     * them) and read their manifests, in the JVM's interpreter, at every emulator start.
+     */
+    private static CoprocessorTranslator bundledCoprocessor() {
+        return new org.qemu.i386.fp.FpCoprocessor();
     }
 
     private X86Translator(GuestMemory memory, CoprocessorTranslator coprocessor, SystemTranslator system) {

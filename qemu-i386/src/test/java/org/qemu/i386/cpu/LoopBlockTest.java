@@ -210,6 +210,114 @@ class LoopBlockTest {
         assertThat(cpu.state.reg32(X86CpuState.ECX)).isEqualTo(5);
     }
 
+    @Test
+    void aLoopWhoseBranchOutComesBeforeItsJumpBackLeavesThroughTheSideExitWithItsFlags() {
+        // 0: mov ecx, 5; mov eax, 0xfffffff1
+        // a: add eax, ecx; dec ecx; jz 12      (the loop block: this block, its jz a side exit,
+        // f: inc ebx; jmp a                     then the block its other side runs)
+        // 12: int 0x80
+        // Compiled at its first run: the block at a is entered from f and becomes the loop.
+        load(1, "b9 05 00 00 00  b8 f1 ff ff ff  01 c8  49  74 03  43  eb f8  cd 80");
+        assertThat(cpu.run()).isEqualTo(CpuExit.SYSCALL);
+        // 0xfffffff1 + 5 + 4 + 3 + 2 = 0xffffffff; + 1 carries out: CF from the add, ZF from dec
+        assertThat(cpu.state.reg32(X86CpuState.EAX)).isZero();
+        assertThat(cpu.state.reg32(X86CpuState.ECX)).isZero();
+        assertThat(cpu.state.reg32(X86CpuState.EBX)).isEqualTo(4);
+        assertThat(cpu.state.eip()).isEqualTo(CODE + 0x14);
+        assertThat(cpu.state.eflags() & (X86CpuState.CF | X86CpuState.ZF | X86CpuState.SF | X86CpuState.OF))
+                .isEqualTo(X86CpuState.CF | X86CpuState.ZF);
+        assertThat(statistic("(\\d+) loop blocks")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aBlockThatRunsIntoALoopHeadIsCompiledUpToItAndTheLoopIsEnteredThere() {
+        // 0: mov esi, DATA; xor eax, eax
+        // 7: mov ecx, 100; mov edx, [esi]        (the outer loop; its block falls into the loop at e)
+        // e: add eax, ecx; dec ecx; jz 16
+        // 13: inc ebx; jmp e
+        // 16: add edi, edx; dec ebp; jnz 7; int 0x80
+        load(2, "be " + le(DATA) + "  31 c0  b9 64 00 00 00  8b 16  01 c8  49  74 03  43  eb f8  01 d7  4d  75 ec  cd 80");
+        memory.write32(DATA, 3);
+        cpu.state.setReg32(X86CpuState.EBP, 50);
+        assertThat(cpu.run()).isEqualTo(CpuExit.SYSCALL);
+        assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(50 * 5050);
+        assertThat(cpu.state.reg32(X86CpuState.EBX)).isEqualTo(50 * 99);
+        assertThat(cpu.state.reg32(X86CpuState.EDI)).isEqualTo(50 * 3);
+        assertThat(cpu.state.eip()).isEqualTo(CODE + 0x1d);
+        assertThat(statistic("(\\d+) stopped at a loop head")).isGreaterThanOrEqualTo(1);
+        // the loop entered at 13 (the block at 13 and the one it jumps to) and, once the outer
+        // block stops at e, the loop entered at e (its jz a side exit, then the block at 13)
+        assertThat(statistic("(\\d+) loop blocks")).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aFaultBeforeTheLoopHeadInABlockCompiledUpToItReportsThatInstruction() {
+        // 0: mov esi, DATA+0x800; xor eax, eax
+        // 7: mov ecx, 3; mov edx, [esi]; add esi, 0x400     (the third read is past the data page)
+        // 14: add eax, ecx; dec ecx; jz 1c
+        // 19: inc ebx; jmp 14
+        // 1c: jmp 1e; 1e: jmp 7              (two jumps: no loop block of the outer loop)
+        load(2, "be " + le(DATA + 0x800) + "  31 c0  b9 03 00 00 00  8b 16  81 c6 00 04 00 00  01 c8  49  74 03  43  eb f8  eb 00  eb e7");
+        memory.write32(DATA + 0x800, 0x11);
+        memory.write32(DATA + 0xc00, 0x22);
+        assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
+        assertThat(cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGSEGV);
+        assertThat(cpu.lastTrap().code()).isEqualTo(GuestTrap.SEGV_MAPERR);
+        assertThat(cpu.lastTrap().address()).isEqualTo(DATA + 0x1000L);
+        assertThat(cpu.state.eip()).isEqualTo(CODE + 0xc);
+        assertThat(cpu.state.reg32(X86CpuState.ECX)).isEqualTo(3);
+        assertThat(cpu.state.reg32(X86CpuState.ESI)).isEqualTo(DATA + 0x1000);
+        assertThat(cpu.state.reg32(X86CpuState.EDX)).isEqualTo(0x22);
+        assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(2 * 6);
+        assertThat(cpu.state.reg32(X86CpuState.EBX)).isEqualTo(2 * 2);
+        assertThat(statistic("(\\d+) stopped at a loop head")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aLoopWithASideExitThatOverwritesItsOwnCodeRunsTheNewCodeOnTheNextIteration() {
+        // 0: mov ecx, 5; xor eax, eax
+        // 7: add eax, 1; dec ecx; jz 15          (its immediate is at CODE+8)
+        // f: mov [edi], esi; mov edi, ebp; jmp 7  (the first store goes to the data page, the next
+        //                                         ones put 0x100 into the immediate)
+        // 15: int 0x80
+        load(1, "b9 05 00 00 00  31 c0  05 01 00 00 00  49  74 06  89 37  89 ef  eb f2  cd 80");
+        cpu.state.setReg32(X86CpuState.EDI, DATA);
+        cpu.state.setReg32(X86CpuState.ESI, 0x100);
+        cpu.state.setReg32(X86CpuState.EBP, CODE + 8);
+        assertThat(cpu.run()).isEqualTo(CpuExit.SYSCALL);
+        // iterations 1 and 2 add 1; the store at the end of iteration 2 makes 3, 4, 5 add 0x100
+        assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(2 + 3 * 0x100);
+        assertThat(cpu.state.reg32(X86CpuState.ECX)).isZero();
+        assertThat(memory.read32(DATA)).isEqualTo(0x100);
+    }
+
+    @Test
+    void indexedReadsThroughASegmentWithAnUnalignedBaseMatchTheBytesAcrossAPageBoundary() {
+        // xor ecx, ecx; xor edx, edx
+        // 4: mov eax, gs:[ecx*4+0x800]; add edx, eax; inc ecx; cmp ecx, 16; jne 4; int 0x80
+        // gs base: 0xff3 - 0x800 bytes into the stack's lower page, so the first read straddles the
+        // two pages and the others lie in the upper one, at offsets whose page start is not aligned
+        load(1, "31 c9  31 d2  65 8b 04 8d 00 08 00 00  01 c2  41  83 f9 10  75 f0  cd 80");
+        long page = STACK_TOP - 0x2000;
+        long base = page + 0xff3 - 0x800;
+        cpu.state.segBase[X86CpuState.GS] = base;
+        int expected = 0;
+        for (int i = 0; i < 16; i++) {
+            int word = 0;
+            for (int b = 0; b < 4; b++) {
+                long at = base + 0x800 + 4L * i + b;
+                int v = (int) (at * 37 + 11) & 0xff;
+                memory.write8(at, v);
+                word |= v << (8 * b);
+            }
+            expected += word;
+        }
+        assertThat(cpu.run()).isEqualTo(CpuExit.SYSCALL);
+        assertThat(cpu.state.reg32(X86CpuState.EDX)).isEqualTo(expected);
+        assertThat(cpu.state.reg32(X86CpuState.ECX)).isEqualTo(16);
+        assertThat(statistic("(\\d+) loop blocks")).isGreaterThanOrEqualTo(1);
+    }
+
     private long statistic(String regex) {
         Matcher m = Pattern.compile(regex).matcher(cpu.translationStatistics());
         assertThat(m.find()).as(cpu.translationStatistics()).isTrue();

@@ -179,6 +179,48 @@ class LongModeDifferentialTest {
         Case build(String name) {
             return new Case(name, asm.bytes(), regs.clone(), rflags, xmm.clone(), data.clone(), defined);
         }
+
+        /** Stores {@code value} (little-endian) where {@code m} points with the registers as they are now. */
+        void putLong(Mem m, long value) {
+            long address = regs[m.base()] + (m.index() >= 0 ? regs[m.index()] << m.scale() : 0) + m.disp();
+            int at = (int) (address - DATA);
+            for (int i = 0; i < 8; i++) {
+                data[at + i] = (byte) (value >>> (8 * i));
+            }
+        }
+    }
+
+    /** A double that leaves the SSE fast paths, or an ordinary one (the bits). */
+    static long specialDouble(Random rnd) {
+        double[] values = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, 0.0, Double.MIN_VALUE, -Double.MIN_VALUE,
+            Double.MIN_NORMAL, 0x1p63, -0x1p63, 0x1p63 - 1024, 9.3e18, 2.5, -2.5, 3.5, 0.5, -1.5, 1e300, -1e-300, 1e-320};
+        return switch (rnd.nextInt(4)) {
+            case 0 -> 0x7ff0000000000001L; // a signaling NaN
+            case 1 -> Double.doubleToRawLongBits(rnd.nextGaussian() * 1e6);
+            default -> Double.doubleToRawLongBits(values[rnd.nextInt(values.length)]);
+        };
+    }
+
+    static int specialFloat(Random rnd) {
+        float[] values = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0.0f, Float.MIN_VALUE, -Float.MIN_VALUE,
+            0x1p63f, -0x1p63f, 0x1p62f, 2.5f, -2.5f, 0.5f, -1.5f, 1e30f, -1e-30f};
+        return switch (rnd.nextInt(4)) {
+            case 0 -> 0x7f800001; // a signaling NaN
+            case 1 -> Float.floatToRawIntBits((float) (rnd.nextGaussian() * 1e6));
+            default -> Float.floatToRawIntBits(values[rnd.nextInt(values.length)]);
+        };
+    }
+
+    /** Integers around and beyond 2^53, where converting to a double must round. */
+    static long wideInteger(Random rnd) {
+        return switch (rnd.nextInt(6)) {
+            case 0 -> (1L << 53) + rnd.nextInt(5) - 2;
+            case 1 -> -(1L << 53) - rnd.nextInt(5) + 2;
+            case 2 -> Long.MAX_VALUE - rnd.nextInt(3);
+            case 3 -> Long.MIN_VALUE + rnd.nextInt(3);
+            case 4 -> rnd.nextInt(1 << 20);
+            default -> rnd.nextLong();
+        };
     }
 
     static int[] concat(int[] a, int b) {
@@ -713,6 +755,64 @@ class LongModeDifferentialTest {
             b.xmm[2 * x] = Float.floatToRawIntBits((float) (rnd.nextGaussian() * 1e10)) & 0xffffffffL;
             b.asm.op(new int[] {0xf3}, true, false, new int[] {0x0f, 0x2c}, b.anyReg(), new Reg(x), 0, 0);
             return b.build("cvttss2si64");
+        });
+        // the scalar forms 64-bit blocks emit inline (SseEmitter), with the values that leave the fast paths
+        f.put("cvttsd2si/cvtsd2si r64, xmm/m64 of NaN, infinities, -0.0, denormals, 2^63, halves", rnd -> {
+            Builder b = new Builder(rnd);
+            int x = rnd.nextInt(16);
+            b.xmm[2 * x] = specialDouble(rnd);
+            Mem m = (Mem) b.mem();
+            b.putLong(m, specialDouble(rnd));
+            b.asm.op(new int[] {0xf2}, true, false, new int[] {0x0f, rnd.nextBoolean() ? 0x2c : 0x2d}, b.pick(m.base(), m.index()), new Reg(x), 0, 0);
+            b.asm.op(new int[] {0xf2}, true, false, new int[] {0x0f, rnd.nextBoolean() ? 0x2c : 0x2d}, b.pick(m.base(), m.index()), m, 0, 0);
+            return b.build("cvtsd2si64 special");
+        });
+        f.put("cvttss2si/cvtss2si r64, xmm/m32 of NaN, infinities, -0.0, denormals, 2^63, halves", rnd -> {
+            Builder b = new Builder(rnd);
+            int x = rnd.nextInt(16);
+            b.xmm[2 * x] = (b.xmm[2 * x] & 0xffffffff00000000L) | (specialFloat(rnd) & 0xffffffffL);
+            Mem m = (Mem) b.mem();
+            b.putLong(m, (b.rnd.nextLong() & 0xffffffff00000000L) | (specialFloat(rnd) & 0xffffffffL));
+            b.asm.op(new int[] {0xf3}, true, false, new int[] {0x0f, rnd.nextBoolean() ? 0x2c : 0x2d}, b.pick(m.base(), m.index()), new Reg(x), 0, 0);
+            b.asm.op(new int[] {0xf3}, true, false, new int[] {0x0f, rnd.nextBoolean() ? 0x2c : 0x2d}, b.pick(m.base(), m.index()), m, 0, 0);
+            return b.build("cvtss2si64 special");
+        });
+        f.put("cvtsi2sd xmm, r64/m64 of integers wider than 53 bits (rounded)", rnd -> {
+            Builder b = new Builder(rnd);
+            Mem m = (Mem) b.mem();
+            int r = b.pick(m.base(), m.index());
+            b.regs[r] = wideInteger(rnd);
+            b.putLong(m, wideInteger(rnd));
+            b.asm.op(new int[] {0xf2}, true, false, new int[] {0x0f, 0x2a}, rnd.nextInt(16), new Reg(r), 0, 0);
+            b.asm.op(new int[] {0xf2}, true, false, new int[] {0x0f, 0x2a}, rnd.nextInt(16), m, 0, 0);
+            return b.build("cvtsi2sd64 wide");
+        });
+        int[] scalarOps = {0x58, 0x5c, 0x59, 0x5e, 0x51};
+        f.put("addsd/subsd/mulsd/divsd/sqrtsd xmm, xmm/m64 of NaN, infinities, -0.0, denormals, then ucomisd; setp; seta", rnd -> {
+            Builder b = new Builder(rnd);
+            for (int i = 0; i < 32; i += 2) {
+                b.xmm[i] = specialDouble(rnd);
+            }
+            Mem m = (Mem) b.mem();
+            b.putLong(m, specialDouble(rnd));
+            for (int k = 0; k < 3; k++) {
+                b.asm.op(new int[] {0xf2}, false, false, new int[] {0x0f, scalarOps[rnd.nextInt(scalarOps.length)]}, rnd.nextInt(16),
+                        k == 1 ? m : new Reg(rnd.nextInt(16)), 0, 0);
+            }
+            b.asm.op(new int[] {0x66}, false, false, new int[] {0x0f, 0x2e}, rnd.nextInt(16), new Reg(rnd.nextInt(16)), 0, 0);
+            b.asm.op(new int[0], false, true, new int[] {0x0f, 0x9a}, 0, new Reg(b.pick(m.base(), m.index())), 0, 0);
+            b.asm.op(new int[0], false, true, new int[] {0x0f, 0x97}, 0, new Reg(b.pick(m.base(), m.index())), 0, 0);
+            return b.build("scalar special");
+        });
+        f.put("movq xmm, m64 / movq m64, xmm / movsd m64, xmm / movss xmm, m32 through indexed addresses", rnd -> {
+            Builder b = new Builder(rnd);
+            Mem load = (Mem) b.mem();
+            Mem store = (Mem) b.mem(load.base(), load.index());
+            b.asm.op(new int[] {0x66}, true, false, new int[] {0x0f, 0x6e}, rnd.nextInt(16), load, 0, 0);
+            b.asm.op(new int[] {0x66}, true, false, new int[] {0x0f, 0x7e}, rnd.nextInt(16), store, 0, 0);
+            b.asm.op(new int[] {0xf2}, false, false, new int[] {0x0f, 0x11}, rnd.nextInt(16), load, 0, 0);
+            b.asm.op(new int[] {0xf3}, false, false, new int[] {0x0f, 0x10}, rnd.nextInt(16), store, 0, 0);
+            return b.build("movq mem");
         });
         for (int k = 0; k < 8; k++) {
             int kind = k;

@@ -30,8 +30,8 @@ public final class AotTrainingRun {
                 break;
             }
         }
-        System.out.flush();
-        System.exit(status);
+        // Ends the way a user-mode emulator ends, so the cache holds that path's classes too.
+        org.qemu.common.cli.ExitActions.halt(status);
     }
 
     static List<List<String>> runs(String[] args) {

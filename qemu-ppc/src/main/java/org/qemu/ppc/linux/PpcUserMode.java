@@ -26,7 +26,7 @@ public final class PpcUserMode {
             requireElf(request);
         }
         return UserModeSession.run(new PpcLinuxAbi(), request, launcherClass, PpcUserMode::printStatistics,
-                new org.qemu.ppc.gdb.PpcDebugSupport());
+                org.qemu.ppc.gdb.PpcDebugSupport::new);
     }
 
     private static void printStatistics(LinuxProcess process) {

@@ -68,7 +68,7 @@ final class PpcRegionCompiler {
             instructions += sorted.get(measured++).instructions.size();
         }
         List<PpcBlock> candidates = sorted.subList(0, measured);
-        int[] sizes = generate(candidates, false).caseSizes();
+        int[] sizes = generate(candidates).caseSizes();
         List<PpcBlock> chosen = new ArrayList<>();
         int size = 0;
         for (int i = 0; i < candidates.size(); i++) {
@@ -96,13 +96,13 @@ final class PpcRegionCompiler {
 
     static PpcRegion compile(long page, List<PpcBlock> blocks) {
         List<PpcBlock> chosen = new ArrayList<>(blocks);
-        Generated code = generate(chosen, true);
+        Generated code = generate(chosen);
         while (code.size() > HUGE_METHOD_LIMIT && chosen.size() > 1) {
             chosen.removeLast(); // the coldest (select orders hottest first)
-            code = generate(chosen, true);
+            code = generate(chosen);
         }
         try {
-            Class<?> c = LOOKUP.defineHiddenClass(code.bytes(), false, MethodHandles.Lookup.ClassOption.NESTMATE).lookupClass();
+            Class<?> c = LOOKUP.defineHiddenClass(code.bytes(), false).lookupClass();
             return (PpcRegion) c.getDeclaredConstructor(long.class).newInstance(page);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot define region for page 0x" + Long.toHexString(page), e);
@@ -131,11 +131,10 @@ final class PpcRegionCompiler {
     record Generated(byte[] bytes, int size, int[] caseSizes) {
     }
 
-    /** {@code loadable=false} skips the stack map frames, for a pass that only measures. */
-    static Generated generate(List<PpcBlock> blocks, boolean loadable) {
-        ClassWriter cw = new ClassWriter(loadable ? ClassWriter.COMPUTE_FRAMES : ClassWriter.COMPUTE_MAXS);
-        // The measuring pass only needs offsets; frames cost time there for nothing.
-        cw.visit(Opcodes.V21, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, CLASS_NAME, null, REGION, null);
+    /** The region class; also the measuring pass of {@link #select} (no frames to compute either way). */
+    static Generated generate(List<PpcBlock> blocks) {
+        ClassWriter cw = PpcClassFiles.writer();
+        cw.visit(PpcClassFiles.VERSION, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, CLASS_NAME, null, REGION, null);
         MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "(J)V", null, null);
         init.visitCode();
         init.visitVarInsn(Opcodes.ALOAD, 0);

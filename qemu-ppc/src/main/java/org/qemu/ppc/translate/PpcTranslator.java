@@ -236,7 +236,7 @@ public final class PpcTranslator {
         Instruction last = instructions.getLast();
         byte[] bytes = generate(instructions, detours);
         try {
-            Class<?> c = LOOKUP.defineHiddenClass(bytes, false, MethodHandles.Lookup.ClassOption.NESTMATE).lookupClass();
+            Class<?> c = LOOKUP.defineHiddenClass(bytes, false).lookupClass();
             PpcBlock block = (PpcBlock) c.getDeclaredConstructor(int.class, int.class).newInstance(pc, last.address() + 4);
             block.instructions = List.copyOf(instructions);
             return block;
@@ -250,9 +250,8 @@ public final class PpcTranslator {
     }
 
     static byte[] generate(List<Instruction> instructions, java.util.Map<Integer, List<Instruction>> detours) {
-        // Stack map frames: the fault handlers and a loop back to the start are jump targets.
-        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES);
-        cw.visit(Opcodes.V21, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, CLASS_NAME, null, BLOCK, null);
+        ClassWriter cw = PpcClassFiles.writer();
+        cw.visit(PpcClassFiles.VERSION, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, CLASS_NAME, null, BLOCK, null);
 
         MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "(II)V", null, null);
         init.visitCode();

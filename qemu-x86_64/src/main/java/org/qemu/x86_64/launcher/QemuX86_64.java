@@ -18,7 +18,7 @@ public final class QemuX86_64 extends UserModeLauncher {
     @Override
     protected int runGuest(UserModeRequest request) throws LauncherException {
         return UserModeSession.run(new X86_64LinuxAbi(), request, QemuX86_64.class, null,
-                org.qemu.i386.gdb.X86DebugSupport.longMode());
+                org.qemu.i386.gdb.X86DebugSupport::longMode);
     }
 
     /** One x86-64 core with x87, MMX, SSE and SSE2 (the baseline every x86-64 program may assume). */

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -15,15 +16,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * bin/qemu-launcher without a trained AOT cache next to the jars (an installed package, or jars
- * rebuilt since the training) keeps a class-data archive in the user's cache folder: made by the
- * first run, used by the next, remade when a jar is newer; none of the JVM's archive notes may
- * reach the guest's stdout or stderr.
+ * rebuilt since the training) makes one from the user's own runs, in the user's cache folder: the
+ * first run records, the next assembles the cache in the background and meanwhile writes the JVM's
+ * class-data archive, later runs load the cache; a jar newer than a file drops it; none of the JVM's
+ * notes may reach the guest's stdout or stderr, and forked children never record.
  */
 class LauncherClassArchiveTest {
     private static final Path HOST_BUSYBOX = Path.of("/bin/busybox");
 
     @Test
-    void archiveIsMadeByTheFirstRunRemadeWhenStaleAndNeverTalks(@TempDir Path dir) throws Exception {
+    void cacheIsRecordedAssembledUsedAndRemadeWhenStaleAndNeverTalks(@TempDir Path dir) throws Exception {
         assumeTrue(Files.isExecutable(HOST_BUSYBOX), "the host's amd64 busybox is not installed");
         Path jars = LauncherProcess.root().resolve("target/lib");
         assumeTrue(Files.isDirectory(jars), "the tree is not packaged (target/lib)");
@@ -38,49 +40,90 @@ class LauncherClassArchiveTest {
             }
         }
         Path home = Files.createDirectories(dir.resolve("home"));
-        Path archive = home.resolve(".cache/qemu-java").resolve(archiveName(lib));
+        Path cacheFolder = home.resolve(".cache/qemu-java");
+        Path archive = cacheFolder.resolve(fileName(lib, ".jsa"));
+        String record = fileName(lib, ".aotconf.");
+        Path cache = cacheFolder.resolve(fileName(lib, ".aot"));
 
-        // A -version run writes no archive: the JVM would keep that one, holding the launcher's classes only.
-        LauncherProcess version = LauncherProcess.exec(command(bin, home, "-version"));
+        // A -version run records nothing: the cache would hold the launcher's classes only.
+        LauncherProcess version = LauncherProcess.exec(command(bin, home, List.of(), "-version"));
         assertThat(version.exitStatus()).isZero();
         assertThat(version.stderr()).isEmpty();
         assertThat(archive).doesNotExist();
+        assertThat(records(cacheFolder, record)).isEmpty();
 
-        LauncherProcess first = run(bin, home);
+        // The recording run forks (a pipe between two applets): its children must not record too.
+        LauncherProcess first = LauncherProcess.exec(command(bin, home, List.of(),
+                HOST_BUSYBOX.toString(), "sh", "-c", "echo archive test | cat"));
         assertThat(first.exitStatus()).isZero();
         assertThat(first.stdout()).isEqualTo("archive test\n");
         assertThat(first.stderr()).isEmpty();
-        assertThat(archive).isRegularFile();
-        assertThat(Files.size(archive)).isGreaterThan(100_000);
+        // One record, named after the recording process: the forked children wrote none.
+        assertThat(records(cacheFolder, record)).hasSize(1);
+        assertThat(Files.size(records(cacheFolder, record).getFirst())).isGreaterThan(100_000);
+        assertThat(cache).doesNotExist();
 
-        LauncherProcess second = run(bin, home);
+        LauncherProcess second = run(bin, home, List.of());
         assertThat(second.stdout()).isEqualTo("archive test\n");
         assertThat(second.stderr()).isEmpty();
+        assertThat(archive).isRegularFile();
+        awaitAssembled(cache, cacheFolder, record);
+        assertThat(Files.size(cache)).isGreaterThan(1_000_000);
 
-        // Older than the jars: the launcher drops it and the run writes a new one.
-        FileTime old = FileTime.fromMillis(0);
-        Files.setLastModifiedTime(archive, old);
-        LauncherProcess third = run(bin, home);
+        // The JVM's own class-load log says where the emulator's classes came from.
+        Path log = dir.resolve("class-load.log");
+        LauncherProcess third = run(bin, home, List.of("QEMU_JAVA_OPTS=-Xlog:class+load=info:file=" + log));
         assertThat(third.stdout()).isEqualTo("archive test\n");
         assertThat(third.stderr()).isEmpty();
-        assertThat(Files.getLastModifiedTime(archive)).isGreaterThan(old);
+        assertThat(Files.readString(log)).contains("org.qemu.x86_64.launcher.QemuX86_64 source: shared objects file");
+
+        // Older than the jars: the launcher drops it and the run records again.
+        Files.setLastModifiedTime(cache, FileTime.fromMillis(0));
+        LauncherProcess fourth = run(bin, home, List.of());
+        assertThat(fourth.stdout()).isEqualTo("archive test\n");
+        assertThat(fourth.stderr()).isEmpty();
+        assertThat(cache).doesNotExist();
+        assertThat(records(cacheFolder, record)).hasSize(1);
     }
 
-    /** The launcher names the archive after the emulator and the jar folder's path, '/' turned into '-'. */
-    private static String archiveName(Path lib) {
+    /** The background assembly takes a few seconds of CPU; the cache appears under its name only when complete. */
+    private static void awaitAssembled(Path cache, Path folder, String record) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
+        while (!(Files.exists(cache) && records(folder, record).isEmpty()) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(cache).isRegularFile();
+        assertThat(records(folder, record)).isEmpty();
+    }
+
+    /** The recording runs' files: the launcher adds the recording process's pid to the name. */
+    private static List<Path> records(Path folder, String prefix) throws java.io.IOException {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(p -> p.getFileName().toString().startsWith(prefix)
+                    && p.getFileName().toString().substring(prefix.length()).matches("[0-9]+")).toList();
+        }
+    }
+
+    /** The launcher names its files after the emulator and the jar folder's path, '/' turned into '-'. */
+    private static String fileName(Path lib, String suffix) {
         List<String> parts = new ArrayList<>();
         parts.add("qemu-x86_64");
         lib.forEach(p -> parts.add(p.toString()));
-        return String.join("-", parts) + ".jsa";
+        return String.join("-", parts) + suffix;
     }
 
-    private static LauncherProcess run(Path bin, Path home) throws Exception {
-        return LauncherProcess.exec(command(bin, home, HOST_BUSYBOX.toString(), "echo", "archive test"));
+    private static LauncherProcess run(Path bin, Path home, List<String> env) throws Exception {
+        return LauncherProcess.exec(command(bin, home, env, HOST_BUSYBOX.toString(), "echo", "archive test"));
     }
 
-    private static List<String> command(Path bin, Path home, String... args) {
+    private static List<String> command(Path bin, Path home, List<String> env, String... args) {
         List<String> command = new ArrayList<>(List.of("env", "-u", "QEMU_NO_AOT", "-u", "XDG_CACHE_HOME",
-                "HOME=" + home, bin.resolve("qemu-x86_64").toString()));
+                "-u", "QEMU_JAVA_OPTS", "HOME=" + home));
+        command.addAll(env);
+        command.add(bin.resolve("qemu-x86_64").toString());
         command.addAll(List.of(args));
         return command;
     }

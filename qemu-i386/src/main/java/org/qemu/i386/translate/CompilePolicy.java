@@ -1,0 +1,92 @@
+package org.qemu.i386.translate;
+
+/**
+ * When a block gets a class of its own: after the compile threshold's runs, unless new code kept
+ * appearing faster than the block ran.
+ *
+ * <p>Why: a block's class costs far more than writing it. Measured on {@code python3 -c pass}
+ * under qemu-x86_64 (8,282 blocks compiled at the old fixed threshold of 64): our generation and
+ * {@code defineHiddenClass} about 0.3 ms of CPU per block, then HotSpot runs the new method in its
+ * bytecode interpreter (slower than the interpreted tier, whose ops are JIT-compiled already) until
+ * C1 compiles it after about 200 calls, and C2 after a few thousand: about 1.2 ms of CPU per block
+ * in all, and most of python's blocks never run often enough after their 64th run to repay it
+ * (12.7 s of CPU against 3.0 s when nothing is compiled). A hot loop (sha256's rounds, cpubench's
+ * sort) repays its class within milliseconds and must keep getting it early.
+ *
+ * <p>What tells them apart is how fast new code appears while the block runs: code that is
+ * exploring (a dynamic loader, an interpreter's start-up, a kernel's initialisation) translates
+ * new blocks all the time, and a block that ran 64 times among thousands of new translations is
+ * unlikely to run thousands more times soon; a loop runs its blocks over and over with no new
+ * translations. So the logical clock is the count of blocks translated, and at each check (the
+ * threshold, then every doubling of the run count) a block is compiled when fewer than
+ * {@link #FRESH_PER_RUN} blocks per run of its own were translated since the last check. A block
+ * still running after {@link #MAX_DEFERRED_RUNS} runs is compiled whatever the clock says.
+ * Thresholds below the default (tests: 1, 2, 3...) mean exactly that run, without the clock.
+ */
+final class CompilePolicy {
+    /**
+     * Blocks translated per run of a block, since its last check, above which its compilation is
+     * put off to the doubled run count ({@code -Dqemu.tcg.compile-fresh-ratio}; negative: compile
+     * at the threshold always, the policy before session 6). Measured at load 20-30 (CPU seconds,
+     * user+sys): the i386 Linux boot to init 75 s with no deferral, 55 s at 0.5, 42 s at 0.1
+     * (11,623 / 4,972 / 3,387 blocks compiled); {@code python3 -c pass} 8,284 / 1,604 / 957 blocks
+     * compiled; sha256sum and cpubench compile the same 45 and 66 blocks at every ratio.
+     */
+    static final double FRESH_PER_RUN = Double.parseDouble(System.getProperty("qemu.tcg.compile-fresh-ratio", "0.1"));
+
+    /** Runs after which a block is compiled even while new code keeps appearing. */
+    static final int MAX_DEFERRED_RUNS = Integer.getInteger("qemu.tcg.compile-max-deferred", 1 << 14);
+
+    /** A block's next check when there is none: decided, compiled or never to be. */
+    static final int NEVER = Integer.MAX_VALUE;
+
+    /** Blocks translated so far, by every translator of this JVM (plain: approximate across threads is enough). */
+    private static long clock;
+
+    private CompilePolicy() {
+    }
+
+    /** Counts one new translation (called once per block made). */
+    static void blockTranslated() {
+        clock++;
+    }
+
+    /**
+     * Called at {@code block}'s run number {@code runs} when it reaches the block's next check
+     * (passes it, when runs were counted elsewhere, e.g. in a region):
+     * true when the block should be compiled now; otherwise sets the block's next check.
+     * {@code threshold} 1 compiles at the first run (tests), 0 never.
+     */
+    static boolean dueForCompile(X86Block block, int runs, int threshold) {
+        if (block.nextCheck == NEVER) {
+            // run count Integer.MAX_VALUE: decided long ago
+            return false;
+        }
+        if (threshold <= 0) {
+            block.nextCheck = NEVER;
+            return false;
+        }
+        long now = clock;
+        if (threshold == 1 || (FRESH_PER_RUN < 0 || threshold < X86Block.DEFAULT_COMPILE_THRESHOLD) && runs >= threshold) {
+            block.nextCheck = NEVER;
+            return true;
+        }
+        if (runs < threshold) {
+            // the first run: start the block's clock
+            block.clockAtCheck = now;
+            block.runsAtCheck = runs;
+            block.nextCheck = threshold;
+            return false;
+        }
+        long fresh = now - block.clockAtCheck;
+        int window = runs - block.runsAtCheck;
+        if (fresh <= window * FRESH_PER_RUN || runs >= MAX_DEFERRED_RUNS) {
+            block.nextCheck = NEVER;
+            return true;
+        }
+        block.clockAtCheck = now;
+        block.runsAtCheck = runs;
+        block.nextCheck = Math.min(runs * 2, MAX_DEFERRED_RUNS);
+        return false;
+    }
+}

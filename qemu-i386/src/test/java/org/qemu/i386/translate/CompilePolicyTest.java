@@ -1,0 +1,117 @@
+package org.qemu.i386.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HexFormat;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.qemu.common.memory.GuestMemory;
+import org.qemu.common.tcg.ChainedSequence;
+import org.qemu.i386.cpu.X86Cpu;
+import org.qemu.i386.cpu.X86CpuState;
+
+/**
+ * When a block gets its class ({@link CompilePolicy} through {@link X86Block#execute}): at the
+ * threshold in a loop where no new code appears, later (at the latest after
+ * {@link CompilePolicy#MAX_DEFERRED_RUNS} runs) while new blocks keep being translated, and at
+ * exactly the run an explicit small threshold names. The block is {@code inc eax; jmp $-3}, so
+ * eax counts its runs across the switch from the interpreted tier to the compiled one.
+ */
+class CompilePolicyTest {
+    private static final int CODE = 0x08048000;
+
+    private GuestMemory memory;
+    private X86Cpu cpu;
+    private X86Translator translator;
+    private final BytecodeBlockCompiler compiler = new BytecodeBlockCompiler();
+
+    @BeforeEach
+    void load() {
+        memory = new GuestMemory(32);
+        memory.map(CODE, 0x1000, GuestMemory.READ | GuestMemory.EXEC);
+        byte[] code = HexFormat.of().parseHex("40ebfd");
+        memory.load(CODE, code, 0, code.length);
+        cpu = new X86Cpu(memory, new X86CpuState());
+        translator = new X86Translator(memory);
+    }
+
+    @AfterEach
+    void close() {
+        memory.close();
+    }
+
+    /** Runs the block until it is compiled (or {@code limit} runs); {@code freshPerRun} new blocks are translated before each run. Returns the run that compiled it, 0 for none. */
+    private int runUntilCompiled(X86Block block, int threshold, int limit, int freshPerRun) {
+        for (int run = 1; run <= limit; run++) {
+            for (int i = 0; i < freshPerRun; i++) {
+                CompilePolicy.blockTranslated();
+            }
+            block.execute(cpu, compiler, threshold, null);
+            assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(run);
+            if (block.sequence() instanceof ChainedSequence<?>) {
+                return run;
+            }
+        }
+        return 0;
+    }
+
+    @Test
+    void aLoopWithoutNewCodeIsCompiledAtTheThreshold() {
+        X86Block block = translator.translate(CODE, X86Cpu.MODE_32);
+        assertThat(runUntilCompiled(block, X86Block.DEFAULT_COMPILE_THRESHOLD, 1000, 0)).isEqualTo(X86Block.DEFAULT_COMPILE_THRESHOLD);
+    }
+
+    @Test
+    void aBlockAmongNewCodeWaitsUntilTheMostDeferredRuns() {
+        X86Block block = translator.translate(CODE, X86Cpu.MODE_32);
+        int limit = CompilePolicy.MAX_DEFERRED_RUNS;
+        assertThat(runUntilCompiled(block, X86Block.DEFAULT_COMPILE_THRESHOLD, limit + 10, 2)).isEqualTo(limit);
+    }
+
+    @Test
+    void aDeferredBlockIsCompiledAtTheFirstDoublingAfterNewCodeStops() {
+        X86Block block = translator.translate(CODE, X86Cpu.MODE_32);
+        // new code while the block runs 64 times: not compiled at the threshold
+        assertThat(runUntilCompiled(block, 64, 64, 1)).isZero();
+        // then no new code: compiled when its run count doubles
+        for (int run = 65; run <= 1000; run++) {
+            block.execute(cpu, compiler, 64, null);
+            if (block.sequence() instanceof ChainedSequence<?>) {
+                assertThat(run).isEqualTo(128);
+                assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(128);
+                return;
+            }
+        }
+        throw new AssertionError("never compiled");
+    }
+
+    @Test
+    void anExplicitSmallThresholdCompilesAtThatRunEvenAmongNewCode() {
+        X86Block block = translator.translate(CODE, X86Cpu.MODE_32);
+        assertThat(runUntilCompiled(block, 3, 100, 5)).isEqualTo(3);
+    }
+
+    @Test
+    void aBlockWhoseFirstRunsWereCountedElsewhereIsStillCompiled() {
+        // e.g. runs inside a region: the counter passed the block's first check without it
+        X86Block block = translator.translate(CODE, X86Cpu.MODE_32);
+        for (int i = 0; i < 100; i++) {
+            block.countExecution();
+        }
+        for (int run = 1; run <= 1000; run++) {
+            block.execute(cpu, compiler, X86Block.DEFAULT_COMPILE_THRESHOLD, null);
+            if (block.sequence() instanceof ChainedSequence<?>) {
+                return;
+            }
+        }
+        throw new AssertionError("never compiled");
+    }
+
+    @Test
+    void thresholdZeroNeverCompiles() {
+        X86Block block = translator.translate(CODE, X86Cpu.MODE_32);
+        assertThat(runUntilCompiled(block, 0, 20000, 0)).isZero();
+    }
+}

@@ -1,0 +1,42 @@
+package org.qemu.ppc.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Compiled blocks are written as class files of version 49 without stack map frames
+ * ({@link PpcClassFiles}); the JVM's own verifier, not our code, decides whether such a class
+ * is acceptable: a block with a loop (a jump back), guest memory accesses (fault handlers) and a
+ * detour is defined and instantiated, which links and verifies it.
+ */
+class ClassFileFormatTest {
+    /** lwz r3,0(r4); addi r4,r4,4; cmpwi r3,0; beq 0x1100 (a detour target); bdnz 0x1000; blr. */
+    private static final int[] LOOP = {0x80640000, 0x38840004, 0x2c030000, 0x418200f4, 0x4200fff0, 0x4e800020};
+    /** At 0x1100: stw r3,0(r4); b 0x1004, back into the loop. */
+    private static final int[] DETOUR = {0x90640000, 0x4bffff00};
+
+    private static List<Instruction> decode(int address, int[] words) {
+        return java.util.stream.IntStream.range(0, words.length).mapToObj(i -> PpcDecoder.decode(address + 4 * i, words[i])).toList();
+    }
+
+    @Test
+    void blockClassIsVersion49WithoutStackMapFramesAndPassesTheVerifier() {
+        List<Instruction> loop = decode(0x1000, LOOP);
+        List<Instruction> detour = decode(0x1100, DETOUR);
+        assertThat(detour.getLast().operands()[0]).as("the detour branches back into the loop").isEqualTo(0x1004);
+
+        byte[] bytes = PpcTranslator.generate(loop, Map.of(0x1100, detour));
+        int major = (bytes[6] & 0xff) << 8 | (bytes[7] & 0xff);
+        assertThat(major).isEqualTo(49);
+        assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).doesNotContain("StackMapTable");
+
+        PpcBlock block = new PpcTranslator(null).compile(loop, Map.of(0x1100, detour));
+        assertThat(block.start).isEqualTo(0x1000);
+        assertThat(block.end).isEqualTo(0x1018);
+    }
+}
