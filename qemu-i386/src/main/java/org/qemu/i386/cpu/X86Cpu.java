@@ -79,6 +79,9 @@ public final class X86Cpu implements GuestCpu, OpContext {
      */
     static final int CHAIN_DEPTH = Integer.getInteger("qemu.tcg.chain-depth", 32);
 
+    /** Chaining in system mode ({@link Shared#chaining}); a switch kept for measuring against the run loop alone. */
+    private static final boolean SYSTEM_CHAINING = !"false".equals(System.getProperty("qemu.tcg.system-chaining"));
+
     /**
      * Generates block and region classes off the run loop's thread, as HotSpot compiles in
      * the background: a hot block keeps running in its current tier until its class is ready,
@@ -137,9 +140,13 @@ public final class X86Cpu implements GuestCpu, OpContext {
         final RegionSelector regionSelector;
         final RegionCompiler regionCompiler = new RegionCompiler();
         /**
-         * Compiled blocks chain to their successors: user mode only. System mode sees interrupts,
-         * code-mode and paging changes only between blocks, and its successors are keyed by more
-         * than the pc.
+         * Compiled blocks chain to their successors. In system mode too (session 6): an interrupt
+         * request ({@link #requestExit}) and a halt ({@link #endRunWith}) zero the chain budget, a
+         * code-mode change (CPL, code size) zeroes it too ({@link #setCodeMode}) and the run loop
+         * links only blocks of one mode, so a chained successor always has the mode a lookup
+         * would have used; paging changes and code writes kill the blocks they touch at once
+         * (their {@link ChainedSequence#dead} flag), as they drop them from the cache.
+         * {@code -Dqemu.tcg.system-chaining=false} turns it off in system mode, for comparison.
          */
         final boolean chaining;
         volatile int compileThreshold = Integer.getInteger("qemu.tcg.compile-threshold", X86Block.DEFAULT_COMPILE_THRESHOLD);
@@ -158,7 +165,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
             translator = system == null ? new X86Translator(memory) : new X86Translator(memory, system);
             regionSelector = new RegionSelector(cache);
             regionThreshold = system == null ? Integer.getInteger("qemu.tcg.region-threshold", DEFAULT_REGION_THRESHOLD) : 0;
-            chaining = system == null && CHAIN_DEPTH > 0;
+            chaining = CHAIN_DEPTH > 0 && (system == null || SYSTEM_CHAINING);
         }
 
         /** Region entries and block runs in the run loop (plain longs: approximate across threads, for -d style statistics). */
@@ -205,6 +212,11 @@ public final class X86Cpu implements GuestCpu, OpContext {
      * the first {@link #run}; clones made with {@link #copyFor} keep it).
      */
     public void setCodeMode(int mode) {
+        if (mode != codeMode) {
+            // system mode: a privilege or code-size change inside a block (iret, far jump,
+            // sysret, ...): its exit must not chain to a successor linked under the old mode
+            chainBudget = 0;
+        }
         this.codeMode = mode;
     }
 
@@ -332,7 +344,9 @@ public final class X86Cpu implements GuestCpu, OpContext {
                     prev.link(block);
                 }
             }
-            if (from != null && chainDepth != 0 && block.sequence() instanceof ChainedSequence<X86Cpu> to) {
+            // one mode only (system mode): the chained exit compares the pc, not the mode
+            if (from != null && chainDepth != 0 && block.sequence() instanceof ChainedSequence<X86Cpu> to
+                    && from.block != null && from.block.flags == mode) {
                 from.link(to);
             }
             if (blockListener != null) {

@@ -23,6 +23,9 @@ import org.qemu.tests.support.HostProcess;
  * segment loads and returns with their exceptions and error codes, the I/O bitmap,
  * lar/lsl/verr/verw, popf under IOPL, sysenter/sysexit, a call gate, an IRQ in ring 3.
  * {@code tasks}: a double fault through a task gate, iret with NT, far call and jmp to tasks.
+ * {@code chain}: hot loops whose compiled blocks chain to each other across a ring change (one
+ * routine entered by the same iret in ring 0 and ring 3), timer interrupts, a code page rewritten
+ * next to the chain and a page remapped under it (invlpg, CR3 reload).
  * Each runs once with the interpreted tier and once with every block compiled at its first run,
  * since the two tiers run the same ops differently.
  */
@@ -42,7 +45,7 @@ class TcgPrivilegeTest {
         assumeTrue(HostProcess.onPath(DEBIAN_QEMU), DEBIAN_QEMU + " is not installed (apt qemu-system-x86)");
         Path root = Path.of(System.getProperty("qemu.root", "..")).toAbsolutePath();
         Path sources = root.resolve("tests/src/test/payloads");
-        for (String payload : List.of("ring3", "tasks")) {
+        for (String payload : List.of("ring3", "tasks", "chain")) {
             Path kernel = Payloads.compile(dir, payload, sources.resolve(payload + ".c"));
             EmulatorRun r = EmulatorRun.of(dir, TIMEOUT_SECONDS, List.of(DEBIAN_QEMU, "-accel", "tcg", "-vga", "none", "-net", "none",
                     "-nographic", "-no-reboot", "-m", "64", "-kernel", kernel.toString()));
@@ -68,7 +71,7 @@ class TcgPrivilegeTest {
 
 
     @ParameterizedTest(name = "{0}, compile threshold {1}")
-    @CsvSource({"ring3, 64", "ring3, 1", "tasks, 64", "tasks, 1"})
+    @CsvSource({"ring3, 64", "ring3, 1", "tasks, 64", "tasks, 1", "chain, 64", "chain, 1"})
     void payloadBehavesAsUnderDebianQemu(String payload, int compileThreshold) throws Exception {
         Path launcher = Path.of(System.getProperty("qemu.root", "..")).resolve("bin/qemu-system-i386").toAbsolutePath();
         List<String> command = new ArrayList<>(List.of("env", "QEMU_JAVA_OPTS=-Dqemu.tcg.compile-threshold=" + compileThreshold,
