@@ -2,7 +2,6 @@ package org.qemu.i386.cpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,35 +21,26 @@ import org.qemu.common.memory.GuestMemory;
  * x86 semantics of the hand-assembled code.
  */
 class BlockChainingTest {
-    private static final int A = 0x08048000;
+    private static final int A = HandAssembledGuest.CODE;
     private static final int B = A + 0x1000;
-    private static final int DATA = 0x08050000;
-    private static final int STACK_TOP = 0x08060000;
+    private static final int DATA = HandAssembledGuest.DATA;
+    private static final int STACK_TOP = HandAssembledGuest.STACK_TOP;
 
+    private HandAssembledGuest guest;
     private GuestMemory memory;
     private X86Cpu cpu;
 
     /** Code at A and at B (the next page), every block compiled at its first run. */
     private void load(String atA, String atB) {
-        memory = new GuestMemory(32);
-        memory.map(A, 0x2000, GuestMemory.READ | GuestMemory.WRITE | GuestMemory.EXEC);
-        memory.map(DATA, 0x1000, GuestMemory.READ | GuestMemory.WRITE);
-        memory.map(STACK_TOP - 0x2000, 0x2000, GuestMemory.READ | GuestMemory.WRITE);
-        byte[] a = HexFormat.of().parseHex(atA.replace(" ", ""));
-        byte[] b = HexFormat.of().parseHex(atB.replace(" ", ""));
-        memory.load(A, a, 0, a.length);
-        memory.load(B, b, 0, b.length);
-        cpu = new X86Cpu(memory, new X86CpuState());
-        cpu.setCompileThreshold(1);
-        cpu.setRegionThreshold(0);
-        cpu.state.setEip(A);
-        cpu.state.setReg32(X86CpuState.ESP, STACK_TOP);
+        guest = new HandAssembledGuest(1, 0).load(A, atA).load(B, atB);
+        memory = guest.memory;
+        cpu = guest.cpu;
     }
 
     @AfterEach
     void close() {
-        if (memory != null) {
-            memory.close();
+        if (guest != null) {
+            guest.close();
         }
     }
 

@@ -2,7 +2,6 @@ package org.qemu.i386.cpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,34 +19,26 @@ import org.qemu.common.memory.GuestMemory;
  * loop. Expected values follow from the x86 semantics of the hand-assembled code.
  */
 class LoopBlockTest {
-    private static final int CODE = 0x08048000;
-    private static final int DATA = 0x08050000;
-    private static final int READ_ONLY = 0x08052000;
-    private static final int STACK_TOP = 0x08060000;
+    private static final int CODE = HandAssembledGuest.CODE;
+    private static final int DATA = HandAssembledGuest.DATA;
+    private static final int READ_ONLY = HandAssembledGuest.READ_ONLY;
+    private static final int STACK_TOP = HandAssembledGuest.STACK_TOP;
 
+    private HandAssembledGuest guest;
     private GuestMemory memory;
     private X86Cpu cpu;
 
     /** {@code compileThreshold} 2: a block is compiled at its second run, when the block it jumps to exists. */
     private void load(int compileThreshold, String hex) {
-        memory = new GuestMemory(32);
-        memory.map(CODE, 0x2000, GuestMemory.READ | GuestMemory.WRITE | GuestMemory.EXEC);
-        memory.map(DATA, 0x1000, GuestMemory.READ | GuestMemory.WRITE);
-        memory.map(READ_ONLY, 0x1000, GuestMemory.READ);
-        memory.map(STACK_TOP - 0x2000, 0x2000, GuestMemory.READ | GuestMemory.WRITE);
-        byte[] code = HexFormat.of().parseHex(hex.replace(" ", ""));
-        memory.load(CODE, code, 0, code.length);
-        cpu = new X86Cpu(memory, new X86CpuState());
-        cpu.setCompileThreshold(compileThreshold);
-        cpu.setRegionThreshold(0);
-        cpu.state.setEip(CODE);
-        cpu.state.setReg32(X86CpuState.ESP, STACK_TOP);
+        guest = new HandAssembledGuest(compileThreshold, 0).load(CODE, hex);
+        memory = guest.memory;
+        cpu = guest.cpu;
     }
 
     @AfterEach
     void close() {
-        if (memory != null) {
-            memory.close();
+        if (guest != null) {
+            guest.close();
         }
     }
 

@@ -2,7 +2,6 @@ package org.qemu.i386.cpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.HexFormat;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,33 +18,27 @@ import org.qemu.common.memory.GuestMemory;
  * regions formed at the first run of every block (1) or after {@link X86Cpu#HOT_REGION_THRESHOLD} runs.
  */
 class RegionTierTest {
-    private static final int CODE = 0x08048000;
-    private static final int DATA = 0x08050000;
-    private static final int STACK_TOP = 0x08060000;
+    private static final int CODE = HandAssembledGuest.CODE;
+    private static final int DATA = HandAssembledGuest.DATA;
+    private static final int STACK_TOP = HandAssembledGuest.STACK_TOP;
     /** Parameter value: regions at the threshold recommended for turning them on. */
     private static final int DEFAULT = -1;
 
+    private HandAssembledGuest guest;
     private GuestMemory memory;
     private X86Cpu cpu;
 
     private void load(int regionThreshold, int at, String hex) {
-        memory = new GuestMemory(32);
-        memory.map(CODE, 0x2000, GuestMemory.READ | GuestMemory.WRITE | GuestMemory.EXEC);
-        memory.map(DATA, 0x1000, GuestMemory.READ | GuestMemory.WRITE);
-        memory.map(STACK_TOP - 0x2000, 0x2000, GuestMemory.READ | GuestMemory.WRITE);
-        byte[] code = HexFormat.of().parseHex(hex.replace(" ", ""));
-        memory.load(at, code, 0, code.length);
-        cpu = new X86Cpu(memory, new X86CpuState());
-        cpu.setCompileThreshold(1);
-        cpu.setRegionThreshold(regionThreshold == DEFAULT ? X86Cpu.HOT_REGION_THRESHOLD : regionThreshold);
+        guest = new HandAssembledGuest(1, regionThreshold == DEFAULT ? X86Cpu.HOT_REGION_THRESHOLD : regionThreshold).load(at, hex);
+        memory = guest.memory;
+        cpu = guest.cpu;
         cpu.state.setEip(at);
-        cpu.state.setReg32(X86CpuState.ESP, STACK_TOP);
     }
 
     @AfterEach
     void close() {
-        if (memory != null) {
-            memory.close();
+        if (guest != null) {
+            guest.close();
         }
     }
 
