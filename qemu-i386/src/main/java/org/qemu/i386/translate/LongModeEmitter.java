@@ -36,7 +36,8 @@ final class LongModeEmitter {
     private static final String STATE_DESC = "L" + STATE + ";";
 
     // locals of the generated method (ints first, then longs: two slots each)
-    private static final int THIS = 0, CTX = 1, CPU_LOCAL = 2, STATE_LOCAL = 3, REGS = 4, MEM = 5, INDEX = 6,
+    // the first slots as X86Emitter's: SseEmitter.Host's defaults load the CPU, state and memory from them
+    private static final int THIS = X86Emitter.THIS, CTX = X86Emitter.CTX, CPU_LOCAL = X86Emitter.CPU_LOCAL, STATE_LOCAL = X86Emitter.STATE_LOCAL, REGS = X86Emitter.REGS, MEM = X86Emitter.MEM, INDEX = 6,
             IN_FALLBACK = 7, THROWN = 8, FLAG_KIND = 9, FC = 10, FCF = 11, FOF = 12, TEMP_INT = 13;
     /** Register r lives in local R0 + 2 * r. */
     private static final int R0 = 14;
@@ -1872,21 +1873,6 @@ final class LongModeEmitter {
 
     /** What {@link SseEmitter} needs from this emitter: the CPU, long-mode addresses, integer operands, the flag record. */
     private final class SseHost implements SseEmitter.Host {
-        @Override
-        public void loadCpu(MethodVisitor mv) {
-            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
-        }
-
-        @Override
-        public void loadState(MethodVisitor mv) {
-            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
-        }
-
-        @Override
-        public void loadMemory(MethodVisitor mv) {
-            mv.visitVarInsn(Opcodes.ALOAD, MEM);
-        }
-
         @Override
         public void pushAddress(MethodVisitor mv, Operand.Memory m) {
             address(mv, m);

@@ -33,14 +33,23 @@ import static org.qemu.i386.translate.XmmForm.*;
 final class SseEmitter {
     /** What the general-register emitter provides. */
     interface Host {
+        // Both block emitters (X86Emitter, LongModeEmitter) open their methods with the same
+        // locals: the CPU, its state and the guest memory sit in X86Emitter's slots in either.
+
         /** Pushes the {@link X86Cpu}. */
-        void loadCpu(MethodVisitor mv);
+        default void loadCpu(MethodVisitor mv) {
+            mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.CPU_LOCAL);
+        }
 
         /** Pushes the {@link X86CpuState}. */
-        void loadState(MethodVisitor mv);
+        default void loadState(MethodVisitor mv) {
+            mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.STATE_LOCAL);
+        }
 
         /** Pushes the {@link GuestMemory}. */
-        void loadMemory(MethodVisitor mv);
+        default void loadMemory(MethodVisitor mv) {
+            mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.MEM);
+        }
 
         /** Pushes the long linear address of {@code m}. */
         void pushAddress(MethodVisitor mv, Operand.Memory m);

@@ -447,21 +447,6 @@ final class X86Emitter {
     /** What {@link SseEmitter} needs from this emitter: the CPU, addresses, integer operands, the flag record. */
     private final class SseHost implements SseEmitter.Host {
         @Override
-        public void loadCpu(MethodVisitor mv) {
-            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
-        }
-
-        @Override
-        public void loadState(MethodVisitor mv) {
-            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
-        }
-
-        @Override
-        public void loadMemory(MethodVisitor mv) {
-            mv.visitVarInsn(Opcodes.ALOAD, MEM);
-        }
-
-        @Override
         public void pushAddress(MethodVisitor mv, Operand.Memory m) {
             address(mv, m);
         }
