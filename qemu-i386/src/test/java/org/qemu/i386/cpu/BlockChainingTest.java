@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.qemu.common.exec.CpuExit;
 import org.qemu.common.exec.GuestTrap;
-import org.qemu.common.memory.GuestMemory;
 
 /**
  * Chained exits (a compiled block calling its compiled successor without the run loop): two
@@ -20,28 +18,16 @@ import org.qemu.common.memory.GuestMemory;
  * there, and an exit request reaching a chain that never ends. Expected values follow from the
  * x86 semantics of the hand-assembled code.
  */
-class BlockChainingTest {
+class BlockChainingTest extends HandAssembledGuestTest {
     private static final int A = HandAssembledGuest.CODE;
     private static final int B = A + 0x1000;
     private static final int DATA = HandAssembledGuest.DATA;
     private static final int STACK_TOP = HandAssembledGuest.STACK_TOP;
 
-    private HandAssembledGuest guest;
-    private GuestMemory memory;
-    private X86Cpu cpu;
 
     /** Code at A and at B (the next page), every block compiled at its first run. */
     private void load(String atA, String atB) {
-        guest = new HandAssembledGuest(1, 0).load(A, atA).load(B, atB);
-        memory = guest.memory;
-        cpu = guest.cpu;
-    }
-
-    @AfterEach
-    void close() {
-        if (guest != null) {
-            guest.close();
-        }
+        start(new HandAssembledGuest(1, 0).load(A, atA).load(B, atB));
     }
 
     @Test

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.qemu.common.exec.CpuExit;
 import org.qemu.common.exec.GuestTrap;
-import org.qemu.common.memory.GuestMemory;
 
 /**
  * Call-return units (a loop that calls a leaf function through a register, compiled with the
@@ -23,28 +21,16 @@ import org.qemu.common.memory.GuestMemory;
  * fails: like a longjmp out of a comparator). Expected values follow from the x86 semantics
  * of the hand-assembled code.
  */
-class CallUnitTest {
+class CallUnitTest extends HandAssembledGuestTest {
     private static final int A = HandAssembledGuest.CODE;
     private static final int B = A + 0x1000;
     private static final int DATA = HandAssembledGuest.DATA;
     private static final int STACK_TOP = HandAssembledGuest.STACK_TOP;
 
-    private HandAssembledGuest guest;
-    private GuestMemory memory;
-    private X86Cpu cpu;
 
     private void load(String atA, String atB) {
-        guest = new HandAssembledGuest(2, 0).load(A, atA).load(B, atB);
-        memory = guest.memory;
-        cpu = guest.cpu;
+        start(new HandAssembledGuest(2, 0).load(A, atA).load(B, atB));
         cpu.state.setReg32(X86CpuState.ESI, B);
-    }
-
-    @AfterEach
-    void close() {
-        if (guest != null) {
-            guest.close();
-        }
     }
 
     /** The loop: mov eax, esi; call eax; add edi, eax; dec ecx; jnz A; int 0x80 (preceded by {@code before} at A). */

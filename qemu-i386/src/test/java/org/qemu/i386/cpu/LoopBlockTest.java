@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.qemu.common.exec.CpuExit;
 import org.qemu.common.exec.GuestTrap;
@@ -18,28 +17,16 @@ import org.qemu.common.memory.GuestMemory;
  * fail their test, an exit request while a loop block loops forever, code patched by its own
  * loop. Expected values follow from the x86 semantics of the hand-assembled code.
  */
-class LoopBlockTest {
+class LoopBlockTest extends HandAssembledGuestTest {
     private static final int CODE = HandAssembledGuest.CODE;
     private static final int DATA = HandAssembledGuest.DATA;
     private static final int READ_ONLY = HandAssembledGuest.READ_ONLY;
     private static final int STACK_TOP = HandAssembledGuest.STACK_TOP;
 
-    private HandAssembledGuest guest;
-    private GuestMemory memory;
-    private X86Cpu cpu;
 
     /** {@code compileThreshold} 2: a block is compiled at its second run, when the block it jumps to exists. */
     private void load(int compileThreshold, String hex) {
-        guest = new HandAssembledGuest(compileThreshold, 0).load(CODE, hex);
-        memory = guest.memory;
-        cpu = guest.cpu;
-    }
-
-    @AfterEach
-    void close() {
-        if (guest != null) {
-            guest.close();
-        }
+        start(new HandAssembledGuest(compileThreshold, 0).load(CODE, hex));
     }
 
     @Test

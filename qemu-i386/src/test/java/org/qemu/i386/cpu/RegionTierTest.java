@@ -3,12 +3,10 @@ package org.qemu.i386.cpu;
 import static org.assertj.core.api.Assertions.assertThat;
 
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.qemu.common.exec.CpuExit;
 import org.qemu.common.exec.GuestTrap;
-import org.qemu.common.memory.GuestMemory;
 
 /**
  * The region tier (hot blocks compiled together into one method): loops that cross a page,
@@ -17,29 +15,17 @@ import org.qemu.common.memory.GuestMemory;
  * of the hand-assembled code; each case also runs without regions (threshold 0), and with
  * regions formed at the first run of every block (1) or after {@link X86Cpu#HOT_REGION_THRESHOLD} runs.
  */
-class RegionTierTest {
+class RegionTierTest extends HandAssembledGuestTest {
     private static final int CODE = HandAssembledGuest.CODE;
     private static final int DATA = HandAssembledGuest.DATA;
     private static final int STACK_TOP = HandAssembledGuest.STACK_TOP;
     /** Parameter value: regions at the threshold recommended for turning them on. */
     private static final int DEFAULT = -1;
 
-    private HandAssembledGuest guest;
-    private GuestMemory memory;
-    private X86Cpu cpu;
 
     private void load(int regionThreshold, int at, String hex) {
-        guest = new HandAssembledGuest(1, regionThreshold == DEFAULT ? X86Cpu.HOT_REGION_THRESHOLD : regionThreshold).load(at, hex);
-        memory = guest.memory;
-        cpu = guest.cpu;
+        start(new HandAssembledGuest(1, regionThreshold == DEFAULT ? X86Cpu.HOT_REGION_THRESHOLD : regionThreshold).load(at, hex));
         cpu.state.setEip(at);
-    }
-
-    @AfterEach
-    void close() {
-        if (guest != null) {
-            guest.close();
-        }
     }
 
     @ParameterizedTest
