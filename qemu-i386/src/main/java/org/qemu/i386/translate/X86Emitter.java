@@ -523,22 +523,50 @@ final class X86Emitter {
     }
 
     /**
-     * The inline fast path's test: jumps to {@code slow} unless the {@code bytes} at the guest
-     * address in {@link #MEM_ADDR} stay in one page of the guest range whose protection allows the access.
+     * Jumps to {@code outside} unless the {@code span} bytes at the guest address in long local
+     * {@code address} stay in one page of the guest range (the address masked by {@link #MEM_RANGE}).
      */
-    private static void inlineAccessTest(MethodVisitor mv, int bytes, boolean write, Label slow) {
-        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+    private static void jumpUnlessInRangePage(MethodVisitor mv, int address, int span, Label outside) {
+        mv.visitVarInsn(Opcodes.LLOAD, address);
         mv.visitVarInsn(Opcodes.LLOAD, MEM_RANGE);
         mv.visitInsn(Opcodes.LAND);
-        if (bytes > 1) {
-            mv.visitLdcInsn((long) (bytes - 1));
+        if (span > 1) {
+            mv.visitLdcInsn((long) (span - 1));
             mv.visitInsn(Opcodes.LADD);
         }
+        jumpIfBeyondFirstPage(mv, outside);
+    }
+
+    /**
+     * Jumps to {@code outside} unless the {@code span} bytes at the distance in long local
+     * {@code distance} from a cached page's start lie in that page (first and last byte 0..4095).
+     */
+    private static void jumpUnlessInFirstPage(MethodVisitor mv, int distance, int span, Label outside) {
+        mv.visitVarInsn(Opcodes.LLOAD, distance);
+        if (span > 1) {
+            mv.visitVarInsn(Opcodes.LLOAD, distance);
+            mv.visitLdcInsn((long) (span - 1));
+            mv.visitInsn(Opcodes.LADD);
+            mv.visitInsn(Opcodes.LOR);
+        }
+        jumpIfBeyondFirstPage(mv, outside);
+    }
+
+    /** Pops a long and jumps to {@code outside} if it is not in 0..4095. */
+    private static void jumpIfBeyondFirstPage(MethodVisitor mv, Label outside) {
         push(mv, GuestMemory.PAGE_SHIFT);
         mv.visitInsn(Opcodes.LUSHR);
         mv.visitInsn(Opcodes.LCONST_0);
         mv.visitInsn(Opcodes.LCMP);
-        mv.visitJumpInsn(Opcodes.IFNE, slow);
+        mv.visitJumpInsn(Opcodes.IFNE, outside);
+    }
+
+    /**
+     * The inline fast path's test: jumps to {@code slow} unless the {@code bytes} at the guest
+     * address in {@link #MEM_ADDR} stay in one page of the guest range whose protection allows the access.
+     */
+    private static void inlineAccessTest(MethodVisitor mv, int bytes, boolean write, Label slow) {
+        jumpUnlessInRangePage(mv, MEM_ADDR, bytes, slow);
         mv.visitVarInsn(Opcodes.ALOAD, MEM_PROT);
         mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
         push(mv, GuestMemory.PAGE_SHIFT);
@@ -683,18 +711,7 @@ final class X86Emitter {
             mv.visitInsn(Opcodes.LSUB);
             mv.visitVarInsn(Opcodes.LSTORE, WINDOW_TEST);
         }
-        mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
-        if (bytes > 1) {
-            mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
-            mv.visitLdcInsn((long) (bytes - 1));
-            mv.visitInsn(Opcodes.LADD);
-            mv.visitInsn(Opcodes.LOR);
-        }
-        push(mv, GuestMemory.PAGE_SHIFT);
-        mv.visitInsn(Opcodes.LUSHR);
-        mv.visitInsn(Opcodes.LCONST_0);
-        mv.visitInsn(Opcodes.LCMP);
-        mv.visitJumpInsn(Opcodes.IFNE, miss);
+        jumpUnlessInFirstPage(mv, WINDOW_TEST, bytes, miss);
         mv.visitVarInsn(Opcodes.LLOAD, cache + 2);
         mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
         mv.visitInsn(Opcodes.LADD);
@@ -782,16 +799,7 @@ final class X86Emitter {
             mv.visitVarInsn(Opcodes.LLOAD, cache);
             mv.visitInsn(Opcodes.LSUB);
             mv.visitVarInsn(Opcodes.LSTORE, MEM_ADDR);
-            mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
-            mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
-            mv.visitLdcInsn((long) (w.span() - 1));
-            mv.visitInsn(Opcodes.LADD);
-            mv.visitInsn(Opcodes.LOR);
-            push(mv, GuestMemory.PAGE_SHIFT);
-            mv.visitInsn(Opcodes.LUSHR);
-            mv.visitInsn(Opcodes.LCONST_0);
-            mv.visitInsn(Opcodes.LCMP);
-            mv.visitJumpInsn(Opcodes.IFNE, verify);
+            jumpUnlessInFirstPage(mv, MEM_ADDR, w.span(), verify);
             mv.visitVarInsn(Opcodes.LLOAD, cache + 2);
             mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
             mv.visitInsn(Opcodes.LADD);
@@ -809,16 +817,7 @@ final class X86Emitter {
         mv.visitLdcInsn(0xffffffffL);
         mv.visitInsn(Opcodes.LAND);
         mv.visitVarInsn(Opcodes.LSTORE, WINDOW_TEST);
-        mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
-        mv.visitVarInsn(Opcodes.LLOAD, MEM_RANGE);
-        mv.visitInsn(Opcodes.LAND);
-        mv.visitLdcInsn((long) (w.span() - 1));
-        mv.visitInsn(Opcodes.LADD);
-        push(mv, GuestMemory.PAGE_SHIFT);
-        mv.visitInsn(Opcodes.LUSHR);
-        mv.visitInsn(Opcodes.LCONST_0);
-        mv.visitInsn(Opcodes.LCMP);
-        mv.visitJumpInsn(Opcodes.IFNE, bad);
+        jumpUnlessInRangePage(mv, WINDOW_TEST, w.span(), bad);
         int need = (w.reads() ? GuestMemory.INLINE_READ : 0) | (w.writes() ? GuestMemory.INLINE_WRITE : 0);
         mv.visitVarInsn(Opcodes.ALOAD, MEM_PROT);
         mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
