@@ -523,6 +523,30 @@ final class X86Emitter {
     }
 
     /**
+     * Fills a page cache (long locals {@code cache}: the page, {@code cache + 2}: its host address)
+     * with the page of the linear address in long local {@code linear}; with a {@code segment}
+     * (not -1) the page is kept as an offset in that segment, which is what the hit test compares.
+     */
+    private void fillPageCache(MethodVisitor mv, int linear, int cache, int segment) {
+        mv.visitVarInsn(Opcodes.LLOAD, linear);
+        mv.visitLdcInsn(~(long) GuestMemory.PAGE_MASK);
+        mv.visitInsn(Opcodes.LAND);
+        mv.visitVarInsn(Opcodes.LSTORE, cache);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
+        mv.visitVarInsn(Opcodes.LLOAD, cache);
+        mv.visitInsn(Opcodes.LADD);
+        mv.visitVarInsn(Opcodes.LSTORE, cache + 2);
+        if (segment >= 0) {
+            mv.visitVarInsn(Opcodes.LLOAD, cache);
+            segmentBase(mv, segment);
+            mv.visitInsn(Opcodes.LSUB);
+            mv.visitInsn(Opcodes.L2I);
+            mv.visitInsn(Opcodes.I2L);
+            mv.visitVarInsn(Opcodes.LSTORE, cache);
+        }
+    }
+
+    /**
      * Jumps to {@code outside} unless the {@code span} bytes at the guest address in long local
      * {@code address} stay in one page of the guest range (the address masked by {@link #MEM_RANGE}).
      */
@@ -723,23 +747,7 @@ final class X86Emitter {
             mv.visitVarInsn(Opcodes.LSTORE, MEM_ADDR);
         }
         inlineAccessTest(mv, bytes, write, slow);
-        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
-        mv.visitLdcInsn(~(long) GuestMemory.PAGE_MASK);
-        mv.visitInsn(Opcodes.LAND);
-        mv.visitVarInsn(Opcodes.LSTORE, cache);
-        mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
-        mv.visitVarInsn(Opcodes.LLOAD, cache);
-        mv.visitInsn(Opcodes.LADD);
-        mv.visitVarInsn(Opcodes.LSTORE, cache + 2);
-        if (pushOffset != null) {
-            // the linear page minus the segment base, as the offset the hit test compares with
-            mv.visitVarInsn(Opcodes.LLOAD, cache);
-            segmentBase(mv, segment);
-            mv.visitInsn(Opcodes.LSUB);
-            mv.visitInsn(Opcodes.L2I);
-            mv.visitInsn(Opcodes.I2L);
-            mv.visitVarInsn(Opcodes.LSTORE, cache);
-        }
+        fillPageCache(mv, MEM_ADDR, cache, pushOffset != null ? segment : -1);
         mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
         mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
         mv.visitInsn(Opcodes.LADD);
@@ -835,20 +843,7 @@ final class X86Emitter {
         mv.visitVarInsn(Opcodes.LSTORE, host);
         if (cache >= 0) {
             // the page allows every access of the window: later iterations inside it skip the test
-            mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
-            mv.visitLdcInsn(~(long) GuestMemory.PAGE_MASK);
-            mv.visitInsn(Opcodes.LAND);
-            mv.visitVarInsn(Opcodes.LSTORE, cache);
-            mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
-            mv.visitVarInsn(Opcodes.LLOAD, cache);
-            mv.visitInsn(Opcodes.LADD);
-            mv.visitVarInsn(Opcodes.LSTORE, cache + 2);
-            mv.visitVarInsn(Opcodes.LLOAD, cache);
-            segmentBase(mv, segment);
-            mv.visitInsn(Opcodes.LSUB);
-            mv.visitInsn(Opcodes.L2I);
-            mv.visitInsn(Opcodes.I2L);
-            mv.visitVarInsn(Opcodes.LSTORE, cache);
+            fillPageCache(mv, WINDOW_TEST, cache, segment);
         }
         mv.visitJumpInsn(Opcodes.GOTO, done);
         mv.visitLabel(bad);
