@@ -899,14 +899,7 @@ final class LongModeEmitter {
         if (pendingOp < 0 && flagKindUnknown) {
             // at a loop head whose record may still be in the locals: that record (or, with
             // FLAG_KIND -1 on the first entry, the state object's) becomes the base, kind known at run time
-            mv.visitVarInsn(Opcodes.LLOAD, FA);
-            mv.visitVarInsn(Opcodes.LSTORE, BA);
-            mv.visitVarInsn(Opcodes.LLOAD, FB);
-            mv.visitVarInsn(Opcodes.LSTORE, BB);
-            mv.visitVarInsn(Opcodes.LLOAD, FRES);
-            mv.visitVarInsn(Opcodes.LSTORE, BRES);
-            mv.visitVarInsn(Opcodes.ILOAD, FC);
-            mv.visitVarInsn(Opcodes.ISTORE, BC);
+            recordBecomesBase(mv);
             mv.visitVarInsn(Opcodes.ILOAD, FLAG_KIND);
             mv.visitVarInsn(Opcodes.ISTORE, BASE_KIND);
             baseOp = RUNTIME_BASE;
@@ -920,14 +913,7 @@ final class LongModeEmitter {
         if (pendingOp >= 0) {
             // the record stays in locals: the one before the rotate becomes its base
             if (pendingOp != ROTATE) {
-                mv.visitVarInsn(Opcodes.LLOAD, FA);
-                mv.visitVarInsn(Opcodes.LSTORE, BA);
-                mv.visitVarInsn(Opcodes.LLOAD, FB);
-                mv.visitVarInsn(Opcodes.LSTORE, BB);
-                mv.visitVarInsn(Opcodes.LLOAD, FRES);
-                mv.visitVarInsn(Opcodes.LSTORE, BRES);
-                mv.visitVarInsn(Opcodes.ILOAD, FC);
-                mv.visitVarInsn(Opcodes.ISTORE, BC);
+                recordBecomesBase(mv);
                 X86Emitter.push(mv, pendingOp);
                 mv.visitVarInsn(Opcodes.ISTORE, BASE_KIND);
                 baseOp = pendingOp;
@@ -1195,6 +1181,18 @@ final class LongModeEmitter {
         setPending(mv, op);
         flagsDirty = true;
         pendingCarryIn = false;
+    }
+
+    /** Copies the flag record's operands (FA, FB, FRES, FC) into the base locals a rotate's partial flags build on. */
+    private static void recordBecomesBase(MethodVisitor mv) {
+        mv.visitVarInsn(Opcodes.LLOAD, FA);
+        mv.visitVarInsn(Opcodes.LSTORE, BA);
+        mv.visitVarInsn(Opcodes.LLOAD, FB);
+        mv.visitVarInsn(Opcodes.LSTORE, BB);
+        mv.visitVarInsn(Opcodes.LLOAD, FRES);
+        mv.visitVarInsn(Opcodes.LSTORE, BRES);
+        mv.visitVarInsn(Opcodes.ILOAD, FC);
+        mv.visitVarInsn(Opcodes.ISTORE, BC);
     }
 
     private void setPending(MethodVisitor mv, int op) {
