@@ -490,7 +490,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
      * second read of exitRequested (after the write) sees it or its leaveLoops write comes later.
      */
     private void refreshLeaveLoops() {
-        leaveLoops = pendingExit != null || shared.instructionHook != null || blockListener != null;
+        leaveLoops = pendingExit != null || observed();
         if (exitRequested) {
             leaveLoops = true;
         }
