@@ -6,18 +6,10 @@
  * Input:  CODEHEX EAX ECX EDX EBX ESP EBP ESI EDI EFLAGS MEMHEX
  * Output: EAX ECX EDX EBX ESP EBP ESI EDI EFLAGS MEMHEX | TRAP <signal>
  */
-#define _GNU_SOURCE
-#include <setjmp.h>
-#include <signal.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-
 #define CODE_ADDR 0x10000000UL
 #define DATA_ADDR 0x10001000UL
 #define DATA_SIZE 512
+#include "harness_common.h"
 
 uint32_t h_in[10]; /* eax ecx edx ebx esp ebp esi edi eflags code */
 uint32_t h_out[9];
@@ -60,46 +52,11 @@ __asm__(
     "  pop %edi\n pop %esi\n pop %ebx\n pop %ebp\n"
     "  ret\n");
 
-static sigjmp_buf trap_env;
-
-static void on_trap(int sig) {
-    siglongjmp(trap_env, sig);
-}
-
-static int hexval(int c) {
-    return c <= '9' ? c - '0' : (c | 32) - 'a' + 10;
-}
-
-static size_t unhex(const char *s, unsigned char *out, size_t max) {
-    size_t n = 0;
-    while (s[0] && s[1] && n < max) {
-        out[n++] = (unsigned char) (hexval(s[0]) << 4 | hexval(s[1]));
-        s += 2;
-    }
-    return n;
-}
 
 int main(void) {
-    unsigned char *code = mmap((void *) CODE_ADDR, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
-                               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-    unsigned char *data = mmap((void *) DATA_ADDR, 4096, PROT_READ | PROT_WRITE,
-                               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-    if (code == MAP_FAILED || data == MAP_FAILED) {
-        perror("mmap");
-        return 2;
-    }
-    static char altstack[65536];
-    stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack, .ss_flags = 0};
-    sigaltstack(&ss, NULL);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_trap;
-    sa.sa_flags = SA_NODEFER | SA_ONSTACK;
-    sigaction(SIGFPE, &sa, NULL);
-    sigaction(SIGSEGV, &sa, NULL);
-    sigaction(SIGILL, &sa, NULL);
-    sigaction(SIGBUS, &sa, NULL);
-    sigaction(SIGTRAP, &sa, NULL);
+    unsigned char *code, *data;
+    map_snippet_pages(&code, &data);
+    catch_snippet_traps();
     h_back_address = (uint32_t) h_back;
 
     static char line[16384];
@@ -133,10 +90,7 @@ int main(void) {
         for (int i = 0; i < 9; i++) {
             printf("%x ", h_out[i]);
         }
-        for (int i = 0; i < DATA_SIZE; i++) {
-            printf("%02x", data[i]);
-        }
-        printf("\n");
+        print_data_and_end_line(data);
     }
     return 0;
 }

@@ -6,18 +6,10 @@
  * Input, one case per line:  CODEHEX EAX ECX EDX EBX EBP ESI EDI EFLAGS MEMHEX   (hex words)
  * Output, one line per case: EAX ECX EDX EBX EBP ESI EDI EFLAGS MEMHEX | TRAP <signal>
  */
-#define _GNU_SOURCE
-#include <setjmp.h>
-#include <signal.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-
 #define CODE_ADDR 0x10000000UL
 #define DATA_ADDR 0x10001000UL
 #define DATA_SIZE 512
+#include "harness_common.h"
 
 uint64_t harness_in[9];  /* rax rcx rdx rbx rbp rsi rdi rflags, then code address */
 uint64_t harness_out[8];
@@ -57,42 +49,11 @@ __asm__(
     "  pop %r15\n pop %r14\n pop %r13\n pop %r12\n pop %rbp\n pop %rbx\n"
     "  ret\n");
 
-static sigjmp_buf trap_env;
-
-static void on_trap(int sig) {
-    siglongjmp(trap_env, sig);
-}
-
-static int hexval(int c) {
-    return c <= '9' ? c - '0' : (c | 32) - 'a' + 10;
-}
-
-static size_t unhex(const char *s, unsigned char *out, size_t max) {
-    size_t n = 0;
-    while (s[0] && s[1] && n < max) {
-        out[n++] = (unsigned char) (hexval(s[0]) << 4 | hexval(s[1]));
-        s += 2;
-    }
-    return n;
-}
 
 int main(void) {
-    unsigned char *code = mmap((void *) CODE_ADDR, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
-                               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-    unsigned char *data = mmap((void *) DATA_ADDR, 4096, PROT_READ | PROT_WRITE,
-                               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-    if (code == MAP_FAILED || data == MAP_FAILED) {
-        perror("mmap");
-        return 2;
-    }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_trap;
-    sa.sa_flags = SA_NODEFER;
-    sigaction(SIGFPE, &sa, NULL);
-    sigaction(SIGSEGV, &sa, NULL);
-    sigaction(SIGILL, &sa, NULL);
-    sigaction(SIGBUS, &sa, NULL);
+    unsigned char *code, *data;
+    map_snippet_pages(&code, &data);
+    catch_snippet_traps();
 
     static char line[16384];
     static char codehex[256], memhex[2 * DATA_SIZE + 8];
@@ -126,10 +87,7 @@ int main(void) {
         for (int i = 0; i < 8; i++) {
             printf("%x ", (unsigned int) harness_out[i]);
         }
-        for (int i = 0; i < DATA_SIZE; i++) {
-            printf("%02x", data[i]);
-        }
-        printf("\n");
+        print_data_and_end_line(data);
     }
     return 0;
 }

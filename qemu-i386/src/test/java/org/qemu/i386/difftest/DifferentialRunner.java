@@ -34,10 +34,12 @@ final class DifferentialRunner {
     /** Compiles a harness source from the test resources with {@code compiler} and {@code flags}. */
     static Path buildHarness(String resource, String output, String... compilerAndFlags) throws Exception {
         Path dir = Files.createDirectories(Path.of("target", "difftest"));
-        Path source = dir.resolve(resource);
-        try (InputStream in = DifferentialRunner.class.getResourceAsStream("/difftest/" + resource)) {
-            Files.write(source, in.readAllBytes());
+        for (String file : List.of(resource, "harness_common.h")) {
+            try (InputStream in = DifferentialRunner.class.getResourceAsStream("/difftest/" + file)) {
+                Files.write(dir.resolve(file), in.readAllBytes());
+            }
         }
+        Path source = dir.resolve(resource);
         Path binary = dir.resolve(output);
         List<String> cmd = new ArrayList<>(List.of(compilerAndFlags));
         cmd.addAll(List.of("-o", binary.toString(), source.toString()));
