@@ -29,6 +29,15 @@ public final class FloatOps {
      */
     private static final double RESIDUAL_EXACT_ABOVE = 0x1p-960;
 
+    static {
+        // Loads Fpscr now. Only an inexact result calls into it, and C2 compiles a call into a class
+        // not loaded yet as an uncommon trap: cpubench's sort phase (exact FP operations only) got
+        // complete(), fmul, fmadd, addValues and fsub compiled that way, and the n-body phase's first
+        // inexact result then threw all of them away for recompilation (-XX:+LogCompilation,
+        // reason 'unloaded'): the JVM loads a class at its first use, not with its callers.
+        Fpscr.summarize(0);
+    }
+
     private FloatOps() {
     }
 
