@@ -419,15 +419,37 @@ public final class X86Cpu implements GuestCpu, OpContext {
     /**
      * Asked by a compiled block's exit before it calls a chained successor: true (and one less
      * left) while this run-loop iteration may chain one more block.
+     *
+     * <p>During the first {@link #PROFILED_CHAIN_STEPS} steps, every {@link #FORCED_EXIT_PERIOD}th
+     * also answers false (the block returns to the run loop, which links it again). Why: a budget
+     * that runs out is rare at any one block, so the branch on this answer in a block's profile
+     * said "never" and C2 compiled it as an uncommon trap; the first time a chain ran out there
+     * (sha256sum: after ~0.3 s of hashing) C2's code of the hottest blocks was thrown away, the
+     * blocks re-profiled in C1's tier 3 and compiled again (up to three times per run). With a false
+     * now and then while blocks are being profiled, the hot ones' profiles have seen both answers.
+     * No branch on the warm-up phase: its end would make a branch change direction for good, the
+     * same trap again; the arithmetic below has one branch, taken on either reason.
      */
     public boolean chainStep() {
         int b = chainBudget;
-        if (b <= 0) {
+        int n = chainSteps;
+        int warm = (n - PROFILED_CHAIN_STEPS) >>> 31;
+        chainSteps = n + warm;
+        int forced = ((n & (FORCED_EXIT_PERIOD - 1)) + 1) / FORCED_EXIT_PERIOD & warm;
+        int allowed = -b >>> 31;
+        if ((allowed & ~forced) == 0) {
             return false;
         }
         chainBudget = b - 1;
         return true;
     }
+
+    /** Chain steps (while warming up) between two forced returns to the run loop ({@link #chainStep}): a power of two. */
+    private static final int FORCED_EXIT_PERIOD = 256;
+    /** Chain steps during which {@link #chainStep} forces returns: the time blocks spend in C1's profiling tier. */
+    private static final int PROFILED_CHAIN_STEPS = 1 << 22;
+    /** Chain steps taken so far, up to {@link #PROFILED_CHAIN_STEPS}. */
+    private int chainSteps;
 
     /** Told by a compiled block's exit that returns to the run loop: the run loop links it to the block found next. */
     public void leftFrom(ChainedSequence<X86Cpu> sequence) {
