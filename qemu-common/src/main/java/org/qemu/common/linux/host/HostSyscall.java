@@ -72,8 +72,14 @@ public final class HostSyscall {
         long started = System.nanoTime();
         long cpu = tracing ? StartupTrace.threadNanos() : 0;
         try {
-            Class.forName(Downcall.class.getName(), true, HostSyscall.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
+            // Reading the field initialises the holder (links): no class lookup by name first.
+            if (Downcall.SYSCALL == null) {
+                return;
+            }
+            // This thread's own capture area: the first automatic arena sets up the JDK's cleaner
+            // (its thread and classes), which the main thread's first host call would do otherwise.
+            STATE.get();
+        } catch (LinkageError e) {
             // The caller that needs the downcall meets the same failure and reports it.
             return;
         }
