@@ -65,15 +65,25 @@ public final class HostSyscall {
     }
 
     private static void link() {
+        // The CPU clock is read only when tracing: it reads /proc through NIO, whose first use
+        // (classes, libnio) kept this thread from the link for longer than the main thread took
+        // to reach its first host call, so the main thread linked and this one waited.
+        boolean tracing = StartupTrace.enabled();
         long started = System.nanoTime();
-        long cpu = StartupTrace.threadNanos();
+        long cpu = tracing ? StartupTrace.threadNanos() : 0;
         try {
-            Class.forName(Downcall.class.getName(), true, HostSyscall.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
+            // Reading the field initialises the holder (links): no class lookup by name first.
+            if (Downcall.SYSCALL == null) {
+                return;
+            }
+            // This thread's own capture area: the first automatic arena sets up the JDK's cleaner
+            // (its thread and classes), which the main thread's first host call would do otherwise.
+            STATE.get();
+        } catch (LinkageError e) {
             // The caller that needs the downcall meets the same failure and reports it.
             return;
         }
-        if (StartupTrace.enabled()) {
+        if (tracing) {
             System.err.println("qemu: start-up: linking the syscall downcall took "
                     + StartupTrace.millis(StartupTrace.threadNanos() - cpu) + " ms CPU, "
                     + StartupTrace.millis(System.nanoTime() - started) + " ms wall on its own thread");
