@@ -65,6 +65,12 @@ class PackageMetadataTest {
     }
 
     @Test
+    void ppcShipsTheJitDirectivesItsLauncherHandsTheJvm() {
+        assertThat(workspace.queryLines(rpm("qemu-ppc"), "-l")).contains(
+                "/usr/share/java/qemu/qemu-ppc-jit.json", "/usr/share/java/qemu/qemu-ppc-jvm.options");
+    }
+
+    @Test
     void foreignUserModeEmulatorRegistersWithBinfmtMisc() {
         assertThat(workspace.queryLines(rpm("qemu-ppc"), "-l")).contains("/usr/lib/binfmt.d/qemu-ppc.conf");
         for (String hostArch : new String[] {"qemu-i386", "qemu-x86_64"}) {
