@@ -132,7 +132,7 @@ public final class BytecodeBlockCompiler {
             next = taken.next();
             head = g.target & 0xffffffffL;
         } else if (last instanceof ControlOps.ConditionalJump j && j.target != (int) block.pc && j.fallThrough != (int) block.pc) {
-            LoopBody around = bodyThroughSide(block, ops, j);
+            LoopBody around = bodyThroughSide(block, ops, j.fallThrough & 0xffffffffL, j.target & 0xffffffffL);
             if (around == null) {
                 return compileStraight(block, ops);
             }
@@ -203,18 +203,23 @@ public final class BytecodeBlockCompiler {
      * every instruction boundary, and a fault in the first part reports the same instruction.
      */
     private OpSequence<X86Cpu> compileStraight(X86Block block, X86Op[] ops) {
+        return compileStraight(block, ops, false);
+    }
+
+    /** {@link #compileStraight(X86Block, X86Op[])} for 32-bit or ({@code longMode}) 64-bit code. */
+    private OpSequence<X86Cpu> compileStraight(X86Block block, X86Op[] ops, boolean longMode) {
         for (int k = 1; k < ops.length && !loopHeads.isEmpty(); k++) {
             long at = block.instructionAddress(k);
             if (loopHeads.contains(at)) {
                 X86Op[] part = java.util.Arrays.copyOf(ops, k + 1);
-                part[k] = new ControlOps.Goto((int) at);
+                part[k] = longMode ? new LongModeOps.Goto(at) : new ControlOps.Goto((int) at);
                 synchronized (this) {
                     stoppedAtLoopHeads++;
                 }
-                return compile(part, false, null, block);
+                return compile(part, longMode, null, block);
             }
         }
-        return compile(ops, false, null, block);
+        return compile(ops, longMode, null, block);
     }
 
     /**
@@ -224,15 +229,18 @@ public final class BytecodeBlockCompiler {
      * working variables and {@code jmp} back): this block's ops, its jump now a side exit, then
      * that block's. Null when there is no such block (not translated, dead, on other pages, too long).
      */
-    private LoopBody bodyThroughSide(X86Block block, X86Op[] ops, ControlOps.ConditionalJump jump) {
-        for (int side : new int[] {jump.fallThrough, jump.target}) {
-            X86Block then = cache.lookup(side & 0xffffffffL, block.flags);
+    private LoopBody bodyThroughSide(X86Block block, X86Op[] ops, long... sides) {
+        for (long side : sides) {
+            X86Block then = cache.lookup(side, block.flags);
             if (then == null || !then.isValid() || then.firstPage != block.firstPage || then.lastPage != block.lastPage
                     || ops.length + then.instructionCount() > MAX_LOOP_OPS) {
                 continue;
             }
             X86Op[] thenOps = then.ops();
-            if (!(thenOps[thenOps.length - 1] instanceof ControlOps.Goto back) || back.target != (int) block.pc) {
+            X86Op back = thenOps[thenOps.length - 1];
+            boolean jumpsBack = back instanceof ControlOps.Goto g ? g.target == (int) block.pc
+                    : back instanceof LongModeOps.Goto g64 && g64.target == block.pc;
+            if (!jumpsBack) {
                 continue;
             }
             int n = ops.length;
@@ -288,21 +296,38 @@ public final class BytecodeBlockCompiler {
         X86Op[] body = ops;
         long[] address = null;
         long[] next = null;
-        if (ops[ops.length - 1] instanceof LongModeOps.Goto g && g.target != block.pc) {
+        long head = block.pc;
+        int sideExitAt = -1;
+        long sideContinue = 0;
+        X86Op last = ops[ops.length - 1];
+        if (last instanceof LongModeOps.Goto g && g.target != block.pc) {
             LoopBody taken = bodyThroughJump(block, ops, g.target);
             if (taken == null) {
-                return compile(ops, true, null, block);
+                return compileStraight(block, ops, true);
             }
             body = taken.ops();
             address = taken.address();
             next = taken.next();
+            head = g.target;
+        } else if (last instanceof LongModeOps.ConditionalJump j && j.target != block.pc && j.fallThrough != block.pc) {
+            // sha256's round entered at its head: the round ending in je out, then the rotation of
+            // the working variables and a jmp back, as one loop with a side exit
+            LoopBody around = bodyThroughSide(block, ops, j.fallThrough, j.target);
+            if (around == null) {
+                return compileStraight(block, ops, true);
+            }
+            body = around.ops();
+            address = around.address();
+            next = around.next();
+            sideExitAt = ops.length - 1;
+            sideContinue = address[ops.length];
         }
         long start = block.pc;
         X86Op end = body[body.length - 1];
         boolean loops = end instanceof LongModeOps.Goto g ? g.target == start
                 : end instanceof LongModeOps.ConditionalJump j && (j.target == start || j.fallThrough == start);
         if (!loops || !LongModeEmitter.allInline(body, body.length - 1)) {
-            return compile(ops, true, null, block);
+            return compileStraight(block, ops, true);
         }
         if (address != null) {
             block.takeIn(address, next);
@@ -310,7 +335,22 @@ public final class BytecodeBlockCompiler {
         synchronized (this) {
             loopBlocks++;
         }
-        return compile(body, true, block, block);
+        loopHeads.add(head);
+        OpSequence<X86Cpu> loop;
+        synchronized (this) {
+            sideExitOp = sideExitAt;
+            longModeSideContinue = sideContinue;
+            try {
+                loop = compile(body, true, block, block);
+            } finally {
+                sideExitOp = -1;
+            }
+        }
+        if (!block.isValid() && loop instanceof ChainedSequence<X86Cpu> late) {
+            // invalidated by another thread while compiling: its back edge polls the dead flag
+            late.kill();
+        }
+        return loop;
     }
 
     /** Compiles the ops of one block (one per guest instruction) into a new hidden class instance. */
@@ -487,7 +527,8 @@ public final class BytecodeBlockCompiler {
         Label handler = new Label();
         mv.visitTryCatchBlock(start, end, handler, "java/lang/Throwable");
         if (longMode && LONG_MODE_INLINE) {
-            generateLongMode(mv, ops, inlineCount, start, end, handler, longModeLoopStart);
+            generateLongMode(mv, ops, inlineCount, start, end, handler, longModeLoopStart, longModeLoopStart != -1 ? sideExitOp : -1,
+                    longModeSideContinue);
             cw.visitEnd();
             return cw.toByteArray();
         }
@@ -566,9 +607,15 @@ public final class BytecodeBlockCompiler {
 
     /** The 64-bit loop start of the block {@link #generate} compiles (-1: not a loop block); guarded by this. */
     private long longModeLoopStart = -1;
+    /** A 64-bit side-exit loop's continuation ({@link #sideExitOp}'s staying side); guarded by this. */
+    private long longModeSideContinue;
 
-    private static void generateLongMode(MethodVisitor mv, X86Op[] ops, int[] inlineCount, Label start, Label end, Label handler, long loopStart) {
-        LongModeEmitter emitter = LONG_MODE_WINDOWS ? planLongMode(ops, loopStart) : new LongModeEmitter();
+    private static void generateLongMode(MethodVisitor mv, X86Op[] ops, int[] inlineCount, Label start, Label end, Label handler, long loopStart,
+            int sideExit, long sideContinue) {
+        LongModeEmitter emitter = LONG_MODE_WINDOWS ? planLongMode(ops, loopStart, sideExit) : new LongModeEmitter();
+        if (loopStart != -1 && PAGE_CACHES) {
+            emitter.cacheAccessPages();
+        }
         emitter.prepareXmm(ops);
         emitter.prologue(mv);
         MethodVisitor prologue = mv;
@@ -584,19 +631,24 @@ public final class BytecodeBlockCompiler {
             mv.visitLabel(head);
             emitter.loopHead();
         }
+        Label writtenBack = new Label();
         for (int i = 0; i < body; i++) {
-            if (emitter.emitOp(mv, ops[i], i, NAME, "op" + i)) {
+            if (i == sideExit) {
+                emitter.emitSideExit(mv, (LongModeOps.ConditionalJump) ops[i], i, sideContinue, writtenBack);
+                inlineCount[0]++;
+            } else if (emitter.emitOp(mv, ops[i], i, NAME, "op" + i)) {
                 inlineCount[0]++;
             } else {
                 CALLED_64.merge(ops[i].getClass().getName().replaceFirst(".*\\.", ""), 1, Integer::sum);
             }
         }
         if (loopStart != -1) {
-            emitter.emitLoopEnd(mv, ops[body], body, loopStart, head, exit, NAME, BLOCK);
+            emitter.emitLoopEnd(mv, ops[body], body, loopStart, head, exit, NAME);
             inlineCount[0]++;
         }
         mv.visitLabel(exit);
         emitter.flushAll(mv);
+        mv.visitLabel(writtenBack);
         mv.visitLabel(end);
         BlockChaining.emitExit(mv);
         mv.visitLabel(handler);
@@ -612,9 +664,12 @@ public final class BytecodeBlockCompiler {
      * into a throwaway method, to see which accesses share a window and which ops fit the budget;
      * returns the emitter of the second pass, which emits the same ops inline, with windows.
      */
-    private static LongModeEmitter planLongMode(X86Op[] ops, long loopStart) {
+    private static LongModeEmitter planLongMode(X86Op[] ops, long loopStart, int sideExit) {
         AccessWindows plan = AccessWindows.recording();
         LongModeEmitter planner = new LongModeEmitter(plan, null);
+        if (loopStart != -1 && PAGE_CACHES) {
+            planner.cacheAccessPages();
+        }
         planner.prepareXmm(ops);
         net.bytebuddy.jar.asm.ClassWriter cw = new net.bytebuddy.jar.asm.ClassWriter(0);
         cw.visit(Opcodes.V21, Opcodes.ACC_FINAL, "Plan", null, "java/lang/Object", null);
@@ -626,7 +681,10 @@ public final class BytecodeBlockCompiler {
             planner.loopHead();
         }
         for (int i = 0; i < body; i++) {
-            planner.emitOp(nowhere, ops[i], i, NAME, "op" + i);
+            if (i != sideExit) {
+                // a side exit makes no access: windows go on across it
+                planner.emitOp(nowhere, ops[i], i, NAME, "op" + i);
+            }
         }
         return new LongModeEmitter(plan.replay(), planner.inlined());
     }

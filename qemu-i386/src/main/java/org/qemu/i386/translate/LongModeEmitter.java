@@ -79,8 +79,24 @@ final class LongModeEmitter {
      */
     private static final int WINDOW_ACCESS_BYTES = 32, WINDOW_TEST_BYTES = 96;
 
-    /** XMM0-15 in locals ({@link SseEmitter}: two longs each, then its scratch longs), after the windows: the last locals of the layout. */
-    private static final int XMM_BASE = WINDOW_HOST + 2 * 16;
+    /**
+     * Page caches of a loop block's accesses that have no window (sha256's {@code [rsp+r10*4+0x28]}
+     * and K table, pushes and pops): per access site, the guest address of the page it last
+     * verified and that page's host address, two longs each, after the window locals.
+     */
+    private static final int SITE_CACHE = WINDOW_HOST + 2 * 16, SITE_CACHES = 8;
+
+    /** XMM0-15 in locals ({@link SseEmitter}: two longs each, then its scratch longs), after the page caches: the last locals of the layout. */
+    private static final int XMM_BASE = SITE_CACHE + 4 * SITE_CACHES;
+    /** A cached page address no access matches: the distance to it never passes the test. */
+    private static final long NO_PAGE = 1L << 62;
+    /** Upper bound of the bytecode a cached access adds to a checked one (the first pass counts it, as for windows). */
+    private static final int CACHED_ACCESS_BYTES = 110;
+
+    /** Accesses without a window get a page cache of their own ({@link #SITE_CACHE}): loop blocks. */
+    private boolean siteCaches;
+    /** Page caches handed out so far. */
+    private int sites;
 
     /** The inline SSE forms over XMM registers in locals. */
     private final SseEmitter sse = new SseEmitter(new SseHost(), XMM_BASE, 16, true);
@@ -117,6 +133,18 @@ final class LongModeEmitter {
 
     private boolean windowed() {
         return windows != null && !windows.isRecording();
+    }
+
+    /**
+     * A loop block's accesses without a window each keep the page they last verified (call before
+     * {@link #prologue}): an iteration that touches the same page again pays a subtraction and a
+     * range test instead of GuestMemory's protection lookup (the 32-bit tier's page caches, see
+     * {@link X86Emitter#cacheAccessPages}). Sound because a loop block calls no op, so nothing
+     * the guest thread runs changes a page's protection while the loop runs; a page that fails
+     * the test is never cached, so those accesses keep taking the accessor and fault precisely.
+     */
+    void cacheAccessPages() {
+        siteCaches = GuestMemory.directAccess();
     }
 
     /** Registers whose local was written since the array was last in step. */
@@ -183,7 +211,7 @@ final class LongModeEmitter {
             mv.visitInsn(Opcodes.LCONST_0);
             mv.visitVarInsn(Opcodes.LSTORE, local);
         }
-        if (INLINE_MEMORY || windowed()) {
+        if (INLINE_MEMORY || windowed() || siteCaches) {
             mv.visitVarInsn(Opcodes.ALOAD, MEM);
             mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "protectionTable", "()[B", false);
             mv.visitVarInsn(Opcodes.ASTORE, MEM_PROT);
@@ -193,6 +221,16 @@ final class LongModeEmitter {
             mv.visitVarInsn(Opcodes.ALOAD, MEM);
             mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "rangeMask", "()J", false);
             mv.visitVarInsn(Opcodes.LSTORE, MEM_RANGE);
+        }
+        if (siteCaches) {
+            mv.visitInsn(Opcodes.LCONST_0);
+            mv.visitVarInsn(Opcodes.LSTORE, WINDOW_TEST);
+            for (int cache = SITE_CACHE; cache < SITE_CACHE + 4 * SITE_CACHES; cache += 4) {
+                mv.visitLdcInsn(NO_PAGE);
+                mv.visitVarInsn(Opcodes.LSTORE, cache);
+                mv.visitInsn(Opcodes.LCONST_0);
+                mv.visitVarInsn(Opcodes.LSTORE, cache + 2);
+            }
         }
         if (windowed()) {
             for (int local = WINDOW_TEST; local <= WINDOW_HOST + 2 * 15; local += 2) {
@@ -387,6 +425,9 @@ final class LongModeEmitter {
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "()V", null, null);
         mv.visitCode();
         LongModeEmitter dry = new LongModeEmitter(BytecodeBlockCompiler.LONG_MODE_WINDOWS ? AccessWindows.recording() : null, null);
+        if (BytecodeBlockCompiler.PAGE_CACHES) {
+            dry.cacheAccessPages();
+        }
         dry.prepareXmm(ops);
         dry.prologue(mv);
         dry.loopHead();
@@ -438,7 +479,7 @@ final class LongModeEmitter {
      * start; the other side sets rip. All ways out meet at {@code exit}, where everything is
      * written back once.
      */
-    void emitLoopEnd(MethodVisitor mv, X86Op last, int index, long loopStart, Label head, Label exit, String owner, String blockType) {
+    void emitLoopEnd(MethodVisitor mv, X86Op last, int index, long loopStart, Label head, Label exit, String owner) {
         X86Emitter.push(mv, index);
         mv.visitVarInsn(Opcodes.ISTORE, INDEX);
         Label back = new Label();
@@ -469,16 +510,59 @@ final class LongModeEmitter {
         mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CPU, "mustLeaveLoop", "()Z", false);
         mv.visitJumpInsn(Opcodes.IFNE, leave);
+        // the block died (its code was overwritten): X86Block.invalidate kills its compiled
+        // sequence, this object; one load from this instead of two through the block
         mv.visitVarInsn(Opcodes.ALOAD, THIS);
-        mv.visitFieldInsn(Opcodes.GETFIELD, owner, "loop", "L" + blockType + ";");
-        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, blockType, "isValid", "()Z", false);
-        mv.visitJumpInsn(Opcodes.IFEQ, leave);
+        mv.visitFieldInsn(Opcodes.GETFIELD, owner, "dead", "Z");
+        mv.visitJumpInsn(Opcodes.IFNE, leave);
         mv.visitJumpInsn(Opcodes.GOTO, head);
         mv.visitLabel(leave);
         setRip(mv, loopStart);
         mv.visitJumpInsn(Opcodes.GOTO, exit);
         pendingOp = pending;
         flagsDirty = pendingDirty;
+    }
+
+    /**
+     * A conditional jump inside a loop block's body: the side that goes on to guest address
+     * {@code continueAt} falls through to the next op; the other sets rip, writes back what the
+     * locals hold and leaves at {@code writtenBack} (after the method's own write-back). The
+     * write-back here is its own: the flag record pending at this jump is not the one pending at
+     * the method's exit.
+     */
+    void emitSideExit(MethodVisitor mv, LongModeOps.ConditionalJump jump, int index, long continueAt, Label writtenBack) {
+        X86Emitter.push(mv, index);
+        mv.visitVarInsn(Opcodes.ISTORE, INDEX);
+        boolean stayWhenTaken = jump.target == continueAt;
+        Label stay = new Label();
+        if (stayWhenTaken) {
+            jumpIf(mv, jump.cc, stay);
+        } else {
+            Label leave = new Label();
+            jumpIf(mv, jump.cc, leave);
+            mv.visitJumpInsn(Opcodes.GOTO, stay);
+            mv.visitLabel(leave);
+        }
+        setRip(mv, stayWhenTaken ? jump.fallThrough : jump.target);
+        // the path that stays goes on with what the emitter knows here
+        int keptDirty = dirty;
+        int keptPending = pendingOp;
+        boolean keptFlagsDirty = flagsDirty;
+        boolean keptKindUnknown = flagKindUnknown;
+        everDirty |= dirty;
+        for (int r = 0; r < 16; r++) {
+            if ((dirty & (1 << r)) != 0) {
+                flush(mv, r);
+            }
+        }
+        flushFlags(mv);
+        sse.flushForFault(mv);
+        mv.visitJumpInsn(Opcodes.GOTO, writtenBack);
+        dirty = keptDirty;
+        pendingOp = keptPending;
+        flagsDirty = keptFlagsDirty;
+        flagKindUnknown = keptKindUnknown;
+        mv.visitLabel(stay);
     }
 
     // ---- instructions -------------------------------------------------------------------------
@@ -1521,6 +1605,13 @@ final class LongModeEmitter {
                 windowBytes += WINDOW_ACCESS_BYTES + (windows.opened() > before ? WINDOW_TEST_BYTES : 0);
             }
         }
+        if (w == null && siteCaches && sites < SITE_CACHES) {
+            if (windows != null && windows.isRecording()) {
+                windowBytes += CACHED_ACCESS_BYTES;
+            }
+            cachedPageAccess(mv, SITE_CACHE + 4 * sites++, bits, write, pushAddress);
+            return;
+        }
         if (w == null) {
             mv.visitVarInsn(Opcodes.ALOAD, MEM);
             pushAddress.run();
@@ -1573,6 +1664,73 @@ final class LongModeEmitter {
             accessorRead(mv, bits);
         }
         mv.visitLabel(done);
+    }
+
+    /**
+     * An access through the page cache at local {@code cache} (the page's guest address, then its
+     * host address): a hit is a host load or store; a miss makes GuestMemory's fast-path test and,
+     * when the page allows the access, caches the page; a page that does not takes the accessor.
+     * Long mode adds no segment base but FS/GS, so the linear address is the offset the hit test uses.
+     */
+    private void cachedPageAccess(MethodVisitor mv, int cache, int bits, boolean write, Runnable pushAddress) {
+        Label miss = new Label();
+        Label slow = new Label();
+        Label done = new Label();
+        pushAddress.run();
+        mv.visitVarInsn(Opcodes.LSTORE, MEM_ADDR);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        mv.visitVarInsn(Opcodes.LLOAD, cache);
+        mv.visitInsn(Opcodes.LSUB);
+        mv.visitVarInsn(Opcodes.LSTORE, WINDOW_TEST);
+        X86Emitter.jumpUnlessInFirstPage(mv, WINDOW_TEST, bits / 8, miss);
+        mv.visitVarInsn(Opcodes.LLOAD, cache + 2);
+        mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
+        mv.visitInsn(Opcodes.LADD);
+        hostAccess(mv, write, bits);
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(miss);
+        fastPathTest(mv, bits, write ? GuestMemory.INLINE_WRITE : GuestMemory.INLINE_READ, slow);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        mv.visitLdcInsn(~(long) GuestMemory.PAGE_MASK);
+        mv.visitInsn(Opcodes.LAND);
+        mv.visitVarInsn(Opcodes.LSTORE, cache);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
+        mv.visitVarInsn(Opcodes.LLOAD, cache);
+        mv.visitInsn(Opcodes.LADD);
+        mv.visitVarInsn(Opcodes.LSTORE, cache + 2);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        mv.visitInsn(Opcodes.LADD);
+        hostAccess(mv, write, bits);
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(slow);
+        mv.visitVarInsn(Opcodes.ALOAD, MEM);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        if (write) {
+            mv.visitVarInsn(Opcodes.LLOAD, VALUE);
+            accessorWrite(mv, bits);
+        } else {
+            accessorRead(mv, bits);
+        }
+        mv.visitLabel(done);
+    }
+
+    /** A host load (leaves the value zero-extended to a long) or store (of the VALUE local) at the host address on the stack. */
+    private static void hostAccess(MethodVisitor mv, boolean write, int bits) {
+        if (write) {
+            mv.visitVarInsn(Opcodes.LLOAD, VALUE);
+            if (bits == 64) {
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostStore64", "(JJ)V", false);
+            } else {
+                mv.visitInsn(Opcodes.L2I);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostStore" + bits, "(JI)V", false);
+            }
+        } else if (bits == 64) {
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostLoad64", "(J)J", false);
+        } else {
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostLoad" + bits, "(J)I", false);
+            zeroExtend(mv, bits);
+        }
     }
 
     /**

@@ -565,7 +565,7 @@ final class X86Emitter {
      * Jumps to {@code outside} unless the {@code span} bytes at the distance in long local
      * {@code distance} from a cached page's start lie in that page (first and last byte 0..4095).
      */
-    private static void jumpUnlessInFirstPage(MethodVisitor mv, int distance, int span, Label outside) {
+    static void jumpUnlessInFirstPage(MethodVisitor mv, int distance, int span, Label outside) {
         mv.visitVarInsn(Opcodes.LLOAD, distance);
         if (span > 1) {
             mv.visitVarInsn(Opcodes.LLOAD, distance);

@@ -223,6 +223,14 @@ class LongModeDifferentialTest {
         };
     }
 
+    /** push r64 (0x50) or pop r64 (0x58) of register {@code r}, with REX.B for r8-r15. */
+    static void pushPop(Builder b, int opcode, int r) {
+        if (r >= 8) {
+            b.asm.raw(0x41);
+        }
+        b.asm.raw(opcode + (r & 7));
+    }
+
     static int[] concat(int[] a, int b) {
         int[] c = Arrays.copyOf(a, a.length + 1);
         c[a.length] = b;
@@ -948,6 +956,58 @@ class LongModeDifferentialTest {
             b.asm.raw(0x75, (int) (top - after) & 0xff); // jnz top
             b.defined = ALL & ~AF;
             return b.build("loop block dec first");
+        });
+        // session 7: loop blocks' accesses without a window go through page caches, and a block
+        // ending in a jcc out whose other side jumps back runs as one loop with a side exit
+        f.put("loop block through page caches: indexed load, read-modify-write, byte store, push/pop, dec ecx, jnz back", rnd -> {
+            Builder b = new Builder(rnd);
+            b.regs[X86CpuState.ECX] = 1 + rnd.nextInt(6);
+            int p = b.pick(X86CpuState.ECX);
+            int q = b.pick(X86CpuState.ECX, p);
+            int v = b.pick(X86CpuState.ECX, p, q);
+            b.regs[p] = DATA + (rnd.nextInt(200) & ~3);
+            b.regs[q] = DATA + 300 + 8 * rnd.nextInt(10);
+            long top = b.asm.pc();
+            b.asm.op(false, new int[] {0x8b}, v, new Mem(p, X86CpuState.ECX, 2, 0)); // mov v32, [p+rcx*4]
+            b.asm.op(true, new int[] {0x01}, v, new Mem(q, X86CpuState.ECX, 3, 0)); // add [q+rcx*8], v64
+            b.asm.op(new int[0], false, true, new int[] {0x88}, v, new Mem(p, X86CpuState.ECX, 0, 64), 0, 0); // mov [p+rcx+64], v8
+            pushPop(b, 0x50, v);
+            pushPop(b, 0x58, v);
+            b.asm.op(false, new int[] {0xff}, 1, new Reg(X86CpuState.ECX)); // dec ecx
+            long after = b.asm.pc() + 2;
+            b.asm.raw(0x75, (int) (top - after) & 0xff); // jnz top
+            return b.build("loop page caches");
+        });
+        f.put("side-exit loop: ror, add r32 [p+i*4], inc i, cmp i, n, je out / jne on; add, jmp back", rnd -> {
+            Builder b = new Builder(rnd);
+            int i = b.anyReg();
+            int p = b.pick(i);
+            int x = b.pick(i, p);
+            int y = b.pick(i, p, x);
+            int z = b.pick(i, p, x, y);
+            int n = 1 + rnd.nextInt(6);
+            b.regs[i] = 0;
+            b.regs[p] = DATA + (rnd.nextInt(400) & ~3);
+            boolean outWhenTaken = rnd.nextBoolean();
+            long head = b.asm.pc();
+            b.asm.op(new int[0], false, false, new int[] {0xc1}, 1, new Reg(x), 1, 1 + rnd.nextInt(31)); // ror x32, k
+            b.asm.op(false, new int[] {0x03}, x, new Mem(p, i, 2, 0)); // add x32, [p+i*4]
+            b.asm.op(true, new int[] {0xff}, 0, new Reg(i)); // inc i
+            b.asm.op(true, new int[] {0x89}, x, new Reg(y)); // mov y, x
+            b.asm.op(new int[0], true, false, new int[] {0x83}, 7, new Reg(i), 1, n); // cmp i, n
+            if (outWhenTaken) {
+                b.asm.raw(0x74, 5); // je out (over the add and the jmp back)
+                b.asm.op(true, new int[] {0x01}, y, new Reg(z)); // add z, y: the end of the body sets other flags
+                long after = b.asm.pc() + 2;
+                b.asm.raw(0xeb, (int) (head - after) & 0xff); // jmp head
+            } else {
+                b.asm.raw(0x75, 2); // jne on (over the jmp out)
+                b.asm.raw(0xeb, 5); // jmp out
+                b.asm.op(true, new int[] {0x01}, y, new Reg(z)); // on: add z, y
+                long after = b.asm.pc() + 2;
+                b.asm.raw(0xeb, (int) (head - after) & 0xff); // jmp head
+            }
+            return b.build("side-exit loop");
         });
         // opcodes that are invalid in 64-bit code: #UD (SIGILL)
         int[] invalid = {0x06, 0x07, 0x0e, 0x16, 0x17, 0x1e, 0x1f, 0x27, 0x2f, 0x37, 0x3f, 0x60, 0x61, 0xd4, 0xd5, 0xd6};
