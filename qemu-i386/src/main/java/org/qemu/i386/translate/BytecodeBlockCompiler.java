@@ -70,8 +70,19 @@ public final class BytecodeBlockCompiler {
      * returning to the run loop on every iteration.
      */
     public BytecodeBlockCompiler(TranslationCache<X86Block> cache) {
-        this.cache = LOOPS ? cache : null;
+        this(cache, true);
     }
+
+    /**
+     * {@code callUnits} false: loop blocks only (system mode, where a unit's call and return paths
+     * have not been checked against ring changes and paging; loop bodies are inline code only).
+     */
+    public BytecodeBlockCompiler(TranslationCache<X86Block> cache, boolean callUnits) {
+        this.cache = LOOPS ? cache : null;
+        this.formsCallUnits = callUnits;
+    }
+
+    private final boolean formsCallUnits;
 
     /** Loop blocks; {@code -Dqemu.tcg.loop-blocks=false} turns them off, for comparison. */
     static final boolean LOOPS = !"false".equals(System.getProperty("qemu.tcg.loop-blocks"));
@@ -105,7 +116,7 @@ public final class BytecodeBlockCompiler {
         if (cache == null || longMode || ops.length == 0) {
             return compile(ops, longMode, null, block);
         }
-        if (CallUnit.ENABLED) {
+        if (CallUnit.ENABLED && formsCallUnits) {
             CallUnit unit = CallUnit.form(block, cache, this);
             if (unit != null) {
                 block.takeIn(unit.address, unit.next);
