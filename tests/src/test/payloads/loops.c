@@ -31,6 +31,7 @@ volatile u32 ticks, faults, fault_addresses;
 
 extern void stub_irq0(void), stub_pf(void), spin_for_ticks(void), self_rewriting_loop(void);
 extern u32 fill_loop(u32 *to, u32 count, u32 value), sum_loop(const u32 *from, u32 count);
+extern u32 scan_loop(const u8 *from, u32 count, u32 byte);
 
 __asm__(".globl stub_irq0\nstub_irq0: push %eax\nincl ticks\nmov $0x20, %al\noutb %al, $0x20\npop %eax\niret\n"
         /* #PF: the page at CR2 made present (its frame is already in the entry), the error code dropped */
@@ -46,6 +47,11 @@ __asm__(".globl stub_irq0\nstub_irq0: push %eax\nincl ticks\nmov $0x20, %al\nout
         /* sum_loop(from, count): the sum of count dwords */
         ".globl sum_loop\nsum_loop: push %esi\nmov 8(%esp), %esi\nmov 12(%esp), %ecx\nxor %eax, %eax\n"
         "1: add (%esi), %eax\nadd $4, %esi\ndec %ecx\njnz 1b\npop %esi\nret\n"
+        /* scan_loop(from, count, byte): bytes before the first equal to byte; two blocks, a jcc out
+         * and a jcc back (the shape of the xz decompressor's hot loops) */
+        ".globl scan_loop\nscan_loop: push %esi\npush %ebx\nmov 12(%esp), %esi\nmov 16(%esp), %ecx\nmov 20(%esp), %ebx\n"
+        "mov %esi, %edx\n1: movzbl (%esi), %eax\ncmp %bl, %al\nje 2f\ninc %esi\ndec %ecx\njnz 1b\n"
+        "2: mov %esi, %eax\nsub %edx, %eax\npop %ebx\npop %esi\nret\n"
         ".balign 4096\n");
 
 static u64 segment(u32 base, u32 limit, u8 access, u8 flags) {
@@ -124,6 +130,24 @@ static void across_page_faults(void) {
         fill_loop((u32 *) WINDOW, 1024, round << 16);
         first += sum_loop((const u32 *) WINDOW, 1024);
     }
+    /* the scan meets pages made absent again: faults in its first block */
+    memset((void *) WINDOW, 0x55, WINDOW_PAGES * 4096);
+    ((u8 *) WINDOW)[3 * 4096 + 100] = 0xaa;
+    for (int p = 1; p < WINDOW_PAGES; p++) {
+        window_table[p] &= ~1u;
+        invlpg(WINDOW + p * 4096);
+    }
+    faults = 0;
+    fault_addresses = 0;
+    puts("bytes before the first 0xaa: ");
+    putdec(scan_loop((const u8 *) (WINDOW + 8), WINDOW_PAGES * 4096 - 8, 0xaa));
+    puts(" after ");
+    putdec(faults);
+    puts(" page faults at offsets summing to ");
+    puthex(fault_addresses, 8);
+    puts(", before the first 0x55: ");
+    putdec(scan_loop((const u8 *) (WINDOW + 8), 16, 0x55));
+    puts("\n");
     puts("sums over a remapped page: ");
     puthex(first, 8);
     puts(", frames hold ");

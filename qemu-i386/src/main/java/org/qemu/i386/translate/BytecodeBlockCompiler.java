@@ -243,7 +243,7 @@ public final class BytecodeBlockCompiler {
                 continue;
             }
             X86Op[] thenOps = then.ops();
-            if (!(thenOps[thenOps.length - 1] instanceof ControlOps.Goto back) || back.target != (int) block.pc) {
+            if (!leadsBack(thenOps[thenOps.length - 1], (int) block.pc)) {
                 continue;
             }
             int n = ops.length;
@@ -260,6 +260,17 @@ public final class BytecodeBlockCompiler {
             return new LoopBody(body, address, next);
         }
         return null;
+    }
+
+    /**
+     * True when {@code last} goes back to {@code start}: a jmp there, or (session 7) a conditional
+     * jump one side of which goes there, the other leaving the loop (the xz decompressor's
+     * dictionary copy and x86 filter loops: a block ending in a jcc out, then one ending in a jcc
+     * back).
+     */
+    private static boolean leadsBack(X86Op last, int start) {
+        return last instanceof ControlOps.Goto back ? back.target == start
+                : last instanceof ControlOps.ConditionalJump j && (j.target == start || j.fallThrough == start);
     }
 
     /** The body through the jump to {@code target}; null when that block cannot be taken in (not translated, dead, on other pages, or the whole too long). */
