@@ -271,13 +271,16 @@ public final class BytecodeBlockCompiler {
         if (!(ops[ops.length - 1] instanceof ControlOps.ConditionalJump jump)) {
             return null;
         }
+        if (runsIntoALoopHead(block)) {
+            return null;
+        }
         int start = (int) block.pc;
         for (int side : new int[] {jump.fallThrough, jump.target}) {
             X86Block then = cache.lookup(side & 0xffffffffL, block.flags);
             if (then == null || !then.isValid() || then.firstPage != block.firstPage || then.lastPage != block.lastPage
                     || ops.length + then.instructionCount() > MAX_LOOP_OPS
                     || !(then.ops()[then.instructionCount() - 1] instanceof ControlOps.ConditionalJump back)
-                    || (back.target != start && back.fallThrough != start)) {
+                    || (back.target != start && back.fallThrough != start) || runsIntoALoopHead(then)) {
                 continue;
             }
             int n = ops.length;
@@ -293,6 +296,20 @@ public final class BytecodeBlockCompiler {
             return new LoopBody(body, address, next);
         }
         return null;
+    }
+
+    /**
+     * True when one of {@code block}'s instructions after its first is another loop's head: the
+     * block is then an outer loop's way into that loop, which {@link #compileStraight} stops at
+     * rather than copying the inner loop's first iteration into a loop of its own.
+     */
+    private boolean runsIntoALoopHead(X86Block block) {
+        for (int k = 1; k < block.instructionCount(); k++) {
+            if (loopHeads.contains(block.instructionAddress(k))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The body through the jump to {@code target}; null when that block cannot be taken in (not translated, dead, on other pages, or the whole too long). */
