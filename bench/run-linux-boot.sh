@@ -9,10 +9,13 @@
 # here with cpio(1) with the same /init as the test.
 # ARCH=amd64: Debian's amd64 kernel from target/tcg-linux-amd64 (TcgLinuxBootTest's AMD64 case fetches it)
 # with the host's amd64 busybox-static (/bin/busybox), under qemu-system-x86_64 (ours: long mode).
+# BASE=/path/to/another/checkout: that checkout's bin/ (built, e.g. main's jars in a second worktree)
+# runs too, interleaved as a third column ("base"), so a branch and main compare in the same minutes.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 runs=${RUNS:-3}
+base=${BASE:-}
 arch=${ARCH:-i386}
 if [ "$arch" = amd64 ]; then
   kernel=$(ls "$root"/target/tcg-linux-amd64/vmlinuz-* 2>/dev/null | head -1 || true)
@@ -49,8 +52,12 @@ append="console=ttyS0 acpi=off reboot=k nokaslr quiet panic=-1 no_timer_check"
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for i in $(seq "$runs"); do
-  for who in debian ours; do
-    if [ "$who" = debian ]; then emu=$program; else emu=$root/bin/$program; fi
+  for who in debian ours ${base:+base}; do
+    case $who in
+      debian) emu=$program ;;
+      ours) emu=$root/bin/$program ;;
+      base) emu=$base/bin/$program ;;
+    esac
     /usr/bin/time -f "%e %U %S %M" -o "$work/time" \
       "$emu" -nographic -no-reboot -m 256 -kernel "$kernel" -initrd "$work/initramfs.cpio" \
       -append "$append" > "$work/out" 2>&1 < /dev/null || true
@@ -65,3 +72,7 @@ dw=$(median debian 2); ow=$(median ours 2); dc=$(median debian 3); oc=$(median o
 echo "| boot to marker + reboot | Debian $program 7.2 | ours | ours / QEMU (wall) | ours / QEMU (CPU) |"
 echo "| --- | --- | --- | --- | --- |"
 echo "| $(basename "$kernel"), median of $runs | $dw s ($dc s CPU) | $ow s ($oc s CPU) | $(echo "scale=2; $ow / $dw" | bc) | $(echo "scale=2; $oc / $dc" | bc) |"
+if [ -n "$base" ]; then
+  bw=$(median base 2); bc_=$(median base 3)
+  echo "| $(basename "$kernel"), median of $runs, $base | $dw s ($dc s CPU) | $bw s ($bc_ s CPU) | $(echo "scale=2; $bw / $dw" | bc) | $(echo "scale=2; $bc_ / $dc" | bc) |"
+fi

@@ -45,11 +45,16 @@ void payload_main(void) {
 
     outb(PORT_B, (u8) ((inb(PORT_B) & ~0x02) | 0x01)); /* gate high, speaker data off: Linux's setup */
     say("port 0x61 reads the gate back", (inb(PORT_B) & 0x03) == 0x01);
+    /* consecutive reads until one is below the last: a busy loop between two reads lasted longer
+     * than the counter's 55 ms period whenever the host was slow or busy (a wrap read as "up") */
     u32 c = read_count2();
-    for (volatile int i = 0; i < 200000; i++) {
+    int down = 0;
+    for (int i = 0; i < 1000000 && !down; i++) {
+        u32 d = read_count2();
+        down = d < c;
+        c = d;
     }
-    u32 d = read_count2();
-    say("gate high: counter 2 counts down", d < c);
+    say("gate high: counter 2 counts down", down);
 
     /* Linux's pit_calibrate_tsc: 50 ms in mode 0, wait for OUT2, read the TSC on both sides. */
     program2(0, 59659);

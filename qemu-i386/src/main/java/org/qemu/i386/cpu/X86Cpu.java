@@ -79,6 +79,9 @@ public final class X86Cpu implements GuestCpu, OpContext {
      */
     static final int CHAIN_DEPTH = Integer.getInteger("qemu.tcg.chain-depth", 32);
 
+    /** Loop blocks in system mode ({@code -Dqemu.tcg.system-loops=false} turns them off, for comparison). */
+    private static final boolean SYSTEM_LOOPS = !"false".equals(System.getProperty("qemu.tcg.system-loops"));
+
     /** Chaining in system mode ({@link Shared#chaining}); a switch kept for measuring against the run loop alone. */
     private static final boolean SYSTEM_CHAINING = !"false".equals(System.getProperty("qemu.tcg.system-chaining"));
 
@@ -160,8 +163,14 @@ public final class X86Cpu implements GuestCpu, OpContext {
 
         Shared(GuestMemory memory, org.qemu.i386.translate.SystemTranslator system) {
             cache = new TranslationCache<>(memory);
-            // system mode: no loop blocks (interrupts and paging changes are seen between blocks)
-            compiler = new BytecodeBlockCompiler(system == null ? cache : null);
+            // system mode: loop blocks (session 7) but no call units. A loop block leaves at its back
+            // edge on an interrupt request (requestExit sets leaveLoops) or when a code write or a
+            // paging change killed it (its dead flag); its body is inline code only, which changes
+            // neither the code mode nor the mappings its page caches rely on (the MMU fills pages
+            // on a miss without dropping others; only flushes, invlpg and control writes, all
+            // ops outside loop bodies, take mappings away)
+            compiler = system == null ? new BytecodeBlockCompiler(cache)
+                    : new BytecodeBlockCompiler(SYSTEM_LOOPS ? cache : null, false);
             translator = system == null ? new X86Translator(memory) : new X86Translator(memory, system);
             regionSelector = new RegionSelector(cache);
             regionThreshold = system == null ? Integer.getInteger("qemu.tcg.region-threshold", DEFAULT_REGION_THRESHOLD) : 0;

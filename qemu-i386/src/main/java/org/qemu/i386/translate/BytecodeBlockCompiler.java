@@ -34,6 +34,7 @@ public final class BytecodeBlockCompiler {
     private static final String SEQUENCE = Type.getInternalName(ChainedSequence.class);
 
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
+    private final DefinedBlockClasses classes = new DefinedBlockClasses(MethodType.methodType(void.class, Object[].class));
     /** Where loop blocks find the block a jmp leads to; null: no loop blocks (system mode). */
     private final TranslationCache<X86Block> cache;
     private long loopBlocks;
@@ -53,7 +54,6 @@ public final class BytecodeBlockCompiler {
     /** Where {@link #nanos} went: emitting the class file, defining it (parse, verify, link), finding and calling its constructor. */
     private long generateNanos;
     private long defineNanos;
-    private long findNanos;
     private long constructorNanos;
     private long classBytes;
     private int largestClass;
@@ -70,8 +70,19 @@ public final class BytecodeBlockCompiler {
      * returning to the run loop on every iteration.
      */
     public BytecodeBlockCompiler(TranslationCache<X86Block> cache) {
-        this.cache = LOOPS ? cache : null;
+        this(cache, true);
     }
+
+    /**
+     * {@code callUnits} false: loop blocks only (system mode, where a unit's call and return paths
+     * have not been checked against ring changes and paging; loop bodies are inline code only).
+     */
+    public BytecodeBlockCompiler(TranslationCache<X86Block> cache, boolean callUnits) {
+        this.cache = LOOPS ? cache : null;
+        this.formsCallUnits = callUnits;
+    }
+
+    private final boolean formsCallUnits;
 
     /** Loop blocks; {@code -Dqemu.tcg.loop-blocks=false} turns them off, for comparison. */
     static final boolean LOOPS = !"false".equals(System.getProperty("qemu.tcg.loop-blocks"));
@@ -105,7 +116,7 @@ public final class BytecodeBlockCompiler {
         if (cache == null || longMode || ops.length == 0) {
             return compile(ops, longMode, null, block);
         }
-        if (CallUnit.ENABLED) {
+        if (CallUnit.ENABLED && formsCallUnits) {
             CallUnit unit = CallUnit.form(block, cache, this);
             if (unit != null) {
                 block.takeIn(unit.address, unit.next);
@@ -256,7 +267,57 @@ public final class BytecodeBlockCompiler {
             }
             return new LoopBody(body, address, next);
         }
+        return bodyThroughSideAndJccBack(block, ops);
+    }
+
+    /**
+     * {@link #bodyThroughSide}'s shape with a block that goes back by a conditional jump, its other
+     * side leaving the loop (session 7: the xz decompressor's dictionary copy and x86 filter loops
+     * in the Linux boot, a block ending in a jcc out, then one ending in a jcc back). 32-bit code only.
+     */
+    private LoopBody bodyThroughSideAndJccBack(X86Block block, X86Op[] ops) {
+        if (!(ops[ops.length - 1] instanceof ControlOps.ConditionalJump jump)) {
+            return null;
+        }
+        if (runsIntoALoopHead(block)) {
+            return null;
+        }
+        int start = (int) block.pc;
+        for (int side : new int[] {jump.fallThrough, jump.target}) {
+            X86Block then = cache.lookup(side & 0xffffffffL, block.flags);
+            if (then == null || !then.isValid() || then.firstPage != block.firstPage || then.lastPage != block.lastPage
+                    || ops.length + then.instructionCount() > MAX_LOOP_OPS
+                    || !(then.ops()[then.instructionCount() - 1] instanceof ControlOps.ConditionalJump back)
+                    || (back.target != start && back.fallThrough != start) || runsIntoALoopHead(then)) {
+                continue;
+            }
+            int n = ops.length;
+            int m = then.instructionCount();
+            X86Op[] body = java.util.Arrays.copyOf(ops, n + m);
+            System.arraycopy(then.ops(), 0, body, n, m);
+            long[] address = new long[n + m];
+            long[] next = new long[n + m];
+            for (int i = 0; i < n + m; i++) {
+                address[i] = i < n ? block.instructionAddress(i) : then.instructionAddress(i - n);
+                next[i] = i < n ? block.nextAddress(i) : then.nextAddress(i - n);
+            }
+            return new LoopBody(body, address, next);
+        }
         return null;
+    }
+
+    /**
+     * True when one of {@code block}'s instructions after its first is another loop's head: the
+     * block is then an outer loop's way into that loop, which {@link #compileStraight} stops at
+     * rather than copying the inner loop's first iteration into a loop of its own.
+     */
+    private boolean runsIntoALoopHead(X86Block block) {
+        for (int k = 1; k < block.instructionCount(); k++) {
+            if (loopHeads.contains(block.instructionAddress(k))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The body through the jump to {@code target}; null when that block cannot be taken in (not translated, dead, on other pages, or the whole too long). */
@@ -386,10 +447,9 @@ public final class BytecodeBlockCompiler {
         }
         try {
             long generated = clock();
-            MethodHandles.Lookup hidden = lookup.defineHiddenClass(bytes, true);
+            // a class file made before (the same block translated again after its page died) reuses that class
+            MethodHandle ctor = classes.constructor(lookup, bytes);
             long defined = clock();
-            MethodHandle ctor = hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, Object[].class));
-            long found = clock();
             Object[] fields = java.util.Arrays.copyOf(ops, ops.length + 3, Object[].class);
             fields[ops.length] = loop;
             fields[ops.length + 1] = owner;
@@ -405,8 +465,7 @@ public final class BytecodeBlockCompiler {
                 nanos += end - start;
                 generateNanos += generated - start;
                 defineNanos += defined - generated;
-                findNanos += found - defined;
-                constructorNanos += end - found;
+                constructorNanos += end - defined;
             }
             return sequence;
         } catch (RuntimeException | Error e) {
@@ -472,7 +531,7 @@ public final class BytecodeBlockCompiler {
     public synchronized String statistics() {
         long n = Math.max(compiled, 1);
         return (STATS ? hottestBlocks() + "\n" + runsAfterCompile() + "\n" : "") + compiled + " blocks compiled (" + nanos / n / 1000 + " us each: generate " + generateNanos / n / 1000
-                 + ", define " + defineNanos / n / 1000 + ", find constructor " + findNanos / n / 1000 + ", construct " + constructorNanos / n / 1000 + "; " + classBytes / n + " bytes each, " + loopBlocks + " loop blocks, "
+                 + ", define " + defineNanos / n / 1000 + " (" + classes.reused() + " classes reused), construct " + constructorNanos / n / 1000 + "; " + classBytes / n + " bytes each, " + loopBlocks + " loop blocks, "
                  + stoppedAtLoopHeads + " stopped at a loop head, " + callUnits + " call units), "
                 + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes"
                 + (CALLED_64.isEmpty() ? "" : ", 64-bit ops called " + new java.util.TreeMap<>(CALLED_64));

@@ -77,6 +77,14 @@ class TcgPayloadTest {
         return afterBanner.substring(start);
     }
 
+    /**
+     * The option ROM's dots can come with a line break of their own: where only one payload's
+     * output is compared, both sides are compared from their first printed character.
+     */
+    private static String withoutLeadingBreaks(String output) {
+        return output.replaceFirst("^[.\\r\\n]*", "");
+    }
+
     private EmulatorRun ours(List<String> launcherAndAccel, Path kernel, String append, Path disk) throws Exception {
         List<String> cmd = new ArrayList<>(launcherAndAccel);
         cmd.addAll(machineOptions(kernel, append, disk));
@@ -89,7 +97,7 @@ class TcgPayloadTest {
 
     private static void assertSameMachineBehaviour(EmulatorRun ours, EmulatorRun debian) {
         assertThat(debian.status()).as("Debian's QEMU: %s", debian).isZero();
-        assertThat(ours.stdout()).as("serial output; ours: %s", ours).isEqualTo(debian.stdout());
+        assertThat(withoutLeadingBreaks(ours.stdout())).as("serial output; ours: %s", ours).isEqualTo(withoutLeadingBreaks(debian.stdout()));
         assertThat(ours.status()).as("exit status; ours: %s", ours).isEqualTo(debian.status());
     }
 

@@ -26,6 +26,9 @@ import org.qemu.tests.support.HostProcess;
  * {@code chain}: hot loops whose compiled blocks chain to each other across a ring change (one
  * routine entered by the same iret in ring 0 and ring 3), timer interrupts, a code page rewritten
  * next to the chain and a page remapped under it (invlpg, CR3 reload).
+ * {@code loops}: one-block loops (loop blocks once compiled) ended by timer interrupts, by a
+ * store into their own code, by page faults in mid-loop (A/D bits, the faulting store resumed),
+ * and run over a page remapped between runs.
  * Each runs once with the interpreted tier and once with every block compiled at its first run,
  * since the two tiers run the same ops differently.
  */
@@ -45,7 +48,7 @@ class TcgPrivilegeTest {
         assumeTrue(HostProcess.onPath(DEBIAN_QEMU), DEBIAN_QEMU + " is not installed (apt qemu-system-x86)");
         Path root = Path.of(System.getProperty("qemu.root", "..")).toAbsolutePath();
         Path sources = root.resolve("tests/src/test/payloads");
-        for (String payload : List.of("ring3", "tasks", "chain")) {
+        for (String payload : List.of("ring3", "tasks", "chain", "loops")) {
             Path kernel = Payloads.compile(dir, payload, sources.resolve(payload + ".c"));
             EmulatorRun r = EmulatorRun.of(dir, TIMEOUT_SECONDS, List.of(DEBIAN_QEMU, "-accel", "tcg", "-vga", "none", "-net", "none",
                     "-nographic", "-no-reboot", "-m", "64", "-kernel", kernel.toString()));
@@ -71,7 +74,7 @@ class TcgPrivilegeTest {
 
 
     @ParameterizedTest(name = "{0}, compile threshold {1}")
-    @CsvSource({"ring3, 64", "ring3, 1", "tasks, 64", "tasks, 1", "chain, 64", "chain, 1"})
+    @CsvSource({"ring3, 64", "ring3, 1", "tasks, 64", "tasks, 1", "chain, 64", "chain, 1", "loops, 64", "loops, 1"})
     void payloadBehavesAsUnderDebianQemu(String payload, int compileThreshold) throws Exception {
         Path launcher = Path.of(System.getProperty("qemu.root", "..")).resolve("bin/qemu-system-i386").toAbsolutePath();
         List<String> command = new ArrayList<>(List.of("env", "QEMU_JAVA_OPTS=-Dqemu.tcg.compile-threshold=" + compileThreshold,

@@ -1,0 +1,73 @@
+package org.qemu.i386.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HexFormat;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.qemu.common.memory.GuestMemory;
+import org.qemu.common.tcg.ChainedSequence;
+import org.qemu.i386.cpu.X86Cpu;
+import org.qemu.i386.cpu.X86CpuState;
+
+/**
+ * A block translated again to the same code gets a new instance of the class its earlier
+ * translation had ({@link DefinedBlockClasses}); other code gets a class of its own, and each
+ * instance runs its own ops. The blocks are {@code inc eax; jmp $-3} and {@code inc ecx; jmp $-3}
+ * (compiled without loop blocks, so each run is one iteration).
+ */
+class DefinedBlockClassesTest {
+    private static final int CODE = 0x08048000;
+    private static final int OTHER_CODE = CODE + 0x100;
+
+    private GuestMemory memory;
+    private X86Cpu cpu;
+    private X86Translator translator;
+    private final BytecodeBlockCompiler compiler = new BytecodeBlockCompiler();
+
+    @BeforeEach
+    void load() {
+        memory = new GuestMemory(32);
+        memory.map(CODE, 0x1000, GuestMemory.READ | GuestMemory.EXEC);
+        byte[] incEax = HexFormat.of().parseHex("40ebfd");
+        byte[] incEcx = HexFormat.of().parseHex("41ebfd");
+        memory.load(CODE, incEax, 0, incEax.length);
+        memory.load(OTHER_CODE, incEcx, 0, incEcx.length);
+        cpu = new X86Cpu(memory, new X86CpuState());
+        translator = new X86Translator(memory);
+    }
+
+    @AfterEach
+    void close() {
+        memory.close();
+    }
+
+    /** Translates the block at {@code pc} anew and runs it once, compiled at that first run. */
+    private X86Block compiledAndRun(int pc) {
+        X86Block block = translator.translate(pc, X86Cpu.MODE_32);
+        block.execute(cpu, compiler, 1, null);
+        assertThat(block.sequence()).isInstanceOf(ChainedSequence.class);
+        return block;
+    }
+
+    @Test
+    void theSameCodeTranslatedAgainGetsItsEarlierClass() {
+        X86Block first = compiledAndRun(CODE);
+        X86Block again = compiledAndRun(CODE);
+        assertThat(again.sequence()).isNotSameAs(first.sequence());
+        assertThat(again.sequence().getClass()).isSameAs(first.sequence().getClass());
+        assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(2);
+    }
+
+    @Test
+    void otherCodeGetsAClassOfItsOwnAndEachRunsItsOwnOps() {
+        X86Block eax = compiledAndRun(CODE);
+        X86Block ecx = compiledAndRun(OTHER_CODE);
+        assertThat(ecx.sequence().getClass()).isNotSameAs(eax.sequence().getClass());
+        compiledAndRun(CODE);
+        assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(2);
+        assertThat(cpu.state.reg32(X86CpuState.ECX)).isEqualTo(1);
+    }
+}
