@@ -197,7 +197,10 @@ public final class CallUnit {
                 long followed = path.get(k + 1).pc;
                 long other = (j.target & 0xffffffffL) == followed ? j.fallThrough & 0xffffffffL : j.target & 0xffffffffL;
                 int join = sidePath(other, k, path, cache, first.flags, sidePaths);
-                if (join > 0) {
+                if (join > 0 && loop != -1 && join == path.size() - 1 && path.get(join).instructionCount() == 1) {
+                    // a loop unit's last instruction is its back edge, emitted apart: no place to join before it
+                    sidePaths.remove(sidePaths.size() - 1);
+                } else if (join > 0) {
                     forks[sidePaths.size() - 1] = k;
                     joins[sidePaths.size() - 1] = join;
                 }
