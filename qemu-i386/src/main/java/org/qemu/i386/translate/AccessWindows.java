@@ -120,6 +120,17 @@ final class AccessWindows {
         changed = 0;
     }
 
+    /**
+     * A point reached from several places (a call-return unit's join or side path): every window
+     * closes, without counting the registers as changed.
+     */
+    void join() {
+        for (int r = 0; r < current.length; r++) {
+            current[r] = -1;
+            moved[r] = 0;
+        }
+    }
+
     /** True when the replayed plan has a window at all (the method then needs the window locals). */
     boolean any() {
         if (planned != null) {

@@ -122,6 +122,7 @@ public final class BytecodeBlockCompiler {
                 block.takeIn(unit.address, unit.next);
                 synchronized (this) {
                     callUnits++;
+                    unitSidePaths += unit.sides.length;
                 }
                 return compile(unit.ops(), false, unit.loopStart == -1 ? null : block, block, unit);
             }
@@ -532,7 +533,7 @@ public final class BytecodeBlockCompiler {
         long n = Math.max(compiled, 1);
         return (STATS ? hottestBlocks() + "\n" + runsAfterCompile() + "\n" : "") + compiled + " blocks compiled (" + nanos / n / 1000 + " us each: generate " + generateNanos / n / 1000
                  + ", define " + defineNanos / n / 1000 + " (" + classes.reused() + " classes reused), construct " + constructorNanos / n / 1000 + "; " + classBytes / n + " bytes each, " + loopBlocks + " loop blocks, "
-                 + stoppedAtLoopHeads + " stopped at a loop head, " + callUnits + " call units), "
+                 + stoppedAtLoopHeads + " stopped at a loop head, " + callUnits + " call units, " + unitSidePaths + " side paths in units), "
                 + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes"
                 + (CALLED_64.isEmpty() ? "" : ", 64-bit ops called " + new java.util.TreeMap<>(CALLED_64));
     }
@@ -593,7 +594,7 @@ public final class BytecodeBlockCompiler {
         }
         // units never take a side-exit loop shape; sideExitOp belongs to the loop compile holding the lock
         int sideExit = loopStart != 0 && unit == null ? sideExitOp : -1;
-        X86Emitter emitter = new X86Emitter(longMode, false, WINDOWS ? planWindows(ops, longMode, loopStart != 0, sideExit) : null);
+        X86Emitter emitter = new X86Emitter(longMode, false, WINDOWS ? planWindows(ops, longMode, loopStart != 0, sideExit, unit) : null);
         emitter.prepareXmm(ops);
         if (loopStart != 0 && PAGE_CACHES) {
             emitter.cacheAccessPages();
@@ -605,15 +606,17 @@ public final class BytecodeBlockCompiler {
         mv.visitLabel(start);
         Label head = new Label();
         Label exit = new Label();
-        int body = loopStart != 0 ? ops.length - 1 : ops.length;
+        // a unit's side paths follow its path in the op numbering: the path ends at pathOps
+        int pathEnd = unit == null ? ops.length : unit.pathOps();
+        int body = loopStart != 0 ? pathEnd - 1 : pathEnd;
         if (LIVENESS && !longMode) {
             boolean[] dead = new boolean[ops.length];
             if (unit == null) {
                 FlagLiveness.mark(ops, 0, body, dead);
             } else {
                 // the flags are live at each guard: a side exit leaves with them
-                for (int k = 0, from = 0; k < unit.blocks.length; from = unit.lastOp[k] + 1, k++) {
-                    FlagLiveness.mark(ops, from, Math.min(unit.lastOp[k] + 1, body), dead);
+                for (int k = 0; k < unit.blocks.length; k++) {
+                    FlagLiveness.mark(ops, unit.firstOp(k), k < unit.pathBlocks ? Math.min(unit.lastOp[k] + 1, body) : unit.lastOp[k] + 1, dead);
                 }
             }
             emitter.flagLiveness(dead);
@@ -625,19 +628,31 @@ public final class BytecodeBlockCompiler {
             emitter.forgetState();
         }
         Label unitExit = new Label();
-        Label[] callExit = new Label[unit == null ? 0 : unit.blocks.length];
+        Label[] callExit = new Label[unit == null ? 0 : unit.pathBlocks];
+        // per path block: where side paths join it (null: none joins), and where each fork's side starts
+        Label[] joinAt = new Label[unit == null ? 0 : unit.pathBlocks];
+        Label[] sideStart = new Label[unit == null ? 0 : unit.pathBlocks];
         for (int i = 0, k = 0; i < body; i++) {
+            if (unit != null && k > 0 && i == unit.firstOp(k) && unit.joinsAt(k)) {
+                // reached from the path and from side paths: what the locals hold against the state is not tracked
+                joinAt[k] = new Label();
+                mv.visitLabel(joinAt[k]);
+                emitter.joinPoint();
+            }
             if (i == sideExit) {
                 emitSideExit(mv, emitter, (ControlOps.ConditionalJump) ops[i], sideExitContinue, exit);
                 inlineCount[0]++;
             } else if (emitter.emitOp(mv, ops[i], i, NAME, "op" + i)) {
                 inlineCount[0]++;
             }
-            if (unit != null && k < unit.blocks.length - 1 && i == unit.lastOp[k]) {
+            if (unit != null && k < unit.pathBlocks - 1 && i == unit.lastOp[k]) {
                 if (unit.indirectCallAt(k)) {
                     callExit[k] = new Label();
                 }
-                emitUnitGuard(mv, unit.blocks[k + 1].pc, k + 1, callExit[k] != null ? callExit[k] : unitExit);
+                if (unit.sideAt(k) != null) {
+                    sideStart[k] = new Label();
+                }
+                emitUnitGuard(mv, unit.blocks[k + 1].pc, k + 1, callExit[k] != null ? callExit[k] : sideStart[k] != null ? sideStart[k] : unitExit);
                 k++;
             }
         }
@@ -648,7 +663,10 @@ public final class BytecodeBlockCompiler {
         mv.visitLabel(exit);
         emitter.flushAll(mv);
         if (unit != null) {
-            emitUnitSideExits(mv, emitter, callExit, unitExit);
+            Label leave = new Label();
+            mv.visitJumpInsn(Opcodes.GOTO, leave);
+            emitSidePaths(mv, emitter, unit, ops, sideStart, joinAt, unitExit, inlineCount);
+            emitUnitSideExits(mv, emitter, callExit, unitExit, leave);
         }
         mv.visitLabel(end);
         BlockChaining.emitExit(mv);
@@ -795,6 +813,7 @@ public final class BytecodeBlockCompiler {
     private static final String BLOCK = Type.getInternalName(X86Block.class);
     private static final String UNIT = Type.getInternalName(CallUnit.class);
     private long callUnits;
+    private long unitSidePaths;
 
     /**
      * A call-return unit's guard at a join (rip holds where the last instruction went): the
@@ -823,14 +842,37 @@ public final class BytecodeBlockCompiler {
     }
 
     /**
+     * A unit's side paths, out of line after its ordinary exit: each starts where the guard after
+     * its fork's jcc failed (rip holds the side the jcc took), checks its blocks' guards as the
+     * path does (rip at the block's address, the block valid), and jumps back into the path at
+     * its join, where the path's code treats the locals as it does at a loop head. A failed
+     * guard leaves through the unit's side exit.
+     */
+    private static void emitSidePaths(MethodVisitor mv, X86Emitter emitter, CallUnit unit, X86Op[] ops, Label[] sideStart, Label[] joinAt,
+            Label sideExit, int[] inlineCount) {
+        for (CallUnit.Side side : unit.sides) {
+            mv.visitLabel(sideStart[side.fork()]);
+            emitter.joinPoint();
+            for (int k = side.first(); k <= side.last(); k++) {
+                emitUnitGuard(mv, unit.blocks[k].pc, k, sideExit);
+                for (int i = unit.firstOp(k); i <= unit.lastOp[k]; i++) {
+                    if (emitter.emitOp(mv, ops[i], i, NAME, "op" + i)) {
+                        inlineCount[0]++;
+                    }
+                }
+            }
+            emitUnitGuard(mv, unit.blocks[side.join()].pc, side.join(), sideExit);
+            mv.visitJumpInsn(Opcodes.GOTO, joinAt[side.join()]);
+        }
+    }
+
+    /**
      * A unit's side exits, after its ordinary write-back: every local written back (what the
      * locals hold there is not tracked), then the ordinary exit (rip is already the real
      * target). A failed guard after an indirect call also tells the unit, which rebuilds itself
      * if that call keeps going elsewhere.
      */
-    private static void emitUnitSideExits(MethodVisitor mv, X86Emitter emitter, Label[] callExit, Label sideExit) {
-        Label leave = new Label();
-        mv.visitJumpInsn(Opcodes.GOTO, leave);
+    private static void emitUnitSideExits(MethodVisitor mv, X86Emitter emitter, Label[] callExit, Label sideExit, Label leave) {
         for (int k = 0; k < callExit.length; k++) {
             if (callExit[k] == null) {
                 continue;
@@ -885,7 +927,7 @@ public final class BytecodeBlockCompiler {
     static final boolean LONG_MODE_WINDOWS = WINDOWS && Boolean.getBoolean("qemu.tcg.long-mode-windows");
 
     /** The first pass: the block's body emitted into nothing, to see which accesses share a window. */
-    private static AccessWindows planWindows(X86Op[] ops, boolean longMode, boolean loop, int loopExitOp) {
+    private static AccessWindows planWindows(X86Op[] ops, boolean longMode, boolean loop, int loopExitOp, CallUnit unit) {
         AccessWindows plan = AccessWindows.recording();
         MethodVisitor nowhere = new MethodVisitor(Opcodes.ASM9) {
         };
@@ -895,7 +937,15 @@ public final class BytecodeBlockCompiler {
         if (loop) {
             planner.forgetState();
         }
-        for (int i = 0; i < (loop ? ops.length - 1 : ops.length); i++) {
+        int pathEnd = unit == null ? ops.length : unit.pathOps();
+        for (int i = 0, k = 0; i < (loop ? pathEnd - 1 : pathEnd); i++) {
+            // the same join points and order as the second pass (generate)
+            if (unit != null && k + 1 < unit.pathBlocks && i == unit.firstOp(k + 1)) {
+                k++;
+            }
+            if (unit != null && k > 0 && i == unit.firstOp(k) && unit.joinsAt(k)) {
+                planner.joinPoint();
+            }
             if (i == loopExitOp) {
                 // the same emission as the second pass (no access: windows go on across it)
                 emitSideExit(nowhere, planner, (ControlOps.ConditionalJump) ops[i], 0, new Label());
@@ -903,7 +953,16 @@ public final class BytecodeBlockCompiler {
                 planner.emitOp(nowhere, ops[i], i, NAME, "op" + i);
             }
         }
-        return loop ? plan.replayLoop() : plan.replay();
+        if (unit != null) {
+            for (CallUnit.Side side : unit.sides) {
+                planner.joinPoint();
+                for (int i = unit.firstOp(side.first()); i <= unit.lastOp[side.last()]; i++) {
+                    planner.emitOp(nowhere, ops[i], i, NAME, "op" + i);
+                }
+            }
+        }
+        // a register's windows after each join are windows of their own: hoisting one per register is all the loop code supports
+        return loop && (unit == null || unit.sides.length == 0) ? plan.replayLoop() : plan.replay();
     }
 
     static void push(MethodVisitor mv, int value) {

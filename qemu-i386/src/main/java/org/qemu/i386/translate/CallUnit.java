@@ -49,9 +49,35 @@ public final class CallUnit {
     /** Side exits at an indirect call after which a unit is rebuilt for the target its call goes to now. */
     static final int REBUILD_AFTER = 4096;
 
-    /** The blocks, in the order the path runs them; the first is the one compiled. */
+    /**
+     * {@code -Dqemu.tcg.call-unit-sides=false}: a jcc inside a unit keeps only the side its path
+     * follows (the other is a side exit), for comparison. With sides, the other side's blocks are
+     * taken in too when they lead back to a later block of the path within a few blocks (a
+     * diamond: the merge loop's {@code jg} after the comparator, whose sides both go on to the
+     * loop's test), so the comparison that goes the other way stays in the unit.
+     */
+    static final boolean SIDES = !"false".equals(System.getProperty("qemu.tcg.call-unit-sides"));
+
+    /** The most blocks and instructions one side path takes in. */
+    private static final int MAX_SIDE_BLOCKS = 4, MAX_SIDE_OPS = 32;
+
+    /**
+     * A side path: blocks {@code first..last} of {@link #blocks} run when the jcc ending path
+     * block {@code fork} goes the other way, and lead on to path block {@code join} (after fork).
+     */
+    record Side(int fork, int first, int last, int join) {
+    }
+
+    /**
+     * The blocks: first the path, in the order it runs them (the first is the one compiled), then
+     * the blocks of each side path in its order.
+     */
     final X86Block[] blocks;
-    /** Op index (in the unit) of each block's last instruction; the last block's is the unit's end. */
+    /** How many of {@link #blocks} are the path. */
+    final int pathBlocks;
+    /** The side paths, by fork. */
+    final Side[] sides;
+    /** Op index (in the unit) of each block's last instruction; the last path block's is the path's end. */
     final int[] lastOp;
     /** The first block's address when the path leads back to it (a loop unit), else -1. */
     final long loopStart;
@@ -62,8 +88,16 @@ public final class CallUnit {
     private int sideExits;
     private boolean rebuilt;
 
-    private CallUnit(java.util.List<X86Block> path, long loopStart, BytecodeBlockCompiler compiler) {
-        this.blocks = path.toArray(new X86Block[0]);
+    private CallUnit(java.util.List<X86Block> path, java.util.List<java.util.List<X86Block>> sidePaths, int[] forks, int[] joins,
+            long loopStart, BytecodeBlockCompiler compiler) {
+        java.util.List<X86Block> all = new java.util.ArrayList<>(path);
+        this.sides = new Side[sidePaths.size()];
+        for (int s = 0; s < sides.length; s++) {
+            sides[s] = new Side(forks[s], all.size(), all.size() + sidePaths.get(s).size() - 1, joins[s]);
+            all.addAll(sidePaths.get(s));
+        }
+        this.blocks = all.toArray(new X86Block[0]);
+        this.pathBlocks = path.size();
         this.loopStart = loopStart;
         this.compiler = compiler;
         this.lastOp = new int[blocks.length];
@@ -149,11 +183,130 @@ public final class CallUnit {
         if (LOG && !anyCall && path.size() > 1) {
             System.err.println("qemu.tcg.call-unit: no call on " + path.stream().map(b -> Long.toHexString(b.pc)).collect(java.util.stream.Collectors.joining(" ")));
         }
-        if (anyCall && LOG) {
-            System.err.println("qemu.tcg.call-unit: " + path.stream().map(b -> Long.toHexString(b.pc)).collect(java.util.stream.Collectors.joining(" "))
-                    + (loop != -1 ? " (loop)" : ""));
+        if (!anyCall) {
+            return null;
         }
-        return anyCall ? new CallUnit(path, loop, compiler) : null;
+        java.util.List<java.util.List<X86Block>> sidePaths = new java.util.ArrayList<>();
+        int[] forks = new int[path.size()];
+        int[] joins = new int[path.size()];
+        // the last block's jcc is the loop's back edge or the unit's end: no fork there; nor at the
+        // first block, whose guard is the one that also tests observed()
+        for (int k = 1; SIDES && k < path.size() - 1; k++) {
+            X86Block forkBlock = path.get(k);
+            if (forkBlock.ops()[forkBlock.instructionCount() - 1] instanceof ControlOps.ConditionalJump j) {
+                long followed = path.get(k + 1).pc;
+                long other = (j.target & 0xffffffffL) == followed ? j.fallThrough & 0xffffffffL : j.target & 0xffffffffL;
+                int join = sidePath(other, k, path, cache, first.flags, sidePaths);
+                if (join > 0 && loop != -1 && join == path.size() - 1 && path.get(join).instructionCount() == 1) {
+                    // a loop unit's last instruction is its back edge, emitted apart: no place to join before it
+                    sidePaths.remove(sidePaths.size() - 1);
+                } else if (join > 0) {
+                    forks[sidePaths.size() - 1] = k;
+                    joins[sidePaths.size() - 1] = join;
+                }
+            }
+        }
+        if (LOG) {
+            StringBuilder text = new StringBuilder("qemu.tcg.call-unit: ");
+            text.append(path.stream().map(b -> Long.toHexString(b.pc)).collect(java.util.stream.Collectors.joining(" ")));
+            text.append(loop != -1 ? " (loop)" : "");
+            for (int s = 0; s < sidePaths.size(); s++) {
+                text.append("; side after ").append(Long.toHexString(path.get(forks[s]).pc)).append(": ")
+                        .append(sidePaths.get(s).stream().map(b -> Long.toHexString(b.pc)).collect(java.util.stream.Collectors.joining(" ")))
+                        .append(" -> ").append(Long.toHexString(path.get(joins[s]).pc));
+            }
+            System.err.println(text);
+        }
+        return new CallUnit(path, sidePaths, forks, joins, loop, compiler);
+    }
+
+    /**
+     * The side path from guest address {@code pc}, the side the jcc ending path block {@code fork}
+     * does not follow: blocks reached through jmp and jcc (the side that ran more often, or the
+     * one back on the path) until a block of the path after {@code fork}, within
+     * {@link #MAX_SIDE_BLOCKS} blocks and {@link #MAX_SIDE_OPS} instructions. Adds it to
+     * {@code sides} and returns the path index it joins; returns -1 (adding nothing) when the side
+     * does not come back to the path that way (it stays a side exit).
+     */
+    private static int sidePath(long pc, int fork, java.util.List<X86Block> path, TranslationCache<X86Block> cache, int flags,
+            java.util.List<java.util.List<X86Block>> sides) {
+        java.util.List<X86Block> side = new java.util.ArrayList<>();
+        int ops = 0;
+        while (true) {
+            for (int j = 0; j < path.size(); j++) {
+                if (path.get(j).pc == pc) {
+                    if (j <= fork || side.isEmpty()) {
+                        return -1;
+                    }
+                    sides.add(side);
+                    return j;
+                }
+            }
+            X86Block at = cache.lookup(pc, flags);
+            if (at == null || !at.isValid() || at.flags != flags || side.contains(at) || side.size() == MAX_SIDE_BLOCKS
+                    || ops + at.instructionCount() > MAX_SIDE_OPS) {
+                return -1;
+            }
+            side.add(at);
+            ops += at.instructionCount();
+            X86Op last = at.ops()[at.instructionCount() - 1];
+            if (last instanceof ControlOps.Goto g) {
+                pc = g.target & 0xffffffffL;
+            } else if (last instanceof ControlOps.ConditionalJump j) {
+                long target = j.target & 0xffffffffL;
+                long fallThrough = j.fallThrough & 0xffffffffL;
+                if (onPathAfter(path, fork, fallThrough)) {
+                    pc = fallThrough;
+                } else if (onPathAfter(path, fork, target)) {
+                    pc = target;
+                } else {
+                    X86Block t = cache.lookup(target, flags);
+                    X86Block f = cache.lookup(fallThrough, flags);
+                    pc = t == null || f != null && f.executions() >= t.executions() ? fallThrough : target;
+                }
+            } else {
+                return -1;
+            }
+        }
+    }
+
+    private static boolean onPathAfter(java.util.List<X86Block> path, int fork, long pc) {
+        for (int j = fork + 1; j < path.size(); j++) {
+            if (path.get(j).pc == pc) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Op index of block {@code k}'s first instruction. */
+    int firstOp(int k) {
+        return k == 0 ? 0 : lastOp[k - 1] + 1;
+    }
+
+    /** The instructions of the path (the side paths' follow them in the op numbering). */
+    int pathOps() {
+        return lastOp[pathBlocks - 1] + 1;
+    }
+
+    /** The side path leaving at path block {@code k}'s jcc, or null. */
+    Side sideAt(int k) {
+        for (Side s : sides) {
+            if (s.fork == k) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** True when some side path joins the path at its block {@code k}. */
+    boolean joinsAt(int k) {
+        for (Side s : sides) {
+            if (s.join == k) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

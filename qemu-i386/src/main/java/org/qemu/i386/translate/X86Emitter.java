@@ -330,6 +330,24 @@ final class X86Emitter {
     }
 
     /**
+     * A join inside a call-return unit (a side path coming back to the path) and the start of a
+     * side path: nothing is known about what the locals hold against the state, and the access
+     * windows opened before it were verified on one way in only, so they close (the next
+     * access through each register verifies a new one). Unlike {@link #forgetState} it leaves
+     * the loop's tracking of changed registers alone.
+     */
+    void joinPoint() {
+        if (windows != null) {
+            windows.join();
+        }
+        dirty = 0xff;
+        flagsDirty = true;
+        knownFlagOp = -1;
+        sse.forgetState();
+        noteWritten();
+    }
+
+    /**
      * A side exit reached from several points (a call-return unit's failed guard): what the
      * locals hold against the state is not tracked there, so every register, the flag record and
      * every XMM local are written back. The access windows are left alone: they stay valid.

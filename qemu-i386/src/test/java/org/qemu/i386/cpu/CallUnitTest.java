@@ -129,6 +129,109 @@ class CallUnitTest extends HandAssembledGuestTest {
         assertThat(statistic("(\\d+) call units")).isGreaterThan(0);
     }
 
+    /**
+     * A diamond after the call (both sides in the unit): at A {@code before}, then mov eax, esi;
+     * call eax; test eax, eax; jg T; F: {@code f}; jmp J; J: dec ecx; jnz A; int 0x80, with T at
+     * B+0x100: {@code t}; jmp J. The leaf at B returns ecx & 1, so T runs on odd ecx, F on even.
+     */
+    private void loadDiamond(String before, String f, String t) {
+        int at = A + bytes(before);
+        int jg = at + 6;
+        int fAt = jg + 6;
+        int join = fAt + bytes(f) + 2;
+        int tAt = B + 0x100;
+        String atA = before + " 89 f0  ff d0  85 c0  0f 8f " + le(tAt - fAt) + "  " + f + "  eb 00  49  75 " + rel8(join + 1, A) + "  cd 80";
+        String atB = "89 c8  83 e0 01  c3" + " 90".repeat(0x100 - 6) + "  " + t + "  e9 " + le(join - (tAt + bytes(t) + 5));
+        start(new HandAssembledGuest(3, 0).load(A, atA).load(B, atB));
+        cpu.state.setReg32(X86CpuState.ESI, B);
+    }
+
+    private static int bytes(String hex) {
+        return hex.replace(" ", "").length() / 2;
+    }
+
+    @Test
+    void bothSidesOfAJccAfterTheCallStayInTheUnit() {
+        // F: sub edi, 1    T: add edi, ecx
+        loadDiamond("", "83 ef 01", "01 cf");
+        int n = 100_000;
+        cpu.state.setReg32(X86CpuState.ECX, n);
+        assertThat(cpu.run()).isEqualTo(CpuExit.SYSCALL);
+        int expected = 0;
+        for (int ecx = n; ecx > 0; ecx--) {
+            expected += ecx % 2 == 1 ? ecx : -1;
+        }
+        assertThat(cpu.state.reg32(X86CpuState.EDI)).isEqualTo(expected);
+        assertThat(cpu.state.reg32(X86CpuState.ECX)).isZero();
+        assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(1);
+        assertThat(cpu.state.reg32(X86CpuState.ESP)).isEqualTo(STACK_TOP);
+        assertThat(statistic("(\\d+) side paths")).isGreaterThan(0);
+        // half the iterations take the side the path does not follow: without the side path in
+        // the unit each of them would leave it and run about three blocks outside
+        assertThat(statistic("^(\\d+) block runs") + statistic("(\\d+) chained block runs")).isLessThan(1_000);
+    }
+
+    @Test
+    void aSideBlockRewrittenBeforeEachCallRunsItsNewCode() {
+        // A: mov [T+2], ecx (T's immediate)   F: sub edi, 1   T: add edi, imm32 (so T adds the current ecx)
+        loadDiamond("89 0d " + le(B + 0x102), "83 ef 01", "81 c7 00 00 00 00");
+        int n = 400;
+        cpu.state.setReg32(X86CpuState.ECX, n);
+        assertThat(cpu.run()).isEqualTo(CpuExit.SYSCALL);
+        int expected = 0;
+        for (int ecx = n; ecx > 0; ecx--) {
+            expected += ecx % 2 == 1 ? ecx : -1;
+        }
+        assertThat(cpu.state.reg32(X86CpuState.EDI)).isEqualTo(expected);
+        assertThat(statistic("(\\d+) invalidated")).isGreaterThanOrEqualTo(n / 2 - 1);
+    }
+
+    @Test
+    void aFaultInASidePathReportsItsInstructionAndRegisters() {
+        // F: sub edi, 1   T: add edi, [ebx]; add ebx, 4 (reads on until the data page ends)
+        loadDiamond("", "83 ef 01", "03 3b  83 c3 04");
+        cpu.state.setReg32(X86CpuState.ECX, 1_000);
+        cpu.state.setReg32(X86CpuState.EBX, DATA + 0xfe0);
+        for (int i = 0; i < 8; i++) {
+            memory.write32(DATA + 0xfe0 + 4 * i, i + 1);
+        }
+        assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
+        assertThat(cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGSEGV);
+        assertThat(cpu.lastTrap().address()).isEqualTo(DATA + 0x1000L);
+        // the ninth odd ecx (999, 997, ...): F ran nine times before it (1000, 998, ..., 984)
+        assertThat(cpu.state.eip()).isEqualTo(B + 0x100);
+        assertThat(cpu.state.reg32(X86CpuState.ECX)).isEqualTo(983);
+        assertThat(cpu.state.reg32(X86CpuState.EBX)).isEqualTo(DATA + 0x1000);
+        assertThat(cpu.state.reg32(X86CpuState.EDI)).isEqualTo(1 + 2 + 3 + 4 + 5 + 6 + 7 + 8 - 9);
+        assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(1);
+        assertThat(cpu.state.reg32(X86CpuState.ESP)).isEqualTo(STACK_TOP);
+        assertThat(statistic("(\\d+) side paths")).isGreaterThan(0);
+    }
+
+    @Test
+    void aGuardFailingOnEitherSideLeavesWithExactState() {
+        // A: cmp ecx, 700; jne +6; mov [T+2], ecx; cmp ecx, 600; jne +7; mov byte [F+2], 7
+        // F: add edi, 3 (7 from ecx 600 on: the path's own block)   T: add edi, imm32 (5; 700 from ecx 700 on: the side's block)
+        int f = A + 29 + 12;
+        loadDiamond("81 f9 bc 02 00 00  75 06  89 0d " + le(B + 0x102) + "  81 f9 58 02 00 00  75 07  c6 05 " + le(f + 2) + " 07",
+                "83 c7 03", "81 c7 05 00 00 00");
+        int n = 1_000;
+        cpu.state.setReg32(X86CpuState.ECX, n);
+        assertThat(cpu.run()).isEqualTo(CpuExit.SYSCALL);
+        int expected = 0;
+        int fAdds = 3;
+        int tAdds = 5;
+        for (int ecx = n; ecx > 0; ecx--) {
+            tAdds = ecx == 700 ? 700 : tAdds;
+            fAdds = ecx == 600 ? 7 : fAdds;
+            expected += ecx % 2 == 1 ? tAdds : fAdds;
+        }
+        assertThat(cpu.state.reg32(X86CpuState.EDI)).isEqualTo(expected);
+        assertThat(cpu.state.reg32(X86CpuState.ECX)).isZero();
+        assertThat(cpu.state.reg32(X86CpuState.ESP)).isEqualTo(STACK_TOP);
+        assertThat(statistic("(\\d+) side paths")).isGreaterThan(0);
+    }
+
     private long statistic(String regex) {
         Matcher m = Pattern.compile(regex).matcher(cpu.translationStatistics());
         assertThat(m.find()).as(cpu.translationStatistics()).isTrue();
