@@ -11,7 +11,6 @@
 #define IOAPIC 0xfec00000u
 extern u8 trampoline_start[], trampoline_end[];
 
-struct gate { u16 off_lo, sel; u8 zero, attr; u16 off_hi; } __attribute__((packed));
 static struct gate idt[256];
 static struct { u16 limit; u32 base; } __attribute__((packed)) idtr;
 volatile u32 pit_ticks, timer_ticks, uart_irqs, ipis_on_ap, ipis_on_bsp, spurious, others, ap_alive;

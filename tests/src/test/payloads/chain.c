@@ -20,7 +20,6 @@
 #define ITERATIONS 1000
 #define REMAPPED 0x80000000u
 
-struct gate { u16 off_lo, sel; u8 zero, attr; u16 off_hi; } __attribute__((packed));
 struct tss {
     u32 link, esp0, ss0, esp1, ss1, esp2, ss2, cr3, eip, eflags, eax, ecx, edx, ebx, esp, ebp, esi, edi;
     u32 es, cs, ss, ds, fs, gs, ldt;
@@ -62,11 +61,6 @@ __asm__(".globl stub_80\nstub_80: incl int_count\niret\n"
         ".balign 4096\n.globl rewrite_loop\nrewrite_loop: .byte 0x81, 0xc3\nrewrite_imm: .long 0\njmp rewrite_next_page\n"
         ".balign 4096\nrewrite_next_page: mov %ecx, rewrite_imm\ndec %ecx\njnz rewrite_loop\nret\n"
         ".balign 4096\n");
-
-static u64 segment(u32 base, u32 limit, u8 access, u8 flags) {
-    return (u64) (limit & 0xffff) | (u64) (base & 0xffffff) << 16 | (u64) access << 40
-           | (u64) ((limit >> 16) & 0xf) << 48 | (u64) (flags & 0xf) << 52 | (u64) (base >> 24) << 56;
-}
 
 static void set_gate(int v, void (*fn)(void), u8 attr) {
     u32 a = (u32) fn;

@@ -10,7 +10,6 @@
 
 extern u64 gdt[];
 extern struct { u16 limit; u32 base; } __attribute__((packed)) gdt_descriptor;
-struct gate { u16 off_lo, sel; u8 zero, attr; u16 off_hi; } __attribute__((packed));
 static struct gate idt[256];
 struct { u16 limit; u32 base; } __attribute__((packed)) idtr;
 /* two pages of int3 around the random bytes (at the start of the second): a short jump either way traps */

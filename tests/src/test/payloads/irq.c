@@ -2,7 +2,6 @@
 
 /* PIT channel 0 and COM1 interrupts through the 8259 pair, remapped to vectors 0x20-0x2f. */
 
-struct gate { u16 off_lo, sel; u8 zero, attr; u16 off_hi; } __attribute__((packed));
 static struct gate idt[256];
 static struct { u16 limit; u32 base; } __attribute__((packed)) idtr;
 volatile u32 timer_ticks, serial_irqs, spurious;

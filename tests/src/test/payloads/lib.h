@@ -20,6 +20,13 @@ static inline void set_cr4(u32 v) { __asm__ volatile("mov %0, %%cr4" : : "r"(v) 
 static inline void reload_cr3(void) { __asm__ volatile("mov %%cr3, %%eax\n mov %%eax, %%cr3" ::: "eax", "memory"); }
 static inline void invlpg(u32 a) { __asm__ volatile("invlpg (%0)" : : "r"(a) : "memory"); }
 
+/* An interrupt gate and a segment descriptor in the layouts the CPU reads from the IDT and GDT. */
+struct gate { u16 off_lo, sel; u8 zero, attr; u16 off_hi; } __attribute__((packed));
+static inline u64 segment(u32 base, u32 limit, u8 access, u8 flags) {
+    return (u64) (limit & 0xffff) | (u64) (base & 0xffffff) << 16 | (u64) access << 40
+           | (u64) ((limit >> 16) & 0xf) << 48 | (u64) (flags & 0xf) << 52 | (u64) (base >> 24) << 56;
+}
+
 extern u32 multiboot_magic;
 void serial_init(void);
 void putc(char c);

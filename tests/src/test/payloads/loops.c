@@ -18,7 +18,6 @@
 #define WINDOW 0x80000000u
 #define WINDOW_PAGES 4
 
-struct gate { u16 off_lo, sel; u8 zero, attr; u16 off_hi; } __attribute__((packed));
 
 static u64 gdt[3] __attribute__((aligned(8)));
 static struct gate idt[256];
@@ -53,11 +52,6 @@ __asm__(".globl stub_irq0\nstub_irq0: push %eax\nincl ticks\nmov $0x20, %al\nout
         "mov %esi, %edx\n1: movzbl (%esi), %eax\ncmp %bl, %al\nje 2f\ninc %esi\ndec %ecx\njnz 1b\n"
         "2: mov %esi, %eax\nsub %edx, %eax\npop %ebx\npop %esi\nret\n"
         ".balign 4096\n");
-
-static u64 segment(u32 base, u32 limit, u8 access, u8 flags) {
-    return (u64) (limit & 0xffff) | (u64) (base & 0xffffff) << 16 | (u64) access << 40
-           | (u64) ((limit >> 16) & 0xf) << 48 | (u64) (flags & 0xf) << 52 | (u64) (base >> 24) << 56;
-}
 
 static void set_gate(int v, void (*fn)(void), u8 attr) {
     u32 a = (u32) fn;

@@ -14,7 +14,6 @@
 #define PWRBTN 0x100
 #define SLP_EN 0x2000
 
-struct gate { u16 off_lo, sel; u8 zero, attr; u16 off_hi; } __attribute__((packed));
 static struct gate idt[256];
 static struct { u16 limit; u32 base; } __attribute__((packed)) idtr;
 static volatile u16 pmbase;

@@ -18,7 +18,6 @@
 #define CALL_GATE_SEL 0x4b
 #define LDT_DATA_SEL 0x07
 
-struct gate { u16 off_lo, sel; u8 zero, attr; u16 off_hi; } __attribute__((packed));
 struct frame { u32 edi, esi, ebp, esp_unused, ebx, edx, ecx, eax, vector, error, eip, cs, eflags, esp, ss; };
 struct tss {
     u32 link, esp0, ss0, esp1, ss1, esp2, ss2, cr3, eip, eflags, eax, ecx, edx, ebx, esp, ebp, esi, edi;
@@ -80,11 +79,6 @@ __asm__(".globl stub_ud\nstub_ud: pushl $0\npushl $6\njmp common\n"
         ".globl gate_target\ngate_target: mov %cs, seen_cs\nmov %ss, seen_ss\nmov %esp, seen_esp\n"
         "mov 4(%esp), %eax\nmov %eax, seen_ret_cs\nmov 8(%esp), %eax\nmov %eax, seen_param\n"
         "mov 12(%esp), %eax\nmov %eax, seen_old_esp\nmov 16(%esp), %eax\nmov %eax, seen_old_ss\nlret $4\n");
-
-static u64 segment(u32 base, u32 limit, u8 access, u8 flags) {
-    return (u64) (limit & 0xffff) | (u64) (base & 0xffffff) << 16 | (u64) access << 40
-           | (u64) ((limit >> 16) & 0xf) << 48 | (u64) (flags & 0xf) << 52 | (u64) (base >> 24) << 56;
-}
 
 static void set_gate(int v, void (*fn)(void), u8 attr) {
     u32 a = (u32) fn;

@@ -6,7 +6,6 @@
  * setting the clock with the SET bit as firmware and Linux's hwclock do.
  */
 
-struct gate { u16 off_lo, sel; u8 zero, attr; u16 off_hi; } __attribute__((packed));
 static struct gate idt[256];
 static struct { u16 limit; u32 base; } __attribute__((packed)) idtr;
 volatile u32 periodic, updates, alarms, flags_seen, others;

@@ -13,7 +13,6 @@
 #define JUMPED_TSS 0x30
 #define JUMP_GATE 0x38
 
-struct gate { u16 off_lo, sel; u8 zero, attr; u16 off_hi; } __attribute__((packed));
 struct tss {
     u32 link, esp0, ss0, esp1, ss1, esp2, ss2, cr3, eip, eflags, eax, ecx, edx, ebx, esp, ebp, esi, edi;
     u32 es, cs, ss, ds, fs, gs, ldt;
@@ -28,11 +27,6 @@ static u8 df_stack[2048] __attribute__((aligned(16)));
 static u8 called_stack[2048] __attribute__((aligned(16)));
 static u8 jumped_stack[2048] __attribute__((aligned(16)));
 extern char gp_at[], after_df[];
-
-static u64 segment(u32 base, u32 limit, u8 access, u8 flags) {
-    return (u64) (limit & 0xffff) | (u64) (base & 0xffffff) << 16 | (u64) access << 40
-           | (u64) ((limit >> 16) & 0xf) << 48 | (u64) (flags & 0xf) << 52 | (u64) (base >> 24) << 56;
-}
 
 static void hex_field(const char *name, u32 v, int digits) {
     puts(name);

@@ -4,7 +4,6 @@
  * writes to a read-only user page, not-present pages, each a #PF with CR2 and an error code
  * carrying U/S; the kernel still reaches its page after coming back from ring 3. */
 
-struct gate { u16 off_lo, sel; u8 zero, attr; u16 off_hi; } __attribute__((packed));
 struct frame { u32 edi, esi, ebp, esp_unused, ebx, edx, ecx, eax, vector, error, eip, cs, eflags, esp, ss; };
 struct tss { u32 link, esp0, ss0, rest[22]; u16 trap, iomap; } __attribute__((packed));
 
@@ -66,11 +65,6 @@ void user_main(void) {
     user_write(0x80000ffc);                /* 5: not present, write */
     user_read((u32) kernel_page + 4);      /* 6: supervisor page again after the fault handler ran */
     __asm__ volatile("int $0x80");
-}
-
-static u64 segment(u32 base, u32 limit, u8 access, u8 flags) {
-    return (u64) (limit & 0xffff) | (u64) (base & 0xffffff) << 16 | (u64) access << 40
-            | (u64) ((limit >> 16) & 0xf) << 48 | (u64) flags << 52 | (u64) (base >> 24) << 56;
 }
 
 static void set_gate(int v, void (*fn)(void), u8 attr) {

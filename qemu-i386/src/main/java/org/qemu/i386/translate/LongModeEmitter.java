@@ -1638,31 +1638,13 @@ final class LongModeEmitter {
             mv.visitLdcInsn((long) w.offset());
             mv.visitInsn(Opcodes.LADD);
         }
-        if (write) {
-            mv.visitVarInsn(Opcodes.LLOAD, VALUE);
-            if (bits == 64) {
-                mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostStore64", "(JJ)V", false);
-            } else {
-                mv.visitInsn(Opcodes.L2I);
-                mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostStore" + bits, "(JI)V", false);
-            }
-        } else if (bits == 64) {
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostLoad64", "(J)J", false);
-        } else {
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostLoad" + bits, "(J)I", false);
-            zeroExtend(mv, bits);
-        }
+        hostAccess(mv, write, bits);
         mv.visitJumpInsn(Opcodes.GOTO, done);
         mv.visitLabel(slow);
         // the window failed its test: the accessor checks this access alone (and faults precisely)
         mv.visitVarInsn(Opcodes.ALOAD, MEM);
         pushAddress.run();
-        if (write) {
-            mv.visitVarInsn(Opcodes.LLOAD, VALUE);
-            accessorWrite(mv, bits);
-        } else {
-            accessorRead(mv, bits);
-        }
+        accessorAccess(mv, write, bits);
         mv.visitLabel(done);
     }
 
@@ -1690,14 +1672,7 @@ final class LongModeEmitter {
         mv.visitJumpInsn(Opcodes.GOTO, done);
         mv.visitLabel(miss);
         fastPathTest(mv, bits, write ? GuestMemory.INLINE_WRITE : GuestMemory.INLINE_READ, slow);
-        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
-        mv.visitLdcInsn(~(long) GuestMemory.PAGE_MASK);
-        mv.visitInsn(Opcodes.LAND);
-        mv.visitVarInsn(Opcodes.LSTORE, cache);
-        mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
-        mv.visitVarInsn(Opcodes.LLOAD, cache);
-        mv.visitInsn(Opcodes.LADD);
-        mv.visitVarInsn(Opcodes.LSTORE, cache + 2);
+        X86Emitter.fillFlatPageCache(mv, MEM_ADDR, cache, MEM_BASE);
         mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
         mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
         mv.visitInsn(Opcodes.LADD);
@@ -1706,13 +1681,18 @@ final class LongModeEmitter {
         mv.visitLabel(slow);
         mv.visitVarInsn(Opcodes.ALOAD, MEM);
         mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        accessorAccess(mv, write, bits);
+        mv.visitLabel(done);
+    }
+
+    /** GuestMemory's checked accessor, with the memory and the address on the stack (a write stores the VALUE local). */
+    private static void accessorAccess(MethodVisitor mv, boolean write, int bits) {
         if (write) {
             mv.visitVarInsn(Opcodes.LLOAD, VALUE);
             accessorWrite(mv, bits);
         } else {
             accessorRead(mv, bits);
         }
-        mv.visitLabel(done);
     }
 
     /** A host load (leaves the value zero-extended to a long) or store (of the VALUE local) at the host address on the stack. */

@@ -546,14 +546,7 @@ final class X86Emitter {
      * (not -1) the page is kept as an offset in that segment, which is what the hit test compares.
      */
     private void fillPageCache(MethodVisitor mv, int linear, int cache, int segment) {
-        mv.visitVarInsn(Opcodes.LLOAD, linear);
-        mv.visitLdcInsn(~(long) GuestMemory.PAGE_MASK);
-        mv.visitInsn(Opcodes.LAND);
-        mv.visitVarInsn(Opcodes.LSTORE, cache);
-        mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
-        mv.visitVarInsn(Opcodes.LLOAD, cache);
-        mv.visitInsn(Opcodes.LADD);
-        mv.visitVarInsn(Opcodes.LSTORE, cache + 2);
+        fillFlatPageCache(mv, linear, cache, MEM_BASE);
         if (segment >= 0) {
             mv.visitVarInsn(Opcodes.LLOAD, cache);
             segmentBase(mv, segment);
@@ -562,6 +555,22 @@ final class X86Emitter {
             mv.visitInsn(Opcodes.I2L);
             mv.visitVarInsn(Opcodes.LSTORE, cache);
         }
+    }
+
+    /**
+     * Fills a page cache (long locals {@code cache}: the page, {@code cache + 2}: its host address)
+     * with the page of the address in long local {@code linear}, the host address from the guest
+     * memory's base in long local {@code memBase} (both block tiers keep page caches this way).
+     */
+    static void fillFlatPageCache(MethodVisitor mv, int linear, int cache, int memBase) {
+        mv.visitVarInsn(Opcodes.LLOAD, linear);
+        mv.visitLdcInsn(~(long) GuestMemory.PAGE_MASK);
+        mv.visitInsn(Opcodes.LAND);
+        mv.visitVarInsn(Opcodes.LSTORE, cache);
+        mv.visitVarInsn(Opcodes.LLOAD, memBase);
+        mv.visitVarInsn(Opcodes.LLOAD, cache);
+        mv.visitInsn(Opcodes.LADD);
+        mv.visitVarInsn(Opcodes.LSTORE, cache + 2);
     }
 
     /**
