@@ -3,7 +3,6 @@
 /* CPU exceptions and int n through the IDT: each handler reports the vector, the error code,
  * where the saved eip points, and IF in the saved EFLAGS, then resumes after the test. */
 
-struct gate { u16 off_lo, sel; u8 zero, attr; u16 off_hi; } __attribute__((packed));
 struct frame { u32 edi, esi, ebp, esp, ebx, edx, ecx, eax, vector, error, eip, cs, eflags; };
 static struct gate idt[256];
 static struct { u16 limit; u32 base; } __attribute__((packed)) idtr;
