@@ -54,8 +54,7 @@ extern void pit_stub(void), timer_stub(void), uart_stub(void), ipi_ap_stub(void)
         spurious_stub(void), other_stub(void);
 
 static void set_gate(int v, void (*f)(void)) {
-    u32 a = (u32) f;
-    idt[v] = (struct gate) {(u16) a, 0x08, 0, 0x8e, (u16) (a >> 16)};
+    idt[v] = gate_to((u32) f, 0x08, 0x8e);
 }
 
 static void say(const char *what, int ok) {

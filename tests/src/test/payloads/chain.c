@@ -63,8 +63,7 @@ __asm__(".globl stub_80\nstub_80: incl int_count\niret\n"
         ".balign 4096\n");
 
 static void set_gate(int v, void (*fn)(void), u8 attr) {
-    u32 a = (u32) fn;
-    idt[v] = (struct gate) {(u16) a, KERNEL_CS, 0, attr, (u16) (a >> 16)};
+    idt[v] = gate_to((u32) fn, KERNEL_CS, attr);
 }
 
 static void counts(const char *what) {
@@ -88,12 +87,7 @@ static void across_rings(void) {
 }
 
 static void across_interrupts(void) {
-    /* the PIT's IRQ 0 on vector 0x20 at about 1 kHz */
-    outb(0x20, 0x11); outb(0x21, 0x20); outb(0x21, 4); outb(0x21, 1);
-    outb(0xa0, 0x11); outb(0xa1, 0x28); outb(0xa1, 2); outb(0xa1, 1);
-    outb(0xa1, 0xff);
-    outb(0x43, 0x34); outb(0x40, 0xa9); outb(0x40, 0x04);
-    outb(0x21, 0xfe);
+    timer_irq0_at_1khz();
     __asm__ volatile("sti\n call spin_until_ticks\n cli" ::: "memory", "cc");
     outb(0x21, 0xff);
     puts("timer ticks seen in a spinning chain: ");

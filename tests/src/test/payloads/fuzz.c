@@ -75,8 +75,7 @@ void payload_main(void) {
     state = cmdline_number("seed", 1) * 2654435761u | 1;
     round_limit = cmdline_number("rounds", 3000);
     for (int v = 0; v < 256; v++) {
-        u32 a = (u32) vectors + 8 * v;
-        idt[v] = (struct gate) {(u16) a, 0x08, 0, 0xee, (u16) (a >> 16)};
+        idt[v] = gate_to((u32) vectors + 8 * v, 0x08, 0xee);
     }
     code_entry = (u32) code;
     for (u32 i = 0; i < 16; i++) {

@@ -32,8 +32,7 @@ void other_handler(void) {
 }
 
 static void set_gate(int v, void (*f)(void)) {
-    u32 a = (u32) f;
-    idt[v] = (struct gate) {(u16) a, 0x08, 0, 0x8e, (u16) (a >> 16)};
+    idt[v] = gate_to((u32) f, 0x08, 0x8e);
 }
 
 void payload_main(void) {

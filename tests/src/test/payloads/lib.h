@@ -22,6 +22,9 @@ static inline void invlpg(u32 a) { __asm__ volatile("invlpg (%0)" : : "r"(a) : "
 
 /* An interrupt gate and a segment descriptor in the layouts the CPU reads from the IDT and GDT. */
 struct gate { u16 off_lo, sel; u8 zero, attr; u16 off_hi; } __attribute__((packed));
+static inline struct gate gate_to(u32 handler, u16 selector, u8 attr) {
+    return (struct gate) {(u16) handler, selector, 0, attr, (u16) (handler >> 16)};
+}
 static inline u64 segment(u32 base, u32 limit, u8 access, u8 flags) {
     return (u64) (limit & 0xffff) | (u64) (base & 0xffffff) << 16 | (u64) access << 40
            | (u64) ((limit >> 16) & 0xf) << 48 | (u64) (flags & 0xf) << 52 | (u64) (base >> 24) << 56;
@@ -40,4 +43,7 @@ void *memset(void *d, int c, unsigned n);
 void *memcpy(void *d, const void *s, unsigned n);
 /* The number after "name=" on the multiboot command line, or fallback. */
 u32 cmdline_number(const char *name, u32 fallback);
+/* Both 8259s at vectors 0x20-0x2f with only IRQ 0 unmasked, and the PIT's counter 0 raising
+ * IRQ 0 at about 1 kHz (mode 2, divisor 1193). */
+void timer_irq0_at_1khz(void);
 #endif

@@ -54,8 +54,7 @@ static void config_write(int slot, int function, int offset, u32 value) {
 }
 
 static void set_gate(int v, void (*f)(void)) {
-    u32 a = (u32) f;
-    idt[v] = (struct gate) {(u16) a, 0x08, 0, 0x8e, (u16) (a >> 16)};
+    idt[v] = gate_to((u32) f, 0x08, 0x8e);
 }
 
 void payload_main(void) {

@@ -19,7 +19,7 @@ void pf_handler(struct frame *f) {
 }
 
 void install_page_fault_probe(void) {
-    idt[14] = (struct gate) {(u16) (u32) pf_stub, 0x08, 0, 0x8e, (u16) ((u32) pf_stub >> 16)};
+    idt[14] = gate_to((u32) pf_stub, 0x08, 0x8e);
     idtr.limit = sizeof idt - 1;
     idtr.base = (u32) idt;
     __asm__ volatile("lidt %0" : : "m"(idtr));

@@ -81,8 +81,7 @@ __asm__(".globl stub_ud\nstub_ud: pushl $0\npushl $6\njmp common\n"
         "mov 12(%esp), %eax\nmov %eax, seen_old_esp\nmov 16(%esp), %eax\nmov %eax, seen_old_ss\nlret $4\n");
 
 static void set_gate(int v, void (*fn)(void), u8 attr) {
-    u32 a = (u32) fn;
-    idt[v] = (struct gate) {(u16) a, KERNEL_CS, 0, attr, (u16) (a >> 16)};
+    idt[v] = gate_to((u32) fn, KERNEL_CS, attr);
 }
 
 static void hex_field(const char *name, u32 v, int digits) {

@@ -41,8 +41,7 @@ __asm__(".globl rtc_stub\nrtc_stub: pusha\ncall rtc_handler\npopa\niret\n"
         ".globl other_stub\nother_stub: pusha\ncall other_handler\npopa\niret\n");
 
 static void set_gate(int v, void (*f)(void)) {
-    u32 a = (u32) f;
-    idt[v] = (struct gate) {(u16) a, 0x08, 0, 0x8e, (u16) (a >> 16)};
+    idt[v] = gate_to((u32) f, 0x08, 0x8e);
 }
 
 static void say(const char *what, int ok) {

@@ -68,8 +68,7 @@ void user_main(void) {
 }
 
 static void set_gate(int v, void (*fn)(void), u8 attr) {
-    u32 a = (u32) fn;
-    idt[v] = (struct gate) {(u16) a, 0x08, 0, attr, (u16) (a >> 16)};
+    idt[v] = gate_to((u32) fn, 0x08, attr);
 }
 
 void payload_main(void) {
