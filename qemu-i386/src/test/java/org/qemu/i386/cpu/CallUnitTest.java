@@ -82,15 +82,8 @@ class CallUnitTest extends HandAssembledGuestTest {
         // B: mov eax, [ebx]; add ebx, 4; ret   (reads on until the data page ends)
         load(loop(""), "8b 03  83 c3 04  c3");
         cpu.state.setReg32(X86CpuState.ECX, 1_000);
-        cpu.state.setReg32(X86CpuState.EBX, DATA + 0xfe0);
-        for (int i = 0; i < 8; i++) {
-            memory.write32(DATA + 0xfe0 + 4 * i, i + 1);
-        }
-        assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
-        assertThat(cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGSEGV);
-        assertThat(cpu.lastTrap().address()).isEqualTo(DATA + 0x1000L);
+        runIntoTheDataPageEnd();
         assertThat(cpu.state.eip()).isEqualTo(B);
-        assertThat(cpu.state.reg32(X86CpuState.EBX)).isEqualTo(DATA + 0x1000);
         assertThat(cpu.state.reg32(X86CpuState.EDI)).isEqualTo(1 + 2 + 3 + 4 + 5 + 6 + 7 + 8);
         assertThat(cpu.state.reg32(X86CpuState.ECX)).isEqualTo(1_000 - 8);
         assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(B);
@@ -157,11 +150,7 @@ class CallUnitTest extends HandAssembledGuestTest {
         int n = 100_000;
         cpu.state.setReg32(X86CpuState.ECX, n);
         assertThat(cpu.run()).isEqualTo(CpuExit.SYSCALL);
-        int expected = 0;
-        for (int ecx = n; ecx > 0; ecx--) {
-            expected += ecx % 2 == 1 ? ecx : -1;
-        }
-        assertThat(cpu.state.reg32(X86CpuState.EDI)).isEqualTo(expected);
+        assertThat(cpu.state.reg32(X86CpuState.EDI)).isEqualTo(oddAddsEcxEvenSubtractsOne(n));
         assertThat(cpu.state.reg32(X86CpuState.ECX)).isZero();
         assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(1);
         assertThat(cpu.state.reg32(X86CpuState.ESP)).isEqualTo(STACK_TOP);
@@ -178,11 +167,7 @@ class CallUnitTest extends HandAssembledGuestTest {
         int n = 400;
         cpu.state.setReg32(X86CpuState.ECX, n);
         assertThat(cpu.run()).isEqualTo(CpuExit.SYSCALL);
-        int expected = 0;
-        for (int ecx = n; ecx > 0; ecx--) {
-            expected += ecx % 2 == 1 ? ecx : -1;
-        }
-        assertThat(cpu.state.reg32(X86CpuState.EDI)).isEqualTo(expected);
+        assertThat(cpu.state.reg32(X86CpuState.EDI)).isEqualTo(oddAddsEcxEvenSubtractsOne(n));
         assertThat(statistic("(\\d+) invalidated")).isGreaterThanOrEqualTo(n / 2 - 1);
     }
 
@@ -191,17 +176,10 @@ class CallUnitTest extends HandAssembledGuestTest {
         // F: sub edi, 1   T: add edi, [ebx]; add ebx, 4 (reads on until the data page ends)
         loadDiamond("", "83 ef 01", "03 3b  83 c3 04");
         cpu.state.setReg32(X86CpuState.ECX, 1_000);
-        cpu.state.setReg32(X86CpuState.EBX, DATA + 0xfe0);
-        for (int i = 0; i < 8; i++) {
-            memory.write32(DATA + 0xfe0 + 4 * i, i + 1);
-        }
-        assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
-        assertThat(cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGSEGV);
-        assertThat(cpu.lastTrap().address()).isEqualTo(DATA + 0x1000L);
+        runIntoTheDataPageEnd();
         // the ninth odd ecx (999, 997, ...): F ran nine times before it (1000, 998, ..., 984)
         assertThat(cpu.state.eip()).isEqualTo(B + 0x100);
         assertThat(cpu.state.reg32(X86CpuState.ECX)).isEqualTo(983);
-        assertThat(cpu.state.reg32(X86CpuState.EBX)).isEqualTo(DATA + 0x1000);
         assertThat(cpu.state.reg32(X86CpuState.EDI)).isEqualTo(1 + 2 + 3 + 4 + 5 + 6 + 7 + 8 - 9);
         assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(1);
         assertThat(cpu.state.reg32(X86CpuState.ESP)).isEqualTo(STACK_TOP);
@@ -230,6 +208,30 @@ class CallUnitTest extends HandAssembledGuestTest {
         assertThat(cpu.state.reg32(X86CpuState.ECX)).isZero();
         assertThat(cpu.state.reg32(X86CpuState.ESP)).isEqualTo(STACK_TOP);
         assertThat(statistic("(\\d+) side paths")).isGreaterThan(0);
+    }
+
+    /**
+     * Runs the guest with ebx at the data page's last eight dwords (1 to 8) until the loop reading
+     * on through [ebx] faults where the page ends: SIGSEGV at that address, ebx pointing there.
+     */
+    private void runIntoTheDataPageEnd() {
+        cpu.state.setReg32(X86CpuState.EBX, DATA + 0xfe0);
+        for (int i = 0; i < 8; i++) {
+            memory.write32(DATA + 0xfe0 + 4 * i, i + 1);
+        }
+        assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
+        assertThat(cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGSEGV);
+        assertThat(cpu.lastTrap().address()).isEqualTo(DATA + 0x1000L);
+        assertThat(cpu.state.reg32(X86CpuState.EBX)).isEqualTo(DATA + 0x1000);
+    }
+
+    /** edi after a diamond whose T side adds ecx (odd ecx) and F side subtracts one (even), ecx from n down to 1. */
+    private static int oddAddsEcxEvenSubtractsOne(int n) {
+        int expected = 0;
+        for (int ecx = n; ecx > 0; ecx--) {
+            expected += ecx % 2 == 1 ? ecx : -1;
+        }
+        return expected;
     }
 
     private long statistic(String regex) {
