@@ -1,4 +1,11 @@
-# Shared by bench/run-i386.sh, run-ppc.sh and run-x86_64.sh (sourced; they set $work and $runs).
+# Shared by bench/run-i386.sh, run-ppc.sh, run-x86_64.sh, phases-i386.sh and split-ppc.sh, sourced
+# after they set $here (the bench folder): the tree's root, Java 25, the work folder target/bench,
+# $runs from RUNS (default 3), and the measuring functions.
+root=$(cd "$here/.." && pwd)
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+work=$root/target/bench
+mkdir -p "$work"
+runs=${RUNS:-3}
 
 # measure CHECK COMMAND...: "wall cpu rss" — median wall seconds of $runs runs, the user+sys CPU
 # seconds of that run (JIT threads included), peak RSS in MiB; "n/a n/a n/a" when the command

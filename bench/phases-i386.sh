@@ -9,14 +9,9 @@
 #   third column, interleaved; QEMU_NO_AOT / QEMU_JAVA_OPTS pass through to both.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/.." && pwd)
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-work=$root/target/bench
-mkdir -p "$work"
-runs=${RUNS:-3}
+. "$here/lib.sh"
 phases=${PHASES:-0 1 2 4}
 builds=${BUILDS:-x87 sse2}
-. "$root/bench/lib.sh"
 
 i686-linux-gnu-gcc -static -O2 "$here/src/cpubench.c" -o "$work/phases-x87" -lm
 i686-linux-gnu-gcc -static -O2 -msse2 -mfpmath=sse "$here/src/cpubench.c" -o "$work/phases-sse2" -lm

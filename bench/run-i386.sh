@@ -12,11 +12,7 @@
 # to measure without the region tier).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/.." && pwd)
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-work=$root/target/bench
-mkdir -p "$work"
-runs=${RUNS:-3}
+. "$here/lib.sh"
 
 i686-linux-gnu-gcc -static -O2 "$here/src/cpubench.c" -o "$work/cpubench-x87" -lm
 i686-linux-gnu-gcc -static -O2 -msse2 -mfpmath=sse "$here/src/cpubench.c" -o "$work/cpubench-sse2" -lm
@@ -28,7 +24,6 @@ head -c 33554432 /dev/urandom > "$work/32MiB.bin"
 ours=$root/bin/qemu-i386
 expected=$("$work/cpubench-native")
 
-. "$root/bench/lib.sh"
 
 row() {
   name=$1; check=$2; native_cmd=$3; guest=$4

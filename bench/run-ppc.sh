@@ -15,11 +15,7 @@
 # rewritten to plain mffs (src/mffs-fallback-ppc.py), which is what a pre-3.0 core executes.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/.." && pwd)
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-work=$root/target/bench
-mkdir -p "$work"
-runs=${RUNS:-3}
+. "$here/lib.sh"
 
 powerpc-linux-gnu-gcc -static -O2 "$here/src/cpubench.c" -o "$work/cpubench-ppc" -lm
 python3 "$here/src/mffs-fallback-ppc.py" "$work/cpubench-ppc"
@@ -30,7 +26,6 @@ gcc -O2 "$here/src/hello-ppc.c" -o "$work/hello-native"
 ours=$root/bin/qemu-ppc
 expected=$("$work/cpubench-native")
 
-. "$root/bench/lib.sh"
 
 row() {
   name=$1; check=$2; native=$3; guest=$4

@@ -11,11 +11,7 @@
 # QEMU_NO_AOT=1 and QEMU_JAVA_OPTS pass through to bin/qemu-x86_64.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/.." && pwd)
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-work=$root/target/bench
-mkdir -p "$work"
-runs=${RUNS:-3}
+. "$here/lib.sh"
 
 gcc -static -O2 "$here/src/cpubench.c" -o "$work/cpubench-x86_64" -lm
 busybox=/bin/busybox
@@ -24,7 +20,6 @@ head -c 33554432 /dev/urandom > "$work/32MiB.bin"
 ours=$root/bin/qemu-x86_64
 expected=$("$work/cpubench-x86_64")
 
-. "$root/bench/lib.sh"
 
 row() {
   name=$1; check=$2; shift 2

@@ -9,11 +9,7 @@
 # build of ours, e.g. main's jars in a separate worktree) and a row for it.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/.." && pwd)
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-work=$root/target/bench
-mkdir -p "$work"
-runs=${RUNS:-3}
+. "$here/lib.sh"
 ours=$root/bin/qemu-ppc
 baseline=${BASELINE:-}
 contenders="qemu ours"
