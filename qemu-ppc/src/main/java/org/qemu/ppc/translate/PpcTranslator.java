@@ -237,11 +237,33 @@ public final class PpcTranslator {
         byte[] bytes = generate(instructions, detours);
         try {
             Class<?> c = LOOKUP.defineHiddenClass(bytes, false).lookupClass();
+            if (DUMP_FOLDER != null) {
+                dump(bytes, pc, c);
+            }
             PpcBlock block = (PpcBlock) c.getDeclaredConstructor(int.class, int.class).newInstance(pc, last.address() + 4);
             block.instructions = List.copyOf(instructions);
             return block;
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot define translated block at 0x" + Integer.toHexString(pc), e);
+        }
+    }
+
+    /**
+     * Where compiled block classes are written, for reading HotSpot's logs: a deoptimization names
+     * the hidden class and a bytecode index, which {@code javap -c} on the dumped file turns into
+     * the guest instruction (-Dqemu.ppc.dumpClasses=folder; off by default).
+     */
+    private static final String DUMP_FOLDER = System.getProperty("qemu.ppc.dumpClasses");
+
+    private static void dump(byte[] bytes, int pc, Class<?> c) {
+        String name = c.getName();
+        String suffix = name.substring(name.lastIndexOf('/') + 1);
+        java.nio.file.Path file = java.nio.file.Path.of(DUMP_FOLDER, String.format("%08x-%s.class", pc, suffix));
+        try {
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.write(file, bytes);
+        } catch (java.io.IOException e) {
+            System.err.println("qemu-ppc: cannot dump " + file + ": " + e.getMessage());
         }
     }
 
