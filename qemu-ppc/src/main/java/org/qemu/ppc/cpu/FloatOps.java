@@ -261,7 +261,55 @@ public final class FloatOps {
 
     // ---- arithmetic ---------------------------------------------------------------------------
 
+    /*
+     * fadd, fsub and fmul first try the common case in a few bytecodes: a finite, non-zero result
+     * (so no operand was a NaN or an infinity) that needs no exact arithmetic for its error sign.
+     * HotSpot charges every helper's whole bytecode against C2's inlining budget of a block
+     * (DesiredMethodLimit); the n-body traces ran out of it and called fmadd and fmul instead of
+     * inlining them. The rest goes to the general versions, which do what the ISA says step by step.
+     */
+
     public static void fadd(PpcCpuState s, int frt, int fra, int frb, int single, int rc) {
+        double a = Double.longBitsToDouble(s.fpr[fra]);
+        double b = Double.longBitsToDouble(s.fpr[frb]);
+        double r = a + b;
+        if (Math.abs(r) <= Double.MAX_VALUE && r != 0) {
+            complete(s, frt, r, sumErrorSign(a, b, r), single, rc);
+            return;
+        }
+        faddInGeneral(s, frt, fra, frb, single, rc);
+    }
+
+    public static void fsub(PpcCpuState s, int frt, int fra, int frb, int single, int rc) {
+        double a = Double.longBitsToDouble(s.fpr[fra]);
+        double b = -Double.longBitsToDouble(s.fpr[frb]);
+        double r = a + b;
+        if (Math.abs(r) <= Double.MAX_VALUE && r != 0) {
+            complete(s, frt, r, sumErrorSign(a, b, r), single, rc);
+            return;
+        }
+        fsubInGeneral(s, frt, fra, frb, single, rc);
+    }
+
+    /** The sign of (a + b) - r for r = a + b rounded to nearest, by Knuth's TwoSum (exact for a finite r). */
+    private static int sumErrorSign(double a, double b, double r) {
+        double bVirtual = r - a;
+        return (int) Math.signum((a - (r - bVirtual)) + (b - bVirtual));
+    }
+
+    public static void fmul(PpcCpuState s, int frt, int fra, int frc, int single, int rc) {
+        double a = Double.longBitsToDouble(s.fpr[fra]);
+        double c = Double.longBitsToDouble(s.fpr[frc]);
+        double r = a * c;
+        double magnitude = Math.abs(r);
+        if (magnitude >= RESIDUAL_EXACT_ABOVE && magnitude <= Double.MAX_VALUE) {
+            complete(s, frt, r, (int) Math.signum(Math.fma(a, c, -r)), single, rc);
+            return;
+        }
+        fmulInGeneral(s, frt, fra, frc, single, rc);
+    }
+
+    private static void faddInGeneral(PpcCpuState s, int frt, int fra, int frb, int single, int rc) {
         long ab = s.fpr[fra];
         long bb = s.fpr[frb];
         if ((isNaN(ab) || isNaN(bb)) && propagateNaN(s, frt, single, rc, ab, bb)) {
@@ -270,7 +318,7 @@ public final class FloatOps {
         addValues(s, frt, Double.longBitsToDouble(ab), Double.longBitsToDouble(bb), single, rc);
     }
 
-    public static void fsub(PpcCpuState s, int frt, int fra, int frb, int single, int rc) {
+    private static void fsubInGeneral(PpcCpuState s, int frt, int fra, int frb, int single, int rc) {
         long ab = s.fpr[fra];
         long bb = s.fpr[frb];
         if ((isNaN(ab) || isNaN(bb)) && propagateNaN(s, frt, single, rc, ab, bb)) {
@@ -299,7 +347,7 @@ public final class FloatOps {
         complete(s, frt, r, err, single, rc);
     }
 
-    public static void fmul(PpcCpuState s, int frt, int fra, int frc, int single, int rc) {
+    private static void fmulInGeneral(PpcCpuState s, int frt, int fra, int frc, int single, int rc) {
         long ab = s.fpr[fra];
         long cb = s.fpr[frc];
         if ((isNaN(ab) || isNaN(cb)) && propagateNaN(s, frt, single, rc, ab, cb)) {
