@@ -26,6 +26,52 @@ class TraceTest {
         }
     }
 
+    /** A callee in the shape of PIC library code: LR saved on the stack, bcl 20,31 to read its own address, LR restored. */
+    private static final String PIC_CALLEE_LOOP = "li r5,0\n li r6,0\n li r8,10000\n"
+            + "1: bl 5f\n add r6,r6,r3\n addi r5,r5,1\n cmpw r5,r8\n blt 1b\n sc\n"
+            + " .org 0x100\n5: stwu r1,-16(r1)\n mflr r0\n bcl 20,31,2f\n2: mflr r9\n stw r0,20(r1)\n"
+            + " andi. r3,r9,0xfff\n lwz r0,20(r1)\n mtlr r0\n addi r1,r1,16\n blr\n";
+
+    @Test
+    void picCalleeThatReadsItsOwnAddressAndRestoresLrFromTheStack() {
+        // The callee returns the low 12 bits of the address after its bcl (label 2 at 0x10c):
+        // 10000 * 0x10c = 2,680,000.
+        try (SnippetRunner r = new SnippetRunner(PIC_CALLEE_LOOP)) {
+            assertThat(r.run()).isEqualTo(CpuExit.SYSCALL);
+            assertThat(r.gpr(6)).isEqualTo(10000 * 0x10c);
+            assertThat(r.gpr(9)).isEqualTo(SnippetRunner.CODE + 0x10c);
+            assertThat(r.state.lr).as("the return address of the last bl").isEqualTo(SnippetRunner.CODE + 16);
+            assertThat(r.gpr(1)).isEqualTo(SnippetRunner.STACK_TOP - 64);
+        }
+    }
+
+    @Test
+    void traceRunsOnThroughBclAndGuessesTheReturnOfACalleeThatRestoredLr() {
+        try (SnippetRunner r = new SnippetRunner(PIC_CALLEE_LOOP)) {
+            org.qemu.ppc.translate.PpcTranslator translator = new org.qemu.ppc.translate.PpcTranslator(r.memory);
+            int loop = SnippetRunner.CODE + 12;
+            java.util.List<Integer> addresses = translator.trace(translator.interpret(loop), page -> { })
+                    .stream().map(org.qemu.ppc.translate.Instruction::address).toList();
+            assertThat(addresses).as("the instruction after bcl 20,31").contains(SnippetRunner.CODE + 0x10c);
+            assertThat(addresses).as("the callee's last instruction, blr").contains(SnippetRunner.CODE + 0x124);
+            assertThat(addresses).as("the return site, where the call stack says blr goes").contains(SnippetRunner.CODE + 16);
+        }
+    }
+
+    @Test
+    void calleeReturningElsewhereThanTheGuessLeavesTheTraceThere() {
+        // The callee returns one instruction past its return address, skipping "addi r6,r6,1000":
+        // the trace's guess (the bl's return address) is wrong every time. 10000 * 1 = 10000.
+        String asm = "li r5,0\n li r6,0\n li r8,10000\n"
+                + "1: bl 5f\n addi r6,r6,1000\n addi r6,r6,1\n addi r5,r5,1\n cmpw r5,r8\n blt 1b\n sc\n"
+                + " .org 0x100\n5: mflr r11\n stw r11,8(r1)\n lwz r11,8(r1)\n addi r11,r11,4\n mtlr r11\n blr\n";
+        try (SnippetRunner r = new SnippetRunner(asm)) {
+            assertThat(r.run()).isEqualTo(CpuExit.SYSCALL);
+            assertThat(r.gpr(6)).isEqualTo(10000);
+            assertThat(r.gpr(5)).isEqualTo(10000);
+        }
+    }
+
     @Test
     void indirectCallThatChangesTargetLeavesTheTraceForTheNewCallee() {
         // The call through CTR goes to f1 (adds 1) for i < 1500 and to f2 (adds 100) after: a trace
