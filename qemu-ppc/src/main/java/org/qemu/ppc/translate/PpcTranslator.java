@@ -69,6 +69,8 @@ public final class PpcTranslator {
     /** A trace stops growing once it holds this many instructions or segments. */
     static final int MAX_TRACE_INSTRUCTIONS = Integer.getInteger("qemu.ppc.traceInstructions", 128);
     static final int MAX_TRACE_SEGMENTS = Integer.getInteger("qemu.ppc.traceSegments", 4);
+    /** Traces follow bcl 20,31,.+4 (see trace); -Dqemu.ppc.noBclInTraces=true stops them there, as before session 8. */
+    static final boolean FOLLOW_BCL = !Boolean.getBoolean("qemu.ppc.noBclInTraces");
     /** Traces can be switched off (-Dqemu.ppc.noTraces=true) to compare; they need registers in locals. */
     private boolean traces = !Boolean.getBoolean("qemu.ppc.noTraces") && !Boolean.getBoolean("qemu.ppc.noRegisterLocals");
 
@@ -98,9 +100,6 @@ public final class PpcTranslator {
         int segments = 1;
         int knownLr = 0;
         boolean lrKnown = false;
-        // Return addresses of the calls the trace followed, innermost first: a callee that saved LR
-        // on the stack and restored it (mflr/stw ... lwz/mtlr) returns to one of them as a rule.
-        java.util.ArrayDeque<Integer> returns = new java.util.ArrayDeque<>();
         java.util.Set<Integer> addresses = new java.util.HashSet<>();
         int scanned = 0;
         while (true) {
@@ -123,42 +122,29 @@ public final class PpcTranslator {
             }
             int[] o = last.operands();
             int target;
-            boolean straightOn = false;
             switch (last.method()) {
-                case "branch" -> {
-                    target = o[0];
-                    if (o[2] != 0) {
-                        returns.push(o[1]);
-                    }
-                }
+                case "branch" -> target = o[0];
                 case "bc" -> {
                     // A conditional one ends a block only where the block was cut (page end, size).
                     // bcl 20,31,.+4 is how PIC code (glibc's sqrt, libgcc's conversions) reads its
-                    // own address: LR = the next instruction, not a call; the trace runs straight on.
-                    if ((o[0] & 0x14) != 0x14) {
+                    // own address: LR = the next instruction, not a call. It counts as a segment like
+                    // any followed branch (uncounted, traces reached deep into glibc's software sqrt).
+                    if ((o[0] & 0x14) != 0x14 || !FOLLOW_BCL) {
                         return trace;
                     }
                     target = o[2];
-                    straightOn = target == last.address() + 4;
                 }
                 case "bcctr" -> {
                     if ((o[0] & 0x10) == 0 || segments > 1 || block.lastTarget == 0) {
                         return trace;
                     }
                     target = block.lastTarget;
-                    if (o[3] != 0) {
-                        returns.push(o[2]);
-                    }
                 }
                 case "bclr" -> {
-                    if ((o[0] & 0x14) != 0x14 || o[3] != 0 || !lrKnown && returns.isEmpty()) {
+                    if ((o[0] & 0x14) != 0x14 || o[3] != 0 || !lrKnown) {
                         return trace;
                     }
-                    // A guess like bcctr's: the compiled trace compares LR with it and leaves when they differ.
-                    target = lrKnown ? knownLr : returns.peek();
-                    if (!returns.isEmpty() && returns.peek() == target) {
-                        returns.pop();
-                    }
+                    target = knownLr;
                 }
                 default -> {
                     return trace;
@@ -180,9 +166,7 @@ public final class PpcTranslator {
                 segment = segment.subList(0, room);
             }
             trace.addAll(segment);
-            if (!straightOn) {
-                segments++;
-            }
+            segments++;
         }
     }
 
