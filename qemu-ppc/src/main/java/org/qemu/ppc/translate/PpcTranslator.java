@@ -69,8 +69,6 @@ public final class PpcTranslator {
     /** A trace stops growing once it holds this many instructions or segments. */
     static final int MAX_TRACE_INSTRUCTIONS = Integer.getInteger("qemu.ppc.traceInstructions", 128);
     static final int MAX_TRACE_SEGMENTS = Integer.getInteger("qemu.ppc.traceSegments", 4);
-    /** Traces follow bcl 20,31,.+4 (see trace); -Dqemu.ppc.noBclInTraces=true stops them there, as before session 8. */
-    static final boolean FOLLOW_BCL = !Boolean.getBoolean("qemu.ppc.noBclInTraces");
     /** Traces can be switched off (-Dqemu.ppc.noTraces=true) to compare; they need registers in locals. */
     private boolean traces = !Boolean.getBoolean("qemu.ppc.noTraces") && !Boolean.getBoolean("qemu.ppc.noRegisterLocals");
 
@@ -124,16 +122,6 @@ public final class PpcTranslator {
             int target;
             switch (last.method()) {
                 case "branch" -> target = o[0];
-                case "bc" -> {
-                    // A conditional one ends a block only where the block was cut (page end, size).
-                    // bcl 20,31,.+4 is how PIC code (glibc's sqrt, libgcc's conversions) reads its
-                    // own address: LR = the next instruction, not a call. It counts as a segment like
-                    // any followed branch (uncounted, traces reached deep into glibc's software sqrt).
-                    if ((o[0] & 0x14) != 0x14 || !FOLLOW_BCL) {
-                        return trace;
-                    }
-                    target = o[2];
-                }
                 case "bcctr" -> {
                     if ((o[0] & 0x10) == 0 || segments > 1 || block.lastTarget == 0) {
                         return trace;

@@ -46,18 +46,6 @@ class TraceTest {
     }
 
     @Test
-    void traceRunsOnThroughBclToTheNextInstruction() {
-        try (SnippetRunner r = new SnippetRunner(PIC_CALLEE_LOOP)) {
-            org.qemu.ppc.translate.PpcTranslator translator = new org.qemu.ppc.translate.PpcTranslator(r.memory);
-            int loop = SnippetRunner.CODE + 12;
-            java.util.List<Integer> addresses = translator.trace(translator.interpret(loop), page -> { })
-                    .stream().map(org.qemu.ppc.translate.Instruction::address).toList();
-            assertThat(addresses).as("the instruction after bcl 20,31").contains(SnippetRunner.CODE + 0x10c);
-            assertThat(addresses).as("the callee's last instruction, blr").contains(SnippetRunner.CODE + 0x124);
-        }
-    }
-
-    @Test
     void calleeReturningPastItsReturnAddressSkipsTheInstructionThere() {
         // The callee returns one instruction past its return address, skipping "addi r6,r6,1000"
         // (a trace that guessed the bl's return address would be wrong every time). 10000 * 1 = 10000.
