@@ -50,6 +50,19 @@ final class SseFastPath {
         return exponent != 0x7f800000 && (exponent != 0 || (bits << 1) == 0);
     }
 
+    /**
+     * {@link FpFlags#PRECISION} when {@code error} (a product's or quotient's exact rounding error)
+     * is not zero, else 0, without a branch. Why: mulsd and divsd tested the sticky PE bit first
+     * and skipped the error when it was set; the first inexact result of a run (cpubench's
+     * checksum after its first sort round) then took a side of that test that C2 had compiled as
+     * an uncommon trap, and the buffer-fill loop (a mulsd by 2^-53, always exact) was thrown
+     * away and compiled again in every run.
+     */
+    static int inexactIfNonZero(double error) {
+        long magnitude = Double.doubleToRawLongBits(error) << 1;
+        return (int) ((magnitude | -magnitude) >>> 63) * FpFlags.PRECISION;
+    }
+
     static void raiseInexact(X86CpuState s) {
         s.mxcsr |= FpFlags.PRECISION;
     }
@@ -125,8 +138,8 @@ final class SseFastPath {
             if (r != 0 || (x != 0 && y != 0)) {
                 return SLOW;
             }
-        } else if ((s.mxcsr & FpFlags.PRECISION) == 0 && Math.fma(x, y, -r) != 0) {
-            raiseInexact(s);
+        } else {
+            s.mxcsr |= inexactIfNonZero(Math.fma(x, y, -r));
         }
         return Double.doubleToRawLongBits(r);
     }
@@ -146,8 +159,8 @@ final class SseFastPath {
             if (r != 0 || x != 0) { // only 0/y (y non-zero, finite) stays: exact zero
                 return SLOW;
             }
-        } else if ((s.mxcsr & FpFlags.PRECISION) == 0 && Math.fma(r, y, -x) != 0) {
-            raiseInexact(s);
+        } else {
+            s.mxcsr |= inexactIfNonZero(Math.fma(r, y, -x));
         }
         return Double.doubleToRawLongBits(r);
     }

@@ -437,6 +437,18 @@ public final class BytecodeBlockCompiler {
         return compile(ops, longMode, loop, owner, null);
     }
 
+    /** A debugging aid: each block class file is written to this directory (javap -c -p reads it). */
+    private static final String DUMP_DIR = System.getProperty("qemu.tcg.block-dump");
+
+    private static void dump(X86Block owner, CallUnit unit, byte[] bytes) {
+        String name = (unit != null ? "unit-" : "block-") + Long.toHexString(owner == null ? 0 : owner.pc) + "-" + System.nanoTime() + ".class";
+        try {
+            java.nio.file.Files.write(java.nio.file.Path.of(DUMP_DIR, name), bytes);
+        } catch (java.io.IOException e) {
+            System.err.println("qemu.tcg.block-dump: " + e.getMessage());
+        }
+    }
+
     /** {@code unit}: the call-return unit {@code ops} are the instructions of, or null. */
     private OpSequence<X86Cpu> compile(X86Op[] ops, boolean longMode, X86Block loop, X86Block owner, CallUnit unit) {
         long start = clock();
@@ -445,6 +457,9 @@ public final class BytecodeBlockCompiler {
         synchronized (this) {
             longModeLoopStart = longMode && loop != null ? loop.pc : -1;
             bytes = generate(ops, counts, longMode, loop == null ? 0 : (int) loop.pc, unit);
+        }
+        if (DUMP_DIR != null) {
+            dump(owner, unit, bytes);
         }
         try {
             long generated = clock();

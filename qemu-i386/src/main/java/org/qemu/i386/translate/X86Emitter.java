@@ -1257,6 +1257,10 @@ final class X86Emitter {
             if (!(b.dst instanceof Operand.Register)) {
                 return false; // the helper records flags before the store: keep memory destinations in the op
             }
+            if (INLINE_CARRY_OPS) {
+                emitCarryBinary(mv, b);
+                return true;
+            }
             flushFlags(mv);
             mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
             push(mv, b.bits);
@@ -1300,6 +1304,55 @@ final class X86Emitter {
         };
         recordFlags(mv, flagKind | LazyFlags.sizeIndex(b.bits), A, B);
         return true;
+    }
+
+    /**
+     * {@code -Dqemu.tcg.inline-carry-ops=false}: adc and sbb call {@link ArithmeticOps} with the
+     * flag record written back and reloaded around the call, as before (for comparison).
+     */
+    static final boolean INLINE_CARRY_OPS = !"false".equals(System.getProperty("qemu.tcg.inline-carry-ops"));
+
+    /**
+     * adc/sbb to a register, inline: the carry in is the current record's CF (a direct compare
+     * when the record is known, as after cpubench's {@code cmp edx, ecx; sbb eax, 0}), and the
+     * record becomes the add/sub with that carry in its carry slot, as the helper records it. Why:
+     * the helper call wrote the five flag locals to the state and read them back around it, ten
+     * field accesses and a call in glibc's integer comparator, run once per comparison.
+     */
+    private void emitCarryBinary(MethodVisitor mv, ArithmeticOps.Binary b) {
+        boolean add = b.kind == ArithmeticOps.ADC;
+        read(mv, b.dst, false);
+        mv.visitVarInsn(Opcodes.ISTORE, A);
+        read(mv, b.src, false);
+        mv.visitVarInsn(Opcodes.ISTORE, B);
+        boolean dead = flagsDead();
+        mv.visitVarInsn(Opcodes.ILOAD, A);
+        mv.visitVarInsn(Opcodes.ILOAD, B);
+        mv.visitInsn(add ? Opcodes.IADD : Opcodes.ISUB);
+        condition(mv, 2); // CF of the record before: read before the record is overwritten
+        if (!dead) {
+            mv.visitInsn(Opcodes.DUP);
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP + 3);
+        }
+        mv.visitInsn(add ? Opcodes.IADD : Opcodes.ISUB);
+        mv.visitVarInsn(Opcodes.ISTORE, RES);
+        mv.visitVarInsn(Opcodes.ILOAD, RES);
+        mv.visitVarInsn(Opcodes.ISTORE, VALUE);
+        write(mv, b.dst, false);
+        if (dead) {
+            return; // the locals keep the record before, which knownFlagOp still describes
+        }
+        push(mv, (add ? LazyFlags.ADD : LazyFlags.SUB) | LazyFlags.sizeIndex(b.bits));
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP);
+        mv.visitVarInsn(Opcodes.ILOAD, A);
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP + 1);
+        mv.visitVarInsn(Opcodes.ILOAD, B);
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP + 2);
+        mv.visitVarInsn(Opcodes.ILOAD, RES);
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP + 4);
+        // a carry in makes the record's orderings more than a compare of a and b: evaluated lazily
+        knownFlagOp = -1;
+        flagsDirty = true;
     }
 
     private boolean emitUnary(MethodVisitor mv, ArithmeticOps.Unary u) {
