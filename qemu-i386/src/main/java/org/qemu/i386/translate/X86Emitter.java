@@ -950,13 +950,11 @@ final class X86Emitter {
             return true;
         }
         if (op instanceof MoveOps.Move m) {
+            // a store computes its address only where it needs it: the window and page-cache
+            // paths work from the offset, the accessor path adds the segment base itself
             read(mv, m.src, false);
             mv.visitVarInsn(Opcodes.ISTORE, VALUE);
-            if (m.dst instanceof Operand.Memory mem) {
-                address(mv, mem);
-                mv.visitVarInsn(Opcodes.LSTORE, ADDR);
-            }
-            write(mv, m.dst, true);
+            write(mv, m.dst, false);
             return true;
         }
         if (op instanceof MoveOps.MoveExtend m) {
