@@ -161,8 +161,19 @@ final class X86Emitter {
         if (!longMode) {
             sse.prepare(ops);
             xmmPrepared = true;
+            for (X86Op op : ops) {
+                xmmOps |= op instanceof InlineXmmOp;
+            }
         }
     }
+
+    /**
+     * The method has SSE instructions to emit: only then does the prologue initialise the SSE
+     * scratch locals, the highest of the layout. A method without them then ends its locals
+     * where the windows, page caches or flag record end (the verifier, which infers a type for
+     * every local at every branch target of a version-49 class, works in proportion).
+     */
+    private boolean xmmOps;
 
     /**
      * Initialises every local (so all frames agree) and loads the registers and flags;
@@ -233,7 +244,9 @@ final class X86Emitter {
         reloadFlags(mv);
         dirty = 0;
         if (xmmPrepared) {
-            sse.initialiseScratch(mv);
+            if (xmmOps) {
+                sse.initialiseScratch(mv);
+            }
             sse.load(mv);
         }
     }
