@@ -494,7 +494,7 @@ public final class BytecodeBlockCompiler {
             fields[ops.length + 2] = unit;
             OpSequence<X86Cpu> sequence = (OpSequence<X86Cpu>) ctor.invoke(fields);
             if (DUMP != null && owner != null) {
-                String name = String.format("%x-%s", owner.pc, sequence.getClass().getName().replaceAll(".*/", ""));
+                String name = String.format("%x-%s-%d-%d", owner.pc, sequence.getClass().getName().replaceAll(".*/", ""), owner.executions(), System.nanoTime() / 1000000);
                 java.nio.file.Files.write(java.nio.file.Path.of(DUMP, name + ".class"), bytes);
             }
             long end = clock();
