@@ -7,7 +7,9 @@
 #   bench/sha-split-i386.sh BASELINE_ROOT [rounds] [sizes in MiB...]     (default: 5 rounds, 1 8 32 128)
 # Prints one line per run (size, contender, wall seconds, user+sys CPU seconds) and then, per size
 # and contender, the median wall and CPU. As root it runs every command under `chrt -f 10`
-# (real-time priority: near-quiet timings while other work loads the machine).
+# (real-time priority: near-quiet timings while other work loads the machine); RT=0 turns that off
+# (when other processes on the machine run under real-time priority too, runs at the same priority
+# can spin for tens of seconds: then compare CPU seconds without it).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -19,7 +21,7 @@ sizes=${*:-1 8 32 128}
 busybox32=$root/target/fixtures/busybox-i386/bin/busybox
 [ -x "$busybox32" ] || "$root/scripts/install-deps.sh" >/dev/null
 rt=
-[ "$(id -u)" = 0 ] && command -v chrt >/dev/null && rt="chrt -f 10"
+[ "${RT:-1}" != 0 ] && [ "$(id -u)" = 0 ] && command -v chrt >/dev/null && rt="chrt -f 10"
 for n in $sizes; do
   [ -f "$work/sha-$n.bin" ] || head -c $((n * 1048576)) /dev/urandom > "$work/sha-$n.bin"
 done
