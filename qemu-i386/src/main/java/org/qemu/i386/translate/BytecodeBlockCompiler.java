@@ -450,6 +450,10 @@ public final class BytecodeBlockCompiler {
         return loop;
     }
 
+    /**
+     * {@code -Dqemu.tcg.block-dump=DIR}: every 32-bit block class is also written to DIR, named by
+     * its block's pc, hidden class, run count at compile and time (ms), for javap (a measuring aid).
+     */
     private static final String DUMP = System.getProperty("qemu.tcg.block-dump");
 
     /** Compiles the ops of one block (one per guest instruction) into a new hidden class instance. */
