@@ -135,6 +135,9 @@ public final class BytecodeBlockCompiler {
         long head = block.pc;
         X86Op last = ops[ops.length - 1];
         if (last instanceof ControlOps.Goto g && g.target != (int) block.pc) {
+            if (headFormsTheLoop(block, ops, g.target & 0xffffffffL)) {
+                return compileStraight(block, ops);
+            }
             LoopBody taken = bodyThroughJump(block, ops, g.target & 0xffffffffL);
             if (taken == null) {
                 return compileStraight(block, ops);
@@ -188,6 +191,38 @@ public final class BytecodeBlockCompiler {
             late.kill();
         }
         return loop;
+    }
+
+    /**
+     * True when the block this one jumps back to ({@code target}) is still interpreted and will
+     * make the same loop itself, as a side-exit loop entered at its head: it ends in a jcc one
+     * side of which is this block, and the two fit one loop block of inline ops. sha256's round
+     * loop is such a pair: its 9-instruction tail reaches the compile threshold one run before
+     * the 54-instruction head, and compiling the loop at the tail made a second class of the same
+     * ~3 KB body (generated, verified, run in HotSpot's interpreter and compiled by C1 once more)
+     * that ran only until the block before the loop got its class and entered at the head. The
+     * tail then gets a class of its own 9 instructions, which the head's loop never leaves to.
+     */
+    private boolean headFormsTheLoop(X86Block block, X86Op[] ops, long target) {
+        X86Block head = cache.lookup(target, block.flags);
+        if (head == null || !head.isValid() || !(head.sequence() instanceof org.qemu.common.tcg.InterpretedSequence<?>)
+                || head.firstPage != block.firstPage || head.lastPage != block.lastPage
+                || head.instructionCount() + ops.length > MAX_LOOP_OPS) {
+            return false;
+        }
+        X86Op[] headOps = head.ops();
+        if (!(headOps[headOps.length - 1] instanceof ControlOps.ConditionalJump j) || j.target == (int) head.pc
+                || j.fallThrough == (int) head.pc || (j.target != (int) block.pc && j.fallThrough != (int) block.pc)) {
+            return false;
+        }
+        for (X86Op[] part : new X86Op[][] {headOps, ops}) {
+            for (X86Op op : part) {
+                if (!X86Emitter.emitsInline(op)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /**
@@ -415,6 +450,12 @@ public final class BytecodeBlockCompiler {
         return loop;
     }
 
+    /**
+     * {@code -Dqemu.tcg.block-dump=DIR}: every 32-bit block class is also written to DIR, named by
+     * its block's pc, hidden class, run count at compile and time (ms), for javap (a measuring aid).
+     */
+    private static final String DUMP = System.getProperty("qemu.tcg.block-dump");
+
     /** Compiles the ops of one block (one per guest instruction) into a new hidden class instance. */
     @SuppressWarnings("unchecked")
     public OpSequence<X86Cpu> compile(X86Op[] ops) {
@@ -471,6 +512,10 @@ public final class BytecodeBlockCompiler {
             fields[ops.length + 1] = owner;
             fields[ops.length + 2] = unit;
             OpSequence<X86Cpu> sequence = (OpSequence<X86Cpu>) ctor.invoke(fields);
+            if (DUMP != null && owner != null) {
+                String name = String.format("%x-%s-%d-%d", owner.pc, sequence.getClass().getName().replaceAll(".*/", ""), owner.executions(), System.nanoTime() / 1000000);
+                java.nio.file.Files.write(java.nio.file.Path.of(DUMP, name + ".class"), bytes);
+            }
             long end = clock();
             synchronized (this) {
                 compiled++;

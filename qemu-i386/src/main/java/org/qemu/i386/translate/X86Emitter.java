@@ -161,8 +161,19 @@ final class X86Emitter {
         if (!longMode) {
             sse.prepare(ops);
             xmmPrepared = true;
+            for (X86Op op : ops) {
+                xmmOps |= op instanceof InlineXmmOp;
+            }
         }
     }
+
+    /**
+     * The method has SSE instructions to emit: only then does the prologue initialise the SSE
+     * scratch locals, the highest of the layout. A method without them then ends its locals
+     * where the windows, page caches or flag record end (31-101 slots instead of 139: a smaller
+     * interpreter frame per chained call; defineHiddenClass's verification measured the same).
+     */
+    private boolean xmmOps;
 
     /**
      * Initialises every local (so all frames agree) and loads the registers and flags;
@@ -233,7 +244,9 @@ final class X86Emitter {
         reloadFlags(mv);
         dirty = 0;
         if (xmmPrepared) {
-            sse.initialiseScratch(mv);
+            if (xmmOps) {
+                sse.initialiseScratch(mv);
+            }
             sse.load(mv);
         }
     }
@@ -245,8 +258,10 @@ final class X86Emitter {
      */
     boolean emitOp(MethodVisitor mv, X86Op op, int index, String owner, String fieldName) {
         currentOp = index;
-        push(mv, index);
-        mv.visitVarInsn(Opcodes.ISTORE, INDEX);
+        if (longMode || !cannotThrow(op)) {
+            push(mv, index);
+            mv.visitVarInsn(Opcodes.ISTORE, INDEX);
+        }
         if (!longMode && emitInline(mv, op)) {
             noteWritten();
             return true;
@@ -942,14 +957,17 @@ final class X86Emitter {
             flagsDirty = true;
             return true;
         }
+        if (op instanceof MoveOps.Move m && register32(m.dst) >= 0) {
+            read(mv, m.src, false);
+            storeRegister32(mv, register32(m.dst));
+            return true;
+        }
         if (op instanceof MoveOps.Move m) {
+            // a store computes its address only where it needs it: the window and page-cache
+            // paths work from the offset, the accessor path adds the segment base itself
             read(mv, m.src, false);
             mv.visitVarInsn(Opcodes.ISTORE, VALUE);
-            if (m.dst instanceof Operand.Memory mem) {
-                address(mv, mem);
-                mv.visitVarInsn(Opcodes.LSTORE, ADDR);
-            }
-            write(mv, m.dst, true);
+            write(mv, m.dst, false);
             return true;
         }
         if (op instanceof MoveOps.MoveExtend m) {
@@ -967,6 +985,11 @@ final class X86Emitter {
             mv.visitVarInsn(Opcodes.ISTORE, R0 + bs.reg);
             registersChanged(1 << bs.reg);
             dirty |= 1 << bs.reg;
+            return true;
+        }
+        if (op instanceof MoveOps.LoadEffectiveAddress lea && register32(lea.dst) >= 0) {
+            offset(mv, lea.src);
+            storeRegister32(mv, register32(lea.dst));
             return true;
         }
         if (op instanceof MoveOps.LoadEffectiveAddress lea) {
@@ -1126,7 +1149,75 @@ final class X86Emitter {
         flagsDirty = true;
     }
 
+    /**
+     * Rotates the int on the stack left by {@code n} (1..31) as two shifts and an or, not a call of
+     * Integer.rotateLeft: C2 folds the pattern into one rotate instruction as it does the
+     * intrinsic, while HotSpot's bytecode interpreter, which runs a block class for its first few
+     * hundred calls, would make a Java call per rotate.
+     */
+    private static void rotate32(MethodVisitor mv, int n) {
+        mv.visitInsn(Opcodes.DUP);
+        push(mv, n);
+        mv.visitInsn(Opcodes.ISHL);
+        mv.visitInsn(Opcodes.SWAP);
+        push(mv, 32 - n);
+        mv.visitInsn(Opcodes.IUSHR);
+        mv.visitInsn(Opcodes.IOR);
+    }
+
+    /** The number of the 32-bit general register {@code o} names, or -1 (memory, immediate, 8- or 16-bit register). */
+    private static int register32(Operand o) {
+        return o instanceof Operand.Register r && r.bits == 32 ? r.reg : -1;
+    }
+
+    /**
+     * Pops an int into 32-bit register {@code reg}'s local: what {@link #write} does for such a
+     * register, without passing the value through the VALUE local (HotSpot's interpreter runs
+     * every bytecode a block class has, and C1 and C2 parse them all).
+     */
+    private void storeRegister32(MethodVisitor mv, int reg) {
+        mv.visitVarInsn(Opcodes.ISTORE, R0 + reg);
+        registersChanged(1 << reg);
+        dirty |= 1 << reg;
+    }
+
+    /**
+     * True for inline ops that work on registers and immediates only and call nothing: no
+     * exception can leave them, so they need not store their index for the fault handler (the
+     * next op that can fault stores its own before anything in it can throw).
+     */
+    static boolean cannotThrow(X86Op op) {
+        if (op instanceof ArithmeticOps.Binary b) {
+            return b.kind != ArithmeticOps.ADC && b.kind != ArithmeticOps.SBB && b.dst instanceof Operand.Register
+                    && !(b.src instanceof Operand.Memory);
+        }
+        if (op instanceof ArithmeticOps.Unary u) {
+            return u.dst instanceof Operand.Register && (u.kind == ArithmeticOps.NOT || u.kind == ArithmeticOps.NEG);
+        }
+        if (op instanceof MoveOps.Move m) {
+            return m.dst instanceof Operand.Register && !(m.src instanceof Operand.Memory);
+        }
+        if (op instanceof MoveOps.LoadEffectiveAddress || op instanceof ArithmeticOps.ZeroRegister z && z.dst instanceof Operand.Register) {
+            return true;
+        }
+        return isInlineShift(op);
+    }
+
     private void emitShift32(MethodVisitor mv, int kind, Operand dst, int n) {
+        int reg = register32(dst);
+        if (reg >= 0 && flagsDead()) {
+            // nothing reads the flags: the register's local in, the result out, no scratch locals
+            mv.visitVarInsn(Opcodes.ILOAD, R0 + reg);
+            switch (kind) {
+                case ShiftOps.SHL, ShiftOps.SAL, ShiftOps.SHR, ShiftOps.SAR -> {
+                    push(mv, n);
+                    mv.visitInsn(kind == ShiftOps.SHR ? Opcodes.IUSHR : kind == ShiftOps.SAR ? Opcodes.ISHR : Opcodes.ISHL);
+                }
+                default -> rotate32(mv, kind == ShiftOps.ROL ? n : 32 - n);
+            }
+            storeRegister32(mv, reg);
+            return;
+        }
         read(mv, dst, false);
         mv.visitVarInsn(Opcodes.ISTORE, A);
         mv.visitVarInsn(Opcodes.ILOAD, A);
@@ -1143,14 +1234,7 @@ final class X86Emitter {
                 push(mv, n);
                 mv.visitInsn(Opcodes.ISHR);
             }
-            case ShiftOps.ROL -> {
-                push(mv, n);
-                mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Integer", "rotateLeft", "(II)I", false);
-            }
-            default -> {
-                push(mv, n);
-                mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Integer", "rotateRight", "(II)I", false);
-            }
+            default -> rotate32(mv, kind == ShiftOps.ROL ? n : 32 - n);
         }
         mv.visitVarInsn(Opcodes.ISTORE, RES);
         mv.visitVarInsn(Opcodes.ILOAD, RES);
@@ -1273,6 +1357,16 @@ final class X86Emitter {
             write(mv, b.dst, false);
             return true;
         }
+        int flagKind = switch (kind) {
+            case ArithmeticOps.ADD -> LazyFlags.ADD;
+            case ArithmeticOps.SUB, ArithmeticOps.CMP -> LazyFlags.SUB;
+            default -> LazyFlags.LOGIC;
+        };
+        int reg = register32(b.dst);
+        if (reg >= 0 && b.bits == 32) {
+            emitRegisterBinary(mv, kind, reg, b.src, flagKind | LazyFlags.sizeIndex(32));
+            return true;
+        }
         boolean memoryDst = b.dst instanceof Operand.Memory;
         if (memoryDst) {
             address(mv, (Operand.Memory) b.dst);
@@ -1297,11 +1391,6 @@ final class X86Emitter {
             mv.visitVarInsn(Opcodes.ISTORE, VALUE);
             write(mv, b.dst, true);
         }
-        int flagKind = switch (kind) {
-            case ArithmeticOps.ADD -> LazyFlags.ADD;
-            case ArithmeticOps.SUB, ArithmeticOps.CMP -> LazyFlags.SUB;
-            default -> LazyFlags.LOGIC;
-        };
         recordFlags(mv, flagKind | LazyFlags.sizeIndex(b.bits), A, B);
         return true;
     }
@@ -1355,7 +1444,71 @@ final class X86Emitter {
         flagsDirty = true;
     }
 
+    /**
+     * add/sub/cmp/and/or/xor/test of a 32-bit register with any source, on the operand stack: the
+     * operands and the result go straight into the flag record's locals (the source is read,
+     * and may fault, before any local changes), not through the A, B and RES scratch locals.
+     */
+    private void emitRegisterBinary(MethodVisitor mv, int kind, int reg, Operand src, int flagOp) {
+        boolean keep = kind != ArithmeticOps.CMP && kind != ArithmeticOps.TEST;
+        boolean flags = !flagsDead();
+        mv.visitVarInsn(Opcodes.ILOAD, R0 + reg);
+        read(mv, src, false);
+        if (flags) {
+            mv.visitInsn(Opcodes.DUP2);
+        }
+        mv.visitInsn(switch (kind) {
+            case ArithmeticOps.ADD -> Opcodes.IADD;
+            case ArithmeticOps.SUB, ArithmeticOps.CMP -> Opcodes.ISUB;
+            case ArithmeticOps.OR -> Opcodes.IOR;
+            case ArithmeticOps.XOR -> Opcodes.IXOR;
+            default -> Opcodes.IAND; // AND, TEST
+        });
+        if (flags) {
+            mv.visitInsn(Opcodes.DUP);
+            mv.visitVarInsn(Opcodes.ISTORE, F_OP + 4);
+        }
+        if (keep) {
+            storeRegister32(mv, reg);
+        } else {
+            mv.visitInsn(Opcodes.POP);
+        }
+        if (!flags) {
+            return;
+        }
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP + 2);
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP + 1);
+        push(mv, flagOp);
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP);
+        push(mv, 0);
+        mv.visitVarInsn(Opcodes.ISTORE, F_OP + 3);
+        knownFlagOp = flagOp;
+        flagsDirty = true;
+    }
+
     private boolean emitUnary(MethodVisitor mv, ArithmeticOps.Unary u) {
+        int reg = register32(u.dst);
+        if (reg >= 0 && (u.kind == ArithmeticOps.NOT || flagsDead())) {
+            // no flag record to make (not sets none): the register's local only
+            switch (u.kind) {
+                case ArithmeticOps.INC, ArithmeticOps.DEC -> {
+                    mv.visitIincInsn(R0 + reg, u.kind == ArithmeticOps.INC ? 1 : -1);
+                    registersChanged(1 << reg);
+                    dirty |= 1 << reg;
+                }
+                default -> {
+                    mv.visitVarInsn(Opcodes.ILOAD, R0 + reg);
+                    if (u.kind == ArithmeticOps.NOT) {
+                        push(mv, -1);
+                        mv.visitInsn(Opcodes.IXOR);
+                    } else {
+                        mv.visitInsn(Opcodes.INEG);
+                    }
+                    storeRegister32(mv, reg);
+                }
+            }
+            return true;
+        }
         boolean memoryDst = u.dst instanceof Operand.Memory;
         if (memoryDst) {
             address(mv, (Operand.Memory) u.dst);

@@ -223,9 +223,11 @@ class LoopBlockTest extends HandAssembledGuestTest {
         assertThat(cpu.state.reg32(X86CpuState.EDI)).isEqualTo(50 * 3);
         assertThat(cpu.state.eip()).isEqualTo(CODE + 0x1d);
         assertThat(statistic("(\\d+) stopped at a loop head")).isGreaterThanOrEqualTo(1);
-        // the loop entered at 13 (the block at 13 and the one it jumps to) and, once the outer
-        // block stops at e, the loop entered at e (its jz a side exit, then the block at 13)
-        assertThat(statistic("(\\d+) loop blocks")).isGreaterThanOrEqualTo(2);
+        // one loop, entered at e (its jz a side exit, then the block at 13): the block at 13
+        // reaches the threshold first, but its jmp leads to a head that makes the same loop
+        // itself, so it gets a class of its own instructions only (before session 8: a second
+        // loop block of the same body, entered at 13)
+        assertThat(statistic("(\\d+) loop blocks")).isEqualTo(1);
     }
 
     @Test
