@@ -450,12 +450,6 @@ public final class BytecodeBlockCompiler {
         return loop;
     }
 
-    /**
-     * {@code -Dqemu.tcg.block-dump=DIR}: every 32-bit block class is also written to DIR, named by
-     * its block's pc, hidden class, run count at compile and time (ms), for javap (a measuring aid).
-     */
-    private static final String DUMP = System.getProperty("qemu.tcg.block-dump");
-
     /** Compiles the ops of one block (one per guest instruction) into a new hidden class instance. */
     @SuppressWarnings("unchecked")
     public OpSequence<X86Cpu> compile(X86Op[] ops) {
@@ -478,11 +472,16 @@ public final class BytecodeBlockCompiler {
         return compile(ops, longMode, loop, owner, null);
     }
 
-    /** A debugging aid: each block class file is written to this directory (javap -c -p reads it). */
+    /**
+     * {@code -Dqemu.tcg.block-dump=DIR}, a debugging aid: each block and unit class file is written
+     * to DIR (javap -c -p reads it), named by its block's pc, its run count at compile and the time
+     * (ms) of the compile.
+     */
     private static final String DUMP_DIR = System.getProperty("qemu.tcg.block-dump");
 
     private static void dump(X86Block owner, CallUnit unit, byte[] bytes) {
-        String name = (unit != null ? "unit-" : "block-") + Long.toHexString(owner == null ? 0 : owner.pc) + "-" + System.nanoTime() + ".class";
+        String name = (unit != null ? "unit-" : "block-") + Long.toHexString(owner == null ? 0 : owner.pc)
+                + "-" + (owner == null ? 0 : owner.executions()) + "-" + System.nanoTime() / 1_000_000 + ".class";
         try {
             java.nio.file.Files.write(java.nio.file.Path.of(DUMP_DIR, name), bytes);
         } catch (java.io.IOException e) {
@@ -512,10 +511,6 @@ public final class BytecodeBlockCompiler {
             fields[ops.length + 1] = owner;
             fields[ops.length + 2] = unit;
             OpSequence<X86Cpu> sequence = (OpSequence<X86Cpu>) ctor.invoke(fields);
-            if (DUMP != null && owner != null) {
-                String name = String.format("%x-%s-%d-%d", owner.pc, sequence.getClass().getName().replaceAll(".*/", ""), owner.executions(), System.nanoTime() / 1000000);
-                java.nio.file.Files.write(java.nio.file.Path.of(DUMP, name + ".class"), bytes);
-            }
             long end = clock();
             synchronized (this) {
                 compiled++;
