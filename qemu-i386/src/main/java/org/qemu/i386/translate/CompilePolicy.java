@@ -1,5 +1,11 @@
 package org.qemu.i386.translate;
 
+import java.lang.reflect.Method;
+
+import org.qemu.common.jit.HotSpotCompileRequests;
+import org.qemu.common.tcg.OpContext;
+import org.qemu.common.tcg.OpSequence;
+
 /**
  * When a block gets a class of its own: after the compile threshold's runs, unless new code kept
  * appearing faster than the block ran.
@@ -88,5 +94,37 @@ final class CompilePolicy {
         block.runsAtCheck = runs;
         block.nextCheck = Math.min(runs * 2, MAX_DEFERRED_RUNS);
         return false;
+    }
+
+    /**
+     * What HotSpot is asked to do with a block class we just defined
+     * ({@code -Dqemu.tcg.hotspot-requests}; {@code false}: nothing, the JIT's own policy decides):
+     * {@code profile} C1 with full profiling at once, so the class never runs in the JVM's bytecode
+     * interpreter and C2 later has the profile it needs; {@code c2-loops} the same, and C2 at once
+     * for loop blocks and call-return units; {@code c1} C1 without profiling (HotSpot's policy never
+     * moves such code on).
+     */
+    static final String HOTSPOT_REQUESTS = System.getProperty("qemu.tcg.hotspot-requests", "profile");
+
+    /** Called once a block class has been defined and instantiated: {@code loop} for loop blocks and call-return units. */
+    static void classDefined(OpSequence<?> sequence, boolean loop) {
+        if (!HotSpotCompileRequests.available()) {
+            return;
+        }
+        int level = switch (HOTSPOT_REQUESTS) {
+            case "profile" -> HotSpotCompileRequests.C1_FULL_PROFILE;
+            case "c2-loops" -> loop ? HotSpotCompileRequests.C2 : HotSpotCompileRequests.C1_FULL_PROFILE;
+            case "c1" -> HotSpotCompileRequests.C1_FULL_OPTIMIZATION;
+            default -> 0;
+        };
+        if (level == 0) {
+            return;
+        }
+        try {
+            Method run = sequence.getClass().getMethod("run", OpContext.class);
+            HotSpotCompileRequests.request(run, level);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("block class without run(OpContext)", e);
+        }
     }
 }
