@@ -68,6 +68,9 @@ final class CompilePolicy {
             // run count Integer.MAX_VALUE: decided long ago
             return false;
         }
+        if (block.tierRequests > 0) {
+            return promote(block, runs);
+        }
         if (threshold <= 0) {
             block.nextCheck = NEVER;
             return false;
@@ -97,32 +100,64 @@ final class CompilePolicy {
     }
 
     /**
-     * What HotSpot is asked to do with a block class we just defined
-     * ({@code -Dqemu.tcg.hotspot-requests}; {@code false}: nothing, the JIT's own policy decides):
-     * {@code profile} C1 with full profiling at once, so the class never runs in the JVM's bytecode
-     * interpreter and C2 later has the profile it needs; {@code c2-loops} the same, and C2 at once
-     * for loop blocks and call-return units; {@code c1} C1 without profiling (HotSpot's policy never
-     * moves such code on).
+     * The tiers HotSpot is asked for, one after the other, for each block class we define
+     * ({@code -Dqemu.tcg.hotspot-requests}, a comma list of HotSpot tiers; {@code false} or empty:
+     * none, the JIT's own policy decides): the first as the class is defined, each next one after
+     * {@link #PROMOTE_RUNS} more runs of the block through the run loop (a hot chained block comes
+     * back to it too: the chain budget ends now and then). "3": C1 with full profiling at once,
+     * so the class never runs in the JVM's bytecode interpreter and HotSpot's policy takes it on to
+     * C2 with a profile; "1,3,4": C1 without profiling first (fast code, quick to make), profiling
+     * code when the block stays hot, C2 when it stays hot after that.
      */
-    static final String HOTSPOT_REQUESTS = System.getProperty("qemu.tcg.hotspot-requests", "profile");
+    static final int[] HOTSPOT_TIERS = tiers(System.getProperty("qemu.tcg.hotspot-requests", "3"));
 
-    /** Called once a block class has been defined and instantiated: {@code loop} for loop blocks and call-return units. */
-    static void classDefined(OpSequence<?> sequence, boolean loop) {
-        if (!HotSpotCompileRequests.available()) {
+    /** Run-loop runs of a compiled block between two of its {@link #HOTSPOT_TIERS} requests. */
+    static final int PROMOTE_RUNS = Integer.getInteger("qemu.tcg.hotspot-promote-runs", 64);
+
+    private static int[] tiers(String list) {
+        if (list.isEmpty() || "false".equals(list)) {
+            return new int[0];
+        }
+        String[] parts = list.split(",");
+        int[] tiers = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            tiers[i] = Integer.parseInt(parts[i].trim());
+        }
+        return tiers;
+    }
+
+    /**
+     * Called once a block class has been defined and instantiated for {@code block} (null: no
+     * block, e.g. a test's sequence): asks for the first tier, and sets the block's next check for
+     * the next one.
+     */
+    static void classDefined(OpSequence<?> sequence, X86Block block) {
+        if (HOTSPOT_TIERS.length == 0 || !HotSpotCompileRequests.available()) {
             return;
         }
-        int level = switch (HOTSPOT_REQUESTS) {
-            case "profile" -> HotSpotCompileRequests.C1_FULL_PROFILE;
-            case "c2-loops" -> loop ? HotSpotCompileRequests.C2 : HotSpotCompileRequests.C1_FULL_PROFILE;
-            case "c1" -> HotSpotCompileRequests.C1_FULL_OPTIMIZATION;
-            default -> 0;
-        };
-        if (level == 0) {
-            return;
+        HotSpotCompileRequests.request(runMethod(sequence), HOTSPOT_TIERS[0]);
+        if (block != null && HOTSPOT_TIERS.length > 1) {
+            block.tierRequests = 1;
+            block.nextCheck = block.executions() + PROMOTE_RUNS;
         }
+    }
+
+    /** At a compiled block's check: asks for its next tier; false (the block is compiled already). */
+    private static boolean promote(X86Block block, int runs) {
+        int next = block.tierRequests;
+        if (next >= HOTSPOT_TIERS.length || !(block.sequence() instanceof org.qemu.common.tcg.ChainedSequence<?> compiled)) {
+            block.nextCheck = NEVER;
+            return false;
+        }
+        HotSpotCompileRequests.request(runMethod(compiled), HOTSPOT_TIERS[next]);
+        block.tierRequests = next + 1;
+        block.nextCheck = next + 1 < HOTSPOT_TIERS.length ? runs + PROMOTE_RUNS : NEVER;
+        return false;
+    }
+
+    private static Method runMethod(OpSequence<?> sequence) {
         try {
-            Method run = sequence.getClass().getMethod("run", OpContext.class);
-            HotSpotCompileRequests.request(run, level);
+            return sequence.getClass().getMethod("run", OpContext.class);
         } catch (NoSuchMethodException e) {
             throw new IllegalStateException("block class without run(OpContext)", e);
         }
