@@ -107,9 +107,12 @@ final class CompilePolicy {
      * back to it too: the chain budget ends now and then). "3": C1 with full profiling at once,
      * so the class never runs in the JVM's bytecode interpreter and HotSpot's policy takes it on to
      * C2 with a profile; "1,3,4": C1 without profiling first (fast code, quick to make), profiling
-     * code when the block stays hot, C2 when it stays hot after that.
+     * code when the block stays hot, C2 when it stays hot after that. Off by default: measured on
+     * sha256sum and cpubench (docs/PERFORMANCE.md, "Session 8 (branch jit8)"), no list beat
+     * HotSpot's own policy, "3" cost 5-8% of CPU on 32 MiB, and any list with C2 before a
+     * profile was worse still.
      */
-    static final int[] HOTSPOT_TIERS = tiers(System.getProperty("qemu.tcg.hotspot-requests", "3"));
+    static final int[] HOTSPOT_TIERS = tiers(System.getProperty("qemu.tcg.hotspot-requests", "false"));
 
     /** Run-loop runs of a compiled block between two of its {@link #HOTSPOT_TIERS} requests. */
     static final int PROMOTE_RUNS = Integer.getInteger("qemu.tcg.hotspot-promote-runs", 64);
