@@ -511,6 +511,7 @@ public final class BytecodeBlockCompiler {
             fields[ops.length + 1] = owner;
             fields[ops.length + 2] = unit;
             OpSequence<X86Cpu> sequence = (OpSequence<X86Cpu>) ctor.invoke(fields);
+            CompilePolicy.classDefined(sequence, owner);
             long end = clock();
             synchronized (this) {
                 compiled++;

@@ -1,5 +1,11 @@
 package org.qemu.i386.translate;
 
+import java.lang.reflect.Method;
+
+import org.qemu.common.jit.HotSpotCompileRequests;
+import org.qemu.common.tcg.OpContext;
+import org.qemu.common.tcg.OpSequence;
+
 /**
  * When a block gets a class of its own: after the compile threshold's runs, unless new code kept
  * appearing faster than the block ran.
@@ -62,6 +68,9 @@ final class CompilePolicy {
             // run count Integer.MAX_VALUE: decided long ago
             return false;
         }
+        if (block.tierRequests > 0) {
+            return promote(block, runs);
+        }
         if (threshold <= 0) {
             block.nextCheck = NEVER;
             return false;
@@ -88,5 +97,72 @@ final class CompilePolicy {
         block.runsAtCheck = runs;
         block.nextCheck = Math.min(runs * 2, MAX_DEFERRED_RUNS);
         return false;
+    }
+
+    /**
+     * The tiers HotSpot is asked for, one after the other, for each block class we define
+     * ({@code -Dqemu.tcg.hotspot-requests}, a comma list of HotSpot tiers; {@code false} or empty:
+     * none, the JIT's own policy decides): the first as the class is defined, each next one after
+     * {@link #PROMOTE_RUNS} more runs of the block through the run loop (a hot chained block comes
+     * back to it too: the chain budget ends now and then). "3": C1 with full profiling at once,
+     * so the class never runs in the JVM's bytecode interpreter and HotSpot's policy takes it on to
+     * C2 with a profile; "1,3,4": C1 without profiling first (fast code, quick to make), profiling
+     * code when the block stays hot, C2 when it stays hot after that. Off by default: measured on
+     * sha256sum and cpubench (docs/PERFORMANCE.md, "Session 8 (branch jit8)"), no list beat
+     * HotSpot's own policy, "3" cost 5-8% of CPU on 32 MiB, and any list with C2 before a
+     * profile was worse still.
+     */
+    static final int[] HOTSPOT_TIERS = tiers(System.getProperty("qemu.tcg.hotspot-requests", "false"));
+
+    /** Run-loop runs of a compiled block between two of its {@link #HOTSPOT_TIERS} requests. */
+    static final int PROMOTE_RUNS = Integer.getInteger("qemu.tcg.hotspot-promote-runs", 64);
+
+    private static int[] tiers(String list) {
+        if (list.isEmpty() || "false".equals(list)) {
+            return new int[0];
+        }
+        String[] parts = list.split(",");
+        int[] tiers = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            tiers[i] = Integer.parseInt(parts[i].trim());
+        }
+        return tiers;
+    }
+
+    /**
+     * Called once a block class has been defined and instantiated for {@code block} (null: no
+     * block, e.g. a test's sequence): asks for the first tier, and sets the block's next check for
+     * the next one.
+     */
+    static void classDefined(OpSequence<?> sequence, X86Block block) {
+        if (HOTSPOT_TIERS.length == 0 || !HotSpotCompileRequests.available()) {
+            return;
+        }
+        HotSpotCompileRequests.request(runMethod(sequence), HOTSPOT_TIERS[0]);
+        if (block != null && HOTSPOT_TIERS.length > 1) {
+            block.tierRequests = 1;
+            block.nextCheck = block.executions() + PROMOTE_RUNS;
+        }
+    }
+
+    /** At a compiled block's check: asks for its next tier; false (the block is compiled already). */
+    private static boolean promote(X86Block block, int runs) {
+        int next = block.tierRequests;
+        if (next >= HOTSPOT_TIERS.length || !(block.sequence() instanceof org.qemu.common.tcg.ChainedSequence<?> compiled)) {
+            block.nextCheck = NEVER;
+            return false;
+        }
+        HotSpotCompileRequests.request(runMethod(compiled), HOTSPOT_TIERS[next]);
+        block.tierRequests = next + 1;
+        block.nextCheck = next + 1 < HOTSPOT_TIERS.length ? runs + PROMOTE_RUNS : NEVER;
+        return false;
+    }
+
+    private static Method runMethod(OpSequence<?> sequence) {
+        try {
+            return sequence.getClass().getMethod("run", OpContext.class);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("block class without run(OpContext)", e);
+        }
     }
 }

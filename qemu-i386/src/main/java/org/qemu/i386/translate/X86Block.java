@@ -41,6 +41,8 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
     int nextCheck = 1;
     long clockAtCheck;
     int runsAtCheck;
+    /** How many of {@link CompilePolicy#HOTSPOT_TIERS} were requested for this block's class (0: none yet). */
+    int tierRequests;
 
     /**
      * Runs the block; from the {@code compileThreshold}-th run on, {@link CompilePolicy} decides

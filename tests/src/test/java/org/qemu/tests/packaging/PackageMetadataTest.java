@@ -43,7 +43,7 @@ class PackageMetadataTest {
         assertThat(workspace.queryLines(rpm("qemu-common"), "--requires")).contains("java-25-headless");
         assertThat(workspace.queryLines(rpm("qemu-common"), "-l")).contains(
                 "/usr/share/qemu", "/usr/share/qemu/README",
-                "/usr/share/java/qemu", "/usr/share/java/qemu/qemu-common.jar",
+                "/usr/share/java/qemu", "/usr/share/java/qemu/qemu-common.jar", "/usr/share/java/qemu/qemu-whitebox.jar",
                 "/usr/share/java/qemu/byte-buddy.jar", "/usr/share/java/qemu/commons-cli.jar",
                 "/usr/share/doc/qemu-common/README", "/usr/share/doc/qemu-common/COPYING",
                 "/usr/share/man/man1/qemu.1.gz", "/usr/share/man/man1/qemu-kvm.1.gz",

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** Packaging a build that lacks a jar stops the Maven build with one clear line naming the jar. */
 class PackagingCheckTest {
-    private static final List<String> JARS = List.of("qemu-common", "byte-buddy", "commons-cli", "gson",
+    private static final List<String> JARS = List.of("qemu-common", "qemu-whitebox", "byte-buddy", "commons-cli", "gson",
             "qemu-i386", "qemu-x86_64", "qemu-ppc", "qemu-kvm");
 
     private static Command.Result preparePackaging(PackagingWorkspace workspace, Path lib) {
