@@ -28,15 +28,9 @@ if command -v powerpc-linux-gnu-gcc >/dev/null 2>&1 \
 else
   echo "train-aot: no powerpc-linux-gnu-gcc: the cache is trained on the i386 emulator only" >&2
 fi
-# The launcher puts qemu-whitebox.jar on the boot class path (compile requests); a cache trained
-# without the same boot class path is refused at run time.
-whitebox=
-if [ -f "$lib/qemu-whitebox.jar" ]; then
-  whitebox="-Xbootclasspath/a:$lib/qemu-whitebox.jar -XX:+UnlockDiagnosticVMOptions -XX:+WhiteBoxAPI"
-fi
 # No fork in the training run: children would inherit the recording options.
-# shellcheck disable=SC2086 # $runs and $whitebox are word lists on purpose
-"$JAVA_HOME/bin/java" -XX:AOTCacheOutput="$lib/qemu.aot" -Xlog:aot=error $whitebox -XX:+UseSerialGC -Xss16m \
+# shellcheck disable=SC2086 # $runs is a word list on purpose
+"$JAVA_HOME/bin/java" -XX:AOTCacheOutput="$lib/qemu.aot" -Xlog:aot=error -XX:+UseSerialGC -Xss16m \
   --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Dqemu.launcher="$(pwd)/bin/qemu-launcher" \
   -cp "$lib/*" org.qemu.ppc.launcher.AotTrainingRun $runs >/dev/null
 echo "train-aot: $(du -h "$lib/qemu.aot" | cut -f1) AOT cache at $lib/qemu.aot"
