@@ -64,6 +64,10 @@ public final class GuestMemory implements AutoCloseable {
     private final long rangeMask;
     private final byte[] protection;
     private volatile CodeWriteListener codeWriteListener = page -> { };
+    /** System mode: asked first about a write to a code page (null: the whole page's code dies, as in user mode). */
+    private volatile CodeRangeWriteListener codeRangeWriteListener;
+    /** The translation cache's drop of only the blocks a write overlaps, for a system MMU to call. */
+    private volatile CodeRangeInvalidator codeRangeInvalidator;
     private volatile IoHandler ioHandler;
     /**
      * Pages a debugger watches, with the READ/WRITE bits the guest really has there. While a page
@@ -127,6 +131,20 @@ public final class GuestMemory implements AutoCloseable {
 
     public void setCodeWriteListener(CodeWriteListener listener) {
         this.codeWriteListener = listener;
+    }
+
+    /** Lets a system MMU drop only the translations a write overlaps, keeping the page's CODE mark when others stay. */
+    public void setCodeRangeWriteListener(CodeRangeWriteListener listener) {
+        this.codeRangeWriteListener = listener;
+    }
+
+    public void setCodeRangeInvalidator(CodeRangeInvalidator invalidator) {
+        this.codeRangeInvalidator = invalidator;
+    }
+
+    /** The translation cache's range drop (null when none was set), for a system MMU to call. */
+    public CodeRangeInvalidator codeRangeInvalidator() {
+        return codeRangeInvalidator;
     }
 
     // ---- page table ----------------------------------------------------------------
@@ -480,6 +498,11 @@ public final class GuestMemory implements AutoCloseable {
      * false for an IO page (the caller tells {@link #ioHandler}).
      */
     private boolean checkWrite(long address, int bytes) {
+        return checkWrite(address, bytes, bytes);
+    }
+
+    /** {@link #checkWrite(long, int)} for a bulk write of which {@code [address, address+written)} lies on the checked page. */
+    private boolean checkWrite(long address, int bytes, long written) {
         if (address < 0 || address > spaceEnd - bytes) {
             if (farHandler != null) {
                 return false; // ioWrite hands it to the far handler
@@ -490,7 +513,7 @@ public final class GuestMemory implements AutoCloseable {
             return false;
         }
         if ((protection[(int) (address >>> PAGE_SHIFT)] & MAPPED) == 0 && missFilled(address, GuestMemoryFault.Access.WRITE)) {
-            return checkWrite(address, bytes);
+            return checkWrite(address, bytes, written);
         }
         long firstPage = address >>> PAGE_SHIFT;
         long lastPage = (address + bytes - 1) >>> PAGE_SHIFT;
@@ -500,13 +523,21 @@ public final class GuestMemory implements AutoCloseable {
             if ((prot & WRITE) == 0 && !watched) {
                 long bad = Math.max(address, p << PAGE_SHIFT);
                 if (missFilled(bad, GuestMemoryFault.Access.WRITE)) {
-                    return checkWrite(address, bytes);
+                    return checkWrite(address, bytes, written);
                 }
                 throw new GuestMemoryFault(linearAddress(bad), GuestMemoryFault.Access.WRITE, (prot & MAPPED) != 0);
             }
         }
         for (long p = firstPage; p <= lastPage; p++) {
             if ((protection[(int) p] & CODE) != 0) {
+                CodeRangeWriteListener ranges = codeRangeWriteListener;
+                if (ranges != null) {
+                    long from = Math.max(address, p << PAGE_SHIFT);
+                    long to = Math.min(address + Math.max(bytes, written), (p + 1) << PAGE_SHIFT);
+                    if (ranges.codeRangeWritten(p, from, (int) (to - from))) {
+                        continue; // other code on the page lives on: its writes stay on this path
+                    }
+                }
                 protection[(int) p] = pageBits(protection[(int) p] & ~CODE);
                 codeWriteListener.codeWritten(p);
             }
@@ -735,7 +766,7 @@ public final class GuestMemory implements AutoCloseable {
         }
         for (long p = address >>> PAGE_SHIFT, end = (address + length - 1) >>> PAGE_SHIFT; p <= end; p++) {
             long a = Math.max(address, p << PAGE_SHIFT);
-            if (write ? !checkWrite(a, 1) : !checkRead(a, 1)) {
+            if (write ? !checkWrite(a, 1, Math.min(address + length, (p + 1) << PAGE_SHIFT) - a) : !checkRead(a, 1)) {
                 // bulk copies (host calls, DMA by the runtime) reach RAM only
                 throw new GuestMemoryFault(a, write ? GuestMemoryFault.Access.WRITE : GuestMemoryFault.Access.READ, true);
             }
@@ -1157,5 +1188,23 @@ public final class GuestMemory implements AutoCloseable {
     @FunctionalInterface
     public interface CodeWriteListener {
         void codeWritten(long page);
+    }
+
+    /** Asked first when a guest write lands on a page holding translated code (system mode). */
+    @FunctionalInterface
+    public interface CodeRangeWriteListener {
+        /**
+         * {@code [address, address+length)} of {@code page} (addresses of this space) is about to
+         * be written: true when only the translations overlapping it were dropped and others on
+         * the page stay (the page keeps its CODE mark); false lets the whole page's code die.
+         */
+        boolean codeRangeWritten(long page, long address, int length);
+    }
+
+    /** Drops the translated blocks of a linear page whose bytes overlap a written range. */
+    @FunctionalInterface
+    public interface CodeRangeInvalidator {
+        /** True when blocks not overlapping {@code [start, end)} stay on {@code page}. */
+        boolean invalidateRange(long page, long start, long end);
     }
 }

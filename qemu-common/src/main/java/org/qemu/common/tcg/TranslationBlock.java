@@ -33,6 +33,15 @@ public abstract class TranslationBlock {
         return valid;
     }
 
+    /**
+     * True when the block's code may use guest bytes in {@code [start, end)} (a write there must
+     * kill it). This answers for the whole of its pages; a block that knows its instructions'
+     * addresses answers more closely.
+     */
+    public boolean overlaps(long start, long end) {
+        return true;
+    }
+
     /** Marks the block dead; links to it are dropped lazily when next followed. */
     public void invalidate() {
         valid = false;

@@ -26,12 +26,14 @@ public final class TranslationCache<B extends TranslationBlock> {
     private final GuestMemory memory;
     private long translations;
     private long invalidations;
+    private long rangeInvalidations;
     private Consumer<B> onInvalidate = b -> { };
 
     /** Creates the cache for {@code memory} and subscribes to writes into translated code. */
     public TranslationCache(GuestMemory memory) {
         this.memory = memory;
         memory.setCodeWriteListener(this::invalidatePage);
+        memory.setCodeRangeInvalidator(this::invalidateRange);
     }
 
     private static long key(long pc, int flags) {
@@ -97,6 +99,67 @@ public final class TranslationCache<B extends TranslationBlock> {
                 }
             }
         }
+    }
+
+    /**
+     * Drops the blocks with code on {@code page} whose bytes overlap {@code [start, end)} (a write
+     * there, system mode); true when other blocks stay on the page.
+     *
+     * <p>Two passes: the first kills the blocks the write overlaps; the second looks again at
+     * the survivors, which a block being compiled meanwhile may have taken code of a killed
+     * block into ({@link TranslationBlock#overlaps} answers for code taken in, and true while
+     * that is still being decided).
+     */
+    public synchronized boolean invalidateRange(long page, long start, long end) {
+        List<B> onPage = blocksByPage.get(page);
+        if (onPage == null) {
+            return false;
+        }
+        for (int pass = 0; pass < 2; pass++) {
+            List<B> dead = null;
+            for (B b : onPage) {
+                if (b.overlaps(start, end)) {
+                    if (dead == null) {
+                        dead = new ArrayList<>();
+                    }
+                    dead.add(b);
+                }
+            }
+            if (dead != null) {
+                for (B b : dead) {
+                    kill(b);
+                }
+            }
+        }
+        if (onPage.isEmpty()) {
+            blocksByPage.remove(page);
+            return false;
+        }
+        return true;
+    }
+
+    private void kill(B b) {
+        if (blocks.get(key(b.pc, b.flags)) == b) {
+            blocks.remove(key(b.pc, b.flags));
+        }
+        b.invalidate();
+        onInvalidate.accept(b);
+        invalidations++;
+        rangeInvalidations++;
+        for (long p = b.firstPage; p <= b.lastPage; p++) {
+            List<B> others = blocksByPage.get(p);
+            if (others != null) {
+                others.remove(b);
+                if (others.isEmpty()) {
+                    blocksByPage.remove(p);
+                }
+            }
+        }
+    }
+
+    /** Blocks dropped by {@link #invalidateRange} (a measuring aid). */
+    public synchronized long rangeInvalidations() {
+        return rangeInvalidations;
     }
 
     /** Drops everything (e.g. execve replaced the address space). */

@@ -582,7 +582,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
     private static String statistics(Shared shared) {
         return shared.blockRuns + " block runs and " + shared.regionRuns + " region entries in the run loop, "
                 + shared.chainedRuns + " chained block runs, "
-                + shared.cache.translations() + " blocks translated, " + shared.cache.invalidations() + " invalidated, "
+                + shared.cache.translations() + " blocks translated, " + shared.cache.invalidations() + " invalidated (" + shared.cache.rangeInvalidations() + " by written ranges), "
                 + shared.compiler.statistics() + ", " + shared.regionCompiler.statistics() + ", translate " + shared.translator.statistics();
     }
 

@@ -210,7 +210,8 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
                             + ", far code pages remapped " + mmus.get(i).farCodePagesRemapped() + ", code pages unmapped " + mmus.get(i).codePagesUnmapped());
                 }
                 if (codePages != null) {
-                    System.err.println("qemu.tcg.stats: code pages dropped by writes " + codePages.pagesDroppedByWrites());
+                    System.err.println("qemu.tcg.stats: code pages dropped by writes " + codePages.pagesDroppedByWrites()
+                            + ", writes that killed only the blocks they overlap " + codePages.rangeWritesKept());
                 }
             }
             pit.close();

@@ -585,10 +585,15 @@ public final class BytecodeBlockCompiler {
                 .collect(java.util.stream.Collectors.joining(" ", ", hottest compiled blocks (pc/instructions:runs) ", ""));
     }
 
+    /** Defined block classes the compiler still knows by their class file (a test's view: they are held weakly). */
+    int definedClassesHeld() {
+        return classes.size();
+    }
+
     public synchronized String statistics() {
         long n = Math.max(compiled, 1);
         return (STATS ? hottestBlocks() + "\n" + runsAfterCompile() + "\n" : "") + compiled + " blocks compiled (" + nanos / n / 1000 + " us each: generate " + generateNanos / n / 1000
-                 + ", define " + defineNanos / n / 1000 + " (" + classes.reused() + " classes reused), construct " + constructorNanos / n / 1000 + "; " + classBytes / n + " bytes each, " + loopBlocks + " loop blocks, "
+                 + ", define " + defineNanos / n / 1000 + " (" + classes.reused() + " classes reused, " + classes.forgotten() + " unloaded), construct " + constructorNanos / n / 1000 + "; " + classBytes / n + " bytes each, " + loopBlocks + " loop blocks, "
                  + stoppedAtLoopHeads + " stopped at a loop head, " + callUnits + " call units, " + unitSidePaths + " side paths in units), "
                 + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes"
                 + (CALLED_64.isEmpty() ? "" : ", 64-bit ops called " + new java.util.TreeMap<>(CALLED_64));

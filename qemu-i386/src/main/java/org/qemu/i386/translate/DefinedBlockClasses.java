@@ -3,6 +3,8 @@ package org.qemu.i386.translate;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,9 +21,17 @@ import java.util.Map;
  * of the CPU thread), then runs in HotSpot's bytecode interpreter until C1 and C2 have compiled it
  * again; the old class's method is compiled already. Instances hold the ops (fields), so an old
  * class serves a new block exactly: its bytes say everything else.
+ *
+ * <p>Classes are held weakly: a hidden class must stay unloadable (a guest that keeps generating
+ * new code would otherwise fill the metaspace). An entry lives as long as its class is loaded,
+ * which is while any block instance of it lives and, after the last one died, until a
+ * collection that unloads classes (with the serial collector the launcher picks, a full one):
+ * the window in which a dead block's code comes back is the one reuse is for. The constructor
+ * is kept beside the class ({@link ClassValue}), not in the map, as a method handle would hold
+ * its class strongly.
  */
 final class DefinedBlockClasses {
-    /** Classes kept at most: a bound on what a guest that keeps generating new code can pin. */
+    /** Entries kept at most (their class files are the keys): a bound on what the map itself can hold. */
     private static final int MAX_CLASSES = Integer.getInteger("qemu.tcg.kept-block-classes", 1 << 15);
 
     private record ClassBytes(byte[] bytes, int hash) {
@@ -40,36 +50,89 @@ final class DefinedBlockClasses {
         }
     }
 
-    private final Map<ClassBytes, MethodHandle> constructors = new HashMap<>();
+    /** A defined class, held weakly, with the class file it was defined from (to drop the entry once the class is gone). */
+    private static final class DefinedClass extends WeakReference<Class<?>> {
+        final ClassBytes key;
+
+        DefinedClass(Class<?> c, ClassBytes key, ReferenceQueue<Class<?>> unloaded) {
+            super(c, unloaded);
+            this.key = key;
+        }
+    }
+
+    private final Map<ClassBytes, DefinedClass> defined = new HashMap<>();
+    private final ReferenceQueue<Class<?>> unloaded = new ReferenceQueue<>();
     private final MethodType constructorType;
+    /** The lookup the classes were defined in: the constructors of classes met again are looked up through it. */
+    private volatile MethodHandles.Lookup definer;
+    private final ClassValue<MethodHandle> constructors = new ClassValue<>() {
+        @Override
+        protected MethodHandle computeValue(Class<?> type) {
+            try {
+                return MethodHandles.privateLookupIn(type, definer).findConstructor(type, constructorType);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("block class without its constructor", e);
+            }
+        }
+    };
     private long reused;
+    private long forgotten;
 
     DefinedBlockClasses(MethodType constructorType) {
         this.constructorType = constructorType;
     }
 
-    /** The constructor of the class {@code bytes} define: a class defined before, or a new hidden class in {@code lookup}'s package. */
+    /** The constructor of the class {@code bytes} define: a class defined before and still loaded, or a new hidden class in {@code lookup}'s package. */
     MethodHandle constructor(MethodHandles.Lookup lookup, byte[] bytes) throws ReflectiveOperationException {
+        definer = lookup;
         ClassBytes key = new ClassBytes(bytes);
         synchronized (this) {
-            MethodHandle known = constructors.get(key);
-            if (known != null) {
+            forgetUnloaded();
+            DefinedClass known = defined.get(key);
+            Class<?> c = known == null ? null : known.get();
+            if (c != null) {
                 reused++;
-                return known;
+                return constructors.get(c);
             }
         }
         MethodHandles.Lookup hidden = lookup.defineHiddenClass(bytes, true);
-        MethodHandle ctor = hidden.findConstructor(hidden.lookupClass(), constructorType);
+        Class<?> c = hidden.lookupClass();
+        MethodHandle ctor = hidden.findConstructor(c, constructorType);
         synchronized (this) {
-            if (constructors.size() < MAX_CLASSES) {
-                constructors.putIfAbsent(key, ctor);
+            DefinedClass old = defined.get(key);
+            if (defined.size() < MAX_CLASSES || old != null) {
+                if (old == null || old.get() == null) {
+                    defined.put(key, new DefinedClass(c, key, unloaded));
+                }
             }
         }
         return ctor;
     }
 
+    /** Drops the entries of classes that were unloaded. */
+    private void forgetUnloaded() {
+        for (Object r; (r = unloaded.poll()) != null; ) {
+            DefinedClass gone = (DefinedClass) r;
+            if (defined.get(gone.key) == gone) {
+                defined.remove(gone.key);
+                forgotten++;
+            }
+        }
+    }
+
     /** Blocks that got a class defined before (a measuring aid). */
     synchronized long reused() {
         return reused;
+    }
+
+    /** Entries whose class was unloaded (a measuring aid). */
+    synchronized long forgotten() {
+        return forgotten;
+    }
+
+    /** Entries held now. */
+    synchronized int size() {
+        forgetUnloaded();
+        return defined.size();
     }
 }

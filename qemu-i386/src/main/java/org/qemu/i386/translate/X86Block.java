@@ -53,11 +53,11 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
         int runs = countExecution();
         if (runs >= nextCheck && CompilePolicy.dueForCompile(this, runs, compileThreshold)) {
             if (background == null) {
-                sequence = compiler.compileBlock(this);
+                sequence = compileTracked(compiler);
             } else {
                 background.execute(() -> {
                     if (isValid()) {
-                        sequence = compiler.compileBlock(this);
+                        sequence = compileTracked(compiler);
                         if (!isValid() && sequence instanceof ChainedSequence<X86Cpu> late) {
                             // died while being compiled: no exit may chain into it
                             late.kill();
@@ -67,6 +67,44 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
             }
         }
         sequence.run(cpu);
+    }
+
+    /**
+     * Set while the block is being compiled: a loop block may take in the code of a block it
+     * jumps to ({@link #takeIn}), so until that is decided a write anywhere on its pages must
+     * kill it ({@link #overlaps}).
+     */
+    private volatile boolean compiling;
+
+    private OpSequence<X86Cpu> compileTracked(BytecodeBlockCompiler compiler) {
+        compiling = true;
+        try {
+            return compiler.compileBlock(this);
+        } finally {
+            compiling = false;
+        }
+    }
+
+    /**
+     * True when an instruction of the block (or of code a loop block took in) has a byte in
+     * {@code [start, end)}; an instruction of no length (a fetch fault, an over-long instruction,
+     * the jump to the next page) counts as the 16 bytes an instruction can have.
+     */
+    @Override
+    public boolean overlaps(long start, long end) {
+        if (compiling) {
+            return true;
+        }
+        long[] address = instructionAddress;
+        long[] next = nextAddress;
+        for (int i = 0, n = Math.min(address.length, next.length); i < n; i++) {
+            long from = address[i];
+            long to = next[i] > from ? next[i] : from + 16;
+            if (from < end && to > start) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The block's current tier: interpreted, or (once compiled) a {@link ChainedSequence} that exits may chain to. */
@@ -176,7 +214,7 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
      * until now: a call-return unit whose callee changed ({@link CallUnit#sideExit}).
      */
     void recompile(BytecodeBlockCompiler compiler, ChainedSequence<X86Cpu> old) {
-        OpSequence<X86Cpu> fresh = compiler.compileBlock(this);
+        OpSequence<X86Cpu> fresh = compileTracked(compiler);
         sequence = fresh;
         old.kill();
         if (!isValid() && fresh instanceof ChainedSequence<X86Cpu> late) {

@@ -2,6 +2,7 @@ package org.qemu.i386.translate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.ref.WeakReference;
 import java.util.HexFormat;
 
 import org.junit.jupiter.api.AfterEach;
@@ -59,6 +60,31 @@ class DefinedBlockClassesTest {
         assertThat(again.sequence()).isNotSameAs(first.sequence());
         assertThat(again.sequence().getClass()).isSameAs(first.sequence().getClass());
         assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(2);
+    }
+
+    /**
+     * The issue asks for unloadable block classes: once no block of a class lives, the class can
+     * be unloaded although the compiler (and its table of defined classes) lives on; the same
+     * code translated afterwards gets a class again and runs right.
+     */
+    @Test
+    void aClassNoBlockUsesAnyMoreCanBeUnloaded() throws InterruptedException {
+        WeakReference<Class<?>> unused = classOfABlockRunOnItsOwnCpu();
+        for (int i = 0; i < 20 && unused.get() != null; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertThat(unused.get()).as("the block class after its last block died").isNull();
+        assertThat(compiler.definedClassesHeld()).isZero();
+        compiledAndRun(CODE);
+        assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(1);
+    }
+
+    /** A CPU remembers the last block it ran (a link to the next): this one and its CPU are dropped. */
+    private WeakReference<Class<?>> classOfABlockRunOnItsOwnCpu() {
+        X86Block block = translator.translate(CODE, X86Cpu.MODE_32);
+        block.execute(new X86Cpu(memory, new X86CpuState()), compiler, 1, null);
+        return new WeakReference<>(block.sequence().getClass());
     }
 
     @Test

@@ -29,6 +29,11 @@ import org.qemu.tests.support.HostProcess;
  * {@code loops}: one-block loops (loop blocks once compiled) ended by timer interrupts, by a
  * store into their own code, by page faults in mid-loop (A/D bits, the faulting store resumed),
  * and run over a page remapped between runs.
+ * {@code patching}: code patched a few bytes at a time next to hot code on the same page (two
+ * routines, an instruction straddling a page end, a two-block loop rewriting its partner's
+ * immediate, data written beside code, the page written through a second mapping): every
+ * translation that used a written byte must go, whatever else stays (session 8's invalidation by
+ * written range).
  * Each runs once with the interpreted tier and once with every block compiled at its first run,
  * since the two tiers run the same ops differently.
  */
@@ -48,7 +53,7 @@ class TcgPrivilegeTest {
         assumeTrue(HostProcess.onPath(DEBIAN_QEMU), DEBIAN_QEMU + " is not installed (apt qemu-system-x86)");
         Path root = Path.of(System.getProperty("qemu.root", "..")).toAbsolutePath();
         Path sources = root.resolve("tests/src/test/payloads");
-        for (String payload : List.of("ring3", "tasks", "chain", "loops")) {
+        for (String payload : List.of("ring3", "tasks", "chain", "loops", "patching")) {
             Path kernel = Payloads.compile(dir, payload, sources.resolve(payload + ".c"));
             EmulatorRun r = EmulatorRun.of(dir, TIMEOUT_SECONDS, List.of(DEBIAN_QEMU, "-accel", "tcg", "-vga", "none", "-net", "none",
                     "-nographic", "-no-reboot", "-m", "64", "-kernel", kernel.toString()));
@@ -74,7 +79,7 @@ class TcgPrivilegeTest {
 
 
     @ParameterizedTest(name = "{0}, compile threshold {1}")
-    @CsvSource({"ring3, 64", "ring3, 1", "tasks, 64", "tasks, 1", "chain, 64", "chain, 1", "loops, 64", "loops, 1"})
+    @CsvSource({"ring3, 64", "ring3, 1", "tasks, 64", "tasks, 1", "chain, 64", "chain, 1", "loops, 64", "loops, 1", "patching, 64", "patching, 1"})
     void payloadBehavesAsUnderDebianQemu(String payload, int compileThreshold) throws Exception {
         Path launcher = Path.of(System.getProperty("qemu.root", "..")).resolve("bin/qemu-system-i386").toAbsolutePath();
         List<String> command = new ArrayList<>(List.of("env", "QEMU_JAVA_OPTS=-Dqemu.tcg.compile-threshold=" + compileThreshold,

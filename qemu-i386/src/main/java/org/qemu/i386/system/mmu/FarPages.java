@@ -145,7 +145,9 @@ final class FarPages implements GuestMemory.FarAccessHandler {
             case 4 -> physical.set(ValueLayout.JAVA_INT_UNALIGNED, pa, (int) value);
             default -> physical.set(ValueLayout.JAVA_LONG_UNALIGNED, pa, value);
         }
-        code.written(pa >>> GuestMemory.PAGE_SHIFT);
+        if (!Mmu.RANGE_INVALIDATION || !code.writtenRange(pa >>> GuestMemory.PAGE_SHIFT, (int) (pa & GuestMemory.PAGE_MASK), size)) {
+            code.written(pa >>> GuestMemory.PAGE_SHIFT);
+        }
     }
 
     @Override

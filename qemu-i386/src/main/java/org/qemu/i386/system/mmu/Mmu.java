@@ -59,6 +59,10 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
     private final FarPages far;
     private volatile Registers registers;
     private GuestMemory.CodeWriteListener translations;
+    /** The translation cache's drop of the blocks a write overlaps. */
+    private GuestMemory.CodeRangeInvalidator rangeTranslations;
+    /** A write to a code page kills only the blocks whose bytes it overlaps (false: the whole page's, as before session 8). */
+    static final boolean RANGE_INVALIDATION = !"false".equals(System.getProperty("qemu.tcg.range-invalidation"));
     /** Pages of the linear space and its windows: the per-page arrays below are indexed by folded page. */
     private final int pages;
     /** Per linear page: the physical page it maps while it is mapped. */
@@ -136,6 +140,10 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         if (translations == null) {
             translations = linear.codeWriteListener();
             linear.setCodeWriteListener(this::codeWritten);
+            rangeTranslations = linear.codeRangeInvalidator();
+            if (rangeTranslations != null && RANGE_INVALIDATION) {
+                linear.setCodeRangeWriteListener(this::codeRangeWritten);
+            }
         }
         faultError = -1;
         if (paging) {
@@ -573,6 +581,25 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         } else {
             translations.codeWritten(linearPage((int) page));
         }
+    }
+
+    /** A write of {@code [address, address+length)} reached code through this space: true when other code on the page lives on. */
+    private boolean codeRangeWritten(long page, long address, int length) {
+        int phys = physicalOf[(int) page];
+        return code.holdsCode(phys) && code.writtenRange(phys, (int) (address & GuestMemory.PAGE_MASK), length);
+    }
+
+    /**
+     * {@link PhysicalCodePages} drops the blocks of one alias that overlap {@code [offset,
+     * offset+length)} of the page: true when others stay there.
+     */
+    boolean dropTranslations(long page, int offset, int length) {
+        GuestMemory.CodeRangeInvalidator t = rangeTranslations;
+        if (t == null) {
+            return false;
+        }
+        long start = (page << GuestMemory.PAGE_SHIFT) + offset;
+        return t.invalidateRange(page, start, start + length);
     }
 
     /** {@code physicalPage} now holds code: every writable mapping of it here takes the slow path on writes. */

@@ -29,6 +29,7 @@ public final class PhysicalCodePages {
 
     public PhysicalCodePages(long ramPages) {
         this.isCode = new boolean[(int) ramPages];
+        this.rangeWrites = new short[(int) ramPages];
     }
 
     /** True when translated code came from {@code physicalPage}: its writable mappings must keep writes on the slow path. */
@@ -79,7 +80,52 @@ public final class PhysicalCodePages {
         if (list.isEmpty()) {
             aliases.remove(physicalPage);
             isCode[physicalPage] = false;
+            rangeWrites[physicalPage] = 0;
         }
+    }
+
+    /**
+     * Writes a code page takes that kill nothing before the whole page's code is given up (and
+     * its writes go back to the fast path until code is translated from it again): a page that
+     * holds data beside code (QEMU counts such writes too, then keeps a bitmap of its code).
+     */
+    private static final int WRITES_BEFORE_GIVING_UP = 512;
+    private final short[] rangeWrites;
+    private volatile long rangeWritesKept;
+
+    /** Writes to code pages after which other code on the page lived on (a measuring aid). */
+    public long rangeWritesKept() {
+        return rangeWritesKept;
+    }
+
+    /**
+     * {@code [offset, offset+length)} of {@code physicalPage} is about to be written by a CPU:
+     * the translations (through every mapping) whose bytes it overlaps die; true when others
+     * stay on the page, false when the caller must let the whole page's code go ({@link #written}).
+     * Why: Linux patches its own text a few bytes at a time ({@code text_poke}, jump labels,
+     * alternatives, the module loader's relocations), and killing every block of the page at each
+     * patch made the boot translate tens of thousands of blocks again.
+     */
+    public boolean writtenRange(long physicalPage, int offset, int length) {
+        if (!holdsCode(physicalPage)) {
+            return false;
+        }
+        Alias[] targets;
+        synchronized (this) {
+            List<Alias> list = aliases.get((int) physicalPage);
+            if (list == null || ++rangeWrites[(int) physicalPage] > WRITES_BEFORE_GIVING_UP) {
+                return false;
+            }
+            targets = list.toArray(new Alias[0]);
+        }
+        boolean others = false;
+        for (Alias a : targets) {
+            others |= a.mmu().dropTranslations(a.linearPage(), offset, length);
+        }
+        if (others) {
+            rangeWritesKept++;
+        }
+        return others;
     }
 
     /** {@code physicalPage} was written (by a CPU through any mapping, or by a device): its translations die. */
@@ -94,6 +140,7 @@ public final class PhysicalCodePages {
             }
             victims = aliases.remove((int) physicalPage);
             isCode[(int) physicalPage] = false;
+            rangeWrites[(int) physicalPage] = 0;
         }
         if (victims != null) {
             pagesDroppedByWrites += victims.size();
