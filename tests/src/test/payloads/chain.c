@@ -29,7 +29,7 @@ struct tss {
 static u64 gdt[6] __attribute__((aligned(8)));
 static struct gate idt[256];
 static struct tss tss __attribute__((aligned(16)));
-static struct { u16 limit; u32 base; } __attribute__((packed)) gdtr, idtr;
+static struct { u16 limit; u32 base; } __attribute__((packed)) idtr;
 static u8 kernel_stack[4096] __attribute__((aligned(16)));
 u8 user_stack[4096] __attribute__((aligned(16)));
 static u32 directory[1024] __attribute__((aligned(4096)));
@@ -142,20 +142,12 @@ static void across_remapped_pages(void) {
 }
 
 void payload_main(void) {
-    serial_init();
-    outb(0x21, 0xff);
-    outb(0xa1, 0xff);
+    serial_and_quiet_pics();
 
-    gdt[0] = 0;
-    gdt[1] = segment(0, 0xfffff, 0x9a, 0xc);        /* 0x08 kernel code */
-    gdt[2] = segment(0, 0xfffff, 0x92, 0xc);        /* 0x10 kernel data */
     gdt[3] = segment(0, 0xfffff, 0xfa, 0xc);        /* 0x18 user code */
     gdt[4] = segment(0, 0xfffff, 0xf2, 0xc);        /* 0x20 user data */
     gdt[5] = segment((u32) &tss, sizeof tss - 1, 0x89, 0); /* 0x28 available 32-bit TSS */
-    gdtr.limit = sizeof gdt - 1;
-    gdtr.base = (u32) gdt;
-    __asm__ volatile("lgdt %0\n ljmp $0x08, $1f\n1: mov $0x10, %%ax\n mov %%ax, %%ds\n mov %%ax, %%ss\n"
-                     : : "m"(gdtr) : "eax", "memory");
+    load_flat_gdt(gdt, sizeof gdt);
     set_gate(13, stub_gp, 0x8e);
     set_gate(0x80, stub_80, 0xee);                  /* interrupt gate, DPL 3 */
     set_gate(0x81, stub_81, 0xee);

@@ -112,3 +112,21 @@ void timer_irq0_at_1khz(void) {
     outb(0x43, 0x34); outb(0x40, 0xa9); outb(0x40, 0x04);
     outb(0x21, 0xfe);
 }
+
+void serial_and_quiet_pics(void) {
+    serial_init();
+    outb(0x21, 0xff);
+    outb(0xa1, 0xff);
+}
+
+static struct { u16 limit; u32 base; } __attribute__((packed)) flat_gdtr;
+
+void load_flat_gdt(u64 *gdt, u32 bytes) {
+    gdt[0] = 0;
+    gdt[1] = segment(0, 0xfffff, 0x9a, 0xc);
+    gdt[2] = segment(0, 0xfffff, 0x92, 0xc);
+    flat_gdtr.limit = bytes - 1;
+    flat_gdtr.base = (u32) gdt;
+    __asm__ volatile("lgdt %0\n ljmp $0x08, $1f\n1: mov $0x10, %%ax\n mov %%ax, %%ds\n mov %%ax, %%es\n"
+                     "mov %%ax, %%ss\n mov %%ax, %%fs\n mov %%ax, %%gs" : : "m"(flat_gdtr) : "eax", "memory");
+}

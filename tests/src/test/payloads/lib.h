@@ -46,4 +46,10 @@ u32 cmdline_number(const char *name, u32 fallback);
 /* Both 8259s at vectors 0x20-0x2f with only IRQ 0 unmasked, and the PIT's counter 0 raising
  * IRQ 0 at about 1 kHz (mode 2, divisor 1193). */
 void timer_irq0_at_1khz(void);
+/* The serial port set up and both 8259s masked: firmware may leave the PIT running on them. */
+void serial_and_quiet_pics(void);
+/* gdt[0] null and gdt[1], gdt[2] flat 4 GiB kernel code (0x08) and data (0x10); the table of
+ * `bytes` bytes (entries 3 and up as the caller filled them) loaded, cs reloaded by a far jump
+ * and ds, es, ss, fs, gs with 0x10. */
+void load_flat_gdt(u64 *gdt, u32 bytes);
 #endif

@@ -21,7 +21,7 @@
 
 static u64 gdt[3] __attribute__((aligned(8)));
 static struct gate idt[256];
-static struct { u16 limit; u32 base; } __attribute__((packed)) gdtr, idtr;
+static struct { u16 limit; u32 base; } __attribute__((packed)) idtr;
 static u32 directory[1024] __attribute__((aligned(4096)));
 static u32 window_table[1024] __attribute__((aligned(4096)));
 static u8 frames[WINDOW_PAGES + 1][4096] __attribute__((aligned(4096)));
@@ -146,17 +146,9 @@ static void across_page_faults(void) {
 }
 
 void payload_main(void) {
-    serial_init();
-    outb(0x21, 0xff);
-    outb(0xa1, 0xff);
+    serial_and_quiet_pics();
 
-    gdt[0] = 0;
-    gdt[1] = segment(0, 0xfffff, 0x9a, 0xc);        /* 0x08 kernel code */
-    gdt[2] = segment(0, 0xfffff, 0x92, 0xc);        /* 0x10 kernel data */
-    gdtr.limit = sizeof gdt - 1;
-    gdtr.base = (u32) gdt;
-    __asm__ volatile("lgdt %0\n ljmp $0x08, $1f\n1: mov $0x10, %%ax\n mov %%ax, %%ds\n mov %%ax, %%ss\n"
-                     : : "m"(gdtr) : "eax", "memory");
+    load_flat_gdt(gdt, sizeof gdt);
     set_gate(14, stub_pf, 0x8e);
     set_gate(0x20, stub_irq0, 0x8e);
     idtr.limit = sizeof idt - 1;

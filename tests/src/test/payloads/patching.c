@@ -18,7 +18,6 @@
 #define ALIAS 0x80000000u
 
 static u64 gdt[3] __attribute__((aligned(8)));
-static struct { u16 limit; u32 base; } __attribute__((packed)) gdtr;
 static u32 directory[1024] __attribute__((aligned(4096)));
 static u32 alias_table[1024] __attribute__((aligned(4096)));
 
@@ -106,17 +105,9 @@ static void data_beside_code(void) {
 }
 
 void payload_main(void) {
-    serial_init();
-    outb(0x21, 0xff);
-    outb(0xa1, 0xff);
+    serial_and_quiet_pics();
 
-    gdt[0] = 0;
-    gdt[1] = segment(0, 0xfffff, 0x9a, 0xc);        /* 0x08 kernel code */
-    gdt[2] = segment(0, 0xfffff, 0x92, 0xc);        /* 0x10 kernel data */
-    gdtr.limit = sizeof gdt - 1;
-    gdtr.base = (u32) gdt;
-    __asm__ volatile("lgdt %0\n ljmp $0x08, $1f\n1: mov $0x10, %%ax\n mov %%ax, %%ds\n mov %%ax, %%ss\n"
-                     : : "m"(gdtr) : "eax", "memory");
+    load_flat_gdt(gdt, sizeof gdt);
 
     puts("patching test\n");
     neighbours_on_one_page(imm_a, imm_b);

@@ -22,7 +22,7 @@ struct tss {
 static u64 gdt[8] __attribute__((aligned(8)));
 static struct gate idt[32];
 static struct tss main_tss, df_tss, called_tss, jumped_tss;
-static struct { u16 limit; u32 base; } __attribute__((packed)) gdtr, idtr;
+static struct { u16 limit; u32 base; } __attribute__((packed)) idtr;
 static u8 df_stack[2048] __attribute__((aligned(16)));
 static u8 called_stack[2048] __attribute__((aligned(16)));
 static u8 jumped_stack[2048] __attribute__((aligned(16)));
@@ -110,22 +110,14 @@ static void prepare(struct tss *t, void (*entry)(void), u8 *stack_top) {
 }
 
 void payload_main(void) {
-    serial_init();
-    outb(0x21, 0xff);
-    outb(0xa1, 0xff);
+    serial_and_quiet_pics();
 
-    gdt[0] = 0;
-    gdt[1] = segment(0, 0xfffff, 0x9a, 0xc);
-    gdt[2] = segment(0, 0xfffff, 0x92, 0xc);
     gdt[3] = segment((u32) &main_tss, sizeof main_tss - 1, 0x89, 0);
     gdt[4] = segment((u32) &df_tss, sizeof df_tss - 1, 0x89, 0);
     gdt[5] = segment((u32) &called_tss, sizeof called_tss - 1, 0x89, 0);
     gdt[6] = segment((u32) &jumped_tss, sizeof jumped_tss - 1, 0x89, 0);
     gdt[7] = (u64) JUMPED_TSS << 16 | (u64) 0x85 << 40;     /* task gate to the jumped task */
-    gdtr.limit = sizeof gdt - 1;
-    gdtr.base = (u32) gdt;
-    __asm__ volatile("lgdt %0\n ljmp $0x08, $1f\n1: mov $0x10, %%ax\n mov %%ax, %%ds\n mov %%ax, %%es\n"
-                     "mov %%ax, %%ss\n mov %%ax, %%fs\n mov %%ax, %%gs" : : "m"(gdtr) : "eax", "memory");
+    load_flat_gdt(gdt, sizeof gdt);
 
     memset(&main_tss, 0, sizeof main_tss);
     main_tss.iomap = sizeof main_tss;

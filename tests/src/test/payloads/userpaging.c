@@ -10,7 +10,7 @@ struct tss { u32 link, esp0, ss0, rest[22]; u16 trap, iomap; } __attribute__((pa
 static u64 gdt[6] __attribute__((aligned(8)));
 static struct gate idt[256];
 static struct tss tss __attribute__((aligned(16)));
-static struct { u16 limit; u32 base; } __attribute__((packed)) gdtr, idtr;
+static struct { u16 limit; u32 base; } __attribute__((packed)) idtr;
 static u32 directory[1024] __attribute__((aligned(4096)));
 static u32 low_table[1024] __attribute__((aligned(4096)));
 static u8 kernel_stack[4096] __attribute__((aligned(4096)));
@@ -72,18 +72,11 @@ static void set_gate(int v, void (*fn)(void), u8 attr) {
 }
 
 void payload_main(void) {
-    serial_init();
-    outb(0x21, 0xff);
-    outb(0xa1, 0xff);
-    gdt[1] = segment(0, 0xfffff, 0x9a, 0xc);
-    gdt[2] = segment(0, 0xfffff, 0x92, 0xc);
+    serial_and_quiet_pics();
     gdt[3] = segment(0, 0xfffff, 0xfa, 0xc);
     gdt[4] = segment(0, 0xfffff, 0xf2, 0xc);
     gdt[5] = segment((u32) &tss, sizeof tss - 1, 0x89, 0);
-    gdtr.limit = sizeof gdt - 1;
-    gdtr.base = (u32) gdt;
-    __asm__ volatile("lgdt %0\n ljmp $0x08, $1f\n1: mov $0x10, %%ax\n mov %%ax, %%ds\n mov %%ax, %%es\n mov %%ax, %%ss\n"
-                     : : "m"(gdtr) : "eax", "memory");
+    load_flat_gdt(gdt, sizeof gdt);
     tss.esp0 = (u32) &kernel_stack[sizeof kernel_stack];
     tss.ss0 = 0x10;
     tss.iomap = sizeof tss;
