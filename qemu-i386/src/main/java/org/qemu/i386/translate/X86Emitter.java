@@ -1378,13 +1378,7 @@ final class X86Emitter {
         mv.visitVarInsn(Opcodes.ISTORE, B);
         mv.visitVarInsn(Opcodes.ILOAD, A);
         mv.visitVarInsn(Opcodes.ILOAD, B);
-        mv.visitInsn(switch (kind) {
-            case ArithmeticOps.ADD -> Opcodes.IADD;
-            case ArithmeticOps.SUB, ArithmeticOps.CMP -> Opcodes.ISUB;
-            case ArithmeticOps.OR -> Opcodes.IOR;
-            case ArithmeticOps.XOR -> Opcodes.IXOR;
-            default -> Opcodes.IAND; // AND, TEST
-        });
+        mv.visitInsn(intOpcode(kind));
         mv.visitVarInsn(Opcodes.ISTORE, RES);
         if (kind != ArithmeticOps.CMP && kind != ArithmeticOps.TEST) {
             mv.visitVarInsn(Opcodes.ILOAD, RES);
@@ -1400,6 +1394,17 @@ final class X86Emitter {
      * flag record written back and reloaded around the call, as before (for comparison).
      */
     static final boolean INLINE_CARRY_OPS = !"false".equals(System.getProperty("qemu.tcg.inline-carry-ops"));
+
+    /** The JVM int instruction of add/sub/cmp/and/or/xor/test (cmp subtracts, test ands). */
+    private static int intOpcode(int kind) {
+        return switch (kind) {
+            case ArithmeticOps.ADD -> Opcodes.IADD;
+            case ArithmeticOps.SUB, ArithmeticOps.CMP -> Opcodes.ISUB;
+            case ArithmeticOps.OR -> Opcodes.IOR;
+            case ArithmeticOps.XOR -> Opcodes.IXOR;
+            default -> Opcodes.IAND; // AND, TEST
+        };
+    }
 
     /**
      * adc/sbb to a register, inline: the carry in is the current record's CF (a direct compare
@@ -1457,13 +1462,7 @@ final class X86Emitter {
         if (flags) {
             mv.visitInsn(Opcodes.DUP2);
         }
-        mv.visitInsn(switch (kind) {
-            case ArithmeticOps.ADD -> Opcodes.IADD;
-            case ArithmeticOps.SUB, ArithmeticOps.CMP -> Opcodes.ISUB;
-            case ArithmeticOps.OR -> Opcodes.IOR;
-            case ArithmeticOps.XOR -> Opcodes.IXOR;
-            default -> Opcodes.IAND; // AND, TEST
-        });
+        mv.visitInsn(intOpcode(kind));
         if (flags) {
             mv.visitInsn(Opcodes.DUP);
             mv.visitVarInsn(Opcodes.ISTORE, F_OP + 4);
