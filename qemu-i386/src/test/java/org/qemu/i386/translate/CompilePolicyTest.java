@@ -2,8 +2,6 @@ package org.qemu.i386.translate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.HexFormat;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,24 +20,19 @@ import org.qemu.i386.cpu.X86CpuState;
 class CompilePolicyTest {
     private static final int CODE = 0x08048000;
 
-    private GuestMemory memory;
+    private HandAssembledCode code;
     private X86Cpu cpu;
-    private X86Translator translator;
     private final BytecodeBlockCompiler compiler = new BytecodeBlockCompiler();
 
     @BeforeEach
     void load() {
-        memory = new GuestMemory(32);
-        memory.map(CODE, 0x1000, GuestMemory.READ | GuestMemory.EXEC);
-        byte[] code = HexFormat.of().parseHex("40ebfd");
-        memory.load(CODE, code, 0, code.length);
-        cpu = new X86Cpu(memory, new X86CpuState());
-        translator = new X86Translator(memory);
+        code = new HandAssembledCode(CODE, 0x1000, GuestMemory.READ | GuestMemory.EXEC).load(CODE, "40ebfd");
+        cpu = new X86Cpu(code.memory, new X86CpuState());
     }
 
     @AfterEach
     void close() {
-        memory.close();
+        code.close();
     }
 
     /** Runs the block until it is compiled (or {@code limit} runs); {@code freshPerRun} new blocks are translated before each run. Returns the run that compiled it, 0 for none. */
@@ -59,20 +52,20 @@ class CompilePolicyTest {
 
     @Test
     void aLoopWithoutNewCodeIsCompiledAtTheThreshold() {
-        X86Block block = translator.translate(CODE, X86Cpu.MODE_32);
+        X86Block block = code.translate(CODE);
         assertThat(runUntilCompiled(block, X86Block.DEFAULT_COMPILE_THRESHOLD, 1000, 0)).isEqualTo(X86Block.DEFAULT_COMPILE_THRESHOLD);
     }
 
     @Test
     void aBlockAmongNewCodeWaitsUntilTheMostDeferredRuns() {
-        X86Block block = translator.translate(CODE, X86Cpu.MODE_32);
+        X86Block block = code.translate(CODE);
         int limit = CompilePolicy.MAX_DEFERRED_RUNS;
         assertThat(runUntilCompiled(block, X86Block.DEFAULT_COMPILE_THRESHOLD, limit + 10, 2)).isEqualTo(limit);
     }
 
     @Test
     void aDeferredBlockIsCompiledAtTheFirstDoublingAfterNewCodeStops() {
-        X86Block block = translator.translate(CODE, X86Cpu.MODE_32);
+        X86Block block = code.translate(CODE);
         // new code while the block runs 64 times: not compiled at the threshold
         assertThat(runUntilCompiled(block, 64, 64, 1)).isZero();
         // then no new code: compiled when its run count doubles
@@ -89,14 +82,14 @@ class CompilePolicyTest {
 
     @Test
     void anExplicitSmallThresholdCompilesAtThatRunEvenAmongNewCode() {
-        X86Block block = translator.translate(CODE, X86Cpu.MODE_32);
+        X86Block block = code.translate(CODE);
         assertThat(runUntilCompiled(block, 3, 100, 5)).isEqualTo(3);
     }
 
     @Test
     void aBlockWhoseFirstRunsWereCountedElsewhereIsStillCompiled() {
         // e.g. runs inside a region: the counter passed the block's first check without it
-        X86Block block = translator.translate(CODE, X86Cpu.MODE_32);
+        X86Block block = code.translate(CODE);
         for (int i = 0; i < 100; i++) {
             block.countExecution();
         }
@@ -111,7 +104,7 @@ class CompilePolicyTest {
 
     @Test
     void thresholdZeroNeverCompiles() {
-        X86Block block = translator.translate(CODE, X86Cpu.MODE_32);
+        X86Block block = code.translate(CODE);
         assertThat(runUntilCompiled(block, 0, 20000, 0)).isZero();
     }
 }

@@ -3,7 +3,6 @@ package org.qemu.i386.translate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.ref.WeakReference;
-import java.util.HexFormat;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,31 +22,25 @@ class DefinedBlockClassesTest {
     private static final int CODE = 0x08048000;
     private static final int OTHER_CODE = CODE + 0x100;
 
-    private GuestMemory memory;
+    private HandAssembledCode code;
     private X86Cpu cpu;
-    private X86Translator translator;
     private final BytecodeBlockCompiler compiler = new BytecodeBlockCompiler();
 
     @BeforeEach
     void load() {
-        memory = new GuestMemory(32);
-        memory.map(CODE, 0x1000, GuestMemory.READ | GuestMemory.EXEC);
-        byte[] incEax = HexFormat.of().parseHex("40ebfd");
-        byte[] incEcx = HexFormat.of().parseHex("41ebfd");
-        memory.load(CODE, incEax, 0, incEax.length);
-        memory.load(OTHER_CODE, incEcx, 0, incEcx.length);
-        cpu = new X86Cpu(memory, new X86CpuState());
-        translator = new X86Translator(memory);
+        code = new HandAssembledCode(CODE, 0x1000, GuestMemory.READ | GuestMemory.EXEC)
+                .load(CODE, "40ebfd").load(OTHER_CODE, "41ebfd");
+        cpu = new X86Cpu(code.memory, new X86CpuState());
     }
 
     @AfterEach
     void close() {
-        memory.close();
+        code.close();
     }
 
     /** Translates the block at {@code pc} anew and runs it once, compiled at that first run. */
     private X86Block compiledAndRun(int pc) {
-        X86Block block = translator.translate(pc, X86Cpu.MODE_32);
+        X86Block block = code.translate(pc);
         block.execute(cpu, compiler, 1, null);
         assertThat(block.sequence()).isInstanceOf(ChainedSequence.class);
         return block;
@@ -82,8 +75,8 @@ class DefinedBlockClassesTest {
 
     /** A CPU remembers the last block it ran (a link to the next): this one and its CPU are dropped. */
     private WeakReference<Class<?>> classOfABlockRunOnItsOwnCpu() {
-        X86Block block = translator.translate(CODE, X86Cpu.MODE_32);
-        block.execute(new X86Cpu(memory, new X86CpuState()), compiler, 1, null);
+        X86Block block = code.translate(CODE);
+        block.execute(new X86Cpu(code.memory, new X86CpuState()), compiler, 1, null);
         return new WeakReference<>(block.sequence().getClass());
     }
 

@@ -2,8 +2,6 @@ package org.qemu.i386.translate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.HexFormat;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,29 +23,25 @@ class RangeInvalidationTest {
     private static final long STRADDLING = PAGE + 0xffd;
     private static final long NEXT_PAGE = (PAGE >>> 12) + 1;
 
-    private GuestMemory memory;
+    private static final String MOV_EAX_RET = "b844332211c3";
+
+    private HandAssembledCode code;
     private TranslationCache<X86Block> cache;
-    private X86Translator translator;
 
     @BeforeEach
     void load() {
-        memory = new GuestMemory(32);
-        memory.map(PAGE, 0x2000, GuestMemory.READ | GuestMemory.WRITE | GuestMemory.EXEC);
-        byte[] movRet = HexFormat.of().parseHex("b844332211c3");
-        memory.load(FIRST, movRet, 0, movRet.length);
-        memory.load(SECOND, movRet, 0, movRet.length);
-        memory.load(STRADDLING, movRet, 0, movRet.length);
-        cache = new TranslationCache<>(memory);
-        translator = new X86Translator(memory);
+        code = new HandAssembledCode(PAGE, 0x2000, GuestMemory.READ | GuestMemory.WRITE | GuestMemory.EXEC)
+                .load(FIRST, MOV_EAX_RET).load(SECOND, MOV_EAX_RET).load(STRADDLING, MOV_EAX_RET);
+        cache = new TranslationCache<>(code.memory);
     }
 
     @AfterEach
     void close() {
-        memory.close();
+        code.close();
     }
 
     private X86Block translated(long pc) {
-        X86Block b = translator.translate(pc, X86Cpu.MODE_32);
+        X86Block b = code.translate(pc);
         cache.insert(b);
         return b;
     }
