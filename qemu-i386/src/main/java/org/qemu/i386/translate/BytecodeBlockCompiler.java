@@ -46,7 +46,7 @@ public final class BytecodeBlockCompiler {
      * guarded by this.
      */
     private int sideExitOp = -1;
-    private int sideExitContinue;
+    private long sideExitContinue;
     private long compiled;
     private long inlined;
     private long total;
@@ -169,28 +169,7 @@ public final class BytecodeBlockCompiler {
                 return compileStraight(block, ops);
             }
         }
-        if (address != null) {
-            block.takeIn(address, next);
-        }
-        synchronized (this) {
-            loopBlocks++;
-        }
-        loopHeads.add(head);
-        OpSequence<X86Cpu> loop;
-        synchronized (this) {
-            sideExitOp = sideExitAt;
-            sideExitContinue = sideContinue;
-            try {
-                loop = compile(body, false, block, block);
-            } finally {
-                sideExitOp = -1;
-            }
-        }
-        if (!block.isValid() && loop instanceof ChainedSequence<X86Cpu> late) {
-            // invalidated by another thread while compiling: its back edge polls the dead flag
-            late.kill();
-        }
-        return loop;
+        return compileLoop(block, body, address, next, head, sideExitAt, sideContinue, false);
     }
 
     /**
@@ -426,6 +405,16 @@ public final class BytecodeBlockCompiler {
         if (!loops || !LongModeEmitter.allInline(body, body.length - 1)) {
             return compileStraight(block, ops, true);
         }
+        return compileLoop(block, body, address, next, head, sideExitAt, sideContinue, true);
+    }
+
+    /**
+     * Compiles {@code body} as {@code block}'s loop block, 32-bit or 64-bit: the blocks it runs
+     * through ({@code address}/{@code next}, null: none) taken in, its head recorded, and a side
+     * exit at op {@code sideExitAt} (-1: none) whose staying side continues at {@code sideContinue}.
+     */
+    private OpSequence<X86Cpu> compileLoop(X86Block block, X86Op[] body, long[] address, long[] next, long head,
+            int sideExitAt, long sideContinue, boolean longMode) {
         if (address != null) {
             block.takeIn(address, next);
         }
@@ -436,9 +425,9 @@ public final class BytecodeBlockCompiler {
         OpSequence<X86Cpu> loop;
         synchronized (this) {
             sideExitOp = sideExitAt;
-            longModeSideContinue = sideContinue;
+            sideExitContinue = sideContinue;
             try {
-                loop = compile(body, true, block, block);
+                loop = compile(body, longMode, block, block);
             } finally {
                 sideExitOp = -1;
             }
@@ -649,7 +638,7 @@ public final class BytecodeBlockCompiler {
         mv.visitTryCatchBlock(start, end, handler, "java/lang/Throwable");
         if (longMode && LONG_MODE_INLINE) {
             generateLongMode(mv, ops, inlineCount, start, end, handler, longModeLoopStart, longModeLoopStart != -1 ? sideExitOp : -1,
-                    longModeSideContinue);
+                    sideExitContinue);
             cw.visitEnd();
             return cw.toByteArray();
         }
@@ -701,7 +690,7 @@ public final class BytecodeBlockCompiler {
                 emitter.joinPoint();
             }
             if (i == sideExit) {
-                emitSideExit(mv, emitter, (ControlOps.ConditionalJump) ops[i], sideExitContinue, exit);
+                emitSideExit(mv, emitter, (ControlOps.ConditionalJump) ops[i], (int) sideExitContinue, exit);
                 inlineCount[0]++;
             } else if (emitter.emitOp(mv, ops[i], i, NAME, "op" + i)) {
                 inlineCount[0]++;
@@ -745,8 +734,6 @@ public final class BytecodeBlockCompiler {
 
     /** The 64-bit loop start of the block {@link #generate} compiles (-1: not a loop block); guarded by this. */
     private long longModeLoopStart = -1;
-    /** A 64-bit side-exit loop's continuation ({@link #sideExitOp}'s staying side); guarded by this. */
-    private long longModeSideContinue;
 
     private static void generateLongMode(MethodVisitor mv, X86Op[] ops, int[] inlineCount, Label start, Label end, Label handler, long loopStart,
             int sideExit, long sideContinue) {
