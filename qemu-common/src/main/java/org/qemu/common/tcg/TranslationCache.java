@@ -84,20 +84,7 @@ public final class TranslationCache<B extends TranslationBlock> {
             return;
         }
         for (B b : dead) {
-            if (blocks.get(key(b.pc, b.flags)) == b) {
-                blocks.remove(key(b.pc, b.flags));
-            }
-            b.invalidate();
-            onInvalidate.accept(b);
-            invalidations++;
-            for (long p = b.firstPage; p <= b.lastPage; p++) {
-                if (p != page) {
-                    List<B> others = blocksByPage.get(p);
-                    if (others != null) {
-                        others.remove(b);
-                    }
-                }
-            }
+            kill(b);
         }
     }
 
@@ -129,6 +116,7 @@ public final class TranslationCache<B extends TranslationBlock> {
                 for (B b : dead) {
                     kill(b);
                 }
+                rangeInvalidations += dead.size();
             }
         }
         if (onPage.isEmpty()) {
@@ -138,6 +126,7 @@ public final class TranslationCache<B extends TranslationBlock> {
         return true;
     }
 
+    /** Drops one block: out of the lookup table and off every page list still holding it. */
     private void kill(B b) {
         if (blocks.get(key(b.pc, b.flags)) == b) {
             blocks.remove(key(b.pc, b.flags));
@@ -145,7 +134,6 @@ public final class TranslationCache<B extends TranslationBlock> {
         b.invalidate();
         onInvalidate.accept(b);
         invalidations++;
-        rangeInvalidations++;
         for (long p = b.firstPage; p <= b.lastPage; p++) {
             List<B> others = blocksByPage.get(p);
             if (others != null) {
