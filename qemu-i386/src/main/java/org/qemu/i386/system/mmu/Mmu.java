@@ -585,8 +585,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
 
     /** A write of {@code [address, address+length)} reached code through this space: true when other code on the page lives on. */
     private boolean codeRangeWritten(long page, long address, int length) {
-        int phys = physicalOf[(int) page];
-        return code.holdsCode(phys) && code.writtenRange(phys, (int) (address & GuestMemory.PAGE_MASK), length);
+        return code.writtenRange(physicalOf[(int) page], (int) (address & GuestMemory.PAGE_MASK), length);
     }
 
     /**
