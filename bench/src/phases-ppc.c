@@ -1,7 +1,8 @@
 /*
  * cpubench's phases one at a time, each timed with the thread's CPU clock, for finding where
  * an emulator's time goes (warm-up rounds against steady state). Usage: phases-ppc PHASE ROUNDS
- * with PHASE one of hash, isort, dsort, nbody, series.
+ * with PHASE one of hash, isort, dsort, fill, nbody, series (fill: the loop that fills the sort's
+ * arrays, which cpubench times with the sort; its uint64-to-double conversion is a libgcc call).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -47,6 +48,10 @@ int main(int argc, char **argv) {
         } else if (!strcmp(phase, "dsort")) {
             qsort(dbls, m, sizeof *dbls, cmp_dbl);
             sum += (uint64_t)(dbls[m / 2] * 1e9);
+        } else if (!strcmp(phase, "fill")) {
+            for (int k = 0; k < 4; k++)
+                for (size_t i = 0; i < m; i++) { ints[i] = (uint32_t)xorshift(&seed); dbls[i] = (double)(xorshift(&seed) >> 11) / 9007199254740992.0; }
+            sum += ints[m / 2] + (uint64_t)(dbls[m / 3] * 1e9);
         } else if (!strcmp(phase, "hash")) {
             uint32_t h = 2166136261u;
             for (int k = 0; k < 8; k++) for (size_t i = 0; i < (1 << 20); i++) { h ^= buf[i]; h *= 16777619u; }

@@ -50,12 +50,41 @@ final class BlockEmitter {
         return mv;
     }
 
+    /**
+     * What the inline memory fast path of one address space tests, fixed for the life of its
+     * {@link GuestMemory} (all three are final there): written into the block class as constants
+     * rather than loaded from the memory object at each block entry. In C2's code the host base
+     * and range mask are then immediates and the protection table a constant array of known
+     * length, so the page index of a 32-bit guest address needs no bounds check; and none of the
+     * three holds a register (the hot sort trace spilled them to the stack and to XMM registers).
+     *
+     * @param tableOwner the class whose static final {@code byte[]} field {@link #TABLE_FIELD} holds the table
+     */
+    record MemoryConstants(long hostBase, long rangeMask, String tableOwner) { }
+
+    /** The name of a block class's static final field holding the protection table. */
+    static final String TABLE_FIELD = "PROTECTION";
+
+    private MemoryConstants memoryConstants;
+
+    /** From now on the prologue takes the fast path's values from {@code constants} (null: from the memory object). */
+    void setMemoryConstants(MemoryConstants constants) {
+        memoryConstants = constants;
+    }
+
     /** At method entry: the gpr array into its local, and what the inline memory fast path tests. */
     void prologue() {
         mv.visitVarInsn(Opcodes.ALOAD, 1);
         mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "gpr", "[I");
         mv.visitVarInsn(Opcodes.ASTORE, GPR_ARRAY);
-        if (INLINE_MEMORY) {
+        if (INLINE_MEMORY && memoryConstants != null) {
+            mv.visitFieldInsn(Opcodes.GETSTATIC, memoryConstants.tableOwner(), TABLE_FIELD, "[B");
+            mv.visitVarInsn(Opcodes.ASTORE, PROTECTION);
+            mv.visitLdcInsn(memoryConstants.hostBase());
+            mv.visitVarInsn(Opcodes.LSTORE, HOST_BASE);
+            mv.visitLdcInsn(memoryConstants.rangeMask());
+            mv.visitVarInsn(Opcodes.LSTORE, RANGE_MASK);
+        } else if (INLINE_MEMORY) {
             mv.visitVarInsn(Opcodes.ALOAD, 1);
             mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "memory", "L" + MEMORY + ";");
             mv.visitInsn(Opcodes.DUP);

@@ -234,18 +234,51 @@ public final class PpcTranslator {
     public PpcBlock compile(List<Instruction> instructions, java.util.Map<Integer, List<Instruction>> detours) {
         int pc = instructions.getFirst().address();
         Instruction last = instructions.getLast();
-        byte[] bytes = generate(instructions, detours);
+        BlockEmitter.MemoryConstants constants = MEMORY_CONSTANTS && memory != null
+                ? new BlockEmitter.MemoryConstants(memory.hostBase(), memory.rangeMask(), CLASS_NAME) : null;
+        byte[] bytes = generate(instructions, detours, constants);
         try {
             Class<?> c = LOOKUP.defineHiddenClass(bytes, false).lookupClass();
             if (DUMP_FOLDER != null) {
                 dump(bytes, pc, c);
             }
-            PpcBlock block = (PpcBlock) c.getDeclaredConstructor(int.class, int.class).newInstance(pc, last.address() + 4);
+            PpcBlock block;
+            // The class initialiser takes the protection table from here (see tableForClassInit).
+            TABLE_FOR_CLASS_INIT.set(constants != null ? memory.protectionTable() : null);
+            try {
+                block = (PpcBlock) c.getDeclaredConstructor(int.class, int.class).newInstance(pc, last.address() + 4);
+            } finally {
+                TABLE_FOR_CLASS_INIT.remove();
+            }
             block.instructions = List.copyOf(instructions);
             return block;
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot define translated block at 0x" + Integer.toHexString(pc), e);
         }
+    }
+
+    /**
+     * Block classes take the inline memory fast path's host base, range mask and protection table
+     * as constants of their own (BlockEmitter.MemoryConstants); -Dqemu.ppc.noMemoryConstants=true
+     * loads them from the memory object at each block entry instead, to compare.
+     */
+    static final boolean MEMORY_CONSTANTS = BlockEmitter.INLINE_MEMORY && !Boolean.getBoolean("qemu.ppc.noMemoryConstants");
+
+    private static final ThreadLocal<byte[]> TABLE_FOR_CLASS_INIT = new ThreadLocal<>();
+
+    /**
+     * Called by a block class's static initialiser, which runs on this thread when
+     * {@link #compile} makes the first instance: the protection table of the memory the class
+     * was generated for, kept in a static final field so that C2 takes it as a constant.
+     * (Class data through a dynamic constant would need a class file version with stack map
+     * frames, which block classes leave out: PpcClassFiles.)
+     */
+    static byte[] tableForClassInit() {
+        byte[] table = TABLE_FOR_CLASS_INIT.get();
+        if (table == null) {
+            throw new IllegalStateException("a block class with memory constants was initialised outside PpcTranslator.compile");
+        }
+        return table;
     }
 
     /**
@@ -272,8 +305,24 @@ public final class PpcTranslator {
     }
 
     static byte[] generate(List<Instruction> instructions, java.util.Map<Integer, List<Instruction>> detours) {
+        return generate(instructions, detours, null);
+    }
+
+    /** With {@code constants}, the class holds the memory fast path's values (see {@link #tableForClassInit}). */
+    static byte[] generate(List<Instruction> instructions, java.util.Map<Integer, List<Instruction>> detours,
+            BlockEmitter.MemoryConstants constants) {
         ClassWriter cw = PpcClassFiles.writer();
         cw.visit(PpcClassFiles.VERSION, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, CLASS_NAME, null, BLOCK, null);
+        if (constants != null) {
+            cw.visitField(Opcodes.ACC_STATIC | Opcodes.ACC_FINAL | Opcodes.ACC_PRIVATE, BlockEmitter.TABLE_FIELD, "[B", null, null).visitEnd();
+            MethodVisitor clinit = cw.visitMethod(Opcodes.ACC_STATIC, "<clinit>", "()V", null, null);
+            clinit.visitCode();
+            clinit.visitMethodInsn(Opcodes.INVOKESTATIC, Type.getInternalName(PpcTranslator.class), "tableForClassInit", "()[B", false);
+            clinit.visitFieldInsn(Opcodes.PUTSTATIC, CLASS_NAME, BlockEmitter.TABLE_FIELD, "[B");
+            clinit.visitInsn(Opcodes.RETURN);
+            clinit.visitMaxs(0, 0);
+            clinit.visitEnd();
+        }
 
         MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "(II)V", null, null);
         init.visitCode();
@@ -291,6 +340,7 @@ public final class PpcTranslator {
         boolean loops = REGISTER_LOCALS && instructions.stream().anyMatch(insn -> branchesTo(insn, start));
         BlockEmitter emitter = new BlockEmitter(mv);
         emitter.setDetours(detours);
+        emitter.setMemoryConstants(constants);
         emitter.prologue();
         Label top = null;
         if (loops) {

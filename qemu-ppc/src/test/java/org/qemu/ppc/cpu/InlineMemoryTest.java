@@ -124,4 +124,31 @@ class InlineMemoryTest {
             assertThat(r.state.pc).isEqualTo(SnippetRunner.CODE + 12);
         }
     }
+    /**
+     * Block classes hold their address space's host base, range mask and protection table as
+     * constants (BlockEmitter.MemoryConstants): two address spaces running the same code each read
+     * their own memory, and a page mapped after the block was compiled is seen by the compiled
+     * block, since the constant is the live table.
+     */
+    @Test
+    void compiledBlocksOfTwoAddressSpacesReadTheirOwnMemoryAndSeeLaterMappings() {
+        String asm = "lis r4,2\n lwz r7,0x10(r4)\n lwz r8,0x1010(r4)\n";
+        try (SnippetRunner a = runner(asm); SnippetRunner b = runner(asm)) {
+            a.memory.segment().set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), SnippetRunner.DATA + 0x10, 0x0a0a0a01);
+            b.memory.segment().set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), SnippetRunner.DATA + 0x10, 0x0b0b0b02);
+            b.memory.segment().set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), SECOND_PAGE + 0x10, 0x0b0b0b03);
+            b.memory.unmap(SECOND_PAGE, 0x1000);
+            assertThat(a.run()).isEqualTo(CpuExit.SYSCALL);
+            assertThat(b.run()).as("the second load's page is unmapped in b").isEqualTo(CpuExit.TRAP);
+            assertThat(a.gpr(7)).isEqualTo(0x0a0a0a01);
+            assertThat(b.gpr(7)).isEqualTo(0x0b0b0b02);
+            assertThat(b.state.pc).isEqualTo(SnippetRunner.CODE + 8);
+
+            b.memory.map(SECOND_PAGE, 0x1000, GuestMemory.READ | GuestMemory.WRITE);
+            b.memory.segment().set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), SECOND_PAGE + 0x10, 0x0b0b0b04);
+            b.state.pc = SnippetRunner.CODE;
+            assertThat(b.run()).as("the same compiled block, the page mapped now").isEqualTo(CpuExit.SYSCALL);
+            assertThat(b.gpr(8)).isEqualTo(0x0b0b0b04);
+        }
+    }
 }

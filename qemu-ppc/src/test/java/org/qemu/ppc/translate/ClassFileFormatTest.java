@@ -39,4 +39,28 @@ class ClassFileFormatTest {
         assertThat(block.start).isEqualTo(0x1000);
         assertThat(block.end).isEqualTo(0x1018);
     }
+    /**
+     * With an address space (PpcTranslator.compile), the class takes the memory fast path's values
+     * as constants: no call of the memory object's getters at block entry, the live protection
+     * table in a static final field (which C2 folds), and the host base and range mask as
+     * constants of the class file.
+     */
+    @Test
+    void blockClassHoldsTheMemoryFastPathsValuesAsConstants() throws ReflectiveOperationException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(PpcTranslator.MEMORY_CONSTANTS, "the inline memory fast path is off on this host");
+        List<Instruction> loop = decode(0x1000, LOOP);
+        try (org.qemu.common.memory.GuestMemory memory = new org.qemu.common.memory.GuestMemory(32)) {
+            byte[] bytes = PpcTranslator.generate(loop, Map.of(),
+                    new BlockEmitter.MemoryConstants(memory.hostBase(), memory.rangeMask(), "org/qemu/ppc/translate/GuestBlock"));
+            String text = new String(bytes, StandardCharsets.ISO_8859_1);
+            assertThat(text).doesNotContain("protectionTable").doesNotContain("hostBase").doesNotContain("rangeMask")
+                    .contains(BlockEmitter.TABLE_FIELD);
+
+            PpcBlock block = new PpcTranslator(memory).compile(loop, Map.of());
+            java.lang.reflect.Field table = block.getClass().getDeclaredField(BlockEmitter.TABLE_FIELD);
+            assertThat(java.lang.reflect.Modifier.isStatic(table.getModifiers()) && java.lang.reflect.Modifier.isFinal(table.getModifiers())).isTrue();
+            table.setAccessible(true);
+            assertThat(table.get(null)).isSameAs(memory.protectionTable());
+        }
+    }
 }
