@@ -59,8 +59,19 @@ final class BlockEmitter {
      * three holds a register (the hot sort trace spilled them to the stack and to XMM registers).
      *
      * @param tableOwner the class whose static final {@code byte[]} field {@link #TABLE_FIELD} holds the table
+     * @param wholeSpace the space is the whole 32-bit range and the table has an entry for every
+     *     page an access can touch (the last byte of an 8-byte access at 0xffffffff included):
+     *     then an access tests the protection of the pages of its first and last byte, with no
+     *     range or page-crossing test (see {@link #fastPathAddress})
      */
-    record MemoryConstants(long hostBase, long rangeMask, String tableOwner) { }
+    record MemoryConstants(long hostBase, long rangeMask, String tableOwner, boolean wholeSpace) {
+        /** The constants of {@code memory}'s fast path, the table in {@code tableOwner}'s static field. */
+        static MemoryConstants of(GuestMemory memory, String tableOwner) {
+            long size = memory.size();
+            boolean wholeSpace = size == 1L << 32 && memory.protectionTable().length > (int) ((size - 1 + 8) >>> GuestMemory.PAGE_SHIFT);
+            return new MemoryConstants(memory.hostBase(), memory.rangeMask(), tableOwner, wholeSpace);
+        }
+    }
 
     /** The name of a block class's static final field holding the protection table. */
     static final String TABLE_FIELD = "PROTECTION";
@@ -123,6 +134,26 @@ final class BlockEmitter {
      * leaves the host address on the stack.
      */
     private void fastPathAddress(int bytes, int bit, Label slow) {
+        if (memoryConstants != null && memoryConstants.wholeSpace()) {
+            // Guest addresses are zero-extended 32-bit values, all inside the space, and the host
+            // reservation is contiguous: an access whose first and last byte lie on pages with
+            // the bit can go to the host address even across the page boundary (RAM_WRITE is
+            // clear on a page holding code, so a store touching one still takes the slow path).
+            // One branch and no range or crossing arithmetic; C2 drops both index checks, the
+            // table being a constant of known length.
+            protectionByte(0);
+            if (bytes > 1) {
+                protectionByte(bytes - 1);
+                mv.visitInsn(Opcodes.IAND);
+            }
+            PpcTranslator.pushInt(mv, bit);
+            mv.visitInsn(Opcodes.IAND);
+            mv.visitJumpInsn(Opcodes.IFEQ, slow);
+            mv.visitVarInsn(Opcodes.LLOAD, HOST_BASE);
+            mv.visitVarInsn(Opcodes.LLOAD, ADDRESS);
+            mv.visitInsn(Opcodes.LADD);
+            return;
+        }
         mv.visitVarInsn(Opcodes.LLOAD, ADDRESS);
         mv.visitVarInsn(Opcodes.LLOAD, RANGE_MASK);
         mv.visitInsn(Opcodes.LAND);
@@ -146,6 +177,20 @@ final class BlockEmitter {
         mv.visitVarInsn(Opcodes.LLOAD, HOST_BASE);
         mv.visitVarInsn(Opcodes.LLOAD, ADDRESS);
         mv.visitInsn(Opcodes.LADD);
+    }
+
+    /** The protection byte of the page holding the byte {@code offset} bytes past {@link #ADDRESS}, on the stack. */
+    private void protectionByte(int offset) {
+        mv.visitVarInsn(Opcodes.ALOAD, PROTECTION);
+        mv.visitVarInsn(Opcodes.LLOAD, ADDRESS);
+        if (offset != 0) {
+            mv.visitLdcInsn((long) offset);
+            mv.visitInsn(Opcodes.LADD);
+        }
+        PpcTranslator.pushInt(mv, GuestMemory.PAGE_SHIFT);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.L2I);
+        mv.visitInsn(Opcodes.BALOAD);
     }
 
     /** Bytes a GuestMemory accessor moves. */

@@ -235,7 +235,7 @@ public final class PpcTranslator {
         int pc = instructions.getFirst().address();
         Instruction last = instructions.getLast();
         BlockEmitter.MemoryConstants constants = MEMORY_CONSTANTS && memory != null
-                ? new BlockEmitter.MemoryConstants(memory.hostBase(), memory.rangeMask(), CLASS_NAME) : null;
+                ? BlockEmitter.MemoryConstants.of(memory, CLASS_NAME) : null;
         byte[] bytes = generate(instructions, detours, constants);
         try {
             Class<?> c = LOOKUP.defineHiddenClass(bytes, false).lookupClass();

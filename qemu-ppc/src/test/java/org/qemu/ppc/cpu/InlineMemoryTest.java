@@ -151,4 +151,25 @@ class InlineMemoryTest {
             assertThat(b.gpr(8)).isEqualTo(0x0b0b0b04);
         }
     }
+    /**
+     * A word stored across a page boundary whose second page holds translated code: the fast path
+     * tests the protection of both pages, so the store takes the slow path, which drops the
+     * translation, and the next call runs the changed instruction.
+     */
+    @Test
+    void storeAcrossAPageBoundaryIntoCodeTakesEffect() {
+        String asm = "lis r9,3\n ori r9,r9,0x1000\n mtctr r9\n bctrl\n"
+                + "lis r10,0x1234\n ori r10,r10,0x38a0\n lis r11,3\n stw r10,0xffe(r11)\n bctrl\n";
+        try (SnippetRunner r = runner(asm)) {
+            r.memory.map(0x30000, 0x2000, GuestMemory.READ | GuestMemory.WRITE | GuestMemory.EXEC);
+            byte[] callee = PpcAssembler.assemble("li r3,1\n blr\n"); // 38 60 00 01: li r3,1
+            r.memory.segment().asSlice(0x31000, callee.length).copyFrom(java.lang.foreign.MemorySegment.ofArray(callee));
+            assertThat(r.run()).isEqualTo(CpuExit.SYSCALL);
+            assertThat(r.gpr(3)).as("the first call ran li r3,1").isEqualTo(1);
+            assertThat(r.gpr(5)).as("the store made it li r5,1 (38 a0 00 01)").isEqualTo(1);
+            assertThat(hostByte(r, 0x31000)).isEqualTo(0x38);
+            assertThat(hostByte(r, 0x31001)).isEqualTo(0xa0);
+            assertThat(hostByte(r, 0x30ffe)).isEqualTo(0x12);
+        }
+    }
 }

@@ -51,7 +51,7 @@ class ClassFileFormatTest {
         List<Instruction> loop = decode(0x1000, LOOP);
         try (org.qemu.common.memory.GuestMemory memory = new org.qemu.common.memory.GuestMemory(32)) {
             byte[] bytes = PpcTranslator.generate(loop, Map.of(),
-                    new BlockEmitter.MemoryConstants(memory.hostBase(), memory.rangeMask(), "org/qemu/ppc/translate/GuestBlock"));
+                    BlockEmitter.MemoryConstants.of(memory, "org/qemu/ppc/translate/GuestBlock"));
             String text = new String(bytes, StandardCharsets.ISO_8859_1);
             assertThat(text).doesNotContain("protectionTable").doesNotContain("hostBase").doesNotContain("rangeMask")
                     .contains(BlockEmitter.TABLE_FIELD);
