@@ -264,6 +264,9 @@ public final class PpcTranslator {
      */
     static final boolean MEMORY_CONSTANTS = BlockEmitter.INLINE_MEMORY && !Boolean.getBoolean("qemu.ppc.noMemoryConstants");
 
+    /** Exits share one write-back tail per dirty-register set (BlockEmitter); -Dqemu.ppc.noSharedExits=true gives each its own. */
+    static final boolean SHARED_EXITS = !Boolean.getBoolean("qemu.ppc.noSharedExits");
+
     private static final ThreadLocal<byte[]> TABLE_FOR_CLASS_INIT = new ThreadLocal<>();
 
     /**
@@ -341,6 +344,7 @@ public final class PpcTranslator {
         BlockEmitter emitter = new BlockEmitter(mv);
         emitter.setDetours(detours);
         emitter.setMemoryConstants(constants);
+        emitter.setSharedExits(SHARED_EXITS);
         emitter.prologue();
         Label top = null;
         if (loops) {
@@ -355,6 +359,7 @@ public final class PpcTranslator {
         emitBody(emitter, instructions, start, top);
         emitDetours(emitter, start, top);
         emitter.emitFaultHandlers();
+        emitter.emitExitTails();
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         cw.visitEnd();

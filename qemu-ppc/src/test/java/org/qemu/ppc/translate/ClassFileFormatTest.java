@@ -63,4 +63,49 @@ class ClassFileFormatTest {
             assertThat(table.get(null)).isSameAs(memory.protectionTable());
         }
     }
+    /**
+     * addi r3,r3,1; addi r4,r4,2; cmpwi r3,5; beq 0x1100; cmpwi r3,6; beq 0x1200; blr: three
+     * exits with the same dirty registers (r3, r4), which share one write-back tail.
+     */
+    private static final int[] THREE_EXITS = {0x38630001, 0x38840002, 0x2c030005, 0x418200f4, 0x2c030006, 0x418201ec, 0x4e800020};
+
+    @Test
+    void exitsWithTheSameDirtyRegistersShareOneWriteBackAndEachLeavesExact() throws ReflectiveOperationException {
+        List<Instruction> block = decode(0x1000, THREE_EXITS);
+        int shared = count(PpcTranslator.generate(block), net.bytebuddy.jar.asm.Opcodes.IASTORE);
+        assertThat(shared).as("r3 and r4 written back once, in the shared tail").isEqualTo(2);
+
+        try (org.qemu.common.memory.GuestMemory memory = new org.qemu.common.memory.GuestMemory(32)) {
+            PpcBlock compiled = new PpcTranslator(memory).compile(block, Map.of());
+            int[][] cases = {{4, 0x1100, 5}, {5, 0x1200, 6}, {0, 0x2000, 1}};
+            for (int[] c : cases) {
+                org.qemu.ppc.cpu.PpcCpuState state = new org.qemu.ppc.cpu.PpcCpuState(memory);
+                state.gpr[3] = c[0];
+                state.gpr[4] = 40;
+                state.lr = 0x2003;
+                assertThat(compiled.execute(state)).as("exit for r3 = %d", c[0]).isEqualTo(c[1]);
+                assertThat(state.gpr[3]).isEqualTo(c[2]);
+                assertThat(state.gpr[4]).isEqualTo(42);
+            }
+        }
+    }
+
+    /** How many times {@code opcode} occurs in the class's methods, as ASM reads them. */
+    private static int count(byte[] bytes, int opcode) {
+        int[] n = {0};
+        new net.bytebuddy.jar.asm.ClassReader(bytes).accept(new net.bytebuddy.jar.asm.ClassVisitor(net.bytebuddy.jar.asm.Opcodes.ASM9) {
+            @Override
+            public net.bytebuddy.jar.asm.MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+                return new net.bytebuddy.jar.asm.MethodVisitor(net.bytebuddy.jar.asm.Opcodes.ASM9) {
+                    @Override
+                    public void visitInsn(int op) {
+                        if (op == opcode) {
+                            n[0]++;
+                        }
+                    }
+                };
+            }
+        }, 0);
+        return n[0];
+    }
 }
