@@ -1,6 +1,5 @@
 package org.qemu.i386.translate;
 
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
@@ -493,13 +492,13 @@ public final class BytecodeBlockCompiler {
         try {
             long generated = clock();
             // a class file made before (the same block translated again after its page died) reuses that class
-            MethodHandle ctor = classes.constructor(lookup, bytes);
-            long defined = clock();
             Object[] fields = java.util.Arrays.copyOf(ops, ops.length + 3, Object[].class);
             fields[ops.length] = loop;
             fields[ops.length + 1] = owner;
             fields[ops.length + 2] = unit;
-            OpSequence<X86Cpu> sequence = (OpSequence<X86Cpu>) ctor.invoke(fields);
+            // a new class makes its first instance as it is defined: "define" includes constructing it
+            OpSequence<X86Cpu> sequence = (OpSequence<X86Cpu>) classes.instantiate(lookup, bytes, fields);
+            long defined = clock();
             CompilePolicy.classDefined(sequence, owner);
             long end = clock();
             synchronized (this) {
@@ -513,8 +512,8 @@ public final class BytecodeBlockCompiler {
                 defineNanos += defined - generated;
                 constructorNanos += end - defined;
                 if (STATS) {
-                    perCompile.append(String.format(" %d:%d/%d/%d", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(),
-                            (generated - start) / 1000, (defined - generated) / 1000, (end - defined) / 1000));
+                    // formatted only when printed: String.format here would run cold between compiles
+                    perCompile.add(new long[] {System.nanoTime(), generated - start, defined - generated, end - defined});
                 }
             }
             return sequence;
@@ -540,7 +539,17 @@ public final class BytecodeBlockCompiler {
     private static final boolean STATS = Boolean.getBoolean("qemu.tcg.stats");
     private final java.util.List<X86Block> compiledBlocks = new java.util.ArrayList<>();
     /** Each compile's JVM uptime (ms) and its phases in this thread's CPU (us): generate/define/construct (a measuring aid). */
-    private final StringBuilder perCompile = new StringBuilder();
+    private final java.util.List<long[]> perCompile = new java.util.ArrayList<>();
+
+    private String perCompile() {
+        long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        long nanosToMillis = System.currentTimeMillis() - System.nanoTime() / 1_000_000 - jvmStart;
+        StringBuilder out = new StringBuilder();
+        for (long[] c : perCompile) {
+            out.append(' ').append(c[0] / 1_000_000 + nanosToMillis).append(':').append(c[1] / 1000).append('/').append(c[2] / 1000).append('/').append(c[3] / 1000);
+        }
+        return out.toString();
+    }
     /** Each compiled block's run count when it was compiled (parallel to {@link #compiledBlocks}). */
     private final java.util.List<Integer> runsAtCompile = new java.util.ArrayList<>();
     /** Upper bounds of the buckets of {@link #runsAfterCompile}: 200 is where HotSpot's C1 takes a method, 5,000 C2. */
@@ -570,6 +579,11 @@ public final class BytecodeBlockCompiler {
                     .append(": ").append(blocks[b]).append('/').append(runs[b]);
             low = RUN_BUCKETS[b];
         }
+        out.append("\ncompiled blocks in order (pc/instructions:runs at compile+runs after):");
+        for (int i = 0; i < compiledBlocks.size(); i++) {
+            X86Block b = compiledBlocks.get(i);
+            out.append(String.format(" %x/%d:%d+%d", b.pc, b.instructionCount(), runsAtCompile.get(i), b.executions() - runsAtCompile.get(i)));
+        }
         return out.toString();
     }
 
@@ -587,7 +601,7 @@ public final class BytecodeBlockCompiler {
 
     public synchronized String statistics() {
         long n = Math.max(compiled, 1);
-        return (STATS ? hottestBlocks() + "\n" + runsAfterCompile() + "\ncompiles (uptime ms:generate/define/construct us):" + perCompile + "\n" : "") + compiled + " blocks compiled (" + nanos / n / 1000 + " us each: generate " + generateNanos / n / 1000
+        return (STATS ? hottestBlocks() + "\n" + runsAfterCompile() + "\ncompiles (uptime ms:generate/define/construct us):" + perCompile() + "\n" : "") + compiled + " blocks compiled (" + nanos / n / 1000 + " us each: generate " + generateNanos / n / 1000
                  + ", define " + defineNanos / n / 1000 + " (" + classes.reused() + " classes reused, " + classes.forgotten() + " unloaded), construct " + constructorNanos / n / 1000 + "; " + classBytes / n + " bytes each, " + loopBlocks + " loop blocks, "
                  + stoppedAtLoopHeads + " stopped at a loop head, " + callUnits + " call units, " + unitSidePaths + " side paths in units), "
                 + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes"
@@ -756,6 +770,7 @@ public final class BytecodeBlockCompiler {
         init.visitInsn(Opcodes.RETURN);
         init.visitMaxs(0, 0);
         init.visitEnd();
+        DefinedBlockClasses.emitInitializer(cw, NAME);
     }
 
     /** Field names of the first ops, made once: a string concatenation per op and pass ran in HotSpot's interpreter at every compile. */
