@@ -101,12 +101,14 @@ final class DefinedBlockClasses {
         }
         Object made;
         Class<?> c;
-        HANDOFF.set(fields);
-        try {
-            c = lookup.defineHiddenClass(bytes, true).lookupClass();
-            made = HANDOFF.get();
-        } finally {
-            HANDOFF.remove();
+        synchronized (DefinedBlockClasses.class) {
+            handoff = fields;
+            try {
+                c = lookup.defineHiddenClass(bytes, true).lookupClass();
+                made = handoff;
+            } finally {
+                handoff = null;
+            }
         }
         if (made == fields || made == null || made.getClass() != c) {
             throw new IllegalStateException("block class " + c.getName() + " made no instance of itself as it was initialized");
@@ -124,17 +126,23 @@ final class DefinedBlockClasses {
 
     private static final String SELF = DefinedBlockClasses.class.getName().replace('.', '/');
 
-    /** Fields on the way into, then the instance on the way out of, a new class's initializer (the defining thread's). */
-    private static final ThreadLocal<Object> HANDOFF = new ThreadLocal<>();
+    /**
+     * Fields on the way into, then the instance on the way out of, a new class's initializer;
+     * guarded by the class's lock, which {@link #instantiate} holds while it defines a class (the
+     * initializer runs on that thread, inside the definition). A lock, not a thread-local: the
+     * definitions of one JVM are few and short, and a cold {@code ThreadLocal} costs more calls
+     * in HotSpot's interpreter than an uncontended lock.
+     */
+    private static Object handoff;
 
     /** Called by a new block class's initializer: the fields its first instance is made from. */
     static Object[] handedFields() {
-        return (Object[]) HANDOFF.get();
+        return (Object[]) handoff;
     }
 
     /** Called by a new block class's initializer with its first instance. */
     static void handOver(Object instance) {
-        HANDOFF.set(instance);
+        handoff = instance;
     }
 
     /**
