@@ -62,7 +62,7 @@ public final class X86Translator {
 
     /** Translates the block at {@code pc}; a fetch fault on its first instruction propagates. */
     public X86Block translate(long pc, int mode) {
-        long started = System.nanoTime();
+        long started = clock();
         X86Decoder d = new X86Decoder(memory);
         // plain arrays, not lists of boxed longs: a block is translated once, mostly in HotSpot's
         // interpreter, where every Long.valueOf and longValue is a call (1,340 blocks per busybox start)
@@ -124,10 +124,18 @@ public final class X86Translator {
         synchronized (this) {
             blocks++;
             instructions += n;
-            nanos += System.nanoTime() - started;
+            nanos += clock() - started;
         }
         return block;
     }
+
+    /** With {@code qemu.tcg.stats}, this thread's CPU time (the statistics then mean something on a loaded machine), else the wall clock. */
+    private static long clock() {
+        return THREADS != null ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = Boolean.getBoolean("qemu.tcg.stats")
+            ? java.lang.management.ManagementFactory.getThreadMXBean() : null;
 
     public synchronized String statistics() {
         return blocks + " blocks / " + instructions + " ops, " + (blocks == 0 ? 0 : nanos / blocks / 1000) + " us per block";
