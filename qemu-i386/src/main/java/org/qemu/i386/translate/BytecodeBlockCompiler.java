@@ -538,7 +538,12 @@ public final class BytecodeBlockCompiler {
     /** {@code -Dqemu.tcg.stats=true}: the statistics name the compiled blocks that ran most often in the run loop. */
     private static final boolean STATS = Boolean.getBoolean("qemu.tcg.stats");
     private final java.util.List<X86Block> compiledBlocks = new java.util.ArrayList<>();
-    /** Each compile's JVM uptime (ms) and its phases in this thread's CPU (us): generate/define/construct (a measuring aid). */
+    /**
+     * Each compile's {@code System.nanoTime()} and its phases in this thread's CPU time (ns):
+     * generate, define (with the first instance, which a new class's initializer makes), and the
+     * rest ("construct": the compile-request hook); printed as JVM uptime and microseconds (a
+     * measuring aid: which compiles are cold, and when the hot ones come).
+     */
     private final java.util.List<long[]> perCompile = new java.util.ArrayList<>();
 
     private String perCompile() {

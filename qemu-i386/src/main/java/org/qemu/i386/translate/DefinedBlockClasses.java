@@ -9,6 +9,10 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+
 /**
  * The block classes already defined, by their class file: a block translated again to the same
  * bytes (the same instructions at the same address) gets a new instance of the class it had
@@ -158,16 +162,15 @@ final class DefinedBlockClasses {
      * a stack sampler on sha256sum. The initializer runs on the defining thread, inside
      * {@code defineHiddenClass}, before any other thread can see the class.
      */
-    static void emitInitializer(net.bytebuddy.jar.asm.ClassWriter cw, String name) {
-        String self = SELF;
-        net.bytebuddy.jar.asm.MethodVisitor clinit = cw.visitMethod(net.bytebuddy.jar.asm.Opcodes.ACC_STATIC, "<clinit>", "()V", null, null);
+    static void emitInitializer(ClassWriter cw, String name) {
+        MethodVisitor clinit = cw.visitMethod(Opcodes.ACC_STATIC, "<clinit>", "()V", null, null);
         clinit.visitCode();
-        clinit.visitTypeInsn(net.bytebuddy.jar.asm.Opcodes.NEW, name);
-        clinit.visitInsn(net.bytebuddy.jar.asm.Opcodes.DUP);
-        clinit.visitMethodInsn(net.bytebuddy.jar.asm.Opcodes.INVOKESTATIC, self, "handedFields", "()[Ljava/lang/Object;", false);
-        clinit.visitMethodInsn(net.bytebuddy.jar.asm.Opcodes.INVOKESPECIAL, name, "<init>", "([Ljava/lang/Object;)V", false);
-        clinit.visitMethodInsn(net.bytebuddy.jar.asm.Opcodes.INVOKESTATIC, self, "handOver", "(Ljava/lang/Object;)V", false);
-        clinit.visitInsn(net.bytebuddy.jar.asm.Opcodes.RETURN);
+        clinit.visitTypeInsn(Opcodes.NEW, name);
+        clinit.visitInsn(Opcodes.DUP);
+        clinit.visitMethodInsn(Opcodes.INVOKESTATIC, SELF, "handedFields", "()[Ljava/lang/Object;", false);
+        clinit.visitMethodInsn(Opcodes.INVOKESPECIAL, name, "<init>", "([Ljava/lang/Object;)V", false);
+        clinit.visitMethodInsn(Opcodes.INVOKESTATIC, SELF, "handOver", "(Ljava/lang/Object;)V", false);
+        clinit.visitInsn(Opcodes.RETURN);
         clinit.visitMaxs(0, 0);
         clinit.visitEnd();
     }
