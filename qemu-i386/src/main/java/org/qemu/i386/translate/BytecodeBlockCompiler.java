@@ -1,6 +1,5 @@
 package org.qemu.i386.translate;
 
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
@@ -493,13 +492,13 @@ public final class BytecodeBlockCompiler {
         try {
             long generated = clock();
             // a class file made before (the same block translated again after its page died) reuses that class
-            MethodHandle ctor = classes.constructor(lookup, bytes);
-            long defined = clock();
             Object[] fields = java.util.Arrays.copyOf(ops, ops.length + 3, Object[].class);
             fields[ops.length] = loop;
             fields[ops.length + 1] = owner;
             fields[ops.length + 2] = unit;
-            OpSequence<X86Cpu> sequence = (OpSequence<X86Cpu>) ctor.invoke(fields);
+            // a new class makes its first instance as it is defined: "define" includes constructing it
+            OpSequence<X86Cpu> sequence = (OpSequence<X86Cpu>) classes.instantiate(lookup, bytes, fields);
+            long defined = clock();
             CompilePolicy.classDefined(sequence, owner);
             long end = clock();
             synchronized (this) {
@@ -512,6 +511,10 @@ public final class BytecodeBlockCompiler {
                 generateNanos += generated - start;
                 defineNanos += defined - generated;
                 constructorNanos += end - defined;
+                if (STATS) {
+                    // formatted only when printed: String.format here would run cold between compiles
+                    perCompile.add(new long[] {System.nanoTime(), generated - start, defined - generated, end - defined});
+                }
             }
             return sequence;
         } catch (RuntimeException | Error e) {
@@ -535,6 +538,23 @@ public final class BytecodeBlockCompiler {
     /** {@code -Dqemu.tcg.stats=true}: the statistics name the compiled blocks that ran most often in the run loop. */
     private static final boolean STATS = Boolean.getBoolean("qemu.tcg.stats");
     private final java.util.List<X86Block> compiledBlocks = new java.util.ArrayList<>();
+    /**
+     * Each compile's {@code System.nanoTime()} and its phases in this thread's CPU time (ns):
+     * generate, define (with the first instance, which a new class's initializer makes), and the
+     * rest ("construct": the compile-request hook); printed as JVM uptime and microseconds (a
+     * measuring aid: which compiles are cold, and when the hot ones come).
+     */
+    private final java.util.List<long[]> perCompile = new java.util.ArrayList<>();
+
+    private String perCompile() {
+        long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        long nanosToMillis = System.currentTimeMillis() - System.nanoTime() / 1_000_000 - jvmStart;
+        StringBuilder out = new StringBuilder();
+        for (long[] c : perCompile) {
+            out.append(' ').append(c[0] / 1_000_000 + nanosToMillis).append(':').append(c[1] / 1000).append('/').append(c[2] / 1000).append('/').append(c[3] / 1000);
+        }
+        return out.toString();
+    }
     /** Each compiled block's run count when it was compiled (parallel to {@link #compiledBlocks}). */
     private final java.util.List<Integer> runsAtCompile = new java.util.ArrayList<>();
     /** Upper bounds of the buckets of {@link #runsAfterCompile}: 200 is where HotSpot's C1 takes a method, 5,000 C2. */
@@ -564,6 +584,11 @@ public final class BytecodeBlockCompiler {
                     .append(": ").append(blocks[b]).append('/').append(runs[b]);
             low = RUN_BUCKETS[b];
         }
+        out.append("\ncompiled blocks in order (pc/instructions:runs at compile+runs after):");
+        for (int i = 0; i < compiledBlocks.size(); i++) {
+            X86Block b = compiledBlocks.get(i);
+            out.append(String.format(" %x/%d:%d+%d", b.pc, b.instructionCount(), runsAtCompile.get(i), b.executions() - runsAtCompile.get(i)));
+        }
         return out.toString();
     }
 
@@ -581,7 +606,7 @@ public final class BytecodeBlockCompiler {
 
     public synchronized String statistics() {
         long n = Math.max(compiled, 1);
-        return (STATS ? hottestBlocks() + "\n" + runsAfterCompile() + "\n" : "") + compiled + " blocks compiled (" + nanos / n / 1000 + " us each: generate " + generateNanos / n / 1000
+        return (STATS ? hottestBlocks() + "\n" + runsAfterCompile() + "\ncompiles (uptime ms:generate/define/construct us):" + perCompile() + "\n" : "") + compiled + " blocks compiled (" + nanos / n / 1000 + " us each: generate " + generateNanos / n / 1000
                  + ", define " + defineNanos / n / 1000 + " (" + classes.reused() + " classes reused, " + classes.forgotten() + " unloaded), construct " + constructorNanos / n / 1000 + "; " + classBytes / n + " bytes each, " + loopBlocks + " loop blocks, "
                  + stoppedAtLoopHeads + " stopped at a loop head, " + callUnits + " call units, " + unitSidePaths + " side paths in units), "
                 + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes"
@@ -591,45 +616,9 @@ public final class BytecodeBlockCompiler {
     /** {@code loopStart}: the guest address the last op may jump back to (a loop block), 0 for none. */
     private byte[] generate(X86Op[] ops, int[] inlineCount, boolean longMode, int loopStart, CallUnit unit) {
         ClassWriter cw = ClassFiles.writer();
-        String opType = "L" + OP + ";";
         cw.visit(ClassFiles.VERSION, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, NAME, null, SEQUENCE, null);
-        for (int i = 0; i < ops.length; i++) {
-            cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_FINAL, "op" + i, opType, null, null).visitEnd();
-        }
-        MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "([Ljava/lang/Object;)V", null, null);
-        init.visitCode();
-        init.visitVarInsn(Opcodes.ALOAD, 0);
-        init.visitVarInsn(Opcodes.ALOAD, 1);
-        push(init, ops.length + 1);
-        init.visitInsn(Opcodes.AALOAD);
-        init.visitTypeInsn(Opcodes.CHECKCAST, BlockChaining.BLOCK);
-        init.visitMethodInsn(Opcodes.INVOKESPECIAL, SEQUENCE, "<init>", "(L" + BlockChaining.BLOCK + ";)V", false);
-        for (int i = 0; i < ops.length; i++) {
-            init.visitVarInsn(Opcodes.ALOAD, 0);
-            init.visitVarInsn(Opcodes.ALOAD, 1);
-            push(init, i);
-            init.visitInsn(Opcodes.AALOAD);
-            init.visitTypeInsn(Opcodes.CHECKCAST, OP);
-            init.visitFieldInsn(Opcodes.PUTFIELD, NAME, "op" + i, opType);
-        }
-        cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_FINAL, "loop", "L" + BLOCK + ";", null, null).visitEnd();
-        init.visitVarInsn(Opcodes.ALOAD, 0);
-        init.visitVarInsn(Opcodes.ALOAD, 1);
-        push(init, ops.length);
-        init.visitInsn(Opcodes.AALOAD);
-        init.visitTypeInsn(Opcodes.CHECKCAST, BLOCK);
-        init.visitFieldInsn(Opcodes.PUTFIELD, NAME, "loop", "L" + BLOCK + ";");
-        cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_FINAL, "unit", "L" + UNIT + ";", null, null).visitEnd();
-        init.visitVarInsn(Opcodes.ALOAD, 0);
-        init.visitVarInsn(Opcodes.ALOAD, 1);
-        push(init, ops.length + 2);
-        init.visitInsn(Opcodes.AALOAD);
-        init.visitTypeInsn(Opcodes.CHECKCAST, UNIT);
-        init.visitFieldInsn(Opcodes.PUTFIELD, NAME, "unit", "L" + UNIT + ";");
-        init.visitInsn(Opcodes.RETURN);
-        init.visitMaxs(0, 0);
-        init.visitEnd();
-
+        // the ops emitted as calls through their field; the others get no field (see fieldsAndConstructor)
+        boolean[] called = new boolean[ops.length];
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "(L" + CONTEXT + ";)V", null, null);
         mv.visitCode();
         Label start = new Label();
@@ -637,8 +626,9 @@ public final class BytecodeBlockCompiler {
         Label handler = new Label();
         mv.visitTryCatchBlock(start, end, handler, "java/lang/Throwable");
         if (longMode && LONG_MODE_INLINE) {
-            generateLongMode(mv, ops, inlineCount, start, end, handler, longModeLoopStart, longModeLoopStart != -1 ? sideExitOp : -1,
+            generateLongMode(mv, ops, inlineCount, called, start, end, handler, longModeLoopStart, longModeLoopStart != -1 ? sideExitOp : -1,
                     sideExitContinue);
+            fieldsAndConstructor(cw, ops, called);
             cw.visitEnd();
             return cw.toByteArray();
         }
@@ -692,8 +682,10 @@ public final class BytecodeBlockCompiler {
             if (i == sideExit) {
                 emitSideExit(mv, emitter, (ControlOps.ConditionalJump) ops[i], (int) sideExitContinue, exit);
                 inlineCount[0]++;
-            } else if (emitter.emitOp(mv, ops[i], i, NAME, "op" + i)) {
+            } else if (emitter.emitOp(mv, ops[i], i, NAME, opField(i))) {
                 inlineCount[0]++;
+            } else {
+                called[i] = true;
             }
             if (unit != null && k < unit.pathBlocks - 1 && i == unit.lastOp[k]) {
                 if (unit.indirectCallAt(k)) {
@@ -715,7 +707,7 @@ public final class BytecodeBlockCompiler {
         if (unit != null) {
             Label leave = new Label();
             mv.visitJumpInsn(Opcodes.GOTO, leave);
-            emitSidePaths(mv, emitter, unit, ops, sideStart, joinAt, unitExit, inlineCount);
+            emitSidePaths(mv, emitter, unit, ops, sideStart, joinAt, unitExit, inlineCount, called);
             emitUnitSideExits(mv, emitter, callExit, unitExit, leave);
         }
         mv.visitLabel(end);
@@ -725,8 +717,79 @@ public final class BytecodeBlockCompiler {
         emitter.faultHandler(mv);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+        fieldsAndConstructor(cw, ops, called);
         cw.visitEnd();
         return cw.toByteArray();
+    }
+
+    /**
+     * The op fields and the constructor, written after {@code run}: a field only for each op that
+     * {@code run} calls ({@code called}), as the ops emitted inline are never read back. Why: a
+     * block is mostly inline code (373 of sha256sum's 377 compiled instructions), and a field per
+     * op made up about half of a class's constant pool (its name, name-and-type and field
+     * reference) plus nine bytes of constructor per op, all parsed, verified and linked by
+     * {@code defineHiddenClass} and written by ASM while both still run cold. The constructor
+     * keeps its signature: the array holds every op, by index, then the loop block, the owner and
+     * the unit.
+     */
+    private static void fieldsAndConstructor(ClassWriter cw, X86Op[] ops, boolean[] called) {
+        String opType = "L" + OP + ";";
+        for (int i = 0; i < ops.length; i++) {
+            if (called[i]) {
+                cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_FINAL, opField(i), opType, null, null).visitEnd();
+            }
+        }
+        MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "([Ljava/lang/Object;)V", null, null);
+        init.visitCode();
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitVarInsn(Opcodes.ALOAD, 1);
+        push(init, ops.length + 1);
+        init.visitInsn(Opcodes.AALOAD);
+        init.visitTypeInsn(Opcodes.CHECKCAST, BlockChaining.BLOCK);
+        init.visitMethodInsn(Opcodes.INVOKESPECIAL, SEQUENCE, "<init>", "(L" + BlockChaining.BLOCK + ";)V", false);
+        for (int i = 0; i < ops.length; i++) {
+            if (!called[i]) {
+                continue;
+            }
+            init.visitVarInsn(Opcodes.ALOAD, 0);
+            init.visitVarInsn(Opcodes.ALOAD, 1);
+            push(init, i);
+            init.visitInsn(Opcodes.AALOAD);
+            init.visitTypeInsn(Opcodes.CHECKCAST, OP);
+            init.visitFieldInsn(Opcodes.PUTFIELD, NAME, opField(i), opType);
+        }
+        cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_FINAL, "loop", "L" + BLOCK + ";", null, null).visitEnd();
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitVarInsn(Opcodes.ALOAD, 1);
+        push(init, ops.length);
+        init.visitInsn(Opcodes.AALOAD);
+        init.visitTypeInsn(Opcodes.CHECKCAST, BLOCK);
+        init.visitFieldInsn(Opcodes.PUTFIELD, NAME, "loop", "L" + BLOCK + ";");
+        cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_FINAL, "unit", "L" + UNIT + ";", null, null).visitEnd();
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitVarInsn(Opcodes.ALOAD, 1);
+        push(init, ops.length + 2);
+        init.visitInsn(Opcodes.AALOAD);
+        init.visitTypeInsn(Opcodes.CHECKCAST, UNIT);
+        init.visitFieldInsn(Opcodes.PUTFIELD, NAME, "unit", "L" + UNIT + ";");
+        init.visitInsn(Opcodes.RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+        DefinedBlockClasses.emitInitializer(cw, NAME);
+    }
+
+    /** Field names of the first ops, made once: a string concatenation per op and pass ran in HotSpot's interpreter at every compile. */
+    private static final String[] OP_FIELDS = new String[MAX_LOOP_OPS * 2];
+
+    static {
+        for (int i = 0; i < OP_FIELDS.length; i++) {
+            OP_FIELDS[i] = "op" + i;
+        }
+    }
+
+    /** The name of op {@code i}'s field. */
+    static String opField(int i) {
+        return i < OP_FIELDS.length ? OP_FIELDS[i] : "op" + i;
     }
 
     /** {@code -Dqemu.tcg.long-mode-inline=false}: 64-bit blocks call every op (the comparison point). */
@@ -735,7 +798,7 @@ public final class BytecodeBlockCompiler {
     /** The 64-bit loop start of the block {@link #generate} compiles (-1: not a loop block); guarded by this. */
     private long longModeLoopStart = -1;
 
-    private static void generateLongMode(MethodVisitor mv, X86Op[] ops, int[] inlineCount, Label start, Label end, Label handler, long loopStart,
+    private static void generateLongMode(MethodVisitor mv, X86Op[] ops, int[] inlineCount, boolean[] called, Label start, Label end, Label handler, long loopStart,
             int sideExit, long sideContinue) {
         LongModeEmitter emitter = LONG_MODE_WINDOWS ? planLongMode(ops, loopStart, sideExit) : new LongModeEmitter();
         if (loopStart != -1 && PAGE_CACHES) {
@@ -761,9 +824,10 @@ public final class BytecodeBlockCompiler {
             if (i == sideExit) {
                 emitter.emitSideExit(mv, (LongModeOps.ConditionalJump) ops[i], i, sideContinue, writtenBack);
                 inlineCount[0]++;
-            } else if (emitter.emitOp(mv, ops[i], i, NAME, "op" + i)) {
+            } else if (emitter.emitOp(mv, ops[i], i, NAME, opField(i))) {
                 inlineCount[0]++;
             } else {
+                called[i] = true;
                 CALLED_64.merge(ops[i].getClass().getName().replaceFirst(".*\\.", ""), 1, Integer::sum);
             }
         }
@@ -808,7 +872,7 @@ public final class BytecodeBlockCompiler {
         for (int i = 0; i < body; i++) {
             if (i != sideExit) {
                 // a side exit makes no access: windows go on across it
-                planner.emitOp(nowhere, ops[i], i, NAME, "op" + i);
+                planner.emitOp(nowhere, ops[i], i, NAME, opField(i));
             }
         }
         return new LongModeEmitter(plan.replay(), planner.inlined());
@@ -897,15 +961,17 @@ public final class BytecodeBlockCompiler {
      * guard leaves through the unit's side exit.
      */
     private static void emitSidePaths(MethodVisitor mv, X86Emitter emitter, CallUnit unit, X86Op[] ops, Label[] sideStart, Label[] joinAt,
-            Label sideExit, int[] inlineCount) {
+            Label sideExit, int[] inlineCount, boolean[] called) {
         for (CallUnit.Side side : unit.sides) {
             mv.visitLabel(sideStart[side.fork()]);
             emitter.joinPoint();
             for (int k = side.first(); k <= side.last(); k++) {
                 emitUnitGuard(mv, unit.blocks[k].pc, k, sideExit);
                 for (int i = unit.firstOp(k); i <= unit.lastOp[k]; i++) {
-                    if (emitter.emitOp(mv, ops[i], i, NAME, "op" + i)) {
+                    if (emitter.emitOp(mv, ops[i], i, NAME, opField(i))) {
                         inlineCount[0]++;
+                    } else {
+                        called[i] = true;
                     }
                 }
             }
@@ -998,14 +1064,14 @@ public final class BytecodeBlockCompiler {
                 // the same emission as the second pass (no access: windows go on across it)
                 emitSideExit(nowhere, planner, (ControlOps.ConditionalJump) ops[i], 0, new Label());
             } else {
-                planner.emitOp(nowhere, ops[i], i, NAME, "op" + i);
+                planner.emitOp(nowhere, ops[i], i, NAME, opField(i));
             }
         }
         if (unit != null) {
             for (CallUnit.Side side : unit.sides) {
                 planner.joinPoint();
                 for (int i = unit.firstOp(side.first()); i <= unit.lastOp[side.last()]; i++) {
-                    planner.emitOp(nowhere, ops[i], i, NAME, "op" + i);
+                    planner.emitOp(nowhere, ops[i], i, NAME, opField(i));
                 }
             }
         }

@@ -1,7 +1,5 @@
 package org.qemu.i386.translate;
 
-import java.util.ArrayList;
-import java.util.List;
 
 import org.qemu.common.memory.GuestMemory;
 import org.qemu.common.memory.GuestMemoryFault;
@@ -64,11 +62,15 @@ public final class X86Translator {
 
     /** Translates the block at {@code pc}; a fetch fault on its first instruction propagates. */
     public X86Block translate(long pc, int mode) {
-        long started = System.nanoTime();
+        long started = clock();
         X86Decoder d = new X86Decoder(memory);
-        List<X86Op> ops = new ArrayList<>();
-        List<Long> starts = new ArrayList<>();
-        List<Long> ends = new ArrayList<>();
+        // plain arrays, not lists of boxed longs: a block is translated once, mostly in HotSpot's
+        // interpreter, where every Long.valueOf and longValue is a call (1,340 blocks per busybox start)
+        int capacity = maxInstructions + 1;
+        X86Op[] ops = new X86Op[capacity];
+        long[] starts = new long[capacity];
+        long[] ends = new long[capacity];
+        int n = 0;
         int codeBits = X86Cpu.codeBits(mode);
         boolean longMode = codeBits == 64;
         long firstPage = pc >>> GuestMemory.PAGE_SHIFT;
@@ -83,7 +85,7 @@ public final class X86Translator {
                 next = d.cursor();
                 d.finishInstruction();
             } catch (GuestMemoryFault f) {
-                if (ops.isEmpty()) {
+                if (n == 0) {
                     throw f;
                 }
                 op = new SystemOps.FetchFault(f);
@@ -92,9 +94,10 @@ public final class X86Translator {
                 op = new SystemOps.Trap(X86Trap.generalProtection(0));
                 next = cur;
             }
-            ops.add(op);
-            starts.add(cur);
-            ends.add(next);
+            ops[n] = op;
+            starts[n] = cur;
+            ends[n] = next;
+            n++;
             if (next > cur) {
                 lastPage = Math.max(lastPage, (next - 1) >>> GuestMemory.PAGE_SHIFT);
             }
@@ -102,32 +105,37 @@ public final class X86Translator {
                 break;
             }
             cur = longMode ? next : next & 0xffffffffL;
-            if (ops.size() >= maxInstructions || (cur >>> GuestMemory.PAGE_SHIFT) != firstPage) {
-                ops.add(longMode ? new LongModeOps.Goto(cur) : new ControlOps.Goto((int) cur));
-                starts.add(cur);
-                ends.add(cur);
+            if (n >= maxInstructions || (cur >>> GuestMemory.PAGE_SHIFT) != firstPage) {
+                ops[n] = longMode ? new LongModeOps.Goto(cur) : new ControlOps.Goto((int) cur);
+                starts[n] = cur;
+                ends[n] = cur;
+                n++;
                 break;
             }
         }
-        int n = ops.size();
-        long[] s = new long[n];
-        long[] e = new long[n];
-        for (int i = 0; i < n; i++) {
-            s[i] = starts.get(i);
-            e[i] = ends.get(i);
-        }
-        X86Block block = new X86Block(pc, mode, firstPage, lastPage, ops.toArray(new X86Op[0]), s, e);
+        X86Op[] blockOps = java.util.Arrays.copyOf(ops, n);
+        long[] s = java.util.Arrays.copyOf(starts, n);
+        long[] e = java.util.Arrays.copyOf(ends, n);
+        X86Block block = new X86Block(pc, mode, firstPage, lastPage, blockOps, s, e);
         org.qemu.common.log.TranslationLog log = org.qemu.common.log.TranslationLog.active();
         if (log != null) {
-            org.qemu.i386.disas.X86BlockListing.write(log, memory, pc, codeBits, ops.toArray(), s, e);
+            org.qemu.i386.disas.X86BlockListing.write(log, memory, pc, codeBits, blockOps.clone(), s, e);
         }
         synchronized (this) {
             blocks++;
             instructions += n;
-            nanos += System.nanoTime() - started;
+            nanos += clock() - started;
         }
         return block;
     }
+
+    /** With {@code qemu.tcg.stats}, this thread's CPU time (the statistics then mean something on a loaded machine), else the wall clock. */
+    private static long clock() {
+        return THREADS != null ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = Boolean.getBoolean("qemu.tcg.stats")
+            ? java.lang.management.ManagementFactory.getThreadMXBean() : null;
 
     public synchronized String statistics() {
         return blocks + " blocks / " + instructions + " ops, " + (blocks == 0 ? 0 : nanos / blocks / 1000) + " us per block";
