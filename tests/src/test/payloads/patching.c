@@ -10,7 +10,11 @@
  *   once compiled, which takes in the other block's code), which writes a data word between its
  *   two blocks on every iteration; the immediates of both blocks are rewritten between runs;
  * - data on the same page as hot code, written thousands of times between calls;
- * - the same page written through a second linear mapping (paging on) and run through the first.
+ * - the same page written through a second linear mapping (paging on) and run through the first;
+ * - code rewritten from inside the code it changes (session 9): a store into the immediate of an
+ *   instruction later in its own block, and a two-block loop whose second block rewrites the
+ *   first block's immediate on every iteration (a loop block once compiled: the store and the
+ *   code it rewrites run in one pass); the new bytes must run at once, as on a real CPU.
  * Every line is compared with Debian's QEMU; nothing here states what the answer should be. */
 
 #define KERNEL_CS 0x08
@@ -23,6 +27,7 @@ static u32 alias_table[1024] __attribute__((aligned(4096)));
 
 extern u8 patch_page[], imm_a[], imm_b[], imm_straddle[], imm_first[], imm_second[], data_word[], loop_word[];
 extern u32 routine_a(void), routine_b(void), straddling(void), two_block_loop(u32 count);
+extern u32 patch_later(u32 value), self_patching_loop(u32 count);
 
 __asm__(".balign 4096\n.globl patch_page\npatch_page:\n"
         ".globl routine_a\nroutine_a: .byte 0xb8\nimm_a: .long 0x11\nadd $3, %eax\nret\n"
@@ -34,6 +39,14 @@ __asm__(".balign 4096\n.globl patch_page\npatch_page:\n"
         ".balign 64\n.globl two_block_loop\ntwo_block_loop: push %ebx\nmov 8(%esp), %ecx\nxor %ebx, %ebx\n"
         "1: .byte 0x81, 0xc3\nimm_first: .long 0\njmp 2f\n.globl loop_word\nloop_word: .long 0\n.skip 36, 0x90\n"
         "2: .byte 0x81, 0xc3\nimm_second: .long 0\nxor %ecx, %ebx\nmov %ecx, loop_word\ndec %ecx\njnz 1b\n"
+        "mov %ebx, %eax\npop %ebx\nret\n"
+        /* patch_later(v): stores v into the immediate of the add two instructions on, in its own block */
+        ".balign 64\n.globl patch_later\npatch_later: mov 4(%esp), %eax\nmov %eax, imm_later\nrol $3, %eax\n"
+        ".byte 0x05\nimm_later: .long 0\nret\n"
+        /* self_patching_loop(count): the second block writes ecx into the first block's immediate */
+        ".balign 64\n.globl self_patching_loop\nself_patching_loop: push %ebx\nmov 8(%esp), %ecx\nxor %ebx, %ebx\n"
+        "1: .byte 0x81, 0xc3\nimm_self: .long 0x5d\njmp 2f\n.skip 40, 0x90\n"
+        "2: mov %ecx, imm_self\nrol $5, %ebx\ndec %ecx\njnz 1b\n"
         "mov %ebx, %eax\npop %ebx\nret\n"
         /* an instruction whose immediate crosses into the next page */
         ".balign 4096\n.skip 4093, 0x90\n.globl straddling\nstraddling: .byte 0xb8\nimm_straddle: .long 0x01020304\nret\n"
@@ -104,6 +117,17 @@ static void data_beside_code(void) {
     print("data beside code: ", sum);
 }
 
+static void rewritten_from_inside(void) {
+    u32 sum = 0;
+    for (int i = 0; i < 500; i++) {
+        sum = sum * 5 + patch_later(i * 0x01010101u + 7);
+    }
+    print("patched later in its own block: ", sum);
+    for (int round = 0; round < 4; round++) {
+        print("loop patching its partner: ", self_patching_loop(200 + 50 * round));
+    }
+}
+
 void payload_main(void) {
     serial_and_quiet_pics();
 
@@ -114,6 +138,7 @@ void payload_main(void) {
     across_a_page_end();
     a_loop_taking_in_its_partner();
     data_beside_code();
+    rewritten_from_inside();
 
     /* paging on: the code page also mapped at ALIAS, written there, run at its own address */
     for (int i = 0; i < 8; i++) {

@@ -68,6 +68,8 @@ public final class GuestMemory implements AutoCloseable {
     private volatile CodeRangeWriteListener codeRangeWriteListener;
     /** The translation cache's drop of only the blocks a write overlaps, for a system MMU to call. */
     private volatile CodeRangeInvalidator codeRangeInvalidator;
+    /** Told about each CPU store into translated code around the invalidation (null: nobody asks). */
+    private volatile CodeStoreGuard codeStoreGuard;
     private volatile IoHandler ioHandler;
     /**
      * Pages a debugger watches, with the READ/WRITE bits the guest really has there. While a page
@@ -136,6 +138,19 @@ public final class GuestMemory implements AutoCloseable {
     /** Lets a system MMU drop only the translations a write overlaps, keeping the page's CODE mark when others stay. */
     public void setCodeRangeWriteListener(CodeRangeWriteListener listener) {
         this.codeRangeWriteListener = listener;
+    }
+
+    /**
+     * Lets the CPU stop a store whose invalidation killed the code it is running: the guard may
+     * throw after the translations died and before the bytes are written ({@link CodeStoreGuard}).
+     */
+    public void setCodeStoreGuard(CodeStoreGuard guard) {
+        this.codeStoreGuard = guard;
+    }
+
+    /** The guard set by {@link #setCodeStoreGuard} (null: none), for a system MMU's own store paths to ask. */
+    public CodeStoreGuard codeStoreGuard() {
+        return codeStoreGuard;
     }
 
     public void setCodeRangeInvalidator(CodeRangeInvalidator invalidator) {
@@ -528,8 +543,14 @@ public final class GuestMemory implements AutoCloseable {
                 throw new GuestMemoryFault(linearAddress(bad), GuestMemoryFault.Access.WRITE, (prot & MAPPED) != 0);
             }
         }
+        CodeStoreGuard guard = null;
+        long guardToken = 0;
         for (long p = firstPage; p <= lastPage; p++) {
             if ((protection[(int) p] & CODE) != 0) {
+                if (guard == null && codeStoreGuard != null) {
+                    guard = codeStoreGuard;
+                    guardToken = guard.beforeCodeStore();
+                }
                 CodeRangeWriteListener ranges = codeRangeWriteListener;
                 if (ranges != null) {
                     long from = Math.max(address, p << PAGE_SHIFT);
@@ -541,6 +562,9 @@ public final class GuestMemory implements AutoCloseable {
                 protection[(int) p] = pageBits(protection[(int) p] & ~CODE);
                 codeWriteListener.codeWritten(p);
             }
+        }
+        if (guard != null) {
+            guard.codeInvalidated(guardToken);
         }
         return true;
     }
@@ -1199,6 +1223,21 @@ public final class GuestMemory implements AutoCloseable {
          * the page stay (the page keeps its CODE mark); false lets the whole page's code die.
          */
         boolean codeRangeWritten(long page, long address, int length);
+    }
+
+    /**
+     * Asked around each CPU store that reaches a page holding translated code (not DMA): a store
+     * that kills the block running it must not let that block go on with its old decoding of
+     * the bytes it wrote (self-modifying code). QEMU ends the translation block there; here the
+     * guard throws before the store, the block's fault path leaves the guest state at the
+     * storing instruction, and the CPU runs that instruction alone.
+     */
+    public interface CodeStoreGuard {
+        /** Before the store's invalidation: a token for {@link #codeInvalidated}. */
+        long beforeCodeStore();
+
+        /** After the invalidation, before the bytes are written: may throw to stop the store. */
+        void codeInvalidated(long token);
     }
 
     /** Drops the translated blocks of a linear page whose bytes overlap a written range. */

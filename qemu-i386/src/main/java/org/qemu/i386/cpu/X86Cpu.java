@@ -10,6 +10,7 @@ import org.qemu.common.memory.GuestMemory;
 import org.qemu.common.memory.GuestMemoryFault;
 import org.qemu.common.tcg.ChainedSequence;
 import org.qemu.common.tcg.OpContext;
+import org.qemu.common.tcg.RunningCodeOverwritten;
 import org.qemu.common.tcg.TranslationCache;
 import org.qemu.i386.translate.BytecodeBlockCompiler;
 import org.qemu.i386.translate.InstructionLocator;
@@ -134,6 +135,54 @@ public final class X86Cpu implements GuestCpu, OpContext {
     private long chainedRunsInLoop;
     private Object systemContext;
     private int codeMode = MODE_32;
+    /** The block the run loop entered and is running now (null between blocks): what a store into code may kill. */
+    private X86Block entered;
+    /** The chain budget handed out with {@link #entered}: a budget that changed means chained blocks may be running instead. */
+    private int budgetGiven;
+    /** Set when a store stopped because it overwrote running code: the run loop runs the next instruction alone. */
+    private boolean runAlone;
+    /** The CPU running on each thread, for the {@link RunningCodeGuard} of a memory several threads share (user mode). */
+    private static final ThreadLocal<X86Cpu> ON_THREAD = new ThreadLocal<>();
+
+    /**
+     * Stops a store (before it writes) whose invalidation killed the code that runs it, as QEMU
+     * ends a translation block after such a store: without this the running block (or loop
+     * block pass) went on with its old decoding of the bytes just written. Asked only on the
+     * slow path of stores into code pages, so hot code pays nothing. The running block is
+     * known exactly when no chained block was entered since the run loop entered it (a loop
+     * block or call unit overlaps all the code it took in); after chained exits, any block
+     * killed by the store may be the one running, and the store stops too (then maybe needlessly).
+     */
+    private static final class RunningCodeGuard implements GuestMemory.CodeStoreGuard {
+        private final TranslationCache<X86Block> cache;
+
+        RunningCodeGuard(TranslationCache<X86Block> cache) {
+            this.cache = cache;
+        }
+
+        @Override
+        public long beforeCodeStore() {
+            X86Cpu cpu = ON_THREAD.get();
+            return cpu == null || cpu.entered == null ? -1 : cache.invalidations();
+        }
+
+        @Override
+        public void codeInvalidated(long token) {
+            if (token < 0) {
+                return;
+            }
+            X86Cpu cpu = ON_THREAD.get();
+            X86Block running = cpu.entered;
+            if (running == null) {
+                return;
+            }
+            boolean chained = cpu.chainBudget != cpu.budgetGiven;
+            if (!running.isValid() || (chained && cache.invalidations() != token)) {
+                cpu.shared.runningCodeStores++;
+                throw RunningCodeOverwritten.INSTANCE;
+            }
+        }
+    }
 
     /** The cache and compiler one address space's CPUs share. */
     private static final class Shared {
@@ -175,8 +224,11 @@ public final class X86Cpu implements GuestCpu, OpContext {
             regionSelector = new RegionSelector(cache);
             regionThreshold = system == null ? Integer.getInteger("qemu.tcg.region-threshold", DEFAULT_REGION_THRESHOLD) : 0;
             chaining = CHAIN_DEPTH > 0 && (system == null || SYSTEM_CHAINING);
+            memory.setCodeStoreGuard(new RunningCodeGuard(cache));
         }
 
+        /** Stores stopped because they overwrote the code running them (each then ran alone). */
+        long runningCodeStores;
         /** Region entries and block runs in the run loop (plain longs: approximate across threads, for -d style statistics). */
         long regionRuns;
         long blockRuns;
@@ -302,9 +354,11 @@ public final class X86Cpu implements GuestCpu, OpContext {
         // a fault that ended an earlier run outside the run loop's handlers must not name this run's faulting block
         faultedIn = null;
         refreshLeaveLoops();
+        ON_THREAD.set(this);
         try {
             return runBlocks(sh);
         } finally {
+            entered = null;
             // counted in a field of this CPU, not the shared object: one store less per block
             sh.blockRuns += blockRunsInLoop - runsBefore;
             sh.chainedRuns += chainedRunsInLoop - chainedBefore;
@@ -337,8 +391,21 @@ public final class X86Cpu implements GuestCpu, OpContext {
                 pc = s.rip;
             }
             int mode = codeMode;
-            X86Block block = prev == null ? null : (X86Block) prev.successor(pc, mode);
-            if (block == null) {
+            boolean alone = runAlone;
+            X86Block block = prev == null || alone ? null : (X86Block) prev.successor(pc, mode);
+            if (alone) {
+                // the instruction whose store overwrote the code running it: on its own, not
+                // cached, so its store completes (nothing runs after it in this block) and the
+                // code after it is looked up, or translated from the new bytes, as usual
+                runAlone = false;
+                from = null;
+                try {
+                    block = shared.translator.translate(pc, mode, 1);
+                } catch (GuestMemoryFault f) {
+                    lastTrap = memoryTrap(f);
+                    return CpuExit.TRAP;
+                }
+            } else if (block == null) {
                 block = shared.cache.lookup(pc, mode);
                 if (block == null) {
                     try {
@@ -362,20 +429,37 @@ public final class X86Cpu implements GuestCpu, OpContext {
                 blockListener.accept(pc);
             }
             // a hook or listener must see every block: no chaining past this one
-            int budget = hook == null && blockListener == null ? chainDepth : 0;
+            int budget = hook == null && blockListener == null && !alone ? chainDepth : 0;
             chainBudget = budget;
             leftFrom = null;
-            X86Region region = regionsOn && blockListener == null && !isLongMode(mode) ? regionAt(block, background) : null;
+            X86Region region = regionsOn && blockListener == null && !isLongMode(mode) && !alone ? regionAt(block, background) : null;
             InstructionLocator running = region != null ? region : block;
             try {
-                if (region != null) {
+                if (alone) {
+                    block.sequence().run(this);
+                } else if (region != null) {
+                    // a region runs many blocks: any block a store kills may be running (see RunningCodeGuard)
+                    entered = block;
+                    budgetGiven = budget - 1;
                     shared.regionRuns++;
                     block.countExecution();
                     region.run(this);
                 } else {
+                    entered = block;
+                    budgetGiven = budget;
                     blockRunsInLoop++;
                     block.execute(this, compiler, compileThreshold, background);
                 }
+                entered = null;
+            } catch (RunningCodeOverwritten w) {
+                entered = null;
+                countChained(budget);
+                running = faultingLocator(running);
+                setPc(running.instructionAddress(faultingOp));
+                runAlone = true;
+                prev = null;
+                from = null;
+                continue;
             } catch (GuestMemoryFault f) {
                 countChained(budget);
                 running = faultingLocator(running);
@@ -404,7 +488,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
             // the block that ran last: the one whose exit came back here (chained exits may have
             // run several); after a region it is unknown: no link to record
             from = leftFrom;
-            prev = region != null ? null : from != null && from.block instanceof X86Block last ? last : block;
+            prev = region != null || alone ? null : from != null && from.block instanceof X86Block last ? last : block;
         }
     }
 
@@ -581,7 +665,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
 
     private static String statistics(Shared shared) {
         return shared.blockRuns + " block runs and " + shared.regionRuns + " region entries in the run loop, "
-                + shared.chainedRuns + " chained block runs, "
+                + shared.chainedRuns + " chained block runs, " + shared.runningCodeStores + " stores into running code, "
                 + shared.cache.translations() + " blocks translated, " + shared.cache.invalidations() + " invalidated (" + shared.cache.rangeInvalidations() + " by written ranges), "
                 + shared.compiler.statistics() + ", " + shared.regionCompiler.statistics() + ", translate " + shared.translator.statistics();
     }

@@ -62,6 +62,11 @@ public final class X86Translator {
 
     /** Translates the block at {@code pc}; a fetch fault on its first instruction propagates. */
     public X86Block translate(long pc, int mode) {
+        return translate(pc, mode, maxInstructions);
+    }
+
+    /** Translates a block of at most {@code maxInstructions} instructions at {@code pc} (1: one instruction run alone). */
+    public X86Block translate(long pc, int mode, int maxInstructions) {
         long started = clock();
         X86Decoder d = new X86Decoder(memory);
         // plain arrays, not lists of boxed longs: a block is translated once, mostly in HotSpot's

@@ -40,7 +40,7 @@ class I386ProgramsTest {
     }
 
     @ParameterizedTest(name = "{0} (static) matches Debian qemu-i386")
-    @ValueSource(strings = {"arith", "signals", "threads", "alarmloop", "bound"})
+    @ValueSource(strings = {"arith", "signals", "threads", "alarmloop", "bound", "selfpatch"})
     void staticProgramMatchesDebianQemu(String name) throws Exception {
         Path binary = Tools.compileI386(name, false);
         HostProcess.Result expected = debianQemu(binary);

@@ -39,7 +39,7 @@ class X86_64ProgramsTest {
         "math64, static", "math64, dynamic",
         "cas128, static", "threads, static",
         "signals, static", "frames, static", "frames, dynamic",
-        "mmap, static", "alarmloop, static",
+        "mmap, static", "alarmloop, static", "selfpatch, static",
     })
     void programMatchesNative(String name, String linkage) throws Exception {
         assertSameAsNative(X64Tools.compile(name, linkage.equals("dynamic")));

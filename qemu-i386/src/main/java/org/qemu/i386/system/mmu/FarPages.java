@@ -139,14 +139,22 @@ final class FarPages implements GuestMemory.FarAccessHandler {
             devices.write(pa, size, value);
             return;
         }
+        if (code.holdsCode(pa >>> GuestMemory.PAGE_SHIFT)) {
+            // translations die before the bytes change, so the running code's guard may stop the store (as GuestMemory's stores do)
+            GuestMemory.CodeStoreGuard guard = mmu.linear().codeStoreGuard();
+            long token = guard == null ? 0 : guard.beforeCodeStore();
+            if (!Mmu.RANGE_INVALIDATION || !code.writtenRange(pa >>> GuestMemory.PAGE_SHIFT, (int) (pa & GuestMemory.PAGE_MASK), size)) {
+                code.written(pa >>> GuestMemory.PAGE_SHIFT);
+            }
+            if (guard != null) {
+                guard.codeInvalidated(token);
+            }
+        }
         switch (size) {
             case 1 -> physical.set(ValueLayout.JAVA_BYTE, pa, (byte) value);
             case 2 -> physical.set(ValueLayout.JAVA_SHORT_UNALIGNED, pa, (short) value);
             case 4 -> physical.set(ValueLayout.JAVA_INT_UNALIGNED, pa, (int) value);
             default -> physical.set(ValueLayout.JAVA_LONG_UNALIGNED, pa, value);
-        }
-        if (!Mmu.RANGE_INVALIDATION || !code.writtenRange(pa >>> GuestMemory.PAGE_SHIFT, (int) (pa & GuestMemory.PAGE_MASK), size)) {
-            code.written(pa >>> GuestMemory.PAGE_SHIFT);
         }
     }
 
