@@ -413,7 +413,9 @@ public final class BytecodeBlockCompiler {
      * trace ({@link LongModeTrace}), or alone when there is none.
      */
     private OpSequence<X86Cpu> straightOrTrace(X86Block block, X86Op[] ops) {
-        if (LongModeTrace.ENABLED && !runsIntoALoopHead(block)) {
+        if (LongModeTrace.ENABLED && !runsIntoALoopHead(block) && block.executions() < LongModeTrace.RUNS) {
+            block.traceLater = true;
+        } else if (LongModeTrace.ENABLED && !runsIntoALoopHead(block)) {
             LongModeTrace trace = LongModeTrace.form(block, cache, loopHeads);
             if (trace != null) {
                 block.takeIn(trace.address, trace.next);

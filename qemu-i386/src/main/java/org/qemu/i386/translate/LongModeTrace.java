@@ -28,6 +28,14 @@ final class LongModeTrace {
     /** {@code -Dqemu.tcg.long-mode-traces=false}: each 64-bit block compiled alone, for comparison. */
     static final boolean ENABLED = !"false".equals(System.getProperty("qemu.tcg.long-mode-traces"));
 
+    /**
+     * Run-loop runs a block must have made before it is compiled as a trace (the runs of a
+     * chained block only partly pass through the run loop, so hot code gets there soon). Earlier
+     * it is compiled alone and again as a trace when it gets there ({@link X86Block#traceLater}):
+     * traces for every block cost {@code python3 -c pass} about 10% more CPU and 40 MiB.
+     */
+    static final int RUNS = Integer.getInteger("qemu.tcg.long-mode-trace-runs", 50_000);
+
     /** The most guest instructions one trace takes in. */
     private static final int MAX_OPS = Integer.getInteger("qemu.tcg.long-mode-trace-ops", 64);
 
