@@ -414,7 +414,8 @@ public final class BytecodeBlockCompiler {
      */
     private OpSequence<X86Cpu> straightOrTrace(X86Block block, X86Op[] ops) {
         if (LongModeTrace.ENABLED && !runsIntoALoopHead(block) && block.executions() < LongModeTrace.RUNS) {
-            block.traceLater = true;
+            // compiled again once hot only when a trace would form: recompiling a hot block costs its callers their C2 code
+            block.traceLater = LongModeTrace.form(block, cache, loopHeads) != null;
         } else if (LongModeTrace.ENABLED && !runsIntoALoopHead(block)) {
             LongModeTrace trace = LongModeTrace.form(block, cache, loopHeads);
             if (trace != null) {
