@@ -67,7 +67,9 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
             }
         } else if (traceLater && runs >= LongModeTrace.RUNS && sequence instanceof ChainedSequence<X86Cpu> straight) {
             traceLater = false;
-            recompile(compiler, straight);
+            if (compiler.traceWouldForm(this)) {
+                recompile(compiler, straight);
+            }
         }
         sequence.run(cpu);
     }
