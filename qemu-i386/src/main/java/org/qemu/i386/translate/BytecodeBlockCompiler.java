@@ -422,11 +422,15 @@ public final class BytecodeBlockCompiler {
                 block.takeIn(trace.address, trace.next);
                 OpSequence<X86Cpu> compiled;
                 synchronized (this) {
-                    traces++;
-                    traceBlocks += trace.blocks;
                     longModeTrace = trace;
                     try {
                         compiled = compile(trace.ops, true, null, block);
+                        traces++;
+                        traceBlocks += trace.blocks;
+                    } catch (LongModeTrace.TooBig e) {
+                        tracesTooBig++;
+                        block.takeIn(ownAddresses(block), ownNextAddresses(block));
+                        return compileStraight(block, ops, true);
                     } finally {
                         longModeTrace = null;
                     }
@@ -454,6 +458,23 @@ public final class BytecodeBlockCompiler {
     private LongModeTrace longModeTrace;
     private long traces;
     private long traceBlocks;
+    private long tracesTooBig;
+
+    private static long[] ownAddresses(X86Block block) {
+        long[] a = new long[block.instructionCount()];
+        for (int k = 0; k < a.length; k++) {
+            a[k] = block.instructionAddress(k);
+        }
+        return a;
+    }
+
+    private static long[] ownNextAddresses(X86Block block) {
+        long[] a = new long[block.instructionCount()];
+        for (int k = 0; k < a.length; k++) {
+            a[k] = block.nextAddress(k);
+        }
+        return a;
+    }
 
     /**
      * Compiles {@code body} as {@code block}'s loop block, 32-bit or 64-bit: the blocks it runs
@@ -630,7 +651,7 @@ public final class BytecodeBlockCompiler {
         long n = Math.max(compiled, 1);
         return (STATS ? hottestBlocks() + "\n" + runsAfterCompile() + "\n" : "") + compiled + " blocks compiled (" + nanos / n / 1000 + " us each: generate " + generateNanos / n / 1000
                  + ", define " + defineNanos / n / 1000 + " (" + classes.reused() + " classes reused, " + classes.forgotten() + " unloaded), construct " + constructorNanos / n / 1000 + "; " + classBytes / n + " bytes each, " + loopBlocks + " loop blocks, "
-                 + stoppedAtLoopHeads + " stopped at a loop head, " + callUnits + " call units, " + unitSidePaths + " side paths in units, " + traces + " 64-bit traces of " + traceBlocks + " blocks), "
+                 + stoppedAtLoopHeads + " stopped at a loop head, " + callUnits + " call units, " + unitSidePaths + " side paths in units, " + traces + " 64-bit traces of " + traceBlocks + " blocks, " + tracesTooBig + " too big), "
                 + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes"
                 + (CALLED_64.isEmpty() ? "" : ", 64-bit ops called " + new java.util.TreeMap<>(CALLED_64));
     }
@@ -841,6 +862,12 @@ public final class BytecodeBlockCompiler {
         BlockChaining.emitFaultOwner(mv);
         emitter.faultHandler(mv);
         emitter.emitRegisterLoads(prologue);
+        Label methodEnd = new Label();
+        prologue.visitLabel(methodEnd);
+        if (trace != null && methodEnd.getOffset() > LongModeTrace.MAX_METHOD_BYTES) {
+            // HotSpot never compiles a method past HugeMethodLimit (8,000 bytes): it would stay interpreted
+            throw new LongModeTrace.TooBig();
+        }
         mv.visitMaxs(0, 0);
         mv.visitEnd();
     }

@@ -61,6 +61,20 @@ final class LongModeTrace {
     /** {@code -Dqemu.tcg.long-mode-trace-log=true}: each trace's blocks on stderr as it is formed. */
     private static final boolean LOG = Boolean.getBoolean("qemu.tcg.long-mode-trace-log");
 
+    /**
+     * The most bytecode a trace's method may have (its side exits' and guards' write-backs are not
+     * in the inline budget the formation checks): past HotSpot's {@code HugeMethodLimit} (8,000) it
+     * would never be JIT-compiled (gzip with traces of 128 instructions: 60-100 s instead of 8).
+     */
+    static final int MAX_METHOD_BYTES = 7_900;
+
+    /** Thrown by the emission of a trace whose method came out bigger than {@link #MAX_METHOD_BYTES}; the block is then compiled alone. */
+    static final class TooBig extends RuntimeException {
+        TooBig() {
+            super(null, null, false, false);
+        }
+    }
+
     /** The ops of the blocks, one after the other. */
     final X86Op[] ops;
     final long[] address;
