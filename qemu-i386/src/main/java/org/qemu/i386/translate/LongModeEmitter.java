@@ -544,7 +544,15 @@ final class LongModeEmitter {
             mv.visitLabel(leave);
         }
         setRip(mv, stayWhenTaken ? jump.fallThrough : jump.target);
-        // the path that stays goes on with what the emitter knows here
+        leave(mv, writtenBack);
+        mv.visitLabel(stay);
+    }
+
+    /**
+     * Writes back what the locals hold and jumps to {@code writtenBack} (rip already set); the
+     * code after it goes on with what the emitter knew before (the path that stays).
+     */
+    private void leave(MethodVisitor mv, Label writtenBack) {
         int keptDirty = dirty;
         int keptPending = pendingOp;
         boolean keptFlagsDirty = flagsDirty;
@@ -562,6 +570,43 @@ final class LongModeEmitter {
         pendingOp = keptPending;
         flagsDirty = keptFlagsDirty;
         flagKindUnknown = keptKindUnknown;
+    }
+
+    /**
+     * A trace's ret ({@link LongModeTrace}), just emitted (rip holds the popped address): the
+     * trace stays only when it is {@code expected}, the return address its own call pushed;
+     * else it leaves with rip where the ret went.
+     */
+    void emitReturnGuard(MethodVisitor mv, long expected, Label writtenBack) {
+        Label stay = new Label();
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "rip", "J");
+        mv.visitLdcInsn(expected);
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFEQ, stay);
+        leave(mv, writtenBack);
+        mv.visitLabel(stay);
+    }
+
+    /**
+     * The start of a trace's next block at guest address {@code pc}: the trace leaves there (rip
+     * at {@code pc}) when its compiled form died (its own code wrote to the code it runs) or,
+     * at the {@code first} join, when a debugger hook or block listener must see every block.
+     */
+    void emitTraceJoin(MethodVisitor mv, long pc, boolean first, String owner, Label writtenBack) {
+        Label stay = new Label();
+        Label out = new Label();
+        if (first) {
+            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CPU, "observed", "()Z", false);
+            mv.visitJumpInsn(Opcodes.IFNE, out);
+        }
+        mv.visitVarInsn(Opcodes.ALOAD, THIS);
+        mv.visitFieldInsn(Opcodes.GETFIELD, owner, "dead", "Z");
+        mv.visitJumpInsn(Opcodes.IFEQ, stay);
+        mv.visitLabel(out);
+        setRip(mv, pc);
+        leave(mv, writtenBack);
         mv.visitLabel(stay);
     }
 

@@ -65,9 +65,21 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
                     }
                 });
             }
+        } else if (traceLater && runs >= LongModeTrace.RUNS && sequence instanceof ChainedSequence<X86Cpu> straight) {
+            traceLater = false;
+            if (compiler.traceWouldForm(this)) {
+                recompile(compiler, straight);
+            }
         }
         sequence.run(cpu);
     }
+
+    /**
+     * A 64-bit block compiled alone before it ran {@link LongModeTrace#RUNS} times: compiled again
+     * as a trace when it gets there (start-up code, most of which never gets that hot, would
+     * otherwise compile traces it does not need).
+     */
+    volatile boolean traceLater;
 
     /**
      * Set while the block is being compiled: a loop block may take in the code of a block it

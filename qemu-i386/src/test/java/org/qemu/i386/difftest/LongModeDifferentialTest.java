@@ -1009,6 +1009,34 @@ class LongModeDifferentialTest {
             }
             return b.build("side-exit loop");
         });
+        // session 9: a 64-bit block compiled with the blocks its hot path runs next (LongModeTrace):
+        // a call into a function of two paths, one returning normally and one adding 3 to its
+        // return address (the trace's ret guard must see it), a jcc in the caller left as a side
+        // exit, the loop's back edge ending the trace. The prelude calls f and runs the loop's
+        // tail once, so the trace's blocks are translated when the loop's head is first compiled.
+        f.put("trace: add, call f; cmp, jb skip; add; skip: dec rcx, jnz top / f: add, jp r; add [rsp], 3; r: ret", rnd -> {
+            Builder b = new Builder(rnd);
+            int x = b.pick(X86CpuState.ECX);
+            int y = b.pick(X86CpuState.ECX, x);
+            int z = b.pick(X86CpuState.ECX, x, y);
+            b.regs[X86CpuState.ECX] = 2 + rnd.nextInt(7);
+            b.asm.raw(0xe8).little(33 - 5, 4); // 0: call f (33)
+            b.asm.raw(0x0f, 0x1f, 0x00); // 5: nop (where f's other path returns)
+            b.asm.raw(0xeb, 18 - 10); // 8: jmp after (18)
+            b.asm.op(true, new int[] {0x01}, y, new Reg(x)); // 10 top: add x, y
+            b.asm.raw(0xe8).little(33 - 18, 4); // 13: call f (33)
+            b.asm.op(true, new int[] {0x39}, y, new Reg(x)); // 18 after: cmp x, y
+            b.asm.raw(0x72, 26 - 23); // 21: jb skip (26)
+            b.asm.op(true, new int[] {0x01}, x, new Reg(z)); // 23: add z, x
+            b.asm.raw(0x48, 0xff, 0xc9); // 26 skip: dec rcx
+            b.asm.raw(0x75, (10 - 31) & 0xff); // 29: jnz top (10)
+            b.asm.raw(0xeb, 44 - 33); // 31: jmp end (44)
+            b.asm.op(true, new int[] {0x01}, z, new Reg(x)); // 33 f: add x, z
+            b.asm.raw(0x7a, 43 - 38); // 36: jp r (43)
+            b.asm.raw(0x48, 0x83, 0x04, 0x24, 0x03); // 38: add qword [rsp], 3 (returns past the nop or the cmp)
+            b.asm.raw(0xc3); // 43 r: ret
+            return b.build("trace");
+        });
         // opcodes that are invalid in 64-bit code: #UD (SIGILL)
         int[] invalid = {0x06, 0x07, 0x0e, 0x16, 0x17, 0x1e, 0x1f, 0x27, 0x2f, 0x37, 0x3f, 0x60, 0x61, 0xd4, 0xd5, 0xd6};
         for (int opc : invalid) {

@@ -1,0 +1,273 @@
+package org.qemu.i386.translate;
+
+import org.qemu.common.tcg.TranslationCache;
+import org.qemu.i386.cpu.X86Op;
+
+/**
+ * A trace: a 64-bit block compiled together with the blocks its hot path runs next, as ONE
+ * method, so the registers and the flag record stay in JVM locals from block to block. It
+ * follows a direct {@code jmp} to its target, a direct {@code call} into the callee, a
+ * {@code ret} back to the block after a call the trace made itself, and a {@code jcc} to the side
+ * that ran more often (the other side becomes a side exit, as in a side-exit loop).
+ *
+ * <p>Why: busybox gzip runs about 25 blocks per input byte (deflate's main loop calling
+ * {@code ct_tally} and {@code fill_window}, the stored-block copy), each a chained call that
+ * stores its registers and flags at its exit and loads them at the next block's entry (HotSpot
+ * does not inline the chained block: its method is too big). In a trace those boundaries are
+ * plain bytecode.
+ *
+ * <p>Exactness: a {@code ret} inside the trace pops the real return address and compares it
+ * with the one its call pushed (a function that returns elsewhere leaves the trace there, with
+ * rip where it went). At every later block's start (a join) the trace leaves, rip at that
+ * block, when its compiled form died (an op of the trace itself wrote to the code it runs: the
+ * write kills this block, whose instruction ranges take in the whole trace) and, at the first
+ * join, when a debugger hook or a block listener must see every block. Faults are precise: the
+ * ops are numbered across the blocks and the first block takes in their addresses.
+ */
+final class LongModeTrace {
+    /** {@code -Dqemu.tcg.long-mode-traces=false}: each 64-bit block compiled alone, for comparison. */
+    static final boolean ENABLED = !"false".equals(System.getProperty("qemu.tcg.long-mode-traces"));
+
+    /**
+     * Run-loop runs a block must have made before it is compiled as a trace (the runs of a
+     * chained block only partly pass through the run loop, so hot code gets there soon). Earlier
+     * it is compiled alone and again as a trace when it gets there ({@link X86Block#traceLater}):
+     * traces for every block cost {@code python3 -c pass} about 10% more CPU and 40 MiB.
+     */
+    static final int RUNS = Integer.getInteger("qemu.tcg.long-mode-trace-runs", 50_000);
+
+    /**
+     * A trace follows a jcc only when one side ran more than this many times as often as the
+     * other ({@code -Dqemu.tcg.long-mode-trace-bias=N}; 1, the default: always, to the side that
+     * ran more often). 4 measured no better on cpubench and cost gzip most of its gain.
+     */
+    private static final int BIAS = Integer.getInteger("qemu.tcg.long-mode-trace-bias", 1);
+
+    /**
+     * Only paths through a call and its return make a trace ({@code -Dqemu.tcg.long-mode-trace-calls=false}:
+     * any path). Measured (chrt, same minutes, one run each): traces of any path cost cpubench
+     * 15-40% more CPU (its merge loop's jmp/jcc paths: 10 traces of 28 blocks; not analysed), with
+     * call paths only cpubench is unchanged (6.27 s of CPU against 6.31) and gzip keeps its gain
+     * (10.2 s against 13.8: its 7 traces through {@code ct_tally} and {@code fill_window}).
+     */
+    private static final boolean CALLS_ONLY = !"false".equals(System.getProperty("qemu.tcg.long-mode-trace-calls"));
+
+    /** The most guest instructions one trace takes in. */
+    private static final int MAX_OPS = Integer.getInteger("qemu.tcg.long-mode-trace-ops", 64);
+
+    /** The most blocks one trace takes in. */
+    private static final int MAX_BLOCKS = Integer.getInteger("qemu.tcg.long-mode-trace-blocks", 12);
+
+    /** {@code -Dqemu.tcg.long-mode-trace-log=true}: each trace's blocks on stderr as it is formed. */
+    private static final boolean LOG = Boolean.getBoolean("qemu.tcg.long-mode-trace-log");
+
+    /**
+     * The most bytecode a trace's method may have (its side exits' and guards' write-backs are not
+     * in the inline budget the formation checks): past HotSpot's {@code HugeMethodLimit} (8,000) it
+     * would never be JIT-compiled (gzip with traces of 128 instructions: 60-100 s instead of 8).
+     */
+    static final int MAX_METHOD_BYTES = 7_900;
+
+    /** Thrown by the emission of a trace whose method came out bigger than {@link #MAX_METHOD_BYTES}; the block is then compiled alone. */
+    static final class TooBig extends RuntimeException {
+        TooBig() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** The ops of the blocks, one after the other. */
+    final X86Op[] ops;
+    final long[] address;
+    final long[] next;
+    /** Per op index: the guest address the path goes on at when this op is a jcc left as a side exit, else -1. */
+    private final long[] stayAt;
+    /** Per op index: the return address a ret must pop to stay in the trace, else -1. */
+    private final long[] returnTo;
+    /** Per op index: the address of the block starting there (a join; not at op 0), else -1. */
+    private final long[] joinPc;
+    /** Per op index: true when the op is a direct jmp to the next op's block (nothing to emit). */
+    private final boolean[] fallsThrough;
+    final int blocks;
+
+    private LongModeTrace(java.util.List<X86Block> path, java.util.List<Long> followed) {
+        int n = 0;
+        for (X86Block b : path) {
+            n += b.instructionCount();
+        }
+        ops = new X86Op[n];
+        address = new long[n];
+        next = new long[n];
+        stayAt = new long[n];
+        returnTo = new long[n];
+        joinPc = new long[n];
+        fallsThrough = new boolean[n];
+        java.util.Arrays.fill(stayAt, -1);
+        java.util.Arrays.fill(returnTo, -1);
+        java.util.Arrays.fill(joinPc, -1);
+        blocks = path.size();
+        int i = 0;
+        for (int k = 0; k < path.size(); k++) {
+            X86Block b = path.get(k);
+            if (k > 0) {
+                joinPc[i] = b.pc;
+            }
+            for (int j = 0; j < b.instructionCount(); j++, i++) {
+                ops[i] = b.ops()[j];
+                address[i] = b.instructionAddress(j);
+                next[i] = b.nextAddress(j);
+            }
+            if (k < path.size() - 1) {
+                int last = i - 1;
+                long to = followed.get(k);
+                if (ops[last] instanceof LongModeOps.ConditionalJump) {
+                    stayAt[last] = to;
+                } else if (ops[last] instanceof LongModeOps.Return) {
+                    returnTo[last] = to;
+                } else if (ops[last] instanceof LongModeOps.Goto) {
+                    fallsThrough[last] = true;
+                }
+            }
+        }
+    }
+
+    long stayAt(int i) {
+        return stayAt[i];
+    }
+
+    long returnTo(int i) {
+        return returnTo[i];
+    }
+
+    long joinPc(int i) {
+        return joinPc[i];
+    }
+
+    boolean fallsThrough(int i) {
+        return fallsThrough[i];
+    }
+
+    /**
+     * The trace starting at {@code first}, or null when its hot path goes nowhere another block
+     * can be taken in: the path stops at an exit of any other kind (an indirect jump or call, a
+     * system call, a ret whose call the trace did not make), at a block not translated yet, dead
+     * or of another mode, at a block already on the path or that is (or runs into) a loop head
+     * ({@code loopHeads}: a loop block is entered at its head), at a jcc one of whose sides is on
+     * the path (a loop: the loop block's business), at a block that is not all inline, and at
+     * {@link #MAX_OPS} instructions or {@link #MAX_BLOCKS} blocks.
+     */
+    static LongModeTrace form(X86Block first, TranslationCache<X86Block> cache, java.util.Set<Long> loopHeads) {
+        java.util.List<X86Block> path = new java.util.ArrayList<>();
+        java.util.List<Long> followed = new java.util.ArrayList<>();
+        java.util.ArrayDeque<Long> returns = new java.util.ArrayDeque<>();
+        if (!ownAddresses(first)) {
+            return null;
+        }
+        path.add(first);
+        int count = first.instructionCount();
+        X86Block at = first;
+        int returned = 0;
+        while (path.size() < MAX_BLOCKS) {
+            X86Op last = at.ops()[at.instructionCount() - 1];
+            long to;
+            if (last instanceof LongModeOps.Goto g) {
+                to = g.target;
+            } else if (last instanceof LongModeOps.Call c && c.indirectTarget == null) {
+                to = c.target;
+            } else if (last instanceof LongModeOps.Return && !returns.isEmpty()) {
+                to = returns.peek();
+            } else if (last instanceof LongModeOps.ConditionalJump j) {
+                if (onPath(path, j.target) || onPath(path, j.fallThrough)) {
+                    break;
+                }
+                X86Block taken = cache.lookup(j.target, first.flags);
+                X86Block notTaken = cache.lookup(j.fallThrough, first.flags);
+                long takenRuns = taken == null ? 0 : taken.executions();
+                long notTakenRuns = notTaken == null ? 0 : notTaken.executions();
+                if (Math.min(takenRuns, notTakenRuns) * BIAS > Math.max(takenRuns, notTakenRuns)) {
+                    // a data-dependent branch: the side exit would be taken often, and each one
+                    // writes everything back; the block's exit chains to either side instead
+                    break;
+                }
+                to = takenRuns > notTakenRuns ? j.target : j.fallThrough;
+            } else {
+                break;
+            }
+            X86Block then = cache.lookup(to, first.flags);
+            if (then == null || !then.isValid() || then.flags != first.flags || onPath(path, to) || loopHeads.contains(to)
+                    || runsIntoALoopHead(then, loopHeads) || loopsToItself(then) || !ownAddresses(then) || count + then.instructionCount() > MAX_OPS
+                    || !LongModeEmitter.allInline(then.ops(), then.instructionCount())) {
+                break;
+            }
+            if (last instanceof LongModeOps.Call c) {
+                returns.push(c.returnAddress);
+            } else if (last instanceof LongModeOps.Return) {
+                returns.pop();
+                returned++;
+            }
+            path.add(then);
+            followed.add(to);
+            count += then.instructionCount();
+            at = then;
+        }
+        if (path.size() == 1 || returned == 0 && CALLS_ONLY) {
+            return null;
+        }
+        LongModeTrace trace = new LongModeTrace(path, followed);
+        // the whole must fit the inline budget, or its last ops would be called
+        while (!LongModeEmitter.allInline(trace.ops, trace.ops.length - 1)) {
+            path.remove(path.size() - 1);
+            followed.remove(followed.size() - 1);
+            if (path.size() == 1) {
+                return null;
+            }
+            trace = new LongModeTrace(path, followed);
+        }
+        if (LOG) {
+            System.err.println("qemu.tcg.long-mode-trace: " + path.stream().map(b -> Long.toHexString(b.pc))
+                    .collect(java.util.stream.Collectors.joining(" ")));
+        }
+        return trace;
+    }
+
+    private static boolean onPath(java.util.List<X86Block> path, long pc) {
+        for (X86Block b : path) {
+            if (b.pc == pc) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean runsIntoALoopHead(X86Block block, java.util.Set<Long> loopHeads) {
+        for (int k = 1; k < block.instructionCount(); k++) {
+            if (loopHeads.contains(block.instructionAddress(k))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * True when {@code block}'s instruction addresses are its own instructions': a block compiled
+     * as a loop through a jump took in the code it jumps to in their place.
+     */
+    private static boolean ownAddresses(X86Block block) {
+        int n = block.instructionCount();
+        if (block.instructionAddress(0) != block.pc) {
+            return false;
+        }
+        for (int k = 0; k < n - 1; k++) {
+            if (block.nextAddress(k) != block.instructionAddress(k + 1)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A block whose jump goes back to its own start: a loop block of its own. */
+    private static boolean loopsToItself(X86Block block) {
+        X86Op last = block.ops()[block.instructionCount() - 1];
+        return last instanceof LongModeOps.Goto g ? g.target == block.pc
+                : last instanceof LongModeOps.ConditionalJump j && (j.target == block.pc || j.fallThrough == block.pc);
+    }
+}
