@@ -71,7 +71,10 @@ public final class X86Translator {
         X86Decoder d = new X86Decoder(memory);
         // plain arrays, not lists of boxed longs: a block is translated once, mostly in HotSpot's
         // interpreter, where every Long.valueOf and longValue is a call (1,340 blocks per busybox start)
-        int capacity = maxInstructions + 1;
+        // sized for a typical block and grown when needed: a block is usually a few instructions, and
+        // arrays for the most a block may hold were ~1.2 KB of garbage per block (python3's start
+        // translates ~38 K blocks: ~45 MB more young generation touched, page faults in system time)
+        int capacity = Math.min(maxInstructions + 1, 16);
         X86Op[] ops = new X86Op[capacity];
         long[] starts = new long[capacity];
         long[] ends = new long[capacity];
@@ -98,6 +101,13 @@ public final class X86Translator {
             } catch (X86Decoder.InstructionTooLong e) {
                 op = new SystemOps.Trap(X86Trap.generalProtection(0));
                 next = cur;
+            }
+            if (n + 2 > ops.length) {
+                // room for this op and a closing jump
+                int grown = Math.min(maxInstructions + 1, ops.length * 2);
+                ops = java.util.Arrays.copyOf(ops, grown);
+                starts = java.util.Arrays.copyOf(starts, grown);
+                ends = java.util.Arrays.copyOf(ends, grown);
             }
             ops[n] = op;
             starts[n] = cur;
