@@ -644,19 +644,24 @@ final class BlockEmitter {
         return mask;
     }
 
+    /** Stores the registers of {@code mask} (bit r: GPR r) from their locals into the state's array. */
+    private void writeBackMasked(int mask) {
+        for (int r = 0; r < 32; r++) {
+            if ((mask & (1 << r)) != 0) {
+                mv.visitVarInsn(Opcodes.ALOAD, GPR_ARRAY);
+                PpcTranslator.pushInt(mv, r);
+                mv.visitVarInsn(Opcodes.ILOAD, FIRST_GPR + r);
+                mv.visitInsn(Opcodes.IASTORE);
+            }
+        }
+    }
+
     /** After the method's code: the shared exit tails its exits jumped to. */
     void emitExitTails() {
         for (var entry : exitTails.entrySet()) {
             mv.visitLabel(entry.getValue());
             int mask = entry.getKey();
-            for (int r = 0; r < 32; r++) {
-                if ((mask & (1 << r)) != 0) {
-                    mv.visitVarInsn(Opcodes.ALOAD, GPR_ARRAY);
-                    PpcTranslator.pushInt(mv, r);
-                    mv.visitVarInsn(Opcodes.ILOAD, FIRST_GPR + r);
-                    mv.visitInsn(Opcodes.IASTORE);
-                }
-            }
+            writeBackMasked(mask);
             mv.visitVarInsn(Opcodes.ILOAD, TARGET);
             mv.visitInsn(Opcodes.IRETURN);
         }
@@ -1138,14 +1143,7 @@ final class BlockEmitter {
         for (var entry : faultHandlers.entrySet()) {
             mv.visitLabel(entry.getValue());
             int mask = entry.getKey();
-            for (int r = 0; r < 32; r++) {
-                if ((mask & (1 << r)) != 0) {
-                    mv.visitVarInsn(Opcodes.ALOAD, GPR_ARRAY);
-                    PpcTranslator.pushInt(mv, r);
-                    mv.visitVarInsn(Opcodes.ILOAD, FIRST_GPR + r);
-                    mv.visitInsn(Opcodes.IASTORE);
-                }
-            }
+            writeBackMasked(mask);
             mv.visitVarInsn(Opcodes.ALOAD, 1);
             mv.visitVarInsn(Opcodes.ILOAD, FAULT_PC);
             mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "pc", "I");
