@@ -134,43 +134,32 @@ final class BlockEmitter {
      * leaves the host address on the stack.
      */
     private void fastPathAddress(int bytes, int bit, Label slow) {
-        if (memoryConstants != null && memoryConstants.wholeSpace()) {
-            // Guest addresses are zero-extended 32-bit values, all inside the space, and the host
-            // reservation is contiguous: an access whose first and last byte lie on pages with
-            // the bit can go to the host address even across the page boundary (RAM_WRITE is
-            // clear on a page holding code, so a store touching one still takes the slow path).
-            // One branch and no range or crossing arithmetic; C2 drops both index checks, the
-            // table being a constant of known length.
-            protectionByte(0);
-            if (bytes > 1) {
-                protectionByte(bytes - 1);
-                mv.visitInsn(Opcodes.IAND);
-            }
-            PpcTranslator.pushInt(mv, bit);
-            mv.visitInsn(Opcodes.IAND);
-            mv.visitJumpInsn(Opcodes.IFEQ, slow);
-            mv.visitVarInsn(Opcodes.LLOAD, HOST_BASE);
+        boolean wholeSpace = memoryConstants != null && memoryConstants.wholeSpace();
+        // In a whole 32-bit space guest addresses are zero-extended 32-bit values, all inside it,
+        // and the host reservation is contiguous: an access whose first and last byte lie on
+        // pages with the bit can go to the host address even across the page boundary (RAM_WRITE
+        // is clear on a page holding code, so a store touching one still takes the slow path).
+        // One branch and no range or crossing arithmetic; C2 drops both index checks, the table
+        // being a constant of known length.
+        if (!wholeSpace) {
+            // the access must lie in the space and in one page
             mv.visitVarInsn(Opcodes.LLOAD, ADDRESS);
-            mv.visitInsn(Opcodes.LADD);
-            return;
+            mv.visitVarInsn(Opcodes.LLOAD, RANGE_MASK);
+            mv.visitInsn(Opcodes.LAND);
+            if (bytes > 1) {
+                mv.visitLdcInsn((long) (bytes - 1));
+                mv.visitInsn(Opcodes.LADD);
+            }
+            PpcTranslator.pushInt(mv, GuestMemory.PAGE_SHIFT);
+            mv.visitInsn(Opcodes.LUSHR);
+            mv.visitInsn(Opcodes.L2I);
+            mv.visitJumpInsn(Opcodes.IFNE, slow);
         }
-        mv.visitVarInsn(Opcodes.LLOAD, ADDRESS);
-        mv.visitVarInsn(Opcodes.LLOAD, RANGE_MASK);
-        mv.visitInsn(Opcodes.LAND);
-        if (bytes > 1) {
-            mv.visitLdcInsn((long) (bytes - 1));
-            mv.visitInsn(Opcodes.LADD);
+        protectionByte(0);
+        if (wholeSpace && bytes > 1) {
+            protectionByte(bytes - 1);
+            mv.visitInsn(Opcodes.IAND);
         }
-        PpcTranslator.pushInt(mv, GuestMemory.PAGE_SHIFT);
-        mv.visitInsn(Opcodes.LUSHR);
-        mv.visitInsn(Opcodes.L2I);
-        mv.visitJumpInsn(Opcodes.IFNE, slow);
-        mv.visitVarInsn(Opcodes.ALOAD, PROTECTION);
-        mv.visitVarInsn(Opcodes.LLOAD, ADDRESS);
-        PpcTranslator.pushInt(mv, GuestMemory.PAGE_SHIFT);
-        mv.visitInsn(Opcodes.LUSHR);
-        mv.visitInsn(Opcodes.L2I);
-        mv.visitInsn(Opcodes.BALOAD);
         PpcTranslator.pushInt(mv, bit);
         mv.visitInsn(Opcodes.IAND);
         mv.visitJumpInsn(Opcodes.IFEQ, slow);
