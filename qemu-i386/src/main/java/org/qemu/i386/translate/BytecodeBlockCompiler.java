@@ -412,10 +412,13 @@ public final class BytecodeBlockCompiler {
      * trace ({@link LongModeTrace}), or alone when there is none.
      */
     private OpSequence<X86Cpu> straightOrTrace(X86Block block, X86Op[] ops) {
-        if (LongModeTrace.ENABLED && !runsIntoALoopHead(block) && block.executions() < LongModeTrace.RUNS) {
+        if (!LongModeTrace.ENABLED || runsIntoALoopHead(block)) {
+            return compileStraight(block, ops, true);
+        }
+        if (block.executions() < LongModeTrace.RUNS) {
             // looked at again once hot (X86Block.execute asks traceWouldForm); most start-up code never gets there
             block.traceLater = true;
-        } else if (LongModeTrace.ENABLED && !runsIntoALoopHead(block)) {
+        } else {
             LongModeTrace trace = LongModeTrace.form(block, cache, loopHeads);
             if (trace != null) {
                 block.takeIn(trace.address, trace.next);
@@ -428,7 +431,7 @@ public final class BytecodeBlockCompiler {
                         traceBlocks += trace.blocks;
                     } catch (LongModeTrace.TooBig e) {
                         tracesTooBig++;
-                        block.takeIn(ownAddresses(block), ownNextAddresses(block));
+                        block.keepOwnCode();
                         return compileStraight(block, ops, true);
                     } finally {
                         longModeTrace = null;
@@ -458,22 +461,6 @@ public final class BytecodeBlockCompiler {
     private long traces;
     private long traceBlocks;
     private long tracesTooBig;
-
-    private static long[] ownAddresses(X86Block block) {
-        long[] a = new long[block.instructionCount()];
-        for (int k = 0; k < a.length; k++) {
-            a[k] = block.instructionAddress(k);
-        }
-        return a;
-    }
-
-    private static long[] ownNextAddresses(X86Block block) {
-        long[] a = new long[block.instructionCount()];
-        for (int k = 0; k < a.length; k++) {
-            a[k] = block.nextAddress(k);
-        }
-        return a;
-    }
 
     /**
      * Compiles {@code body} as {@code block}'s loop block, 32-bit or 64-bit: the blocks it runs

@@ -214,6 +214,15 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
         instructionAddress = address;
     }
 
+    /**
+     * Gives back the code {@link #takeIn} took in when it was not compiled after all (a trace
+     * too big for one method): the block's own instructions again, the first of those taken in.
+     */
+    void keepOwnCode() {
+        int n = instructionCount();
+        takeIn(java.util.Arrays.copyOf(instructionAddress, n), java.util.Arrays.copyOf(nextAddress, n));
+    }
+
     X86Op[] ops() {
         return ops;
     }
