@@ -80,4 +80,6 @@ public final class KvmIoctls {
     public static final int CAP_SET_TSS_ADDR = 4;
     public static final int CAP_EXT_CPUID = 7;
     public static final int CAP_PIT2 = 33;
+    /** {@code kvm_pit_config.flags}: the kernel serves port 0x61 (the speaker port) itself. */
+    public static final int PIT_SPEAKER_DUMMY = 1;
 }

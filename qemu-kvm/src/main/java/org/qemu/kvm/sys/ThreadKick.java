@@ -11,8 +11,14 @@ import java.lang.invoke.MethodHandle;
  * Pulls a vCPU thread out of {@code KVM_RUN}: a real-time signal the vCPU thread keeps blocked
  * while it runs Java code and unblocks only inside {@code KVM_RUN} (through
  * {@code KVM_SET_SIGNAL_MASK}), so the kernel returns {@code EINTR} from the ioctl instead of
- * running a handler. Nothing is installed as a handler and the JVM's own signals are untouched;
- * a kick sent while the thread is outside {@code KVM_RUN} stays pending and ends its next entry.
+ * running a handler. The JVM's own signals are untouched; a kick sent while the thread is outside
+ * {@code KVM_RUN} stays pending and ends its next entry.
+ *
+ * <p>The signal's disposition is set to "ignore": a blocked signal is never discarded as ignored
+ * (the kernel keeps it pending, and counts the mask saved by {@code KVM_RUN} as blocked), so kicks
+ * work as before; but a kick that the kernel does deliver (kvm-pvm hosts were seen to, now and
+ * then, at a vCPU's exit) is dropped instead of ending the whole process with "Real-time signal 5"
+ * (status 167), the default action of a real-time signal.
  */
 public final class ThreadKick {
     private static final Linker LINKER = Linker.nativeLinker();
@@ -33,8 +39,26 @@ public final class ThreadKick {
     private static final MethodHandle SIGTIMEDWAIT = handle("sigtimedwait",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
 
+    private static final MethodHandle SIGNAL_DISPOSITION = handle("signal",
+            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+    /** {@code SIG_IGN} of {@code <signal.h>}: the handler address 1. */
+    private static final MemorySegment SIG_IGN = MemorySegment.ofAddress(1);
+
     /** The signal: SIGRTMIN + 5, clear of glibc's reserved ones and of the JVM's (SIGUSR2, SIGSEGV, ...). */
     public static final int SIGNAL = call(SIGRTMIN) + 5;
+
+    static {
+        try {
+            MemorySegment previous = (MemorySegment) SIGNAL_DISPOSITION.invokeExact(SIGNAL, SIG_IGN);
+            if (previous.address() == -1L) {
+                throw new IllegalStateException("signal(" + SIGNAL + ", SIG_IGN) failed");
+            }
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
 
     private final int processId;
     private volatile int threadId = -1;

@@ -74,6 +74,7 @@ class KvmHeaderTest {
         expect("KVM_CAP_SET_TSS_ADDR", KvmIoctls.CAP_SET_TSS_ADDR);
         expect("KVM_CAP_EXT_CPUID", KvmIoctls.CAP_EXT_CPUID);
         expect("KVM_CAP_PIT2", KvmIoctls.CAP_PIT2);
+        expect("KVM_PIT_SPEAKER_DUMMY", KvmIoctls.PIT_SPEAKER_DUMMY);
 
         expect("KVM_EXIT_UNKNOWN", KvmExit.UNKNOWN);
         expect("KVM_EXIT_EXCEPTION", KvmExit.EXCEPTION);
