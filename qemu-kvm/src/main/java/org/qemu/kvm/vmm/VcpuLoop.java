@@ -10,6 +10,8 @@ final class VcpuLoop implements Runnable {
     private final KvmVcpu vcpu;
     private final KvmMachine machine;
     private final ExitHandler exits;
+    /** Completes the IRETs a kvm-pvm host's KVM cannot emulate. */
+    private final IretAssist iret;
     /** Null unless a gdbstub was asked for (-s/-gdb). */
     private final org.qemu.kvm.gdb.KvmDebugSupport debug;
 
@@ -18,6 +20,7 @@ final class VcpuLoop implements Runnable {
         this.debug = debug;
         this.machine = machine;
         this.exits = new ExitHandler(board.ioBus(), board.mmioBus());
+        this.iret = new IretAssist(board.memory());
     }
 
     @Override
@@ -39,7 +42,11 @@ final class VcpuLoop implements Runnable {
                     case KvmExit.HLT -> Thread.onSpinWait(); // only without an in-kernel APIC; keep polling
                     case KvmExit.SHUTDOWN -> machine.requestReset("vCPU " + vcpu.id() + " shut down (triple fault)");
                     case KvmExit.SYSTEM_EVENT -> systemEvent();
-                    case KvmExit.INTERNAL_ERROR -> machine.fail(internalError());
+                    case KvmExit.INTERNAL_ERROR -> {
+                        if (vcpu.runArea().internalSuberror() != KvmExit.INTERNAL_ERROR_EMULATION || !iret.complete(vcpu)) {
+                            machine.fail(internalError());
+                        }
+                    }
                     case KvmExit.FAIL_ENTRY -> machine.fail(String.format(
                             "KVM: entry failed, hardware error 0x%x%n%s", vcpu.runArea().failEntryReason(), VcpuReport.registers(vcpu)));
                     default -> machine.fail("KVM: unexpected exit " + KvmExit.name(reason) + " on vCPU " + vcpu.id()
