@@ -13,6 +13,9 @@ count=${2:-2000000}
 ram_mb=64
 ours="$here/bin/qemu-kvm"
 theirs=${DEBIAN_QEMU:-qemu-system-x86_64}
+# Debian's QEMU 7.2 aborts with -cpu host (and max) on a kvm-pvm host ("failed to set MSR 0x10a",
+# IA32_ARCH_CAPABILITIES): its default model runs there.
+their_cpu=${DEBIAN_CPU:-qemu64}
 
 if [ ! -e /dev/kvm ]; then
   echo "kvm-bench: /dev/kvm does not exist on this machine; KVM numbers cannot be measured here" >&2
@@ -48,7 +51,7 @@ median_ms() {
     if [ "$vmm" = ours ]; then
       "$ours" -accel kvm -cpu host -nographic -no-reboot -m $ram_mb -kernel "$work/$payload.elf" "$@" > "$work/out" 2>&1 < /dev/null
     else
-      "$theirs" -accel kvm -cpu host -net none -nographic -no-reboot -m $ram_mb -kernel "$work/$payload.elf" "$@" > "$work/out" 2>&1 < /dev/null
+      "$theirs" -accel kvm -cpu "$their_cpu" -net none -nographic -no-reboot -m $ram_mb -kernel "$work/$payload.elf" "$@" > "$work/out" 2>&1 < /dev/null
     fi
     end=$(now_ns)
     grep -q "resetting\|port writes done" "$work/out" || { echo "kvm-bench: $vmm $payload failed:" >&2; cat "$work/out" >&2; exit 1; }
@@ -64,7 +67,7 @@ vmm_memory_kb() {
   if [ "$vmm" = ours ]; then
     "$ours" -accel kvm -cpu host -nographic -no-reboot -m $ram_mb -kernel "$work/iobench.elf" -append "count=$((count * 10))" > /dev/null 2>&1 < /dev/null &
   else
-    "$theirs" -accel kvm -cpu host -net none -nographic -no-reboot -m $ram_mb -kernel "$work/iobench.elf" -append "count=$((count * 10))" > /dev/null 2>&1 < /dev/null &
+    "$theirs" -accel kvm -cpu "$their_cpu" -net none -nographic -no-reboot -m $ram_mb -kernel "$work/iobench.elf" -append "count=$((count * 10))" > /dev/null 2>&1 < /dev/null &
   fi
   pid=$!
   sleep 0.5
