@@ -22,6 +22,11 @@ public final class Payloads {
         return Tools.onPath(COMPILER);
     }
 
+    /** Why our qemu-kvm cannot run here (no usable /dev/kvm), or null when it can. */
+    public static String kvmUnavailableReason() {
+        return Tools.kvmUnavailableReason();
+    }
+
     /** Compiles every payload once per test JVM; returns the directory holding {@code NAME.elf}. */
     public static synchronized Path build() throws IOException, InterruptedException {
         if (built != null) {
