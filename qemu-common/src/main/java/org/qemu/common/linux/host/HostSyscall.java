@@ -51,6 +51,18 @@ public final class HostSyscall {
                         ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
                         ValueLayout.JAVA_LONG),
                 Linker.Option.captureCallState("errno"));
+
+        static {
+            linked = true;
+        }
+    }
+
+    /** Set once the downcall is linked: a call from then on costs no link. */
+    private static volatile boolean linked;
+
+    /** Whether the downcall is linked already (a first call would link it: tens of milliseconds). */
+    public static boolean isLinked() {
+        return linked;
     }
 
     /**
