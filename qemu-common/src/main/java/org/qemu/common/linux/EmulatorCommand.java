@@ -67,7 +67,8 @@ public final class EmulatorCommand {
     }
 
     private static boolean recordsAot(String arg) {
-        return arg.startsWith("-XX:AOTMode=") || arg.startsWith("-XX:AOTConfiguration=") || arg.equals("-XX:-DisplayVMOutput");
+        return arg.startsWith("-XX:AOTMode=") || arg.startsWith("-XX:AOTConfiguration=") || arg.equals("-XX:-DisplayVMOutput")
+                || arg.equals("-XX:-AOTRecordTraining");
     }
 
     private static String archivePath() {
