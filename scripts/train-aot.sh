@@ -4,8 +4,8 @@
 # cache for every emulator; so one JVM (org.qemu.ppc.launcher.AotTrainingRun) runs the i386
 # emulator on Debian's i386 busybox, the x86_64 emulator on the host's amd64 busybox, and then,
 # when the PowerPC cross compiler is here, the ppc
-# emulator on bench/src/cpubench.c, and the cache holds the classes, linked call sites and
-# method profiles of both. Measured here: `qemu-i386 busybox true` 0.55 s without the cache,
+# emulator on bench/src/cpubench.c, and the cache holds the classes and linked call sites of all
+# three (no method profiles or compile history: see below). Measured here: `qemu-i386 busybox true` 0.55 s without the cache,
 # 0.34 s with it; for qemu-ppc see docs/PERFORMANCE.md.
 set -eu
 cd "$(dirname "$0")/.."
@@ -28,9 +28,20 @@ if command -v powerpc-linux-gnu-gcc >/dev/null 2>&1 \
 else
   echo "train-aot: no powerpc-linux-gnu-gcc: the cache is trained on the i386 emulator only" >&2
 fi
+# No training data in the cache (-AOTRecordTraining, JDK 25's diagnostic switch; classes and linked
+# call sites only): replayed, the one-line training's compile history made the JIT compile what it
+# compiled there at once, work a short run never pays back. Interleaved against the cache with it
+# (load 5-9): busybox true 0.146 -> 0.131 s (25 pairs), C1 compiles 305-380 -> 172-272; sha256sum
+# 32 MiB 0.548 -> 0.550 s (14 pairs, CPU 0.822 -> 0.809 s); qemu-x86_64 python3 -c pass 1.69 ->
+# 1.53 s (5 pairs); qemu-ppc cpubench 1.75 -> 1.73 s (4 pairs). QEMU_AOT_TRAINING_DATA=1 keeps it.
+training=
+if [ -z "${QEMU_AOT_TRAINING_DATA:-}" ] \
+    && "$JAVA_HOME/bin/java" -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining -version >/dev/null 2>&1; then
+  training="-XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining"
+fi
 # No fork in the training run: children would inherit the recording options.
-# shellcheck disable=SC2086 # $runs is a word list on purpose
-"$JAVA_HOME/bin/java" -XX:AOTCacheOutput="$lib/qemu.aot" -Xlog:aot=error -XX:+UseSerialGC -Xss16m \
+# shellcheck disable=SC2086 # $runs and $training are word lists on purpose
+"$JAVA_HOME/bin/java" -XX:AOTCacheOutput="$lib/qemu.aot" -Xlog:aot=error $training -XX:+UseSerialGC -Xss16m \
   --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Dqemu.launcher="$(pwd)/bin/qemu-launcher" \
   -cp "$lib/*" org.qemu.ppc.launcher.AotTrainingRun $runs >/dev/null
 echo "train-aot: $(du -h "$lib/qemu.aot" | cut -f1) AOT cache at $lib/qemu.aot"

@@ -57,6 +57,8 @@ public final class EmulatorCommand {
             cmd.add("-XX:+AutoCreateSharedArchive");
             cmd.add("-XX:SharedArchiveFile=" + archivePath());
             cmd.add("-Xlog:disable");
+            // the archive is written at the JVM's exit, which a direct exit (ExitActions) skips
+            cmd.remove("-Dqemu.direct-exit=true");
         }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -65,7 +67,8 @@ public final class EmulatorCommand {
     }
 
     private static boolean recordsAot(String arg) {
-        return arg.startsWith("-XX:AOTMode=") || arg.startsWith("-XX:AOTConfiguration=") || arg.equals("-XX:-DisplayVMOutput");
+        return arg.startsWith("-XX:AOTMode=") || arg.startsWith("-XX:AOTConfiguration=") || arg.equals("-XX:-DisplayVMOutput")
+                || arg.equals("-XX:-AOTRecordTraining");
     }
 
     private static String archivePath() {

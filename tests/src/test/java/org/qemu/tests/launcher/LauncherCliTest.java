@@ -1,10 +1,14 @@
 package org.qemu.tests.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -131,5 +135,34 @@ class LauncherCliTest {
         assertThat(p.exitStatus()).isEqualTo(1);
         // Debian: "qemu-i386: unable to find CPU model 'foo'"
         assertThat(p.stderrLines()).containsExactly(name + ": unable to find CPU model 'no-such-cpu'");
+    }
+
+    /**
+     * The guest's arguments pass through verbatim, option-like ones included (the parser stops at
+     * the program), with and without emulator options before it. Oracle: the host's own amd64
+     * busybox run natively.
+     */
+    @Test
+    void guestArgumentsPassVerbatimWithAndWithoutEmulatorOptions() throws Exception {
+        Path busybox = Path.of("/bin/busybox");
+        assumeTrue(Files.isExecutable(busybox), "the host's amd64 busybox");
+        List<String> guest = List.of(busybox.toString(), "sh", "-c", "for a in \"$@\"; do echo \"[$a]\"; done; echo \"$QEMU_TEST_VAR\"",
+                "-h", "-h", "--version", "-d", "in_asm", "", "a b", "-E", "--");
+        List<String> hostCommand = new ArrayList<>(List.of("env", "QEMU_TEST_VAR=set"));
+        hostCommand.addAll(guest);
+        LauncherProcess host = LauncherProcess.exec(hostCommand);
+        assertThat(host.stdout()).contains("[-h]\n[--version]\n[-d]\n[in_asm]\n[]\n[a b]\n[-E]\n[--]\nset\n");
+
+        List<String> plain = new ArrayList<>(List.of("env", "QEMU_TEST_VAR=set", LauncherProcess.launcher("qemu-x86_64").toString()));
+        plain.addAll(guest);
+        LauncherProcess ours = LauncherProcess.exec(plain);
+        assertThat(ours.exitStatus()).isEqualTo(host.exitStatus());
+        assertThat(ours.stdout()).isEqualTo(host.stdout());
+
+        List<String> withOption = new ArrayList<>(List.of(LauncherProcess.launcher("qemu-x86_64").toString(), "-E", "QEMU_TEST_VAR=set"));
+        withOption.addAll(guest);
+        LauncherProcess parsed = LauncherProcess.exec(withOption);
+        assertThat(parsed.exitStatus()).isEqualTo(host.exitStatus());
+        assertThat(parsed.stdout()).isEqualTo(host.stdout());
     }
 }

@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.nio.ByteOrder;
 
 import org.qemu.common.linux.StartupTrace;
 
@@ -34,8 +35,21 @@ public final class HostSyscall {
         /**
          * Where errno sits in the capture area, read as a plain int: a layout VarHandle would spin
          * its own method-handle classes at start-up (about a tenth of the link's time, JFR here).
+         * Summed over the members, not asked of a layout path: the path's classes took about a
+         * tenth of the link again (a stack sampler on the link thread: 2.6 of 20 samples).
          */
-        private static final long ERRNO_OFFSET = CAPTURE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
+        private static final long ERRNO_OFFSET = errnoOffset();
+
+        private static long errnoOffset() {
+            long offset = 0;
+            for (MemoryLayout member : CAPTURE.memberLayouts()) {
+                if ("errno".equals(member.name().orElse(null))) {
+                    return offset;
+                }
+                offset += member.byteSize();
+            }
+            throw new IllegalStateException("no errno in the capture state " + CAPTURE);
+        }
         /**
          * Linked as a fixed seven-long function, not with {@code firstVariadicArg(1)}: on x86-64 the
          * only difference a variadic call makes is the count of vector registers in {@code %al},
@@ -51,6 +65,18 @@ public final class HostSyscall {
                         ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
                         ValueLayout.JAVA_LONG),
                 Linker.Option.captureCallState("errno"));
+
+        static {
+            linked = true;
+        }
+    }
+
+    /** Set once the downcall is linked: a call from then on costs no link. */
+    private static volatile boolean linked;
+
+    /** Whether the downcall is linked already (a first call would link it: tens of milliseconds). */
+    public static boolean isLinked() {
+        return linked;
     }
 
     /**
@@ -115,7 +141,10 @@ public final class HostSyscall {
         try {
             long r = (long) Downcall.SYSCALL.invokeExact(state, nr, a, b, c, d, e, f);
             if (r == -1) {
-                return -state.get(ValueLayout.JAVA_INT, Downcall.ERRNO_OFFSET);
+                // Through a buffer view, not state.get(JAVA_INT, ...): the layout's VarHandle is set
+                // up at the first failing call, 2.1-2.3 ms on the main thread at every start (the
+                // descriptor census meets the listing's closed descriptor); the view took 40-50 us.
+                return -state.asByteBuffer().order(ByteOrder.nativeOrder()).getInt((int) Downcall.ERRNO_OFFSET);
             }
             return r;
         } catch (Throwable t) {
