@@ -810,7 +810,9 @@ final class X86Emitter {
      * A host load (leaves the value) or store (of local {@code valueLocal}) at the host address on
      * the stack: Unsafe called directly when it can be ({@link HostAccess}: cheaper C1 profiling code).
      */
-    private static void hostAccess(MethodVisitor mv, boolean write, int bits, int valueLocal) {
+    private static void hostAccess(MethodVisitor mv, boolean write, int accessBits, int valueLocal) {
+        // the same widths as the callers' accessor names: 8, 16, anything else 32
+        int bits = accessBits == 8 || accessBits == 16 ? accessBits : 32;
         if (HostAccess.available()) {
             if (write) {
                 HostAccess.store(mv, bits, valueLocal);
