@@ -978,7 +978,7 @@ public final class GuestMemory implements AutoCloseable {
             source = s;
             target = t;
         }
-        MemorySegment.copy(space, source, space, target, length);
+        HostLoadStore.copy(space, base, source, target, length);
         return true;
     }
 
@@ -998,7 +998,7 @@ public final class GuestMemory implements AutoCloseable {
             }
             target = t;
         }
-        space.asSlice(target, length).fill(value);
+        HostLoadStore.fill(space, base, target, length, value);
         return true;
     }
 

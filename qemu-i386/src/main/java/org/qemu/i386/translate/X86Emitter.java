@@ -463,12 +463,7 @@ final class X86Emitter {
         mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
         mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
         mv.visitInsn(Opcodes.LADD);
-        if (write) {
-            mv.visitVarInsn(Opcodes.ILOAD, MEM_VALUE);
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostStore" + size, "(JI)V", false);
-        } else {
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostLoad" + size, "(J)I", false);
-        }
+        hostAccess(mv, write, bits, MEM_VALUE);
         mv.visitJumpInsn(Opcodes.GOTO, done);
         mv.visitLabel(slow);
         mv.visitVarInsn(Opcodes.ALOAD, MEM);
@@ -730,12 +725,7 @@ final class X86Emitter {
             mv.visitLdcInsn((long) w.offset());
             mv.visitInsn(Opcodes.LADD);
         }
-        if (write) {
-            mv.visitVarInsn(Opcodes.ILOAD, VALUE);
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostStore" + size, "(JI)V", false);
-        } else {
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostLoad" + size, "(J)I", false);
-        }
+        hostAccess(mv, write, bits, VALUE);
         mv.visitJumpInsn(Opcodes.GOTO, done);
         mv.visitLabel(slow);
         // the window failed its test: the accessor checks this access alone (and faults precisely)
@@ -781,7 +771,7 @@ final class X86Emitter {
         mv.visitVarInsn(Opcodes.LLOAD, cache + 2);
         mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
         mv.visitInsn(Opcodes.LADD);
-        hostAccess(mv, write, size);
+        hostAccess(mv, write, bits, VALUE);
         mv.visitJumpInsn(Opcodes.GOTO, done);
         mv.visitLabel(miss);
         if (pushOffset != null) {
@@ -793,7 +783,7 @@ final class X86Emitter {
         mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
         mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
         mv.visitInsn(Opcodes.LADD);
-        hostAccess(mv, write, size);
+        hostAccess(mv, write, bits, VALUE);
         mv.visitJumpInsn(Opcodes.GOTO, done);
         mv.visitLabel(slow);
         mv.visitVarInsn(Opcodes.ALOAD, MEM);
@@ -816,10 +806,24 @@ final class X86Emitter {
         }
     }
 
-    /** A host load (leaves the value) or store (of the VALUE local) at the host address on the stack. */
-    private static void hostAccess(MethodVisitor mv, boolean write, String size) {
+    /**
+     * A host load (leaves the value) or store (of local {@code valueLocal}) at the host address on
+     * the stack: Unsafe called directly when it can be ({@link HostAccess}: cheaper C1 profiling code).
+     */
+    private static void hostAccess(MethodVisitor mv, boolean write, int accessBits, int valueLocal) {
+        // the same widths as the callers' accessor names: 8, 16, anything else 32
+        int bits = accessBits == 8 || accessBits == 16 ? accessBits : 32;
+        if (HostAccess.available()) {
+            if (write) {
+                HostAccess.store(mv, bits, valueLocal);
+            } else {
+                HostAccess.load(mv, bits);
+            }
+            return;
+        }
+        String size = Integer.toString(bits);
         if (write) {
-            mv.visitVarInsn(Opcodes.ILOAD, VALUE);
+            mv.visitVarInsn(Opcodes.ILOAD, valueLocal);
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostStore" + size, "(JI)V", false);
         } else {
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostLoad" + size, "(J)I", false);

@@ -462,7 +462,7 @@ public final class X86Translator {
                     case 0xac -> StringOps.LODS;
                     default -> StringOps.SCAS;
                 };
-                return new StringOps.StringOp(kind, bits, d.repPrefix(), d.dataSegment(), d.addressBits() == 16);
+                return StringOps.of(kind, bits, d.repPrefix(), d.dataSegment(), d.addressBits() == 16);
             }
             case 0xa8:
                 return binary(ArithmeticOps.TEST, Operand.register(8, REG_EAX), imm(d, 8));
