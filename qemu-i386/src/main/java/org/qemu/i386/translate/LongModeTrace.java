@@ -52,6 +52,12 @@ final class LongModeTrace {
      */
     private static final boolean CALLS_ONLY = !"false".equals(System.getProperty("qemu.tcg.long-mode-trace-calls"));
 
+    /**
+     * A trace follows an indirect call into the callee it went to last, guarded
+     * ({@code -Dqemu.tcg.long-mode-trace-indirect=false}: stops there, as before session 10).
+     */
+    private static final boolean INDIRECT_CALLS = !"false".equals(System.getProperty("qemu.tcg.long-mode-trace-indirect"));
+
     /** The most guest instructions one trace takes in. */
     private static final int MAX_OPS = Integer.getInteger("qemu.tcg.long-mode-trace-ops", 64);
 
@@ -81,7 +87,10 @@ final class LongModeTrace {
     final long[] next;
     /** Per op index: the guest address the path goes on at when this op is a jcc left as a side exit, else -1. */
     private final long[] stayAt;
-    /** Per op index: the return address a ret must pop to stay in the trace, else -1. */
+    /**
+     * Per op index: the rip a ret (the return address its call pushed) or an indirect call (the
+     * callee the trace took in) must leave in the state to stay in the trace, else -1.
+     */
     private final long[] returnTo;
     /** Per op index: the address of the block starting there (a join; not at op 0), else -1. */
     private final long[] joinPc;
@@ -121,7 +130,8 @@ final class LongModeTrace {
                 long to = followed.get(k);
                 if (ops[last] instanceof LongModeOps.ConditionalJump) {
                     stayAt[last] = to;
-                } else if (ops[last] instanceof LongModeOps.Return) {
+                } else if (ops[last] instanceof LongModeOps.Return
+                        || ops[last] instanceof LongModeOps.Call c && c.indirectTarget != null) {
                     returnTo[last] = to;
                 } else if (ops[last] instanceof LongModeOps.Goto) {
                     fallsThrough[last] = true;
@@ -173,6 +183,8 @@ final class LongModeTrace {
                 to = g.target;
             } else if (last instanceof LongModeOps.Call c && c.indirectTarget == null) {
                 to = c.target;
+            } else if (last instanceof LongModeOps.Call c && INDIRECT_CALLS && (to = rememberedCallee(at, c)) != -1) {
+                // the callee the run loop saw last; the trace checks it is still the one (a guard after the call)
             } else if (last instanceof LongModeOps.Return && !returns.isEmpty()) {
                 to = returns.peek();
             } else if (last instanceof LongModeOps.ConditionalJump j) {
@@ -227,6 +239,22 @@ final class LongModeTrace {
                     .collect(java.util.stream.Collectors.joining(" ")));
         }
         return trace;
+    }
+
+    /**
+     * The callee the run loop last saw {@code at}'s indirect call go to (its remembered successor
+     * other than the return address, a block ending in ret), or -1: qsort's merge loop calls its comparator through a
+     * register, one target per call site in practice.
+     */
+    private static long rememberedCallee(X86Block at, LongModeOps.Call call) {
+        for (int slot = 0; slot < 2; slot++) {
+            // the run loop links the block it entered to where a chained run ended: only a leaf that returns counts
+            if (at.successorInSlot(slot) instanceof X86Block b && b.flags == at.flags && b.pc != call.returnAddress
+                    && b.ops()[b.instructionCount() - 1] instanceof LongModeOps.Return) {
+                return b.pc;
+            }
+        }
+        return -1;
     }
 
     private static boolean onPath(java.util.List<X86Block> path, long pc) {
