@@ -419,7 +419,13 @@ public final class BytecodeBlockCompiler {
             // looked at again once hot (X86Block.execute asks traceWouldForm); most start-up code never gets there
             block.traceLater = true;
         } else {
-            LongModeTrace trace = LongModeTrace.form(block, cache, loopHeads);
+            LongModeTrace trace = formed.get();
+            if (trace != null) {
+                formed.remove();
+            }
+            if (trace == null || trace.first != block) {
+                trace = LongModeTrace.form(block, cache, loopHeads);
+            }
             if (trace != null) {
                 block.takeIn(trace.address, trace.next);
                 OpSequence<X86Cpu> compiled;
@@ -453,8 +459,16 @@ public final class BytecodeBlockCompiler {
      * code: cpubench measured 15-40% more CPU when every hot 64-bit block was compiled twice).
      */
     boolean traceWouldForm(X86Block block) {
-        return LongModeTrace.form(block, cache, loopHeads) != null;
+        LongModeTrace trace = LongModeTrace.form(block, cache, loopHeads);
+        if (trace != null) {
+            // X86Block.recompile compiles it next on this thread: straightOrTrace takes it from here
+            formed.set(trace);
+        }
+        return trace != null;
     }
+
+    /** The trace {@link #traceWouldForm} formed on this thread for the block recompiled next (null: none). */
+    private final ThreadLocal<LongModeTrace> formed = new ThreadLocal<>();
 
     /** The trace {@link #generate} compiles (null: none); guarded by this. */
     private LongModeTrace longModeTrace;

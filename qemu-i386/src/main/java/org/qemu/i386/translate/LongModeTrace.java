@@ -97,8 +97,11 @@ final class LongModeTrace {
     /** Per op index: true when the op is a direct jmp to the next op's block (nothing to emit). */
     private final boolean[] fallsThrough;
     final int blocks;
+    /** The block the trace starts at. */
+    final X86Block first;
 
     private LongModeTrace(java.util.List<X86Block> path, java.util.List<Long> followed) {
+        first = path.get(0);
         int n = 0;
         for (X86Block b : path) {
             n += b.instructionCount();
