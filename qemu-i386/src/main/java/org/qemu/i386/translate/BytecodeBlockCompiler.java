@@ -429,12 +429,19 @@ public final class BytecodeBlockCompiler {
             if (trace != null) {
                 block.takeIn(trace.address, trace.next);
                 OpSequence<X86Cpu> compiled;
+                // a trace whose last jump leads back to its start: a loop (qsort's merge step through its comparator)
+                boolean loops = LongModeTrace.LOOPS && trace.loopsTo(block.pc);
                 synchronized (this) {
                     longModeTrace = trace;
                     try {
-                        compiled = compile(trace.ops, true, null, block);
+                        compiled = compile(trace.ops, true, loops ? block : null, block);
                         traces++;
                         traceBlocks += trace.blocks;
+                        if (loops) {
+                            traceLoops++;
+                            // other traces and straight blocks stop before it, as before any loop block's head
+                            loopHeads.add(block.pc);
+                        }
                     } catch (LongModeTrace.TooBig e) {
                         tracesTooBig++;
                         block.keepOwnCode();
@@ -475,6 +482,7 @@ public final class BytecodeBlockCompiler {
     private long traces;
     private long traceBlocks;
     private long tracesTooBig;
+    private long traceLoops;
 
     /**
      * Compiles {@code body} as {@code block}'s loop block, 32-bit or 64-bit: the blocks it runs
@@ -677,7 +685,7 @@ public final class BytecodeBlockCompiler {
         long n = Math.max(compiled, 1);
         return (STATS ? hottestBlocks() + "\n" + runsAfterCompile() + "\ncompiles (uptime ms:generate/define/construct us):" + perCompile() + "\n" : "") + compiled + " blocks compiled (" + nanos / n / 1000 + " us each: generate " + generateNanos / n / 1000
                  + ", define " + defineNanos / n / 1000 + " (" + classes.reused() + " classes reused, " + classes.forgotten() + " unloaded), construct " + constructorNanos / n / 1000 + "; " + classBytes / n + " bytes each, " + loopBlocks + " loop blocks, "
-                 + stoppedAtLoopHeads + " stopped at a loop head, " + callUnits + " call units, " + unitSidePaths + " side paths in units, " + traces + " 64-bit traces of " + traceBlocks + " blocks, " + tracesTooBig + " too big), "
+                 + stoppedAtLoopHeads + " stopped at a loop head, " + callUnits + " call units, " + unitSidePaths + " side paths in units, " + traces + " 64-bit traces of " + traceBlocks + " blocks, " + traceLoops + " of them loops, " + tracesTooBig + " too big), "
                 + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes"
                 + (CALLED_64.isEmpty() ? "" : ", 64-bit ops called " + new java.util.TreeMap<>(CALLED_64));
     }
@@ -696,7 +704,7 @@ public final class BytecodeBlockCompiler {
         mv.visitTryCatchBlock(start, end, handler, "java/lang/Throwable");
         if (longMode && LONG_MODE_INLINE) {
             generateLongMode(mv, ops, inlineCount, called, start, end, handler, longModeLoopStart, longModeLoopStart != -1 ? sideExitOp : -1,
-                    sideExitContinue, longModeLoopStart == -1 ? longModeTrace : null);
+                    sideExitContinue, longModeTrace);
             fieldsAndConstructor(cw, ops, called);
             cw.visitEnd();
             return cw.toByteArray();
@@ -882,7 +890,8 @@ public final class BytecodeBlockCompiler {
         Label exit = new Label();
         int body = loopStart != -1 ? ops.length - 1 : ops.length;
         if (loopStart != -1) {
-            if (LIVENESS && !FlagLiveness.liveOnLongModeEntry(ops, 0, ops.length)) {
+            // not in a trace: its side exits and guards leave before the body's first flag write
+            if (LIVENESS && trace == null && !FlagLiveness.liveOnLongModeEntry(ops, 0, ops.length)) {
                 emitter.keepFlagsAcrossBackEdge();
             }
             mv.visitLabel(head);

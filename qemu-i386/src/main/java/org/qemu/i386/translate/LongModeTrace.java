@@ -58,6 +58,12 @@ final class LongModeTrace {
      */
     private static final boolean INDIRECT_CALLS = !"false".equals(System.getProperty("qemu.tcg.long-mode-trace-indirect"));
 
+    /**
+     * A trace whose last jump leads back to its start is compiled as a loop (a backward jump, as
+     * loop blocks have) instead of leaving there ({@code -Dqemu.tcg.long-mode-trace-loops=false}: it leaves).
+     */
+    static final boolean LOOPS = !"false".equals(System.getProperty("qemu.tcg.long-mode-trace-loops"));
+
     /** The most guest instructions one trace takes in. */
     private static final int MAX_OPS = Integer.getInteger("qemu.tcg.long-mode-trace-ops", 64);
 
@@ -141,6 +147,13 @@ final class LongModeTrace {
                 }
             }
         }
+    }
+
+    /** True when the trace's last op, a jmp or jcc, has a side at {@code pc} (its start): it is compiled as a loop. */
+    boolean loopsTo(long pc) {
+        X86Op last = ops[ops.length - 1];
+        return last instanceof LongModeOps.Goto g ? g.target == pc
+                : last instanceof LongModeOps.ConditionalJump j && (j.target == pc || j.fallThrough == pc);
     }
 
     long stayAt(int i) {
