@@ -1066,6 +1066,34 @@ class LongModeDifferentialTest {
             b.asm.raw(0xc3); // 45: ret
             return b.build("indirect-call trace");
         });
+        // session 10: the same through a trace loop whose body writes no flag before the guard
+        // (not leaves them alone): the flags cross the back edge in locals, so a guard exit must
+        // store that record itself, and g's adc reads the carry the previous round's cmp left.
+        f.put("trace loop: not; jmp B / B: call *t / cmp, cmovb t, u; dec rcx, jnz top / f: add; ret / g: adc; ret", rnd -> {
+            Builder b = new Builder(rnd);
+            int x = b.pick(X86CpuState.ECX);
+            int y = b.pick(X86CpuState.ECX, x);
+            int z = b.pick(X86CpuState.ECX, x, y);
+            int t = b.pick(X86CpuState.ECX, x, y, z);
+            int u = b.pick(X86CpuState.ECX, x, y, z, t);
+            b.regs[X86CpuState.ECX] = 2 + rnd.nextInt(7);
+            b.asm.raw(0x48 | (t >= 8 ? 4 : 0), 0x8d, ((t & 7) << 3) | 5).little(38 - 7, 4); // 0: lea t, [rip+f]
+            b.asm.raw(0x48 | (u >= 8 ? 4 : 0), 0x8d, ((u & 7) << 3) | 5).little(42 - 14, 4); // 7: lea u, [rip+g]
+            b.asm.raw(0xeb, 21 - 16); // 14: jmp B (21)
+            b.asm.op(true, new int[] {0xf7}, 2, new Reg(x)); // 16 top: not x
+            b.asm.raw(0xeb, 0); // 19: jmp B (21)
+            b.asm.raw(0x40 | (t >= 8 ? 1 : 0), 0xff, 0xd0 | (t & 7)); // 21 B: call *t
+            b.asm.op(true, new int[] {0x39}, y, new Reg(x)); // 24: cmp x, y
+            b.asm.op(true, new int[] {0x0f, 0x42}, t, new Reg(u)); // 27: cmovb t, u
+            b.asm.raw(0x48, 0xff, 0xc9); // 31: dec rcx
+            b.asm.raw(0x75, (16 - 36) & 0xff); // 34: jnz top (16)
+            b.asm.raw(0xeb, 46 - 38); // 36: jmp end (46)
+            b.asm.op(true, new int[] {0x01}, z, new Reg(x)); // 38 f: add x, z
+            b.asm.raw(0xc3); // 41: ret
+            b.asm.op(true, new int[] {0x11}, z, new Reg(x)); // 42 g: adc x, z
+            b.asm.raw(0xc3); // 45: ret
+            return b.build("trace loop, flags kept across the back edge");
+        });
         // opcodes that are invalid in 64-bit code: #UD (SIGILL)
         int[] invalid = {0x06, 0x07, 0x0e, 0x16, 0x17, 0x1e, 0x1f, 0x27, 0x2f, 0x37, 0x3f, 0x60, 0x61, 0xd4, 0xd5, 0xd6};
         for (int opc : invalid) {
