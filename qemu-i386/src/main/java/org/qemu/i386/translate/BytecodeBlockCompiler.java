@@ -888,7 +888,10 @@ public final class BytecodeBlockCompiler {
         mv.visitLabel(start);
         Label head = new Label();
         Label exit = new Label();
-        int body = loopStart != -1 ? ops.length - 1 : ops.length;
+        // a loop trace's legs follow its main path: the back edge is the main path's last op
+        int mainEnd = trace != null ? trace.mainLength : ops.length;
+        int body = loopStart != -1 ? mainEnd - 1 : mainEnd;
+        java.util.Map<Integer, Label> legLabels = new java.util.TreeMap<>();
         if (loopStart != -1) {
             // not in a trace: its side exits and guards leave before the body's first flag write
             if (LIVENESS && trace == null && !FlagLiveness.liveOnLongModeEntry(ops, 0, ops.length)) {
@@ -904,7 +907,13 @@ public final class BytecodeBlockCompiler {
                 emitter.emitTraceJoin(mv, trace.joinPc(i), firstJoin, NAME, writtenBack);
                 firstJoin = false;
             }
-            if (trace != null && trace.stayAt(i) != -1) {
+            if (trace != null && loopStart != -1 && trace.legAt(i) != -1) {
+                // the leaving side runs its leg below, after everything is written back
+                Label leg = new Label();
+                legLabels.put(trace.legAt(i), leg);
+                emitter.emitSideExit(mv, (LongModeOps.ConditionalJump) ops[i], i, trace.stayAt(i), leg);
+                inlineCount[0]++;
+            } else if (trace != null && trace.stayAt(i) != -1) {
                 emitter.emitSideExit(mv, (LongModeOps.ConditionalJump) ops[i], i, trace.stayAt(i), writtenBack);
                 inlineCount[0]++;
             } else if (trace != null && trace.fallsThrough(i)) {
@@ -929,6 +938,35 @@ public final class BytecodeBlockCompiler {
         }
         mv.visitLabel(exit);
         emitter.flushAll(mv);
+        if (!legLabels.isEmpty()) {
+            mv.visitJumpInsn(Opcodes.GOTO, writtenBack);
+        }
+        // after the main path's exit write-back, which follows the main path's state (legs change it)
+        for (java.util.Map.Entry<Integer, Label> leg : legLabels.entrySet()) {
+            // entered with everything written back and the locals still current, as at the head
+            mv.visitLabel(leg.getValue());
+            emitter.loopHead();
+            for (int i = leg.getKey(); ; i++) {
+                if (trace.joinPc(i) != -1) {
+                    emitter.emitTraceJoin(mv, trace.joinPc(i), i == leg.getKey(), NAME, writtenBack);
+                }
+                if (trace.legEnds(i)) {
+                    emitter.emitLegEnd(mv, ops[i], i, loopStart, head, writtenBack, NAME);
+                    inlineCount[0]++;
+                    break;
+                }
+                if (trace.stayAt(i) != -1) {
+                    emitter.emitSideExit(mv, (LongModeOps.ConditionalJump) ops[i], i, trace.stayAt(i), writtenBack);
+                    inlineCount[0]++;
+                } else if (trace.fallsThrough(i)) {
+                    inlineCount[0]++;
+                } else if (emitter.emitOp(mv, ops[i], i, NAME, opField(i))) {
+                    inlineCount[0]++;
+                } else {
+                    called[i] = true;
+                }
+            }
+        }
         mv.visitLabel(writtenBack);
         mv.visitLabel(end);
         BlockChaining.emitExit(mv);
@@ -963,14 +1001,28 @@ public final class BytecodeBlockCompiler {
         MethodVisitor nowhere = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "()V", null, null);
         nowhere.visitCode();
         planner.prologue(nowhere);
-        int body = loopStart != -1 ? ops.length - 1 : ops.length;
+        int mainEnd = trace != null ? trace.mainLength : ops.length;
+        int body = loopStart != -1 ? mainEnd - 1 : mainEnd;
         if (loopStart != -1) {
             planner.loopHead();
         }
+        java.util.TreeSet<Integer> legs = new java.util.TreeSet<>();
         for (int i = 0; i < body; i++) {
+            if (trace != null && loopStart != -1 && trace.legAt(i) != -1) {
+                legs.add(trace.legAt(i));
+            }
             if (i != sideExit && (trace == null || trace.stayAt(i) == -1 && !trace.fallsThrough(i))) {
                 // a side exit makes no access: windows go on across it
                 planner.emitOp(nowhere, ops[i], i, NAME, opField(i));
+            }
+        }
+        for (int start : legs) {
+            // the same order as generateLongMode: each leg after the main path, from a fresh head
+            planner.loopHead();
+            for (int i = start; !trace.legEnds(i); i++) {
+                if (trace.stayAt(i) == -1 && !trace.fallsThrough(i)) {
+                    planner.emitOp(nowhere, ops[i], i, NAME, opField(i));
+                }
             }
         }
         return new LongModeEmitter(plan.replay(), planner.inlined());

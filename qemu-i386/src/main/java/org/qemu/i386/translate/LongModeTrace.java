@@ -107,11 +107,30 @@ final class LongModeTrace {
     final X86Block first;
 
     private LongModeTrace(java.util.List<X86Block> path, java.util.List<Long> followed) {
+        this(path, followed, java.util.List.of(), java.util.List.of(), new int[0]);
+    }
+
+    /**
+     * The trace of {@code path}, plus {@code legs}: leg {@code L} (its blocks, and per block but
+     * the last the address followed) runs where the side exit at main op {@code legFrom[L]} leaves.
+     */
+    private LongModeTrace(java.util.List<X86Block> path, java.util.List<Long> followed, java.util.List<java.util.List<X86Block>> legs,
+            java.util.List<java.util.List<Long>> legFollowed, int[] legFrom) {
         first = path.get(0);
         int n = 0;
         for (X86Block b : path) {
             n += b.instructionCount();
         }
+        int main = n;
+        for (java.util.List<X86Block> leg : legs) {
+            for (X86Block b : leg) {
+                n += b.instructionCount();
+            }
+        }
+        mainLength = main;
+        legAt = new int[n];
+        legEnds = new boolean[n];
+        java.util.Arrays.fill(legAt, -1);
         ops = new X86Op[n];
         address = new long[n];
         next = new long[n];
@@ -122,7 +141,11 @@ final class LongModeTrace {
         java.util.Arrays.fill(stayAt, -1);
         java.util.Arrays.fill(returnTo, -1);
         java.util.Arrays.fill(joinPc, -1);
-        blocks = path.size();
+        int legBlocks = 0;
+        for (java.util.List<X86Block> leg : legs) {
+            legBlocks += leg.size();
+        }
+        blocks = path.size() + legBlocks;
         int i = 0;
         for (int k = 0; k < path.size(); k++) {
             X86Block b = path.get(k);
@@ -147,11 +170,117 @@ final class LongModeTrace {
                 }
             }
         }
+        for (int l = 0; l < legs.size(); l++) {
+            java.util.List<X86Block> leg = legs.get(l);
+            legAt[legFrom[l]] = i;
+            for (int k = 0; k < leg.size(); k++) {
+                X86Block b = leg.get(k);
+                joinPc[i] = b.pc;
+                for (int j = 0; j < b.instructionCount(); j++, i++) {
+                    ops[i] = b.ops()[j];
+                    address[i] = b.instructionAddress(j);
+                    next[i] = b.nextAddress(j);
+                }
+                int last = i - 1;
+                if (k == leg.size() - 1) {
+                    legEnds[last] = true;
+                } else if (ops[last] instanceof LongModeOps.ConditionalJump) {
+                    stayAt[last] = legFollowed.get(l).get(k);
+                } else {
+                    fallsThrough[last] = true;
+                }
+            }
+        }
+    }
+
+    /** The ops of the main path (0 .. mainLength-1); a loop trace's legs follow them. */
+    final int mainLength;
+    /** Per op index: for a side exit of the main path, the first op of the leg its leaving side runs, else -1. */
+    private final int[] legAt;
+    /** Per op index: true for a leg's last op (a jmp or jcc back to the trace's start). */
+    private final boolean[] legEnds;
+
+    int legAt(int i) {
+        return legAt[i];
+    }
+
+    boolean legEnds(int i) {
+        return legEnds[i];
+    }
+
+    /** The most blocks one leg takes in. */
+    private static final int LEG_BLOCKS = 4;
+
+    /**
+     * {@code -Dqemu.tcg.long-mode-trace-legs=false}: a loop trace's side exits leave the method, as
+     * before; by default the leaving side's blocks, when they lead back to the start through jmps
+     * and jccs only, are compiled into the loop too (qsort's merge step: the comparison's two
+     * outcomes take turns, so a side exit left every other round).
+     */
+    static final boolean LEGS = !"false".equals(System.getProperty("qemu.tcg.long-mode-trace-legs"));
+
+    /**
+     * This loop trace with a leg for each side exit whose leaving side leads back to the start
+     * within {@link #LEG_BLOCKS} blocks of jmps and jccs (every block translated, of this mode,
+     * all inline); this trace itself when there is none or the whole would not fit the inline budget.
+     */
+    LongModeTrace withLegs(TranslationCache<X86Block> cache, java.util.List<X86Block> path, java.util.List<Long> followed) {
+        java.util.List<java.util.List<X86Block>> legs = new java.util.ArrayList<>();
+        java.util.List<java.util.List<Long>> legFollowed = new java.util.ArrayList<>();
+        java.util.List<Integer> from = new java.util.ArrayList<>();
+        for (int i = 0; i < mainLength; i++) {
+            if (stayAt[i] == -1 || !(ops[i] instanceof LongModeOps.ConditionalJump j)) {
+                continue;
+            }
+            long other = j.target == stayAt[i] ? j.fallThrough : j.target;
+            java.util.List<X86Block> leg = new java.util.ArrayList<>();
+            java.util.List<Long> went = new java.util.ArrayList<>();
+            if (formLeg(other, cache, leg, went)) {
+                legs.add(leg);
+                legFollowed.add(went);
+                from.add(i);
+            }
+        }
+        if (legs.isEmpty()) {
+            return this;
+        }
+        LongModeTrace t = new LongModeTrace(path, followed, legs, legFollowed, from.stream().mapToInt(Integer::intValue).toArray());
+        return LongModeEmitter.allInline(t.ops, t.ops.length) ? t : this;
+    }
+
+    private boolean formLeg(long pc, TranslationCache<X86Block> cache, java.util.List<X86Block> leg, java.util.List<Long> went) {
+        long at = pc;
+        for (int n = 0; n < LEG_BLOCKS; n++) {
+            X86Block b = cache.lookup(at, first.flags);
+            if (b == null || !b.isValid() || b.flags != first.flags || b.pc == first.pc || leg.contains(b) || !ownAddresses(b)
+                    || loopsToItself(b) || !LongModeEmitter.allInline(b.ops(), b.instructionCount())) {
+                return false;
+            }
+            leg.add(b);
+            X86Op last = b.ops()[b.instructionCount() - 1];
+            if (last instanceof LongModeOps.Goto g) {
+                if (g.target == first.pc) {
+                    return true;
+                }
+                at = g.target;
+            } else if (last instanceof LongModeOps.ConditionalJump j) {
+                if (j.target == first.pc || j.fallThrough == first.pc) {
+                    return true;
+                }
+                X86Block taken = cache.lookup(j.target, first.flags);
+                X86Block notTaken = cache.lookup(j.fallThrough, first.flags);
+                at = (taken == null ? 0 : taken.executions()) > (notTaken == null ? 0 : notTaken.executions()) ? j.target : j.fallThrough;
+            } else {
+                return false;
+            }
+            went.add(at);
+        }
+        return false;
     }
 
     /** True when the trace's last op, a jmp or jcc, has a side at {@code pc} (its start): it is compiled as a loop. */
     boolean loopsTo(long pc) {
-        X86Op last = ops[ops.length - 1];
+        X86Op last = ops[mainLength - 1];
         return last instanceof LongModeOps.Goto g ? g.target == pc
                 : last instanceof LongModeOps.ConditionalJump j && (j.target == pc || j.fallThrough == pc);
     }
@@ -250,9 +379,12 @@ final class LongModeTrace {
             }
             trace = new LongModeTrace(path, followed);
         }
+        if (LOOPS && LEGS && trace.loopsTo(first.pc)) {
+            trace = trace.withLegs(cache, path, followed);
+        }
         if (LOG) {
             System.err.println("qemu.tcg.long-mode-trace: " + path.stream().map(b -> Long.toHexString(b.pc))
-                    .collect(java.util.stream.Collectors.joining(" ")));
+                    .collect(java.util.stream.Collectors.joining(" ")) + (trace.mainLength < trace.ops.length ? " with legs" : ""));
         }
         return trace;
     }
