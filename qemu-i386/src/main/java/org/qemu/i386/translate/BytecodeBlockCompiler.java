@@ -419,16 +419,29 @@ public final class BytecodeBlockCompiler {
             // looked at again once hot (X86Block.execute asks traceWouldForm); most start-up code never gets there
             block.traceLater = true;
         } else {
-            LongModeTrace trace = LongModeTrace.form(block, cache, loopHeads);
+            LongModeTrace trace = formed.get();
+            if (trace != null) {
+                formed.remove();
+            }
+            if (trace == null || trace.first != block) {
+                trace = LongModeTrace.form(block, cache, loopHeads);
+            }
             if (trace != null) {
                 block.takeIn(trace.address, trace.next);
                 OpSequence<X86Cpu> compiled;
+                // a trace whose last jump leads back to its start: a loop (qsort's merge step through its comparator)
+                boolean loops = LongModeTrace.LOOPS && trace.loopsTo(block.pc);
                 synchronized (this) {
                     longModeTrace = trace;
                     try {
-                        compiled = compile(trace.ops, true, null, block);
+                        compiled = compile(trace.ops, true, loops ? block : null, block);
                         traces++;
                         traceBlocks += trace.blocks;
+                        if (loops) {
+                            traceLoops++;
+                            // other traces and straight blocks stop before it, as before any loop block's head
+                            loopHeads.add(block.pc);
+                        }
                     } catch (LongModeTrace.TooBig e) {
                         tracesTooBig++;
                         block.keepOwnCode();
@@ -453,14 +466,23 @@ public final class BytecodeBlockCompiler {
      * code: cpubench measured 15-40% more CPU when every hot 64-bit block was compiled twice).
      */
     boolean traceWouldForm(X86Block block) {
-        return LongModeTrace.form(block, cache, loopHeads) != null;
+        LongModeTrace trace = LongModeTrace.form(block, cache, loopHeads);
+        if (trace != null) {
+            // X86Block.recompile compiles it next on this thread: straightOrTrace takes it from here
+            formed.set(trace);
+        }
+        return trace != null;
     }
+
+    /** The trace {@link #traceWouldForm} formed on this thread for the block recompiled next (null: none). */
+    private final ThreadLocal<LongModeTrace> formed = new ThreadLocal<>();
 
     /** The trace {@link #generate} compiles (null: none); guarded by this. */
     private LongModeTrace longModeTrace;
     private long traces;
     private long traceBlocks;
     private long tracesTooBig;
+    private long traceLoops;
 
     /**
      * Compiles {@code body} as {@code block}'s loop block, 32-bit or 64-bit: the blocks it runs
@@ -663,7 +685,7 @@ public final class BytecodeBlockCompiler {
         long n = Math.max(compiled, 1);
         return (STATS ? hottestBlocks() + "\n" + runsAfterCompile() + "\ncompiles (uptime ms:generate/define/construct us):" + perCompile() + "\n" : "") + compiled + " blocks compiled (" + nanos / n / 1000 + " us each: generate " + generateNanos / n / 1000
                  + ", define " + defineNanos / n / 1000 + " (" + classes.reused() + " classes reused, " + classes.forgotten() + " unloaded), construct " + constructorNanos / n / 1000 + "; " + classBytes / n + " bytes each, " + loopBlocks + " loop blocks, "
-                 + stoppedAtLoopHeads + " stopped at a loop head, " + callUnits + " call units, " + unitSidePaths + " side paths in units, " + traces + " 64-bit traces of " + traceBlocks + " blocks, " + tracesTooBig + " too big), "
+                 + stoppedAtLoopHeads + " stopped at a loop head, " + callUnits + " call units, " + unitSidePaths + " side paths in units, " + traces + " 64-bit traces of " + traceBlocks + " blocks, " + traceLoops + " of them loops, " + tracesTooBig + " too big), "
                 + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes"
                 + (CALLED_64.isEmpty() ? "" : ", 64-bit ops called " + new java.util.TreeMap<>(CALLED_64));
     }
@@ -682,7 +704,7 @@ public final class BytecodeBlockCompiler {
         mv.visitTryCatchBlock(start, end, handler, "java/lang/Throwable");
         if (longMode && LONG_MODE_INLINE) {
             generateLongMode(mv, ops, inlineCount, called, start, end, handler, longModeLoopStart, longModeLoopStart != -1 ? sideExitOp : -1,
-                    sideExitContinue, longModeLoopStart == -1 ? longModeTrace : null);
+                    sideExitContinue, longModeTrace);
             fieldsAndConstructor(cw, ops, called);
             cw.visitEnd();
             return cw.toByteArray();
@@ -866,9 +888,13 @@ public final class BytecodeBlockCompiler {
         mv.visitLabel(start);
         Label head = new Label();
         Label exit = new Label();
-        int body = loopStart != -1 ? ops.length - 1 : ops.length;
+        // a loop trace's legs follow its main path: the back edge is the main path's last op
+        int mainEnd = trace != null ? trace.mainLength : ops.length;
+        int body = loopStart != -1 ? mainEnd - 1 : mainEnd;
+        java.util.Map<Integer, Label> legLabels = new java.util.TreeMap<>();
         if (loopStart != -1) {
-            if (LIVENESS && !FlagLiveness.liveOnLongModeEntry(ops, 0, ops.length)) {
+            // not in a trace: its side exits and guards leave before the body's first flag write
+            if (LIVENESS && trace == null && !FlagLiveness.liveOnLongModeEntry(ops, 0, ops.length)) {
                 emitter.keepFlagsAcrossBackEdge();
             }
             mv.visitLabel(head);
@@ -881,7 +907,13 @@ public final class BytecodeBlockCompiler {
                 emitter.emitTraceJoin(mv, trace.joinPc(i), firstJoin, NAME, writtenBack);
                 firstJoin = false;
             }
-            if (trace != null && trace.stayAt(i) != -1) {
+            if (trace != null && loopStart != -1 && trace.legAt(i) != -1) {
+                // the leaving side runs its leg below, after everything is written back
+                Label leg = new Label();
+                legLabels.put(trace.legAt(i), leg);
+                emitter.emitSideExit(mv, (LongModeOps.ConditionalJump) ops[i], i, trace.stayAt(i), leg);
+                inlineCount[0]++;
+            } else if (trace != null && trace.stayAt(i) != -1) {
                 emitter.emitSideExit(mv, (LongModeOps.ConditionalJump) ops[i], i, trace.stayAt(i), writtenBack);
                 inlineCount[0]++;
             } else if (trace != null && trace.fallsThrough(i)) {
@@ -906,6 +938,35 @@ public final class BytecodeBlockCompiler {
         }
         mv.visitLabel(exit);
         emitter.flushAll(mv);
+        if (!legLabels.isEmpty()) {
+            mv.visitJumpInsn(Opcodes.GOTO, writtenBack);
+        }
+        // after the main path's exit write-back, which follows the main path's state (legs change it)
+        for (java.util.Map.Entry<Integer, Label> leg : legLabels.entrySet()) {
+            // entered with everything written back and the locals still current, as at the head
+            mv.visitLabel(leg.getValue());
+            emitter.loopHead();
+            for (int i = leg.getKey(); ; i++) {
+                if (trace.joinPc(i) != -1) {
+                    emitter.emitTraceJoin(mv, trace.joinPc(i), i == leg.getKey(), NAME, writtenBack);
+                }
+                if (trace.legEnds(i)) {
+                    emitter.emitLegEnd(mv, ops[i], i, loopStart, head, writtenBack, NAME);
+                    inlineCount[0]++;
+                    break;
+                }
+                if (trace.stayAt(i) != -1) {
+                    emitter.emitSideExit(mv, (LongModeOps.ConditionalJump) ops[i], i, trace.stayAt(i), writtenBack);
+                    inlineCount[0]++;
+                } else if (trace.fallsThrough(i)) {
+                    inlineCount[0]++;
+                } else if (emitter.emitOp(mv, ops[i], i, NAME, opField(i))) {
+                    inlineCount[0]++;
+                } else {
+                    called[i] = true;
+                }
+            }
+        }
         mv.visitLabel(writtenBack);
         mv.visitLabel(end);
         BlockChaining.emitExit(mv);
@@ -940,14 +1001,28 @@ public final class BytecodeBlockCompiler {
         MethodVisitor nowhere = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "()V", null, null);
         nowhere.visitCode();
         planner.prologue(nowhere);
-        int body = loopStart != -1 ? ops.length - 1 : ops.length;
+        int mainEnd = trace != null ? trace.mainLength : ops.length;
+        int body = loopStart != -1 ? mainEnd - 1 : mainEnd;
         if (loopStart != -1) {
             planner.loopHead();
         }
+        java.util.TreeSet<Integer> legs = new java.util.TreeSet<>();
         for (int i = 0; i < body; i++) {
+            if (trace != null && loopStart != -1 && trace.legAt(i) != -1) {
+                legs.add(trace.legAt(i));
+            }
             if (i != sideExit && (trace == null || trace.stayAt(i) == -1 && !trace.fallsThrough(i))) {
                 // a side exit makes no access: windows go on across it
                 planner.emitOp(nowhere, ops[i], i, NAME, opField(i));
+            }
+        }
+        for (int start : legs) {
+            // the same order as generateLongMode: each leg after the main path, from a fresh head
+            planner.loopHead();
+            for (int i = start; !trace.legEnds(i); i++) {
+                if (trace.stayAt(i) == -1 && !trace.fallsThrough(i)) {
+                    planner.emitOp(nowhere, ops[i], i, NAME, opField(i));
+                }
             }
         }
         return new LongModeEmitter(plan.replay(), planner.inlined());

@@ -573,6 +573,48 @@ final class LongModeEmitter {
     }
 
     /**
+     * The last op of a loop trace's leg ({@link LongModeTrace#legEnds}), a jmp or jcc with a side
+     * at {@code loopStart}: that side stores the flag record and jumps back to {@code head} unless
+     * the CPU must leave or the trace died (then rip is the loop start); the other side leaves
+     * with rip there. Every way out writes back what this leg's state says (not the main path's
+     * exit, whose write-back follows the main path's state).
+     */
+    void emitLegEnd(MethodVisitor mv, X86Op last, int index, long loopStart, Label head, Label writtenBack, String owner) {
+        X86Emitter.push(mv, index);
+        mv.visitVarInsn(Opcodes.ISTORE, INDEX);
+        Label back = new Label();
+        if (last instanceof LongModeOps.ConditionalJump j) {
+            Label taken = new Label();
+            jumpIf(mv, j.cc, taken);
+            if (j.fallThrough == loopStart) {
+                mv.visitJumpInsn(Opcodes.GOTO, back);
+            } else {
+                setRip(mv, j.fallThrough);
+                leave(mv, writtenBack);
+            }
+            mv.visitLabel(taken);
+            if (j.target != loopStart) {
+                setRip(mv, j.target);
+                leave(mv, writtenBack);
+            }
+        }
+        mv.visitLabel(back);
+        flushFlags(mv);
+        setPending(mv, -1);
+        Label out = new Label();
+        mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CPU, "mustLeaveLoop", "()Z", false);
+        mv.visitJumpInsn(Opcodes.IFNE, out);
+        mv.visitVarInsn(Opcodes.ALOAD, THIS);
+        mv.visitFieldInsn(Opcodes.GETFIELD, owner, "dead", "Z");
+        mv.visitJumpInsn(Opcodes.IFNE, out);
+        mv.visitJumpInsn(Opcodes.GOTO, head);
+        mv.visitLabel(out);
+        setRip(mv, loopStart);
+        leave(mv, writtenBack);
+    }
+
+    /**
      * A trace's ret ({@link LongModeTrace}), just emitted (rip holds the popped address): the
      * trace stays only when it is {@code expected}, the return address its own call pushed;
      * else it leaves with rip where the ret went.

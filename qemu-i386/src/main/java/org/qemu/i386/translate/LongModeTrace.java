@@ -52,6 +52,18 @@ final class LongModeTrace {
      */
     private static final boolean CALLS_ONLY = !"false".equals(System.getProperty("qemu.tcg.long-mode-trace-calls"));
 
+    /**
+     * A trace follows an indirect call into the callee it went to last, guarded
+     * ({@code -Dqemu.tcg.long-mode-trace-indirect=false}: stops there, as before session 10).
+     */
+    private static final boolean INDIRECT_CALLS = !"false".equals(System.getProperty("qemu.tcg.long-mode-trace-indirect"));
+
+    /**
+     * A trace whose last jump leads back to its start is compiled as a loop (a backward jump, as
+     * loop blocks have) instead of leaving there ({@code -Dqemu.tcg.long-mode-trace-loops=false}: it leaves).
+     */
+    static final boolean LOOPS = !"false".equals(System.getProperty("qemu.tcg.long-mode-trace-loops"));
+
     /** The most guest instructions one trace takes in. */
     private static final int MAX_OPS = Integer.getInteger("qemu.tcg.long-mode-trace-ops", 64);
 
@@ -81,19 +93,44 @@ final class LongModeTrace {
     final long[] next;
     /** Per op index: the guest address the path goes on at when this op is a jcc left as a side exit, else -1. */
     private final long[] stayAt;
-    /** Per op index: the return address a ret must pop to stay in the trace, else -1. */
+    /**
+     * Per op index: the rip a ret (the return address its call pushed) or an indirect call (the
+     * callee the trace took in) must leave in the state to stay in the trace, else -1.
+     */
     private final long[] returnTo;
     /** Per op index: the address of the block starting there (a join; not at op 0), else -1. */
     private final long[] joinPc;
     /** Per op index: true when the op is a direct jmp to the next op's block (nothing to emit). */
     private final boolean[] fallsThrough;
     final int blocks;
+    /** The block the trace starts at. */
+    final X86Block first;
 
     private LongModeTrace(java.util.List<X86Block> path, java.util.List<Long> followed) {
+        this(path, followed, java.util.List.of(), java.util.List.of(), new int[0]);
+    }
+
+    /**
+     * The trace of {@code path}, plus {@code legs}: leg {@code L} (its blocks, and per block but
+     * the last the address followed) runs where the side exit at main op {@code legFrom[L]} leaves.
+     */
+    private LongModeTrace(java.util.List<X86Block> path, java.util.List<Long> followed, java.util.List<java.util.List<X86Block>> legs,
+            java.util.List<java.util.List<Long>> legFollowed, int[] legFrom) {
+        first = path.get(0);
         int n = 0;
         for (X86Block b : path) {
             n += b.instructionCount();
         }
+        int main = n;
+        for (java.util.List<X86Block> leg : legs) {
+            for (X86Block b : leg) {
+                n += b.instructionCount();
+            }
+        }
+        mainLength = main;
+        legAt = new int[n];
+        legEnds = new boolean[n];
+        java.util.Arrays.fill(legAt, -1);
         ops = new X86Op[n];
         address = new long[n];
         next = new long[n];
@@ -104,7 +141,11 @@ final class LongModeTrace {
         java.util.Arrays.fill(stayAt, -1);
         java.util.Arrays.fill(returnTo, -1);
         java.util.Arrays.fill(joinPc, -1);
-        blocks = path.size();
+        int legBlocks = 0;
+        for (java.util.List<X86Block> leg : legs) {
+            legBlocks += leg.size();
+        }
+        blocks = path.size() + legBlocks;
         int i = 0;
         for (int k = 0; k < path.size(); k++) {
             X86Block b = path.get(k);
@@ -121,13 +162,127 @@ final class LongModeTrace {
                 long to = followed.get(k);
                 if (ops[last] instanceof LongModeOps.ConditionalJump) {
                     stayAt[last] = to;
-                } else if (ops[last] instanceof LongModeOps.Return) {
+                } else if (ops[last] instanceof LongModeOps.Return
+                        || ops[last] instanceof LongModeOps.Call c && c.indirectTarget != null) {
                     returnTo[last] = to;
                 } else if (ops[last] instanceof LongModeOps.Goto) {
                     fallsThrough[last] = true;
                 }
             }
         }
+        for (int l = 0; l < legs.size(); l++) {
+            java.util.List<X86Block> leg = legs.get(l);
+            legAt[legFrom[l]] = i;
+            for (int k = 0; k < leg.size(); k++) {
+                X86Block b = leg.get(k);
+                joinPc[i] = b.pc;
+                for (int j = 0; j < b.instructionCount(); j++, i++) {
+                    ops[i] = b.ops()[j];
+                    address[i] = b.instructionAddress(j);
+                    next[i] = b.nextAddress(j);
+                }
+                int last = i - 1;
+                if (k == leg.size() - 1) {
+                    legEnds[last] = true;
+                } else if (ops[last] instanceof LongModeOps.ConditionalJump) {
+                    stayAt[last] = legFollowed.get(l).get(k);
+                } else {
+                    fallsThrough[last] = true;
+                }
+            }
+        }
+    }
+
+    /** The ops of the main path (0 .. mainLength-1); a loop trace's legs follow them. */
+    final int mainLength;
+    /** Per op index: for a side exit of the main path, the first op of the leg its leaving side runs, else -1. */
+    private final int[] legAt;
+    /** Per op index: true for a leg's last op (a jmp or jcc back to the trace's start). */
+    private final boolean[] legEnds;
+
+    int legAt(int i) {
+        return legAt[i];
+    }
+
+    boolean legEnds(int i) {
+        return legEnds[i];
+    }
+
+    /** The most blocks one leg takes in. */
+    private static final int LEG_BLOCKS = 4;
+
+    /**
+     * {@code -Dqemu.tcg.long-mode-trace-legs=false}: a loop trace's side exits leave the method, as
+     * before; by default the leaving side's blocks, when they lead back to the start through jmps
+     * and jccs only, are compiled into the loop too (qsort's merge step: the comparison's two
+     * outcomes take turns, so a side exit left every other round).
+     */
+    static final boolean LEGS = !"false".equals(System.getProperty("qemu.tcg.long-mode-trace-legs"));
+
+    /**
+     * This loop trace with a leg for each side exit whose leaving side leads back to the start
+     * within {@link #LEG_BLOCKS} blocks of jmps and jccs (every block translated, of this mode,
+     * all inline); this trace itself when there is none or the whole would not fit the inline budget.
+     */
+    LongModeTrace withLegs(TranslationCache<X86Block> cache, java.util.List<X86Block> path, java.util.List<Long> followed) {
+        java.util.List<java.util.List<X86Block>> legs = new java.util.ArrayList<>();
+        java.util.List<java.util.List<Long>> legFollowed = new java.util.ArrayList<>();
+        java.util.List<Integer> from = new java.util.ArrayList<>();
+        for (int i = 0; i < mainLength; i++) {
+            if (stayAt[i] == -1 || !(ops[i] instanceof LongModeOps.ConditionalJump j)) {
+                continue;
+            }
+            long other = j.target == stayAt[i] ? j.fallThrough : j.target;
+            java.util.List<X86Block> leg = new java.util.ArrayList<>();
+            java.util.List<Long> went = new java.util.ArrayList<>();
+            if (formLeg(other, cache, leg, went)) {
+                legs.add(leg);
+                legFollowed.add(went);
+                from.add(i);
+            }
+        }
+        if (legs.isEmpty()) {
+            return this;
+        }
+        LongModeTrace t = new LongModeTrace(path, followed, legs, legFollowed, from.stream().mapToInt(Integer::intValue).toArray());
+        return LongModeEmitter.allInline(t.ops, t.ops.length) ? t : this;
+    }
+
+    private boolean formLeg(long pc, TranslationCache<X86Block> cache, java.util.List<X86Block> leg, java.util.List<Long> went) {
+        long at = pc;
+        for (int n = 0; n < LEG_BLOCKS; n++) {
+            X86Block b = cache.lookup(at, first.flags);
+            if (b == null || !b.isValid() || b.flags != first.flags || b.pc == first.pc || leg.contains(b) || !ownAddresses(b)
+                    || loopsToItself(b) || !LongModeEmitter.allInline(b.ops(), b.instructionCount())) {
+                return false;
+            }
+            leg.add(b);
+            X86Op last = b.ops()[b.instructionCount() - 1];
+            if (last instanceof LongModeOps.Goto g) {
+                if (g.target == first.pc) {
+                    return true;
+                }
+                at = g.target;
+            } else if (last instanceof LongModeOps.ConditionalJump j) {
+                if (j.target == first.pc || j.fallThrough == first.pc) {
+                    return true;
+                }
+                X86Block taken = cache.lookup(j.target, first.flags);
+                X86Block notTaken = cache.lookup(j.fallThrough, first.flags);
+                at = (taken == null ? 0 : taken.executions()) > (notTaken == null ? 0 : notTaken.executions()) ? j.target : j.fallThrough;
+            } else {
+                return false;
+            }
+            went.add(at);
+        }
+        return false;
+    }
+
+    /** True when the trace's last op, a jmp or jcc, has a side at {@code pc} (its start): it is compiled as a loop. */
+    boolean loopsTo(long pc) {
+        X86Op last = ops[mainLength - 1];
+        return last instanceof LongModeOps.Goto g ? g.target == pc
+                : last instanceof LongModeOps.ConditionalJump j && (j.target == pc || j.fallThrough == pc);
     }
 
     long stayAt(int i) {
@@ -173,6 +328,8 @@ final class LongModeTrace {
                 to = g.target;
             } else if (last instanceof LongModeOps.Call c && c.indirectTarget == null) {
                 to = c.target;
+            } else if (last instanceof LongModeOps.Call c && INDIRECT_CALLS && (to = rememberedCallee(at, c)) != -1) {
+                // the callee the run loop saw last; the trace checks it is still the one (a guard after the call)
             } else if (last instanceof LongModeOps.Return && !returns.isEmpty()) {
                 to = returns.peek();
             } else if (last instanceof LongModeOps.ConditionalJump j) {
@@ -222,11 +379,30 @@ final class LongModeTrace {
             }
             trace = new LongModeTrace(path, followed);
         }
+        if (LOOPS && LEGS && trace.loopsTo(first.pc)) {
+            trace = trace.withLegs(cache, path, followed);
+        }
         if (LOG) {
             System.err.println("qemu.tcg.long-mode-trace: " + path.stream().map(b -> Long.toHexString(b.pc))
-                    .collect(java.util.stream.Collectors.joining(" ")));
+                    .collect(java.util.stream.Collectors.joining(" ")) + (trace.mainLength < trace.ops.length ? " with legs" : ""));
         }
         return trace;
+    }
+
+    /**
+     * The callee the run loop last saw {@code at}'s indirect call go to (its remembered successor
+     * other than the return address, a block ending in ret), or -1: qsort's merge loop calls its comparator through a
+     * register, one target per call site in practice.
+     */
+    private static long rememberedCallee(X86Block at, LongModeOps.Call call) {
+        for (int slot = 0; slot < 2; slot++) {
+            // the run loop links the block it entered to where a chained run ended: only a leaf that returns counts
+            if (at.successorInSlot(slot) instanceof X86Block b && b.flags == at.flags && b.pc != call.returnAddress
+                    && b.ops()[b.instructionCount() - 1] instanceof LongModeOps.Return) {
+                return b.pc;
+            }
+        }
+        return -1;
     }
 
     private static boolean onPath(java.util.List<X86Block> path, long pc) {

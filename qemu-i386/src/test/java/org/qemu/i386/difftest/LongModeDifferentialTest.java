@@ -1037,6 +1037,106 @@ class LongModeDifferentialTest {
             b.asm.raw(0xc3); // 43 r: ret
             return b.build("trace");
         });
+        // session 10: a trace through an indirect call (call through a register) into the callee
+        // the run loop saw it go to, guarded: the loop's cmovb switches the register to another
+        // function, so the guard after the call must leave the trace with rip there. The prelude
+        // runs the call block once, so the run loop links it to f before the loop head compiles.
+        f.put("trace: add; jmp B / B: call *t / cmp, cmovb t, u; dec rcx, jnz top / f: add; ret / g: sub; ret", rnd -> {
+            Builder b = new Builder(rnd);
+            int x = b.pick(X86CpuState.ECX);
+            int y = b.pick(X86CpuState.ECX, x);
+            int z = b.pick(X86CpuState.ECX, x, y);
+            int t = b.pick(X86CpuState.ECX, x, y, z);
+            int u = b.pick(X86CpuState.ECX, x, y, z, t);
+            b.regs[X86CpuState.ECX] = 2 + rnd.nextInt(7);
+            b.asm.raw(0x48 | (t >= 8 ? 4 : 0), 0x8d, ((t & 7) << 3) | 5).little(38 - 7, 4); // 0: lea t, [rip+f]
+            b.asm.raw(0x48 | (u >= 8 ? 4 : 0), 0x8d, ((u & 7) << 3) | 5).little(42 - 14, 4); // 7: lea u, [rip+g]
+            b.asm.raw(0xeb, 21 - 16); // 14: jmp B (21)
+            b.asm.op(true, new int[] {0x01}, y, new Reg(x)); // 16 top: add x, y
+            b.asm.raw(0xeb, 0); // 19: jmp B (21)
+            b.asm.raw(0x40 | (t >= 8 ? 1 : 0), 0xff, 0xd0 | (t & 7)); // 21 B: call *t
+            b.asm.op(true, new int[] {0x39}, y, new Reg(x)); // 24: cmp x, y
+            b.asm.op(true, new int[] {0x0f, 0x42}, t, new Reg(u)); // 27: cmovb t, u
+            b.asm.raw(0x48, 0xff, 0xc9); // 31: dec rcx
+            b.asm.raw(0x75, (16 - 36) & 0xff); // 34: jnz top (16)
+            b.asm.raw(0xeb, 46 - 38); // 36: jmp end (46)
+            b.asm.op(true, new int[] {0x01}, z, new Reg(x)); // 38 f: add x, z
+            b.asm.raw(0xc3); // 41: ret
+            b.asm.op(true, new int[] {0x29}, z, new Reg(x)); // 42 g: sub x, z
+            b.asm.raw(0xc3); // 45: ret
+            return b.build("indirect-call trace");
+        });
+        // session 10: the same through a trace loop whose body writes no flag before the guard
+        // (not leaves them alone): the flags cross the back edge in locals, so a guard exit must
+        // store that record itself, and g's adc reads the carry the previous round's cmp left.
+        f.put("trace loop: not; jmp B / B: call *t / cmp, cmovb t, u; dec rcx, jnz top / f: add; ret / g: adc; ret", rnd -> {
+            Builder b = new Builder(rnd);
+            int x = b.pick(X86CpuState.ECX);
+            int y = b.pick(X86CpuState.ECX, x);
+            int z = b.pick(X86CpuState.ECX, x, y);
+            int t = b.pick(X86CpuState.ECX, x, y, z);
+            int u = b.pick(X86CpuState.ECX, x, y, z, t);
+            b.regs[X86CpuState.ECX] = 2 + rnd.nextInt(7);
+            b.asm.raw(0x48 | (t >= 8 ? 4 : 0), 0x8d, ((t & 7) << 3) | 5).little(38 - 7, 4); // 0: lea t, [rip+f]
+            b.asm.raw(0x48 | (u >= 8 ? 4 : 0), 0x8d, ((u & 7) << 3) | 5).little(42 - 14, 4); // 7: lea u, [rip+g]
+            b.asm.raw(0xeb, 21 - 16); // 14: jmp B (21)
+            b.asm.op(true, new int[] {0xf7}, 2, new Reg(x)); // 16 top: not x
+            b.asm.raw(0xeb, 0); // 19: jmp B (21)
+            b.asm.raw(0x40 | (t >= 8 ? 1 : 0), 0xff, 0xd0 | (t & 7)); // 21 B: call *t
+            b.asm.op(true, new int[] {0x39}, y, new Reg(x)); // 24: cmp x, y
+            b.asm.op(true, new int[] {0x0f, 0x42}, t, new Reg(u)); // 27: cmovb t, u
+            b.asm.raw(0x48, 0xff, 0xc9); // 31: dec rcx
+            b.asm.raw(0x75, (16 - 36) & 0xff); // 34: jnz top (16)
+            b.asm.raw(0xeb, 46 - 38); // 36: jmp end (46)
+            b.asm.op(true, new int[] {0x01}, z, new Reg(x)); // 38 f: add x, z
+            b.asm.raw(0xc3); // 41: ret
+            b.asm.op(true, new int[] {0x11}, z, new Reg(x)); // 42 g: adc x, z
+            b.asm.raw(0xc3); // 45: ret
+            return b.build("trace loop, flags kept across the back edge");
+        });
+        // session 10: a loop trace with a leg: top calls f, then cmp; jb S picks M (add z, x) or
+        // S (sub z, x), each ending in dec rcx; jnz top. The trace loops through one of them and
+        // compiles the other into the same method as a leg (both come back to top). The prelude
+        // runs f, the cmp block, M and S once each with rcx = 1 (counting passes in r) before the
+        // loop's head first compiles, so every block is translated when the trace forms.
+        f.put("trace loop with a leg: top: add, call f; cmp, jb S; M: add, dec rcx, jnz top; S: sub, dec rcx, jnz top", rnd -> {
+            Builder b = new Builder(rnd);
+            int x = b.pick(X86CpuState.ECX);
+            int y = b.pick(X86CpuState.ECX, x);
+            int z = b.pick(X86CpuState.ECX, x, y);
+            int r = b.pick(X86CpuState.ECX, x, y, z);
+            int w = b.pick(X86CpuState.ECX, x, y, z, r);
+            b.regs[X86CpuState.ECX] = 2 + rnd.nextInt(7);
+            b.asm.raw(0xe8).little(55 - 5, 4); // 0: call f (55)
+            b.asm.raw(0x48 | (r >= 8 ? 1 : 0), 0xc7, 0xc0 | (r & 7)).little(3, 4); // 5: mov r, 3 (passes)
+            b.asm.op(true, new int[] {0x89}, X86CpuState.ECX, new Reg(w)); // 12: mov w, rcx
+            b.asm.raw(0xb9).little(1, 4); // 15: mov ecx, 1
+            b.asm.raw(0xeb, 30 - 22); // 20: jmp after (30)
+            b.asm.op(true, new int[] {0x01}, y, new Reg(x)); // 22 top: add x, y
+            b.asm.raw(0xe8).little(55 - 30, 4); // 25: call f (55)
+            b.asm.op(true, new int[] {0x39}, y, new Reg(x)); // 30 after: cmp x, y
+            b.asm.raw(0x72, 45 - 35); // 33: jb S (45)
+            b.asm.op(true, new int[] {0x01}, x, new Reg(z)); // 35 M: add z, x
+            b.asm.raw(0x48, 0xff, 0xc9); // 38: dec rcx
+            b.asm.raw(0x75, (22 - 43) & 0xff); // 41: jnz top (22)
+            b.asm.raw(0xeb, 59 - 45); // 43: jmp end2 (59)
+            b.asm.op(true, new int[] {0x29}, x, new Reg(z)); // 45 S: sub z, x
+            b.asm.raw(0x48, 0xff, 0xc9); // 48: dec rcx
+            b.asm.raw(0x75, (22 - 53) & 0xff); // 51: jnz top (22)
+            b.asm.raw(0xeb, 59 - 55); // 53: jmp end2 (59)
+            b.asm.op(true, new int[] {0x01}, z, new Reg(x)); // 55 f: add x, z
+            b.asm.raw(0xc3); // 58: ret
+            b.asm.raw(0x48 | (r >= 8 ? 1 : 0), 0xff, 0xc8 | (r & 7)); // 59 end2: dec r
+            b.asm.raw(0x78, 84 - 64); // 62: js finish (84)
+            b.asm.raw(0x74, 79 - 66); // 64: jz done (79)
+            b.asm.raw(0xb9).little(1, 4); // 66: mov ecx, 1
+            b.asm.raw(0x48 | (r >= 8 ? 1 : 0), 0x83, 0xf8 | (r & 7), 1); // 71: cmp r, 1
+            b.asm.raw(0x74, 45 - 77); // 75: je S (45): the third pass
+            b.asm.raw(0xeb, (35 - 79) & 0xff); // 77: jmp M (35): the second pass
+            b.asm.op(true, new int[] {0x89}, w, new Reg(X86CpuState.ECX)); // 79 done: mov rcx, w
+            b.asm.raw(0xeb, (22 - 84) & 0xff); // 82: jmp top (22)
+            return b.build("loop trace with a leg"); // 84 finish
+        });
         // opcodes that are invalid in 64-bit code: #UD (SIGILL)
         int[] invalid = {0x06, 0x07, 0x0e, 0x16, 0x17, 0x1e, 0x1f, 0x27, 0x2f, 0x37, 0x3f, 0x60, 0x61, 0xd4, 0xd5, 0xd6};
         for (int opc : invalid) {
