@@ -38,7 +38,8 @@ table_row() {
   cpu_ratio=n/a
   case "$4$7" in *n/a*|*wrong*) ;; *)
     ratio=$(printf '%.2f' "$(echo "$7 / $4" | bc -l)")
-    cpu_ratio=$(printf '%.2f' "$(echo "$8 / $5" | bc -l)") ;;
+    # GNU time's CPU has 10 ms steps: a start-up run of QEMU shows 0.00, no ratio then
+    case "$5" in 0|0.0|0.00) ;; *) cpu_ratio=$(printf '%.2f' "$(echo "$8 / $5" | bc -l)") ;; esac ;;
   esac
   echo "| $name | $1 s ($2 s CPU, $3 MiB) | $4 s ($5 s CPU, $6 MiB) | $7 s ($8 s CPU, $9 MiB) | $ratio | $cpu_ratio |"
 }
