@@ -70,13 +70,24 @@ public final class TranslationCache<B extends TranslationBlock> {
                 return b;
             }
         }
+        boolean parkedHere;
         synchronized (this) {
             B b = blocks.get(key(pc, flags));
-            if (b == null && !parked.isEmpty() && parked.containsKey(key(pc, flags))) {
-                // the MMU walks the page now: the same physical page there gives the blocks back
-                memory.parkedCodeWanted(pc);
-                b = blocks.get(key(pc, flags));
+            if (b != null) {
+                direct[slot(pc)] = b;
+                return b;
             }
+            parkedHere = !parked.isEmpty() && parked.containsKey(key(pc, flags));
+        }
+        if (!parkedHere) {
+            return null;
+        }
+        // the MMU walks the page now (outside this lock: the walk may set A/D bits, and a write
+        // to a page holding code takes other CPUs' caches' locks): the same physical page there
+        // gives the blocks back (revive)
+        memory.parkedCodeWanted(pc);
+        synchronized (this) {
+            B b = blocks.get(key(pc, flags));
             if (b != null) {
                 direct[slot(pc)] = b;
             }
