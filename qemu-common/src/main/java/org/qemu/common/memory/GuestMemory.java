@@ -70,6 +70,8 @@ public final class GuestMemory implements AutoCloseable {
     private volatile CodeRangeInvalidator codeRangeInvalidator;
     /** Told about each CPU store into translated code around the invalidation (null: nobody asks). */
     private volatile CodeStoreGuard codeStoreGuard;
+    /** The translation cache's parking of a page's blocks while the page is unmapped (system mode; null: none). */
+    private volatile CodeParking codeParking;
     private volatile IoHandler ioHandler;
     /**
      * Pages a debugger watches, with the READ/WRITE bits the guest really has there. While a page
@@ -160,6 +162,29 @@ public final class GuestMemory implements AutoCloseable {
     /** The translation cache's range drop (null when none was set), for a system MMU to call. */
     public CodeRangeInvalidator codeRangeInvalidator() {
         return codeRangeInvalidator;
+    }
+
+    /** The translation cache offers to keep a page's blocks aside while its mapping is gone (see {@link CodeParking}). */
+    public void setCodeParking(CodeParking parking) {
+        this.codeParking = parking;
+    }
+
+    /** The parking set by {@link #setCodeParking} (null: none), for a system MMU to call. */
+    public CodeParking codeParking() {
+        return codeParking;
+    }
+
+    /**
+     * The translation cache found parked blocks at a linear address it was asked for: the page
+     * miss handler may walk the page tables now and, if the page maps the physical page the
+     * blocks came from again, give them back ({@link CodeParking#revive}). Never throws: a page
+     * that does not map faults later, when the translator fetches there.
+     */
+    public void parkedCodeWanted(long address) {
+        PageMissHandler h = pageMissHandler;
+        if (h != null && address >= 0 && address < spaceEnd) {
+            h.parkedCodeWanted(address);
+        }
     }
 
     // ---- page table ----------------------------------------------------------------
@@ -1206,6 +1231,10 @@ public final class GuestMemory implements AutoCloseable {
     public interface PageMissHandler {
         /** True when the page now allows the access; false leaves the miss a fault; may throw the guest's own fault. */
         boolean pageMissed(long address, GuestMemoryFault.Access access);
+
+        /** See {@link GuestMemory#parkedCodeWanted}; by default nothing is parked. */
+        default void parkedCodeWanted(long address) {
+        }
     }
 
     /** Told when a guest write lands on a page holding translated code. */
@@ -1238,6 +1267,22 @@ public final class GuestMemory implements AutoCloseable {
 
         /** After the invalidation, before the bytes are written: may throw to stop the store. */
         void codeInvalidated(long token);
+    }
+
+    /**
+     * System mode: a TLB flush took a code page's mapping away. Its blocks leave the lookup (and
+     * no chained exit enters them) but are kept, with their compiled classes, to be given back when
+     * the same linear page maps the same physical page again with the same bytes (the MMU checks
+     * the mapping; writes to that physical page kill parked blocks as they kill live ones). Why:
+     * every busybox process maps the same page-cache pages of its text at the same addresses, and
+     * each exit and exec used to throw away and translate again the same code.
+     */
+    public interface CodeParking {
+        /** The blocks of {@code page} (a guest linear page) are parked; blocks reaching into another page die. */
+        void park(long page);
+
+        /** The parked blocks of {@code page} are live again. */
+        void revive(long page);
     }
 
     /** Drops the translated blocks of a linear page whose bytes overlap a written range. */

@@ -67,4 +67,9 @@ public abstract class ChainedSequence<C extends OpContext> extends OpSequence<C>
         chain0 = null;
         chain1 = null;
     }
+
+    /** The block was parked and now lives again ({@link TranslationBlock#revive}): exits may enter it again. */
+    public void revive() {
+        dead = false;
+    }
 }

@@ -49,6 +49,15 @@ public abstract class TranslationBlock {
         successors[1] = null;
     }
 
+    /**
+     * A block parked while its page was unmapped ({@link TranslationCache#park}) lives again: its
+     * page maps the same physical page with the same bytes. Its links were dropped when it was
+     * parked and form again as it runs.
+     */
+    public void revive() {
+        valid = true;
+    }
+
     /** Counts an execution; returns the new count (used to decide when to compile a block). */
     public int countExecution() {
         return ++executions;

@@ -24,6 +24,11 @@ public final class TranslationCache<B extends TranslationBlock> {
     private final Map<Long, B> blocks = new HashMap<>();
     private final Map<Long, List<B>> blocksByPage = new HashMap<>();
     private final GuestMemory memory;
+    /** System mode: blocks of unmapped pages, by key and by linear page (see {@link #park}). */
+    private final Map<Long, B> parked = new HashMap<>();
+    private final Map<Long, List<B>> parkedByPage = new HashMap<>();
+    private long parkings;
+    private long revivals;
     private long translations;
     private long invalidations;
     private long rangeInvalidations;
@@ -34,6 +39,17 @@ public final class TranslationCache<B extends TranslationBlock> {
         this.memory = memory;
         memory.setCodeWriteListener(this::invalidatePage);
         memory.setCodeRangeInvalidator(this::invalidateRange);
+        memory.setCodeParking(new GuestMemory.CodeParking() {
+            @Override
+            public void park(long page) {
+                TranslationCache.this.park(page);
+            }
+
+            @Override
+            public void revive(long page) {
+                TranslationCache.this.revive(page);
+            }
+        });
     }
 
     private static long key(long pc, int flags) {
@@ -54,6 +70,22 @@ public final class TranslationCache<B extends TranslationBlock> {
                 return b;
             }
         }
+        boolean parkedHere;
+        synchronized (this) {
+            B b = blocks.get(key(pc, flags));
+            if (b != null) {
+                direct[slot(pc)] = b;
+                return b;
+            }
+            parkedHere = !parked.isEmpty() && parked.containsKey(key(pc, flags));
+        }
+        if (!parkedHere) {
+            return null;
+        }
+        // the MMU walks the page now (outside this lock: the walk may set A/D bits, and a write
+        // to a page holding code takes other CPUs' caches' locks): the same physical page there
+        // gives the blocks back (revive)
+        memory.parkedCodeWanted(pc);
         synchronized (this) {
             B b = blocks.get(key(pc, flags));
             if (b != null) {
@@ -79,6 +111,9 @@ public final class TranslationCache<B extends TranslationBlock> {
 
     /** Drops every block with code on {@code page} (the guest wrote there, or unmapped it). */
     public synchronized void invalidatePage(long page) {
+        if (!parkedByPage.isEmpty()) {
+            killParked(page, b -> true);
+        }
         List<B> dead = blocksByPage.remove(page);
         if (dead == null) {
             return;
@@ -86,6 +121,105 @@ public final class TranslationCache<B extends TranslationBlock> {
         for (B b : dead) {
             kill(b);
         }
+    }
+
+    /**
+     * The mapping of {@code page} went away (a TLB flush): its blocks leave the lookup and die for
+     * chained exits, but are kept until {@link #revive} (the page maps the same physical page
+     * again) or {@link #invalidatePage} (it maps another, or the bytes were written). A block
+     * reaching into another page dies now: only one page's mapping is checked at revival.
+     */
+    public synchronized void park(long page) {
+        List<B> onPage = blocksByPage.remove(page);
+        if (onPage == null) {
+            return;
+        }
+        List<B> kept = parkedByPage.computeIfAbsent(page, k -> new ArrayList<>());
+        for (B b : onPage) {
+            if (!b.isValid()) {
+                continue; // replaced by a newer translation at its pc: already out of the lookup
+            }
+            if (b.firstPage != b.lastPage) {
+                kill(b);
+                continue;
+            }
+            long k = key(b.pc, b.flags);
+            if (blocks.get(k) == b) {
+                blocks.remove(k);
+            }
+            b.invalidate();
+            B older = parked.put(k, b);
+            if (older != null) {
+                kept.remove(older);
+                dropParked(older);
+            }
+            kept.add(b);
+            parkings++;
+        }
+        if (kept.isEmpty()) {
+            parkedByPage.remove(page);
+        }
+    }
+
+    /** The parked blocks of {@code page} are live again (its mapping and bytes are what they were). */
+    public synchronized void revive(long page) {
+        List<B> list = parkedByPage.remove(page);
+        if (list == null) {
+            return;
+        }
+        for (B b : list) {
+            long k = key(b.pc, b.flags);
+            parked.remove(k);
+            if (blocks.containsKey(k)) {
+                dropParked(b); // translated again meanwhile: the newer one stays
+                continue;
+            }
+            b.revive();
+            blocks.put(k, b);
+            blocksByPage.computeIfAbsent(page, x -> new ArrayList<>()).add(b);
+            revivals++;
+        }
+        memory.markCode(page);
+    }
+
+    /** A parked block dies for good (it was already out of the lookup and invalid). */
+    private void dropParked(B b) {
+        b.invalidate();
+        onInvalidate.accept(b);
+        invalidations++;
+    }
+
+    /** Kills the parked blocks of {@code page} that {@code dies} picks; true when parked blocks stay there. */
+    private boolean killParked(long page, java.util.function.Predicate<B> dies) {
+        List<B> list = parkedByPage.get(page);
+        if (list == null) {
+            return false;
+        }
+        list.removeIf(b -> {
+            if (!dies.test(b)) {
+                return false;
+            }
+            long k = key(b.pc, b.flags);
+            if (parked.get(k) == b) {
+                parked.remove(k);
+            }
+            dropParked(b);
+            return true;
+        });
+        if (list.isEmpty()) {
+            parkedByPage.remove(page);
+            return false;
+        }
+        return true;
+    }
+
+    /** Blocks parked and blocks given back (measuring aids). */
+    public synchronized long parkings() {
+        return parkings;
+    }
+
+    public synchronized long revivals() {
+        return revivals;
     }
 
     /**
@@ -98,9 +232,10 @@ public final class TranslationCache<B extends TranslationBlock> {
      * that is still being decided).
      */
     public synchronized boolean invalidateRange(long page, long start, long end) {
+        boolean parkedStay = !parkedByPage.isEmpty() && killParked(page, b -> b.overlaps(start, end));
         List<B> onPage = blocksByPage.get(page);
         if (onPage == null) {
-            return false;
+            return parkedStay;
         }
         for (int pass = 0; pass < 2; pass++) {
             List<B> dead = null;
@@ -121,7 +256,7 @@ public final class TranslationCache<B extends TranslationBlock> {
         }
         if (onPage.isEmpty()) {
             blocksByPage.remove(page);
-            return false;
+            return parkedStay;
         }
         return true;
     }
@@ -155,8 +290,13 @@ public final class TranslationCache<B extends TranslationBlock> {
         for (B b : blocks.values()) {
             b.invalidate();
         }
+        for (B b : parked.values()) {
+            b.invalidate();
+        }
         blocks.clear();
         blocksByPage.clear();
+        parked.clear();
+        parkedByPage.clear();
         java.util.Arrays.fill(direct, null);
     }
 

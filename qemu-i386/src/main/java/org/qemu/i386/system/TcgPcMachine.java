@@ -207,7 +207,8 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
                 for (int i = 0; i < mmus.size(); i++) {
                     System.err.println("qemu.tcg.stats: CPU " + i + " linear page misses " + mmus.get(i).misses()
                             + ", flushes " + mmus.get(i).flushes() + ", far windows claimed " + mmus.get(i).windowClaims()
-                            + ", far code pages remapped " + mmus.get(i).farCodePagesRemapped() + ", code pages unmapped " + mmus.get(i).codePagesUnmapped());
+                            + ", far code pages remapped " + mmus.get(i).farCodePagesRemapped() + ", code pages unmapped " + mmus.get(i).codePagesUnmapped()
+                            + ", code pages parked " + mmus.get(i).codePagesParked() + ", revived " + mmus.get(i).codePagesRevived());
                 }
                 if (codePages != null) {
                     System.err.println("qemu.tcg.stats: code pages dropped by writes " + codePages.pagesDroppedByWrites()

@@ -55,9 +55,18 @@ public final class SystemOps {
             this.fault = fault;
         }
 
+        /**
+         * The fault was met when the block was translated, but the block may run again long
+         * after, when the page its last instruction runs into is mapped (a page-fault handler
+         * mapped it, or the block was kept across a flush or parked and revived in another
+         * process): the fetch is tried again now. Still failing, it raises the fault of now (with
+         * the MMU's error code for it); mapped now, the instruction is translated afresh from the
+         * bytes there and run alone (the run loop's path for code overwritten under it).
+         */
         @Override
         public void exec(X86Cpu cpu) {
-            throw fault;
+            cpu.memory.fetch8(fault.address());
+            throw org.qemu.common.tcg.RunningCodeOverwritten.INSTANCE;
         }
 
         @Override

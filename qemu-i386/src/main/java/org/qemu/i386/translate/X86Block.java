@@ -204,6 +204,14 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
         }
     }
 
+    @Override
+    public void revive() {
+        super.revive();
+        if (sequence instanceof ChainedSequence<X86Cpu> compiled) {
+            compiled.revive();
+        }
+    }
+
     /**
      * A loop block compiled from this block took in the instructions of the block it jumps to:
      * {@code address} and {@code next} cover them all (the first entries are this block's own),

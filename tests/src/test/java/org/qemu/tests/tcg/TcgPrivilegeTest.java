@@ -34,6 +34,10 @@ import org.qemu.tests.support.HostProcess;
  * immediate, data written beside code, the page written through a second mapping): every
  * translation that used a written byte must go, whatever else stays (session 8's invalidation by
  * written range).
+ * {@code parking}: a code page unmapped and mapped again, to the same physical page with the same
+ * bytes, to another, and to the same with bytes written meanwhile, by invlpg and by CR3 switches;
+ * an instruction straddling into a page the #PF handler maps, run again after the page went and
+ * came back (session 10: translations parked while their page is unmapped).
  * Each runs once with the interpreted tier and once with every block compiled at its first run,
  * since the two tiers run the same ops differently.
  */
@@ -53,7 +57,7 @@ class TcgPrivilegeTest {
         assumeTrue(HostProcess.onPath(DEBIAN_QEMU), DEBIAN_QEMU + " is not installed (apt qemu-system-x86)");
         Path root = Path.of(System.getProperty("qemu.root", "..")).toAbsolutePath();
         Path sources = root.resolve("tests/src/test/payloads");
-        for (String payload : List.of("ring3", "tasks", "chain", "loops", "patching")) {
+        for (String payload : List.of("ring3", "tasks", "chain", "loops", "patching", "parking")) {
             Path kernel = Payloads.compile(dir, payload, sources.resolve(payload + ".c"));
             EmulatorRun r = EmulatorRun.of(dir, TIMEOUT_SECONDS, List.of(DEBIAN_QEMU, "-accel", "tcg", "-vga", "none", "-net", "none",
                     "-nographic", "-no-reboot", "-m", "64", "-kernel", kernel.toString()));
@@ -79,7 +83,7 @@ class TcgPrivilegeTest {
 
 
     @ParameterizedTest(name = "{0}, compile threshold {1}")
-    @CsvSource({"ring3, 64", "ring3, 1", "tasks, 64", "tasks, 1", "chain, 64", "chain, 1", "loops, 64", "loops, 1", "patching, 64", "patching, 1"})
+    @CsvSource({"ring3, 64", "ring3, 1", "tasks, 64", "tasks, 1", "chain, 64", "chain, 1", "loops, 64", "loops, 1", "patching, 64", "patching, 1", "parking, 64", "parking, 1"})
     void payloadBehavesAsUnderDebianQemu(String payload, int compileThreshold) throws Exception {
         Path launcher = Path.of(System.getProperty("qemu.root", "..")).resolve("bin/qemu-system-i386").toAbsolutePath();
         List<String> command = new ArrayList<>(List.of("env", "QEMU_JAVA_OPTS=-Dqemu.tcg.compile-threshold=" + compileThreshold,

@@ -45,6 +45,13 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
     private static final int LARGE = 8;
     /** The page was user-accessible when mapped (a kept translation must still be). */
     private static final int USER_PAGE = 16;
+    /** Unmapped, its translations parked with the translation cache (see {@link #park}); {@link #physicalOf} still names their page. */
+    private static final int PARKED = 32;
+    /**
+     * Code pages whose mapping a flush took away keep their translations aside (session 10);
+     * {@code -Dqemu.tcg.park-code=false} kills them at once, as before, for comparison.
+     */
+    static final boolean PARK_CODE = !"false".equals(System.getProperty("qemu.tcg.park-code"));
     /** Pages of one 4 GiB space (the low one, or a window of far addresses: see {@link GuestMemory#assignWindow}). */
     private static final int SPACE_PAGES = 1 << 20;
 
@@ -61,6 +68,12 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
     private GuestMemory.CodeWriteListener translations;
     /** The translation cache's drop of the blocks a write overlaps. */
     private GuestMemory.CodeRangeInvalidator rangeTranslations;
+    /** The translation cache's parking (null: none, then unmapped code dies). */
+    private GuestMemory.CodeParking parking;
+    /** Low linear pages in the {@link #PARKED} state (a set bit may be stale: the state decides). */
+    private final java.util.BitSet parkedPages = new java.util.BitSet();
+    private long codePagesParked;
+    private long codePagesRevived;
     /** A write to a code page kills only the blocks whose bytes it overlaps (false: the whole page's, as before session 8). */
     static final boolean RANGE_INVALIDATION = !"false".equals(System.getProperty("qemu.tcg.range-invalidation"));
     /** Pages of the linear space and its windows: the per-page arrays below are indexed by folded page. */
@@ -141,6 +154,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
             translations = linear.codeWriteListener();
             linear.setCodeWriteListener(this::codeWritten);
             rangeTranslations = linear.codeRangeInvalidator();
+            parking = PARK_CODE ? linear.codeParking() : null;
             if (rangeTranslations != null && RANGE_INVALIDATION) {
                 linear.setCodeRangeWriteListener(this::codeRangeWritten);
             }
@@ -417,6 +431,9 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
             throw pageFault(linearAddress, t.faultErrorCode(), access);
         }
         int phys = (int) (t.physicalPage() >>> GuestMemory.PAGE_SHIFT);
+        if ((state[page] & PARKED) != 0) {
+            unpark(page, phys, t);
+        }
         if (linear.holdsCode(page) && physicalOf[page] != phys) {
             // kept translations of a page whose mapping has changed since (without a flush): they die now
             if (linear.dropPage(page)) {
@@ -508,12 +525,80 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         state[page] = (byte) s;
     }
 
+    /**
+     * A TLB flush or invlpg took the mapping of {@code page} away: a code page of the low space
+     * parks its translations (the walk of the next miss there decides whether they live again),
+     * any other page is dropped.
+     */
     private void unmap(int page) {
+        GuestMemory.CodeParking p = parking;
+        if (p != null && page < SPACE_PAGES && (state[page] & TRACKED) != 0 && linear.holdsCode(page)) {
+            park(page, p);
+            return;
+        }
+        drop(page);
+    }
+
+    /**
+     * The page faults on its next access (its CODE mark stays, so writes through other mappings
+     * of the physical page keep reporting; {@link PhysicalCodePages} keeps the alias, so such a
+     * write kills the parked blocks), and its blocks wait in the cache.
+     */
+    private void park(int page, GuestMemory.CodeParking p) {
+        linear.revokePageAccess(page);
+        state[page] = (byte) (PARKED | (state[page] & USER_PAGE));
+        parkedPages.set(page);
+        codePagesParked++;
+        p.park(linearPage(page));
+    }
+
+    /**
+     * A miss on a parked page walked to {@code phys}: the same physical page, still executable and
+     * with the same user bit (the blocks were translated under it), gives the translations back;
+     * anything else kills them.
+     */
+    private void unpark(int page, int phys, PageWalker.Translation t) {
+        boolean user = (state[page] & USER_PAGE) != 0;
+        state[page] = 0;
+        parkedPages.clear(page);
+        if (physicalOf[page] == phys && t.user() == user && t.executable() && linear.holdsCode(page)) {
+            codePagesRevived++;
+            parking.revive(linearPage(page));
+        } else {
+            drop(page);
+        }
+    }
+
+    /** The cache holds parked blocks at {@code address}: a fetch walk now (as the translator's would be) revives them if the page maps the same physical page. */
+    @Override
+    public void parkedCodeWanted(long address) {
+        int page = (int) (address >>> GuestMemory.PAGE_SHIFT);
+        if (!paging || page >= SPACE_PAGES || (state[page] & PARKED) == 0) {
+            return;
+        }
+        long savedAddress = faultAddress;
+        int savedError = faultError;
+        try {
+            pageMissed(address, GuestMemoryFault.Access.EXECUTE);
+        } catch (GuestMemoryFault f) {
+            // not mapped now: the translator's fetch raises the guest's fault in its place
+            faultAddress = savedAddress;
+            faultError = savedError;
+        }
+    }
+
+    private void drop(int page) {
         boolean hadCode = linear.dropPage(page);
         state[page] = 0;
         if (hadCode) {
             codePagesUnmapped++;
-            translations.codeWritten(linearPage(page));
+            if (page < SPACE_PAGES) {
+                translations.codeWritten(linearPage(page));
+            }
+            // a window's page: its code is FarPages' (fetched there, registered by linear page and
+            // re-walked at every flush and invlpg), so a window leaving its slice for another (a
+            // claim) or losing a page's host mapping changes no translation; killing them here cost
+            // 27 K of the amd64 boot's 40 K invalidated blocks (the kernel's text, at each claim)
         }
         if (page < SPACE_PAGES) {
             code.forget(physicalOf[page], this, page); // a window's pages never register code: fetches take FarPages
@@ -523,11 +608,18 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
     /** Every linear page forgotten (paging switched, or a control bit the walk depends on changed). */
     private void dropAll() {
         far.dropAll();
+        for (int page = parkedPages.nextSetBit(0); page >= 0; page = parkedPages.nextSetBit(page + 1)) {
+            if ((state[page] & PARKED) != 0) {
+                state[page] = 0;
+                drop(page);
+            }
+        }
+        parkedPages.clear();
         if (paging) {
             for (int i = 0; i < trackedCount; i++) {
                 int page = tracked[i];
                 if ((state[page] & TRACKED) != 0) {
-                    unmap(page);
+                    drop(page);
                 }
             }
         } else {
@@ -622,6 +714,9 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
             return;
         }
         linear.dropPage(page);
+        if (page < SPACE_PAGES && (state[(int) page] & PARKED) != 0) {
+            state[(int) page] = 0; // its parked blocks die below; the next miss maps it afresh
+        }
         GuestMemory.CodeWriteListener t = translations;
         if (t != null) {
             t.codeWritten(page);
@@ -648,6 +743,15 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
     /** Code pages of this space and its windows whose translations died at a flush, invlpg or window claim (a measuring aid). */
     public long codePagesUnmapped() {
         return codePagesUnmapped;
+    }
+
+    /** Code pages whose translations were parked at a flush or invlpg, and those given back (measuring aids). */
+    public long codePagesParked() {
+        return codePagesParked;
+    }
+
+    public long codePagesRevived() {
+        return codePagesRevived;
     }
 
     /** Window claims since start (a measuring aid: a far slice evicting another's pages). */

@@ -30,6 +30,8 @@ class MmuTest {
     private GuestMemory linear;
     private Mmu mmu;
     private final List<Long> droppedTranslations = new ArrayList<>();
+    private final List<Long> parked = new ArrayList<>();
+    private final List<Long> revived = new ArrayList<>();
     private final List<Long> devicePages = new ArrayList<>();
     private int cr0 = 0x80010001;
     private int cpl;
@@ -40,6 +42,17 @@ class MmuTest {
         physical = ram.segment();
         linear = new GuestMemory(32);
         linear.setCodeWriteListener(droppedTranslations::add); // stands for the translation cache
+        linear.setCodeParking(new GuestMemory.CodeParking() {
+            @Override
+            public void park(long page) {
+                parked.add(page);
+            }
+
+            @Override
+            public void revive(long page) {
+                revived.add(page);
+            }
+        });
         GuestMemory.IoHandler devices = new GuestMemory.IoHandler() {
             @Override
             public long read(long address, int size) {
@@ -210,6 +223,73 @@ class MmuTest {
         linear.markCode(3);
         pte(3, 0x00220000 | 0x3);
         mmu.addressSpaceChanged();
-        assertThat(droppedTranslations).as("page 3 now maps other memory, page 1 does not").containsExactly(3L);
+        assertThat(parked).as("page 3 now maps other memory, page 1 does not").containsExactly(3L);
+        assertThat(droppedTranslations).isEmpty();
+        linear.read32(0x3000);
+        assertThat(droppedTranslations).as("its next access finds the other memory").containsExactly(3L);
+    }
+
+    /** Linear page 3 holds code taken from physical page 0x210, then loses its mapping at a CR3 write. */
+    private void codeOnPage3ThenUnmapped() {
+        pte(3, 0x00210000 | 0x3);
+        pagingOn();
+        linear.checkExecute(0x3000);
+        linear.markCode(3);
+        pte(3, 0);
+        mmu.addressSpaceChanged();
+        assertThat(parked).containsExactly(3L);
+        assertThat(droppedTranslations).isEmpty();
+        assertThatThrownBy(() -> linear.read32(0x3000)).isInstanceOf(GuestMemoryFault.class);
+        assertThat(mmu.takeFaultError()).as("not present, read, supervisor").isEqualTo(0);
+    }
+
+    @Test
+    void parkedCodeComesBackWhenItsPageMapsTheSamePhysicalPageAgain() {
+        codeOnPage3ThenUnmapped();
+        put(0x210000, 0x12345678);
+        pte(3, 0x00210000 | 0x3);
+        assertThat(linear.read32(0x3000)).isEqualTo(0x12345678);
+        assertThat(revived).containsExactly(3L);
+        assertThat(droppedTranslations).isEmpty();
+    }
+
+    @Test
+    void parkedCodeDiesWhenItsPageMapsAnotherPhysicalPage() {
+        codeOnPage3ThenUnmapped();
+        pte(3, 0x00220000 | 0x3);
+        linear.read32(0x3000);
+        assertThat(revived).isEmpty();
+        assertThat(droppedTranslations).containsExactly(3L);
+    }
+
+    @Test
+    void aWriteToTheParkedPhysicalPageKillsTheParkedCode() {
+        codeOnPage3ThenUnmapped();
+        pte(4, 0x00210000 | 0x3);
+        linear.write32(0x4010, 0x90909090); // the same physical page through linear page 4
+        assertThat(droppedTranslations).containsExactly(3L);
+        pte(3, 0x00210000 | 0x3);
+        assertThat(linear.read32(0x3010)).isEqualTo(0x90909090);
+        assertThat(revived).as("the bytes changed while it was parked").isEmpty();
+    }
+
+    @Test
+    void parkedCodeWantedOnAPageStillUnmappedNeitherRevivesNorLeavesAFaultPending() {
+        codeOnPage3ThenUnmapped();
+        linear.parkedCodeWanted(0x3000);
+        assertThat(revived).isEmpty();
+        assertThat(mmu.takeFaultError()).isEqualTo(-1);
+        pte(3, 0x00210000 | 0x3);
+        linear.parkedCodeWanted(0x3000);
+        assertThat(revived).containsExactly(3L);
+    }
+
+    @Test
+    void parkedCodeComesBackOnlyWithTheUserBitItWasTranslatedUnder() {
+        codeOnPage3ThenUnmapped();
+        pte(3, 0x00210000 | 0x7); // now a user page: the blocks were translated for a supervisor page
+        linear.read32(0x3000);
+        assertThat(revived).isEmpty();
+        assertThat(droppedTranslations).containsExactly(3L);
     }
 }
