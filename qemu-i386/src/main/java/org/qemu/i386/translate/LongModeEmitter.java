@@ -507,15 +507,7 @@ final class LongModeEmitter {
             setPending(mv, -1);
         }
         Label leave = new Label();
-        mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
-        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CPU, "mustLeaveLoop", "()Z", false);
-        mv.visitJumpInsn(Opcodes.IFNE, leave);
-        // the block died (its code was overwritten): X86Block.invalidate kills its compiled
-        // sequence, this object; one load from this instead of two through the block
-        mv.visitVarInsn(Opcodes.ALOAD, THIS);
-        mv.visitFieldInsn(Opcodes.GETFIELD, owner, "dead", "Z");
-        mv.visitJumpInsn(Opcodes.IFNE, leave);
-        mv.visitJumpInsn(Opcodes.GOTO, head);
+        jumpBackUnlessLeaving(mv, owner, head, leave);
         mv.visitLabel(leave);
         setRip(mv, loopStart);
         mv.visitJumpInsn(Opcodes.GOTO, exit);
@@ -602,16 +594,26 @@ final class LongModeEmitter {
         flushFlags(mv);
         setPending(mv, -1);
         Label out = new Label();
-        mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
-        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CPU, "mustLeaveLoop", "()Z", false);
-        mv.visitJumpInsn(Opcodes.IFNE, out);
-        mv.visitVarInsn(Opcodes.ALOAD, THIS);
-        mv.visitFieldInsn(Opcodes.GETFIELD, owner, "dead", "Z");
-        mv.visitJumpInsn(Opcodes.IFNE, out);
-        mv.visitJumpInsn(Opcodes.GOTO, head);
+        jumpBackUnlessLeaving(mv, owner, head, out);
         mv.visitLabel(out);
         setRip(mv, loopStart);
         leave(mv, writtenBack);
+    }
+
+    /**
+     * A loop's back edge: to {@code head}, unless an interrupt request or a stop asks the loop to
+     * leave ({@code mustLeaveLoop}) or the block died (its code was overwritten: X86Block.invalidate
+     * kills its compiled sequence, this object; one load from this instead of two through the
+     * block): then to {@code leave}.
+     */
+    private void jumpBackUnlessLeaving(MethodVisitor mv, String owner, Label head, Label leave) {
+        mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CPU, "mustLeaveLoop", "()Z", false);
+        mv.visitJumpInsn(Opcodes.IFNE, leave);
+        mv.visitVarInsn(Opcodes.ALOAD, THIS);
+        mv.visitFieldInsn(Opcodes.GETFIELD, owner, "dead", "Z");
+        mv.visitJumpInsn(Opcodes.IFNE, leave);
+        mv.visitJumpInsn(Opcodes.GOTO, head);
     }
 
     /**
