@@ -1050,6 +1050,15 @@ public final class GuestMemory implements AutoCloseable {
         return HostLoadStore.direct();
     }
 
+    /**
+     * The {@code sun.misc.Unsafe} instance direct accesses go through (null when
+     * {@link #directAccess} is false), for emitters whose inline fast paths call it themselves.
+     */
+    @SuppressWarnings("removal")
+    public static sun.misc.Unsafe directAccessUnsafe() {
+        return HostLoadStore.unsafe();
+    }
+
     /** The live page protection table, indexed by guest page number: see {@link #INLINE_READ}. */
     public byte[] protectionTable() {
         return protection;

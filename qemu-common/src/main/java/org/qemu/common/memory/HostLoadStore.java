@@ -46,6 +46,12 @@ final class HostLoadStore {
         return UNSAFE != null;
     }
 
+    /** The instance accesses go through when {@link #direct()} (null otherwise). */
+    @SuppressWarnings("removal")
+    static sun.misc.Unsafe unsafe() {
+        return UNSAFE;
+    }
+
     // Each method stays under 35 bytes of bytecode: C1 inlines nothing larger.
 
     /** Sign-extended: the caller masks (the mask here would push the method over C1's limit). */

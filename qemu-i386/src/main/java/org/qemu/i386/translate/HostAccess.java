@@ -1,7 +1,5 @@
 package org.qemu.i386.translate;
 
-import java.lang.reflect.Field;
-
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
@@ -27,25 +25,14 @@ final class HostAccess {
      * {@code -Dqemu.tcg.direct-unsafe=false} (the GuestMemory helpers, kept for measuring).
      */
     @SuppressWarnings("removal")
-    static final sun.misc.Unsafe UNSAFE = GuestMemory.directAccess()
-            && !"false".equals(System.getProperty("qemu.tcg.direct-unsafe")) ? find() : null;
+    static final sun.misc.Unsafe UNSAFE = "false".equals(System.getProperty("qemu.tcg.direct-unsafe"))
+            ? null : GuestMemory.directAccessUnsafe();
 
     private static final String OWNER = Type.getInternalName(HostAccess.class);
     private static final String UNSAFE_NAME = "sun/misc/Unsafe";
     private static final String UNSAFE_DESC = "L" + UNSAFE_NAME + ";";
 
     private HostAccess() {
-    }
-
-    @SuppressWarnings("removal")
-    private static sun.misc.Unsafe find() {
-        try {
-            Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
-            f.setAccessible(true);
-            return (sun.misc.Unsafe) f.get(null);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
     }
 
     /** True when the emitter may use {@link #load} and {@link #store}. */
