@@ -59,7 +59,8 @@ final class StringOps {
         private final int sourceSegment;
         private final boolean address16;
 
-        StringOp(int kind, int bits, int rep, int sourceSegment, boolean address16) {
+        /** Through {@link StringOps#of}, which picks {@link RepForward} where the bulk path applies. */
+        private StringOp(int kind, int bits, int rep, int sourceSegment, boolean address16) {
             this.kind = kind;
             this.bits = bits;
             this.rep = rep;
@@ -99,9 +100,7 @@ final class StringOps {
                 once(cpu, s, r);
                 return;
             }
-            if (!address16 && s.direction() > 0 && (kind == MOVS || kind == STOS)) {
-                bulk(cpu, s);
-            }
+            // rep movs / rep stos with 32-bit addresses are RepForward (StringOps.of): no bulk path here
             elementLoop(cpu, s);
         }
 
