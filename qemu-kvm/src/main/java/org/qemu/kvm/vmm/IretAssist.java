@@ -87,7 +87,7 @@ final class IretAssist {
         if ((cr0 & CR0_PE) == 0) {
             throw new NotHandled(); // real mode: KVM's own emulator does that one
         }
-        Paging paging = new Paging(cr0, sreg(sregs, "cr3"), sreg(sregs, "cr4"), sreg(sregs, "efer"));
+        Paging paging = new Paging(memory, cr0, sreg(sregs, "cr3"), sreg(sregs, "cr4"), sreg(sregs, "efer"));
         boolean longMode = (sreg(sregs, "efer") & EFER_LMA) != 0;
         Segment cs = Segment.read(sregs, "cs");
         boolean code64 = longMode && cs.l;
@@ -102,7 +102,7 @@ final class IretAssist {
         long at = cs.base + rip;
         int length = 0;
         while (true) {
-            int b = (int) paging.read(memory, truncate(at + length, code64), 1);
+            int b = (int) paging.read(truncate(at + length, code64), 1);
             length++;
             if (b == 0x66) {
                 operandSize = code64 ? 2 : operandSize == 4 ? 2 : 4;
@@ -110,7 +110,7 @@ final class IretAssist {
                 if ((b & 0x08) != 0) {
                     operandSize = 8;
                 }
-                b = (int) paging.read(memory, truncate(at + length, code64), 1);
+                b = (int) paging.read(truncate(at + length, code64), 1);
                 length++;
                 if (b != 0xcf) {
                     throw new NotHandled();
@@ -158,7 +158,7 @@ final class IretAssist {
         }
 
         // the new code segment
-        DescriptorTables tables = new DescriptorTables(sregs, paging, memory, code64);
+        DescriptorTables tables = new DescriptorTables(sregs, paging, code64);
         long csDescriptor = tables.descriptor(newCsSelector);
         Segment newCs = Segment.fromDescriptor(newCsSelector, csDescriptor);
         boolean conforming = (newCs.type & 0x4) != 0;
@@ -231,7 +231,7 @@ final class IretAssist {
 
     private long pop(Paging paging, Segment ss, long sp, int size, long stackMask, boolean code64) throws NotHandled {
         long address = code64 ? sp : ss.base + (sp & stackMask);
-        return paging.read(memory, truncate(address, code64), size);
+        return paging.read(truncate(address, code64), size);
     }
 
     private static long truncate(long linear, boolean code64) {
@@ -314,16 +314,14 @@ final class IretAssist {
         private final int gdtLimit;
         private final Segment ldt;
         private final Paging paging;
-        private final PhysicalMemory memory;
         private final boolean code64;
 
-        DescriptorTables(MemorySegment sregs, Paging paging, PhysicalMemory memory, boolean code64) {
+        DescriptorTables(MemorySegment sregs, Paging paging, boolean code64) {
             long gdt = offset(KvmLayouts.SREGS, "gdt");
             this.gdtBase = sregs.get(ValueLayout.JAVA_LONG, gdt + offset(KvmLayouts.DTABLE, "base"));
             this.gdtLimit = sregs.get(ValueLayout.JAVA_SHORT, gdt + offset(KvmLayouts.DTABLE, "limit")) & 0xffff;
             this.ldt = Segment.read(sregs, "ldt");
             this.paging = paging;
-            this.memory = memory;
             this.code64 = code64;
         }
 
@@ -344,24 +342,24 @@ final class IretAssist {
         }
 
         long descriptor(int selector) throws NotHandled {
-            return paging.read(memory, address(selector), 8);
+            return paging.read(address(selector), 8);
         }
 
         /** Sets the descriptor's accessed bit, as a segment load does. */
         void markAccessed(int selector) throws NotHandled {
             long typeByte = address(selector) + 5;
-            int type = (int) paging.read(memory, typeByte, 1);
+            int type = (int) paging.read(typeByte, 1);
             if ((type & 1) == 0) {
-                memory.write8(paging.physical(memory, typeByte), type | 1);
+                paging.memory().write8(paging.physical(typeByte), type | 1);
             }
         }
     }
 
     /** Linear to physical through the guest's page tables (32-bit, PAE, 4-level), present bits only. */
-    private record Paging(long cr0, long cr3, long cr4, long efer) {
-        long physical(PhysicalMemory memory, long linear) throws NotHandled {
+    private record Paging(PhysicalMemory memory, long cr0, long cr3, long cr4, long efer) {
+        long physical(long linear) throws NotHandled {
             if ((cr0 & CR0_PG) == 0) {
-                return checked(memory, linear & 0xffffffffL);
+                return checked(linear & 0xffffffffL);
             }
             if ((efer & EFER_LMA) != 0) {
                 if ((cr4 & CR4_LA57) != 0) {
@@ -369,48 +367,48 @@ final class IretAssist {
                 }
                 long table = cr3 & 0x000ffffffffff000L;
                 for (int shift = 39; ; shift -= 9) {
-                    long entry = entry(memory, table + ((linear >>> shift & 0x1ff) << 3));
+                    long entry = entry(table + ((linear >>> shift & 0x1ff) << 3));
                     if (shift == 12 || (shift <= 30 && (entry & 0x80) != 0)) {
                         long pageMask = (1L << shift) - 1;
-                        return checked(memory, (entry & 0x000ffffffffff000L & ~pageMask) | (linear & pageMask));
+                        return checked((entry & 0x000ffffffffff000L & ~pageMask) | (linear & pageMask));
                     }
                     table = entry & 0x000ffffffffff000L;
                 }
             }
             if ((cr4 & CR4_PAE) != 0) {
-                long pdpte = entry(memory, (cr3 & 0xffffffe0L) + ((linear >>> 30 & 3) << 3));
-                long pde = entry(memory, (pdpte & 0x000ffffffffff000L) + ((linear >>> 21 & 0x1ff) << 3));
+                long pdpte = entry((cr3 & 0xffffffe0L) + ((linear >>> 30 & 3) << 3));
+                long pde = entry((pdpte & 0x000ffffffffff000L) + ((linear >>> 21 & 0x1ff) << 3));
                 if ((pde & 0x80) != 0) {
-                    return checked(memory, (pde & 0x000fffffffe00000L) | (linear & 0x1fffff));
+                    return checked((pde & 0x000fffffffe00000L) | (linear & 0x1fffff));
                 }
-                long pte = entry(memory, (pde & 0x000ffffffffff000L) + ((linear >>> 12 & 0x1ff) << 3));
-                return checked(memory, (pte & 0x000ffffffffff000L) | (linear & 0xfff));
+                long pte = entry((pde & 0x000ffffffffff000L) + ((linear >>> 12 & 0x1ff) << 3));
+                return checked((pte & 0x000ffffffffff000L) | (linear & 0xfff));
             }
-            long pde = entry32(memory, (cr3 & 0xfffff000L) + ((linear >>> 22 & 0x3ff) << 2));
+            long pde = entry32((cr3 & 0xfffff000L) + ((linear >>> 22 & 0x3ff) << 2));
             if ((pde & 0x80) != 0 && (cr4 & CR4_PSE) != 0) {
-                return checked(memory, (pde & 0xffc00000L) | (pde >>> 13 & 0xff) << 32 | (linear & 0x3fffff));
+                return checked((pde & 0xffc00000L) | (pde >>> 13 & 0xff) << 32 | (linear & 0x3fffff));
             }
-            long pte = entry32(memory, (pde & 0xfffff000L) + ((linear >>> 12 & 0x3ff) << 2));
-            return checked(memory, (pte & 0xfffff000L) | (linear & 0xfff));
+            long pte = entry32((pde & 0xfffff000L) + ((linear >>> 12 & 0x3ff) << 2));
+            return checked((pte & 0xfffff000L) | (linear & 0xfff));
         }
 
-        private static long entry(PhysicalMemory memory, long address) throws NotHandled {
-            long e = memory.read64(checked(memory, address));
+        private long entry(long address) throws NotHandled {
+            long e = memory.read64(checked(address));
             if ((e & 1) == 0) {
                 throw new NotHandled();
             }
             return e;
         }
 
-        private static long entry32(PhysicalMemory memory, long address) throws NotHandled {
-            long e = memory.read32(checked(memory, address)) & 0xffffffffL;
+        private long entry32(long address) throws NotHandled {
+            long e = memory.read32(checked(address)) & 0xffffffffL;
             if ((e & 1) == 0) {
                 throw new NotHandled();
             }
             return e;
         }
 
-        private static long checked(PhysicalMemory memory, long physical) throws NotHandled {
+        private long checked(long physical) throws NotHandled {
             if (!memory.contains(physical, 1)) {
                 throw new NotHandled(); // device memory or nothing: not a stack or a table this class reads
             }
@@ -418,10 +416,10 @@ final class IretAssist {
         }
 
         /** Reads a little-endian value of {@code size} bytes, byte by byte so that it may cross a page. */
-        long read(PhysicalMemory memory, long linear, int size) throws NotHandled {
+        long read(long linear, int size) throws NotHandled {
             long value = 0;
             for (int i = 0; i < size; i++) {
-                value |= (long) memory.read8(physical(memory, linear + i)) << (8 * i);
+                value |= (long) memory.read8(physical(linear + i)) << (8 * i);
             }
             return value;
         }
