@@ -50,7 +50,13 @@ public final class KvmMachine implements ManagedMachine {
     private org.qemu.common.gdbstub.GdbServer gdb;
     private final RunControl runControl = new RunControl();
     private volatile List<KvmVcpu> currentVcpus = List.of();
-    private final java.util.Map<Integer, Long> vcpuThreadIds = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * The host thread id of each vCPU of the current VM, completed by its thread as it starts: a
+     * QMP query that arrives between the vCPUs' creation and their threads' first instruction
+     * waits for it instead of answering 0 (seen under a real KVM). Replaced, before the vCPU list,
+     * for every VM a reset builds.
+     */
+    private volatile java.util.Map<Integer, java.util.concurrent.CompletableFuture<Long>> vcpuThreadIds = java.util.Map.of();
     private volatile PcBoard board;
 
     private KvmMachine(MachineRequest request) {
@@ -188,6 +194,9 @@ public final class KvmMachine implements ManagedMachine {
                     t.setDaemon(true);
                     threads.add(t);
                 }
+                java.util.Map<Integer, java.util.concurrent.CompletableFuture<Long>> tids = new java.util.HashMap<>();
+                vcpus.forEach(v -> tids.put(v.id(), new java.util.concurrent.CompletableFuture<>()));
+                vcpuThreadIds = java.util.Map.copyOf(tids);
                 currentVcpus = List.copyOf(vcpus);
                 if (debug != null && gdb == null) {
                     // a live view: after a reset the debugger sees the new VM's vCPUs
@@ -317,7 +326,10 @@ public final class KvmMachine implements ManagedMachine {
     }
 
     void vcpuThreadStarted(KvmVcpu vcpu) {
-        vcpuThreadIds.put(vcpu.id(), HostSyscall.call(HostNr.GETTID));
+        java.util.concurrent.CompletableFuture<Long> tid = vcpuThreadIds.get(vcpu.id());
+        if (tid != null) {
+            tid.complete(HostSyscall.call(HostNr.GETTID));
+        }
     }
 
     void vcpuThreadStopped() {
@@ -345,12 +357,27 @@ public final class KvmMachine implements ManagedMachine {
         runControl.resume();
     }
 
+    /** The vCPU's host thread id, once its thread has started (waits up to 5 s for that; 0 if it never does). */
+    private long threadId(KvmVcpu vcpu) {
+        java.util.concurrent.CompletableFuture<Long> tid = vcpuThreadIds.get(vcpu.id());
+        if (tid == null) {
+            return 0;
+        }
+        try {
+            return tid.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
     @Override
     public List<CpuInfo> cpus() {
         List<CpuInfo> list = new ArrayList<>();
         for (KvmVcpu vcpu : currentVcpus) {
-            list.add(new CpuInfo(vcpu.id(), "/machine/unattached/device[" + vcpu.id() + "]",
-                    vcpuThreadIds.getOrDefault(vcpu.id(), 0L), "x86_64"));
+            list.add(new CpuInfo(vcpu.id(), "/machine/unattached/device[" + vcpu.id() + "]", threadId(vcpu), "x86_64"));
         }
         return list;
     }
