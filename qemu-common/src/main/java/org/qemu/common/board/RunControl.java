@@ -18,6 +18,8 @@ public final class RunControl {
     /** -S: paused before the first instruction, until a monitor's cont (QEMU's "prelaunch"). */
     private boolean prelaunch;
     private boolean ended;
+    /** Monitor commands that need the CPUs still for a moment ({@link #whileStopped}). */
+    private int holds;
     private int activeCpus;
     private int parkedCpus;
 
@@ -88,21 +90,53 @@ public final class RunControl {
         }
         kickCpus.run();
         if (waitForCpus) {
-            synchronized (lock) {
-                try {
-                    while (parkedCpus < activeCpus && !ended) {
-                        lock.wait(20);
-                        if (parkedCpus < activeCpus) {
-                            kickCpus.run();
-                        }
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            awaitParkedCpus(kickCpus);
         }
         emit(MachineEvent.stop());
         return true;
+    }
+
+    private void awaitParkedCpus(Runnable kickCpus) {
+        synchronized (lock) {
+            try {
+                while (parkedCpus < activeCpus && !ended) {
+                    lock.wait(20);
+                    if (parkedCpus < activeCpus) {
+                        kickCpus.run();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Runs {@code action} while every CPU waits at the gate, then lets them go on as they were: a
+     * monitor reading a running CPU's state. A KVM vCPU's registers cannot even be read while it
+     * is inside KVM_RUN (the ioctl waits for its exit, which a guest spinning without exits never
+     * makes), and a TCG CPU's would be read mid-block. No STOP/RESUME events: the machine's run
+     * state does not change, as with QEMU's {@code info registers}.
+     */
+    public <T> T whileStopped(Runnable kickCpus, java.util.function.Supplier<T> action) {
+        synchronized (lock) {
+            if (ended) {
+                return action.get();
+            }
+            holds++;
+            pauseRequested = true;
+        }
+        try {
+            kickCpus.run();
+            awaitParkedCpus(kickCpus);
+            return action.get();
+        } finally {
+            synchronized (lock) {
+                holds--;
+                pauseRequested = !ended && (paused || holds > 0);
+                lock.notifyAll();
+            }
+        }
     }
 
     /** -S: the CPUs park at their first boundary until {@link #resume()}; no STOP event, as in QEMU. */
@@ -122,7 +156,7 @@ public final class RunControl {
             }
             paused = false;
             prelaunch = false;
-            pauseRequested = false;
+            pauseRequested = holds > 0;
             lock.notifyAll();
         }
         emit(MachineEvent.resume());

@@ -66,4 +66,39 @@ class RunControlTest {
         assertThat(control.status()).isEqualTo("shutdown");
         assertThat(events).hasSize(2).last().asString().contains("host-qmp-quit");
     }
+
+    @Test
+    void whileStoppedHoldsTheCpusForTheActionOnlyAndEmitsNothing() throws Exception {
+        control.addListener(e -> events.add(e.name()));
+        Thread a = cpu();
+        Thread b = cpu();
+        Thread.sleep(20);
+        long[] during = new long[2];
+        String answer = control.whileStopped(() -> { }, () -> {
+            during[0] = work.get();
+            LockSupport.parkNanos(50_000_000);
+            during[1] = work.get();
+            return "dump";
+        });
+        assertThat(answer).isEqualTo("dump");
+        assertThat(during[1]).as("no CPU moves during the action").isEqualTo(during[0]);
+        assertThat(control.status()).isEqualTo("running");
+        Thread.sleep(50);
+        assertThat(work.get()).as("the CPUs go on afterwards").isGreaterThan(during[1]);
+        assertThat(events).as("the run state never changed").isEmpty();
+
+        control.pause(() -> { });
+        long paused = work.get();
+        control.whileStopped(() -> { }, () -> "dump");
+        Thread.sleep(50);
+        assertThat(work.get()).as("a machine stopped before stays stopped").isEqualTo(paused);
+        assertThat(control.status()).isEqualTo("paused");
+        control.resume();
+        Thread.sleep(50);
+        assertThat(work.get()).isGreaterThan(paused);
+        assertThat(events).containsExactly("STOP", "RESUME");
+        done = true;
+        a.join();
+        b.join();
+    }
 }

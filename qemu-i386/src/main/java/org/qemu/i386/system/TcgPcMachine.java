@@ -547,7 +547,8 @@ public final class TcgPcMachine implements MachineControl, ManagedMachine {
 
     @Override
     public String registerDump(int cpuIndex) {
-        return cpus.get(Math.clamp(cpuIndex, 0, cpus.size() - 1)).registerDump();
+        SystemCpu cpu = cpus.get(Math.clamp(cpuIndex, 0, cpus.size() - 1));
+        return runControl.whileStopped(() -> cpus.forEach(SystemCpu::wake), cpu::registerDump);
     }
 
     @Override

@@ -51,6 +51,12 @@ public final class KvmMachine implements ManagedMachine {
     private final RunControl runControl = new RunControl();
     private volatile List<KvmVcpu> currentVcpus = List.of();
     /**
+     * Done once the first VM's vCPUs exist. The monitors start before (they must hear a -S
+     * {@code cont}), but QEMU answers a monitor only after creating its CPUs: a {@code
+     * query-cpus-fast} right after the greeting must not see an empty machine.
+     */
+    private final java.util.concurrent.CompletableFuture<Void> vcpusCreated = new java.util.concurrent.CompletableFuture<>();
+    /**
      * The host thread id of each vCPU of the current VM, completed by its thread as it starts: a
      * QMP query that arrives between the vCPUs' creation and their threads' first instruction
      * waits for it instead of answering 0 (seen under a real KVM). Replaced, before the vCPU list,
@@ -198,6 +204,7 @@ public final class KvmMachine implements ManagedMachine {
                 vcpus.forEach(v -> tids.put(v.id(), new java.util.concurrent.CompletableFuture<>()));
                 vcpuThreadIds = java.util.Map.copyOf(tids);
                 currentVcpus = List.copyOf(vcpus);
+                vcpusCreated.complete(null);
                 if (debug != null && gdb == null) {
                     // a live view: after a reset the debugger sees the new VM's vCPUs
                     List<KvmVcpu> debugged = new java.util.AbstractList<>() {
@@ -314,6 +321,7 @@ public final class KvmMachine implements ManagedMachine {
             runControl.end(event);
         }
         outcome.finish(status);
+        vcpusCreated.complete(null); // a monitor waiting for vCPUs that never came hears the end instead
     }
 
     /** PM1_CNT SLP_EN: type 0 is soft-off (S5) on QEMU's PIIX4; other states are not built. */
@@ -373,10 +381,22 @@ public final class KvmMachine implements ManagedMachine {
         }
     }
 
+    /** The vCPUs, once the first VM has them (waits up to 5 s for that, as a monitor may ask first). */
+    private List<KvmVcpu> createdVcpus() {
+        try {
+            vcpusCreated.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            // the machine failed before it had vCPUs: the empty list says so
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return currentVcpus;
+    }
+
     @Override
     public List<CpuInfo> cpus() {
         List<CpuInfo> list = new ArrayList<>();
-        for (KvmVcpu vcpu : currentVcpus) {
+        for (KvmVcpu vcpu : createdVcpus()) {
             list.add(new CpuInfo(vcpu.id(), "/machine/unattached/device[" + vcpu.id() + "]", threadId(vcpu), "x86_64"));
         }
         return list;
@@ -384,11 +404,12 @@ public final class KvmMachine implements ManagedMachine {
 
     @Override
     public String registerDump(int cpuIndex) {
-        List<KvmVcpu> vcpus = currentVcpus;
+        List<KvmVcpu> vcpus = createdVcpus();
         if (vcpus.isEmpty()) {
             return "no CPU is running\n";
         }
-        return "CPU#" + cpuIndex + "\n" + VcpuReport.registers(vcpus.get(Math.clamp(cpuIndex, 0, vcpus.size() - 1)));
+        KvmVcpu vcpu = vcpus.get(Math.clamp(cpuIndex, 0, vcpus.size() - 1));
+        return runControl.whileStopped(() -> kicks.forEach(ThreadKick::kick), () -> "CPU#" + cpuIndex + "\n" + VcpuReport.registers(vcpu));
     }
 
     @Override

@@ -4,6 +4,7 @@ import org.qemu.common.board.PcBoard;
 import org.qemu.kvm.sys.ErrnoException;
 import org.qemu.kvm.sys.KvmExit;
 import org.qemu.kvm.sys.KvmVcpu;
+import org.qemu.kvm.sys.ThreadKick;
 
 /** One vCPU thread: enter the guest, handle the exit, repeat until the machine ends. */
 final class VcpuLoop implements Runnable {
@@ -27,7 +28,8 @@ final class VcpuLoop implements Runnable {
     public void run() {
         machine.vcpuThreadStarted(vcpu);
         try {
-            machine.kickable(vcpu.enableKicks());
+            ThreadKick kick = vcpu.enableKicks();
+            machine.kickable(kick);
             while (!machine.finished()) {
                 machine.pausePoint();
                 if (debug != null) {
@@ -37,7 +39,15 @@ final class VcpuLoop implements Runnable {
                 switch (reason) {
                     case KvmExit.IO -> exits.portIo(vcpu.runArea());
                     case KvmExit.MMIO -> exits.mmio(vcpu.runArea());
-                    case KvmExit.INTR, KvmExit.IRQ_WINDOW_OPEN -> { }
+                    // A kick stays pending while the thread blocks its signal; left there it would
+                    // end every later KVM_RUN at once and the guest would never run again. Real-time
+                    // signals queue: a pause that kicked more than once left several.
+                    case KvmExit.INTR -> {
+                        while (kick.consumePending()) {
+                            Thread.onSpinWait();
+                        }
+                    }
+                    case KvmExit.IRQ_WINDOW_OPEN -> { }
                     case KvmExit.DEBUG -> { } // a single step under the gdbstub: beforeRun reports it
                     case KvmExit.HLT -> Thread.onSpinWait(); // only without an in-kernel APIC; keep polling
                     case KvmExit.SHUTDOWN -> machine.requestReset("vCPU " + vcpu.id() + " shut down (triple fault)");

@@ -41,15 +41,20 @@ final class Emulator implements AutoCloseable {
      * {@code -no-reboot} unless {@code extra} holds the pseudo-option {@code -reboot}.
      */
     static Emulator start(boolean debian, Path dir, Path kernel, List<String> extra) throws IOException {
+        return start(debian ? List.of(DEBIAN_QEMU, "-accel", "tcg", "-vga", "none", "-net", "none") : List.of(ourLauncher().toString()),
+                dir, kernel, extra);
+    }
+
+    /** Our qemu-kvm on the host's /dev/kvm. */
+    static Emulator startKvm(Path dir, Path kernel, List<String> extra) throws IOException {
+        return start(List.of(ourLauncher().resolveSibling("qemu-kvm").toString(), "-accel", "kvm"), dir, kernel, extra);
+    }
+
+    private static Emulator start(List<String> launcher, Path dir, Path kernel, List<String> extra) throws IOException {
         Path serial = Files.createTempFile(dir, "serial", ".txt");
         Path out = Files.createTempFile(dir, "stdout", ".txt");
         Path err = Files.createTempFile(dir, "stderr", ".txt");
-        List<String> cmd = new ArrayList<>();
-        if (debian) {
-            cmd.addAll(List.of(DEBIAN_QEMU, "-accel", "tcg", "-vga", "none", "-net", "none"));
-        } else {
-            cmd.add(ourLauncher().toString());
-        }
+        List<String> cmd = new ArrayList<>(launcher);
         cmd.addAll(List.of("-display", "none", "-m", "64", "-kernel", kernel.toString(), "-serial", "file:" + serial));
         if (!extra.contains("-reboot")) {
             cmd.add("-no-reboot");

@@ -56,6 +56,41 @@ class HumanMonitorTest {
         }
     }
 
+    /**
+     * Under KVM the halted vCPU sits inside KVM_RUN (the in-kernel APIC keeps a {@code hlt} in the
+     * kernel), where KVM_GET_REGS waits for an exit that never comes: {@code info registers} must
+     * still answer, leave the machine running, and show the instruction Debian's QEMU halted at.
+     * After a stop and a cont (each kicks the vCPU out of KVM_RUN) the guest must still take the
+     * power button's interrupt: a kick left pending would end every later KVM_RUN at once.
+     */
+    @Test
+    void underKvmInfoRegistersAnswersWhileTheVcpuIsInsideKvmRun() throws Exception {
+        String unavailable = org.qemu.tests.kvm.Payloads.kvmUnavailableReason();
+        assumeTrue(unavailable == null, () -> "needs /dev/kvm: " + unavailable);
+        List<String> lines;
+        try (Emulator emulator = Emulator.startKvm(dir, payload, List.of("-monitor", "stdio"))) {
+            emulator.awaitSerial("power button armed", Duration.ofSeconds(30));
+            OutputStream in = emulator.stdin();
+            in.write("info registers\nstop\ncont\ninfo status\n".getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!Files.readString(emulator.stdout, StandardCharsets.ISO_8859_1).contains("VM status")) {
+                assertThat(System.nanoTime()).as("no answer to info registers: %s", emulator).isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            in.write("system_powerdown\n".getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            assertThat(emulator.awaitExit(Duration.ofSeconds(20))).as("exit after system_powerdown: %s", emulator).isZero();
+            lines = Files.readString(emulator.stdout, StandardCharsets.ISO_8859_1).lines()
+                    .map(l -> l.replace("(qemu) ", "").strip()).toList();
+        }
+        assertThat(lines).contains("VM status: running");
+        String rip = lines.stream().filter(l -> l.startsWith("RIP")).findFirst().orElseThrow(() -> new AssertionError(lines));
+        assumeTrue(PowerButtonPayload.onPath(Emulator.DEBIAN_QEMU), Emulator.DEBIAN_QEMU + " is not installed (apt qemu-system-x86)");
+        String debianEip = field(session(true).stream().filter(l -> REGISTER_LINE.matcher(l).matches()).toList(), "EIP").substring(4);
+        assertThat(Long.parseLong(rip.replaceAll("^RIP\\s*=([0-9a-f]+).*", "$1"), 16)).as(rip).isEqualTo(Long.parseLong(debianEip, 16));
+    }
+
     /** The line with every hexadecimal number replaced: names, widths and separators remain. */
     private static String layout(String line) {
         return line.replaceAll("=[0-9a-f]+", "=h").replaceAll(" [0-9a-f]{8}", " h").replaceAll("\\[[-A-Z]+\\]", "[f]");
