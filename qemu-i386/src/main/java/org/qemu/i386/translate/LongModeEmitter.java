@@ -1089,7 +1089,8 @@ final class LongModeEmitter {
                 recordBecomesBase(mv);
                 X86Emitter.push(mv, pendingOp);
                 mv.visitVarInsn(Opcodes.ISTORE, BASE_KIND);
-                baseOp = pendingOp;
+                // an SSE comparison's bits have no result to test SF and ZF by: the base is stored and tested as any kind
+                baseOp = pendingOp == LazyFlags.EFLAGS ? RUNTIME_BASE : pendingOp;
                 setPending(mv, ROTATE);
             }
             rotateFlags(mv, left, bits);
@@ -1489,7 +1490,11 @@ final class LongModeEmitter {
      */
     private void jumpIf(MethodVisitor mv, int cc, Label target) {
         int op = pendingOp;
-        if (op == ROTATE) {
+        if (op == LazyFlags.EFLAGS) {
+            if (emitFlagBitsCondition(mv, cc, target)) {
+                return;
+            }
+        } else if (op == ROTATE) {
             if (emitRotateCondition(mv, cc, target)) {
                 return;
             }
@@ -1559,6 +1564,32 @@ final class LongModeEmitter {
             return false;
         }
         mv.visitJumpInsn(negate ? negated(jump) : jump, target);
+        return true;
+    }
+
+    /**
+     * After an SSE comparison kept in locals (the EFLAGS bits in FA): conditions of single flags,
+     * and CF or ZF (comisd's "above" and "below or equal"), test those bits; the signed orderings
+     * call the general path.
+     */
+    private static boolean emitFlagBitsCondition(MethodVisitor mv, int cc, Label target) {
+        int mask = switch (cc & ~1) {
+            case 0 -> X86CpuState.OF;
+            case 2 -> X86CpuState.CF;
+            case 4 -> X86CpuState.ZF;
+            case 6 -> X86CpuState.CF | X86CpuState.ZF;
+            case 8 -> X86CpuState.SF;
+            case 10 -> X86CpuState.PF;
+            default -> 0;
+        };
+        if (mask == 0) {
+            return false;
+        }
+        mv.visitVarInsn(Opcodes.LLOAD, FA);
+        mv.visitInsn(Opcodes.L2I);
+        X86Emitter.push(mv, mask);
+        mv.visitInsn(Opcodes.IAND);
+        mv.visitJumpInsn((cc & 1) != 0 ? Opcodes.IFEQ : Opcodes.IFNE, target);
         return true;
     }
 
@@ -2128,20 +2159,19 @@ final class LongModeEmitter {
         }
 
         /**
-         * The comparison's ZF/PF/CF go to the state object as an EFLAGS record, as the called op
-         * leaves them: the record in the locals is dead (a fault before this point still finds it
-         * through FLAG_KIND).
+         * The comparison's ZF/PF/CF (an int on the stack) become the pending record, of kind
+         * EFLAGS: a write-back stores it as the called op leaves it, a fault handler finds it
+         * through FLAG_KIND.
          */
         @Override
         public void comparisonFlags(MethodVisitor mv) {
-            mv.visitVarInsn(Opcodes.ISTORE, TEMP_INT);
-            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
-            X86Emitter.push(mv, LazyFlags.EFLAGS);
-            mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "ccOp", "I");
-            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
-            mv.visitVarInsn(Opcodes.ILOAD, TEMP_INT);
-            mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "ccA", "I");
-            setPending(mv, -1);
+            // the seta/jbe that follows tests the bits in FA; a flag write before the next exit
+            // (comisd; seta; ...; sub) leaves nothing to store
+            mv.visitInsn(Opcodes.I2L);
+            mv.visitVarInsn(Opcodes.LSTORE, FA);
+            setPending(mv, LazyFlags.EFLAGS);
+            flagsDirty = true;
+            pendingCarryIn = false;
         }
 
         @Override

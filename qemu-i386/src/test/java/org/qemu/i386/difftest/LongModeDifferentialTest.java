@@ -1430,6 +1430,31 @@ class LongModeDifferentialTest {
             b.asm.op(true, new int[] {0x11}, b.anyReg(), new Reg(b.anyReg()));
             return b.build("ucomisd");
         });
+        f.put("ucomisd / comisd then setcc and cmovcc of any condition, maybe a rotate, its flags left at the block's end", rnd -> {
+            // the compiled block keeps the comparison's bits in locals: every condition reads them
+            // there, a rotate takes them as its base, and the block's exit stores them
+            Builder b = new Builder(rnd);
+            for (int i = 0; i < 32; i += 2) {
+                if (rnd.nextInt(3) > 0) {
+                    b.xmm[i] = Double.doubleToLongBits((rnd.nextInt(7) - 3) * 0.5);
+                }
+            }
+            b.asm.op(true, new int[] {0x29}, b.anyReg(), new Reg(b.anyReg())); // a record the compare replaces
+            b.asm.op(new int[] {0x66}, false, false, new int[] {0x0f, rnd.nextBoolean() ? 0x2e : 0x2f}, rnd.nextInt(16), new Reg(rnd.nextInt(16)), 0, 0);
+            for (int k = 0; k < 3; k++) {
+                b.asm.op(new int[0], false, true, new int[] {0x0f, 0x90 | rnd.nextInt(16)}, 0, new Reg(b.anyReg()), 0, 0);
+            }
+            b.asm.op(true, new int[] {0x0f, 0x40 | rnd.nextInt(16)}, b.anyReg(), new Reg(b.anyReg()));
+            b.defined = ALL;
+            if (rnd.nextBoolean()) {
+                int kind = rnd.nextInt(2); // rol, ror
+                int count = rnd.nextInt(4) == 0 ? 1 : rnd.nextInt(64);
+                b.asm.op(new int[0], true, false, new int[] {0xc1}, kind, new Reg(b.anyReg()), 1, count);
+                b.asm.op(new int[0], false, true, new int[] {0x0f, 0x90 | rnd.nextInt(16)}, 0, new Reg(b.anyReg()), 0, 0);
+                b.defined = shiftFlags(kind, count);
+            }
+            return b.build("ucomisd conditions");
+        });
     }
 
     static int shiftFlags(int kind, int count) {
