@@ -1512,10 +1512,11 @@ final class LongModeEmitter {
         boolean negate = (cc & 1) != 0;
         int base = cc & ~1;
         int jump;
+        // 32-bit records (the most common) compare their low halves as ints: no shifts, and the
+        // unsigned orderings flip two ints' signs instead of two longs'
+        boolean ints = shift == 32;
         if (base == 4 || base == 8) { // Z, S: every record's result
-            shifted(mv, FRES, shift);
-            mv.visitInsn(Opcodes.LCONST_0);
-            mv.visitInsn(Opcodes.LCMP);
+            resultSign(mv, FRES, shift);
             jump = base == 4 ? Opcodes.IFEQ : Opcodes.IFLT;
         } else if (kind == LazyFlags.LOGIC && base != 10) {
             // CF = OF = 0
@@ -1525,9 +1526,7 @@ final class LongModeEmitter {
                 }
                 return true;
             }
-            shifted(mv, FRES, shift);
-            mv.visitInsn(Opcodes.LCONST_0);
-            mv.visitInsn(Opcodes.LCMP);
+            resultSign(mv, FRES, shift);
             jump = switch (base) {
                 case 6 -> Opcodes.IFEQ; // below or equal: ZF
                 case 12 -> Opcodes.IFLT; // less: SF
@@ -1537,23 +1536,25 @@ final class LongModeEmitter {
             return false;
         } else if (kind == LazyFlags.SUB && (base == 2 || base == 6 || base == 12 || base == 14)) {
             boolean unsigned = base <= 6;
-            shifted(mv, FA, shift);
-            if (unsigned) {
-                flipSign(mv);
-            }
-            shifted(mv, FB, shift);
-            if (unsigned) {
-                flipSign(mv);
-            }
-            mv.visitInsn(Opcodes.LCMP);
+            ordered(mv, FA, shift, unsigned);
+            ordered(mv, FB, shift, unsigned);
             jump = base == 2 || base == 12 ? Opcodes.IFLT : Opcodes.IFLE;
+            if (!ints) {
+                mv.visitInsn(Opcodes.LCMP);
+            } else {
+                jump = intComparison(negate ? negated(jump) : jump);
+                negate = false;
+            }
         } else if (kind == LazyFlags.ADD && base == 2) { // CF: the result wrapped below a
-            shifted(mv, FRES, shift);
-            flipSign(mv);
-            shifted(mv, FA, shift);
-            flipSign(mv);
-            mv.visitInsn(Opcodes.LCMP);
+            ordered(mv, FRES, shift, true);
+            ordered(mv, FA, shift, true);
             jump = Opcodes.IFLT;
+            if (!ints) {
+                mv.visitInsn(Opcodes.LCMP);
+            } else {
+                jump = intComparison(negate ? negated(jump) : jump);
+                negate = false;
+            }
         } else if (kind == LazyFlags.RESULT_CO && (base == 0 || base == 2)) {
             mv.visitVarInsn(Opcodes.ILOAD, base == 0 ? FOF : FCF);
             jump = Opcodes.IFNE;
@@ -1620,6 +1621,48 @@ final class LongModeEmitter {
             case Opcodes.IFGE -> Opcodes.IFLT;
             case Opcodes.IFLE -> Opcodes.IFGT;
             default -> Opcodes.IFLE; // IFGT
+        };
+    }
+
+    /** Pushes what IFEQ/IFLT/IFLE test of a result of {@code 64 - shift} bits: its low int for 32 bits, else the long's comparison with 0. */
+    private static void resultSign(MethodVisitor mv, int local, int shift) {
+        if (shift == 32) {
+            mv.visitVarInsn(Opcodes.LLOAD, local);
+            mv.visitInsn(Opcodes.L2I);
+            return;
+        }
+        shifted(mv, local, shift);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitInsn(Opcodes.LCMP);
+    }
+
+    /**
+     * Pushes an operand of {@code 64 - shift} bits so that signed comparisons order it as the
+     * condition wants (its sign flipped for an unsigned one): an int for 32 bits, else a long.
+     */
+    private static void ordered(MethodVisitor mv, int local, int shift, boolean unsigned) {
+        if (shift == 32) {
+            mv.visitVarInsn(Opcodes.LLOAD, local);
+            mv.visitInsn(Opcodes.L2I);
+            if (unsigned) {
+                mv.visitLdcInsn(Integer.MIN_VALUE);
+                mv.visitInsn(Opcodes.IXOR);
+            }
+            return;
+        }
+        shifted(mv, local, shift);
+        if (unsigned) {
+            flipSign(mv);
+        }
+    }
+
+    /** The two-int form of a jump on a comparison's sign (IFLT becomes IF_ICMPLT, ...). */
+    private static int intComparison(int jump) {
+        return switch (jump) {
+            case Opcodes.IFLT -> Opcodes.IF_ICMPLT;
+            case Opcodes.IFGE -> Opcodes.IF_ICMPGE;
+            case Opcodes.IFLE -> Opcodes.IF_ICMPLE;
+            default -> Opcodes.IF_ICMPGT; // IFGT
         };
     }
 
