@@ -1430,6 +1430,38 @@ class LongModeDifferentialTest {
             b.asm.op(true, new int[] {0x11}, b.anyReg(), new Reg(b.anyReg()));
             return b.build("ucomisd");
         });
+        String[] logicNames = {"test", "and", "or", "xor"};
+        int[] logicOpcodes = {0x85, 0x21, 0x09, 0x31};
+        for (int k = 0; k < 4; k++) {
+            int opcode = logicOpcodes[k];
+            f.put(logicNames[k] + " r64 ending a block (jmp to the next), then setcc and cmovcc of any condition in the next block", rnd -> {
+                // the exit stores a 64-bit logic record as a 32-bit one with the same SF, ZF and
+                // PF: results with only high bits (8-15 too), only the sign bit, only the low byte, or 0
+                Builder b = new Builder(rnd);
+                int x = b.anyReg();
+                int y = rnd.nextBoolean() ? x : b.anyReg();
+                for (int r : new int[] {x, y}) {
+                    long v = rnd.nextLong();
+                    b.regs[r] = switch (rnd.nextInt(7)) {
+                        case 0 -> 0;
+                        case 1 -> 1L << (8 + rnd.nextInt(56));
+                        case 2 -> 1L << (8 + rnd.nextInt(8));
+                        case 3 -> v & 0xff;
+                        case 4 -> v | Long.MIN_VALUE;
+                        case 5 -> (v & 0xff) | Long.MIN_VALUE;
+                        default -> v;
+                    };
+                }
+                b.asm.op(true, new int[] {opcode}, y, new Reg(x));
+                b.asm.raw(0xeb, 0x00); // jmp to the next instruction: its block reads the flags from the state
+                for (int i = 0; i < 2; i++) {
+                    b.asm.op(new int[0], false, true, new int[] {0x0f, 0x90 | rnd.nextInt(16)}, 0, new Reg(b.anyReg()), 0, 0);
+                }
+                b.asm.op(true, new int[] {0x0f, 0x40 | rnd.nextInt(16)}, b.anyReg(), new Reg(b.anyReg()));
+                b.defined = ALL & ~AF; // AF is undefined after a logic op
+                return b.build("wide logic across blocks");
+            });
+        }
         f.put("ucomisd / comisd then setcc and cmovcc of any condition, maybe a rotate, its flags left at the block's end", rnd -> {
             // the compiled block keeps the comparison's bits in locals: every condition reads them
             // there, a rotate takes them as its base, and the block's exit stores them
