@@ -541,6 +541,34 @@ final class LongModeEmitter {
     }
 
     /**
+     * A conditional jump of a loop trace whose leaving side runs a leg of the same method
+     * (emitted later, from {@link #legHead}): that side jumps to {@code leg} as it is, nothing
+     * written back (the leg takes every register and XMM half as changed, and the flag record
+     * as the locals' of its run-time kind); the other side falls through to the next op.
+     */
+    void emitSideExitToLeg(MethodVisitor mv, LongModeOps.ConditionalJump jump, int index, long continueAt, Label leg) {
+        X86Emitter.push(mv, index);
+        mv.visitVarInsn(Opcodes.ISTORE, INDEX);
+        if (jump.target == continueAt) {
+            Label stay = new Label();
+            jumpIf(mv, jump.cc, stay);
+            mv.visitJumpInsn(Opcodes.GOTO, leg);
+            mv.visitLabel(stay);
+        } else {
+            jumpIf(mv, jump.cc, leg);
+        }
+    }
+
+    /**
+     * The start of a leg ({@link #emitSideExitToLeg}): as a loop head, but the flags may be a
+     * record still in the locals (FLAG_KIND holds its kind, -1 when the state object has them).
+     */
+    void legHead() {
+        loopHead();
+        flagKindUnknown = true;
+    }
+
+    /**
      * Writes back what the locals hold and jumps to {@code writtenBack} (rip already set); the
      * code after it goes on with what the emitter knew before (the path that stays).
      */
