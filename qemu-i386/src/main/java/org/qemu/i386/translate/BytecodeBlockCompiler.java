@@ -908,10 +908,10 @@ public final class BytecodeBlockCompiler {
                 firstJoin = false;
             }
             if (trace != null && loopStart != -1 && trace.legAt(i) != -1) {
-                // the leaving side runs its leg below, after everything is written back
+                // the leaving side jumps into its leg below, nothing written back (the leg writes back at its exits)
                 Label leg = new Label();
                 legLabels.put(trace.legAt(i), leg);
-                emitter.emitSideExit(mv, (LongModeOps.ConditionalJump) ops[i], i, trace.stayAt(i), leg);
+                emitter.emitSideExitToLeg(mv, (LongModeOps.ConditionalJump) ops[i], i, trace.stayAt(i), leg);
                 inlineCount[0]++;
             } else if (trace != null && trace.stayAt(i) != -1) {
                 emitter.emitSideExit(mv, (LongModeOps.ConditionalJump) ops[i], i, trace.stayAt(i), writtenBack);
@@ -943,9 +943,9 @@ public final class BytecodeBlockCompiler {
         }
         // after the main path's exit write-back, which follows the main path's state (legs change it)
         for (java.util.Map.Entry<Integer, Label> leg : legLabels.entrySet()) {
-            // entered with everything written back and the locals still current, as at the head
+            // entered straight from its side exit: the locals hold the registers and the flag record
             mv.visitLabel(leg.getValue());
-            emitter.loopHead();
+            emitter.legHead();
             for (int i = leg.getKey(); ; i++) {
                 if (trace.joinPc(i) != -1) {
                     emitter.emitTraceJoin(mv, trace.joinPc(i), i == leg.getKey(), NAME, writtenBack);
@@ -1018,7 +1018,7 @@ public final class BytecodeBlockCompiler {
         }
         for (int start : legs) {
             // the same order as generateLongMode: each leg after the main path, from a fresh head
-            planner.loopHead();
+            planner.legHead();
             for (int i = start; !trace.legEnds(i); i++) {
                 if (trace.stayAt(i) == -1 && !trace.fallsThrough(i)) {
                     planner.emitOp(nowhere, ops[i], i, NAME, opField(i));

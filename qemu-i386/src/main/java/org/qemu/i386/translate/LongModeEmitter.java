@@ -541,6 +541,34 @@ final class LongModeEmitter {
     }
 
     /**
+     * A conditional jump of a loop trace whose leaving side runs a leg of the same method
+     * (emitted later, from {@link #legHead}): that side jumps to {@code leg} as it is, nothing
+     * written back (the leg takes every register and XMM half as changed, and the flag record
+     * as the locals' of its run-time kind); the other side falls through to the next op.
+     */
+    void emitSideExitToLeg(MethodVisitor mv, LongModeOps.ConditionalJump jump, int index, long continueAt, Label leg) {
+        X86Emitter.push(mv, index);
+        mv.visitVarInsn(Opcodes.ISTORE, INDEX);
+        if (jump.target == continueAt) {
+            Label stay = new Label();
+            jumpIf(mv, jump.cc, stay);
+            mv.visitJumpInsn(Opcodes.GOTO, leg);
+            mv.visitLabel(stay);
+        } else {
+            jumpIf(mv, jump.cc, leg);
+        }
+    }
+
+    /**
+     * The start of a leg ({@link #emitSideExitToLeg}): as a loop head, but the flags may be a
+     * record still in the locals (FLAG_KIND holds its kind, -1 when the state object has them).
+     */
+    void legHead() {
+        loopHead();
+        flagKindUnknown = true;
+    }
+
+    /**
      * Writes back what the locals hold and jumps to {@code writtenBack} (rip already set); the
      * code after it goes on with what the emitter knew before (the path that stays).
      */
@@ -1089,7 +1117,8 @@ final class LongModeEmitter {
                 recordBecomesBase(mv);
                 X86Emitter.push(mv, pendingOp);
                 mv.visitVarInsn(Opcodes.ISTORE, BASE_KIND);
-                baseOp = pendingOp;
+                // an SSE comparison's bits have no result to test SF and ZF by: the base is stored and tested as any kind
+                baseOp = pendingOp == LazyFlags.EFLAGS ? RUNTIME_BASE : pendingOp;
                 setPending(mv, ROTATE);
             }
             rotateFlags(mv, left, bits);
@@ -1489,7 +1518,11 @@ final class LongModeEmitter {
      */
     private void jumpIf(MethodVisitor mv, int cc, Label target) {
         int op = pendingOp;
-        if (op == ROTATE) {
+        if (op == LazyFlags.EFLAGS) {
+            if (emitFlagBitsCondition(mv, cc, target)) {
+                return;
+            }
+        } else if (op == ROTATE) {
             if (emitRotateCondition(mv, cc, target)) {
                 return;
             }
@@ -1507,10 +1540,11 @@ final class LongModeEmitter {
         boolean negate = (cc & 1) != 0;
         int base = cc & ~1;
         int jump;
+        // 32-bit records (the most common) compare their low halves as ints: no shifts, and the
+        // unsigned orderings flip two ints' signs instead of two longs'
+        boolean ints = shift == 32;
         if (base == 4 || base == 8) { // Z, S: every record's result
-            shifted(mv, FRES, shift);
-            mv.visitInsn(Opcodes.LCONST_0);
-            mv.visitInsn(Opcodes.LCMP);
+            resultSign(mv, FRES, shift);
             jump = base == 4 ? Opcodes.IFEQ : Opcodes.IFLT;
         } else if (kind == LazyFlags.LOGIC && base != 10) {
             // CF = OF = 0
@@ -1520,9 +1554,7 @@ final class LongModeEmitter {
                 }
                 return true;
             }
-            shifted(mv, FRES, shift);
-            mv.visitInsn(Opcodes.LCONST_0);
-            mv.visitInsn(Opcodes.LCMP);
+            resultSign(mv, FRES, shift);
             jump = switch (base) {
                 case 6 -> Opcodes.IFEQ; // below or equal: ZF
                 case 12 -> Opcodes.IFLT; // less: SF
@@ -1532,23 +1564,25 @@ final class LongModeEmitter {
             return false;
         } else if (kind == LazyFlags.SUB && (base == 2 || base == 6 || base == 12 || base == 14)) {
             boolean unsigned = base <= 6;
-            shifted(mv, FA, shift);
-            if (unsigned) {
-                flipSign(mv);
-            }
-            shifted(mv, FB, shift);
-            if (unsigned) {
-                flipSign(mv);
-            }
-            mv.visitInsn(Opcodes.LCMP);
+            ordered(mv, FA, shift, unsigned);
+            ordered(mv, FB, shift, unsigned);
             jump = base == 2 || base == 12 ? Opcodes.IFLT : Opcodes.IFLE;
+            if (!ints) {
+                mv.visitInsn(Opcodes.LCMP);
+            } else {
+                jump = intComparison(negate ? negated(jump) : jump);
+                negate = false;
+            }
         } else if (kind == LazyFlags.ADD && base == 2) { // CF: the result wrapped below a
-            shifted(mv, FRES, shift);
-            flipSign(mv);
-            shifted(mv, FA, shift);
-            flipSign(mv);
-            mv.visitInsn(Opcodes.LCMP);
+            ordered(mv, FRES, shift, true);
+            ordered(mv, FA, shift, true);
             jump = Opcodes.IFLT;
+            if (!ints) {
+                mv.visitInsn(Opcodes.LCMP);
+            } else {
+                jump = intComparison(negate ? negated(jump) : jump);
+                negate = false;
+            }
         } else if (kind == LazyFlags.RESULT_CO && (base == 0 || base == 2)) {
             mv.visitVarInsn(Opcodes.ILOAD, base == 0 ? FOF : FCF);
             jump = Opcodes.IFNE;
@@ -1559,6 +1593,32 @@ final class LongModeEmitter {
             return false;
         }
         mv.visitJumpInsn(negate ? negated(jump) : jump, target);
+        return true;
+    }
+
+    /**
+     * After an SSE comparison kept in locals (the EFLAGS bits in FA): conditions of single flags,
+     * and CF or ZF (comisd's "above" and "below or equal"), test those bits; the signed orderings
+     * call the general path.
+     */
+    private static boolean emitFlagBitsCondition(MethodVisitor mv, int cc, Label target) {
+        int mask = switch (cc & ~1) {
+            case 0 -> X86CpuState.OF;
+            case 2 -> X86CpuState.CF;
+            case 4 -> X86CpuState.ZF;
+            case 6 -> X86CpuState.CF | X86CpuState.ZF;
+            case 8 -> X86CpuState.SF;
+            case 10 -> X86CpuState.PF;
+            default -> 0;
+        };
+        if (mask == 0) {
+            return false;
+        }
+        mv.visitVarInsn(Opcodes.LLOAD, FA);
+        mv.visitInsn(Opcodes.L2I);
+        X86Emitter.push(mv, mask);
+        mv.visitInsn(Opcodes.IAND);
+        mv.visitJumpInsn((cc & 1) != 0 ? Opcodes.IFEQ : Opcodes.IFNE, target);
         return true;
     }
 
@@ -1589,6 +1649,48 @@ final class LongModeEmitter {
             case Opcodes.IFGE -> Opcodes.IFLT;
             case Opcodes.IFLE -> Opcodes.IFGT;
             default -> Opcodes.IFLE; // IFGT
+        };
+    }
+
+    /** Pushes what IFEQ/IFLT/IFLE test of a result of {@code 64 - shift} bits: its low int for 32 bits, else the long's comparison with 0. */
+    private static void resultSign(MethodVisitor mv, int local, int shift) {
+        if (shift == 32) {
+            mv.visitVarInsn(Opcodes.LLOAD, local);
+            mv.visitInsn(Opcodes.L2I);
+            return;
+        }
+        shifted(mv, local, shift);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitInsn(Opcodes.LCMP);
+    }
+
+    /**
+     * Pushes an operand of {@code 64 - shift} bits so that signed comparisons order it as the
+     * condition wants (its sign flipped for an unsigned one): an int for 32 bits, else a long.
+     */
+    private static void ordered(MethodVisitor mv, int local, int shift, boolean unsigned) {
+        if (shift == 32) {
+            mv.visitVarInsn(Opcodes.LLOAD, local);
+            mv.visitInsn(Opcodes.L2I);
+            if (unsigned) {
+                mv.visitLdcInsn(Integer.MIN_VALUE);
+                mv.visitInsn(Opcodes.IXOR);
+            }
+            return;
+        }
+        shifted(mv, local, shift);
+        if (unsigned) {
+            flipSign(mv);
+        }
+    }
+
+    /** The two-int form of a jump on a comparison's sign (IFLT becomes IF_ICMPLT, ...). */
+    private static int intComparison(int jump) {
+        return switch (jump) {
+            case Opcodes.IFLT -> Opcodes.IF_ICMPLT;
+            case Opcodes.IFGE -> Opcodes.IF_ICMPGE;
+            case Opcodes.IFLE -> Opcodes.IF_ICMPLE;
+            default -> Opcodes.IF_ICMPGT; // IFGT
         };
     }
 
@@ -2128,20 +2230,19 @@ final class LongModeEmitter {
         }
 
         /**
-         * The comparison's ZF/PF/CF go to the state object as an EFLAGS record, as the called op
-         * leaves them: the record in the locals is dead (a fault before this point still finds it
-         * through FLAG_KIND).
+         * The comparison's ZF/PF/CF (an int on the stack) become the pending record, of kind
+         * EFLAGS: a write-back stores it as the called op leaves it, a fault handler finds it
+         * through FLAG_KIND.
          */
         @Override
         public void comparisonFlags(MethodVisitor mv) {
-            mv.visitVarInsn(Opcodes.ISTORE, TEMP_INT);
-            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
-            X86Emitter.push(mv, LazyFlags.EFLAGS);
-            mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "ccOp", "I");
-            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
-            mv.visitVarInsn(Opcodes.ILOAD, TEMP_INT);
-            mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "ccA", "I");
-            setPending(mv, -1);
+            // the seta/jbe that follows tests the bits in FA; a flag write before the next exit
+            // (comisd; seta; ...; sub) leaves nothing to store
+            mv.visitInsn(Opcodes.I2L);
+            mv.visitVarInsn(Opcodes.LSTORE, FA);
+            setPending(mv, LazyFlags.EFLAGS);
+            flagsDirty = true;
+            pendingCarryIn = false;
         }
 
         @Override

@@ -1137,6 +1137,46 @@ class LongModeDifferentialTest {
             b.asm.raw(0xeb, (22 - 84) & 0xff); // 82: jmp top (22)
             return b.build("loop trace with a leg"); // 84 finish
         });
+        // session 11: the same with adc in M and sbb in S, so whichever is the leg reads the cmp's
+        // carry first: the side exit jumps into the leg without writing back, the record in locals
+        f.put("trace loop with a leg reading the flags: top: add, call f; cmp, jb S; M: adc, dec rcx, jnz top; S: sbb, dec rcx, jnz top", rnd -> {
+            Builder b = new Builder(rnd);
+            int x = b.pick(X86CpuState.ECX);
+            int y = b.pick(X86CpuState.ECX, x);
+            int z = b.pick(X86CpuState.ECX, x, y);
+            int r = b.pick(X86CpuState.ECX, x, y, z);
+            int w = b.pick(X86CpuState.ECX, x, y, z, r);
+            b.regs[X86CpuState.ECX] = 2 + rnd.nextInt(7);
+            b.asm.raw(0xe8).little(55 - 5, 4); // 0: call f (55)
+            b.asm.raw(0x48 | (r >= 8 ? 1 : 0), 0xc7, 0xc0 | (r & 7)).little(3, 4); // 5: mov r, 3 (passes)
+            b.asm.op(true, new int[] {0x89}, X86CpuState.ECX, new Reg(w)); // 12: mov w, rcx
+            b.asm.raw(0xb9).little(1, 4); // 15: mov ecx, 1
+            b.asm.raw(0xeb, 30 - 22); // 20: jmp after (30)
+            b.asm.op(true, new int[] {0x01}, y, new Reg(x)); // 22 top: add x, y
+            b.asm.raw(0xe8).little(55 - 30, 4); // 25: call f (55)
+            b.asm.op(true, new int[] {0x39}, y, new Reg(x)); // 30 after: cmp x, y
+            b.asm.raw(0x72, 45 - 35); // 33: jb S (45)
+            b.asm.op(true, new int[] {0x11}, x, new Reg(z)); // 35 M: adc z, x
+            b.asm.raw(0x48, 0xff, 0xc9); // 38: dec rcx
+            b.asm.raw(0x75, (22 - 43) & 0xff); // 41: jnz top (22)
+            b.asm.raw(0xeb, 59 - 45); // 43: jmp end2 (59)
+            b.asm.op(true, new int[] {0x19}, x, new Reg(z)); // 45 S: sbb z, x
+            b.asm.raw(0x48, 0xff, 0xc9); // 48: dec rcx
+            b.asm.raw(0x75, (22 - 53) & 0xff); // 51: jnz top (22)
+            b.asm.raw(0xeb, 59 - 55); // 53: jmp end2 (59)
+            b.asm.op(true, new int[] {0x01}, z, new Reg(x)); // 55 f: add x, z
+            b.asm.raw(0xc3); // 58: ret
+            b.asm.raw(0x48 | (r >= 8 ? 1 : 0), 0xff, 0xc8 | (r & 7)); // 59 end2: dec r
+            b.asm.raw(0x78, 84 - 64); // 62: js finish (84)
+            b.asm.raw(0x74, 79 - 66); // 64: jz done (79)
+            b.asm.raw(0xb9).little(1, 4); // 66: mov ecx, 1
+            b.asm.raw(0x48 | (r >= 8 ? 1 : 0), 0x83, 0xf8 | (r & 7), 1); // 71: cmp r, 1
+            b.asm.raw(0x74, 45 - 77); // 75: je S (45): the third pass
+            b.asm.raw(0xeb, (35 - 79) & 0xff); // 77: jmp M (35): the second pass
+            b.asm.op(true, new int[] {0x89}, w, new Reg(X86CpuState.ECX)); // 79 done: mov rcx, w
+            b.asm.raw(0xeb, (22 - 84) & 0xff); // 82: jmp top (22)
+            return b.build("loop trace with a leg reading the flags"); // 84 finish
+        });
         // opcodes that are invalid in 64-bit code: #UD (SIGILL)
         int[] invalid = {0x06, 0x07, 0x0e, 0x16, 0x17, 0x1e, 0x1f, 0x27, 0x2f, 0x37, 0x3f, 0x60, 0x61, 0xd4, 0xd5, 0xd6};
         for (int opc : invalid) {
@@ -1429,6 +1469,63 @@ class LongModeDifferentialTest {
             b.asm.op(new int[0], false, true, new int[] {0x0f, 0x92}, 0, new Reg(b.anyReg()), 0, 0);
             b.asm.op(true, new int[] {0x11}, b.anyReg(), new Reg(b.anyReg()));
             return b.build("ucomisd");
+        });
+        String[] logicNames = {"test", "and", "or", "xor"};
+        int[] logicOpcodes = {0x85, 0x21, 0x09, 0x31};
+        for (int k = 0; k < 4; k++) {
+            int opcode = logicOpcodes[k];
+            f.put(logicNames[k] + " r64 ending a block (jmp to the next), then setcc and cmovcc of any condition in the next block", rnd -> {
+                // the exit stores a 64-bit logic record as a 32-bit one with the same SF, ZF and
+                // PF: results with only high bits (8-15 too), only the sign bit, only the low byte, or 0
+                Builder b = new Builder(rnd);
+                int x = b.anyReg();
+                int y = rnd.nextBoolean() ? x : b.anyReg();
+                for (int r : new int[] {x, y}) {
+                    long v = rnd.nextLong();
+                    b.regs[r] = switch (rnd.nextInt(7)) {
+                        case 0 -> 0;
+                        case 1 -> 1L << (8 + rnd.nextInt(56));
+                        case 2 -> 1L << (8 + rnd.nextInt(8));
+                        case 3 -> v & 0xff;
+                        case 4 -> v | Long.MIN_VALUE;
+                        case 5 -> (v & 0xff) | Long.MIN_VALUE;
+                        default -> v;
+                    };
+                }
+                b.asm.op(true, new int[] {opcode}, y, new Reg(x));
+                b.asm.raw(0xeb, 0x00); // jmp to the next instruction: its block reads the flags from the state
+                for (int i = 0; i < 2; i++) {
+                    b.asm.op(new int[0], false, true, new int[] {0x0f, 0x90 | rnd.nextInt(16)}, 0, new Reg(b.anyReg()), 0, 0);
+                }
+                b.asm.op(true, new int[] {0x0f, 0x40 | rnd.nextInt(16)}, b.anyReg(), new Reg(b.anyReg()));
+                b.defined = ALL & ~AF; // AF is undefined after a logic op
+                return b.build("wide logic across blocks");
+            });
+        }
+        f.put("ucomisd / comisd then setcc and cmovcc of any condition, maybe a rotate, its flags left at the block's end", rnd -> {
+            // the compiled block keeps the comparison's bits in locals: every condition reads them
+            // there, a rotate takes them as its base, and the block's exit stores them
+            Builder b = new Builder(rnd);
+            for (int i = 0; i < 32; i += 2) {
+                if (rnd.nextInt(3) > 0) {
+                    b.xmm[i] = Double.doubleToLongBits((rnd.nextInt(7) - 3) * 0.5);
+                }
+            }
+            b.asm.op(true, new int[] {0x29}, b.anyReg(), new Reg(b.anyReg())); // a record the compare replaces
+            b.asm.op(new int[] {0x66}, false, false, new int[] {0x0f, rnd.nextBoolean() ? 0x2e : 0x2f}, rnd.nextInt(16), new Reg(rnd.nextInt(16)), 0, 0);
+            for (int k = 0; k < 3; k++) {
+                b.asm.op(new int[0], false, true, new int[] {0x0f, 0x90 | rnd.nextInt(16)}, 0, new Reg(b.anyReg()), 0, 0);
+            }
+            b.asm.op(true, new int[] {0x0f, 0x40 | rnd.nextInt(16)}, b.anyReg(), new Reg(b.anyReg()));
+            b.defined = ALL;
+            if (rnd.nextBoolean()) {
+                int kind = rnd.nextInt(2); // rol, ror
+                int count = rnd.nextInt(4) == 0 ? 1 : rnd.nextInt(64);
+                b.asm.op(new int[0], true, false, new int[] {0xc1}, kind, new Reg(b.anyReg()), 1, count);
+                b.asm.op(new int[0], false, true, new int[] {0x0f, 0x90 | rnd.nextInt(16)}, 0, new Reg(b.anyReg()), 0, 0);
+                b.defined = shiftFlags(kind, count);
+            }
+            return b.build("ucomisd conditions");
         });
     }
 
