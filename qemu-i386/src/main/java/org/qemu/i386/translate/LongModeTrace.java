@@ -64,6 +64,16 @@ final class LongModeTrace {
      */
     static final boolean LOOPS = !"false".equals(System.getProperty("qemu.tcg.long-mode-trace-loops"));
 
+    /**
+     * A path through jmps and jccs only, no call, makes a trace when it leads back to its start
+     * and needs no leg: a loop of several blocks ({@code -Dqemu.tcg.long-mode-trace-call-free-loops=false}:
+     * not). gzip's stored-block copy is one: three blocks a byte (the test for the end, the copy
+     * with its test for a full buffer, the increment and jmp back), 7% of gzip's perf samples as
+     * chained blocks, 2.3% as one loop. (A path through a call that comes back to its start
+     * without the return is a recursion, not a loop: cpubench's msort.)
+     */
+    private static final boolean LOOPS_WITHOUT_CALLS = !"false".equals(System.getProperty("qemu.tcg.long-mode-trace-call-free-loops"));
+
     /** The most guest instructions one trace takes in. */
     private static final int MAX_OPS = Integer.getInteger("qemu.tcg.long-mode-trace-ops", 64);
 
@@ -321,6 +331,7 @@ final class LongModeTrace {
         int count = first.instructionCount();
         X86Block at = first;
         int returned = 0;
+        int calls = 0;
         while (path.size() < MAX_BLOCKS) {
             X86Op last = at.ops()[at.instructionCount() - 1];
             long to;
@@ -356,6 +367,7 @@ final class LongModeTrace {
                 break;
             }
             if (last instanceof LongModeOps.Call c) {
+                calls++;
                 returns.push(c.returnAddress);
             } else if (last instanceof LongModeOps.Return) {
                 returns.pop();
@@ -366,7 +378,7 @@ final class LongModeTrace {
             count += then.instructionCount();
             at = then;
         }
-        if (path.size() == 1 || returned == 0 && CALLS_ONLY) {
+        if (path.size() == 1) {
             return null;
         }
         LongModeTrace trace = new LongModeTrace(path, followed);
@@ -379,8 +391,17 @@ final class LongModeTrace {
             }
             trace = new LongModeTrace(path, followed);
         }
+        if (returned == 0 && CALLS_ONLY && !(calls == 0 && LOOPS && LOOPS_WITHOUT_CALLS && trace.loopsTo(first.pc))) {
+            return null;
+        }
         if (LOOPS && LEGS && trace.loopsTo(first.pc)) {
             trace = trace.withLegs(cache, path, followed);
+            if (calls == 0 && trace.mainLength < trace.ops.length) {
+                // gzip's longest-match chain walk, whose second byte compare would be a leg: most
+                // walks end after 0-1 rounds, and the loop trace with its leg (and the trace its exit
+                // then started) cost more than the chained blocks (perf samples 347 against 276)
+                return null;
+            }
         }
         if (LOG) {
             System.err.println("qemu.tcg.long-mode-trace: " + path.stream().map(b -> Long.toHexString(b.pc))

@@ -1177,6 +1177,33 @@ class LongModeDifferentialTest {
             b.asm.raw(0xeb, (22 - 84) & 0xff); // 82: jmp top (22)
             return b.build("loop trace with a leg reading the flags"); // 84 finish
         });
+        // session 11: a loop of three blocks through jmps and a jcc, no call (gzip's stored-block
+        // copy): a trace loop that needs no leg. The prelude enters at B, so B and C are compiled
+        // first (alone) and A, compiled last, forms the trace A B C looping back to A; the loop
+        // leaves through A's jz out (the trace loop's exit), and A's adc reads the carry C's cmp
+        // left across the back edge. At 0x300: the translator's loop heads outlive a case (the
+        // next case's code is new), and no other form puts one there.
+        f.put("call-free trace loop: jmp B / A: adc, dec rcx, jz out / B: xor; jmp C / C: rol, cmp; jmp A", rnd -> {
+            Builder b = new Builder(rnd);
+            int x = b.pick(X86CpuState.ECX);
+            int y = b.pick(X86CpuState.ECX, x);
+            int z = b.pick(X86CpuState.ECX, x, y);
+            b.regs[X86CpuState.ECX] = 2 + rnd.nextInt(7);
+            b.asm.raw(0xe9).little(0x308 - 5, 4); // 0: jmp B (0x308)
+            for (int i = 5; i < 0x300; i++) {
+                b.asm.raw(0xcc); // int3 (never run)
+            }
+            b.asm.op(true, new int[] {0x11}, y, new Reg(x)); // 300 A: adc x, y
+            b.asm.raw(0x48, 0xff, 0xc9); // 303: dec rcx
+            b.asm.raw(0x74, 0x318 - 0x308); // 306: jz out (318)
+            b.asm.op(true, new int[] {0x31}, x, new Reg(z)); // 308 B: xor z, x
+            b.asm.raw(0xeb, 0x30f - 0x30d); // 30b: jmp C (30f)
+            b.asm.raw(0x0f, 0x0b); // 30d: ud2 (never run)
+            b.asm.op(new int[0], true, false, new int[] {0xc1}, 0, new Reg(x), 1, 1 + rnd.nextInt(63)); // 30f C: rol x, k
+            b.asm.op(true, new int[] {0x39}, y, new Reg(z)); // 313: cmp z, y
+            b.asm.raw(0xeb, (0x300 - 0x318) & 0xff); // 316: jmp A (300)
+            return b.build("call-free trace loop"); // 318 out
+        });
         // opcodes that are invalid in 64-bit code: #UD (SIGILL)
         int[] invalid = {0x06, 0x07, 0x0e, 0x16, 0x17, 0x1e, 0x1f, 0x27, 0x2f, 0x37, 0x3f, 0x60, 0x61, 0xd4, 0xd5, 0xd6};
         for (int opc : invalid) {
