@@ -260,6 +260,44 @@ long_entry:
         swapgs
         call newline64
 
+        /* a loop of two blocks, the shape of the amd64 kernel decompressor's x86 BCJ filter: a
+           block ending in a jne to the increment block when the byte is no e8/e9 opcode, and the
+           increment block going back by a jb; a match runs a third block that changes the byte
+           for the next round (a loop block of the pair in long mode, session 11) */
+        lea scanbuf(%rip), %rdi
+        xor %ecx, %ecx
+1:      mov %ecx, %eax
+        imul $37, %eax, %eax
+        add $11, %eax
+        mov %al, (%rdi,%rcx)
+        inc %ecx
+        cmp $4096, %ecx
+        jb 1b
+        xor %r9d, %r9d
+        xor %eax, %eax
+        xor %edx, %edx
+3:      xor %ecx, %ecx
+4:      movzbl (%rdi,%rcx), %r8d
+        and $0xfe, %r8d
+        cmp $0xe8, %r8d
+        jne 5f
+        inc %rax
+        add %rcx, %rdx
+        addb $1, (%rdi,%rcx)
+5:      inc %rcx
+        cmp $4096, %rcx
+        jb 4b
+        inc %r9d
+        cmp $150, %r9d
+        jb 3b
+        mov %rdx, %rbx
+        TITLE(t_scan)
+        FIELD(f_matches, %rax)
+        FIELD(f_sum, %rbx)
+        movzbl scanbuf + 0xe8(%rip), %eax
+        FIELD(f_byte, %rax)
+        call newline64
+
         /* syscall setup: STAR (sysret base 0x20, syscall 0x10), LSTAR, FMASK clears IF|TF|DF|AC */
         mov $0xc0000081, %ecx
         xor %eax, %eax
@@ -422,6 +460,10 @@ t_vector: .asciz "exception"
 t_stack: .asciz "  stack"
 t_user: .asciz "user saw"
 t_done: .asciz "long64 done\n"
+t_scan: .asciz "two-block scan"
+f_matches: .asciz "matches"
+f_sum:  .asciz "sum"
+f_byte: .asciz "byte"
 f_cs:   .asciz "cs"
 f_ss:   .asciz "ss"
 f_efer: .asciz "efer"
@@ -480,6 +522,8 @@ pdpt:   .space 4096
 pd:     .space 4096
 idt:    .space 4096
 tss64:  .space 0x68
+        .align 16
+scanbuf: .space 4096
         .align 16
         .space 4096
 kernel_stack_top:

@@ -598,6 +598,37 @@ public final class GuestMemory implements AutoCloseable {
     private static final long OUTSIDE = Long.MIN_VALUE;
 
     /**
+     * Held windows by the 8 address bits above a window key's lowest 8 (bits 40-47 of a 64-bit
+     * address: they tell Linux's slices apart, 0xffff88.., 0xffffc9.., 0xffffea.., 0xfffffe..,
+     * 0xffffff.., 0x7ffc..): the key ({@code address >>> addressBits}, -1: none) and the folded
+     * base of the window holding it. Two held keys with the same index byte: the later one is
+     * here, the other takes {@link #fold}'s search.
+     */
+    private final long[] heldKeys = new long[256];
+    private final long[] heldBases = new long[256];
+
+    {
+        java.util.Arrays.fill(heldKeys, -1);
+    }
+
+    /**
+     * The folded address of a far access that lies in one page of a held window and whose page
+     * allows it ({@code bit}: READ or RAM_WRITE, the fast path's test), else {@link #OUTSIDE}.
+     * Why: the amd64 kernel's every access (its text, data, stacks and direct map lie above 4 GiB)
+     * failed the fast path's range test into the accessors' full slow paths, too big for HotSpot
+     * to inline into a block (~10% of the boot's CPU thread, session 11); this small test before
+     * them is inlined, and reaches a held page in a few loads.
+     */
+    private long heldPage(long address, int last, int bit) {
+        int i = (int) (address >>> (addressBits + 8)) & 0xff;
+        if (address >>> addressBits != heldKeys[i] || ((address & PAGE_MASK) + last) > PAGE_MASK) {
+            return OUTSIDE;
+        }
+        long folded = heldBases[i] | (address & (size - 1));
+        return (protection[(int) (folded >>> PAGE_SHIFT)] & bit) != 0 ? folded : OUTSIDE;
+    }
+
+    /**
      * Where an access the fast path refused lies in this reservation: the address itself inside
      * the low space, its folded address when a window holds its slice (claimed from the far
      * handler on first use), else {@link #OUTSIDE}.
@@ -672,7 +703,20 @@ public final class GuestMemory implements AutoCloseable {
         if (w < 1 || w >= windows) {
             throw new IllegalArgumentException("no window " + w);
         }
+        long was = windowKeys[w];
+        long folded = (long) w << addressBits;
+        if (was != 0) {
+            int i = (int) (was >>> 8) & 0xff;
+            if (heldKeys[i] == was && heldBases[i] == folded) {
+                heldKeys[i] = -1;
+            }
+        }
         windowKeys[w] = key;
+        if (key != 0) {
+            int i = (int) (key >>> 8) & 0xff;
+            heldBases[i] = folded;
+            heldKeys[i] = key;
+        }
     }
 
     /** Bytes the host reservation spans for guest pages: the low space and the windows. */
@@ -836,6 +880,14 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     private int read8Slow(long address) {
+        long held = heldPage(address, 0, READ);
+        if (held != OUTSIDE) {
+            return HostLoadStore.get8(space, base, held) & 0xff;
+        }
+        return read8Unheld(address);
+    }
+
+    private int read8Unheld(long address) {
         long folded = inSpace(address, 1);
         if (folded == OUTSIDE) {
             return (int) (beyondRead(address, 1) & 0xff);
@@ -852,6 +904,14 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     private int read16Slow(long address) {
+        long held = heldPage(address, 1, READ);
+        if (held != OUTSIDE) {
+            return HostLoadStore.get16(space, base, held) & 0xffff;
+        }
+        return read16Unheld(address);
+    }
+
+    private int read16Unheld(long address) {
         long folded = inSpace(address, 2);
         if (folded == OUTSIDE) {
             return (int) (beyondRead(address, 2) & 0xffff);
@@ -868,6 +928,14 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     private int read32Slow(long address) {
+        long held = heldPage(address, 3, READ);
+        if (held != OUTSIDE) {
+            return HostLoadStore.get32(space, base, held);
+        }
+        return read32Unheld(address);
+    }
+
+    private int read32Unheld(long address) {
         long folded = inSpace(address, 4);
         if (folded == OUTSIDE) {
             return (int) (beyondRead(address, 4));
@@ -884,6 +952,14 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     private long read64Slow(long address) {
+        long held = heldPage(address, 7, READ);
+        if (held != OUTSIDE) {
+            return HostLoadStore.get64(space, base, held);
+        }
+        return read64Unheld(address);
+    }
+
+    private long read64Unheld(long address) {
         long folded = inSpace(address, 8);
         if (folded == OUTSIDE) {
             return (beyondRead(address, 8));
@@ -901,6 +977,15 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     private void write8Slow(long address, int value) {
+        long held = heldPage(address, 0, RAM_WRITE);
+        if (held != OUTSIDE) {
+            HostLoadStore.put8(space, base, held, value);
+            return;
+        }
+        write8Unheld(address, value);
+    }
+
+    private void write8Unheld(long address, int value) {
         long folded = inSpace(address, 1);
         if (folded == OUTSIDE) {
             beyondWrite(address, 1, value & 0xffffffffL);
@@ -923,6 +1008,15 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     private void write16Slow(long address, int value) {
+        long held = heldPage(address, 1, RAM_WRITE);
+        if (held != OUTSIDE) {
+            HostLoadStore.put16(space, base, held, value);
+            return;
+        }
+        write16Unheld(address, value);
+    }
+
+    private void write16Unheld(long address, int value) {
         long folded = inSpace(address, 2);
         if (folded == OUTSIDE) {
             beyondWrite(address, 2, value & 0xffffffffL);
@@ -945,6 +1039,15 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     private void write32Slow(long address, int value) {
+        long held = heldPage(address, 3, RAM_WRITE);
+        if (held != OUTSIDE) {
+            HostLoadStore.put32(space, base, held, value);
+            return;
+        }
+        write32Unheld(address, value);
+    }
+
+    private void write32Unheld(long address, int value) {
         long folded = inSpace(address, 4);
         if (folded == OUTSIDE) {
             beyondWrite(address, 4, value & 0xffffffffL);
@@ -967,6 +1070,15 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     private void write64Slow(long address, long value) {
+        long held = heldPage(address, 7, RAM_WRITE);
+        if (held != OUTSIDE) {
+            HostLoadStore.put64(space, base, held, value);
+            return;
+        }
+        write64Unheld(address, value);
+    }
+
+    private void write64Unheld(long address, long value) {
         long folded = inSpace(address, 8);
         if (folded == OUTSIDE) {
             beyondWrite(address, 8, value);

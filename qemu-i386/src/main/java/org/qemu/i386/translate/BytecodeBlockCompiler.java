@@ -79,9 +79,17 @@ public final class BytecodeBlockCompiler {
     public BytecodeBlockCompiler(TranslationCache<X86Block> cache, boolean callUnits) {
         this.cache = LOOPS ? cache : null;
         this.formsCallUnits = callUnits;
+        this.jccBackLoops64 = !callUnits && JCC_BACK_LOOPS_64;
     }
 
     private final boolean formsCallUnits;
+    /**
+     * 64-bit loops of a jcc out and a jcc back ({@link #bodyThroughSideAndJccBack}): system mode
+     * only (the compiler without call units), where they were measured; user mode's 64-bit loops
+     * have traces. {@code -Dqemu.tcg.jcc-back-loops-64=false} turns them off, for comparison.
+     */
+    private final boolean jccBackLoops64;
+    private static final boolean JCC_BACK_LOOPS_64 = !"false".equals(System.getProperty("qemu.tcg.jcc-back-loops-64"));
 
     /** Loop blocks; {@code -Dqemu.tcg.loop-blocks=false} turns them off, for comparison. */
     static final boolean LOOPS = !"false".equals(System.getProperty("qemu.tcg.loop-blocks"));
@@ -287,22 +295,28 @@ public final class BytecodeBlockCompiler {
     /**
      * {@link #bodyThroughSide}'s shape with a block that goes back by a conditional jump, its other
      * side leaving the loop (session 7: the xz decompressor's dictionary copy and x86 filter loops
-     * in the Linux boot, a block ending in a jcc out, then one ending in a jcc back). 32-bit code only.
+     * in the Linux boot, a block ending in a jcc out, then one ending in a jcc back). 32-bit code,
+     * and 64-bit code in system mode (session 11: the amd64 kernel's decompressor runs in long
+     * mode, where its BCJ filter pair returned to the run loop ~2 M times a boot).
      */
     private LoopBody bodyThroughSideAndJccBack(X86Block block, X86Op[] ops) {
-        if (!(ops[ops.length - 1] instanceof ControlOps.ConditionalJump jump)) {
+        long[] sides;
+        X86Op jump = ops[ops.length - 1];
+        if (jump instanceof ControlOps.ConditionalJump j) {
+            sides = new long[] {j.fallThrough & 0xffffffffL, j.target & 0xffffffffL};
+        } else if (jump instanceof LongModeOps.ConditionalJump j && jccBackLoops64) {
+            sides = new long[] {j.fallThrough, j.target};
+        } else {
             return null;
         }
         if (runsIntoALoopHead(block)) {
             return null;
         }
-        int start = (int) block.pc;
-        for (int side : new int[] {jump.fallThrough, jump.target}) {
-            X86Block then = cache.lookup(side & 0xffffffffL, block.flags);
+        for (long side : sides) {
+            X86Block then = cache.lookup(side, block.flags);
             if (then == null || !then.isValid() || then.firstPage != block.firstPage || then.lastPage != block.lastPage
                     || ops.length + then.instructionCount() > MAX_LOOP_OPS
-                    || !(then.ops()[then.instructionCount() - 1] instanceof ControlOps.ConditionalJump back)
-                    || (back.target != start && back.fallThrough != start) || runsIntoALoopHead(then)) {
+                    || !jumpsBackTo(then.ops()[then.instructionCount() - 1], block.pc) || runsIntoALoopHead(then)) {
                 continue;
             }
             int n = ops.length;
@@ -318,6 +332,14 @@ public final class BytecodeBlockCompiler {
             return new LoopBody(body, address, next);
         }
         return null;
+    }
+
+    /** True when {@code last} is a conditional jump (32- or 64-bit) one side of which is {@code start}. */
+    private static boolean jumpsBackTo(X86Op last, long start) {
+        if (last instanceof ControlOps.ConditionalJump back) {
+            return (back.target & 0xffffffffL) == start || (back.fallThrough & 0xffffffffL) == start;
+        }
+        return last instanceof LongModeOps.ConditionalJump back && (back.target == start || back.fallThrough == start);
     }
 
     /**

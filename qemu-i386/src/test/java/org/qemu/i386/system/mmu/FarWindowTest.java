@@ -183,6 +183,54 @@ class FarWindowTest {
     }
 
     @Test
+    void slicesSharingTheHeldIndexByteAndReusedWindowsReadAndWriteTheirOwnPages() {
+        // bits 40-47 alike (0x88): GuestMemory's held-window table has room for one of them
+        long[] slices = {0xffff888000000000L, 0xffff88ff00000000L, 0xffff880000000000L};
+        for (int i = 0; i < slices.length; i++) {
+            map(slices[i] + 0x7000, 0x500000 + 0x1000L * i, 0x3);
+            physical.set(ValueLayout.JAVA_LONG_UNALIGNED, 0x500000 + 0x1000L * i + 0x40, 0x0101010101010101L * (i + 1));
+        }
+        for (int round = 0; round < 4; round++) {
+            for (int i = 0; i < slices.length; i++) {
+                long a = slices[i] + 0x7040;
+                long v = 0x0101010101010101L * (i + 1);
+                assertThat(linear.read64(a)).as("slice %d round %d", i, round).isEqualTo(v);
+                assertThat(linear.read32(a + 4)).isEqualTo((int) v);
+                assertThat(linear.read16(a + 2)).isEqualTo((int) v & 0xffff);
+                assertThat(linear.read8(a + 1)).isEqualTo((int) v & 0xff);
+                linear.write64(a + 0x100, v + round);
+                linear.write32(a + 0x108, (int) v + round);
+                linear.write16(a + 0x10c, round);
+                linear.write8(a + 0x10e, i);
+                // the last bytes of the page and the first of an absent next page: a fault at the next page
+                long end = slices[i] + 0x7ffc;
+                assertThatThrownBy(() -> linear.read64(end)).isInstanceOf(GuestMemoryFault.class);
+                assertThat(mmu.faultAddress()).isEqualTo(slices[i] + 0x8000);
+            }
+        }
+        for (int i = 0; i < slices.length; i++) {
+            long page = 0x500000 + 0x1000L * i;
+            long v = 0x0101010101010101L * (i + 1);
+            assertThat(physical.get(ValueLayout.JAVA_LONG_UNALIGNED, page + 0x140)).isEqualTo(v + 3);
+            assertThat(physical.get(ValueLayout.JAVA_INT_UNALIGNED, page + 0x148)).isEqualTo((int) v + 3);
+            assertThat(physical.get(ValueLayout.JAVA_SHORT_UNALIGNED, page + 0x14c)).isEqualTo((short) 3);
+            assertThat(physical.get(ValueLayout.JAVA_BYTE, page + 0x14e)).isEqualTo((byte) i);
+        }
+        assertThat(mmu.windowClaims()).as("three slices through two windows: taken back in turn").isGreaterThan(3);
+    }
+
+    @Test
+    void aReadOnlyFarPageReadFromAHeldWindowStillFaultsOnAWrite() {
+        long a = 0xffffffff81234000L;
+        map(a, 0x320000, 0x1);
+        physical.set(ValueLayout.JAVA_INT_UNALIGNED, 0x320010, 42);
+        assertThat(linear.read32(a + 0x10)).isEqualTo(42);
+        assertThat(linear.read32(a + 0x10)).isEqualTo(42);
+        assertThatThrownBy(() -> linear.write32(a + 0x10, 7)).isInstanceOf(GuestMemoryFault.class);
+        assertThat(physical.get(ValueLayout.JAVA_INT_UNALIGNED, 0x320010)).isEqualTo(42);
+    }
+
+    @Test
     void invlpgOfAFarAddressShowsTheNewMapping() {
         long a = 0xffff888000200000L;
         long pte = map(a, 0x306000, 0x3);
