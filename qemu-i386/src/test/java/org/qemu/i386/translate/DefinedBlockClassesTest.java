@@ -68,6 +68,10 @@ class DefinedBlockClassesTest {
             Thread.sleep(20);
         }
         assertThat(unused.get()).as("the block class after its last block died").isNull();
+        // the collector clears the reference before the Reference Handler thread queues it
+        for (int i = 0; i < 50 && compiler.definedClassesHeld() != 0; i++) {
+            Thread.sleep(20);
+        }
         assertThat(compiler.definedClassesHeld()).isZero();
         compiledAndRun(CODE);
         assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(1);
