@@ -307,6 +307,7 @@ public final class SystemCpu {
     /** Runs this CPU on the calling thread until the machine finishes. */
     public void run() {
         thread = Thread.currentThread();
+        mmu.runsOn(thread);
         Runnable stopProfiler = GuestProfiler.startIfAsked(cpu.state, cpu.memory, apicId);
         try {
             if (waitingForStartup) {
