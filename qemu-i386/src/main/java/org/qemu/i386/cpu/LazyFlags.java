@@ -38,8 +38,6 @@ public final class LazyFlags {
         return Integer.numberOfTrailingZeros(bits) - 3; // 8, 16, 32, 64 -> 0, 1, 2, 3
     }
 
-    private static final int[] BITS = {8, 16, 32, 64};
-
     private LazyFlags() {
     }
 
@@ -106,7 +104,7 @@ public final class LazyFlags {
     }
 
     private static long mask(int sizeIdx) {
-        return sizeIdx == 3 ? -1L : (1L << BITS[sizeIdx]) - 1;
+        return sizeIdx == 3 ? -1L : (1L << (8 << sizeIdx)) - 1;
     }
 
     private static int szp(int res, int sizeIdx) {
@@ -116,7 +114,7 @@ public final class LazyFlags {
         if (r == 0) {
             f |= ZF;
         }
-        if ((r >>> (BITS[sizeIdx] - 1) & 1) != 0) {
+        if ((r >>> ((8 << sizeIdx) - 1) & 1) != 0) {
             f |= SF;
         }
         if ((Integer.bitCount(res & 0xff) & 1) == 0) {
@@ -147,7 +145,7 @@ public final class LazyFlags {
                 if ((a & m) + (b & m) + ccC > m) {
                     f |= CF;
                 }
-                if ((((a ^ res) & (b ^ res)) >>> (BITS[sz] - 1) & 1) != 0) {
+                if ((((a ^ res) & (b ^ res)) >>> ((8 << sz) - 1) & 1) != 0) {
                     f |= OF;
                 }
                 return f | ((a ^ b ^ res) & AF);
@@ -159,7 +157,7 @@ public final class LazyFlags {
                 if ((a & m) < (b & m) + ccC) {
                     f |= CF;
                 }
-                if ((((a ^ b) & (a ^ res)) >>> (BITS[sz] - 1) & 1) != 0) {
+                if ((((a ^ b) & (a ^ res)) >>> ((8 << sz) - 1) & 1) != 0) {
                     f |= OF;
                 }
                 return f | ((a ^ b ^ res) & AF);
@@ -169,7 +167,7 @@ public final class LazyFlags {
             case INC: {
                 int a = ccA, res = ccRes;
                 int f = szp(res, sz) | (ccC & CF) | ((a ^ 1 ^ res) & AF);
-                if ((((~a) & res) >>> (BITS[sz] - 1) & 1) != 0) {
+                if ((((~a) & res) >>> ((8 << sz) - 1) & 1) != 0) {
                     f |= OF;
                 }
                 return f;
@@ -177,7 +175,7 @@ public final class LazyFlags {
             case DEC: {
                 int a = ccA, res = ccRes;
                 int f = szp(res, sz) | (ccC & CF) | ((a ^ 1 ^ res) & AF);
-                if (((a & ~res) >>> (BITS[sz] - 1) & 1) != 0) {
+                if (((a & ~res) >>> ((8 << sz) - 1) & 1) != 0) {
                     f |= OF;
                 }
                 return f;
@@ -210,8 +208,12 @@ public final class LazyFlags {
                 return 0;
             case ROTATE:
                 return b;
+            case INC, DEC:
+                return c & CF;
+            case RESULT_CO:
+                return b != 0 ? 1 : 0;
             default:
-                return arithmetic(op, a, b, c, res) & CF;
+                return a & CF; // EFLAGS
         }
     }
 
@@ -227,34 +229,50 @@ public final class LazyFlags {
     /**
      * {@link #condition} for a lazy record held elsewhere (translated blocks keep it in locals);
      * {@code s} supplies only the saved base operation of a {@link #ROTATE} record.
+     *
+     * <p>Under HotSpot's 325 bytes for inlining a hot method, so that it is inlined into
+     * translated blocks, where {@code cc} is a constant and all but one path folds away: Z and S
+     * of any 8/16/32-bit record, the orderings of a compare without borrow, CF of an addition and
+     * every condition of a logic result but P are a comparison or two (the operands shifted left
+     * by 32 minus the size compare, signed and unsigned, as the operation's size does); the rest
+     * computes the six flags.
      */
     public static boolean conditionOf(X86CpuState s, int op, int ccA, int ccB, int ccC, int ccRes, int cc) {
-        if ((op & 3) == 2 && op != EFLAGS) {
-            int r = ccRes;
-            switch (cc) {
-                case 4: return r == 0;
-                case 5: return r != 0;
-                case 8: return r < 0;
-                case 9: return r >= 0;
-                default: break;
-            }
-            if (op == (SUB | 2) && ccC == 0) {
-                int a = ccA;
-                int b = ccB;
-                switch (cc) {
-                    case 2: return Integer.compareUnsigned(a, b) < 0;
-                    case 3: return Integer.compareUnsigned(a, b) >= 0;
-                    case 6: return Integer.compareUnsigned(a, b) <= 0;
-                    case 7: return Integer.compareUnsigned(a, b) > 0;
-                    case 12: return a < b;
-                    case 13: return a >= b;
-                    case 14: return a <= b;
-                    case 15: return a > b;
-                    default: break;
+        int kind = op & ~3;
+        // kinds ADD to RESULT_CO, operand sizes 8, 16 and 32 bits
+        if ((op & 3) != 3 && kind >= ADD && kind < ROTATE) {
+            int sh = 32 - (8 << (op & 3));
+            int r = ccRes << sh;
+            int cond = cc >> 1;
+            int v = -1;
+            if (cond == 2) { // E: ZF
+                v = r == 0 ? 1 : 0;
+            } else if (cond == 4) { // S: SF
+                v = r >>> 31;
+            } else if (kind == SUB) {
+                // B, BE, L, LE: the operands' order when nothing was borrowed in
+                if (ccC == 0 && (cond == 1 || cond == 3 || cond >= 6)) {
+                    int a = ccA << sh;
+                    int b = ccB << sh;
+                    int t = cond >= 6 ? Integer.compare(a, b) : Integer.compareUnsigned(a, b);
+                    v = t < 0 || t == 0 && (cond & 3) == 3 ? 1 : 0;
                 }
+            } else if (kind == LOGIC) {
+                v = logicOrdering(r, cond);
+            } else if (kind == ADD && cond == 1) { // B: CF
+                long m = 0xffffffffL >>> sh;
+                v = (ccA & m) + (ccB & m) + ccC > m ? 1 : 0;
+            }
+            if (v >= 0) {
+                return (v ^ (cc & 1)) != 0;
             }
         }
         return conditionFromFlags(s, op, ccA, ccB, ccC, ccRes, cc);
+    }
+
+    /** O, B, BE, L, LE ({@code cond} = cc / 2) of a logic result {@code r} (shifted), where CF = OF = 0: 1 or 0; -1 for P. */
+    private static int logicOrdering(int r, int cond) {
+        return cond <= 1 ? 0 : cond == 3 ? (r == 0 ? 1 : 0) : cond == 6 ? r >>> 31 : cond == 7 ? (r <= 0 ? 1 : 0) : -1;
     }
 
     private static boolean conditionFromFlags(X86CpuState s, int op, int ccA, int ccB, int ccC, int ccRes, int cc) {

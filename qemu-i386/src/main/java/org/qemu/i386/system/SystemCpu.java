@@ -207,6 +207,8 @@ public final class SystemCpu {
     }
 
     private static final boolean STATS = Boolean.getBoolean("qemu.tcg.stats");
+    /** A measuring aid: the process ends when paging is first switched on (a Linux kernel's decompressor alone). */
+    private static final boolean EXIT_AT_PAGING = Boolean.getBoolean("qemu.tcg.exit-at-paging");
     /** This thread's CPU time when paging was first switched on (the kernel's decompressor ends before that), for the statistics. */
     private long pagingOnAtCpuNanos = -1;
 
@@ -214,6 +216,11 @@ public final class SystemCpu {
     void pagingSwitched() {
         if (pagingOnAtCpuNanos < 0 && STATS) {
             pagingOnAtCpuNanos = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        }
+        if (EXIT_AT_PAGING) {
+            System.err.printf("qemu.tcg.exit-at-paging: CPU thread %.3f s CPU%n",
+                    java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1e9);
+            Runtime.getRuntime().halt(0);
         }
     }
 
@@ -300,6 +307,7 @@ public final class SystemCpu {
     /** Runs this CPU on the calling thread until the machine finishes. */
     public void run() {
         thread = Thread.currentThread();
+        mmu.runsOn(thread);
         Runnable stopProfiler = GuestProfiler.startIfAsked(cpu.state, cpu.memory, apicId);
         try {
             if (waitingForStartup) {

@@ -93,6 +93,14 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
     private boolean paging;
     private long faultAddress;
     private int faultError = -1;
+    /**
+     * The thread that runs this MMU's CPU ({@link #runsOn}): the only one that may walk pages.
+     * The background compiler looks blocks up too (a loop block's partner), and a lookup of a
+     * parked block would walk here ({@link #parkedCodeWanted}) on the compiler's thread, racing
+     * the CPU's own walks: its restore of the fault error could wipe a page fault the CPU had
+     * just met, which the CPU then reported as a fetch outside RAM and stopped.
+     */
+    private Thread owner;
     private long misses;
     private long flushes;
 
@@ -165,6 +173,11 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
             dropAll();
             identity();
         }
+    }
+
+    /** The CPU's thread, from now on the only one whose lookups of parked code walk pages here. */
+    public void runsOn(Thread thread) {
+        owner = thread;
     }
 
     Registers registers() {
@@ -572,6 +585,9 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
     /** The cache holds parked blocks at {@code address}: a fetch walk now (as the translator's would be) revives them if the page maps the same physical page. */
     @Override
     public void parkedCodeWanted(long address) {
+        if (Thread.currentThread() != owner) {
+            return; // another thread's lookup: the block stays parked, as if absent
+        }
         int page = (int) (address >>> GuestMemory.PAGE_SHIFT);
         if (!paging || page >= SPACE_PAGES || (state[page] & PARKED) == 0) {
             return;

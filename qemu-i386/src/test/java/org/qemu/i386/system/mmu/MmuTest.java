@@ -87,6 +87,7 @@ class MmuTest {
                 return cpl;
             }
         });
+        mmu.runsOn(Thread.currentThread()); // the test plays the CPU
         put(DIRECTORY, TABLE | 0x7);
     }
 
@@ -280,6 +281,21 @@ class MmuTest {
         assertThat(revived).isEmpty();
         assertThat(mmu.takeFaultError()).isEqualTo(-1);
         pte(3, 0x00210000 | 0x3);
+        linear.parkedCodeWanted(0x3000);
+        assertThat(revived).containsExactly(3L);
+    }
+
+    @Test
+    void anotherThreadsLookupOfParkedCodeNeitherWalksNorTouchesTheCpusPendingFault() throws Exception {
+        codeOnPage3ThenUnmapped();
+        assertThatThrownBy(() -> linear.read32(0x5000)).isInstanceOf(GuestMemoryFault.class); // the CPU's own #PF, not yet taken
+        pte(3, 0x00210000 | 0x3);
+        Thread compiler = new Thread(() -> linear.parkedCodeWanted(0x3000)); // as the background compiler's lookup
+        compiler.start();
+        compiler.join();
+        assertThat(revived).as("only the CPU's thread walks").isEmpty();
+        assertThat(mmu.takeFaultError()).as("the CPU's fault: not present, read, supervisor").isEqualTo(0);
+        assertThat(mmu.faultAddress()).isEqualTo(0x5000);
         linear.parkedCodeWanted(0x3000);
         assertThat(revived).containsExactly(3L);
     }
