@@ -480,25 +480,7 @@ final class LongModeEmitter {
      * written back once.
      */
     void emitLoopEnd(MethodVisitor mv, X86Op last, int index, long loopStart, Label head, Label exit, String owner) {
-        X86Emitter.push(mv, index);
-        mv.visitVarInsn(Opcodes.ISTORE, INDEX);
-        Label back = new Label();
-        if (last instanceof LongModeOps.ConditionalJump j) {
-            Label taken = new Label();
-            jumpIf(mv, j.cc, taken);
-            if (j.fallThrough == loopStart) {
-                mv.visitJumpInsn(Opcodes.GOTO, back);
-            } else {
-                setRip(mv, j.fallThrough);
-                mv.visitJumpInsn(Opcodes.GOTO, exit);
-            }
-            mv.visitLabel(taken);
-            if (j.target != loopStart) {
-                setRip(mv, j.target);
-                mv.visitJumpInsn(Opcodes.GOTO, exit);
-            }
-        }
-        mv.visitLabel(back);
+        splitBackFromExits(mv, last, index, loopStart, () -> mv.visitJumpInsn(Opcodes.GOTO, exit));
         // the exit path flushes with what is pending here: keep it for after the backward jump's code
         int pending = pendingOp;
         boolean pendingDirty = flagsDirty;
@@ -593,13 +575,12 @@ final class LongModeEmitter {
     }
 
     /**
-     * The last op of a loop trace's leg ({@link LongModeTrace#legEnds}), a jmp or jcc with a side
-     * at {@code loopStart}: that side stores the flag record and jumps back to {@code head} unless
-     * the CPU must leave or the trace died (then rip is the loop start); the other side leaves
-     * with rip there. Every way out writes back what this leg's state says (not the main path's
-     * exit, whose write-back follows the main path's state).
+     * What both loop ends ({@link #emitLoopEnd}, {@link #emitLegEnd}) begin with: the op index
+     * stored; for a jcc, each side other than {@code loopStart} sets rip and leaves through
+     * {@code leaveWith}, and the side at {@code loopStart} (a jmp's only side) goes on to the code
+     * emitted after this, the back edge.
      */
-    void emitLegEnd(MethodVisitor mv, X86Op last, int index, long loopStart, Label head, Label writtenBack, String owner) {
+    private void splitBackFromExits(MethodVisitor mv, X86Op last, int index, long loopStart, Runnable leaveWith) {
         X86Emitter.push(mv, index);
         mv.visitVarInsn(Opcodes.ISTORE, INDEX);
         Label back = new Label();
@@ -610,15 +591,26 @@ final class LongModeEmitter {
                 mv.visitJumpInsn(Opcodes.GOTO, back);
             } else {
                 setRip(mv, j.fallThrough);
-                leave(mv, writtenBack);
+                leaveWith.run();
             }
             mv.visitLabel(taken);
             if (j.target != loopStart) {
                 setRip(mv, j.target);
-                leave(mv, writtenBack);
+                leaveWith.run();
             }
         }
         mv.visitLabel(back);
+    }
+
+    /**
+     * The last op of a loop trace's leg ({@link LongModeTrace#legEnds}), a jmp or jcc with a side
+     * at {@code loopStart}: that side stores the flag record and jumps back to {@code head} unless
+     * the CPU must leave or the trace died (then rip is the loop start); the other side leaves
+     * with rip there. Every way out writes back what this leg's state says (not the main path's
+     * exit, whose write-back follows the main path's state).
+     */
+    void emitLegEnd(MethodVisitor mv, X86Op last, int index, long loopStart, Label head, Label writtenBack, String owner) {
+        splitBackFromExits(mv, last, index, loopStart, () -> leave(mv, writtenBack));
         flushFlags(mv);
         setPending(mv, -1);
         Label out = new Label();
