@@ -250,6 +250,41 @@ class LongModeDifferentialTest {
     }
 
     /**
+     * The indirect-call loop of {@link #forms}: lea t, f and u, g; top (add x, y, or not x, which
+     * writes no flag); B: call *t; cmp x, y; cmovb t, u (the next round calls g); dec rcx; jnz top.
+     * f adds, g applies {@code gOpcode}.
+     */
+    static Case indirectCallLoop(Random rnd, boolean notAtTop, int gOpcode, String name) {
+        Builder b = new Builder(rnd);
+        int x = b.pick(X86CpuState.ECX);
+        int y = b.pick(X86CpuState.ECX, x);
+        int z = b.pick(X86CpuState.ECX, x, y);
+        int t = b.pick(X86CpuState.ECX, x, y, z);
+        int u = b.pick(X86CpuState.ECX, x, y, z, t);
+        b.regs[X86CpuState.ECX] = 2 + rnd.nextInt(7);
+        b.asm.raw(0x48 | (t >= 8 ? 4 : 0), 0x8d, ((t & 7) << 3) | 5).little(38 - 7, 4); // 0: lea t, [rip+f]
+        b.asm.raw(0x48 | (u >= 8 ? 4 : 0), 0x8d, ((u & 7) << 3) | 5).little(42 - 14, 4); // 7: lea u, [rip+g]
+        b.asm.raw(0xeb, 21 - 16); // 14: jmp B (21)
+        if (notAtTop) {
+            b.asm.op(true, new int[] {0xf7}, 2, new Reg(x)); // 16 top: not x
+        } else {
+            b.asm.op(true, new int[] {0x01}, y, new Reg(x)); // 16 top: add x, y
+        }
+        b.asm.raw(0xeb, 0); // 19: jmp B (21)
+        b.asm.raw(0x40 | (t >= 8 ? 1 : 0), 0xff, 0xd0 | (t & 7)); // 21 B: call *t
+        b.asm.op(true, new int[] {0x39}, y, new Reg(x)); // 24: cmp x, y
+        b.asm.op(true, new int[] {0x0f, 0x42}, t, new Reg(u)); // 27: cmovb t, u
+        b.asm.raw(0x48, 0xff, 0xc9); // 31: dec rcx
+        b.asm.raw(0x75, (16 - 36) & 0xff); // 34: jnz top (16)
+        b.asm.raw(0xeb, 46 - 38); // 36: jmp end (46)
+        b.asm.op(true, new int[] {0x01}, z, new Reg(x)); // 38 f: add x, z
+        b.asm.raw(0xc3); // 41: ret
+        b.asm.op(true, new int[] {gOpcode}, z, new Reg(x)); // 42 g: sub/adc x, z
+        b.asm.raw(0xc3); // 45: ret
+        return b.build(name);
+    }
+
+    /**
      * The loop trace with a leg of {@link #forms}: top calls f, then cmp; jb S picks M or S (each
      * applying its opcode to z, x, then dec rcx; jnz top); r counts the prelude's passes.
      */
@@ -1084,59 +1119,13 @@ class LongModeDifferentialTest {
         // the run loop saw it go to, guarded: the loop's cmovb switches the register to another
         // function, so the guard after the call must leave the trace with rip there. The prelude
         // runs the call block once, so the run loop links it to f before the loop head compiles.
-        f.put("trace: add; jmp B / B: call *t / cmp, cmovb t, u; dec rcx, jnz top / f: add; ret / g: sub; ret", rnd -> {
-            Builder b = new Builder(rnd);
-            int x = b.pick(X86CpuState.ECX);
-            int y = b.pick(X86CpuState.ECX, x);
-            int z = b.pick(X86CpuState.ECX, x, y);
-            int t = b.pick(X86CpuState.ECX, x, y, z);
-            int u = b.pick(X86CpuState.ECX, x, y, z, t);
-            b.regs[X86CpuState.ECX] = 2 + rnd.nextInt(7);
-            b.asm.raw(0x48 | (t >= 8 ? 4 : 0), 0x8d, ((t & 7) << 3) | 5).little(38 - 7, 4); // 0: lea t, [rip+f]
-            b.asm.raw(0x48 | (u >= 8 ? 4 : 0), 0x8d, ((u & 7) << 3) | 5).little(42 - 14, 4); // 7: lea u, [rip+g]
-            b.asm.raw(0xeb, 21 - 16); // 14: jmp B (21)
-            b.asm.op(true, new int[] {0x01}, y, new Reg(x)); // 16 top: add x, y
-            b.asm.raw(0xeb, 0); // 19: jmp B (21)
-            b.asm.raw(0x40 | (t >= 8 ? 1 : 0), 0xff, 0xd0 | (t & 7)); // 21 B: call *t
-            b.asm.op(true, new int[] {0x39}, y, new Reg(x)); // 24: cmp x, y
-            b.asm.op(true, new int[] {0x0f, 0x42}, t, new Reg(u)); // 27: cmovb t, u
-            b.asm.raw(0x48, 0xff, 0xc9); // 31: dec rcx
-            b.asm.raw(0x75, (16 - 36) & 0xff); // 34: jnz top (16)
-            b.asm.raw(0xeb, 46 - 38); // 36: jmp end (46)
-            b.asm.op(true, new int[] {0x01}, z, new Reg(x)); // 38 f: add x, z
-            b.asm.raw(0xc3); // 41: ret
-            b.asm.op(true, new int[] {0x29}, z, new Reg(x)); // 42 g: sub x, z
-            b.asm.raw(0xc3); // 45: ret
-            return b.build("indirect-call trace");
-        });
+        f.put("trace: add; jmp B / B: call *t / cmp, cmovb t, u; dec rcx, jnz top / f: add; ret / g: sub; ret",
+                rnd -> indirectCallLoop(rnd, false, 0x29, "indirect-call trace"));
         // session 10: the same through a trace loop whose body writes no flag before the guard
         // (not leaves them alone): the flags cross the back edge in locals, so a guard exit must
         // store that record itself, and g's adc reads the carry the previous round's cmp left.
-        f.put("trace loop: not; jmp B / B: call *t / cmp, cmovb t, u; dec rcx, jnz top / f: add; ret / g: adc; ret", rnd -> {
-            Builder b = new Builder(rnd);
-            int x = b.pick(X86CpuState.ECX);
-            int y = b.pick(X86CpuState.ECX, x);
-            int z = b.pick(X86CpuState.ECX, x, y);
-            int t = b.pick(X86CpuState.ECX, x, y, z);
-            int u = b.pick(X86CpuState.ECX, x, y, z, t);
-            b.regs[X86CpuState.ECX] = 2 + rnd.nextInt(7);
-            b.asm.raw(0x48 | (t >= 8 ? 4 : 0), 0x8d, ((t & 7) << 3) | 5).little(38 - 7, 4); // 0: lea t, [rip+f]
-            b.asm.raw(0x48 | (u >= 8 ? 4 : 0), 0x8d, ((u & 7) << 3) | 5).little(42 - 14, 4); // 7: lea u, [rip+g]
-            b.asm.raw(0xeb, 21 - 16); // 14: jmp B (21)
-            b.asm.op(true, new int[] {0xf7}, 2, new Reg(x)); // 16 top: not x
-            b.asm.raw(0xeb, 0); // 19: jmp B (21)
-            b.asm.raw(0x40 | (t >= 8 ? 1 : 0), 0xff, 0xd0 | (t & 7)); // 21 B: call *t
-            b.asm.op(true, new int[] {0x39}, y, new Reg(x)); // 24: cmp x, y
-            b.asm.op(true, new int[] {0x0f, 0x42}, t, new Reg(u)); // 27: cmovb t, u
-            b.asm.raw(0x48, 0xff, 0xc9); // 31: dec rcx
-            b.asm.raw(0x75, (16 - 36) & 0xff); // 34: jnz top (16)
-            b.asm.raw(0xeb, 46 - 38); // 36: jmp end (46)
-            b.asm.op(true, new int[] {0x01}, z, new Reg(x)); // 38 f: add x, z
-            b.asm.raw(0xc3); // 41: ret
-            b.asm.op(true, new int[] {0x11}, z, new Reg(x)); // 42 g: adc x, z
-            b.asm.raw(0xc3); // 45: ret
-            return b.build("trace loop, flags kept across the back edge");
-        });
+        f.put("trace loop: not; jmp B / B: call *t / cmp, cmovb t, u; dec rcx, jnz top / f: add; ret / g: adc; ret",
+                rnd -> indirectCallLoop(rnd, true, 0x11, "trace loop, flags kept across the back edge"));
         // session 10: a loop trace with a leg: top calls f, then cmp; jb S picks M (add z, x) or
         // S (sub z, x), each ending in dec rcx; jnz top. The trace loops through one of them and
         // compiles the other into the same method as a leg (both come back to top). The prelude
