@@ -44,7 +44,7 @@ final class VcpuLoop implements Runnable {
                     // signals queue: a pause that kicked more than once left several.
                     case KvmExit.INTR -> {
                         while (kick.consumePending()) {
-                            Thread.onSpinWait();
+                            // one queued copy taken per call
                         }
                     }
                     case KvmExit.IRQ_WINDOW_OPEN -> { }
