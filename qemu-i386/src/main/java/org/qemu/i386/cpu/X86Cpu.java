@@ -79,6 +79,13 @@ public final class X86Cpu implements GuestCpu, OpContext {
      * call). {@code -Dqemu.tcg.chain-depth=0} turns chaining off, for comparison.
      */
     static final int CHAIN_DEPTH = Integer.getInteger("qemu.tcg.chain-depth", 32);
+    /**
+     * -Dqemu.tcg.entry-stats=true (with qemu.tcg.stats=true, which prints them) also counts why the
+     * run loop is entered, by cause and by block. Its own switch: the counting (a synchronized
+     * map update per entry) slows the run loop down, and qemu.tcg.stats is used to time things.
+     * A constant: off, it costs nothing.
+     */
+    private static final boolean ENTRY_STATS = Boolean.getBoolean("qemu.tcg.entry-stats");
 
     /** Loop blocks in system mode ({@code -Dqemu.tcg.system-loops=false} turns them off, for comparison). */
     private static final boolean SYSTEM_LOOPS = !"false".equals(System.getProperty("qemu.tcg.system-loops"));
@@ -253,6 +260,22 @@ public final class X86Cpu implements GuestCpu, OpContext {
         long regionRuns;
         long blockRuns;
         long chainedRuns;
+        /** With {@link #ENTRY_STATS}: run-loop entries by cause, run ends by exit, and the blocks whose exits come back most. */
+        final Map<String, long[]> entryCauses = new java.util.HashMap<>();
+        final Map<String, long[]> runEnds = new java.util.HashMap<>();
+        final Map<String, long[]> entryBlocks = new java.util.HashMap<>();
+
+        synchronized void countEntry(String cause) {
+            entryCauses.computeIfAbsent(cause, k -> new long[1])[0]++;
+        }
+
+        synchronized void countEntryBlock(String what) {
+            entryBlocks.computeIfAbsent(what, k -> new long[1])[0]++;
+        }
+
+        synchronized void countRunEnd(String exit) {
+            runEnds.computeIfAbsent(exit, k -> new long[1])[0]++;
+        }
     }
 
     public X86Cpu(GuestMemory memory, X86CpuState state) {
@@ -294,6 +317,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
      */
     public void setCodeMode(int mode) {
         if (mode != codeMode) {
+            modeChanges++;
             // system mode: a privilege or code-size change inside a block (iret, far jump,
             // sysret, ...): its exit must not chain to a successor linked under the old mode
             chainBudget = 0;
@@ -376,7 +400,11 @@ public final class X86Cpu implements GuestCpu, OpContext {
         refreshLeaveLoops();
         ON_THREAD.set(this);
         try {
-            return runBlocks(sh);
+            CpuExit exit = runBlocks(sh);
+            if (ENTRY_STATS) {
+                sh.countRunEnd(String.valueOf(exit));
+            }
+            return exit;
         } finally {
             entered = null;
             // counted in a field of this CPU, not the shared object: one store less per block
@@ -387,6 +415,8 @@ public final class X86Cpu implements GuestCpu, OpContext {
 
     /** Blocks run by this CPU's run loop (added to the shared statistics when a run ends). */
     private long blockRunsInLoop;
+    /** Code-mode changes (for the entry statistics: a change zeroes the chain budget). */
+    private long modeChanges;
 
     private CpuExit runBlocks(Shared sh) {
         X86CpuState s = state;
@@ -399,6 +429,10 @@ public final class X86Cpu implements GuestCpu, OpContext {
         // chained exits would step past region entries: chaining only without regions
         int chainDepth = sh.chaining && !regionsOn ? CHAIN_DEPTH : 0;
         ChainedSequence<X86Cpu> from = null;
+        ChainedSequence<X86Cpu> statsFrom = null;
+        if (ENTRY_STATS) {
+            sh.countEntry("run start");
+        }
         while (true) {
             if (exitRequested) {
                 exitRequested = false;
@@ -440,6 +474,10 @@ public final class X86Cpu implements GuestCpu, OpContext {
                     prev.link(block);
                 }
             }
+            if (ENTRY_STATS && statsFrom != null) {
+                countMissedExit(sh, statsFrom, block);
+                statsFrom = null;
+            }
             // one mode only (system mode): the chained exit compares the pc, not the mode
             if (from != null && chainDepth != 0 && block.sequence() instanceof ChainedSequence<X86Cpu> to
                     && from.block != null && from.block.flags == mode) {
@@ -452,6 +490,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
             int budget = hook == null && blockListener == null && !alone ? chainDepth : 0;
             chainBudget = budget;
             leftFrom = null;
+            long modeChangesBefore = ENTRY_STATS ? modeChanges : 0;
             X86Region region = regionsOn && blockListener == null && !isLongMode(mode) && !alone ? regionAt(block, background) : null;
             InstructionLocator running = region != null ? region : block;
             try {
@@ -508,8 +547,52 @@ public final class X86Cpu implements GuestCpu, OpContext {
             // the block that ran last: the one whose exit came back here (chained exits may have
             // run several); after a region it is unknown: no link to record
             from = leftFrom;
+            if (ENTRY_STATS) {
+                statsFrom = classifyEntry(sh, from, block, region != null || alone, modeChangesBefore);
+            }
             prev = region != null || alone ? null : from != null && from.block instanceof X86Block last ? last : block;
         }
+    }
+
+    /**
+     * Why the run loop is entered again after a block returned normally: counted now when this
+     * iteration's end tells (an interpreted block, a spent budget, a mode change, an exit request),
+     * else the exit that came back is returned and judged with its target ({@link #countMissedExit}).
+     */
+    private ChainedSequence<X86Cpu> classifyEntry(Shared sh, ChainedSequence<X86Cpu> from, X86Block block, boolean regionOrAlone, long modeChangesBefore) {
+        if (regionOrAlone) {
+            sh.countEntry("after region or lone instruction");
+        } else if (exitRequested) {
+            sh.countEntry("exit request (ends the run)");
+        } else if (from == null) {
+            String kind = org.qemu.i386.translate.ExitKinds.of(block);
+            sh.countEntry("interpreted block (" + org.qemu.i386.translate.ExitKinds.interpretedBecause(block) + "): " + kind);
+            sh.countEntryBlock("interpreted " + Long.toHexString(block.pc) + " " + kind);
+        } else if (modeChanges != modeChangesBefore) {
+            sh.countEntry("code-mode change");
+        } else if (chainBudget <= 0) {
+            sh.countEntry(chainBudget == 0 && budgetGiven > 0 ? "chain budget spent" : "no chaining (budget 0)");
+        } else {
+            return from;
+        }
+        return null;
+    }
+
+    /** A compiled block's exit came back with budget left: its target was not compiled, or not in its link slots. */
+    private static void countMissedExit(Shared sh, ChainedSequence<X86Cpu> from, X86Block target) {
+        String kind = from.block instanceof X86Block b ? org.qemu.i386.translate.ExitKinds.of(b) : "?";
+        String cause;
+        if (!(target.sequence() instanceof ChainedSequence<X86Cpu> to)) {
+            cause = "target interpreted: " + kind;
+        } else if (from.chain0 == to || from.chain1 == to) {
+            cause = "linked but refused (forced return or dead): " + kind;
+        } else if (from.chain0 != null && from.chain0.entryPc == target.pc || from.chain1 != null && from.chain1.entryPc == target.pc) {
+            cause = "linked to a dead translation: " + kind;
+        } else {
+            cause = "slot miss: " + kind;
+        }
+        sh.countEntry(cause);
+        sh.countEntryBlock(cause + " from " + Long.toHexString(from.entryPc));
     }
 
     /** Adds the chained exits taken in this run-loop iteration ({@code budget} was handed out) to the statistics. */
@@ -687,7 +770,25 @@ public final class X86Cpu implements GuestCpu, OpContext {
         return shared.blockRuns + " block runs and " + shared.regionRuns + " region entries in the run loop, "
                 + shared.chainedRuns + " chained block runs, " + shared.runningCodeStores + " stores into running code, "
                 + shared.cache.translations() + " blocks translated, " + shared.cache.invalidations() + " invalidated (" + shared.cache.rangeInvalidations() + " by written ranges), "
-                + shared.compiler.statistics() + ", " + shared.regionCompiler.statistics() + ", translate " + shared.translator.statistics();
+                + shared.compiler.statistics() + ", " + shared.regionCompiler.statistics() + ", translate " + shared.translator.statistics()
+                + (ENTRY_STATS ? entryStatistics(shared) : "");
+    }
+
+    private static String entryStatistics(Shared shared) {
+        StringBuilder b = new StringBuilder("\nqemu.tcg.stats: run-loop entries by cause:");
+        synchronized (shared) {
+            top(b, shared.entryCauses, 40);
+            b.append("\nqemu.tcg.stats: runs by how they ended:");
+            top(b, shared.runEnds, 20);
+            b.append("\nqemu.tcg.stats: top blocks whose exits return to the run loop:");
+            top(b, shared.entryBlocks, 60);
+        }
+        return b.toString();
+    }
+
+    private static void top(StringBuilder b, Map<String, long[]> counts, int n) {
+        counts.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0])).limit(n)
+                .forEach(e -> b.append("\n  ").append(e.getValue()[0]).append("  ").append(e.getKey()));
     }
 
     /**
