@@ -112,18 +112,11 @@ public final class X86Cpu implements GuestCpu, OpContext {
     /** The system emulators' compiler thread, made only when one starts (user mode's start-up loads no executor). */
     private static final class SystemBackground {
         static final java.util.concurrent.Executor EXECUTOR = BACKGROUND != null ? BACKGROUND : backgroundCompiler();
-
-        static {
-            org.qemu.common.jit.CompilerThreadPriority.lowerJitThreads();
-        }
     }
 
     private static java.util.concurrent.Executor backgroundCompiler() {
         return java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
-            Thread t = new Thread(() -> {
-                org.qemu.common.jit.CompilerThreadPriority.lowerCurrentThread();
-                task.run();
-            }, "qemu-tcg-compiler");
+            Thread t = new Thread(task, "qemu-tcg-compiler");
             t.setDaemon(true);
             return t;
         });
