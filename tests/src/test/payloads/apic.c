@@ -183,6 +183,12 @@ void payload_main(void) {
     say("APIC timer periodic: 10 interrupts", timer_ticks >= 10);
     *lapic(0x320) = 0x10031;                /* masked */
     *lapic(0x380) = 0;
+    /* Masking stops new timer interrupts, not one already in the IRR: a periodic tick that came
+     * after the last hlt but before the mask (a vCPU preempted by a loaded host) would be counted
+     * as the one-shot's. Interrupt windows let any such tick in before the count starts. */
+    for (volatile u32 i = 0; i < 100000; i++) {
+        __asm__ volatile("sti; nop; cli");
+    }
     timer_ticks = 0;
     *lapic(0x320) = 0x00031;                /* one-shot */
     *lapic(0x380) = 100000;
