@@ -258,16 +258,9 @@ public final class X86Cpu implements GuestCpu, OpContext {
         final Map<String, long[]> runEnds = new java.util.HashMap<>();
         final Map<String, long[]> entryBlocks = new java.util.HashMap<>();
 
-        synchronized void countEntry(String cause) {
-            entryCauses.computeIfAbsent(cause, k -> new long[1])[0]++;
-        }
-
-        synchronized void countEntryBlock(String what) {
-            entryBlocks.computeIfAbsent(what, k -> new long[1])[0]++;
-        }
-
-        synchronized void countRunEnd(String exit) {
-            runEnds.computeIfAbsent(exit, k -> new long[1])[0]++;
+        /** One more of {@code key} in one of the three tables above. */
+        synchronized void count(Map<String, long[]> table, String key) {
+            table.computeIfAbsent(key, k -> new long[1])[0]++;
         }
     }
 
@@ -310,7 +303,9 @@ public final class X86Cpu implements GuestCpu, OpContext {
      */
     public void setCodeMode(int mode) {
         if (mode != codeMode) {
-            modeChanges++;
+            if (ENTRY_STATS) {
+                modeChanges++;
+            }
             // system mode: a privilege or code-size change inside a block (iret, far jump,
             // sysret, ...): its exit must not chain to a successor linked under the old mode
             chainBudget = 0;
@@ -395,7 +390,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
         try {
             CpuExit exit = runBlocks(sh);
             if (ENTRY_STATS) {
-                sh.countRunEnd(String.valueOf(exit));
+                sh.count(sh.runEnds, String.valueOf(exit));
             }
             return exit;
         } finally {
@@ -424,7 +419,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
         ChainedSequence<X86Cpu> from = null;
         ChainedSequence<X86Cpu> statsFrom = null;
         if (ENTRY_STATS) {
-            sh.countEntry("run start");
+            sh.count(sh.entryCauses, "run start");
         }
         while (true) {
             if (exitRequested) {
@@ -554,17 +549,17 @@ public final class X86Cpu implements GuestCpu, OpContext {
      */
     private ChainedSequence<X86Cpu> classifyEntry(Shared sh, ChainedSequence<X86Cpu> from, X86Block block, boolean regionOrAlone, long modeChangesBefore) {
         if (regionOrAlone) {
-            sh.countEntry("after region or lone instruction");
+            sh.count(sh.entryCauses, "after region or lone instruction");
         } else if (exitRequested) {
-            sh.countEntry("exit request (ends the run)");
+            sh.count(sh.entryCauses, "exit request (ends the run)");
         } else if (from == null) {
             String kind = org.qemu.i386.translate.ExitKinds.of(block);
-            sh.countEntry("interpreted block (" + org.qemu.i386.translate.ExitKinds.interpretedBecause(block) + "): " + kind);
-            sh.countEntryBlock("interpreted " + Long.toHexString(block.pc) + " " + kind);
+            sh.count(sh.entryCauses, "interpreted block (" + org.qemu.i386.translate.ExitKinds.interpretedBecause(block) + "): " + kind);
+            sh.count(sh.entryBlocks, "interpreted " + Long.toHexString(block.pc) + " " + kind);
         } else if (modeChanges != modeChangesBefore) {
-            sh.countEntry("code-mode change");
+            sh.count(sh.entryCauses, "code-mode change");
         } else if (chainBudget <= 0) {
-            sh.countEntry(chainBudget == 0 && budgetGiven > 0 ? "chain budget spent" : "no chaining (budget 0)");
+            sh.count(sh.entryCauses, chainBudget == 0 && budgetGiven > 0 ? "chain budget spent" : "no chaining (budget 0)");
         } else {
             return from;
         }
@@ -584,8 +579,8 @@ public final class X86Cpu implements GuestCpu, OpContext {
         } else {
             cause = "slot miss: " + kind;
         }
-        sh.countEntry(cause);
-        sh.countEntryBlock(cause + " from " + Long.toHexString(from.entryPc));
+        sh.count(sh.entryCauses, cause);
+        sh.count(sh.entryBlocks, cause + " from " + Long.toHexString(from.entryPc));
     }
 
     /** Adds the chained exits taken in this run-loop iteration ({@code budget} was handed out) to the statistics. */

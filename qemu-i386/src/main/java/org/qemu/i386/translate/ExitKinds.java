@@ -3,7 +3,7 @@ package org.qemu.i386.translate;
 import org.qemu.i386.cpu.X86Op;
 
 /**
- * A measurement aid ({@code -Dqemu.tcg.stats=true}): names the kind of instruction a block ends
+ * A measurement aid ({@code -Dqemu.tcg.entry-stats=true}): names the kind of instruction a block ends
  * with, so the run loop's entry statistics can say which exits come back to it.
  */
 public final class ExitKinds {
