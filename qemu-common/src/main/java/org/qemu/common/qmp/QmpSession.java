@@ -40,6 +40,14 @@ final class QmpSession {
     private final Object writeLock = new Object();
     /** Held while a command runs and its reply is written, so shutdown can let the reply out first. */
     private final ReentrantLock commandLock = new ReentrantLock();
+    /**
+     * The thread running a command, or null (guarded by writeLock). Events that command raises go
+     * out before its reply; events other threads raise meanwhile (the guest powering off after
+     * {@code system_powerdown}) wait in {@link #deferred} until the reply is out, as in QEMU, where
+     * the reply is written before the main loop looks at the guest again.
+     */
+    private Thread commandThread;
+    private final java.util.List<byte[]> deferred = new java.util.ArrayList<>();
     private volatile boolean negotiated;
     private volatile boolean closed;
 
@@ -62,7 +70,14 @@ final class QmpSession {
                     commandLock.lock();
                     try {
                         if (!closed) {
-                            send(text.error() != null ? errorReply(null, QmpError.generic("JSON parse error, " + text.error())) : handle(text.json()));
+                            synchronized (writeLock) {
+                                commandThread = Thread.currentThread();
+                            }
+                            try {
+                                send(text.error() != null ? errorReply(null, QmpError.generic("JSON parse error, " + text.error())) : handle(text.json()));
+                            } finally {
+                                releaseDeferredEvents();
+                            }
                         }
                     } finally {
                         commandLock.unlock();
@@ -92,7 +107,7 @@ final class QmpSession {
             message.add("data", toJson(event.data()));
         }
         try {
-            send(message);
+            sendEvent(message);
         } catch (IOException e) {
             closed = true;
         }
@@ -227,6 +242,41 @@ final class QmpSession {
             }
             out.write(bytes);
             out.flush();
+        }
+    }
+
+    /** An event: written now, or after the reply of a command another thread is running. */
+    private void sendEvent(JsonObject message) throws IOException {
+        byte[] bytes = (GSON.toJson(message) + "\r\n").getBytes(StandardCharsets.UTF_8);
+        synchronized (writeLock) {
+            if (closed) {
+                return;
+            }
+            if (commandThread != null && commandThread != Thread.currentThread()) {
+                deferred.add(bytes);
+                return;
+            }
+            out.write(bytes);
+            out.flush();
+        }
+    }
+
+    /** The command's reply is out (or failed): events raised meanwhile by other threads follow it. */
+    private void releaseDeferredEvents() throws IOException {
+        synchronized (writeLock) {
+            commandThread = null;
+            try {
+                for (byte[] bytes : deferred) {
+                    if (!closed) {
+                        out.write(bytes);
+                    }
+                }
+                if (!closed && !deferred.isEmpty()) {
+                    out.flush();
+                }
+            } finally {
+                deferred.clear();
+            }
         }
     }
 }
