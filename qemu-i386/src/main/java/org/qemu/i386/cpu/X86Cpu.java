@@ -77,8 +77,16 @@ public final class X86Cpu implements GuestCpu, OpContext {
      * comes back to the run loop: bounds how long an exit request, a signal, a debugger hook or
      * a block listener waits, and how deep the Java stack grows (each chained block is a nested
      * call). {@code -Dqemu.tcg.chain-depth=0} turns chaining off, for comparison.
+     *
+     * <p>24, not 32: a chain's blocks return all at once at its end, and the processor predicts
+     * returns from a stack of the last 32 calls here (AMD EPYC; 16 on older Intel cores). With the
+     * run loop's own frames on top of 32 nested blocks the deepest returns were mispredicted.
+     * Session 13, interleaved under qemu-x86_64 (depth 16 / 24 / 32): a loop of five blocks with
+     * two unpredictable branches (bench/chain-branches.S) 2.53 / 2.52 / 2.80 s, busybox unxz of the
+     * amd64 kernel's 65 MB 5.77 / 5.74 / 6.20 s, cpubench 1.82 / 1.89 / 1.92 s, gzip 32 MiB the
+     * same; the amd64 boot 14.94 against 15.68 s (4 pairs, 3 faster). 64 and 128 were 30-50% slower.
      */
-    static final int CHAIN_DEPTH = Integer.getInteger("qemu.tcg.chain-depth", 32);
+    static final int CHAIN_DEPTH = Integer.getInteger("qemu.tcg.chain-depth", 24);
     /**
      * -Dqemu.tcg.entry-stats=true (with qemu.tcg.stats=true, which prints them) also counts why the
      * run loop is entered, by cause and by block. Its own switch: the counting (a synchronized
