@@ -6,7 +6,6 @@ import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
 
 import org.qemu.common.tcg.ChainedSequence;
-import org.qemu.common.tcg.OpContext;
 import org.qemu.common.tcg.TranslationBlock;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
@@ -14,18 +13,18 @@ import org.qemu.i386.cpu.X86CpuState;
 /**
  * The exit of a compiled x86 block (32-bit and 64-bit code alike): once the block has written its
  * registers and flags back and stored the pc it leaves to, it calls the remembered compiled
- * successor for that pc directly ({@link ChainedSequence}), if the CPU allows one more chained
+ * successor for that pc directly ({@link ChainedSequence}, entering its {@link X86Sequence#enter}
+ * with the CPU, state, registers and memory this block holds), if the CPU allows one more chained
  * block ({@link X86Cpu#chainStep}); otherwise it tells the CPU which block it left from
  * ({@link X86Cpu#leftFrom}), so the run loop can link that exit to the block it finds next.
  *
- * <p>Both emitters keep the same three locals this code uses: the sequence itself (0), the CPU
- * (2) and its state (3). Emit {@link #emitExit} after the block's last write-back, outside its
+ * <p>Both emitters keep the same locals this code uses: the sequence itself (0), the CPU
+ * (2), its state (3), the register array (4) and guest memory (5). Emit {@link #emitExit} after the block's last write-back, outside its
  * exception handler's range, and {@link #emitFaultOwner} first thing in the handler.
  */
 final class BlockChaining {
     static final String BLOCK = Type.getInternalName(TranslationBlock.class);
     private static final String CHAINED = Type.getInternalName(ChainedSequence.class);
-    private static final String CONTEXT = Type.getInternalName(OpContext.class);
     private static final String CPU = Type.getInternalName(X86Cpu.class);
     private static final String STATE = Type.getInternalName(X86CpuState.class);
     private static final int THIS = 0, CPU_LOCAL = 2, STATE_LOCAL = 3;
@@ -58,8 +57,14 @@ final class BlockChaining {
             mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
             mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CPU, "chainStep", "()Z", false);
             mv.visitJumpInsn(Opcodes.IFEQ, notThis);
+            // what this block holds, handed on (X86Sequence): the successor starts at its own code
+            mv.visitTypeInsn(Opcodes.CHECKCAST, BytecodeBlockCompiler.X86_SEQUENCE);
             mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
-            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CHAINED, "run", "(L" + CONTEXT + ";)V", false);
+            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+            mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.REGS);
+            mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.MEM);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, BytecodeBlockCompiler.X86_SEQUENCE, "enter", BytecodeBlockCompiler.ENTER, false);
             mv.visitInsn(Opcodes.RETURN);
             mv.visitLabel(notThis);
             mv.visitInsn(Opcodes.POP);

@@ -31,6 +31,10 @@ public final class BytecodeBlockCompiler {
     private static final String OP = X86Emitter.OP;
     private static final String CONTEXT = X86Emitter.CONTEXT;
     private static final String SEQUENCE = Type.getInternalName(ChainedSequence.class);
+    /** The block classes' superclass. */
+    static final String X86_SEQUENCE = Type.getInternalName(X86Sequence.class);
+    /** {@link X86Sequence#enter}'s descriptor. */
+    static final String ENTER = "(L" + X86Emitter.CONTEXT + ";L" + X86Emitter.CPU + ";L" + X86Emitter.STATE + ";[JL" + X86Emitter.MEMORY + ";)V";
 
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
     private final DefinedBlockClasses classes = new DefinedBlockClasses(MethodType.methodType(void.class, Object[].class));
@@ -712,13 +716,33 @@ public final class BytecodeBlockCompiler {
                 + (CALLED_64.isEmpty() ? "" : ", 64-bit ops called " + new java.util.TreeMap<>(CALLED_64));
     }
 
+    /**
+     * The class's {@code run}, the run loop's way in: the context cast to the CPU, its state,
+     * register array and memory loaded, and {@link X86Sequence#enter} called with them (a call of
+     * the class's own final method: bound statically).
+     */
+    private static void emitRun(ClassWriter cw) {
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "(L" + CONTEXT + ";)V", null, null);
+        mv.visitCode();
+        X86Emitter.loadContextLocals(mv, true);
+        mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.THIS);
+        for (int local : new int[] {X86Emitter.CTX, X86Emitter.CPU_LOCAL, X86Emitter.STATE_LOCAL, X86Emitter.REGS, X86Emitter.MEM}) {
+            mv.visitVarInsn(Opcodes.ALOAD, local);
+        }
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, NAME, "enter", ENTER, false);
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
     /** {@code loopStart}: the guest address the last op may jump back to (a loop block), 0 for none. */
     private byte[] generate(X86Op[] ops, int[] inlineCount, boolean longMode, int loopStart, CallUnit unit) {
         ClassWriter cw = ClassFiles.writer();
-        cw.visit(ClassFiles.VERSION, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, NAME, null, SEQUENCE, null);
+        cw.visit(ClassFiles.VERSION, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, NAME, null, X86_SEQUENCE, null);
+        emitRun(cw);
         // the ops emitted as calls through their field; the others get no field (see fieldsAndConstructor)
         boolean[] called = new boolean[ops.length];
-        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "(L" + CONTEXT + ";)V", null, null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "enter", ENTER, null, null);
         mv.visitCode();
         Label start = new Label();
         Label end = new Label();
@@ -741,7 +765,7 @@ public final class BytecodeBlockCompiler {
         if (loopStart != 0) {
             emitter.segmentBasesInLocals();
         }
-        emitter.prologue(mv, true);
+        emitter.prologueAfterContext(mv);
         mv.visitLabel(start);
         Label head = new Label();
         Label exit = new Label();
@@ -845,7 +869,7 @@ public final class BytecodeBlockCompiler {
         push(init, ops.length + 1);
         init.visitInsn(Opcodes.AALOAD);
         init.visitTypeInsn(Opcodes.CHECKCAST, BlockChaining.BLOCK);
-        init.visitMethodInsn(Opcodes.INVOKESPECIAL, SEQUENCE, "<init>", "(L" + BlockChaining.BLOCK + ";)V", false);
+        init.visitMethodInsn(Opcodes.INVOKESPECIAL, X86_SEQUENCE, "<init>", "(L" + BlockChaining.BLOCK + ";)V", false);
         for (int i = 0; i < ops.length; i++) {
             if (!called[i]) {
                 continue;
@@ -904,7 +928,7 @@ public final class BytecodeBlockCompiler {
             emitter.cacheAccessPages();
         }
         emitter.prepareXmm(ops);
-        emitter.prologue(mv);
+        emitter.prologueAfterContext(mv);
         MethodVisitor prologue = mv;
         mv = emitter.tracking(mv);
         mv.visitLabel(start);

@@ -160,6 +160,11 @@ final class CompilePolicy {
 
     private static Method runMethod(OpSequence<?> sequence) {
         try {
+            if (sequence instanceof X86Sequence) {
+                // the block's code; run only loads the context and calls it
+                return sequence.getClass().getMethod("enter", OpContext.class, org.qemu.i386.cpu.X86Cpu.class,
+                        org.qemu.i386.cpu.X86CpuState.class, long[].class, org.qemu.common.memory.GuestMemory.class);
+            }
             return sequence.getClass().getMethod("run", OpContext.class);
         } catch (NoSuchMethodException e) {
             throw new IllegalStateException("block class without run(OpContext)", e);

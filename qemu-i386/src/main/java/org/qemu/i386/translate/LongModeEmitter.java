@@ -185,18 +185,12 @@ final class LongModeEmitter {
     };
 
     void prologue(MethodVisitor mv) {
-        mv.visitVarInsn(Opcodes.ALOAD, CTX);
-        mv.visitTypeInsn(Opcodes.CHECKCAST, CPU);
-        mv.visitVarInsn(Opcodes.ASTORE, CPU_LOCAL);
-        mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
-        mv.visitFieldInsn(Opcodes.GETFIELD, CPU, "state", STATE_DESC);
-        mv.visitVarInsn(Opcodes.ASTORE, STATE_LOCAL);
-        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
-        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "regs", "[J");
-        mv.visitVarInsn(Opcodes.ASTORE, REGS);
-        mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
-        mv.visitFieldInsn(Opcodes.GETFIELD, CPU, "memory", "L" + MEMORY + ";");
-        mv.visitVarInsn(Opcodes.ASTORE, MEM);
+        X86Emitter.loadContextLocals(mv, true);
+        prologueAfterContext(mv);
+    }
+
+    /** The rest of {@link #prologue}, for {@link X86Sequence#enter}, whose parameters are the context locals. */
+    void prologueAfterContext(MethodVisitor mv) {
         for (int local : new int[] {INDEX, IN_FALLBACK, FC, FCF, FOF, TEMP_INT}) {
             mv.visitInsn(Opcodes.ICONST_0);
             mv.visitVarInsn(Opcodes.ISTORE, local);

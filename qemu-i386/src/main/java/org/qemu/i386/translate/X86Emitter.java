@@ -180,6 +180,16 @@ final class X86Emitter {
      * {@code castContext}: the method's parameter is an {@link OpContext} to cast to the CPU.
      */
     void prologue(MethodVisitor mv, boolean castContext) {
+        loadContextLocals(mv, castContext);
+        prologueAfterContext(mv);
+    }
+
+    /**
+     * The CPU, its state, register array and guest memory into their locals, from the method's
+     * parameter (a context to cast to the CPU, or the CPU). {@link X86Sequence#enter} has them as
+     * parameters in the same slots and starts with {@link #prologueAfterContext}.
+     */
+    static void loadContextLocals(MethodVisitor mv, boolean castContext) {
         mv.visitVarInsn(Opcodes.ALOAD, CTX);
         if (castContext) {
             mv.visitTypeInsn(Opcodes.CHECKCAST, CPU);
@@ -194,6 +204,10 @@ final class X86Emitter {
         mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
         mv.visitFieldInsn(Opcodes.GETFIELD, CPU, "memory", "L" + MEMORY + ";");
         mv.visitVarInsn(Opcodes.ASTORE, MEM);
+    }
+
+    /** The rest of {@link #prologue}: every other local initialised, registers and flags loaded. */
+    void prologueAfterContext(MethodVisitor mv) {
         for (int local : new int[] {INDEX, A, B, RES, VALUE, IN_FALLBACK, NEXT}) {
             mv.visitInsn(Opcodes.ICONST_0);
             mv.visitVarInsn(Opcodes.ISTORE, local);
