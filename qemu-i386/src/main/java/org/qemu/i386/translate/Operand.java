@@ -17,15 +17,52 @@ public abstract sealed class Operand permits Operand.Register, Operand.Memory, O
         this.bits = bits;
     }
 
-    public abstract int get(X86Cpu cpu);
+    // The four accessors test the operand's class themselves instead of being overridden: an op's
+    // operand call site sees all three classes, which HotSpot dispatches through the vtable (it
+    // inlines at most two receiver types), and the interpreted tier makes two or three such calls
+    // per op. Type tests on final classes are a compare each and let the accessor be inlined.
 
-    public abstract void set(X86Cpu cpu, int value);
+    public final int get(X86Cpu cpu) {
+        if (this instanceof Register r) {
+            return r.readInt(cpu);
+        }
+        if (this instanceof Immediate i) {
+            return i.value;
+        }
+        return ((Memory) this).readInt(cpu);
+    }
+
+    public final void set(X86Cpu cpu, int value) {
+        if (this instanceof Register r) {
+            r.writeInt(cpu, value);
+        } else if (this instanceof Memory m) {
+            m.writeInt(cpu, value);
+        } else {
+            throw new IllegalStateException("write to an immediate");
+        }
+    }
 
     /** The value as a long: a 64-bit operand whole, smaller ones zero-extended (immediates: see {@link Immediate}). */
-    public abstract long getLong(X86Cpu cpu);
+    public final long getLong(X86Cpu cpu) {
+        if (this instanceof Register r) {
+            return r.readLong(cpu);
+        }
+        if (this instanceof Immediate i) {
+            return i.longValue;
+        }
+        return ((Memory) this).readLong(cpu);
+    }
 
     /** Writes a 64-bit operand; smaller ones take the low bits as {@link #set} does. */
-    public abstract void setLong(X86Cpu cpu, long value);
+    public final void setLong(X86Cpu cpu, long value) {
+        if (this instanceof Register r) {
+            r.writeLong(cpu, value);
+        } else if (this instanceof Memory m) {
+            m.writeLong(cpu, value);
+        } else {
+            throw new IllegalStateException("write to an immediate");
+        }
+    }
 
     public static Operand register(int bits, int reg) {
         return new Register(bits, reg);
@@ -87,8 +124,7 @@ public abstract sealed class Operand permits Operand.Register, Operand.Memory, O
             this.reg = reg;
         }
 
-        @Override
-        public int get(X86Cpu cpu) {
+        int readInt(X86Cpu cpu) {
             X86CpuState r = cpu.state;
             return switch (bits) {
                 case 8 -> reg < 4 || reg >= 8 ? r.reg32(reg & 15) & 0xff : (r.reg32(reg - 4) >>> 8) & 0xff;
@@ -97,8 +133,7 @@ public abstract sealed class Operand permits Operand.Register, Operand.Memory, O
             };
         }
 
-        @Override
-        public void set(X86Cpu cpu, int value) {
+        void writeInt(X86Cpu cpu, int value) {
             X86CpuState r = cpu.state;
             switch (bits) {
                 case 8 -> {
@@ -113,17 +148,15 @@ public abstract sealed class Operand permits Operand.Register, Operand.Memory, O
             }
         }
 
-        @Override
-        public long getLong(X86Cpu cpu) {
-            return bits == 64 ? cpu.state.regs[reg] : get(cpu) & 0xffffffffL;
+        long readLong(X86Cpu cpu) {
+            return bits == 64 ? cpu.state.regs[reg] : readInt(cpu) & 0xffffffffL;
         }
 
-        @Override
-        public void setLong(X86Cpu cpu, long value) {
+        void writeLong(X86Cpu cpu, long value) {
             if (bits == 64) {
                 cpu.state.regs[reg] = value;
             } else {
-                set(cpu, (int) value);
+                writeInt(cpu, (int) value);
             }
         }
     }
@@ -210,8 +243,7 @@ public abstract sealed class Operand permits Operand.Register, Operand.Memory, O
             return (offset(s) + delta + s.segBase[segment]) & 0xffffffffL;
         }
 
-        @Override
-        public int get(X86Cpu cpu) {
+        int readInt(X86Cpu cpu) {
             long a = address(cpu);
             return switch (bits) {
                 case 8 -> cpu.memory.read8(a);
@@ -220,8 +252,7 @@ public abstract sealed class Operand permits Operand.Register, Operand.Memory, O
             };
         }
 
-        @Override
-        public void set(X86Cpu cpu, int value) {
+        void writeInt(X86Cpu cpu, int value) {
             long a = address(cpu);
             switch (bits) {
                 case 8 -> cpu.memory.write8(a, value);
@@ -230,17 +261,15 @@ public abstract sealed class Operand permits Operand.Register, Operand.Memory, O
             }
         }
 
-        @Override
-        public long getLong(X86Cpu cpu) {
-            return bits == 64 ? cpu.memory.read64(address(cpu)) : get(cpu) & 0xffffffffL;
+        long readLong(X86Cpu cpu) {
+            return bits == 64 ? cpu.memory.read64(address(cpu)) : readInt(cpu) & 0xffffffffL;
         }
 
-        @Override
-        public void setLong(X86Cpu cpu, long value) {
+        void writeLong(X86Cpu cpu, long value) {
             if (bits == 64) {
                 cpu.memory.write64(address(cpu), value);
             } else {
-                set(cpu, (int) value);
+                writeInt(cpu, (int) value);
             }
         }
     }
@@ -263,26 +292,6 @@ public abstract sealed class Operand permits Operand.Register, Operand.Memory, O
             super(64);
             this.value = (int) value;
             this.longValue = value;
-        }
-
-        @Override
-        public long getLong(X86Cpu cpu) {
-            return longValue;
-        }
-
-        @Override
-        public void setLong(X86Cpu cpu, long value) {
-            throw new IllegalStateException("write to an immediate");
-        }
-
-        @Override
-        public int get(X86Cpu cpu) {
-            return value;
-        }
-
-        @Override
-        public void set(X86Cpu cpu, int value) {
-            throw new IllegalStateException("write to an immediate");
         }
     }
 }
