@@ -1405,12 +1405,46 @@ final class LongModeEmitter {
         }
         if (pendingOp == ROTATE) {
             rotateRecord(mv, baseOp != RUNTIME_BASE);
+        } else if ((pendingOp & 3) != 3) {
+            storeNarrowRecord(mv, pendingOp);
         } else {
             mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
             X86Emitter.push(mv, pendingOp);
             recordArguments(mv);
         }
         flagsDirty = false;
+    }
+
+    /**
+     * {@link Flags64#record} of an 8/16/32-bit op known here: its five stores inline. Why: record
+     * (258 bytes of bytecode, a switch on the kind) is inlined by C2 and folded for the constant,
+     * but C1, which compiles most of a kernel boot's blocks, inlines nothing past 35 bytes and the
+     * bytecode interpreter runs every byte: one call and switch per block exit in lukewarm code.
+     */
+    private static void storeNarrowRecord(MethodVisitor mv, int op) {
+        boolean resultCarryOverflow = (op & ~3) == LazyFlags.RESULT_CO;
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        X86Emitter.push(mv, op);
+        mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "ccOp", "I");
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        mv.visitVarInsn(Opcodes.LLOAD, FA);
+        mv.visitInsn(Opcodes.L2I);
+        mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "ccA", "I");
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        if (resultCarryOverflow) {
+            mv.visitVarInsn(Opcodes.ILOAD, FCF);
+        } else {
+            mv.visitVarInsn(Opcodes.LLOAD, FB);
+            mv.visitInsn(Opcodes.L2I);
+        }
+        mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "ccB", "I");
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        mv.visitVarInsn(Opcodes.ILOAD, resultCarryOverflow ? FOF : FC);
+        mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "ccC", "I");
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        mv.visitVarInsn(Opcodes.LLOAD, FRES);
+        mv.visitInsn(Opcodes.L2I);
+        mv.visitFieldInsn(Opcodes.PUTFIELD, STATE, "ccRes", "I");
     }
 
     /** Stores the record the locals hold, of the kind FLAG_KIND says at run time (-1: nothing, the state object has it). */
