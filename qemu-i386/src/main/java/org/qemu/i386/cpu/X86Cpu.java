@@ -643,7 +643,8 @@ public final class X86Cpu implements GuestCpu, OpContext {
      * a loop while it is profiled. Until session 13 the blocks' own exits did this
      * ({@code chainStep} counted steps and forced every 256th to answer false for the first 2^22):
      * arithmetic on every chained exit, where busybox unxz under qemu-x86_64 runs ~360 M of them
-     * (wall 6.93 -> 6.32 s without it, gzip 32 MiB 5.53 -> 5.40 s, 3 interleaved runs each).
+     * (wall 6.86 -> 6.17 s without it, gzip 32 MiB 5.44 -> 5.23 s, 3 interleaved runs each; the
+     * same deoptimization traps in LogCompilation).
      */
     private int warmUpBudget(int budget) {
         int n = ++warmUpEntries;

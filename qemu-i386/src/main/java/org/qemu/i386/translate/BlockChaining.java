@@ -18,9 +18,10 @@ import org.qemu.i386.cpu.X86CpuState;
  * block ({@link X86Cpu#chainStep}); otherwise it tells the CPU which block it left from
  * ({@link X86Cpu#leftFrom}), so the run loop can link that exit to the block it finds next.
  *
- * <p>Both emitters keep the same locals this code uses: the sequence itself (0), the CPU
- * (2), its state (3), the register array (4) and guest memory (5). Emit {@link #emitExit} after the block's last write-back, outside its
- * exception handler's range, and {@link #emitFaultOwner} first thing in the handler.
+ * <p>Both emitters keep the same locals this code uses: the sequence itself (0), the CPU (2), its
+ * state (3), the register array (4) and guest memory (5). Emit {@link #emitExit} after the block's
+ * last write-back, outside its exception handler's range, and {@link #emitFaultOwner} first thing
+ * in the handler.
  */
 final class BlockChaining {
     static final String BLOCK = Type.getInternalName(TranslationBlock.class);

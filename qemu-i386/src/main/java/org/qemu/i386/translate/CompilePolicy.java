@@ -167,7 +167,7 @@ final class CompilePolicy {
             }
             return sequence.getClass().getMethod("run", OpContext.class);
         } catch (NoSuchMethodException e) {
-            throw new IllegalStateException("block class without run(OpContext)", e);
+            throw new IllegalStateException("block class without its run or enter method", e);
         }
     }
 }
