@@ -18,7 +18,7 @@ gcc -nostdlib -static "$here/src/chain-branches.S" -o "$work/chain-branches"
 # LZMA decoding (the algorithm of the Linux kernel's decompressor: busybox unxz is xz-embedded):
 # 32 MiB of the host's shared libraries, compressed once
 if [ ! -s "$work/libs.xz" ]; then
-  find /usr/lib/x86_64-linux-gnu -maxdepth 1 -name '*.so*' -type f | sort | xargs cat | head -c 33554432 \
+  find /usr/lib/x86_64-linux-gnu -maxdepth 1 -name '*.so*' -type f | sort | xargs cat 2>/dev/null | head -c 33554432 \
     | xz -6 -T2 --check=crc32 > "$work/libs.xz"
 fi
 unxz_sum=$(/bin/busybox unxz -c < "$work/libs.xz" | sha256sum | cut -d' ' -f1)
