@@ -584,7 +584,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
         if (!(target.sequence() instanceof ChainedSequence<X86Cpu> to)) {
             cause = "target interpreted: " + kind;
         } else if (from.chain0 == to || from.chain1 == to) {
-            cause = "linked but refused (forced return or dead): " + kind;
+            cause = "linked but refused (dead): " + kind;
         } else if (from.chain0 != null && from.chain0.entryPc == target.pc || from.chain1 != null && from.chain1.entryPc == target.pc) {
             cause = "linked to a dead translation: " + kind;
         } else {

@@ -28,15 +28,15 @@ final class BlockChaining {
     private static final String CHAINED = Type.getInternalName(ChainedSequence.class);
     private static final String CPU = Type.getInternalName(X86Cpu.class);
     private static final String STATE = Type.getInternalName(X86CpuState.class);
-    private static final int THIS = 0, CPU_LOCAL = 2, STATE_LOCAL = 3;
+    private static final int THIS = X86Emitter.THIS, CPU_LOCAL = X86Emitter.CPU_LOCAL, STATE_LOCAL = X86Emitter.STATE_LOCAL;
 
     private BlockChaining() {
     }
 
     /**
      * The block's exit: for each of the two link slots, a test that the slot's sequence starts at
-     * the pc being left to and is alive, the CPU's permission, and a call of its {@code run} from a
-     * call site of its own (so each site sees one receiver class); else record the exit and return.
+     * the pc being left to and is alive, the CPU's permission, and a call of its {@code enter} from
+     * a call site of its own (so each site sees one receiver class); else record the exit and return.
      */
     static void emitExit(MethodVisitor mv) {
         Label miss = new Label();
@@ -60,13 +60,7 @@ final class BlockChaining {
             mv.visitJumpInsn(Opcodes.IFEQ, notThis);
             // what this block holds, handed on (X86Sequence): the successor starts at its own code
             mv.visitTypeInsn(Opcodes.CHECKCAST, BytecodeBlockCompiler.X86_SEQUENCE);
-            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
-            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
-            mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
-            mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.REGS);
-            mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.MEM);
-            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, BytecodeBlockCompiler.X86_SEQUENCE, "enter", BytecodeBlockCompiler.ENTER, false);
-            mv.visitInsn(Opcodes.RETURN);
+            emitEnter(mv, BytecodeBlockCompiler.X86_SEQUENCE);
             mv.visitLabel(notThis);
             mv.visitInsn(Opcodes.POP);
         }
@@ -74,6 +68,19 @@ final class BlockChaining {
         mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
         mv.visitVarInsn(Opcodes.ALOAD, THIS);
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CPU, "leftFrom", "(L" + CHAINED + ";)V", false);
+        mv.visitInsn(Opcodes.RETURN);
+    }
+
+    /**
+     * With a sequence of class {@code owner} on the stack: calls its {@link X86Sequence#enter} with
+     * the context locals (the CPU, as the context too, its state, register array and memory) and
+     * returns. The chained exit's call and each class's {@code run} (BytecodeBlockCompiler).
+     */
+    static void emitEnter(MethodVisitor mv, String owner) {
+        for (int local : new int[] {CPU_LOCAL, CPU_LOCAL, STATE_LOCAL, X86Emitter.REGS, X86Emitter.MEM}) {
+            mv.visitVarInsn(Opcodes.ALOAD, local);
+        }
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, owner, "enter", BytecodeBlockCompiler.ENTER, false);
         mv.visitInsn(Opcodes.RETURN);
     }
 

@@ -726,11 +726,7 @@ public final class BytecodeBlockCompiler {
         mv.visitCode();
         X86Emitter.loadContextLocals(mv, true);
         mv.visitVarInsn(Opcodes.ALOAD, X86Emitter.THIS);
-        for (int local : new int[] {X86Emitter.CTX, X86Emitter.CPU_LOCAL, X86Emitter.STATE_LOCAL, X86Emitter.REGS, X86Emitter.MEM}) {
-            mv.visitVarInsn(Opcodes.ALOAD, local);
-        }
-        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, NAME, "enter", ENTER, false);
-        mv.visitInsn(Opcodes.RETURN);
+        BlockChaining.emitEnter(mv, NAME);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
     }
