@@ -107,7 +107,7 @@ final class QmpSession {
             message.add("data", toJson(event.data()));
         }
         try {
-            sendEvent(message);
+            send(message);
         } catch (IOException e) {
             closed = true;
         }
@@ -234,19 +234,12 @@ final class QmpSession {
         return GSON.toJsonTree(data);
     }
 
+    /**
+     * Writes a message now, or, from a thread other than the one running a command (an event the
+     * guest raised meanwhile), after that command's reply. Replies and the greeting come from the
+     * serving thread, so they are never held back.
+     */
     private void send(JsonObject message) throws IOException {
-        byte[] bytes = (GSON.toJson(message) + "\r\n").getBytes(StandardCharsets.UTF_8);
-        synchronized (writeLock) {
-            if (closed) {
-                return;
-            }
-            out.write(bytes);
-            out.flush();
-        }
-    }
-
-    /** An event: written now, or after the reply of a command another thread is running. */
-    private void sendEvent(JsonObject message) throws IOException {
         byte[] bytes = (GSON.toJson(message) + "\r\n").getBytes(StandardCharsets.UTF_8);
         synchronized (writeLock) {
             if (closed) {
