@@ -79,10 +79,19 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
     /** Pages of the linear space and its windows: the per-page arrays below are indexed by folded page. */
     private final int pages;
     /** Per linear page: the physical page it maps while it is mapped. */
-    private final int[] physicalOf;
+    private final org.qemu.common.memory.LazyIntTable physicalOf;
     /** Per linear page: the RAM page host-mapped there (kept after the guest mapping goes), -1 for none. */
-    private final int[] hostMapped;
-    private final byte[] state;
+    private final org.qemu.common.memory.LazyIntTable hostMapped;
+    private final org.qemu.common.memory.LazyByteTable state;
+    /** The RAM page host-mapped at linear page {@code page}, -1 for none. */
+    private int hostMappedAt(int page) {
+        return hostMapped.get(page) - 1;
+    }
+
+    private void setHostMapped(int page, int physicalPage) {
+        hostMapped.set(page, physicalPage + 1);
+    }
+
     /** The window to give the next far slice when every window is taken (round robin). */
     private int nextVictim = 1;
     private long windowClaims;
@@ -111,9 +120,9 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         }
         this.linear = linear;
         this.pages = linear.windowCount() * SPACE_PAGES;
-        this.physicalOf = new int[pages];
-        this.hostMapped = new int[pages];
-        this.state = new byte[pages];
+        this.physicalOf = new org.qemu.common.memory.LazyIntTable(pages);
+        this.hostMapped = new org.qemu.common.memory.LazyIntTable(pages); // the page + 1, 0 for none
+        this.state = new org.qemu.common.memory.LazyByteTable(pages);
         this.ram = ram;
         this.physical = ram.segment();
         this.ramPages = ramBytes >>> GuestMemory.PAGE_SHIFT;
@@ -137,10 +146,9 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         });
         this.far = new FarPages(this, walker, physical, ramBytes, devices, code);
         linear.setFarAccessHandler(far);
-        java.util.Arrays.fill(hostMapped, -1);
         ram.mapInto(linear, 0, 0, ramBytes);
         for (int p = 0; p < ramPages; p++) {
-            hostMapped[p] = p;
+            setHostMapped(p, p);
         }
         linear.setPageMissHandler(this);
         code.attach(this);
@@ -210,7 +218,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
             int kept = 0;
             for (int i = 0; i < trackedCount; i++) {
                 int page = tracked[i];
-                if ((state[page] & TRACKED) == 0) {
+                if ((state.get(page) & TRACKED) == 0) {
                     continue;
                 }
                 if (keepsTranslations(page)) {
@@ -240,10 +248,10 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         int kept = 0;
         for (int i = 0; i < trackedCount; i++) {
             int page = tracked[i];
-            if ((state[page] & TRACKED) == 0) {
+            if ((state.get(page) & TRACKED) == 0) {
                 continue;
             }
-            if ((state[page] & GLOBAL) != 0 || keepsTranslations(page)) {
+            if ((state.get(page) & GLOBAL) != 0 || keepsTranslations(page)) {
                 tracked[kept++] = page;
             } else {
                 unmap(page);
@@ -265,14 +273,14 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         }
         Registers r = registers;
         long address = linear.linearAddress((long) page << GuestMemory.PAGE_SHIFT);
-        boolean user = (state[page] & USER_PAGE) != 0;
+        boolean user = (state.get(page) & USER_PAGE) != 0;
         PageWalker.Translation t = walker.walk(address, PageWalker.Access.READ, false, r.cr0(), r.cr3() & 0xffffffffL, r.cr4(), r.efer());
-        if (t.faulted() || t.physicalPage() >>> GuestMemory.PAGE_SHIFT != physicalOf[page] || t.user() != user
+        if (t.faulted() || t.physicalPage() >>> GuestMemory.PAGE_SHIFT != physicalOf.get(page) || t.user() != user
                 || !t.executable()) {
             return false;
         }
         linear.revokePageAccess(page);
-        state[page] = (byte) (TRACKED | (t.global() ? GLOBAL : 0) | (t.largePage() ? LARGE : 0) | (user ? USER_PAGE : 0));
+        state.set(page, (byte) (TRACKED | (t.global() ? GLOBAL : 0) | (t.largePage() ? LARGE : 0) | (user ? USER_PAGE : 0)));
         return true;
     }
 
@@ -289,10 +297,10 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         } else {
             page = (int) ((linearAddress & 0xffffffffL) >>> GuestMemory.PAGE_SHIFT);
         }
-        if (!paging || (state[page] & TRACKED) == 0) {
+        if (!paging || (state.get(page) & TRACKED) == 0) {
             return;
         }
-        if ((state[page] & LARGE) == 0) {
+        if ((state.get(page) & LARGE) == 0) {
             unmap(page);
             return;
         }
@@ -301,7 +309,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         int region = page >>> shift;
         for (int i = 0; i < trackedCount; i++) {
             int p = tracked[i];
-            if (p >>> shift == region && (state[p] & (TRACKED | LARGE)) == (TRACKED | LARGE)) {
+            if (p >>> shift == region && (state.get(p) & (TRACKED | LARGE)) == (TRACKED | LARGE)) {
                 unmap(p);
             }
         }
@@ -314,8 +322,8 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         }
         for (int i = 0; i < privilegedCount; i++) {
             int page = privileged[i];
-            if ((state[page] & PRIVILEGED) != 0) {
-                state[page] &= ~PRIVILEGED;
+            if ((state.get(page) & PRIVILEGED) != 0) {
+                state.set(page, state.get(page) & ~PRIVILEGED);
                 linear.revokePageAccess(page);
             }
         }
@@ -444,34 +452,34 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
             throw pageFault(linearAddress, t.faultErrorCode(), access);
         }
         int phys = (int) (t.physicalPage() >>> GuestMemory.PAGE_SHIFT);
-        if ((state[page] & PARKED) != 0) {
+        if ((state.get(page) & PARKED) != 0) {
             unpark(page, phys, t);
         }
-        if (linear.holdsCode(page) && physicalOf[page] != phys) {
+        if (linear.holdsCode(page) && physicalOf.get(page) != phys) {
             // kept translations of a page whose mapping has changed since (without a flush): they die now
             if (linear.dropPage(page)) {
                 translations.codeWritten(linearPage(page));
             }
             if (page < SPACE_PAGES) {
-                code.forget(physicalOf[page], this, page);
+                code.forget(physicalOf.get(page), this, page);
             }
         }
         if (phys >= ramPages) {
             if (access == GuestMemoryFault.Access.EXECUTE) {
                 return false;
             }
-            physicalOf[page] = phys;
+            physicalOf.set(page, phys);
             linear.mapIoPage(page, this);
             track(page, t.global(), !user && !t.user(), t.largePage(), t.user());
             return true;
         }
         boolean write = t.writable() && (t.dirty() || access == GuestMemoryFault.Access.WRITE);
         boolean exec = access == GuestMemoryFault.Access.EXECUTE
-                || ((state[page] & TRACKED) != 0 && physicalOf[page] == phys
+                || ((state.get(page) & TRACKED) != 0 && physicalOf.get(page) == phys
                 && (linear.protectionAt((long) page << GuestMemory.PAGE_SHIFT) & GuestMemory.EXEC) != 0);
-        if (hostMapped[page] != phys) {
+        if (hostMappedAt(page) != phys) {
             ram.mapInto(linear, (long) page << GuestMemory.PAGE_SHIFT, (long) phys << GuestMemory.PAGE_SHIFT, GuestMemory.PAGE_SIZE);
-            hostMapped[page] = phys;
+            setHostMapped(page, phys);
         }
         grantRam(page, phys, exec, write, access);
         boolean beyondUser = !user && (!t.user() || (write && (r.cr0() & PageWalker.CR0_WP) == 0));
@@ -487,7 +495,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         if (write && code.holdsCode(phys)) {
             prot |= GuestMemory.CODE; // another mapping's translations came from here: keep writes on the slow path
         }
-        physicalOf[page] = phys;
+        physicalOf.set(page, phys);
         linear.setPageAccess(page, prot);
     }
 
@@ -519,7 +527,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
     }
 
     private void track(int page, boolean global, boolean beyondUser, boolean large, boolean user) {
-        if ((state[page] & TRACKED) == 0) {
+        if ((state.get(page) & TRACKED) == 0) {
             if (trackedCount == tracked.length) {
                 tracked = java.util.Arrays.copyOf(tracked, trackedCount * 2);
             }
@@ -527,7 +535,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         }
         int s = TRACKED | (global ? GLOBAL : 0) | (large ? LARGE : 0) | (user ? USER_PAGE : 0);
         if (beyondUser) {
-            if ((state[page] & PRIVILEGED) == 0) {
+            if ((state.get(page) & PRIVILEGED) == 0) {
                 if (privilegedCount == privileged.length) {
                     privileged = java.util.Arrays.copyOf(privileged, privilegedCount * 2);
                 }
@@ -535,7 +543,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
             }
             s |= PRIVILEGED;
         }
-        state[page] = (byte) s;
+        state.set(page, (byte) s);
     }
 
     /**
@@ -545,7 +553,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
      */
     private void unmap(int page) {
         GuestMemory.CodeParking p = parking;
-        if (p != null && page < SPACE_PAGES && (state[page] & TRACKED) != 0 && linear.holdsCode(page)) {
+        if (p != null && page < SPACE_PAGES && (state.get(page) & TRACKED) != 0 && linear.holdsCode(page)) {
             park(page, p);
             return;
         }
@@ -559,7 +567,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
      */
     private void park(int page, GuestMemory.CodeParking p) {
         linear.revokePageAccess(page);
-        state[page] = (byte) (PARKED | (state[page] & USER_PAGE));
+        state.set(page, (byte) (PARKED | (state.get(page) & USER_PAGE)));
         parkedPages.set(page);
         codePagesParked++;
         p.park(linearPage(page));
@@ -571,10 +579,10 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
      * anything else kills them.
      */
     private void unpark(int page, int phys, PageWalker.Translation t) {
-        boolean user = (state[page] & USER_PAGE) != 0;
-        state[page] = 0;
+        boolean user = (state.get(page) & USER_PAGE) != 0;
+        state.set(page, 0);
         parkedPages.clear(page);
-        if (physicalOf[page] == phys && t.user() == user && t.executable() && linear.holdsCode(page)) {
+        if (physicalOf.get(page) == phys && t.user() == user && t.executable() && linear.holdsCode(page)) {
             codePagesRevived++;
             parking.revive(linearPage(page));
         } else {
@@ -589,7 +597,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
             return; // another thread's lookup: the block stays parked, as if absent
         }
         int page = (int) (address >>> GuestMemory.PAGE_SHIFT);
-        if (!paging || page >= SPACE_PAGES || (state[page] & PARKED) == 0) {
+        if (!paging || page >= SPACE_PAGES || (state.get(page) & PARKED) == 0) {
             return;
         }
         long savedAddress = faultAddress;
@@ -605,7 +613,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
 
     private void drop(int page) {
         boolean hadCode = linear.dropPage(page);
-        state[page] = 0;
+        state.set(page, 0);
         if (hadCode) {
             codePagesUnmapped++;
             if (page < SPACE_PAGES) {
@@ -617,7 +625,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
             // 27 K of the amd64 boot's 40 K invalidated blocks (the kernel's text, at each claim)
         }
         if (page < SPACE_PAGES) {
-            code.forget(physicalOf[page], this, page); // a window's pages never register code: fetches take FarPages
+            code.forget(physicalOf.get(page), this, page); // a window's pages never register code: fetches take FarPages
         }
     }
 
@@ -625,8 +633,8 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
     private void dropAll() {
         far.dropAll();
         for (int page = parkedPages.nextSetBit(0); page >= 0; page = parkedPages.nextSetBit(page + 1)) {
-            if ((state[page] & PARKED) != 0) {
-                state[page] = 0;
+            if ((state.get(page) & PARKED) != 0) {
+                state.set(page, 0);
                 drop(page);
             }
         }
@@ -634,12 +642,16 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         if (paging) {
             for (int i = 0; i < trackedCount; i++) {
                 int page = tracked[i];
-                if ((state[page] & TRACKED) != 0) {
+                if ((state.get(page) & TRACKED) != 0) {
                     drop(page);
                 }
             }
         } else {
             for (int page = 0; page < pages; page++) {
+                if (page % SPACE_PAGES == 0 && page > 0 && linear.windowKey(page / SPACE_PAGES) == 0) {
+                    page += SPACE_PAGES - 1; // a window holding no slice has no page to drop (8 M calls at each paging switch otherwise)
+                    continue;
+                }
                 boolean hadCode = linear.dropPage(page);
                 if (hadCode) {
                     translations.codeWritten(linearPage(page));
@@ -651,7 +663,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         }
         trackedCount = 0;
         privilegedCount = 0;
-        java.util.Arrays.fill(state, (byte) 0);
+        state.clear();
         for (int w = 1; w < linear.windowCount(); w++) {
             linear.assignWindow(w, 0);
         }
@@ -662,16 +674,16 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         long ramBytes = ramPages << GuestMemory.PAGE_SHIFT;
         boolean moved = false;
         for (int p = 0; p < ramPages && !moved; p++) {
-            moved = hostMapped[p] != p;
+            moved = hostMappedAt(p) != p;
         }
         if (moved) {
             ram.mapInto(linear, 0, 0, ramBytes);
             for (int p = 0; p < ramPages; p++) {
-                hostMapped[p] = p;
+                setHostMapped(p, p);
             }
         }
         for (int p = 0; p < SPACE_PAGES; p++) {
-            physicalOf[p] = p; // the windows stay unused until long mode pages them
+            physicalOf.set(p, p); // the windows stay unused until long mode pages them
         }
         for (int p = 0; p < ramPages; p++) {
             linear.setPageAccess(p, GuestMemory.READ | GuestMemory.WRITE | (code.holdsCode(p) ? GuestMemory.CODE : 0));
@@ -683,7 +695,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
 
     /** A write reached code through this space: every mapping of that physical page loses its translations. */
     private void codeWritten(long page) {
-        int phys = physicalOf[(int) page];
+        int phys = physicalOf.get((int) page);
         if (code.holdsCode(phys)) {
             code.written(phys);
         } else {
@@ -693,7 +705,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
 
     /** A write of {@code [address, address+length)} reached code through this space: true when other code on the page lives on. */
     private boolean codeRangeWritten(long page, long address, int length) {
-        return code.writtenRange(physicalOf[(int) page], (int) (address & GuestMemory.PAGE_MASK), length);
+        return code.writtenRange(physicalOf.get((int) page), (int) (address & GuestMemory.PAGE_MASK), length);
     }
 
     /**
@@ -717,7 +729,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         int[] pages = tracked;
         for (int i = 0, n = Math.min(trackedCount, pages.length); i < n; i++) {
             int page = pages[i];
-            if (physicalOf[page] == physicalPage && canWrite(page)) {
+            if (physicalOf.get(page) == physicalPage && canWrite(page)) {
                 linear.markCodeWrites(page);
             }
         }
@@ -730,8 +742,8 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
             return;
         }
         linear.dropPage(page);
-        if (page < SPACE_PAGES && (state[(int) page] & PARKED) != 0) {
-            state[(int) page] = 0; // its parked blocks die below; the next miss maps it afresh
+        if (page < SPACE_PAGES && (state.get((int) page) & PARKED) != 0) {
+            state.set((int) page, 0); // its parked blocks die below; the next miss maps it afresh
         }
         GuestMemory.CodeWriteListener t = translations;
         if (t != null) {
@@ -746,7 +758,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
 
     private boolean canWrite(int page) {
         return page < SPACE_PAGES ? (linear.protectionAt((long) page << GuestMemory.PAGE_SHIFT) & GuestMemory.WRITE) != 0
-                : (state[page] & TRACKED) != 0; // a window's page: protectionAt sees the low space only; marking a read-only page is harmless
+                : (state.get(page) & TRACKED) != 0; // a window's page: protectionAt sees the low space only; marking a read-only page is harmless
     }
 
     /** Far code pages whose translations died at a flush or invlpg because their mapping changed (a measuring aid). */
@@ -796,7 +808,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
             nextVictim = nextVictim + 1 == windows ? 1 : nextVictim + 1;
             for (int i = 0; i < trackedCount; i++) {
                 int page = tracked[i];
-                if (page / SPACE_PAGES == w && (state[page] & TRACKED) != 0) {
+                if (page / SPACE_PAGES == w && (state.get(page) & TRACKED) != 0) {
                     unmap(page);
                 }
             }
@@ -818,7 +830,7 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
     }
 
     private long physicalAddress(long linearAddress) {
-        return ((long) physicalOf[(int) (linearAddress >>> GuestMemory.PAGE_SHIFT)] << GuestMemory.PAGE_SHIFT)
+        return ((long) physicalOf.get((int) (linearAddress >>> GuestMemory.PAGE_SHIFT)) << GuestMemory.PAGE_SHIFT)
                 | (linearAddress & GuestMemory.PAGE_MASK);
     }
 }
