@@ -20,6 +20,8 @@ import org.qemu.i386.cpu.X86CpuState;
  */
 final class GuestProfiler {
     private static final String FILE = System.getProperty("qemu.tcg.guest-profile");
+    /** Also writes every sample in order ("milliseconds eip") to {@code FILE.<apic id>.timeline}: where the time went when. */
+    private static final boolean TIMELINE = Boolean.getBoolean("qemu.tcg.guest-profile-timeline");
 
     private GuestProfiler() {
     }
@@ -34,6 +36,8 @@ final class GuestProfiler {
         }
         Map<Long, Integer> samples = new HashMap<>();
         java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        StringBuilder timeline = new StringBuilder();
+        long start = System.nanoTime();
         Thread sampler = Thread.ofPlatform().daemon().name("guest-profile" + apicId).start(() -> {
             while (running.get()) {
                 LockSupport.parkNanos(1_000_000L);
@@ -44,6 +48,9 @@ final class GuestProfiler {
                         ? linear.segment().get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, esp) & 0xffffffffL : 0;
                 synchronized (samples) {
                     samples.merge(eip << 32 | top, 1, Integer::sum);
+                    if (TIMELINE) {
+                        timeline.append((System.nanoTime() - start) / 1_000_000).append(' ').append(Long.toHexString(eip)).append('\n');
+                    }
                 }
             }
         });
@@ -52,6 +59,9 @@ final class GuestProfiler {
             try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(Path.of(FILE + "." + apicId)))) {
                 synchronized (samples) {
                     samples.forEach((eip, count) -> out.println(count + " " + Long.toHexString(eip >>> 32) + " " + Long.toHexString(eip & 0xffffffffL)));
+                }
+                if (TIMELINE) {
+                    Files.writeString(Path.of(FILE + "." + apicId + ".timeline"), timeline);
                 }
             } catch (IOException e) {
                 System.err.println("qemu.tcg.guest-profile: " + e.getMessage());
