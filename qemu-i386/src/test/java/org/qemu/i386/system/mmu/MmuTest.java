@@ -203,6 +203,35 @@ class MmuTest {
     }
 
     @Test
+    void aGlobalPageWalkedAgainAsNonGlobalIsForgottenByTheNextCr3Write() {
+        pte(2, 0x00110000 | 0x101); // global, read-only: the write below misses and walks again
+        pagingOn();
+        put(0x00110000, 3);
+        assertThat(linear.read32(0x2000)).isEqualTo(3);
+        pte(2, 0x00110000 | 0x3); // the entry loses G (and becomes writable) without an invlpg
+        linear.write32(0x2004, 5);
+        pte(2, 0x00130000 | 0x3);
+        put(0x00130000, 2);
+        mmu.addressSpaceChanged();
+        assertThat(linear.read32(0x2000)).as("the TLB entry the write made was not global").isEqualTo(2);
+    }
+
+    @Test
+    void aPageDroppedAndTrackedAgainThousandsOfTimesIsStillForgottenByACr3Write() {
+        pte(1, 0x00100000 | 0x3);
+        pagingOn();
+        for (int i = 0; i < 5000; i++) { // each round lists the page again: the lists compact
+            linear.read32(0x1000);
+            mmu.invalidate(0x1000);
+        }
+        linear.read32(0x1000);
+        pte(1, 0x00120000 | 0x3);
+        put(0x00120000, 7);
+        mmu.addressSpaceChanged();
+        assertThat(linear.read32(0x1000)).isEqualTo(7);
+    }
+
+    @Test
     void writeThroughAnotherMappingDropsTranslationsOfCode() {
         pte(1, 0x00200000 | 0x3);
         pte(2, 0x00200000 | 0x3);
