@@ -1105,17 +1105,12 @@ public final class GuestMemory implements AutoCloseable {
         if (length <= 0 || length > PAGE_SIZE) {
             return false;
         }
-        if ((pageProtection(source, length - 1) & READ) == 0 || (pageProtection(target, length - 1) & RAM_WRITE) == 0) {
-            long s = foldedWithinPage(source, length - 1);
-            long t = foldedWithinPage(target, length - 1);
-            if (s < 0 || t < 0 || (protection[(int) (s >>> PAGE_SHIFT)] & READ) == 0
-                    || (protection[(int) (t >>> PAGE_SHIFT)] & RAM_WRITE) == 0) {
-                return false;
-            }
-            source = s;
-            target = t;
+        long s = bulkAddress(source, length - 1, READ);
+        long t = bulkAddress(target, length - 1, RAM_WRITE);
+        if (s < 0 || t < 0) {
+            return false;
         }
-        HostLoadStore.copy(space, base, source, target, length);
+        HostLoadStore.copy(space, base, s, t, length);
         return true;
     }
 
@@ -1128,15 +1123,37 @@ public final class GuestMemory implements AutoCloseable {
         if (length <= 0 || length > PAGE_SIZE) {
             return false;
         }
-        if ((pageProtection(target, length - 1) & RAM_WRITE) == 0) {
-            long t = foldedWithinPage(target, length - 1);
-            if (t < 0 || (protection[(int) (t >>> PAGE_SHIFT)] & RAM_WRITE) == 0) {
-                return false;
-            }
-            target = t;
+        long t = bulkAddress(target, length - 1, RAM_WRITE);
+        if (t < 0) {
+            return false;
         }
-        HostLoadStore.fill(space, base, target, length, value);
+        HostLoadStore.fill(space, base, t, length, value);
         return true;
+    }
+
+    /** True when {@link #fillWithinPage} (or a copy's target) would take {@code length} bytes at {@code target} now. */
+    public boolean canBulkWrite(long target, int length) {
+        return length > 0 && length <= PAGE_SIZE && bulkAddress(target, length - 1, RAM_WRITE) >= 0;
+    }
+
+    /** True when {@link #copyWithinPages} could read {@code length} bytes at {@code source} now. */
+    public boolean canBulkRead(long source, int length) {
+        return length > 0 && length <= PAGE_SIZE && bulkAddress(source, length - 1, READ) >= 0;
+    }
+
+    /**
+     * Where a bulk access of {@code [address, address + last]} goes in this reservation: the
+     * address, or its folded address when a held window has it, if the range lies in one page
+     * whose protection has {@code bit} (READ, or RAM_WRITE: writable RAM without translated
+     * code); else -1. Source and target are folded each on its own (the kernel's copies to and
+     * from user memory have one low and one far address).
+     */
+    private long bulkAddress(long address, int last, int bit) {
+        if ((pageProtection(address, last) & bit) != 0) {
+            return address;
+        }
+        long folded = foldedWithinPage(address, last);
+        return folded >= 0 && (protection[(int) (folded >>> PAGE_SHIFT)] & bit) != 0 ? folded : -1;
     }
 
     /** A far address's folded address when a window holds it and the access stays in its page, else -1 (bulk paths: no claim). */

@@ -386,7 +386,7 @@ final class LongModeOps {
                 return;
             }
             if (!address32 && s.direction() > 0 && (kind == StringOps.MOVS || kind == StringOps.STOS)) {
-                inPageRuns(cpu.memory, s, r);
+                inPageRuns(cpu, cpu.memory, s, r);
             }
             while (index(r, X86CpuState.ECX) != 0) {
                 once(cpu, s, r);
@@ -407,7 +407,7 @@ final class LongModeOps {
          * cannot go this way (a fault, a code page, a copy onto its own source's tail, a stored
          * value whose bytes differ) is left to the element loop from an exact state.
          */
-        private void inPageRuns(GuestMemory m, X86CpuState s, long[] r) {
+        private void inPageRuns(X86Cpu cpu, GuestMemory m, X86CpuState s, long[] r) {
             int size = bits / 8;
             long value = r[X86CpuState.EAX];
             long lowBytes = (value & 0xff) * 0x0101010101010101L;
@@ -427,18 +427,39 @@ final class LongModeOps {
                     return;
                 }
                 int bytes = (int) elements * size;
-                if (kind == StringOps.MOVS) {
-                    // x86 copying forward onto its source's tail repeats bytes; a host memmove would not
-                    boolean overlapsAhead = Long.compareUnsigned(target - source, bytes) < 0 && target != source;
-                    if (overlapsAhead || !m.copyWithinPages(target, source, bytes)) {
-                        return;
-                    }
-                    r[X86CpuState.ESI] += bytes;
-                } else if (!m.fillWithinPage(target, bytes, (byte) value)) {
+                // x86 copying forward onto its source's tail repeats bytes; a host memmove would not
+                if (kind == StringOps.MOVS && Long.compareUnsigned(target - source, bytes) < 0 && target != source) {
                     return;
                 }
-                r[X86CpuState.EDI] += bytes;
-                r[X86CpuState.ECX] -= elements;
+                if (kind == StringOps.MOVS ? m.copyWithinPages(target, source, bytes) : m.fillWithinPage(target, bytes, (byte) value)) {
+                    if (kind == StringOps.MOVS) {
+                        r[X86CpuState.ESI] += bytes;
+                    }
+                    r[X86CpuState.EDI] += bytes;
+                    r[X86CpuState.ECX] -= elements;
+                    continue;
+                }
+                // the run's first element the checked way: it maps a page met for the first time
+                // (a system MMU fills pages on first access, so every fresh page was refused and the
+                // rest of the rep went element by element: a kernel's BSS clear, every page it zeroes)
+                // or faults precisely; then the rest of the page in bulk if it can go now, else
+                // element by element to the page's end (a code page, device memory)
+                once(cpu, s, r);
+                advance(r, X86CpuState.ECX, -1);
+                long rest = elements - 1;
+                if (rest == 0 || r[X86CpuState.ECX] == 0) {
+                    continue;
+                }
+                long nextTarget = r[X86CpuState.EDI] + s.segBase[X86CpuState.ES];
+                long nextSource = r[X86CpuState.ESI] + s.segBase[sourceSegment];
+                int restBytes = (int) rest * size;
+                if (m.canBulkWrite(nextTarget, restBytes) && (kind != StringOps.MOVS || m.canBulkRead(nextSource, restBytes))) {
+                    continue;
+                }
+                for (long k = 0; k < rest && r[X86CpuState.ECX] != 0; k++) {
+                    once(cpu, s, r);
+                    advance(r, X86CpuState.ECX, -1);
+                }
             }
         }
 

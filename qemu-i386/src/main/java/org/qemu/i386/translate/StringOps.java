@@ -146,18 +146,50 @@ final class StringOps {
                     return;
                 }
                 int length = chunk * size;
-                if (kind == MOVS) {
-                    // a forward copy onto its own source's tail repeats bytes: memmove would not
-                    if (dst > src && dst < src + length || !m.copyWithinPages(dst, src, length)) {
-                        return;
+                if (kind == MOVS && dst > src && dst < src + length) {
+                    return; // a forward copy onto its own source's tail repeats bytes: memmove would not
+                }
+                if (kind == MOVS ? m.copyWithinPages(dst, src, length) : m.fillWithinPage(dst, length, fill)) {
+                    if (kind == MOVS) {
+                        s.setReg32(X86CpuState.ESI, s.reg32(X86CpuState.ESI) + length);
                     }
-                    s.setReg32(X86CpuState.ESI, s.reg32(X86CpuState.ESI) + length);
-                } else if (!m.fillWithinPage(dst, length, fill)) {
+                    s.setReg32(X86CpuState.EDI, s.reg32(X86CpuState.EDI) + length);
+                    s.setReg32(X86CpuState.ECX, (int) (count - chunk));
+                } else if (elementsOfThePage(cpu, s, chunk)) {
                     return;
                 }
-                s.setReg32(X86CpuState.EDI, s.reg32(X86CpuState.EDI) + length);
-                s.setReg32(X86CpuState.ECX, (int) (count - chunk));
             }
+        }
+
+        /**
+         * A chunk the bulk path refused: its first element the checked way, which maps a page met
+         * for the first time (a system MMU fills pages on their first access, so the bulk path
+         * refuses every fresh page: a kernel's clear of its BSS and every page it zeroes went
+         * element by element to their end) or raises the fault precisely; then the rest of the
+         * chunk in bulk if it can go now, else element by element (a code page, device memory).
+         * True when the element loop should take over (the count ran out, or a fill the bulk path
+         * refused for its value).
+         */
+        private boolean elementsOfThePage(X86Cpu cpu, X86CpuState s, int chunk) {
+            for (int k = 0; k < chunk; k++) {
+                if (s.reg32(X86CpuState.ECX) == 0) {
+                    return true;
+                }
+                once(cpu, s, s);
+                s.setReg32(X86CpuState.ECX, s.reg32(X86CpuState.ECX) - 1);
+                if (k == 0 && chunk > 1 && pageNowTakesBulk(cpu.memory, s, chunk - 1)) {
+                    return false;
+                }
+            }
+            return false;
+        }
+
+        /** After the chunk's first element: whether the rest of its page passes the bulk path's test now (nothing is moved here). */
+        private boolean pageNowTakesBulk(GuestMemory m, X86CpuState s, int rest) {
+            long dst = (s.reg32(X86CpuState.EDI) + s.segBase[X86CpuState.ES]) & 0xffffffffL;
+            long src = (s.reg32(X86CpuState.ESI) + s.segBase[sourceSegment]) & 0xffffffffL;
+            int length = rest * (bits / 8);
+            return m.canBulkWrite(dst, length) && (kind != MOVS || m.canBulkRead(src, length));
         }
 
         private void once(X86Cpu cpu, X86CpuState s, X86CpuState r) {

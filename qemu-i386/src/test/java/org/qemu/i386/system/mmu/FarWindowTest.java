@@ -293,4 +293,24 @@ class FarWindowTest {
         assertThat(linear.copyWithinPages(a + 0x1000, a + 0x100, 64)).isTrue();
         assertThat(physical.get(ValueLayout.JAVA_BYTE, 0x321000 + 10)).isEqualTo((byte) 0x5a);
     }
+
+    @Test
+    void copiesBetweenALowAndAFarPageGoInBulkBothWays() {
+        long kernel = 0xffff888000400000L;
+        long user = 0x00600000L;
+        map(kernel, 0x330000, 0x3);
+        map(user, 0x340000, 0x7);
+        assertThat(linear.canBulkWrite(user, 64)).as("a page not met yet: the bulk path refuses it").isFalse();
+        linear.write8(kernel, 1);
+        linear.write8(user, 1);
+        assertThat(linear.canBulkWrite(user + 0x10, 64)).isTrue();
+        assertThat(linear.canBulkRead(kernel + 0x10, 64)).isTrue();
+        physical.asSlice(0x330200, 32).fill((byte) 0x6b);
+        assertThat(linear.copyWithinPages(user + 0x80, kernel + 0x200, 32)).as("copy_to_user's shape").isTrue();
+        assertThat(physical.get(ValueLayout.JAVA_BYTE, 0x340080 + 31)).isEqualTo((byte) 0x6b);
+        physical.asSlice(0x340300, 16).fill((byte) 0x2c);
+        assertThat(linear.copyWithinPages(kernel + 0x700, user + 0x300, 16)).as("copy_from_user's shape").isTrue();
+        assertThat(physical.get(ValueLayout.JAVA_BYTE, 0x330700 + 15)).isEqualTo((byte) 0x2c);
+        assertThat(linear.copyWithinPages(user + 0xff0, kernel, 32)).as("a range crossing its page").isFalse();
+    }
 }
