@@ -167,8 +167,7 @@ final class StringOps {
          * refuses every fresh page: a kernel's clear of its BSS and every page it zeroes went
          * element by element to their end) or raises the fault precisely; then the rest of the
          * chunk in bulk if it can go now, else element by element (a code page, device memory).
-         * True when the element loop should take over (the count ran out, or a fill the bulk path
-         * refused for its value).
+         * True when the count ran out on the way.
          */
         private boolean elementsOfThePage(X86Cpu cpu, X86CpuState s, int chunk) {
             for (int k = 0; k < chunk; k++) {
