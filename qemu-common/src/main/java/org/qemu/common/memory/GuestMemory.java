@@ -1131,16 +1131,6 @@ public final class GuestMemory implements AutoCloseable {
         return true;
     }
 
-    /** True when {@link #fillWithinPage} (or a copy's target) would take {@code length} bytes at {@code target} now. */
-    public boolean canBulkWrite(long target, int length) {
-        return length > 0 && length <= PAGE_SIZE && bulkAddress(target, length - 1, RAM_WRITE) >= 0;
-    }
-
-    /** True when {@link #copyWithinPages} could read {@code length} bytes at {@code source} now. */
-    public boolean canBulkRead(long source, int length) {
-        return length > 0 && length <= PAGE_SIZE && bulkAddress(source, length - 1, READ) >= 0;
-    }
-
     /**
      * Where a bulk access of {@code [address, address + last]} goes in this reservation: the
      * address, or its folded address when a held window has it, if the range lies in one page

@@ -403,9 +403,10 @@ final class LongModeOps {
         /**
          * rep movs / rep stos upwards with 64-bit addresses, as one host copy or fill per run of
          * elements that stays inside one page of the source and one of the destination (memcpy,
-         * memset and calloc end in them). rsi, rdi and rcx advance after each run, so whatever
-         * cannot go this way (a fault, a code page, a copy onto its own source's tail, a stored
-         * value whose bytes differ) is left to the element loop from an exact state.
+         * memset and calloc end in them). rsi, rdi and rcx advance after each run, so a page the
+         * bulk path refuses goes element by element (see below) and a copy onto its own source's
+         * tail or a stored value whose bytes differ leaves the rest to the element loop, from an
+         * exact state.
          */
         private void inPageRuns(X86Cpu cpu, GuestMemory m, X86CpuState s, long[] r) {
             int size = bits / 8;
@@ -415,6 +416,9 @@ final class LongModeOps {
                 return;
             }
             long pageMask = GuestMemory.PAGE_SIZE - 1;
+            // true while the run at hand is the rest of a page whose first element was just stored
+            // because the bulk path refused the page: refused again, the page goes element by element
+            boolean retried = false;
             while (r[X86CpuState.ECX] != 0) {
                 long target = r[X86CpuState.EDI] + s.segBase[X86CpuState.ES];
                 long source = r[X86CpuState.ESI] + s.segBase[sourceSegment];
@@ -437,29 +441,20 @@ final class LongModeOps {
                     }
                     r[X86CpuState.EDI] += bytes;
                     r[X86CpuState.ECX] -= elements;
+                    retried = false;
                     continue;
                 }
-                // the run's first element the checked way: it maps a page met for the first time
-                // (a system MMU fills pages on first access, so every fresh page was refused and the
-                // rest of the rep went element by element: a kernel's BSS clear, every page it zeroes)
-                // or faults precisely; then the rest of the page in bulk if it can go now, else
-                // element by element to the page's end (a code page, device memory)
-                once(cpu, s, r);
-                advance(r, X86CpuState.ECX, -1);
-                long rest = elements - 1;
-                if (rest == 0 || r[X86CpuState.ECX] == 0) {
-                    continue;
-                }
-                long nextTarget = r[X86CpuState.EDI] + s.segBase[X86CpuState.ES];
-                long nextSource = r[X86CpuState.ESI] + s.segBase[sourceSegment];
-                int restBytes = (int) rest * size;
-                if (m.canBulkWrite(nextTarget, restBytes) && (kind != StringOps.MOVS || m.canBulkRead(nextSource, restBytes))) {
-                    continue;
-                }
-                for (long k = 0; k < rest && r[X86CpuState.ECX] != 0; k++) {
+                // Refused: the first element the checked way, which fills a page a system MMU has not
+                // mapped yet (it maps pages on first access, so every fresh page was refused and the
+                // rest of the instruction went element by element: a kernel's BSS clear, its page
+                // zeroing) or faults precisely; the next round tries the page's rest in bulk. Refused
+                // again (a code page, device memory), the page's rest goes element by element.
+                long stored = retried ? elements : 1;
+                for (long k = 0; k < stored; k++) {
                     once(cpu, s, r);
                     advance(r, X86CpuState.ECX, -1);
                 }
+                retried = !retried && elements > 1;
             }
         }
 

@@ -121,9 +121,9 @@ final class StringOps {
 
         /**
          * rep movs / rep stos upwards, a page at a time as one host copy or fill (memcpy and memset
-         * are built on them): registers advance after each chunk, so where a chunk cannot go in
-         * bulk (a fault, a code page, a page crossing, a stored value whose bytes differ) the
-         * element loop takes over from an exact state.
+         * are built on them): registers advance after each chunk, so a page the bulk path refuses
+         * goes element by element (see below) and a copy onto its own source's tail or a stored
+         * value whose bytes differ leaves the rest to the element loop, from an exact state.
          */
         final void bulk(X86Cpu cpu, X86CpuState s) {
             GuestMemory m = cpu.memory;
@@ -133,6 +133,9 @@ final class StringOps {
             if (kind == STOS && (bits == 16 ? ((v ^ (v >>> 8)) & 0xff) != 0 : bits == 32 && v != (v & 0xff) * 0x01010101)) {
                 return;
             }
+            // true while the chunk at hand is the rest of a page whose first element was just stored
+            // because the bulk path refused the page: refused again, the page goes element by element
+            boolean retried = false;
             while (true) {
                 long count = Integer.toUnsignedLong(s.reg32(X86CpuState.ECX));
                 long src = (s.reg32(X86CpuState.ESI) + s.segBase[sourceSegment]) & 0xffffffffL;
@@ -155,40 +158,21 @@ final class StringOps {
                     }
                     s.setReg32(X86CpuState.EDI, s.reg32(X86CpuState.EDI) + length);
                     s.setReg32(X86CpuState.ECX, (int) (count - chunk));
-                } else if (elementsOfThePage(cpu, s, chunk)) {
-                    return;
+                    retried = false;
+                    continue;
                 }
+                // Refused: the first element the checked way, which fills a page a system MMU has not
+                // mapped yet (it maps pages on first access, so every fresh page was refused and the
+                // rest of the instruction went element by element: a kernel's BSS clear, its page
+                // zeroing) or faults precisely; the next round tries the page's rest in bulk. Refused
+                // again (a code page, device memory), the page's rest goes element by element.
+                int elements = retried ? chunk : 1;
+                for (int k = 0; k < elements; k++) {
+                    once(cpu, s, s);
+                    s.setReg32(X86CpuState.ECX, s.reg32(X86CpuState.ECX) - 1);
+                }
+                retried = !retried && chunk > 1;
             }
-        }
-
-        /**
-         * A chunk the bulk path refused: its first element the checked way, which maps a page met
-         * for the first time (a system MMU fills pages on their first access, so the bulk path
-         * refuses every fresh page: a kernel's clear of its BSS and every page it zeroes went
-         * element by element to their end) or raises the fault precisely; then the rest of the
-         * chunk in bulk if it can go now, else element by element (a code page, device memory).
-         * True when the count ran out on the way.
-         */
-        private boolean elementsOfThePage(X86Cpu cpu, X86CpuState s, int chunk) {
-            for (int k = 0; k < chunk; k++) {
-                if (s.reg32(X86CpuState.ECX) == 0) {
-                    return true;
-                }
-                once(cpu, s, s);
-                s.setReg32(X86CpuState.ECX, s.reg32(X86CpuState.ECX) - 1);
-                if (k == 0 && chunk > 1 && pageNowTakesBulk(cpu.memory, s, chunk - 1)) {
-                    return false;
-                }
-            }
-            return false;
-        }
-
-        /** After the chunk's first element: whether the rest of its page passes the bulk path's test now (nothing is moved here). */
-        private boolean pageNowTakesBulk(GuestMemory m, X86CpuState s, int rest) {
-            long dst = (s.reg32(X86CpuState.EDI) + s.segBase[X86CpuState.ES]) & 0xffffffffL;
-            long src = (s.reg32(X86CpuState.ESI) + s.segBase[sourceSegment]) & 0xffffffffL;
-            int length = rest * (bits / 8);
-            return m.canBulkWrite(dst, length) && (kind != MOVS || m.canBulkRead(src, length));
         }
 
         private void once(X86Cpu cpu, X86CpuState s, X86CpuState r) {
