@@ -5,6 +5,8 @@ import java.lang.foreign.ValueLayout;
 
 import org.qemu.common.memory.GuestMemory;
 import org.qemu.common.memory.GuestMemoryFault;
+import org.qemu.common.memory.LazyByteTable;
+import org.qemu.common.memory.LazyIntTable;
 import org.qemu.common.memory.SharedRam;
 
 /**
@@ -79,10 +81,10 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
     /** Pages of the linear space and its windows: the per-page arrays below are indexed by folded page. */
     private final int pages;
     /** Per linear page: the physical page it maps while it is mapped. */
-    private final org.qemu.common.memory.LazyIntTable physicalOf;
+    private final LazyIntTable physicalOf;
     /** Per linear page: the RAM page host-mapped there (kept after the guest mapping goes), -1 for none. */
-    private final org.qemu.common.memory.LazyIntTable hostMapped;
-    private final org.qemu.common.memory.LazyByteTable state;
+    private final LazyIntTable hostMapped;
+    private final LazyByteTable state;
     /** The RAM page host-mapped at linear page {@code page}, -1 for none. */
     private int hostMappedAt(int page) {
         return hostMapped.get(page) - 1;
@@ -128,9 +130,9 @@ public final class Mmu implements GuestMemory.PageMissHandler, GuestMemory.IoHan
         }
         this.linear = linear;
         this.pages = linear.windowCount() * SPACE_PAGES;
-        this.physicalOf = new org.qemu.common.memory.LazyIntTable(pages);
-        this.hostMapped = new org.qemu.common.memory.LazyIntTable(pages); // the page + 1, 0 for none
-        this.state = new org.qemu.common.memory.LazyByteTable(pages);
+        this.physicalOf = new LazyIntTable(pages);
+        this.hostMapped = new LazyIntTable(pages); // the page + 1, 0 for none
+        this.state = new LazyByteTable(pages);
         this.ram = ram;
         this.physical = ram.segment();
         this.ramPages = ramBytes >>> GuestMemory.PAGE_SHIFT;
