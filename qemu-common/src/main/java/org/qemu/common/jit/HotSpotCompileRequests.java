@@ -129,6 +129,18 @@ public final class HotSpotCompileRequests {
         }
     }
 
+    /** True while {@code method} waits in a compile queue or is being compiled; false without the API. */
+    public static boolean queued(Executable method) {
+        if (!AVAILABLE) {
+            return false;
+        }
+        try {
+            return (boolean) QUEUED.invokeExact(method);
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
     /** Methods waiting in the queue of the compiler that makes {@code level}'s code, or -1 without the API. */
     public static int queueSize(int level) {
         if (!AVAILABLE) {

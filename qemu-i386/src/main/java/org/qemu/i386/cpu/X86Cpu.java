@@ -225,7 +225,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
         final boolean chaining;
         /** Where block classes are generated when compile thresholds are above 1 (null: in the run loop). */
         final java.util.concurrent.Executor background;
-        volatile int compileThreshold = Integer.getInteger("qemu.tcg.compile-threshold", X86Block.DEFAULT_COMPILE_THRESHOLD);
+        volatile int compileThreshold;
         /** Set while a debugger may be attached (gdbstub); null costs the run loop one check per block. */
         org.qemu.common.gdbstub.InstructionHook instructionHook;
         /**
@@ -252,6 +252,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
             // on the second core the guest keeps running the interpreted form meanwhile (session
             // 10: the i386 boot 3% faster, median of 16 interleaved pairs). User mode keeps it off (above).
             background = system != null && !"false".equals(BACKGROUND_COMPILE) ? SystemBackground.EXECUTOR : BACKGROUND;
+            compileThreshold = Integer.getInteger("qemu.tcg.compile-threshold", X86Block.defaultCompileThreshold(background != null));
             memory.setCodeStoreGuard(new RunningCodeGuard(cache));
         }
 

@@ -87,6 +87,19 @@ public final class BytecodeBlockCompiler {
     }
 
     private final boolean formsCallUnits;
+
+    /** What a block waits for before running a class made in the background ({@link CompilePolicy#awaitJit}; tests give their own). */
+    private java.util.function.Function<OpSequence<X86Cpu>, AwaitedClass> jitWait = CompilePolicy::awaitJit;
+
+    /** Tests: {@code wait} decides what a block waits for before running a class made in the background. */
+    void awaitJitWith(java.util.function.Function<OpSequence<X86Cpu>, AwaitedClass> wait) {
+        jitWait = wait;
+    }
+
+    /** For a class just made in the background: what its block waits for before running it, or null: run it now. */
+    AwaitedClass awaitJit(OpSequence<X86Cpu> compiled) {
+        return jitWait.apply(compiled);
+    }
     /**
      * 64-bit loops of a jcc out and a jcc back ({@link #bodyThroughSideAndJccBack}): system mode
      * only (the compiler without call units), where they were measured; user mode's 64-bit loops

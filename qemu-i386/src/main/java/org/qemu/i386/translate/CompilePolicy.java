@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import org.qemu.common.jit.HotSpotCompileRequests;
 import org.qemu.common.tcg.OpContext;
 import org.qemu.common.tcg.OpSequence;
+import org.qemu.i386.cpu.X86Cpu;
 
 /**
  * When a block gets a class of its own: after the compile threshold's runs, unless new code kept
@@ -156,6 +157,37 @@ final class CompilePolicy {
         block.tierRequests = next + 1;
         block.nextCheck = next + 1 < HOTSPOT_TIERS.length ? runs + PROMOTE_RUNS : NEVER;
         return false;
+    }
+
+    /**
+     * The HotSpot tier a block class made in the background is asked for before its block switches
+     * to it ({@code -Dqemu.tcg.await-jit}; 0: off, the block switches at once). Why: HotSpot runs a
+     * new class's method in its bytecode interpreter for its first ~200 calls and while it waits in
+     * C1's queue, and there a block run costs about nine times what it costs in our interpreted
+     * tier, whose ops are compiled already (busybox unxz in qemu-x86_64: ~590 against ~63 ns a block
+     * run); an amd64 kernel boot spent 18% of its CPU thread's time there.
+     */
+    static final int AWAIT_JIT_TIER = Integer.getInteger("qemu.tcg.await-jit", HotSpotCompileRequests.C1_FULL_PROFILE);
+
+    /** True when blocks whose classes are made in the background wait for HotSpot's code ({@link #awaitJit}). */
+    static boolean awaitsJit() {
+        return AWAIT_JIT_TIER > 0 && HotSpotCompileRequests.available();
+    }
+
+    /** Runs of a waiting block between two looks at its class's code (a power of two). */
+    static final int AWAIT_POLL = 16;
+
+    /**
+     * For a class just made for a block: what the block waits for before running it (the compile
+     * is asked for now), or null when it runs the class at once (off, no API, or HotSpot takes no
+     * request for it: compiled already, not compilable at that tier, compilers stopped).
+     */
+    static AwaitedClass awaitJit(OpSequence<X86Cpu> sequence) {
+        if (!awaitsJit() || !(sequence instanceof X86Sequence)) {
+            return null;
+        }
+        Method method = runMethod(sequence);
+        return HotSpotCompileRequests.request(method, AWAIT_JIT_TIER) ? AwaitedClass.compileOf(sequence, method) : null;
     }
 
     private static Method runMethod(OpSequence<?> sequence) {

@@ -16,6 +16,22 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
     /** Runs before a block gets its own class by default; below this the define cost (~40 us) does not pay. */
     public static final int DEFAULT_COMPILE_THRESHOLD = 64;
 
+    /**
+     * Runs before a block gets its own class when classes are made in the background and a block
+     * waits for HotSpot's code before it runs its class ({@link CompilePolicy#awaitJit}, the system
+     * emulators). Waiting, the class costs the block nothing until it is compiled, but every class
+     * costs a C1 compile, and most blocks of a kernel's start-up that reach 64 runs run few more:
+     * interleaved amd64 boots, 3 each, 12.5-13.4 s at 64 (no wait), 12.8-13.4 s waiting at 64,
+     * 12.1-12.4 s at 256, 11.5-12.5 s at 512, 11.7-12.0 s at 1,024; i386 (medians) 10.91 s,
+     * 10.11 s at 512, 10.33 s at 1,024.
+     */
+    public static final int AWAITED_COMPILE_THRESHOLD = 512;
+
+    /** The compile threshold when none is given: {@link #AWAITED_COMPILE_THRESHOLD} where blocks wait for HotSpot's code, else {@link #DEFAULT_COMPILE_THRESHOLD}. */
+    public static int defaultCompileThreshold(boolean background) {
+        return background && CompilePolicy.awaitsJit() ? AWAITED_COMPILE_THRESHOLD : DEFAULT_COMPILE_THRESHOLD;
+    }
+
     private final X86Op[] ops;
     /** Replaced (by longer arrays that start the same) when the block is compiled as a loop block taking in another block's code. */
     private volatile long[] instructionAddress;
@@ -51,14 +67,25 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
      */
     public void execute(X86Cpu cpu, BytecodeBlockCompiler compiler, int compileThreshold, java.util.concurrent.Executor background) {
         int runs = countExecution();
+        AwaitedClass awaited = awaitedClass;
+        if (awaited != null && (runs & (CompilePolicy.AWAIT_POLL - 1)) == 0 && awaited.ready()) {
+            sequence = awaited.sequence;
+            awaitedClass = null;
+        }
         if (runs >= nextCheck && CompilePolicy.dueForCompile(this, runs, compileThreshold)) {
             if (background == null) {
                 sequence = compileTracked(compiler);
             } else {
                 background.execute(() -> {
                     if (isValid()) {
-                        sequence = compileTracked(compiler);
-                        if (!isValid() && sequence instanceof ChainedSequence<X86Cpu> late) {
+                        OpSequence<X86Cpu> compiled = compileTracked(compiler);
+                        AwaitedClass wait = compiler.awaitJit(compiled);
+                        if (wait == null) {
+                            sequence = compiled;
+                        } else {
+                            awaitedClass = wait;
+                        }
+                        if (!isValid() && compiled instanceof ChainedSequence<X86Cpu> late) {
                             // died while being compiled: no exit may chain into it
                             late.kill();
                         }
@@ -73,6 +100,12 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
         }
         sequence.run(cpu);
     }
+
+    /**
+     * The block's class while HotSpot compiles its method ({@link CompilePolicy#awaitJit}): the
+     * block stays interpreted, and nothing chains into it, until the class has JIT code.
+     */
+    private volatile AwaitedClass awaitedClass;
 
     /**
      * A 64-bit block compiled alone before it ran {@link LongModeTrace#RUNS} times: compiled again
@@ -193,6 +226,10 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
         if (sequence instanceof ChainedSequence<X86Cpu> compiled) {
             compiled.kill();
         }
+        AwaitedClass waiting = awaitedClass;
+        if (waiting != null && waiting.sequence instanceof ChainedSequence<X86Cpu> awaited) {
+            awaited.kill();
+        }
         X86Region[] regions;
         synchronized (this) {
             regions = memberOf.toArray(new X86Region[0]);
@@ -209,6 +246,10 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
         super.revive();
         if (sequence instanceof ChainedSequence<X86Cpu> compiled) {
             compiled.revive();
+        }
+        AwaitedClass waiting = awaitedClass;
+        if (waiting != null && waiting.sequence instanceof ChainedSequence<X86Cpu> awaited) {
+            awaited.revive();
         }
     }
 
