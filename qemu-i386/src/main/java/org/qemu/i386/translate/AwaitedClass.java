@@ -9,11 +9,13 @@ import org.qemu.i386.cpu.X86Cpu;
 
 /**
  * A block class made in the background whose method HotSpot was asked to compile: the block keeps
- * running interpreted until that code exists ({@link CompilePolicy#AWAIT_JIT_TIER}).
+ * running interpreted until that code exists ({@link CompilePolicy#AWAIT_TIERS}).
  */
 final class AwaitedClass {
     final OpSequence<X86Cpu> sequence;
     private final BooleanSupplier ready;
+    /** The block's run count when the class was made (statistics). */
+    int runsAtDefine;
 
     AwaitedClass(OpSequence<X86Cpu> sequence, BooleanSupplier ready) {
         this.sequence = sequence;

@@ -726,7 +726,8 @@ public final class BytecodeBlockCompiler {
                  + ", define " + defineNanos / n / 1000 + " (" + classes.reused() + " classes reused, " + classes.forgotten() + " unloaded), construct " + constructorNanos / n / 1000 + "; " + classBytes / n + " bytes each, " + loopBlocks + " loop blocks, "
                  + stoppedAtLoopHeads + " stopped at a loop head, " + callUnits + " call units, " + unitSidePaths + " side paths in units, " + traces + " 64-bit traces of " + traceBlocks + " blocks, " + traceLoops + " of them loops, " + tracesTooBig + " too big), "
                 + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes"
-                + (CALLED_64.isEmpty() ? "" : ", 64-bit ops called " + new java.util.TreeMap<>(CALLED_64));
+                + (CALLED_64.isEmpty() ? "" : ", 64-bit ops called " + new java.util.TreeMap<>(CALLED_64))
+                + CompilePolicy.awaitStatistics();
     }
 
     /**

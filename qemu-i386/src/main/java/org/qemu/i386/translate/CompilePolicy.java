@@ -118,6 +118,12 @@ final class CompilePolicy {
     /** Run-loop runs of a compiled block between two of its {@link #HOTSPOT_TIERS} requests. */
     static final int PROMOTE_RUNS = Integer.getInteger("qemu.tcg.hotspot-promote-runs", 64);
 
+    /** Tiers asked for one after the other, {@code promoteRuns} run-loop runs of the block apart. */
+    record TierPlan(int[] tiers, int promoteRuns) {
+    }
+
+    private static final TierPlan HOTSPOT_PLAN = new TierPlan(HOTSPOT_TIERS, PROMOTE_RUNS);
+
     private static int[] tiers(String list) {
         if (list.isEmpty() || "false".equals(list)) {
             return new int[0];
@@ -140,38 +146,84 @@ final class CompilePolicy {
             return;
         }
         HotSpotCompileRequests.request(runMethod(sequence), HOTSPOT_TIERS[0]);
-        if (block != null && HOTSPOT_TIERS.length > 1) {
-            block.tierRequests = 1;
-            block.nextCheck = block.executions() + PROMOTE_RUNS;
+        if (block != null) {
+            planPromotions(block, HOTSPOT_PLAN);
         }
     }
 
-    /** At a compiled block's check: asks for its next tier; false (the block is compiled already). */
+    /** The first tier of {@code plan} was asked for {@code block}'s class: its next check asks for the next one. */
+    private static void planPromotions(X86Block block, TierPlan plan) {
+        if (plan.tiers().length > 1) {
+            block.tierPlan = plan;
+            block.tierRequests = 1;
+            block.nextCheck = block.executions() + plan.promoteRuns();
+        }
+    }
+
+    /**
+     * At a compiled block's check: asks for its next tier (later, while the block still waits
+     * for its class's first code); false (the block is compiled already).
+     */
     private static boolean promote(X86Block block, int runs) {
+        TierPlan plan = block.tierPlan;
         int next = block.tierRequests;
-        if (next >= HOTSPOT_TIERS.length || !(block.sequence() instanceof org.qemu.common.tcg.ChainedSequence<?> compiled)) {
+        if (block.awaitsClass()) {
+            block.nextCheck = runs + plan.promoteRuns();
+            return false;
+        }
+        if (next >= plan.tiers().length || !(block.sequence() instanceof org.qemu.common.tcg.ChainedSequence<?> compiled)) {
             block.nextCheck = NEVER;
             return false;
         }
-        HotSpotCompileRequests.request(runMethod(compiled), HOTSPOT_TIERS[next]);
+        HotSpotCompileRequests.request(runMethod(compiled), plan.tiers()[next]);
         block.tierRequests = next + 1;
-        block.nextCheck = next + 1 < HOTSPOT_TIERS.length ? runs + PROMOTE_RUNS : NEVER;
+        block.nextCheck = next + 1 < plan.tiers().length ? runs + plan.promoteRuns() : NEVER;
         return false;
     }
 
     /**
-     * The HotSpot tier a block class made in the background is asked for before its block switches
-     * to it ({@code -Dqemu.tcg.await-jit}; 0: off, the block switches at once). Why: HotSpot runs a
-     * new class's method in its bytecode interpreter for its first ~200 calls and while it waits in
-     * C1's queue, and there a block run costs about nine times what it costs in our interpreted
-     * tier, whose ops are compiled already (busybox unxz in qemu-x86_64: ~590 against ~63 ns a block
-     * run); an amd64 kernel boot spent 18% of its CPU thread's time there.
+     * The HotSpot tiers a block class made in the background is asked for ({@code
+     * -Dqemu.tcg.await-jit}, a comma list; {@code 0} or {@code false}: off, the block runs its class
+     * at once): the first as the class is made, and the block keeps running interpreted until that
+     * code exists; each next one {@link #AWAIT_PROMOTE_RUNS} run-loop runs later. Why wait: HotSpot
+     * runs a new class's method in its bytecode interpreter for its first ~200 calls and while it
+     * waits in C1's queue, and there a block run costs about nine times what it costs in our
+     * interpreted tier, whose ops are compiled already (busybox unxz in qemu-x86_64: ~590 against ~63
+     * ns a block run); an amd64 kernel boot spent 18% of its CPU thread's time there. Why "1,3": C1
+     * without profiling is the cheapest compile and the fastest C1 code, and most classes of a
+     * kernel's start-up never get hotter (C1 at tier 3 took ~0.8 ms a class, ~3 s of an amd64 boot);
+     * the blocks that stay hot get C1's profiling code, from which HotSpot's policy takes them to C2.
      */
-    static final int AWAIT_JIT_TIER = Integer.getInteger("qemu.tcg.await-jit", HotSpotCompileRequests.C1_FULL_PROFILE);
+    static final int[] AWAIT_TIERS = awaitTiers(System.getProperty("qemu.tcg.await-jit", "1,3"));
+
+    /** Run-loop runs of a block between two of its {@link #AWAIT_TIERS} requests ({@code -Dqemu.tcg.await-promote-runs}). */
+    static final int AWAIT_PROMOTE_RUNS = Integer.getInteger("qemu.tcg.await-promote-runs", 8192);
+
+    private static final TierPlan AWAIT_PLAN = new TierPlan(AWAIT_TIERS, AWAIT_PROMOTE_RUNS);
+
+    private static int[] awaitTiers(String list) {
+        int[] tiers = tiers(list);
+        return tiers.length > 0 && tiers[0] > 0 ? tiers : new int[0];
+    }
+
+    /** Classes a block waited for, the waits that ended, and the runs those waits took (plain: approximate across threads, for statistics). */
+    private static long awaited, awaitsEnded, runsAwaiting;
+
+    /** A block switched to its class after {@code runs} runs of waiting. */
+    static void awaitEnded(int runs) {
+        awaitsEnded++;
+        runsAwaiting += runs;
+    }
+
+    /** For the compile statistics: how many blocks waited for HotSpot's code, and for how many runs. */
+    static String awaitStatistics() {
+        return awaited == 0 ? "" : ", " + awaited + " waited for HotSpot's code (" + awaitsEnded + " done, "
+                + runsAwaiting / Math.max(awaitsEnded, 1) + " runs each)";
+    }
 
     /** True when blocks whose classes are made in the background wait for HotSpot's code ({@link #awaitJit}). */
     static boolean awaitsJit() {
-        return AWAIT_JIT_TIER > 0 && HotSpotCompileRequests.available();
+        return AWAIT_TIERS.length > 0 && HotSpotCompileRequests.available();
     }
 
     /** Runs of a waiting block between two looks at its class's code (a power of two). */
@@ -187,7 +239,18 @@ final class CompilePolicy {
             return null;
         }
         Method method = runMethod(sequence);
-        return HotSpotCompileRequests.request(method, AWAIT_JIT_TIER) ? AwaitedClass.compileOf(sequence, method) : null;
+        if (!HotSpotCompileRequests.request(method, AWAIT_TIERS[0])) {
+            return null;
+        }
+        awaited++;
+        return AwaitedClass.compileOf(sequence, method);
+    }
+
+    /** {@code block} waits for its class's first code: its later tiers are asked for from its checks. */
+    static void awaiting(X86Block block) {
+        if (block.tierPlan == null) {
+            planPromotions(block, AWAIT_PLAN);
+        }
     }
 
     private static Method runMethod(OpSequence<?> sequence) {

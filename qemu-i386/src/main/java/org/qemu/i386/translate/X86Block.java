@@ -57,7 +57,9 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
     int nextCheck = 1;
     long clockAtCheck;
     int runsAtCheck;
-    /** How many of {@link CompilePolicy#HOTSPOT_TIERS} were requested for this block's class (0: none yet). */
+    /** The tiers HotSpot is asked for, one after the other, for this block's class (null: none after the first). */
+    CompilePolicy.TierPlan tierPlan;
+    /** How many of {@link #tierPlan}'s tiers were requested for this block's class (0: none yet). */
     int tierRequests;
 
     /**
@@ -71,6 +73,7 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
         if (awaited != null && (runs & (CompilePolicy.AWAIT_POLL - 1)) == 0 && awaited.ready()) {
             sequence = awaited.sequence;
             awaitedClass = null;
+            CompilePolicy.awaitEnded(runs - awaited.runsAtDefine);
         }
         if (runs >= nextCheck && CompilePolicy.dueForCompile(this, runs, compileThreshold)) {
             if (background == null) {
@@ -83,7 +86,9 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
                         if (wait == null) {
                             sequence = compiled;
                         } else {
+                            wait.runsAtDefine = executions();
                             awaitedClass = wait;
+                            CompilePolicy.awaiting(this);
                         }
                         if (!isValid() && compiled instanceof ChainedSequence<X86Cpu> late) {
                             // died while being compiled: no exit may chain into it
@@ -106,6 +111,11 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
      * block stays interpreted, and nothing chains into it, until the class has JIT code.
      */
     private volatile AwaitedClass awaitedClass;
+
+    /** True while the block waits for HotSpot's code of its class. */
+    boolean awaitsClass() {
+        return awaitedClass != null;
+    }
 
     /**
      * A 64-bit block compiled alone before it ran {@link LongModeTrace#RUNS} times: compiled again
