@@ -19,13 +19,13 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
     /**
      * Runs before a block gets its own class when classes are made in the background and a block
      * waits for HotSpot's code before it runs its class ({@link CompilePolicy#awaitJit}, the system
-     * emulators). Waiting, the class costs the block nothing until it is compiled, but every class
-     * costs a C1 compile, and most blocks of a kernel's start-up that reach 64 runs run few more:
-     * interleaved amd64 boots, 3 each, 12.5-13.4 s at 64 (no wait), 12.8-13.4 s waiting at 64,
-     * 12.1-12.4 s at 256, 11.5-12.5 s at 512, 11.7-12.0 s at 1,024; i386 (medians) 10.91 s,
-     * 10.11 s at 512, 10.33 s at 1,024.
+     * emulators). Waiting, a class costs the block nothing until it is compiled, but every class
+     * costs our generation and a C1 compile, and most blocks of a kernel's start-up that reach 64
+     * runs run few more. Interleaved amd64 boots to the marker (4 each, medians; session 15): at
+     * 256 / 512 / 1,024 / 2,048 / 4,096 runs 11.62 / 11.63 / 11.24-11.5 / 11.5 / 11.58 s (C1 at tier
+     * 1 first, tier 3 after 8,192 runs); i386 9.54 s at 512, 9.41 s at 1,024 (3 each).
      */
-    public static final int AWAITED_COMPILE_THRESHOLD = 512;
+    public static final int AWAITED_COMPILE_THRESHOLD = 1024;
 
     /** The compile threshold when none is given: {@link #AWAITED_COMPILE_THRESHOLD} where blocks wait for HotSpot's code, else {@link #DEFAULT_COMPILE_THRESHOLD}. */
     public static int defaultCompileThreshold(boolean background) {
