@@ -40,7 +40,9 @@ class HotSpotCompileRequestsTest {
 
     @Test
     void hotSpotsOwnCompilationLogShowsTheRequestedTiers() throws Exception {
-        List<String> log = probe(bootJar(), UNLOCK, List.of("-XX:+PrintCompilation"));
+        // the log goes to stderr: on stdout the probe's own lines, printed while the compiler works,
+        // can split a log line in two (CI saw "level 1" land inside the tier-4 line)
+        List<String> log = run(bootJar(), UNLOCK, List.of("-XX:+PrintCompilation", "-XX:+DisplayVMOutputToStderr"), true);
         // PrintCompilation: "<ms> <id> <flags> <tier> <class>::<method> (<bytes>)"
         List<String> tiers = new ArrayList<>();
         for (String line : log) {
@@ -66,6 +68,12 @@ class HotSpotCompileRequestsTest {
 
     /** The probe's stdout lines (stderr apart: it must not leak into them); {@code bootJar} null: none. */
     private static List<String> probe(Path bootJar, List<String> unlock, List<String> extra) throws IOException, InterruptedException {
+        return run(bootJar, unlock, extra, false);
+    }
+
+    /** The probe's stdout lines, or with {@code stderr} its stderr lines (stdout apart). */
+    private static List<String> run(Path bootJar, List<String> unlock, List<String> extra, boolean stderr)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (bootJar != null) {
@@ -74,8 +82,15 @@ class HotSpotCompileRequestsTest {
         command.addAll(unlock);
         command.addAll(extra);
         command.addAll(List.of("-Xshare:auto", "-cp", System.getProperty("java.class.path"), CompileRequestProbe.class.getName()));
-        Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        List<String> lines = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (stderr) {
+            builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        } else {
+            builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+        }
+        Process child = builder.start();
+        java.io.InputStream wanted = stderr ? child.getErrorStream() : child.getInputStream();
+        List<String> lines = new String(wanted.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(child.exitValue()).isZero();
         return lines;
