@@ -105,17 +105,21 @@ public final class X86Cpu implements GuestCpu, OpContext {
      * Generates block and region classes off the run loop's thread, as HotSpot compiles in
      * the background: a hot block keeps running in its current tier until its class is ready,
      * instead of the guest waiting for our code generation (and, on the second core, for it
-     * alone). Off by default ({@code -Dqemu.tcg.background-compile=true} turns it on): measured
-     * on a loaded machine, sha256sum took 4.1-5.2 s of CPU with it against 4.2-4.6 s without,
-     * since a starved compiler thread leaves hot blocks in the slow interpreted tier longer; a
-     * quiet machine was not available to measure the case it is meant for. A compile threshold
-     * of 1 (tests: every block compiled at its first run) always compiles in the run loop, so
-     * what runs where does not depend on timing. System mode turns it on unless the property
-     * says {@code false} ({@link Shared#background}).
+     * alone). {@code -Dqemu.tcg.background-compile=true} or {@code false} decides; unset, it is on
+     * wherever blocks wait for HotSpot's code of their classes ({@link X86Block#waitsForHotSpotCode}:
+     * the WhiteBox API bound, which the launcher does for every x86 emulator) and off elsewhere.
+     * Alone it did not pay in user mode (session 3, a loaded machine: sha256sum 4.1-5.2 s of CPU
+     * with it against 4.2-4.6 s without, hot blocks staying longer in the slow tier); with the
+     * wait, blocks never run a class still in HotSpot's bytecode interpreter (session 16:
+     * docs/PERFORMANCE.md). A compile threshold of 1 (tests: every block compiled at its first
+     * run) always compiles in the run loop, so what runs where does not depend on timing.
      */
     private static final String BACKGROUND_COMPILE = System.getProperty("qemu.tcg.background-compile");
-    private static final java.util.concurrent.Executor BACKGROUND = "true".equals(BACKGROUND_COMPILE)
-            ? backgroundCompiler() : null;
+    private static final java.util.concurrent.Executor BACKGROUND = userModeBackground() ? backgroundCompiler() : null;
+
+    private static boolean userModeBackground() {
+        return BACKGROUND_COMPILE != null ? "true".equals(BACKGROUND_COMPILE) : X86Block.waitsForHotSpotCode();
+    }
 
     /** The system emulators' compiler thread, made only when one starts (user mode's start-up loads no executor). */
     private static final class SystemBackground {
@@ -250,7 +254,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
             chaining = CHAIN_DEPTH > 0 && (system == null || SYSTEM_CHAINING);
             // A boot compiles ~4 K block classes at ~180 us each (generating, defining, verifying):
             // on the second core the guest keeps running the interpreted form meanwhile (session
-            // 10: the i386 boot 3% faster, median of 16 interleaved pairs). User mode keeps it off (above).
+            // 10: the i386 boot 3% faster, median of 16 interleaved pairs). User mode: see BACKGROUND.
             background = system != null && !"false".equals(BACKGROUND_COMPILE) ? SystemBackground.EXECUTOR : BACKGROUND;
             compileThreshold = Integer.getInteger("qemu.tcg.compile-threshold", X86Block.defaultCompileThreshold(background != null));
             memory.setCodeStoreGuard(new RunningCodeGuard(cache));

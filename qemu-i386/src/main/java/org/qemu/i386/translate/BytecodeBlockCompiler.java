@@ -605,6 +605,9 @@ public final class BytecodeBlockCompiler {
         if (DUMP_DIR != null) {
             dump(owner, unit, bytes);
         }
+        if (owner != null) {
+            owner.loopsInClass = loop != null;
+        }
         try {
             long generated = clock();
             // a class file made before (the same block translated again after its page died) reuses that class

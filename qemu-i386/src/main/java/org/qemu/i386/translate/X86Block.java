@@ -27,6 +27,14 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
      */
     public static final int AWAITED_COMPILE_THRESHOLD = 1024;
 
+    /**
+     * True when a block whose class is made in the background runs it only once HotSpot has
+     * compiled it ({@code -Dqemu.tcg.await-jit} not off and the WhiteBox API bound).
+     */
+    public static boolean waitsForHotSpotCode() {
+        return CompilePolicy.awaitsJit();
+    }
+
     /** The compile threshold when none is given: {@link #AWAITED_COMPILE_THRESHOLD} where blocks wait for HotSpot's code, else {@link #DEFAULT_COMPILE_THRESHOLD}. */
     public static int defaultCompileThreshold(boolean background) {
         return background && CompilePolicy.awaitsJit() ? AWAITED_COMPILE_THRESHOLD : DEFAULT_COMPILE_THRESHOLD;
@@ -123,6 +131,12 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
      * otherwise compile traces it does not need).
      */
     volatile boolean traceLater;
+
+    /**
+     * True when the block's latest class runs a loop of guest code inside its method (a loop
+     * block, a loop unit, a 64-bit trace loop): one run of it may be thousands of iterations.
+     */
+    volatile boolean loopsInClass;
 
     /**
      * Set while the block is being compiled: a loop block may take in the code of a block it

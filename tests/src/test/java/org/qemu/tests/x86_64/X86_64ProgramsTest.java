@@ -2,6 +2,7 @@ package org.qemu.tests.x86_64;
 
 import org.qemu.tests.support.HostProcess;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,33 @@ class X86_64ProgramsTest {
     })
     void programMatchesNative(String name, String linkage) throws Exception {
         assertSameAsNative(X64Tools.compile(name, linkage.equals("dynamic")));
+    }
+
+    /**
+     * By default the launcher binds HotSpot's WhiteBox API, block classes are made on a background
+     * thread and each block waits for HotSpot's code of its class: with four guest threads
+     * running the same blocks, and with code rewriting itself, the output stays the native one,
+     * and the statistics show blocks that waited. Locked API: no waiting.
+     */
+    @Test
+    void blocksWaitForHotSpotsCodeWithThreadsAndSelfModifyingCode() throws Exception {
+        java.util.regex.Pattern waited = java.util.regex.Pattern.compile("([0-9]+) waited for HotSpot's code \\(([0-9]+) done");
+        for (String name : List.of("threads", "selfpatch")) {
+            Path binary = X64Tools.compile(name, false);
+            HostProcess.Result expected = X64Tools.run(null, binary.toString());
+            HostProcess.Result actual = X64Tools.run(null, "env", "QEMU_JAVA_OPTS=-Dqemu.tcg.stats=true",
+                    X64Tools.LAUNCHER.toString(), binary.toString());
+            assertThat(actual.stdout()).as(name).isEqualTo(expected.stdout());
+            assertThat(actual.status()).as(name).isEqualTo(expected.status());
+            java.util.regex.Matcher m = waited.matcher(actual.stderr());
+            assertThat(m.find()).as(name + ": " + actual.stderr()).isTrue();
+            assertThat(Long.parseLong(m.group(2))).as(name + " blocks that switched to their class").isPositive();
+
+            HostProcess.Result locked = X64Tools.run(null, "env",
+                    "QEMU_JAVA_OPTS=-Dqemu.tcg.stats=true -Dqemu.tcg.hotspot-requests=false", X64Tools.LAUNCHER.toString(), binary.toString());
+            assertThat(locked.stdout()).as(name).isEqualTo(expected.stdout());
+            assertThat(locked.stderr()).as(name).contains("blocks compiled").doesNotContain("waited for HotSpot's code");
+        }
     }
 
     @Test
