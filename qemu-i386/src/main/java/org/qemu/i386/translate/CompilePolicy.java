@@ -41,8 +41,24 @@ final class CompilePolicy {
      */
     static final double FRESH_PER_RUN = Double.parseDouble(System.getProperty("qemu.tcg.compile-fresh-ratio", "0.1"));
 
-    /** Runs after which a block is compiled even while new code keeps appearing. */
+    /** Runs after which a block is compiled even while new code keeps appearing (of a block of {@link #WEIGHT_UNIT} instructions or fewer). */
     static final int MAX_DEFERRED_RUNS = Integer.getInteger("qemu.tcg.compile-max-deferred", 1 << 14);
+
+    /**
+     * Instructions per unit of a block's weight in the deferral ({@code -Dqemu.tcg.compile-size-weight};
+     * 0: every block weighs one). A run of a long block is worth as many runs of a short one as it
+     * has times their instructions: the clock allows a block of n instructions n / unit times the
+     * fresh translations per run, and its runs count n / unit times toward {@link #MAX_DEFERRED_RUNS}.
+     * Why: an amd64 boot ran the kernel's blake2s_compress_generic, 1,000 instructions in 64-instruction
+     * blocks, 16,384 times in the interpreted tier, deferred all the way by the kernel's
+     * initialisation translating around it (~0.25 s of the boot's CPU thread).
+     */
+    static final int WEIGHT_UNIT = Integer.getInteger("qemu.tcg.compile-size-weight", 2);
+
+    /** {@code block}'s weight in the deferral: at least 1. */
+    private static int sizeWeight(X86Block block) {
+        return WEIGHT_UNIT <= 0 ? 1 : Math.max(1, block.instructionCount() / WEIGHT_UNIT);
+    }
 
     /** A block's next check when there is none: decided, compiled or never to be. */
     static final int NEVER = Integer.MAX_VALUE;
@@ -90,7 +106,8 @@ final class CompilePolicy {
         }
         long fresh = now - block.clockAtCheck;
         int window = runs - block.runsAtCheck;
-        if (fresh <= window * FRESH_PER_RUN || runs >= MAX_DEFERRED_RUNS) {
+        int weight = sizeWeight(block);
+        if (fresh <= window * FRESH_PER_RUN * weight || (long) runs * weight >= MAX_DEFERRED_RUNS) {
             block.nextCheck = NEVER;
             return true;
         }
