@@ -39,14 +39,15 @@ if [ -z "${QEMU_AOT_TRAINING_DATA:-}" ] \
     && "$JAVA_HOME/bin/java" -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining -version >/dev/null 2>&1; then
   training="-XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining"
 fi
-# No fork in the training run: children would inherit the recording options.
-# shellcheck disable=SC2086 # $runs and $training are word lists on purpose
-# The launcher binds HotSpot's WhiteBox API for every emulator (qemu-whitebox.jar appended to the boot
-# class path): so does the training, whose x86 runs then take the paths they take at run time (block
-# classes made in the background, waiting for HotSpot's code) and archive their classes too.
-# (A folder with white space gets neither, as in the launcher.)
+# The launcher appends qemu-whitebox.jar to every emulator's boot class path and unlocks HotSpot's
+# WhiteBox API for the x86 ones: so does the training, whose x86 runs then take the paths they take at
+# run time (block classes made in the background, waiting for HotSpot's code) and archive their
+# classes too; a run without the jar would refuse this cache. (A folder with white space gets
+# neither, as in the launcher.)
 whitebox=
 case "$lib" in *[[:space:]]*) ;; *) whitebox="-Xbootclasspath/a:$lib/qemu-whitebox.jar -XX:+UnlockDiagnosticVMOptions -XX:+WhiteBoxAPI" ;; esac
+# No fork in the training run: children would inherit the recording options.
+# shellcheck disable=SC2086 # $runs, $training and $whitebox are word lists on purpose
 "$JAVA_HOME/bin/java" -XX:AOTCacheOutput="$lib/qemu.aot" -Xlog:aot=error $training $whitebox -XX:+UseSerialGC -Xss16m \
   --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Dqemu.launcher="$(pwd)/bin/qemu-launcher" \
   -cp "$lib/*" org.qemu.ppc.launcher.AotTrainingRun $runs >/dev/null

@@ -41,7 +41,7 @@ final class CompilePolicy {
      */
     static final double FRESH_PER_RUN = Double.parseDouble(System.getProperty("qemu.tcg.compile-fresh-ratio", "0.1"));
 
-    /** Runs after which a block is compiled even while new code keeps appearing (of a block of {@link #WEIGHT_UNIT} instructions or fewer). */
+    /** Runs after which a block is compiled even while new code keeps appearing (a block that weighs one: fewer than twice {@link #WEIGHT_UNIT} instructions). */
     static final int MAX_DEFERRED_RUNS = Integer.getInteger("qemu.tcg.compile-max-deferred", 1 << 14);
 
     /**
