@@ -249,6 +249,9 @@ public final class X86Cpu implements GuestCpu, OpContext {
             compiler = system == null ? new BytecodeBlockCompiler(cache)
                     : new BytecodeBlockCompiler(SYSTEM_LOOPS ? cache : null, false);
             translator = system == null ? new X86Translator(memory) : new X86Translator(memory, system);
+            if (system != null) {
+                X86Block.systemModeCompilePolicy();
+            }
             regionSelector = new RegionSelector(cache);
             regionThreshold = system == null ? Integer.getInteger("qemu.tcg.region-threshold", DEFAULT_REGION_THRESHOLD) : 0;
             chaining = CHAIN_DEPTH > 0 && (system == null || SYSTEM_CHAINING);

@@ -41,23 +41,35 @@ final class CompilePolicy {
      */
     static final double FRESH_PER_RUN = Double.parseDouble(System.getProperty("qemu.tcg.compile-fresh-ratio", "0.1"));
 
-    /** Runs after which a block is compiled even while new code keeps appearing (a block that weighs one: fewer than twice {@link #WEIGHT_UNIT} instructions). */
+    /** Runs after which a block is compiled even while new code keeps appearing (by a block that weighs one, {@link #sizeWeight}). */
     static final int MAX_DEFERRED_RUNS = Integer.getInteger("qemu.tcg.compile-max-deferred", 1 << 14);
 
     /**
      * Instructions per unit of a block's weight in the deferral ({@code -Dqemu.tcg.compile-size-weight};
-     * 0: every block weighs one). A run of a long block is worth as many runs of a short one as it
-     * has times their instructions: the clock allows a block of n instructions n / unit times the
-     * fresh translations per run, and its runs count n / unit times toward {@link #MAX_DEFERRED_RUNS}.
-     * Why: an amd64 boot ran the kernel's blake2s_compress_generic, 1,000 instructions in 64-instruction
-     * blocks, 16,384 times in the interpreted tier, deferred all the way by the kernel's
-     * initialisation translating around it (~0.25 s of the boot's CPU thread).
+     * 0: every block weighs one; unset: 2 in the system emulators, 0 in user mode). A run of a long
+     * block is worth as many runs of a short one as it has times their instructions: the clock
+     * allows a block of n instructions n / unit times the fresh translations per run, and its runs
+     * count n / unit times toward {@link #MAX_DEFERRED_RUNS}. Why: an amd64 boot ran the kernel's
+     * blake2s_compress_generic, 1,000 instructions in 64-instruction blocks, 16,384 times in the
+     * interpreted tier, deferred all the way by the kernel's initialisation translating around it
+     * (~0.25 s of the boot's CPU thread). Why not in user mode: {@code python3 -c pass} under
+     * qemu-x86_64 took 1.03 s with unit 2 against 0.94 s without (medians of 6 interleaved runs; more of
+     * its start-up's long blocks got classes), cpubench the same.
      */
-    static final int WEIGHT_UNIT = Integer.getInteger("qemu.tcg.compile-size-weight", 2);
+    private static final Integer WEIGHT_UNIT_SET = Integer.getInteger("qemu.tcg.compile-size-weight");
+    private static volatile int weightUnit = WEIGHT_UNIT_SET != null ? WEIGHT_UNIT_SET : 0;
+
+    /** The system emulators weigh blocks by length unless the property says otherwise. */
+    static void systemMode() {
+        if (WEIGHT_UNIT_SET == null) {
+            weightUnit = 2;
+        }
+    }
 
     /** {@code block}'s weight in the deferral: at least 1. */
     private static int sizeWeight(X86Block block) {
-        return WEIGHT_UNIT <= 0 ? 1 : Math.max(1, block.instructionCount() / WEIGHT_UNIT);
+        int unit = weightUnit;
+        return unit <= 0 ? 1 : Math.max(1, block.instructionCount() / unit);
     }
 
     /** A block's next check when there is none: decided, compiled or never to be. */

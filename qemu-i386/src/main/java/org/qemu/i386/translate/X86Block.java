@@ -27,6 +27,11 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
      */
     public static final int AWAITED_COMPILE_THRESHOLD = 1024;
 
+    /** Called as a system emulator's CPUs are made: the compile policy's system-mode defaults ({@link CompilePolicy#systemMode}). */
+    public static void systemModeCompilePolicy() {
+        CompilePolicy.systemMode();
+    }
+
     /**
      * True when a block whose class is made in the background runs it only once HotSpot has
      * compiled it ({@code -Dqemu.tcg.await-jit} not off and the WhiteBox API bound).
