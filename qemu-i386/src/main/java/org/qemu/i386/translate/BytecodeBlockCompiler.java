@@ -88,6 +88,18 @@ public final class BytecodeBlockCompiler {
 
     private final boolean formsCallUnits;
 
+    /** Instructions per unit of a block's weight in the compile deferral ({@link CompilePolicy#defaultWeightUnit}). */
+    private int deferralWeightUnit = CompilePolicy.defaultWeightUnit(false);
+
+    /** The system emulators' compile deferral: long blocks weigh more ({@link CompilePolicy#defaultWeightUnit}). */
+    public void weighDeferralAsSystemMode() {
+        deferralWeightUnit = CompilePolicy.defaultWeightUnit(true);
+    }
+
+    int deferralWeightUnit() {
+        return deferralWeightUnit;
+    }
+
     /** What a block waits for before running a class made in the background ({@link CompilePolicy#awaitJit}; tests give their own). */
     private java.util.function.Function<OpSequence<X86Cpu>, AwaitedClass> jitWait = CompilePolicy::awaitJit;
 

@@ -57,18 +57,14 @@ final class CompilePolicy {
      * its start-up's long blocks got classes), cpubench the same.
      */
     private static final Integer WEIGHT_UNIT_SET = Integer.getInteger("qemu.tcg.compile-size-weight");
-    private static volatile int weightUnit = WEIGHT_UNIT_SET != null ? WEIGHT_UNIT_SET : 0;
 
-    /** The system emulators weigh blocks by length unless the property says otherwise. */
-    static void systemMode() {
-        if (WEIGHT_UNIT_SET == null) {
-            weightUnit = 2;
-        }
+    /** The weight unit a compiler of system mode ({@code true}) or user mode starts with. */
+    static int defaultWeightUnit(boolean systemMode) {
+        return WEIGHT_UNIT_SET != null ? WEIGHT_UNIT_SET : systemMode ? 2 : 0;
     }
 
-    /** {@code block}'s weight in the deferral: at least 1. */
-    private static int sizeWeight(X86Block block) {
-        int unit = weightUnit;
+    /** {@code block}'s weight in the deferral with {@code unit} instructions per unit: at least 1. */
+    private static int sizeWeight(X86Block block, int unit) {
         return unit <= 0 ? 1 : Math.max(1, block.instructionCount() / unit);
     }
 
@@ -90,9 +86,10 @@ final class CompilePolicy {
      * Called at {@code block}'s run number {@code runs} when it reaches the block's next check
      * (passes it, when runs were counted elsewhere, e.g. in a region):
      * true when the block should be compiled now; otherwise sets the block's next check.
-     * {@code threshold} 1 compiles at the first run (tests), 0 never.
+     * {@code threshold} 1 compiles at the first run (tests), 0 never; {@code weightUnit}: the
+     * compiler's instructions per unit of a block's weight in the deferral (0: all weigh one).
      */
-    static boolean dueForCompile(X86Block block, int runs, int threshold) {
+    static boolean dueForCompile(X86Block block, int runs, int threshold, int weightUnit) {
         if (block.nextCheck == NEVER) {
             // run count Integer.MAX_VALUE: decided long ago
             return false;
@@ -118,7 +115,7 @@ final class CompilePolicy {
         }
         long fresh = now - block.clockAtCheck;
         int window = runs - block.runsAtCheck;
-        int weight = sizeWeight(block);
+        int weight = sizeWeight(block, weightUnit);
         if (fresh <= window * FRESH_PER_RUN * weight || (long) runs * weight >= MAX_DEFERRED_RUNS) {
             block.nextCheck = NEVER;
             return true;

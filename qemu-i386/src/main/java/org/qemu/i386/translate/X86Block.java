@@ -27,11 +27,6 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
      */
     public static final int AWAITED_COMPILE_THRESHOLD = 1024;
 
-    /** Called as a system emulator's CPUs are made: the compile policy's system-mode defaults ({@link CompilePolicy#systemMode}). */
-    public static void systemModeCompilePolicy() {
-        CompilePolicy.systemMode();
-    }
-
     /**
      * True when a block whose class is made in the background runs it only once HotSpot has
      * compiled it ({@code -Dqemu.tcg.await-jit} not off and the WhiteBox API bound).
@@ -42,7 +37,7 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
 
     /** The compile threshold when none is given: {@link #AWAITED_COMPILE_THRESHOLD} where blocks wait for HotSpot's code, else {@link #DEFAULT_COMPILE_THRESHOLD}. */
     public static int defaultCompileThreshold(boolean background) {
-        return background && CompilePolicy.awaitsJit() ? AWAITED_COMPILE_THRESHOLD : DEFAULT_COMPILE_THRESHOLD;
+        return background && waitsForHotSpotCode() ? AWAITED_COMPILE_THRESHOLD : DEFAULT_COMPILE_THRESHOLD;
     }
 
     private final X86Op[] ops;
@@ -88,7 +83,7 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
             awaitedClass = null;
             CompilePolicy.awaitEnded(runs - awaited.runsAtDefine);
         }
-        if (runs >= nextCheck && CompilePolicy.dueForCompile(this, runs, compileThreshold)) {
+        if (runs >= nextCheck && CompilePolicy.dueForCompile(this, runs, compileThreshold, compiler.deferralWeightUnit())) {
             if (background == null) {
                 sequence = compileTracked(compiler);
             } else {

@@ -14,8 +14,9 @@ import org.qemu.i386.cpu.X86CpuState;
  * When a block gets its class ({@link CompilePolicy} through {@link X86Block#execute}): at the
  * threshold in a loop where no new code appears, later (at the latest after
  * {@link CompilePolicy#MAX_DEFERRED_RUNS} runs) while new blocks keep being translated, and at
- * exactly the run an explicit small threshold names. The block is {@code inc eax; jmp $-3}, so
- * eax counts its runs across the switch from the interpreted tier to the compiled one.
+ * exactly the run an explicit small threshold names; in the system emulators a long block's runs
+ * weigh more. The block is {@code inc eax; jmp $-3} (or forty {@code inc eax}), so eax counts its
+ * runs across the switch from the interpreted tier to the compiled one.
  */
 class CompilePolicyTest {
     private static final int CODE = 0x08048000;
@@ -37,12 +38,17 @@ class CompilePolicyTest {
 
     /** Runs the block until it is compiled (or {@code limit} runs); {@code freshPerRun} new blocks are translated before each run. Returns the run that compiled it, 0 for none. */
     private int runUntilCompiled(X86Block block, int threshold, int limit, int freshPerRun) {
+        return runUntilCompiled(block, compiler, threshold, limit, freshPerRun, 1);
+    }
+
+    /** {@link #runUntilCompiled(X86Block, int, int, int)} with {@code compiler}, for a block of {@code incs} times {@code inc eax}. */
+    private int runUntilCompiled(X86Block block, BytecodeBlockCompiler compiler, int threshold, int limit, int freshPerRun, int incs) {
         for (int run = 1; run <= limit; run++) {
             for (int i = 0; i < freshPerRun; i++) {
                 CompilePolicy.blockTranslated();
             }
             block.execute(cpu, compiler, threshold, null);
-            assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(run);
+            assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(run * incs);
             if (block.sequence() instanceof ChainedSequence<?>) {
                 return run;
             }
@@ -100,6 +106,37 @@ class CompilePolicyTest {
             }
         }
         throw new AssertionError("never compiled");
+    }
+
+    /**
+     * A block of 40 {@code inc eax} and its jmp (41 instructions) weighs 20 in the system
+     * emulators' deferral (one unit per 2 instructions): a new translation per run is within its
+     * allowance (0.1 per run and unit), so it is compiled at the threshold, where user mode's
+     * deferral, which weighs every block one, keeps it waiting to the most deferred runs; with ten
+     * per run it is deferred in both, but its runs count twenty times toward that cap.
+     */
+    @Test
+    void aLongBlockWeighsMoreInTheSystemEmulatorsDeferral() {
+        code.close();
+        code = new HandAssembledCode(CODE, 0x1000, GuestMemory.READ | GuestMemory.EXEC).load(CODE, "40".repeat(40) + "ebd6");
+        cpu = new X86Cpu(code.memory, new X86CpuState());
+        BytecodeBlockCompiler system = new BytecodeBlockCompiler();
+        system.weighDeferralAsSystemMode();
+        int threshold = X86Block.DEFAULT_COMPILE_THRESHOLD;
+
+        X86Block weighed = code.translate(CODE);
+        assertThat(weighed.instructionCount()).isEqualTo(41);
+        assertThat(runUntilCompiled(weighed, system, threshold, 1000, 1, 40)).isEqualTo(threshold);
+
+        cpu.state.setReg32(X86CpuState.EAX, 0);
+        X86Block capped = code.translate(CODE);
+        // deferred at 64, 128, 256 and 512 runs; at 1,024 runs x 20 it passes 16,384
+        assertThat(runUntilCompiled(capped, system, threshold, 2000, 10, 40)).isEqualTo(1024);
+
+        cpu.state.setReg32(X86CpuState.EAX, 0);
+        X86Block unweighed = code.translate(CODE);
+        int limit = CompilePolicy.MAX_DEFERRED_RUNS;
+        assertThat(runUntilCompiled(unweighed, compiler, threshold, limit + 10, 1, 40)).isEqualTo(limit);
     }
 
     @Test
