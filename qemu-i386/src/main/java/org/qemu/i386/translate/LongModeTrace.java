@@ -32,9 +32,13 @@ final class LongModeTrace {
      * Run-loop runs a block must have made before it is compiled as a trace (the runs of a
      * chained block only partly pass through the run loop, so hot code gets there soon). Earlier
      * it is compiled alone and again as a trace when it gets there ({@link X86Block#traceLater}):
-     * traces for every block cost {@code python3 -c pass} about 10% more CPU and 40 MiB.
+     * traces for every block cost {@code python3 -c pass} about 10% more CPU and 40 MiB. 50,000
+     * until session 17: a chained block passes through the run loop about once per chain, so
+     * cpubench's merge loop got its trace as the first 200,000-element sort ended; at 5,000
+     * cpubench took 1.50 s against 1.60 s (5 interleaved runs), python3 -c pass, sha256sum and
+     * chain-branches the same. Earlier traces needed the loop-closing rule of {@link #closesLoop}.
      */
-    static final int RUNS = Integer.getInteger("qemu.tcg.long-mode-trace-runs", 50_000);
+    static final int RUNS = Integer.getInteger("qemu.tcg.long-mode-trace-runs", 5_000);
 
     /**
      * A trace follows a jcc only when one side ran more than this many times as often as the
@@ -279,7 +283,9 @@ final class LongModeTrace {
                 }
                 X86Block taken = cache.lookup(j.target, first.flags);
                 X86Block notTaken = cache.lookup(j.fallThrough, first.flags);
-                at = (taken == null ? 0 : taken.executions()) > (notTaken == null ? 0 : notTaken.executions()) ? j.target : j.fallThrough;
+                boolean takenCloses = closesLoop(taken, first.pc);
+                at = takenCloses != closesLoop(notTaken, first.pc) ? (takenCloses ? j.target : j.fallThrough)
+                        : (taken == null ? 0 : taken.executions()) > (notTaken == null ? 0 : notTaken.executions()) ? j.target : j.fallThrough;
             } else {
                 return false;
             }
@@ -356,7 +362,9 @@ final class LongModeTrace {
                     // writes everything back; the block's exit chains to either side instead
                     break;
                 }
-                to = takenRuns > notTakenRuns ? j.target : j.fallThrough;
+                boolean takenCloses = closesLoop(taken, first.pc);
+                to = takenCloses != closesLoop(notTaken, first.pc) ? (takenCloses ? j.target : j.fallThrough)
+                        : takenRuns > notTakenRuns ? j.target : j.fallThrough;
             } else {
                 break;
             }
@@ -404,7 +412,7 @@ final class LongModeTrace {
             }
         }
         if (LOG) {
-            System.err.println("qemu.tcg.long-mode-trace: " + path.stream().map(b -> Long.toHexString(b.pc))
+            System.err.println("qemu.tcg.long-mode-trace: at " + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() + " ms: " + path.stream().map(b -> Long.toHexString(b.pc))
                     .collect(java.util.stream.Collectors.joining(" ")) + (trace.mainLength < trace.ops.length ? " with legs" : ""));
         }
         return trace;
@@ -462,6 +470,22 @@ final class LongModeTrace {
     }
 
     /** A block whose jump goes back to its own start: a loop block of its own. */
+    /**
+     * True when {@code side}'s block jumps to {@code start} (a side of its jmp or jcc): at a jcc the
+     * trace takes the side that closes its loop whatever the run-loop counts say. Those counts
+     * see a chained block only when a chain ends there, so a block entered by chaining looks
+     * colder than one the run loop enters; on cpubench's merge loop, traces formed at 5,000
+     * runs followed the merge's end instead of its next element.
+     */
+    private static boolean closesLoop(X86Block side, long start) {
+        if (side == null || !side.isValid()) {
+            return false;
+        }
+        X86Op last = side.ops()[side.instructionCount() - 1];
+        return last instanceof LongModeOps.Goto g ? g.target == start
+                : last instanceof LongModeOps.ConditionalJump j && (j.target == start || j.fallThrough == start);
+    }
+
     private static boolean loopsToItself(X86Block block) {
         X86Op last = block.ops()[block.instructionCount() - 1];
         return last instanceof LongModeOps.Goto g ? g.target == block.pc

@@ -1,0 +1,74 @@
+package org.qemu.i386.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.qemu.common.memory.GuestMemory;
+import org.qemu.common.tcg.TranslationCache;
+import org.qemu.i386.cpu.X86Cpu;
+
+/**
+ * Which way a 64-bit trace goes at a jcc. The code has the shape of qsort's merge step: a call,
+ * a jcc on its result, and on the hot side a second jcc whose one side jumps back to the start (the
+ * next element) and whose other side leaves (the run's end). The run loop's counts, which see a
+ * chained block only when a chain ends there, may call the leaving side hotter: the trace must
+ * still close its loop.
+ */
+class LongModeTraceFormTest {
+    private static final long START = 0x1000;
+    private static final long CALL_RETURNS_TO = 0x1008;
+    private static final long TAKEN = 0x1020;
+    private static final long CLOSES_LOOP = 0x1028;
+    private static final long LEAVES = 0x1040;
+    private static final long FUNCTION = 0x1100;
+
+    private static final String CODE = String.join("",
+            "48ffc0", "e8f8000000",                 // 1000: inc rax; call 1100
+            "85c0", "7f14",                         // 1008: test eax, eax; jg 1020
+            "48ffc3", "eb17",                       // 100c: inc rbx; jmp 1028
+            "90".repeat(0x0f),                      // 1011: padding
+            "48ffc1", "4d85e4", "7418",             // 1020: inc rcx; test r12, r12; je 1040
+            "4885ed", "75d3",                       // 1028: test rbp, rbp; jne 1000
+            "0f05");                                // 102d: syscall
+
+    @Test
+    void takesTheSideThatClosesTheLoopWhateverTheRunLoopCounted() {
+        try (GuestMemory memory = new GuestMemory(32)) {
+            memory.map(0, 0x2000, GuestMemory.READ | GuestMemory.EXEC);
+            load(memory, START, CODE);
+            load(memory, LEAVES, "0f05");          // syscall
+            load(memory, FUNCTION, "c3");          // ret
+            X86Translator translator = new X86Translator(memory);
+            TranslationCache<X86Block> cache = new TranslationCache<>(memory);
+            for (long pc : new long[] {START, CALL_RETURNS_TO, 0x100c, TAKEN, CLOSES_LOOP, LEAVES, FUNCTION}) {
+                cache.insert(translator.translate(pc, X86Cpu.MODE_64));
+            }
+            // the hot side of the first jcc, and a leaving side the run loop saw more often than the loop's
+            runs(cache.lookup(TAKEN, X86Cpu.MODE_64), 100);
+            runs(cache.lookup(LEAVES, X86Cpu.MODE_64), 1_000);
+            runs(cache.lookup(CLOSES_LOOP, X86Cpu.MODE_64), 10);
+
+            LongModeTrace trace = LongModeTrace.form(cache.lookup(START, X86Cpu.MODE_64), cache, Set.of());
+
+            assertThat(trace).isNotNull();
+            long[] path = Arrays.copyOf(trace.address, trace.mainLength);
+            assertThat(path).as("through the call, the hot side, and the block jumping back")
+                    .contains(FUNCTION, TAKEN, CLOSES_LOOP).doesNotContain(0x100cL, LEAVES);
+            assertThat(trace.loopsTo(START)).isTrue();
+        }
+    }
+
+    private static void runs(X86Block block, int n) {
+        for (int i = 0; i < n; i++) {
+            block.countExecution();
+        }
+    }
+
+    private static void load(GuestMemory memory, long address, String hex) {
+        byte[] code = java.util.HexFormat.of().parseHex(hex);
+        memory.load(address, code, 0, code.length);
+    }
+}
