@@ -422,143 +422,177 @@ public final class X86Cpu implements GuestCpu, OpContext {
     /** Code-mode changes (for the entry statistics: a change zeroes the chain budget). */
     private long modeChanges;
 
+    /*
+     * The run loop's state between two iterations (runOnce): fields, not locals, because each
+     * iteration is a call of its own. Why: a method that loops is compiled only by on-stack
+     * replacement, which HotSpot's tiered policy asks for after ~60,000 back edges, while a method
+     * is compiled after ~200 calls; the run loop is entered once per system call, so it ran in
+     * HotSpot's bytecode interpreter for its first 60,000 iterations of every run, well into the
+     * guest's first hot loop (a 2,000-element qsort under qemu-x86_64: its run loop's OSR code came
+     * 60 ms into the run, the first sort took 47 ms against 1.4 ms natively).
+     */
+    /** The block that ran last (its exit came back to the run loop), or null: the next block is looked up in the cache. */
+    private X86Block loopPrev;
+    /** The compiled sequence whose exit returned to the run loop last: linked to the block found next. */
+    private ChainedSequence<X86Cpu> loopFrom;
+    /** For the entry statistics: the sequence whose exit was classified last. */
+    private ChainedSequence<X86Cpu> loopStatsFrom;
+    /** Read once per run (a run ends at every system call, so a change is seen soon enough). */
+    private BytecodeBlockCompiler loopCompiler;
+    private int loopCompileThreshold;
+    private boolean loopRegionsOn;
+    private java.util.concurrent.Executor loopBackground;
+    private int loopChainDepth;
+
     private CpuExit runBlocks(Shared sh) {
-        X86CpuState s = state;
-        X86Block prev = null;
-        // read once per run: a run ends at every system call, so a change is seen soon enough
-        BytecodeBlockCompiler compiler = sh.compiler;
-        int compileThreshold = sh.compileThreshold;
-        boolean regionsOn = sh.regionThreshold != 0;
-        java.util.concurrent.Executor background = compileThreshold > 1 ? sh.background : null;
+        loopPrev = null;
+        loopFrom = null;
+        loopStatsFrom = null;
+        loopCompiler = sh.compiler;
+        loopCompileThreshold = sh.compileThreshold;
+        loopRegionsOn = sh.regionThreshold != 0;
+        loopBackground = loopCompileThreshold > 1 ? sh.background : null;
         // chained exits would step past region entries: chaining only without regions
-        int chainDepth = sh.chaining && !regionsOn ? CHAIN_DEPTH : 0;
-        ChainedSequence<X86Cpu> from = null;
-        ChainedSequence<X86Cpu> statsFrom = null;
+        loopChainDepth = sh.chaining && !loopRegionsOn ? CHAIN_DEPTH : 0;
         if (ENTRY_STATS) {
             sh.count(sh.entryCauses, "run start");
         }
         while (true) {
-            if (exitRequested) {
-                exitRequested = false;
-                return CpuExit.EXIT_REQUEST;
+            CpuExit exit = runOnce(sh);
+            if (exit != null) {
+                return exit;
             }
-            long pc = s.rip;
-            org.qemu.common.gdbstub.InstructionHook hook = shared.instructionHook;
-            if (hook != null) {
-                hook.beforeInstruction(this, pc);
-                pc = s.rip;
+        }
+    }
+
+    /** One iteration of the run loop: looks up (or translates) the block at rip and runs it; an exit ends the run, null goes on. */
+    private CpuExit runOnce(Shared sh) {
+        X86CpuState s = state;
+        if (exitRequested) {
+            exitRequested = false;
+            return CpuExit.EXIT_REQUEST;
+        }
+        X86Block prev = loopPrev;
+        ChainedSequence<X86Cpu> from = loopFrom;
+        int chainDepth = loopChainDepth;
+        long pc = s.rip;
+        org.qemu.common.gdbstub.InstructionHook hook = shared.instructionHook;
+        if (hook != null) {
+            hook.beforeInstruction(this, pc);
+            pc = s.rip;
+        }
+        int mode = codeMode;
+        boolean alone = runAlone;
+        X86Block block = prev == null || alone ? null : (X86Block) prev.successor(pc, mode);
+        if (alone) {
+            // the instruction whose store overwrote the code running it: on its own, not
+            // cached, so its store completes (nothing runs after it in this block) and the
+            // code after it is looked up, or translated from the new bytes, as usual
+            runAlone = false;
+            from = null;
+            try {
+                block = shared.translator.translate(pc, mode, 1);
+            } catch (GuestMemoryFault f) {
+                lastTrap = memoryTrap(f);
+                return CpuExit.TRAP;
             }
-            int mode = codeMode;
-            boolean alone = runAlone;
-            X86Block block = prev == null || alone ? null : (X86Block) prev.successor(pc, mode);
-            if (alone) {
-                // the instruction whose store overwrote the code running it: on its own, not
-                // cached, so its store completes (nothing runs after it in this block) and the
-                // code after it is looked up, or translated from the new bytes, as usual
-                runAlone = false;
-                from = null;
+        } else if (block == null) {
+            block = shared.cache.lookup(pc, mode);
+            if (block == null) {
                 try {
-                    block = shared.translator.translate(pc, mode, 1);
+                    block = shared.translator.translate(pc, mode);
                 } catch (GuestMemoryFault f) {
                     lastTrap = memoryTrap(f);
                     return CpuExit.TRAP;
                 }
-            } else if (block == null) {
-                block = shared.cache.lookup(pc, mode);
-                if (block == null) {
-                    try {
-                        block = shared.translator.translate(pc, mode);
-                    } catch (GuestMemoryFault f) {
-                        lastTrap = memoryTrap(f);
-                        return CpuExit.TRAP;
-                    }
-                    shared.cache.insert(block);
-                }
-                if (prev != null) {
-                    prev.link(block);
-                }
+                shared.cache.insert(block);
             }
-            if (ENTRY_STATS && statsFrom != null) {
-                countMissedExit(sh, statsFrom, block);
-                statsFrom = null;
+            if (prev != null) {
+                prev.link(block);
             }
-            // one mode only (system mode): the chained exit compares the pc, not the mode
-            if (from != null && chainDepth != 0 && block.sequence() instanceof ChainedSequence<X86Cpu> to
-                    && from.block != null && from.block.flags == mode) {
-                from.link(to);
-            }
-            if (blockListener != null) {
-                blockListener.accept(pc);
-            }
-            // a hook or listener must see every block: no chaining past this one
-            int budget = hook == null && blockListener == null && !alone ? chainDepth : 0;
-            if (budget > 1 && chainedRunsInLoop < PROFILED_CHAIN_STEPS) {
-                budget = warmUpBudget(budget);
-            }
-            chainBudget = budget;
-            leftFrom = null;
-            long modeChangesBefore = ENTRY_STATS ? modeChanges : 0;
-            X86Region region = regionsOn && blockListener == null && !isLongMode(mode) && !alone ? regionAt(block, background) : null;
-            InstructionLocator running = region != null ? region : block;
-            try {
-                if (alone) {
-                    block.sequence().run(this);
-                } else if (region != null) {
-                    // a region runs many blocks: any block a store kills may be running (see RunningCodeGuard)
-                    entered = block;
-                    budgetGiven = budget - 1;
-                    shared.regionRuns++;
-                    block.countExecution();
-                    region.run(this);
-                } else {
-                    entered = block;
-                    budgetGiven = budget;
-                    blockRunsInLoop++;
-                    block.execute(this, compiler, compileThreshold, background);
-                }
-                entered = null;
-            } catch (RunningCodeOverwritten w) {
-                entered = null;
-                countChained(budget);
-                running = faultingLocator(running);
-                setPc(running.instructionAddress(faultingOp));
-                runAlone = true;
-                prev = null;
-                from = null;
-                continue;
-            } catch (GuestMemoryFault f) {
-                countChained(budget);
-                running = faultingLocator(running);
-                setPc(running.instructionAddress(faultingOp));
-                lastTrap = memoryTrap(f);
-                pendingExit = null;
-                return CpuExit.TRAP;
-            } catch (X86Trap t) {
-                countChained(budget);
-                running = faultingLocator(running);
-                setPc(t.resumeAfter() ? running.nextAddress(faultingOp) : running.instructionAddress(faultingOp));
-                GuestTrap g = t.trap();
-                if (g.trapNumber() == 6 || g.trapNumber() == 0 || g.trapNumber() == 16 || g.trapNumber() == 19) {
-                    g = new GuestTrap(g.signal(), g.code(), s.rip, g.trapNumber(), g.errorCode());
-                }
-                lastTrap = g;
-                pendingExit = null;
-                return CpuExit.TRAP;
-            }
-            countChained(budget);
-            if (pendingExit != null) {
-                CpuExit e = pendingExit;
-                pendingExit = null;
-                return e;
-            }
-            // the block that ran last: the one whose exit came back here (chained exits may have
-            // run several); after a region it is unknown: no link to record
-            from = leftFrom;
-            if (ENTRY_STATS) {
-                statsFrom = classifyEntry(sh, from, block, region != null || alone, modeChangesBefore);
-            }
-            prev = region != null || alone ? null : from != null && from.block instanceof X86Block last ? last : block;
         }
+        if (ENTRY_STATS && loopStatsFrom != null) {
+            countMissedExit(sh, loopStatsFrom, block);
+            loopStatsFrom = null;
+        }
+        // one mode only (system mode): the chained exit compares the pc, not the mode
+        if (from != null && chainDepth != 0 && block.sequence() instanceof ChainedSequence<X86Cpu> to
+                && from.block != null && from.block.flags == mode) {
+            from.link(to);
+        }
+        if (blockListener != null) {
+            blockListener.accept(pc);
+        }
+        // a hook or listener must see every block: no chaining past this one
+        int budget = hook == null && blockListener == null && !alone ? chainDepth : 0;
+        if (budget > 1) {
+            budget = warmUpBudget(budget);
+        }
+        chainBudget = budget;
+        leftFrom = null;
+        long modeChangesBefore = ENTRY_STATS ? modeChanges : 0;
+        X86Region region = loopRegionsOn && blockListener == null && !isLongMode(mode) && !alone ? regionAt(block, loopBackground) : null;
+        InstructionLocator running = region != null ? region : block;
+        try {
+            if (alone) {
+                block.sequence().run(this);
+            } else if (region != null) {
+                // a region runs many blocks: any block a store kills may be running (see RunningCodeGuard)
+                entered = block;
+                budgetGiven = budget - 1;
+                shared.regionRuns++;
+                block.countExecution();
+                region.run(this);
+            } else {
+                entered = block;
+                budgetGiven = budget;
+                blockRunsInLoop++;
+                block.execute(this, loopCompiler, loopCompileThreshold, loopBackground);
+            }
+            entered = null;
+        } catch (RunningCodeOverwritten w) {
+            entered = null;
+            countChained(budget);
+            running = faultingLocator(running);
+            setPc(running.instructionAddress(faultingOp));
+            runAlone = true;
+            loopPrev = null;
+            loopFrom = null;
+            return null;
+        } catch (GuestMemoryFault f) {
+            countChained(budget);
+            running = faultingLocator(running);
+            setPc(running.instructionAddress(faultingOp));
+            lastTrap = memoryTrap(f);
+            pendingExit = null;
+            return CpuExit.TRAP;
+        } catch (X86Trap t) {
+            countChained(budget);
+            running = faultingLocator(running);
+            setPc(t.resumeAfter() ? running.nextAddress(faultingOp) : running.instructionAddress(faultingOp));
+            GuestTrap g = t.trap();
+            if (g.trapNumber() == 6 || g.trapNumber() == 0 || g.trapNumber() == 16 || g.trapNumber() == 19) {
+                g = new GuestTrap(g.signal(), g.code(), s.rip, g.trapNumber(), g.errorCode());
+            }
+            lastTrap = g;
+            pendingExit = null;
+            return CpuExit.TRAP;
+        }
+        countChained(budget);
+        if (pendingExit != null) {
+            CpuExit e = pendingExit;
+            pendingExit = null;
+            return e;
+        }
+        // the block that ran last: the one whose exit came back here (chained exits may have
+        // run several); after a region it is unknown: no link to record
+        from = leftFrom;
+        loopFrom = from;
+        if (ENTRY_STATS) {
+            loopStatsFrom = classifyEntry(sh, from, block, region != null || alone, modeChangesBefore);
+        }
+        loopPrev = region != null || alone ? null : from != null && from.block instanceof X86Block last ? last : block;
+        return null;
     }
 
     /**
@@ -640,8 +674,9 @@ public final class X86Cpu implements GuestCpu, OpContext {
     private int warmUpEntries;
 
     /**
-     * The chain budget of this run-loop iteration while blocks are being profiled: every fourth
-     * iteration gets 1, 2, ... up to {@code budget} in turn, the others all of it.
+     * The chain budget of this run-loop iteration: while blocks are being profiled (the first
+     * {@link #PROFILED_CHAIN_STEPS} chained steps) every fourth iteration gets 1, 2, ... up to
+     * {@code budget} in turn, the others all of it; afterwards every iteration gets all of it.
      *
      * <p>Why: with a fixed budget, a chain round a hot loop of k blocks always runs out at the same
      * block, so in the other blocks' profiles the exit's "budget spent" branch was never taken and C2
@@ -656,7 +691,14 @@ public final class X86Cpu implements GuestCpu, OpContext {
      */
     private int warmUpBudget(int budget) {
         int n = ++warmUpEntries;
-        return (n & 3) != 0 ? budget : 1 + (n >>> 2) % budget;
+        int turn = (n >>> 2) & 31;
+        int varied = turn < budget ? turn + 1 : budget;
+        // Branch-free: the end of the profiling phase is no branch that went one way while the run
+        // loop was profiled (C2 compiled it as an uncommon trap, which threw the run loop's code
+        // away at 2^22 steps of every run: an OSR compile of ~30 ms of C2 time mid warm-up).
+        int profiling = (int) ((chainedRunsInLoop - PROFILED_CHAIN_STEPS) >>> 63);
+        int everyFourth = ((n & 3) - 1) >>> 31;
+        return budget + ((varied - budget) & -(profiling & everyFourth));
     }
 
     /** Told by a compiled block's exit that returns to the run loop: the run loop links it to the block found next. */
