@@ -281,7 +281,7 @@ final class CompilePolicy {
      * goes on to C2 by HotSpot's own counters (back edges included).
      */
     private static int firstAwaitedTier(org.qemu.common.tcg.TranslationBlock block) {
-        return block instanceof X86Block b && b.loopsInClass ? AWAIT_TIERS[AWAIT_TIERS.length - 1] : AWAIT_TIERS[0];
+        return block instanceof X86Block b && (b.loopsInClass || b.recompiledHot) ? AWAIT_TIERS[AWAIT_TIERS.length - 1] : AWAIT_TIERS[0];
     }
 
     /** {@code block} waits for its class's first code: its later tiers are asked for from its checks. */

@@ -79,8 +79,13 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
         int runs = countExecution();
         AwaitedClass awaited = awaitedClass;
         if (awaited != null && (runs & (CompilePolicy.AWAIT_POLL - 1)) == 0 && awaited.ready()) {
+            OpSequence<X86Cpu> replaced = sequence;
             sequence = awaited.sequence;
             awaitedClass = null;
+            if (replaced instanceof ChainedSequence<X86Cpu> old && replaced != awaited.sequence) {
+                // the block's own class, run while its trace waited: exits linked to it link to the trace now
+                old.kill();
+            }
             CompilePolicy.awaitEnded(runs - awaited.runsAtDefine);
         }
         if (runs >= nextCheck && CompilePolicy.dueForCompile(this, runs, compileThreshold, compiler.deferralWeightUnit())) {
@@ -108,7 +113,7 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
         } else if (traceLater && runs >= LongModeTrace.RUNS && sequence instanceof ChainedSequence<X86Cpu> straight) {
             traceLater = false;
             if (compiler.traceWouldForm(this)) {
-                recompile(compiler, straight);
+                recompileAsTrace(compiler, straight);
             }
         }
         sequence.run(cpu);
@@ -307,6 +312,32 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
      * Compiles this block again, on the calling thread, and kills {@code old}, its compiled form
      * until now: a call-return unit whose callee changed ({@link CallUnit#sideExit}).
      */
+    /**
+     * Compiles this block again as a trace ({@link LongModeTrace}), on the calling thread, and
+     * keeps running {@code old}, its class until now, until HotSpot has compiled the trace's class
+     * (asked for at the last tier of the wait's plan: the block is hot). Switched at once, the
+     * trace ran in HotSpot's bytecode interpreter until C1 had compiled its method: qsort's merge
+     * loop, a 4.5 KB method, for 20-40 ms of cpubench's first sort.
+     */
+    void recompileAsTrace(BytecodeBlockCompiler compiler, ChainedSequence<X86Cpu> old) {
+        OpSequence<X86Cpu> fresh = compileTracked(compiler);
+        recompiledHot = true;
+        AwaitedClass wait = compiler.awaitJit(fresh);
+        if (wait == null) {
+            sequence = fresh;
+            old.kill();
+        } else {
+            wait.runsAtDefine = executions();
+            awaitedClass = wait;
+        }
+        if (!isValid() && fresh instanceof ChainedSequence<X86Cpu> late) {
+            late.kill();
+        }
+    }
+
+    /** True once the block was compiled again because it is hot (a trace): its class is asked for at the wait's last tier. */
+    volatile boolean recompiledHot;
+
     void recompile(BytecodeBlockCompiler compiler, ChainedSequence<X86Cpu> old) {
         OpSequence<X86Cpu> fresh = compileTracked(compiler);
         sequence = fresh;
