@@ -95,6 +95,32 @@ class AwaitedClassTest {
     }
 
     @Test
+    void aBlockCompiledAgainAsATraceKeepsRunningItsClassUntilTheNewOneHasJitCode() {
+        compiler.awaitJitWith(sequence -> null);
+        X86Block block = code.translate(CODE);
+        run(block, THRESHOLD);
+        ChainedSequence<X86Cpu> own = (ChainedSequence<X86Cpu>) block.sequence();
+        compiler.awaitJitWith(sequence -> {
+            awaited.add(sequence);
+            return new AwaitedClass(sequence, jitReady::get);
+        });
+
+        block.recompileAsTrace(compiler, own);
+        run(block, 50);
+
+        assertThat(awaited).hasSize(1);
+        assertThat(block.sequence()).isSameAs(own);
+        assertThat(own.dead).isFalse();
+        assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(THRESHOLD + 50);
+
+        jitReady.set(true);
+        run(block, CompilePolicy.AWAIT_POLL);
+        assertThat(block.sequence()).isSameAs(awaited.get(0));
+        assertThat(own.dead).as("exits linked to the old class must not enter it any more").isTrue();
+        assertThat(cpu.state.reg32(X86CpuState.EAX)).isEqualTo(THRESHOLD + 50 + CompilePolicy.AWAIT_POLL);
+    }
+
+    @Test
     void withoutAWaitTheClassRunsAtOnce() {
         compiler.awaitJitWith(sequence -> null);
         X86Block block = code.translate(CODE);
