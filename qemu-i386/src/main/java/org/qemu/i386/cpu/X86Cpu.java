@@ -250,7 +250,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
                     : new BytecodeBlockCompiler(SYSTEM_LOOPS ? cache : null, false);
             translator = system == null ? new X86Translator(memory) : new X86Translator(memory, system);
             if (system != null) {
-                compiler.weighDeferralAsSystemMode();
+                compiler.tuneForSystemMode();
             }
             regionSelector = new RegionSelector(cache);
             regionThreshold = system == null ? Integer.getInteger("qemu.tcg.region-threshold", DEFAULT_REGION_THRESHOLD) : 0;

@@ -91,9 +91,20 @@ public final class BytecodeBlockCompiler {
     /** Instructions per unit of a block's weight in the compile deferral ({@link CompilePolicy#defaultWeightUnit}). */
     private int deferralWeightUnit = CompilePolicy.defaultWeightUnit(false);
 
-    /** The system emulators' compile deferral: long blocks weigh more ({@link CompilePolicy#defaultWeightUnit}). */
-    public void weighDeferralAsSystemMode() {
+    /** Run-loop runs before a 64-bit block is compiled again as a trace ({@link LongModeTrace#RUNS}). */
+    private int traceRuns = LongModeTrace.RUNS;
+
+    /**
+     * The system emulators' settings: long blocks weigh more in the compile deferral ({@link
+     * CompilePolicy#defaultWeightUnit}) and 64-bit blocks become traces later ({@link LongModeTrace#SYSTEM_RUNS}).
+     */
+    public void tuneForSystemMode() {
         deferralWeightUnit = CompilePolicy.defaultWeightUnit(true);
+        traceRuns = LongModeTrace.SYSTEM_RUNS;
+    }
+
+    int traceRuns() {
+        return traceRuns;
     }
 
     int deferralWeightUnit() {
@@ -466,7 +477,7 @@ public final class BytecodeBlockCompiler {
         if (!LongModeTrace.ENABLED || runsIntoALoopHead(block)) {
             return compileStraight(block, ops, true);
         }
-        if (block.executions() < LongModeTrace.RUNS) {
+        if (block.executions() < traceRuns) {
             // looked at again once hot (X86Block.execute asks traceWouldForm); most start-up code never gets there
             block.traceLater = true;
         } else {

@@ -37,8 +37,16 @@ final class LongModeTrace {
      * cpubench's merge loop got its trace as the first 200,000-element sort ended; at 5,000
      * cpubench took 1.50 s against 1.60 s (5 interleaved runs), python3 -c pass, sha256sum and
      * chain-branches the same. Earlier traces needed the loop-closing rule of {@link #closesLoop}.
+     * User mode's; the system emulators keep {@link #SYSTEM_RUNS}.
      */
     static final int RUNS = Integer.getInteger("qemu.tcg.long-mode-trace-runs", 5_000);
+
+    /**
+     * The system emulators' {@link #RUNS}: a kernel's boot is lukewarm code, and at 5,000 the amd64
+     * boot made more traces for ~20 MB more RSS and no gain (3 interleaved boots: 11.30 against
+     * 10.87 s). {@code -Dqemu.tcg.long-mode-trace-runs} sets both.
+     */
+    static final int SYSTEM_RUNS = Integer.getInteger("qemu.tcg.long-mode-trace-runs", 50_000);
 
     /**
      * A trace follows a jcc only when one side ran more than this many times as often as the

@@ -110,7 +110,7 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
                     }
                 });
             }
-        } else if (traceLater && runs >= LongModeTrace.RUNS && sequence instanceof ChainedSequence<X86Cpu> straight) {
+        } else if (traceLater && runs >= compiler.traceRuns() && sequence instanceof ChainedSequence<X86Cpu> straight) {
             traceLater = false;
             if (compiler.traceWouldForm(this)) {
                 recompileAsTrace(compiler, straight);
@@ -131,7 +131,7 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
     }
 
     /**
-     * A 64-bit block compiled alone before it ran {@link LongModeTrace#RUNS} times: compiled again
+     * A 64-bit block compiled alone before it ran {@link BytecodeBlockCompiler#traceRuns} times: compiled again
      * as a trace when it gets there (start-up code, most of which never gets that hot, would
      * otherwise compile traces it does not need).
      */

@@ -121,7 +121,7 @@ class CompilePolicyTest {
         code = new HandAssembledCode(CODE, 0x1000, GuestMemory.READ | GuestMemory.EXEC).load(CODE, "40".repeat(40) + "ebd6");
         cpu = new X86Cpu(code.memory, new X86CpuState());
         BytecodeBlockCompiler system = new BytecodeBlockCompiler();
-        system.weighDeferralAsSystemMode();
+        system.tuneForSystemMode();
         int threshold = X86Block.DEFAULT_COMPILE_THRESHOLD;
 
         X86Block weighed = code.translate(CODE);
