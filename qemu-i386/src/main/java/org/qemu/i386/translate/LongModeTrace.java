@@ -304,7 +304,11 @@ final class LongModeTrace {
 
     /** True when the trace's last op, a jmp or jcc, has a side at {@code pc} (its start): it is compiled as a loop. */
     boolean loopsTo(long pc) {
-        X86Op last = ops[mainLength - 1];
+        return jumpsTo(ops[mainLength - 1], pc);
+    }
+
+    /** True when {@code last} is a jmp to {@code pc} or a jcc with a side at {@code pc}. */
+    private static boolean jumpsTo(X86Op last, long pc) {
         return last instanceof LongModeOps.Goto g ? g.target == pc
                 : last instanceof LongModeOps.ConditionalJump j && (j.target == pc || j.fallThrough == pc);
     }
@@ -486,17 +490,10 @@ final class LongModeTrace {
      * runs followed the merge's end instead of its next element.
      */
     private static boolean closesLoop(X86Block side, long start) {
-        if (side == null || !side.isValid()) {
-            return false;
-        }
-        X86Op last = side.ops()[side.instructionCount() - 1];
-        return last instanceof LongModeOps.Goto g ? g.target == start
-                : last instanceof LongModeOps.ConditionalJump j && (j.target == start || j.fallThrough == start);
+        return side != null && side.isValid() && jumpsTo(side.ops()[side.instructionCount() - 1], start);
     }
 
     private static boolean loopsToItself(X86Block block) {
-        X86Op last = block.ops()[block.instructionCount() - 1];
-        return last instanceof LongModeOps.Goto g ? g.target == block.pc
-                : last instanceof LongModeOps.ConditionalJump j && (j.target == block.pc || j.fallThrough == block.pc);
+        return jumpsTo(block.ops()[block.instructionCount() - 1], block.pc);
     }
 }
