@@ -1358,6 +1358,8 @@ final class LongModeEmitter {
 
     /** Makes the record of the instruction just emitted pending: FA, FB from locals, FRES from RES, no carry-in. */
     private void record(MethodVisitor mv, int op, int aLocal, int bLocal) {
+        boolean partialFlagsInLocals = FORGET_PARTIAL_FLAGS
+                && (flagKindUnknown || pendingOp == ROTATE || (pendingOp >= 0 && (pendingOp & ~3) == LazyFlags.RESULT_CO));
         mv.visitVarInsn(Opcodes.LLOAD, aLocal);
         mv.visitVarInsn(Opcodes.LSTORE, FA);
         mv.visitVarInsn(Opcodes.LLOAD, bLocal);
@@ -1367,8 +1369,38 @@ final class LongModeEmitter {
         X86Emitter.push(mv, 0);
         mv.visitVarInsn(Opcodes.ISTORE, FC);
         setPending(mv, op);
+        if (partialFlagsInLocals) {
+            // a shift's or a multiply's record keeps its own CF and OF there
+            forgetPartialFlags(mv, (op & ~3) != LazyFlags.RESULT_CO);
+        }
         flagsDirty = true;
         pendingCarryIn = false;
+    }
+
+    /**
+     * {@code -Dqemu.tcg.long-mode-forget-partial-flags=false} keeps what a rotate or a shift left
+     * in the locals after a record that replaces it (for comparison).
+     */
+    private static final boolean FORGET_PARTIAL_FLAGS = !"false".equals(System.getProperty("qemu.tcg.long-mode-forget-partial-flags"));
+
+    /**
+     * After a plain record replaced a rotate's or a shift's: CF and OF (FCF, FOF) and the base
+     * record a rotate keeps (BASE_KIND, BA, BB, BC, BRES) are read by nothing any more, since exits
+     * and the fault handler read the locals by the pending kind; but the handler's code reads
+     * them for the kinds that use them, so every instruction that may fault kept them alive, and
+     * C2 computed every rotate's CF and OF and kept its base record in registers. Constants here
+     * end those values: sha256's rounds (six rotates, each followed by xor or add) lose that work.
+     * {@code carryOverflow} false: FCF and FOF are the new record's own (a shift or a multiply).
+     */
+    private static void forgetPartialFlags(MethodVisitor mv, boolean carryOverflow) {
+        for (int local : carryOverflow ? new int[] {FCF, FOF, BC, BASE_KIND} : new int[] {BC, BASE_KIND}) {
+            mv.visitInsn(Opcodes.ICONST_0);
+            mv.visitVarInsn(Opcodes.ISTORE, local);
+        }
+        for (int local : new int[] {BA, BB, BRES}) {
+            mv.visitInsn(Opcodes.LCONST_0);
+            mv.visitVarInsn(Opcodes.LSTORE, local);
+        }
     }
 
     /** Copies the flag record's operands (FA, FB, FRES, FC) into the base locals a rotate's partial flags build on. */

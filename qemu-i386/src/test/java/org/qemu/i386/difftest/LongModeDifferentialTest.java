@@ -1212,12 +1212,19 @@ class LongModeDifferentialTest {
         int[] sizes = {8, 16, 32, 64};
         for (int p = 0; p < producers.length; p++) {
             for (int size : sizes) {
+              for (boolean rotateFirst : new boolean[] {false, true}) {
                 int kind = p;
                 String producer = producers[p];
                 if ((kind >= 15 && size < 32) && !(kind == 15 && size == 16)) {
                     continue; // imul r8 does not exist; 8/16-bit rotates and shifts by cl are called, covered elsewhere
                 }
-                String name = producer + " " + size + " then setcc/cmovcc/inc/jcc";
+                if (rotateFirst && (size < 32 || !(kind == 0 || kind == 6 || kind == 9 || kind == 12 || kind == 15))) {
+                    continue;
+                }
+                // session 17: a rotate before the producer leaves CF, OF and its base record in
+                // locals, which the producer's record makes dead (a shift's or imul's record keeps
+                // its own CF and OF in the same locals)
+                String name = (rotateFirst ? "rol/ror r64, then " : "") + producer + " " + size + " then setcc/cmovcc/inc/jcc";
                 f.put(name, rnd -> {
                     Builder b = new Builder(rnd);
                     int[] prefix = size == 16 ? new int[] {0x66} : new int[0];
@@ -1226,6 +1233,13 @@ class LongModeDifferentialTest {
                     int dst = b.anyReg();
                     Rm rm = rnd.nextBoolean() ? new Reg(dst) : b.mem();
                     int src = b.pick(rm instanceof Mem m ? new int[] {m.base(), m.index()} : new int[] {dst});
+                    if (rotateFirst) {
+                        int[] keep = rm instanceof Mem m ? new int[] {m.base(), m.index(), X86CpuState.ECX} : new int[] {X86CpuState.ECX};
+                        int rotated = b.pick(keep);
+                        // a record first, so the rotate's own record stays in locals on top of it
+                        b.asm.op(new int[0], true, false, new int[] {0x29}, b.anyReg(), new Reg(b.pick(keep)), 0, 0); // sub r64, r64
+                        b.asm.op(new int[0], true, false, new int[] {0xc1}, rnd.nextInt(2), new Reg(rotated), 1, 1 + rnd.nextInt(63)); // rol/ror r64, n
+                    }
                     if (rnd.nextInt(4) == 0 && rm instanceof Reg) {
                         b.regs[src] = b.regs[dst]; // equal operands: ZF and the orderings' edges
                     }
@@ -1289,6 +1303,7 @@ class LongModeDifferentialTest {
                     b.defined = defined;
                     return b.build(name);
                 });
+              }
             }
         }
     }
