@@ -1360,10 +1360,19 @@ final class LongModeEmitter {
     private void record(MethodVisitor mv, int op, int aLocal, int bLocal) {
         boolean partialFlagsInLocals = FORGET_PARTIAL_FLAGS
                 && (flagKindUnknown || pendingOp == ROTATE || (pendingOp >= 0 && (pendingOp & ~3) == LazyFlags.RESULT_CO));
-        mv.visitVarInsn(Opcodes.LLOAD, aLocal);
-        mv.visitVarInsn(Opcodes.LSTORE, FA);
-        mv.visitVarInsn(Opcodes.LLOAD, bLocal);
-        mv.visitVarInsn(Opcodes.LSTORE, FB);
+        if (FORGET_PARTIAL_FLAGS && (op & ~3) == LazyFlags.LOGIC) {
+            // a logic record's flags are its result's alone: its operands would only keep the
+            // destination's old value alive to every instruction that may fault
+            mv.visitInsn(Opcodes.LCONST_0);
+            mv.visitVarInsn(Opcodes.LSTORE, FA);
+            mv.visitInsn(Opcodes.LCONST_0);
+            mv.visitVarInsn(Opcodes.LSTORE, FB);
+        } else {
+            mv.visitVarInsn(Opcodes.LLOAD, aLocal);
+            mv.visitVarInsn(Opcodes.LSTORE, FA);
+            mv.visitVarInsn(Opcodes.LLOAD, bLocal);
+            mv.visitVarInsn(Opcodes.LSTORE, FB);
+        }
         mv.visitVarInsn(Opcodes.LLOAD, RES);
         mv.visitVarInsn(Opcodes.LSTORE, FRES);
         X86Emitter.push(mv, 0);
