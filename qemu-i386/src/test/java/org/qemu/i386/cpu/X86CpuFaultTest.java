@@ -112,6 +112,48 @@ class X86CpuFaultTest {
         assertThat(cpu.state.reg32(X86CpuState.EBX)).isEqualTo(1);
     }
 
+    /**
+     * 64-bit code: the fault handler of a compiled block writes back the flag record of the last
+     * completed instruction from its locals by the kind it holds at run time. Expected flags from
+     * the instructions' definitions (session 17 tried deriving an add's or a subtract's first
+     * operand from its result there: a mutant of that path failed only this test).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1})
+    void aFaultInLongModeLeavesTheFlagsOfTheLastCompletedAddOrSubtract(int threshold) {
+        String fault = "48 8b 0c 25 34 12 00 00"; // mov rcx, [0x1234]: unmapped
+        // mov rax, 5; sub rax, 7: -2, CF=1 SF=1 AF=1, ZF=OF=PF=0
+        assertLongModeFaultFlags(threshold, "48 c7 c0 05 00 00 00  48 83 e8 07  " + fault, -2,
+                X86CpuState.CF | X86CpuState.SF | X86CpuState.AF);
+        // movabs rax, 0x8000000000000000; sub rax, 1: 0x7fff...ffff, OF=1 AF=1 PF=1, CF=ZF=SF=0
+        // (the first operand matters: with 0 in its place CF would be set and OF clear)
+        assertLongModeFaultFlags(threshold, "48 b8 00 00 00 00 00 00 00 80  48 83 e8 01  " + fault, Long.MAX_VALUE,
+                X86CpuState.OF | X86CpuState.AF | X86CpuState.PF);
+        // the same with cmp: the same flags, rax kept
+        assertLongModeFaultFlags(threshold, "48 b8 00 00 00 00 00 00 00 80  48 83 f8 01  " + fault, Long.MIN_VALUE,
+                X86CpuState.OF | X86CpuState.AF | X86CpuState.PF);
+        // movabs rax, 0x7fff...ffff; add rax, 1: 0x8000...0000, OF=1 SF=1 AF=1 PF=1, CF=ZF=0
+        assertLongModeFaultFlags(threshold, "48 b8 ff ff ff ff ff ff ff 7f  48 83 c0 01  " + fault, Long.MIN_VALUE,
+                X86CpuState.OF | X86CpuState.SF | X86CpuState.AF | X86CpuState.PF);
+        // mov rax, 1; neg rax (0 - 1): -1, CF=1 SF=1 AF=1 PF=1, ZF=OF=0
+        assertLongModeFaultFlags(threshold, "48 c7 c0 01 00 00 00  48 f7 d8  " + fault, -1,
+                X86CpuState.CF | X86CpuState.SF | X86CpuState.AF | X86CpuState.PF);
+    }
+
+    private void assertLongModeFaultFlags(int threshold, String hex, long rax, int flags) {
+        close();
+        load(threshold, hex);
+        cpu.setCodeMode(X86Cpu.MODE_64);
+        cpu.state.rip = CODE;
+        int length = HexFormat.of().parseHex(hex.replace(" ", "")).length;
+        assertThat(cpu.run()).isEqualTo(CpuExit.TRAP);
+        assertThat(cpu.lastTrap().signal()).isEqualTo(GuestTrap.SIGSEGV);
+        assertThat(cpu.state.rip).isEqualTo(CODE + length - 8);
+        assertThat(cpu.state.regs[X86CpuState.EAX]).isEqualTo(rax);
+        int mask = X86CpuState.CF | X86CpuState.PF | X86CpuState.AF | X86CpuState.ZF | X86CpuState.SF | X86CpuState.OF;
+        assertThat(cpu.state.eflags() & mask).as("%s", hex).isEqualTo(flags);
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {0, 1, REGIONS})
     void writingAReadOnlyPageRaisesSegvAccerr(int threshold) {
