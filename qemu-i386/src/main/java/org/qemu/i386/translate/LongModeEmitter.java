@@ -1360,9 +1360,10 @@ final class LongModeEmitter {
     private void record(MethodVisitor mv, int op, int aLocal, int bLocal) {
         boolean partialFlagsInLocals = FORGET_PARTIAL_FLAGS
                 && (flagKindUnknown || pendingOp == ROTATE || (pendingOp >= 0 && (pendingOp & ~3) == LazyFlags.RESULT_CO));
-        if (FORGET_PARTIAL_FLAGS && (op & ~3) == LazyFlags.LOGIC) {
-            // a logic record's flags are its result's alone: its operands would only keep the
-            // destination's old value alive to every instruction that may fault
+        if (FORGET_PARTIAL_FLAGS && ((op & ~3) == LazyFlags.LOGIC || (op & ~3) == LazyFlags.RESULT_CO)) {
+            // a logic record's flags are its result's alone, a shift's or a multiply's its result's
+            // and its CF and OF (in FCF, FOF): the operands would only keep the destination's old
+            // value alive to every instruction that may fault
             mv.visitInsn(Opcodes.LCONST_0);
             mv.visitVarInsn(Opcodes.LSTORE, FA);
             mv.visitInsn(Opcodes.LCONST_0);
