@@ -309,10 +309,6 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
     volatile long unitCallee = -1;
 
     /**
-     * Compiles this block again, on the calling thread, and kills {@code old}, its compiled form
-     * until now: a call-return unit whose callee changed ({@link CallUnit#sideExit}).
-     */
-    /**
      * Compiles this block again as a trace ({@link LongModeTrace}), on the calling thread, and
      * keeps running {@code old}, its class until now, until HotSpot has compiled the trace's class
      * (asked for at the last tier of the wait's plan: the block is hot). Switched at once, the
@@ -338,6 +334,10 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
     /** True once the block was compiled again because it is hot (a trace): its class is asked for at the wait's last tier. */
     volatile boolean recompiledHot;
 
+    /**
+     * Compiles this block again, on the calling thread, and kills {@code old}, its compiled form
+     * until now: a call-return unit whose callee changed ({@link CallUnit#sideExit}).
+     */
     void recompile(BytecodeBlockCompiler compiler, ChainedSequence<X86Cpu> old) {
         OpSequence<X86Cpu> fresh = compileTracked(compiler);
         sequence = fresh;
