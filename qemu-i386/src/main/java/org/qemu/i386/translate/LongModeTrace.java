@@ -291,9 +291,7 @@ final class LongModeTrace {
                 }
                 X86Block taken = cache.lookup(j.target, first.flags);
                 X86Block notTaken = cache.lookup(j.fallThrough, first.flags);
-                boolean takenCloses = closesLoop(taken, first.pc);
-                at = takenCloses != closesLoop(notTaken, first.pc) ? (takenCloses ? j.target : j.fallThrough)
-                        : (taken == null ? 0 : taken.executions()) > (notTaken == null ? 0 : notTaken.executions()) ? j.target : j.fallThrough;
+                at = sideToFollow(j, taken, notTaken, first.pc);
             } else {
                 return false;
             }
@@ -374,9 +372,7 @@ final class LongModeTrace {
                     // writes everything back; the block's exit chains to either side instead
                     break;
                 }
-                boolean takenCloses = closesLoop(taken, first.pc);
-                to = takenCloses != closesLoop(notTaken, first.pc) ? (takenCloses ? j.target : j.fallThrough)
-                        : takenRuns > notTakenRuns ? j.target : j.fallThrough;
+                to = sideToFollow(j, taken, notTaken, first.pc);
             } else {
                 break;
             }
@@ -482,6 +478,19 @@ final class LongModeTrace {
     }
 
     /** A block whose jump goes back to its own start: a loop block of its own. */
+    /**
+     * The side of jcc {@code j} a trace starting at {@code start} follows (its blocks {@code
+     * taken} and {@code notTaken}, either null when not translated): the one that closes the
+     * loop ({@link #closesLoop}) when only one does, else the one the run loop saw run more often.
+     */
+    private static long sideToFollow(LongModeOps.ConditionalJump j, X86Block taken, X86Block notTaken, long start) {
+        boolean takenCloses = closesLoop(taken, start);
+        if (takenCloses != closesLoop(notTaken, start)) {
+            return takenCloses ? j.target : j.fallThrough;
+        }
+        return (taken == null ? 0 : taken.executions()) > (notTaken == null ? 0 : notTaken.executions()) ? j.target : j.fallThrough;
+    }
+
     /**
      * True when {@code side}'s block jumps to {@code start} (a side of its jmp or jcc): at a jcc the
      * trace takes the side that closes its loop whatever the run-loop counts say. Those counts
