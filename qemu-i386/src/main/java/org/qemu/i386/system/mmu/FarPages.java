@@ -198,8 +198,7 @@ final class FarPages implements GuestMemory.FarAccessHandler {
 
     /** {@link PhysicalCodePages} drops this alias: its translations die. */
     void dropTranslations(long page) {
-        globalCodePages.remove(page);
-        localCodePages.remove(page);
+        removeCodePage(page);
         mmu.translationsWritten(page);
     }
 
@@ -275,10 +274,15 @@ final class FarPages implements GuestMemory.FarAccessHandler {
     /** Far code pages dropped because a flush or invlpg found their mapping changed (a measuring aid). */
     long remapDrops;
 
-    private void forgetCode(long page, long entry) {
-        remapDrops++;
+    /** Removes {@code page} from both maps: its global bit may have changed since it was put in one. */
+    private void removeCodePage(long page) {
         globalCodePages.remove(page);
         localCodePages.remove(page);
+    }
+
+    private void forgetCode(long page, long entry) {
+        remapDrops++;
+        removeCodePage(page);
         mmu.translationsWritten(page);
         code.forget((int) (entry >>> GuestMemory.PAGE_SHIFT), mmu, page);
     }
