@@ -1358,9 +1358,10 @@ final class LongModeEmitter {
 
     /** Makes the record of the instruction just emitted pending: FA, FB from locals, FRES from RES, no carry-in. */
     private void record(MethodVisitor mv, int op, int aLocal, int bLocal) {
+        int kind = op & ~3;
         boolean partialFlagsInLocals = FORGET_PARTIAL_FLAGS
                 && (flagKindUnknown || pendingOp == ROTATE || (pendingOp >= 0 && (pendingOp & ~3) == LazyFlags.RESULT_CO));
-        if (FORGET_PARTIAL_FLAGS && ((op & ~3) == LazyFlags.LOGIC || (op & ~3) == LazyFlags.RESULT_CO)) {
+        if (FORGET_PARTIAL_FLAGS && (kind == LazyFlags.LOGIC || kind == LazyFlags.RESULT_CO)) {
             // a logic record's flags are its result's alone, a shift's or a multiply's its result's
             // and its CF and OF (in FCF, FOF): the operands would only keep the destination's old
             // value alive to every instruction that may fault
@@ -1381,7 +1382,7 @@ final class LongModeEmitter {
         setPending(mv, op);
         if (partialFlagsInLocals) {
             // a shift's or a multiply's record keeps its own CF and OF there
-            forgetPartialFlags(mv, (op & ~3) != LazyFlags.RESULT_CO);
+            forgetPartialFlags(mv, kind != LazyFlags.RESULT_CO);
         }
         flagsDirty = true;
         pendingCarryIn = false;
