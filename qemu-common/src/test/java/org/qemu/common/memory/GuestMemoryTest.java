@@ -50,6 +50,29 @@ class GuestMemoryTest {
     }
 
     @Test
+    void sixteenByteAccessesCrossPagesAndFaultWithoutAPartialEffect() {
+        memory.map(0x70000, 0x1000, GuestMemory.READ | GuestMemory.WRITE);
+        memory.map(0x71000, 0x1000, GuestMemory.READ | GuestMemory.WRITE);
+        memory.write128(0x70ff8, 0x1111111111111111L, 0x2222222222222222L);
+        assertThat(memory.read64(0x70ff8)).isEqualTo(0x1111111111111111L);
+        assertThat(memory.read64(0x71000)).isEqualTo(0x2222222222222222L);
+        long[] xmm = new long[4];
+        memory.read128(0x70ff8, xmm, 2);
+        assertThat(xmm).containsExactly(0, 0, 0x1111111111111111L, 0x2222222222222222L);
+        memory.write128(0x70010, 5, 6);
+        memory.read128(0x70010, xmm, 0);
+        assertThat(xmm).containsExactly(5, 6, 0x1111111111111111L, 0x2222222222222222L);
+
+        memory.map(0x72000, 0x1000, GuestMemory.READ);
+        assertThatThrownBy(() -> memory.write128(0x71ff8, 7, 8)).isInstanceOfSatisfying(GuestMemoryFault.class,
+                f -> assertThat(f.address()).isEqualTo(0x72000));
+        assertThat(memory.read64(0x71ff8)).as("the half in the writable page").isZero();
+        assertThatThrownBy(() -> memory.read128(0x72ff8, xmm, 0)).isInstanceOfSatisfying(GuestMemoryFault.class,
+                f -> assertThat(f.address()).isEqualTo(0x73000));
+        assertThat(xmm).containsExactly(5, 6, 0x1111111111111111L, 0x2222222222222222L);
+    }
+
+    @Test
     void writesToCodePagesAreReportedOnce() {
         List<Long> written = new ArrayList<>();
         memory.setCodeWriteListener(written::add);

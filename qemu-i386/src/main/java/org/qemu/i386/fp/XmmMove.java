@@ -46,9 +46,6 @@ final class XmmMove implements FpuOnlyOp, InlineXmmOp {
         if (aligned && (a & 15) != 0) {
             throw X86Trap.generalProtection(0);
         }
-        long lo = cpu.memory.read64(a);
-        long hi = cpu.memory.read64(a + 8);
-        x[d] = lo;
-        x[d + 1] = hi;
+        cpu.memory.read128(a, x, d);
     }
 }

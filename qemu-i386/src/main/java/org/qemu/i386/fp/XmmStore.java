@@ -41,8 +41,6 @@ final class XmmStore implements FpuOnlyOp, InlineXmmOp {
         if (aligned) {
             SseInline.requireAligned(a);
         }
-        cpu.memory.checkRange(a, 16, true);
-        cpu.memory.write64(a, x[2 * source]);
-        cpu.memory.write64(a + 8, x[2 * source + 1]);
+        cpu.memory.write128(a, x[2 * source], x[2 * source + 1]);
     }
 }

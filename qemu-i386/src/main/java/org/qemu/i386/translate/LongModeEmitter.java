@@ -672,7 +672,7 @@ final class LongModeEmitter {
 
     private boolean emitInline(MethodVisitor mv, X86Op op) {
         if (op instanceof InlineXmmOp x) {
-            return xmmPrepared && sse.emit(mv, x);
+            return xmmPrepared && sse.emit(mv, x) || emitWideXmmAccess(mv, x.xmmForm());
         }
         if (op instanceof SystemOps.Nop) {
             return true;
@@ -2227,6 +2227,51 @@ final class LongModeEmitter {
             mv.visitLdcInsn(0xffffffffL);
             mv.visitInsn(Opcodes.LAND);
         }
+    }
+
+    /** {@code -Dqemu.tcg.long-mode-xmm-access=false}: 16-byte XMM loads and stores call their op (the comparison point). */
+    private static final boolean WIDE_XMM_ACCESS = !"false".equals(System.getProperty("qemu.tcg.long-mode-xmm-access"));
+
+    /**
+     * A 16-byte XMM load or store ({@link SseEmitter#wideMemoryAccess}) whose register the SSE
+     * emitter does not hold: the address inline, then one call of GuestMemory's 128-bit accessor
+     * on the state's XMM array. Why: called, the op computed its address from its operand object's
+     * fields and tested the page once per half; inlined by C2 eight times over, glibc's memcpy
+     * block (8 loads, 8 stores) made 37-44 KB of code in 90-130 ms of C2's time, during
+     * cpubench's sort. A fault leaves the register and memory as they were (the accessors test
+     * the whole range before they write) and finds the instruction by INDEX like inline code.
+     */
+    private boolean emitWideXmmAccess(MethodVisitor mv, XmmForm f) {
+        if (!WIDE_XMM_ACCESS || f == null || !SseEmitter.wideMemoryAccess(f)) {
+            return false;
+        }
+        boolean load = f.kind() == XmmForm.MOVE;
+        int r = load ? f.destination() : f.sourceRegister();
+        if (sse.holds(r)) {
+            return false;
+        }
+        mv.visitVarInsn(Opcodes.ALOAD, MEM);
+        address(mv, f.sourceMemory());
+        if (f.immediate() == 1) {
+            mv.visitInsn(Opcodes.DUP2);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "org/qemu/i386/fp/SseInline", "requireAligned", "(J)V", false);
+        }
+        mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
+        mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "xmm", "[J");
+        if (load) {
+            X86Emitter.push(mv, 2 * r);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "read128", "(J[JI)V", false);
+            return true;
+        }
+        mv.visitInsn(Opcodes.DUP);
+        X86Emitter.push(mv, 2 * r);
+        mv.visitInsn(Opcodes.LALOAD);
+        mv.visitInsn(Opcodes.DUP2_X1);
+        mv.visitInsn(Opcodes.POP2);
+        X86Emitter.push(mv, 2 * r + 1);
+        mv.visitInsn(Opcodes.LALOAD);
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "write128", "(JJJ)V", false);
+        return true;
     }
 
     /** Pushes the linear address: the offset plus the segment base (long mode ignores all bases but FS and GS). */

@@ -154,7 +154,8 @@ final class SseEmitter {
             X86Op op = ops[i];
             XmmForm f = op instanceof InlineXmmOp x ? x.xmmForm() : null;
             if (f == null || !supported(f)) {
-                if (op instanceof InlineXmmOp || !emitsInline.test(op)) {
+                boolean ownAccess = longMode && f != null && wideMemoryAccess(f) && (registersOf(f) & mask) == 0;
+                if (op instanceof InlineXmmOp && !ownAccess || !(op instanceof InlineXmmOp) && !emitsInline.test(op)) {
                     calls++;
                 }
             }
@@ -194,6 +195,22 @@ final class SseEmitter {
     }
 
     static final boolean LONG_MODE_M128 = Boolean.getBoolean("qemu.tcg.long-mode-sse-m128");
+
+    /**
+     * A 16-byte load into an XMM register (movdqa/movdqu/movaps/movups xmm, m128) or store from one
+     * through a long-mode address: {@link LongModeEmitter} emits those itself when this emitter
+     * does not hold the register (one call to GuestMemory's 128-bit accessor, no reloads), so
+     * they are no calls for {@link #prepare}.
+     */
+    static boolean wideMemoryAccess(XmmForm f) {
+        Operand.Memory m = f.sourceMemory();
+        return m != null && !m.address16 && m.longMode && (f.kind() == MOVE || f.kind() == STORE);
+    }
+
+    /** True when XMM register {@code r} lives in this method's locals. */
+    boolean holds(int r) {
+        return (prepared & (1 << r)) != 0;
+    }
 
     /** Forms whose memory operand is 128 bits wide. */
     private static boolean wide128(int kind) {
