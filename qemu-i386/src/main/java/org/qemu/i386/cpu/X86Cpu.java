@@ -516,7 +516,8 @@ public final class X86Cpu implements GuestCpu, OpContext {
             loopStatsFrom = null;
         }
         // one mode only (system mode): the chained exit compares the pc, not the mode
-        if (from != null && chainDepth != 0 && block.sequence() instanceof ChainedSequence<X86Cpu> to
+        ChainedSequence<X86Cpu> to;
+        if (from != null && chainDepth != 0 && (to = ChainedSequence.asChained(block.sequence())) != null
                 && from.block != null && from.block.flags == mode) {
             from.link(to);
         }

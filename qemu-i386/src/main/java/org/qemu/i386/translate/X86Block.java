@@ -110,10 +110,13 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
                     }
                 });
             }
-        } else if (traceLater && runs >= compiler.traceRuns() && sequence instanceof ChainedSequence<X86Cpu> straight) {
-            traceLater = false;
-            if (compiler.traceWouldForm(this)) {
-                recompileAsTrace(compiler, straight);
+        } else if (traceLater && runs >= compiler.traceRuns()) {
+            ChainedSequence<X86Cpu> straight = ChainedSequence.asChained(sequence);
+            if (straight != null) {
+                traceLater = false;
+                if (compiler.traceWouldForm(this)) {
+                    recompileAsTrace(compiler, straight);
+                }
             }
         }
         sequence.run(cpu);
