@@ -2289,18 +2289,20 @@ final class LongModeEmitter {
 
     /**
      * Multiplications: CF and OF (the locals) are 1 when the two longs on the stack differ (the
-     * product did not fit its destination), else 0.
+     * product did not fit its destination), else 0. Without a branch ((d | -d) >>> 63 of their
+     * difference d): the flags of a multiplication are nearly always dead, but C2 turns a branch
+     * one way of which its profile never saw into a guard that deoptimizes when taken, and keeps
+     * the guard alive whatever the flags' fate. FNV-1a's 32-bit imul overflows nearly always; the
+     * product that fits, once in millions, threw the hash loop's C2 code away (twice in cpubench).
      */
     private static void carryAndOverflowWhenDifferent(MethodVisitor mv) {
-        Label fits = new Label();
-        Label done = new Label();
-        mv.visitInsn(Opcodes.LCMP);
-        mv.visitJumpInsn(Opcodes.IFEQ, fits);
-        X86Emitter.push(mv, 1);
-        mv.visitJumpInsn(Opcodes.GOTO, done);
-        mv.visitLabel(fits);
-        X86Emitter.push(mv, 0);
-        mv.visitLabel(done);
+        mv.visitInsn(Opcodes.LXOR);
+        mv.visitInsn(Opcodes.DUP2);
+        mv.visitInsn(Opcodes.LNEG);
+        mv.visitInsn(Opcodes.LOR);
+        X86Emitter.push(mv, 63);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.L2I);
         mv.visitInsn(Opcodes.DUP);
         mv.visitVarInsn(Opcodes.ISTORE, FCF);
         mv.visitVarInsn(Opcodes.ISTORE, FOF);

@@ -55,7 +55,9 @@ final class MulDivOps {
 
     /** 1 when a truncating imul's full product does not fit the operand size (CF = OF), else 0. */
     static int multiplyOverflow(int bits, long product) {
-        return (bits == 16 ? product != (short) product : product != (int) product) ? 1 : 0;
+        // without a branch: see LongModeEmitter.carryAndOverflowWhenDifferent
+        long difference = product - (bits == 16 ? (short) product : (int) product);
+        return (int) ((difference | -difference) >>> 63);
     }
 
     /** Flags of a truncating imul from the full product. */
