@@ -1239,6 +1239,18 @@ public final class GuestMemory implements AutoCloseable {
         return rangeMask;
     }
 
+    /**
+     * The host address of the page holding {@code [address, address + last]} when the inline fast
+     * path may make an access of protection {@code bit} ({@link #INLINE_READ}, {@link #INLINE_WRITE})
+     * there, else 0: a 64-bit block's page-cache miss, called rather than inlined
+     * ({@code bin/qemu-launcher} tells HotSpot not to inline it). Why out of line: inline, C2 merged
+     * a miss's fill with the hit path's access and selected the address with conditional moves,
+     * so every access computed the miss's page address, host address and protection index too.
+     */
+    public long inlinePageHost(long address, int last, int bit) {
+        return (pageProtection(address, last) & bit) != 0 ? base + (address & ~(long) PAGE_MASK) : 0;
+    }
+
     /** The protection bit a fast-path read tests. */
     public static final int INLINE_READ = READ;
     /** The protection bit a fast-path write tests (writable RAM holding no translated code). */

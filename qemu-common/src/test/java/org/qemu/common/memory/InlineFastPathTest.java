@@ -62,4 +62,30 @@ class InlineFastPathTest {
             assertThat(inlineAccepts(m, 0x10010, 4, GuestMemory.INLINE_READ)).isFalse();
         }
     }
+
+    @Test
+    void theOutOfLinePageTestAnswersAsTheInlineOne() {
+        try (GuestMemory m = new GuestMemory(32)) {
+            m.map(0x10000, 2 * PAGE, GuestMemory.READ | GuestMemory.WRITE);
+            m.map(0x20000, PAGE, GuestMemory.READ);
+            m.map(0x30000, PAGE, GuestMemory.READ | GuestMemory.WRITE);
+            m.markCode(0x30000 >>> GuestMemory.PAGE_SHIFT);
+            long[] addresses = {0x10000, 0x10ff8, 0x10ffc, 0x10ffd, 0x10fff, 0x11004, 0x20010, 0x30010, 0x40000, 0xfffffffcL, 0xfffffffeL, -8, 1L << 40};
+            int checked = 0;
+            for (long address : addresses) {
+                for (int bytes : new int[] {1, 2, 4, 8}) {
+                    for (int bit : new int[] {GuestMemory.INLINE_READ, GuestMemory.INLINE_WRITE}) {
+                        long host = m.inlinePageHost(address, bytes - 1, bit);
+                        if (inlineAccepts(m, address, bytes, bit)) {
+                            assertThat(host).as("%x, %d bytes", address, bytes).isEqualTo(m.hostBase() + (address & ~(PAGE - 1)));
+                            checked++;
+                        } else {
+                            assertThat(host).as("%x, %d bytes", address, bytes).isZero();
+                        }
+                    }
+                }
+            }
+            assertThat(checked).as("accepted cases").isGreaterThan(10);
+        }
+    }
 }

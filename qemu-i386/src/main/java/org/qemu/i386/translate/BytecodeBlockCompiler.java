@@ -962,6 +962,9 @@ public final class BytecodeBlockCompiler {
         LongModeEmitter emitter = LONG_MODE_WINDOWS ? planLongMode(ops, loopStart, sideExit, trace) : new LongModeEmitter();
         if (loopStart != -1 && PAGE_CACHES) {
             emitter.cacheAccessPages();
+            if (trace != null) {
+                emitter.pageCacheMissesOutOfLine();
+            }
         }
         emitter.prepareXmm(ops);
         emitter.prologueAfterContext(mv);

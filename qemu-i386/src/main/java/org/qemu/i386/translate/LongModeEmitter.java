@@ -147,6 +147,22 @@ final class LongModeEmitter {
         siteCaches = GuestMemory.directAccess();
     }
 
+    /**
+     * A trace's page-cache misses call GuestMemory.inlinePageHost instead of testing the page
+     * inline (call after {@link #cacheAccessPages}; {@code -Dqemu.tcg.long-mode-inline-miss=true}:
+     * never). Why: inline, C2 merged a miss's fill with the hit's access and selected the host
+     * address with conditional moves, so every access of a trace's loop computed the miss's page,
+     * host address and protection index as well (cpubench's int sort: ~10 instructions an access);
+     * a call cannot be folded into a conditional move. Only traces: they call already (their
+     * exits), while a loop block that calls nothing keeps its loop's values in registers, and one
+     * call in its loop, however rare, made C2 keep them all on the stack (FNV-1a's loop 4x slower).
+     */
+    void pageCacheMissesOutOfLine() {
+        outOfLineMiss = OUT_OF_LINE_MISS;
+    }
+
+    private boolean outOfLineMiss;
+
     /** Registers whose local was written since the array was last in step. */
     private int dirty;
     /** Registers written anywhere in the method: the fault handler stores those. */
@@ -1925,19 +1941,48 @@ final class LongModeEmitter {
         hostAccess(mv, write, bits);
         mv.visitJumpInsn(Opcodes.GOTO, done);
         mv.visitLabel(miss);
-        fastPathTest(mv, bits, write ? GuestMemory.INLINE_WRITE : GuestMemory.INLINE_READ, slow);
-        X86Emitter.fillFlatPageCache(mv, MEM_ADDR, cache, MEM_BASE);
-        mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
-        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
-        mv.visitInsn(Opcodes.LADD);
-        hostAccess(mv, write, bits);
-        mv.visitJumpInsn(Opcodes.GOTO, done);
+        if (outOfLineMiss) {
+            mv.visitVarInsn(Opcodes.ALOAD, MEM);
+            mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+            X86Emitter.push(mv, bits / 8 - 1);
+            X86Emitter.push(mv, write ? GuestMemory.INLINE_WRITE : GuestMemory.INLINE_READ);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "inlinePageHost", "(JII)J", false);
+            mv.visitInsn(Opcodes.DUP2);
+            mv.visitVarInsn(Opcodes.LSTORE, WINDOW_TEST);
+            mv.visitInsn(Opcodes.LCONST_0);
+            mv.visitInsn(Opcodes.LCMP);
+            mv.visitJumpInsn(Opcodes.IFEQ, slow);
+            mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
+            mv.visitVarInsn(Opcodes.LSTORE, cache + 2);
+            mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+            mv.visitLdcInsn(~(long) GuestMemory.PAGE_MASK);
+            mv.visitInsn(Opcodes.LAND);
+            mv.visitVarInsn(Opcodes.LSTORE, cache);
+            mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+            mv.visitVarInsn(Opcodes.LLOAD, cache);
+            mv.visitInsn(Opcodes.LSUB);
+            mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
+            mv.visitInsn(Opcodes.LADD);
+            hostAccess(mv, write, bits);
+            mv.visitJumpInsn(Opcodes.GOTO, done);
+        } else {
+            fastPathTest(mv, bits, write ? GuestMemory.INLINE_WRITE : GuestMemory.INLINE_READ, slow);
+            X86Emitter.fillFlatPageCache(mv, MEM_ADDR, cache, MEM_BASE);
+            mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
+            mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+            mv.visitInsn(Opcodes.LADD);
+            hostAccess(mv, write, bits);
+            mv.visitJumpInsn(Opcodes.GOTO, done);
+        }
         mv.visitLabel(slow);
         mv.visitVarInsn(Opcodes.ALOAD, MEM);
         mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
         accessorAccess(mv, write, bits);
         mv.visitLabel(done);
     }
+
+    /** {@code -Dqemu.tcg.long-mode-inline-miss=true}: traces' page-cache misses test the page inline too (the comparison point). */
+    private static final boolean OUT_OF_LINE_MISS = !Boolean.getBoolean("qemu.tcg.long-mode-inline-miss");
 
     /** GuestMemory's checked accessor, with the memory and the address on the stack (a write stores the VALUE local). */
     private static void accessorAccess(MethodVisitor mv, boolean write, int bits) {
