@@ -954,6 +954,12 @@ public final class BytecodeBlockCompiler {
     /** {@code -Dqemu.tcg.long-mode-inline=false}: 64-bit blocks call every op (the comparison point). */
     private static final boolean LONG_MODE_INLINE = !"false".equals(System.getProperty("qemu.tcg.long-mode-inline"));
 
+    /**
+     * {@code -Dqemu.tcg.trace-flags-in-locals=false}: a loop trace's back edges store the flag record
+     * even when the main path overwrites the flags before it reads them (the comparison point).
+     */
+    private static final boolean TRACE_FLAGS_IN_LOCALS = !"false".equals(System.getProperty("qemu.tcg.trace-flags-in-locals"));
+
     /** The 64-bit loop start of the block {@link #generate} compiles (-1: not a loop block); guarded by this. */
     private long longModeLoopStart = -1;
 
@@ -978,8 +984,9 @@ public final class BytecodeBlockCompiler {
         int body = loopStart != -1 ? mainEnd - 1 : mainEnd;
         java.util.Map<Integer, Label> legLabels = new java.util.TreeMap<>();
         if (loopStart != -1) {
-            // not in a trace: its side exits and guards leave before the body's first flag write
-            if (LIVENESS && trace == null && !FlagLiveness.liveOnLongModeEntry(ops, 0, ops.length)) {
+            // a trace's joins and guards may leave before the main path's first flag write: they
+            // store the record of its run-time kind, as every exit of a leg does
+            if (LIVENESS && (trace == null || TRACE_FLAGS_IN_LOCALS) && !FlagLiveness.liveOnLongModeEntry(ops, 0, trace != null ? mainEnd : ops.length)) {
                 emitter.keepFlagsAcrossBackEdge();
             }
             mv.visitLabel(head);

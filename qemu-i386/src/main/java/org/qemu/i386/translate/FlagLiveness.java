@@ -91,6 +91,12 @@ final class FlagLiveness {
                 || op instanceof FpuOnlyOp) {
             return Effect.KEEPS_OR_PASSES_ON;
         }
+        // inside a trace, its calls, returns and jumps: no flag moves (a guard that leaves stores
+        // the record of its run-time kind)
+        if (op instanceof LongModeOps.Call || op instanceof LongModeOps.Return || op instanceof LongModeOps.Goto
+                || op instanceof LongModeOps.IndirectJump) {
+            return Effect.KEEPS_OR_PASSES_ON;
+        }
         if (op instanceof ShiftOps.Shift) {
             return Effect.READS;
         }
