@@ -1076,6 +1076,27 @@ class LongModeDifferentialTest {
             b.asm.raw(0x75, (int) (top - after) & 0xff); // jnz top
             return b.build("loop page caches");
         });
+        // session 18: 16-byte XMM loads and stores inside a loop block (one accessor call each)
+        f.put("loop block through page caches: movups xmm, [p]; movaps [q], xmm; movdqu xmm, [q-8]; add p, 16; add q, 16; dec ecx, jnz back", rnd -> {
+            Builder b = new Builder(rnd);
+            b.regs[X86CpuState.ECX] = 1 + rnd.nextInt(6);
+            int p = b.pick(X86CpuState.ECX);
+            int q = b.pick(X86CpuState.ECX, p);
+            int x = rnd.nextInt(16);
+            int y = rnd.nextInt(16);
+            b.regs[p] = DATA + rnd.nextInt(400);
+            b.regs[q] = DATA + 512 + 16 * rnd.nextInt(20);
+            long top = b.asm.pc();
+            b.asm.op(new int[0], false, false, new int[] {0x0f, 0x10}, x, new Mem(p, -1, 0, 0), 0, 0); // movups x, [p]
+            b.asm.op(new int[0], false, false, new int[] {0x0f, 0x29}, x, new Mem(q, -1, 0, 0), 0, 0); // movaps [q], x
+            b.asm.op(new int[] {0xf3}, false, false, new int[] {0x0f, 0x6f}, y, new Mem(q, -1, 0, -8), 0, 0); // movdqu y, [q-8]
+            b.asm.op(new int[0], true, false, new int[] {0x83}, 0, new Reg(p), 1, 16); // add p, 16
+            b.asm.op(new int[0], true, false, new int[] {0x83}, 0, new Reg(q), 1, 16); // add q, 16
+            b.asm.op(false, new int[] {0xff}, 1, new Reg(X86CpuState.ECX)); // dec ecx
+            long after = b.asm.pc() + 2;
+            b.asm.raw(0x75, (int) (top - after) & 0xff); // jnz top
+            return b.build("loop xmm page caches");
+        });
         f.put("side-exit loop: ror, add r32 [p+i*4], inc i, cmp i, n, je out / jne on; add, jmp back", rnd -> {
             Builder b = new Builder(rnd);
             int i = b.anyReg();
