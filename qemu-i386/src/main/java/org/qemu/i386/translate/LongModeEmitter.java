@@ -97,6 +97,39 @@ final class LongModeEmitter {
     private boolean siteCaches;
     /** Page caches handed out so far. */
     private int sites;
+    /** Each page cache's key ({@link #cacheKey}), -1: its site's alone. */
+    private final int[] cacheKeys = new int[SITE_CACHES];
+
+    /**
+     * {@code -Dqemu.tcg.shared-page-caches=false}: every access site of a loop or trace gets a page
+     * cache of its own (the comparison point). Otherwise sites through the same base register, of
+     * the same kind (read or write; a page verified for reading must never take a write) and
+     * segment space share one: a loop trace's stack accesses (two loads through rsp, call's push,
+     * ret's pop) all hit the stack's page, and each cache is two longs C2 must keep live through
+     * the whole loop (the int sort's merge trace kept most of its values on the stack).
+     */
+    private static final boolean SHARED_PAGE_CACHES = !"false".equals(System.getProperty("qemu.tcg.shared-page-caches"));
+
+    /** A cache key for accesses through {@code base} (-1: none) in {@code space} (DS, FS or GS) that write or read. */
+    private static int cacheKey(int base, int space, boolean write) {
+        return base < 0 || !SHARED_PAGE_CACHES ? -1 : (base * 8 + space) * 2 + (write ? 1 : 0);
+    }
+
+    /** The page cache (an index below {@link #SITE_CACHES}) an access with {@code key} uses, or -1: none is left. */
+    private int pageCacheFor(int key) {
+        if (key >= 0) {
+            for (int i = 0; i < sites; i++) {
+                if (cacheKeys[i] == key) {
+                    return i;
+                }
+            }
+        }
+        if (sites >= SITE_CACHES) {
+            return -1;
+        }
+        cacheKeys[sites] = key;
+        return sites++;
+    }
 
     /** The inline SSE forms over XMM registers in locals. */
     private final SseEmitter sse = new SseEmitter(new SseHost(), XMM_BASE, 16, true);
@@ -1848,13 +1881,13 @@ final class LongModeEmitter {
         mv.visitLdcInsn(8L);
         mv.visitInsn(Opcodes.LSUB);
         mv.visitVarInsn(Opcodes.LSTORE, ADDR);
-        access(mv, X86CpuState.ESP, -8, X86CpuState.SS, 64, true, () -> mv.visitVarInsn(Opcodes.LLOAD, ADDR));
+        access(mv, X86CpuState.ESP, X86CpuState.ESP, -8, X86CpuState.SS, 64, true, () -> mv.visitVarInsn(Opcodes.LLOAD, ADDR));
         adjustRsp(mv, -8);
     }
 
     /** Pushes the 64-bit value at register {@code base} (pop, ret, leave). */
     private void stackRead(MethodVisitor mv, int base) {
-        access(mv, base, 0, X86CpuState.SS, 64, false, () -> mv.visitVarInsn(Opcodes.LLOAD, reg(base)));
+        access(mv, base, base, 0, X86CpuState.SS, 64, false, () -> mv.visitVarInsn(Opcodes.LLOAD, reg(base)));
     }
 
     // ---- verified windows ---------------------------------------------------------------------
@@ -1871,7 +1904,7 @@ final class LongModeEmitter {
      * plus {@code displacement}; a write stores the VALUE local, a read leaves the value
      * zero-extended to a long. {@code pushAddress} pushes the linear address.
      */
-    private void access(MethodVisitor mv, int base, int displacement, int segment, int bits, boolean write, Runnable pushAddress) {
+    private void access(MethodVisitor mv, int base, int cacheBase, int displacement, int segment, int bits, boolean write, Runnable pushAddress) {
         // long mode ignores every segment base but FS and GS: accesses through one register share a window whatever their segment
         int space = segment == X86CpuState.FS || segment == X86CpuState.GS ? segment : X86CpuState.DS;
         AccessWindows.Window w = null;
@@ -1882,11 +1915,12 @@ final class LongModeEmitter {
                 windowBytes += WINDOW_ACCESS_BYTES + (windows.opened() > before ? WINDOW_TEST_BYTES : 0);
             }
         }
-        if (w == null && siteCaches && sites < SITE_CACHES) {
+        int cache = w == null && siteCaches ? pageCacheFor(cacheKey(cacheBase, space, write)) : -1;
+        if (cache >= 0) {
             if (windows != null && windows.isRecording()) {
                 windowBytes += CACHED_ACCESS_BYTES;
             }
-            cachedPageAccess(mv, SITE_CACHE + 4 * sites++, bits, write, pushAddress);
+            cachedPageAccess(mv, SITE_CACHE + 4 * cache, bits, write, pushAddress);
             return;
         }
         if (w == null) {
@@ -2247,7 +2281,10 @@ final class LongModeEmitter {
     /** A memory operand's access (a write stores VALUE): through a verified window when the plan gives it one. */
     private void memoryOperand(MethodVisitor mv, Operand.Memory m, boolean write, boolean addressInLocal) {
         boolean eligible = m.base >= 0 && m.index < 0 && m.ripAnchor == null && !m.address32InLongMode;
-        access(mv, eligible ? m.base : -1, m.displacement, m.segment, m.bits, write, () -> {
+        // a site with an index or a 32-bit address shares the base register's cache all the same
+        // (the cache holds a page, whatever address found it); rip-relative ones have their own
+        int cacheBase = m.base >= 0 && m.ripAnchor == null ? m.base : -1;
+        access(mv, eligible ? m.base : -1, cacheBase, m.displacement, m.segment, m.bits, write, () -> {
             if (addressInLocal) {
                 mv.visitVarInsn(Opcodes.LLOAD, ADDR);
             } else {
