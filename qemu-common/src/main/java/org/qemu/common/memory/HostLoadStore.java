@@ -54,6 +54,17 @@ final class HostLoadStore {
 
     // Each method stays under 35 bytes of bytecode: C1 inlines nothing larger.
 
+    private static final long BYTE_ARRAY_BASE = UNSAFE != null ? sun.misc.Unsafe.ARRAY_BYTE_BASE_OFFSET : 0;
+
+    /**
+     * {@code table[index]} without the JIT's bounds check, for a caller that has proved the index
+     * in range (GuestMemory's fast-path test: an address inside the space has a page below the
+     * protection table's length).
+     */
+    static int getByteAt(byte[] table, long index) {
+        return UNSAFE != null ? UNSAFE.getByte(table, BYTE_ARRAY_BASE + index) : table[(int) index];
+    }
+
     /** Sign-extended: the caller masks (the mask here would push the method over C1's limit). */
     static byte get8(MemorySegment space, long base, long offset) {
         return UNSAFE != null ? UNSAFE.getByte(base + offset) : space.get(ValueLayout.JAVA_BYTE, offset);
