@@ -1288,7 +1288,18 @@ final class LongModeEmitter {
         mv.visitVarInsn(Opcodes.LLOAD, B);
         mv.visitInsn(Opcodes.LMUL);
         mv.visitVarInsn(Opcodes.LSTORE, RES);
-        mv.visitVarInsn(Opcodes.LLOAD, RES);
+        if (bits == 32) {
+            // the register from a 32-bit multiply of the low halves: C2 makes one imul r32 of it,
+            // where the 64-bit product (for the flags, dead mostly) sign-extended both operands first
+            mv.visitVarInsn(Opcodes.LLOAD, A);
+            mv.visitInsn(Opcodes.L2I);
+            mv.visitVarInsn(Opcodes.LLOAD, B);
+            mv.visitInsn(Opcodes.L2I);
+            mv.visitInsn(Opcodes.IMUL);
+            mv.visitInsn(Opcodes.I2L);
+        } else {
+            mv.visitVarInsn(Opcodes.LLOAD, RES);
+        }
         mv.visitVarInsn(Opcodes.LSTORE, VALUE);
         write(mv, dst, false);
         // overflow: the high half is not the sign of the low half
