@@ -10,6 +10,7 @@ import org.qemu.common.memory.GuestMemory;
 import org.qemu.common.memory.GuestMemoryFault;
 import org.qemu.common.tcg.ChainedSequence;
 import org.qemu.common.tcg.OpContext;
+import org.qemu.common.tcg.OpSequence;
 import org.qemu.common.tcg.RunningCodeOverwritten;
 import org.qemu.common.tcg.TranslationCache;
 import org.qemu.i386.translate.BytecodeBlockCompiler;
@@ -71,6 +72,9 @@ public final class X86Cpu implements GuestCpu, OpContext {
     public static final int HOT_REGION_THRESHOLD = 10_000;
 
     private static final Map<GuestMemory, Shared> SHARED = new WeakHashMap<>();
+
+    /** Loaded before any block runs: HotSpot must never take InterpretedSequence.run for the only run (see UnrunSequence). */
+    private static final OpSequence<X86Cpu> SECOND_RUN = new org.qemu.common.tcg.UnrunSequence<>();
 
     /**
      * Compiled blocks one run-loop iteration may chain ({@link ChainedSequence}) before control
