@@ -504,18 +504,11 @@ public final class GuestMemory implements AutoCloseable {
      * are masked to zero). Kept under 35 bytes of bytecode so C1 inlines it.
      */
     private int pageProtection(long address, int last) {
+        // the range test proves the page inside the table: no bounds check (C2 kept one, not
+        // relating the table's length to the test; busybox unxz 4.69 -> 4.56 s without it)
         return ((address & rangeMask) + last) >>> PAGE_SHIFT == 0 ? HostLoadStore.getByteAt(protection, address >>> PAGE_SHIFT) : 0;
     }
 
-    /**
-     * The protection byte of page {@code page} of {@code table} ({@link #protectionTable}), for
-     * translated code that tested the access first as {@link #pageProtection} does (which proves
-     * the page inside the table): no bounds check, which C2 could not remove (the table's length
-     * and the range test are not related for it), one load and a compare in every block's access.
-     */
-    public static int protectionAt(byte[] table, long page) {
-        return HostLoadStore.getByteAt(table, page);
-    }
 
     /** Full read check: true for RAM the caller may read, false for an IO page (the caller asks {@link #ioHandler}). */
     private boolean checkRead(long address, int bytes) {
