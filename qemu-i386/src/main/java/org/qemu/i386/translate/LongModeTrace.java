@@ -477,7 +477,6 @@ final class LongModeTrace {
         return true;
     }
 
-    /** A block whose jump goes back to its own start: a loop block of its own. */
     /**
      * The side of jcc {@code j} a trace starting at {@code start} follows (its blocks {@code
      * taken} and {@code notTaken}, either null when not translated): the one that closes the
@@ -502,6 +501,7 @@ final class LongModeTrace {
         return side != null && side.isValid() && jumpsTo(side.ops()[side.instructionCount() - 1], start);
     }
 
+    /** A block whose jump goes back to its own start: a loop block of its own. */
     private static boolean loopsToItself(X86Block block) {
         return jumpsTo(block.ops()[block.instructionCount() - 1], block.pc);
     }
