@@ -82,7 +82,8 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
             OpSequence<X86Cpu> replaced = sequence;
             sequence = awaited.sequence;
             awaitedClass = null;
-            if (replaced instanceof ChainedSequence<X86Cpu> old && replaced != awaited.sequence) {
+            ChainedSequence<X86Cpu> old = ChainedSequence.asChained(replaced);
+            if (old != null && replaced != awaited.sequence) {
                 // the block's own class, run while its trace waited: exits linked to it link to the trace now
                 old.kill();
             }
@@ -103,10 +104,7 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
                             awaitedClass = wait;
                             CompilePolicy.awaiting(this);
                         }
-                        if (!isValid() && compiled instanceof ChainedSequence<X86Cpu> late) {
-                            // died while being compiled: no exit may chain into it
-                            late.kill();
-                        }
+                        killIfDied(compiled);
                     }
                 });
             }
@@ -329,9 +327,7 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
             wait.runsAtDefine = executions();
             awaitedClass = wait;
         }
-        if (!isValid() && fresh instanceof ChainedSequence<X86Cpu> late) {
-            late.kill();
-        }
+        killIfDied(fresh);
     }
 
     /** True once the block was compiled again because it is hot (a trace): its class is asked for at the wait's last tier. */
@@ -345,7 +341,13 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
         OpSequence<X86Cpu> fresh = compileTracked(compiler);
         sequence = fresh;
         old.kill();
-        if (!isValid() && fresh instanceof ChainedSequence<X86Cpu> late) {
+        killIfDied(fresh);
+    }
+
+    /** Kills {@code fresh}, a class just made for this block, if the block died while it was compiled: no exit may chain into it. */
+    private void killIfDied(OpSequence<X86Cpu> fresh) {
+        ChainedSequence<X86Cpu> late = ChainedSequence.asChained(fresh);
+        if (!isValid() && late != null) {
             late.kill();
         }
     }
