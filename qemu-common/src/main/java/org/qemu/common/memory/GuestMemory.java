@@ -63,6 +63,12 @@ public final class GuestMemory implements AutoCloseable {
     /** Address bits at and above {@code addressBits}, plus the page offset: see {@link #pageProtection}. */
     private final long rangeMask;
     private final byte[] protection;
+    /**
+     * Counts the changes that may have taken an access right away from a page (see
+     * {@link #protectionEpoch}): bumped after the protection bytes change, so a reader that sees
+     * the new count sees the new bytes.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger protectionEpoch = new java.util.concurrent.atomic.AtomicInteger();
     private volatile CodeWriteListener codeWriteListener = page -> { };
     /** System mode: asked first about a write to a code page (null: the whole page's code dies, as in user mode). */
     private volatile CodeRangeWriteListener codeRangeWriteListener;
@@ -200,6 +206,7 @@ public final class GuestMemory implements AutoCloseable {
                 watchedPages.remove(p);
             }
         }
+        accessMayHaveShrunk();
     }
 
     /**
@@ -213,6 +220,7 @@ public final class GuestMemory implements AutoCloseable {
         for (long p = first; p < end; p++) {
             protection[(int) p] = pageBits(IO | MAPPED);
         }
+        accessMayHaveShrunk();
     }
 
     /** Changes protection of already mapped pages; returns false (changing nothing) if a page is unmapped. */
@@ -232,6 +240,7 @@ public final class GuestMemory implements AutoCloseable {
             }
             protection[(int) p] = pageBits(access | (prot & EXEC) | code | MAPPED);
         }
+        accessMayHaveShrunk();
         return true;
     }
 
@@ -248,6 +257,7 @@ public final class GuestMemory implements AutoCloseable {
                 watchedPages.remove(p);
             }
         }
+        accessMayHaveShrunk();
         discard(first, end);
     }
 
@@ -281,6 +291,7 @@ public final class GuestMemory implements AutoCloseable {
                 watchedPages.remove(p);
             }
         }
+        accessMayHaveShrunk();
         removeFileBacked(first, end);
         fileBacked.put(first, end);
         return true;
@@ -401,7 +412,25 @@ public final class GuestMemory implements AutoCloseable {
             }
             return;
         }
-        protection[(int) page] = pageBits(protection[(int) page] | CODE);
+        byte marked = pageBits(protection[(int) page] | CODE);
+        if (marked != protection[(int) page]) {
+            protection[(int) page] = marked;
+            accessMayHaveShrunk();
+        }
+    }
+
+    /**
+     * Changes whenever a page may have lost an access right (mapped over, protected, unmapped,
+     * marked as holding translated code, watched, dropped by a system MMU); grants alone leave it.
+     * A translated loop that keeps the pages it verified from one run to the next ({@code
+     * X86Sequence#pageCaches}) uses them only while this is the value it saw when it verified them.
+     */
+    public int protectionEpoch() {
+        return protectionEpoch.get();
+    }
+
+    private void accessMayHaveShrunk() {
+        protectionEpoch.incrementAndGet();
     }
 
     /** A page's protection byte with the derived {@link #RAM_WRITE} bit recomputed from the others. */
@@ -456,11 +485,13 @@ public final class GuestMemory implements AutoCloseable {
             granted &= ~(READ | WRITE);
         }
         protection[(int) page] = pageBits(granted | code | MAPPED);
+        accessMayHaveShrunk();
     }
 
     /** System mode: the page faults on every access (the next one reaches the miss handler); translations on it stay. */
     public void revokePageAccess(long page) {
         protection[(int) page] = (byte) (protection[(int) page] & CODE);
+        accessMayHaveShrunk();
         forgetWatchedAccess(page);
     }
 
@@ -478,6 +509,7 @@ public final class GuestMemory implements AutoCloseable {
     public boolean dropPage(long page) {
         byte old = protection[(int) page];
         protection[(int) page] = 0;
+        accessMayHaveShrunk();
         forgetWatchedAccess(page);
         return (old & CODE) != 0;
     }
@@ -731,11 +763,13 @@ public final class GuestMemory implements AutoCloseable {
     public void mapIoPage(long page, IoHandler handler) {
         this.ioHandler = handler;
         protection[(int) page] = pageBits(IO | MAPPED);
+        accessMayHaveShrunk();
     }
 
     /** System mode: writes to page {@code page} (of any space) take the slow path and reach the code-write listener. */
     public void markCodeWrites(long page) {
         protection[(int) page] = pageBits(protection[(int) page] | CODE);
+        accessMayHaveShrunk();
     }
 
     private long beyondRead(long address, int bytes) {
@@ -808,6 +842,7 @@ public final class GuestMemory implements AutoCloseable {
         if (watched) {
             if (watchedPages.putIfAbsent(page, bits & (READ | WRITE)) == null) {
                 protection[(int) page] = pageBits(bits & ~(READ | WRITE));
+                accessMayHaveShrunk();
             }
         } else {
             Integer access = watchedPages.remove(page);
@@ -1243,15 +1278,32 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     /**
-     * The host address of the page holding {@code [address, address + last]} when the inline fast
-     * path may make an access of protection {@code bit} ({@link #INLINE_READ}, {@link #INLINE_WRITE})
-     * there, else 0: a 64-bit block's page-cache miss, called rather than inlined
-     * ({@code bin/qemu-launcher} tells HotSpot not to inline it). Why out of line: inline, C2 merged
-     * a miss's fill with the hit path's access and selected the address with conditional moves,
-     * so every access computed the miss's page address, host address and protection index too.
+     * The host address of a two-page window holding {@code [address, address + last]} whose pages
+     * both allow an inline fast-path access of protection {@code bit} ({@link #INLINE_READ},
+     * {@link #INLINE_WRITE}), else 0: a 64-bit trace's page-cache miss, which caches the window.
+     * The window is the access's page and the next one, or the one before when the next does
+     * not allow it; an access across two pages is its own window; a page whose neighbours both
+     * refuse has none (its accesses take the checked accessors).
+     *
+     * <p>Why two pages: a loop's stack accesses through one register straddle a page boundary at
+     * some call depths ({@code [rsp]} in one page, the return address of a call in the page below),
+     * and a one-page cache missed on every such access (qsort's merge: two misses an element).
+     *
+     * <p>Called rather than inlined ({@code bin/qemu-launcher} tells HotSpot not to inline it):
+     * inline, C2 merged a miss's fill with the hit path's access and selected the address with
+     * conditional moves, so every access computed the miss's page address, host address and
+     * protection index too.
      */
-    public long inlinePageHost(long address, int last, int bit) {
-        return (pageProtection(address, last) & bit) != 0 ? base + (address & ~(long) PAGE_MASK) : 0;
+    public long inlineWindowHost(long address, int last, int bit) {
+        if ((pageProtection(address, 0) & pageProtection(address + last, 0) & bit) == 0) {
+            return 0;
+        }
+        long page = address & ~(long) PAGE_MASK;
+        long lastPage = (address + last) & ~(long) PAGE_MASK;
+        if (lastPage != page || (pageProtection(page + PAGE_SIZE, 0) & bit) != 0) {
+            return base + page;
+        }
+        return (pageProtection(page - PAGE_SIZE, 0) & bit) != 0 ? base + page - PAGE_SIZE : 0;
     }
 
     /** The protection bit a fast-path read tests. */

@@ -17,6 +17,39 @@ class GuestMemoryTest {
         memory.close();
     }
 
+    /** Every change that may take an access right away moves the epoch kept page caches are checked against. */
+    @Test
+    void theProtectionEpochMovesWithEveryChangeThatMayRevokeAnAccess() {
+        List<String> unmoved = new ArrayList<>();
+        java.util.Map<String, Runnable> changes = new java.util.LinkedHashMap<>();
+        changes.put("map", () -> memory.map(0x10000, 0x3000, GuestMemory.READ | GuestMemory.WRITE));
+        changes.put("map over", () -> memory.map(0x11000, 0x1000, GuestMemory.READ));
+        changes.put("protect", () -> memory.protect(0x10000, 0x1000, GuestMemory.READ));
+        changes.put("markCode", () -> memory.markCode(0x12));
+        changes.put("watchPage", () -> memory.watchPage(0x10, true));
+        changes.put("unmap", () -> memory.unmap(0x12000, 0x1000));
+        changes.put("setPageAccess", () -> memory.setPageAccess(0x20, GuestMemory.READ));
+        changes.put("revokePageAccess", () -> memory.revokePageAccess(0x20));
+        changes.put("dropPage", () -> memory.dropPage(0x20));
+        changes.put("markCodeWrites", () -> memory.markCodeWrites(0x11));
+        changes.put("mapIoPage", () -> memory.mapIoPage(0x21, null));
+        changes.put("mapIo", () -> memory.mapIo(0x30000, 0x1000, null));
+        for (var change : changes.entrySet()) {
+            int before = memory.protectionEpoch();
+            change.getValue().run();
+            if (memory.protectionEpoch() == before) {
+                unmoved.add(change.getKey());
+            }
+        }
+        assertThat(unmoved).isEmpty();
+        // a page already marked as code loses nothing more: the epoch stays (translations mark pages all the time)
+        memory.map(0x40000, 0x1000, GuestMemory.READ | GuestMemory.WRITE | GuestMemory.EXEC);
+        memory.markCode(0x40);
+        int marked = memory.protectionEpoch();
+        memory.markCode(0x40);
+        assertThat(memory.protectionEpoch()).isEqualTo(marked);
+    }
+
     @Test
     void byteOrderFollowsTheAccessorNotTheHost() {
         memory.map(0x10000, 0x1000, GuestMemory.READ | GuestMemory.WRITE);

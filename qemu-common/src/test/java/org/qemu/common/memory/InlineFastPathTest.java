@@ -64,28 +64,49 @@ class InlineFastPathTest {
     }
 
     @Test
-    void theOutOfLinePageTestAnswersAsTheInlineOne() {
+    void theOutOfLineWindowHoldsTheAccessInTwoPagesThatBothAllowIt() {
         try (GuestMemory m = new GuestMemory(32)) {
             m.map(0x10000, 2 * PAGE, GuestMemory.READ | GuestMemory.WRITE);
             m.map(0x20000, PAGE, GuestMemory.READ);
             m.map(0x30000, PAGE, GuestMemory.READ | GuestMemory.WRITE);
-            m.markCode(0x30000 >>> GuestMemory.PAGE_SHIFT);
-            long[] addresses = {0x10000, 0x10ff8, 0x10ffc, 0x10ffd, 0x10fff, 0x11004, 0x20010, 0x30010, 0x40000, 0xfffffffcL, 0xfffffffeL, -8, 1L << 40};
-            int checked = 0;
+            m.map(0x31000, PAGE, GuestMemory.READ | GuestMemory.WRITE);
+            m.markCode(0x31000 >>> GuestMemory.PAGE_SHIFT);
+            m.map(0x50000, 3 * PAGE, GuestMemory.READ);
+            long[] addresses = {0x10000, 0x10ff8, 0x10ffc, 0x10ffd, 0x10fff, 0x11004, 0x11ffc, 0x20010, 0x30010, 0x30ffc, 0x31010,
+                0x40000, 0x50010, 0x51ffd, 0x52ff8, 0xfffffffcL, 0xfffffffeL, -8, 1L << 40};
+            int windows = 0;
             for (long address : addresses) {
                 for (int bytes : new int[] {1, 2, 4, 8}) {
                     for (int bit : new int[] {GuestMemory.INLINE_READ, GuestMemory.INLINE_WRITE}) {
-                        long host = m.inlinePageHost(address, bytes - 1, bit);
-                        if (inlineAccepts(m, address, bytes, bit)) {
-                            assertThat(host).as("%x, %d bytes", address, bytes).isEqualTo(m.hostBase() + (address & ~(PAGE - 1)));
-                            checked++;
-                        } else {
-                            assertThat(host).as("%x, %d bytes", address, bytes).isZero();
+                        long host = m.inlineWindowHost(address, bytes - 1, bit);
+                        String what = String.format("%x, %d bytes, bit %d", address, bytes, bit);
+                        if (host == 0) {
+                            // refused: the access or a neighbour page does not allow it
+                            boolean accessAllowed = inlineAccepts(m, address, bytes, bit)
+                                    || inlineAccepts(m, address, 1, bit) && inlineAccepts(m, address + bytes - 1, 1, bit);
+                            if (accessAllowed) {
+                                long page = address & ~(PAGE - 1);
+                                assertThat(inlineAccepts(m, page + PAGE, 1, bit) || inlineAccepts(m, page - PAGE, 1, bit)).as(what).isFalse();
+                            }
+                            continue;
                         }
+                        long start = host - m.hostBase();
+                        assertThat(start & (PAGE - 1)).as(what).isZero();
+                        assertThat(address).as(what).isBetween(start, start + 2 * PAGE - bytes);
+                        assertThat(inlineAccepts(m, start, 1, bit)).as(what).isTrue();
+                        assertThat(inlineAccepts(m, start + PAGE, 1, bit)).as(what).isTrue();
+                        windows++;
                     }
                 }
             }
-            assertThat(checked).as("accepted cases").isGreaterThan(10);
+            assertThat(windows).as("windows given").isGreaterThan(20);
+            // the page with code refuses writes: 0x30000's window for a write is none (0x2f000 unmapped, 0x31000 code)
+            assertThat(m.inlineWindowHost(0x30010, 3, GuestMemory.INLINE_WRITE)).isZero();
+            assertThat(m.inlineWindowHost(0x30010, 3, GuestMemory.INLINE_READ)).isEqualTo(m.hostBase() + 0x30000);
+            // the last page of a run takes the one before
+            assertThat(m.inlineWindowHost(0x52ff8, 7, GuestMemory.INLINE_READ)).isEqualTo(m.hostBase() + 0x51000);
+            // an access across two pages is its own window
+            assertThat(m.inlineWindowHost(0x10ffd, 7, GuestMemory.INLINE_WRITE)).isEqualTo(m.hostBase() + 0x10000);
         }
     }
 }

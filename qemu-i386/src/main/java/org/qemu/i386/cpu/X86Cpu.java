@@ -289,6 +289,23 @@ public final class X86Cpu implements GuestCpu, OpContext {
     }
 
     /**
+     * This CPU's part of the key a translated loop's kept page caches carry (a distinct multiple of
+     * 2^32 per CPU; the memory's protection epoch is added): see {@code X86Sequence#pageCaches}.
+     */
+    private final long pageCacheKey = PAGE_CACHE_KEYS.incrementAndGet() << 32;
+    private static final java.util.concurrent.atomic.AtomicLong PAGE_CACHE_KEYS = new java.util.concurrent.atomic.AtomicLong();
+    /** The page caches this CPU's runs of a loop kept by another thread start from (emptied at each entry). */
+    private final long[] scratchPageCaches = new long[1 + 8];
+
+    public long pageCacheKey() {
+        return pageCacheKey;
+    }
+
+    public long[] scratchPageCaches() {
+        return scratchPageCaches;
+    }
+
+    /**
      * A CPU whose privileged instructions {@code system} translates (system mode; null: user mode).
      * CPUs over one memory share the first one's translator.
      */

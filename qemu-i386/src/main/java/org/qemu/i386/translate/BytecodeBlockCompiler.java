@@ -101,7 +101,13 @@ public final class BytecodeBlockCompiler {
     public void tuneForSystemMode() {
         deferralWeightUnit = CompilePolicy.defaultWeightUnit(true);
         traceRuns = LongModeTrace.SYSTEM_RUNS;
+        // a system MMU changes page rights all the time (every TLB fill and flush moves the
+        // protection epoch): kept caches would be dropped at nearly every entry
+        persistentPageCaches = false;
     }
+
+    /** Loop traces keep their page caches from one run to the next (user mode; see {@link X86Sequence#pageCaches}). */
+    private boolean persistentPageCaches = true;
 
     int traceRuns() {
         return traceRuns;
@@ -786,7 +792,7 @@ public final class BytecodeBlockCompiler {
         mv.visitTryCatchBlock(start, end, handler, "java/lang/Throwable");
         if (longMode && LONG_MODE_INLINE) {
             generateLongMode(mv, ops, inlineCount, called, start, end, handler, longModeLoopStart, longModeLoopStart != -1 ? sideExitOp : -1,
-                    sideExitContinue, longModeTrace);
+                    sideExitContinue, longModeTrace, persistentPageCaches);
             fieldsAndConstructor(cw, ops, called);
             cw.visitEnd();
             return cw.toByteArray();
@@ -964,12 +970,15 @@ public final class BytecodeBlockCompiler {
     private long longModeLoopStart = -1;
 
     private static void generateLongMode(MethodVisitor mv, X86Op[] ops, int[] inlineCount, boolean[] called, Label start, Label end, Label handler, long loopStart,
-            int sideExit, long sideContinue, LongModeTrace trace) {
+            int sideExit, long sideContinue, LongModeTrace trace, boolean persistentPageCaches) {
         LongModeEmitter emitter = LONG_MODE_WINDOWS ? planLongMode(ops, loopStart, sideExit, trace) : new LongModeEmitter();
         if (loopStart != -1 && PAGE_CACHES) {
             emitter.cacheAccessPages();
             if (trace != null) {
                 emitter.pageCacheMissesOutOfLine();
+                if (persistentPageCaches) {
+                    emitter.keepPageCachesAcrossRuns();
+                }
             }
         }
         emitter.prepareXmm(ops);
@@ -1117,7 +1126,9 @@ public final class BytecodeBlockCompiler {
                 }
             }
         }
-        return new LongModeEmitter(plan.replay(), planner.inlined());
+        LongModeEmitter emitter = new LongModeEmitter(plan.replay(), planner.inlined());
+        emitter.expectPageCaches(planner.pageCachesUsed());
+        return emitter;
     }
 
     /** Ops of compiled 64-bit blocks still called through their field, by class (for qemu.tcg.stats: what to inline next). */

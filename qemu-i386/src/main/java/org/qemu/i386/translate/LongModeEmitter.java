@@ -86,12 +86,14 @@ final class LongModeEmitter {
      */
     private static final int SITE_CACHE = WINDOW_HOST + 2 * 16, SITE_CACHES = 8;
 
+    /** A loop trace's page caches kept across its runs ({@link X86Sequence#pageCaches}), or null: they start empty. */
+    private static final int CACHE_ARRAY = SITE_CACHE + 4 * SITE_CACHES;
     /** XMM0-15 in locals ({@link SseEmitter}: two longs each, then its scratch longs), after the page caches: the last locals of the layout. */
-    private static final int XMM_BASE = SITE_CACHE + 4 * SITE_CACHES;
+    private static final int XMM_BASE = CACHE_ARRAY + 2;
     /** A cached page address no access matches: the distance to it never passes the test. */
     private static final long NO_PAGE = 1L << 62;
     /** Upper bound of the bytecode a cached access adds to a checked one (the first pass counts it, as for windows). */
-    private static final int CACHED_ACCESS_BYTES = 110;
+    private static final int CACHED_ACCESS_BYTES = 125;
 
     /** Accesses without a window get a page cache of their own ({@link #SITE_CACHE}): loop blocks. */
     private boolean siteCaches;
@@ -196,6 +198,33 @@ final class LongModeEmitter {
 
     private boolean outOfLineMiss;
 
+    /**
+     * A loop trace's page caches start from the pages its earlier runs on this thread verified
+     * ({@link X86Sequence#pageCaches}) and leave each page they verify there (call after
+     * {@link #pageCacheMissesOutOfLine}). {@code -Dqemu.tcg.persistent-page-caches=false}: they
+     * start empty at every entry, as before (the comparison point). Not in loop blocks: their miss
+     * is inline, and a loop block runs its loop many times an entry.
+     */
+    void keepPageCachesAcrossRuns() {
+        persistentCaches = siteCaches && outOfLineMiss && PERSISTENT_PAGE_CACHES;
+    }
+
+    static final boolean PERSISTENT_PAGE_CACHES = !"false".equals(System.getProperty("qemu.tcg.persistent-page-caches"));
+
+    private boolean persistentCaches;
+    /** How many page caches the body uses (the first pass's count), or all of them when unknown. */
+    private int cachesUsed = SITE_CACHES;
+
+    /** The page caches this first pass handed out. */
+    int pageCachesUsed() {
+        return sites;
+    }
+
+    /** The second pass uses the first pass's page caches: the prologue loads only those. */
+    void expectPageCaches(int count) {
+        cachesUsed = count;
+    }
+
     /** Registers whose local was written since the array was last in step. */
     private int dirty;
     /** Registers written anywhere in the method: the fault handler stores those. */
@@ -268,11 +297,56 @@ final class LongModeEmitter {
         if (siteCaches) {
             mv.visitInsn(Opcodes.LCONST_0);
             mv.visitVarInsn(Opcodes.LSTORE, WINDOW_TEST);
-            for (int cache = SITE_CACHE; cache < SITE_CACHE + 4 * SITE_CACHES; cache += 4) {
-                mv.visitLdcInsn(NO_PAGE);
-                mv.visitVarInsn(Opcodes.LSTORE, cache);
-                mv.visitInsn(Opcodes.LCONST_0);
-                mv.visitVarInsn(Opcodes.LSTORE, cache + 2);
+            if (persistentCaches) {
+                // this thread's caches from the loop's earlier runs when their key is this CPU's at
+                // the current protection epoch, else emptied ones (X86Sequence#refreshPageCaches)
+                Label current = new Label();
+                mv.visitVarInsn(Opcodes.ALOAD, THIS);
+                mv.visitFieldInsn(Opcodes.GETFIELD, BytecodeBlockCompiler.X86_SEQUENCE, "pageCaches", "[J");
+                mv.visitInsn(Opcodes.DUP);
+                mv.visitVarInsn(Opcodes.ASTORE, CACHE_ARRAY);
+                mv.visitInsn(Opcodes.ICONST_0);
+                mv.visitInsn(Opcodes.LALOAD);
+                mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+                mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CPU, "pageCacheKey", "()J", false);
+                mv.visitVarInsn(Opcodes.ALOAD, MEM);
+                mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "protectionEpoch", "()I", false);
+                mv.visitInsn(Opcodes.I2L);
+                mv.visitInsn(Opcodes.LADD);
+                mv.visitInsn(Opcodes.LCMP);
+                mv.visitJumpInsn(Opcodes.IFEQ, current);
+                mv.visitVarInsn(Opcodes.ALOAD, THIS);
+                mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+                mv.visitVarInsn(Opcodes.ALOAD, MEM);
+                mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, BytecodeBlockCompiler.X86_SEQUENCE, "refreshPageCaches", "(L" + CPU + ";L" + MEMORY + ";)[J", false);
+                mv.visitVarInsn(Opcodes.ASTORE, CACHE_ARRAY);
+                mv.visitLabel(current);
+                // the host page from the guest page (the space is one flat host mapping); an empty
+                // cache's host address is never used (its distance test fails)
+                for (int i = 0; i < SITE_CACHES; i++) {
+                    int cache = SITE_CACHE + 4 * i;
+                    if (i < cachesUsed) {
+                        mv.visitVarInsn(Opcodes.ALOAD, CACHE_ARRAY);
+                        X86Emitter.push(mv, 1 + i);
+                        mv.visitInsn(Opcodes.LALOAD);
+                        mv.visitInsn(Opcodes.DUP2);
+                        mv.visitVarInsn(Opcodes.LSTORE, cache);
+                        mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
+                        mv.visitInsn(Opcodes.LADD);
+                    } else {
+                        mv.visitLdcInsn(NO_PAGE);
+                        mv.visitVarInsn(Opcodes.LSTORE, cache);
+                        mv.visitInsn(Opcodes.LCONST_0);
+                    }
+                    mv.visitVarInsn(Opcodes.LSTORE, cache + 2);
+                }
+            } else {
+                for (int cache = SITE_CACHE; cache < SITE_CACHE + 4 * SITE_CACHES; cache += 4) {
+                    mv.visitLdcInsn(NO_PAGE);
+                    mv.visitVarInsn(Opcodes.LSTORE, cache);
+                    mv.visitInsn(Opcodes.LCONST_0);
+                    mv.visitVarInsn(Opcodes.LSTORE, cache + 2);
+                }
             }
         }
         if (windowed()) {
@@ -1986,7 +2060,11 @@ final class LongModeEmitter {
         mv.visitVarInsn(Opcodes.LLOAD, cache);
         mv.visitInsn(Opcodes.LSUB);
         mv.visitVarInsn(Opcodes.LSTORE, WINDOW_TEST);
-        X86Emitter.jumpUnlessInFirstPage(mv, WINDOW_TEST, bits / 8, miss);
+        if (outOfLineMiss) {
+            X86Emitter.jumpUnlessInFirstTwoPages(mv, WINDOW_TEST, bits / 8, miss);
+        } else {
+            X86Emitter.jumpUnlessInFirstPage(mv, WINDOW_TEST, bits / 8, miss);
+        }
         mv.visitVarInsn(Opcodes.LLOAD, cache + 2);
         mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
         mv.visitInsn(Opcodes.LADD);
@@ -1998,8 +2076,8 @@ final class LongModeEmitter {
             mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
             X86Emitter.push(mv, bits / 8 - 1);
             X86Emitter.push(mv, write ? GuestMemory.INLINE_WRITE : GuestMemory.INLINE_READ);
-            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "inlinePageHost", "(JII)J", false);
-            // the host page the call returns fills the cache and addresses the access, not MEM_BASE +
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "inlineWindowHost", "(JII)J", false);
+            // the host window the call returns fills the cache and addresses the access, not MEM_BASE +
             // the page (the same value): computed from MEM_BASE, as on the inline path, the fill let
             // C2 merge the miss with the hit again (session 18's review: int sort 72 -> 77 ms a round)
             mv.visitInsn(Opcodes.DUP2);
@@ -2009,10 +2087,18 @@ final class LongModeEmitter {
             mv.visitJumpInsn(Opcodes.IFEQ, slow);
             mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
             mv.visitVarInsn(Opcodes.LSTORE, cache + 2);
-            mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
-            mv.visitLdcInsn(~(long) GuestMemory.PAGE_MASK);
-            mv.visitInsn(Opcodes.LAND);
+            // the window's guest address (the space is one flat host mapping; it may start a page below the access's)
+            mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
+            mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
+            mv.visitInsn(Opcodes.LSUB);
             mv.visitVarInsn(Opcodes.LSTORE, cache);
+            if (persistentCaches) {
+                // kept for this thread's next runs (another thread's CPU scratch caches take it harmlessly)
+                mv.visitVarInsn(Opcodes.ALOAD, CACHE_ARRAY);
+                X86Emitter.push(mv, 1 + (cache - SITE_CACHE) / 4);
+                mv.visitVarInsn(Opcodes.LLOAD, cache);
+                mv.visitInsn(Opcodes.LASTORE);
+            }
             mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
             mv.visitVarInsn(Opcodes.LLOAD, cache);
             mv.visitInsn(Opcodes.LSUB);

@@ -627,6 +627,22 @@ final class X86Emitter {
         jumpIfBeyondFirstPage(mv, outside);
     }
 
+    /** As {@link #jumpUnlessInFirstPage}, for a cache of two pages: jumps unless the span lies in 0..8191. */
+    static void jumpUnlessInFirstTwoPages(MethodVisitor mv, int distance, int span, Label outside) {
+        mv.visitVarInsn(Opcodes.LLOAD, distance);
+        if (span > 1) {
+            mv.visitVarInsn(Opcodes.LLOAD, distance);
+            mv.visitLdcInsn((long) (span - 1));
+            mv.visitInsn(Opcodes.LADD);
+            mv.visitInsn(Opcodes.LOR);
+        }
+        push(mv, GuestMemory.PAGE_SHIFT + 1);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFNE, outside);
+    }
+
     /** Pops a long and jumps to {@code outside} if it is not in 0..4095. */
     private static void jumpIfBeyondFirstPage(MethodVisitor mv, Label outside) {
         push(mv, GuestMemory.PAGE_SHIFT);

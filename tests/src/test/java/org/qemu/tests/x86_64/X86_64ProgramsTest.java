@@ -41,6 +41,7 @@ class X86_64ProgramsTest {
         "cas128, static", "threads, static",
         "signals, static", "frames, static", "frames, dynamic",
         "mmap, static", "alarmloop, static", "selfpatch, static",
+        "keptcaches, static", "keptcaches, dynamic",
     })
     void programMatchesNative(String name, String linkage) throws Exception {
         assertSameAsNative(X64Tools.compile(name, linkage.equals("dynamic")));
@@ -84,6 +85,27 @@ class X86_64ProgramsTest {
             assertThat(locked.stdout()).as(name).isEqualTo(expected.stdout());
             assertThat(locked.stderr()).as(name).contains("blocks compiled").doesNotContain("waited for HotSpot's code");
         }
+    }
+
+    /**
+     * keptcaches' loop (a call in its body, entered 300,000 times for six iterations) becomes a
+     * 64-bit loop trace whose page caches are kept from one run to the next; the pages they hold
+     * are then made read-only, unmapped, and turned into code the loop rewrites. The output must
+     * stay the native one (a fault each time, the rewritten code's values), and the statistics must
+     * show the loop trace, or the program no longer tests what it is for. (Checked the other way:
+     * with the protection epoch never moving, all three cases went wrong.)
+     */
+    @Test
+    void keptPageCachesFollowProtectionChanges() throws Exception {
+        Path binary = X64Tools.compile("keptcaches", false);
+        HostProcess.Result expected = X64Tools.run(null, binary.toString());
+        assertThat(expected.stdout()).contains("SIGSEGV").contains("returns 3");
+        HostProcess.Result actual = X64Tools.run(null, "env", "QEMU_JAVA_OPTS=-Dqemu.tcg.stats=true", X64Tools.LAUNCHER.toString(), binary.toString());
+        assertThat(actual.stdout()).isEqualTo(expected.stdout());
+        assertThat(actual.status()).isEqualTo(expected.status());
+        java.util.regex.Matcher loops = java.util.regex.Pattern.compile("64-bit traces of [0-9]+ blocks, ([0-9]+) of them loops").matcher(actual.stderr());
+        assertThat(loops.find()).as(actual.stderr()).isTrue();
+        assertThat(Integer.parseInt(loops.group(1))).as("loop traces").isPositive();
     }
 
     @Test
