@@ -13,9 +13,12 @@
 #include <unistd.h>
 
 static sigjmp_buf back;
+static void *fault_address;
 
-static void on_segv(int sig) {
+static void on_segv(int sig, siginfo_t *info, void *context) {
     (void) sig;
+    (void) context;
+    fault_address = info->si_addr;
     siglongjmp(back, 1);
 }
 
@@ -43,7 +46,8 @@ int main(void) {
     long page = sysconf(_SC_PAGESIZE);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_segv;
+    sa.sa_sigaction = on_segv;
+    sa.sa_flags = SA_SIGINFO;
     sigaction(SIGSEGV, &sa, NULL);
     int *src = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     int *dst = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -70,6 +74,20 @@ int main(void) {
     }
     munmap(src1, page);
     printf("read from an unmapped page: %s\n", faults(dst1, src1, 6) ? "SIGSEGV" : "no fault");
+
+    /* a window of two pages never takes in a page that refuses the access: the loop reads on
+       from a readable page into one that is not, and faults at the first byte there */
+    int *edge = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (edge == MAP_FAILED) {
+        return 1;
+    }
+    mprotect((char *) edge + 2 * page, page, PROT_NONE);
+    int *last = (int *) ((char *) edge + 2 * page) - 4;
+    for (int r = 0; r < 100000; r++) {
+        copy_through(dst1, last, 4);
+    }
+    printf("read running into a PROT_NONE page: %s", faults(dst1, last, 6) ? "SIGSEGV" : "no fault");
+    printf(" at page offset %ld\n", (long) ((char *) fault_address - ((char *) edge + 2 * page)));
 
     /* the loop writes code into a page, the code runs (that page now holds translated code), and
        the loop rewrites it: the next call must run the new instructions */

@@ -329,10 +329,15 @@ final class LongModeEmitter {
                         mv.visitVarInsn(Opcodes.ALOAD, CACHE_ARRAY);
                         X86Emitter.push(mv, 1 + i);
                         mv.visitInsn(Opcodes.LALOAD);
-                        mv.visitInsn(Opcodes.DUP2);
-                        mv.visitVarInsn(Opcodes.LSTORE, cache);
-                        mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
-                        mv.visitInsn(Opcodes.LADD);
+                        if (TRACE_CACHE_HOSTS) {
+                            mv.visitInsn(Opcodes.DUP2);
+                            mv.visitVarInsn(Opcodes.LSTORE, cache);
+                            mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
+                            mv.visitInsn(Opcodes.LADD);
+                        } else {
+                            mv.visitVarInsn(Opcodes.LSTORE, cache);
+                            mv.visitInsn(Opcodes.LCONST_0);
+                        }
                     } else {
                         mv.visitLdcInsn(NO_PAGE);
                         mv.visitVarInsn(Opcodes.LSTORE, cache);
@@ -2051,6 +2056,10 @@ final class LongModeEmitter {
      * Long mode adds no segment base but FS/GS, so the linear address is the offset the hit test uses.
      */
     private void cachedPageAccess(MethodVisitor mv, int cache, int bits, boolean write, Runnable pushAddress) {
+        if (outOfLineMiss && !TRACE_CACHE_HOSTS) {
+            cachedWindowAccess(mv, cache, bits, write, pushAddress);
+            return;
+        }
         Label miss = new Label();
         Label slow = new Label();
         Label done = new Label();
@@ -2121,6 +2130,70 @@ final class LongModeEmitter {
         accessorAccess(mv, write, bits);
         mv.visitLabel(done);
     }
+
+    /**
+     * A trace's access through its page cache at local {@code cache}, which holds only the guest
+     * address of a two-page window: a hit and a filled miss meet at one host access at MEM_BASE
+     * plus the address (the space is one flat host mapping), so no host address per cache stays
+     * live through the trace. A miss calls GuestMemory.inlineWindowHost; a refused one takes the accessor.
+     */
+    private void cachedWindowAccess(MethodVisitor mv, int cache, int bits, boolean write, Runnable pushAddress) {
+        Label access = new Label();
+        Label slow = new Label();
+        Label done = new Label();
+        pushAddress.run();
+        mv.visitVarInsn(Opcodes.LSTORE, MEM_ADDR);
+        // inside the window: (d | (d + bytes - 1)) >>> 13 == 0, d the distance from its start
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        mv.visitVarInsn(Opcodes.LLOAD, cache);
+        mv.visitInsn(Opcodes.LSUB);
+        if (bits > 8) {
+            mv.visitInsn(Opcodes.DUP2);
+            mv.visitLdcInsn((long) (bits / 8 - 1));
+            mv.visitInsn(Opcodes.LADD);
+            mv.visitInsn(Opcodes.LOR);
+        }
+        X86Emitter.push(mv, GuestMemory.PAGE_SHIFT + 1);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFEQ, access);
+        mv.visitVarInsn(Opcodes.ALOAD, MEM);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        X86Emitter.push(mv, bits / 8 - 1);
+        X86Emitter.push(mv, write ? GuestMemory.INLINE_WRITE : GuestMemory.INLINE_READ);
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "inlineWindowHost", "(JII)J", false);
+        mv.visitInsn(Opcodes.DUP2);
+        mv.visitVarInsn(Opcodes.LSTORE, WINDOW_TEST);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFEQ, slow);
+        mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
+        mv.visitInsn(Opcodes.LSUB);
+        mv.visitVarInsn(Opcodes.LSTORE, cache);
+        if (persistentCaches) {
+            // kept for this thread's next runs (another thread's CPU scratch caches take it harmlessly)
+            mv.visitVarInsn(Opcodes.ALOAD, CACHE_ARRAY);
+            X86Emitter.push(mv, 1 + (cache - SITE_CACHE) / 4);
+            mv.visitVarInsn(Opcodes.LLOAD, cache);
+            mv.visitInsn(Opcodes.LASTORE);
+        }
+        mv.visitLabel(access);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        mv.visitInsn(Opcodes.LADD);
+        hostAccess(mv, write, bits);
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(slow);
+        mv.visitVarInsn(Opcodes.ALOAD, MEM);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        accessorAccess(mv, write, bits);
+        mv.visitLabel(done);
+    }
+
+    /** {@code -Dqemu.tcg.trace-cache-hosts=true}: a trace's page caches keep their host address too, the hit and the miss each with its own access (the comparison point). */
+    private static final boolean TRACE_CACHE_HOSTS = Boolean.getBoolean("qemu.tcg.trace-cache-hosts");
 
     /** {@code -Dqemu.tcg.long-mode-inline-miss=true}: traces' page-cache misses test the page inline too (the comparison point). */
     private static final boolean OUT_OF_LINE_MISS = !Boolean.getBoolean("qemu.tcg.long-mode-inline-miss");

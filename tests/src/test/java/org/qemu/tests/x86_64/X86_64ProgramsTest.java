@@ -90,10 +90,12 @@ class X86_64ProgramsTest {
     /**
      * keptcaches' loop (a call in its body, entered 300,000 times for six iterations) becomes a
      * 64-bit loop trace whose page caches are kept from one run to the next; the pages they hold
-     * are then made read-only, unmapped, and turned into code the loop rewrites. The output must
-     * stay the native one (a fault each time, the rewritten code's values), and the statistics must
-     * show the loop trace, or the program no longer tests what it is for. (Checked the other way:
-     * with the protection epoch never moving, all three cases went wrong.)
+     * are then made read-only, unmapped, and turned into code the loop rewrites, and the loop reads
+     * on from a readable page into a PROT_NONE one (a cache holds a window of two pages). The
+     * output must stay the native one (a fault each time, at the first byte of the refusing page;
+     * the rewritten code's values), and the statistics must show the loop trace, or the program no
+     * longer tests what it is for. (Checked the other way: with the protection epoch never moving,
+     * the first three cases went wrong; with a window taking in the next page unchecked, the fourth.)
      */
     @Test
     void keptPageCachesFollowProtectionChanges() throws Exception {
