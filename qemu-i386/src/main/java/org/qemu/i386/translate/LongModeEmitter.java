@@ -183,9 +183,9 @@ final class LongModeEmitter {
     }
 
     /**
-     * A trace's page-cache misses call GuestMemory.inlinePageHost instead of testing the page
-     * inline (call after {@link #cacheAccessPages}; {@code -Dqemu.tcg.long-mode-inline-miss=true}:
-     * never). Why: inline, C2 merged a miss's fill with the hit's access and selected the host
+     * A trace's page-cache misses call GuestMemory.inlineWindowHost instead of testing the page
+     * inline, and its caches hold two-page windows ({@link #cachedWindowAccess}; call after
+     * {@link #cacheAccessPages}; {@code -Dqemu.tcg.long-mode-inline-miss=true}: never). Why: inline, C2 merged a miss's fill with the hit's access and selected the host
      * address with conditional moves, so every access of a trace's loop computed the miss's page,
      * host address and protection index as well (cpubench's int sort: ~10 instructions an access);
      * a call cannot be folded into a conditional move. Only traces: they call already (their
@@ -2086,9 +2086,10 @@ final class LongModeEmitter {
             X86Emitter.push(mv, bits / 8 - 1);
             X86Emitter.push(mv, write ? GuestMemory.INLINE_WRITE : GuestMemory.INLINE_READ);
             mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "inlineWindowHost", "(JII)J", false);
-            // the host window the call returns fills the cache and addresses the access, not MEM_BASE +
-            // the page (the same value): computed from MEM_BASE, as on the inline path, the fill let
-            // C2 merge the miss with the hit again (session 18's review: int sort 72 -> 77 ms a round)
+            // (session 18's layout, now the comparison point: the host window the call returns fills
+            // the cache and addresses this access; filled from MEM_BASE + the page instead, with the hit
+            // and the miss each making its own access, C2 merged the two again: int sort 72 -> 77 ms a
+            // round. cachedWindowAccess joins them at one access and keeps no host address.)
             mv.visitInsn(Opcodes.DUP2);
             mv.visitVarInsn(Opcodes.LSTORE, WINDOW_TEST);
             mv.visitInsn(Opcodes.LCONST_0);
