@@ -61,6 +61,44 @@ class LongModeTraceFormTest {
         }
     }
 
+    /**
+     * An indirect call whose callee branches before its ret (a comparator with a test of its own):
+     * the trace follows the callee the run loop saw (the call block's remembered successor) through
+     * its hot side and back to the loop's start. Until session 19 only a callee of one block ending
+     * in ret was followed, and no trace formed at all.
+     */
+    @Test
+    void followsAnIndirectCallIntoACalleeThatBranches() {
+        long returnsTo = 0x1005;
+        long function = 0x1100;
+        long calleeReturns = 0x1105;
+        long calleeRareSide = 0x1108;
+        try (GuestMemory memory = new GuestMemory(32)) {
+            memory.map(0, 0x2000, GuestMemory.READ | GuestMemory.EXEC);
+            load(memory, START, "48ffc0" + "ffd2"        // 1000: inc rax; call *rdx
+                    + "4885ed" + "75f6" + "0f05");       // 1005: test rbp, rbp; jne 1000; syscall
+            load(memory, function, "4885f6" + "7403"     // 1100: test rsi, rsi; je 1108
+                    + "c3" + "9090" + "0f05");           // 1105: ret; 1108: syscall
+            X86Translator translator = new X86Translator(memory);
+            TranslationCache<X86Block> cache = new TranslationCache<>(memory);
+            for (long pc : new long[] {START, returnsTo, function, calleeReturns, calleeRareSide}) {
+                cache.insert(translator.translate(pc, X86Cpu.MODE_64));
+            }
+            // what the run loop leaves after a chain ended at the call: the call block linked to the callee
+            cache.lookup(START, X86Cpu.MODE_64).link(cache.lookup(function, X86Cpu.MODE_64));
+            runs(cache.lookup(calleeReturns, X86Cpu.MODE_64), 1_000);
+            runs(cache.lookup(calleeRareSide, X86Cpu.MODE_64), 1);
+
+            LongModeTrace trace = LongModeTrace.form(cache.lookup(START, X86Cpu.MODE_64), cache, Set.of());
+
+            assertThat(trace).isNotNull();
+            long[] path = Arrays.copyOf(trace.address, trace.mainLength);
+            assertThat(path).as("into the callee, its hot side, the ret, and back").contains(function, calleeReturns, returnsTo)
+                    .doesNotContain(calleeRareSide);
+            assertThat(trace.loopsTo(START)).isTrue();
+        }
+    }
+
     private static void runs(X86Block block, int n) {
         for (int i = 0; i < n; i++) {
             block.countExecution();

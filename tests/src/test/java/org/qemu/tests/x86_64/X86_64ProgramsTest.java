@@ -110,6 +110,25 @@ class X86_64ProgramsTest {
         assertThat(Integer.parseInt(loops.group(1))).as("loop traces").isPositive();
     }
 
+    /**
+     * qsort through a comparator that branches before its ret (it counts its calls and now and then
+     * calls out): the 64-bit traces follow the indirect call into it, and the output (the sorted
+     * order's checksum and the comparator's own counts) must be the native one. With the callee
+     * followed only when it is one block ending in ret, the merge loop got no trace of its own
+     * (one loop trace elsewhere, against two here).
+     */
+    @Test
+    void tracesFollowAnIndirectCallIntoABranchingComparator() throws Exception {
+        Path binary = X64Tools.compile("sortbranchy", false);
+        HostProcess.Result expected = X64Tools.run(null, binary.toString());
+        HostProcess.Result actual = X64Tools.run(null, "env", "QEMU_JAVA_OPTS=-Dqemu.tcg.stats=true", X64Tools.LAUNCHER.toString(), binary.toString());
+        assertThat(actual.stdout()).isEqualTo(expected.stdout()).startsWith("checksum");
+        assertThat(actual.status()).isEqualTo(expected.status());
+        java.util.regex.Matcher loops = java.util.regex.Pattern.compile("64-bit traces of [0-9]+ blocks, ([0-9]+) of them loops").matcher(actual.stderr());
+        assertThat(loops.find()).as(actual.stderr()).isTrue();
+        assertThat(Integer.parseInt(loops.group(1))).as("loop traces").isGreaterThanOrEqualTo(2);
+    }
+
     @Test
     void argvEnvironmentAndAuxvMatchNative() throws Exception {
         Path binary = X64Tools.compile("auxv", false);
