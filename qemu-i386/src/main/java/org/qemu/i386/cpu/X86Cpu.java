@@ -295,7 +295,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
     private final long pageCacheKey = PAGE_CACHE_KEYS.incrementAndGet() << 32;
     private static final java.util.concurrent.atomic.AtomicLong PAGE_CACHE_KEYS = new java.util.concurrent.atomic.AtomicLong();
     /** The page caches this CPU's runs of a loop kept by another thread start from (emptied at each entry). */
-    private final long[] scratchPageCaches = new long[1 + 8];
+    private final long[] scratchPageCaches = new long[1 + org.qemu.i386.translate.X86Sequence.PAGE_CACHES];
 
     public long pageCacheKey() {
         return pageCacheKey;

@@ -84,7 +84,7 @@ final class LongModeEmitter {
      * and K table, pushes and pops): per access site, the guest address of the page it last
      * verified and that page's host address, two longs each, after the window locals.
      */
-    private static final int SITE_CACHE = WINDOW_HOST + 2 * 16, SITE_CACHES = 8;
+    private static final int SITE_CACHE = WINDOW_HOST + 2 * 16, SITE_CACHES = X86Sequence.PAGE_CACHES;
 
     /** A loop trace's page caches kept across its runs ({@link X86Sequence#pageCaches}), or null: they start empty. */
     private static final int CACHE_ARRAY = SITE_CACHE + 4 * SITE_CACHES;
@@ -185,8 +185,9 @@ final class LongModeEmitter {
     /**
      * A trace's page-cache misses call GuestMemory.inlineWindowHost instead of testing the page
      * inline, and its caches hold two-page windows ({@link #cachedWindowAccess}; call after
-     * {@link #cacheAccessPages}; {@code -Dqemu.tcg.long-mode-inline-miss=true}: never). Why: inline, C2 merged a miss's fill with the hit's access and selected the host
-     * address with conditional moves, so every access of a trace's loop computed the miss's page,
+     * {@link #cacheAccessPages}; {@code -Dqemu.tcg.long-mode-inline-miss=true}: never). Why:
+     * inline, C2 merged a miss's fill with the hit's access and selected the host address with
+     * conditional moves, so every access of a trace's loop computed the miss's page,
      * host address and protection index as well (cpubench's int sort: ~10 instructions an access);
      * a call cannot be folded into a conditional move. Only traces: they call already (their
      * exits), while a loop block that calls nothing keeps its loop's values in registers, and one
@@ -2102,13 +2103,7 @@ final class LongModeEmitter {
             mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
             mv.visitInsn(Opcodes.LSUB);
             mv.visitVarInsn(Opcodes.LSTORE, cache);
-            if (persistentCaches) {
-                // kept for this thread's next runs (another thread's CPU scratch caches take it harmlessly)
-                mv.visitVarInsn(Opcodes.ALOAD, CACHE_ARRAY);
-                X86Emitter.push(mv, 1 + (cache - SITE_CACHE) / 4);
-                mv.visitVarInsn(Opcodes.LLOAD, cache);
-                mv.visitInsn(Opcodes.LASTORE);
-            }
+            keepCachedPage(mv, cache);
             mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
             mv.visitVarInsn(Opcodes.LLOAD, cache);
             mv.visitInsn(Opcodes.LSUB);
@@ -2173,13 +2168,7 @@ final class LongModeEmitter {
         mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
         mv.visitInsn(Opcodes.LSUB);
         mv.visitVarInsn(Opcodes.LSTORE, cache);
-        if (persistentCaches) {
-            // kept for this thread's next runs (another thread's CPU scratch caches take it harmlessly)
-            mv.visitVarInsn(Opcodes.ALOAD, CACHE_ARRAY);
-            X86Emitter.push(mv, 1 + (cache - SITE_CACHE) / 4);
-            mv.visitVarInsn(Opcodes.LLOAD, cache);
-            mv.visitInsn(Opcodes.LASTORE);
-        }
+        keepCachedPage(mv, cache);
         mv.visitLabel(access);
         mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
         mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
@@ -2191,6 +2180,16 @@ final class LongModeEmitter {
         mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
         accessorAccess(mv, write, bits);
         mv.visitLabel(done);
+    }
+
+    /** A miss's newly verified page goes into the kept caches too, for this thread's next runs (another thread's run stores into its CPU's scratch caches, harmlessly). */
+    private void keepCachedPage(MethodVisitor mv, int cache) {
+        if (persistentCaches) {
+            mv.visitVarInsn(Opcodes.ALOAD, CACHE_ARRAY);
+            X86Emitter.push(mv, 1 + (cache - SITE_CACHE) / 4);
+            mv.visitVarInsn(Opcodes.LLOAD, cache);
+            mv.visitInsn(Opcodes.LASTORE);
+        }
     }
 
     /** {@code -Dqemu.tcg.trace-cache-hosts=true}: a trace's page caches keep their host address too, the hit and the miss each with its own access (the comparison point). */

@@ -31,8 +31,8 @@ public abstract class X86Sequence extends ChainedSequence<X86Cpu> {
 
     /** A guest page no access is in (what an empty page cache holds): see {@code LongModeEmitter.NO_PAGE}. */
     static final long NO_PAGE = 1L << 62;
-    /** The most page caches a class keeps ({@code LongModeEmitter.SITE_CACHES}). */
-    static final int PAGE_CACHES = 8;
+    /** The most page caches a 64-bit loop class has (LongModeEmitter's site caches), and keeps. */
+    public static final int PAGE_CACHES = 8;
     /** Kept page caches of a class whose loop has not run yet: a key no CPU's matches. */
     private static final long[] NONE_KEPT = {-1};
 
