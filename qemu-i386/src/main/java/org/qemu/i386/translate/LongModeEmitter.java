@@ -2064,12 +2064,7 @@ final class LongModeEmitter {
         Label miss = new Label();
         Label slow = new Label();
         Label done = new Label();
-        pushAddress.run();
-        mv.visitVarInsn(Opcodes.LSTORE, MEM_ADDR);
-        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
-        mv.visitVarInsn(Opcodes.LLOAD, cache);
-        mv.visitInsn(Opcodes.LSUB);
-        mv.visitVarInsn(Opcodes.LSTORE, WINDOW_TEST);
+        distanceFromCache(mv, cache, pushAddress);
         if (outOfLineMiss) {
             X86Emitter.jumpUnlessInFirstTwoPages(mv, WINDOW_TEST, bits / 8, miss);
         } else {
@@ -2082,28 +2077,13 @@ final class LongModeEmitter {
         mv.visitJumpInsn(Opcodes.GOTO, done);
         mv.visitLabel(miss);
         if (outOfLineMiss) {
-            mv.visitVarInsn(Opcodes.ALOAD, MEM);
-            mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
-            X86Emitter.push(mv, bits / 8 - 1);
-            X86Emitter.push(mv, write ? GuestMemory.INLINE_WRITE : GuestMemory.INLINE_READ);
-            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "inlineWindowHost", "(JII)J", false);
             // (session 18's layout, now the comparison point: the host window the call returns fills
             // the cache and addresses this access; filled from MEM_BASE + the page instead, with the hit
             // and the miss each making its own access, C2 merged the two again: int sort 72 -> 77 ms a
             // round. cachedWindowAccess joins them at one access and keeps no host address.)
-            mv.visitInsn(Opcodes.DUP2);
-            mv.visitVarInsn(Opcodes.LSTORE, WINDOW_TEST);
-            mv.visitInsn(Opcodes.LCONST_0);
-            mv.visitInsn(Opcodes.LCMP);
-            mv.visitJumpInsn(Opcodes.IFEQ, slow);
+            fillWindow(mv, cache, bits, write, slow);
             mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
             mv.visitVarInsn(Opcodes.LSTORE, cache + 2);
-            // the window's guest address (the space is one flat host mapping; it may start a page below the access's)
-            mv.visitVarInsn(Opcodes.LLOAD, WINDOW_TEST);
-            mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
-            mv.visitInsn(Opcodes.LSUB);
-            mv.visitVarInsn(Opcodes.LSTORE, cache);
-            keepCachedPage(mv, cache);
             mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
             mv.visitVarInsn(Opcodes.LLOAD, cache);
             mv.visitInsn(Opcodes.LSUB);
@@ -2114,12 +2094,30 @@ final class LongModeEmitter {
         } else {
             fastPathTest(mv, bits, write ? GuestMemory.INLINE_WRITE : GuestMemory.INLINE_READ, slow);
             X86Emitter.fillFlatPageCache(mv, MEM_ADDR, cache, MEM_BASE);
-            mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
-            mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
-            mv.visitInsn(Opcodes.LADD);
-            hostAccess(mv, write, bits);
-            mv.visitJumpInsn(Opcodes.GOTO, done);
+            flatAccessOrAccessor(mv, bits, write, slow);
+            mv.visitLabel(done);
+            return;
         }
+        mv.visitLabel(slow);
+        mv.visitVarInsn(Opcodes.ALOAD, MEM);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        accessorAccess(mv, write, bits);
+        mv.visitLabel(done);
+    }
+
+    /** Stores the access's address in MEM_ADDR and its distance from the start of the page cache at local {@code cache} in WINDOW_TEST. */
+    private static void distanceFromCache(MethodVisitor mv, int cache, Runnable pushAddress) {
+        X86Emitter.storeAddressAndDistance(mv, pushAddress, MEM_ADDR, cache, WINDOW_TEST);
+    }
+
+    /** The host access at MEM_BASE plus MEM_ADDR (the space is one flat host mapping), then {@code slow}: GuestMemory's checked accessor. */
+    private static void flatAccessOrAccessor(MethodVisitor mv, int bits, boolean write, Label slow) {
+        Label done = new Label();
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
+        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
+        mv.visitInsn(Opcodes.LADD);
+        hostAccess(mv, write, bits);
+        mv.visitJumpInsn(Opcodes.GOTO, done);
         mv.visitLabel(slow);
         mv.visitVarInsn(Opcodes.ALOAD, MEM);
         mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
@@ -2136,24 +2134,20 @@ final class LongModeEmitter {
     private void cachedWindowAccess(MethodVisitor mv, int cache, int bits, boolean write, Runnable pushAddress) {
         Label access = new Label();
         Label slow = new Label();
-        Label done = new Label();
-        pushAddress.run();
-        mv.visitVarInsn(Opcodes.LSTORE, MEM_ADDR);
-        // inside the window: (d | (d + bytes - 1)) >>> 13 == 0, d the distance from its start
-        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
-        mv.visitVarInsn(Opcodes.LLOAD, cache);
-        mv.visitInsn(Opcodes.LSUB);
-        if (bits > 8) {
-            mv.visitInsn(Opcodes.DUP2);
-            mv.visitLdcInsn((long) (bits / 8 - 1));
-            mv.visitInsn(Opcodes.LADD);
-            mv.visitInsn(Opcodes.LOR);
-        }
-        X86Emitter.push(mv, GuestMemory.PAGE_SHIFT + 1);
-        mv.visitInsn(Opcodes.LUSHR);
-        mv.visitInsn(Opcodes.LCONST_0);
-        mv.visitInsn(Opcodes.LCMP);
-        mv.visitJumpInsn(Opcodes.IFEQ, access);
+        distanceFromCache(mv, cache, pushAddress);
+        X86Emitter.jumpIfInFirstTwoPages(mv, WINDOW_TEST, bits / 8, access);
+        fillWindow(mv, cache, bits, write, slow);
+        mv.visitLabel(access);
+        flatAccessOrAccessor(mv, bits, write, slow);
+    }
+
+    /**
+     * A trace's page-cache miss: GuestMemory.inlineWindowHost for the access at MEM_ADDR (its host
+     * window left in WINDOW_TEST), on to {@code slow} when it has none, else the window's guest
+     * address into the cache (the space is one flat host mapping; the window may start a page
+     * below the access's) and into the kept caches.
+     */
+    private void fillWindow(MethodVisitor mv, int cache, int bits, boolean write, Label slow) {
         mv.visitVarInsn(Opcodes.ALOAD, MEM);
         mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
         X86Emitter.push(mv, bits / 8 - 1);
@@ -2169,17 +2163,6 @@ final class LongModeEmitter {
         mv.visitInsn(Opcodes.LSUB);
         mv.visitVarInsn(Opcodes.LSTORE, cache);
         keepCachedPage(mv, cache);
-        mv.visitLabel(access);
-        mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
-        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
-        mv.visitInsn(Opcodes.LADD);
-        hostAccess(mv, write, bits);
-        mv.visitJumpInsn(Opcodes.GOTO, done);
-        mv.visitLabel(slow);
-        mv.visitVarInsn(Opcodes.ALOAD, MEM);
-        mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
-        accessorAccess(mv, write, bits);
-        mv.visitLabel(done);
     }
 
     /** A miss's newly verified page goes into the kept caches too, for this thread's next runs (another thread's run stores into its CPU's scratch caches, harmlessly). */

@@ -617,18 +617,41 @@ final class X86Emitter {
      * {@code distance} from a cached page's start lie in that page (first and last byte 0..4095).
      */
     static void jumpUnlessInFirstPage(MethodVisitor mv, int distance, int span, Label outside) {
-        mv.visitVarInsn(Opcodes.LLOAD, distance);
-        if (span > 1) {
-            mv.visitVarInsn(Opcodes.LLOAD, distance);
-            mv.visitLdcInsn((long) (span - 1));
-            mv.visitInsn(Opcodes.LADD);
-            mv.visitInsn(Opcodes.LOR);
-        }
+        pushSpanEnds(mv, distance, span);
         jumpIfBeyondFirstPage(mv, outside);
     }
 
     /** As {@link #jumpUnlessInFirstPage}, for a cache of two pages: jumps unless the span lies in 0..8191. */
     static void jumpUnlessInFirstTwoPages(MethodVisitor mv, int distance, int span, Label outside) {
+        pushSpanEnds(mv, distance, span);
+        jumpIfNotBelow(mv, GuestMemory.PAGE_SHIFT + 1, outside);
+    }
+
+    /**
+     * Stores the address {@code pushAddress} pushes in long local {@code addressLocal}, and its
+     * distance from the start of the page cache in long local {@code cache} in {@code distanceLocal}.
+     */
+    static void storeAddressAndDistance(MethodVisitor mv, Runnable pushAddress, int addressLocal, int cache, int distanceLocal) {
+        pushAddress.run();
+        mv.visitVarInsn(Opcodes.LSTORE, addressLocal);
+        mv.visitVarInsn(Opcodes.LLOAD, addressLocal);
+        mv.visitVarInsn(Opcodes.LLOAD, cache);
+        mv.visitInsn(Opcodes.LSUB);
+        mv.visitVarInsn(Opcodes.LSTORE, distanceLocal);
+    }
+
+    /** The other way round: jumps to {@code inside} when the span lies in 0..8191 (a two-page cache's hit). */
+    static void jumpIfInFirstTwoPages(MethodVisitor mv, int distance, int span, Label inside) {
+        pushSpanEnds(mv, distance, span);
+        push(mv, GuestMemory.PAGE_SHIFT + 1);
+        mv.visitInsn(Opcodes.LUSHR);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFEQ, inside);
+    }
+
+    /** Pushes the distance in long local {@code distance} or'ed with the distance of the span's last byte: negative or too far shows in its high bits. */
+    private static void pushSpanEnds(MethodVisitor mv, int distance, int span) {
         mv.visitVarInsn(Opcodes.LLOAD, distance);
         if (span > 1) {
             mv.visitVarInsn(Opcodes.LLOAD, distance);
@@ -636,16 +659,16 @@ final class X86Emitter {
             mv.visitInsn(Opcodes.LADD);
             mv.visitInsn(Opcodes.LOR);
         }
-        push(mv, GuestMemory.PAGE_SHIFT + 1);
-        mv.visitInsn(Opcodes.LUSHR);
-        mv.visitInsn(Opcodes.LCONST_0);
-        mv.visitInsn(Opcodes.LCMP);
-        mv.visitJumpInsn(Opcodes.IFNE, outside);
     }
 
     /** Pops a long and jumps to {@code outside} if it is not in 0..4095. */
     private static void jumpIfBeyondFirstPage(MethodVisitor mv, Label outside) {
-        push(mv, GuestMemory.PAGE_SHIFT);
+        jumpIfNotBelow(mv, GuestMemory.PAGE_SHIFT, outside);
+    }
+
+    /** Pops a long and jumps to {@code outside} unless it lies in 0 .. 2^{@code bits} - 1. */
+    private static void jumpIfNotBelow(MethodVisitor mv, int bits, Label outside) {
+        push(mv, bits);
         mv.visitInsn(Opcodes.LUSHR);
         mv.visitInsn(Opcodes.LCONST_0);
         mv.visitInsn(Opcodes.LCMP);
@@ -789,13 +812,8 @@ final class X86Emitter {
             mv.visitInsn(Opcodes.LSUB);
             mv.visitVarInsn(Opcodes.LSTORE, WINDOW_TEST);
         } else {
-            pushAddress.run();
-            mv.visitVarInsn(Opcodes.LSTORE, MEM_ADDR);
             // hit: the distance from the cached page is 0..4096-bytes (first and last byte in the page)
-            mv.visitVarInsn(Opcodes.LLOAD, MEM_ADDR);
-            mv.visitVarInsn(Opcodes.LLOAD, cache);
-            mv.visitInsn(Opcodes.LSUB);
-            mv.visitVarInsn(Opcodes.LSTORE, WINDOW_TEST);
+            storeAddressAndDistance(mv, pushAddress, MEM_ADDR, cache, WINDOW_TEST);
         }
         jumpUnlessInFirstPage(mv, WINDOW_TEST, bytes, miss);
         mv.visitVarInsn(Opcodes.LLOAD, cache + 2);
