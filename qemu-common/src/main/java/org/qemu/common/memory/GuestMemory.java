@@ -420,8 +420,9 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     /**
-     * Changes whenever a page may have lost an access right (mapped over, protected, unmapped,
-     * marked as holding translated code, watched, dropped by a system MMU); grants alone leave it.
+     * Changes whenever a page may have lost an access right: at every map (over a mapping or not),
+     * protect and unmap, every system-MMU fill, revoke and drop, every watch, and when a page first
+     * holds translated code (marking a page that holds code already leaves it).
      * A translated loop that keeps the pages it verified from one run to the next ({@code
      * X86Sequence#pageCaches}) uses them only while this is the value it saw when it verified them.
      */

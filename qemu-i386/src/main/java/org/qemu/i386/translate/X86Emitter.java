@@ -643,11 +643,7 @@ final class X86Emitter {
     /** The other way round: jumps to {@code inside} when the span lies in 0..8191 (a two-page cache's hit). */
     static void jumpIfInFirstTwoPages(MethodVisitor mv, int distance, int span, Label inside) {
         pushSpanEnds(mv, distance, span);
-        push(mv, GuestMemory.PAGE_SHIFT + 1);
-        mv.visitInsn(Opcodes.LUSHR);
-        mv.visitInsn(Opcodes.LCONST_0);
-        mv.visitInsn(Opcodes.LCMP);
-        mv.visitJumpInsn(Opcodes.IFEQ, inside);
+        jumpOnRange(mv, GuestMemory.PAGE_SHIFT + 1, Opcodes.IFEQ, inside);
     }
 
     /** Pushes the distance in long local {@code distance} or'ed with the distance of the span's last byte: negative or too far shows in its high bits. */
@@ -668,11 +664,16 @@ final class X86Emitter {
 
     /** Pops a long and jumps to {@code outside} unless it lies in 0 .. 2^{@code bits} - 1. */
     private static void jumpIfNotBelow(MethodVisitor mv, int bits, Label outside) {
+        jumpOnRange(mv, bits, Opcodes.IFNE, outside);
+    }
+
+    /** Pops a long and tests whether it lies in 0 .. 2^{@code bits} - 1: {@code IFEQ} jumps when it does, {@code IFNE} when not. */
+    private static void jumpOnRange(MethodVisitor mv, int bits, int jump, Label to) {
         push(mv, bits);
         mv.visitInsn(Opcodes.LUSHR);
         mv.visitInsn(Opcodes.LCONST_0);
         mv.visitInsn(Opcodes.LCMP);
-        mv.visitJumpInsn(Opcodes.IFNE, outside);
+        mv.visitJumpInsn(jump, to);
     }
 
     /**
