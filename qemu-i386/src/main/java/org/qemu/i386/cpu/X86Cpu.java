@@ -155,7 +155,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
     private GuestTrap lastTrap;
     private int faultingOp;
     private java.util.function.LongConsumer blockListener;
-    /** Chained blocks still allowed in this run-loop iteration ({@link #chainStep}). */
+    /** Chained blocks still allowed in this run-loop iteration ({@link #chainTarget}). */
     private int chainBudget;
     /** The compiled block whose exit returned to the run loop in this iteration (null: an interpreted one). */
     private ChainedSequence<X86Cpu> leftFrom;
@@ -676,18 +676,26 @@ public final class X86Cpu implements GuestCpu, OpContext {
     }
 
     /**
-     * Asked by a compiled block's exit before it calls a chained successor: true (and one less
-     * left) while this run-loop iteration may chain one more block. Inlined into every block's
-     * exit, so it is kept to a load, a test and a store: the budget's variation while blocks are
+     * Asked by a compiled block's exit with one of its link slots ({@link ChainedSequence#chain0},
+     * {@link ChainedSequence#chain1}) and the pc it leaves to: {@code next} when it starts at that
+     * pc, is alive, and this run-loop iteration may chain one more block (one less left then), else
+     * null (the exit returns to the run loop). Why one call with one answer: every test here is
+     * a branch in this method, whose profile all exits share and which sees each outcome early;
+     * the exit itself makes one test of the answer. As separate branches in each exit, a test whose
+     * outcome never changed while the class was profiled (a spent budget, a successor replaced by
+     * its trace) became an uncommon trap in C2's code, and its first change threw a whole trace's
+     * code away mid-sort (cpubench: the double sort's 4.9 KB trace in two runs of three, 30-60 ms
+     * each time, LogCompilation). Inlined into every exit (C1 and C2: a {@code CompileCommand} in
+     * bin/qemu-launcher, as it is over C1's size limit); the budget's variation while blocks are
      * being profiled is the run loop's business ({@link #warmUpBudget}).
      */
-    public boolean chainStep() {
-        int b = chainBudget;
-        if (b <= 0) {
-            return false;
+    public ChainedSequence<X86Cpu> chainTarget(ChainedSequence<X86Cpu> next, long pc) {
+        int left = chainBudget - 1;
+        if (next == null || next.entryPc != pc || next.dead || left < 0) {
+            return null;
         }
-        chainBudget = b - 1;
-        return true;
+        chainBudget = left;
+        return next;
     }
 
     /** Chain steps during which the run loop varies the budget ({@link #warmUpBudget}): the time blocks spend in C1's profiling tier. */
@@ -697,30 +705,36 @@ public final class X86Cpu implements GuestCpu, OpContext {
 
     /**
      * The chain budget of this run-loop iteration: while blocks are being profiled (the first
-     * {@link #PROFILED_CHAIN_STEPS} chained steps) every fourth iteration gets 1, 2, ... up to
-     * {@code budget} in turn, the others all of it; afterwards every iteration gets all of it.
+     * {@link #PROFILED_CHAIN_STEPS} chained steps) every fourth iteration gets 0, 1, ... up to
+     * {@code budget} in turn, the others all of it; afterwards every 64th iteration still does.
      *
      * <p>Why: with a fixed budget, a chain round a hot loop of k blocks always runs out at the same
-     * block, so in the other blocks' profiles the exit's "budget spent" branch was never taken and C2
-     * compiled it as an uncommon trap; the first time a chain ran out there (sha256sum: after ~0.3 s
-     * of hashing) C2's code of the hottest blocks was thrown away, re-profiled in C1's tier 3 and
-     * compiled again (up to three times per run). Varied budgets end chains at every block of such
-     * a loop while it is profiled. Until session 13 the blocks' own exits did this
-     * ({@code chainStep} counted steps and forced every 256th to answer false for the first 2^22):
-     * arithmetic on every chained exit, where busybox unxz under qemu-x86_64 runs ~360 M of them
-     * (wall 6.86 -> 6.17 s without it, gzip 32 MiB 5.44 -> 5.23 s, 3 interleaved runs each; the
-     * same deoptimization traps in LogCompilation).
+     * block, so in the other blocks' profiles the exit's "no successor" branch was never taken and
+     * C2 compiled it as an uncommon trap; the first time a chain ran out there (sha256sum: after
+     * ~0.3 s of hashing) C2's code of the hottest blocks was thrown away, re-profiled in C1's tier 3
+     * and compiled again (up to three times per run). Varied budgets end chains at every block of
+     * such a loop, the block the run loop entered included (budget 0). Code that gets hot later
+     * (cpubench's sorts, formed 0.3-0.5 s into the run, long after the first 2^22 steps) is
+     * profiled in the later phase; one iteration in 64 keeps its chains ending everywhere too,
+     * and since one test in each exit stands for every reason to return to the run loop
+     * ({@link #chainTarget}), its profile then shows that test going both ways whatever the reason
+     * that comes later: a successor replaced by its trace, a slot taken by another target. Until
+     * session 13 the blocks' own exits did this ({@code chainStep} counted steps and forced every
+     * 256th to answer false for the first 2^22): arithmetic on every chained exit, where busybox
+     * unxz under qemu-x86_64 runs ~360 M of them (wall 6.86 -> 6.17 s without it, gzip 32 MiB 5.44
+     * -> 5.23 s, 3 interleaved runs each; the same deoptimization traps in LogCompilation).
      */
     private int warmUpBudget(int budget) {
         int n = ++warmUpEntries;
-        int turn = (n >>> 2) & 31;
-        int varied = turn < budget ? turn + 1 : budget;
         // Branch-free: the end of the profiling phase is no branch that went one way while the run
         // loop was profiled (C2 compiled it as an uncommon trap, which threw the run loop's code
         // away at 2^22 steps of every run: an OSR compile of ~30 ms of C2 time mid warm-up).
         int profiling = (int) ((chainedRunsInLoop - PROFILED_CHAIN_STEPS) >>> 63);
-        int everyFourth = ((n & 3) - 1) >>> 31;
-        return budget + ((varied - budget) & -(profiling & everyFourth));
+        int period = 6 - (profiling << 2);
+        int varies = ((n & ((1 << period) - 1)) - 1) >>> 31;
+        int turn = (n >>> period) & 31;
+        int varied = Math.min(turn, budget);
+        return budget + ((varied - budget) & -varies);
     }
 
     /** Told by a compiled block's exit that returns to the run loop: the run loop links it to the block found next. */

@@ -15,7 +15,7 @@ import org.qemu.i386.cpu.X86CpuState;
  * registers and flags back and stored the pc it leaves to, it calls the remembered compiled
  * successor for that pc directly ({@link ChainedSequence}, entering its {@link X86Sequence#enter}
  * with the CPU, state, registers and memory this block holds), if the CPU allows one more chained
- * block ({@link X86Cpu#chainStep}); otherwise it tells the CPU which block it left from
+ * block ({@link X86Cpu#chainTarget}); otherwise it tells the CPU which block it left from
  * ({@link X86Cpu#leftFrom}), so the run loop can link that exit to the block it finds next.
  *
  * <p>Both emitters keep the same locals this code uses: the sequence itself (0), the CPU (2), its
@@ -34,37 +34,29 @@ final class BlockChaining {
     }
 
     /**
-     * The block's exit: for each of the two link slots, a test that the slot's sequence starts at
-     * the pc being left to and is alive, the CPU's permission, and a call of its {@code enter} from
-     * a call site of its own (so each site sees one receiver class); else record the exit and return.
+     * The block's exit: for each of the two link slots, the CPU's answer whether to enter the
+     * slot's sequence ({@link X86Cpu#chainTarget}: it starts at the pc being left to, is alive, and
+     * the budget allows one more; one test here, the rest in that method) and a call of its {@code
+     * enter} from a call site of its own (so each site sees one receiver class); else record the
+     * exit and return.
      */
     static void emitExit(MethodVisitor mv) {
-        Label miss = new Label();
         for (String slot : new String[] {"chain0", "chain1"}) {
             Label notThis = new Label();
+            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
             mv.visitVarInsn(Opcodes.ALOAD, THIS);
             mv.visitFieldInsn(Opcodes.GETFIELD, CHAINED, slot, "L" + CHAINED + ";");
-            mv.visitInsn(Opcodes.DUP);
-            mv.visitJumpInsn(Opcodes.IFNULL, notThis);
-            mv.visitInsn(Opcodes.DUP);
-            mv.visitFieldInsn(Opcodes.GETFIELD, CHAINED, "entryPc", "J");
             mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
             mv.visitFieldInsn(Opcodes.GETFIELD, STATE, "rip", "J");
-            mv.visitInsn(Opcodes.LCMP);
-            mv.visitJumpInsn(Opcodes.IFNE, notThis);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CPU, "chainTarget", "(L" + CHAINED + ";J)L" + CHAINED + ";", false);
             mv.visitInsn(Opcodes.DUP);
-            mv.visitFieldInsn(Opcodes.GETFIELD, CHAINED, "dead", "Z");
-            mv.visitJumpInsn(Opcodes.IFNE, notThis);
-            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
-            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CPU, "chainStep", "()Z", false);
-            mv.visitJumpInsn(Opcodes.IFEQ, notThis);
+            mv.visitJumpInsn(Opcodes.IFNULL, notThis);
             // what this block holds, handed on (X86Sequence): the successor starts at its own code
             mv.visitTypeInsn(Opcodes.CHECKCAST, BytecodeBlockCompiler.X86_SEQUENCE);
             emitEnter(mv, BytecodeBlockCompiler.X86_SEQUENCE);
             mv.visitLabel(notThis);
             mv.visitInsn(Opcodes.POP);
         }
-        mv.visitLabel(miss);
         mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
         mv.visitVarInsn(Opcodes.ALOAD, THIS);
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CPU, "leftFrom", "(L" + CHAINED + ";)V", false);
