@@ -77,14 +77,26 @@ final class LongModeTrace {
     static final boolean LOOPS = !"false".equals(System.getProperty("qemu.tcg.long-mode-trace-loops"));
 
     /**
-     * A path through jmps and jccs only, no call, makes a trace when it leads back to its start
-     * and needs no leg: a loop of several blocks ({@code -Dqemu.tcg.long-mode-trace-call-free-loops=false}:
+     * A path through jmps and jccs only, no call, makes a trace when it leads back to its start:
+     * a loop of several blocks ({@code -Dqemu.tcg.long-mode-trace-call-free-loops=false}:
      * not). gzip's stored-block copy is one: three blocks a byte (the test for the end, the copy
      * with its test for a full buffer, the increment and jmp back), 7% of gzip's perf samples as
      * chained blocks, 2.3% as one loop. (A path through a call that comes back to its start
      * without the return is a recursion, not a loop: cpubench's msort.)
      */
     private static final boolean LOOPS_WITHOUT_CALLS = !"false".equals(System.getProperty("qemu.tcg.long-mode-trace-call-free-loops"));
+
+    /**
+     * A call-free loop trace takes legs as a loop through a call does
+     * ({@code -Dqemu.tcg.long-mode-trace-call-free-legs=false}: such a loop makes no trace when it
+     * would need one, as from session 11 to 19). Session 11 dropped them for gzip's longest-match
+     * chain walk (most walks end after 0-1 rounds; perf samples 347 against 276). Measured again in
+     * session 20, 7 interleaved pairs: busybox gzip of 32 MiB 4.88 -> 4.95 s (+1.4%, within its
+     * spread), while loops whose data-dependent branch takes both sides in turn stay in one method:
+     * busybox unxz 4.31 -> 3.65 s (its range decoder's bit loops), chain-branches 2.20 -> 1.41 s
+     * (no trace at all before), a merge sort comparing inline 20% faster at steady state.
+     */
+    static final boolean CALL_FREE_LEGS = !"false".equals(System.getProperty("qemu.tcg.long-mode-trace-call-free-legs"));
 
     /** The most guest instructions one trace takes in. */
     private static final int MAX_OPS = Integer.getInteger("qemu.tcg.long-mode-trace-ops", 64);
@@ -411,11 +423,11 @@ final class LongModeTrace {
             return null;
         }
         if (LOOPS && LEGS && trace.loopsTo(first.pc)) {
-            trace = trace.withLegs(cache, path, followed);
-            if (calls == 0 && trace.mainLength < trace.ops.length) {
-                // gzip's longest-match chain walk, whose second byte compare would be a leg: most
-                // walks end after 0-1 rounds, and the loop trace with its leg (and the trace its exit
-                // then started) cost more than the chained blocks (perf samples 347 against 276)
+            // without CALL_FREE_LEGS a call-free loop that needs a leg makes no trace
+            LongModeTrace withLegs = trace.withLegs(cache, path, followed);
+            if (CALL_FREE_LEGS || calls > 0 || withLegs.mainLength == withLegs.ops.length) {
+                trace = withLegs;
+            } else {
                 return null;
             }
         }

@@ -99,6 +99,38 @@ class LongModeTraceFormTest {
         }
     }
 
+    /**
+     * A loop of jmps and jccs only whose data-dependent jcc takes both sides in turn, each side
+     * jumping back to the start (a merge step comparing inline, an LZMA bit decoder): one loop trace
+     * through the side run more often, the other side a leg of the same method. Until session 20 a
+     * call-free loop that needed a leg made no trace at all (busybox unxz, chain-branches).
+     */
+    @Test
+    void aCallFreeLoopTakesItsOtherSideAsALeg() {
+        long more = 0x1008;
+        long less = 0x1012;
+        try (GuestMemory memory = new GuestMemory(32)) {
+            memory.map(0, 0x2000, GuestMemory.READ | GuestMemory.EXEC);
+            load(memory, START, "48ffc0" + "4885d2" + "740a"    // 1000: inc rax; test rdx, rdx; je 1012
+                    + "48ffc3" + "48ffc9" + "75f0" + "0f05"     // 1008: inc rbx; dec rcx; jnz 1000; syscall
+                    + "48ffcb" + "48ffc9" + "75e6" + "0f05");   // 1012: dec rbx; dec rcx; jnz 1000; syscall
+            X86Translator translator = new X86Translator(memory);
+            TranslationCache<X86Block> cache = new TranslationCache<>(memory);
+            for (long pc : new long[] {START, more, 0x1010, less, 0x101a}) {
+                cache.insert(translator.translate(pc, X86Cpu.MODE_64));
+            }
+            runs(cache.lookup(more, X86Cpu.MODE_64), 100);
+            runs(cache.lookup(less, X86Cpu.MODE_64), 90);
+
+            LongModeTrace trace = LongModeTrace.form(cache.lookup(START, X86Cpu.MODE_64), cache, Set.of());
+
+            assertThat(trace).isNotNull();
+            assertThat(trace.loopsTo(START)).isTrue();
+            assertThat(Arrays.copyOf(trace.address, trace.mainLength)).as("the main path").contains(more).doesNotContain(less);
+            assertThat(Arrays.copyOfRange(trace.address, trace.mainLength, trace.address.length)).as("the leg").contains(less);
+        }
+    }
+
     private static void runs(X86Block block, int n) {
         for (int i = 0; i < n; i++) {
             block.countExecution();
