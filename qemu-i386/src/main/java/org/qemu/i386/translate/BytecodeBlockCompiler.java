@@ -982,6 +982,9 @@ public final class BytecodeBlockCompiler {
             }
         }
         emitter.prepareXmm(ops);
+        if (trace != null && SHARED_WRITE_BACK) {
+            emitter.shareRegisterWriteBack();
+        }
         emitter.prologueAfterContext(mv);
         MethodVisitor prologue = mv;
         mv = emitter.tracking(mv);
@@ -1071,6 +1074,7 @@ public final class BytecodeBlockCompiler {
                 }
             }
         }
+        emitter.emitRegisterWriteBack(mv);
         mv.visitLabel(writtenBack);
         mv.visitLabel(end);
         BlockChaining.emitExit(mv);
@@ -1133,6 +1137,9 @@ public final class BytecodeBlockCompiler {
         emitter.expectPageCaches(planner.pageCachesUsed());
         return emitter;
     }
+
+    /** {@code -Dqemu.tcg.trace-shared-write-back=false}: each exit of a trace writes back its own registers (the comparison point). */
+    private static final boolean SHARED_WRITE_BACK = !"false".equals(System.getProperty("qemu.tcg.trace-shared-write-back"));
 
     /**
      * {@code -Dqemu.tcg.long-mode-loop-writes=false}: a loop trace's head takes all sixteen

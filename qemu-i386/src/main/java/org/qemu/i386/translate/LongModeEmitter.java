@@ -712,18 +712,57 @@ final class LongModeEmitter {
         boolean keptFlagsDirty = flagsDirty;
         boolean keptKindUnknown = flagKindUnknown;
         everDirty |= dirty;
-        for (int r = 0; r < 16; r++) {
-            if ((dirty & (1 << r)) != 0) {
-                flush(mv, r);
+        if (registerWriteBack == null) {
+            for (int r = 0; r < 16; r++) {
+                if ((dirty & (1 << r)) != 0) {
+                    flush(mv, r);
+                }
             }
         }
         flushFlags(mv);
         sse.flushForFault(mv);
-        mv.visitJumpInsn(Opcodes.GOTO, writtenBack);
+        mv.visitJumpInsn(Opcodes.GOTO, registerWriteBack != null ? registerWriteBack : writtenBack);
         dirty = keptDirty;
         pendingOp = keptPending;
         flagsDirty = keptFlagsDirty;
         flagKindUnknown = keptKindUnknown;
+    }
+
+    /**
+     * Where a trace's exits write their registers back ({@link #shareRegisterWriteBack}), or null:
+     * each exit writes back its own.
+     */
+    private Label registerWriteBack;
+
+    /**
+     * A trace's exits (side exits, guards, joins, leg ends) set rip and store their flag record,
+     * then jump to one register write-back, {@link #emitRegisterWriteBack}, instead of writing
+     * back the registers they changed: one store per register the trace ever changed, where a
+     * trace's ~15 exits each had one per register changed there (the int sort's merge trace:
+     * 4,008 -> 3,219 bytes). A register's local is current at every exit (an op called through its
+     * field is followed by a reload), so storing one an exit left alone stores the value the
+     * array holds. Call before emitting the body.
+     */
+    void shareRegisterWriteBack() {
+        registerWriteBack = new Label();
+    }
+
+    /**
+     * The shared write-back ({@link #shareRegisterWriteBack}): stores every register the method
+     * ever changed and falls through to what follows (the chained exit). Emit it after the body
+     * and its legs, right before the label the exits without it jump to.
+     */
+    void emitRegisterWriteBack(MethodVisitor mv) {
+        if (registerWriteBack == null) {
+            return;
+        }
+        everDirty |= dirty;
+        mv.visitLabel(registerWriteBack);
+        for (int r = 0; r < 16; r++) {
+            if ((everDirty & (1 << r)) != 0) {
+                flush(mv, r);
+            }
+        }
     }
 
     /**
