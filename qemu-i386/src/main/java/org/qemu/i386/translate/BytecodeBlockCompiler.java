@@ -1103,16 +1103,29 @@ public final class BytecodeBlockCompiler {
         if (loopStart != -1 && PAGE_CACHES) {
             planner.cacheAccessPages();
         }
-        planner.prepareXmm(ops);
+        emitNowhere(planner, ops, loopStart, sideExit, trace);
+        LongModeEmitter emitter = new LongModeEmitter(plan.replay(), planner.inlined());
+        emitter.expectPageCaches(planner.pageCachesUsed());
+        return emitter;
+    }
+
+    /**
+     * A dry run of {@link #generateLongMode}'s emission through {@code dry}: the prologue, the main
+     * path and each leg after it from a fresh head, in the same order, into a throwaway method; the
+     * jumps that leave (side exits, jmps to the next block) are left out: they make no access and
+     * write no register.
+     */
+    private static void emitNowhere(LongModeEmitter dry, X86Op[] ops, long loopStart, int sideExit, LongModeTrace trace) {
+        dry.prepareXmm(ops);
         net.bytebuddy.jar.asm.ClassWriter cw = new net.bytebuddy.jar.asm.ClassWriter(0);
-        cw.visit(Opcodes.V21, Opcodes.ACC_FINAL, "Plan", null, "java/lang/Object", null);
+        cw.visit(Opcodes.V21, Opcodes.ACC_FINAL, "DryRun", null, "java/lang/Object", null);
         MethodVisitor nowhere = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "()V", null, null);
         nowhere.visitCode();
-        planner.prologue(nowhere);
+        dry.prologue(nowhere);
         int mainEnd = trace != null ? trace.mainLength : ops.length;
         int body = loopStart != -1 ? mainEnd - 1 : mainEnd;
         if (loopStart != -1) {
-            planner.loopHead();
+            dry.loopHead();
         }
         java.util.TreeSet<Integer> legs = new java.util.TreeSet<>();
         for (int i = 0; i < body; i++) {
@@ -1120,22 +1133,17 @@ public final class BytecodeBlockCompiler {
                 legs.add(trace.legAt(i));
             }
             if (i != sideExit && (trace == null || trace.stayAt(i) == -1 && !trace.fallsThrough(i))) {
-                // a side exit makes no access: windows go on across it
-                planner.emitOp(nowhere, ops[i], i, NAME, opField(i));
+                dry.emitOp(nowhere, ops[i], i, NAME, opField(i));
             }
         }
         for (int start : legs) {
-            // the same order as generateLongMode: each leg after the main path, from a fresh head
-            planner.legHead();
+            dry.legHead();
             for (int i = start; !trace.legEnds(i); i++) {
                 if (trace.stayAt(i) == -1 && !trace.fallsThrough(i)) {
-                    planner.emitOp(nowhere, ops[i], i, NAME, opField(i));
+                    dry.emitOp(nowhere, ops[i], i, NAME, opField(i));
                 }
             }
         }
-        LongModeEmitter emitter = new LongModeEmitter(plan.replay(), planner.inlined());
-        emitter.expectPageCaches(planner.pageCachesUsed());
-        return emitter;
     }
 
     /** {@code -Dqemu.tcg.trace-shared-write-back=false}: each exit of a trace writes back its own registers (the comparison point). */
@@ -1164,31 +1172,7 @@ public final class BytecodeBlockCompiler {
         if (PAGE_CACHES) {
             dry.cacheAccessPages();
         }
-        dry.prepareXmm(ops);
-        net.bytebuddy.jar.asm.ClassWriter cw = new net.bytebuddy.jar.asm.ClassWriter(0);
-        cw.visit(Opcodes.V21, Opcodes.ACC_FINAL, "Writes", null, "java/lang/Object", null);
-        MethodVisitor nowhere = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "()V", null, null);
-        nowhere.visitCode();
-        dry.prologue(nowhere);
-        dry.loopHead();
-        int mainEnd = trace != null ? trace.mainLength : ops.length;
-        java.util.TreeSet<Integer> legs = new java.util.TreeSet<>();
-        for (int i = 0; i < mainEnd - 1; i++) {
-            if (trace != null && trace.legAt(i) != -1) {
-                legs.add(trace.legAt(i));
-            }
-            if (i != sideExit && (trace == null || trace.stayAt(i) == -1 && !trace.fallsThrough(i) && trace.legAt(i) == -1)) {
-                dry.emitOp(nowhere, ops[i], i, NAME, opField(i));
-            }
-        }
-        for (int start : legs) {
-            dry.legHead();
-            for (int i = start; !trace.legEnds(i); i++) {
-                if (trace.stayAt(i) == -1 && !trace.fallsThrough(i)) {
-                    dry.emitOp(nowhere, ops[i], i, NAME, opField(i));
-                }
-            }
-        }
+        emitNowhere(dry, ops, loopStart, sideExit, trace);
         return dry.registersWritten();
     }
 

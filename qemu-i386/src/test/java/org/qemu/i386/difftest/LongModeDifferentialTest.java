@@ -289,6 +289,15 @@ class LongModeDifferentialTest {
      * applying its opcode to z, x, then dec rcx; jnz top); r counts the prelude's passes.
      */
     static Case legLoop(Random rnd, int mOpcode, int sOpcode, String name) {
+        return legLoop(rnd, mOpcode, sOpcode, name, true);
+    }
+
+    /**
+     * {@link #legLoop}, or with {@code withCall} false the same without the call: f's work inline
+     * at both call sites, so the loop trace through M or S is a call-free loop, whose other side
+     * becomes a leg (session 20; before, such a loop made no trace).
+     */
+    static Case legLoop(Random rnd, int mOpcode, int sOpcode, String name, boolean withCall) {
         Builder b = new Builder(rnd);
         int x = b.pick(X86CpuState.ECX);
         int y = b.pick(X86CpuState.ECX, x);
@@ -296,13 +305,13 @@ class LongModeDifferentialTest {
         int r = b.pick(X86CpuState.ECX, x, y, z);
         int w = b.pick(X86CpuState.ECX, x, y, z, r);
         b.regs[X86CpuState.ECX] = 2 + rnd.nextInt(7);
-        b.asm.raw(0xe8).little(55 - 5, 4); // 0: call f (55)
+        callOrInline(b, withCall, 55 - 5, x, z); // 0: call f (55)
         b.asm.raw(0x48 | (r >= 8 ? 1 : 0), 0xc7, 0xc0 | (r & 7)).little(3, 4); // 5: mov r, 3 (passes)
         b.asm.op(true, new int[] {0x89}, X86CpuState.ECX, new Reg(w)); // 12: mov w, rcx
         b.asm.raw(0xb9).little(1, 4); // 15: mov ecx, 1
         b.asm.raw(0xeb, 30 - 22); // 20: jmp after (30)
         b.asm.op(true, new int[] {0x01}, y, new Reg(x)); // 22 top: add x, y
-        b.asm.raw(0xe8).little(55 - 30, 4); // 25: call f (55)
+        callOrInline(b, withCall, 55 - 30, x, z); // 25: call f (55)
         b.asm.op(true, new int[] {0x39}, y, new Reg(x)); // 30 after: cmp x, y
         b.asm.raw(0x72, 45 - 35); // 33: jb S (45)
         b.asm.op(true, new int[] {mOpcode}, x, new Reg(z)); // 35 M: add/adc z, x
@@ -313,7 +322,7 @@ class LongModeDifferentialTest {
         b.asm.raw(0x48, 0xff, 0xc9); // 48: dec rcx
         b.asm.raw(0x75, (22 - 53) & 0xff); // 51: jnz top (22)
         b.asm.raw(0xeb, 59 - 55); // 53: jmp end2 (59)
-        b.asm.op(true, new int[] {0x01}, z, new Reg(x)); // 55 f: add x, z
+        b.asm.op(true, new int[] {0x01}, z, new Reg(x)); // 55 f: add x, z (never called without the call)
         b.asm.raw(0xc3); // 58: ret
         b.asm.raw(0x48 | (r >= 8 ? 1 : 0), 0xff, 0xc8 | (r & 7)); // 59 end2: dec r
         b.asm.raw(0x78, 84 - 64); // 62: js finish (84)
@@ -327,48 +336,14 @@ class LongModeDifferentialTest {
         return b.build(name); // 84 finish
     }
 
-    /**
-     * {@link #legLoop} without the call: top's work inline, so the loop trace through M or S is a
-     * call-free loop, whose other side becomes a leg (session 20; before, such a loop made no trace).
-     */
-    static Case callFreeLegLoop(Random rnd, int mOpcode, int sOpcode, String name) {
-        Builder b = new Builder(rnd);
-        int x = b.pick(X86CpuState.ECX);
-        int y = b.pick(X86CpuState.ECX, x);
-        int z = b.pick(X86CpuState.ECX, x, y);
-        int r = b.pick(X86CpuState.ECX, x, y, z);
-        int w = b.pick(X86CpuState.ECX, x, y, z, r);
-        b.regs[X86CpuState.ECX] = 2 + rnd.nextInt(7);
-        b.asm.op(true, new int[] {0x01}, z, new Reg(x)); // 0: add x, z (f's work, no call)
-        b.asm.raw(0x66, 0x90); // 3: nop
-        b.asm.raw(0x48 | (r >= 8 ? 1 : 0), 0xc7, 0xc0 | (r & 7)).little(3, 4); // 5: mov r, 3 (passes)
-        b.asm.op(true, new int[] {0x89}, X86CpuState.ECX, new Reg(w)); // 12: mov w, rcx
-        b.asm.raw(0xb9).little(1, 4); // 15: mov ecx, 1
-        b.asm.raw(0xeb, 30 - 22); // 20: jmp after (30)
-        b.asm.op(true, new int[] {0x01}, y, new Reg(x)); // 22 top: add x, y
-        b.asm.op(true, new int[] {0x01}, z, new Reg(x)); // 25: add x, z
-        b.asm.raw(0x66, 0x90); // 28: nop
-        b.asm.op(true, new int[] {0x39}, y, new Reg(x)); // 30 after: cmp x, y
-        b.asm.raw(0x72, 45 - 35); // 33: jb S (45)
-        b.asm.op(true, new int[] {mOpcode}, x, new Reg(z)); // 35 M: add/adc z, x
-        b.asm.raw(0x48, 0xff, 0xc9); // 38: dec rcx
-        b.asm.raw(0x75, (22 - 43) & 0xff); // 41: jnz top (22)
-        b.asm.raw(0xeb, 59 - 45); // 43: jmp end2 (59)
-        b.asm.op(true, new int[] {sOpcode}, x, new Reg(z)); // 45 S: sub/sbb z, x
-        b.asm.raw(0x48, 0xff, 0xc9); // 48: dec rcx
-        b.asm.raw(0x75, (22 - 53) & 0xff); // 51: jnz top (22)
-        b.asm.raw(0xeb, 59 - 55); // 53: jmp end2 (59)
-        b.asm.raw(0x0f, 0x0b, 0x0f, 0x0b); // 55: ud2 twice (never run: the layout of legLoop)
-        b.asm.raw(0x48 | (r >= 8 ? 1 : 0), 0xff, 0xc8 | (r & 7)); // 59 end2: dec r
-        b.asm.raw(0x78, 84 - 64); // 62: js finish (84)
-        b.asm.raw(0x74, 79 - 66); // 64: jz done (79)
-        b.asm.raw(0xb9).little(1, 4); // 66: mov ecx, 1
-        b.asm.raw(0x48 | (r >= 8 ? 1 : 0), 0x83, 0xf8 | (r & 7), 1); // 71: cmp r, 1
-        b.asm.raw(0x74, 45 - 77); // 75: je S (45): the third pass
-        b.asm.raw(0xeb, (35 - 79) & 0xff); // 77: jmp M (35): the second pass
-        b.asm.op(true, new int[] {0x89}, w, new Reg(X86CpuState.ECX)); // 79 done: mov rcx, w
-        b.asm.raw(0xeb, (22 - 84) & 0xff); // 82: jmp top (22)
-        return b.build(name); // 84 finish
+    /** Five bytes at a call site of {@link #legLoop}: {@code call rel32}, or f's own add x, z and a two-byte nop. */
+    private static void callOrInline(Builder b, boolean withCall, int rel, int x, int z) {
+        if (withCall) {
+            b.asm.raw(0xe8).little(rel, 4);
+        } else {
+            b.asm.op(true, new int[] {0x01}, z, new Reg(x));
+            b.asm.raw(0x66, 0x90);
+        }
     }
 
     static final int[] NONE = {};
@@ -1224,9 +1199,9 @@ class LongModeDifferentialTest {
                 rnd -> legLoop(rnd, 0x11, 0x19, "loop trace with a leg reading the flags"));
         // session 20: the same shapes without the call: a call-free loop trace with a leg
         f.put("call-free trace loop with a leg: top: add, add; cmp, jb S; M: add, dec rcx, jnz top; S: sub, dec rcx, jnz top",
-                rnd -> callFreeLegLoop(rnd, 0x01, 0x29, "call-free loop trace with a leg"));
+                rnd -> legLoop(rnd, 0x01, 0x29, "call-free loop trace with a leg", false));
         f.put("call-free trace loop with a leg reading the flags: top: add, add; cmp, jb S; M: adc, dec rcx, jnz top; S: sbb, dec rcx, jnz top",
-                rnd -> callFreeLegLoop(rnd, 0x11, 0x19, "call-free loop trace with a leg reading the flags"));
+                rnd -> legLoop(rnd, 0x11, 0x19, "call-free loop trace with a leg reading the flags", false));
         // session 11: a loop of three blocks through jmps and a jcc, no call (gzip's stored-block
         // copy): a trace loop that needs no leg. The prelude enters at B, so B and C are compiled
         // first (alone) and A, compiled last, forms the trace A B C looping back to A; the loop
