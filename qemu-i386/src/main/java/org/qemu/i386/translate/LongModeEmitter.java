@@ -403,7 +403,7 @@ final class LongModeEmitter {
      * {@link #emitRegisterLoads}): it notes which register locals are read.
      */
     MethodVisitor tracking(MethodVisitor mv) {
-        if (!DEFERRED_REGISTER_LOADS) {
+        if (!DEFERRED_REGISTER_LOADS && !SKIP_DEAD_TESTS) {
             return mv;
         }
         return new MethodVisitor(Opcodes.ASM9, mv) {
@@ -414,7 +414,51 @@ final class LongModeEmitter {
                 }
                 super.visitVarInsn(opcode, var);
             }
+
+            @Override
+            public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+                if (mayStoreToGuestMemory(owner, name)) {
+                    storedSinceDeadTest = true;
+                }
+                super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+            }
         };
+    }
+
+    /**
+     * {@code -Dqemu.tcg.trace-dead-tests-after-stores=false}: every join of a trace tests whether
+     * the trace died (the comparison point). By default a join tests it only when a call that may
+     * store to guest memory was emitted since the last test (or the trace's start). Why that is
+     * enough: a store of the running thread's own into the code it runs ends the trace at the store
+     * ({@code RunningCodeOverwritten}: the run loop's store hook sees the block it entered, or a
+     * chained one, die), so what a join's test catches is a change another thread made (a write to
+     * this code, an munmap), which x86 lets the running thread see late (cross-modifying code needs
+     * a serializing instruction on the running side); a loop's back edge and the trace's exit still
+     * test it. qsort's merge trace tested it at each of its joins, every round: 9 tests, now 6.
+     */
+    static final boolean SKIP_DEAD_TESTS = !"false".equals(System.getProperty("qemu.tcg.trace-dead-tests-after-stores"));
+
+    /** A call that may store to guest memory was emitted since the last test of {@code dead} (or since the start). */
+    private boolean storedSinceDeadTest = true;
+
+    /**
+     * True unless the call is one of those the emitter makes that never store to guest memory:
+     * guest memory's reads, page lookups and table getters, the flag helpers, the CPU's queries,
+     * SSE's arithmetic and the JDK's. An op called through its field, a store accessor, anything
+     * else: it may store.
+     */
+    private static boolean mayStoreToGuestMemory(String owner, String name) {
+        if (owner.startsWith("java/lang/") || owner.equals(FLAGS64) || owner.equals(FLAGS) || owner.equals("org/qemu/i386/fp/SseInline") || owner.equals("org/qemu/i386/fp/SseFastPath")) {
+            return false;
+        }
+        if (owner.equals(MEMORY)) {
+            return !(name.startsWith("read") || name.startsWith("hostLoad") || name.startsWith("inline") || name.equals("protectionTable")
+                    || name.equals("hostBase") || name.equals("rangeMask") || name.equals("pageProtection") || name.equals("protectionEpoch"));
+        }
+        if (owner.equals(CPU)) {
+            return !(name.equals("observed") || name.equals("mustLeaveLoop") || name.equals("chainTarget") || name.equals("pageCacheKey"));
+        }
+        return true;
     }
 
     /** The prologue's tail, after everything else: loads the registers the body read, then enters the body. */
@@ -583,6 +627,8 @@ final class LongModeEmitter {
      * the flag record, the flags in the state object.
      */
     void loopHead() {
+        // reached alive: from the prologue, or from a back edge, which tests dead
+        storedSinceDeadTest = false;
         registersChanged(0xffff);
         dirty |= loopWrites;
         everDirty |= dirty;
@@ -699,6 +745,8 @@ final class LongModeEmitter {
      */
     void legHead() {
         loopHead();
+        // reached from a side exit of the main path, after whatever it stored
+        storedSinceDeadTest = true;
         flagKindUnknown = true;
     }
 
@@ -852,6 +900,10 @@ final class LongModeEmitter {
      * at the {@code first} join, when a debugger hook or block listener must see every block.
      */
     void emitTraceJoin(MethodVisitor mv, long pc, boolean first, String owner, Label writtenBack) {
+        boolean deadTest = storedSinceDeadTest || !SKIP_DEAD_TESTS;
+        if (!first && !deadTest) {
+            return;
+        }
         Label stay = new Label();
         Label out = new Label();
         if (first) {
@@ -859,9 +911,14 @@ final class LongModeEmitter {
             mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CPU, "observed", "()Z", false);
             mv.visitJumpInsn(Opcodes.IFNE, out);
         }
-        mv.visitVarInsn(Opcodes.ALOAD, THIS);
-        mv.visitFieldInsn(Opcodes.GETFIELD, owner, "dead", "Z");
-        mv.visitJumpInsn(Opcodes.IFEQ, stay);
+        if (deadTest) {
+            mv.visitVarInsn(Opcodes.ALOAD, THIS);
+            mv.visitFieldInsn(Opcodes.GETFIELD, owner, "dead", "Z");
+            mv.visitJumpInsn(Opcodes.IFEQ, stay);
+            storedSinceDeadTest = false;
+        } else {
+            mv.visitJumpInsn(Opcodes.GOTO, stay);
+        }
         mv.visitLabel(out);
         setRip(mv, pc);
         leave(mv, writtenBack);

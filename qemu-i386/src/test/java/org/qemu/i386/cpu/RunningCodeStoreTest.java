@@ -51,6 +51,24 @@ class RunningCodeStoreTest extends HandAssembledGuestTest {
         assertThat(cpu.state.eip()).isEqualTo(A + 0x2b);
     }
 
+    @ParameterizedTest(name = "compile threshold {0}")
+    @ValueSource(ints = {0, 1, 64})
+    void a64BitStoreIntoTheNextBlockOfItsTraceRunsTheNewBytes(int threshold) {
+        // A:      mov [rip+3], ecx (B's immediate); jmp B
+        // B=A+8:  mov eax, imm32 (0); add rdx, rax; dec ecx; jnz A; syscall
+        // each pass writes ecx into B and then adds it: rdx = N(N+1)/2. A and B make one trace
+        // (the module's tests trace at a block's first compile), whose store into its own second
+        // block must end it before B's old immediate runs
+        start(new HandAssembledGuest(threshold, 0).load(A, "89 0d 03 00 00 00  eb 00  b8 00 00 00 00  48 01 c2  ff c9  75 ec  0f 05"));
+        cpu.setCodeMode(X86Cpu.MODE_64);
+        cpu.state.rip = A;
+        int n = 300;
+        cpu.state.setReg32(X86CpuState.ECX, n);
+        assertThat(cpu.run()).isEqualTo(CpuExit.SYSCALL);
+        assertThat(cpu.state.regs[X86CpuState.EDX]).isEqualTo((long) n * (n + 1) / 2);
+        assertThat(cpu.state.rip).isEqualTo(A + 22); // syscall left its own return address in rcx
+    }
+
     private long statistic(String regex) {
         Matcher m = Pattern.compile(regex).matcher(cpu.translationStatistics());
         assertThat(m.find()).as(cpu.translationStatistics()).isTrue();
