@@ -106,9 +106,10 @@ final class LongModeEmitter {
      * {@code -Dqemu.tcg.shared-page-caches=false}: every access site of a loop or trace gets a page
      * cache of its own (the comparison point). Otherwise sites through the same base register (and
      * index register, if any), of the same kind (read or write; a page verified for reading must
-     * never take a write) and segment space share one: a loop trace's stack accesses (two loads through rsp, call's push,
-     * ret's pop) all hit the stack's page, and each cache is two longs C2 must keep live through
-     * the whole loop (the int sort's merge trace kept most of its values on the stack).
+     * never take a write) and segment space share one: a loop trace's stack accesses (two loads
+     * through rsp, call's push, ret's pop) all hit the stack's page, and each cache is two longs C2
+     * must keep live through the whole loop (the int sort's merge trace kept most of its values on
+     * the stack).
      */
     private static final boolean SHARED_PAGE_CACHES = !"false".equals(System.getProperty("qemu.tcg.shared-page-caches"));
 
@@ -433,8 +434,8 @@ final class LongModeEmitter {
      * ({@code RunningCodeOverwritten}: the run loop's store hook sees the block it entered, or a
      * chained one, die), so what a join's test catches is a change another thread made (a write to
      * this code, an munmap), which x86 lets the running thread see late (cross-modifying code needs
-     * a serializing instruction on the running side); a loop's back edge and the trace's exit still
-     * test it. qsort's merge trace tested it at each of its joins, every round: 9 tests, now 6.
+     * a serializing instruction on the running side), and a loop's back edge still tests it every
+     * round. qsort's merge trace tested it at each of its joins, every round: 9 tests, now 6.
      */
     static final boolean SKIP_DEAD_TESTS = !"false".equals(System.getProperty("qemu.tcg.trace-dead-tests-after-stores"));
 
