@@ -542,7 +542,6 @@ public final class GuestMemory implements AutoCloseable {
         return ((address & rangeMask) + last) >>> PAGE_SHIFT == 0 ? HostLoadStore.getByteAt(protection, address >>> PAGE_SHIFT) : 0;
     }
 
-
     /** Full read check: true for RAM the caller may read, false for an IO page (the caller asks {@link #ioHandler}). */
     private boolean checkRead(long address, int bytes) {
         if (address < 0 || address > spaceEnd - bytes) {

@@ -90,8 +90,6 @@ final class LongModeEmitter {
     private static final int CACHE_ARRAY = SITE_CACHE + 4 * SITE_CACHES;
     /** XMM0-15 in locals ({@link SseEmitter}: two longs each, then its scratch longs), after the page caches: the last locals of the layout. */
     private static final int XMM_BASE = CACHE_ARRAY + 2;
-    /** A cached page address no access matches: the distance to it never passes the test. */
-    private static final long NO_PAGE = 1L << 62;
     /** Upper bound of the bytecode a cached access adds to a checked one (the first pass counts it, as for windows). */
     private static final int CACHED_ACCESS_BYTES = 125;
 
@@ -334,21 +332,19 @@ final class LongModeEmitter {
                 // cache's host address is never used (its distance test fails)
                 for (int i = 0; i < SITE_CACHES; i++) {
                     int cache = SITE_CACHE + 4 * i;
-                    if (i < cachesUsed) {
-                        mv.visitVarInsn(Opcodes.ALOAD, CACHE_ARRAY);
-                        X86Emitter.push(mv, 1 + i);
-                        mv.visitInsn(Opcodes.LALOAD);
-                        if (TRACE_CACHE_HOSTS) {
-                            mv.visitInsn(Opcodes.DUP2);
-                            mv.visitVarInsn(Opcodes.LSTORE, cache);
-                            mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
-                            mv.visitInsn(Opcodes.LADD);
-                        } else {
-                            mv.visitVarInsn(Opcodes.LSTORE, cache);
-                            mv.visitInsn(Opcodes.LCONST_0);
-                        }
+                    if (i >= cachesUsed) {
+                        X86Emitter.emptyPageCache(mv, cache);
+                        continue;
+                    }
+                    mv.visitVarInsn(Opcodes.ALOAD, CACHE_ARRAY);
+                    X86Emitter.push(mv, 1 + i);
+                    mv.visitInsn(Opcodes.LALOAD);
+                    if (TRACE_CACHE_HOSTS) {
+                        mv.visitInsn(Opcodes.DUP2);
+                        mv.visitVarInsn(Opcodes.LSTORE, cache);
+                        mv.visitVarInsn(Opcodes.LLOAD, MEM_BASE);
+                        mv.visitInsn(Opcodes.LADD);
                     } else {
-                        mv.visitLdcInsn(NO_PAGE);
                         mv.visitVarInsn(Opcodes.LSTORE, cache);
                         mv.visitInsn(Opcodes.LCONST_0);
                     }
@@ -356,10 +352,7 @@ final class LongModeEmitter {
                 }
             } else {
                 for (int cache = SITE_CACHE; cache < SITE_CACHE + 4 * SITE_CACHES; cache += 4) {
-                    mv.visitLdcInsn(NO_PAGE);
-                    mv.visitVarInsn(Opcodes.LSTORE, cache);
-                    mv.visitInsn(Opcodes.LCONST_0);
-                    mv.visitVarInsn(Opcodes.LSTORE, cache + 2);
+                    X86Emitter.emptyPageCache(mv, cache);
                 }
             }
         }

@@ -67,8 +67,6 @@ final class X86Emitter {
     static final int SEGMENT_BASE = SITE_CACHE + 4 * SITE_CACHES;
     /** XMM0-7 in locals ({@link SseEmitter}: two longs each), after the segment bases: the last locals of the layout. */
     static final int XMM_BASE = SEGMENT_BASE + 2 * 6;
-    /** A cached page address no access matches: the distance to it never passes the test. */
-    private static final long NO_PAGE = 1L << 62;
 
     /** XMM registers in locals after the segment bases, and the SSE instructions emitted over them. */
     private final SseEmitter sse = new SseEmitter(new SseHost(), XMM_BASE, 8);
@@ -238,10 +236,7 @@ final class X86Emitter {
             }
             if (siteCaches) {
                 for (int site = 0; site < SITE_CACHES; site++) {
-                    mv.visitLdcInsn(NO_PAGE);
-                    mv.visitVarInsn(Opcodes.LSTORE, SITE_CACHE + 4 * site);
-                    mv.visitInsn(Opcodes.LCONST_0);
-                    mv.visitVarInsn(Opcodes.LSTORE, SITE_CACHE + 4 * site + 2);
+                    emptyPageCache(mv, SITE_CACHE + 4 * site);
                 }
             }
         }
@@ -655,6 +650,18 @@ final class X86Emitter {
             mv.visitInsn(Opcodes.LADD);
             mv.visitInsn(Opcodes.LOR);
         }
+    }
+
+    /**
+     * An empty page cache in long locals {@code cache} (its page: {@link X86Sequence#NO_PAGE}, which
+     * no access's distance test passes) and {@code cache + 2} (0): both emitters' loops start so,
+     * and a loop trace's kept caches hold the same value when empty.
+     */
+    static void emptyPageCache(MethodVisitor mv, int cache) {
+        mv.visitLdcInsn(X86Sequence.NO_PAGE);
+        mv.visitVarInsn(Opcodes.LSTORE, cache);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitVarInsn(Opcodes.LSTORE, cache + 2);
     }
 
     /** Pops a long and jumps to {@code outside} if it is not in 0..4095. */

@@ -29,7 +29,11 @@ public abstract class X86Sequence extends ChainedSequence<X86Cpu> {
      */
     public abstract void enter(OpContext context, X86Cpu cpu, X86CpuState state, long[] regs, GuestMemory memory);
 
-    /** A guest page no access is in (what an empty page cache holds): see {@code LongModeEmitter.NO_PAGE}. */
+    /**
+     * A guest page no access is in, what an empty page cache holds (in the emitted code's locals,
+     * {@code X86Emitter.emptyPageCache}, and in {@link #pageCaches}): the distance from it never
+     * passes a cache's range test.
+     */
     static final long NO_PAGE = 1L << 62;
     /** The most page caches a 64-bit loop class has (LongModeEmitter's site caches), and keeps. */
     public static final int PAGE_CACHES = 8;
