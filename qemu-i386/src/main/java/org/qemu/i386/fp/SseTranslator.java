@@ -352,6 +352,10 @@ final class SseTranslator {
         }
         int src = d.reg();
         Operand.Memory m = memory(d);
+        if (d.rexW()) {
+            // movnti m64, r64: the whole register
+            return cpu -> cpu.memory.write64(m.address(cpu), cpu.state.regs[src]);
+        }
         return cpu -> cpu.memory.write32(m.address(cpu), cpu.state.reg32(src));
     }
 

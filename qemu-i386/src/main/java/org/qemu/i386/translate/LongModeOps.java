@@ -106,6 +106,52 @@ final class LongModeOps {
     }
 
     /** leave: rsp = rbp, pop rbp. */
+    /**
+     * enter imm16, imm8 in 64-bit code: pushes rbp, at nesting level n copies n - 1 frame pointers
+     * from the old frame and pushes the new one, points rbp at the new frame and reserves imm16
+     * bytes; frame pointers are 64-bit (16-bit with 0x66). A fault leaves rsp and rbp as they were.
+     */
+    static final class Enter implements X86Op {
+        final int size;
+        final int level;
+        final int bits;
+
+        Enter(int size, int level, int bits) {
+            this.size = size;
+            this.level = level & 31;
+            this.bits = bits;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            long[] r = cpu.state.regs;
+            long oldRsp = r[X86CpuState.ESP];
+            long oldRbp = r[X86CpuState.EBP];
+            try {
+                push(cpu, bits, oldRbp);
+                long frame = r[X86CpuState.ESP];
+                long rbp = oldRbp;
+                for (int i = 1; i < level; i++) {
+                    rbp -= bits / 8;
+                    push(cpu, bits, bits == 16 ? cpu.memory.read16(rbp) : cpu.memory.read64(rbp));
+                }
+                if (level > 0) {
+                    push(cpu, bits, frame);
+                }
+                if (bits == 16) {
+                    cpu.state.setReg16(X86CpuState.EBP, (int) frame);
+                } else {
+                    r[X86CpuState.EBP] = frame;
+                }
+                r[X86CpuState.ESP] -= size;
+            } catch (RuntimeException e) {
+                r[X86CpuState.ESP] = oldRsp;
+                r[X86CpuState.EBP] = oldRbp;
+                throw e;
+            }
+        }
+    }
+
     static final class Leave implements X86Op {
         final int bits;
 

@@ -62,8 +62,8 @@ final class LongModeTranslation {
             case 0x06, 0x07, 0x0e, 0x16, 0x17, 0x1e, 0x1f, 0x27, 0x2f, 0x37, 0x3f, 0x60, 0x61, 0x62, 0x82, 0x9a,
                     0xc4, 0xc5, 0xce, 0xd4, 0xd5, 0xd6, 0xea:
                 return invalid(d);
-            // push/pop fs/gs and enter: valid, but not implemented for 64-bit code yet
-            case 0x1a0, 0x1a1, 0x1a8, 0x1a9, 0xc8:
+            // push/pop fs/gs: valid, but not implemented for 64-bit code yet
+            case 0x1a0, 0x1a1, 0x1a8, 0x1a9:
                 return invalid(d);
             case 0x63: { // movsxd; without REX.W a plain 32-bit move
                 Operand dst = reg(d, v);
@@ -116,6 +116,10 @@ final class LongModeTranslation {
                 return new LongModeOps.Return(d.imm16());
             case 0xc3:
                 return new LongModeOps.Return(0);
+            case 0xc8: {
+                int size = d.imm16();
+                return new LongModeOps.Enter(size, d.uimm8(), sv);
+            }
             case 0xc9:
                 return new LongModeOps.Leave(sv);
             case 0xcd: {

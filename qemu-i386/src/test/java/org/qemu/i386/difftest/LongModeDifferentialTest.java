@@ -1027,6 +1027,9 @@ class LongModeDifferentialTest {
         flagConsumerForms(f);
         windowForms(f);
         inlineAndCallForms(f);
+        sse2Forms(f);
+        narrowForms(f);
+        addressAndFrameForms(f);
         f.put("loop block: add/rol/adc/cmp, dec ecx, jnz back (compiled as one method)", rnd -> {
             Builder b = new Builder(rnd);
             b.regs[X86CpuState.ECX] = (b.regs[X86CpuState.ECX] & ~0xffffffffL) | (1 + rnd.nextInt(6));
@@ -1271,6 +1274,278 @@ class LongModeDifferentialTest {
      * answers these from the instruction's operands without a flag record, so every condition is
      * checked against the host after every producer kind and size.
      */
+    /**
+     * SSE2's packed integer, packed floating-point and conversion forms on xmm0-xmm15 (REX.R and
+     * REX.B pick xmm8-15), from a register or a 16-byte-aligned m128: what glibc's string routines
+     * (pcmpeqb, pmovmskb, pminub, por, psubb) and vectorised loops run. Source values by kind:
+     * I any bits, C a shift count (small or not) in the low quadword, D doubles and S floats, each
+     * lane ordinary or special (NaN, infinities, zeros, denormals).
+     */
+    static void sse2Forms(Map<String, Function<Random, Case>> f) {
+        Object[][] table = {
+            // prefix (0: none), second opcode byte, name, kind, immediate byte (-1: none, 8: any, 7: a predicate 0-7)
+            {0x66, 0x60, "punpcklbw", "I", -1}, {0x66, 0x61, "punpcklwd", "I", -1}, {0x66, 0x63, "packsswb", "I", -1},
+            {0x66, 0x64, "pcmpgtb", "I", -1}, {0x66, 0x65, "pcmpgtw", "I", -1}, {0x66, 0x66, "pcmpgtd", "I", -1},
+            {0x66, 0x67, "packuswb", "I", -1}, {0x66, 0x68, "punpckhbw", "I", -1}, {0x66, 0x69, "punpckhwd", "I", -1},
+            {0x66, 0x6a, "punpckhdq", "I", -1}, {0x66, 0x6b, "packssdw", "I", -1}, {0x66, 0x6c, "punpcklqdq", "I", -1},
+            {0x66, 0x6d, "punpckhqdq", "I", -1}, {0x66, 0x74, "pcmpeqb", "I", -1}, {0x66, 0x75, "pcmpeqw", "I", -1},
+            {0x66, 0x76, "pcmpeqd", "I", -1}, {0x66, 0x70, "pshufd", "I", 8}, {0xf3, 0x70, "pshufhw", "I", 8},
+            {0xf2, 0x70, "pshuflw", "I", 8}, {0x66, 0xd1, "psrlw", "C", -1}, {0x66, 0xd2, "psrld", "C", -1},
+            {0x66, 0xd3, "psrlq", "C", -1}, {0x66, 0xd5, "pmullw", "I", -1}, {0x66, 0xd8, "psubusb", "I", -1},
+            {0x66, 0xd9, "psubusw", "I", -1}, {0x66, 0xda, "pminub", "I", -1}, {0x66, 0xdb, "pand", "I", -1},
+            {0x66, 0xdc, "paddusb", "I", -1}, {0x66, 0xdd, "paddusw", "I", -1}, {0x66, 0xde, "pmaxub", "I", -1},
+            {0x66, 0xdf, "pandn", "I", -1}, {0x66, 0xe0, "pavgb", "I", -1}, {0x66, 0xe1, "psraw", "C", -1},
+            {0x66, 0xe2, "psrad", "C", -1}, {0x66, 0xe3, "pavgw", "I", -1}, {0x66, 0xe4, "pmulhuw", "I", -1},
+            {0x66, 0xe5, "pmulhw", "I", -1}, {0x66, 0xe8, "psubsb", "I", -1}, {0x66, 0xe9, "psubsw", "I", -1},
+            {0x66, 0xea, "pminsw", "I", -1}, {0x66, 0xeb, "por", "I", -1}, {0x66, 0xec, "paddsb", "I", -1},
+            {0x66, 0xed, "paddsw", "I", -1}, {0x66, 0xee, "pmaxsw", "I", -1}, {0x66, 0xf1, "psllw", "C", -1},
+            {0x66, 0xf2, "pslld", "C", -1}, {0x66, 0xf3, "psllq", "C", -1}, {0x66, 0xf4, "pmuludq", "I", -1},
+            {0x66, 0xf5, "pmaddwd", "I", -1}, {0x66, 0xf6, "psadbw", "I", -1}, {0x66, 0xf8, "psubb", "I", -1},
+            {0x66, 0xf9, "psubw", "I", -1}, {0x66, 0xfa, "psubd", "I", -1}, {0x66, 0xfb, "psubq", "I", -1},
+            {0x66, 0xfc, "paddb", "I", -1}, {0x66, 0xfd, "paddw", "I", -1},
+            {0x66, 0x51, "sqrtpd", "D", -1}, {0x66, 0x54, "andpd", "D", -1}, {0x66, 0x55, "andnpd", "D", -1},
+            {0x66, 0x56, "orpd", "D", -1}, {0x66, 0x57, "xorpd", "D", -1}, {0x66, 0x59, "mulpd", "D", -1},
+            {0x66, 0x5c, "subpd", "D", -1}, {0x66, 0x5d, "minpd", "D", -1}, {0x66, 0x5e, "divpd", "D", -1},
+            {0x66, 0x5f, "maxpd", "D", -1}, {0x66, 0xc2, "cmppd", "D", 7}, {0x66, 0xc6, "shufpd", "D", 8},
+            {0x66, 0x14, "unpcklpd", "D", -1}, {0x66, 0x15, "unpckhpd", "D", -1},
+            {0, 0x51, "sqrtps", "S", -1}, {0, 0x54, "andps", "S", -1}, {0, 0x57, "xorps", "S", -1},
+            {0, 0x58, "addps", "S", -1}, {0, 0x59, "mulps", "S", -1}, {0, 0x5c, "subps", "S", -1},
+            {0, 0x5d, "minps", "S", -1}, {0, 0x5e, "divps", "S", -1}, {0, 0x5f, "maxps", "S", -1},
+            {0, 0xc2, "cmpps", "S", 7}, {0, 0xc6, "shufps", "S", 8}, {0, 0x14, "unpcklps", "S", -1},
+            {0, 0x15, "unpckhps", "S", -1}, {0xf2, 0xc2, "cmpsd", "D", 7}, {0xf3, 0xc2, "cmpss", "S", 7},
+            {0xf2, 0x5d, "minsd", "D", -1}, {0xf2, 0x5f, "maxsd", "D", -1}, {0xf3, 0x5d, "minss", "S", -1},
+            {0xf3, 0x5f, "maxss", "S", -1},
+            {0, 0x5a, "cvtps2pd", "S", -1}, {0x66, 0x5a, "cvtpd2ps", "D", -1}, {0xf2, 0x5a, "cvtsd2ss", "D", -1},
+            {0xf3, 0x5a, "cvtss2sd", "S", -1}, {0, 0x5b, "cvtdq2ps", "I", -1}, {0x66, 0x5b, "cvtps2dq", "S", -1},
+            {0xf3, 0x5b, "cvttps2dq", "S", -1}, {0x66, 0xe6, "cvttpd2dq", "D", -1}, {0xf2, 0xe6, "cvtpd2dq", "D", -1},
+            {0xf3, 0xe6, "cvtdq2pd", "I", -1},
+        };
+        for (Object[] row : table) {
+            int prefix = (Integer) row[0];
+            int opcode = (Integer) row[1];
+            String name = (String) row[2];
+            String kind = (String) row[3];
+            int imm = (Integer) row[4];
+            String form = name + " xmm, xmm/m128 (xmm0-15" + (imm >= 0 ? ", imm8" : "") + ")";
+            f.put(form, rnd -> {
+                Builder b = new Builder(rnd);
+                for (int i = 0; i < 32; i++) {
+                    b.xmm[i] = sseLane(rnd, kind);
+                }
+                Rm src;
+                if (rnd.nextBoolean()) {
+                    src = new Reg(rnd.nextInt(16));
+                } else {
+                    Mem m = (Mem) b.mem();
+                    long address = b.regs[m.base()] + (m.index() >= 0 ? b.regs[m.index()] << m.scale() : 0) + m.disp();
+                    // legacy SSE's packed m128 operands must be 16-byte aligned
+                    b.regs[m.base()] -= address & 15;
+                    b.putLong(m, sseLane(rnd, kind));
+                    b.putLong(new Mem(m.base(), m.index(), m.scale(), m.disp() + 8), sseLane(rnd, kind));
+                    src = m;
+                }
+                int[] prefixes = prefix == 0 ? new int[0] : new int[] {prefix};
+                int immediate = imm == 7 ? rnd.nextInt(8) : rnd.nextInt(256);
+                b.asm.op(prefixes, false, false, new int[] {0x0f, opcode}, rnd.nextInt(16), src, imm >= 0 ? 1 : 0, immediate);
+                return b.build(form);
+            });
+        }
+        // the shift-by-immediate groups 66 0f 71-73: /2 logical right, /4 arithmetic right, /6 left; 73 /3 and /7 shift bytes
+        int[][] shifts = {{0x71, 2}, {0x71, 4}, {0x71, 6}, {0x72, 2}, {0x72, 4}, {0x72, 6}, {0x73, 2}, {0x73, 3}, {0x73, 6}, {0x73, 7}};
+        String[] shiftNames = {"psrlw", "psraw", "psllw", "psrld", "psrad", "pslld", "psrlq", "psrldq", "psllq", "pslldq"};
+        for (int k = 0; k < shifts.length; k++) {
+            int[] enc = shifts[k];
+            String form = shiftNames[k] + " xmm, imm8 (xmm0-15)";
+            f.put(form, rnd -> {
+                Builder b = new Builder(rnd);
+                int count = rnd.nextInt(3) == 0 ? rnd.nextInt(256) : rnd.nextInt(20);
+                b.asm.op(new int[] {0x66}, false, false, new int[] {0x0f, enc[0]}, enc[1], new Reg(rnd.nextInt(16)), 1, count);
+                return b.build(form);
+            });
+        }
+        // an XMM register to a general register: pmovmskb, movmskpd, movmskps, pextrw (r32, zero-extended into r64)
+        Object[][] toGeneral = {{0x66, 0xd7, "pmovmskb", -1}, {0x66, 0x50, "movmskpd", -1}, {0, 0x50, "movmskps", -1}, {0x66, 0xc5, "pextrw", 8}};
+        for (Object[] row : toGeneral) {
+            int prefix = (Integer) row[0];
+            int opcode = (Integer) row[1];
+            String name = (String) row[2];
+            int imm = (Integer) row[3];
+            String form = name + " r32, xmm (r8-r15, xmm0-15)";
+            f.put(form, rnd -> {
+                Builder b = new Builder(rnd);
+                int[] prefixes = prefix == 0 ? new int[0] : new int[] {prefix};
+                b.asm.op(prefixes, false, false, new int[] {0x0f, opcode}, b.anyReg(), new Reg(rnd.nextInt(16)), imm >= 0 ? 1 : 0, rnd.nextInt(256));
+                return b.build(form);
+            });
+        }
+        // the non-temporal stores and fences glibc's large memcpy and memset use, prefetches, pause
+        f.put("movnti m64, r64 / movntdq m128, xmm / sfence", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(true, new int[] {0x0f, 0xc3}, b.anyReg(), b.mem());
+            Mem m = (Mem) b.mem();
+            long address = b.regs[m.base()] + (m.index() >= 0 ? b.regs[m.index()] << m.scale() : 0) + m.disp();
+            b.regs[m.base()] -= address & 15;
+            b.asm.op(new int[] {0x66}, false, false, new int[] {0x0f, 0xe7}, rnd.nextInt(16), m, 0, 0);
+            b.asm.raw(0x0f, 0xae, 0xf8);
+            return b.build("movnt");
+        });
+        f.put("lfence / mfence / pause / prefetcht0 / prefetchnta, then add", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.raw(0x0f, 0xae, 0xe8);
+            b.asm.op(false, new int[] {0x0f, 0x18}, 1, b.mem());
+            b.asm.raw(0x0f, 0xae, 0xf0);
+            b.asm.raw(0xf3, 0x90);
+            b.asm.op(false, new int[] {0x0f, 0x18}, 0, b.mem());
+            b.asm.op(true, new int[] {0x01}, b.anyReg(), new Reg(b.anyReg()));
+            return b.build("fences");
+        });
+        f.put("cmpxchg8b m64 (no REX.W: edx:eax against the quadword)", rnd -> {
+            Builder b = new Builder(rnd);
+            Mem m = (Mem) b.mem(X86CpuState.EAX, X86CpuState.EDX, X86CpuState.EBX, X86CpuState.ECX);
+            if (rnd.nextBoolean()) {
+                // equal: the store happens
+                b.putLong(m, (b.regs[X86CpuState.EDX] << 32) | (b.regs[X86CpuState.EAX] & 0xffffffffL));
+            }
+            b.asm.op(false, new int[] {0x0f, 0xc7}, 1, m);
+            b.defined = ZF;
+            return b.build("cmpxchg8b");
+        });
+        f.put("pinsrw xmm, r32/m16, imm8 (xmm0-15)", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(new int[] {0x66}, false, false, new int[] {0x0f, 0xc4}, rnd.nextInt(16), b.regOrMem(), 1, rnd.nextInt(256));
+            return b.build("pinsrw");
+        });
+    }
+
+    /**
+     * The 8-, 16- and 32-bit forms of the integer instructions in 64-bit code: a 32-bit result
+     * clears the register's upper half, 8- and 16-bit results keep the rest; without a REX prefix
+     * byte registers 4-7 are AH, CH, DH and BH, with one (even an empty 0x40) SPL, BPL, SIL and DIL.
+     * "8 legacy" keeps every register of the instruction (and its address) in rax-rdi, so no REX
+     * byte is written.
+     */
+    static void narrowForms(Map<String, Function<Random, Case>> f) {
+        String[] alu = {"add", "or", "adc", "sbb", "and", "sub", "xor", "cmp"};
+        String[] shifts = {"rol", "ror", "rcl", "rcr", "shl", "shr", "sal", "sar"};
+        String[] sizes = {"8 legacy", "8 REX", "16", "32"};
+        int[] high = {8, 9, 10, 11, 12, 13, 14, 15};
+        for (String size : sizes) {
+            boolean byteSize = size.startsWith("8");
+            boolean legacy = size.equals("8 legacy");
+            boolean rex = size.equals("8 REX");
+            int bits = byteSize ? 8 : Integer.parseInt(size);
+            int[] prefixes = bits == 16 ? new int[] {0x66} : new int[0];
+            int wide = byteSize ? 0 : 1;
+            int immBytes = bits == 32 ? 4 : bits / 8;
+            for (int k = 0; k < 8; k++) {
+                int kind = k;
+                int defined = kind == 1 || kind == 4 || kind == 6 ? ALL & ~AF : ALL;
+                String name = alu[k] + " r/m" + size + ", r" + bits + " / r" + bits + ", r/m / r/m, imm";
+                f.put(name, rnd -> {
+                    Builder b = new Builder(rnd);
+                    int form = rnd.nextInt(4);
+                    int reg = legacy ? rnd.nextInt(8) == 0 ? 4 : b.pick(high) : b.anyReg();
+                    Rm rm = legacy ? (rnd.nextBoolean() ? new Reg(b.pick(high)) : b.mem(high)) : b.regOrMem();
+                    switch (form) {
+                        case 0 -> b.asm.op(prefixes, false, rex, new int[] {kind << 3 | wide}, reg, rm, 0, 0);
+                        case 1 -> b.asm.op(prefixes, false, rex, new int[] {kind << 3 | 2 | wide}, reg, rm, 0, 0);
+                        case 2 -> b.asm.op(prefixes, false, rex, new int[] {byteSize ? 0x80 : 0x81}, kind, rm, immBytes, rnd.nextLong());
+                        default -> b.asm.op(prefixes, false, rex, new int[] {byteSize ? 0x80 : 0x83}, kind, rm, 1, rnd.nextInt(256));
+                    }
+                    b.defined = defined;
+                    return b.build(name);
+                });
+            }
+            for (int k = 0; k < 8; k++) {
+                int kind = k;
+                String name = shifts[k] + " r/m" + size + ", imm8 / cl / 1";
+                f.put(name, rnd -> {
+                    Builder b = new Builder(rnd);
+                    Rm rm = legacy ? (rnd.nextBoolean() ? new Reg(b.pick(concat(high, X86CpuState.ECX))) : b.mem(concat(high, X86CpuState.ECX)))
+                            : b.regOrMem(X86CpuState.ECX);
+                    // shifts by as much as the operand's width or more leave CF undefined in 8- and 16-bit forms
+                    int count = rnd.nextInt(4) == 0 ? 1 : kind >= 4 && bits < 32 ? rnd.nextInt(bits) : rnd.nextInt(32);
+                    switch (rnd.nextInt(3)) {
+                        case 0 -> b.asm.op(prefixes, false, rex, new int[] {byteSize ? 0xc0 : 0xc1}, kind, rm, 1, count);
+                        case 1 -> {
+                            b.regs[X86CpuState.ECX] = (b.regs[X86CpuState.ECX] & ~0xffL) | count;
+                            b.asm.op(prefixes, false, rex, new int[] {byteSize ? 0xd2 : 0xd3}, kind, rm, 0, 0);
+                        }
+                        default -> {
+                            count = 1;
+                            b.asm.op(prefixes, false, rex, new int[] {byteSize ? 0xd0 : 0xd1}, kind, rm, 0, 0);
+                        }
+                    }
+                    b.defined = shiftFlags(kind, count);
+                    return b.build(name);
+                });
+            }
+            String name = "inc / dec / neg / not / test / mov r/m" + size;
+            f.put(name, rnd -> {
+                Builder b = new Builder(rnd);
+                int reg = legacy ? b.pick(high) : b.anyReg();
+                Rm rm = legacy ? (rnd.nextBoolean() ? new Reg(b.pick(high)) : b.mem(high)) : b.regOrMem();
+                switch (rnd.nextInt(8)) {
+                    case 0 -> b.asm.op(prefixes, false, rex, new int[] {byteSize ? 0xfe : 0xff}, 0, rm, 0, 0);
+                    case 1 -> b.asm.op(prefixes, false, rex, new int[] {byteSize ? 0xfe : 0xff}, 1, rm, 0, 0);
+                    case 2 -> b.asm.op(prefixes, false, rex, new int[] {byteSize ? 0xf6 : 0xf7}, 3, rm, 0, 0);
+                    case 3 -> b.asm.op(prefixes, false, rex, new int[] {byteSize ? 0xf6 : 0xf7}, 2, rm, 0, 0);
+                    case 4 -> b.asm.op(prefixes, false, rex, new int[] {0x84 | wide}, reg, rm, 0, 0);
+                    case 5 -> b.asm.op(prefixes, false, rex, new int[] {byteSize ? 0xf6 : 0xf7}, 0, rm, immBytes, rnd.nextLong());
+                    case 6 -> b.asm.op(prefixes, false, rex, new int[] {0x88 | wide}, reg, rm, 0, 0);
+                    default -> b.asm.op(prefixes, false, rex, new int[] {byteSize ? 0xc6 : 0xc7}, 0, rm, immBytes, rnd.nextLong());
+                }
+                b.defined = ALL & ~AF;
+                return b.build(name);
+            });
+        }
+    }
+
+    /** Address-size (0x67) lea, shld/shrd by cl, enter/leave in 64-bit code. */
+    static void addressAndFrameForms(Map<String, Function<Random, Case>> f) {
+        f.put("lea r64/r32, [base32+index32*scale+disp] (0x67: the address wraps at 4 GiB)", rnd -> {
+            Builder b = new Builder(rnd);
+            int base = b.anyReg();
+            int index = b.pick(base);
+            b.regs[base] = rnd.nextBoolean() ? 0xffff_fff0L + rnd.nextInt(64) : rnd.nextLong();
+            b.asm.op(new int[] {0x67}, rnd.nextBoolean(), false, new int[] {0x8d}, b.anyReg(), new Mem(base, index, rnd.nextInt(4), rnd.nextInt()), 0, 0);
+            return b.build("lea a32");
+        });
+        for (int opcode : new int[] {0xa5, 0xad}) {
+            String name = (opcode == 0xa5 ? "shld" : "shrd") + " r/m64, r64, cl / r/m32, r32, cl";
+            f.put(name, rnd -> {
+                Builder b = new Builder(rnd);
+                boolean w = rnd.nextBoolean();
+                int count = rnd.nextInt(4) == 0 ? 1 : rnd.nextInt(w ? 64 : 32);
+                b.regs[X86CpuState.ECX] = (b.regs[X86CpuState.ECX] & ~0xffL) | count | (rnd.nextBoolean() ? 0x40 : 0);
+                // the count is cl masked to 6 bits (64-bit operand) or 5 (32-bit)
+                count = (int) (b.regs[X86CpuState.ECX] & (w ? 63 : 31));
+                b.asm.op(w, new int[] {0x0f, opcode}, b.pick(X86CpuState.ECX), b.regOrMem(X86CpuState.ECX));
+                b.defined = count == 0 ? ALL : (CF | PF | ZF | SF | (count == 1 ? OF : 0));
+                return b.build(name);
+            });
+        }
+        f.put("enter imm16, 0-3 (frame pointers copied from the old frame) / leave", rnd -> {
+            Builder b = new Builder(rnd);
+            b.regs[X86CpuState.EBP] = STACK_TOP - 64 - 8 * rnd.nextInt(4);
+            b.asm.raw(0xc8).little(8 * rnd.nextInt(8), 2).little(rnd.nextInt(4), 1);
+            b.asm.op(true, new int[] {0x89}, b.pick(X86CpuState.EBP), new Mem(X86CpuState.EBP, -1, 0, -8));
+            b.asm.raw(0xc9);
+            return b.build("enter leave");
+        });
+    }
+
+    /** One 64-bit lane of an SSE source: any bits (I), a shift count (C), two doubles' worth (D) or two floats (S). */
+    static long sseLane(Random rnd, String kind) {
+        return switch (kind) {
+            case "C" -> rnd.nextInt(3) == 0 ? rnd.nextLong() : rnd.nextInt(70);
+            case "D" -> rnd.nextBoolean() ? specialDouble(rnd) : Double.doubleToRawLongBits(rnd.nextInt(4000) / 16.0 - 120);
+            case "S" -> (rnd.nextBoolean() ? specialFloat(rnd) : Float.floatToRawIntBits(rnd.nextInt(4000) / 16.0f - 120)) & 0xffffffffL
+                    | (long) (rnd.nextBoolean() ? specialFloat(rnd) : Float.floatToRawIntBits(rnd.nextInt(400) / 8.0f)) << 32;
+            default -> rnd.nextInt(4) == 0 ? (rnd.nextBoolean() ? 0x8000_8000_8000_8000L : 0x7f7f_0101_ff00_8080L) : rnd.nextLong();
+        };
+    }
+
     static void flagConsumerForms(Map<String, Function<Random, Case>> f) {
         String[] producers = {"add", "or", "adc", "sbb", "and", "sub", "xor", "cmp", "test", "inc", "dec", "neg", "shl", "shr", "sar", "imul",
             "rol", "ror", "shl cl", "shr cl", "sar cl"};
