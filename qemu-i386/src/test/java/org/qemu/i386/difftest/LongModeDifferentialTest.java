@@ -1030,6 +1030,7 @@ class LongModeDifferentialTest {
         sse2Forms(f);
         narrowForms(f);
         addressAndFrameForms(f);
+        moreNarrowAndFpuForms(f);
         f.put("loop block: add/rol/adc/cmp, dec ecx, jnz back (compiled as one method)", rnd -> {
             Builder b = new Builder(rnd);
             b.regs[X86CpuState.ECX] = (b.regs[X86CpuState.ECX] & ~0xffffffffL) | (1 + rnd.nextInt(6));
@@ -1499,6 +1500,75 @@ class LongModeDifferentialTest {
                 return b.build(name);
             });
         }
+    }
+
+    /**
+     * More narrow forms (xadd, xchg and cmpxchg of 8, 16 and 32 bits; movzx/movsx into 16- and
+     * 32-bit registers; imul r16/r32 with an immediate), MMX through general registers and memory
+     * in 64-bit code, and x87 loads and stores through r8-r15 and RIP-relative addresses.
+     */
+    static void moreNarrowAndFpuForms(Map<String, Function<Random, Case>> f) {
+        String[] sizes = {"8", "16", "32"};
+        for (String size : sizes) {
+            int bits = Integer.parseInt(size);
+            int[] prefixes = bits == 16 ? new int[] {0x66} : new int[0];
+            int wide = bits == 8 ? 0 : 1;
+            String name = "xadd / xchg / cmpxchg r/m" + size + ", r" + size + " (REX registers)";
+            f.put(name, rnd -> {
+                Builder b = new Builder(rnd);
+                int reg = b.pick(X86CpuState.EAX);
+                Rm rm = b.regOrMem(X86CpuState.EAX);
+                switch (rnd.nextInt(3)) {
+                    case 0 -> b.asm.op(prefixes, false, bits == 8, new int[] {0x0f, 0xc0 | wide}, reg, rm, 0, 0);
+                    case 1 -> b.asm.op(prefixes, false, bits == 8, new int[] {0x86 | wide}, reg, rm, 0, 0);
+                    default -> {
+                        if (rnd.nextBoolean() && rm instanceof Reg r) {
+                            // equal: the exchange happens
+                            b.regs[X86CpuState.EAX] = b.regs[r.n()];
+                        }
+                        b.asm.op(prefixes, false, bits == 8, new int[] {0x0f, 0xb0 | wide}, reg, rm, 0, 0);
+                    }
+                }
+                return b.build(name);
+            });
+        }
+        f.put("movzx / movsx r16 and r32, r/m8 and r/m16", rnd -> {
+            Builder b = new Builder(rnd);
+            int[] opcodes = {0xb6, 0xb7, 0xbe, 0xbf};
+            int opcode = opcodes[rnd.nextInt(4)];
+            boolean sixteen = (opcode & 1) == 0 && rnd.nextBoolean();
+            b.asm.op(sixteen ? new int[] {0x66} : new int[0], false, rnd.nextBoolean(), new int[] {0x0f, opcode}, b.anyReg(), b.regOrMem(), 0, 0);
+            return b.build("movzx/movsx narrow");
+        });
+        f.put("imul r16/r32, r/m, imm8/imm16/imm32", rnd -> {
+            Builder b = new Builder(rnd);
+            boolean sixteen = rnd.nextBoolean();
+            boolean short8 = rnd.nextBoolean();
+            b.asm.op(sixteen ? new int[] {0x66} : new int[0], false, false, new int[] {short8 ? 0x6b : 0x69}, b.anyReg(), b.regOrMem(),
+                    short8 ? 1 : sixteen ? 2 : 4, rnd.nextInt());
+            b.defined = CF | OF;
+            return b.build("imul narrow");
+        });
+        f.put("movq mm, r64 / paddd, psubb, pxor, pcmpeqb mm, m64 / movq r/m64, mm / emms", rnd -> {
+            Builder b = new Builder(rnd);
+            int mm = rnd.nextInt(8);
+            b.asm.op(true, new int[] {0x0f, 0x6e}, mm, new Reg(b.anyReg()));
+            int[] ops = {0xfe, 0xf8, 0xef, 0x74};
+            b.asm.op(false, new int[] {0x0f, ops[rnd.nextInt(4)]}, mm, b.mem());
+            b.asm.op(true, new int[] {0x0f, 0x7e}, mm, b.regOrMem());
+            b.asm.raw(0x0f, 0x77);
+            return b.build("mmx");
+        });
+        f.put("fld / fild m64 through r8-r15 or [rip], fadd, fistp / fstp m64", rnd -> {
+            Builder b = new Builder(rnd);
+            Mem src = (Mem) b.mem(0, 1, 2, 3, 5, 6, 7);
+            b.putLong(src, rnd.nextBoolean() ? Double.doubleToRawLongBits(rnd.nextInt(100000) / 8.0 - 5000) : rnd.nextInt(1 << 30) - (1 << 29));
+            boolean integer = rnd.nextBoolean();
+            b.asm.op(false, new int[] {integer ? 0xdf : 0xdd}, integer ? 5 : 0, src); // fild m64 / fld m64
+            b.asm.op(false, new int[] {0xdc}, 0, new Rip(DATA + 8 * rnd.nextInt(60))); // fadd m64 [rip]
+            b.asm.op(false, new int[] {integer ? 0xdf : 0xdd}, integer ? 7 : 3, b.mem(0, 1, 2, 3, 5, 6, 7)); // fistp / fstp m64
+            return b.build("x87 m64");
+        });
     }
 
     /** Address-size (0x67) lea, shld/shrd by cl, enter/leave in 64-bit code. */
