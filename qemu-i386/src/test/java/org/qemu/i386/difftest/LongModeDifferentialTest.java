@@ -776,6 +776,48 @@ class LongModeDifferentialTest {
             b.asm.raw((stos ? 0xaa : 0xa4) + (size == 1 ? 0 : 1));
             return b.build("rep strings");
         });
+        f.put("std; rep movs / rep stos / movs / lods / stos of every size (backward); cld", rnd -> {
+            Builder b = new Builder(rnd);
+            int size = 1 << rnd.nextInt(4);
+            // backward: rsi and rdi at the last element, the copy or fill runs down toward DATA
+            long src = DATA + 400 + rnd.nextInt(200);
+            long dst = rnd.nextInt(3) == 0 ? src - rnd.nextInt(24) : DATA + 300 + rnd.nextInt(300); // onto its own head, or elsewhere
+            b.regs[X86CpuState.ESI] = src;
+            b.regs[X86CpuState.EDI] = dst;
+            b.regs[X86CpuState.ECX] = rnd.nextInt(200 / size);
+            int kind = rnd.nextInt(5);
+            b.asm.raw(0xfd);
+            if (kind < 2) {
+                b.asm.raw(0xf3);
+            }
+            if (size == 2) {
+                b.asm.raw(0x66);
+            }
+            if (size == 8) {
+                b.asm.raw(0x48);
+            }
+            int[] opcodes = {0xa4, 0xaa, 0xa4, 0xac, 0xaa};
+            b.asm.raw(opcodes[kind] + (size == 1 ? 0 : 1));
+            b.asm.raw(0xfc);
+            return b.build("backward strings");
+        });
+        f.put("std; repne scas / repe cmps of every size (backward); cld", rnd -> {
+            Builder b = new Builder(rnd);
+            int size = 1 << rnd.nextInt(4);
+            b.regs[X86CpuState.ESI] = DATA + 200 + 8 * rnd.nextInt(20);
+            b.regs[X86CpuState.EDI] = DATA + 500 + 8 * rnd.nextInt(20);
+            b.regs[X86CpuState.ECX] = rnd.nextInt(12);
+            b.asm.raw(0xfd, rnd.nextBoolean() ? 0xf2 : 0xf3);
+            if (size == 2) {
+                b.asm.raw(0x66);
+            }
+            if (size == 8) {
+                b.asm.raw(0x48);
+            }
+            b.asm.raw((rnd.nextBoolean() ? 0xae : 0xa6) + (size == 1 ? 0 : 1));
+            b.asm.raw(0xfc);
+            return b.build("backward scas cmps");
+        });
         f.put("repne scasb / repe cmpsq", rnd -> {
             Builder b = new Builder(rnd);
             b.regs[X86CpuState.ESI] = DATA + 8 * rnd.nextInt(20);
