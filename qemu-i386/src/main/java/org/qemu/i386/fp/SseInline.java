@@ -144,26 +144,34 @@ public final class SseInline {
         return r;
     }
 
-    /** (u)comisd: ZF, PF and CF as EFLAGS bits. */
+    /**
+     * (u)comisd: ZF, PF and CF as EFLAGS bits. The comparisons and their fast paths stay under
+     * C2's 35-byte limit for inlining a call site whatever its profile says (see
+     * SseFastPath.orderedFlags): the general path is a method of its own.
+     */
     public static int compareDouble(X86Cpu cpu, long a, long b, boolean signaling) {
         int flags = SseFastPath.compareDoubleToFlags(a, b);
-        if (flags < 0) {
-            X86CpuState s = cpu.state;
-            FpContext c = SseFloat.begin(s.sseContext, s.mxcsr);
-            flags = SseFloat.compareDoubleToFlags(c, a, b, signaling);
-            SseTranslator.end(cpu, c);
-        }
+        return flags >= 0 ? flags : compareDoubleGeneral(cpu, a, b, signaling);
+    }
+
+    private static int compareDoubleGeneral(X86Cpu cpu, long a, long b, boolean signaling) {
+        X86CpuState s = cpu.state;
+        FpContext c = SseFloat.begin(s.sseContext, s.mxcsr);
+        int flags = SseFloat.compareDoubleToFlags(c, a, b, signaling);
+        SseTranslator.end(cpu, c);
         return flags;
     }
 
     public static int compareFloat(X86Cpu cpu, int a, int b, boolean signaling) {
         int flags = SseFastPath.compareFloatToFlags(a, b);
-        if (flags < 0) {
-            X86CpuState s = cpu.state;
-            FpContext c = SseFloat.begin(s.sseContext, s.mxcsr);
-            flags = SseFloat.compareFloatToFlags(c, a, b, signaling);
-            SseTranslator.end(cpu, c);
-        }
+        return flags >= 0 ? flags : compareFloatGeneral(cpu, a, b, signaling);
+    }
+
+    private static int compareFloatGeneral(X86Cpu cpu, int a, int b, boolean signaling) {
+        X86CpuState s = cpu.state;
+        FpContext c = SseFloat.begin(s.sseContext, s.mxcsr);
+        int flags = SseFloat.compareFloatToFlags(c, a, b, signaling);
+        SseTranslator.end(cpu, c);
         return flags;
     }
 
