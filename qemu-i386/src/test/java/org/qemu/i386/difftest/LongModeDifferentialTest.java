@@ -1413,11 +1413,11 @@ class LongModeDifferentialTest {
             int opcode = (Integer) row[1];
             String name = (String) row[2];
             int imm = (Integer) row[3];
-            String form = name + " r32, xmm (r8-r15, xmm0-15)";
+            String form = name + " r32/r64, xmm (r8-r15, xmm0-15, REX.W or not)";
             f.put(form, rnd -> {
                 Builder b = new Builder(rnd);
                 int[] prefixes = prefix == 0 ? new int[0] : new int[] {prefix};
-                b.asm.op(prefixes, false, false, new int[] {0x0f, opcode}, b.anyReg(), new Reg(rnd.nextInt(16)), imm >= 0 ? 1 : 0, rnd.nextInt(256));
+                b.asm.op(prefixes, rnd.nextBoolean(), false, new int[] {0x0f, opcode}, b.anyReg(), new Reg(rnd.nextInt(16)), imm >= 0 ? 1 : 0, rnd.nextInt(256));
                 return b.build(form);
             });
         }
@@ -1453,11 +1453,35 @@ class LongModeDifferentialTest {
             b.defined = ZF;
             return b.build("cmpxchg8b");
         });
-        f.put("pinsrw xmm, r32/m16, imm8 (xmm0-15)", rnd -> {
+        f.put("pinsrw xmm, r32/m16, imm8 (xmm0-15, REX.W or not)", rnd -> {
             Builder b = new Builder(rnd);
-            b.asm.op(new int[] {0x66}, false, false, new int[] {0x0f, 0xc4}, rnd.nextInt(16), b.regOrMem(), 1, rnd.nextInt(256));
+            b.asm.op(new int[] {0x66}, rnd.nextBoolean(), false, new int[] {0x0f, 0xc4}, rnd.nextInt(16), b.regOrMem(), 1, rnd.nextInt(256));
             return b.build("pinsrw");
         });
+        // the scalar conversions from and to 32-bit general registers in 64-bit code (no REX.W)
+        int[][] scalar = {{0xf2, 0x2a}, {0xf3, 0x2a}, {0xf2, 0x2c}, {0xf2, 0x2d}, {0xf3, 0x2c}, {0xf3, 0x2d}};
+        String[] scalarNames = {"cvtsi2sd xmm, r/m32", "cvtsi2ss xmm, r/m32", "cvttsd2si r32, xmm/m64", "cvtsd2si r32, xmm/m64",
+            "cvttss2si r32, xmm/m32", "cvtss2si r32, xmm/m32"};
+        for (int k = 0; k < scalar.length; k++) {
+            int[] enc = scalar[k];
+            String form = scalarNames[k] + " (r8-r15, xmm0-15, zero-extending)";
+            f.put(form, rnd -> {
+                Builder b = new Builder(rnd);
+                for (int i = 0; i < 32; i++) {
+                    b.xmm[i] = sseLane(rnd, enc[0] == 0xf2 ? "D" : "S");
+                }
+                if (enc[1] == 0x2a) {
+                    b.asm.op(new int[] {enc[0]}, false, false, new int[] {0x0f, enc[1]}, rnd.nextInt(16), b.regOrMem(), 0, 0);
+                } else {
+                    Rm src = rnd.nextBoolean() ? new Reg(rnd.nextInt(16)) : b.mem();
+                    if (src instanceof Mem m) {
+                        b.putLong(m, sseLane(rnd, enc[0] == 0xf2 ? "D" : "S"));
+                    }
+                    b.asm.op(new int[] {enc[0]}, false, false, new int[] {0x0f, enc[1]}, b.anyReg(), src, 0, 0);
+                }
+                return b.build(form);
+            });
+        }
     }
 
     /**
