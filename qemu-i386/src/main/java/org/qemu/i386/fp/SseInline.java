@@ -151,26 +151,20 @@ public final class SseInline {
      */
     public static int compareDouble(X86Cpu cpu, long a, long b, boolean signaling) {
         int flags = SseFastPath.compareDoubleToFlags(a, b);
-        return flags >= 0 ? flags : compareDoubleGeneral(cpu, a, b, signaling);
-    }
-
-    private static int compareDoubleGeneral(X86Cpu cpu, long a, long b, boolean signaling) {
-        X86CpuState s = cpu.state;
-        FpContext c = SseFloat.begin(s.sseContext, s.mxcsr);
-        int flags = SseFloat.compareDoubleToFlags(c, a, b, signaling);
-        SseTranslator.end(cpu, c);
-        return flags;
+        return flags >= 0 ? flags : compareGeneral(cpu, a, b, signaling, true);
     }
 
     public static int compareFloat(X86Cpu cpu, int a, int b, boolean signaling) {
         int flags = SseFastPath.compareFloatToFlags(a, b);
-        return flags >= 0 ? flags : compareFloatGeneral(cpu, a, b, signaling);
+        return flags >= 0 ? flags : compareGeneral(cpu, a, b, signaling, false);
     }
 
-    private static int compareFloatGeneral(X86Cpu cpu, int a, int b, boolean signaling) {
+    /** (u)comisd and (u)comiss on the general path: NaNs, denormals, MXCSR's flags and #XM. */
+    private static int compareGeneral(X86Cpu cpu, long a, long b, boolean signaling, boolean isDouble) {
         X86CpuState s = cpu.state;
         FpContext c = SseFloat.begin(s.sseContext, s.mxcsr);
-        int flags = SseFloat.compareFloatToFlags(c, a, b, signaling);
+        int flags = isDouble ? SseFloat.compareDoubleToFlags(c, a, b, signaling)
+                : SseFloat.compareFloatToFlags(c, (int) a, (int) b, signaling);
         SseTranslator.end(cpu, c);
         return flags;
     }

@@ -111,15 +111,9 @@ final class LongModeOps {
      * from the old frame and pushes the new one, points rbp at the new frame and reserves imm16
      * bytes; frame pointers are 64-bit (16-bit with 0x66). A fault leaves rsp and rbp as they were.
      */
-    static final class Enter implements X86Op {
-        final int size;
-        final int level;
-        final int bits;
-
-        Enter(int size, int level, int bits) {
-            this.size = size;
-            this.level = level & 31;
-            this.bits = bits;
+    record Enter(int size, int level, int bits) implements X86Op {
+        Enter {
+            level &= 31;
         }
 
         @Override

@@ -163,6 +163,24 @@ class LongModeDifferentialTest {
             return new Mem(base, -1, 0, disp);
         }
 
+        /** Every XMM register's two halves from {@code lane}. */
+        void xmmLanes(java.util.function.LongSupplier lane) {
+            for (int i = 0; i < 32; i++) {
+                xmm[i] = lane.getAsLong();
+            }
+        }
+
+        /** A memory operand as {@link #mem}, its base register moved to make the address 16-byte aligned (legacy SSE's m128). */
+        Mem aligned16(int... avoid) {
+            Mem m = (Mem) mem(avoid);
+            regs[m.base()] -= address(m) & 15;
+            return m;
+        }
+
+        long address(Mem m) {
+            return regs[m.base()] + (m.index() >= 0 ? regs[m.index()] << m.scale() : 0) + m.disp();
+        }
+
         Rm regOrMem(int... avoid) {
             return rnd.nextBoolean() ? new Reg(pick(avoid)) : mem(avoid);
         }
@@ -182,8 +200,7 @@ class LongModeDifferentialTest {
 
         /** Stores {@code value} (little-endian) where {@code m} points with the registers as they are now. */
         void putLong(Mem m, long value) {
-            long address = regs[m.base()] + (m.index() >= 0 ? regs[m.index()] << m.scale() : 0) + m.disp();
-            int at = (int) (address - DATA);
+            int at = (int) (address(m) - DATA);
             for (int i = 0; i < 8; i++) {
                 data[at + i] = (byte) (value >>> (8 * i));
             }
@@ -850,9 +867,7 @@ class LongModeDifferentialTest {
             String name = sseNames[k] + " xmm, xmm (xmm0-15)";
             f.put(name, rnd -> {
                 Builder b = new Builder(rnd);
-                for (int i = 0; i < 32; i++) {
-                    b.xmm[i] = Double.doubleToRawLongBits(rnd.nextInt(2000) / 8.0 - 100);
-                }
+                b.xmmLanes(() -> Double.doubleToRawLongBits(rnd.nextInt(2000) / 8.0 - 100));
                 b.asm.op(new int[] {enc[0]}, false, false, new int[] {0x0f, enc[1]}, rnd.nextInt(16), new Reg(rnd.nextInt(16)), 0, 0);
                 return b.build(name);
             });
@@ -875,9 +890,8 @@ class LongModeDifferentialTest {
             f.put(name, rnd -> {
                 Builder b = new Builder(rnd);
                 Mem m = (Mem) b.mem();
-                long address = b.regs[m.base()] + (m.index() >= 0 ? b.regs[m.index()] << m.scale() : 0) + m.disp();
                 // one aligned case in four is off by 8: #GP (SIGSEGV) before any effect
-                b.regs[m.base()] += aligned ? -(address & 15) + (rnd.nextInt(4) == 0 ? 8 : 0) : rnd.nextInt(8);
+                b.regs[m.base()] += aligned ? -(b.address(m) & 15) + (rnd.nextInt(4) == 0 ? 8 : 0) : rnd.nextInt(8);
                 b.asm.op(prefix, false, false, new int[] {0x0f, opcodes[0]}, rnd.nextInt(16), m, 0, 0);
                 b.asm.op(prefix, false, false, new int[] {0x0f, opcodes[1]}, rnd.nextInt(16), m, 0, 0);
                 return b.build(name);
@@ -1372,17 +1386,13 @@ class LongModeDifferentialTest {
             String form = name + " xmm, xmm/m128 (xmm0-15" + (imm >= 0 ? ", imm8" : "") + ")";
             f.put(form, rnd -> {
                 Builder b = new Builder(rnd);
-                for (int i = 0; i < 32; i++) {
-                    b.xmm[i] = sseLane(rnd, kind);
-                }
+                b.xmmLanes(() -> sseLane(rnd, kind));
                 Rm src;
                 if (rnd.nextBoolean()) {
                     src = new Reg(rnd.nextInt(16));
                 } else {
-                    Mem m = (Mem) b.mem();
-                    long address = b.regs[m.base()] + (m.index() >= 0 ? b.regs[m.index()] << m.scale() : 0) + m.disp();
                     // legacy SSE's packed m128 operands must be 16-byte aligned
-                    b.regs[m.base()] -= address & 15;
+                    Mem m = b.aligned16();
                     b.putLong(m, sseLane(rnd, kind));
                     b.putLong(new Mem(m.base(), m.index(), m.scale(), m.disp() + 8), sseLane(rnd, kind));
                     src = m;
@@ -1425,10 +1435,7 @@ class LongModeDifferentialTest {
         f.put("movnti m64, r64 / movntdq m128, xmm / sfence", rnd -> {
             Builder b = new Builder(rnd);
             b.asm.op(true, new int[] {0x0f, 0xc3}, b.anyReg(), b.mem());
-            Mem m = (Mem) b.mem();
-            long address = b.regs[m.base()] + (m.index() >= 0 ? b.regs[m.index()] << m.scale() : 0) + m.disp();
-            b.regs[m.base()] -= address & 15;
-            b.asm.op(new int[] {0x66}, false, false, new int[] {0x0f, 0xe7}, rnd.nextInt(16), m, 0, 0);
+            b.asm.op(new int[] {0x66}, false, false, new int[] {0x0f, 0xe7}, rnd.nextInt(16), b.aligned16(), 0, 0);
             b.asm.raw(0x0f, 0xae, 0xf8);
             return b.build("movnt");
         });
@@ -1467,9 +1474,7 @@ class LongModeDifferentialTest {
             String form = scalarNames[k] + " (r8-r15, xmm0-15, zero-extending)";
             f.put(form, rnd -> {
                 Builder b = new Builder(rnd);
-                for (int i = 0; i < 32; i++) {
-                    b.xmm[i] = sseLane(rnd, enc[0] == 0xf2 ? "D" : "S");
-                }
+                b.xmmLanes(() -> sseLane(rnd, enc[0] == 0xf2 ? "D" : "S"));
                 if (enc[1] == 0x2a) {
                     b.asm.op(new int[] {enc[0]}, false, false, new int[] {0x0f, enc[1]}, rnd.nextInt(16), b.regOrMem(), 0, 0);
                 } else {
