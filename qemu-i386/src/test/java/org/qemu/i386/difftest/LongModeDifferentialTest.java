@@ -1087,6 +1087,7 @@ class LongModeDifferentialTest {
         narrowForms(f);
         addressAndFrameForms(f);
         moreNarrowAndFpuForms(f);
+        lockedForms(f);
         f.put("loop block: add/rol/adc/cmp, dec ecx, jnz back (compiled as one method)", rnd -> {
             Builder b = new Builder(rnd);
             b.regs[X86CpuState.ECX] = (b.regs[X86CpuState.ECX] & ~0xffffffffL) | (1 + rnd.nextInt(6));
@@ -1640,6 +1641,58 @@ class LongModeDifferentialTest {
             b.asm.op(false, new int[] {integer ? 0xdf : 0xdd}, integer ? 7 : 3, b.mem(0, 1, 2, 3, 5, 6, 7)); // fistp / fstp m64
             return b.build("x87 m64");
         });
+    }
+
+    /**
+     * lock-prefixed read-modify-writes of memory, every size: the atomic paths glibc's and
+     * libstdc++'s atomics take (lock add/or/and/xor/sub/adc/sbb, inc/dec/neg/not, xadd, xchg,
+     * bts/btr/btc), each checked for its result, its flags and the memory it leaves.
+     */
+    static void lockedForms(Map<String, Function<Random, Case>> f) {
+        String[] alu = {"add", "or", "adc", "sbb", "and", "sub", "xor"};
+        for (int bits : new int[] {8, 16, 32, 64}) {
+            int[] prefixes = bits == 16 ? new int[] {0xf0, 0x66} : new int[] {0xf0};
+            boolean w = bits == 64;
+            int wide = bits == 8 ? 0 : 1;
+            int immBytes = bits == 8 ? 1 : bits == 16 ? 2 : 4;
+            String name = "lock add/or/adc/sbb/and/sub/xor m" + bits + ", r / imm";
+            f.put(name, rnd -> {
+                Builder b = new Builder(rnd);
+                int kind = rnd.nextInt(alu.length);
+                Rm m = b.mem();
+                if (rnd.nextBoolean()) {
+                    b.asm.op(prefixes, w, bits == 8, new int[] {kind << 3 | wide}, b.anyReg(), m, 0, 0);
+                } else {
+                    b.asm.op(prefixes, w, false, new int[] {bits == 8 ? 0x80 : 0x81}, kind, m, immBytes, rnd.nextLong());
+                }
+                b.defined = kind == 1 || kind == 4 || kind == 6 ? ALL & ~AF : ALL;
+                return b.build(name);
+            });
+            String unary = "lock inc/dec/neg/not m" + bits + ", lock xadd/xchg m" + bits + ", r";
+            f.put(unary, rnd -> {
+                Builder b = new Builder(rnd);
+                Rm m = b.mem();
+                switch (rnd.nextInt(6)) {
+                    case 0 -> b.asm.op(prefixes, w, false, new int[] {bits == 8 ? 0xfe : 0xff}, 0, m, 0, 0);
+                    case 1 -> b.asm.op(prefixes, w, false, new int[] {bits == 8 ? 0xfe : 0xff}, 1, m, 0, 0);
+                    case 2 -> b.asm.op(prefixes, w, false, new int[] {bits == 8 ? 0xf6 : 0xf7}, 3, m, 0, 0);
+                    case 3 -> b.asm.op(prefixes, w, false, new int[] {bits == 8 ? 0xf6 : 0xf7}, 2, m, 0, 0);
+                    case 4 -> b.asm.op(prefixes, w, bits == 8, new int[] {0x0f, 0xc0 | wide}, b.anyReg(), m, 0, 0);
+                    default -> b.asm.op(prefixes, w, bits == 8, new int[] {0x86 | wide}, b.anyReg(), m, 0, 0);
+                }
+                b.defined = ALL;
+                return b.build(unary);
+            });
+            if (bits >= 16) {
+                String bitName = "lock bts/btr/btc m" + bits + ", imm8";
+                f.put(bitName, rnd -> {
+                    Builder b = new Builder(rnd);
+                    b.asm.op(prefixes, w, false, new int[] {0x0f, 0xba}, 5 + rnd.nextInt(3), b.mem(), 1, rnd.nextInt(256));
+                    b.defined = CF;
+                    return b.build(bitName);
+                });
+            }
+        }
     }
 
     /** Address-size (0x67) lea, shld/shrd by cl, enter/leave in 64-bit code. */
