@@ -103,6 +103,14 @@ public interface LinuxAbi {
      */
     Long archSyscall(LinuxThread thread, String name, long[] args);
 
+    /**
+     * The host's number for a SOL_SOCKET option as the guest numbers it: the generic numbers
+     * (asm-generic/socket.h) unless the architecture has its own (PowerPC's six in 16-21).
+     */
+    default int hostSocketOption(int name) {
+        return name;
+    }
+
     /** Serializes a CPU's whole user-visible state (for fork into a new emulator process). */
     byte[] saveCpu(GuestCpu cpu);
 

@@ -387,4 +387,18 @@ public final class PpcLinuxAbi implements LinuxAbi {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * PowerPC numbers six socket options differently (asm/socket.h: SO_RCVLOWAT 16, SO_SNDLOWAT
+     * 17, SO_RCVTIMEO_OLD 18, SO_SNDTIMEO_OLD 19, SO_PASSCRED 20, SO_PEERCRED 21; the generic
+     * numbers are 18, 19, 20, 21, 16, 17).
+     */
+    @Override
+    public int hostSocketOption(int name) {
+        return switch (name) {
+            case 16, 17, 18, 19 -> name + 2;
+            case 20, 21 -> name - 4;
+            default -> name;
+        };
+    }
 }

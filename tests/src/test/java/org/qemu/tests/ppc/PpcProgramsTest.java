@@ -37,6 +37,7 @@ class PpcProgramsTest {
         "mmap.c, static",
         "procs.c, static",
         "threads.c, static", "threads.c, dynamic",
+        "sockets.c, static",
     })
     void matchesTheNativeBuild(String program, String linkage) throws Exception {
         boolean dynamic = linkage.equals("dynamic");

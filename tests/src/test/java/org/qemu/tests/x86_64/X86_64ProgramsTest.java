@@ -42,6 +42,7 @@ class X86_64ProgramsTest {
         "signals, static", "frames, static", "frames, dynamic",
         "mmap, static", "alarmloop, static", "selfpatch, static",
         "keptcaches, static", "keptcaches, dynamic",
+        "sockets, static", "sockets, dynamic",
     })
     void programMatchesNative(String name, String linkage) throws Exception {
         assertSameAsNative(X64Tools.compile(name, linkage.equals("dynamic")));

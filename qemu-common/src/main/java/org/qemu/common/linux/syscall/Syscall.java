@@ -207,7 +207,25 @@ public enum Syscall {
     GET_THREAD_AREA("get_thread_area"),
     ARCH_PRCTL("arch_prctl"),
     SOCKETCALL("socketcall"),
-    SOCKET("socket");
+    SOCKET("socket"),
+    SOCKETPAIR("socketpair"),
+    BIND("bind"),
+    CONNECT("connect"),
+    LISTEN("listen"),
+    ACCEPT("accept"),
+    ACCEPT4("accept4"),
+    GETSOCKNAME("getsockname"),
+    GETPEERNAME("getpeername"),
+    SEND("send"),
+    SENDTO("sendto"),
+    RECV("recv"),
+    RECVFROM("recvfrom"),
+    SHUTDOWN("shutdown"),
+    SETSOCKOPT("setsockopt"),
+    GETSOCKOPT("getsockopt"),
+    SENDMSG("sendmsg"),
+    RECVMSG("recvmsg"),
+    SENDMMSG("sendmmsg");
 
     private static final Map<String, Syscall> BY_NAME = new HashMap<>();
 

@@ -25,6 +25,7 @@ public final class SyscallDispatcher {
     private final String[] names = new String[1024];
     private final FdTable fds;
     private final FileSyscalls files;
+    private final SocketSyscalls sockets;
     private final ProcessSyscalls procs;
     private final MemorySyscalls mem;
     private final TimeSyscalls time;
@@ -43,6 +44,7 @@ public final class SyscallDispatcher {
         }
         this.fds = FdTable.ofCurrentProcess();
         this.files = new FileSyscalls(process, fds);
+        this.sockets = new SocketSyscalls(process, fds);
         this.procs = new ProcessSyscalls(process);
         this.mem = new MemorySyscalls(process);
         this.time = new TimeSyscalls(process);
@@ -303,7 +305,26 @@ public final class SyscallDispatcher {
             case FUTEX_TIME64 -> threads.futex(t, a[0], (int) a[1], a[2], a[3], a[4], a[5], true);
             // Architecture calls the ABI did not claim: this architecture has none of them.
             case SET_THREAD_AREA, GET_THREAD_AREA, ARCH_PRCTL -> -Errno.ENOSYS;
-            case SOCKETCALL, SOCKET -> -Errno.ENOSYS;
+            case SOCKETCALL -> sockets.socketcall(t, (int) a[0], a[1]);
+            case SOCKET -> sockets.socket((int) a[0], (int) a[1], (int) a[2]);
+            case SOCKETPAIR -> sockets.socketpair((int) a[0], (int) a[1], (int) a[2], a[3]);
+            case BIND -> sockets.bind((int) a[0], a[1], a[2]);
+            case CONNECT -> sockets.connect((int) a[0], a[1], a[2]);
+            case LISTEN -> sockets.listen((int) a[0], (int) a[1]);
+            case ACCEPT -> sockets.accept((int) a[0], a[1], a[2], 0);
+            case ACCEPT4 -> sockets.accept((int) a[0], a[1], a[2], (int) a[3]);
+            case GETSOCKNAME -> sockets.getsockname((int) a[0], a[1], a[2], false);
+            case GETPEERNAME -> sockets.getsockname((int) a[0], a[1], a[2], true);
+            case SEND -> sockets.sendto(t, (int) a[0], a[1], a[2], (int) a[3], 0, 0);
+            case SENDTO -> sockets.sendto(t, (int) a[0], a[1], a[2], (int) a[3], a[4], a[5]);
+            case RECV -> sockets.recvfrom((int) a[0], a[1], a[2], (int) a[3], 0, 0);
+            case RECVFROM -> sockets.recvfrom((int) a[0], a[1], a[2], (int) a[3], a[4], a[5]);
+            case SHUTDOWN -> sockets.shutdown((int) a[0], (int) a[1]);
+            case SETSOCKOPT -> sockets.setsockopt((int) a[0], (int) a[1], (int) a[2], a[3], a[4]);
+            case GETSOCKOPT -> sockets.getsockopt((int) a[0], (int) a[1], (int) a[2], a[3], a[4]);
+            case SENDMSG -> sockets.sendmsg(t, (int) a[0], a[1], (int) a[2]);
+            case RECVMSG -> sockets.recvmsg((int) a[0], a[1], (int) a[2]);
+            case SENDMMSG -> sockets.sendmmsg(t, (int) a[0], a[1], (int) a[2], (int) a[3]);
         };
     }
 
