@@ -124,6 +124,12 @@ static void udp(void) {
     close(b);
 }
 
+/* Room for one control message carrying one descriptor, aligned for a cmsghdr. */
+union one_descriptor {
+    struct cmsghdr align;
+    char bytes[CMSG_SPACE(sizeof(int))];
+};
+
 static void messages(void) {
     int sv[2];
     check("socketpair", socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
@@ -131,10 +137,7 @@ static void messages(void) {
     check("pipe", pipe(pipefd));
     char first[] = "two ", second[] = "parts";
     struct iovec out[2] = {{first, 4}, {second, 5}};
-    union {
-        struct cmsghdr align;
-        char bytes[CMSG_SPACE(sizeof(int))];
-    } control;
+    union one_descriptor control;
     memset(&control, 0, sizeof control);
     struct msghdr msg = {.msg_iov = out, .msg_iovlen = 2, .msg_control = control.bytes, .msg_controllen = sizeof control.bytes};
     struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
@@ -146,10 +149,7 @@ static void messages(void) {
     printf("msg: sent %ld\n", n);
     char a[5] = {0}, b[16] = {0};
     struct iovec in[2] = {{a, 4}, {b, sizeof b - 1}};
-    union {
-        struct cmsghdr align;
-        char bytes[CMSG_SPACE(sizeof(int))];
-    } received;
+    union one_descriptor received;
     memset(&received, 0, sizeof received);
     struct msghdr rmsg = {.msg_iov = in, .msg_iovlen = 2, .msg_control = received.bytes, .msg_controllen = sizeof received.bytes};
     n = recvmsg(sv[1], &rmsg, 0);
