@@ -2,7 +2,7 @@
  * Sockets on the loopback and in pairs, printing only what is the same from run to run (no
  * ports, no pids): socketpair send/recv and shutdown, a TCP server and client in one process
  * (bind to port 0, getsockname, listen, connect, accept4, getpeername agreeing with the
- * client's getsockname), UDP sendto/recvfrom with the sender's address, socket options
+ * client's getsockname), UDP sendto/recvfrom with the sender's address, sendmmsg/recvmmsg, socket options
  * (SO_REUSEADDR, SO_TYPE, SO_RCVTIMEO, SO_LINGER), sendmsg/recvmsg with two iovecs and a
  * descriptor passed with SCM_RIGHTS, and the errors of bad calls. Built for i386 (where glibc
  * goes through socketcall or the direct calls), x86-64 and natively; the output must match.
@@ -120,6 +120,22 @@ static void udp(void) {
            from.sin_family == AF_INET ? "AF_INET" : "other");
     n = recvfrom(b, buf, sizeof buf, MSG_DONTWAIT, NULL, NULL);
     printf("udp: nothing left: %ld %s\n", n, n < 0 && errno == EAGAIN ? "EAGAIN" : "?");
+    /* two datagrams in one sendmmsg, received by one recvmmsg that waits for the first only */
+    char one[] = "first", two[] = "second!";
+    struct iovec iov[2] = {{one, 5}, {two, 7}};
+    struct mmsghdr out[2] = {{.msg_hdr = {.msg_name = &addr, .msg_namelen = sizeof addr, .msg_iov = &iov[0], .msg_iovlen = 1}},
+                             {.msg_hdr = {.msg_name = &addr, .msg_namelen = sizeof addr, .msg_iov = &iov[1], .msg_iovlen = 1}}};
+    int sent = sendmmsg(a, out, 2, 0);
+    char r1[16] = {0}, r2[16] = {0}, r3[16] = {0};
+    struct iovec riov[3] = {{r1, 15}, {r2, 15}, {r3, 15}};
+    struct mmsghdr in[3];
+    memset(in, 0, sizeof in);
+    for (int i = 0; i < 3; i++) {
+        in[i].msg_hdr.msg_iov = &riov[i];
+        in[i].msg_hdr.msg_iovlen = 1;
+    }
+    int got = recvmmsg(b, in, 3, MSG_WAITFORONE, NULL);
+    printf("udp: sendmmsg %d, recvmmsg %d: \"%s\" %u, \"%s\" %u\n", sent, got, r1, in[0].msg_len, r2, in[1].msg_len);
     close(a);
     close(b);
 }

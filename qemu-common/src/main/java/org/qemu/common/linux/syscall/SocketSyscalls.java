@@ -26,7 +26,7 @@ final class SocketSyscalls extends SyscallSupport {
     private static final int SCM_RIGHTS = 1;
     private static final int SO_LINGER = 13;
     private static final int SO_RCVTIMEO_OLD = 20, SO_SNDTIMEO_OLD = 21;
-    private static final int MSG_CTRUNC = 0x8, MSG_NOSIGNAL = 0x4000;
+    private static final int MSG_CTRUNC = 0x8, MSG_DONTWAIT = 0x40, MSG_NOSIGNAL = 0x4000, MSG_WAITFORONE = 0x10000;
     /** The largest sockaddr (sockaddr_storage). */
     private static final int SOCKADDR_MAX = 128;
     /** The largest option value handed through (a struct; most options are an int). */
@@ -242,6 +242,39 @@ final class SocketSyscalls extends SyscallSupport {
     }
 
     /**
+     * recvmmsg as recvmsg of each message in turn: the first as the flags say, the later ones
+     * without waiting under MSG_WAITFORONE; the timeout (a timespec, the guest's words or 64-bit
+     * with {@code time64}) is looked at after each message, as the kernel does. The count
+     * received, or the error when the first one fails.
+     */
+    long recvmmsg(int fd, long messages, int count, int flags, long timeout, boolean time64) {
+        long deadline = Long.MAX_VALUE;
+        if (timeout != 0) {
+            long nanos = readTimespecNanos(timeout, time64);
+            if (nanos < 0) {
+                return err(Errno.EINVAL);
+            }
+            deadline = System.nanoTime() + nanos;
+        }
+        long stride = word == 8 ? 64 : 32;
+        int received = 0;
+        for (int i = 0; i < Math.min(count, IOV_MAX); i++) {
+            long at = messages + i * stride;
+            int f = received > 0 && (flags & MSG_WAITFORONE) != 0 ? flags | MSG_DONTWAIT : flags;
+            long r = recvmsg(fd, at, f & ~MSG_WAITFORONE);
+            if (r < 0) {
+                return received > 0 ? received : r;
+            }
+            data.put32(at + msghdrSize(), (int) r);
+            received++;
+            if (System.nanoTime() >= deadline) {
+                break;
+            }
+        }
+        return received;
+    }
+
+    /**
      * socketcall(2), the i386 and PowerPC multiplexer: {@code call} picks the operation, {@code args}
      * points to its arguments as guest words.
      */
@@ -273,9 +306,9 @@ final class SocketSyscalls extends SyscallSupport {
             case 16 -> sendmsg(thread, (int) a[0], a[1], (int) a[2]);
             case 17 -> recvmsg((int) a[0], a[1], (int) a[2]);
             case 18 -> accept((int) a[0], a[1], a[2], (int) a[3]);
+            case 19 -> recvmmsg((int) a[0], a[1], (int) a[2], (int) a[3], a[4], false);
             case 20 -> sendmmsg(thread, (int) a[0], a[1], (int) a[2], (int) a[3]);
-            // recvmmsg: its timeout and MSG_WAITFORONE are not built
-            default -> err(Errno.ENOSYS);
+            default -> err(Errno.EINVAL);
         };
     }
 

@@ -225,7 +225,9 @@ public enum Syscall {
     GETSOCKOPT("getsockopt"),
     SENDMSG("sendmsg"),
     RECVMSG("recvmsg"),
-    SENDMMSG("sendmmsg");
+    SENDMMSG("sendmmsg"),
+    RECVMMSG("recvmmsg"),
+    RECVMMSG_TIME64("recvmmsg_time64");
 
     private static final Map<String, Syscall> BY_NAME = new HashMap<>();
 

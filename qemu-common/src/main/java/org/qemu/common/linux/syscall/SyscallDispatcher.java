@@ -325,6 +325,8 @@ public final class SyscallDispatcher {
             case SENDMSG -> sockets.sendmsg(t, (int) a[0], a[1], (int) a[2]);
             case RECVMSG -> sockets.recvmsg((int) a[0], a[1], (int) a[2]);
             case SENDMMSG -> sockets.sendmmsg(t, (int) a[0], a[1], (int) a[2], (int) a[3]);
+            case RECVMMSG -> sockets.recvmmsg((int) a[0], a[1], (int) a[2], (int) a[3], a[4], false);
+            case RECVMMSG_TIME64 -> sockets.recvmmsg((int) a[0], a[1], (int) a[2], (int) a[3], a[4], true);
         };
     }
 
