@@ -105,7 +105,6 @@ final class LongModeOps {
         }
     }
 
-    /** leave: rsp = rbp, pop rbp. */
     /**
      * enter imm16, imm8 in 64-bit code: pushes rbp, at nesting level n copies n - 1 frame pointers
      * from the old frame and pushes the new one, points rbp at the new frame and reserves imm16
@@ -146,6 +145,7 @@ final class LongModeOps {
         }
     }
 
+    /** leave: rsp = rbp, pop rbp. */
     static final class Leave implements X86Op {
         final int bits;
 
