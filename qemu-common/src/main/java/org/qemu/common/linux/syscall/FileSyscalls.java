@@ -9,8 +9,6 @@ import org.qemu.common.linux.LinuxThread;
 import org.qemu.common.linux.host.HostNr;
 import org.qemu.common.linux.host.HostSyscall;
 import org.qemu.common.linux.host.Scratch;
-import org.qemu.common.linux.signal.SignalInfo;
-import org.qemu.common.linux.signal.Signals;
 
 /**
  * Files, directories and descriptors. Guest descriptors are host descriptors and most
@@ -41,13 +39,6 @@ final class FileSyscalls extends SyscallSupport {
         return brokenPipe(thread, r);
     }
 
-    /** The JVM ignores SIGPIPE; a guest writing to a closed pipe must still get it. */
-    private static long brokenPipe(LinuxThread thread, long result) {
-        if (result == -Errno.EPIPE) {
-            thread.raise(new SignalInfo(Signals.SIGPIPE, Signals.SI_USER, thread.process().pid(), 0, 0, 0));
-        }
-        return result;
-    }
 
     long pread(int fd, long buf, long count, long offset) {
         return HostSyscall.call(HostNr.PREAD64, fd, count == 0 ? 0 : host(buf, count, true), count, offset);
@@ -62,14 +53,7 @@ final class FileSyscalls extends SyscallSupport {
         if (count < 0 || count > 1024) {
             return err(Errno.EINVAL);
         }
-        Scratch s = Scratch.begin();
-        MemorySegment hostIov = s.allocate(16L * Math.max(count, 1));
-        for (int i = 0; i < count; i++) {
-            long base = data.word(iov + (long) i * 2 * word);
-            long len = data.word(iov + (long) i * 2 * word + word);
-            hostIov.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, i * 16L, len == 0 ? 0 : host(base, len, !write));
-            hostIov.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, i * 16L + 8, len);
-        }
+        MemorySegment hostIov = hostIovecs(Scratch.begin(), iov, count, !write);
         long r = HostSyscall.call(write ? HostNr.WRITEV : HostNr.READV, fd, addr(hostIov), count);
         return write ? brokenPipe(thread, r) : r;
     }

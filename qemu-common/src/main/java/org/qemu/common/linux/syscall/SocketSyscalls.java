@@ -9,8 +9,6 @@ import org.qemu.common.linux.LinuxThread;
 import org.qemu.common.linux.host.HostNr;
 import org.qemu.common.linux.host.HostSyscall;
 import org.qemu.common.linux.host.Scratch;
-import org.qemu.common.linux.signal.SignalInfo;
-import org.qemu.common.linux.signal.Signals;
 
 /**
  * Sockets. Guest descriptors are host descriptors, so each call is the host's own on guest
@@ -142,7 +140,7 @@ final class SocketSyscalls extends SyscallSupport {
             return err(Errno.EINVAL);
         }
         Scratch s = Scratch.begin();
-        if (level == SOL_SOCKET && (name == SO_RCVTIMEO_OLD || name == SO_SNDTIMEO_OLD) && word == 4) {
+        if (oldTimeval(level, name)) {
             if (length < 8) {
                 return err(Errno.EINVAL);
             }
@@ -168,7 +166,7 @@ final class SocketSyscalls extends SyscallSupport {
         Scratch s = Scratch.begin();
         MemorySegment hostValue = s.allocate(OPTION_MAX);
         MemorySegment hostLength = s.allocate(4);
-        boolean oldTimeval = level == SOL_SOCKET && (name == SO_RCVTIMEO_OLD || name == SO_SNDTIMEO_OLD) && word == 4;
+        boolean oldTimeval = oldTimeval(level, name);
         hostLength.set(ValueLayout.JAVA_INT, 0, oldTimeval ? 16 : Math.min(guestLength, OPTION_MAX));
         long r = HostSyscall.call(HostNr.GETSOCKOPT, fd, level, name, hostValue.address(), hostLength.address(), 0);
         if (r != 0) {
@@ -190,6 +188,11 @@ final class SocketSyscalls extends SyscallSupport {
         MemorySegment.copy(hostValue, 0, memory.segment(), value, copied);
         data.put32(lengthAt, produced);
         return 0;
+    }
+
+    /** SO_RCVTIMEO/SO_SNDTIMEO of a 32-bit guest: a timeval of two 32-bit words against the host's two longs. */
+    private boolean oldTimeval(int level, int name) {
+        return level == SOL_SOCKET && (name == SO_RCVTIMEO_OLD || name == SO_SNDTIMEO_OLD) && word == 4;
     }
 
     /** Integer options (and SO_LINGER's two ints) are in the guest's byte order; other structs hold network-order fields. */
@@ -226,8 +229,7 @@ final class SocketSyscalls extends SyscallSupport {
      * sent): the count of messages sent, or the error when the first one fails.
      */
     long sendmmsg(LinuxThread thread, int fd, long messages, int count, int flags) {
-        // struct mmsghdr: the msghdr, then an unsigned msg_len, padded to the word
-        long stride = word == 8 ? 64 : 32;
+        long stride = mmsghdrSize();
         int sent = 0;
         for (int i = 0; i < Math.min(count, IOV_MAX); i++) {
             long at = messages + i * stride;
@@ -256,7 +258,7 @@ final class SocketSyscalls extends SyscallSupport {
             }
             deadline = System.nanoTime() + nanos;
         }
-        long stride = word == 8 ? 64 : 32;
+        long stride = mmsghdrSize();
         int received = 0;
         for (int i = 0; i < Math.min(count, IOV_MAX); i++) {
             long at = messages + i * stride;
@@ -381,23 +383,35 @@ final class SocketSyscalls extends SyscallSupport {
         }
 
         void finish(SocketSyscalls calls) {
-            if (guestAddress == 0) {
-                return;
+            if (guestAddress != 0) {
+                int produced = MemorySegment.ofAddress(hostLength).reinterpret(4).get(ValueLayout.JAVA_INT, 0);
+                calls.addressBack(hostAddress, produced, guestAddress, guestLength, guestLengthAt);
             }
-            int produced = MemorySegment.ofAddress(hostLength).reinterpret(4).get(ValueLayout.JAVA_INT, 0);
-            int copied = Math.min(produced, guestLength);
-            if (calls.data.bigEndian() && copied >= 2) {
-                swapFamily(hostAddress);
-            }
-            MemorySegment.copy(MemorySegment.ofAddress(hostAddress).reinterpret(SOCKADDR_MAX), 0, calls.memory.segment(),
-                    guestAddress, copied);
-            calls.data.put32(guestLengthAt, produced);
         }
+    }
+
+    /**
+     * A sockaddr the host wrote ({@code produced} bytes) into the guest's buffer of
+     * {@code guestLength} bytes, its family in the guest's order, and the full length at
+     * {@code guestLengthAt} (longer than the buffer when the address was cut, as the kernel says).
+     */
+    private void addressBack(long hostAddress, int produced, long guestAddress, int guestLength, long guestLengthAt) {
+        int copied = Math.min(produced, guestLength);
+        if (data.bigEndian() && copied >= 2) {
+            swapFamily(hostAddress);
+        }
+        MemorySegment.copy(MemorySegment.ofAddress(hostAddress).reinterpret(SOCKADDR_MAX), 0, memory.segment(), guestAddress, copied);
+        data.put32(guestLengthAt, produced);
     }
 
     /** The guest msghdr's size: seven fields, the first six word-sized (namelen padded). */
     private int msghdrSize() {
         return word == 8 ? 56 : 28;
+    }
+
+    /** struct mmsghdr: the msghdr, then an unsigned msg_len, padded to the word. */
+    private int mmsghdrSize() {
+        return word == 8 ? 64 : 32;
     }
 
     /**
@@ -429,14 +443,7 @@ final class SocketSyscalls extends SyscallSupport {
                 msg.set(ValueLayout.JAVA_INT, 8, (int) nameLength);
             }
         }
-        MemorySegment vectors = s.allocate(Math.max(1, iovCount) * 16);
-        for (int i = 0; i < iovCount; i++) {
-            long base = data.word(iov + (long) i * 2 * word);
-            long length = data.word(iov + (long) i * 2 * word + word);
-            vectors.set(ValueLayout.JAVA_LONG, i * 16L, length == 0 ? 0 : host(base, length, receiving));
-            vectors.set(ValueLayout.JAVA_LONG, i * 16L + 8, length);
-        }
-        msg.set(ValueLayout.JAVA_LONG, 16, vectors.address());
+        msg.set(ValueLayout.JAVA_LONG, 16, hostIovecs(s, iov, iovCount, receiving).address());
         msg.set(ValueLayout.JAVA_LONG, 24, iovCount);
         if (control != 0 && controlLength > 0) {
             // host cmsghdrs (16 bytes, 8-aligned data) can take twice a 32-bit guest's room
@@ -453,15 +460,8 @@ final class SocketSyscalls extends SyscallSupport {
     private void messageBack(MemorySegment msg, long message) {
         long name = data.word(message);
         if (name != 0) {
-            int guestLength = (int) data.u32(message + word);
-            long hostName = msg.get(ValueLayout.JAVA_LONG, 0);
-            int produced = msg.get(ValueLayout.JAVA_INT, 8);
-            int copied = Math.min(produced, guestLength);
-            if (data.bigEndian() && copied >= 2) {
-                swapFamily(hostName);
-            }
-            MemorySegment.copy(MemorySegment.ofAddress(hostName).reinterpret(SOCKADDR_MAX), 0, memory.segment(), name, copied);
-            data.put32(message + word, produced);
+            addressBack(msg.get(ValueLayout.JAVA_LONG, 0), msg.get(ValueLayout.JAVA_INT, 8), name, (int) data.u32(message + word),
+                    message + word);
         }
         int flags = msg.get(ValueLayout.JAVA_INT, 48);
         long control = data.word(message + 4L * word);
@@ -558,11 +558,8 @@ final class SocketSyscalls extends SyscallSupport {
         return new long[] {Math.min(out, room), truncated ? 1 : 0};
     }
 
-    /** The JVM ignores SIGPIPE; a guest sending on a closed connection gets it unless MSG_NOSIGNAL. */
+    /** SIGPIPE for a send on a closed connection, unless MSG_NOSIGNAL asks for the error alone. */
     private static long brokenPipe(LinuxThread thread, long result, int flags) {
-        if (result == -Errno.EPIPE && (flags & MSG_NOSIGNAL) == 0) {
-            thread.raise(new SignalInfo(Signals.SIGPIPE, Signals.SI_USER, thread.process().pid(), 0, 0, 0));
-        }
-        return result;
+        return (flags & MSG_NOSIGNAL) != 0 ? result : brokenPipe(thread, result);
     }
 }

@@ -6,7 +6,10 @@ import java.lang.foreign.ValueLayout;
 import org.qemu.common.linux.Errno;
 import org.qemu.common.linux.GuestData;
 import org.qemu.common.linux.LinuxProcess;
+import org.qemu.common.linux.LinuxThread;
 import org.qemu.common.linux.host.Scratch;
+import org.qemu.common.linux.signal.SignalInfo;
+import org.qemu.common.linux.signal.Signals;
 import org.qemu.common.memory.GuestMemory;
 
 /** Helpers every group of system calls shares: guest buffers as host addresses, guest paths as C strings. */
@@ -84,6 +87,29 @@ abstract class SyscallSupport {
 
     static int i32(MemorySegment s, long offset) {
         return s.get(ValueLayout.JAVA_INT_UNALIGNED, offset);
+    }
+
+    /**
+     * A guest iovec array (word base, word length) as a host one in scratch memory over the same
+     * guest buffers; {@code filled}: the host call writes into them (readv, recvmsg).
+     */
+    MemorySegment hostIovecs(Scratch s, long iov, long count, boolean filled) {
+        MemorySegment hostIov = s.allocate(16L * Math.max(count, 1));
+        for (int i = 0; i < count; i++) {
+            long base = data.word(iov + (long) i * 2 * word);
+            long len = data.word(iov + (long) i * 2 * word + word);
+            hostIov.set(ValueLayout.JAVA_LONG_UNALIGNED, i * 16L, len == 0 ? 0 : host(base, len, filled));
+            hostIov.set(ValueLayout.JAVA_LONG_UNALIGNED, i * 16L + 8, len);
+        }
+        return hostIov;
+    }
+
+    /** The JVM ignores SIGPIPE; a guest writing to a closed pipe or connection must still get it. */
+    static long brokenPipe(LinuxThread thread, long result) {
+        if (result == -Errno.EPIPE) {
+            thread.raise(new SignalInfo(Signals.SIGPIPE, Signals.SI_USER, thread.process().pid(), 0, 0, 0));
+        }
+        return result;
     }
 
     static long err(int errno) {
