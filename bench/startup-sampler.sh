@@ -24,7 +24,8 @@ trap 'rm -rf "$work"' EXIT
 i=0
 while [ $i -lt "$runs" ]; do
   i=$((i + 1))
-  "$JAVA_HOME/bin/java" -XX:AOTCache="$lib/qemu.aot" -XX:+UseTransparentHugePages -XX:+UseSerialGC -Xss16m \
+  "$JAVA_HOME/bin/java" -XX:AOTCache="$lib/qemu.aot" -Xbootclasspath/a:"$lib/qemu-whitebox.jar" \
+    -XX:+UnlockDiagnosticVMOptions -XX:+WhiteBoxAPI -XX:+UseTransparentHugePages -XX:+UseSerialGC -Xss16m \
     --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:CompileCommand=quiet \
     -XX:CompileCommand='CompileThresholdScaling,jdk.internal.classfile.impl.*::*,50.0' \
     -XX:CompileCommand='CompileThresholdScaling,java.lang.classfile.*::*,50.0' \
