@@ -156,7 +156,7 @@ public final class LinuxThread {
             System.err.printf("qemu: pid %d tid %d trap signal %d code %d address 0x%x pc 0x%x%n", process.pid(), tid,
                     trap.signal(), trap.code(), trap.address(), cpu.programCounter());
         }
-        SignalInfo info = new SignalInfo(trap.signal(), trap.code(), 0, 0, trap.address(), 0);
+        SignalInfo info = new SignalInfo(trap.signal(), trap.code(), 0, 0, trap.address(), 0, trap.trapNumber(), trap.errorCode());
         int sig = trap.signal();
         org.qemu.common.gdbstub.DebuggedRun.guestSignal(cpu, sig);
         SignalAction action = process.signals().action(sig);

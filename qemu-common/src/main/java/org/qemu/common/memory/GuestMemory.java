@@ -376,6 +376,21 @@ public final class GuestMemory implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Whether the page holding {@code address} would be present in a Linux process's page table:
+     * mapped with some access (Linux keeps PROT_NONE pages not present) and already touched (the
+     * host page behind it is resident). The P bit of the x86 page-fault error code a signal
+     * handler finds: a write to a read-only page that was never read faults as not present (err
+     * 6), after a read as a protection violation (err 7). A file page in the host's page cache
+     * counts as touched (mincore cannot tell the two apart).
+     */
+    public boolean pagePresent(long address) {
+        if ((protectionAt(address) & (READ | WRITE | EXEC)) == 0) {
+            return false;
+        }
+        return HostMemory.resident(base + (address & ~(long) PAGE_MASK));
+    }
+
     /** The protection bits (READ/WRITE/EXEC, plus CODE) of the page holding {@code address}; 0 when unmapped. */
     public int protectionAt(long address) {
         if (address < 0 || address >= size) {

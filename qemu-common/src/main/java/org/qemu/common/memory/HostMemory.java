@@ -60,6 +60,19 @@ final class HostMemory {
         }
     }
 
+    /**
+     * True when the host page at {@code address} (page-aligned) is in memory for this process, as
+     * {@code mincore(2)} sees it: touched anonymous memory, or a file page in the page cache; true
+     * too when the host will not say.
+     */
+    static boolean resident(long address) {
+        MemorySegment vector = org.qemu.common.linux.host.Scratch.begin().allocate(1);
+        long r = HostSyscall.call(HostNr.MINCORE, address, PAGE, vector.address());
+        return r != 0 || (vector.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0) & 1) != 0;
+    }
+
+    private static final long PAGE = 4096;
+
     private HostMemory() {
     }
 }

@@ -804,8 +804,10 @@ public final class X86Cpu implements GuestCpu, OpContext {
         }
     }
 
-    private static GuestTrap memoryTrap(GuestMemoryFault f) {
-        int error = 4 | (f.mapped() ? 1 : 0) | (f.access() == GuestMemoryFault.Access.WRITE ? 2 : 0)
+    private GuestTrap memoryTrap(GuestMemoryFault f) {
+        // user mode (4); present (1) as Linux's page table would have it; a write (2); a fetch (16)
+        boolean present = f.mapped() && memory.pagePresent(f.address());
+        int error = 4 | (present ? 1 : 0) | (f.access() == GuestMemoryFault.Access.WRITE ? 2 : 0)
                 | (f.access() == GuestMemoryFault.Access.EXECUTE ? 16 : 0);
         return new GuestTrap(GuestTrap.SIGSEGV, f.mapped() ? GuestTrap.SEGV_ACCERR : GuestTrap.SEGV_MAPERR,
                 f.address(), 14, error);

@@ -44,6 +44,23 @@ public final class X86Trap extends RuntimeException {
         return new X86Trap(new GuestTrap(GuestTrap.SIGSEGV, GuestTrap.SI_KERNEL, 0, 5, 0), false);
     }
 
+    /**
+     * #OF from into (OF set) or {@code int 4}, whose gate Linux opens to user mode: a trap, so
+     * SIGSEGV/SI_KERNEL with trapno 4 and eip after the instruction (measured with {@code int 4}
+     * in 64-bit code on this host).
+     */
+    public static X86Trap overflow() {
+        return new X86Trap(new GuestTrap(GuestTrap.SIGSEGV, GuestTrap.SI_KERNEL, 0, 4, 0), true);
+    }
+
+    /**
+     * {@code int n} through a gate user mode may not use: #GP with the error code naming the IDT
+     * entry (vector * 8 + 2), at the instruction, as Linux reports it (err 0x40a for int 0x81).
+     */
+    public static X86Trap closedGate(int vector) {
+        return generalProtection(vector * 8 + 2);
+    }
+
     /** #BP from int3: SIGTRAP/SI_KERNEL, eip after the int3. */
     public static X86Trap breakpoint() {
         return new X86Trap(new GuestTrap(GuestTrap.SIGTRAP, GuestTrap.SI_KERNEL, 0, 3, 0), true);

@@ -105,8 +105,9 @@ final class I386SignalFrames implements SignalFrames {
         d.put32(sc + SC_EAX, s.reg32(X86CpuState.EAX));
         boolean fault = info.code() > 0 && info.signal() != 0 && (info.signal() == 11 || info.signal() == 4
                 || info.signal() == 8 || info.signal() == 7 || info.signal() == 5);
-        d.put32(sc + SC_TRAPNO, fault && info.signal() == 11 ? 14 : 0);
-        d.put32(sc + SC_ERR, 0);
+        // a CPU exception's own vector and error code, as the kernel records them; other signals 0
+        d.put32(sc + SC_TRAPNO, info.fromTrap() ? info.trapNumber() : fault && info.signal() == 11 ? 14 : 0);
+        d.put32(sc + SC_ERR, info.fromTrap() ? info.errorCode() : 0);
         d.put32(sc + SC_EIP, s.eip());
         d.put32(sc + SC_CS, s.segSelector[X86CpuState.CS]);
         d.put32(sc + SC_EFLAGS, s.eflags());

@@ -349,26 +349,6 @@ final class LongModeOps {
         }
     }
 
-    /** int 0x80 in 64-bit code: rip moves past it and the run ends with SYSCALL (rcx and r11 untouched). */
-    static final class LegacySystemCall implements X86Op {
-        private final long next;
-
-        LegacySystemCall(long next) {
-            this.next = next;
-        }
-
-        @Override
-        public void exec(X86Cpu cpu) {
-            cpu.state.rip = next;
-            cpu.requestSyscall();
-        }
-
-        @Override
-        public boolean endsBlock() {
-            return true;
-        }
-    }
-
     // ---- string instructions ---------------------------------------------------------------------
 
     /**

@@ -124,7 +124,10 @@ final class LongModeTranslation {
                 return new LongModeOps.Leave(sv);
             case 0xcd: {
                 int vector = d.uimm8();
-                return vector == 0x80 ? new LongModeOps.LegacySystemCall(d.cursor()) : privileged();
+                // int 0x80 too: this host's kernel has no IA-32 system calls for 64-bit code (its
+                // gate is closed: #GP, err 0x402), and running it through the 64-bit table would
+                // make a different call (i386's exit is x86-64's write)
+                return X86Translator.softwareInterrupt(vector);
             }
             case 0xe0, 0xe1, 0xe2, 0xe3: {
                 int rel = d.imm8();

@@ -100,7 +100,7 @@ public final class SystemOps {
         @Override
         public void exec(X86Cpu cpu) {
             if (LazyFlags.condition(cpu.state, 0)) {
-                throw X86Trap.generalProtection(0);
+                throw X86Trap.overflow();
             }
         }
     }

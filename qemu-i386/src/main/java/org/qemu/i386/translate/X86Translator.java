@@ -245,6 +245,19 @@ public final class X86Translator {
         return new SystemOps.Trap(X86Trap.invalidOpcode(d.pc()));
     }
 
+    /**
+     * {@code int n} in user mode other than a system call: Linux opens the gates of #BP and #OF
+     * to user code (traps: SIGTRAP or SIGSEGV with eip after the instruction); every other gate is
+     * closed (#GP naming it).
+     */
+    static X86Op softwareInterrupt(int vector) {
+        return new SystemOps.Trap(switch (vector) {
+            case 3 -> X86Trap.breakpoint();
+            case 4 -> X86Trap.overflow();
+            default -> X86Trap.closedGate(vector);
+        });
+    }
+
     static X86Op privileged() {
         return new SystemOps.Trap(X86Trap.generalProtection(0));
     }
@@ -508,7 +521,7 @@ public final class X86Translator {
                 if (vector == 0x80) {
                     return new SystemOps.SystemCall((int) d.cursor());
                 }
-                return privileged(); // the other gates have DPL 0 under Linux: #GP
+                return softwareInterrupt(vector);
             }
             case 0xce:
                 return new SystemOps.InterruptOnOverflow();

@@ -131,8 +131,9 @@ final class X86_64SignalFrames implements SignalFrames {
         int sig = info.signal();
         boolean fault = info.code() > 0 && (sig == Signals.SIGSEGV || sig == Signals.SIGBUS || sig == Signals.SIGILL
                 || sig == Signals.SIGFPE || sig == Signals.SIGTRAP);
-        d.put64(sc + SC_ERR, 0);
-        d.put64(sc + SC_TRAPNO, trapNumber(sig, fault));
+        // a CPU exception's own vector and error code, as the kernel records them; other signals 0
+        d.put64(sc + SC_ERR, info.fromTrap() ? info.errorCode() & 0xffffffffL : 0);
+        d.put64(sc + SC_TRAPNO, info.fromTrap() ? info.trapNumber() : trapNumber(sig, fault));
         d.put64(sc + SC_OLDMASK, savedMask & 0xffffffffL);
         d.put64(sc + SC_CR2, fault && sig == Signals.SIGSEGV ? info.address() : 0);
         d.put64(sc + SC_FPSTATE, fpstate);
