@@ -75,6 +75,116 @@ final class LongModeOps {
         }
     }
 
+    /**
+     * push fs/gs in 64-bit code: the selector zero-extended to the stack operand size (64, or 16
+     * with 0x66). Some Intel processors write only the low 16 bits of a 64-bit slot; AMD's (this
+     * project's reference host) and QEMU's write the zero-extended selector, as this does.
+     */
+    static final class PushSegment implements X86Op {
+        final int segment;
+        final int bits;
+
+        PushSegment(int segment, int bits) {
+            this.segment = segment;
+            this.bits = bits;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            push(cpu, bits, cpu.state.segSelector[segment]);
+        }
+    }
+
+    /**
+     * pop fs/gs in 64-bit code: loads the popped selector (a null selector clears the base, as on
+     * this host: glibc's TLS is gone after {@code pop fs} of 0); rsp moves only once the load
+     * succeeded, so an invalid selector's #GP leaves the stack as it was.
+     */
+    static final class PopSegment implements X86Op {
+        final int segment;
+        final int bits;
+
+        PopSegment(int segment, int bits) {
+            this.segment = segment;
+            this.bits = bits;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            long v = peek(cpu, bits);
+            cpu.loadSegment(segment, (int) v & 0xffff);
+            cpu.state.regs[X86CpuState.ESP] += bits / 8;
+        }
+    }
+
+    /**
+     * mov between the accumulator and a moffs address that does not fit 32 signed bits (movabs
+     * al/ax/eax/rax, [imm64] and back): the full 64-bit offset plus the segment's base (FS and GS
+     * have one). Nearer addresses go through the ordinary memory operand.
+     */
+    static final class MoveAbsolute implements X86Op {
+        final int segment;
+        final int bits;
+        final long offset;
+        final boolean load;
+
+        MoveAbsolute(int segment, int bits, long offset, boolean load) {
+            this.segment = segment;
+            this.bits = bits;
+            this.offset = offset;
+            this.load = load;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            X86CpuState s = cpu.state;
+            long a = offset + s.segBase[segment];
+            GuestMemory m = cpu.memory;
+            int rax = X86CpuState.EAX;
+            if (load) {
+                switch (bits) {
+                    case 8 -> s.setReg8Low(rax, m.read8(a));
+                    case 16 -> s.setReg16(rax, m.read16(a));
+                    case 32 -> s.setReg32(rax, m.read32(a));
+                    default -> s.regs[rax] = m.read64(a);
+                }
+            } else {
+                long v = s.regs[rax];
+                switch (bits) {
+                    case 8 -> m.write8(a, (int) v);
+                    case 16 -> m.write16(a, (int) v);
+                    case 32 -> m.write32(a, (int) v);
+                    default -> m.write64(a, v);
+                }
+            }
+        }
+    }
+
+    /**
+     * xlat in 64-bit code: AL from [rbx + AL] (64-bit address; ebx + al wrapped to 32 bits with
+     * 0x67) plus the segment's base; only AL changes (the 32-bit form's register write would
+     * clear rax's upper half).
+     */
+    static final class Translate implements X86Op {
+        final int segment;
+        final boolean address32;
+
+        Translate(int segment, boolean address32) {
+            this.segment = segment;
+            this.address32 = address32;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            X86CpuState s = cpu.state;
+            long offset = s.regs[X86CpuState.EBX] + (s.regs[X86CpuState.EAX] & 0xff);
+            if (address32) {
+                offset &= 0xffffffffL;
+            }
+            s.setReg8Low(X86CpuState.EAX, cpu.memory.read8(offset + s.segBase[segment]));
+        }
+    }
+
     static final class PushFlags implements X86Op {
         final int bits;
 

@@ -62,9 +62,10 @@ final class LongModeTranslation {
             case 0x06, 0x07, 0x0e, 0x16, 0x17, 0x1e, 0x1f, 0x27, 0x2f, 0x37, 0x3f, 0x60, 0x61, 0x62, 0x82, 0x9a,
                     0xc4, 0xc5, 0xce, 0xd4, 0xd5, 0xd6, 0xea:
                 return invalid(d);
-            // push/pop fs/gs: valid, but not implemented for 64-bit code yet
-            case 0x1a0, 0x1a1, 0x1a8, 0x1a9:
-                return invalid(d);
+            case 0x1a0, 0x1a8:
+                return new LongModeOps.PushSegment(op == 0x1a0 ? X86CpuState.FS : X86CpuState.GS, sv);
+            case 0x1a1, 0x1a9:
+                return new LongModeOps.PopSegment(op == 0x1a1 ? X86CpuState.FS : X86CpuState.GS, sv);
             case 0x63: { // movsxd; without REX.W a plain 32-bit move
                 Operand dst = reg(d, v);
                 Operand src = rm(d, v == 64 ? 32 : v);
@@ -95,12 +96,14 @@ final class LongModeTranslation {
                 int bits = (op & 1) == 0 ? 8 : v;
                 long address = d.addressBits() == 32 ? d.imm32() & 0xffffffffL : d.imm64();
                 if (address != (int) address) {
-                    return invalid(d); // moffs beyond +-2 GiB: not implemented
+                    return new LongModeOps.MoveAbsolute(d.dataSegment(), bits, address, op < 0xa2);
                 }
                 Operand m = Operand.memory(bits, new EffectiveAddress(d.dataSegment(), -1, -1, 0, (int) address, 64, true, null));
                 Operand acc = Operand.register(bits, X86CpuState.EAX);
                 return op < 0xa2 ? X86Translator.move(acc, m) : X86Translator.move(m, acc);
             }
+            case 0xd7:
+                return new LongModeOps.Translate(d.dataSegment(), d.addressBits() == 32);
             case 0xa4, 0xa5, 0xa6, 0xa7, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf: {
                 int bits = (op & 1) == 0 ? 8 : v;
                 int kind = switch (op & ~1) {

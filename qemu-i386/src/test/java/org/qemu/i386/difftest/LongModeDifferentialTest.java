@@ -1088,6 +1088,7 @@ class LongModeDifferentialTest {
         addressAndFrameForms(f);
         moreNarrowAndFpuForms(f);
         lockedForms(f);
+        segmentAndAbsoluteForms(f);
         f.put("loop block: add/rol/adc/cmp, dec ecx, jnz back (compiled as one method)", rnd -> {
             Builder b = new Builder(rnd);
             b.regs[X86CpuState.ECX] = (b.regs[X86CpuState.ECX] & ~0xffffffffL) | (1 + rnd.nextInt(6));
@@ -1729,6 +1730,58 @@ class LongModeDifferentialTest {
         });
     }
 
+    /**
+     * Segment registers as 64-bit code sees them (the selectors a 64-bit Linux process starts
+     * with: CS 0x33, SS 0x2b, the rest null), moffs addresses that need all 64 bits, and xlat.
+     * No pop fs: a null selector clears the FS base natively, and the harness's libc needs it.
+     */
+    static void segmentAndAbsoluteForms(Map<String, Function<Random, Case>> f) {
+        f.put("mov r16/r32/r64, sreg and mov m16, sreg (ES CS SS DS FS GS)", rnd -> {
+            Builder b = new Builder(rnd);
+            int seg = rnd.nextInt(6);
+            int size = rnd.nextInt(3);
+            b.asm.op(size == 0 ? new int[] {0x66} : new int[0], size == 2, false, new int[] {0x8c}, seg, rnd.nextInt(4) == 0 ? b.mem() : new Reg(b.anyReg()), 0, 0);
+            return b.build("mov from sreg");
+        });
+        f.put("push fs/gs (64-bit; 16-bit with 0x66), pop gs of the null selector, push gs", rnd -> {
+            Builder b = new Builder(rnd);
+            boolean narrow = rnd.nextBoolean();
+            int[] prefix = narrow ? new int[] {0x66} : new int[0];
+            b.asm.raw(prefix).raw(0x0f, rnd.nextBoolean() ? 0xa0 : 0xa8); // push fs / push gs
+            b.asm.op(false, new int[] {0x31}, X86CpuState.EAX, new Reg(X86CpuState.EAX)); // xor eax, eax
+            b.asm.raw(prefix).raw(0x50); // push ax / push rax: a null selector
+            b.asm.raw(prefix).raw(0x0f, 0xa9); // pop gs
+            b.asm.raw(prefix).raw(0x0f, 0xa8); // push gs
+            b.asm.op(false, new int[] {0x8c}, 5, new Reg(b.pick(X86CpuState.EAX))); // mov r32, gs
+            return b.build("push pop sreg");
+        });
+        f.put("movabs al/ax/eax/rax, [moffs64] and back (an address above 4 GiB)", rnd -> {
+            Builder b = new Builder(rnd);
+            int size = rnd.nextInt(4);
+            boolean store = rnd.nextBoolean();
+            int opcode = (store ? 0xa2 : 0xa0) | (size == 0 ? 0 : 1);
+            long address = DATA + rnd.nextInt(DATA_SIZE - 8);
+            if (size == 1) {
+                b.asm.raw(0x66);
+            }
+            if (size == 3) {
+                b.asm.raw(0x48);
+            }
+            b.asm.raw(opcode).little(address, 8);
+            return b.build("movabs");
+        });
+        f.put("xlat (64-bit: al from [rbx + al], rax's other bits kept; 0x67: [ebx + al], which wraps below 4 GiB)", rnd -> {
+            Builder b = new Builder(rnd);
+            boolean wrap = rnd.nextInt(4) == 0;
+            b.regs[X86CpuState.EBX] = DATA + rnd.nextInt(DATA_SIZE - 256);
+            if (wrap) {
+                b.asm.raw(0x67);
+            }
+            b.asm.raw(0xd7);
+            return b.build("xlat");
+        });
+    }
+
     /** One 64-bit lane of an SSE source: any bits (I), a shift count (C), two doubles' worth (D) or two floats (S). */
     static long sseLane(Random rnd, String kind) {
         return switch (kind) {
@@ -2182,6 +2235,10 @@ class LongModeDifferentialTest {
         cpu.flushTranslations();
         X86CpuState s = cpu.state;
         new X86CpuState().copyInto(s); // a fresh x87/SSE state, as the harness process has
+        // the selectors of a 64-bit Linux process (X86_64LinuxAbi.startProcess), as the harness has
+        Arrays.fill(s.segSelector, 0);
+        s.segSelector[X86CpuState.CS] = 0x33;
+        s.segSelector[X86CpuState.SS] = 0x2b;
         System.arraycopy(c.regs(), 0, s.regs, 0, 16);
         System.arraycopy(c.xmm(), 0, s.xmm, 0, 32);
         s.setEflags(c.rflags());

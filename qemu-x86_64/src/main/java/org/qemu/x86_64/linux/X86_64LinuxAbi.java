@@ -140,6 +140,10 @@ public final class X86_64LinuxAbi implements LinuxAbi {
         s.regs[X86CpuState.ESP] = stackPointer;
         s.rip = entry;
         s.setEflags(X86CpuState.IF);
+        // what a 64-bit Linux process starts with: the flat code and stack selectors, null in the
+        // others (the CPU ignores the DS/ES bases in 64-bit code; FS and GS get their bases from
+        // arch_prctl), so `mov %ds, %eax` reads 0 as natively
+        java.util.Arrays.fill(s.segSelector, 0);
         s.segSelector[X86CpuState.CS] = X86_64SignalFrames.USER_CS;
         s.segSelector[X86CpuState.SS] = X86_64SignalFrames.USER_SS;
     }

@@ -43,6 +43,8 @@ class X86_64ProgramsTest {
         "mmap, static", "alarmloop, static", "selfpatch, static",
         "keptcaches, static", "keptcaches, dynamic",
         "sockets, static", "sockets, dynamic",
+        "segments, static", "segments, dynamic",
+        "trapframes, static", "trapframes, dynamic",
     })
     void programMatchesNative(String name, String linkage) throws Exception {
         assertSameAsNative(X64Tools.compile(name, linkage.equals("dynamic")));
