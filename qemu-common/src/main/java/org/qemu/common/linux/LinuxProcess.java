@@ -46,6 +46,7 @@ public final class LinuxProcess {
         this.options = options;
         this.futexes = new Futexes(data);
         this.syscalls = new SyscallDispatcher(this);
+        futexes.sharedPages(syscalls.memory()::isShared);
         // getpid rather than ProcessHandle.current(): its class set-up is start-up time for one number
         this.pid = (int) org.qemu.common.linux.host.HostSyscall.call(org.qemu.common.linux.host.HostNr.GETPID);
     }

@@ -18,6 +18,7 @@ import org.qemu.common.linux.host.HostNr;
 import org.qemu.common.linux.host.HostSyscall;
 import org.qemu.common.linux.signal.SignalAction;
 import org.qemu.common.linux.signal.Signals;
+import org.qemu.common.linux.syscall.MemorySyscalls;
 import org.qemu.common.memory.GuestMemory;
 
 /**
@@ -44,7 +45,9 @@ public final class ProcessSnapshot {
     /** Writes the snapshot into {@code fd} (an empty file, e.g. a memfd), from offset 0. */
     public static void write(int fd, LinuxProcess process, LinuxThread thread, ForkDetails fork) throws IOException {
         GuestMemory memory = process.memory();
-        List<PageRun> runs = pageRuns(memory);
+        var memorySyscalls = process.syscalls().memory();
+        List<MemorySyscalls.SharedMapping> sharedMappings = memorySyscalls.sharedMappings();
+        List<PageRun> runs = pageRuns(memory, memorySyscalls::isShared);
         ByteArrayOutputStream header = new ByteArrayOutputStream(1 << 14);
         DataOutputStream out = new DataOutputStream(header);
         out.writeInt(MAGIC);
@@ -78,6 +81,16 @@ public final class ProcessSnapshot {
             out.writeLong(run.pages());
             out.writeByte(run.protection());
             out.writeBoolean(run.hasContents());
+            out.writeBoolean(run.shared());
+        }
+        // shared mappings are not copied: the child maps the same host pages from the same descriptors
+        out.writeInt(sharedMappings.size());
+        for (MemorySyscalls.SharedMapping m : sharedMappings) {
+            out.writeLong(m.start());
+            out.writeLong(m.end());
+            out.writeInt(m.hostFd());
+            out.writeLong(m.fileOffset());
+            out.writeInt(m.hostProt());
         }
         out.flush();
         byte[] bytes = header.toByteArray();
@@ -97,11 +110,11 @@ public final class ProcessSnapshot {
         }
     }
 
-    /** A run of mapped pages with one protection, all zero or all holding data. */
-    private record PageRun(long address, long pages, int protection, boolean hasContents) {
+    /** A run of mapped pages with one protection, all zero or all holding data, or all in shared mappings (no contents). */
+    private record PageRun(long address, long pages, int protection, boolean hasContents, boolean shared) {
     }
 
-    private static List<PageRun> pageRuns(GuestMemory memory) {
+    private static List<PageRun> pageRuns(GuestMemory memory, java.util.function.LongPredicate sharedPage) {
         MemorySegment space = memory.segment();
         List<PageRun> runs = new ArrayList<>();
         long pages = memory.size() / PAGE;
@@ -109,13 +122,15 @@ public final class ProcessSnapshot {
         while ((p = memory.nextMappedPage(p)) >= 0) {
             long addr = p * PAGE;
             int prot = protectionOf(memory, addr);
-            boolean data = !isZero(space, addr);
+            boolean shared = sharedPage.test(addr);
+            boolean data = !shared && !isZero(space, addr);
             long run = 1;
             while (p + run < pages && memory.isMapped((p + run) * PAGE, PAGE)
-                    && protectionOf(memory, (p + run) * PAGE) == prot && !isZero(space, (p + run) * PAGE) == data) {
+                    && protectionOf(memory, (p + run) * PAGE) == prot && sharedPage.test((p + run) * PAGE) == shared
+                    && (shared || !isZero(space, (p + run) * PAGE) == data)) {
                 run++;
             }
-            runs.add(new PageRun(addr, run, prot, data));
+            runs.add(new PageRun(addr, run, prot, data, shared));
             p += run;
         }
         return runs;
@@ -197,13 +212,23 @@ public final class ProcessSnapshot {
         int count = in.readInt();
         List<PageRun> runs = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            runs.add(new PageRun(in.readLong(), in.readLong(), in.readByte(), in.readBoolean()));
+            runs.add(new PageRun(in.readLong(), in.readLong(), in.readByte(), in.readBoolean(), in.readBoolean()));
+        }
+        int sharedCount = in.readInt();
+        for (int i = 0; i < sharedCount; i++) {
+            process.syscalls().memory().adoptShared(new MemorySyscalls.SharedMapping(in.readLong(), in.readLong(), in.readInt(),
+                    in.readLong(), in.readInt()));
         }
         GuestMemory memory = process.memory();
         long base = memory.segment().address();
         long offset = pageUp(headerLength);
         for (PageRun run : runs) {
             long length = run.pages() * PAGE;
+            if (run.shared()) {
+                // mapped from its descriptor above: the guest's view of the pages only
+                memory.map(run.address(), length, run.protection());
+                continue;
+            }
             memory.map(run.address(), length, GuestMemory.READ | GuestMemory.WRITE);
             if (run.hasContents()) {
                 transfer(HostNr.PREAD64, fd, base + run.address(), length, offset);

@@ -1274,6 +1274,24 @@ public final class GuestMemory implements AutoCloseable {
         return HostLoadStore.unsafe();
     }
 
+    /** Set once some of this space is shared with other processes: their atomic instructions and ours must agree. */
+    private volatile CrossProcessLock crossProcessLock;
+
+    /**
+     * Called when pages of this space become shared with other processes (MAP_SHARED): from then
+     * on the guest's atomic read-modify-write instructions also take {@link CrossProcessLock}.
+     */
+    public void shareWithOtherProcesses() {
+        if (crossProcessLock == null) {
+            crossProcessLock = CrossProcessLock.get();
+        }
+    }
+
+    /** The lock atomic instructions take besides this space's own, or null while nothing is shared. */
+    public CrossProcessLock crossProcessLock() {
+        return crossProcessLock;
+    }
+
     /** The live page protection table, indexed by guest page number: see {@link #INLINE_READ}. */
     public byte[] protectionTable() {
         return protection;

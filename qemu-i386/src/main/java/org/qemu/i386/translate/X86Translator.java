@@ -278,7 +278,18 @@ public final class X86Translator {
         @Override
         public void exec(X86Cpu cpu) {
             synchronized (cpu.memory) {
-                inner.exec(cpu);
+                // with pages shared with other processes (other JVMs), their atomics and ours agree
+                org.qemu.common.memory.CrossProcessLock others = cpu.memory.crossProcessLock();
+                if (others == null) {
+                    inner.exec(cpu);
+                    return;
+                }
+                others.lock();
+                try {
+                    inner.exec(cpu);
+                } finally {
+                    others.unlock();
+                }
             }
         }
     }

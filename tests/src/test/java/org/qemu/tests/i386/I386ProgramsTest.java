@@ -101,6 +101,16 @@ class I386ProgramsTest {
         assertThat(Tools.run(null, Tools.compileNative("sockets").toString()).stdout()).contains("through the passed fd");
     }
 
+    /**
+     * Memory shared across fork (anonymous and file-backed), atomics racing between processes, a
+     * process-shared semaphore and mutex (Debian's QEMU 7.2 runs it too; the native build is the
+     * oracle, as for the other programs here).
+     */
+    @Test
+    void sharedMemoryAcrossForkMatchesNativeBuild() throws Exception {
+        assertMatchesNativeBuild("sharedfork");
+    }
+
     /** The program built for i386 prints under our emulator what its native build prints, and exits the same. */
     private static void assertMatchesNativeBuild(String program) throws Exception {
         Path binary = Tools.compileI386(program, false);

@@ -51,4 +51,19 @@ class HostProgramsTest {
     void pythonComputes() throws Exception {
         assertSameAsNative(null, "/usr/bin/python3", "-c", "print(sum(range(10**6)))");
     }
+
+    /**
+     * multiprocessing's Pool: forked workers share the task queue's lock (a process-shared
+     * semaphore in MAP_SHARED memory) and read the pickled tasks from one pipe under it. With
+     * each forked emulator holding a private copy of that memory, two workers read at once and
+     * unpickled torn messages ("pickle data was truncated").
+     */
+    @Test
+    void pythonMultiprocessingPool() throws Exception {
+        assertSameAsNative(null, "/usr/bin/python3", "-c", String.join("\n",
+                "import multiprocessing as m",
+                "def square(x): return x * x",
+                "if __name__ == '__main__':",
+                "    with m.Pool(2) as p: print(p.map(square, range(40)))"));
+    }
 }

@@ -45,6 +45,7 @@ class X86_64ProgramsTest {
         "sockets, static", "sockets, dynamic",
         "segments, static", "segments, dynamic",
         "trapframes, static", "trapframes, dynamic",
+        "sharedfork, static", "sharedfork, dynamic",
     })
     void programMatchesNative(String name, String linkage) throws Exception {
         assertSameAsNative(X64Tools.compile(name, linkage.equals("dynamic")));

@@ -46,8 +46,12 @@ public final class ForkExec extends SyscallSupport {
     long cloneProcess(LinuxThread thread, long flags, long newStack, long parentTid, long childTid) {
         System.out.flush();
         System.err.flush();
-        // Close-on-exec guest descriptors would not survive the spawn: they are passed explicitly.
+        // Close-on-exec guest descriptors would not survive the spawn: they are passed explicitly,
+        // and so are the descriptors kept for shared mappings (the child maps the same pages)
         int[] cloexec = fds.closeOnExec();
+        int[] spawnKeeps = java.util.stream.IntStream.concat(java.util.Arrays.stream(cloexec),
+                process.syscalls().memory().sharedMappings().stream().mapToInt(MemorySyscalls.SharedMapping::hostFd))
+                .distinct().toArray();
         long memfd = HostSyscall.call(HostNr.MEMFD_CREATE, Scratch.begin().cString("qemu-fork").address(), 0);
         if (memfd < 0) {
             return memfd;
@@ -65,7 +69,7 @@ public final class ForkExec extends SyscallSupport {
             env.add((SNAPSHOT_ENV + "=" + memfd).getBytes(StandardCharsets.UTF_8));
             List<String> args = emulatorArguments(process.paths().program());
             long written = System.nanoTime();
-            long pid = Spawn.spawn(args.get(0), bytes(args), env, cloexec);
+            long pid = Spawn.spawn(args.get(0), bytes(args), env, spawnKeeps);
             if (System.getenv("QEMU_DEBUG") != null) {
                 System.err.printf("qemu: fork snapshot %d KiB written in %.1f ms, spawn %.1f ms%n",
                         HostSyscall.call(HostNr.LSEEK, memfd, 0, 2) / 1024, (written - started) / 1e6,

@@ -11,10 +11,18 @@ import org.qemu.common.linux.GuestData;
 /**
  * Futexes of one address space, in Java: one wait queue per guest address, the compare of
  * FUTEX_WAIT done under the same lock that wakers take, so no wake-up is lost.
+ *
+ * <p>A futex word in a page shared with other processes (MAP_SHARED: a process-shared semaphore
+ * or mutex) can be woken from another emulator JVM, whose queues these are not: a wait there
+ * also looks at the word every millisecond and returns when it changed, and returns anyway after
+ * {@link #CROSS_PROCESS_RECHECK_NANOS} (FUTEX_WAIT may wake spuriously; its callers look again).
  */
 public final class Futexes {
     private final GuestData data;
     private final Map<Long, List<Waiter>> queues = new HashMap<>();
+    /** Whether a guest address lies in memory other processes share (set by the process). */
+    private java.util.function.LongPredicate sharedPage = address -> false;
+    static final long CROSS_PROCESS_RECHECK_NANOS = 20_000_000L;
 
     private static final class Waiter {
         final int bitset;
@@ -32,6 +40,11 @@ public final class Futexes {
         this.data = data;
     }
 
+    /** Tells which guest addresses other processes share: waits on words there also watch the word. */
+    public void sharedPages(java.util.function.LongPredicate shared) {
+        this.sharedPage = shared;
+    }
+
     /**
      * FUTEX_WAIT(_BITSET): sleeps if the word at {@code address} still holds {@code expected}.
      * {@code timeoutNanos} < 0 waits forever. {@code interrupt} says whether a signal ends the wait.
@@ -39,23 +52,28 @@ public final class Futexes {
     public int wait(long address, int expected, long timeoutNanos, int bitset, java.util.function.BooleanSupplier signalPending) {
         Waiter me = new Waiter(bitset);
         me.key = address;
+        boolean crossProcess = sharedPage.test(address);
         synchronized (this) {
             if (data.s32(address) != expected) {
                 return -Errno.EAGAIN;
             }
             queues.computeIfAbsent(address, a -> new ArrayList<>()).add(me);
             long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
+            long recheck = crossProcess ? System.nanoTime() + CROSS_PROCESS_RECHECK_NANOS : Long.MAX_VALUE;
             try {
                 while (!me.woken) {
                     if (me.interrupted || signalPending.getAsBoolean()) {
                         return -Errno.EINTR;
+                    }
+                    if (crossProcess && (data.s32(address) != expected || System.nanoTime() >= recheck)) {
+                        return 0; // another process changed the word (and woke us there), or time to look again
                     }
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         return -Errno.ETIMEDOUT;
                     }
                     // Bounded waits so a signal raised without interruptAll is still noticed.
-                    wait(Math.max(1, Math.min(left / 1_000_000, 100)));
+                    wait(crossProcess ? 1 : Math.max(1, Math.min(left / 1_000_000, 100)));
                 }
                 return 0;
             } catch (InterruptedException e) {

@@ -14,9 +14,11 @@ import org.qemu.common.memory.GuestMemory;
 
 /**
  * brk, mmap, munmap, mprotect, mremap, madvise. Private file mappings are copies of the
- * file; shared file mappings are real host mappings placed inside the guest reservation,
- * so writes reach the file and other processes. The page protections the guest sees are
- * always GuestMemory's.
+ * file; shared mappings are real host mappings placed inside the guest reservation, so writes
+ * reach the file and other processes: of the guest's file, or of a memfd for MAP_SHARED |
+ * MAP_ANONYMOUS. Each keeps a host descriptor of its own (close-on-exec, out of the guest's
+ * sight), so a forked child maps the same pages again whatever the guest closed since. The page
+ * protections the guest sees are always GuestMemory's.
  */
 public final class MemorySyscalls extends SyscallSupport {
     public static final int MAP_SHARED = 0x01;
@@ -33,8 +35,24 @@ public final class MemorySyscalls extends SyscallSupport {
     private static final int HOST_MAP_NORESERVE = 0x4000;
 
     private final AddressSpace space;
-    /** Shared file mappings (start -> end), which must be turned back into anonymous memory when unmapped. */
-    private final TreeMap<Long, Long> shared = new TreeMap<>();
+    /** Shared mappings by start, which must be turned back into private anonymous memory when unmapped. */
+    private final TreeMap<Long, SharedMapping> shared = new TreeMap<>();
+
+    /**
+     * Guest pages {@code [start, end)} mapped MAP_SHARED from host descriptor {@code hostFd} at
+     * {@code fileOffset}, with host protection {@code hostProt}. The descriptor is the emulator's
+     * (close-on-exec, at or above {@link #PRIVATE_FD_FLOOR}), shared by the pieces of a split mapping.
+     */
+    public record SharedMapping(long start, long end, int hostFd, long fileOffset, int hostProt) {
+    }
+
+    /**
+     * Where the descriptors kept for shared mappings go: high, so the numbers a guest's open()
+     * gets stay the ones it would get natively (where a mapping keeps no descriptor).
+     */
+    static final int PRIVATE_FD_FLOOR = 700;
+    private static final int F_DUPFD_CLOEXEC = 1030;
+    private static final int MFD_CLOEXEC = 1;
 
     MemorySyscalls(LinuxProcess process) {
         super(process);
@@ -84,7 +102,7 @@ public final class MemorySyscalls extends SyscallSupport {
             }
         }
         releaseShared(at, len);
-        if (anonymous || !isShared) {
+        if (!isShared) {
             memory.map(at, len, GuestMemory.READ | GuestMemory.WRITE);
             if (!anonymous) {
                 long mapped = mapFilePages(fd, at, len, offset);
@@ -97,17 +115,67 @@ public final class MemorySyscalls extends SyscallSupport {
             memory.protect(at, len, toGuest(guestProt));
             return at;
         }
-        // MAP_SHARED file: map the file itself over this part of the reservation.
-        int hostProt = HOST_PROT_READ | ((guestProt & 2) != 0 ? HOST_PROT_WRITE : 0);
+        // MAP_SHARED: map the file itself (or, anonymous, a memfd) over this part of the reservation
+        long hostFd;
+        int hostProt;
+        long fileOffset;
+        if (anonymous) {
+            hostFd = sharedAnonymousMemory(len);
+            hostProt = HOST_PROT_READ | HOST_PROT_WRITE;
+            fileOffset = 0;
+        } else {
+            hostFd = HostSyscall.call(HostNr.FCNTL, fd, F_DUPFD_CLOEXEC, PRIVATE_FD_FLOOR);
+            hostProt = HOST_PROT_READ | ((guestProt & 2) != 0 ? HOST_PROT_WRITE : 0);
+            fileOffset = offset;
+        }
+        if (hostFd < 0) {
+            return hostFd;
+        }
         long r = HostSyscall.call(HostNr.MMAP, memory.segment().address() + at, len, hostProt,
-                HOST_MAP_SHARED | HOST_MAP_FIXED, fd, offset);
+                HOST_MAP_SHARED | HOST_MAP_FIXED, hostFd, fileOffset);
         if (r < 0) {
+            HostSyscall.call(HostNr.CLOSE, hostFd);
             anonymousAgain(at, len);
             return r;
         }
         memory.map(at, len, toGuest(guestProt));
-        shared.put(at, at + len);
+        shared.put(at, new SharedMapping(at, at + len, (int) hostFd, fileOffset, hostProt));
+        memory.shareWithOtherProcesses();
         return at;
+    }
+
+    /** A memfd of {@code length} zero bytes for MAP_SHARED | MAP_ANONYMOUS, as a kept descriptor; or -errno. */
+    private static long sharedAnonymousMemory(long length) {
+        long memfd = HostSyscall.call(HostNr.MEMFD_CREATE, Scratch.begin().cString("qemu-shared-anonymous").address(), MFD_CLOEXEC);
+        if (memfd < 0) {
+            return memfd;
+        }
+        try {
+            long r = HostSyscall.call(HostNr.FTRUNCATE, memfd, length);
+            return r < 0 ? r : HostSyscall.call(HostNr.FCNTL, memfd, F_DUPFD_CLOEXEC, PRIVATE_FD_FLOOR);
+        } finally {
+            HostSyscall.call(HostNr.CLOSE, memfd);
+        }
+    }
+
+    /** The shared mappings, for a fork snapshot: the child maps each again from its descriptor. */
+    public synchronized java.util.List<SharedMapping> sharedMappings() {
+        return java.util.List.copyOf(shared.values());
+    }
+
+    /**
+     * The fork child's side: maps {@code m} from its descriptor (inherited from the parent) over
+     * the reservation and keeps it; the page protections come with the snapshot's page runs.
+     */
+    public synchronized void adoptShared(SharedMapping m) throws java.io.IOException {
+        HostSyscall.call(HostNr.FCNTL, m.hostFd(), 2 /* F_SETFD */, 1 /* FD_CLOEXEC */);
+        long r = HostSyscall.call(HostNr.MMAP, memory.segment().address() + m.start(), m.end() - m.start(), m.hostProt(),
+                HOST_MAP_SHARED | HOST_MAP_FIXED, m.hostFd(), m.fileOffset());
+        if (r < 0) {
+            throw new java.io.IOException("fork: cannot map the shared pages at 0x" + Long.toHexString(m.start()) + " again (errno " + -r + ")");
+        }
+        shared.put(m.start(), m);
+        memory.shareWithOtherProcesses();
     }
 
     /**
@@ -187,21 +255,24 @@ public final class MemorySyscalls extends SyscallSupport {
         long end = address + len;
         var overlapping = new java.util.ArrayList<Long>();
         for (var e : shared.entrySet()) {
-            if (e.getKey() < end && e.getValue() > address) {
+            if (e.getKey() < end && e.getValue().end() > address) {
                 overlapping.add(e.getKey());
             }
         }
         for (long start : overlapping) {
-            long stop = shared.remove(start);
+            SharedMapping m = shared.remove(start);
             long from = Math.max(start, address);
-            long to = Math.min(stop, end);
+            long to = Math.min(m.end(), end);
             anonymousAgain(from, to - from);
             memory.unmap(from, to - from);
             if (start < from) {
-                shared.put(start, from);
+                shared.put(start, new SharedMapping(start, from, m.hostFd(), m.fileOffset(), m.hostProt()));
             }
-            if (stop > to) {
-                shared.put(to, stop);
+            if (m.end() > to) {
+                shared.put(to, new SharedMapping(to, m.end(), m.hostFd(), m.fileOffset() + (to - start), m.hostProt()));
+            }
+            if (shared.values().stream().noneMatch(other -> other.hostFd() == m.hostFd())) {
+                HostSyscall.call(HostNr.CLOSE, m.hostFd());
             }
         }
     }
@@ -224,8 +295,8 @@ public final class MemorySyscalls extends SyscallSupport {
         }
         if ((prot & 2) != 0) {
             for (var e : shared.entrySet()) {
-                if (e.getKey() < address + len && e.getValue() > address) {
-                    // The host mapping may be read-only; Linux refuses as well when the file is.
+                if (e.getKey() < address + len && e.getValue().end() > address && (e.getValue().hostProt() & HOST_PROT_WRITE) == 0) {
+                    // The host mapping is read-only; Linux refuses as well when the file is.
                     return err(Errno.EACCES);
                 }
             }
@@ -296,8 +367,9 @@ public final class MemorySyscalls extends SyscallSupport {
         return 0;
     }
 
-    synchronized boolean isShared(long page) {
-        var e = shared.floorEntry(page);
-        return e != null && e.getValue() > page;
+    /** True when {@code address} lies in a shared mapping (other processes may see and change it). */
+    public synchronized boolean isShared(long address) {
+        var e = shared.floorEntry(address);
+        return e != null && e.getValue().end() > address;
     }
 }
