@@ -76,48 +76,6 @@ final class LongModeOps {
     }
 
     /**
-     * push fs/gs in 64-bit code: the selector zero-extended to the stack operand size (64, or 16
-     * with 0x66). Some Intel processors write only the low 16 bits of a 64-bit slot; AMD's (this
-     * project's reference host) and QEMU's write the zero-extended selector, as this does.
-     */
-    static final class PushSegment implements X86Op {
-        final int segment;
-        final int bits;
-
-        PushSegment(int segment, int bits) {
-            this.segment = segment;
-            this.bits = bits;
-        }
-
-        @Override
-        public void exec(X86Cpu cpu) {
-            push(cpu, bits, cpu.state.segSelector[segment]);
-        }
-    }
-
-    /**
-     * pop fs/gs in 64-bit code: loads the popped selector (a null selector clears the base, as on
-     * this host: glibc's TLS is gone after {@code pop fs} of 0); rsp moves only once the load
-     * succeeded, so an invalid selector's #GP leaves the stack as it was.
-     */
-    static final class PopSegment implements X86Op {
-        final int segment;
-        final int bits;
-
-        PopSegment(int segment, int bits) {
-            this.segment = segment;
-            this.bits = bits;
-        }
-
-        @Override
-        public void exec(X86Cpu cpu) {
-            long v = peek(cpu, bits);
-            cpu.loadSegment(segment, (int) v & 0xffff);
-            cpu.state.regs[X86CpuState.ESP] += bits / 8;
-        }
-    }
-
-    /**
      * mov between the accumulator and a moffs address that does not fit 32 signed bits (movabs
      * al/ax/eax/rax, [imm64] and back): the full 64-bit offset plus the segment's base (FS and GS
      * have one). Nearer addresses go through the ordinary memory operand.

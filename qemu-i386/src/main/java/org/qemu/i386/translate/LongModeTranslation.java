@@ -63,9 +63,9 @@ final class LongModeTranslation {
                     0xc4, 0xc5, 0xce, 0xd4, 0xd5, 0xd6, 0xea:
                 return invalid(d);
             case 0x1a0, 0x1a8:
-                return new LongModeOps.PushSegment(op == 0x1a0 ? X86CpuState.FS : X86CpuState.GS, sv);
+                return new StackOps.PushSegment(op == 0x1a0 ? X86CpuState.FS : X86CpuState.GS, sv, true);
             case 0x1a1, 0x1a9:
-                return new LongModeOps.PopSegment(op == 0x1a1 ? X86CpuState.FS : X86CpuState.GS, sv);
+                return new StackOps.PopSegment(op == 0x1a1 ? X86CpuState.FS : X86CpuState.GS, sv, true);
             case 0x63: { // movsxd; without REX.W a plain 32-bit move
                 Operand dst = reg(d, v);
                 Operand src = rm(d, v == 64 ? 32 : v);

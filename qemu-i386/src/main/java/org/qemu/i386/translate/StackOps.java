@@ -222,36 +222,67 @@ final class StackOps {
         }
     }
 
-    /** push of a segment register (selector zero-extended). */
+    /**
+     * push of a segment register: the selector zero-extended to the operand size. In 64-bit code
+     * ({@code longMode}: push fs/gs) the stack is rsp's, 64 bits a slot (16 with 0x66); some Intel
+     * processors write only the low 16 bits of such a slot, AMD's (this project's reference host)
+     * and QEMU's the whole zero-extended selector, as this does.
+     */
     static final class PushSegment implements X86Op {
         final int segment;
         final int bits;
+        final boolean longMode;
 
         PushSegment(int segment, int bits) {
+            this(segment, bits, false);
+        }
+
+        PushSegment(int segment, int bits, boolean longMode) {
             this.segment = segment;
             this.bits = bits;
+            this.longMode = longMode;
         }
 
         @Override
         public void exec(X86Cpu cpu) {
-            push(cpu, bits, cpu.state.segSelector[segment]);
+            int selector = cpu.state.segSelector[segment];
+            if (longMode) {
+                LongModeOps.push(cpu, bits, selector);
+            } else {
+                push(cpu, bits, selector);
+            }
         }
     }
 
+    /**
+     * pop of a segment register: loads the popped selector (in 64-bit code a null one clears the
+     * FS/GS base, as on this host), and moves the stack pointer only once the load succeeded, so
+     * an invalid selector's #GP leaves the stack as it was.
+     */
     static final class PopSegment implements X86Op {
         final int segment;
         final int bits;
+        final boolean longMode;
 
         PopSegment(int segment, int bits) {
+            this(segment, bits, false);
+        }
+
+        PopSegment(int segment, int bits, boolean longMode) {
             this.segment = segment;
             this.bits = bits;
+            this.longMode = longMode;
         }
 
         @Override
         public void exec(X86Cpu cpu) {
-            int v = peek(cpu, bits);
-            cpu.loadSegment(segment, v);
-            cpu.state.setReg32(X86CpuState.ESP, cpu.state.reg32(X86CpuState.ESP) + bits / 8);
+            if (longMode) {
+                cpu.loadSegment(segment, (int) LongModeOps.peek(cpu, bits) & 0xffff);
+                cpu.state.regs[X86CpuState.ESP] += bits / 8;
+            } else {
+                cpu.loadSegment(segment, peek(cpu, bits));
+                cpu.state.setReg32(X86CpuState.ESP, cpu.state.reg32(X86CpuState.ESP) + bits / 8);
+            }
         }
     }
 
