@@ -111,6 +111,12 @@ class I386ProgramsTest {
         assertMatchesNativeBuild("sharedfork");
     }
 
+    /** The guest's own /proc/self/maps (stack, code, heap, a mapped file, protections, a shared page), not the emulator's. */
+    @Test
+    void ownMapsMatchNativeBuild() throws Exception {
+        assertMatchesNativeBuild("selfmaps");
+    }
+
     /** The program built for i386 prints under our emulator what its native build prints, and exits the same. */
     private static void assertMatchesNativeBuild(String program) throws Exception {
         Path binary = Tools.compileI386(program, false);

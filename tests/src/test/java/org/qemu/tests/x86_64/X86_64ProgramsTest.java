@@ -46,6 +46,7 @@ class X86_64ProgramsTest {
         "segments, static", "segments, dynamic",
         "trapframes, static", "trapframes, dynamic",
         "sharedfork, static", "sharedfork, dynamic",
+        "selfmaps, static", "selfmaps, dynamic",
     })
     void programMatchesNative(String name, String linkage) throws Exception {
         assertSameAsNative(X64Tools.compile(name, linkage.equals("dynamic")));

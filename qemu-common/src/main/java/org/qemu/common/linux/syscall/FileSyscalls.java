@@ -60,7 +60,43 @@ final class FileSyscalls extends SyscallSupport {
 
     long openat(int dirfd, long pathAddr, int flags, int mode) {
         Scratch s = Scratch.begin();
+        if (isOwnMaps(pathString(pathAddr))) {
+            return opened(ownMaps((flags & 0x80000) != 0 ? 1 : 0)); // O_CLOEXEC: MFD_CLOEXEC
+        }
         return opened(HostSyscall.call(HostNr.OPENAT, dirfd, addr(path(s, pathAddr)), flags, mode));
+    }
+
+    /** {@code /proc/self/maps} and its other names for this process: the guest's map, not the emulator's. */
+    private boolean isOwnMaps(String guestPath) {
+        return guestPath.equals("/proc/self/maps") || guestPath.equals("/proc/thread-self/maps")
+                || guestPath.equals("/proc/" + process.pid() + "/maps");
+    }
+
+    /** The guest's map ({@link ProcSelfMaps}) in a memfd read from its start, or -errno. */
+    private long ownMaps(int memfdFlags) {
+        byte[] text;
+        try {
+            text = ProcSelfMaps.render(process, process.syscalls().memory());
+        } catch (java.io.IOException | RuntimeException e) {
+            return err(Errno.EIO);
+        }
+        Scratch s = Scratch.begin();
+        long fd = HostSyscall.call(HostNr.MEMFD_CREATE, addr(s.cString("maps")), memfdFlags);
+        if (fd < 0) {
+            return fd;
+        }
+        java.lang.foreign.MemorySegment buffer = s.allocate(Math.max(1, text.length));
+        java.lang.foreign.MemorySegment.copy(text, 0, buffer, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, text.length);
+        for (long done = 0; done < text.length; ) {
+            long n = HostSyscall.call(HostNr.WRITE, fd, addr(buffer) + done, text.length - done);
+            if (n <= 0) {
+                HostSyscall.call(HostNr.CLOSE, fd);
+                return n < 0 ? n : err(Errno.EIO);
+            }
+            done += n;
+        }
+        HostSyscall.call(HostNr.LSEEK, fd, 0, 0);
+        return fd;
     }
 
     /** Records a descriptor the guest just got. */
