@@ -118,31 +118,6 @@ final class LongModeOps {
         }
     }
 
-    /**
-     * xlat in 64-bit code: AL from [rbx + AL] (64-bit address; ebx + al wrapped to 32 bits with
-     * 0x67) plus the segment's base; only AL changes (the 32-bit form's register write would
-     * clear rax's upper half).
-     */
-    static final class Translate implements X86Op {
-        final int segment;
-        final boolean address32;
-
-        Translate(int segment, boolean address32) {
-            this.segment = segment;
-            this.address32 = address32;
-        }
-
-        @Override
-        public void exec(X86Cpu cpu) {
-            X86CpuState s = cpu.state;
-            long offset = s.regs[X86CpuState.EBX] + (s.regs[X86CpuState.EAX] & 0xff);
-            if (address32) {
-                offset &= 0xffffffffL;
-            }
-            s.setReg8Low(X86CpuState.EAX, cpu.memory.read8(offset + s.segBase[segment]));
-        }
-    }
-
     static final class PushFlags implements X86Op {
         final int bits;
 

@@ -103,7 +103,7 @@ final class LongModeTranslation {
                 return op < 0xa2 ? X86Translator.move(acc, m) : X86Translator.move(m, acc);
             }
             case 0xd7:
-                return new LongModeOps.Translate(d.dataSegment(), d.addressBits() == 32);
+                return new MoveOps.Translate(d.dataSegment(), d.addressBits(), true);
             case 0xa4, 0xa5, 0xa6, 0xa7, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf: {
                 int bits = (op & 1) == 0 ? 8 : v;
                 int kind = switch (op & ~1) {

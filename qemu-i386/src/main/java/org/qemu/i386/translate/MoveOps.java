@@ -237,25 +237,29 @@ final class MoveOps {
         }
     }
 
-    /** xlat: al = [seg:ebx + al]. */
+    /**
+     * xlat: AL = [seg:(e/r)bx + AL], the offset in {@code addressBits} (16, 32, or 64 in 64-bit
+     * code, where 0x67 makes it ebx + al wrapped to 32 bits and the linear address does not wrap).
+     * Only AL changes: in 64-bit code a 32-bit register write would clear rax's upper half.
+     */
     static final class Translate implements X86Op {
         final int segment;
-        final boolean address16;
+        final int addressBits;
+        final boolean longMode;
 
-        Translate(int segment, boolean address16) {
+        Translate(int segment, int addressBits, boolean longMode) {
             this.segment = segment;
-            this.address16 = address16;
+            this.addressBits = addressBits;
+            this.longMode = longMode;
         }
 
         @Override
         public void exec(X86Cpu cpu) {
             X86CpuState s = cpu.state;
-            int off = s.reg32(X86CpuState.EBX) + (s.reg32(X86CpuState.EAX) & 0xff);
-            if (address16) {
-                off &= 0xffff;
-            }
-            int v = cpu.memory.read8((off + s.segBase[segment]) & 0xffffffffL);
-            s.setReg32(X86CpuState.EAX, (s.reg32(X86CpuState.EAX) & ~0xff) | v);
+            long offset = s.regs[X86CpuState.EBX] + (s.regs[X86CpuState.EAX] & 0xff);
+            offset &= addressBits == 16 ? 0xffff : addressBits == 32 ? 0xffffffffL : -1L;
+            long linear = offset + s.segBase[segment];
+            s.setReg8Low(X86CpuState.EAX, cpu.memory.read8(longMode ? linear : linear & 0xffffffffL));
         }
     }
 }

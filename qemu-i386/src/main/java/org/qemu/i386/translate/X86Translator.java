@@ -541,7 +541,7 @@ public final class X86Translator {
             case 0xd5:
                 return new SystemOps.AsciiAdjustMultiplyDivide(false, d.uimm8());
             case 0xd7:
-                return new MoveOps.Translate(d.dataSegment(), d.addressBits() == 16);
+                return new MoveOps.Translate(d.dataSegment(), d.addressBits(), false);
             case 0xe0, 0xe1, 0xe2, 0xe3: {
                 int rel = d.imm8();
                 return new ControlOps.Loop(op & 3, target(d, rel, v), (int) d.cursor(), d.addressBits() == 16);
