@@ -121,12 +121,12 @@ public final class ProcessSnapshot {
         long p = 0;
         while ((p = memory.nextMappedPage(p)) >= 0) {
             long addr = p * PAGE;
-            int prot = protectionOf(memory, addr);
+            int prot = memory.accessAt(addr);
             boolean shared = sharedPage.test(addr);
             boolean data = !shared && !isZero(space, addr);
             long run = 1;
             while (p + run < pages && memory.isMapped((p + run) * PAGE, PAGE)
-                    && protectionOf(memory, (p + run) * PAGE) == prot && sharedPage.test((p + run) * PAGE) == shared
+                    && memory.accessAt((p + run) * PAGE) == prot && sharedPage.test((p + run) * PAGE) == shared
                     && (shared || !isZero(space, (p + run) * PAGE) == data)) {
                 run++;
             }
@@ -134,10 +134,6 @@ public final class ProcessSnapshot {
             p += run;
         }
         return runs;
-    }
-
-    private static int protectionOf(GuestMemory memory, long address) {
-        return memory.protectionAt(address) & (GuestMemory.READ | GuestMemory.WRITE | GuestMemory.EXEC);
     }
 
     private static boolean isZero(MemorySegment space, long address) {

@@ -23,9 +23,7 @@ import org.qemu.common.linux.host.Scratch;
 public final class CrossProcessLock {
     private static final VarHandle WORD = ValueLayout.JAVA_INT.varHandle();
     private static final int O_RDWR = 2, O_CREAT = 0100, O_CLOEXEC = 02000000, AT_FDCWD = -100;
-    private static final int PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1;
     private static final int ESRCH = 3;
-    private static final long PAGE = 4096;
 
     private static volatile CrossProcessLock instance;
     private static volatile boolean unavailable;
@@ -61,14 +59,14 @@ public final class CrossProcessLock {
             return null;
         }
         try {
-            if (HostSyscall.call(HostNr.FTRUNCATE, fd, PAGE) != 0) {
+            if (HostSyscall.call(HostNr.FTRUNCATE, fd, GuestMemory.PAGE_SIZE) != 0) {
                 return null;
             }
-            long p = HostSyscall.call(HostNr.MMAP, 0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+            long p = HostSyscall.call(HostNr.MMAP, 0, GuestMemory.PAGE_SIZE, HostMemory.PROT_READ | HostMemory.PROT_WRITE, HostMemory.MAP_SHARED, fd, 0);
             if (p < 0 && p > -4096) {
                 return null;
             }
-            return new CrossProcessLock(MemorySegment.ofAddress(p).reinterpret(PAGE), (int) HostSyscall.call(HostNr.GETPID));
+            return new CrossProcessLock(MemorySegment.ofAddress(p).reinterpret(GuestMemory.PAGE_SIZE), (int) HostSyscall.call(HostNr.GETPID));
         } finally {
             HostSyscall.call(HostNr.CLOSE, fd);
         }

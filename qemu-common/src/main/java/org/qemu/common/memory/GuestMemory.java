@@ -385,10 +385,12 @@ public final class GuestMemory implements AutoCloseable {
      * counts as touched (mincore cannot tell the two apart).
      */
     public boolean pagePresent(long address) {
-        if ((protectionAt(address) & (READ | WRITE | EXEC)) == 0) {
-            return false;
-        }
-        return HostMemory.resident(base + (address & ~(long) PAGE_MASK));
+        return accessAt(address) != 0 && HostMemory.resident(base + (address & ~PAGE_MASK));
+    }
+
+    /** The access the page holding {@code address} allows (READ/WRITE/EXEC); 0 when unmapped or PROT_NONE. */
+    public int accessAt(long address) {
+        return protectionAt(address) & (READ | WRITE | EXEC);
     }
 
     /** The protection bits (READ/WRITE/EXEC, plus CODE) of the page holding {@code address}; 0 when unmapped. */

@@ -14,6 +14,7 @@ import org.qemu.common.linux.host.HostSyscall;
 final class HostMemory {
     static final int PROT_READ = 1;
     static final int PROT_WRITE = 2;
+    static final int MAP_SHARED = 0x01;
     static final int MAP_PRIVATE = 0x02;
     static final int MAP_ANONYMOUS = 0x20;
     static final int MAP_NORESERVE = 0x4000;
@@ -67,11 +68,9 @@ final class HostMemory {
      */
     static boolean resident(long address) {
         MemorySegment vector = org.qemu.common.linux.host.Scratch.begin().allocate(1);
-        long r = HostSyscall.call(HostNr.MINCORE, address, PAGE, vector.address());
+        long r = HostSyscall.call(HostNr.MINCORE, address, GuestMemory.PAGE_SIZE, vector.address());
         return r != 0 || (vector.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0) & 1) != 0;
     }
-
-    private static final long PAGE = 4096;
 
     private HostMemory() {
     }

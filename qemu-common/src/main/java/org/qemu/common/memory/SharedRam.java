@@ -14,8 +14,6 @@ import org.qemu.common.linux.host.HostSyscall;
  * usual one protection-byte test and one host load, with no software TLB in between.
  */
 public final class SharedRam implements AutoCloseable {
-    private static final int MAP_SHARED = 0x01;
-    private static final int MAP_FIXED = 0x10;
     private static final int MFD_CLOEXEC = 1;
 
     private final int fd;
@@ -44,7 +42,7 @@ public final class SharedRam implements AutoCloseable {
             HostSyscall.call(HostNr.CLOSE, fd);
             throw new OutOfMemoryError("cannot size guest RAM to " + size + " bytes (errno " + -r + ")");
         }
-        long p = HostSyscall.call(HostNr.MMAP, 0, size, HostMemory.PROT_READ | HostMemory.PROT_WRITE, MAP_SHARED, fd, 0);
+        long p = HostSyscall.call(HostNr.MMAP, 0, size, HostMemory.PROT_READ | HostMemory.PROT_WRITE, HostMemory.MAP_SHARED, fd, 0);
         if (p < 0 && p > -4096) {
             HostSyscall.call(HostNr.CLOSE, fd);
             throw new OutOfMemoryError("cannot map guest RAM (errno " + -p + ")");
@@ -72,7 +70,7 @@ public final class SharedRam implements AutoCloseable {
                     + " at 0x" + Long.toHexString(linearAddress) + " is outside RAM or not page-aligned");
         }
         long p = HostSyscall.call(HostNr.MMAP, space.segment().address() + linearAddress, length,
-                HostMemory.PROT_READ | HostMemory.PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, physicalAddress);
+                HostMemory.PROT_READ | HostMemory.PROT_WRITE, HostMemory.MAP_SHARED | HostMemory.MAP_FIXED, fd, physicalAddress);
         if (p < 0 && p > -4096) {
             throw new OutOfMemoryError("cannot map a guest RAM page into a CPU's address space (errno " + -p
                     + "; vm.max_map_count may be too low)");

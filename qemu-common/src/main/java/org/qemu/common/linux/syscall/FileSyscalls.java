@@ -59,17 +59,17 @@ final class FileSyscalls extends SyscallSupport {
     }
 
     long openat(int dirfd, long pathAddr, int flags, int mode) {
-        Scratch s = Scratch.begin();
-        if (isOwnMaps(pathString(pathAddr))) {
+        String guestPath = pathString(pathAddr);
+        if (isOwnMaps(guestPath)) {
             return opened(ownMaps((flags & 0x80000) != 0 ? 1 : 0)); // O_CLOEXEC: MFD_CLOEXEC
         }
-        return opened(HostSyscall.call(HostNr.OPENAT, dirfd, addr(path(s, pathAddr)), flags, mode));
+        return opened(HostSyscall.call(HostNr.OPENAT, dirfd, addr(path(Scratch.begin(), guestPath)), flags, mode));
     }
 
     /** {@code /proc/self/maps} and its other names for this process: the guest's map, not the emulator's. */
     private boolean isOwnMaps(String guestPath) {
-        return guestPath.equals("/proc/self/maps") || guestPath.equals("/proc/thread-self/maps")
-                || guestPath.equals("/proc/" + process.pid() + "/maps");
+        return guestPath.startsWith("/proc/") && guestPath.endsWith("/maps") && (guestPath.equals("/proc/self/maps")
+                || guestPath.equals("/proc/thread-self/maps") || guestPath.equals("/proc/" + process.pid() + "/maps"));
     }
 
     /** The guest's map ({@link ProcSelfMaps}) in a memfd read from its start, or -errno. */

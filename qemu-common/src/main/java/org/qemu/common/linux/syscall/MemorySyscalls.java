@@ -323,7 +323,7 @@ public final class MemorySyscalls extends SyscallSupport {
                 return oldAddress;
             }
             if (oldAddress + newLen <= memory.size() && memory.isFree(oldAddress + oldLen, newLen - oldLen)) {
-                memory.map(oldAddress + oldLen, newLen - oldLen, protectionOf(oldAddress));
+                memory.map(oldAddress + oldLen, newLen - oldLen, memory.accessAt(oldAddress));
                 return oldAddress;
             }
             if ((flags & mayMove) == 0) {
@@ -342,14 +342,10 @@ public final class MemorySyscalls extends SyscallSupport {
         MemorySegment.copy(seg, oldAddress, seg, target, Math.min(oldLen, newLen));
         for (long p = 0; p < newLen; p += AddressSpace.PAGE) {
             long src = oldAddress + Math.min(p, oldLen - AddressSpace.PAGE);
-            memory.protect(target + p, AddressSpace.PAGE, protectionOf(src));
+            memory.protect(target + p, AddressSpace.PAGE, memory.accessAt(src));
         }
         munmap(oldAddress, oldLen);
         return target;
-    }
-
-    private int protectionOf(long address) {
-        return memory.protectionAt(address) & (GuestMemory.READ | GuestMemory.WRITE | GuestMemory.EXEC);
     }
 
     long madvise(long address, long length, int advice) {

@@ -47,14 +47,14 @@ final class ProcSelfMaps {
                 fileIndex++;
             }
             FileRange file = fileIndex < files.size() && files.get(fileIndex).start() <= start ? files.get(fileIndex) : null;
-            int prot = protection(memory, start);
+            int prot = memory.accessAt(start);
             boolean shared = memorySyscalls.isShared(start);
             boolean heap = start >= brkStart && start < brk;
             long end = start + GuestMemory.PAGE_SIZE;
             long limit = file != null ? file.end()
                     : fileIndex < files.size() ? files.get(fileIndex).start() : Long.MAX_VALUE;
             while (end / GuestMemory.PAGE_SIZE < pages && end < limit && memory.isMapped(end, GuestMemory.PAGE_SIZE)
-                    && protection(memory, end) == prot && memorySyscalls.isShared(end) == shared
+                    && memory.accessAt(end) == prot && memorySyscalls.isShared(end) == shared
                     && (end >= brkStart && end < brk) == heap) {
                 end += GuestMemory.PAGE_SIZE;
             }
@@ -64,10 +64,6 @@ final class ProcSelfMaps {
             p = end / GuestMemory.PAGE_SIZE;
         }
         return out.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static int protection(GuestMemory memory, long address) {
-        return memory.protectionAt(address) & (GuestMemory.READ | GuestMemory.WRITE | GuestMemory.EXEC);
     }
 
     /** One line as Linux's show_map_vma prints it: the name in column 74. */

@@ -37,7 +37,12 @@ abstract class SyscallSupport {
 
     /** A guest path, translated (/proc/self/exe, -L prefix), as a host C string in scratch memory. */
     MemorySegment path(Scratch scratch, long guestAddress) {
-        return scratch.cString(process.paths().translate(pathString(guestAddress)));
+        return path(scratch, pathString(guestAddress));
+    }
+
+    /** {@code guestPath}, already read from guest memory, translated as a host C string in scratch memory. */
+    MemorySegment path(Scratch scratch, String guestPath) {
+        return scratch.cString(process.paths().translate(guestPath));
     }
 
     String pathString(long guestAddress) {
