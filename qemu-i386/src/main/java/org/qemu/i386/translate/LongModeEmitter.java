@@ -2553,6 +2553,11 @@ final class LongModeEmitter {
 
     /** A memory operand's access (a write stores VALUE): through a verified window when the plan gives it one. */
     private void memoryOperand(MethodVisitor mv, Operand.Memory m, boolean write, boolean addressInLocal) {
+        memoryOperand(mv, m, m.bits, write, addressInLocal);
+    }
+
+    /** {@link #memoryOperand(MethodVisitor, Operand.Memory, boolean, boolean)} of {@code bits} at the operand's address, whatever its own size (SSE's scalar parts of wider operands). */
+    private void memoryOperand(MethodVisitor mv, Operand.Memory m, int bits, boolean write, boolean addressInLocal) {
         boolean eligible = m.base >= 0 && m.index < 0 && m.ripAnchor == null && !m.address32InLongMode;
         // a site with a 32-bit address shares the base register's cache all the same (the cache
         // holds a page, whatever address found it); one with an index shares only with sites of
@@ -2560,7 +2565,7 @@ final class LongModeEmitter {
         // array, and one cache for both missed at nearly every access (GuestMemory.inlineWindowHost
         // took 7% of a merge sort's time). Rip-relative sites have their own.
         int cacheBase = m.base >= 0 && m.ripAnchor == null ? m.base + 16 * (m.index + 1) : -1;
-        access(mv, eligible ? m.base : -1, cacheBase, m.displacement, m.segment, m.bits, write, () -> {
+        access(mv, eligible ? m.base : -1, cacheBase, m.displacement, m.segment, bits, write, () -> {
             if (addressInLocal) {
                 mv.visitVarInsn(Opcodes.LLOAD, ADDR);
             } else {
@@ -2722,6 +2727,30 @@ final class LongModeEmitter {
 
         @Override
         public void memoryAccessed(boolean write) {
+        }
+
+        /**
+         * Scalar SSE loads (movsd, addsd m64, comisd m64, movss, cvtsi2sd m32...) take the page
+         * caches and windows of the integer accesses: through GuestMemory's accessor, a double
+         * merge sort's comparator tested the protection table on both its loads in every
+         * iteration of the trace, where the integer sort's hit its caches.
+         */
+        @Override
+        public void readMemory(MethodVisitor mv, Operand.Memory m, int bits) {
+            memoryOperand(mv, m, bits, false, false);
+            if (bits == 32) {
+                mv.visitInsn(Opcodes.L2I);
+            }
+        }
+
+        @Override
+        public void writeMemory(MethodVisitor mv, Operand.Memory m, int bits, Runnable pushValue) {
+            pushValue.run();
+            if (bits == 32) {
+                mv.visitInsn(Opcodes.I2L);
+            }
+            mv.visitVarInsn(Opcodes.LSTORE, VALUE);
+            memoryOperand(mv, m, bits, true, false);
         }
     }
 }

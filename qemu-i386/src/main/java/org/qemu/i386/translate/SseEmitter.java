@@ -66,6 +66,35 @@ final class SseEmitter {
         /** A guest memory access was emitted (bookkeeping: stores, the inlining budget). */
         void memoryAccessed(boolean write);
 
+        /**
+         * Pushes the {@code bits} (32 or 64) at {@code m}: an int for 32, a long for 64. By default
+         * GuestMemory's checked accessor; a host with cheaper accesses (long mode's page caches)
+         * gives them to scalar SSE loads too.
+         */
+        default void readMemory(MethodVisitor mv, Operand.Memory m, int bits) {
+            loadMemory(mv);
+            pushAddress(mv, m);
+            if (bits == 64) {
+                mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "read64", "(J)J", false);
+            } else {
+                mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "read32", "(J)I", false);
+            }
+            memoryAccessed(false);
+        }
+
+        /** Stores the value {@code pushValue} pushes (a long for 64 bits, an int for 32) at {@code m}, as {@link #readMemory} reads. */
+        default void writeMemory(MethodVisitor mv, Operand.Memory m, int bits, Runnable pushValue) {
+            loadMemory(mv);
+            pushAddress(mv, m);
+            pushValue.run();
+            if (bits == 64) {
+                mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "write64", "(JJ)V", false);
+            } else {
+                mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "write32", "(JI)V", false);
+            }
+            memoryAccessed(true);
+        }
+
         /** Pushes the long value of a 64-bit register or memory operand (long mode only). */
         default void readQuadword(MethodVisitor mv, Operand o) {
             throw new UnsupportedOperationException("64-bit integer operands are long mode's");
@@ -365,16 +394,13 @@ final class SseEmitter {
                 }
             }
             case STORE_LOW, STORE_SINGLE -> {
-                host.loadMemory(mv);
-                host.pushAddress(mv, m);
-                mv.visitVarInsn(Opcodes.LLOAD, local(s, false));
-                if (f.kind() == STORE_LOW) {
-                    mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "write64", "(JJ)V", false);
-                } else {
-                    mv.visitInsn(Opcodes.L2I);
-                    mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "write32", "(JI)V", false);
-                }
-                host.memoryAccessed(true);
+                boolean quadword = f.kind() == STORE_LOW;
+                host.writeMemory(mv, m, quadword ? 64 : 32, () -> {
+                    mv.visitVarInsn(Opcodes.LLOAD, local(s, false));
+                    if (!quadword) {
+                        mv.visitInsn(Opcodes.L2I);
+                    }
+                });
             }
             case STORE -> {
                 host.pushAddress(mv, m);
@@ -618,10 +644,7 @@ final class SseEmitter {
             mv.visitVarInsn(Opcodes.LLOAD, local(s, false));
             return;
         }
-        host.loadMemory(mv);
-        host.pushAddress(mv, m);
-        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "read64", "(J)J", false);
-        host.memoryAccessed(false);
+        host.readMemory(mv, m, 64);
     }
 
     /** Pushes the low dword of XMM {@code s}, or the m32 at {@code m}, as an int. */
@@ -631,10 +654,7 @@ final class SseEmitter {
             mv.visitInsn(Opcodes.L2I);
             return;
         }
-        host.loadMemory(mv);
-        host.pushAddress(mv, m);
-        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "read32", "(J)I", false);
-        host.memoryAccessed(false);
+        host.readMemory(mv, m, 32);
     }
 
     /** Reads the m128 at {@code m} into the scratch locals {@link #first} (low) and {@link #second} (high). */

@@ -1104,6 +1104,27 @@ class LongModeDifferentialTest {
             b.asm.raw(0x75, (int) (top - after) & 0xff); // jnz top
             return b.build("loop block");
         });
+        // session 23: scalar SSE loads and stores take the loop's page caches (they called
+        // GuestMemory's accessor before): two sites through one base, a store between the loads
+        f.put("loop block: movsd, addsd m64, comisd m64, seta, movsd m64 store, movss through one base, dec ecx, jnz back", rnd -> {
+            Builder b = new Builder(rnd);
+            b.regs[X86CpuState.ECX] = (b.regs[X86CpuState.ECX] & ~0xffffffffL) | (1 + rnd.nextInt(6));
+            Mem m = (Mem) b.mem(X86CpuState.ECX);
+            Mem next = new Mem(m.base(), m.index(), m.scale(), m.disp() + 8);
+            int a = rnd.nextInt(16);
+            int flag = b.pick(m.base(), m.index(), X86CpuState.ECX);
+            long top = b.asm.pc();
+            b.asm.op(new int[] {0xf2}, false, false, new int[] {0x0f, 0x10}, a, m, 0, 0); // movsd a, [m]
+            b.asm.op(new int[] {0xf2}, false, false, new int[] {0x0f, 0x58}, a, next, 0, 0); // addsd a, [m+8]
+            b.asm.op(new int[] {0x66}, false, false, new int[] {0x0f, 0x2f}, a, m, 0, 0); // comisd a, [m]
+            b.asm.op(new int[0], false, true, new int[] {0x0f, 0x97}, 0, new Reg(flag), 0, 0); // seta flag8
+            b.asm.op(new int[] {0xf2}, false, false, new int[] {0x0f, 0x11}, a, next, 0, 0); // movsd [m+8], a
+            b.asm.op(new int[] {0xf3}, false, false, new int[] {0x0f, 0x10}, rnd.nextInt(16), m, 0, 0); // movss b, [m]
+            b.asm.op(false, new int[] {0xff}, 1, new Reg(X86CpuState.ECX)); // dec ecx
+            long after = b.asm.pc() + 2;
+            b.asm.raw(0x75, (int) (top - after) & 0xff); // jnz top
+            return b.build("loop block sse memory");
+        });
         // loop blocks whose body overwrites all flags before reading any: the backward jump keeps
         // the last record in locals, the first flag instruction of the next round finds it there
         f.put("loop block: ror first (its base record from the last round), add, inc, cmp r64, jne back", rnd -> {
