@@ -1199,6 +1199,33 @@ class LongModeDifferentialTest {
             b.asm.raw(0x75, (int) (top - after) & 0xff); // jnz top
             return b.build("loop xmm page caches");
         });
+        // session 23: SSE registers written in a side-exit loop after its exit, so the exit stores
+        // what the last iteration wrote
+        f.put("side-exit loop: inc i, cmp i, n, je out; addsd a, b; movsd c, [p]; mulsd c, a; jmp back", rnd -> {
+            Builder b = new Builder(rnd);
+            int i = b.anyReg();
+            int p = b.pick(i);
+            b.regs[i] = 0;
+            b.regs[p] = DATA + (rnd.nextInt(400) & ~7);
+            int xa = rnd.nextInt(16);
+            int xb = rnd.nextInt(16);
+            int xc = rnd.nextInt(16);
+            LongModeAssembler body = new LongModeAssembler(0);
+            body.op(new int[] {0xf2}, false, false, new int[] {0x0f, 0x58}, xa, new Reg(xb), 0, 0); // addsd a, b
+            body.op(new int[] {0xf2}, false, false, new int[] {0x0f, 0x10}, xc, new Mem(p, -1, 0, 0), 0, 0); // movsd c, [p]
+            body.op(new int[] {0xf2}, false, false, new int[] {0x0f, 0x59}, xc, new Reg(xa), 0, 0); // mulsd c, a
+            byte[] code = body.bytes();
+            long head = b.asm.pc();
+            b.asm.op(true, new int[] {0xff}, 0, new Reg(i)); // inc i
+            b.asm.op(new int[0], true, false, new int[] {0x83}, 7, new Reg(i), 1, 2 + rnd.nextInt(5)); // cmp i, n
+            b.asm.raw(0x74, code.length + 2); // je out (over the body and the jmp back)
+            for (byte c : code) {
+                b.asm.raw(c & 0xff);
+            }
+            long after = b.asm.pc() + 2;
+            b.asm.raw(0xeb, (int) (head - after) & 0xff); // jmp head
+            return b.build("side-exit loop sse");
+        });
         f.put("side-exit loop: ror, add r32 [p+i*4], inc i, cmp i, n, je out / jne on; add, jmp back", rnd -> {
             Builder b = new Builder(rnd);
             int i = b.anyReg();
