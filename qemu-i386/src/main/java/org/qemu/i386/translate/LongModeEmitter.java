@@ -2746,9 +2746,6 @@ final class LongModeEmitter {
         @Override
         public void writeMemory(MethodVisitor mv, Operand.Memory m, int bits, Runnable pushValue) {
             pushValue.run();
-            if (bits == 32) {
-                mv.visitInsn(Opcodes.I2L);
-            }
             mv.visitVarInsn(Opcodes.LSTORE, VALUE);
             memoryOperand(mv, m, bits, true, false);
         }

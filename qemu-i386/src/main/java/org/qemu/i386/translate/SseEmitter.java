@@ -82,7 +82,7 @@ final class SseEmitter {
             memoryAccessed(false);
         }
 
-        /** Stores the value {@code pushValue} pushes (a long for 64 bits, an int for 32) at {@code m}, as {@link #readMemory} reads. */
+        /** Stores the low {@code bits} (32 or 64) of the long {@code pushValue} pushes at {@code m}, as {@link #readMemory} reads. */
         default void writeMemory(MethodVisitor mv, Operand.Memory m, int bits, Runnable pushValue) {
             loadMemory(mv);
             pushAddress(mv, m);
@@ -90,6 +90,7 @@ final class SseEmitter {
             if (bits == 64) {
                 mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "write64", "(JJ)V", false);
             } else {
+                mv.visitInsn(Opcodes.L2I);
                 mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MEMORY, "write32", "(JI)V", false);
             }
             memoryAccessed(true);
@@ -394,13 +395,7 @@ final class SseEmitter {
                 }
             }
             case STORE_LOW, STORE_SINGLE -> {
-                boolean quadword = f.kind() == STORE_LOW;
-                host.writeMemory(mv, m, quadword ? 64 : 32, () -> {
-                    mv.visitVarInsn(Opcodes.LLOAD, local(s, false));
-                    if (!quadword) {
-                        mv.visitInsn(Opcodes.L2I);
-                    }
-                });
+                host.writeMemory(mv, m, f.kind() == STORE_LOW ? 64 : 32, () -> mv.visitVarInsn(Opcodes.LLOAD, local(s, false)));
             }
             case STORE -> {
                 host.pushAddress(mv, m);
