@@ -120,10 +120,18 @@ public abstract class Launcher {
 
     /** Runs a launcher as a process entry point: the status becomes the process exit status. */
     public static void launch(Launcher launcher, String[] args) {
-        launcher.prepareHost();
-        int status = launcher.execute(args);
+        int status = prepareAndExecute(launcher, args);
         System.out.flush();
         launcher.exitProcess(status);
+    }
+
+    /**
+     * What a process entry point does before its exit: the host preparation, then the command
+     * line. The AOT training run calls this too, so the cache holds the classes of both steps.
+     */
+    public static int prepareAndExecute(Launcher launcher, String[] args) {
+        launcher.prepareHost();
+        return launcher.execute(args);
     }
 
     /** Ends the process with {@code status} once the run is over; the JVM's full shutdown sequence by default. */

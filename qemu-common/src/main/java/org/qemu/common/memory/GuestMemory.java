@@ -1,7 +1,6 @@
 package org.qemu.common.memory;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -1429,7 +1428,7 @@ public final class GuestMemory implements AutoCloseable {
             return;
         }
         checkRange(address, length, false);
-        MemorySegment.copy(space, ValueLayout.JAVA_BYTE, address, dst, offset, length);
+        MemorySegment.copy(space, address, MemorySegment.ofArray(dst), offset, length);
     }
 
     /** Copies bytes into the guest, checking WRITE on every page (and dropping stale translations). */
@@ -1442,7 +1441,9 @@ public final class GuestMemory implements AutoCloseable {
             return;
         }
         checkRange(address, length, true);
-        MemorySegment.copy(src, offset, space, ValueLayout.JAVA_BYTE, address, length);
+        // segment to segment: the array forms of MemorySegment.copy link a type switch (an
+        // invokedynamic call site, ~2 ms in HotSpot's interpreter) at their first use, at start-up
+        MemorySegment.copy(MemorySegment.ofArray(src), offset, space, address, length);
     }
 
     /** Loader access: writes regardless of guest protection (ELF segments into read-only pages). */
@@ -1450,7 +1451,7 @@ public final class GuestMemory implements AutoCloseable {
         if (!isMapped(address, length)) {
             throw new GuestMemoryFault(address, GuestMemoryFault.Access.WRITE, false);
         }
-        MemorySegment.copy(src, offset, space, ValueLayout.JAVA_BYTE, address, length);
+        MemorySegment.copy(MemorySegment.ofArray(src), offset, space, address, length);
     }
 
     /** Reads a NUL-terminated string of at most {@code max} bytes (UTF-8, as Linux passes bytes through). */
@@ -1466,7 +1467,7 @@ public final class GuestMemory implements AutoCloseable {
             n++;
         }
         byte[] out = new byte[n];
-        MemorySegment.copy(space, ValueLayout.JAVA_BYTE, address, out, 0, n);
+        MemorySegment.copy(space, address, MemorySegment.ofArray(out), 0, n);
         return out;
     }
 

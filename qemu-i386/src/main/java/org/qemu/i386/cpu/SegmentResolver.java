@@ -18,9 +18,25 @@ public interface SegmentResolver {
         return baseOf(selector);
     }
 
-    /** Without a runtime: the null selector and the flat user code/data selectors have base 0. */
-    SegmentResolver FLAT = selector -> switch (selector & ~3) {
-        case 0, 0x20, 0x28 -> 0;
-        default -> -1;
-    };
+    /**
+     * Without a runtime: the null selector and the flat user code/data selectors have base 0. A
+     * class, not a lambda: every CPU's constructor reaches this field, and a lambda's call site is
+     * linked at run time (method-handle classes spun in HotSpot's interpreter at every start-up;
+     * the AOT cache does not keep this one).
+     */
+    SegmentResolver FLAT = new Flat();
+
+    /** {@link #FLAT}'s class. */
+    final class Flat implements SegmentResolver {
+        private Flat() {
+        }
+
+        @Override
+        public long baseOf(int selector) {
+            return switch (selector & ~3) {
+                case 0, 0x20, 0x28 -> 0;
+                default -> -1;
+            };
+        }
+    }
 }

@@ -56,7 +56,7 @@ public final class AotTrainingRun {
     private static int runOne(String launcherClass, String[] args) {
         try {
             Launcher launcher = (Launcher) Class.forName(launcherClass).getDeclaredConstructor().newInstance();
-            return launcher.execute(args);
+            return Launcher.prepareAndExecute(launcher, args);
         } catch (ReflectiveOperationException | ClassCastException e) {
             System.err.println("aot-training: cannot run " + launcherClass + " " + Arrays.toString(args) + ": " + e);
             return 1;
