@@ -36,6 +36,20 @@ public final class LinuxProcess {
                                  EmulatorCommand emulator, Consumer<ProcessExit> terminator) {
     }
 
+    /**
+     * Sets up, without any host call, the classes a process's start needs: their static
+     * initialisers run in HotSpot's interpreter (the system call tables; sun.misc.Unsafe found by
+     * reflection, whose field accessor is spun at its first use; the JDK's architecture lookup
+     * behind segment fills). A user-mode start calls this while the FFM downcall is still being
+     * linked on the other thread, so the time is taken from the wait for the first host call.
+     */
+    public static void prepareClasses(LinuxAbi abi) {
+        abi.syscallName(0);
+        org.qemu.common.linux.syscall.Syscall.byName("read");
+        GuestMemory.directAccess();
+        java.lang.foreign.MemorySegment.ofArray(new byte[8]).fill((byte) 0);
+    }
+
     public LinuxProcess(LinuxAbi abi, GuestPaths paths, RuntimeOptions options) {
         this.abi = abi;
         this.memory = new GuestMemory(abi.addressBits());

@@ -32,6 +32,12 @@ public final class ProgramStarter {
     /** Loads {@code program} and prepares the main thread; the message of the exception is for the user. */
     public static LinuxThread start(LinuxProcess process, Path program, List<String> argv, Map<String, String> env,
                                     long stackSize, Path ldPrefix) throws ElfFormatException {
+        return start(process, ElfLoader.readProgram(program, process.abi().elfTarget()), program, argv, env, stackSize, ldPrefix);
+    }
+
+    /** {@link #start(LinuxProcess, Path, List, Map, long, Path)} with the program's ELF file read already. */
+    public static LinuxThread start(LinuxProcess process, ElfFile elf, Path program, List<String> argv, Map<String, String> env,
+                                    long stackSize, Path ldPrefix) throws ElfFormatException {
         LinuxAbi abi = process.abi();
         // The CPU and its translator (decoder tables, emitters: class set-up run in the JVM's
         // interpreter) need nothing from the program: they are built on the other core while this
@@ -40,7 +46,6 @@ public final class ProgramStarter {
         Thread cpuBuilder = new Thread(cpuSetUp, "cpu-set-up");
         cpuBuilder.setDaemon(true);
         cpuBuilder.start();
-        ElfFile elf = ElfLoader.readProgram(program, abi.elfTarget());
         abi.prepareAddressSpace(process);
         ElfLoader loader = new ElfLoader(process.space(), abi.elfTarget(), ldPrefix, abi.pieBase());
         LoadedProgram loaded = loader.load(elf, program);

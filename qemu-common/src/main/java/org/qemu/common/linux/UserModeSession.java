@@ -24,6 +24,13 @@ public final class UserModeSession {
         return System.getenv(ForkExec.SNAPSHOT_ENV) != null;
     }
 
+    /** The user's message for a program that cannot be loaded (QEMU's wording). */
+    private static LauncherException elfError(ElfFormatException e, UserModeRequest request) {
+        String message = e.getMessage();
+        return new LauncherException(message.startsWith("Could not open") || message.startsWith("Not enough")
+                ? message : request.program() + ": " + message);
+    }
+
     /**
      * Runs the guest to its end and returns its exit status.
      *
@@ -59,20 +66,33 @@ public final class UserModeSession {
         LinuxProcess.RuntimeOptions options = new LinuxProcess.RuntimeOptions(request.strace(),
                 request.unameRelease(), System.err, EmulatorCommand.ofCurrentJvm(launcherClass),
                 UserModeSession::endProcess);
+        String snapshot = System.getenv(ForkExec.SNAPSHOT_ENV);
+        // Everything that needs no host call comes before the process, whose address space is the
+        // first one (an mmap): until the FFM downcall is linked on the other thread (~40 ms of
+        // wall time from main), this thread reads and checks the ELF file and sets up the classes
+        // the rest of the start needs, instead of waiting for the link.
+        org.qemu.common.linux.elf.ElfFile elf = null;
+        try {
+            if (snapshot == null) {
+                elf = org.qemu.common.linux.elf.ElfLoader.readProgram(request.program(), abi.elfTarget());
+            }
+        } catch (ElfFormatException e) {
+            throw elfError(e, request);
+        } catch (RuntimeException e) {
+            throw new LauncherException(request.program() + ": Invalid ELF image for this architecture");
+        }
+        LinuxProcess.prepareClasses(abi);
         LinuxProcess process = new LinuxProcess(abi, new GuestPaths(request.ldPrefix(), program), options);
         StartupTrace.mark("process created");
-        String snapshot = System.getenv(ForkExec.SNAPSHOT_ENV);
         try {
             if (snapshot != null) {
                 ProgramStarter.restoreFork(process, Integer.parseInt(snapshot.trim()));
             } else {
-                ProgramStarter.start(process, request.program(), request.argv(), request.environment(),
+                ProgramStarter.start(process, elf, request.program(), request.argv(), request.environment(),
                         request.stackSize(), request.ldPrefix());
             }
         } catch (ElfFormatException e) {
-            String message = e.getMessage();
-            throw new LauncherException(message.startsWith("Could not open") || message.startsWith("Not enough")
-                    ? message : request.program() + ": " + message);
+            throw elfError(e, request);
         } catch (IOException | NumberFormatException e) {
             throw new LauncherException("cannot restore forked process: " + e.getMessage());
         } catch (RuntimeException e) {
