@@ -73,7 +73,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
 
     private static final Map<GuestMemory, Shared> SHARED = new WeakHashMap<>();
 
-    /** Loaded before any block runs: HotSpot must never take InterpretedSequence.run for the only run (see UnrunSequence). */
+    /** Loaded before any block runs: HotSpot must never take X86InterpretedSequence.run for the only run (see UnrunSequence). */
     private static final OpSequence<X86Cpu> SECOND_RUN = new org.qemu.common.tcg.UnrunSequence<>();
 
     /**

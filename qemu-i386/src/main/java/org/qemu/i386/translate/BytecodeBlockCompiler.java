@@ -237,7 +237,7 @@ public final class BytecodeBlockCompiler {
      */
     private boolean headFormsTheLoop(X86Block block, X86Op[] ops, long target) {
         X86Block head = cache.lookup(target, block.flags);
-        if (head == null || !head.isValid() || !(head.sequence() instanceof org.qemu.common.tcg.InterpretedSequence<?>)
+        if (head == null || !head.isValid() || !(head.sequence() instanceof X86InterpretedSequence)
                 || head.firstPage != block.firstPage || head.lastPage != block.lastPage
                 || head.instructionCount() + ops.length > MAX_LOOP_OPS) {
             return false;

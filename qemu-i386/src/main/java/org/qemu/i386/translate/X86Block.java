@@ -1,7 +1,6 @@
 package org.qemu.i386.translate;
 
 import org.qemu.common.tcg.ChainedSequence;
-import org.qemu.common.tcg.InterpretedSequence;
 import org.qemu.common.tcg.OpSequence;
 import org.qemu.common.tcg.TranslationBlock;
 import org.qemu.i386.cpu.X86Cpu;
@@ -57,7 +56,7 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
         this.ops = ops;
         this.instructionAddress = instructionAddress;
         this.nextAddress = nextAddress;
-        this.sequence = new InterpretedSequence<>(ops);
+        this.sequence = new X86InterpretedSequence(ops);
         CompilePolicy.blockTranslated();
     }
 
