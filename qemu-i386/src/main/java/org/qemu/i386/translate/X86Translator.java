@@ -105,7 +105,7 @@ public final class X86Translator {
             if (n + 2 > ops.length) {
                 // room for this op and a closing jump
                 int grown = Math.min(maxInstructions + 1, ops.length * 2);
-                ops = java.util.Arrays.copyOf(ops, grown);
+                ops = copyOf(ops, grown);
                 starts = java.util.Arrays.copyOf(starts, grown);
                 ends = java.util.Arrays.copyOf(ends, grown);
             }
@@ -128,7 +128,7 @@ public final class X86Translator {
                 break;
             }
         }
-        X86Op[] blockOps = java.util.Arrays.copyOf(ops, n);
+        X86Op[] blockOps = copyOf(ops, n);
         long[] s = java.util.Arrays.copyOf(starts, n);
         long[] e = java.util.Arrays.copyOf(ends, n);
         X86Block block = new X86Block(pc, mode, firstPage, lastPage, blockOps, s, e);
@@ -142,6 +142,17 @@ public final class X86Translator {
             nanos += clock() - started;
         }
         return block;
+    }
+
+    /**
+     * The first {@code n} ops in a new array. Not Arrays.copyOf: for an array of a type other than
+     * Object[] it makes the copy through reflection (Array.newInstance, a native call in HotSpot's
+     * interpreter, where the translator runs for a program's first blocks).
+     */
+    private static X86Op[] copyOf(X86Op[] ops, int n) {
+        X86Op[] copy = new X86Op[n];
+        System.arraycopy(ops, 0, copy, 0, Math.min(n, ops.length));
+        return copy;
     }
 
     /** With {@code qemu.tcg.stats}, this thread's CPU time (the statistics then mean something on a loaded machine), else the wall clock. */
