@@ -1,8 +1,5 @@
 package org.qemu.common.jit;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.lang.reflect.Executable;
 
 /**
@@ -43,48 +40,32 @@ public final class HotSpotCompileRequests {
     /** The bytecode index the WhiteBox API takes for a method's normal entry (others: on-stack replacement at that index). */
     private static final int NORMAL_ENTRY = -1;
 
-    private static final MethodHandle ENQUEUE;
-    private static final MethodHandle LEVEL;
-    private static final MethodHandle COMPILABLE;
-    private static final MethodHandle QUEUED;
-    private static final MethodHandle QUEUE_SIZE;
-    private static final MethodHandle ACTIVITY;
-    /** {@code getCompilationActivityMode}'s answer while the compilers take work (not stopped by a full code cache, not shut down). */
     private static final int COMPILING = 1;
-    private static final boolean AVAILABLE;
+    private static final boolean AVAILABLE = probe();
 
-    static {
-        MethodHandle enqueue = null, level = null, compilable = null, queued = null, queueSize = null, activity = null;
-        boolean available = false;
-        if (!"false".equals(System.getProperty("qemu.tcg.hotspot-requests"))) {
-            try {
-                // the boot loader only: a copy on the class path is never bound by the VM
-                Class<?> whiteBox = Class.forName(WHITE_BOX, true, null);
-                MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-                enqueue = lookup.findStatic(whiteBox, "enqueueMethodForCompilation0",
-                        MethodType.methodType(boolean.class, Executable.class, int.class, int.class));
-                level = lookup.findStatic(whiteBox, "getMethodCompilationLevel0",
-                        MethodType.methodType(int.class, Executable.class, boolean.class));
-                compilable = lookup.findStatic(whiteBox, "isMethodCompilable0",
-                        MethodType.methodType(boolean.class, Executable.class, int.class, boolean.class));
-                queued = lookup.findStatic(whiteBox, "isMethodQueuedForCompilation0",
-                        MethodType.methodType(boolean.class, Executable.class));
-                queueSize = lookup.findStatic(whiteBox, "getCompileQueueSize", MethodType.methodType(int.class, int.class));
-                activity = lookup.findStatic(whiteBox, "getCompilationActivityMode", MethodType.methodType(int.class));
-                // throws UnsatisfiedLinkError when the natives were not bound (no -XX:+WhiteBoxAPI)
-                int ignored = (int) queueSize.invokeExact(C2);
-                available = true;
-            } catch (Throwable absent) {
-                // ClassNotFoundException, LinkageError (UnsatisfiedLinkError), a changed API: run as before
-            }
+    /**
+     * True when the WhiteBox class was loaded by the boot loader and its natives are bound. The
+     * class is called directly (compiled against module qemu-whitebox): a call resolves it
+     * through the boot loader first, so the calls reach the class found here. Until session 24
+     * the natives were bound as method handles (findStatic), whose set-up spun method-handle classes
+     * in HotSpot's interpreter at every start, most of the CPU set-up thread's time in busybox true.
+     */
+    private static boolean probe() {
+        if ("false".equals(System.getProperty("qemu.tcg.hotspot-requests"))) {
+            return false;
         }
-        ENQUEUE = enqueue;
-        LEVEL = level;
-        COMPILABLE = compilable;
-        QUEUED = queued;
-        QUEUE_SIZE = queueSize;
-        ACTIVITY = activity;
-        AVAILABLE = available;
+        try {
+            // the boot loader only: a copy on the class path is never bound by the VM
+            if (Class.forName(WHITE_BOX, true, null) != jdk.test.whitebox.WhiteBox.class) {
+                return false;
+            }
+            // throws UnsatisfiedLinkError when the natives were not bound (no -XX:+WhiteBoxAPI)
+            jdk.test.whitebox.WhiteBox.getCompileQueueSize(C2);
+            return true;
+        } catch (Throwable absent) {
+            // ClassNotFoundException, LinkageError (UnsatisfiedLinkError), a changed API: run as before
+            return false;
+        }
     }
 
     private HotSpotCompileRequests() {
@@ -105,13 +86,13 @@ public final class HotSpotCompileRequests {
             return false;
         }
         try {
-            if ((int) LEVEL.invokeExact(method, false) >= level
-                    || (boolean) QUEUED.invokeExact(method)
-                    || !(boolean) COMPILABLE.invokeExact(method, level, false)
-                    || (int) ACTIVITY.invokeExact() != COMPILING) {
+            if (jdk.test.whitebox.WhiteBox.getMethodCompilationLevel0(method, false) >= level
+                    || jdk.test.whitebox.WhiteBox.isMethodQueuedForCompilation0(method)
+                    || !jdk.test.whitebox.WhiteBox.isMethodCompilable0(method, level, false)
+                    || jdk.test.whitebox.WhiteBox.getCompilationActivityMode() != COMPILING) {
                 return false;
             }
-            return (boolean) ENQUEUE.invokeExact(method, level, NORMAL_ENTRY);
+            return jdk.test.whitebox.WhiteBox.enqueueMethodForCompilation0(method, level, NORMAL_ENTRY);
         } catch (Throwable t) {
             return false;
         }
@@ -123,7 +104,7 @@ public final class HotSpotCompileRequests {
             return -1;
         }
         try {
-            return (int) LEVEL.invokeExact(method, false);
+            return jdk.test.whitebox.WhiteBox.getMethodCompilationLevel0(method, false);
         } catch (Throwable t) {
             return -1;
         }
@@ -135,7 +116,7 @@ public final class HotSpotCompileRequests {
             return false;
         }
         try {
-            return (boolean) QUEUED.invokeExact(method);
+            return jdk.test.whitebox.WhiteBox.isMethodQueuedForCompilation0(method);
         } catch (Throwable t) {
             return false;
         }
@@ -147,7 +128,7 @@ public final class HotSpotCompileRequests {
             return -1;
         }
         try {
-            return (int) QUEUE_SIZE.invokeExact(level);
+            return jdk.test.whitebox.WhiteBox.getCompileQueueSize(level);
         } catch (Throwable t) {
             return -1;
         }
