@@ -7,6 +7,7 @@ import org.qemu.i386.cpu.LazyFlags;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.cpu.X86OpBase;
 import org.qemu.i386.translate.Operand;
 
 /**
@@ -23,7 +24,7 @@ final class DescriptorTableOps {
     }
 
     /** sldt / str: the selector to r/m16 (a 32-bit register destination gets it zero-extended). */
-    static final class StoreSelector implements X86Op {
+    static final class StoreSelector extends X86OpBase {
         private final boolean taskRegister;
         private final Operand destination;
 
@@ -40,7 +41,7 @@ final class DescriptorTableOps {
     }
 
     /** lldt r/m16: a present LDT descriptor of the GDT, or the null selector (no LDT). */
-    static final class LoadLocalDescriptorTable implements X86Op {
+    static final class LoadLocalDescriptorTable extends X86OpBase {
         private final Operand source;
 
         LoadLocalDescriptorTable(Operand source) {
@@ -74,7 +75,7 @@ final class DescriptorTableOps {
     }
 
     /** ltr r/m16. */
-    static final class LoadTaskRegister implements X86Op {
+    static final class LoadTaskRegister extends X86OpBase {
         private final Operand source;
 
         LoadTaskRegister(Operand source) {
@@ -91,7 +92,7 @@ final class DescriptorTableOps {
     static final int LAR = 0, LSL = 1, VERR = 2, VERW = 3;
 
     /** lar, lsl (result to a register), verr, verw: ZF tells whether the descriptor passed. */
-    static final class Probe implements X86Op {
+    static final class Probe extends X86OpBase {
         private final int kind;
         private final Operand selectorSource;
         /** lar/lsl destination; null for verr/verw. */

@@ -6,6 +6,7 @@ import static org.qemu.i386.system.SegmentDescriptors.rpl;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.cpu.X86OpBase;
 import org.qemu.i386.translate.Operand;
 
 /**
@@ -24,7 +25,7 @@ final class FarTransferOps {
     }
 
     /** ljmp/lcall ptr16:32 (or ptr16:16), or through a memory operand m16:32 when {@code pointer} is set. */
-    static final class FarJump implements X86Op {
+    static final class FarJump extends X86OpBase {
         private final int selector;
         private final int offset;
         private final Operand.Memory pointer;
@@ -166,7 +167,7 @@ final class FarTransferOps {
     }
 
     /** lret [imm16]: to the same ring, or to an outer one with SS:ESP popped after the released bytes. */
-    static final class FarReturn implements X86Op {
+    static final class FarReturn extends X86OpBase {
         private final int release;
         private final int bits;
 

@@ -3,6 +3,7 @@ package org.qemu.i386.system;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.cpu.X86OpBase;
 
 /**
  * sysenter and sysexit (Intel SDM vol. 2): flat ring-0 and ring-3 segments derived from
@@ -28,7 +29,7 @@ final class FastSystemCallOps {
         return cs;
     }
 
-    static final class SystemEnter implements X86Op {
+    static final class SystemEnter extends X86OpBase {
         @Override
         public void exec(X86Cpu cpu) {
             SystemCpu sys = (SystemCpu) cpu.systemContext();
@@ -47,7 +48,7 @@ final class FastSystemCallOps {
     }
 
     /** sysexit (translated only at CPL 0). */
-    static final class SystemExit implements X86Op {
+    static final class SystemExit extends X86OpBase {
         @Override
         public void exec(X86Cpu cpu) {
             SystemCpu sys = (SystemCpu) cpu.systemContext();

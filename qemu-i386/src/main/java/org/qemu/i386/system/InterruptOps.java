@@ -8,6 +8,7 @@ import org.qemu.common.exec.GuestTrap;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.cpu.X86OpBase;
 import org.qemu.i386.cpu.X86Trap;
 import org.qemu.i386.translate.SystemOps;
 
@@ -43,7 +44,7 @@ final class InterruptOps {
     }
 
     /** cli: #GP(0) when CPL > IOPL (no virtual interrupt flags). */
-    static final class ClearInterruptFlag implements X86Op {
+    static final class ClearInterruptFlag extends X86OpBase {
         @Override
         public void exec(X86Cpu cpu) {
             PrivilegeChecks.requireIopl(system(cpu));
@@ -55,7 +56,7 @@ final class InterruptOps {
      * sti: a pending request is taken at the next block boundary, so the instruction after sti
      * (the "sti; hlt" idiom) still runs first, as the one-instruction interrupt shadow promises.
      */
-    static final class SetInterruptFlag implements X86Op {
+    static final class SetInterruptFlag extends X86OpBase {
         @Override
         public void exec(X86Cpu cpu) {
             SystemCpu sys = system(cpu);
@@ -66,7 +67,7 @@ final class InterruptOps {
     }
 
     /** hlt (translated only at CPL 0; elsewhere it is #GP(0)). */
-    static final class Halt implements X86Op {
+    static final class Halt extends X86OpBase {
         private final long next;
 
         Halt(long next) {
@@ -94,7 +95,7 @@ final class InterruptOps {
     }
 
     /** into: vector 4 as a software interrupt when OF is set. */
-    static final class InterruptOnOverflow implements X86Op {
+    static final class InterruptOnOverflow extends X86OpBase {
         private static final X86Trap OVERFLOW = new X86Trap(new GuestTrap(SystemCpu.SOFTWARE_OVERFLOW, 0, 0, 4, 0), true);
 
         @Override
@@ -111,7 +112,7 @@ final class InterruptOps {
      * nulled (SDM vol. 2, IRET); with EFLAGS.NT set, back to the linked task. Nothing changes
      * until every check passed. Returns to virtual-8086 mode are not built.
      */
-    static final class InterruptReturn implements X86Op {
+    static final class InterruptReturn extends X86OpBase {
         private final int bits;
         /** The address after iret: the outgoing task's saved EIP on a return to the linked task. */
         private final int next;
@@ -176,7 +177,7 @@ final class InterruptOps {
     }
 
     /** popf: IF and IOPL change only as the privilege level allows; RF is cleared, VM kept clear. */
-    static final class PopFlags implements X86Op {
+    static final class PopFlags extends X86OpBase {
         private final int bits;
 
         PopFlags(int bits) {

@@ -2,6 +2,7 @@ package org.qemu.i386.system;
 
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.cpu.X86OpBase;
 import org.qemu.i386.translate.Operand;
 
 /**
@@ -9,7 +10,7 @@ import org.qemu.i386.translate.Operand;
  * from memory; the segment register is loaded with its checks first, so a refused selector
  * leaves the general register as it was. Linux's espfix return path uses lss.
  */
-final class LoadFarPointer implements X86Op {
+final class LoadFarPointer extends X86OpBase {
     private final int segment;
     private final int register;
     private final Operand.Memory pointer;

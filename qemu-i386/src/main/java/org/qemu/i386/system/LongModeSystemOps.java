@@ -7,6 +7,7 @@ import org.qemu.common.memory.GuestMemory;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.cpu.X86OpBase;
 import org.qemu.i386.cpu.X86Trap;
 
 /**
@@ -59,7 +60,7 @@ final class LongModeSystemOps {
      * the same or an outer ring, to 64-bit or compatibility-mode code. NT set is #GP(0): there
      * are no task switches in long mode.
      */
-    static final class InterruptReturn implements X86Op {
+    static final class InterruptReturn extends X86OpBase {
         private final int bits;
 
         InterruptReturn(int bits) {
@@ -126,7 +127,7 @@ final class LongModeSystemOps {
      * Far return in 64-bit code (lretq with REX.W, Linux's way of reloading CS): RIP and CS, plus
      * RSP and SS to an outer ring; {@code release} bytes of parameters dropped.
      */
-    static final class FarReturn implements X86Op {
+    static final class FarReturn extends X86OpBase {
         private final int bits;
         private final int release;
 
@@ -165,7 +166,7 @@ final class LongModeSystemOps {
     }
 
     /** popf in 64-bit code: 8 bytes (2 with 0x66); IF and IOPL as the privilege level allows; RF cleared. */
-    static final class PopFlags implements X86Op {
+    static final class PopFlags extends X86OpBase {
         private final int bits;
 
         PopFlags(int bits) {
@@ -190,7 +191,7 @@ final class LongModeSystemOps {
      * syscall (SDM vol. 2): #UD unless EFER.SCE; RCX = the next RIP, R11 = RFLAGS, CS and SS
      * from STAR[47:32] as flat ring-0 segments, RIP = LSTAR, RFLAGS &= ~FMASK.
      */
-    static final class SystemCall implements X86Op {
+    static final class SystemCall extends X86OpBase {
         private final long next;
         private final long address;
 
@@ -225,7 +226,7 @@ final class LongModeSystemOps {
      * (CS = STAR[63:48] + 16, RIP = RCX), else to compatibility mode (CS = STAR[63:48], EIP = ECX);
      * SS = STAR[63:48] + 8; RFLAGS from R11; CPL 3. A non-canonical RCX is #GP(0) here.
      */
-    static final class SystemReturn implements X86Op {
+    static final class SystemReturn extends X86OpBase {
         private final boolean to64;
         private final long address;
 
@@ -264,7 +265,7 @@ final class LongModeSystemOps {
     }
 
     /** swapgs (0F 01 F8): the GS base and KERNEL_GS_BASE trade places. */
-    static final class SwapGs implements X86Op {
+    static final class SwapGs extends X86OpBase {
         @Override
         public void exec(X86Cpu cpu) {
             SystemCpu sys = system(cpu);

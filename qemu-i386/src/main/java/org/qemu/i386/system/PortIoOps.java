@@ -5,6 +5,7 @@ import org.qemu.common.memory.GuestMemory;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.cpu.X86OpBase;
 
 /** in, out, ins, outs (with rep): the I/O port space of the board, behind the IOPL and TSS bitmap check. */
 final class PortIoOps {
@@ -28,7 +29,7 @@ final class PortIoOps {
         };
     }
 
-    static final class In implements X86Op {
+    static final class In extends X86OpBase {
         private final int bits;
         private final int fixedPort;
 
@@ -47,7 +48,7 @@ final class PortIoOps {
         }
     }
 
-    static final class Out implements X86Op {
+    static final class Out extends X86OpBase {
         private final int bits;
         private final int fixedPort;
 
@@ -67,7 +68,7 @@ final class PortIoOps {
     }
 
     /** ins (port DX to ES:EDI) and outs (DS:ESI, or the override, to port DX), optionally rep. */
-    static final class StringIo implements X86Op {
+    static final class StringIo extends X86OpBase {
         private final boolean input;
         private final int bits;
         private final boolean rep;

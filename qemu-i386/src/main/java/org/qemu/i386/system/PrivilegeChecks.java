@@ -2,6 +2,7 @@ package org.qemu.i386.system;
 
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.cpu.X86OpBase;
 
 /**
  * The run-time privilege rules that depend on EFLAGS.IOPL, the TSS or CR4 rather than on the
@@ -41,7 +42,7 @@ final class PrivilegeChecks {
     }
 
     /** rdtsc in system mode: the CR4.TSD check, then the nanosecond count that stands for the TSC (as rdmsr 0x10 reads it). */
-    static final class ReadTimeStampCounter implements X86Op {
+    static final class ReadTimeStampCounter extends X86OpBase {
         @Override
         public void exec(X86Cpu cpu) {
             requireTimeStampAccess((SystemCpu) cpu.systemContext());

@@ -4,6 +4,7 @@ import org.qemu.common.memory.GuestMemory;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.cpu.X86OpBase;
 import org.qemu.i386.cpu.X86Trap;
 import org.qemu.i386.translate.Operand;
 
@@ -40,7 +41,7 @@ final class ProcessorControlOps {
      * CR0.PG set with EFER.LME (and CR4.PAE) activates long mode (EFER.LMA), cleared leaves it
      * (SDM vol. 3, 10.8.5).
      */
-    static final class MoveControlRegister implements X86Op {
+    static final class MoveControlRegister extends X86OpBase {
         private final boolean toControl;
         private final int control;
         private final int gpr;
@@ -142,7 +143,7 @@ final class ProcessorControlOps {
     }
 
     /** invlpg m: the MMU forgets the page's translation. */
-    static final class InvalidatePage implements X86Op {
+    static final class InvalidatePage extends X86OpBase {
         private final Operand.Memory operand;
 
         InvalidatePage(Operand.Memory operand) {
@@ -155,7 +156,7 @@ final class ProcessorControlOps {
         }
     }
 
-    static final class MoveDebugRegister implements X86Op {
+    static final class MoveDebugRegister extends X86OpBase {
         private final boolean toDebug;
         private final int debug;
         private final int gpr;
@@ -177,7 +178,7 @@ final class ProcessorControlOps {
         }
     }
 
-    static final class ClearTaskSwitched implements X86Op {
+    static final class ClearTaskSwitched extends X86OpBase {
         @Override
         public void exec(X86Cpu cpu) {
             system(cpu).cr0 &= ~8;
@@ -185,7 +186,7 @@ final class ProcessorControlOps {
     }
 
     /** lgdt, lidt, sgdt, sidt: a 16-bit limit and a 32-bit base (24 bits loaded with a 16-bit operand). */
-    static final class DescriptorTableRegister implements X86Op {
+    static final class DescriptorTableRegister extends X86OpBase {
         private final boolean load;
         private final boolean interruptTable;
         private final Operand.Memory operand;
@@ -235,7 +236,7 @@ final class ProcessorControlOps {
     }
 
     /** rdmsr / wrmsr for the few MSRs a small kernel touches; any other index is #GP(0), as on hardware. */
-    static final class ModelSpecificRegister implements X86Op {
+    static final class ModelSpecificRegister extends X86OpBase {
         private final boolean write;
 
         ModelSpecificRegister(boolean write) {

@@ -4,6 +4,7 @@ import org.qemu.i386.cpu.CpuidTable;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.cpu.X86OpBase;
 
 /**
  * cpuid in system mode: the user-mode table plus the system features this CPU implements —
@@ -12,7 +13,7 @@ import org.qemu.i386.cpu.X86Op;
  * whose CPU has long mode) — and the initial APIC ID in leaf 1
  * EBX[31:24]. Nothing is claimed that does not work (no MTRR, no PSE-36).
  */
-final class SystemCpuid implements X86Op {
+final class SystemCpuid extends X86OpBase {
     static final int EDX_PSE = 1 << 3;
     static final int EDX_MSR = 1 << 5;
     static final int EDX_APIC = 1 << 9;

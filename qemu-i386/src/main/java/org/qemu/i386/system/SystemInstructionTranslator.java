@@ -3,6 +3,7 @@ package org.qemu.i386.system;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.cpu.X86OpBase;
 import org.qemu.i386.cpu.X86Trap;
 import org.qemu.i386.decode.X86Decoder;
 import org.qemu.i386.translate.Operand;
@@ -263,7 +264,7 @@ final class SystemInstructionTranslator implements SystemTranslator {
         };
     }
 
-    private static final class Nop implements X86Op {
+    private static final class Nop extends X86OpBase {
         @Override
         public void exec(X86Cpu cpu) {
         }

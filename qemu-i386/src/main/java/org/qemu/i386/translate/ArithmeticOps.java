@@ -4,6 +4,7 @@ import org.qemu.i386.cpu.LazyFlags;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.cpu.X86OpBase;
 
 /** add/or/adc/sbb/and/sub/xor/cmp/test, inc/dec/neg/not: the flag-setting ALU. */
 final class ArithmeticOps {
@@ -13,7 +14,7 @@ final class ArithmeticOps {
     }
 
     /** The binary ALU group: {@code dst = dst op src}, cmp and test only set flags. */
-    static final class Binary implements X86Op {
+    static final class Binary extends X86OpBase {
         final int kind;
         final int bits;
         final Operand dst;
@@ -93,7 +94,7 @@ final class ArithmeticOps {
     }
 
     /** xor r, r and sub r, r: zero without reading the register (a very common idiom). */
-    static final class ZeroRegister implements X86Op {
+    static final class ZeroRegister extends X86OpBase {
         final Operand dst;
         final boolean sub;
 
@@ -116,7 +117,7 @@ final class ArithmeticOps {
     static final int INC = 0, DEC = 1, NOT = 2, NEG = 3;
 
     /** inc, dec (keep CF), not (no flags), neg (CF = operand != 0). */
-    static final class Unary implements X86Op {
+    static final class Unary extends X86OpBase {
         final int kind;
         final Operand dst;
 

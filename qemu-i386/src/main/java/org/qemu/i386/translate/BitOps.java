@@ -5,6 +5,7 @@ import static org.qemu.i386.cpu.X86CpuState.ZF;
 import org.qemu.i386.cpu.LazyFlags;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.cpu.X86OpBase;
 
 /** bt/bts/btr/btc and bsf/bsr. */
 final class BitOps {
@@ -17,7 +18,7 @@ final class BitOps {
      * Bit test and modify. With a register bit offset and a memory operand the offset is signed
      * and reaches outside the operand (bit 35 of [m] is bit 3 of [m+4]).
      */
-    static final class BitTest implements X86Op {
+    static final class BitTest extends X86OpBase {
         private final int kind;
         private final Operand base;
         private final Operand offset;
@@ -70,7 +71,7 @@ final class BitOps {
     }
 
     /** bsf / bsr: a zero source sets ZF and leaves the destination unchanged. */
-    static final class BitScan implements X86Op {
+    static final class BitScan extends X86OpBase {
         final boolean reverse;
         final Operand dst;
         final Operand src;

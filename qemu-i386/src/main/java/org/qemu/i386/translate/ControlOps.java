@@ -4,6 +4,7 @@ import org.qemu.i386.cpu.LazyFlags;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.cpu.X86OpBase;
 
 /** Branches: jmp, jcc, call, ret, loop, jcxz, plus the plain fall-through that closes a block. */
 final class ControlOps {
@@ -11,7 +12,7 @@ final class ControlOps {
     }
 
     /** Sets eip to a fixed address: the end of a block that stops without a branch. */
-    static final class Goto implements X86Op {
+    static final class Goto extends X86OpBase {
         final int target;
 
         Goto(int target) {
@@ -29,7 +30,7 @@ final class ControlOps {
         }
     }
 
-    static final class ConditionalJump implements X86Op {
+    static final class ConditionalJump extends X86OpBase {
         final int cc;
         final int target;
         final int fallThrough;
@@ -52,7 +53,7 @@ final class ControlOps {
     }
 
     /** jmp r/m. */
-    static final class IndirectJump implements X86Op {
+    static final class IndirectJump extends X86OpBase {
         final Operand target;
 
         IndirectJump(Operand target) {
@@ -71,7 +72,7 @@ final class ControlOps {
     }
 
     /** call rel and call r/m: the target is read before the return address is pushed. */
-    static final class Call implements X86Op {
+    static final class Call extends X86OpBase {
         final Operand indirectTarget;
         final int target;
         final int returnAddress;
@@ -97,7 +98,7 @@ final class ControlOps {
         }
     }
 
-    static final class Return implements X86Op {
+    static final class Return extends X86OpBase {
         final int release;
         final int bits;
 
@@ -123,7 +124,7 @@ final class ControlOps {
     static final int LOOPNE = 0, LOOPE = 1, LOOP = 2, JCXZ = 3;
 
     /** loop/loope/loopne (decrement the count register, then test) and jcxz/jecxz. */
-    static final class Loop implements X86Op {
+    static final class Loop extends X86OpBase {
         final int kind;
         final int target;
         final int fallThrough;

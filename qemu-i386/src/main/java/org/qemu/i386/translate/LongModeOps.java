@@ -5,6 +5,7 @@ import org.qemu.i386.cpu.LazyFlags;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.cpu.X86OpBase;
 
 /**
  * What 64-bit code does differently from 32-bit code beyond operand sizes: 64-bit instruction
@@ -35,7 +36,7 @@ final class LongModeOps {
     }
 
     /** push r/m, imm (sign-extended), in 64-bit code. */
-    static final class Push implements X86Op {
+    static final class Push extends X86OpBase {
         final Operand src;
         final int bits;
 
@@ -51,7 +52,7 @@ final class LongModeOps {
     }
 
     /** pop r/m: rsp moves before the store (pop [rsp] addresses with the new rsp), back if it faults. */
-    static final class Pop implements X86Op {
+    static final class Pop extends X86OpBase {
         final Operand dst;
         final int bits;
 
@@ -80,7 +81,7 @@ final class LongModeOps {
      * al/ax/eax/rax, [imm64] and back): the full 64-bit offset plus the segment's base (FS and GS
      * have one). Nearer addresses go through the ordinary memory operand.
      */
-    static final class MoveAbsolute implements X86Op {
+    static final class MoveAbsolute extends X86OpBase {
         final int segment;
         final int bits;
         final long offset;
@@ -118,7 +119,7 @@ final class LongModeOps {
         }
     }
 
-    static final class PushFlags implements X86Op {
+    static final class PushFlags extends X86OpBase {
         final int bits;
 
         PushFlags(int bits) {
@@ -131,7 +132,7 @@ final class LongModeOps {
         }
     }
 
-    static final class PopFlags implements X86Op {
+    static final class PopFlags extends X86OpBase {
         final int bits;
 
         PopFlags(int bits) {
@@ -189,7 +190,7 @@ final class LongModeOps {
     }
 
     /** leave: rsp = rbp, pop rbp. */
-    static final class Leave implements X86Op {
+    static final class Leave extends X86OpBase {
         final int bits;
 
         Leave(int bits) {
@@ -213,7 +214,7 @@ final class LongModeOps {
     // ---- control transfer ----------------------------------------------------------------------
 
     /** jmp to a fixed address, and the end of a block that stops without a branch. */
-    static final class Goto implements X86Op {
+    static final class Goto extends X86OpBase {
         final long target;
 
         Goto(long target) {
@@ -231,7 +232,7 @@ final class LongModeOps {
         }
     }
 
-    static final class ConditionalJump implements X86Op {
+    static final class ConditionalJump extends X86OpBase {
         final int cc;
         final long target;
         final long fallThrough;
@@ -254,7 +255,7 @@ final class LongModeOps {
     }
 
     /** jmp r/m64. */
-    static final class IndirectJump implements X86Op {
+    static final class IndirectJump extends X86OpBase {
         final Operand target;
 
         IndirectJump(Operand target) {
@@ -273,7 +274,7 @@ final class LongModeOps {
     }
 
     /** call rel32 / call r/m64: the target is read before the push (call [rsp] uses the old rsp). */
-    static final class Call implements X86Op {
+    static final class Call extends X86OpBase {
         final Operand indirectTarget;
         final long target;
         final long returnAddress;
@@ -298,7 +299,7 @@ final class LongModeOps {
     }
 
     /** ret / ret imm16. */
-    static final class Return implements X86Op {
+    static final class Return extends X86OpBase {
         final int release;
 
         Return(int release) {
@@ -320,7 +321,7 @@ final class LongModeOps {
     }
 
     /** loop / loope / loopne / jrcxz over rcx (ecx with 0x67). */
-    static final class Loop implements X86Op {
+    static final class Loop extends X86OpBase {
         final int kind;
         final long target;
         final long fallThrough;
@@ -370,7 +371,7 @@ final class LongModeOps {
      * rsi, rdx, r10, r8, r9. (The kernel's RFLAGS mask is applied to the user flags only while the
      * kernel runs, so the guest sees its flags unchanged afterwards.)
      */
-    static final class SystemCall implements X86Op {
+    static final class SystemCall extends X86OpBase {
         private final long next;
 
         SystemCall(long next) {
@@ -399,7 +400,7 @@ final class LongModeOps {
      * rsi/rdi/rcx. Registers advance element by element, so a fault leaves them at the failing
      * element, as on hardware.
      */
-    static final class StringOp implements X86Op {
+    static final class StringOp extends X86OpBase {
         final int kind;
         final int bits;
         final int rep;

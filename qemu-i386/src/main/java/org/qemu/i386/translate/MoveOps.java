@@ -4,13 +4,14 @@ import org.qemu.i386.cpu.LazyFlags;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.cpu.X86OpBase;
 
 /** Data movement: mov, movzx/movsx, lea, xchg, cmpxchg, cmpxchg8b, xadd, bswap, cbw/cwd, cmov, setcc. */
 final class MoveOps {
     private MoveOps() {
     }
 
-    static final class Move implements X86Op {
+    static final class Move extends X86OpBase {
         final Operand dst;
         final Operand src;
 
@@ -26,7 +27,7 @@ final class MoveOps {
     }
 
     /** movzx / movsx. */
-    static final class MoveExtend implements X86Op {
+    static final class MoveExtend extends X86OpBase {
         final Operand dst;
         final Operand src;
         final boolean signed;
@@ -44,7 +45,7 @@ final class MoveOps {
         }
     }
 
-    static final class LoadEffectiveAddress implements X86Op {
+    static final class LoadEffectiveAddress extends X86OpBase {
         final Operand dst;
         final Operand.Memory src;
 
@@ -60,7 +61,7 @@ final class MoveOps {
     }
 
     /** xchg: with a memory operand it is atomic (implicitly locked). */
-    static final class Exchange implements X86Op {
+    static final class Exchange extends X86OpBase {
         final Operand rm;
         final Operand reg;
 
@@ -77,7 +78,7 @@ final class MoveOps {
         }
     }
 
-    static final class CompareExchange implements X86Op {
+    static final class CompareExchange extends X86OpBase {
         final Operand rm;
         final Operand reg;
         final Operand accumulator;
@@ -104,7 +105,7 @@ final class MoveOps {
         }
     }
 
-    static final class CompareExchange8Bytes implements X86Op {
+    static final class CompareExchange8Bytes extends X86OpBase {
         final Operand.Memory m;
 
         CompareExchange8Bytes(Operand.Memory m) {
@@ -129,7 +130,7 @@ final class MoveOps {
         }
     }
 
-    static final class ExchangeAdd implements X86Op {
+    static final class ExchangeAdd extends X86OpBase {
         final Operand rm;
         final Operand reg;
 
@@ -154,7 +155,7 @@ final class MoveOps {
         }
     }
 
-    static final class ByteSwap implements X86Op {
+    static final class ByteSwap extends X86OpBase {
         final int reg;
         final int bits;
 
@@ -175,7 +176,7 @@ final class MoveOps {
     }
 
     /** cbw/cwde (sign-extend the accumulator's lower half) and cwd/cdq (into dx/edx). */
-    static final class SignExtendAccumulator implements X86Op {
+    static final class SignExtendAccumulator extends X86OpBase {
         final int bits;
         final boolean intoDx;
 
@@ -202,7 +203,7 @@ final class MoveOps {
         }
     }
 
-    static final class ConditionalMove implements X86Op {
+    static final class ConditionalMove extends X86OpBase {
         final int cc;
         final Operand dst;
         final Operand src;
@@ -222,7 +223,7 @@ final class MoveOps {
         }
     }
 
-    static final class SetCondition implements X86Op {
+    static final class SetCondition extends X86OpBase {
         final int cc;
         final Operand dst;
 
@@ -242,7 +243,7 @@ final class MoveOps {
      * code, where 0x67 makes it ebx + al wrapped to 32 bits and the linear address does not wrap).
      * Only AL changes: in 64-bit code a 32-bit register write would clear rax's upper half.
      */
-    static final class Translate implements X86Op {
+    static final class Translate extends X86OpBase {
         final int segment;
         final int addressBits;
         final boolean longMode;

@@ -4,6 +4,7 @@ import org.qemu.i386.cpu.LazyFlags;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.cpu.X86OpBase;
 import org.qemu.i386.cpu.X86Trap;
 
 /** mul, imul (one, two and three operands), div, idiv. */
@@ -12,7 +13,7 @@ final class MulDivOps {
     }
 
     /** One-operand mul/imul: accumulator times src into AX, DX:AX or EDX:EAX. */
-    static final class WideMultiply implements X86Op {
+    static final class WideMultiply extends X86OpBase {
         private final Operand src;
         private final boolean signed;
 
@@ -67,7 +68,7 @@ final class MulDivOps {
     }
 
     /** imul r, r/m and imul r, r/m, imm: truncated signed product. */
-    static final class Multiply implements X86Op {
+    static final class Multiply extends X86OpBase {
         final Operand dst;
         final Operand a;
         final Operand b;
@@ -92,7 +93,7 @@ final class MulDivOps {
     }
 
     /** div / idiv; #DE on a zero divisor or a quotient that does not fit. Flags are undefined: left alone. */
-    static final class Divide implements X86Op {
+    static final class Divide extends X86OpBase {
         private final Operand src;
         private final boolean signed;
 

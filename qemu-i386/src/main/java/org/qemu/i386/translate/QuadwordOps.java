@@ -5,6 +5,7 @@ import org.qemu.i386.cpu.LazyFlags;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.cpu.X86OpBase;
 import org.qemu.i386.cpu.X86Trap;
 
 /**
@@ -18,7 +19,7 @@ final class QuadwordOps {
     }
 
     /** add/or/adc/sbb/and/sub/xor/cmp/test with 64-bit operands (immediates sign-extended). */
-    static final class Binary implements X86Op {
+    static final class Binary extends X86OpBase {
         final int kind;
         final Operand dst;
         final Operand src;
@@ -79,7 +80,7 @@ final class QuadwordOps {
     }
 
     /** inc, dec, not, neg. */
-    static final class Unary implements X86Op {
+    static final class Unary extends X86OpBase {
         final int kind;
         final Operand dst;
 
@@ -110,7 +111,7 @@ final class QuadwordOps {
     }
 
     /** The shift/rotate group: the count is masked to 6 bits; a zero count changes nothing. */
-    static final class Shift implements X86Op {
+    static final class Shift extends X86OpBase {
         final int kind;
         final Operand dst;
         final Operand count;
@@ -185,7 +186,7 @@ final class QuadwordOps {
     }
 
     /** shld / shrd with 64-bit operands. */
-    static final class DoubleShift implements X86Op {
+    static final class DoubleShift extends X86OpBase {
         private final boolean left;
         private final Operand dst;
         private final Operand src;
@@ -221,7 +222,7 @@ final class QuadwordOps {
     }
 
     /** imul r64, r/m64 (, imm): the low half of the signed product; CF = OF = it did not fit. */
-    static final class Multiply implements X86Op {
+    static final class Multiply extends X86OpBase {
         final Operand dst;
         final Operand a;
         final Operand b;
@@ -245,7 +246,7 @@ final class QuadwordOps {
     }
 
     /** mul / imul r/m64: rdx:rax = rax * src. */
-    static final class WideMultiply implements X86Op {
+    static final class WideMultiply extends X86OpBase {
         final Operand src;
         final boolean signed;
 
@@ -269,7 +270,7 @@ final class QuadwordOps {
     }
 
     /** div / idiv r/m64: rdx:rax / src, #DE on a zero divisor or a quotient that does not fit. */
-    static final class Divide implements X86Op {
+    static final class Divide extends X86OpBase {
         final Operand src;
         final boolean signed;
 
@@ -343,7 +344,7 @@ final class QuadwordOps {
     }
 
     /** mov with a 64-bit destination (mov r64, imm64 included). */
-    static final class Move implements X86Op {
+    static final class Move extends X86OpBase {
         final Operand dst;
         final Operand src;
 
@@ -359,7 +360,7 @@ final class QuadwordOps {
     }
 
     /** movzx/movsx to a 64-bit register, and movsxd (sign-extends 32 bits). */
-    static final class MoveExtend implements X86Op {
+    static final class MoveExtend extends X86OpBase {
         final Operand dst;
         final Operand src;
         final boolean signed;
@@ -383,7 +384,7 @@ final class QuadwordOps {
     }
 
     /** lea r64, m. */
-    static final class LoadEffectiveAddress implements X86Op {
+    static final class LoadEffectiveAddress extends X86OpBase {
         final Operand dst;
         final Operand.Memory src;
 
@@ -402,7 +403,7 @@ final class QuadwordOps {
      * cmovcc in long mode with a 32- or 64-bit operand: a 32-bit destination register is
      * zero-extended even when the condition is false (the instruction always writes it).
      */
-    static final class ConditionalMove implements X86Op {
+    static final class ConditionalMove extends X86OpBase {
         final int cc;
         final Operand dst;
         final Operand src;
@@ -421,7 +422,7 @@ final class QuadwordOps {
     }
 
     /** xchg (atomic with memory: the translator wraps it). */
-    static final class Exchange implements X86Op {
+    static final class Exchange extends X86OpBase {
         final Operand rm;
         final Operand reg;
 
@@ -439,7 +440,7 @@ final class QuadwordOps {
     }
 
     /** xadd. */
-    static final class ExchangeAdd implements X86Op {
+    static final class ExchangeAdd extends X86OpBase {
         final Operand rm;
         final Operand reg;
 
@@ -465,7 +466,7 @@ final class QuadwordOps {
     }
 
     /** cmpxchg r/m64, r64. */
-    static final class CompareExchange implements X86Op {
+    static final class CompareExchange extends X86OpBase {
         final Operand rm;
         final Operand reg;
 
@@ -490,7 +491,7 @@ final class QuadwordOps {
     }
 
     /** cmpxchg16b m128: compares rdx:rax with the 16 bytes, stores rcx:rbx or loads them; #GP unless 16-byte aligned. */
-    static final class CompareExchange16Bytes implements X86Op {
+    static final class CompareExchange16Bytes extends X86OpBase {
         final Operand.Memory m;
 
         CompareExchange16Bytes(Operand.Memory m) {
@@ -521,7 +522,7 @@ final class QuadwordOps {
     }
 
     /** bt/bts/btr/btc with 64-bit operands; a register offset reaches outside a memory operand. */
-    static final class BitTest implements X86Op {
+    static final class BitTest extends X86OpBase {
         private final int kind;
         private final Operand base;
         private final Operand offset;
@@ -563,7 +564,7 @@ final class QuadwordOps {
     }
 
     /** bsf / bsr r64: a zero source sets ZF and leaves the destination unchanged. */
-    static final class BitScan implements X86Op {
+    static final class BitScan extends X86OpBase {
         final boolean reverse;
         final Operand dst;
         final Operand src;
@@ -587,7 +588,7 @@ final class QuadwordOps {
     }
 
     /** bswap r64. */
-    static final class ByteSwap implements X86Op {
+    static final class ByteSwap extends X86OpBase {
         final int reg;
 
         ByteSwap(int reg) {
@@ -601,7 +602,7 @@ final class QuadwordOps {
     }
 
     /** cdqe (rax = sign-extended eax) and cqo (rdx = the sign of rax). */
-    static final class SignExtendAccumulator implements X86Op {
+    static final class SignExtendAccumulator extends X86OpBase {
         final boolean intoDx;
 
         SignExtendAccumulator(boolean intoDx) {

@@ -4,6 +4,7 @@ import org.qemu.i386.cpu.LazyFlags;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.cpu.X86OpBase;
 
 /** The shift/rotate group (C0 C1 D0-D3) and the double shifts shld/shrd. */
 final class ShiftOps {
@@ -62,7 +63,7 @@ final class ShiftOps {
         }
     }
 
-    static final class Shift implements X86Op {
+    static final class Shift extends X86OpBase {
         final int kind;
         final Operand dst;
         final Operand count;
@@ -145,7 +146,7 @@ final class ShiftOps {
     }
 
     /** shld / shrd: shift dst, filling from src. */
-    static final class DoubleShift implements X86Op {
+    static final class DoubleShift extends X86OpBase {
         final boolean left;
         final Operand dst;
         final Operand src;

@@ -3,6 +3,7 @@ package org.qemu.i386.translate;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.cpu.X86OpBase;
 
 /**
  * push/pop and friends. The stack is 32-bit (a flat SS), esp changes only after the memory
@@ -39,7 +40,7 @@ final class StackOps {
         return v;
     }
 
-    static final class Push implements X86Op {
+    static final class Push extends X86OpBase {
         final Operand src;
         final int bits;
 
@@ -55,7 +56,7 @@ final class StackOps {
     }
 
     /** pop r/m; a memory destination addressed through esp sees esp after the pop, as on hardware. */
-    static final class Pop implements X86Op {
+    static final class Pop extends X86OpBase {
         final Operand dst;
         final int bits;
 
@@ -79,7 +80,7 @@ final class StackOps {
         }
     }
 
-    static final class PushAll implements X86Op {
+    static final class PushAll extends X86OpBase {
         final int bits;
 
         PushAll(int bits) {
@@ -105,7 +106,7 @@ final class StackOps {
         }
     }
 
-    static final class PopAll implements X86Op {
+    static final class PopAll extends X86OpBase {
         final int bits;
 
         PopAll(int bits) {
@@ -131,7 +132,7 @@ final class StackOps {
         }
     }
 
-    static final class PushFlags implements X86Op {
+    static final class PushFlags extends X86OpBase {
         final int bits;
 
         PushFlags(int bits) {
@@ -145,7 +146,7 @@ final class StackOps {
         }
     }
 
-    static final class PopFlags implements X86Op {
+    static final class PopFlags extends X86OpBase {
         final int bits;
 
         PopFlags(int bits) {
@@ -163,7 +164,7 @@ final class StackOps {
     }
 
     /** enter size, level. */
-    static final class Enter implements X86Op {
+    static final class Enter extends X86OpBase {
         final int size;
         final int level;
         final int bits;
@@ -205,7 +206,7 @@ final class StackOps {
         }
     }
 
-    static final class Leave implements X86Op {
+    static final class Leave extends X86OpBase {
         final int bits;
 
         Leave(int bits) {
@@ -228,7 +229,7 @@ final class StackOps {
      * processors write only the low 16 bits of such a slot, AMD's (this project's reference host)
      * and QEMU's the whole zero-extended selector, as this does.
      */
-    static final class PushSegment implements X86Op {
+    static final class PushSegment extends X86OpBase {
         final int segment;
         final int bits;
         final boolean longMode;
@@ -259,7 +260,7 @@ final class StackOps {
      * FS/GS base, as on this host), and moves the stack pointer only once the load succeeded, so
      * an invalid selector's #GP leaves the stack as it was.
      */
-    static final class PopSegment implements X86Op {
+    static final class PopSegment extends X86OpBase {
         final int segment;
         final int bits;
         final boolean longMode;

@@ -5,6 +5,7 @@ import org.qemu.i386.cpu.LazyFlags;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.cpu.X86OpBase;
 
 /**
  * movs/cmps/stos/lods/scas with rep/repe/repne. Each iteration updates esi/edi/ecx only after
@@ -52,7 +53,7 @@ final class StringOps {
         }
     }
 
-    static class StringOp implements X86Op {
+    static class StringOp extends X86OpBase {
         private final int kind;
         private final int bits;
         private final int rep;

@@ -13,6 +13,7 @@ import org.qemu.i386.cpu.LazyFlags;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.cpu.X86OpBase;
 import org.qemu.i386.cpu.X86Trap;
 
 /** Flag instructions, BCD adjusts, cpuid, rdtsc, int 0x80, traps, segment moves, nop. */
@@ -20,7 +21,7 @@ public final class SystemOps {
     private SystemOps() {
     }
 
-    static final class Nop implements X86Op {
+    static final class Nop extends X86OpBase {
         static final Nop INSTANCE = new Nop();
 
         @Override
@@ -29,7 +30,7 @@ public final class SystemOps {
     }
 
     /** Raises a fixed trap (ud2, undefined opcodes, privileged instructions, int3, int n). */
-    public static final class Trap implements X86Op {
+    public static final class Trap extends X86OpBase {
         private final X86Trap trap;
 
         public Trap(X86Trap trap) {
@@ -48,7 +49,7 @@ public final class SystemOps {
     }
 
     /** Raises the fault met while fetching an instruction, when (and only if) execution reaches it. */
-    static final class FetchFault implements X86Op {
+    static final class FetchFault extends X86OpBase {
         private final GuestMemoryFault fault;
 
         FetchFault(GuestMemoryFault fault) {
@@ -76,7 +77,7 @@ public final class SystemOps {
     }
 
     /** int 0x80: the Linux system call. eip moves past it, then the runtime takes over. */
-    static final class SystemCall implements X86Op {
+    static final class SystemCall extends X86OpBase {
         private final int next;
 
         SystemCall(int next) {
@@ -96,7 +97,7 @@ public final class SystemOps {
     }
 
     /** into: #OF when OF is set (Linux delivers SIGSEGV), else nothing. */
-    static final class InterruptOnOverflow implements X86Op {
+    static final class InterruptOnOverflow extends X86OpBase {
         @Override
         public void exec(X86Cpu cpu) {
             if (LazyFlags.condition(cpu.state, 0)) {
@@ -109,7 +110,7 @@ public final class SystemOps {
      * bound: the signed index must lie within the pair of limits in memory (lower, then upper,
      * each of the operand size), otherwise #BR, a fault at the instruction.
      */
-    static final class CheckBounds implements X86Op {
+    static final class CheckBounds extends X86OpBase {
         private final Operand index;
         private final Operand.Memory limits;
 
@@ -137,7 +138,7 @@ public final class SystemOps {
 
     static final int CLC = 0, STC = 1, CMC = 2, CLD = 3, STD = 4;
 
-    static final class FlagOp implements X86Op {
+    static final class FlagOp extends X86OpBase {
         private final int kind;
 
         FlagOp(int kind) {
@@ -157,7 +158,7 @@ public final class SystemOps {
         }
     }
 
-    static final class LoadFlagsIntoAh implements X86Op {
+    static final class LoadFlagsIntoAh extends X86OpBase {
         @Override
         public void exec(X86Cpu cpu) {
             int f = LazyFlags.arithmetic(cpu.state) & (SF | ZF | AF | PF | CF) | 2;
@@ -166,7 +167,7 @@ public final class SystemOps {
         }
     }
 
-    static final class StoreAhIntoFlags implements X86Op {
+    static final class StoreAhIntoFlags extends X86OpBase {
         @Override
         public void exec(X86Cpu cpu) {
             int ah = (cpu.state.reg32(X86CpuState.EAX) >> 8) & 0xff;
@@ -174,7 +175,7 @@ public final class SystemOps {
         }
     }
 
-    static final class Cpuid implements X86Op {
+    static final class Cpuid extends X86OpBase {
         @Override
         public void exec(X86Cpu cpu) {
             CpuidTable.query(cpu.state, X86Cpu.isLongMode(cpu.codeMode()));
@@ -182,7 +183,7 @@ public final class SystemOps {
     }
 
     /** rdtsc: a monotonic nanosecond count stands for the time stamp counter. */
-    static final class ReadTimeStampCounter implements X86Op {
+    static final class ReadTimeStampCounter extends X86OpBase {
         @Override
         public void exec(X86Cpu cpu) {
             long t = System.nanoTime();
@@ -192,7 +193,7 @@ public final class SystemOps {
     }
 
     /** mov Sreg, r/m16. */
-    static final class LoadSegment implements X86Op {
+    static final class LoadSegment extends X86OpBase {
         private final int segment;
         private final Operand src;
 
@@ -208,7 +209,7 @@ public final class SystemOps {
     }
 
     /** mov r/m, Sreg: a register destination of 32 bits gets the selector zero-extended. */
-    static final class StoreSegment implements X86Op {
+    static final class StoreSegment extends X86OpBase {
         private final int segment;
         private final Operand dst;
 
@@ -226,7 +227,7 @@ public final class SystemOps {
     static final int DAA = 0, DAS = 1, AAA = 2, AAS = 3;
 
     /** Decimal adjust after addition/subtraction (packed and unpacked BCD). */
-    static final class DecimalAdjust implements X86Op {
+    static final class DecimalAdjust extends X86OpBase {
         private final int kind;
 
         DecimalAdjust(int kind) {
@@ -287,7 +288,7 @@ public final class SystemOps {
     }
 
     /** aam base / aad base. */
-    static final class AsciiAdjustMultiplyDivide implements X86Op {
+    static final class AsciiAdjustMultiplyDivide extends X86OpBase {
         private final boolean multiply;
         private final int base;
 

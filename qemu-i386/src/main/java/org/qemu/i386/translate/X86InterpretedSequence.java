@@ -4,6 +4,7 @@ import org.qemu.common.tcg.InterpretedSequence;
 import org.qemu.common.tcg.OpSequence;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.cpu.X86OpBase;
 
 /**
  * The interpreted tier of an x86 block: its ops run one after the other through {@link X86Op#exec},
@@ -12,21 +13,39 @@ import org.qemu.i386.cpu.X86Op;
  * <p>Why a class of its own: the shared loop calls {@code GuestOp.exec(Object)}, an interface
  * call that each op class answers through its compiler-made bridge method, and the loop's call
  * site sees every op class (megamorphic: HotSpot's itable stub, which looks the interface up in
- * the receiver class's table at every call). Here the call names {@code X86Op.exec(X86Cpu)}
- * directly: no bridge, and the interface the stub looks for is the op class's first. async-profiler
- * on {@code python3 -c pass} under qemu-x86_64 (most of it runs in this tier): 14% of the run
- * loop thread's samples were the itable stub under the shared loop.
+ * the receiver class's table at every call). Here the call is a virtual call of
+ * {@link X86OpBase#exec}, which most op classes extend (a vtable stub: one load from a fixed
+ * slot); an op that is a lambda or a record is called through an adapter. async-profiler on
+ * {@code python3 -c pass} under qemu-x86_64 (most of it runs in this tier): the itable stub under
+ * the shared loop was 14% of the run loop thread's samples.
  */
 public final class X86InterpretedSequence extends OpSequence<X86Cpu> {
-    private final X86Op[] ops;
+    private final X86OpBase[] ops;
 
     X86InterpretedSequence(X86Op[] ops) {
-        this.ops = ops;
+        this.ops = new X86OpBase[ops.length];
+        for (int i = 0; i < ops.length; i++) {
+            this.ops[i] = ops[i] instanceof X86OpBase base ? base : new Adapter(ops[i]);
+        }
+    }
+
+    /** An op that does not extend {@link X86OpBase} (a lambda, a record), called through its interface. */
+    private static final class Adapter extends X86OpBase {
+        private final X86Op op;
+
+        Adapter(X86Op op) {
+            this.op = op;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            op.exec(cpu);
+        }
     }
 
     @Override
     public void run(X86Cpu cpu) {
-        X86Op[] o = ops;
+        X86OpBase[] o = ops;
         int i = 0;
         try {
             for (; i < o.length; i++) {

@@ -6,6 +6,7 @@ import org.qemu.common.memory.GuestMemoryFault;
 import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86CpuState;
 import org.qemu.i386.cpu.X86Op;
+import org.qemu.i386.cpu.X86OpBase;
 import org.qemu.i386.cpu.X86Trap;
 import org.qemu.i386.decode.X86Decoder;
 
@@ -279,7 +280,7 @@ public final class X86Translator {
     }
 
     /** Runs an op under the address space's lock: the atomicity lock-prefixed instructions promise. */
-    static final class Locked implements X86Op {
+    static final class Locked extends X86OpBase {
         private final X86Op inner;
 
         Locked(X86Op inner) {
