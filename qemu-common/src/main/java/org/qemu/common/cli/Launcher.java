@@ -72,11 +72,12 @@ public abstract class Launcher {
         } catch (ParseException e) {
             return fail(e.getMessage());
         }
-        if (line.hasOption("h") || line.hasOption("help")) {
+        GivenOptions given = GivenOptions.of(line);
+        if (given.has("h") || given.has("help")) {
             printHelp(options);
             return 0;
         }
-        if (line.hasOption("version")) {
+        if (given.has("version")) {
             System.out.println(QemuVersion.banner(program, systemEmulator));
             return 0;
         }
@@ -141,7 +142,7 @@ public abstract class Launcher {
 
     /** {@code -trace}: enables the named events; a name no event has is a warning line, as in QEMU. */
     protected final void enableTraceEvents(CommandLine line) throws LauncherException {
-        String[] values = line.getOptionValues("trace");
+        String[] values = GivenOptions.of(line).values("trace");
         if (values == null) {
             return;
         }

@@ -74,16 +74,17 @@ public abstract class UserModeLauncher extends Launcher {
 
     @Override
     protected final int run(CommandLine line) throws LauncherException {
-        if ("help".equals(line.getOptionValue("d"))) {
+        GivenOptions given = GivenOptions.of(line);
+        if ("help".equals(given.value("d"))) {
             System.out.print(LogOptions.usage(LogItem::supportedInUserMode));
             return 0;
         }
-        if ("help".equals(line.getOptionValue("trace"))) {
+        if ("help".equals(given.value("trace"))) {
             System.out.print(TraceEvents.usage());
             return 0;
         }
         enableTraceEvents(line);
-        String cpu = line.getOptionValue("cpu", System.getenv("QEMU_CPU"));
+        String cpu = given.value("cpu", System.getenv("QEMU_CPU"));
         if ("help".equals(cpu) || "?".equals(cpu)) {
             System.out.println("Available CPUs:");
             cpuModels().forEach(m -> System.out.println("  " + m));
@@ -100,7 +101,7 @@ public abstract class UserModeLauncher extends Launcher {
             // Parsing stops at the first operand; an unknown option lands here.
             throw new LauncherException("unknown option '" + operands.get(0).replaceFirst("^-+", "") + "'");
         }
-        UserModeRequest request = request(line, operands);
+        UserModeRequest request = request(given, operands);
         Path program = request.program();
         if (!Files.exists(program)) {
             throw new LauncherException("could not open '" + program + "': No such file or directory");
@@ -126,18 +127,18 @@ public abstract class UserModeLauncher extends Launcher {
         ExitActions.halt(status);
     }
 
-    private static UserModeRequest request(CommandLine line, List<String> operands) throws LauncherException {
-        String ldPrefix = line.getOptionValue("L", System.getenv("QEMU_LD_PREFIX"));
-        String cpu = line.getOptionValue("cpu", System.getenv("QEMU_CPU"));
-        LogOptions log = userModeLog(line);
-        boolean strace = line.hasOption("strace") || System.getenv("QEMU_STRACE") != null || log.has(LogItem.STRACE);
+    private static UserModeRequest request(GivenOptions given, List<String> operands) throws LauncherException {
+        String ldPrefix = given.value("L", System.getenv("QEMU_LD_PREFIX"));
+        String cpu = given.value("cpu", System.getenv("QEMU_CPU"));
+        LogOptions log = userModeLog(given);
+        boolean strace = given.has("strace") || System.getenv("QEMU_STRACE") != null || log.has(LogItem.STRACE);
         startTranslationLog(log);
         Map<String, String> env = new LinkedHashMap<>(System.getenv());
         List<String> sets = new ArrayList<>();
         if (System.getenv("QEMU_SET_ENV") != null) {
             sets.addAll(List.of(System.getenv("QEMU_SET_ENV").split(",")));
         }
-        for (String e : line.getOptionValues("E") == null ? new String[0] : line.getOptionValues("E")) {
+        for (String e : given.values("E") == null ? new String[0] : given.values("E")) {
             sets.addAll(List.of(e.split(",")));
         }
         for (String set : sets) {
@@ -151,24 +152,24 @@ public abstract class UserModeLauncher extends Launcher {
         if (System.getenv("QEMU_UNSET_ENV") != null) {
             unsets.addAll(List.of(System.getenv("QEMU_UNSET_ENV").split(",")));
         }
-        for (String u : line.getOptionValues("U") == null ? new String[0] : line.getOptionValues("U")) {
+        for (String u : given.values("U") == null ? new String[0] : given.values("U")) {
             unsets.addAll(List.of(u.split(",")));
         }
         unsets.forEach(env::remove);
         // Like QEMU, the guest sees the environment as given, QEMU_* variables included.
         List<String> argv = new ArrayList<>(operands);
-        String argv0 = line.getOptionValue("0", System.getenv("QEMU_ARGV0"));
+        String argv0 = given.value("0", System.getenv("QEMU_ARGV0"));
         if (argv0 != null) {
             argv.set(0, argv0);
         }
-        long stackSize = parseSize(line.getOptionValue("s", System.getenv("QEMU_STACK_SIZE")), 8L << 20);
+        long stackSize = parseSize(given.value("s", System.getenv("QEMU_STACK_SIZE")), 8L << 20);
         return new UserModeRequest(Path.of(operands.get(0)), List.copyOf(argv), Map.copyOf(env),
                 ldPrefix == null ? null : Path.of(ldPrefix), cpu, strace, stackSize,
-                line.getOptionValue("r", System.getenv("QEMU_UNAME")), gdbEndpoint(line));
+                given.value("r", System.getenv("QEMU_UNAME")), gdbEndpoint(given));
     }
 
-    private static org.qemu.common.gdbstub.GdbEndpoint gdbEndpoint(CommandLine line) throws LauncherException {
-        String port = line.getOptionValue("g", System.getenv("QEMU_GDB"));
+    private static org.qemu.common.gdbstub.GdbEndpoint gdbEndpoint(GivenOptions given) throws LauncherException {
+        String port = given.value("g", System.getenv("QEMU_GDB"));
         if (port == null) {
             return null;
         }
@@ -184,10 +185,10 @@ public abstract class UserModeLauncher extends Launcher {
      * {@code strace} (to stderr), {@code in_asm} and {@code op}; anything else is refused by name
      * rather than ignored.
      */
-    private static LogOptions userModeLog(CommandLine line) throws LauncherException {
-        String file = line.getOptionValue("D", System.getenv("QEMU_LOG_FILENAME"));
+    private static LogOptions userModeLog(GivenOptions given) throws LauncherException {
+        String file = given.value("D", System.getenv("QEMU_LOG_FILENAME"));
         try {
-            return LogOptions.parse(line.getOptionValue("d", System.getenv("QEMU_LOG")), file, LogItem::supportedInUserMode);
+            return LogOptions.parse(given.value("d", System.getenv("QEMU_LOG")), file, LogItem::supportedInUserMode);
         } catch (LogOptions.InvalidLogItem e) {
             throw new LauncherException(e.getMessage());
         }
