@@ -40,15 +40,16 @@ public final class HotSpotCompileRequests {
     /** The bytecode index the WhiteBox API takes for a method's normal entry (others: on-stack replacement at that index). */
     private static final int NORMAL_ENTRY = -1;
 
+    /** {@code getCompilationActivityMode}'s answer while the compilers take work (not stopped by a full code cache, not shut down). */
     private static final int COMPILING = 1;
     private static final boolean AVAILABLE = probe();
 
     /**
      * True when the WhiteBox class was loaded by the boot loader and its natives are bound. The
      * class is called directly (compiled against module qemu-whitebox): a call resolves it
-     * through the boot loader first, so the calls reach the class found here. Until session 24
-     * the natives were bound as method handles (findStatic), whose set-up spun method-handle classes
-     * in HotSpot's interpreter at every start, most of the CPU set-up thread's time in busybox true.
+     * through the boot loader first, so the calls reach the class found here. Not through method
+     * handles bound here: their set-up spun method-handle classes in HotSpot's interpreter at every
+     * start (most of the CPU set-up thread's samples in busybox true).
      */
     private static boolean probe() {
         if ("false".equals(System.getProperty("qemu.tcg.hotspot-requests"))) {
