@@ -422,33 +422,7 @@ final class I386SyscallTable {
         names[421] = "rt_sigtimedwait_time64";
         names[422] = "futex_time64";
         names[423] = "sched_rr_get_interval_time64";
-        names[424] = "pidfd_send_signal";
-        names[425] = "io_uring_setup";
-        names[426] = "io_uring_enter";
-        names[427] = "io_uring_register";
-        names[428] = "open_tree";
-        names[429] = "move_mount";
-        names[430] = "fsopen";
-        names[431] = "fsconfig";
-        names[432] = "fsmount";
-        names[433] = "fspick";
-        names[434] = "pidfd_open";
-        names[435] = "clone3";
-        names[436] = "close_range";
-        names[437] = "openat2";
-        names[438] = "pidfd_getfd";
-        names[439] = "faccessat2";
-        names[440] = "process_madvise";
-        names[441] = "epoll_pwait2";
-        names[442] = "mount_setattr";
-        names[443] = "quotactl_fd";
-        names[444] = "landlock_create_ruleset";
-        names[445] = "landlock_add_rule";
-        names[446] = "landlock_restrict_self";
-        names[447] = "memfd_secret";
-        names[448] = "process_mrelease";
-        names[449] = "futex_waitv";
-        names[450] = "set_mempolicy_home_node";
+        org.qemu.common.linux.syscall.UnifiedSyscallNumbers.fill(names);
         return names;
     }
 
