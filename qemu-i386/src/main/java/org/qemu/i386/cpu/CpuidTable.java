@@ -19,8 +19,13 @@ public final class CpuidTable {
      * SSE and SSE2 here once it executes them.
      */
     public static final int LEAF1_EDX = EDX_FPU | EDX_TSC | EDX_CX8 | EDX_CMOV | EDX_MMX | EDX_FXSR | EDX_SSE | EDX_SSE2;
-    /** Leaf 1 ECX: no SSE3 or later. */
-    public static final int LEAF1_ECX = 0;
+    /** Leaf 1 ECX bit: POPCNT (popcnt of 16, 32 and 64 bits, tested against the host CPU). */
+    public static final int ECX_POPCNT = 1 << 23;
+    /**
+     * Leaf 1 ECX of the user-mode CPUs: POPCNT; no SSE3 or later (the system emulators' models
+     * take POPCNT out again, {@code SystemCpuid}).
+     */
+    public static final int LEAF1_ECX = ECX_POPCNT;
     /** Family 6, model 15, stepping 1: a plain i686-class processor. */
     public static final int LEAF1_EAX = (6 << 8) | (15 << 4) | 1;
 
@@ -28,8 +33,11 @@ public final class CpuidTable {
     public static final int ECX_CX16 = 1 << 13;
     /** Leaf 0x80000001 EDX in long mode: SYSCALL, NX, LM. */
     public static final int EXT_EDX_SYSCALL = 1 << 11, EXT_EDX_NX = 1 << 20, EXT_EDX_LM = 1 << 29;
-    /** Leaf 0x80000001 ECX in long mode: LAHF/SAHF in 64-bit code. */
-    public static final int EXT_ECX_LAHF = 1;
+    /**
+     * Leaf 0x80000001 ECX in long mode: LAHF/SAHF in 64-bit code, LZCNT ("ABM"; 32-bit code, with
+     * no such leaf, runs F3 0F BD as bsr, as processors without LZCNT do).
+     */
+    public static final int EXT_ECX_LAHF = 1, EXT_ECX_LZCNT = 1 << 5;
 
     private static final int MAX_BASIC_LEAF = 1;
     private static final int MAX_EXTENDED_LEAF = 0x80000000;
@@ -64,7 +72,7 @@ public final class CpuidTable {
         } else if (leaf == 0x80000000) {
             a = longMode ? 0x80000001 : MAX_EXTENDED_LEAF;
         } else if (leaf == 0x80000001 && longMode) {
-            c = EXT_ECX_LAHF;
+            c = EXT_ECX_LAHF | EXT_ECX_LZCNT;
             d = EXT_EDX_SYSCALL | EXT_EDX_NX | EXT_EDX_LM;
         }
         s.setReg32(X86CpuState.EAX, a);

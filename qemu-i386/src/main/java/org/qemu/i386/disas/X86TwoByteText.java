@@ -115,6 +115,7 @@ final class X86TwoByteText {
                 String name = names[o.reg];
                 yield name == null ? null : insn(o.registerForm() ? name : name + o.sizeSuffix(), o.immediate8() + "," + target);
             }
+            case 0xb8 -> rep == 0xf3 ? consumeRep(o, insn("popcnt", o.rmV() + "," + o.regV())) : null;
             case 0xbc -> rep == 0xf3 ? consumeRep(o, insn("tzcnt", o.rmV() + "," + o.regV())) : insn("bsf", o.rmV() + "," + o.regV());
             case 0xbd -> rep == 0xf3 ? consumeRep(o, insn("lzcnt", o.rmV() + "," + o.regV())) : insn("bsr", o.rmV() + "," + o.regV());
             case 0xc7 -> { o.readModrm(); yield o.reg == 1 && o.mod != 3 ? insn(o.rexW() ? "cmpxchg16b" : "cmpxchg8b", o.memory()) : null; }

@@ -1,5 +1,6 @@
 package org.qemu.i386.translate;
 
+import static org.qemu.i386.cpu.X86CpuState.CF;
 import static org.qemu.i386.cpu.X86CpuState.ZF;
 
 import org.qemu.i386.cpu.LazyFlags;
@@ -7,7 +8,7 @@ import org.qemu.i386.cpu.X86Cpu;
 import org.qemu.i386.cpu.X86Op;
 import org.qemu.i386.cpu.X86OpBase;
 
-/** bt/bts/btr/btc and bsf/bsr. */
+/** bt/bts/btr/btc, bsf/bsr, popcnt and lzcnt. */
 final class BitOps {
     static final int BT = 0, BTS = 1, BTR = 2, BTC = 3;
 
@@ -91,6 +92,50 @@ final class BitOps {
             }
             dst.set(cpu, reverse ? 31 - Integer.numberOfLeadingZeros(v) : Integer.numberOfTrailingZeros(v));
             LazyFlags.modify(cpu.state, ZF, 0);
+        }
+    }
+
+    /**
+     * popcnt r, r/m of 16, 32 or 64 bits (F3 0F B8): the source's set bits; ZF when the source is
+     * zero, CF OF SF AF PF cleared.
+     */
+    static final class PopCount extends X86OpBase {
+        final Operand dst;
+        final Operand src;
+
+        PopCount(Operand dst, Operand src) {
+            this.dst = dst;
+            this.src = src;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            long v = src.getLong(cpu);
+            dst.setLong(cpu, Long.bitCount(v));
+            LazyFlags.setFlags(cpu.state, v == 0 ? ZF : 0);
+        }
+    }
+
+    /**
+     * lzcnt r, r/m of 16, 32 or 64 bits (F3 0F BD, where CPUID claims it): the leading zero bits,
+     * the operand's width for a zero source; CF when the source is zero, ZF when the count is.
+     * OF SF AF PF are undefined: left as they were.
+     */
+    static final class LeadingZeroCount extends X86OpBase {
+        final Operand dst;
+        final Operand src;
+
+        LeadingZeroCount(Operand dst, Operand src) {
+            this.dst = dst;
+            this.src = src;
+        }
+
+        @Override
+        public void exec(X86Cpu cpu) {
+            long v = src.getLong(cpu);
+            int count = Long.numberOfLeadingZeros(v) - (64 - src.bits);
+            dst.setLong(cpu, count);
+            LazyFlags.modify(cpu.state, CF | ZF, (v == 0 ? CF : 0) | (count == 0 ? ZF : 0));
         }
     }
 }

@@ -751,8 +751,21 @@ public final class X86Translator {
                 Operand src = rm(d, srcBits);
                 return moveExtend(reg(d, v), src, b >= 0xbe);
             }
+            case 0xb8: {
+                // popcnt (F3); without the prefix the opcode is jmpe, which only IA-64 had
+                if (d.repPrefix() != 0xf3) {
+                    return invalid(d);
+                }
+                Operand src = rm(d, v);
+                return new BitOps.PopCount(reg(d, v), src);
+            }
             case 0xbc, 0xbd: {
                 Operand src = rm(d, v);
+                // lzcnt where CPUID claims it (64-bit code); elsewhere, as on processors without
+                // it, F3 0F BD is bsr. tzcnt (F3 0F BC) is BMI1's, which is not claimed: bsf.
+                if (b == 0xbd && d.repPrefix() == 0xf3 && d.longMode()) {
+                    return new BitOps.LeadingZeroCount(reg(d, v), src);
+                }
                 return bitScan(b == 0xbd, reg(d, v), src);
             }
             case 0xc0, 0xc1: {

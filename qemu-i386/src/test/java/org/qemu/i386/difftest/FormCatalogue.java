@@ -471,6 +471,14 @@ final class FormCatalogue {
                         return x.undefined(CF | OF | SF | AF | PF).build(n);
                     });
                 }
+                // popcnt (F3 0F B8, claimed by CPUID): every flag defined (ZF from the source)
+                add("popcnt" + b + (m ? " m" : " r"), r -> {
+                    Builder x = new Builder(r).bytes(0xf3).bytes(prefix(b)).bytes(0x0f, 0xb8).modrm(x0(r, b), m, b);
+                    if (r.nextInt(4) == 0) {
+                        java.util.Arrays.fill(x.data, (byte) 0); // a zero source: ZF
+                    }
+                    return x.build("popcnt");
+                });
             }
         }
     }

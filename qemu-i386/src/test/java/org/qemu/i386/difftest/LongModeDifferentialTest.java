@@ -2064,6 +2064,28 @@ class LongModeDifferentialTest {
             b.defined = ZF;
             return b.build("bit scan");
         });
+        f.put("popcnt / lzcnt of 16, 32 and 64 bits (zero and all-ones sources too) then setz, setc and cmovz", rnd -> {
+            Builder b = new Builder(rnd);
+            int size = 16 << rnd.nextInt(3);
+            int[] prefix = size == 16 ? new int[] {0x66, 0xf3} : new int[] {0xf3};
+            boolean lzcnt = rnd.nextBoolean();
+            long mask = -1L >>> (64 - size);
+            int dst = b.anyReg();
+            Rm src = rnd.nextInt(4) == 0 ? new Reg(dst) : b.regOrMem(dst);
+            int special = rnd.nextInt(5);
+            if (src instanceof Reg r && special < 2) { // a zero or an all-ones source
+                b.regs[r.n()] = special == 0 ? b.regs[r.n()] & ~mask : b.regs[r.n()] | mask;
+            }
+            if (src instanceof Mem && special < 2) {
+                java.util.Arrays.fill(b.data, special == 0 ? (byte) 0 : (byte) -1);
+            }
+            b.asm.op(prefix, size == 64, false, new int[] {0x0f, lzcnt ? 0xbd : 0xb8}, dst, src, 0, 0);
+            b.asm.op(new int[0], false, true, new int[] {0x0f, rnd.nextBoolean() ? 0x94 : 0x92}, 0, new Reg(b.pick(dst)), 0, 0);
+            b.asm.op(true, new int[] {0x0f, 0x44}, b.pick(dst), new Reg(b.anyReg()));
+            // lzcnt leaves OF SF AF PF undefined; popcnt clears them
+            b.defined = lzcnt ? CF | ZF : ALL;
+            return b.build(lzcnt ? "lzcnt" : "popcnt");
+        });
         f.put("xchg r64, r64 then add", rnd -> {
             Builder b = new Builder(rnd);
             int x = b.anyReg();

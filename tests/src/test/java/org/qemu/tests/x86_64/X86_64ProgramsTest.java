@@ -47,6 +47,7 @@ class X86_64ProgramsTest {
         "trapframes, static", "trapframes, dynamic",
         "sharedfork, static", "sharedfork, dynamic",
         "selfmaps, static", "selfmaps, dynamic",
+        "bitcount, static", "bitcount, dynamic",
     })
     void programMatchesNative(String name, String linkage) throws Exception {
         assertSameAsNative(X64Tools.compile(name, linkage.equals("dynamic")));
