@@ -19,13 +19,16 @@ public final class CpuidTable {
      * SSE and SSE2 here once it executes them.
      */
     public static final int LEAF1_EDX = EDX_FPU | EDX_TSC | EDX_CX8 | EDX_CMOV | EDX_MMX | EDX_FXSR | EDX_SSE | EDX_SSE2;
-    /** Leaf 1 ECX bit: POPCNT (popcnt of 16, 32 and 64 bits, tested against the host CPU). */
-    public static final int ECX_POPCNT = 1 << 23;
     /**
-     * Leaf 1 ECX of the user-mode CPUs: POPCNT; no SSE3 or later (the system emulators' models
-     * take POPCNT out again, {@code SystemCpuid}).
+     * Leaf 1 ECX bits: SSE3 (addsub, hadd/hsub, movddup/movsldup/movshdup, lddqu, fisttp; no
+     * MONITOR) and POPCNT (of 16, 32 and 64 bits), each tested against the host CPU.
      */
-    public static final int LEAF1_ECX = ECX_POPCNT;
+    public static final int ECX_SSE3 = 1, ECX_POPCNT = 1 << 23;
+    /**
+     * Leaf 1 ECX of the user-mode CPUs: SSE3 and POPCNT; no SSSE3 or later (the system
+     * emulators' models take both out again, {@code SystemCpuid}).
+     */
+    public static final int LEAF1_ECX = ECX_SSE3 | ECX_POPCNT;
     /** Family 6, model 15, stepping 1: a plain i686-class processor. */
     public static final int LEAF1_EAX = (6 << 8) | (15 << 4) | 1;
 

@@ -219,6 +219,10 @@ final class SseTranslator {
         if (opcode >= 0x200) {
             return null; // SSSE3 and later are not claimed
         }
+        X86Op sse3 = sse3(b, prefix, d);
+        if (sse3 != null) {
+            return sse3;
+        }
         if (b >= 0x60 && b <= 0x7f || b >= 0xd0) {
             return integer(b, prefix, d);
         }
@@ -236,6 +240,105 @@ final class SseTranslator {
             case 0xae -> stateManagement(d);
             default -> null;
         };
+    }
+
+    // ---------------------------------------------------------------- SSE3
+
+    /**
+     * The SSE3 forms (CPUID leaf 1 ECX bit 0; fisttp is the x87 translator's): addsubpd/ps,
+     * haddpd/ps, hsubpd/ps, movddup, movsldup, movshdup and lddqu; null for any other opcode,
+     * before anything is decoded. The arithmetic takes the exact general path (these are rare),
+     * every lane's flags together: an unmasked exception raises #XM before the destination is
+     * written, as for the SSE2 packed forms.
+     */
+    private static X86Op sse3(int b, int prefix, X86Decoder d) {
+        if (b == 0xd0 && prefix == 0x66) {
+            return xmm(d, 16, false, false, (cpu, x, dst, lo, hi, imm) -> {
+                FpContext c = begin(cpu);
+                long r0 = SseFloat.arithmeticDouble(c, Arithmetic.SUB, x[2 * dst], lo);
+                long r1 = SseFloat.arithmeticDouble(c, Arithmetic.ADD, x[2 * dst + 1], hi);
+                end(cpu, c);
+                x[2 * dst] = r0;
+                x[2 * dst + 1] = r1;
+            });
+        }
+        if (b == 0xd0 && prefix == 0xf2) {
+            return xmm(d, 16, false, false, (cpu, x, dst, lo, hi, imm) -> {
+                FpContext c = begin(cpu);
+                long a0 = x[2 * dst];
+                long a1 = x[2 * dst + 1];
+                int r0 = SseFloat.arithmeticFloat(c, Arithmetic.SUB, lane(a0, a1, 0), lane(lo, hi, 0));
+                int r1 = SseFloat.arithmeticFloat(c, Arithmetic.ADD, lane(a0, a1, 1), lane(lo, hi, 1));
+                int r2 = SseFloat.arithmeticFloat(c, Arithmetic.SUB, lane(a0, a1, 2), lane(lo, hi, 2));
+                int r3 = SseFloat.arithmeticFloat(c, Arithmetic.ADD, lane(a0, a1, 3), lane(lo, hi, 3));
+                end(cpu, c);
+                x[2 * dst] = pair(r0, r1);
+                x[2 * dst + 1] = pair(r2, r3);
+            });
+        }
+        if ((b == 0x7c || b == 0x7d) && prefix == 0x66) {
+            Arithmetic op = b == 0x7c ? Arithmetic.ADD : Arithmetic.SUB;
+            return xmm(d, 16, false, false, (cpu, x, dst, lo, hi, imm) -> {
+                FpContext c = begin(cpu);
+                long r0 = SseFloat.arithmeticDouble(c, op, x[2 * dst], x[2 * dst + 1]);
+                long r1 = SseFloat.arithmeticDouble(c, op, lo, hi);
+                end(cpu, c);
+                x[2 * dst] = r0;
+                x[2 * dst + 1] = r1;
+            });
+        }
+        if ((b == 0x7c || b == 0x7d) && prefix == 0xf2) {
+            Arithmetic op = b == 0x7c ? Arithmetic.ADD : Arithmetic.SUB;
+            return xmm(d, 16, false, false, (cpu, x, dst, lo, hi, imm) -> {
+                FpContext c = begin(cpu);
+                long a0 = x[2 * dst];
+                long a1 = x[2 * dst + 1];
+                int r0 = SseFloat.arithmeticFloat(c, op, lane(a0, a1, 0), lane(a0, a1, 1));
+                int r1 = SseFloat.arithmeticFloat(c, op, lane(a0, a1, 2), lane(a0, a1, 3));
+                int r2 = SseFloat.arithmeticFloat(c, op, lane(lo, hi, 0), lane(lo, hi, 1));
+                int r3 = SseFloat.arithmeticFloat(c, op, lane(lo, hi, 2), lane(lo, hi, 3));
+                end(cpu, c);
+                x[2 * dst] = pair(r0, r1);
+                x[2 * dst + 1] = pair(r2, r3);
+            });
+        }
+        if (b == 0x12 && prefix == 0xf2) {
+            // movddup: the source's low quadword (an m64 operand: no alignment) into both halves
+            return xmm(d, 8, true, false, (cpu, x, dst, lo, hi, imm) -> {
+                x[2 * dst] = lo;
+                x[2 * dst + 1] = lo;
+            });
+        }
+        if ((b == 0x12 || b == 0x16) && prefix == 0xf3) {
+            // movsldup / movshdup: the even / odd single lanes, each twice
+            int odd = b == 0x16 ? 1 : 0;
+            return xmm(d, 16, false, false, (cpu, x, dst, lo, hi, imm) -> {
+                int l = lane(lo, hi, odd);
+                int h = lane(lo, hi, 2 + odd);
+                x[2 * dst] = pair(l, l);
+                x[2 * dst + 1] = pair(h, h);
+            });
+        }
+        if (b == 0xf0 && prefix == 0xf2) {
+            // lddqu: an unaligned 16-byte load; no register form
+            d.readModrm();
+            if (d.modrmIsRegister()) {
+                long pc = d.pc();
+                return (FpuOnlyOp) cpu -> {
+                    throw X86Trap.invalidOpcode(pc);
+                };
+            }
+            int dst = d.reg();
+            Operand.Memory m = memory(d);
+            return (FpuOnlyOp) cpu -> {
+                long a = m.address(cpu);
+                long lo = cpu.memory.read64(a);
+                long hi = cpu.memory.read64(a + 8);
+                cpu.state.xmm[2 * dst] = lo;
+                cpu.state.xmm[2 * dst + 1] = hi;
+            };
+        }
+        return null;
     }
 
     // ---------------------------------------------------------------- moves

@@ -46,8 +46,8 @@ final class SystemCpuid extends X86OpBase {
         } else if (leaf == 1) {
             SystemCpu sys = (SystemCpu) cpu.systemContext();
             s.setReg32(X86CpuState.EDX, s.reg32(X86CpuState.EDX) | SYSTEM_EDX);
-            // the user-mode CPU's POPCNT claim is not this model's (the boots were measured without it)
-            s.setReg32(X86CpuState.ECX, s.reg32(X86CpuState.ECX) & ~CpuidTable.ECX_POPCNT);
+            // the user-mode CPU's SSE3 and POPCNT claims are not this model's (the boots were measured without them)
+            s.setReg32(X86CpuState.ECX, s.reg32(X86CpuState.ECX) & ~(CpuidTable.ECX_SSE3 | CpuidTable.ECX_POPCNT));
             s.setReg32(X86CpuState.EBX, sys.apicId() << 24);
             if (qemu64) {
                 s.setReg32(X86CpuState.EAX, QEMU64_SIGNATURE);

@@ -1426,6 +1426,10 @@ class LongModeDifferentialTest {
             {0xf3, 0x5a, "cvtss2sd", "S", -1}, {0, 0x5b, "cvtdq2ps", "I", -1}, {0x66, 0x5b, "cvtps2dq", "S", -1},
             {0xf3, 0x5b, "cvttps2dq", "S", -1}, {0x66, 0xe6, "cvttpd2dq", "D", -1}, {0xf2, 0xe6, "cvtpd2dq", "D", -1},
             {0xf3, 0xe6, "cvtdq2pd", "I", -1},
+            // SSE3 (claimed since session 25)
+            {0x66, 0xd0, "addsubpd", "D", -1}, {0xf2, 0xd0, "addsubps", "S", -1}, {0x66, 0x7c, "haddpd", "D", -1},
+            {0x66, 0x7d, "hsubpd", "D", -1}, {0xf2, 0x7c, "haddps", "S", -1}, {0xf2, 0x7d, "hsubps", "S", -1},
+            {0xf3, 0x12, "movsldup", "S", -1}, {0xf3, 0x16, "movshdup", "S", -1}, {0xf2, 0x12, "movddup", "D", -1},
         };
         for (Object[] row : table) {
             int prefix = (Integer) row[0];
@@ -1453,6 +1457,11 @@ class LongModeDifferentialTest {
                 return b.build(form);
             });
         }
+        f.put("lddqu xmm, m128 (any alignment; SSE3)", rnd -> {
+            Builder b = new Builder(rnd);
+            b.asm.op(new int[] {0xf2}, false, false, new int[] {0x0f, 0xf0}, rnd.nextInt(16), b.mem(), 0, 0);
+            return b.build("lddqu");
+        });
         // the shift-by-immediate groups 66 0f 71-73: /2 logical right, /4 arithmetic right, /6 left; 73 /3 and /7 shift bytes
         int[][] shifts = {{0x71, 2}, {0x71, 4}, {0x71, 6}, {0x72, 2}, {0x72, 4}, {0x72, 6}, {0x73, 2}, {0x73, 3}, {0x73, 6}, {0x73, 7}};
         String[] shiftNames = {"psrlw", "psraw", "psllw", "psrld", "psrad", "pslld", "psrlq", "psrldq", "psllq", "pslldq"};

@@ -48,6 +48,7 @@ class X86_64ProgramsTest {
         "sharedfork, static", "sharedfork, dynamic",
         "selfmaps, static", "selfmaps, dynamic",
         "bitcount, static", "bitcount, dynamic",
+        "sse3, static", "sse3, dynamic",
     })
     void programMatchesNative(String name, String linkage) throws Exception {
         assertSameAsNative(X64Tools.compile(name, linkage.equals("dynamic")));
