@@ -123,9 +123,14 @@ final class X86TwoByteText {
             case 0xae -> fence(o);
             case 0x10 -> rep == 0xf3 ? consumeRep(o, load(o, "movss")) : rep == 0xf2 ? consumeRep(o, load(o, "movsd")) : load(o, p66 ? "movupd" : "movups");
             case 0x11 -> rep == 0xf3 ? consumeRep(o, store(o, "movss")) : rep == 0xf2 ? consumeRep(o, store(o, "movsd")) : store(o, p66 ? "movupd" : "movups");
-            case 0x12 -> p66 && !o.registerForm() ? load(o, "movlpd") : null;
+            case 0x12 -> rep == 0xf2 ? consumeRep(o, load(o, "movddup")) : rep == 0xf3 ? consumeRep(o, load(o, "movsldup"))
+                    : p66 && !o.registerForm() ? load(o, "movlpd") : null;
             case 0x13 -> p66 && !o.registerForm() ? store(o, "movlpd") : null;
-            case 0x16 -> p66 && !o.registerForm() ? load(o, "movhpd") : null;
+            case 0x16 -> rep == 0xf3 ? consumeRep(o, load(o, "movshdup")) : p66 && !o.registerForm() ? load(o, "movhpd") : null;
+            case 0x7c -> rep == 0xf2 ? consumeRep(o, load(o, "haddps")) : packed66(o, "haddpd");
+            case 0x7d -> rep == 0xf2 ? consumeRep(o, load(o, "hsubps")) : packed66(o, "hsubpd");
+            case 0xd0 -> rep == 0xf2 ? consumeRep(o, load(o, "addsubps")) : packed66(o, "addsubpd");
+            case 0xf0 -> rep == 0xf2 && !o.registerForm() ? consumeRep(o, load(o, "lddqu")) : null;
             case 0x17 -> p66 && !o.registerForm() ? store(o, "movhpd") : null;
             case 0x28 -> rep != 0 ? null : load(o, p66 ? "movapd" : "movaps");
             case 0x29 -> rep != 0 ? null : store(o, p66 ? "movapd" : "movaps");
