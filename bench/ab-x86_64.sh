@@ -1,7 +1,8 @@
 #!/bin/sh
 # Interleaved A/B of two builds' bin/qemu-x86_64 on one workload: BASE (default /work/wt/base11)
 # and this tree, ROUNDS times (which one runs first alternates), each run's wall and user+sys CPU
-# seconds from GNU time, and the load average. This VM's speed swings within minutes, so only pairs run side by side compare.
+# seconds from GNU time, and the load average. This VM's speed swings within minutes, so only
+# pairs run side by side compare.
 # Usage: bench/ab-x86_64.sh ROUNDS command args...   (the guest command, e.g. /bin/busybox gzip -c f)
 # The guest's stdout goes to a file whose md5 is printed per run (check it against native).
 set -eu
