@@ -313,6 +313,33 @@ public final class X86Translator {
 
     private X86Op translateOne(X86Decoder d, int privilegeLevel) {
         int op = d.readPrefixes();
+        X86Op translated = translateOpcode(d, op, privilegeLevel);
+        if (d.lock() && !lockable(op, d)) {
+            return invalid(d);
+        }
+        return translated;
+    }
+
+    /**
+     * Whether a LOCK prefix is allowed on the instruction just decoded ({@code op}: its opcode,
+     * 0x1xx for the 0F map): only the read-modify-write forms with a memory destination (add,
+     * or, adc, sbb, and, sub, xor, not, neg, inc, dec, xchg, bts, btr, btc, xadd, cmpxchg,
+     * cmpxchg8b/16b) take it; on anything else, or with a register destination, it is #UD.
+     */
+    static boolean lockable(int op, X86Decoder d) {
+        return switch (op) {
+            case 0x00, 0x01, 0x08, 0x09, 0x10, 0x11, 0x18, 0x19, 0x20, 0x21, 0x28, 0x29, 0x30, 0x31, 0x86, 0x87,
+                    0x1ab, 0x1b3, 0x1bb, 0x1b0, 0x1b1, 0x1c0, 0x1c1 -> !d.modrmIsRegister();
+            case 0x80, 0x81, 0x82, 0x83 -> !d.modrmIsRegister() && d.opcodeExtension() != 7;
+            case 0xf6, 0xf7 -> !d.modrmIsRegister() && (d.opcodeExtension() == 2 || d.opcodeExtension() == 3);
+            case 0xfe, 0xff -> !d.modrmIsRegister() && d.opcodeExtension() <= 1;
+            case 0x1ba -> !d.modrmIsRegister() && d.opcodeExtension() >= 5;
+            case 0x1c7 -> !d.modrmIsRegister() && d.opcodeExtension() == 1;
+            default -> false;
+        };
+    }
+
+    private X86Op translateOpcode(X86Decoder d, int op, int privilegeLevel) {
         int v = d.operandBits();
         if (d.longMode()) {
             if (system != null) {

@@ -2095,6 +2095,32 @@ class LongModeDifferentialTest {
             b.defined = lzcnt ? CF | ZF : ALL;
             return b.build(lzcnt ? "lzcnt" : "popcnt");
         });
+        f.put("lock prefix on read-modify-writes of memory (taken) and on anything else (#UD)", rnd -> {
+            Builder b = new Builder(rnd);
+            int reg = b.anyReg();
+            Rm mem = b.mem(reg);
+            Rm any = rnd.nextBoolean() ? mem : new Reg(b.pick(reg));
+            int[] lock = {0xf0};
+            boolean w = rnd.nextBoolean();
+            switch (rnd.nextInt(14)) {
+                case 0 -> b.asm.op(lock, w, false, new int[] {rnd.nextInt(7) * 8 + 1}, reg, any, 0, 0); // add/or/adc/sbb/and/sub/xor r/m, r
+                case 1 -> b.asm.op(lock, w, false, new int[] {rnd.nextInt(7) * 8 + 3}, reg, any, 0, 0); // the r, r/m direction
+                case 2 -> b.asm.op(lock, w, false, new int[] {0x83}, rnd.nextInt(8), any, 1, rnd.nextInt(256)); // /7 is cmp
+                case 3 -> b.asm.op(lock, w, false, new int[] {0xf7}, 2 + rnd.nextInt(2), any, 0, 0); // not / neg
+                case 4 -> b.asm.op(lock, w, false, new int[] {0xff}, rnd.nextInt(2), any, 0, 0); // inc / dec
+                case 5 -> b.asm.op(lock, w, false, new int[] {0x87}, reg, any, 0, 0); // xchg
+                case 6 -> b.asm.op(lock, w, false, new int[] {0x0f, 0xa3 + 8 * rnd.nextInt(4)}, reg & 7, any, 0, 0); // bt/bts/btr/btc
+                case 7 -> b.asm.op(lock, w, false, new int[] {0x0f, 0xc1}, reg, any, 0, 0); // xadd
+                case 8 -> b.asm.op(lock, w, false, new int[] {0x0f, 0xb1}, reg, any, 0, 0); // cmpxchg
+                case 9 -> b.asm.op(lock, w, false, new int[] {0x89}, reg, any, 0, 0); // mov: never
+                case 10 -> b.asm.op(lock, w, false, new int[] {0x85}, reg, any, 0, 0); // test: never
+                case 11 -> b.asm.op(new int[] {0xf0, 0xf3}, w, false, new int[] {0x0f, 0xb8}, reg, any, 0, 0); // popcnt: never
+                case 12 -> b.asm.op(lock, w, false, new int[] {0x0f, 0xaf}, reg, any, 0, 0); // imul: never
+                default -> b.asm.op(lock, w, false, new int[] {0x0f, 0xbc}, reg, any, 0, 0); // bsf: never
+            }
+            b.defined = CF | ZF | SF | PF; // bt* leaves OF and AF undefined; the rest agree where they trap
+            return b.build("lock");
+        });
         f.put("xchg r64, r64 then add", rnd -> {
             Builder b = new Builder(rnd);
             int x = b.anyReg();

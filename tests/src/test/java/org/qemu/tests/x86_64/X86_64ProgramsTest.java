@@ -49,6 +49,7 @@ class X86_64ProgramsTest {
         "selfmaps, static", "selfmaps, dynamic",
         "bitcount, static", "bitcount, dynamic",
         "sse3, static", "sse3, dynamic",
+        "lockprefix, static", "lockprefix, dynamic",
     })
     void programMatchesNative(String name, String linkage) throws Exception {
         assertSameAsNative(X64Tools.compile(name, linkage.equals("dynamic")));
