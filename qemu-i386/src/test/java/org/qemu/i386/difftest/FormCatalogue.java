@@ -268,6 +268,19 @@ final class FormCatalogue {
                 }
                 add(ALU[k] + b + " acc,imm", r -> new Builder(r).bytes(prefix(b)).bytes(k << 3 | (b == 8 ? 4 : 5))
                         .imm(b / 8, r.nextInt()).undefined(undefined).build(ALU[k]));
+                // LOCK: taken with a memory destination (not by cmp), #UD with a register one or in the G,E direction.
+                // Not lock xor/sub r, r: Debian's qemu-i386 runs "lock xor eax, eax" (its zeroing idiom) where
+                // the host CPU raises #UD, as we do.
+                for (boolean mem : new boolean[] {false, true}) {
+                    boolean m = mem;
+                    if (!m && (k == 5 || k == 6)) {
+                        continue;
+                    }
+                    add("lock " + ALU[k] + b + " E" + (m ? "m" : "r") + ",G", r -> new Builder(r).bytes(0xf0).bytes(prefix(b))
+                            .bytes(k << 3 | (b == 8 ? 0 : 1)).modrm(new Builder(r).pickReg(b), m, b).undefined(undefined).build("lock " + ALU[k]));
+                }
+                add("lock " + ALU[k] + b + " G,Em", r -> new Builder(r).bytes(0xf0).bytes(prefix(b)).bytes(k << 3 | (b == 8 ? 2 : 3))
+                        .modrm(new Builder(r).pickReg(b), true, b).undefined(undefined).build("lock " + ALU[k]));
             }
         }
         for (int bits : new int[] {8, 16, 32}) {
