@@ -1,6 +1,7 @@
-# Shared by bench/run-i386.sh, run-ppc.sh, run-x86_64.sh, phases-i386.sh and split-ppc.sh, sourced
-# after they set $here (the bench folder): the tree's root, Java 25, the work folder target/bench,
-# $runs from RUNS (default 3), and the measuring functions.
+# Shared by bench/run-i386.sh, run-ppc.sh, run-x86_64.sh, phases-i386.sh, split-ppc.sh,
+# warmup-x86_64.sh and sortcurve-x86_64.sh, sourced after they set $here (the bench folder): the
+# tree's root, Java 25, the work folder target/bench, $runs from RUNS (default 3), and the
+# measuring functions.
 root=$(cd "$here/.." && pwd)
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 work=$root/target/bench
@@ -42,4 +43,32 @@ table_row() {
     case "$5" in 0|0.0|0.00) ;; *) cpu_ratio=$(printf '%.2f' "$(echo "$8 / $5" | bc -l)") ;; esac ;;
   esac
   echo "| $name | $1 s ($2 s CPU, $3 MiB) | $4 s ($5 s CPU, $6 MiB) | $7 s ($8 s CPU, $9 MiB) | $ratio | $cpu_ratio |"
+}
+
+# self_timed_x86_64 PROGRAM ARGS...: a static x86-64 program that times itself (stderr) runs
+# natively, under Debian's qemu-x86_64 and under ours (and BASELINE, another launcher), one after
+# the other, $runs times; each run's stdout must be the native run's; prints "== NAME, run N" and
+# the run's stderr, with the load average before and after (bench/warmup-x86_64.sh, sortcurve-x86_64.sh).
+self_timed_x86_64() {
+  program=$1; shift
+  expected=$("$program" "$@" 2>/dev/null)
+  contenders="native: qemu:qemu-x86_64 ours:$root/bin/qemu-x86_64"
+  [ -n "${BASELINE:-}" ] && contenders="$contenders baseline:$BASELINE"
+  echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  i=0
+  while [ $i -lt "$runs" ]; do
+    for c in $contenders; do
+      name=${c%%:*}; launcher=${c#*:}
+      if [ -z "$launcher" ]; then
+        out=$("$program" "$@" 2>"$work/self-timed.err")
+      else
+        out=$("$launcher" "$program" "$@" 2>"$work/self-timed.err")
+      fi
+      [ "$out" = "$expected" ] || { echo "$name: wrong checksum ($out, native $expected)"; exit 1; }
+      echo "== $name, run $((i + 1))"
+      cat "$work/self-timed.err"
+    done
+    i=$((i + 1))
+  done
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 }

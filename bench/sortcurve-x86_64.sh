@@ -9,22 +9,4 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 gcc -static -O2 "$here/src/sortcurve.c" -o "$work/sortcurve-x86_64"
-expected=$("$work/sortcurve-x86_64" "$@" 2>/dev/null)
-contenders="native: qemu:qemu-x86_64 ours:$root/bin/qemu-x86_64"
-[ -n "${BASELINE:-}" ] && contenders="$contenders baseline:$BASELINE"
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-i=0
-while [ $i -lt "$runs" ]; do
-  for c in $contenders; do
-    name=${c%%:*}; launcher=${c#*:}
-    if [ -z "$launcher" ]; then
-      out=$("$work/sortcurve-x86_64" "$@" 2>"$work/sortcurve.err")
-    else
-      out=$("$launcher" "$work/sortcurve-x86_64" "$@" 2>"$work/sortcurve.err")
-    fi
-    [ "$out" = "$expected" ] || { echo "$name: wrong checksum ($out, native $expected)"; exit 1; }
-    echo "$name: $(cat "$work/sortcurve.err")"
-  done
-  i=$((i + 1))
-done
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+self_timed_x86_64 "$work/sortcurve-x86_64" "$@"
