@@ -219,9 +219,8 @@ final class SseTranslator {
         if (opcode >= 0x200) {
             return null; // SSSE3 and later are not claimed
         }
-        X86Op sse3 = sse3(b, prefix, d);
-        if (sse3 != null) {
-            return sse3;
+        if (isSse3(b, prefix)) {
+            return sse3(b, prefix, d);
         }
         if (b >= 0x60 && b <= 0x7f || b >= 0xd0) {
             return integer(b, prefix, d);
@@ -244,12 +243,23 @@ final class SseTranslator {
 
     // ---------------------------------------------------------------- SSE3
 
+    /** The SSE3 opcodes with their mandatory prefixes (see {@link #sse3}). */
+    private static boolean isSse3(int b, int prefix) {
+        return switch (b) {
+            case 0xd0, 0x7c, 0x7d -> prefix == 0x66 || prefix == 0xf2;
+            case 0x12 -> prefix == 0xf2 || prefix == 0xf3;
+            case 0x16 -> prefix == 0xf3;
+            case 0xf0 -> prefix == 0xf2;
+            default -> false;
+        };
+    }
+
     /**
      * The SSE3 forms (CPUID leaf 1 ECX bit 0; fisttp is the x87 translator's): addsubpd/ps,
-     * haddpd/ps, hsubpd/ps, movddup, movsldup, movshdup and lddqu; null for any other opcode,
-     * before anything is decoded. The arithmetic takes the exact general path (these are rare),
-     * every lane's flags together: an unmasked exception raises #XM before the destination is
-     * written, as for the SSE2 packed forms.
+     * haddpd/ps, hsubpd/ps, movddup, movsldup, movshdup and lddqu ({@link #isSse3} says which);
+     * null, as elsewhere here, for a form that is #UD (lddqu from a register). The arithmetic
+     * takes the exact general path (these are rare), every lane's flags together: an unmasked
+     * exception raises #XM before the destination is written, as for the SSE2 packed forms.
      */
     private static X86Op sse3(int b, int prefix, X86Decoder d) {
         if (b == 0xd0 && prefix == 0x66) {
@@ -319,26 +329,15 @@ final class SseTranslator {
                 x[2 * dst + 1] = pair(h, h);
             });
         }
-        if (b == 0xf0 && prefix == 0xf2) {
-            // lddqu: an unaligned 16-byte load; no register form
-            d.readModrm();
-            if (d.modrmIsRegister()) {
-                long pc = d.pc();
-                return (FpuOnlyOp) cpu -> {
-                    throw X86Trap.invalidOpcode(pc);
-                };
-            }
-            int dst = d.reg();
-            Operand.Memory m = memory(d);
-            return (FpuOnlyOp) cpu -> {
-                long a = m.address(cpu);
-                long lo = cpu.memory.read64(a);
-                long hi = cpu.memory.read64(a + 8);
-                cpu.state.xmm[2 * dst] = lo;
-                cpu.state.xmm[2 * dst + 1] = hi;
-            };
+        // lddqu: an unaligned 16-byte load; no register form
+        d.readModrm();
+        if (d.modrmIsRegister()) {
+            return null;
         }
-        return null;
+        return xmm(d, 16, true, false, (cpu, x, dst, lo, hi, imm) -> {
+            x[2 * dst] = lo;
+            x[2 * dst + 1] = hi;
+        });
     }
 
     // ---------------------------------------------------------------- moves
