@@ -390,6 +390,20 @@ public final class X86Cpu implements GuestCpu, OpContext {
         observing = shared.instructionHook != null || listener != null;
         if (listener != null) {
             leaveLoops = true;
+            stopTraces();
+        }
+    }
+
+    /**
+     * A hook or listener must see every block from now on: the compiler forms no more traces,
+     * and whatever it compiled before is dropped (a trace runs its blocks without coming back
+     * to the run loop, and tests nothing for this at its joins). Usually nothing was compiled
+     * yet: both are set before the guest runs.
+     */
+    private void stopTraces() {
+        shared.compiler.observe();
+        if (shared.cache.size() > 0) {
+            shared.cache.invalidateAll();
         }
     }
 
@@ -405,6 +419,7 @@ public final class X86Cpu implements GuestCpu, OpContext {
             // the debug targets install the hook on every CPU (thread) of the address space
             leaveLoops = true;
             shared.regionThreshold = 0;
+            stopTraces();
         }
     }
 

@@ -88,6 +88,24 @@ public final class BytecodeBlockCompiler {
 
     private final boolean formsCallUnits;
 
+    /**
+     * Set for good once a debugger hook or block listener watches a CPU of this address space
+     * ({@link #observe}): 64-bit blocks are then compiled alone, never as traces, so the run loop
+     * (and the hook) sees every block start. Traces test nothing for it at their joins: the test
+     * at each trace's first join cost the small sorts of {@code bench/sortcurve-x86_64.sh} ~4% of
+     * their steady state (docs/PERFORMANCE.md, "Session 25").
+     */
+    private volatile boolean observed;
+
+    /**
+     * A debugger hook or block listener now watches a CPU of this address space: no more traces
+     * (see {@link #observed}). The caller throws away what was compiled before
+     * ({@code TranslationCache.invalidateAll}: a trace's compiled form dies with its block).
+     */
+    public void observe() {
+        observed = true;
+    }
+
     /** Instructions per unit of a block's weight in the compile deferral ({@link CompilePolicy#defaultWeightUnit}). */
     private int deferralWeightUnit = CompilePolicy.defaultWeightUnit(false);
 
@@ -480,7 +498,7 @@ public final class BytecodeBlockCompiler {
      * trace ({@link LongModeTrace}), or alone when there is none.
      */
     private OpSequence<X86Cpu> straightOrTrace(X86Block block, X86Op[] ops) {
-        if (!LongModeTrace.ENABLED || runsIntoALoopHead(block)) {
+        if (!LongModeTrace.ENABLED || observed || runsIntoALoopHead(block)) {
             return compileStraight(block, ops, true);
         }
         if (block.executions() < traceRuns) {
@@ -534,6 +552,9 @@ public final class BytecodeBlockCompiler {
      * code: cpubench measured 15-40% more CPU when every hot 64-bit block was compiled twice).
      */
     boolean traceWouldForm(X86Block block) {
+        if (observed) {
+            return false;
+        }
         LongModeTrace trace = LongModeTrace.form(block, cache, loopHeads);
         if (trace != null) {
             // X86Block.recompile compiles it next on this thread: straightOrTrace takes it from here
@@ -1008,11 +1029,9 @@ public final class BytecodeBlockCompiler {
             emitter.loopHead();
         }
         Label writtenBack = new Label();
-        boolean firstJoin = true;
         for (int i = 0; i < body; i++) {
             if (trace != null && trace.joinPc(i) != -1) {
-                emitter.emitTraceJoin(mv, trace.joinPc(i), firstJoin, NAME, writtenBack);
-                firstJoin = false;
+                emitter.emitTraceJoin(mv, trace.joinPc(i), NAME, writtenBack);
             }
             if (trace != null && loopStart != -1 && trace.legAt(i) != -1) {
                 // the leaving side jumps into its leg below, nothing written back (the leg writes back at its exits)
@@ -1059,7 +1078,7 @@ public final class BytecodeBlockCompiler {
             emitter.legHead();
             for (int i = leg.getKey(); ; i++) {
                 if (trace.joinPc(i) != -1) {
-                    emitter.emitTraceJoin(mv, trace.joinPc(i), i == leg.getKey(), NAME, writtenBack);
+                    emitter.emitTraceJoin(mv, trace.joinPc(i), NAME, writtenBack);
                 }
                 if (trace.legEnds(i)) {
                     emitter.emitLegEnd(mv, ops[i], i, loopStart, head, writtenBack, NAME);

@@ -890,30 +890,20 @@ final class LongModeEmitter {
 
     /**
      * The start of a trace's next block at guest address {@code pc}: the trace leaves there (rip
-     * at {@code pc}) when its compiled form died (its own code wrote to the code it runs) or,
-     * at the {@code first} join, when a debugger hook or block listener must see every block.
+     * at {@code pc}) when its compiled form died (its own code wrote to the code it runs). No
+     * trace runs while a debugger hook or block listener must see every block: its compiler
+     * forms none, and the code compiled before one was set is thrown away
+     * ({@link BytecodeBlockCompiler#observe}).
      */
-    void emitTraceJoin(MethodVisitor mv, long pc, boolean first, String owner, Label writtenBack) {
-        boolean deadTest = storedSinceDeadTest || !SKIP_DEAD_TESTS;
-        if (!first && !deadTest) {
+    void emitTraceJoin(MethodVisitor mv, long pc, String owner, Label writtenBack) {
+        if (!storedSinceDeadTest && SKIP_DEAD_TESTS) {
             return;
         }
         Label stay = new Label();
-        Label out = new Label();
-        if (first) {
-            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
-            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CPU, "observed", "()Z", false);
-            mv.visitJumpInsn(Opcodes.IFNE, out);
-        }
-        if (deadTest) {
-            mv.visitVarInsn(Opcodes.ALOAD, THIS);
-            mv.visitFieldInsn(Opcodes.GETFIELD, owner, "dead", "Z");
-            mv.visitJumpInsn(Opcodes.IFEQ, stay);
-            storedSinceDeadTest = false;
-        } else {
-            mv.visitJumpInsn(Opcodes.GOTO, stay);
-        }
-        mv.visitLabel(out);
+        mv.visitVarInsn(Opcodes.ALOAD, THIS);
+        mv.visitFieldInsn(Opcodes.GETFIELD, owner, "dead", "Z");
+        mv.visitJumpInsn(Opcodes.IFEQ, stay);
+        storedSinceDeadTest = false;
         setRip(mv, pc);
         leave(mv, writtenBack);
         mv.visitLabel(stay);

@@ -20,9 +20,10 @@ import org.qemu.i386.cpu.X86Op;
  * with the one its call pushed (a function that returns elsewhere leaves the trace there, with
  * rip where it went). At every later block's start (a join) the trace leaves, rip at that
  * block, when its compiled form died (an op of the trace itself wrote to the code it runs: the
- * write kills this block, whose instruction ranges take in the whole trace) and, at the first
- * join, when a debugger hook or a block listener must see every block. Faults are precise: the
- * ops are numbered across the blocks and the first block takes in their addresses.
+ * write kills this block, whose instruction ranges take in the whole trace). No trace is formed,
+ * and none compiled before runs, once a debugger hook or a block listener must see every block
+ * ({@link BytecodeBlockCompiler#observe}). Faults are precise: the ops are numbered across the
+ * blocks and the first block takes in their addresses.
  */
 final class LongModeTrace {
     /** {@code -Dqemu.tcg.long-mode-traces=false}: each 64-bit block compiled alone, for comparison. */
