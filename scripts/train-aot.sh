@@ -22,6 +22,15 @@ runs="org.qemu.i386.launcher.QemuI386 $busybox sha256sum $work/sample"
 if [ -x /bin/busybox ]; then
   runs="$runs + org.qemu.x86_64.launcher.QemuX86_64 /bin/busybox sha256sum $work/sample"
 fi
+# A CPU-bound x86-64 program (bench/src/cpubench.c, scale 1: ~1 s) makes the translator and the
+# block generator take the paths that hot code takes (SSE and x87 forms, loop blocks, traces with
+# legs, page caches): each first use of one of their lambda or string-concatenation call sites
+# spins classes through the JDK's class-file API at run time, on the guest's thread or the
+# generator's, unless the cache holds the linked call site. Without gcc it is left out.
+if [ -x /bin/busybox ] && command -v gcc >/dev/null 2>&1 \
+    && gcc -static -O2 bench/src/cpubench.c -o "$work/cpubench-x86_64" -lm 2>/dev/null; then
+  runs="$runs + org.qemu.x86_64.launcher.QemuX86_64 $work/cpubench-x86_64 1"
+fi
 if command -v powerpc-linux-gnu-gcc >/dev/null 2>&1 \
     && powerpc-linux-gnu-gcc -static -O2 bench/src/cpubench.c -o "$work/cpubench-ppc" -lm 2>/dev/null; then
   runs="$runs + org.qemu.ppc.launcher.QemuPpc $work/cpubench-ppc 1"
