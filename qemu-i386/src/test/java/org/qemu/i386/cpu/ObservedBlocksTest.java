@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.qemu.common.exec.CpuExit;
 
 /**
- * A block listener (QEMU's {@code -d exec}; the gdbstub's hook is told the same way) sees every
- * block the guest runs, hot 64-bit code included: traces run several blocks as one method, and
+ * A block listener (QEMU's {@code -d exec}) and a debugger hook (the gdbstub's) see every block
+ * the guest runs, hot 64-bit code included: traces run several blocks as one method, and
  * they test nothing for a listener at their joins, so none may run while one is set, whether it
  * was set before the loop got hot or after its trace was compiled. The loop (64-bit, a call and
  * its return each round, which makes one loop trace of three blocks once compiled) runs a known
@@ -46,6 +46,20 @@ class ObservedBlocksTest extends HandAssembledGuestTest {
         runRounds(ROUNDS);
         assertThat(cpu.translationStatistics()).as("the loop ran as a trace before the listener came").containsPattern("[1-9]\\d* of them loops");
         Map<Long, Integer> seen = listen();
+
+        runRounds(ROUNDS);
+
+        assertThat(seen).containsExactlyInAnyOrderEntriesOf(everyRound());
+        assertThat(cpu.state.regs[X86CpuState.EDX]).isEqualTo(2L * ROUNDS);
+    }
+
+    @Test
+    void aDebuggerHookSetAfterTheLoopsTraceWasCompiledSeesEveryBlockOfEveryLaterRound() {
+        start(new HandAssembledGuest(64, 0).load(A, CODE));
+        runRounds(ROUNDS);
+        assertThat(cpu.translationStatistics()).as("the loop ran as a trace before the hook came").containsPattern("[1-9]\\d* of them loops");
+        Map<Long, Integer> seen = new TreeMap<>();
+        cpu.setInstructionHook((hooked, pc) -> seen.merge(pc, 1, Integer::sum));
 
         runRounds(ROUNDS);
 
