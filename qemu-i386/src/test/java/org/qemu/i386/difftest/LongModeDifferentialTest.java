@@ -1426,6 +1426,16 @@ class LongModeDifferentialTest {
             {0xf3, 0x5a, "cvtss2sd", "S", -1}, {0, 0x5b, "cvtdq2ps", "I", -1}, {0x66, 0x5b, "cvtps2dq", "S", -1},
             {0xf3, 0x5b, "cvttps2dq", "S", -1}, {0x66, 0xe6, "cvttpd2dq", "D", -1}, {0xf2, 0xe6, "cvtpd2dq", "D", -1},
             {0xf3, 0xe6, "cvtdq2pd", "I", -1},
+            // session 26: the moves and the remaining arithmetic and logic forms compilers emit
+            {0x66, 0x62, "punpckldq", "I", -1}, {0x66, 0xd4, "paddq", "I", -1}, {0x66, 0xfe, "paddd", "I", -1},
+            {0x66, 0xef, "pxor", "I", -1}, {0x66, 0x6f, "movdqa", "I", -1}, {0xf3, 0x6f, "movdqu", "I", -1},
+            {0x66, 0x28, "movapd", "D", -1}, {0, 0x28, "movaps", "S", -1}, {0x66, 0x10, "movupd", "D", -1},
+            {0, 0x10, "movups", "S", -1}, {0x66, 0x58, "addpd", "D", -1}, {0, 0x55, "andnps", "S", -1},
+            {0, 0x56, "orps", "S", -1}, {0xf2, 0x58, "addsd", "D", -1}, {0xf2, 0x59, "mulsd", "D", -1},
+            {0xf2, 0x5c, "subsd", "D", -1}, {0xf2, 0x5e, "divsd", "D", -1}, {0xf2, 0x51, "sqrtsd", "D", -1},
+            {0xf3, 0x58, "addss", "S", -1}, {0xf3, 0x59, "mulss", "S", -1}, {0xf3, 0x5c, "subss", "S", -1},
+            {0xf3, 0x5e, "divss", "S", -1}, {0xf3, 0x51, "sqrtss", "S", -1}, {0, 0x2e, "ucomiss", "S", -1},
+            {0, 0x2f, "comiss", "S", -1}, {0x66, 0x2e, "ucomisd", "D", -1}, {0x66, 0x2f, "comisd", "D", -1},
             // SSE3 (claimed since session 25)
             {0x66, 0xd0, "addsubpd", "D", -1}, {0xf2, 0xd0, "addsubps", "S", -1}, {0x66, 0x7c, "haddpd", "D", -1},
             {0x66, 0x7d, "hsubpd", "D", -1}, {0xf2, 0x7c, "haddps", "S", -1}, {0xf2, 0x7d, "hsubps", "S", -1},
@@ -1456,6 +1466,32 @@ class LongModeDifferentialTest {
                 b.asm.op(prefixes, false, false, new int[] {0x0f, opcode}, rnd.nextInt(16), src, imm >= 0 ? 1 : 0, immediate);
                 return b.build(form);
             });
+        }
+        // movlps/movhps (no prefix) and movlpd/movhpd (66): one half of an XMM register from or to an
+        // m64 of any alignment, the other half kept; without a prefix a register source is
+        // movhlps/movlhps (the other register's high half to the low one, or its low half to the high one)
+        String[][] halves = {{"movlps", "movlpd"}, {"movlps m64", "movlpd m64"}, null, null, {"movhps", "movhpd"}, {"movhps m64", "movhpd m64"}};
+        for (int opcode : new int[] {0x12, 0x13, 0x16, 0x17}) {
+            for (int prefix : new int[] {0, 0x66}) {
+                boolean store = (opcode & 1) != 0;
+                String name = halves[opcode - 0x12][prefix == 0 ? 0 : 1];
+                String form = store ? name + ", xmm (xmm0-15, any alignment)"
+                        : name + " xmm, m64 (xmm0-15, any alignment" + (prefix == 0 ? "; " + (opcode == 0x12 ? "movhlps" : "movlhps") + " from a register)" : ")");
+                f.put(form, rnd -> {
+                    Builder b = new Builder(rnd);
+                    b.xmmLanes(() -> sseLane(rnd, "I"));
+                    Rm rm;
+                    if (!store && prefix == 0 && rnd.nextInt(3) == 0) {
+                        rm = new Reg(rnd.nextInt(16));
+                    } else {
+                        Mem m = (Mem) b.mem();
+                        b.regs[m.base()] += rnd.nextInt(8);
+                        rm = m;
+                    }
+                    b.asm.op(prefix == 0 ? new int[0] : new int[] {prefix}, false, false, new int[] {0x0f, opcode}, rnd.nextInt(16), rm, 0, 0);
+                    return b.build(form);
+                });
+            }
         }
         f.put("lddqu xmm, m128 (any alignment; SSE3)", rnd -> {
             Builder b = new Builder(rnd);
