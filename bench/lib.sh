@@ -32,6 +32,47 @@ measure() {
   printf '%.3f %.2f %d\n' "${med%%:*}" "${med##*:}" $((rss / 1024))
 }
 
+# run_once CHECK COMMAND...: one run as "wall:cpu:rss_kib", or "n/a" when the command fails,
+# "wrong" when CHECK is not empty and the output differs from it.
+run_once() {
+  check=$1; shift
+  start=$(date +%s.%N)
+  if ! out=$(/usr/bin/time -f '%M %U %S' -o "$work/usage" "$@" 2>/dev/null); then echo "n/a"; return; fi
+  end=$(date +%s.%N)
+  if [ -n "$check" ] && [ "$out" != "$check" ]; then echo "wrong"; return; fi
+  read -r r u sy < "$work/usage"
+  echo "$(echo "$end - $start" | bc -l):$(echo "$u + $sy" | bc -l):$r"
+}
+
+# summarize "wall:cpu:rss ..." (or a list holding n/a or wrong): "wall cpu rss" as measure prints it.
+summarize() {
+  case " $* " in *" n/a "*) echo "n/a n/a n/a"; return ;; *" wrong "*) echo "wrong n/a n/a"; return ;; esac
+  rss=0
+  for x in "$@"; do r=${x##*:}; [ "$r" -gt "$rss" ] && rss=$r; done
+  med=$(printf '%s\n' "$@" | sort -t: -k1 -n | sed -n "$(( ($# + 1) / 2 ))p")
+  rest=${med#*:}
+  printf '%.3f %.2f %d\n' "${med%%:*}" "${rest%%:*}" $((rss / 1024))
+}
+
+# measure_interleaved CHECK OURS COMMAND...: measure's three columns for native, Debian's
+# qemu-x86_64 and OURS (a launcher), each round running all three in turn, $runs rounds, so each
+# contender's median comes from the same minutes (this VM's speed, and Debian's QEMU's own time,
+# moves by a third within minutes: measured one after the other, a contender could take all its
+# runs in a slow stretch). Prints the three triples on one line.
+measure_interleaved() {
+  check=$1; launcher=$2; shift 2
+  n= q= o=
+  i=0
+  while [ $i -lt "$runs" ]; do
+    n="$n $(run_once "$check" "$@")"
+    q="$q $(run_once "$check" qemu-x86_64 "$@")"
+    o="$o $(run_once "$check" "$launcher" "$@")"
+    i=$((i + 1))
+  done
+  # shellcheck disable=SC2086 # word lists on purpose
+  echo "$(summarize $n) $(summarize $q) $(summarize $o)"
+}
+
 # table_row NAME NATIVE(3 fields) QEMU(3) OURS(3): one Markdown row with ours/QEMU wall and CPU ratios.
 table_row() {
   name=$1; shift

@@ -5,7 +5,8 @@
 #   ours     - bin/qemu-x86_64.
 # Workloads: the CPU-bound program (static x86-64 build: SSE2 doubles, as the x86-64 ABI
 # computes), busybox sha256sum and gzip of a 32 MiB file (random bytes), busybox true and python3 -c pass
-# (start-up). Wall time (median of $RUNS, default 3), user+sys CPU seconds of that median run
+# (start-up). Wall time (median of $RUNS, default 3; the three contenders run in turn, round after
+# round, so their medians come from the same minutes), user+sys CPU seconds of that median run
 # (JIT compiler threads included: on a shared machine it is steadier than wall time) and peak
 # RSS from GNU time. Prints a markdown table for docs/PERFORMANCE.md and the load average.
 # QEMU_NO_AOT=1 and QEMU_JAVA_OPTS pass through to bin/qemu-x86_64.
@@ -32,10 +33,8 @@ expected=$("$work/cpubench-x86_64")
 
 row() {
   name=$1; check=$2; shift 2
-  n=$(measure "$check" "$@")
-  q=$(measure "$check" qemu-x86_64 "$@")
-  o=$(measure "$check" "$ours" "$@")
-  table_row "$name" $n $q $o
+  # shellcheck disable=SC2046 # the nine fields, split on purpose
+  table_row "$name" $(measure_interleaved "$check" "$ours" "$@")
 }
 
 sha=$(sha256sum "$work/32MiB.bin" | cut -d' ' -f1)
