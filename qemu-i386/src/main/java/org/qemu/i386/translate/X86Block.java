@@ -75,7 +75,35 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
      * runs interpreted until its class is ready), else at once.
      */
     public void execute(X86Cpu cpu, BytecodeBlockCompiler compiler, int compileThreshold, java.util.concurrent.Executor background) {
-        int runs = countExecution();
+        if (countExecution() >= nextEvent) {
+            events(cpu, compiler, compileThreshold, background);
+        }
+        sequence.run(cpu);
+    }
+
+    /**
+     * The run count at which {@link #execute} next looks at anything but the block's sequence: the
+     * block's next check, the next poll of an awaited class ({@link CompilePolicy#AWAIT_POLL}), the
+     * run at which it is looked at as a trace; 0 after {@link #signal}. Why one test: the run loop's
+     * C2 code (which inlines execute) was thrown away 5-6 times a cpubench run by those tests' rarely
+     * taken sides, each a recompile of the run loop (~20-50 ms of C2); a test that is taken every
+     * few runs while blocks are new has both sides in every profile. Written by the running thread
+     * alone, except for the 0 of a signal.
+     */
+    private volatile int nextEvent;
+    /** Counts {@link #signal}s, so that a recomputation racing with one does not overwrite its 0. */
+    private volatile int signals;
+
+    /** The generator thread changed what {@link #nextEvent} stands for: the next run looks again (one writer: no lost counts). */
+    void signal() {
+        signals++;
+        nextEvent = 0;
+    }
+
+    /** The checks {@link #execute} made on every run until session 26, and the next run that needs them. */
+    private void events(X86Cpu cpu, BytecodeBlockCompiler compiler, int compileThreshold, java.util.concurrent.Executor background) {
+        int signalled = signals;
+        int runs = executions();
         AwaitedClass awaited = awaitedClass;
         if (awaited != null && (runs & (CompilePolicy.AWAIT_POLL - 1)) == 0 && awaited.ready()) {
             OpSequence<X86Cpu> replaced = sequence;
@@ -105,6 +133,8 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
                         }
                         killIfDied(compiled);
                     }
+                    // what the run loop's test stands for changed on this thread (the class, the wait, the next check)
+                    signal();
                 });
             }
         } else if (traceLater && runs >= compiler.traceRuns()) {
@@ -116,7 +146,17 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
                 }
             }
         }
-        sequence.run(cpu);
+        int next = nextCheck;
+        if (awaitedClass != null) {
+            next = Math.min(next, (runs | (CompilePolicy.AWAIT_POLL - 1)) + 1);
+        }
+        if (traceLater) {
+            next = Math.min(next, Math.max(compiler.traceRuns(), runs + 1));
+        }
+        nextEvent = next;
+        if (signals != signalled) {
+            nextEvent = 0;
+        }
     }
 
     /**
