@@ -16,8 +16,7 @@
 #include <math.h>
 
 #ifdef PHASE_TIMES
-#include <time.h>
-static double now_ms(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec * 1e3 + t.tv_nsec / 1e6; }
+#include "now_ms.h"
 static double phase_start, batch_start;
 #define PHASE_BEGIN() (phase_start = now_ms())
 #define BATCH_BEGIN() (batch_start = now_ms())

@@ -11,7 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
+
+#include "now_ms.h"
 
 static uint64_t xorshift(uint64_t *s) {
     uint64_t x = *s; x ^= x << 13; x ^= x >> 7; x ^= x << 17; return *s = x;
@@ -25,12 +26,6 @@ static int cmp_u32(const void *a, const void *b) {
 static int cmp_dbl(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
-}
-
-static double now_ms(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
 static void fill(uint32_t *ints, double *dbls, size_t from, size_t to, uint64_t *seed) {
