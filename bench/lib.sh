@@ -8,30 +8,6 @@ work=$root/target/bench
 mkdir -p "$work"
 runs=${RUNS:-3}
 
-# measure CHECK COMMAND...: "wall cpu rss" — median wall seconds of $runs runs, the user+sys CPU
-# seconds of that run (JIT threads included), peak RSS in MiB; "n/a n/a n/a" when the command
-# fails, "wrong n/a n/a" when CHECK is not empty and the output differs from it.
-measure() {
-  check=$1; shift
-  results=""
-  rss=0
-  i=0
-  while [ $i -lt "$runs" ]; do
-    start=$(date +%s.%N)
-    if ! out=$(/usr/bin/time -f '%M %U %S' -o "$work/usage" "$@" 2>/dev/null); then echo "n/a n/a n/a"; return; fi
-    end=$(date +%s.%N)
-    if [ -n "$check" ] && [ "$out" != "$check" ]; then echo "wrong n/a n/a"; return; fi
-    read -r r u sy < "$work/usage"
-    t=$(echo "$end - $start" | bc -l)
-    cpu=$(echo "$u + $sy" | bc -l)
-    results="$results $t:$cpu"
-    [ "$r" -gt "$rss" ] && rss=$r
-    i=$((i + 1))
-  done
-  med=$(printf '%s\n' $results | sort -t: -k1 -n | sed -n "$(( (runs + 1) / 2 ))p")
-  printf '%.3f %.2f %d\n' "${med%%:*}" "${med##*:}" $((rss / 1024))
-}
-
 # run_once CHECK COMMAND...: one run as "wall:cpu:rss_kib", or "n/a" when the command fails,
 # "wrong" when CHECK is not empty and the output differs from it.
 run_once() {
@@ -52,6 +28,22 @@ summarize() {
   med=$(printf '%s\n' "$@" | sort -t: -k1 -n | sed -n "$(( ($# + 1) / 2 ))p")
   rest=${med#*:}
   printf '%.3f %.2f %d\n' "${med%%:*}" "${rest%%:*}" $((rss / 1024))
+}
+
+# measure CHECK COMMAND...: "wall cpu rss" — median wall seconds of $runs runs, the user+sys CPU
+# seconds of that run (JIT threads included), peak RSS in MiB; "n/a n/a n/a" when the command
+# fails, "wrong n/a n/a" when CHECK is not empty and the output differs from it (no more runs then).
+measure() {
+  results=
+  i=0
+  while [ $i -lt "$runs" ]; do
+    r=$(run_once "$@")
+    results="$results $r"
+    case "$r" in n/a|wrong) break ;; esac
+    i=$((i + 1))
+  done
+  # shellcheck disable=SC2086 # a word list on purpose
+  summarize $results
 }
 
 # measure_interleaved CHECK OURS COMMAND...: measure's three columns for native, Debian's
