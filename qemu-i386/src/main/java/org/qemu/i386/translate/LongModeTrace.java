@@ -99,6 +99,30 @@ final class LongModeTrace {
      */
     static final boolean CALL_FREE_LEGS = !"false".equals(System.getProperty("qemu.tcg.long-mode-trace-call-free-legs"));
 
+    /**
+     * A call-free loop whose blocks do SSE floating-point arithmetic makes no trace: its blocks
+     * stay chained ({@code -Dqemu.tcg.long-mode-trace-fp-loops=true}: it makes one, as before
+     * session 27). Why: cpubench's n-body inner loop (four blocks of scalar double arithmetic, a
+     * square root and a division) ran 6.7-8.6 ms a 20-step batch as a loop trace against
+     * 4.8-5.0 ms as chained blocks (the floating-point phase alone at scale 8; Debian's QEMU 3.4),
+     * and each of its three traces took C2 0.3-1 s to compile, while the series loop after it
+     * waited in C2's queue running C1's code.
+     */
+    static final boolean FLOATING_POINT_LOOPS = Boolean.getBoolean("qemu.tcg.long-mode-trace-fp-loops");
+
+    /** True when {@code ops} hold an SSE arithmetic instruction (add, sub, mul, div or sqrt of doubles or floats). */
+    static boolean floatingPointArithmetic(X86Op[] ops) {
+        for (X86Op op : ops) {
+            if (op instanceof InlineXmmOp x && x.xmmForm() != null) {
+                int kind = x.xmmForm().kind();
+                if (kind >= XmmForm.ADD_DOUBLE && kind <= XmmForm.DIV_FLOAT) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** The most guest instructions one trace takes in. */
     private static final int MAX_OPS = Integer.getInteger("qemu.tcg.long-mode-trace-ops", 64);
 
@@ -431,6 +455,9 @@ final class LongModeTrace {
             } else {
                 return null;
             }
+        }
+        if (calls == 0 && returned == 0 && !FLOATING_POINT_LOOPS && floatingPointArithmetic(trace.ops)) {
+            return null;
         }
         if (LOG) {
             System.err.println("qemu.tcg.long-mode-trace: at " + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() + " ms: " + path.stream().map(b -> Long.toHexString(b.pc))

@@ -131,6 +131,37 @@ class LongModeTraceFormTest {
         }
     }
 
+    /**
+     * The same loop shape with scalar double arithmetic in its first block (addsd, which the
+     * emitter compiles inline): no trace; its blocks stay chained (a trace of cpubench's n-body
+     * loop was slower than its chained blocks and took C2 up to a second to compile).
+     */
+    @Test
+    void aCallFreeLoopOfFloatingPointArithmeticMakesNoTrace() {
+        long more = 0x1009;
+        long less = 0x1013;
+        try (GuestMemory memory = new GuestMemory(32)) {
+            memory.map(0, 0x2000, GuestMemory.READ | GuestMemory.EXEC);
+            load(memory, START, "f20f58c1" + "4885d2" + "740a"  // 1000: addsd xmm0, xmm1; test rdx, rdx; je 1013
+                    + "48ffc3" + "48ffc9" + "75ef" + "0f05"     // 1009: inc rbx; dec rcx; jnz 1000; syscall
+                    + "48ffcb" + "48ffc9" + "75e5" + "0f05");   // 1013: dec rbx; dec rcx; jnz 1000; syscall
+            X86Translator translator = new X86Translator(memory);
+            TranslationCache<X86Block> cache = new TranslationCache<>(memory);
+            for (long pc : new long[] {START, more, 0x1011, less, 0x101b}) {
+                cache.insert(translator.translate(pc, X86Cpu.MODE_64));
+            }
+            runs(cache.lookup(more, X86Cpu.MODE_64), 100);
+            runs(cache.lookup(less, X86Cpu.MODE_64), 90);
+            X86Block start = cache.lookup(START, X86Cpu.MODE_64);
+            // the rule, not the emitter, refuses it: the block is all inline, and its addsd is arithmetic
+            assertThat(LongModeEmitter.allInline(start.ops(), start.instructionCount())).isTrue();
+            assertThat(LongModeTrace.floatingPointArithmetic(start.ops())).isTrue();
+            assertThat(LongModeTrace.floatingPointArithmetic(cache.lookup(more, X86Cpu.MODE_64).ops())).isFalse();
+
+            assertThat(LongModeTrace.form(start, cache, Set.of())).isNull();
+        }
+    }
+
     private static void runs(X86Block block, int n) {
         for (int i = 0; i < n; i++) {
             block.countExecution();
