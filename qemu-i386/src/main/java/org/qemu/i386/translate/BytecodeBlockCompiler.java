@@ -1354,12 +1354,16 @@ public final class BytecodeBlockCompiler {
     static final boolean WINDOWS = !"false".equals(System.getProperty("qemu.tcg.access-windows"));
 
     /**
-     * Verified windows in 64-bit blocks: off unless {@code -Dqemu.tcg.long-mode-windows=true} (the
-     * module's tests turn them on). Their second emission pass cost `python3 -c pass` about 10% more
-     * CPU on a quiet machine, and no 64-bit benchmark measured a gain (sha256's round loop reads
-     * memory through indexed operands, which windows do not cover); see docs/PERFORMANCE.md.
+     * Verified windows in 64-bit blocks ({@code -Dqemu.tcg.long-mode-windows=false}: off, for
+     * comparison). Off by default from session 5 to 26: their second emission pass cost
+     * `python3 -c pass` about 10% more CPU then, and no 64-bit benchmark gained. Measured again in
+     * session 27 (ABBA pairs): glibc's msort pushes, pops and spills through rsp in blocks that are
+     * no loops, each a checked access without a window (~8% of the sorts' steady-state samples);
+     * with windows the later 200,000-element sorts took 74.5 against 87 ms (ints) and 84.6 against
+     * 100 ms (doubles), cpubench 1722.5 -> 1676 ms, `python3 -c pass` 1381 -> 1308 ms, busybox unxz
+     * 5208 -> 4980 ms; `busybox true`, sha256sum and gzip the same (docs/PERFORMANCE.md).
      */
-    static final boolean LONG_MODE_WINDOWS = WINDOWS && Boolean.getBoolean("qemu.tcg.long-mode-windows");
+    static final boolean LONG_MODE_WINDOWS = WINDOWS && !"false".equals(System.getProperty("qemu.tcg.long-mode-windows"));
 
     /** The first pass: the block's body emitted into nothing, to see which accesses share a window. */
     private static AccessWindows planWindows(X86Op[] ops, boolean longMode, boolean loop, int loopExitOp, CallUnit unit) {
