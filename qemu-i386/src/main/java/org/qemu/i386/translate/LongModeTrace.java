@@ -100,28 +100,33 @@ final class LongModeTrace {
     static final boolean CALL_FREE_LEGS = !"false".equals(System.getProperty("qemu.tcg.long-mode-trace-call-free-legs"));
 
     /**
-     * A call-free loop whose blocks do SSE floating-point arithmetic makes no trace: its blocks
-     * stay chained ({@code -Dqemu.tcg.long-mode-trace-fp-loops=true}: it makes one, as before
-     * session 27). Why: cpubench's n-body inner loop (four blocks of scalar double arithmetic, a
-     * square root and a division) ran 6.7-8.6 ms a 20-step batch as a loop trace against
-     * 4.8-5.0 ms as chained blocks (the floating-point phase alone at scale 8; Debian's QEMU 3.4),
-     * and each of its three traces took C2 0.3-1 s to compile, while the series loop after it
-     * waited in C2's queue running C1's code.
+     * The most SSE arithmetic instructions (add, sub, mul, div, sqrt of doubles or floats) a
+     * call-free loop trace takes in; a loop with more makes no trace, its blocks stay chained
+     * ({@code -Dqemu.tcg.long-mode-trace-fp-ops=N}; -1: no limit, as before session 27). Why:
+     * cpubench's n-body inner loop (four blocks with 13-17 such instructions, a square root and a
+     * division among them) made three loop traces that C2 took 0.3-1 s each to compile, and once
+     * compiled they ran a 20-step batch in 6.2-8.6 ms against 4.6-5.0 ms for the chained blocks
+     * (the floating-point phase alone at scale 8; Debian's QEMU 3.4), while the series loop after
+     * them waited in C2's queue on C1's code. A small loop of 4 (a product, a comparison, an add
+     * or a multiply-subtract on each side) runs 2.5x faster as its trace than as chained blocks
+     * (3.4-4.0 against 9-10 ms a round of 409,600 iterations; Debian's QEMU 7.8).
      */
-    static final boolean FLOATING_POINT_LOOPS = Boolean.getBoolean("qemu.tcg.long-mode-trace-fp-loops");
+    static final int MAX_FLOATING_POINT_OPS = Integer.getInteger("qemu.tcg.long-mode-trace-fp-ops", 8);
 
-    /** True when {@code ops} hold an SSE arithmetic instruction (add, sub, mul, div or sqrt of doubles or floats). */
-    static boolean floatingPointArithmetic(X86Op[] ops) {
+    /** How many SSE arithmetic instructions (add, sub, mul, div or sqrt of doubles or floats) {@code ops} hold. */
+    static int floatingPointOps(X86Op[] ops) {
+        int n = 0;
         for (X86Op op : ops) {
             if (op instanceof InlineXmmOp x && x.xmmForm() != null) {
                 int kind = x.xmmForm().kind();
                 if (kind >= XmmForm.ADD_DOUBLE && kind <= XmmForm.DIV_FLOAT) {
-                    return true;
+                    n++;
                 }
             }
         }
-        return false;
+        return n;
     }
+
 
     /** The most guest instructions one trace takes in. */
     private static final int MAX_OPS = Integer.getInteger("qemu.tcg.long-mode-trace-ops", 64);
@@ -456,7 +461,7 @@ final class LongModeTrace {
                 return null;
             }
         }
-        if (calls == 0 && returned == 0 && !FLOATING_POINT_LOOPS && floatingPointArithmetic(trace.ops)) {
+        if (calls == 0 && returned == 0 && MAX_FLOATING_POINT_OPS >= 0 && floatingPointOps(trace.ops) > MAX_FLOATING_POINT_OPS) {
             return null;
         }
         if (LOG) {

@@ -132,33 +132,44 @@ class LongModeTraceFormTest {
     }
 
     /**
-     * The same loop shape with scalar double arithmetic in its first block (addsd, which the
-     * emitter compiles inline): no trace; its blocks stay chained (a trace of cpubench's n-body
-     * loop was slower than its chained blocks and took C2 up to a second to compile).
+     * The same loop shape with scalar double additions in its first block (addsd, compiled
+     * inline): a loop of up to {@link LongModeTrace#MAX_FLOATING_POINT_OPS} such instructions makes
+     * a trace, one with more makes none and its blocks stay chained (a trace of cpubench's n-body
+     * loop, 13-17 of them, was slower than its chained blocks and took C2 up to a second).
      */
     @Test
-    void aCallFreeLoopOfFloatingPointArithmeticMakesNoTrace() {
-        long more = 0x1009;
-        long less = 0x1013;
+    void aCallFreeLoopOfMuchFloatingPointArithmeticMakesNoTrace() {
+        int limit = LongModeTrace.MAX_FLOATING_POINT_OPS;
+        assertThat(limit).isEqualTo(8);
+        LongModeTrace small = floatingPointLoop(limit);
+        assertThat(small).as("%d additions", limit).isNotNull();
+        assertThat(small.loopsTo(START)).isTrue();
+        assertThat(floatingPointLoop(limit + 1)).as("%d additions", limit + 1).isNull();
+    }
+
+    /** The trace formed at the start of a call-free loop whose first block holds {@code additions} addsd. */
+    private static LongModeTrace floatingPointLoop(int additions) {
+        long more = START + 4L * additions + 5;
+        long less = more + 10;
         try (GuestMemory memory = new GuestMemory(32)) {
             memory.map(0, 0x2000, GuestMemory.READ | GuestMemory.EXEC);
-            load(memory, START, "f20f58c1" + "4885d2" + "740a"  // 1000: addsd xmm0, xmm1; test rdx, rdx; je 1013
-                    + "48ffc3" + "48ffc9" + "75ef" + "0f05"     // 1009: inc rbx; dec rcx; jnz 1000; syscall
-                    + "48ffcb" + "48ffc9" + "75e5" + "0f05");   // 1013: dec rbx; dec rcx; jnz 1000; syscall
+            String back = String.format("%02x", (256 - (4 * additions + 13)) & 0xff);
+            String backFromLess = String.format("%02x", (256 - (4 * additions + 23)) & 0xff);
+            load(memory, START, "f20f58c1".repeat(additions) + "4885d2" + "740a" // addsd xmm0, xmm1 ...; test rdx, rdx; je less
+                    + "48ffc3" + "48ffc9" + "75" + back + "0f05"               // more: inc rbx; dec rcx; jnz START; syscall
+                    + "48ffcb" + "48ffc9" + "75" + backFromLess + "0f05");     // less: dec rbx; dec rcx; jnz START; syscall
             X86Translator translator = new X86Translator(memory);
             TranslationCache<X86Block> cache = new TranslationCache<>(memory);
-            for (long pc : new long[] {START, more, 0x1011, less, 0x101b}) {
+            for (long pc : new long[] {START, more, more + 8, less, less + 8}) {
                 cache.insert(translator.translate(pc, X86Cpu.MODE_64));
             }
             runs(cache.lookup(more, X86Cpu.MODE_64), 100);
             runs(cache.lookup(less, X86Cpu.MODE_64), 90);
             X86Block start = cache.lookup(START, X86Cpu.MODE_64);
-            // the rule, not the emitter, refuses it: the block is all inline, and its addsd is arithmetic
+            // the emitter takes the whole block inline, so only the rule can refuse the loop
             assertThat(LongModeEmitter.allInline(start.ops(), start.instructionCount())).isTrue();
-            assertThat(LongModeTrace.floatingPointArithmetic(start.ops())).isTrue();
-            assertThat(LongModeTrace.floatingPointArithmetic(cache.lookup(more, X86Cpu.MODE_64).ops())).isFalse();
-
-            assertThat(LongModeTrace.form(start, cache, Set.of())).isNull();
+            assertThat(LongModeTrace.floatingPointOps(start.ops())).isEqualTo(additions);
+            return LongModeTrace.form(start, cache, Set.of());
         }
     }
 
