@@ -109,7 +109,7 @@ final class LongModeTrace {
      * (the floating-point phase alone at scale 8; Debian's QEMU 3.4), while the series loop after
      * them waited in C2's queue on C1's code. A small loop of 4 (a product, a comparison, an add
      * or a multiply-subtract on each side) runs 2.5x faster as its trace than as chained blocks
-     * (3.4-4.0 against 9-10 ms a round of 409,600 iterations; Debian's QEMU 7.8).
+     * (3.1-4.0 against 9-10 ms a round of 409,600 iterations; Debian's QEMU 7.8).
      */
     static final int MAX_FLOATING_POINT_OPS = Integer.getInteger("qemu.tcg.long-mode-trace-fp-ops", 8);
 
@@ -126,7 +126,6 @@ final class LongModeTrace {
         }
         return n;
     }
-
 
     /** The most guest instructions one trace takes in. */
     private static final int MAX_OPS = Integer.getInteger("qemu.tcg.long-mode-trace-ops", 64);
@@ -461,7 +460,7 @@ final class LongModeTrace {
                 return null;
             }
         }
-        if (calls == 0 && returned == 0 && MAX_FLOATING_POINT_OPS >= 0 && floatingPointOps(trace.ops) > MAX_FLOATING_POINT_OPS) {
+        if (calls == 0 && MAX_FLOATING_POINT_OPS >= 0 && floatingPointOps(trace.ops) > MAX_FLOATING_POINT_OPS) {
             return null;
         }
         if (LOG) {
