@@ -117,11 +117,8 @@ final class LongModeTrace {
     static int floatingPointOps(X86Op[] ops) {
         int n = 0;
         for (X86Op op : ops) {
-            if (op instanceof InlineXmmOp x && x.xmmForm() != null) {
-                int kind = x.xmmForm().kind();
-                if (kind >= XmmForm.ADD_DOUBLE && kind <= XmmForm.DIV_FLOAT) {
-                    n++;
-                }
+            if (op instanceof InlineXmmOp x && x.xmmForm() != null && x.xmmForm().arithmetic()) {
+                n++;
             }
         }
         return n;

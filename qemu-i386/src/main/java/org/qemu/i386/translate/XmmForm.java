@@ -43,6 +43,11 @@ public record XmmForm(int kind, int destination, int sourceRegister, Operand.Mem
     public static final int DWORD_OUT = 41;
 
 
+    /** True for the arithmetic kinds: add, sub, mul, div and sqrt of doubles, add, sub, mul and div of floats. */
+    public boolean arithmetic() {
+        return kind >= ADD_DOUBLE && kind <= DIV_FLOAT;
+    }
+
     public static XmmForm of(int kind, int destination, int sourceRegister, Operand.Memory sourceMemory) {
         return new XmmForm(kind, destination, sourceRegister, sourceMemory, null, 0);
     }
