@@ -42,7 +42,37 @@ public final class CpuidTable {
      */
     public static final int EXT_ECX_LAHF = 1, EXT_ECX_LZCNT = 1 << 5;
 
+    /**
+     * Leaf 7 EBX in long mode: ERMS, "enhanced rep movsb/stosb". A hint, not an instruction: it
+     * says that {@code rep movsb} and {@code rep stosb} are the fast way to copy and fill, which
+     * they are here (one host copy or fill per page, {@code LongModeOps.StringOp}), where glibc's
+     * SSE2 copy loops are code the JIT has to compile. With it, glibc's memcpy and memset take
+     * {@code rep movsb}/{@code rep stosb} for sizes from 2 KiB up to the non-temporal threshold.
+     */
+    public static final int LEAF7_EBX_ERMS = 1 << 9;
+
     private static final int MAX_BASIC_LEAF = 1;
+    /**
+     * Long mode answers leaves 2 (cache descriptors: "see leaf 4"), 4 (the caches) and 7 (ERMS);
+     * 3, 5 and 6 read as zeros.
+     */
+    private static final int MAX_BASIC_LEAF_LONG_MODE = 7;
+    /** Leaf 2 EAX: the low byte 1 (one round), one descriptor, 0xff: "cache parameters in leaf 4". */
+    private static final int LEAF2_EAX_SEE_LEAF_4 = 0x00ff0001;
+    /**
+     * The caches leaf 4 describes, one sub-leaf each, then a null one: {type (1 data, 2 instruction,
+     * 3 unified), level, ways, line bytes, sets, inclusive}. A 32 KiB L1 data and instruction
+     * cache, 256 KiB L2 and a 16 MiB inclusive L3, each for one logical processor (leaf 1 claims
+     * no hyper-threading). glibc sizes its copy strategies from them (without them it found no
+     * cache and sent every copy over 16 KiB to its non-temporal 4-page loops); QEMU's default
+     * x86-64 model also reports a 16 MiB L3.
+     */
+    private static final int[][] CACHES = {
+        {1, 1, 8, 64, 64, 0},
+        {2, 1, 8, 64, 64, 0},
+        {3, 2, 4, 64, 1024, 0},
+        {3, 3, 16, 64, 16384, 1},
+    };
     private static final int MAX_EXTENDED_LEAF = 0x80000000;
     /** "GenuineIntel" as the three registers hold it: EBX, EDX, ECX. */
     private static final int VENDOR_EBX = 0x756e6547, VENDOR_EDX = 0x49656e69, VENDOR_ECX = 0x6c65746e;
@@ -63,7 +93,7 @@ public final class CpuidTable {
         int leaf = s.reg32(X86CpuState.EAX);
         int a = 0, b = 0, c = 0, d = 0;
         if (leaf == 0) {
-            a = MAX_BASIC_LEAF;
+            a = longMode ? MAX_BASIC_LEAF_LONG_MODE : MAX_BASIC_LEAF;
             b = VENDOR_EBX;
             c = VENDOR_ECX;
             d = VENDOR_EDX;
@@ -72,6 +102,23 @@ public final class CpuidTable {
             b = 0;
             c = LEAF1_ECX | (longMode ? ECX_CX16 : 0);
             d = LEAF1_EDX;
+        } else if (leaf == 2 && longMode) {
+            a = LEAF2_EAX_SEE_LEAF_4;
+        } else if (leaf == 4 && longMode) {
+            int subleaf = s.reg32(X86CpuState.ECX);
+            if (subleaf >= 0 && subleaf < CACHES.length) {
+                int[] cache = CACHES[subleaf];
+                // EAX: type, level, self-initializing (bit 8); 0 in 25:14 and 31:26, one logical
+                // processor sharing it and one core in the package
+                a = cache[0] | cache[1] << 5 | 1 << 8;
+                b = (cache[2] - 1) << 22 | (cache[3] - 1);
+                c = cache[4] - 1;
+                d = cache[5] << 1;
+            }
+        } else if (leaf == 7 && longMode) {
+            if (s.reg32(X86CpuState.ECX) == 0) {
+                b = LEAF7_EBX_ERMS;
+            }
         } else if (leaf == 0x80000000) {
             a = longMode ? 0x80000001 : MAX_EXTENDED_LEAF;
         } else if (leaf == 0x80000001 && longMode) {

@@ -50,9 +50,43 @@ class X86_64ProgramsTest {
         "bitcount, static", "bitcount, dynamic",
         "sse3, static", "sse3, dynamic",
         "lockprefix, static", "lockprefix, dynamic",
+        "copies, static", "copies, dynamic",
     })
     void programMatchesNative(String name, String linkage) throws Exception {
         assertSameAsNative(X64Tools.compile(name, linkage.equals("dynamic")));
+    }
+
+    /**
+     * What the host's glibc makes of our CPUID: its dynamic loader lists the caches it found and
+     * the copy strategies it chose from them. It must find the caches (without them it sent every
+     * copy over 16 KiB to its non-temporal loops) and take rep movsb (ERMS) from 2 KiB up to its
+     * non-temporal threshold, a share of the L3 cache.
+     */
+    @Test
+    void glibcFindsTheCachesAndFastRepMovsb() throws Exception {
+        Path loader = Path.of("/lib64/ld-linux-x86-64.so.2");
+        assumeTrue(java.nio.file.Files.isExecutable(loader), "no x86-64 dynamic loader on this host");
+        HostProcess.Result native_ = X64Tools.run(null, loader.toString(), "--list-diagnostics");
+        assumeTrue(native_.status() == 0 && native_.stdout().contains("x86.cpu_features.rep_movsb_stop_threshold="),
+                "this glibc lists no x86 cache diagnostics");
+        HostProcess.Result ours = X64Tools.ours(null, loader.toString(), "--list-diagnostics");
+        assertThat(ours.status()).isZero();
+        java.util.Map<String, Long> values = new java.util.HashMap<>();
+        for (String line : ours.stdout().split("\n")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("x86\\.cpu_features\\.([\\w.\\[\\]]+)=0x([0-9a-f]+)").matcher(line);
+            if (m.matches()) {
+                values.put(m.group(1), Long.parseUnsignedLong(m.group(2), 16));
+            }
+        }
+        assertThat(values.get("level1_dcache_size")).isEqualTo(32 * 1024);
+        assertThat(values.get("level2_cache_size")).isEqualTo(256 * 1024);
+        assertThat(values.get("level3_cache_size")).isEqualTo(16 * 1024 * 1024);
+        long nonTemporal = values.get("non_temporal_threshold");
+        assertThat(nonTemporal).isGreaterThan(1024 * 1024).isLessThanOrEqualTo(16 * 1024 * 1024);
+        // leaf 7 EBX as glibc uses it (ERMS, bit 9) and nothing else of that leaf
+        assertThat(values.get("features[0x1].active[0x1]")).isEqualTo(0x200);
+        assertThat(values.get("rep_movsb_threshold")).isEqualTo(2048);
+        assertThat(values.get("rep_movsb_stop_threshold")).isEqualTo(nonTemporal);
     }
 
     /**
