@@ -56,7 +56,7 @@ public final class X86Block extends TranslationBlock implements InstructionLocat
         this.ops = ops;
         this.instructionAddress = instructionAddress;
         this.nextAddress = nextAddress;
-        this.sequence = new X86InterpretedSequence(ops);
+        this.sequence = X86InterpretedSequence.of(ops);
         CompilePolicy.blockTranslated();
     }
 
