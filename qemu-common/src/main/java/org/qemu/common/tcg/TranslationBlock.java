@@ -19,8 +19,13 @@ public abstract class TranslationBlock {
     /** Plain int: a lost update between threads only delays compilation a little. */
     private int executions;
 
-    /** Successor links, by exit slot (e.g. 0 = branch taken or only exit, 1 = fall through). */
-    private final TranslationBlock[] successors = new TranslationBlock[2];
+    /**
+     * Successor links, by exit slot (e.g. 0 = branch taken or only exit, 1 = fall through). Two
+     * fields, not an array: the run loop follows them at every block run of the interpreted tier,
+     * and an array was one more object to load (a cache miss of its own in a program with tens of
+     * thousands of blocks, as python3 -c pass).
+     */
+    private TranslationBlock successor0, successor1;
 
     protected TranslationBlock(long pc, int flags, long firstPage, long lastPage) {
         this.pc = pc;
@@ -45,8 +50,8 @@ public abstract class TranslationBlock {
     /** Marks the block dead; links to it are dropped lazily when next followed. */
     public void invalidate() {
         valid = false;
-        successors[0] = null;
-        successors[1] = null;
+        successor0 = null;
+        successor1 = null;
     }
 
     /**
@@ -70,19 +75,28 @@ public abstract class TranslationBlock {
 
     /** The successor remembered in exit slot {@code slot} (0 or 1), or null; it may be dead. */
     public TranslationBlock successorInSlot(int slot) {
-        return successors[slot];
+        return switch (slot) {
+            case 0 -> successor0;
+            case 1 -> successor1;
+            default -> throw new ArrayIndexOutOfBoundsException(slot);
+        };
     }
 
     /** The remembered successor starting at {@code nextPc}, or null. */
     public TranslationBlock successor(long nextPc, int nextFlags) {
-        for (int i = 0; i < successors.length; i++) {
-            TranslationBlock s = successors[i];
-            if (s != null && s.pc == nextPc && s.flags == nextFlags) {
-                if (s.isValid()) {
-                    return s;
-                }
-                successors[i] = null;
+        TranslationBlock s = successor0;
+        if (s != null && s.pc == nextPc && s.flags == nextFlags) {
+            if (s.valid) {
+                return s;
             }
+            successor0 = null;
+        }
+        s = successor1;
+        if (s != null && s.pc == nextPc && s.flags == nextFlags) {
+            if (s.valid) {
+                return s;
+            }
+            successor1 = null;
         }
         return null;
     }
@@ -92,13 +106,13 @@ public abstract class TranslationBlock {
         if (!valid) {
             return;
         }
-        if (successors[0] == null) {
-            successors[0] = next;
-        } else if (successors[1] == null) {
-            successors[1] = next;
+        if (successor0 == null) {
+            successor0 = next;
+        } else if (successor1 == null) {
+            successor1 = next;
         } else {
-            successors[1] = successors[0];
-            successors[0] = next;
+            successor1 = successor0;
+            successor0 = next;
         }
     }
 }
