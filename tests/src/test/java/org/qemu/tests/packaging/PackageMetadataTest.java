@@ -70,6 +70,13 @@ class PackageMetadataTest {
                 "/usr/share/java/qemu/qemu-ppc-jit.json", "/usr/share/java/qemu/qemu-ppc-jvm.options");
     }
 
+    /** qemu-i386 ships the x86 directives, which qemu-x86_64 (requiring qemu-i386) uses too. */
+    @Test
+    void i386ShipsTheX86JitDirectivesItsLaunchersHandTheJvm() {
+        assertThat(workspace.queryLines(rpm("qemu-i386"), "-l")).contains(
+                "/usr/share/java/qemu/qemu-x86-jit.json", "/usr/share/java/qemu/qemu-x86-jvm.options");
+    }
+
     @Test
     void foreignUserModeEmulatorRegistersWithBinfmtMisc() {
         assertThat(workspace.queryLines(rpm("qemu-ppc"), "-l")).contains("/usr/lib/binfmt.d/qemu-ppc.conf");
