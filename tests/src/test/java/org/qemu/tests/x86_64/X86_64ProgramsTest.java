@@ -72,8 +72,9 @@ class X86_64ProgramsTest {
         HostProcess.Result ours = X64Tools.ours(null, loader.toString(), "--list-diagnostics");
         assertThat(ours.status()).isZero();
         java.util.Map<String, Long> values = new java.util.HashMap<>();
+        java.util.regex.Pattern entry = java.util.regex.Pattern.compile("x86\\.cpu_features\\.([\\w.\\[\\]]+)=0x([0-9a-f]+)");
         for (String line : ours.stdout().split("\n")) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("x86\\.cpu_features\\.([\\w.\\[\\]]+)=0x([0-9a-f]+)").matcher(line);
+            java.util.regex.Matcher m = entry.matcher(line);
             if (m.matches()) {
                 values.put(m.group(1), Long.parseUnsignedLong(m.group(2), 16));
             }
