@@ -1199,6 +1199,30 @@ class LongModeDifferentialTest {
             b.asm.raw(0x75, (int) (top - after) & 0xff); // jnz top
             return b.build("loop xmm page caches");
         });
+        // session 29: glibc's memcpy loop shape, 16-byte loads and stores that share one verified
+        // window per base register (LongModeEmitter.emitWideXmmAccess)
+        f.put("loop block of windowed 16-byte accesses: movups x0-x3, [p+0..48]; movaps [q+0..48], x0-x3; add p, 64; add q, 64; dec ecx, jnz back", rnd -> {
+            Builder b = new Builder(rnd);
+            b.regs[X86CpuState.ECX] = 1 + rnd.nextInt(4);
+            int p = b.pick(X86CpuState.ECX);
+            int q = b.pick(X86CpuState.ECX, p);
+            int first = rnd.nextInt(13);
+            b.regs[p] = DATA + rnd.nextInt(256);
+            b.regs[q] = DATA + 512 + 16 * rnd.nextInt(8);
+            long top = b.asm.pc();
+            for (int k = 0; k < 4; k++) {
+                b.asm.op(new int[0], false, false, new int[] {0x0f, 0x10}, first + k, new Mem(p, -1, 0, 16 * k), 0, 0); // movups x, [p+16k]
+            }
+            for (int k = 0; k < 4; k++) {
+                b.asm.op(new int[0], false, false, new int[] {0x0f, 0x29}, first + k, new Mem(q, -1, 0, 16 * k), 0, 0); // movaps [q+16k], x
+            }
+            b.asm.op(new int[0], true, false, new int[] {0x83}, 0, new Reg(p), 1, 64); // add p, 64
+            b.asm.op(new int[0], true, false, new int[] {0x83}, 0, new Reg(q), 1, 64); // add q, 64
+            b.asm.op(false, new int[] {0xff}, 1, new Reg(X86CpuState.ECX)); // dec ecx
+            long after = b.asm.pc() + 2;
+            b.asm.raw(0x75, (int) (top - after) & 0xff); // jnz top
+            return b.build("loop xmm windows");
+        });
         // session 23: SSE registers written in a side-exit loop after its exit, so the exit stores
         // what the last iteration wrote
         f.put("side-exit loop: inc i, cmp i, n, je out; addsd a, b; movsd c, [p]; mulsd c, a; jmp back", rnd -> {

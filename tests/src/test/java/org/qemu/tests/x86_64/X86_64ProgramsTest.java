@@ -51,9 +51,29 @@ class X86_64ProgramsTest {
         "sse3, static", "sse3, dynamic",
         "lockprefix, static", "lockprefix, dynamic",
         "copies, static", "copies, dynamic",
+        "xmmwindows, static",
     })
     void programMatchesNative(String name, String linkage) throws Exception {
         assertSameAsNative(X64Tools.compile(name, linkage.equals("dynamic")));
+    }
+
+    /**
+     * 16-byte SSE accesses through one base register share one page check in a block's class
+     * (LongModeEmitter's windows): with every block compiled at its first run, the copies and the
+     * faults in the middle of such a group (a load half in a PROT_NONE page, a store into a
+     * read-only page, a misaligned movaps) are the native ones. (The default policy runs the same
+     * program in {@link #programMatchesNative}.)
+     */
+    @Test
+    void xmmAccessGroupsFaultLikeNativeInCompiledBlocks() throws Exception {
+        Path binary = X64Tools.compile("xmmwindows", false);
+        HostProcess.Result expected = X64Tools.run(null, binary.toString());
+        HostProcess.Result actual = X64Tools.run(null, "env", "QEMU_JAVA_OPTS=-Dqemu.tcg.compile-threshold=1",
+                X64Tools.LAUNCHER.toString(), binary.toString());
+        assertThat(expected.stdout()).contains("signal 11 code 128 trapno 13");
+        assertThat(actual.stderr()).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(actual.stdout()).isEqualTo(expected.stdout());
+        assertThat(actual.status()).isEqualTo(expected.status());
     }
 
     /**
