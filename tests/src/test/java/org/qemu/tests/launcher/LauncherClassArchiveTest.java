@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * rebuilt since the training) makes one from the user's own runs, in the user's cache folder: the
  * first run records, the next assembles the cache in the background and meanwhile writes the JVM's
  * class-data archive, later runs load the cache; a jar newer than a file drops it; none of the JVM's
- * notes may reach the guest's stdout or stderr, and forked children never record.
+ * notes may reach the guest's stdout or stderr, and forked children never record; JDK 25's
+ * training replay stays off with such a cache.
  */
 class LauncherClassArchiveTest {
     private static final Path HOST_BUSYBOX = Path.of("/bin/busybox");
@@ -77,6 +78,19 @@ class LauncherClassArchiveTest {
         assertThat(third.stderr()).isEmpty();
         assertThat(Files.readString(log)).contains("org.qemu.x86_64.launcher.QemuX86_64 source: shared objects file");
 
+        // JDK 25's training replay stays off with the cache (it holds no training data), unless
+        // QEMU_AOT_TRAINING_DATA=1 asks for data: a guest lists its process's threads, which
+        // /proc/self/task shows as the JVM's own (as QEMU shows its own).
+        Path threads = compileStatic(dir, "jvmthreads");
+        LauncherProcess listing = LauncherProcess.exec(command(bin, home, List.of(), threads.toString()));
+        assertThat(listing.exitStatus()).isZero();
+        assertThat(listing.stdout().lines().toList()).contains("C1 CompilerThre", "C2 CompilerThre")
+                .doesNotContain("Training replay");
+        LauncherProcess withData = LauncherProcess.exec(command(bin, home, List.of("QEMU_AOT_TRAINING_DATA=1"),
+                threads.toString()));
+        assertThat(withData.exitStatus()).isZero();
+        assertThat(withData.stdout().lines().toList()).contains("Training replay");
+
         // Older than the jars: the launcher drops it and the run records again.
         Files.setLastModifiedTime(cache, FileTime.fromMillis(0));
         LauncherProcess fourth = run(bin, home, List.of());
@@ -84,6 +98,23 @@ class LauncherClassArchiveTest {
         assertThat(fourth.stderr()).isEmpty();
         assertThat(cache).doesNotExist();
         assertThat(records(cacheFolder, record)).hasSize(1);
+    }
+
+    /** Builds tests/src/test/c/x86_64/NAME.c statically with the host's gcc into {@code dir}. */
+    private static Path compileStatic(Path dir, String name) throws Exception {
+        assumeTrue(onPath("gcc"), "gcc is not installed");
+        Path out = dir.resolve(name);
+        Process gcc = new ProcessBuilder("gcc", "-O2", "-static", "-o", out.toString(),
+                LauncherProcess.root().resolve("tests/src/test/c/x86_64/" + name + ".c").toString())
+                .redirectErrorStream(true).start();
+        String output = new String(gcc.getInputStream().readAllBytes());
+        assertThat(gcc.waitFor()).as(output).isZero();
+        return out;
+    }
+
+    private static boolean onPath(String tool) {
+        String path = System.getenv("PATH");
+        return path != null && Stream.of(path.split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
     }
 
     /** The background assembly takes a few seconds of CPU; the cache appears under its name only when complete. */
