@@ -2103,16 +2103,8 @@ final class LongModeEmitter {
      * zero-extended to a long. {@code pushAddress} pushes the linear address.
      */
     private void access(MethodVisitor mv, int base, int cacheBase, int displacement, int segment, int bits, boolean write, Runnable pushAddress) {
-        // long mode ignores every segment base but FS and GS: accesses through one register share a window whatever their segment
-        int space = segment == X86CpuState.FS || segment == X86CpuState.GS ? segment : X86CpuState.DS;
-        AccessWindows.Window w = null;
-        if (windows != null && base >= 0) {
-            int before = windows.opened();
-            w = windows.access(base, space, displacement, bits / 8, write);
-            if (windows.isRecording()) {
-                windowBytes += WINDOW_ACCESS_BYTES + (windows.opened() > before ? WINDOW_TEST_BYTES : 0);
-            }
-        }
+        int space = windowSpace(segment);
+        AccessWindows.Window w = window(base, space, displacement, bits / 8, write, WINDOW_ACCESS_BYTES);
         int cache = w == null && siteCaches ? pageCacheFor(cacheKey(cacheBase, space, write)) : -1;
         if (cache >= 0) {
             if (windows != null && windows.isRecording()) {
@@ -2138,15 +2130,8 @@ final class LongModeEmitter {
         }
         Label slow = new Label();
         Label done = new Label();
-        mv.visitVarInsn(Opcodes.LLOAD, host);
-        mv.visitInsn(Opcodes.LCONST_0);
-        mv.visitInsn(Opcodes.LCMP);
-        mv.visitJumpInsn(Opcodes.IFEQ, slow);
-        mv.visitVarInsn(Opcodes.LLOAD, host);
-        if (w.offset() != 0) {
-            mv.visitLdcInsn((long) w.offset());
-            mv.visitInsn(Opcodes.LADD);
-        }
+        jumpIfWindowFailed(mv, host, slow);
+        hostAddress(mv, host, w.offset());
         hostAccess(mv, write, bits);
         mv.visitJumpInsn(Opcodes.GOTO, done);
         mv.visitLabel(slow);
@@ -2155,6 +2140,50 @@ final class LongModeEmitter {
         pushAddress.run();
         accessorAccess(mv, write, bits);
         mv.visitLabel(done);
+    }
+
+    /** Long mode ignores every segment base but FS and GS: accesses through one register share a window whatever their segment. */
+    private static int windowSpace(int segment) {
+        return segment == X86CpuState.FS || segment == X86CpuState.GS ? segment : X86CpuState.DS;
+    }
+
+    /** A memory operand whose address is its base register plus a displacement: the kind a window can serve. */
+    private static boolean windowEligible(Operand.Memory m) {
+        return m.base >= 0 && m.index < 0 && m.ripAnchor == null && !m.address32InLongMode;
+    }
+
+    /**
+     * The window an access of {@code bytes} at register {@code base} (-1: none) plus {@code
+     * displacement} goes through, or null; while the first pass records, adds {@code accessBytes}
+     * (and a window test's bytes for a window it opens) to the bytecode the windows will add.
+     */
+    private AccessWindows.Window window(int base, int space, int displacement, int bytes, boolean write, int accessBytes) {
+        if (windows == null || base < 0) {
+            return null;
+        }
+        int before = windows.opened();
+        AccessWindows.Window w = windows.access(base, space, displacement, bytes, write);
+        if (windows.isRecording()) {
+            windowBytes += accessBytes + (windows.opened() > before ? WINDOW_TEST_BYTES : 0);
+        }
+        return w;
+    }
+
+    /** Jumps to {@code slow} when the window whose host address is in local {@code host} failed its test (0). */
+    private static void jumpIfWindowFailed(MethodVisitor mv, int host, Label slow) {
+        mv.visitVarInsn(Opcodes.LLOAD, host);
+        mv.visitInsn(Opcodes.LCONST_0);
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFEQ, slow);
+    }
+
+    /** Pushes the host address {@code offset} bytes into the window whose host address is in local {@code host}. */
+    private static void hostAddress(MethodVisitor mv, int host, int offset) {
+        mv.visitVarInsn(Opcodes.LLOAD, host);
+        if (offset != 0) {
+            mv.visitLdcInsn((long) offset);
+            mv.visitInsn(Opcodes.LADD);
+        }
     }
 
     /**
@@ -2548,7 +2577,7 @@ final class LongModeEmitter {
 
     /** {@link #memoryOperand(MethodVisitor, Operand.Memory, boolean, boolean)} of {@code bits} at the operand's address, whatever its own size (SSE's scalar parts of wider operands). */
     private void memoryOperand(MethodVisitor mv, Operand.Memory m, int bits, boolean write, boolean addressInLocal) {
-        boolean eligible = m.base >= 0 && m.index < 0 && m.ripAnchor == null && !m.address32InLongMode;
+        boolean eligible = windowEligible(m);
         // a site with a 32-bit address shares the base register's cache all the same (the cache
         // holds a page, whatever address found it); one with an index shares only with sites of
         // the same index register: a merge's a[i] and a[j] through one base walk two halves of an
@@ -2616,15 +2645,9 @@ final class LongModeEmitter {
             return false;
         }
         Operand.Memory m = f.sourceMemory();
-        AccessWindows.Window w = null;
-        int space = m.segment == X86CpuState.FS || m.segment == X86CpuState.GS ? m.segment : X86CpuState.DS;
-        if (WIDE_XMM_WINDOWS && windows != null && m.base >= 0 && m.index < 0 && m.ripAnchor == null && !m.address32InLongMode) {
-            int before = windows.opened();
-            w = windows.access(m.base, space, m.displacement, 16, !load);
-            if (windows.isRecording()) {
-                windowBytes += WIDE_WINDOW_ACCESS_BYTES + (windows.opened() > before ? WINDOW_TEST_BYTES : 0);
-            }
-        }
+        int space = windowSpace(m.segment);
+        AccessWindows.Window w = WIDE_XMM_WINDOWS && windowEligible(m)
+                ? window(m.base, space, m.displacement, 16, !load, WIDE_WINDOW_ACCESS_BYTES) : null;
         Label done = new Label();
         if (w != null) {
             if (f.immediate() == 1) {
@@ -2681,10 +2704,7 @@ final class LongModeEmitter {
      * address is in local {@code host}, or {@code slow} when the window failed its test (0).
      */
     private void windowedWideAccess(MethodVisitor mv, int host, int offset, boolean load, int r, Label slow) {
-        mv.visitVarInsn(Opcodes.LLOAD, host);
-        mv.visitInsn(Opcodes.LCONST_0);
-        mv.visitInsn(Opcodes.LCMP);
-        mv.visitJumpInsn(Opcodes.IFEQ, slow);
+        jumpIfWindowFailed(mv, host, slow);
         for (int half = 0; half < 2; half++) {
             if (load) {
                 mv.visitVarInsn(Opcodes.ALOAD, STATE_LOCAL);
@@ -2701,14 +2721,6 @@ final class LongModeEmitter {
                 mv.visitInsn(Opcodes.LALOAD);
                 mv.visitMethodInsn(Opcodes.INVOKESTATIC, MEMORY, "hostStore64", "(JJ)V", false);
             }
-        }
-    }
-
-    private static void hostAddress(MethodVisitor mv, int host, int offset) {
-        mv.visitVarInsn(Opcodes.LLOAD, host);
-        if (offset != 0) {
-            mv.visitLdcInsn((long) offset);
-            mv.visitInsn(Opcodes.LADD);
         }
     }
 
