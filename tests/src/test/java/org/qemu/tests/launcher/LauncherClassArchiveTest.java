@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.qemu.tests.x86_64.X64Tools;
 
 /**
  * bin/qemu-launcher without a trained AOT cache next to the jars (an installed package, or jars
@@ -81,7 +82,7 @@ class LauncherClassArchiveTest {
         // JDK 25's training replay stays off with the cache (it holds no training data), unless
         // QEMU_AOT_TRAINING_DATA=1 asks for data: a guest lists its process's threads, which
         // /proc/self/task shows as the JVM's own (as QEMU shows its own).
-        Path threads = compileStatic(dir, "jvmthreads");
+        Path threads = X64Tools.compile("jvmthreads", false);
         LauncherProcess listing = LauncherProcess.exec(command(bin, home, List.of(), threads.toString()));
         assertThat(listing.exitStatus()).isZero();
         assertThat(listing.stdout().lines().toList()).contains("C1 CompilerThre", "C2 CompilerThre")
@@ -98,23 +99,6 @@ class LauncherClassArchiveTest {
         assertThat(fourth.stderr()).isEmpty();
         assertThat(cache).doesNotExist();
         assertThat(records(cacheFolder, record)).hasSize(1);
-    }
-
-    /** Builds tests/src/test/c/x86_64/NAME.c statically with the host's gcc into {@code dir}. */
-    private static Path compileStatic(Path dir, String name) throws Exception {
-        assumeTrue(onPath("gcc"), "gcc is not installed");
-        Path out = dir.resolve(name);
-        Process gcc = new ProcessBuilder("gcc", "-O2", "-static", "-o", out.toString(),
-                LauncherProcess.root().resolve("tests/src/test/c/x86_64/" + name + ".c").toString())
-                .redirectErrorStream(true).start();
-        String output = new String(gcc.getInputStream().readAllBytes());
-        assertThat(gcc.waitFor()).as(output).isZero();
-        return out;
-    }
-
-    private static boolean onPath(String tool) {
-        String path = System.getenv("PATH");
-        return path != null && Stream.of(path.split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
     }
 
     /** The background assembly takes a few seconds of CPU; the cache appears under its name only when complete. */

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Runs host commands for the x86-64 end-to-end tests. The oracle is always native execution:
  * this host runs x86-64 programs itself, so every guest program also runs without us.
  */
-final class X64Tools {
+public final class X64Tools {
     static final Path ROOT = HostProcess.ROOT;
     static final Path LAUNCHER = ROOT.resolve("bin/qemu-x86_64");
     static final Path WORK = ROOT.resolve("tests/target/x86_64");
@@ -51,7 +51,7 @@ final class X64Tools {
     }
 
     /** Compiles a test program with the host gcc, static or dynamic; sources from c/x86_64, else c/i386. */
-    static Path compile(String name, boolean dynamic) throws IOException, InterruptedException {
+    public static Path compile(String name, boolean dynamic) throws IOException, InterruptedException {
         assumeTrue(onPath("gcc"), "gcc is not installed");
         Path src = C_SOURCES.resolve(name + ".c");
         if (!Files.exists(src)) {
