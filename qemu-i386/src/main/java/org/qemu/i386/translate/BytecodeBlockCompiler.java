@@ -777,7 +777,7 @@ public final class BytecodeBlockCompiler {
         long n = Math.max(compiled, 1);
         return (STATS ? hottestBlocks() + "\n" + runsAfterCompile() + "\ncompiles (uptime ms:generate/define/construct us):" + perCompile() + "\n" : "") + compiled + " blocks compiled (" + nanos / n / 1000 + " us each: generate " + generateNanos / n / 1000
                  + ", define " + defineNanos / n / 1000 + " (" + classes.reused() + " classes reused, " + classes.forgotten() + " unloaded), construct " + constructorNanos / n / 1000 + "; " + classBytes / n + " bytes each, " + loopBlocks + " loop blocks, "
-                 + stoppedAtLoopHeads + " stopped at a loop head, " + callUnits + " call units, " + unitSidePaths + " side paths in units, " + traces + " 64-bit traces of " + traceBlocks + " blocks, " + traceLoops + " of them loops, " + tracesTooBig + " too big), "
+                 + stoppedAtLoopHeads + " stopped at a loop head, " + callUnits + " call units, " + unitSidePaths + " side paths in units, " + traces + " 64-bit traces of " + traceBlocks + " blocks, " + traceLoops + " of them loops, " + tracesTooBig + " too big, " + registerLoadMisses + " remade loading every register), "
                 + inlined + " of " + total + " instructions inline, largest class " + largestClass + " bytes"
                 + (CALLED_64.isEmpty() ? "" : ", 64-bit ops called " + new java.util.TreeMap<>(CALLED_64))
                 + CompilePolicy.awaitStatistics();
@@ -812,8 +812,19 @@ public final class BytecodeBlockCompiler {
         Label handler = new Label();
         mv.visitTryCatchBlock(start, end, handler, "java/lang/Throwable");
         if (longMode && LONG_MODE_INLINE) {
-            generateLongMode(mv, ops, inlineCount, called, start, end, handler, longModeLoopStart, longModeLoopStart != -1 ? sideExitOp : -1,
-                    sideExitContinue, longModeTrace, persistentPageCaches);
+            try {
+                generateLongMode(mv, ops, inlineCount, called, start, end, handler, longModeLoopStart, longModeLoopStart != -1 ? sideExitOp : -1,
+                        sideExitContinue, longModeTrace, persistentPageCaches);
+            } catch (RegisterNotLoaded missed) {
+                registerLoadMisses++;
+                loadAllRegisters = true;
+                inlineCount[0] = 0;
+                try {
+                    return generate(ops, inlineCount, longMode, loopStart, unit);
+                } finally {
+                    loadAllRegisters = false;
+                }
+            }
             fieldsAndConstructor(cw, ops, called);
             cw.visitEnd();
             return cw.toByteArray();
@@ -990,7 +1001,7 @@ public final class BytecodeBlockCompiler {
     /** The 64-bit loop start of the block {@link #generate} compiles (-1: not a loop block); guarded by this. */
     private long longModeLoopStart = -1;
 
-    private static void generateLongMode(MethodVisitor mv, X86Op[] ops, int[] inlineCount, boolean[] called, Label start, Label end, Label handler, long loopStart,
+    private void generateLongMode(MethodVisitor mv, X86Op[] ops, int[] inlineCount, boolean[] called, Label start, Label end, Label handler, long loopStart,
             int sideExit, long sideContinue, LongModeTrace trace, boolean persistentPageCaches) {
         LongModeEmitter emitter = LONG_MODE_WINDOWS ? planLongMode(ops, loopStart, sideExit, trace) : new LongModeEmitter();
         if (loopStart != -1 && PAGE_CACHES) {
@@ -1105,6 +1116,9 @@ public final class BytecodeBlockCompiler {
         BlockChaining.emitFaultOwner(mv);
         emitter.faultHandler(mv);
         emitter.emitRegisterLoads(prologue);
+        if (!emitter.loadedAllItRead()) {
+            throw new RegisterNotLoaded();
+        }
         Label methodEnd = new Label();
         prologue.visitLabel(methodEnd);
         if (trace != null && methodEnd.getOffset() > LongModeTrace.MAX_METHOD_BYTES) {
@@ -1120,7 +1134,7 @@ public final class BytecodeBlockCompiler {
      * into a throwaway method, to see which accesses share a window and which ops fit the budget;
      * returns the emitter of the second pass, which emits the same ops inline, with windows.
      */
-    private static LongModeEmitter planLongMode(X86Op[] ops, long loopStart, int sideExit, LongModeTrace trace) {
+    private LongModeEmitter planLongMode(X86Op[] ops, long loopStart, int sideExit, LongModeTrace trace) {
         AccessWindows plan = AccessWindows.recording();
         LongModeEmitter planner = new LongModeEmitter(plan, null);
         if (loopStart != -1 && PAGE_CACHES) {
@@ -1129,7 +1143,32 @@ public final class BytecodeBlockCompiler {
         emitNowhere(planner, ops, loopStart, sideExit, trace);
         LongModeEmitter emitter = new LongModeEmitter(plan.replay(), planner.inlined());
         emitter.expectPageCaches(planner.pageCachesUsed());
+        // a loop block (not a loop trace) writes all sixteen back at its exits: it reads them all
+        if (LOAD_READ_REGISTERS && !loadAllRegisters && (loopStart == -1 || trace != null)) {
+            emitter.loadOnly(loadMaskForTests >= 0 ? loadMaskForTests : planner.registersRead() | planner.registersWritten());
+        }
         return emitter;
+    }
+
+    /**
+     * {@code -Dqemu.tcg.long-mode-load-read-registers=false}: a 64-bit block's prologue loads all
+     * sixteen registers (the comparison point). By default it loads those the first pass read or
+     * wrote ({@link LongModeEmitter#loadOnly}).
+     */
+    static final boolean LOAD_READ_REGISTERS = !"false".equals(System.getProperty("qemu.tcg.long-mode-load-read-registers"))
+            && !LongModeEmitter.DEFERRED_REGISTER_LOADS;
+    /** Tests only: the registers a 64-bit prologue loads instead of the first pass's (-1: the first pass's), to take the remake path. */
+    static volatile int loadMaskForTests = -1;
+    /** Set while a class is made again because its first making read a register it did not load; guarded by this. */
+    private boolean loadAllRegisters;
+    /** Classes made again with every register loaded ({@link LongModeEmitter#loadedAllItRead}). */
+    private long registerLoadMisses;
+
+    /** The emitted code read a register its prologue did not load: the class is made again (see {@link #generate}). */
+    private static final class RegisterNotLoaded extends RuntimeException {
+        RegisterNotLoaded() {
+            super(null, null, false, false);
+        }
     }
 
     /**
@@ -1142,7 +1181,8 @@ public final class BytecodeBlockCompiler {
         dry.prepareXmm(ops);
         net.bytebuddy.jar.asm.ClassWriter cw = new net.bytebuddy.jar.asm.ClassWriter(0);
         cw.visit(Opcodes.V21, Opcodes.ACC_FINAL, "DryRun", null, "java/lang/Object", null);
-        MethodVisitor nowhere = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "()V", null, null);
+        // tracked: the registers the body reads are what the real pass's prologue loads
+        MethodVisitor nowhere = dry.tracking(cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "()V", null, null));
         nowhere.visitCode();
         dry.prologue(nowhere);
         int mainEnd = trace != null ? trace.mainLength : ops.length;

@@ -369,7 +369,7 @@ final class LongModeEmitter {
             mv.visitJumpInsn(Opcodes.GOTO, registerLoads);
             mv.visitLabel(body);
         } else {
-            reload(mv);
+            load(mv, registersLoaded);
         }
         if (xmmPrepared) {
             sse.initialiseScratch(mv);
@@ -387,6 +387,38 @@ final class LongModeEmitter {
      */
     static final boolean DEFERRED_REGISTER_LOADS = Boolean.getBoolean("qemu.tcg.long-mode-used-registers");
 
+    /**
+     * The registers the prologue loads into their locals (a bit each; all sixteen unless
+     * {@link #loadOnly} narrowed them). Why fewer: a block reads three or four of sixteen, and each
+     * load is an array access that HotSpot's interpreter runs and C1 keeps (it may throw, so C1
+     * cannot drop it) at every entry of every block until C2 takes the class.
+     */
+    private int registersLoaded = 0xffff;
+
+    /**
+     * The prologue loads only the registers in {@code mask} (call before {@link #prologue}): the
+     * first pass's reads and writes (a written register's local is what the fault handler and the
+     * exits store, so it must hold the entry value until the write). {@link #loadedAllItRead}
+     * checks the promise once the method is emitted.
+     */
+    void loadOnly(int mask) {
+        registersLoaded = mask;
+    }
+
+    /** The registers this emitter's code read from their locals (tracked through {@link #tracking}). */
+    int registersRead() {
+        return registersRead;
+    }
+
+    /**
+     * False when the emitted code reads a register the prologue did not load (the first pass
+     * missed a path): the class must be made again with every register loaded, or its method
+     * would read a local never written (the verifier refuses it).
+     */
+    boolean loadedAllItRead() {
+        return (registersRead & ~registersLoaded) == 0;
+    }
+
     private final Label registerLoads = new Label();
     private final Label body = new Label();
     /** Registers (a bit each) whose local the body reads: those {@link #emitRegisterLoads} loads. */
@@ -397,7 +429,7 @@ final class LongModeEmitter {
      * {@link #emitRegisterLoads}): it notes which register locals are read.
      */
     MethodVisitor tracking(MethodVisitor mv) {
-        if (!DEFERRED_REGISTER_LOADS && !SKIP_DEAD_TESTS) {
+        if (!DEFERRED_REGISTER_LOADS && !SKIP_DEAD_TESTS && registersLoaded == 0xffff && !BytecodeBlockCompiler.LOAD_READ_REGISTERS) {
             return mv;
         }
         return new MethodVisitor(Opcodes.ASM9, mv) {
@@ -2036,8 +2068,16 @@ final class LongModeEmitter {
     }
 
     private void reload(MethodVisitor mv) {
+        load(mv, 0xffff);
+    }
+
+    /** Loads the registers in {@code mask} from the state's array into their locals; all sixteen count as changed. */
+    private void load(MethodVisitor mv, int mask) {
         registersChanged(0xffff);
         for (int r = 0; r < 16; r++) {
+            if ((mask & 1 << r) == 0) {
+                continue;
+            }
             mv.visitVarInsn(Opcodes.ALOAD, REGS);
             X86Emitter.push(mv, r);
             mv.visitInsn(Opcodes.LALOAD);
