@@ -248,6 +248,18 @@ class LongModeDifferentialTest {
         b.asm.raw(opcode + (r & 7));
     }
 
+    /** A two-byte jump ({@code opcode} 0x75 jnz, 0xeb jmp, ...) with an 8-bit displacement to {@code target}. */
+    static void shortJump(Builder b, int opcode, long target) {
+        long after = b.asm.pc() + 2;
+        b.asm.raw(opcode, (int) (target - after) & 0xff);
+    }
+
+    /** dec ecx; jnz rel8 back to {@code top}: the loop forms' count-down back edge. */
+    static void decEcxJnzBack(Builder b, long top) {
+        b.asm.op(false, new int[] {0xff}, 1, new Reg(X86CpuState.ECX));
+        shortJump(b, 0x75, top);
+    }
+
     static int[] concat(int[] a, int b) {
         int[] c = Arrays.copyOf(a, a.length + 1);
         c[a.length] = b;
@@ -1099,9 +1111,7 @@ class LongModeDifferentialTest {
             b.asm.op(new int[0], rnd.nextBoolean(), false, new int[] {0xc1}, 0, new Reg(y), 1, 1 + rnd.nextInt(31)); // rol y, n
             b.asm.op(true, new int[] {0x11}, x, new Reg(y)); // adc y, x
             b.asm.op(false, new int[] {0x39}, y, new Reg(x)); // cmp x32, y32
-            b.asm.op(false, new int[] {0xff}, 1, new Reg(X86CpuState.ECX)); // dec ecx
-            long after = b.asm.pc() + 2;
-            b.asm.raw(0x75, (int) (top - after) & 0xff); // jnz top
+            decEcxJnzBack(b, top);
             return b.build("loop block");
         });
         // session 23: scalar SSE loads and stores take the loop's page caches (they called
@@ -1120,9 +1130,7 @@ class LongModeDifferentialTest {
             b.asm.op(new int[0], false, true, new int[] {0x0f, 0x97}, 0, new Reg(flag), 0, 0); // seta flag8
             b.asm.op(new int[] {0xf2}, false, false, new int[] {0x0f, 0x11}, a, next, 0, 0); // movsd [m+8], a
             b.asm.op(new int[] {0xf3}, false, false, new int[] {0x0f, 0x10}, rnd.nextInt(16), m, 0, 0); // movss b, [m]
-            b.asm.op(false, new int[] {0xff}, 1, new Reg(X86CpuState.ECX)); // dec ecx
-            long after = b.asm.pc() + 2;
-            b.asm.raw(0x75, (int) (top - after) & 0xff); // jnz top
+            decEcxJnzBack(b, top);
             return b.build("loop block sse memory");
         });
         // loop blocks whose body overwrites all flags before reading any: the backward jump keeps
@@ -1138,8 +1146,7 @@ class LongModeDifferentialTest {
             b.asm.op(true, new int[] {0x01}, x, new Reg(y)); // add y, x
             b.asm.op(true, new int[] {0xff}, 0, new Reg(c)); // inc c
             b.asm.op(new int[0], true, false, new int[] {0x83}, 7, new Reg(c), 1, 0); // cmp c, 0
-            long after = b.asm.pc() + 2;
-            b.asm.raw(0x75, (int) (top - after) & 0xff); // jne top
+            shortJump(b, 0x75, top); // jne top
             return b.build("loop block ror first");
         });
         f.put("loop block: dec ecx first (its CF from the last round), rol, add, test, jnz back", rnd -> {
@@ -1152,8 +1159,7 @@ class LongModeDifferentialTest {
             b.asm.op(new int[0], rnd.nextBoolean(), false, new int[] {0xc1}, 0, new Reg(y), 1, 1 + rnd.nextInt(31)); // rol y, n
             b.asm.op(true, new int[] {0x01}, x, new Reg(y)); // add y, x
             b.asm.op(false, new int[] {0x85}, X86CpuState.ECX, new Reg(X86CpuState.ECX)); // test ecx, ecx
-            long after = b.asm.pc() + 2;
-            b.asm.raw(0x75, (int) (top - after) & 0xff); // jnz top
+            shortJump(b, 0x75, top); // jnz top
             b.defined = ALL & ~AF;
             return b.build("loop block dec first");
         });
@@ -1173,9 +1179,7 @@ class LongModeDifferentialTest {
             b.asm.op(new int[0], false, true, new int[] {0x88}, v, new Mem(p, X86CpuState.ECX, 0, 64), 0, 0); // mov [p+rcx+64], v8
             pushPop(b, 0x50, v);
             pushPop(b, 0x58, v);
-            b.asm.op(false, new int[] {0xff}, 1, new Reg(X86CpuState.ECX)); // dec ecx
-            long after = b.asm.pc() + 2;
-            b.asm.raw(0x75, (int) (top - after) & 0xff); // jnz top
+            decEcxJnzBack(b, top);
             return b.build("loop page caches");
         });
         // session 18: 16-byte XMM loads and stores inside a loop block (one accessor call each)
@@ -1194,9 +1198,7 @@ class LongModeDifferentialTest {
             b.asm.op(new int[] {0xf3}, false, false, new int[] {0x0f, 0x6f}, y, new Mem(q, -1, 0, -8), 0, 0); // movdqu y, [q-8]
             b.asm.op(new int[0], true, false, new int[] {0x83}, 0, new Reg(p), 1, 16); // add p, 16
             b.asm.op(new int[0], true, false, new int[] {0x83}, 0, new Reg(q), 1, 16); // add q, 16
-            b.asm.op(false, new int[] {0xff}, 1, new Reg(X86CpuState.ECX)); // dec ecx
-            long after = b.asm.pc() + 2;
-            b.asm.raw(0x75, (int) (top - after) & 0xff); // jnz top
+            decEcxJnzBack(b, top);
             return b.build("loop xmm page caches");
         });
         // session 29: glibc's memcpy loop shape, 16-byte loads and stores that share one verified
@@ -1218,9 +1220,7 @@ class LongModeDifferentialTest {
             }
             b.asm.op(new int[0], true, false, new int[] {0x83}, 0, new Reg(p), 1, 64); // add p, 64
             b.asm.op(new int[0], true, false, new int[] {0x83}, 0, new Reg(q), 1, 64); // add q, 64
-            b.asm.op(false, new int[] {0xff}, 1, new Reg(X86CpuState.ECX)); // dec ecx
-            long after = b.asm.pc() + 2;
-            b.asm.raw(0x75, (int) (top - after) & 0xff); // jnz top
+            decEcxJnzBack(b, top);
             return b.build("loop xmm windows");
         });
         // session 23: SSE registers written in a side-exit loop after its exit, so the exit stores
@@ -1246,8 +1246,7 @@ class LongModeDifferentialTest {
             for (byte c : code) {
                 b.asm.raw(c & 0xff);
             }
-            long after = b.asm.pc() + 2;
-            b.asm.raw(0xeb, (int) (head - after) & 0xff); // jmp head
+            shortJump(b, 0xeb, head); // jmp head
             return b.build("side-exit loop sse");
         });
         f.put("side-exit loop: ror, add r32 [p+i*4], inc i, cmp i, n, je out / jne on; add, jmp back", rnd -> {
@@ -1270,14 +1269,12 @@ class LongModeDifferentialTest {
             if (outWhenTaken) {
                 b.asm.raw(0x74, 5); // je out (over the add and the jmp back)
                 b.asm.op(true, new int[] {0x01}, y, new Reg(z)); // add z, y: the end of the body sets other flags
-                long after = b.asm.pc() + 2;
-                b.asm.raw(0xeb, (int) (head - after) & 0xff); // jmp head
+                shortJump(b, 0xeb, head); // jmp head
             } else {
                 b.asm.raw(0x75, 2); // jne on (over the jmp out)
                 b.asm.raw(0xeb, 5); // jmp out
                 b.asm.op(true, new int[] {0x01}, y, new Reg(z)); // on: add z, y
-                long after = b.asm.pc() + 2;
-                b.asm.raw(0xeb, (int) (head - after) & 0xff); // jmp head
+                shortJump(b, 0xeb, head); // jmp head
             }
             return b.build("side-exit loop");
         });
