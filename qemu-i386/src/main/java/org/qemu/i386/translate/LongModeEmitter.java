@@ -429,7 +429,7 @@ final class LongModeEmitter {
      * {@link #emitRegisterLoads}): it notes which register locals are read.
      */
     MethodVisitor tracking(MethodVisitor mv) {
-        if (!DEFERRED_REGISTER_LOADS && !SKIP_DEAD_TESTS && registersLoaded == 0xffff && !BytecodeBlockCompiler.LOAD_READ_REGISTERS) {
+        if (!DEFERRED_REGISTER_LOADS && !SKIP_DEAD_TESTS && !BytecodeBlockCompiler.LOAD_READ_REGISTERS) {
             return mv;
         }
         return new MethodVisitor(Opcodes.ASM9, mv) {
